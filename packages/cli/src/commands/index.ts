@@ -1,0 +1,10 @@
+import type { Command } from "commander";
+
+/**
+ * Every `agent` sub-command lives in its own file under commands/ and registers itself here.
+ * A register function adds its command to the program; its action sets `process.exitCode`
+ * (0 ok, 1 the input is invalid or a test failed, 2 usage) and never lets a ParleyError reach the top as a stack trace.
+ */
+export type RegisterCommand = (program: Command) => void;
+
+export const commands: RegisterCommand[] = [];

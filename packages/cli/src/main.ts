@@ -1,0 +1,26 @@
+import { Command, CommanderError } from "commander";
+import { isParleyError } from "@parley/core";
+import { commands } from "./commands/index.ts";
+
+/** Runs the `agent` CLI with the given arguments and resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command("agent")
+    .description("Parley: voice agents on the OpenAI Realtime API, as config-as-code")
+    .exitOverride()
+    .showHelpAfterError();
+  for (const register of commands) register(program);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and version exit 0; anything else commander rejects is a usage error.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (isParleyError(error)) {
+      process.stderr.write(`error[${error.code}]: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

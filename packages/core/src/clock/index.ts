@@ -1,0 +1,2 @@
+export { systemClock, type Clock, type TimerHandle } from "./clock.ts";
+export { VirtualClock } from "./virtual-clock.ts";

@@ -1,0 +1,1 @@
+export { ParleyError, isParleyError, type SourceLocation } from "./parley-error.ts";

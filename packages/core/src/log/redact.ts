@@ -1,0 +1,34 @@
+const SECRET_KEY = /^(authorization|proxy-authorization|api[-_]?key|x-api-key|token|access[-_]?token|refresh[-_]?token|password|secret|client[-_]?secret|cookie|set-cookie)$/i;
+const SECRET_VALUE = /\b(Bearer\s+)?(sk-[A-Za-z0-9_-]{8,}|ek_[A-Za-z0-9_-]{8,}|Bearer\s+[A-Za-z0-9._~+/=-]{8,})/g;
+
+export const REDACTED = "[redacted]";
+
+/** Replaces credentials inside a string (API keys, client secrets, bearer tokens) with `[redacted]`. */
+export function redactString(text: string): string {
+  return text.replace(SECRET_VALUE, REDACTED);
+}
+
+/**
+ * A deep copy of `value` with secrets removed: values under secret-looking keys (authorization, api_key,
+ * token, password, …) become `[redacted]`, and credential-looking substrings anywhere are masked.
+ * Used for everything shown to a person or written to disk: compiled output, logs, audit lines.
+ *
+ * @example
+ * redact({ headers: { authorization: "Bearer sk-abc…" } }) // { headers: { authorization: "[redacted]" } }
+ */
+export function redact<T>(value: T): T {
+  return walk(value) as T;
+}
+
+function walk(value: unknown): unknown {
+  if (typeof value === "string") return redactString(value);
+  if (Array.isArray(value)) return value.map(walk);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      out[key] = SECRET_KEY.test(key) && inner != null && inner !== "" ? REDACTED : walk(inner);
+    }
+    return out;
+  }
+  return value;
+}
