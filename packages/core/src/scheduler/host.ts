@@ -1,0 +1,49 @@
+import type {
+  RealtimeClientEvent,
+  RealtimeConversationItemFunctionCall,
+  RealtimeMcpApprovalRequest,
+  RealtimeResponseCreateParams,
+} from "openai/resources/realtime/realtime";
+import type { Clock } from "../clock/index.ts";
+
+/** A request for the model to speak. Only the runtime's response queue turns these into `response.create`. */
+export interface ResponseRequest {
+  kind: "answer" | "filler" | "greeting" | "goodbye";
+  response?: RealtimeResponseCreateParams;
+  /** Asked when the request's turn comes; returning false drops it (a filler whose call has ended, or the user is speaking). */
+  stillWanted?: () => boolean;
+}
+
+/** The runtime's single door for `response.create`: never two responses in progress, queued answers coalesce. */
+export interface ResponseQueue {
+  request(req: ResponseRequest): void;
+  readonly inProgress: boolean;
+}
+
+/** What the runtime gives the scheduler. */
+export interface SchedulerHost {
+  send(event: RealtimeClientEvent): void;
+  responses: ResponseQueue;
+  /** True between `input_audio_buffer.speech_started` and `speech_stopped`. */
+  readonly userSpeaking: boolean;
+  clock: Clock;
+  /** Session variables, handed to tools in their context. */
+  variables: Record<string, unknown>;
+}
+
+/**
+ * What the runtime calls on the scheduler. The runtime owns the socket and the conversation; the scheduler owns
+ * tool calls from `function_call` items to their single `function_call_output`.
+ */
+export interface CallHandler {
+  /** A `function_call` item is complete (from `response.output_item.done` / `response.done`). */
+  onFunctionCall(item: RealtimeConversationItemFunctionCall): void;
+  /** The API asks whether a remote MCP tool call may run. */
+  onMcpApprovalRequest(item: RealtimeMcpApprovalRequest): void;
+  onUserSpeechStarted(): void;
+  onUserSpeechStopped(): void;
+  /** The user interrupted the agent (barge-in or `session.interrupt()`). */
+  onInterrupt(): void;
+  /** The session is ending: abort running calls (each still gets its one output if the socket is open). */
+  close(): Promise<void>;
+}
