@@ -8,3 +8,7 @@ import type { Command } from "commander";
 export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [];
+
+commands.push((await import("./init.ts")).registerInit);
+commands.push((await import("./dev.ts")).registerDev);
+commands.push((await import("./test.ts")).registerTest);

@@ -1,5 +1,7 @@
-const SECRET_KEY = /^(authorization|proxy-authorization|api[-_]?key|x-api-key|token|access[-_]?token|refresh[-_]?token|password|secret|client[-_]?secret|cookie|set-cookie)$/i;
-const SECRET_VALUE = /\b(Bearer\s+)?(sk-[A-Za-z0-9_-]{8,}|ek_[A-Za-z0-9_-]{8,}|Bearer\s+[A-Za-z0-9._~+/=-]{8,})/g;
+const SECRET_KEY =
+  /^(authorization|proxy-authorization|api[-_]?key|x-api-key|token|access[-_]?token|refresh[-_]?token|password|secret|client[-_]?secret|cookie|set-cookie)$/i;
+const SECRET_VALUE =
+  /\b(Bearer\s+)?(sk-[A-Za-z0-9_-]{8,}|ek_[A-Za-z0-9_-]{8,}|Bearer\s+[A-Za-z0-9._~+/=-]{8,})/g;
 
 export const REDACTED = "[redacted]";
 

@@ -1,4 +1,6 @@
 import type { z } from "zod";
+import type { approvalSchema } from "../schema/approval.ts";
+import type { fillerSchema } from "../schema/filler.ts";
 
 /** A JSON Schema object as written in agent files (the subset the Realtime API accepts for function parameters). */
 export type JsonSchema = { [key: string]: unknown };
@@ -6,26 +8,11 @@ export type JsonSchema = { [key: string]: unknown };
 /** Durations are milliseconds, or strings like "1.5s", "300ms", "2m". */
 export type DurationInput = number | string;
 
-/** What the agent says while a call is slow. Shapes mirror the agent file's `filler` field (schema in core/src/schema). */
-export interface ToolFillerOptions {
-  /** Start after the call has run this long (default 1.5s). `false` disables fillers for the tool. */
-  after?: DurationInput;
-  /** Repeat this often while still running. */
-  every?: DurationInput;
-  /** At most this many fillers per call. */
-  max?: number;
-  /** Fixed lines, said in rotation; a map keyed by language ("en", "fr", …) for per-language lines. */
-  lines?: string[] | Record<string, string[]>;
-  /** Let the model generate the line from this instruction instead of a fixed line. */
-  generate?: boolean | string;
-  enabled?: boolean;
-}
+/** What the agent says while a call is slow: the agent file's `filler` shape (derived from `fillerSchema` in core/src/schema). */
+export type ToolFillerOptions = z.input<typeof fillerSchema>;
 
-/** When a call needs a person's yes before it runs. Mirrors the agent file's approval rules. */
-export type ToolApprovalOption =
-  | "never"
-  | "always"
-  | { when: string; timeout?: DurationInput; onTimeout?: "reject" | "approve"; approver?: string };
+/** When a call needs a person's yes before it runs: the agent file's approval rule (derived from `approvalSchema`). */
+export type ToolApprovalOption = z.input<typeof approvalSchema>;
 
 /** One user utterance and the arguments it should produce: documentation, a hint to the model, and a test oracle. */
 export interface ToolExample<Args = Record<string, unknown>> {
@@ -52,9 +39,21 @@ export interface ToolContext<Vars = Record<string, unknown>> {
   log: ToolLogger;
   /** The Realtime `call_id` of this call. */
   callId: string;
+  /** The session the call runs in, for tools that steer the conversation itself (end it, transfer a phone call). */
+  session?: ToolSessionControl;
+}
+
+/** What a tool may do to its session. Given by the runtime; absent when a tool runs outside a session. */
+export interface ToolSessionControl {
+  /** The SIP call id (`rtc_…`) when the session is a phone call accepted through the Realtime SIP endpoint. */
+  readonly callId?: string;
+  /** Ends the session once the current response is done (the agent may say goodbye first). */
+  end(reason?: string): void | Promise<void>;
 }
 
 type Infer<P> = P extends z.ZodType ? z.output<P> : Record<string, unknown>;
+/** Examples are what the model sends, before defaults apply: the schema's input side. */
+type InferInput<P> = P extends z.ZodType ? z.input<P> : Record<string, unknown>;
 
 /** Where a tool came from, for `agent tools`, error messages and live reload. */
 export interface ToolOrigin {
@@ -83,7 +82,7 @@ export interface ToolDefinition<P = z.ZodType | JsonSchema, Result = unknown> {
   onInterrupt?: "continue" | "cancel";
   /** A second call with the same name and arguments while one is in flight. Default "allow". */
   duplicate?: "allow" | "reject" | "replace";
-  examples?: ToolExample<Infer<P>>[];
+  examples?: ToolExample<InferInput<P>>[];
   origin?: ToolOrigin;
 }
 

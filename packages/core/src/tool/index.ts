@@ -9,4 +9,17 @@ export {
   type ToolFillerOptions,
   type ToolLogger,
   type ToolOrigin,
+  type ToolSessionControl,
 } from "./define-tool.ts";
+export {
+  instantiateToolPack,
+  isToolPack,
+  packFromModule,
+  ToolPackError,
+  type AnyToolDefinition,
+  type ToolPack,
+  type ToolPackDefaults,
+  type ToolPackEnv,
+  type ToolPackFactory,
+  type ToolPackOptionIssue,
+} from "./tool-pack.ts";

@@ -1,0 +1,302 @@
+import { relative } from "node:path";
+import {
+  AgentFileError,
+  formatProblems,
+  isParleyError,
+  loadAgent,
+  ParleyError,
+  startSession,
+  terminalApprover,
+  type LoadedAgent,
+  type Session,
+} from "@parley/core";
+import pc from "picocolors";
+import { summarizeChange } from "./change-summary.ts";
+import { startAudio, type AudioLink } from "./audio.ts";
+import { parseDevInput, devCommands } from "./input.ts";
+import { PlainView } from "./plain-view.ts";
+import { approversFor, ReloadableTools } from "./reloadable-tools.ts";
+import { openTarget, resolvePace, type Target } from "./target.ts";
+import { TtyView } from "./tty-view.ts";
+import { TurnTracker } from "./turn-tracker.ts";
+import type { DevStatus, DevView } from "./view.ts";
+import { watchAgentFiles, type AgentWatcher } from "./watcher.ts";
+
+export interface DevOptions {
+  live?: boolean;
+  url?: string;
+  audio?: boolean;
+  /** Local server pace (`--pace`, else `PARLEY_SIM_PACE`, else 1). */
+  pace?: string;
+  /** `name=value` session variables. */
+  var?: string[];
+  /** Watch the agent's files and reload on save (default true). */
+  watch?: boolean;
+}
+
+export interface DevIo {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * `agent dev <agent-file>`: a conversation with the agent in the terminal, with live reload. Resolves to the exit
+ * code when the person quits (or piped input ends and the last turn is done).
+ */
+export async function runDev(file: string, options: DevOptions, io: DevIo): Promise<number> {
+  const startedAt = performance.now();
+  const tty = Boolean(io.stdin.isTTY && io.stdout.isTTY);
+  const color = tty && !io.env.NO_COLOR;
+  const c = pc.createColors(color);
+  const cwd = process.cwd();
+  const showProblems = (error: AgentFileError) =>
+    formatProblems(error.problems, error.sources, {
+      cwd,
+      paint: (part, text) =>
+        part === "error" ? c.red(text) : part === "warning" ? c.yellow(text) : part === "location" ? c.cyan(text) : part === "hint" ? c.green(text) : c.dim(text),
+    });
+
+  const variables = parseVariables(options.var ?? []);
+  const pace = resolvePace(options.pace, io.env);
+  let agent: LoadedAgent;
+  try {
+    agent = await loadAgent(file);
+  } catch (error) {
+    if (error instanceof AgentFileError) {
+      io.stderr.write(`${showProblems(error)}\n`);
+      return 1;
+    }
+    throw error;
+  }
+
+  const view: DevView = tty ? new TtyView(io.stdin, io.stdout, color) : new PlainView(io.stdin, io.stdout, io.stderr);
+  const target = await openTarget({ live: options.live, url: options.url, pace, env: io.env });
+  let tools: ReloadableTools | undefined;
+  const approver = terminalApprover({ ask: (question, request) => view.askApproval(question, request.signal) });
+  let session: Session;
+  try {
+    session = await startSession({
+      agent,
+      ...(target.url ? { url: target.url } : {}),
+      ...(target.apiKey ? { apiKey: target.apiKey } : {}),
+      variables,
+      tools: (host) => (tools = new ReloadableTools(host, agent, approversFor(agent, approver))),
+    });
+  } catch (error) {
+    await target.close();
+    throw error;
+  }
+
+  const status: DevStatus = {
+    target: target.label,
+    model: agent.config.model,
+    costUsd: 0,
+    firstAudioMs: null,
+    firstAnswerMs: null,
+  };
+  const turns = new TurnTracker(session);
+  wireSession(session, view, status);
+
+  const rel = relative(cwd, agent.file) || agent.file;
+  view.banner([
+    `${c.bold("Parley dev")} · ${c.cyan(agent.name)} ${c.dim(`(${rel})`)}`,
+    c.dim(target.describe),
+    tty
+      ? c.dim(`Type to talk, Enter to send · /help for commands · Ctrl-D or /quit to leave · saving ${agent.files.length > 1 ? "its files" : "the file"} reloads the agent`)
+      : `ready in ${Math.round(performance.now() - startedAt)} ms`,
+    "",
+  ]);
+  view.status(status);
+
+  let audio: AudioLink | undefined;
+  if (options.audio) {
+    audio = await startAudio(session, target.kind === "local");
+    view.notice(audio.message);
+  }
+
+  // Live reload: re-load, re-validate, session.update; invalid files leave the running version in place.
+  let reloading = Promise.resolve();
+  const reload = (changed: string[]) => {
+    reloading = reloading.then(async () => {
+      const t0 = performance.now();
+      let next: LoadedAgent;
+      try {
+        next = await loadAgent(file);
+      } catch (error) {
+        if (error instanceof AgentFileError) {
+          view.problem(showProblems(error));
+          view.notice("the previous version keeps running; fix the file and save again");
+          return;
+        }
+        view.problem(`reload failed: ${errorText(error)}`);
+        return;
+      }
+      try {
+        await session.updateAgent(next);
+      } catch (error) {
+        view.problem(`reload failed: ${errorText(error)}`);
+        return;
+      }
+      tools?.swap(next);
+      const summary = summarizeChange(agent, next, changed);
+      agent = next;
+      watcher?.setFiles(next.files);
+      view.notice(`reloaded in ${Math.round(performance.now() - t0)} ms: ${summary}`);
+    });
+    return reloading;
+  };
+  let watcher: AgentWatcher | undefined;
+  if (options.watch !== false) watcher = await watchAgentFiles(agent.files, (changed) => void reload(changed));
+
+  let quitting: Promise<number> | undefined;
+  let resolveDone: (code: number) => void = () => {};
+  const done = new Promise<number>((resolve) => (resolveDone = resolve));
+  const quit = (code = 0) => {
+    quitting ??= (async () => {
+      await watcher?.close();
+      audio?.stop();
+      turns.dispose();
+      await session.close().catch(() => {});
+      await target.close().catch(() => {});
+      view.close();
+      if (tty) io.stdout.write(`${c.dim(`session ended · ${usdText(session.costUsd)}`)}\n`);
+      resolveDone(code);
+      return code;
+    })();
+    return quitting;
+  };
+  session.on("closed", (e) => {
+    if (quitting) return;
+    if (e.reason !== "closed") view.problem(`the session ended: ${e.detail}`);
+    void quit(e.reason === "closed" ? 0 : 1);
+  });
+
+  const nextWhenIdle = () => void turns.idle().then(() => view.ready());
+  const handle = async (line: string) => {
+    const input = parseDevInput(line);
+    try {
+      switch (input.kind) {
+        case "say":
+          view.user(input.text);
+          session.sendText(input.text);
+          turns.nudge();
+          return nextWhenIdle();
+        case "image":
+          view.user(`[image ${input.path}]${input.text ? ` ${input.text}` : ""}`);
+          await session.sendImage(input.path, input.text ? { text: input.text } : {});
+          return nextWhenIdle();
+        case "interrupt":
+          session.interrupt();
+          view.notice("interrupted");
+          return nextWhenIdle();
+        case "call":
+          await callTool(agent, input.tool, input.args, view, variables);
+          return view.ready();
+        case "vars":
+          view.notice(`variables: ${JSON.stringify({ ...agent.config.variables, ...variables })}`);
+          return view.ready();
+        case "reload":
+          await reload([]);
+          return view.ready();
+        case "help":
+          view.banner(devCommands.map(([cmd, what]) => `  ${c.cyan(cmd.padEnd(22))} ${c.dim(what)}`));
+          return view.ready();
+        case "quit":
+          return void quit(0);
+        case "empty":
+          return view.ready();
+        case "invalid":
+          view.problem(input.message);
+          return view.ready();
+      }
+    } catch (error) {
+      if (!isParleyError(error)) throw error;
+      view.problem(`${error.message}`);
+      view.ready();
+    }
+  };
+  view.start(
+    (line) => void handle(line),
+    () => void turns.idle().then(() => quit(0)),
+  );
+  // Wait for the greeting before the first piped line.
+  nextWhenIdle();
+  const onSignal = () => void quit(130);
+  process.once("SIGTERM", onSignal);
+  const code = await done;
+  process.off("SIGTERM", onSignal);
+  return code;
+}
+
+/** Shows the session's events: the conversation, the tool timeline, approvals, and the status line. */
+function wireSession(session: Session, view: DevView, status: DevStatus): void {
+  session.on("user.transcript.done", (e) => {
+    // Typed text is shown when sent; spoken input shows here once recognised.
+    if (spoken.has(e.itemId)) view.user(e.transcript);
+  });
+  const spoken = new Set<string>();
+  session.on("user.speech.started", (e) => spoken.add(e.itemId));
+  session.on("agent.transcript.delta", (e) => view.agentDelta(e));
+  session.on("agent.transcript.done", (e) => view.agentDone(e));
+  session.on("tool.call", (e) => view.toolCall(e));
+  session.on("tool.progress", (e) => view.toolProgress(e));
+  session.on("tool.output", (e) => view.toolOutput(e));
+  session.on("approval.decided", (e) => view.approvalDecided(e));
+  session.on("usage", (e) => {
+    status.costUsd = e.sessionCostUsd;
+    view.status(status);
+  });
+  session.on("latency", (e) => {
+    status.firstAudioMs = e.firstAudioMs;
+    status.firstAnswerMs = e.firstAnswerMs;
+    view.status(status);
+  });
+  session.on("warning", (e) => view.notice(e.message));
+  session.on("error", (e) => view.problem(`error[${e.error.code}]: ${e.error.message}`));
+}
+
+/** `/call <tool> <json>`: runs the tool's handler right here, as the scheduler would, and shows its outcome. */
+async function callTool(agent: LoadedAgent, name: string, args: Record<string, unknown>, view: DevView, variables: Record<string, unknown>) {
+  const tool = agent.tools.find((t) => t.name === name);
+  if (!tool) {
+    view.problem(`/call: no tool named "${name}" (tools: ${agent.tools.map((t) => t.name).join(", ") || "none"})`);
+    return;
+  }
+  const callId = `manual_${Date.now().toString(36)}`;
+  const at = Date.now();
+  view.toolCall({ type: "tool.call", callId, tool: name, arguments: args, at });
+  const controller = new AbortController();
+  const log = { debug() {}, info() {}, warn() {}, error() {} };
+  try {
+    const result = await (tool.run as (a: unknown, ctx: unknown) => unknown)(args, {
+      signal: controller.signal,
+      progress: (message: string) => view.toolProgress({ type: "tool.progress", callId, tool: name, message, at: Date.now() }),
+      variables: { ...agent.config.variables, ...variables },
+      log,
+      callId,
+    });
+    view.toolOutput({ type: "tool.output", callId, tool: name, state: "completed", output: JSON.stringify(result ?? null), at: Date.now() });
+  } catch (error) {
+    view.toolOutput({ type: "tool.output", callId, tool: name, state: "failed", output: errorText(error), at: Date.now() });
+  }
+}
+
+function parseVariables(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const i = pair.indexOf("=");
+    if (i <= 0) throw new ParleyError("usage", `--var ${pair}: expected name=value`);
+    out[pair.slice(0, i)] = pair.slice(i + 1);
+  }
+  return out;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function usdText(n: number): string {
+  return `$${n.toFixed(4)}`;
+}

@@ -1,0 +1,88 @@
+import type { SessionEvents } from "@parley/core";
+
+type Payload<K extends keyof SessionEvents> = Parameters<SessionEvents[K]>[0];
+
+/** The session's running figures shown in the status line. */
+export interface DevStatus {
+  /** `local` (embedded server), `live` (OpenAI) or the `--url` host. */
+  target: string;
+  model: string;
+  costUsd: number;
+  /** Last turn: end of user input → first audio, and → the real answer (not a filler). */
+  firstAudioMs: number | null;
+  firstAnswerMs: number | null;
+}
+
+/**
+ * What `agent dev` shows, whichever the terminal: `TtyView` (a live, redrawn screen with a prompt) or `PlainView`
+ * (a plain transcript for pipes). The controller in run-dev.ts calls these; views never touch the session.
+ */
+export interface DevView {
+  /** Lines shown once at start (what it runs against, how to talk and quit). */
+  banner(lines: string[]): void;
+  /** A one-line message from `agent dev` itself ("reloaded in 12 ms: …"). */
+  notice(text: string): void;
+  /** Something went wrong; `text` may span lines (located agent file problems). */
+  problem(text: string): void;
+  user(text: string): void;
+  agentDelta(e: Payload<"agent.transcript.delta">): void;
+  agentDone(e: Payload<"agent.transcript.done">): void;
+  toolCall(e: Payload<"tool.call">): void;
+  toolProgress(e: Payload<"tool.progress">): void;
+  toolOutput(e: Payload<"tool.output">): void;
+  approvalDecided(e: Payload<"approval.decided">): void;
+  status(status: DevStatus): void;
+  /** Asks a y/n question; the next answer line decides. Resolves false when `signal` aborts. */
+  askApproval(question: string, signal: AbortSignal): Promise<boolean>;
+  /** The session is idle: the plain view hands over its next piped line (the TTY view delivers lines as typed). */
+  ready(): void;
+  /** Starts reading input lines; `onEnd` runs on end of input, Ctrl-D or Ctrl-C. */
+  start(onLine: (line: string) => void, onEnd: () => void): void;
+  close(): void;
+}
+
+/**
+ * Routes input lines: to a pending approval question first, else to the conversation. Both views use it, so an
+ * approval is answered the same way typed or piped (`y`/`yes`, `n`/`no`).
+ */
+export class LineRouter {
+  #pending: { resolve: (approved: boolean) => void; cleanup: () => void } | undefined;
+  onLine: (line: string) => void = () => {};
+  /** Told when an answer line is not y/n, to ask again. */
+  onBadAnswer: () => void = () => {};
+
+  get asking(): boolean {
+    return this.#pending !== undefined;
+  }
+
+  ask(signal: AbortSignal): Promise<boolean> {
+    this.#pending?.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const abort = () => settle(false);
+      const settle = (approved: boolean) => {
+        if (this.#pending?.resolve !== settle) return;
+        this.#pending = undefined;
+        signal.removeEventListener("abort", abort);
+        resolve(approved);
+      };
+      if (signal.aborted) return resolve(false);
+      signal.addEventListener("abort", abort, { once: true });
+      this.#pending = { resolve: settle, cleanup: abort };
+    });
+  }
+
+  line(line: string): void {
+    if (this.#pending) {
+      const answer = line.trim().toLowerCase();
+      if (["y", "yes", "n", "no"].includes(answer)) this.#pending.resolve(answer.startsWith("y"));
+      else this.onBadAnswer();
+      return;
+    }
+    this.onLine(line);
+  }
+
+  /** Declines a pending question (the input ended). */
+  cancel(): void {
+    this.#pending?.resolve(false);
+  }
+}

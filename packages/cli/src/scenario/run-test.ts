@@ -1,0 +1,79 @@
+import { writeFile } from "node:fs/promises";
+import { ParleyError } from "@parley/core";
+import { findScenarioFiles } from "./discover.ts";
+import { ScenarioFileError } from "./errors.ts";
+import { loadScenarioFile } from "./load.ts";
+import { formatJunitReport } from "./report-junit.ts";
+import { formatTextReport } from "./report-text.ts";
+import { summarize, type ScenarioResult } from "./result.ts";
+import { runScenario } from "./run.ts";
+import type { Scenario } from "./schema.ts";
+
+export interface TestOptions {
+  live?: boolean;
+  url?: string;
+  reporter?: string;
+  /** Write the report to this file instead of stdout (the readable summary still goes to stdout). */
+  output?: string;
+  /** Only scenarios whose name contains this text. */
+  grep?: string;
+  pace?: string;
+  timeout?: string;
+}
+
+/** `agent test [paths]`: loads scenario files, runs them one after another, reports; resolves to the exit code. */
+export async function runTests(paths: string[], options: TestOptions, io: { stdout: NodeJS.WriteStream; env: NodeJS.ProcessEnv }): Promise<number> {
+  const t0 = performance.now();
+  const reporter = options.reporter ?? "text";
+  if (reporter !== "text" && reporter !== "junit") throw new ParleyError("usage", `--reporter ${reporter}: use text or junit`);
+  const apiKey = io.env.OPENAI_API_KEY || undefined;
+  if (options.live && !apiKey) throw new ParleyError("missing_api_key", "--live needs OPENAI_API_KEY in the environment");
+  const files = await findScenarioFiles(paths);
+  if (files.length === 0) throw new ParleyError("usage", `no scenario files (*.test.yaml) under ${paths.join(", ") || "."}`);
+
+  // Every file is checked before anything runs: a typo in one file is reported with all the others.
+  const scenarios: Scenario[] = [];
+  const problems: ScenarioFileError[] = [];
+  for (const file of files) {
+    try {
+      scenarios.push(...(await loadScenarioFile(file)));
+    } catch (error) {
+      if (error instanceof ScenarioFileError) problems.push(error);
+      else throw error;
+    }
+  }
+  if (problems.length > 0) {
+    throw new ScenarioFileError(problems.flatMap((p) => p.problems));
+  }
+  const selected = options.grep ? scenarios.filter((s) => s.name.includes(options.grep as string)) : scenarios;
+  const pace = options.pace === undefined ? Number(io.env.PARLEY_SIM_PACE ?? 0) : Number(options.pace);
+  const agents = new Map();
+  const results: ScenarioResult[] = [];
+  for (const scenario of selected) {
+    results.push(
+      await runScenario(scenario, {
+        ...(options.live ? { live: true, apiKey } : {}),
+        ...(options.url ? { url: options.url, apiKey } : {}),
+        pace: Number.isFinite(pace) ? pace : 0,
+        ...(options.timeout ? { stepTimeoutMs: Number(options.timeout) } : {}),
+        agents,
+      }),
+    );
+  }
+  const summary = summarize(results, performance.now() - t0);
+  const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
+  const text = formatTextReport(summary, { cwd: process.cwd(), color });
+  if (reporter === "junit") {
+    const xml = formatJunitReport(summary, { cwd: process.cwd() });
+    if (options.output) {
+      await writeFile(options.output, xml);
+      io.stdout.write(text);
+    } else {
+      io.stdout.write(xml);
+    }
+  } else {
+    io.stdout.write(text);
+    if (options.output) await writeFile(options.output, text);
+  }
+  return summary.failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,158 @@
+import { resolve, dirname } from "node:path";
+import {
+  AgentFileError,
+  formatProblems,
+  isParleyError,
+  loadAgent,
+  startSession,
+  type ApprovalRequest,
+  type LoadedAgent,
+  type Session,
+} from "@parley/core";
+import { approversFor, ReloadableTools } from "../dev/reloadable-tools.ts";
+import { TurnTracker } from "../dev/turn-tracker.ts";
+import { EventLog } from "./event-log.ts";
+import { withMocks } from "./mocks.ts";
+import type { ScenarioResult, StepResult, TranscriptLine } from "./result.ts";
+import type { Scenario } from "./schema.ts";
+import { compileScript } from "./script.ts";
+import { runStep, type StepContext } from "./steps.ts";
+
+export interface RunScenarioOptions {
+  /** Run against the OpenAI Realtime API instead of the local server (needs `apiKey`). */
+  live?: boolean;
+  apiKey?: string;
+  /** Any Realtime server instead (its model decides; no script). */
+  url?: string;
+  /** Local server audio pace (default 0: as fast as possible; runs stay deterministic). */
+  pace?: number;
+  /** How long one expectation waits at most (default 5 s offline, 30 s live). */
+  stepTimeoutMs?: number;
+  /** Loaded agents by file, shared across scenarios of one run. */
+  agents?: Map<string, Promise<LoadedAgent>>;
+}
+
+/**
+ * Runs one scenario end to end: loads its agent (with the scenario's tool mocks), starts a local Realtime server
+ * whose scripted model plays the scenario's model side (unless live or `url`), runs the steps in order and returns
+ * the result with the transcript. Never throws for a failing scenario: failures are results.
+ *
+ * @example
+ * const [scenario] = await loadScenarioFile("weather.test.yaml");
+ * const result = await runScenario(scenario);
+ * if (result.status === "failed") console.log(result.steps.find((s) => s.status === "failed")?.message);
+ */
+export async function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): Promise<ScenarioResult> {
+  const t0 = performance.now();
+  const clock = () => performance.now() - t0;
+  const transcript: TranscriptLine[] = [];
+  const steps: StepResult[] = [];
+  const result = (error?: string): ScenarioResult => {
+    const ran = new Set(steps.map((s) => s.step.index));
+    for (const step of scenario.steps) if (!ran.has(step.index)) steps.push({ step, status: "skipped", at: clock() });
+    const failed = error !== undefined || steps.some((s) => s.status === "failed");
+    return {
+      name: scenario.name,
+      file: scenario.file,
+      location: scenario.location,
+      status: failed ? "failed" : "passed",
+      steps,
+      transcript,
+      durationMs: clock(),
+      ...(error !== undefined ? { error } : {}),
+    };
+  };
+
+  let agent: LoadedAgent;
+  try {
+    const agents = options.agents ?? new Map();
+    let loading = agents.get(scenario.agentFile);
+    if (!loading) agents.set(scenario.agentFile, (loading = loadAgent(scenario.agentFile)));
+    agent = withMocks(await loading, scenario.mocks);
+  } catch (error) {
+    if (error instanceof AgentFileError) return result(formatProblems(error.problems, error.sources, { cwd: process.cwd() }));
+    return result(errorText(error));
+  }
+
+  const live = Boolean(options.live || options.url);
+  let server: { url: string; close(): Promise<void> } | undefined;
+  let session: Session | undefined;
+  let turns: TurnTracker | undefined;
+  try {
+    if (!live) {
+      const { startLocalRealtime, scriptedModel } = await import("@parley/local-realtime");
+      server = await startLocalRealtime({ port: 0, pace: options.pace ?? 0, model: scriptedModel(compileScript(scenario)) });
+    }
+    const log = new EventLog();
+    const approver = {
+      name: "scenario",
+      ask: (request: ApprovalRequest) =>
+        new Promise<{ approved: boolean; by: string }>((settle) => {
+          log.push({ type: "approval", at: clock(), tool: request.tool, request, decide: (approved) => settle({ approved, by: "scenario" }) });
+        }),
+    };
+    session = await startSession({
+      agent,
+      ...(server ? { url: server.url } : options.url ? { url: options.url } : {}),
+      ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+      variables: scenario.variables,
+      tools: (host) => new ReloadableTools(host, agent, approversFor(agent, approver)),
+    });
+    turns = new TurnTracker(session);
+    record(session, log, transcript, clock);
+    const ctx: StepContext = {
+      session,
+      turns,
+      log,
+      transcript,
+      clock,
+      live,
+      baseDir: dirname(resolve(scenario.file)),
+      timeoutMs: options.stepTimeoutMs ?? (live ? 30_000 : 5_000),
+      lastInputAt: 0,
+      lastInputIndex: 0,
+    };
+    await turns.idle(); // the greeting, if any, is said before the first step
+    for (const step of scenario.steps) {
+      const outcome = await runStep(step, ctx);
+      steps.push({ step, status: outcome.ok ? "passed" : "failed", ...(outcome.ok ? {} : { message: outcome.message }), at: clock() });
+      if (!outcome.ok) break;
+    }
+    return result();
+  } catch (error) {
+    return result(isParleyError(error) ? `error[${error.code}]: ${error.message}` : errorText(error));
+  } finally {
+    turns?.dispose();
+    await session?.close().catch(() => {});
+    await server?.close().catch(() => {});
+  }
+}
+
+/** Logs what a scenario can expect, and the transcript its report shows. */
+function record(session: Session, log: EventLog, transcript: TranscriptLine[], clock: () => number): void {
+  session.on("agent.transcript.done", (e) => {
+    const text = e.transcript.trim();
+    if (!text) return;
+    if (e.kind === "filler") {
+      log.push({ type: "filler", at: clock(), text });
+      transcript.push({ at: clock(), role: "filler", text });
+    } else {
+      log.push({ type: "say", at: clock(), text, kind: e.kind });
+      transcript.push({ at: clock(), role: "agent", text });
+    }
+  });
+  session.on("tool.call", (e) => {
+    log.push({ type: "tool", at: clock(), tool: e.tool, args: e.arguments, callId: e.callId });
+    transcript.push({ at: clock(), role: "tool", text: `${e.tool} ${JSON.stringify(e.arguments)}` });
+  });
+  session.on("tool.output", (e) => {
+    transcript.push({ at: clock(), role: "tool", text: `${e.tool} ${e.state} → ${e.output.length > 160 ? `${e.output.slice(0, 159)}…` : e.output}` });
+  });
+  session.on("approval.decided", (e) => {
+    transcript.push({ at: clock(), role: "approval", text: `${e.tool} ${e.approved ? "approved" : "denied"}${e.reason ? ` (${e.reason})` : ""}` });
+  });
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,138 @@
+import { resolve } from "node:path";
+import type { Session } from "@parley/core";
+import type { TurnTracker } from "../dev/turn-tracker.ts";
+import type { EventLog } from "./event-log.ts";
+import { partialMatch, sayMatches } from "./match.ts";
+import type { TranscriptLine } from "./result.ts";
+import type { LocatedStep } from "./schema.ts";
+
+export interface StepContext {
+  session: Session;
+  turns: TurnTracker;
+  log: EventLog;
+  transcript: TranscriptLine[];
+  clock: () => number;
+  /** Live (real model): latency budgets are not enforced and audio is sent as text. */
+  live: boolean;
+  baseDir: string;
+  timeoutMs: number;
+  /** When the last user input ended (ms since start), for `within` budgets. */
+  lastInputAt: number;
+  /** Log length at the last user input: `expect_no_tool` looks from there. */
+  lastInputIndex: number;
+}
+
+export type StepOutcome = { ok: true } | { ok: false; message: string };
+
+const pass: StepOutcome = { ok: true };
+const fail = (message: string): StepOutcome => ({ ok: false, message });
+
+/** Runs one step: sends the user's input, answers an approval, or waits for what the step expects. */
+export async function runStep(step: LocatedStep, ctx: StepContext): Promise<StepOutcome> {
+  switch (step.kind) {
+    case "user":
+      return userInput(ctx, step.text, async () => {
+        if (step.audio && !ctx.live) {
+          const { speechAudio } = await import("@parley/local-realtime");
+          const turnEndsItself = ctx.session.settings.serverCreatesResponses;
+          ctx.session.appendAudio(speechAudio(step.text, turnEndsItself ? {} : { silenceAfterMs: 0 }));
+          if (!turnEndsItself) ctx.session.commitAudio();
+        } else {
+          ctx.session.sendText(step.text);
+        }
+      });
+    case "image":
+      return userInput(ctx, `[image ${step.path}]${step.text ? ` ${step.text}` : ""}`, () =>
+        ctx.session.sendImage(resolve(ctx.baseDir, step.path), step.text ? { text: step.text } : {}),
+      );
+    case "expect_tool": {
+      const found = await ctx.log.next("tool", (e) => (e.tool === step.name && (!step.args || partialMatch(step.args, e.args)) ? true : "stop"), endOfTurn(ctx));
+      const want = `${step.name}${step.args ? ` with ${JSON.stringify(step.args)}` : ""}`;
+      if (!found) return fail(`expected a call to ${want}, but the agent made no tool call${saidSince(ctx)}`);
+      ctx.log.consume(found.event);
+      if (!found.matched) {
+        return fail(`expected a call to ${want}\n   but it called ${found.event.tool} with ${JSON.stringify(found.event.args)}`);
+      }
+      return budget(ctx, step.within, found.event.at, `the call to ${step.name}`);
+    }
+    case "expect_filler": {
+      const found = await ctx.log.next("filler", (e) => !step.contains || sayMatches(e.text, { contains: step.contains }), endOfTurn(ctx));
+      if (!found) {
+        const fillers = ctx.log.unread("filler").map((f) => JSON.stringify(f.text));
+        return fail(
+          step.contains
+            ? `expected a filler containing ${JSON.stringify(step.contains)}; ${fillers.length ? `fillers said: ${fillers.join(", ")}` : "no filler was said"}`
+            : "expected a filler while a tool ran, but none was said (is the tool faster than its filler's `after`?)",
+        );
+      }
+      ctx.log.consume(found.event);
+      return budget(ctx, step.within, found.event.at, "the filler");
+    }
+    case "approve":
+    case "deny": {
+      const found = await ctx.log.next("approval", (e) => (!step.tool || e.tool === step.tool ? true : "stop"), endOfTurn(ctx));
+      if (!found) return fail(`expected an approval request${step.tool ? ` for ${step.tool}` : ""}, but none was made${saidSince(ctx)}`);
+      ctx.log.consume(found.event);
+      if (!found.matched) return fail(`expected an approval request for ${step.tool}, but it was for ${found.event.tool}`);
+      found.event.decide(step.kind === "approve");
+      return pass;
+    }
+    case "expect_say": {
+      if (!ctx.live && step.regex && !step.reply && step.contains === undefined) {
+        return fail("offline, an expect_say with only a regex needs `reply:` (what the scripted model says here)");
+      }
+      const found = await ctx.log.next("say", (e) => sayMatches(e.text, step), endOfTurn(ctx));
+      const want = step.regex ? `to match /${step.regex}/i` : `to say ${JSON.stringify(step.contains)}`;
+      if (!found) {
+        const said = ctx.log.unread("say").map((s) => JSON.stringify(s.text));
+        return fail(`expected the agent ${want}\n   ${said.length ? `it said: ${said.join(" then ")}` : "it said nothing"}`);
+      }
+      ctx.log.consume(found.event);
+      return budget(ctx, step.within, found.event.at, "the answer");
+    }
+    case "expect_no_tool": {
+      await ctx.turns.idle();
+      const calls = ctx.log.since("tool", ctx.lastInputIndex).filter((c) => !step.tool || c.tool === step.tool);
+      const first = calls[0];
+      if (first) return fail(`expected no ${step.tool ? `call to ${step.tool}` : "tool call"}, but it called ${first.tool} with ${JSON.stringify(first.args)}`);
+      return pass;
+    }
+  }
+}
+
+async function userInput(ctx: StepContext, shown: string, send: () => void | Promise<void>): Promise<StepOutcome> {
+  // One turn at a time: the previous turn (and the greeting) must be over, as it is for a person waiting to speak.
+  await ctx.turns.idle();
+  ctx.log.skipAll();
+  ctx.lastInputIndex = ctx.log.events.length;
+  ctx.transcript.push({ at: ctx.clock(), role: "user", text: shown });
+  await send();
+  ctx.lastInputAt = ctx.clock();
+  ctx.turns.nudge();
+  return pass;
+}
+
+/** Resolves when the turn is over or the step's time is up, whichever comes first. */
+function endOfTurn(ctx: StepContext): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((r) => {
+    timer = setTimeout(r, ctx.timeoutMs);
+  });
+  return Promise.race([ctx.turns.idle(), timeout]).finally(() => clearTimeout(timer));
+}
+
+function budget(ctx: StepContext, within: number | undefined, at: number, what: string): StepOutcome {
+  if (within === undefined || ctx.live) return pass;
+  const took = at - ctx.lastInputAt;
+  if (took <= within) return pass;
+  return fail(`${what} came ${seconds(took)} after the user's input, over the ${seconds(within)} budget`);
+}
+
+function saidSince(ctx: StepContext): string {
+  const said = ctx.log.unread("say").map((s) => JSON.stringify(s.text));
+  return said.length ? `; the agent said ${said.join(" then ")}` : "";
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}

@@ -1,0 +1,33 @@
+import type { ClientSecretCreateParams } from "openai/resources/realtime/client-secrets";
+import type { CallAcceptParams } from "openai/resources/realtime/calls";
+import type { LoadedAgent } from "../load/load-agent.ts";
+import { compileSessionConfig, type CompileOptions } from "./session-config.ts";
+
+export interface ClientSecretOptions extends CompileOptions {
+  /** How long the secret may start sessions, in seconds (10–7200; default 600). */
+  expiresInSeconds?: number;
+}
+
+/**
+ * The body of `POST /v1/realtime/client_secrets`: a browser gets an ephemeral key with this agent's session baked in.
+ *
+ * @example
+ * const body = compileClientSecretBody(agent, { expiresInSeconds: 300 });
+ * await openai.realtime.clientSecrets.create(body);
+ */
+export function compileClientSecretBody(agent: LoadedAgent, options: ClientSecretOptions = {}): ClientSecretCreateParams {
+  return {
+    expires_after: { anchor: "created_at", seconds: options.expiresInSeconds ?? 600 },
+    session: compileSessionConfig(agent, options),
+  };
+}
+
+/**
+ * The body of `POST /v1/realtime/calls/{call_id}/accept`: answers an incoming SIP call with this agent's session.
+ *
+ * @example
+ * await openai.realtime.calls.accept(callId, compileSipAcceptBody(agent, { variables: { caller } }));
+ */
+export function compileSipAcceptBody(agent: LoadedAgent, options: CompileOptions = {}): CallAcceptParams {
+  return compileSessionConfig(agent, options) as CallAcceptParams;
+}

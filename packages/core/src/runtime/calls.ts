@@ -1,0 +1,89 @@
+import { randomUUID } from "node:crypto";
+import type {
+  RealtimeClientEvent,
+  RealtimeConversationItemFunctionCall,
+  RealtimeMcpApprovalRequest,
+} from "openai/resources/realtime/realtime";
+import type { Logger } from "../log/index.ts";
+import type { CallHandler, ResponseQueue } from "../scheduler/host.ts";
+
+/**
+ * Hands tool calls and speech signals to the CallHandler (the scheduler), once per call, shielding the session from
+ * a handler that throws. Without a handler, every call still gets its one output (an error) and approval requests
+ * are denied, so the model is never left waiting.
+ */
+export class CallRouter {
+  handler: CallHandler | undefined;
+  readonly #seen = new Set<string>();
+  readonly #send: (event: RealtimeClientEvent) => void;
+  readonly #responses: ResponseQueue;
+  readonly #log: Logger;
+
+  constructor(send: (event: RealtimeClientEvent) => void, responses: ResponseQueue, log: Logger) {
+    this.#send = send;
+    this.#responses = responses;
+    this.#log = log;
+  }
+
+  functionCall(item: RealtimeConversationItemFunctionCall): void {
+    if (!this.#first(item.call_id ?? item.id ?? "")) return;
+    if (this.handler) {
+      this.call((h) => h.onFunctionCall(item));
+      return;
+    }
+    this.#send({
+      type: "conversation.item.create",
+      item: {
+        type: "function_call_output",
+        call_id: item.call_id ?? "",
+        output: JSON.stringify({
+          error: `no tool handler is attached to this session; "${item.name}" cannot run`,
+        }),
+      },
+    });
+    this.#responses.request({ kind: "answer" });
+  }
+
+  approvalRequest(item: RealtimeMcpApprovalRequest): void {
+    if (!this.#first(item.id)) return;
+    if (this.handler) {
+      this.call((h) => h.onMcpApprovalRequest(item));
+      return;
+    }
+    this.#send({
+      type: "conversation.item.create",
+      item: {
+        type: "mcp_approval_response",
+        id: `parley_${randomUUID().replaceAll("-", "").slice(0, 24)}`,
+        approval_request_id: item.id,
+        approve: false,
+        reason: "no approver is attached to this session",
+      },
+    });
+    this.#responses.request({ kind: "answer" });
+  }
+
+  /** Calls the handler, if any; a throw is logged, never propagated into the event loop of the session. */
+  call(fn: (handler: CallHandler) => void): void {
+    if (!this.handler) return;
+    try {
+      fn(this.handler);
+    } catch (error) {
+      this.#log.error("the tool handler threw", { error });
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.handler?.close();
+    } catch (error) {
+      this.#log.warn("the tool handler failed to close", { error });
+    }
+  }
+
+  #first(key: string): boolean {
+    if (this.#seen.has(key)) return false;
+    this.#seen.add(key);
+    return true;
+  }
+}

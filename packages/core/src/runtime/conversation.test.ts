@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { ConversationRecord } from "./conversation.ts";
+
+describe("the conversation record", () => {
+  it("keeps items in server order, placing an item after its previous_item_id", () => {
+    const c = new ConversationRecord();
+    c.added({
+      id: "a",
+      type: "message",
+      role: "user",
+      content: [{ type: "input_text", text: "hi" }],
+    });
+    c.added({ id: "c", type: "message", role: "assistant", content: [] }, "a");
+    c.added(
+      { id: "b", type: "function_call", call_id: "call_1", name: "lookup", arguments: "{}" },
+      "a",
+    );
+    expect(c.snapshot().items.map((e) => e.id)).toEqual(["a", "b", "c"]);
+  });
+
+  it("accumulates transcripts and truncation, and replays items as text", () => {
+    const c = new ConversationRecord();
+    c.added({ id: "u", type: "message", role: "user", content: [{ type: "input_audio" }] });
+    c.setText("u", "book a room");
+    c.added({
+      id: "f",
+      type: "function_call",
+      call_id: "call_1",
+      name: "book",
+      arguments: '{"n":2}',
+    });
+    c.added({ id: "o", type: "function_call_output", call_id: "call_1", output: '{"ok":true}' });
+    c.added({ id: "x", type: "message", role: "assistant", content: [], status: "in_progress" });
+    c.appendText("x", "Done, ");
+    c.appendText("x", "booked.");
+    c.addAudio("x", 1200);
+    c.truncated("x", 400);
+    c.done({ id: "x", type: "message", role: "assistant", content: [], status: "incomplete" });
+    expect(c.get("x")).toMatchObject({
+      text: "Done, booked.",
+      audioMs: 1200,
+      truncatedAtMs: 400,
+      status: "incomplete",
+    });
+    expect(c.toReplayItems()).toEqual([
+      { type: "message", role: "user", content: [{ type: "input_text", text: "book a room" }] },
+      { type: "function_call", call_id: "call_1", name: "book", arguments: '{"n":2}' },
+      { type: "function_call_output", call_id: "call_1", output: '{"ok":true}' },
+      {
+        type: "message",
+        role: "assistant",
+        content: [{ type: "output_text", text: "Done, booked." }],
+      },
+    ]);
+  });
+
+  it("gives snapshots that later changes do not touch, and forgets deleted items", () => {
+    const c = new ConversationRecord();
+    c.added({
+      id: "a",
+      type: "message",
+      role: "user",
+      content: [{ type: "input_text", text: "one" }],
+    });
+    const snap = c.snapshot();
+    c.setText("a", "changed");
+    c.deleted("a");
+    expect(snap.items[0]?.text).toBe("one");
+    expect(c.size).toBe(0);
+  });
+});

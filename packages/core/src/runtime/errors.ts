@@ -1,0 +1,37 @@
+import type { RealtimeErrorEvent } from "openai/resources/realtime/realtime";
+import { ParleyError } from "../errors/index.ts";
+
+/**
+ * An `error` event from the Realtime server. `code` is the server's code (`conversation_already_has_active_response`,
+ * `invalid_value`, …, or `server_error` when it sent none); `eventId` is the id of the client event that caused it.
+ *
+ * @example
+ * session.on("error", ({ error }) => {
+ *   if (error instanceof RealtimeServerError && error.param === "session.audio.output.voice") …
+ * });
+ */
+export class RealtimeServerError extends ParleyError {
+  /** The server's error type (`invalid_request_error`, `server_error`, …). */
+  readonly type: string;
+  readonly param: string | undefined;
+  /** The `event_id` of the client event that caused the error, when the server names it. */
+  readonly eventId: string | undefined;
+
+  constructor(event: RealtimeErrorEvent) {
+    const e = event.error;
+    super(
+      e.code ?? "server_error",
+      `Realtime server error${e.code ? ` ${e.code}` : ""}: ${e.message}`,
+    );
+    this.type = e.type;
+    this.param = e.param ?? undefined;
+    this.eventId = e.event_id ?? undefined;
+  }
+}
+
+/**
+ * Something the session itself refuses or cannot do. Stable codes:
+ * `connect_failed`, `handshake_timeout`, `missing_credentials`, `session_closed`, `image_unreadable`,
+ * `image_unsupported`, `image_too_large`, `listener_failed`, `response_timeout`, `socket_error`.
+ */
+export class SessionError extends ParleyError {}

@@ -1,0 +1,34 @@
+export {
+  type ConversationEntry,
+  ConversationRecord,
+  type ConversationSnapshot,
+} from "./conversation.ts";
+export { RealtimeServerError, SessionError } from "./errors.ts";
+export type {
+  CloseReason,
+  ResponseKind,
+  SessionClosed,
+  SessionEvents,
+  SessionUsage,
+} from "./events.ts";
+export {
+  DEFAULT_MAX_IMAGE_BYTES,
+  type ImageSource,
+  imageDataUrl,
+  sniffImageType,
+} from "./image.ts";
+export type { TurnLatency } from "./latency.ts";
+export {
+  type LiveResponse,
+  type ResponseOrigin,
+  ResponseQueue,
+  type ResponseQueueOptions,
+} from "./response-queue.ts";
+export { type CallHandlerFactory, Session } from "./session.ts";
+export type { RuntimeSettings } from "./settings.ts";
+export {
+  OPENAI_REALTIME_URL,
+  realtimeUrl,
+  type StartSessionOptions,
+  startSession,
+} from "./start-session.ts";

@@ -1,0 +1,85 @@
+import { EventEmitter } from "eventemitter3";
+
+type Listener = (...args: never[]) => void;
+
+/**
+ * An eventemitter3 emitter whose listeners cannot break the emitter: each listener is wrapped at registration,
+ * so one that throws is reported through `onListenerError` and the next listeners still run.
+ * `off(name, fn)` with the original function still works (the wrapper is found through a WeakMap).
+ */
+export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends EventEmitter<Events> {
+  readonly #wrappers = new WeakMap<Listener, Listener>();
+  readonly #onListenerError: (error: unknown, event: string) => void;
+
+  constructor(onListenerError: (error: unknown, event: string) => void) {
+    super();
+    this.#onListenerError = onListenerError;
+  }
+
+  #wrap(event: unknown, fn: Listener): Listener {
+    let wrapped = this.#wrappers.get(fn);
+    if (!wrapped) {
+      const report = this.#onListenerError;
+      wrapped = function (this: unknown, ...args: never[]) {
+        try {
+          const result = (fn as (...a: unknown[]) => unknown).apply(this, args);
+          // An async listener's rejection is as much a listener failure as a throw.
+          if (result && typeof (result as Promise<unknown>).catch === "function") {
+            (result as Promise<unknown>).catch((error) => report(error, String(event)));
+          }
+        } catch (error) {
+          report(error, String(event));
+        }
+      } as Listener;
+      this.#wrappers.set(fn, wrapped);
+    }
+    return wrapped;
+  }
+
+  override on<T extends EventEmitter.EventNames<Events>>(
+    event: T,
+    fn: EventEmitter.EventListener<Events, T>,
+    context?: unknown,
+  ): this {
+    return super.on(event, this.#wrap(event, fn as Listener) as typeof fn, context);
+  }
+
+  override addListener<T extends EventEmitter.EventNames<Events>>(
+    event: T,
+    fn: EventEmitter.EventListener<Events, T>,
+    context?: unknown,
+  ): this {
+    return super.addListener(event, this.#wrap(event, fn as Listener) as typeof fn, context);
+  }
+
+  override once<T extends EventEmitter.EventNames<Events>>(
+    event: T,
+    fn: EventEmitter.EventListener<Events, T>,
+    context?: unknown,
+  ): this {
+    return super.once(event, this.#wrap(event, fn as Listener) as typeof fn, context);
+  }
+
+  override off<T extends EventEmitter.EventNames<Events>>(
+    event: T,
+    fn?: EventEmitter.EventListener<Events, T>,
+    context?: unknown,
+    once?: boolean,
+  ): this {
+    return super.off(
+      event,
+      fn && ((this.#wrappers.get(fn as Listener) ?? fn) as typeof fn),
+      context,
+      once,
+    );
+  }
+
+  override removeListener<T extends EventEmitter.EventNames<Events>>(
+    event: T,
+    fn?: EventEmitter.EventListener<Events, T>,
+    context?: unknown,
+    once?: boolean,
+  ): this {
+    return this.off(event, fn, context, once);
+  }
+}

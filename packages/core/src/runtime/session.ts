@@ -1,0 +1,520 @@
+import type {
+  RealtimeClientEvent,
+  RealtimeErrorEvent,
+  RealtimeResponse,
+  RealtimeServerEvent,
+  SessionUpdateEvent,
+} from "openai/resources/realtime/realtime";
+import type WebSocket from "ws";
+import type { Clock, TimerHandle } from "../clock/index.ts";
+import type { ParleyError } from "../errors/index.ts";
+import type { Logger } from "../log/index.ts";
+import type { PriceTable, TokenCounts } from "../pricing/index.ts";
+import { sayExactly } from "../scheduler/fillers.ts";
+import type { CallHandler, SchedulerHost } from "../scheduler/host.ts";
+import { AudioClock } from "./audio-clock.ts";
+import { CallRouter } from "./calls.ts";
+import { ConversationRecord, type ConversationSnapshot } from "./conversation.ts";
+import { createDispatcher } from "./dispatch.ts";
+import { RealtimeServerError, SessionError } from "./errors.ts";
+import type { CloseReason, ResponseKind, SessionEvents } from "./events.ts";
+import { DEFAULT_MAX_IMAGE_BYTES, type ImageSource, imageDataUrl } from "./image.ts";
+import { LatencyTracker } from "./latency.ts";
+import { CostMeter } from "./meter.ts";
+import { type ResponseOrigin, ResponseQueue } from "./response-queue.ts";
+import { SafeEmitter } from "./safe-emitter.ts";
+import {
+  defaultSettings,
+  type RuntimeSettings,
+  readSettings,
+  requestedVoice,
+  withoutVoice,
+} from "./settings.ts";
+import { Wire } from "./wire.ts";
+
+/** Builds the tool-call handler (the scheduler) for a session, over the host the runtime gives it. */
+export type CallHandlerFactory = (host: SchedulerHost) => CallHandler;
+
+/** Everything a Session is built from; `startSession` fills it from its options and the agent. */
+export interface SessionInit {
+  ws: WebSocket;
+  update: SessionUpdateEvent;
+  /** Compiles a new agent for `updateAgent` (absent: only ready-made `session.update` events are accepted). */
+  compile?: (agent: unknown) => SessionUpdateEvent;
+  variables: Record<string, unknown>;
+  clock: Clock;
+  prices: PriceTable;
+  tools: CallHandlerFactory | undefined;
+  playedMs: ((itemId: string) => number | undefined) | undefined;
+  greeting: string | undefined;
+  goodbye: string;
+  budgetUsd: number | undefined;
+  maxSessionLengthMs: number | undefined;
+  timeoutMs: number;
+  log: Logger;
+}
+
+/**
+ * One live conversation over a Realtime WebSocket. Created by `startSession`; see docs/runtime.md.
+ * The conversation state lives in `conversation` (a ConversationRecord); responses go through one queue.
+ */
+export class Session extends SafeEmitter<SessionEvents> {
+  /** The conversation so far, in server order: the state a reconnect replays. */
+  readonly conversation = new ConversationRecord();
+  readonly #init: SessionInit;
+  readonly #wire: Wire;
+  readonly #responses: ResponseQueue;
+  readonly #meter: CostMeter;
+  readonly #audio: AudioClock;
+  readonly #latency: LatencyTracker;
+  readonly #dispatch: (event: RealtimeServerEvent) => void;
+  readonly #calls: CallRouter;
+  #settings: RuntimeSettings = defaultSettings();
+  #audioProduced = false;
+  #ending: { reason: CloseReason; detail: string } | undefined;
+  #timers: TimerHandle[] = [];
+  #closing: Promise<void> | undefined;
+  #closed = false;
+
+  /** @internal Use `startSession`. */
+  constructor(init: SessionInit) {
+    super((error, event) => this.#listenerFailed(error, event));
+    this.#init = init;
+    const { clock, log } = init;
+    this.#settings = readSettings(init.update.session, this.#settings);
+    this.#meter = new CostMeter(this.#settings.model, init.prices);
+    this.#audio = new AudioClock(this.#settings.outputBytesPerMs);
+    this.#latency = new LatencyTracker((l) => this.emit("latency", l));
+    this.#wire = new Wire(init.ws, clock, log, {
+      event: (e) => this.#onServerEvent(e),
+      sent: (e) => this.listenerCount("client.event") > 0 && this.emit("client.event", e),
+      dropped: (reason, code) => this.#onSocketClosed(reason, code),
+    });
+    this.#responses = new ResponseQueue({
+      send: (e) => this.#wire.send(e),
+      clock,
+      log: log.child("queue"),
+      serverCreatesResponses: () => this.#settings.serverCreatesResponses,
+      onDropped: (req, reason) => {
+        log.debug("response request dropped", { kind: req.kind, reason });
+        if (req.kind === "goodbye" && this.#ending)
+          void this.#shutdown(this.#ending.reason, this.#ending.detail);
+      },
+    });
+    this.#calls = new CallRouter((e) => this.#hostSend(e), this.#responses, log);
+    this.#dispatch = createDispatcher({
+      conversation: this.conversation,
+      responses: this.#responses,
+      audio: this.#audio,
+      latency: this.#latency,
+      clock,
+      log,
+      events: this,
+      textOnly: () => this.#settings.textOnly,
+      sessionCreated: () => this.#wire.resolve("session.created"),
+      sessionUpdated: (e) => {
+        this.#applySettings(e.session);
+        this.#wire.resolve("session.updated");
+      },
+      serverError: (e) => this.#onServerError(e),
+      audioProduced: () => {
+        this.#audioProduced = true;
+      },
+      speechStarted: () => this.#onSpeechStarted(),
+      speechStopped: () => this.#onSpeechStopped(),
+      functionCall: (item) => this.#calls.functionCall(item),
+      approvalRequest: (item) => this.#calls.approvalRequest(item),
+      responseFinishing: (r, live) =>
+        this.#onResponseFinishing(r, live?.kind ?? "answer", live?.origin ?? "server"),
+      responseFinished: (_r, live) => {
+        if (live?.kind === "goodbye" && this.#ending)
+          void this.#shutdown(this.#ending.reason, this.#ending.detail);
+      },
+    });
+  }
+
+  /** @internal The handshake: `session.created`, our `session.update`, `session.updated`; then tools, timers, greeting. */
+  async start(): Promise<this> {
+    const { timeoutMs, clock } = this.#init;
+    await this.#wire.opened(timeoutMs);
+    await this.#wire.waitFor("session.created", timeoutMs);
+    await this.#update(this.#init.update);
+    if (this.#init.tools) this.#calls.handler = this.#init.tools(this.#host());
+    if (this.#init.maxSessionLengthMs !== undefined) {
+      const ms = this.#init.maxSessionLengthMs;
+      this.#timers.push(
+        clock.setTimeout(
+          () => this.#goodbye("max_session_length", `the session reached its ${ms} ms limit`),
+          ms,
+        ),
+      );
+    }
+    if (this.#init.greeting)
+      this.#responses.request({
+        kind: "greeting",
+        response: { instructions: sayExactly(this.#init.greeting) },
+      });
+    return this;
+  }
+
+  /** True from the handshake until `close()` or a dropped socket. */
+  get open(): boolean {
+    return !this.#closed && this.#closing === undefined && this.#wire.isOpen;
+  }
+
+  /** True while a response is in progress (or our `response.create` is on its way). */
+  get responding(): boolean {
+    return this.#responses.inProgress;
+  }
+
+  get costUsd(): number {
+    return this.#meter.spentUsd;
+  }
+
+  get tokens(): Readonly<TokenCounts> {
+    return { ...this.#meter.tokens };
+  }
+
+  get settings(): Readonly<RuntimeSettings> {
+    return this.#settings;
+  }
+
+  /**
+   * Sends what the user typed and (by default) asks the agent to answer.
+   *
+   * @example
+   * session.sendText("What's the weather in Lyon?");
+   */
+  sendText(text: string, options: { respond?: boolean } = {}): void {
+    this.#send({
+      type: "conversation.item.create",
+      item: { type: "message", role: "user", content: [{ type: "input_text", text }] },
+    });
+    this.#userTurn(options.respond ?? true);
+  }
+
+  /** Appends user audio (in the session's input format; pcm16 24 kHz mono by default) to the input buffer. */
+  appendAudio(audio: Buffer | Uint8Array | string): void {
+    const b64 =
+      typeof audio === "string"
+        ? audio
+        : Buffer.from(audio.buffer, audio.byteOffset, audio.byteLength).toString("base64");
+    this.#send({ type: "input_audio_buffer.append", audio: b64 });
+  }
+
+  /**
+   * Ends the user's audio turn (push-to-talk). Asks for an answer unless the server's VAD answers by itself.
+   *
+   * @example
+   * session.appendAudio(pcm); session.commitAudio();
+   */
+  commitAudio(options: { respond?: boolean } = {}): void {
+    this.#send({ type: "input_audio_buffer.commit" });
+    this.#userTurn(options.respond ?? !this.#settings.serverCreatesResponses);
+  }
+
+  /**
+   * Sends an image (a path, bytes, or a file:/http(s): URL) as an `input_image` item, with optional text.
+   * Throws SessionError `image_unsupported` / `image_too_large` / `image_unreadable` before anything is sent.
+   *
+   * @example
+   * await session.sendImage("./receipt.png", { text: "What is the total?" });
+   */
+  async sendImage(
+    image: ImageSource,
+    options: {
+      text?: string;
+      respond?: boolean;
+      maxBytes?: number;
+      detail?: "auto" | "low" | "high";
+    } = {},
+  ): Promise<void> {
+    const url = await imageDataUrl(image, options.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES);
+    const content: (
+      | { type: "input_text"; text: string }
+      | { type: "input_image"; image_url: string; detail?: "auto" | "low" | "high" }
+    )[] = [];
+    if (options.text) content.push({ type: "input_text", text: options.text });
+    content.push({
+      type: "input_image",
+      image_url: url,
+      ...(options.detail ? { detail: options.detail } : {}),
+    });
+    this.#send({
+      type: "conversation.item.create",
+      item: { type: "message", role: "user", content },
+    });
+    this.#userTurn(options.respond ?? true);
+  }
+
+  /**
+   * Stops the agent: cancels the response in progress and truncates the agent's audio item where playback stopped.
+   * Pass `playedMs` (what the listener actually heard of the current item) when the app knows it; otherwise it is
+   * estimated from the audio delivered and the time since its first chunk (see docs/runtime.md).
+   *
+   * @example
+   * speaker.stop(); session.interrupt({ playedMs: speaker.positionMs });
+   */
+  interrupt(options: { playedMs?: number } = {}): void {
+    this.#assertOpen();
+    this.#responses.cancel();
+    this.#truncate("user", options.playedMs);
+  }
+
+  /**
+   * Applies a changed agent to the live session (`session.update`). The API refuses a voice change once the agent
+   * has spoken: the voice is then left out, a `warning` (`voice_change_refused`) says so, and the rest is applied.
+   *
+   * @example
+   * await session.updateAgent(await loadAgent("support.agent.yaml"));
+   */
+  async updateAgent(agent: unknown): Promise<void> {
+    this.#assertOpen();
+    let update = isSessionUpdate(agent) ? agent : this.#init.compile?.(agent);
+    if (!update)
+      throw new SessionError(
+        "update_unsupported",
+        "this session cannot compile agents; pass a session.update event",
+      );
+    const voice = requestedVoice(update);
+    if (voice !== undefined && voice !== this.#settings.voice && this.#audioProduced) {
+      update = withoutVoice(update);
+      this.emit("warning", {
+        code: "voice_change_refused",
+        message: `the voice stays "${this.#settings.voice ?? "default"}": the API cannot change it to "${voice}" after the agent has spoken; the rest of the update was applied`,
+      });
+    }
+    await this.#update(update);
+  }
+
+  /** Ends the session: tool calls are aborted (each gets its output while the socket is open), then the socket closes. */
+  close(): Promise<void> {
+    return this.#shutdown("closed", "closed by the application");
+  }
+
+  /** A copy of the conversation so far. */
+  snapshot(): ConversationSnapshot {
+    return this.conversation.snapshot();
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────
+
+  #host(): SchedulerHost {
+    const responses = this.#responses;
+    return {
+      send: (event) => this.#hostSend(event),
+      responses,
+      get userSpeaking() {
+        return responses.userSpeaking;
+      },
+      clock: this.#init.clock,
+      variables: this.#init.variables,
+      emit: (event) => this.emit(event.type, event as never),
+    };
+  }
+
+  #hostSend(event: RealtimeClientEvent): void {
+    if (event.type === "response.create") {
+      // Only the queue may create responses; a stray create becomes a queued answer instead of a collision.
+      this.#init.log.warn(
+        "response.create sent through host.send; routed through the response queue",
+      );
+      this.#responses.request({
+        kind: "answer",
+        ...(event.response ? { response: event.response } : {}),
+      });
+      return;
+    }
+    if (!this.#wire.isOpen) {
+      this.#init.log.warn("dropped a client event: the socket is closed", { type: event.type });
+      return;
+    }
+    this.#wire.send(event);
+  }
+
+  #send(event: RealtimeClientEvent): void {
+    this.#assertOpen();
+    this.#wire.send(event);
+  }
+
+  #assertOpen(): void {
+    if (!this.open)
+      throw new SessionError(
+        "session_closed",
+        "the session is closed; start a new one with startSession()",
+      );
+  }
+
+  #userTurn(respond: boolean): void {
+    this.#latency.userInputEnded(this.#init.clock.now());
+    if (respond) this.#responses.request({ kind: "answer" });
+  }
+
+  async #update(update: SessionUpdateEvent): Promise<void> {
+    const eventId = this.#wire.nextId("session_update");
+    const done = this.#wire.waitFor("session.updated", this.#init.timeoutMs, eventId);
+    this.#wire.send({ ...update, event_id: eventId });
+    await done;
+  }
+
+  #applySettings(session: unknown): void {
+    this.#settings = readSettings(session, this.#settings);
+    this.#meter.model = this.#settings.model;
+    this.#audio.setFormat(this.#settings.outputBytesPerMs);
+  }
+
+  #onServerEvent(event: RealtimeServerEvent): void {
+    if (this.listenerCount("server.event")) this.emit("server.event", event);
+    this.#dispatch(event);
+  }
+
+  #onServerError(event: RealtimeErrorEvent): void {
+    const error = new RealtimeServerError(event);
+    const id = error.eventId;
+    // Our cancel racing the response's own end is harmless; nobody needs to hear about it.
+    if (id?.startsWith("parley_cancel_") && error.code === "response_cancel_not_active") return;
+    this.#responses.serverError(event.error);
+    if (id) this.#wire.reject(id, error);
+    this.emit("error", { error });
+  }
+
+  #onSpeechStarted(): void {
+    this.#responses.userSpeechStarted();
+    this.#calls.call((h) => h.onUserSpeechStarted());
+    if (this.#settings.serverInterrupts) this.#truncate("server", undefined);
+  }
+
+  #onSpeechStopped(): void {
+    this.#responses.userSpeechStopped();
+    this.#latency.userInputEnded(this.#init.clock.now());
+    this.#calls.call((h) => h.onUserSpeechStopped());
+  }
+
+  /** Truncates the agent item that is playing at what was heard; tells the scheduler and the app. */
+  #truncate(source: "user" | "server", reported: number | undefined): void {
+    const current = this.#audio.current(this.#init.clock.now());
+    const talking = this.#responses.live.some((r) => !r.outOfBand);
+    const playing = current !== undefined && current.playedMs < current.deliveredMs;
+    if (source === "server" && !talking && !playing) return; // the user spoke into silence: no interruption
+    let playedMs: number | undefined;
+    if (current && this.conversation.get(current.itemId)) {
+      const heard = reported ?? this.#init.playedMs?.(current.itemId) ?? current.playedMs;
+      playedMs = Math.max(0, Math.min(Math.floor(heard), Math.floor(current.deliveredMs)));
+      if (playedMs < current.deliveredMs || talking) {
+        this.#wire.send({
+          type: "conversation.item.truncate",
+          item_id: current.itemId,
+          content_index: current.contentIndex,
+          audio_end_ms: playedMs,
+        });
+      }
+    }
+    this.#audio.reset();
+    this.#calls.call((h) => h.onInterrupt());
+    this.emit("interrupted", { itemId: current?.itemId, playedMs, source });
+  }
+
+  #onResponseFinishing(
+    response: RealtimeResponse,
+    kind: ResponseKind,
+    origin: ResponseOrigin,
+  ): void {
+    const id = response.id ?? "";
+    const { tokens, cost } = this.#meter.record(response.usage);
+    this.emit("usage", {
+      responseId: id,
+      kind,
+      usage: response.usage,
+      tokens,
+      cost,
+      sessionTokens: { ...this.#meter.tokens },
+      sessionCostUsd: this.#meter.spentUsd,
+    });
+    this.emit("response.done", {
+      responseId: id,
+      kind,
+      origin,
+      status: response.status,
+      costUsd: cost?.usd,
+    });
+    const budget = this.#init.budgetUsd;
+    const projected = this.#meter.wouldExceed(budget);
+    if (projected !== undefined && budget !== undefined && !this.#ending) {
+      this.emit("budget.exceeded", {
+        spentUsd: this.#meter.spentUsd,
+        budgetUsd: budget,
+        projectedUsd: projected,
+      });
+      this.#goodbye(
+        "budget",
+        `the cost budget of $${budget} would be exceeded ($${this.#meter.spentUsd.toFixed(4)} spent)`,
+      );
+    }
+  }
+
+  #goodbye(reason: CloseReason, detail: string): void {
+    if (this.#ending || this.#closing) return;
+    this.#ending = { reason, detail };
+    this.#responses.endWith({
+      kind: "goodbye",
+      response: { instructions: sayExactly(this.#init.goodbye), tool_choice: "none" },
+    });
+    // If the goodbye never finishes (socket stalls, server never answers), close anyway.
+    this.#timers.push(
+      this.#init.clock.setTimeout(() => void this.#shutdown(reason, detail), this.#init.timeoutMs),
+    );
+  }
+
+  #shutdown(reason: CloseReason, detail: string, code?: number): Promise<void> {
+    this.#closing ??= (async () => {
+      for (const t of this.#timers) this.#init.clock.clearTimeout(t);
+      this.#timers = [];
+      this.#responses.close();
+      await this.#calls.close();
+      await this.#wire.close();
+      this.#finish(reason, detail, code);
+    })();
+    return this.#closing;
+  }
+
+  #onSocketClosed(detail: string, code: number): void {
+    if (this.#closing) return;
+    this.#responses.close();
+    this.#closing = (async () => {
+      for (const t of this.#timers) this.#init.clock.clearTimeout(t);
+      await this.#calls.close();
+      this.#finish("socket_closed", detail, code);
+    })();
+  }
+
+  #finish(reason: CloseReason, detail: string, code?: number): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.emit("closed", {
+      reason,
+      detail,
+      ...(code === undefined ? {} : { code }),
+      conversation: this.conversation.snapshot(),
+      costUsd: this.#meter.spentUsd,
+    });
+  }
+
+  #listenerFailed(error: unknown, event: string): void {
+    this.#init.log.warn(`a "${event}" listener threw`, { error });
+    if (event === "error") return;
+    const wrapped: ParleyError = new SessionError(
+      "listener_failed",
+      `a "${event}" listener threw: ${(error as Error)?.message ?? String(error)}`,
+      { cause: error },
+    );
+    this.emit("error", { error: wrapped });
+  }
+}
+
+function isSessionUpdate(value: unknown): value is SessionUpdateEvent {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { type?: unknown }).type === "session.update"
+  );
+}

@@ -1,0 +1,189 @@
+import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
+import WebSocket, { type ClientOptions } from "ws";
+import { type Clock, systemClock } from "../clock/index.ts";
+import {
+  compileSession,
+  renderTemplate,
+  templateScope,
+  type VariableValues,
+} from "../compile/index.ts";
+import type { LoadedAgent } from "../load/index.ts";
+import { createLogger, type Logger, redactString } from "../log/index.ts";
+import { defaultPrices, type PriceTable } from "../pricing/index.ts";
+import { ToolScheduler, type ToolSchedulerOptions } from "../scheduler/tool-scheduler.ts";
+import { SessionError } from "./errors.ts";
+import type { SessionEvents } from "./events.ts";
+import { type CallHandlerFactory, Session } from "./session.ts";
+
+/** The API's WebSocket endpoint; `?model=` (or `?call_id=`) is added. */
+export const OPENAI_REALTIME_URL = "wss://api.openai.com/v1/realtime";
+
+export interface StartSessionOptions {
+  /** The agent to run (from `loadAgent`); compiled to the session's `session.update`. */
+  agent?: LoadedAgent;
+  /** A ready `session.update` (for example from `compileSession`); used as is instead of compiling `agent`. */
+  session?: SessionUpdateEvent;
+  /** Server URL (default the OpenAI API; a local server's `url` works the same). */
+  url?: string;
+  /** API key (default `OPENAI_API_KEY`). Never logged. */
+  apiKey?: string;
+  /** An ephemeral client secret (`ek_…`) instead of an API key. */
+  clientSecret?: string;
+  /** Attach to a SIP call accepted with `/calls/{id}/accept` (`?call_id=` instead of `?model=`). */
+  callId?: string;
+  /** Session variables, over the agent's defaults: fill `{{templates}}` and reach tools as `ctx.variables`. */
+  variables?: Record<string, unknown>;
+  /**
+   * The tool-call handler: a factory given the runtime's host, or `false` for none (calls then get an error
+   * output). Default: the agent's ToolScheduler when the agent has tools.
+   */
+  tools?: CallHandlerFactory | false;
+  /** Options for the default ToolScheduler (approvers, audit log, timeouts…), over what the agent file says. */
+  scheduler?: Partial<ToolSchedulerOptions>;
+  /** Price overrides per model, merged over the defaults (USD per 1M tokens). */
+  prices?: PriceTable;
+  /** What the agent says before it ends the session on a limit. */
+  goodbye?: string;
+  /** The app's playback position (ms heard) of an agent item; used on barge-in instead of the estimate. */
+  playedMs?: (itemId: string) => number | undefined;
+  /**
+   * Listeners attached before connecting, so they see the handshake too (`client.event` gets the first
+   * `session.update`; `error` gets a refused configuration).
+   */
+  on?: { [K in keyof SessionEvents]?: SessionEvents[K] };
+  clock?: Clock;
+  /** Connect and handshake timeout, and the longest wait for a goodbye (default 15 s). */
+  timeoutMs?: number;
+  /** Extra `ws` client options (e.g. `{ ca }` or `{ rejectUnauthorized: false }` for a local TLS server). */
+  ws?: ClientOptions;
+  log?: Logger;
+}
+
+const DEFAULT_GOODBYE = "I'm sorry, I have to end our conversation here. Goodbye!";
+
+/**
+ * Connects to the Realtime API (or a local server), configures the session for the agent and returns it once the
+ * server has accepted the configuration; the agent's greeting, if any, is on its way.
+ *
+ * @example
+ * const agent = await loadAgent("concierge.agent.yaml");
+ * const session = await startSession({ agent, variables: { guest_name: "Ada" } });
+ * session.on("agent.transcript.done", ({ transcript }) => console.log(transcript));
+ * session.sendText("Is breakfast included?");
+ */
+export async function startSession(options: StartSessionOptions): Promise<Session> {
+  const log = options.log ?? createLogger("parley:runtime");
+  const agent = options.agent;
+  const given = options.variables ?? {};
+  const variables: Record<string, unknown> = { ...agent?.config.variables, ...given };
+  const update = options.session ?? compileFor(agent, given);
+  const model = modelOf(update) ?? agent?.config.model ?? "gpt-realtime";
+  const url = realtimeUrl(options.url, model, options.callId);
+  const credential =
+    options.apiKey ??
+    options.clientSecret ??
+    (options.url ? undefined : process.env.OPENAI_API_KEY);
+  if (!credential && !options.url) {
+    throw new SessionError(
+      "missing_credentials",
+      "no API key: set OPENAI_API_KEY or pass apiKey (or clientSecret)",
+    );
+  }
+  const headers: Record<string, string> = {
+    ...(options.ws?.headers as Record<string, string> | undefined),
+  };
+  if (credential) headers.Authorization = `Bearer ${credential}`;
+  log.debug("connecting", { url: redactString(url) });
+  const ws = new WebSocket(url, { ...options.ws, headers });
+  const limits = agent?.config.limits;
+  const session = new Session({
+    ws,
+    update,
+    compile: (next) => compileFor(next as LoadedAgent, given),
+    variables,
+    clock: options.clock ?? systemClock,
+    prices: { ...defaultPrices, ...options.prices },
+    tools:
+      options.tools === false
+        ? undefined
+        : (options.tools ?? defaultTools(agent, options.scheduler, log)),
+    playedMs: options.playedMs,
+    greeting: agent?.config.greeting
+      ? renderTemplate(agent.config.greeting, templateScope(agent.config, templateValues(given)))
+      : undefined,
+    goodbye: options.goodbye ?? DEFAULT_GOODBYE,
+    budgetUsd: limits?.costBudgetUsd,
+    maxSessionLengthMs: limits?.maxSessionLength,
+    timeoutMs: options.timeoutMs ?? 15_000,
+    log,
+  });
+  for (const [name, fn] of Object.entries(options.on ?? {})) session.on(name as keyof SessionEvents, fn as never);
+  try {
+    return await session.start();
+  } catch (error) {
+    await session.close().catch(() => {});
+    throw error;
+  }
+}
+
+/** The WebSocket URL for a model (or a SIP call), keeping a caller's own query (a local server's URL). */
+export function realtimeUrl(base: string | undefined, model: string, callId?: string): string {
+  const url = new URL(base ?? OPENAI_REALTIME_URL);
+  if (!url.searchParams.has("model") && !url.searchParams.has("call_id")) {
+    if (callId) url.searchParams.set("call_id", callId);
+    else url.searchParams.set("model", model);
+  }
+  return url.toString();
+}
+
+function modelOf(update: SessionUpdateEvent): string | undefined {
+  const m = (update.session as { model?: unknown }).model;
+  return typeof m === "string" ? m : undefined;
+}
+
+function compileFor(
+  agent: LoadedAgent | undefined,
+  variables: Record<string, unknown>,
+): SessionUpdateEvent {
+  if (!agent)
+    throw new SessionError(
+      "missing_agent",
+      "startSession needs an agent (from loadAgent) or a session.update",
+    );
+  return compileSession(agent, { variables: templateValues(variables) });
+}
+
+function templateValues(variables: Record<string, unknown>): VariableValues {
+  const out: VariableValues = {};
+  for (const [k, v] of Object.entries(variables)) {
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") out[k] = v;
+  }
+  return out;
+}
+
+/** The agent's ToolScheduler, when it has anything the model can call. */
+function defaultTools(
+  agent: LoadedAgent | undefined,
+  overrides: Partial<ToolSchedulerOptions> | undefined,
+  log: Logger,
+): CallHandlerFactory | undefined {
+  if (!agent) return undefined;
+  const config = agent.config;
+  if (
+    !agent.tools.length &&
+    !agent.handoffs.length &&
+    !config.mcp?.length &&
+    !overrides?.tools?.length
+  )
+    return undefined;
+  return (host) =>
+    new ToolScheduler(host, {
+      tools: agent.tools,
+      sessionId: agent.name,
+      ...(config.persona?.language ? { language: config.persona.language } : {}),
+      ...(config.filler !== undefined ? { filler: config.filler } : {}),
+      ...(config.approval ? { approval: config.approval } : {}),
+      log: log.child("scheduler"),
+      ...overrides,
+    });
+}

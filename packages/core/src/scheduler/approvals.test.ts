@@ -1,0 +1,246 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { ApprovalRequest } from "../approval/approver.ts";
+import { codeApprover } from "../approval/approvers/code.ts";
+import { terminalApprover } from "../approval/approvers/terminal.ts";
+import { defineTool } from "../tool/index.ts";
+import { RecordingHost } from "./test-support/recording-host.ts";
+import { ToolScheduler, type ToolSchedulerOptions } from "./tool-scheduler.ts";
+
+const call = (id: string, name: string, args: unknown) => ({ type: "function_call" as const, call_id: id, name, arguments: JSON.stringify(args) });
+
+function refundTool(approval: Parameters<typeof defineTool>[0]["approval"]) {
+  const ran: unknown[] = [];
+  const tool = defineTool({
+    name: "refund",
+    description: "refunds a payment",
+    parameters: z.object({ amount: z.number(), card_token: z.string().optional() }),
+    approval,
+    filler: false,
+    run: (args) => {
+      ran.push(args);
+      return { refunded: args.amount };
+    },
+  });
+  return { tool, ran };
+}
+
+/** An approver the test answers by hand. */
+function manualApprover(name = "manual") {
+  const asked: { request: ApprovalRequest; answer: (approved: boolean, reason?: string) => void }[] = [];
+  const approver = {
+    name,
+    ask: (request: ApprovalRequest) =>
+      new Promise<{ approved: boolean; reason?: string; by?: string }>((resolve) => {
+        asked.push({ request, answer: (approved, reason) => resolve({ approved, by: "alice", ...(reason ? { reason } : {}) }) });
+      }),
+  };
+  return { approver, asked };
+}
+
+function setup(options: ToolSchedulerOptions) {
+  const host = new RecordingHost({ responseMs: 100 });
+  const dir = mkdtempSync(join(tmpdir(), "parley-audit-"));
+  const auditPath = join(dir, "audit.jsonl");
+  const scheduler = new ToolScheduler(host, { sessionId: "sess_1", auditLog: auditPath, wallNow: () => Date.UTC(2026, 10, 25, 10, 0, 0), ...options });
+  const audit = async () => {
+    await scheduler.close();
+    return readFileSync(auditPath, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  };
+  return { host, scheduler, audit };
+}
+
+describe("approvals", () => {
+  it("an approved call runs only after the decision, and the decision is audited with secrets redacted", async () => {
+    const { tool, ran } = refundTool("always");
+    const { approver, asked } = manualApprover();
+    const { host, scheduler, audit } = setup({ tools: [tool], approvers: [approver] });
+    scheduler.onFunctionCall(call("c1", "refund", { amount: 250, card_token: "sk-live-0123456789abcdef" }));
+    await host.clock.advance(5000);
+    expect(ran).toHaveLength(0);
+    expect(scheduler.stateOf("c1")).toBe("awaiting_approval");
+    expect(asked[0]?.request).toMatchObject({ kind: "function", tool: "refund", callId: "c1", sessionId: "sess_1", arguments: { amount: 250, card_token: "[redacted]" } });
+    asked[0]?.answer(true);
+    await host.clock.advance(0);
+    expect(ran).toEqual([{ amount: 250, card_token: "sk-live-0123456789abcdef" }]);
+    expect(host.outputOf("c1")).toEqual({ refunded: 250 });
+    expect(await audit()).toEqual([
+      {
+        time: "2026-11-25T10:00:00.000Z",
+        session: "sess_1",
+        call_id: "c1",
+        kind: "function",
+        tool: "refund",
+        arguments: { amount: 250, card_token: "[redacted]" },
+        decision: "approved",
+        approver: "manual",
+        by: "alice",
+      },
+    ]);
+  });
+
+  it("a denied call never runs and the model is told why", async () => {
+    const { tool, ran } = refundTool("always");
+    const { host, scheduler, audit } = setup({ tools: [tool], approvers: [codeApprover(() => ({ approved: false, reason: "refunds are paused" }))] });
+    scheduler.onFunctionCall(call("c1", "refund", { amount: 5 }));
+    await host.clock.advance(0);
+    expect(ran).toHaveLength(0);
+    expect(host.outputOf("c1")).toEqual({ error: { code: "approval_denied", message: "refund was not approved: refunds are paused" } });
+    expect(host.answersStarted()).toHaveLength(1);
+    expect((await audit())[0]).toMatchObject({ decision: "rejected", approver: "code", reason: "refunds are paused" });
+  });
+
+  it("with no approver configured, calls needing approval are denied", async () => {
+    const { tool, ran } = refundTool("always");
+    const { host, scheduler } = setup({ tools: [tool] });
+    scheduler.onFunctionCall(call("c1", "refund", { amount: 5 }));
+    await host.clock.advance(0);
+    expect(ran).toHaveLength(0);
+    expect(host.outputOf("c1")).toMatchObject({ error: { code: "approval_denied", message: expect.stringContaining("no approver is configured") } });
+  });
+
+  it("times out as rejected after the rule's timeout, telling the model why; onTimeout: approve runs it", async () => {
+    const { tool, ran } = refundTool({ when: "args.amount > 100", timeout: "10s" });
+    const { approver, asked } = manualApprover();
+    const { host, scheduler, audit } = setup({ tools: [tool], approvers: [approver] });
+    scheduler.onFunctionCall(call("c1", "refund", { amount: 500 }));
+    await host.clock.advance(9999);
+    expect(host.outputs()).toHaveLength(0);
+    await host.clock.advance(1);
+    expect(host.outputOf("c1")).toEqual({ error: { code: "approval_timeout", message: "refund was not run: no decision from the manual approver within 10s" } });
+    expect(asked[0]?.request.signal.aborted).toBe(true);
+    asked[0]?.answer(true); // too late
+    await host.clock.advance(0);
+    expect(ran).toHaveLength(0);
+    expect((await audit())[0]).toMatchObject({ decision: "rejected", approver: "timeout" });
+
+    const lenient = refundTool({ when: "args.amount > 100", timeout: 1000, onTimeout: "approve" });
+    const second = setup({ tools: [lenient.tool], approvers: [manualApprover().approver] });
+    second.scheduler.onFunctionCall(call("c2", "refund", { amount: 500 }));
+    await second.host.clock.advance(1000);
+    expect(lenient.ran).toHaveLength(1);
+  });
+
+  it("asks only when the condition matches, and audits the calls it let through", async () => {
+    const { tool, ran } = refundTool({ when: "args.amount > 100" });
+    const { approver, asked } = manualApprover();
+    const { host, scheduler, audit } = setup({ tools: [tool], approvers: [approver] });
+    scheduler.onFunctionCall(call("small", "refund", { amount: 20 }));
+    scheduler.onFunctionCall(call("big", "refund", { amount: 200 }));
+    await host.clock.advance(0);
+    expect(ran).toEqual([{ amount: 20 }]);
+    expect(asked.map((a) => a.request.callId)).toEqual(["big"]);
+    asked[0]?.answer(false, "too much");
+    await host.clock.advance(0);
+    expect((await audit()).map((l) => [l.call_id, l.decision, l.approver])).toEqual([
+      ["small", "approved", "policy"],
+      ["big", "rejected", "manual"],
+    ]);
+  });
+
+  it("the agent policy's per-tool rule and default apply to tools without their own", async () => {
+    const { tool, ran } = refundTool(undefined);
+    const { host, scheduler } = setup({ tools: [tool], approval: { default: "always" } });
+    scheduler.onFunctionCall(call("c1", "refund", { amount: 1 }));
+    await host.clock.advance(0);
+    expect(ran).toHaveLength(0);
+    expect(host.outputOf("c1")).toMatchObject({ error: { code: "approval_denied" } });
+  });
+
+  it("while waiting, the agent says it is waiting for confirmation, and stops once decided", async () => {
+    const { tool } = refundTool("always");
+    const { approver, asked } = manualApprover();
+    const { host, scheduler } = setup({ tools: [tool], approvers: [approver], approvalFiller: { lines: ["I need a quick confirmation first."] } });
+    scheduler.onFunctionCall(call("c1", "refund", { amount: 1 }));
+    await host.clock.advance(1500);
+    expect(host.fillersStarted().map((f) => [f.at, f.response?.instructions, f.response?.metadata?.phase])).toEqual([
+      [1500, 'Say exactly: "I need a quick confirmation first."', "approval"],
+    ]);
+    asked[0]?.answer(true);
+    await host.clock.advance(60_000);
+    expect(host.fillersStarted()).toHaveLength(1);
+  });
+
+  it("an interruption cancels a call waiting for approval when the tool says cancel, and the approver stops waiting", async () => {
+    const { approver, asked } = manualApprover();
+    const tool = defineTool({ name: "wire", description: "", parameters: z.object({}), approval: "always", onInterrupt: "cancel", run: () => "sent" });
+    const { host, scheduler } = setup({ tools: [tool], approvers: [approver] });
+    scheduler.onFunctionCall(call("c1", "wire", {}));
+    await host.clock.advance(0);
+    scheduler.onInterrupt();
+    expect(asked[0]?.request.signal.aborted).toBe(true);
+    asked[0]?.answer(true);
+    await host.clock.advance(0);
+    expect(host.outputOf("c1")).toMatchObject({ error: { code: "cancelled" } });
+  });
+
+  it("the terminal approver asks a one-line question with redacted arguments", async () => {
+    const questions: string[] = [];
+    const { tool, ran } = refundTool({ when: "args.amount > 100" });
+    const { host, scheduler } = setup({
+      tools: [tool],
+      approvers: [terminalApprover({ ask: async (q) => (questions.push(q), true) })],
+      approval: { approver: "console" },
+    });
+    scheduler.onFunctionCall(call("c1", "refund", { amount: 101, card_token: "sk-abcdefghijklmnop" }));
+    await host.clock.advance(0);
+    expect(questions).toEqual(['Allow refund({"amount":101,"card_token":"[redacted]"})? (args.amount > 100)']);
+    expect(ran).toHaveLength(1);
+  });
+
+  it("rejects an unknown approver name and a bad condition at setup", () => {
+    const host = new RecordingHost();
+    expect(() => new ToolScheduler(host, { tools: [refundTool({ when: "args.x > 1", approver: "boss" }).tool] })).toThrow(/approver "boss" is not configured/);
+    expect(() => new ToolScheduler(host, { tools: [refundTool({ when: "args.x >" }).tool] })).toThrow(/column 9/);
+  });
+});
+
+describe("MCP approval requests", () => {
+  const request = (id: string, name: string, args: unknown) => ({
+    type: "mcp_approval_request" as const,
+    id,
+    server_label: "stripe",
+    name,
+    arguments: JSON.stringify(args),
+  });
+  const responses = (host: RecordingHost) =>
+    host.sent.flatMap((e) => (e.type === "conversation.item.create" && e.item.type === "mcp_approval_response" ? [e.item] : []));
+
+  it("are decided by the agent's policy and answered with one mcp_approval_response and one answer", async () => {
+    const { approver, asked } = manualApprover();
+    const { host, scheduler, audit } = setup({
+      tools: [],
+      approvers: [approver],
+      approval: { tools: { "stripe/list_charges": "never", "stripe/refund": { when: "args.amount > 100" } } },
+    });
+    scheduler.onMcpApprovalRequest(request("mcpr_1", "list_charges", {}));
+    scheduler.onMcpApprovalRequest(request("mcpr_2", "refund", { amount: 50 }));
+    scheduler.onMcpApprovalRequest(request("mcpr_3", "refund", { amount: 500 }));
+    scheduler.onMcpApprovalRequest(request("mcpr_3", "refund", { amount: 500 }));
+    await host.clock.advance(0);
+    expect(asked.map((a) => [a.request.kind, a.request.serverLabel, a.request.tool])).toEqual([["mcp", "stripe", "refund"]]);
+    asked[0]?.answer(false, "not today");
+    await host.clock.advance(200);
+    expect(responses(host).map((r) => [r.approval_request_id, r.approve, r.reason])).toEqual([
+      ["mcpr_1", true, undefined],
+      ["mcpr_2", true, undefined],
+      ["mcpr_3", false, "not today"],
+    ]);
+    expect(responses(host).every((r) => typeof r.id === "string" && r.id.length <= 32)).toBe(true);
+    expect((await audit()).map((l) => [l.call_id, l.server_label, l.decision, l.approver])).toEqual([
+      ["mcpr_2", "stripe", "approved", "policy"],
+      ["mcpr_3", "stripe", "rejected", "manual"],
+    ]);
+  });
+
+  it("default to asking the approver, and time out as a denial", async () => {
+    const { approver } = manualApprover();
+    const { host, scheduler } = setup({ tools: [], approvers: [approver], approval: { timeout: "2s" } });
+    scheduler.onMcpApprovalRequest(request("mcpr_9", "anything", {}));
+    await host.clock.advance(2000);
+    expect(responses(host)).toMatchObject([{ approval_request_id: "mcpr_9", approve: false, reason: "no decision from the manual approver within 2s" }]);
+  });
+});

@@ -1,0 +1,62 @@
+import type { TimerHandle } from "../clock/index.ts";
+import { assertTransition, isTerminal, type CallState } from "./call-state.ts";
+import type { FillerPhase, FillerSubject, FillerTimer } from "./fillers.ts";
+
+/** One tool call from its `function_call` item to its single output. State changes only through `moveTo`. */
+export class Call implements FillerSubject {
+  readonly id: string;
+  readonly tool: string;
+  readonly rawArguments: string;
+  readonly receivedAt: number;
+  readonly abort = new AbortController();
+  #state: CallState = "received";
+  args: Record<string, unknown> | undefined;
+  fingerprint: string | undefined;
+  fillers: FillerTimer | undefined;
+  /** The run's deadline timer. */
+  timeout: TimerHandle | undefined;
+  /** Set while the call holds a concurrency slot. */
+  holdsSlot = false;
+  /** Set while the call waits for a slot: withdraws it from the gate. */
+  startWhenFree: (() => void) | undefined;
+  #progress: string | undefined;
+
+  constructor(id: string, tool: string, rawArguments: string, receivedAt: number) {
+    this.id = id;
+    this.tool = tool;
+    this.rawArguments = rawArguments;
+    this.receivedAt = receivedAt;
+  }
+
+  get state(): CallState {
+    return this.#state;
+  }
+
+  get ended(): boolean {
+    return isTerminal(this.#state);
+  }
+
+  /** Moves the state machine; throws `IllegalCallTransitionError` on a move it does not allow. Returns the old state. */
+  moveTo(to: CallState): CallState {
+    const from = this.#state;
+    assertTransition(this.id, from, to);
+    this.#state = to;
+    return from;
+  }
+
+  phase(): FillerPhase | undefined {
+    if (this.#state === "awaiting_approval") return "approval";
+    if (this.#state === "running" || this.#state === "queued") return "run";
+    return undefined;
+  }
+
+  setProgress(message: string): void {
+    this.#progress = message;
+  }
+
+  takeProgress(): string | undefined {
+    const message = this.#progress;
+    this.#progress = undefined;
+    return message;
+  }
+}

@@ -1,0 +1,21 @@
+/** What a second call with the same tool and arguments does while the first is still in flight. */
+export type DuplicatePolicy = "allow" | "reject" | "replace";
+
+/**
+ * A stable key for "same tool, same arguments": keys sorted at every depth, so `{a:1,b:2}` and `{b:2,a:1}` match.
+ *
+ * @example
+ * callFingerprint("lookup", { b: 2, a: 1 }) === callFingerprint("lookup", { a: 1, b: 2 }) // true
+ */
+export function callFingerprint(tool: string, args: unknown): string {
+  return `${tool}\u0000${canonicalJson(args)}`;
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}

@@ -1,0 +1,117 @@
+import { randomBytes } from "node:crypto";
+import type { RealtimeMcpApprovalRequest } from "openai/resources/realtime/realtime";
+import type { ApprovalDesk } from "../approval/desk.ts";
+import { compileApprovalRule, mcpApprovalOption, type ApprovalRule, type ApprovalSettings } from "../approval/policy.ts";
+import type { SchedulerEvent } from "./events.ts";
+import type { ApprovalFillerOptions } from "./filler-plan.ts";
+import { resolveFillerPlan } from "./filler-plan.ts";
+import { FillerTimer, type FillerSubject } from "./fillers.ts";
+import type { SchedulerHost } from "./host.ts";
+
+/**
+ * Answers the Realtime API's `mcp_approval_request` items with the agent's approval policy: each request gets
+ * exactly one `mcp_approval_response` item, then one "answer" request to the response queue.
+ */
+export class McpApprovals {
+  readonly #host: SchedulerHost;
+  readonly #desk: ApprovalDesk;
+  readonly #settings: ApprovalSettings;
+  readonly #options: { language?: string; approvalFiller?: ApprovalFillerOptions | false };
+  readonly #emit: (event: SchedulerEvent) => void;
+  readonly #rules = new Map<string, ApprovalRule>();
+  readonly #pending = new Map<string, { abort: AbortController; fillers?: FillerTimer }>();
+  readonly #seen = new Set<string>();
+
+  constructor(
+    host: SchedulerHost,
+    desk: ApprovalDesk,
+    options: { approval?: ApprovalSettings; language?: string; approvalFiller?: ApprovalFillerOptions | false },
+    emit: (event: SchedulerEvent) => void,
+  ) {
+    this.#host = host;
+    this.#desk = desk;
+    this.#settings = options.approval ?? {};
+    this.#options = options;
+    this.#emit = emit;
+  }
+
+  handle(item: RealtimeMcpApprovalRequest): void {
+    if (this.#seen.has(item.id)) return;
+    this.#seen.add(item.id);
+    const key = `${item.server_label}/${item.name}`;
+    let rule = this.#rules.get(key);
+    if (!rule) {
+      rule = compileApprovalRule(mcpApprovalOption(this.#settings, item.server_label, item.name), this.#settings);
+      this.#rules.set(key, rule);
+    }
+    const abort = new AbortController();
+    const subject = { kind: "mcp" as const, callId: item.id, tool: item.name, serverLabel: item.server_label, args: parseLoose(item.arguments), signal: abort.signal };
+    const reason = rule.check(subject.args, this.#host.variables);
+    if (reason === undefined) {
+      if (rule.active) this.#desk.pass(subject);
+      return this.#answer(item, true, undefined);
+    }
+    const pending: { abort: AbortController; fillers?: FillerTimer } = { abort };
+    this.#pending.set(item.id, pending);
+    if (this.#options.approvalFiller !== false) {
+      const filler: FillerSubject = { id: item.id, tool: item.name, phase: () => (this.#pending.has(item.id) ? "approval" : undefined), takeProgress: () => undefined };
+      const plan = { ...resolveFillerPlan(undefined, undefined), lines: this.#options.approvalFiller?.lines, generate: this.#options.approvalFiller?.generate ?? !this.#options.approvalFiller?.lines };
+      pending.fillers = new FillerTimer(this.#host, filler, plan, "approval", this.#options.language, this.#emit);
+    }
+    this.#desk.ask(subject, rule, reason).then(
+      (verdict) => {
+        if ("cancelled" in verdict) return;
+        this.#answer(item, verdict.approved, verdict.approved ? undefined : verdict.reason);
+      },
+      (error: unknown) => this.#answer(item, false, String(error)),
+    );
+  }
+
+  /** Denies a request without asking (the session is ending). */
+  refuse(item: RealtimeMcpApprovalRequest, reason: string): void {
+    if (this.#seen.has(item.id)) return;
+    this.#seen.add(item.id);
+    this.#answer(item, false, reason, false);
+  }
+
+  /** Answers every pending request with a denial (no response requested: the session is ending). */
+  close(): void {
+    for (const [id, pending] of this.#pending) {
+      pending.abort.abort(new Error("session closed"));
+      this.#finish(id, false, "the session ended before a decision", false);
+    }
+  }
+
+  #answer(item: RealtimeMcpApprovalRequest, approve: boolean, reason: string | undefined, respond = true): void {
+    this.#finish(item.id, approve, reason, respond);
+  }
+
+  #finish(id: string, approve: boolean, reason: string | undefined, respond: boolean): void {
+    const pending = this.#pending.get(id);
+    pending?.fillers?.stop();
+    this.#pending.delete(id);
+    try {
+      this.#host.send({
+        type: "conversation.item.create",
+        item: {
+          type: "mcp_approval_response",
+          id: `mcpr_${randomBytes(8).toString("hex")}`,
+          approval_request_id: id,
+          approve,
+          ...(reason ? { reason } : {}),
+        },
+      });
+    } catch {
+      return; // The socket is gone; nothing left to answer.
+    }
+    if (respond) this.#host.responses.request({ kind: "answer" });
+  }
+}
+
+function parseLoose(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}

@@ -1,0 +1,80 @@
+import { Ajv, type ErrorObject } from "ajv";
+import { z } from "zod";
+import { ParleyError } from "../errors/index.ts";
+import type { JsonSchema } from "../tool/index.ts";
+
+/** The outcome of checking one call's arguments. */
+export type ArgsCheck = { ok: true; value: Record<string, unknown> } | { ok: false; message: string };
+
+/** Checks a call's raw `arguments` string against the tool's parameters. Built once per tool, run per call. */
+export type ArgsValidator = (raw: string) => ArgsCheck;
+
+// One Ajv for every tool of a process: compiled validators are cached per schema object.
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, coerceTypes: false });
+
+function isZod(value: unknown): value is z.ZodType {
+  return typeof value === "object" && value !== null && "_zod" in value;
+}
+
+/** The JSON Schema the model sees and ajv checks: zod schemas are converted once here. */
+export function parametersJsonSchema(parameters: unknown, tool: string): JsonSchema {
+  if (isZod(parameters)) {
+    try {
+      return z.toJSONSchema(parameters, { target: "draft-7", io: "input" }) as JsonSchema;
+    } catch (cause) {
+      throw new ParleyError(
+        "invalid_tool_parameters",
+        `tool ${tool}: its zod parameters cannot be expressed as JSON Schema (${(cause as Error).message})`,
+        { cause },
+      );
+    }
+  }
+  if (typeof parameters === "object" && parameters !== null && !Array.isArray(parameters)) {
+    return parameters as JsonSchema;
+  }
+  throw new ParleyError("invalid_tool_parameters", `tool ${tool}: parameters must be a zod schema or a JSON Schema object`);
+}
+
+/**
+ * Compiles the validator for a tool. JSON.parse, then ajv (defaults filled in), then — for zod parameters — the
+ * zod parse, so `run` receives the typed output (refinements and transforms applied). Invalid arguments never reach `run`.
+ *
+ * @example
+ * const check = compileArgsValidator("book", z.object({ nights: z.number().int() }));
+ * check('{"nights": 2}') // { ok: true, value: { nights: 2 } }
+ */
+export function compileArgsValidator(tool: string, parameters: unknown): ArgsValidator {
+  const { $schema: _ignored, ...schema } = parametersJsonSchema(parameters, tool);
+  let validate: ReturnType<Ajv["compile"]>;
+  try {
+    validate = ajv.compile(schema);
+  } catch (cause) {
+    throw new ParleyError("invalid_tool_parameters", `tool ${tool}: parameters are not a valid JSON Schema (${(cause as Error).message})`, { cause });
+  }
+  const zod = isZod(parameters) ? parameters : undefined;
+  return (raw) => {
+    let value: unknown;
+    try {
+      value = raw.trim() === "" ? {} : JSON.parse(raw);
+    } catch {
+      return { ok: false, message: "arguments are not valid JSON" };
+    }
+    if (!validate(value)) return { ok: false, message: describeErrors(validate.errors ?? []) };
+    if (zod) {
+      const parsed = zod.safeParse(value);
+      if (!parsed.success) return { ok: false, message: z.prettifyError(parsed.error).replace(/\n/g, "; ") };
+      value = parsed.data;
+    }
+    return { ok: true, value: value as Record<string, unknown> };
+  };
+}
+
+function describeErrors(errors: ErrorObject[]): string {
+  return errors
+    .map((e) => {
+      const at = e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : "arguments";
+      const extra = e.keyword === "additionalProperties" ? ` (${String(e.params.additionalProperty)})` : "";
+      return `${at} ${e.message ?? "is invalid"}${extra}`;
+    })
+    .join("; ");
+}

@@ -1,0 +1,13 @@
+import { validateClientEvent, validateServerEvent } from "../src/conformance/index.ts";
+const t=Date.now();
+console.log(validateClientEvent({ type: "session.update", session: { type: "realtime", voice: "x", instructions: "hi", audio:{output:{voice:"marin"}} } }));
+console.log(Date.now()-t);
+console.log(validateClientEvent({ type: "session.update", session: { type: "realtimee" } }));
+console.log(validateClientEvent({ type: "session.update", session: { type: "realtime", tools:[{type:"function", name:"x", description:"d", parameters:{type:"object"}}], output_modalities:["txt"] } }));
+console.log(validateClientEvent({ type: "response.create", response: { conversation: "none", instructions: "Say exactly: \"hi\"", metadata: {a:"b"} } }));
+console.log(validateClientEvent({ type: "conversation.item.create", item: { type: "message", role: "user", content: [{type:"input_text", text:"hi"}] } }));
+console.log(validateClientEvent({ type: "conversation.item.create", item: { type: "message", role: "user", content: [{type:"input_txt", text:"hi"}] } }));
+console.log(validateClientEvent({ type: "conversation.item.create", item: { type: "function_call_output", call_id:"c", output:"{}" } }));
+console.log(validateClientEvent({ type: "response.crate" }));
+console.log(validateServerEvent({ type: "error", event_id:"e", error:{type:"invalid_request_error", code:"x", message:"m", param:null, event_id:null} }));
+console.log(Date.now()-t);

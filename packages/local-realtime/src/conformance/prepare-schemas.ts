@@ -1,0 +1,48 @@
+import type { JsonSchemaNode } from "./spec.ts";
+
+/**
+ * Adapts the spec's schemas for validation, on a copy:
+ * - `oneOf` becomes `anyOf`: several unions in the spec overlap (response.create's `conversation` is
+ *   `oneOf: [string, "auto" | "none"]`, so "none" matches both branches and a strict oneOf would reject it).
+ *   The generated SDK types read them as plain unions too.
+ * - OpenAPI 3.0's `nullable: true`, still used in places, becomes `anyOf: [schema, {type: "null"}]`.
+ * - local `$ref`s become absolute (`baseId#/components/…`), so any sub-schema compiles on its own
+ *   (used to re-check a value against the one union branch it was meant for).
+ * - `discriminator` is dropped: the spec puts it on `anyOf` unions, which ajv's discriminator support refuses.
+ * - with `strict`, every object schema that lists `properties` and says nothing about extra ones gets
+ *   `unevaluatedProperties: false`, so an unknown or misplaced field (a GA typo such as `session.voice`)
+ *   is reported the way the real API answers it ("Unknown parameter"), instead of being silently accepted.
+ */
+export function prepareSchemas(
+  schemas: Record<string, JsonSchemaNode>,
+  options: { strict: boolean; baseId: string },
+): Record<string, JsonSchemaNode> {
+  // `names` is true for a `properties` map, whose keys are field names (a field may be called "description").
+  const visit = (node: unknown, names = false): unknown => {
+    if (Array.isArray(node)) return node.map((n) => visit(n));
+    if (node === null || typeof node !== "object") return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (names) {
+        out[key] = visit(value);
+        continue;
+      }
+      if (key === "discriminator" || key === "x-oaiMeta" || key === "description") continue;
+      if (key === "$ref" && typeof value === "string" && value.startsWith("#")) {
+        out.$ref = `${options.baseId}${value}`;
+        continue;
+      }
+      out[key === "oneOf" ? "anyOf" : key] = visit(value, key === "properties");
+    }
+    const isObjectSchema = out.type === "object" && typeof out.properties === "object" && out.properties !== null;
+    if (options.strict && isObjectSchema && !("additionalProperties" in out)) out.unevaluatedProperties = false;
+    if (out.nullable === true) {
+      delete out.nullable;
+      return { anyOf: [out, { type: "null" }] };
+    }
+    return out;
+  };
+  const result: Record<string, JsonSchemaNode> = {};
+  for (const [name, schema] of Object.entries(schemas)) result[name] = visit(schema) as JsonSchemaNode;
+  return result;
+}

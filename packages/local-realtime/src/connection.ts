@@ -1,0 +1,230 @@
+import type { WebSocket } from "ws";
+import { asAudioFormat } from "./audio/formats.ts";
+import { InputAudioBuffer } from "./audio/input-buffer.ts";
+import type { TurnDetectionConfig } from "./audio/vad.ts";
+import { eventProblems } from "./conformance/validate.ts";
+import { Conversation } from "./conversation.ts";
+import { FaultySender, type FaultOptions } from "./faults.ts";
+import { IdGenerator } from "./ids.ts";
+import { handleAudioEvent } from "./handlers/audio.ts";
+import { handleItemEvent } from "./handlers/items.ts";
+import { McpSessionTools } from "./mcp/session-tools.ts";
+import type { RealtimeModel } from "./models/types.ts";
+import type { ResponseHost } from "./response-host.ts";
+import { ActiveResponse, type ResponseParams } from "./response-runner.ts";
+import { applySessionUpdate, defaultSession, type SessionObject, sessionView } from "./session-state.ts";
+
+type Json = Record<string, unknown>;
+
+export interface ConnectionOptions {
+  model: RealtimeModel;
+  modelName: string;
+  pace: number;
+  faults: () => FaultOptions;
+  /** Called with every server event before it is sent (tests validate them against the spec). */
+  onServerEvent?: ((event: Json) => void) | undefined;
+}
+
+/** Maps a validation problem to the API's error code. */
+const CODE_BY_KIND = {
+  unknown_field: "unknown_parameter",
+  missing_field: "missing_required_parameter",
+  invalid_value: "invalid_value",
+  invalid_type: "invalid_type",
+  invalid: "invalid_value",
+} as const;
+
+/** One WebSocket session: its session config, conversation, audio buffer and responses. */
+export class Connection implements ResponseHost {
+  readonly ids: IdGenerator;
+  readonly conversation = new Conversation();
+  readonly conversationId: string;
+  readonly audio: InputAudioBuffer;
+  readonly mcpTools_: McpSessionTools;
+  private current: SessionObject;
+  private readonly sender: FaultySender;
+  private audioOut = false;
+  private previousInput = 0;
+  /** The response in progress in the default conversation (at most one). */
+  active: ActiveResponse | undefined;
+  /** Out-of-band responses in progress (they may overlap the default conversation's). */
+  readonly outOfBand = new Set<ActiveResponse>();
+  private closed = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    index: number,
+    private readonly options: ConnectionOptions,
+  ) {
+    this.ids = new IdGenerator(index);
+    this.conversationId = this.ids.next("conv");
+    this.current = defaultSession(this.ids.next("sess"), options.modelName, Math.floor(Date.now() / 1000));
+    this.audio = new InputAudioBuffer(asAudioFormat(sessionView.inputFormat(this.current)));
+    this.audio.configure(asAudioFormat(sessionView.inputFormat(this.current)), sessionView.turnDetection(this.current) as TurnDetectionConfig | null);
+    this.mcpTools_ = new McpSessionTools(this);
+    this.sender = new FaultySender(socket, options.faults, (error) => JSON.stringify({ type: "error", event_id: this.ids.next("event"), error: { ...error, param: null, event_id: null } }));
+    socket.on("message", (data) => this.receive(String(data)));
+    socket.on("close", () => this.dispose());
+    socket.on("error", () => this.dispose());
+    this.send({ type: "session.created", session: this.current });
+  }
+
+  get model(): RealtimeModel {
+    return this.options.model;
+  }
+
+  get pace(): number {
+    return this.options.pace;
+  }
+
+  session(): SessionObject {
+    return this.current;
+  }
+
+  now(): number {
+    return performance.now();
+  }
+
+  sleepUntil(time: number, signal?: AbortSignal): Promise<void> {
+    const ms = time - performance.now();
+    if (ms <= 0 || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  audioProduced(): void {
+    this.audioOut = true;
+  }
+
+  mcp(label: string) {
+    return this.mcpTools_.connection(label);
+  }
+
+  mcpReady(): Promise<void> {
+    return this.mcpTools_.ready;
+  }
+
+  mcpTools() {
+    return this.mcpTools_.listed;
+  }
+
+  send(event: Json): void {
+    if (this.closed) return;
+    const full = { event_id: this.ids.next("event"), ...event };
+    this.options.onServerEvent?.(full);
+    this.sender.send(JSON.stringify(full));
+  }
+
+  /** Sends the API's `error` event shape. */
+  error(code: string, message: string, options: { param?: string | null; eventId?: string | undefined; type?: string } = {}): void {
+    this.send({
+      type: "error",
+      error: { type: options.type ?? "invalid_request_error", code, message, param: options.param ?? null, event_id: options.eventId ?? null },
+    });
+  }
+
+  private receive(raw: string): void {
+    let event: Json;
+    try {
+      event = JSON.parse(raw) as Json;
+    } catch {
+      this.error("invalid_json", "The server could not parse the JSON of your event. Send each event as one JSON object.");
+      return;
+    }
+    const eventId = typeof event.event_id === "string" ? event.event_id : undefined;
+    const problems = eventProblems("client", event);
+    if (problems.length) {
+      const first = problems[0] as (typeof problems)[number];
+      const message =
+        first.kind === "unknown_field" ? `Unknown parameter: '${first.path}'.` : first.path === "type" ? first.message : `Invalid '${first.path}': ${first.message.replace(/^[^:]*: /, "")}.`;
+      this.error(first.path === "type" ? "invalid_event_type" : CODE_BY_KIND[first.kind], message, { param: first.path || null, eventId });
+      return;
+    }
+    try {
+      this.dispatch(event, eventId);
+    } catch (e) {
+      this.error("server_error", e instanceof Error ? e.message : String(e), { type: "server_error", eventId });
+    }
+  }
+
+  private dispatch(event: Json, eventId: string | undefined): void {
+    const type = String(event.type);
+    if (type === "session.update") return this.updateSession(event.session as Json, eventId);
+    if (type === "response.create") return this.createResponse((event.response as ResponseParams | undefined) ?? {}, eventId);
+    if (type === "response.cancel") return this.cancelResponse(event.response_id as string | undefined, eventId);
+    if (type.startsWith("input_audio_buffer.")) return handleAudioEvent(this, event, eventId);
+    if (type.startsWith("conversation.item.")) return handleItemEvent(this, event, eventId);
+    if (type === "output_audio_buffer.clear") {
+      return this.error("unsupported_event", "output_audio_buffer.clear is only for WebRTC and SIP sessions; over WebSocket the client plays audio itself.", { eventId });
+    }
+  }
+
+  private updateSession(update: Json, eventId: string | undefined): void {
+    if (update.type !== "realtime") {
+      return this.error("unsupported_session_type", "The local server simulates realtime sessions only (session.type \"realtime\").", { param: "session.type", eventId });
+    }
+    const voice = (update.audio as { output?: { voice?: string } } | undefined)?.output?.voice;
+    if (voice !== undefined && this.audioOut && voice !== sessionView.voice(this.current)) {
+      return this.error("cannot_update_voice", "Cannot update a conversation's voice if assistant audio is present.", { param: "session.audio.output.voice", eventId });
+    }
+    this.current = applySessionUpdate(this.current, update);
+    this.audio.configure(asAudioFormat(sessionView.inputFormat(this.current)), sessionView.turnDetection(this.current) as TurnDetectionConfig | null);
+    this.send({ type: "session.updated", session: this.current });
+    this.mcpTools_.sync((this.current.tools as Json[] | undefined) ?? []);
+  }
+
+  /** Starts a response; a second one in the default conversation is refused with the API's code. */
+  createResponse(params: ResponseParams, eventId?: string): void {
+    const outOfBand = params.conversation === "none";
+    if (!outOfBand && this.active) {
+      return this.error(
+        "conversation_already_has_active_response",
+        `Conversation already has an active response in progress: ${this.active.id}. Wait until the response is finished before creating a new one.`,
+        { eventId },
+      );
+    }
+    const response = new ActiveResponse(this, params, {
+      previousInput: this.previousInput,
+      onInput: (total) => {
+        this.previousInput = total;
+      },
+    });
+    if (outOfBand) this.outOfBand.add(response);
+    else this.active = response;
+    void response.done.finally(() => {
+      if (this.active === response) this.active = undefined;
+      this.outOfBand.delete(response);
+      this.send({
+        type: "rate_limits.updated",
+        rate_limits: [
+          { name: "requests", limit: 10000, remaining: 9999, reset_seconds: 0.006 },
+          { name: "tokens", limit: 2000000, remaining: 1995000, reset_seconds: 0.15 },
+        ],
+      });
+    });
+  }
+
+  private cancelResponse(responseId: string | undefined, eventId: string | undefined): void {
+    const target = responseId ? [this.active, ...this.outOfBand].find((r) => r?.id === responseId) : this.active;
+    if (!target) {
+      return this.error("response_cancel_not_active", "Cancellation failed: no active response found.", { eventId });
+    }
+    target.cancel("client_cancelled");
+  }
+
+  /** Ends everything this session runs (responses, MCP connections). */
+  dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.active?.cancel("client_cancelled");
+    for (const r of this.outOfBand) r.cancel("client_cancelled");
+    void this.mcpTools_.close();
+  }
+}

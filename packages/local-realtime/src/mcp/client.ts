@@ -1,0 +1,96 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+
+/** A session tool of `type: "mcp"`, as the session holds it (GA shape). */
+export interface McpToolConfig {
+  type: "mcp";
+  server_label: string;
+  server_url?: string;
+  connector_id?: string;
+  authorization?: string;
+  headers?: Record<string, string> | null;
+  allowed_tools?: string[] | { tool_names?: string[]; read_only?: boolean } | null;
+  require_approval?: "always" | "never" | { always?: { tool_names?: string[] }; never?: { tool_names?: string[] } } | null;
+  server_description?: string;
+}
+
+export interface McpListedTool {
+  name: string;
+  description?: string | null;
+  input_schema: unknown;
+  annotations?: unknown;
+}
+
+/**
+ * The server's side of remote MCP: it is the MCP client (streamable HTTP, `@modelcontextprotocol/sdk`) of each
+ * `mcp` tool's `server_url`, sending `authorization` as a bearer token plus the tool's `headers`.
+ * One connection per server label per session, opened on first use and closed with the session.
+ */
+export class McpConnection {
+  private client: Client | undefined;
+  private connecting: Promise<Client> | undefined;
+
+  constructor(public config: McpToolConfig) {}
+
+  private async connect(): Promise<Client> {
+    if (this.client) return this.client;
+    this.connecting ??= (async () => {
+      if (!this.config.server_url) throw new Error(`mcp tool "${this.config.server_label}": connectors are not simulated; give a server_url`);
+      const headers: Record<string, string> = { ...(this.config.headers ?? {}) };
+      if (this.config.authorization) headers.Authorization = `Bearer ${this.config.authorization}`;
+      const transport = new StreamableHTTPClientTransport(new URL(this.config.server_url), { requestInit: { headers } });
+      const client = new Client({ name: "parley-local-realtime", version: "0.1.0" });
+      await client.connect(transport);
+      this.client = client;
+      return client;
+    })();
+    try {
+      return await this.connecting;
+    } catch (error) {
+      this.connecting = undefined;
+      throw error;
+    }
+  }
+
+  /** The server's tools, filtered by `allowed_tools`. */
+  async listTools(): Promise<McpListedTool[]> {
+    const client = await this.connect();
+    const { tools } = await client.listTools();
+    return tools
+      .filter((t) => isAllowed(this.config, t.name))
+      .map((t) => ({ name: t.name, description: t.description ?? null, input_schema: t.inputSchema, annotations: t.annotations ?? null }));
+  }
+
+  /** Calls a tool; resolves to its text output, or rejects with the tool's error text. */
+  async callTool(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<{ output: string; isError: boolean }> {
+    const client = await this.connect();
+    const result = await client.callTool({ name, arguments: args }, undefined, signal ? { signal } : undefined);
+    const content = (result.content ?? []) as Array<{ type: string; text?: string }>;
+    const output = content.map((c) => (c.type === "text" ? (c.text ?? "") : JSON.stringify(c))).join("\n");
+    return { output, isError: result.isError === true };
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.connecting = undefined;
+    await client?.close().catch(() => undefined);
+  }
+}
+
+export function isAllowed(config: McpToolConfig, tool: string): boolean {
+  const allowed = config.allowed_tools;
+  if (!allowed) return true;
+  if (Array.isArray(allowed)) return allowed.includes(tool);
+  return !allowed.tool_names || allowed.tool_names.includes(tool);
+}
+
+/** `require_approval` defaults to "always", as in the API. */
+export function needsApproval(config: McpToolConfig, tool: string): boolean {
+  const rule = config.require_approval ?? "always";
+  if (rule === "always") return true;
+  if (rule === "never") return false;
+  if (rule.never?.tool_names?.includes(tool)) return false;
+  if (rule.always?.tool_names?.includes(tool)) return true;
+  return !rule.never;
+}

@@ -1,0 +1,106 @@
+import type { ModelAction, ModelContext, ModelItem, ModelTool, RealtimeModel } from "./types.ts";
+import { matchExample } from "./rules/examples.ts";
+import { asksForGreeting, greetingFrom, personaName, sayExactly } from "./rules/persona.ts";
+import { speakAboutOutput } from "./rules/speak-output.ts";
+
+/** What the rules model says while a tool runs, when a filler gives no exact line. */
+export const GENERIC_FILLER = "One moment, please.";
+
+/**
+ * The default model: a deterministic simulator, not an LLM. Per response it
+ * 1. says a `Say exactly: "…"` line from the response's instructions verbatim (canned fillers, scripted greetings);
+ * 2. answers other out-of-band responses with a neutral filler that states no result;
+ * 3. greets when asked to (a quoted greeting in the session instructions, or one derived from "You are …");
+ * 4. after a tool output (function_call_output, an MCP call), speaks briefly about it, quoting its fields;
+ * 5. on a user turn: `/call tool_name {json}` calls that tool; words matching a tool's examples call it with
+ *    slots filled from the utterance; otherwise a brief conversational reply — never an invented tool result.
+ *
+ * @example
+ * await startLocalRealtime({ model: rulesModel() });
+ */
+export function rulesModel(): RealtimeModel {
+  return { name: "rules", respond };
+}
+
+function respond(ctx: ModelContext): ModelAction[] {
+  const exact = sayExactly(ctx.responseInstructions);
+  if (exact !== undefined) return [{ say: exact }];
+  if (ctx.outOfBand && !asksForGreeting(ctx.responseInstructions)) return [{ say: GENERIC_FILLER }];
+  if (asksForGreeting(ctx.responseInstructions) && !ctx.continuation) return [{ say: greetingFrom(ctx.sessionInstructions) }];
+  const last = lastTurnItem(ctx.items);
+  if (!last) return [{ say: greetingFrom(ctx.sessionInstructions) }];
+  const item = last.item;
+  if (item.type === "function_call_output") return [{ say: speakAboutOutput(item.output) }];
+  if (item.type === "mcp_call") return [{ say: item.error ? `Sorry, that didn't work: ${errorText(item.error)}.` : speakAboutOutput(item.output ?? "") }];
+  if (item.type === "mcp_approval_response") return item.approve ? [] : [{ say: "Okay, I won't go ahead with that." }];
+  if (item.type === "mcp_approval_request") return [];
+  return answerUser(last.text, ctx);
+}
+
+/** The item the reply is about: the latest user message or tool result. */
+function lastTurnItem(items: readonly ModelItem[]): ModelItem | undefined {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const it = items[i] as ModelItem;
+    const t = it.item.type;
+    if (t === "message" && it.item.role === "user") return it;
+    if (t === "function_call_output" || t === "mcp_approval_response" || t === "mcp_approval_request") return it;
+    if (t === "mcp_call" && (it.item.output != null || it.item.error != null)) return it;
+  }
+  return undefined;
+}
+
+function answerUser(text: string, ctx: ModelContext): ModelAction[] {
+  const utterance = text.trim();
+  if (!utterance) return [{ say: "Sorry, I didn't catch that. Could you say it again?" }];
+  const callable = toolsAllowed(ctx);
+  const command = /^\/call\s+([\w.:-]+)\s*([\s\S]*)$/.exec(utterance);
+  if (command) {
+    const name = command[1] as string;
+    const raw = (command[2] as string).trim() || "{}";
+    const tool = callable.find((t) => t.name === name || `${t.serverLabel}.${t.name}` === name);
+    if (!tool) return [{ say: `I don't have a tool called ${name}.` }];
+    try {
+      return [{ call: { name: tool.name, arguments: JSON.parse(raw) as Record<string, unknown> } }];
+    } catch {
+      return [{ say: `Those arguments for ${name} are not valid JSON.` }];
+    }
+  }
+  const match = matchExample(utterance, callable);
+  if (match) return [{ call: { name: match.tool.name, arguments: match.arguments } }];
+  const forced = forcedTool(ctx, callable);
+  if (forced) return [{ call: { name: forced.name, arguments: forced.examples[0]?.arguments ?? {} } }];
+  return [{ say: conversational(utterance, ctx.sessionInstructions) }];
+}
+
+function toolsAllowed(ctx: ModelContext): readonly ModelTool[] {
+  const choice = ctx.toolChoice;
+  if (choice === "none") return [];
+  if (choice && typeof choice === "object") {
+    const c = choice as { type?: string; name?: string; server_label?: string };
+    if (c.type === "function") return ctx.tools.filter((t) => t.kind === "function" && t.name === c.name);
+    if (c.type === "mcp") return ctx.tools.filter((t) => t.kind === "mcp" && t.serverLabel === c.server_label && (!c.name || t.name === c.name));
+  }
+  return ctx.tools;
+}
+
+/** `tool_choice: "required"` (or a named tool) must produce a call even without a matching example. */
+function forcedTool(ctx: ModelContext, callable: readonly ModelTool[]): ModelTool | undefined {
+  const choice = ctx.toolChoice;
+  if (choice === "required" || (choice && typeof choice === "object")) return callable[0];
+  return undefined;
+}
+
+function conversational(utterance: string, instructions: string): string {
+  const lower = utterance.toLowerCase();
+  const name = personaName(instructions);
+  if (/^(hi|hello|hey|good (morning|afternoon|evening))\b/.test(lower)) return `Hello${name ? `, this is ${name}` : ""}! How can I help you today?`;
+  if (/\b(thank you|thanks)\b/.test(lower)) return "You're welcome! Is there anything else I can help with?";
+  if (/\b(bye|goodbye|that's all|that is all)\b/.test(lower)) return "Goodbye, and have a great day!";
+  if (/\bwho are you\b|\byour name\b/.test(lower)) return name ? `I'm ${name}.` : "I'm your assistant.";
+  return `I understand: ${utterance.replace(/[.!?]+$/, "")}. How can I help with that?`;
+}
+
+function errorText(error: unknown): string {
+  if (error && typeof error === "object" && "message" in error) return String((error as { message: unknown }).message);
+  return String(error);
+}

@@ -1,0 +1,339 @@
+import { resolve } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import {
+  getDefaultEnvironment,
+  StdioClientTransport,
+} from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { AnyToolDefinition, ToolContext, ToolLogger } from "@parley/core";
+import { McpBridgeError } from "./errors.ts";
+import {
+  type McpBridgeOptions,
+  type McpBridgeSettings,
+  mcpBridgeOptionsSchema,
+} from "./options.ts";
+import { contentText, progressMessage, toOutput, toToolDefinition } from "./to-tool.ts";
+
+/** How the tool list changed, by exposed tool name. */
+export interface McpToolsChange {
+  added: string[];
+  removed: string[];
+}
+
+export interface McpBridgeInit {
+  /** Relative `cwd` and commands resolve against it (the agent file's folder). Default: process.cwd(). */
+  baseDir?: string;
+  log?: ToolLogger;
+}
+
+// setTimeout's ceiling: the SDK's own request timeout must never fire before the scheduler's.
+const NO_SDK_TIMEOUT = 2_147_483_647;
+const silent: ToolLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * A connection to one local MCP server (stdio or streamable HTTP) whose tools are exposed as Parley
+ * ToolDefinitions: tools/call with the call's AbortSignal, progress notifications → `ctx.progress()`,
+ * `isError` results → a failed call, `tools/list_changed` → a refreshed list and a `toolsChanged` report.
+ * A dropped connection is re-opened on the next call.
+ *
+ * @example
+ * const bridge = new McpBridge({ label: "files", command: "node", args: ["./files-server.js"] });
+ * await bridge.connect();
+ * bridge.onToolsChanged((tools, { added, removed }) => console.log(added, removed));
+ * const tools = bridge.tools; // ToolDefinition[] with origin { kind: "mcp", file: "files" }
+ * await bridge.close();
+ */
+export class McpBridge {
+  readonly settings: McpBridgeSettings;
+  readonly #baseDir: string;
+  readonly #log: ToolLogger;
+  #client: Client | undefined;
+  #opening: Promise<Client> | undefined;
+  #tools: AnyToolDefinition[] = [];
+  #closed = false;
+  #listed = false;
+  #stderr = "";
+  #retry: NodeJS.Timeout | undefined;
+  readonly #changeListeners = new Set<
+    (tools: AnyToolDefinition[], change: McpToolsChange) => void
+  >();
+  readonly #problemListeners = new Set<(error: McpBridgeError) => void>();
+
+  constructor(options: McpBridgeOptions, init: McpBridgeInit = {}) {
+    this.settings = mcpBridgeOptionsSchema.parse(options);
+    this.#baseDir = init.baseDir ?? process.cwd();
+    this.#log = init.log ?? silent;
+  }
+
+  get label(): string {
+    return this.settings.label;
+  }
+
+  /** The server's tools as Parley tools (after `allowedTools`); empty until connected. */
+  get tools(): AnyToolDefinition[] {
+    return this.#tools;
+  }
+
+  get connected(): boolean {
+    return this.#client !== undefined;
+  }
+
+  /** `stdio: node server.js` or `http: http://127.0.0.1:3001/mcp`, for listings and messages. */
+  get describe(): string {
+    const s = this.settings;
+    return s.command ? `stdio: ${[s.command, ...(s.args ?? [])].join(" ")}` : `http: ${s.url}`;
+  }
+
+  /** Connects and lists the tools. Throws `McpBridgeError("mcp_unreachable")` when the server cannot be reached. */
+  async connect(): Promise<AnyToolDefinition[]> {
+    await this.#ensureClient();
+    return this.#tools;
+  }
+
+  /**
+   * Keeps trying to connect every `everyMs` until it works or the bridge closes; on success the tools arrive
+   * through `onToolsChanged`. For servers that are down when the agent starts.
+   */
+  retryInBackground(everyMs: number): void {
+    if (this.#closed || this.#retry) return;
+    this.#retry = setTimeout(async () => {
+      this.#retry = undefined;
+      try {
+        await this.#ensureClient();
+      } catch {
+        this.retryInBackground(everyMs);
+      }
+    }, everyMs);
+    this.#retry.unref();
+  }
+
+  /** Re-reads the tool list from the server. */
+  async refresh(): Promise<AnyToolDefinition[]> {
+    const client = await this.#ensureClient();
+    const listed: Tool[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.listTools(cursor ? { cursor } : undefined);
+      listed.push(...page.tools);
+      cursor = page.nextCursor;
+    } while (cursor);
+    this.#setTools(listed);
+    return this.#tools;
+  }
+
+  /** Called with the whole new list and what changed whenever the server's tools change. Returns an unsubscribe. */
+  onToolsChanged(
+    listener: (tools: AnyToolDefinition[], change: McpToolsChange) => void,
+  ): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
+  }
+
+  /** Problems that do not belong to one call: a dropped connection, a failed refresh. */
+  onProblem(listener: (error: McpBridgeError) => void): () => void {
+    this.#problemListeners.add(listener);
+    return () => this.#problemListeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#retry) clearTimeout(this.#retry);
+    const client = this.#client;
+    this.#client = undefined;
+    await client?.close().catch(() => {});
+  }
+
+  async #ensureClient(): Promise<Client> {
+    if (this.#closed)
+      throw new McpBridgeError("mcp_disconnected", this.label, "the bridge is closed");
+    if (this.#client) return this.#client;
+    this.#opening ??= this.#open().finally(() => {
+      this.#opening = undefined;
+    });
+    return this.#opening;
+  }
+
+  async #open(): Promise<Client> {
+    const client = new Client(
+      { name: "parley", version: "0.1.0" },
+      {
+        listChanged: {
+          tools: {
+            autoRefresh: false,
+            debounceMs: 20,
+            onChanged: () => {
+              this.refresh().catch((error) =>
+                this.#report(
+                  new McpBridgeError(
+                    "mcp_refresh_failed",
+                    this.label,
+                    `could not re-list tools: ${messageOf(error)}`,
+                  ),
+                ),
+              );
+            },
+          },
+        },
+      },
+    );
+    this.#stderr = "";
+    const transport = this.#transport();
+    client.onclose = () => {
+      if (this.#client !== client) return;
+      this.#client = undefined;
+      if (!this.#closed) {
+        this.#report(
+          new McpBridgeError(
+            "mcp_disconnected",
+            this.label,
+            `the connection closed${this.#stderrTail()}; it will be re-opened on the next call`,
+          ),
+        );
+      }
+    };
+    try {
+      await client.connect(transport, { timeout: this.settings.connectTimeout ?? 10_000 });
+    } catch (error) {
+      await client.close().catch(() => {});
+      throw new McpBridgeError(
+        "mcp_unreachable",
+        this.label,
+        `cannot connect (${this.describe}): ${messageOf(error)}${this.#stderrTail()}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    this.#client = client;
+    this.#log.info(`connected to MCP server ${this.label} (${this.describe})`);
+    try {
+      await this.refresh();
+    } catch (error) {
+      await this.close();
+      throw new McpBridgeError(
+        "mcp_unreachable",
+        this.label,
+        `connected but could not list tools: ${messageOf(error)}`,
+        { cause: error },
+      );
+    }
+    return client;
+  }
+
+  #transport(): Transport {
+    const s = this.settings;
+    if (s.url) {
+      return new StreamableHTTPClientTransport(
+        new URL(s.url),
+        s.headers ? { requestInit: { headers: s.headers } } : undefined,
+      );
+    }
+    const transport = new StdioClientTransport({
+      command: s.command as string,
+      args: s.args ?? [],
+      env: { ...getDefaultEnvironment(), ...(s.env ?? {}) },
+      cwd: resolve(this.#baseDir, s.cwd ?? "."),
+      stderr: "pipe",
+    });
+    // Keep the end of the server's stderr: it usually says why a server died.
+    transport.stderr?.on("data", (chunk: Buffer) => {
+      this.#stderr = (this.#stderr + chunk.toString("utf8")).slice(-1000);
+    });
+    return transport;
+  }
+
+  #stderrTail(): string {
+    const tail = this.#stderr.trim().split("\n").slice(-3).join(" | ");
+    return tail ? ` (server said: ${tail})` : "";
+  }
+
+  #setTools(listed: Tool[]): void {
+    const allowed = this.settings.allowedTools;
+    const kept = allowed ? listed.filter((t) => allowed.includes(t.name)) : listed;
+    const before = new Set(this.#tools.map((t) => t.name));
+    const next = kept.map((tool) =>
+      toToolDefinition(tool, this.settings, (name, args, ctx) => this.#call(name, args, ctx)),
+    );
+    const after = new Set(next.map((t) => t.name));
+    const change = {
+      added: [...after].filter((n) => !before.has(n)),
+      removed: [...before].filter((n) => !after.has(n)),
+    };
+    const listedBefore = this.#listed;
+    this.#listed = true;
+    this.#tools = next;
+    // A later refresh may change descriptions or schemas even when the names stay: listeners always hear of it.
+    if (!listedBefore && change.added.length === 0) return;
+    if (change.added.length || change.removed.length)
+      this.#log.info(`MCP server ${this.label}: tools changed`, change);
+    for (const listener of this.#changeListeners) safely(() => listener(next, change));
+  }
+
+  async #call(name: string, args: Record<string, unknown>, ctx: ToolContext): Promise<unknown> {
+    let client: Client;
+    try {
+      client = await this.#ensureClient();
+    } catch (error) {
+      throw error instanceof McpBridgeError && error.code === "mcp_unreachable"
+        ? new McpBridgeError(
+            "mcp_disconnected",
+            this.label,
+            `cannot run ${name}: ${error.message}`,
+            { cause: error },
+          )
+        : error;
+    }
+    let result: CallToolResult;
+    try {
+      result = (await client.callTool({ name, arguments: args }, undefined, {
+        signal: ctx.signal,
+        timeout: NO_SDK_TIMEOUT,
+        onprogress: (p) => {
+          const message = progressMessage(p);
+          if (message) ctx.progress(message);
+        },
+      })) as CallToolResult;
+    } catch (error) {
+      if (ctx.signal.aborted) throw ctx.signal.reason ?? error;
+      throw new McpBridgeError(
+        "mcp_call_failed",
+        this.label,
+        `${name} failed: ${messageOf(error)}`,
+        { cause: error },
+      );
+    }
+    if (result.isError) {
+      throw new McpBridgeError(
+        "mcp_tool_error",
+        this.label,
+        `${name} reported an error: ${contentText(result) || "(no detail)"}`,
+      );
+    }
+    return toOutput(result);
+  }
+
+  #report(error: McpBridgeError): void {
+    this.#log.warn(error.message);
+    for (const listener of this.#problemListeners) safely(() => listener(error));
+  }
+}
+
+function messageOf(error: unknown): string {
+  const e = error as {
+    message?: string;
+    code?: string;
+    cause?: { code?: string; message?: string };
+  };
+  return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(error);
+}
+
+// Listeners never throw into the bridge.
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // A listener's bug must not break the connection.
+  }
+}

@@ -1,0 +1,88 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import { extname, join, relative, resolve } from "node:path";
+import { ParleyError } from "@parley/core";
+import MiniSearch from "minisearch";
+import { type Passage, splitPassages } from "./passages.ts";
+
+const EXTENSIONS = new Set([".md", ".markdown", ".mdx", ".txt"]);
+
+// Words that carry no meaning in a question; dropping them keeps "what are your opening hours" about hours.
+const STOPWORDS = new Set(
+  "a an and are as at be but by can could did do does for from had has have how i if in is it its me my of on or our please should so tell than that the their them then there these they this to was we were what when where which who why will with would you your".split(
+    " ",
+  ),
+);
+
+export interface KnowledgeIndex {
+  search(query: string, limit: number): (Passage & { score: number })[];
+  readonly files: string[];
+  readonly size: number;
+}
+
+/** Lists knowledge files: each entry is a file, or a directory searched recursively for .md/.markdown/.mdx/.txt. */
+export async function listFiles(entries: string[], baseDir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of entries) {
+    const path = resolve(baseDir, entry);
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      info = await stat(path);
+    } catch {
+      throw new ParleyError(
+        "knowledge_file_missing",
+        `knowledge file or folder not found: ${entry} (looked at ${path})`,
+      );
+    }
+    if (info.isDirectory()) {
+      const inner = await readdir(path, { recursive: true, withFileTypes: true });
+      for (const dirent of inner) {
+        if (dirent.isFile() && EXTENSIONS.has(extname(dirent.name).toLowerCase())) {
+          files.push(join(dirent.parentPath ?? path, dirent.name));
+        }
+      }
+    } else {
+      files.push(path);
+    }
+  }
+  return [...new Set(files)].sort();
+}
+
+/**
+ * Reads the files, splits them into passages and builds a MiniSearch index (BM25+, prefix and fuzzy matching,
+ * headings weighted twice the body).
+ */
+export async function indexFiles(files: string[], baseDir: string): Promise<KnowledgeIndex> {
+  const passages: Passage[] = [];
+  for (const file of files) {
+    const content = await readFile(file, "utf8");
+    for (const p of splitPassages(content, relative(baseDir, file) || file))
+      passages.push({ ...p, id: passages.length });
+  }
+  const search = new MiniSearch<Passage>({
+    fields: ["title", "text"],
+    storeFields: ["title", "text", "file", "line"],
+    processTerm: (term) => {
+      const t = term.toLowerCase();
+      return STOPWORDS.has(t) ? null : t;
+    },
+    searchOptions: { boost: { title: 2 }, prefix: true, fuzzy: 0.2, combineWith: "OR" },
+  });
+  search.addAll(passages);
+  return {
+    files,
+    size: passages.length,
+    search(query, limit) {
+      return search
+        .search(query)
+        .slice(0, limit)
+        .map((hit) => ({
+          id: hit.id as number,
+          title: hit.title as string,
+          text: hit.text as string,
+          file: hit.file as string,
+          line: hit.line as number,
+          score: Math.round(hit.score * 100) / 100,
+        }));
+    },
+  };
+}

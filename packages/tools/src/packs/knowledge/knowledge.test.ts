@@ -1,0 +1,91 @@
+import { fileURLToPath } from "node:url";
+import { instantiateToolPack, type ToolDefinition } from "@parley/core";
+import { describe, expect, it } from "vitest";
+import { testContext } from "../../../test/tool-context.ts";
+import knowledgePack from "./index.ts";
+import { splitPassages } from "./passages.ts";
+
+const baseDir = fileURLToPath(new URL("../../../test/fixtures", import.meta.url));
+
+async function searchTool(files = ["knowledge/faq.md", "knowledge/policies"]) {
+  const seen: string[] = [];
+  const [tool] = await instantiateToolPack(
+    knowledgePack,
+    { files },
+    { baseDir, addFile: (f) => seen.push(f) },
+  );
+  return { tool: tool as ToolDefinition, seen };
+}
+
+type Result = {
+  passages: { text: string; title: string; source: string; score: number }[];
+  note?: string;
+};
+
+async function ask(tool: ToolDefinition, query: string): Promise<Result> {
+  return (await tool.run({ query }, testContext().ctx)) as Result;
+}
+
+describe("search_knowledge", () => {
+  it("ranks the passage that answers the question first, with its source", async () => {
+    const { tool } = await searchTool();
+    const out = await ask(tool, "what are your opening hours on sunday");
+    expect(out.passages[0]?.title).toBe(
+      "Harbour Bistro — Frequently asked questions › Opening hours",
+    );
+    expect(out.passages[0]?.text).toContain("Tuesday to Sunday");
+    expect(out.passages[0]?.source).toBe("knowledge/faq.md:5");
+  });
+
+  it("searches folders recursively and finds answers in any file", async () => {
+    const { tool, seen } = await searchTool();
+    const refund = await ask(tool, "refund of my deposit");
+    expect(refund.passages[0]?.source).toBe("knowledge/policies/cancellation.md:9");
+    const wifi = await ask(tool, "wifi password");
+    expect(wifi.passages[0]?.source).toBe("knowledge/policies/notes.txt:1");
+    expect(seen.map((f) => f.slice(baseDir.length + 1)).sort()).toEqual([
+      "knowledge/faq.md",
+      "knowledge/policies/cancellation.md",
+      "knowledge/policies/notes.txt",
+    ]);
+  });
+
+  it("splits FAQs into one passage per question", async () => {
+    const { tool } = await searchTool();
+    const out = await ask(tool, "gluten free");
+    expect(out.passages[0]?.text).toMatch(/^Q: Can you cook gluten-free\?/);
+    expect(out.passages[0]?.text).not.toContain("vegetarian");
+  });
+
+  it("tolerates typos and word prefixes", async () => {
+    const { tool } = await searchTool();
+    expect((await ask(tool, "parkng")).passages[0]?.title).toMatch(/Parking$/);
+    expect((await ask(tool, "vegetar")).passages[0]?.text).toContain("vegetarian");
+  });
+
+  it("returns no passages and says so when nothing matches", async () => {
+    const { tool } = await searchTool();
+    const out = await ask(tool, "helicopter landing pad");
+    expect(out.passages).toEqual([]);
+    expect(out.note).toMatch(/don't know/);
+  });
+
+  it("fails to load with a clear error when a file is missing", async () => {
+    await expect(searchTool(["knowledge/nope.md"])).rejects.toMatchObject({
+      code: "knowledge_file_missing",
+      message: expect.stringContaining("knowledge/nope.md"),
+    });
+  });
+});
+
+describe("splitPassages", () => {
+  it("keeps headings as titles and ignores '#' inside code fences", () => {
+    const md = "# A\n\ntext a\n\n```sh\n# not a heading\n```\n\n## B\n\ntext b\n";
+    const passages = splitPassages(md, "x.md");
+    expect(passages.map((p) => [p.title, p.line])).toEqual([
+      ["A", 3],
+      ["A › B", 11],
+    ]);
+    expect(passages[0]?.text).toContain("# not a heading");
+  });
+});
