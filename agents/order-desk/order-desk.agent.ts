@@ -11,7 +11,10 @@ export default defineAgent({
     role: "the order desk at {{shop}}",
     tone: "cheerful and quick",
     language: "English",
-    style: ["Repeat the full order and the total before placing it.", "Offer today's special once."],
+    style: [
+      "Repeat the full order and the total before placing it.",
+      "Offer today's special once.",
+    ],
   },
   variables: { shop: "Bluebird Bakery", special: "cardamom buns", timeZone: "America/Chicago" },
   greeting: "{{shop}}, order desk! What can I get ready for you?",
@@ -25,10 +28,18 @@ export default defineAgent({
   audio: {
     input: {
       turnDetection: { type: "semantic_vad", eagerness: "high" },
-      transcription: { model: "gpt-4o-mini-transcribe", prompt: "cardamom buns, sourdough, croissant" },
+      transcription: {
+        model: "gpt-4o-mini-transcribe",
+        prompt: "cardamom buns, sourdough, croissant",
+      },
     },
   },
-  tools: [priceOrder, checkPickupSlot, placeOrder, { use: "@parley/tools/clock", only: ["current_time"] }],
+  tools: [
+    priceOrder,
+    checkPickupSlot,
+    placeOrder,
+    { use: "@parley/tools/clock", only: ["current_time"] },
+  ],
   filler: { after: "1.2s", max: 1, lines: ["One second, I'm writing that down."] },
   approval: { default: "never" },
   limits: { maxOutputTokens: 600, maxSessionLength: "10m" },

@@ -8,13 +8,28 @@ const orderLine = z.object({ item: z.enum(ITEMS), quantity: z.number().int().min
 
 /** Slots already taken today (HH:MM, 15-minute slots from 07:00 to 18:00). */
 const taken = new Set(["08:00", "08:15", "12:30"]);
-const orders: { reference: string; lines: z.infer<typeof orderLine>[]; pickup: string; name: string }[] = [];
+const orders: {
+  reference: string;
+  lines: z.infer<typeof orderLine>[];
+  pickup: string;
+  name: string;
+}[] = [];
 
 export const priceOrder = defineTool({
   name: "price_order",
   description: "The total price in dollars of a list of items from the menu.",
   parameters: z.object({ lines: z.array(orderLine).min(1) }),
-  examples: [{ say: "two croissants and a sourdough", args: { lines: [{ item: "croissant", quantity: 2 }, { item: "sourdough", quantity: 1 }] } }],
+  examples: [
+    {
+      say: "two croissants and a sourdough",
+      args: {
+        lines: [
+          { item: "croissant", quantity: 2 },
+          { item: "sourdough", quantity: 1 },
+        ],
+      },
+    },
+  ],
   run({ lines }) {
     const total = lines.reduce((sum, line) => sum + MENU[line.item] * line.quantity, 0);
     return { total_usd: Math.round(total * 100) / 100 };
@@ -24,7 +39,12 @@ export const priceOrder = defineTool({
 export const checkPickupSlot = defineTool({
   name: "check_pickup_slot",
   description: "Whether a pick-up time today is free, and the next free slot if not.",
-  parameters: z.object({ time: z.string().regex(/^\d{2}:\d{2}$/).describe("HH:MM, 24-hour") }),
+  parameters: z.object({
+    time: z
+      .string()
+      .regex(/^\d{2}:\d{2}$/)
+      .describe("HH:MM, 24-hour"),
+  }),
   examples: [{ say: "can I pick it up at eight", args: { time: "08:00" } }],
   run({ time }) {
     const [h = 0, m = 0] = time.split(":").map(Number);

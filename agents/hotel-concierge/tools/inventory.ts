@@ -19,13 +19,17 @@ const bookings: Booking[] = [];
 /** Nights of [checkIn, checkIn + nights) as YYYY-MM-DD strings. */
 function nightsOf(checkIn: string, nights: number): string[] {
   const start = Date.parse(`${checkIn}T00:00:00Z`);
-  return Array.from({ length: nights }, (_, i) => new Date(start + i * 86_400_000).toISOString().slice(0, 10));
+  return Array.from({ length: nights }, (_, i) =>
+    new Date(start + i * 86_400_000).toISOString().slice(0, 10),
+  );
 }
 
 /** Rooms of a type still free on every night of a stay. */
 export function freeRooms(roomType: RoomType, checkIn: string, nights: number): number {
   const wanted = new Set(nightsOf(checkIn, nights));
-  const taken = bookings.filter((b) => b.roomType === roomType && nightsOf(b.checkIn, b.nights).some((n) => wanted.has(n))).length;
+  const taken = bookings.filter(
+    (b) => b.roomType === roomType && nightsOf(b.checkIn, b.nights).some((n) => wanted.has(n)),
+  ).length;
   return CAPACITY[roomType] - taken;
 }
 
@@ -40,9 +44,13 @@ export function backOfficeDelay(ms: number, signal: AbortSignal): Promise<void> 
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }

@@ -1,5 +1,12 @@
 import { defineTool, type ToolContext, z } from "@parley/core";
-import { addBooking, backOfficeDelay, freeRooms, NIGHTLY_EUR, ROOM_TYPES, type RoomType } from "./inventory.ts";
+import {
+  addBooking,
+  backOfficeDelay,
+  freeRooms,
+  NIGHTLY_EUR,
+  ROOM_TYPES,
+  type RoomType,
+} from "./inventory.ts";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "YYYY-MM-DD");
 
@@ -16,18 +23,30 @@ export const checkAvailability = defineTool({
     guests: z.number().int().min(1).max(4).default(1).describe("How many people"),
   }),
   examples: [
-    { say: "Do you have anything for two nights from the 12th of March?", args: { check_in: "2027-03-12", nights: 2 } },
-    { say: "A room for four people next Friday, one night", args: { check_in: "2027-03-19", nights: 1, guests: 4 } },
+    {
+      say: "Do you have anything for two nights from the 12th of March?",
+      args: { check_in: "2027-03-12", nights: 2 },
+    },
+    {
+      say: "A room for four people next Friday, one night",
+      args: { check_in: "2027-03-19", nights: 1, guests: 4 },
+    },
   ],
   async run({ check_in, nights, guests }, ctx) {
     ctx.progress("Looking at the bookings for those dates");
     await backOfficeDelay(1200, ctx.signal);
-    const fits: RoomType[] = guests > 2 ? ["suite"] : guests === 2 ? ["double", "suite"] : [...ROOM_TYPES];
+    const fits: RoomType[] =
+      guests > 2 ? ["suite"] : guests === 2 ? ["double", "suite"] : [...ROOM_TYPES];
     return {
       check_in,
       nights,
       rooms: fits
-        .map((type) => ({ type, free: freeRooms(type, check_in, nights), nightly_eur: NIGHTLY_EUR[type], total_eur: NIGHTLY_EUR[type] * nights }))
+        .map((type) => ({
+          type,
+          free: freeRooms(type, check_in, nights),
+          nightly_eur: NIGHTLY_EUR[type],
+          total_eur: NIGHTLY_EUR[type] * nights,
+        }))
         .filter((r) => r.free > 0),
     };
   },

@@ -23,13 +23,19 @@ const INVOICES: Invoice[] = [
 
 export const lookupInvoice = defineTool({
   name: "lookup_invoice",
-  description: "Find an invoice by its number, or the latest invoice of an account email, with its lines and total.",
+  description:
+    "Find an invoice by its number, or the latest invoice of an account email, with its lines and total.",
   parameters: z.object({
     invoice_id: z.string().optional().describe("Invoice number, like INV-2041"),
     email: z.email().optional().describe("Account email, for the latest invoice"),
   }),
   timeout: "8s",
-  examples: [{ say: "Why is my bill so high this month? It's invoice 2041", args: { invoice_id: "INV-2041" } }],
+  examples: [
+    {
+      say: "Why is my bill so high this month? It's invoice 2041",
+      args: { invoice_id: "INV-2041" },
+    },
+  ],
   run({ invoice_id, email }) {
     const found = INVOICES.find((i) => (invoice_id ? i.id === invoice_id : i.email === email));
     if (!found) return { found: false };
@@ -38,9 +44,17 @@ export const lookupInvoice = defineTool({
 });
 
 /** A plain function: the agent file declares its parameters and its approval rule. */
-export function issueRefund(args: { invoice_id: string; amount_gbp: number; reason: string }, ctx: ToolContext) {
+export function issueRefund(
+  args: { invoice_id: string; amount_gbp: number; reason: string },
+  ctx: ToolContext,
+) {
   const invoice = INVOICES.find((i) => i.id === args.invoice_id);
   if (!invoice) return { refunded: false, reason: `no invoice ${args.invoice_id}` };
   ctx.log.info("refund", { invoice: args.invoice_id, amount: args.amount_gbp });
-  return { refunded: true, invoice_id: args.invoice_id, amount_gbp: args.amount_gbp, reference: `RF-${args.invoice_id.slice(4)}-1` };
+  return {
+    refunded: true,
+    invoice_id: args.invoice_id,
+    amount_gbp: args.amount_gbp,
+    reference: `RF-${args.invoice_id.slice(4)}-1`,
+  };
 }

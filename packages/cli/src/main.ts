@@ -19,7 +19,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (isParleyError(error)) {
       process.stderr.write(`error[${error.code}]: ${error.message}\n`);
-      return 1;
+      // "usage": the command line itself is wrong (a bad flag value, a missing path), as commander's own errors.
+      return error.code === "usage" ? 2 : 1;
     }
     throw error;
   }

@@ -1,11 +1,15 @@
 // Scheduler figures (issue 5): overhead from a complete function call to its handler, filler timing error on the
 // real clock, and 1,000 concurrent calls in one session. Prints `name: median X, p99 Y (unit)` lines only.
+
+import { startLocalRealtime } from "@parley/local-realtime";
 import type { RealtimeClientEvent } from "openai/resources/realtime/realtime";
 import { z } from "zod";
 import { systemClock } from "../src/clock/index.ts";
+import { loadAgent } from "../src/load/index.ts";
+import { startSession } from "../src/runtime/start-session.ts";
 import type { ResponseRequest, SchedulerHost } from "../src/scheduler/host.ts";
 import { ToolScheduler } from "../src/scheduler/tool-scheduler.ts";
-import { defineTool } from "../src/tool/index.ts";
+import { defineTool, type ToolDefinition } from "../src/tool/index.ts";
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
@@ -13,11 +17,16 @@ function quantile(sorted: number[], q: number): number {
 
 function report(name: string, samples: number[], unit: string, digits = 1): void {
   const s = [...samples].sort((a, b) => a - b);
-  process.stdout.write(`${name}: median ${quantile(s, 0.5).toFixed(digits)}, p99 ${quantile(s, 0.99).toFixed(digits)} (${unit})\n`);
+  process.stdout.write(
+    `${name}: median ${quantile(s, 0.5).toFixed(digits)}, p99 ${quantile(s, 0.99).toFixed(digits)} (${unit})\n`,
+  );
 }
 
 /** A host on the real clock whose queue never blocks (the runtime's queue is measured elsewhere). */
-function benchHost(onRequest: (req: ResponseRequest) => void = () => {}, onSend: (e: RealtimeClientEvent) => void = () => {}) {
+function benchHost(
+  onRequest: (req: ResponseRequest) => void = () => {},
+  onSend: (e: RealtimeClientEvent) => void = () => {},
+) {
   const host: SchedulerHost = {
     send: onSend,
     responses: { request: onRequest, inProgress: false },
@@ -28,7 +37,10 @@ function benchHost(onRequest: (req: ResponseRequest) => void = () => {}, onSend:
   return host;
 }
 
-const params = z.object({ reference: z.string().min(3), nights: z.number().int().min(1).default(1) });
+const params = z.object({
+  reference: z.string().min(3),
+  nights: z.number().int().min(1).default(1),
+});
 
 async function overhead(): Promise<void> {
   let invokedAt = 0;
@@ -46,7 +58,12 @@ async function overhead(): Promise<void> {
   const samples: number[] = [];
   const total = 30_000;
   for (let i = 0; i < total; i++) {
-    const item = { type: "function_call" as const, call_id: `call_${i}`, name: "lookup_booking", arguments: `{"reference":"ABC${i}","nights":2}` };
+    const item = {
+      type: "function_call" as const,
+      call_id: `call_${i}`,
+      name: "lookup_booking",
+      arguments: `{"reference":"ABC${i}","nights":2}`,
+    };
     const t0 = performance.now();
     scheduler.onFunctionCall(item);
     if (i >= 5000) samples.push((invokedAt - t0) * 1000); // after warm-up
@@ -79,7 +96,12 @@ async function fillerTiming(): Promise<void> {
   const scheduler = new ToolScheduler(host, { tools: [tool] });
   for (let i = 0; i < 300; i++) {
     started.set(`f${i}`, performance.now());
-    scheduler.onFunctionCall({ type: "function_call", call_id: `f${i}`, name: "slow", arguments: "{}" });
+    scheduler.onFunctionCall({
+      type: "function_call",
+      call_id: `f${i}`,
+      name: "slow",
+      arguments: "{}",
+    });
     if (i % 10 === 9) await new Promise((r) => setTimeout(r, 3));
   }
   await new Promise((r) => setTimeout(r, 1200));
@@ -115,16 +137,82 @@ async function thousandCalls(): Promise<void> {
   const t0 = performance.now();
   for (let i = 0; i < 1000; i++) {
     sentAt.set(`q${i}`, performance.now());
-    scheduler.onFunctionCall({ type: "function_call", call_id: `q${i}`, name: "fetch_quote", arguments: `{"symbol":"S${i}"}` });
+    scheduler.onFunctionCall({
+      type: "function_call",
+      call_id: `q${i}`,
+      name: "fetch_quote",
+      arguments: `{"symbol":"S${i}"}`,
+    });
   }
-  if (scheduler.activeCalls !== 1000) throw new Error(`expected 1000 calls in flight, got ${scheduler.activeCalls}`);
-  while (outputs.size < 1000 && performance.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 5));
+  if (scheduler.activeCalls !== 1000)
+    throw new Error(`expected 1000 calls in flight, got ${scheduler.activeCalls}`);
+  while (outputs.size < 1000 && performance.now() - t0 < 10_000)
+    await new Promise((r) => setTimeout(r, 5));
   await scheduler.close();
   const once = [...outputs.values()].every((n) => n === 1);
-  if (outputs.size !== 1000 || !once) throw new Error(`expected exactly one output for each of 1000 calls, got ${outputs.size}`);
+  if (outputs.size !== 1000 || !once)
+    throw new Error(`expected exactly one output for each of 1000 calls, got ${outputs.size}`);
   report("1000 concurrent calls, call to output (handlers take 30-100ms)", latencies, "ms");
 }
 
+/** The same path over a real socket: the client sees `function_call_arguments.done` → runtime → scheduler → handler. */
+async function overheadOverSocket(): Promise<void> {
+  const server = await startLocalRealtime({ port: 0, pace: 0 });
+  const agent = await loadAgent(
+    new URL("../test/fixtures/scheduler/concierge.agent.yaml", import.meta.url).pathname,
+  );
+  let invoked: (() => void) | undefined;
+  let argsDoneAt = 0;
+  const samples: number[] = [];
+  const tools = agent.tools.map((t) => ({
+    ...t,
+    run: () => {
+      samples.push((performance.now() - argsDoneAt) * 1000);
+      invoked?.();
+      return { status: "confirmed" };
+    },
+  })) as ToolDefinition[];
+  const session = await startSession({
+    agent,
+    url: server.url,
+    scheduler: { tools },
+    on: {
+      "server.event": (e) => {
+        if (e.type === "response.function_call_arguments.done") argsDoneAt = performance.now();
+      },
+    },
+  });
+  for (let i = 0; i < 300; i++) {
+    const done = new Promise<void>((resolve) => {
+      invoked = resolve;
+    });
+    // The turn is over when the answer about the output is done (the response that made the call comes first).
+    const answered = new Promise<void>((resolve) => {
+      let seen = 0;
+      const listener = () => {
+        if (++seen < 2) return;
+        session.off("response.done", listener);
+        resolve();
+      };
+      session.on("response.done", listener);
+    });
+    session.sendText(`/call lookup_booking {"reference":"AB${String(i).padStart(4, "0")}"}`);
+    await done;
+    await answered;
+    // A person does not start the next turn within a millisecond of the answer; the in-process server and its GC
+    // settle meanwhile, as they would between real turns.
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await session.close();
+  await server.close();
+  report(
+    "function_call_arguments.done to handler invoked, over a socket (runtime + scheduler)",
+    samples.slice(20),
+    "µs",
+  );
+}
+
 await overhead();
+await overheadOverSocket();
 await fillerTiming();
 await thousandCalls();

@@ -4,15 +4,20 @@ import { InputAudioBuffer } from "./audio/input-buffer.ts";
 import type { TurnDetectionConfig } from "./audio/vad.ts";
 import { eventProblems } from "./conformance/validate.ts";
 import { Conversation } from "./conversation.ts";
-import { FaultySender, type FaultOptions } from "./faults.ts";
-import { IdGenerator } from "./ids.ts";
+import { type FaultOptions, FaultySender } from "./faults.ts";
 import { handleAudioEvent } from "./handlers/audio.ts";
 import { handleItemEvent } from "./handlers/items.ts";
+import { IdGenerator } from "./ids.ts";
 import { McpSessionTools } from "./mcp/session-tools.ts";
 import type { RealtimeModel } from "./models/types.ts";
 import type { ResponseHost } from "./response-host.ts";
 import { ActiveResponse, type ResponseParams } from "./response-runner.ts";
-import { applySessionUpdate, defaultSession, type SessionObject, sessionView } from "./session-state.ts";
+import {
+  applySessionUpdate,
+  defaultSession,
+  type SessionObject,
+  sessionView,
+} from "./session-state.ts";
 
 type Json = Record<string, unknown>;
 
@@ -58,11 +63,24 @@ export class Connection implements ResponseHost {
   ) {
     this.ids = new IdGenerator(index);
     this.conversationId = this.ids.next("conv");
-    this.current = defaultSession(this.ids.next("sess"), options.modelName, Math.floor(Date.now() / 1000));
+    this.current = defaultSession(
+      this.ids.next("sess"),
+      options.modelName,
+      Math.floor(Date.now() / 1000),
+    );
     this.audio = new InputAudioBuffer(asAudioFormat(sessionView.inputFormat(this.current)));
-    this.audio.configure(asAudioFormat(sessionView.inputFormat(this.current)), sessionView.turnDetection(this.current) as TurnDetectionConfig | null);
+    this.audio.configure(
+      asAudioFormat(sessionView.inputFormat(this.current)),
+      sessionView.turnDetection(this.current) as TurnDetectionConfig | null,
+    );
     this.mcpTools_ = new McpSessionTools(this);
-    this.sender = new FaultySender(socket, options.faults, (error) => JSON.stringify({ type: "error", event_id: this.ids.next("event"), error: { ...error, param: null, event_id: null } }));
+    this.sender = new FaultySender(socket, options.faults, (error) =>
+      JSON.stringify({
+        type: "error",
+        event_id: this.ids.next("event"),
+        error: { ...error, param: null, event_id: null },
+      }),
+    );
     socket.on("message", (data) => this.receive(String(data)));
     socket.on("close", () => this.dispose());
     socket.on("error", () => this.dispose());
@@ -123,10 +141,20 @@ export class Connection implements ResponseHost {
   }
 
   /** Sends the API's `error` event shape. */
-  error(code: string, message: string, options: { param?: string | null; eventId?: string | undefined; type?: string } = {}): void {
+  error(
+    code: string,
+    message: string,
+    options: { param?: string | null; eventId?: string | undefined; type?: string } = {},
+  ): void {
     this.send({
       type: "error",
-      error: { type: options.type ?? "invalid_request_error", code, message, param: options.param ?? null, event_id: options.eventId ?? null },
+      error: {
+        type: options.type ?? "invalid_request_error",
+        code,
+        message,
+        param: options.param ?? null,
+        event_id: options.eventId ?? null,
+      },
     });
   }
 
@@ -135,7 +163,10 @@ export class Connection implements ResponseHost {
     try {
       event = JSON.parse(raw) as Json;
     } catch {
-      this.error("invalid_json", "The server could not parse the JSON of your event. Send each event as one JSON object.");
+      this.error(
+        "invalid_json",
+        "The server could not parse the JSON of your event. Send each event as one JSON object.",
+      );
       return;
     }
     const eventId = typeof event.event_id === "string" ? event.event_id : undefined;
@@ -143,39 +174,66 @@ export class Connection implements ResponseHost {
     if (problems.length) {
       const first = problems[0] as (typeof problems)[number];
       const message =
-        first.kind === "unknown_field" ? `Unknown parameter: '${first.path}'.` : first.path === "type" ? first.message : `Invalid '${first.path}': ${first.message.replace(/^[^:]*: /, "")}.`;
-      this.error(first.path === "type" ? "invalid_event_type" : CODE_BY_KIND[first.kind], message, { param: first.path || null, eventId });
+        first.kind === "unknown_field"
+          ? `Unknown parameter: '${first.path}'.`
+          : first.path === "type"
+            ? first.message
+            : `Invalid '${first.path}': ${first.message.replace(/^[^:]*: /, "")}.`;
+      this.error(first.path === "type" ? "invalid_event_type" : CODE_BY_KIND[first.kind], message, {
+        param: first.path || null,
+        eventId,
+      });
       return;
     }
     try {
       this.dispatch(event, eventId);
     } catch (e) {
-      this.error("server_error", e instanceof Error ? e.message : String(e), { type: "server_error", eventId });
+      this.error("server_error", e instanceof Error ? e.message : String(e), {
+        type: "server_error",
+        eventId,
+      });
     }
   }
 
   private dispatch(event: Json, eventId: string | undefined): void {
     const type = String(event.type);
     if (type === "session.update") return this.updateSession(event.session as Json, eventId);
-    if (type === "response.create") return this.createResponse((event.response as ResponseParams | undefined) ?? {}, eventId);
-    if (type === "response.cancel") return this.cancelResponse(event.response_id as string | undefined, eventId);
+    if (type === "response.create")
+      return this.createResponse((event.response as ResponseParams | undefined) ?? {}, eventId);
+    if (type === "response.cancel")
+      return this.cancelResponse(event.response_id as string | undefined, eventId);
     if (type.startsWith("input_audio_buffer.")) return handleAudioEvent(this, event, eventId);
     if (type.startsWith("conversation.item.")) return handleItemEvent(this, event, eventId);
     if (type === "output_audio_buffer.clear") {
-      return this.error("unsupported_event", "output_audio_buffer.clear is only for WebRTC and SIP sessions; over WebSocket the client plays audio itself.", { eventId });
+      return this.error(
+        "unsupported_event",
+        "output_audio_buffer.clear is only for WebRTC and SIP sessions; over WebSocket the client plays audio itself.",
+        { eventId },
+      );
     }
   }
 
   private updateSession(update: Json, eventId: string | undefined): void {
     if (update.type !== "realtime") {
-      return this.error("unsupported_session_type", "The local server simulates realtime sessions only (session.type \"realtime\").", { param: "session.type", eventId });
+      return this.error(
+        "unsupported_session_type",
+        'The local server simulates realtime sessions only (session.type "realtime").',
+        { param: "session.type", eventId },
+      );
     }
     const voice = (update.audio as { output?: { voice?: string } } | undefined)?.output?.voice;
     if (voice !== undefined && this.audioOut && voice !== sessionView.voice(this.current)) {
-      return this.error("cannot_update_voice", "Cannot update a conversation's voice if assistant audio is present.", { param: "session.audio.output.voice", eventId });
+      return this.error(
+        "cannot_update_voice",
+        "Cannot update a conversation's voice if assistant audio is present.",
+        { param: "session.audio.output.voice", eventId },
+      );
     }
     this.current = applySessionUpdate(this.current, update);
-    this.audio.configure(asAudioFormat(sessionView.inputFormat(this.current)), sessionView.turnDetection(this.current) as TurnDetectionConfig | null);
+    this.audio.configure(
+      asAudioFormat(sessionView.inputFormat(this.current)),
+      sessionView.turnDetection(this.current) as TurnDetectionConfig | null,
+    );
     this.send({ type: "session.updated", session: this.current });
     this.mcpTools_.sync((this.current.tools as Json[] | undefined) ?? []);
   }
@@ -212,9 +270,15 @@ export class Connection implements ResponseHost {
   }
 
   private cancelResponse(responseId: string | undefined, eventId: string | undefined): void {
-    const target = responseId ? [this.active, ...this.outOfBand].find((r) => r?.id === responseId) : this.active;
+    const target = responseId
+      ? [this.active, ...this.outOfBand].find((r) => r?.id === responseId)
+      : this.active;
     if (!target) {
-      return this.error("response_cancel_not_active", "Cancellation failed: no active response found.", { eventId });
+      return this.error(
+        "response_cancel_not_active",
+        "Cancellation failed: no active response found.",
+        { eventId },
+      );
     }
     target.cancel("client_cancelled");
   }

@@ -21,7 +21,10 @@ export class Conversation {
    * Inserts after `previousItemId` (`undefined` appends, `"root"` puts it first). Returns the id of the item now
    * before it (null when first), or `undefined` when `previousItemId` does not exist.
    */
-  insert(stored: StoredItem, previousItemId?: string | null): { previousItemId: string | null } | undefined {
+  insert(
+    stored: StoredItem,
+    previousItemId?: string | null,
+  ): { previousItemId: string | null } | undefined {
     let index = this.items.length;
     if (previousItemId === "root" || previousItemId === null) index = 0;
     else if (previousItemId !== undefined) {

@@ -43,7 +43,13 @@ export class FaultySender {
       this.socket.send(data);
       if (f.errorAfterEvents === n) {
         const e = f.error ?? {};
-        this.socket.send(this.errorEvent({ type: e.type ?? "server_error", code: e.code ?? "injected_fault", message: e.message ?? "Injected fault (local-realtime faults.errorAfterEvents)." }));
+        this.socket.send(
+          this.errorEvent({
+            type: e.type ?? "server_error",
+            code: e.code ?? "injected_fault",
+            message: e.message ?? "Injected fault (local-realtime faults.errorAfterEvents).",
+          }),
+        );
       }
       if (f.dropAfterEvents === n) {
         this.dropped = true;
@@ -53,7 +59,11 @@ export class FaultySender {
     if (f.latencyMs && f.latencyMs > 0) {
       // Each event arrives latencyMs after it was produced; the chain keeps the order.
       const at = Date.now() + f.latencyMs;
-      this.chain = this.chain.then(() => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())))).then(deliver);
+      this.chain = this.chain
+        .then(
+          () => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, at - Date.now()))),
+        )
+        .then(deliver);
     } else deliver();
   }
 }

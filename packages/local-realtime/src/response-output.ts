@@ -1,7 +1,7 @@
 import type { AudioFormat } from "./audio/formats.ts";
 import { speechDurationMs, voiceChunk } from "./audio/voice.ts";
 import type { ResponseHost } from "./response-host.ts";
-import { modelAudioTokens, textTokens, type TokenCounts } from "./tokens.ts";
+import { modelAudioTokens, type TokenCounts, textTokens } from "./tokens.ts";
 
 type Json = Record<string, unknown>;
 
@@ -24,10 +24,19 @@ const TEXT_WORD_MS = 15;
 export function openItem(t: OutputTarget, item: Json): number {
   const outputIndex = t.output.length;
   t.output.push(item);
-  t.host.send({ type: "response.output_item.added", response_id: t.responseId, output_index: outputIndex, item: { ...item } });
+  t.host.send({
+    type: "response.output_item.added",
+    response_id: t.responseId,
+    output_index: outputIndex,
+    item: { ...item },
+  });
   if (!t.outOfBand) {
     const placed = t.host.conversation.insert({ item: item as never, responseId: t.responseId });
-    t.host.send({ type: "conversation.item.added", previous_item_id: placed?.previousItemId ?? null, item: { ...item } });
+    t.host.send({
+      type: "conversation.item.added",
+      previous_item_id: placed?.previousItemId ?? null,
+      item: { ...item },
+    });
   }
   return outputIndex;
 }
@@ -35,11 +44,20 @@ export function openItem(t: OutputTarget, item: Json): number {
 /** Closes an output item: response.output_item.done (and conversation.item.done). */
 export function closeItem(t: OutputTarget, outputIndex: number, item: Json): void {
   t.output[outputIndex] = item;
-  t.host.send({ type: "response.output_item.done", response_id: t.responseId, output_index: outputIndex, item: { ...item } });
+  t.host.send({
+    type: "response.output_item.done",
+    response_id: t.responseId,
+    output_index: outputIndex,
+    item: { ...item },
+  });
   if (!t.outOfBand) {
     const stored = t.host.conversation.get(item.id as string);
     if (stored) stored.item = item as never;
-    t.host.send({ type: "conversation.item.done", previous_item_id: previousOf(t, item.id as string), item: { ...item } });
+    t.host.send({
+      type: "conversation.item.done",
+      previous_item_id: previousOf(t, item.id as string),
+      item: { ...item },
+    });
   }
 }
 
@@ -62,7 +80,11 @@ export async function streamMessage(t: OutputTarget, text: string): Promise<void
   const words = text.split(/(?<=\s)/).filter((w) => w !== "");
   let spoken = "";
   if (t.audio) {
-    host.send({ type: "response.content_part.added", ...ref, part: { type: "audio", transcript: "" } });
+    host.send({
+      type: "response.content_part.added",
+      ...ref,
+      part: { type: "audio", transcript: "" },
+    });
     const totalMs = speechDurationMs(text, t.audio.speed);
     const start = host.now();
     let sentMs = 0;
@@ -76,7 +98,11 @@ export async function streamMessage(t: OutputTarget, text: string): Promise<void
         spoken += delta;
         host.send({ type: "response.output_audio_transcript.delta", ...ref, delta });
       }
-      host.send({ type: "response.output_audio.delta", ...ref, delta: voiceChunk(t.audio.format, sentMs, ms) });
+      host.send({
+        type: "response.output_audio.delta",
+        ...ref,
+        delta: voiceChunk(t.audio.format, sentMs, ms),
+      });
       host.audioProduced();
       sentMs += ms;
       await host.sleepUntil(start + sentMs * host.pace, t.signal);
@@ -93,7 +119,11 @@ export async function streamMessage(t: OutputTarget, text: string): Promise<void
     }
     t.outputTokens.text += textTokens(transcript);
     t.outputTokens.audio += modelAudioTokens(sentMs);
-    closeItem(t, index, { ...base, status: complete ? "completed" : "incomplete", content: [{ type: "output_audio", transcript }] });
+    closeItem(t, index, {
+      ...base,
+      status: complete ? "completed" : "incomplete",
+      content: [{ type: "output_audio", transcript }],
+    });
     return;
   }
   host.send({ type: "response.content_part.added", ...ref, part: { type: "text", text: "" } });
@@ -111,11 +141,19 @@ export async function streamMessage(t: OutputTarget, text: string): Promise<void
   const stored = host.conversation.get(id);
   if (stored) stored.heard = final;
   t.outputTokens.text += textTokens(final);
-  closeItem(t, index, { ...base, status: complete ? "completed" : "incomplete", content: [{ type: "output_text", text: final }] });
+  closeItem(t, index, {
+    ...base,
+    status: complete ? "completed" : "incomplete",
+    content: [{ type: "output_text", text: final }],
+  });
 }
 
 /** Streams a function call: its arguments in a few deltas, then the completed item (with call_id and name). */
-export async function streamFunctionCall(t: OutputTarget, name: string, args: string): Promise<void> {
+export async function streamFunctionCall(
+  t: OutputTarget,
+  name: string,
+  args: string,
+): Promise<void> {
   const { host } = t;
   const id = host.ids.next("item");
   const callId = host.ids.next("call");
@@ -123,9 +161,24 @@ export async function streamFunctionCall(t: OutputTarget, name: string, args: st
   const index = openItem(t, { ...base, status: "in_progress", arguments: "" });
   for (const delta of split(args, 3)) {
     if (t.signal.aborted) break;
-    host.send({ type: "response.function_call_arguments.delta", response_id: t.responseId, item_id: id, output_index: index, call_id: callId, delta });
+    host.send({
+      type: "response.function_call_arguments.delta",
+      response_id: t.responseId,
+      item_id: id,
+      output_index: index,
+      call_id: callId,
+      delta,
+    });
   }
-  host.send({ type: "response.function_call_arguments.done", response_id: t.responseId, item_id: id, output_index: index, call_id: callId, name, arguments: args });
+  host.send({
+    type: "response.function_call_arguments.done",
+    response_id: t.responseId,
+    item_id: id,
+    output_index: index,
+    call_id: callId,
+    name,
+    arguments: args,
+  });
   t.outputTokens.text += textTokens(name) + textTokens(args);
   closeItem(t, index, { ...base, status: "completed", arguments: args });
 }

@@ -1,14 +1,27 @@
 import type { ConversationItem } from "openai/resources/realtime/realtime";
 import { asAudioFormat } from "./audio/formats.ts";
 import type { StoredItem } from "./conversation.ts";
+import { runMcpCall } from "./mcp/call.ts";
 import { needsApproval } from "./mcp/client.ts";
 import { parseExamples } from "./models/rules/examples.ts";
 import type { ModelAction, ModelItem, ModelTool } from "./models/types.ts";
 import type { ResponseHost } from "./response-host.ts";
-import { runMcpCall } from "./mcp/call.ts";
-import { type OutputTarget, closeItem, openItem, streamFunctionCall, streamMessage } from "./response-output.ts";
+import {
+  closeItem,
+  type OutputTarget,
+  openItem,
+  streamFunctionCall,
+  streamMessage,
+} from "./response-output.ts";
 import { sessionView } from "./session-state.ts";
-import { addItemTokens, cachedTokens, textTokens, type TokenCounts, usageObject, zeroCounts } from "./tokens.ts";
+import {
+  addItemTokens,
+  cachedTokens,
+  type TokenCounts,
+  textTokens,
+  usageObject,
+  zeroCounts,
+} from "./tokens.ts";
 
 type Json = Record<string, unknown>;
 
@@ -87,7 +100,12 @@ export class ActiveResponse {
       outputTokens: zeroCounts(),
       signal: this.abort.signal,
       audio: modalities.includes("audio")
-        ? { format: asAudioFormat((this.params.audio?.output?.format ?? session.audio?.output?.format)?.type), speed }
+        ? {
+            format: asAudioFormat(
+              (this.params.audio?.output?.format ?? session.audio?.output?.format)?.type,
+            ),
+            speed,
+          }
         : undefined,
     };
     const input = this.inputTokens();
@@ -120,7 +138,8 @@ export class ActiveResponse {
     if (this.abort.signal.aborted) status = "cancelled";
     const limit = this.params.max_output_tokens ?? session.max_output_tokens;
     const outputTotal = target.outputTokens.text + target.outputTokens.audio;
-    if (status === "completed" && typeof limit === "number" && outputTotal > limit) status = "incomplete";
+    if (status === "completed" && typeof limit === "number" && outputTotal > limit)
+      status = "incomplete";
     const total = input.text + input.audio + input.image;
     const cached = this.outOfBand ? 0 : cachedTokens(this.accounting.previousInput, total);
     if (!this.outOfBand) this.accounting.onInput(total);
@@ -129,23 +148,41 @@ export class ActiveResponse {
       output: target.output,
       usage: usageObject(input, target.outputTokens, cached),
     };
-    if (status === "cancelled") response.status_details = { type: "cancelled", reason: this.cancelReason ?? "client_cancelled" };
-    if (status === "incomplete") response.status_details = { type: "incomplete", reason: "max_output_tokens" };
-    if (status === "failed") response.status_details = { type: "failed", error: { type: "server_error", code: failure ?? "model_failed" } };
+    if (status === "cancelled")
+      response.status_details = {
+        type: "cancelled",
+        reason: this.cancelReason ?? "client_cancelled",
+      };
+    if (status === "incomplete")
+      response.status_details = { type: "incomplete", reason: "max_output_tokens" };
+    if (status === "failed")
+      response.status_details = {
+        type: "failed",
+        error: { type: "server_error", code: failure ?? "model_failed" },
+      };
     host.send({ type: "response.done", response });
   }
 
   /** Performs the model's actions. "continue" when MCP calls ran and the model should speak about them. */
-  private async perform(actions: ModelAction[], target: OutputTarget): Promise<"continue" | "stop"> {
+  private async perform(
+    actions: ModelAction[],
+    target: OutputTarget,
+  ): Promise<"continue" | "stop"> {
     let ranMcp = false;
     for (const action of actions) {
       if (this.abort.signal.aborted) return "stop";
       if ("wait" in action) {
-        await this.host.sleepUntil(this.host.now() + action.wait * this.host.pace, this.abort.signal);
+        await this.host.sleepUntil(
+          this.host.now() + action.wait * this.host.pace,
+          this.abort.signal,
+        );
       } else if ("say" in action) {
         await streamMessage(target, action.say);
       } else {
-        const args = typeof action.call.arguments === "string" ? action.call.arguments : JSON.stringify(action.call.arguments ?? {});
+        const args =
+          typeof action.call.arguments === "string"
+            ? action.call.arguments
+            : JSON.stringify(action.call.arguments ?? {});
         const mcpTool = this.tools().find((t) => t.kind === "mcp" && t.name === action.call.name);
         if (!mcpTool) {
           await streamFunctionCall(target, action.call.name, args);
@@ -165,7 +202,13 @@ export class ActiveResponse {
   }
 
   private approvalRequest(target: OutputTarget, tool: ModelTool, args: string): void {
-    const item = { id: this.host.ids.next("mcpr"), type: "mcp_approval_request", server_label: tool.serverLabel, name: tool.name, arguments: args };
+    const item = {
+      id: this.host.ids.next("mcpr"),
+      type: "mcp_approval_request",
+      server_label: tool.serverLabel,
+      name: tool.name,
+      arguments: args,
+    };
     const index = openItem(target, item);
     closeItem(target, index, item);
   }
@@ -178,28 +221,35 @@ export class ActiveResponse {
       const response = stored.item as unknown as Json;
       if (response.type !== "mcp_approval_response" || response.approve !== true) continue;
       const requestId = response.approval_request_id as string;
-      const already = items.some((s) => (s.item as unknown as Json).type === "mcp_call" && (s.item as unknown as Json).approval_request_id === requestId);
+      const already = items.some(
+        (s) =>
+          (s.item as unknown as Json).type === "mcp_call" &&
+          (s.item as unknown as Json).approval_request_id === requestId,
+      );
       const request = this.host.conversation.get(requestId)?.item as unknown as Json | undefined;
       if (already || !request) continue;
       const connection = this.host.mcp(request.server_label as string);
       if (!connection) continue;
-      await runMcpCall(target, connection, request.name as string, request.arguments as string, requestId);
+      await runMcpCall(
+        target,
+        connection,
+        request.name as string,
+        request.arguments as string,
+        requestId,
+      );
       ran = true;
     }
     return ran;
   }
 
-  /** The items the model sees: the conversation, or an out-of-band response's `input` (references resolved). */
+  /** The items the model sees: the conversation, or an out-of-band response's `input`. */
   private modelItems(): ModelItem[] {
     const input = this.outOfBand ? this.params.input : undefined;
     const stored: StoredItem[] = input
-      ? input.flatMap((raw, i) => {
-          if (raw.type === "item_reference") {
-            const found = this.host.conversation.get(String(raw.id));
-            return found ? [found] : [];
-          }
-          return [{ item: { id: `input_${i}`, ...raw } as StoredItem["item"], heard: textOf(raw as unknown as ConversationItem) }];
-        })
+      ? input.map((raw, i) => ({
+          item: { id: `input_${i}`, ...raw } as StoredItem["item"],
+          heard: textOf(raw as unknown as ConversationItem),
+        }))
       : [...this.host.conversation.list()];
     return stored.map((s) => ({ id: s.item.id, item: s.item, text: s.heard ?? textOf(s.item) }));
   }
@@ -211,12 +261,23 @@ export class ActiveResponse {
     for (const tool of configured) {
       if (tool.type === "function") {
         const description = String(tool.description ?? "");
-        out.push({ kind: "function", name: String(tool.name), description, examples: parseExamples(description) });
+        out.push({
+          kind: "function",
+          name: String(tool.name),
+          description,
+          examples: parseExamples(description),
+        });
       } else if (tool.type === "mcp") {
         const label = String(tool.server_label);
         for (const listed of this.host.mcpTools().get(label) ?? []) {
           const description = listed.description ?? "";
-          out.push({ kind: "mcp", name: listed.name, serverLabel: label, description, examples: parseExamples(description) });
+          out.push({
+            kind: "mcp",
+            name: listed.name,
+            serverLabel: label,
+            description,
+            examples: parseExamples(description),
+          });
         }
       }
     }

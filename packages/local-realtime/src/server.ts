@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server } f
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { WebSocketServer, type WebSocket } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 import { Connection } from "./connection.ts";
 import { LocalRealtimeError } from "./errors.ts";
 import type { FaultOptions } from "./faults.ts";
@@ -48,7 +48,9 @@ export interface LocalRealtime {
 }
 
 function rejectUpgrade(socket: Duplex, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: { message, type: "invalid_request_error", code, param: null } });
+  const body = JSON.stringify({
+    error: { message, type: "invalid_request_error", code, param: null },
+  });
   socket.end(
     `HTTP/1.1 ${status} ${status === 401 ? "Unauthorized" : "Not Found"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
@@ -58,8 +60,12 @@ function rejectUpgrade(socket: Duplex, status: number, code: string, message: st
 function presentedKey(request: IncomingMessage): string | undefined {
   const auth = request.headers.authorization;
   if (auth?.startsWith("Bearer ")) return auth.slice("Bearer ".length).trim();
-  const protocols = String(request.headers["sec-websocket-protocol"] ?? "").split(",").map((p) => p.trim());
-  return protocols.find((p) => p.startsWith("openai-insecure-api-key."))?.slice("openai-insecure-api-key.".length);
+  const protocols = String(request.headers["sec-websocket-protocol"] ?? "")
+    .split(",")
+    .map((p) => p.trim());
+  return protocols
+    .find((p) => p.startsWith("openai-insecure-api-key."))
+    ?.slice("openai-insecure-api-key.".length);
 }
 
 /**
@@ -72,17 +78,34 @@ function presentedKey(request: IncomingMessage): string | undefined {
  * // … session.created arrives first …
  * await server.close();
  */
-export async function startLocalRealtime(options: LocalRealtimeOptions = {}): Promise<LocalRealtime> {
+export async function startLocalRealtime(
+  options: LocalRealtimeOptions = {},
+): Promise<LocalRealtime> {
   const pace = options.pace ?? 1;
-  if (!(pace >= 0)) throw new LocalRealtimeError("invalid_option", `pace must be a number >= 0 (got ${String(options.pace)})`);
+  if (!(pace >= 0))
+    throw new LocalRealtimeError(
+      "invalid_option",
+      `pace must be a number >= 0 (got ${String(options.pace)})`,
+    );
   const host = options.host ?? "127.0.0.1";
   const model = options.model ?? rulesModel();
   let faults: FaultOptions = options.faults ?? {};
-  const credentials = options.tls === true ? await selfSignedCertificate() : options.tls || undefined;
-  const server: Server = credentials ? createHttpsServer({ cert: credentials.cert, key: credentials.key }) : createHttpServer();
+  const credentials =
+    options.tls === true ? await selfSignedCertificate() : options.tls || undefined;
+  const server: Server = credentials
+    ? createHttpsServer({ cert: credentials.cert, key: credentials.key })
+    : createHttpServer();
   server.on("request", (_req, res) => {
     res.writeHead(404, { "content-type": "application/json" });
-    res.end(JSON.stringify({ error: { message: "The local Realtime server only serves WebSocket sessions at /v1/realtime.", type: "invalid_request_error", code: "not_found" } }));
+    res.end(
+      JSON.stringify({
+        error: {
+          message: "The local Realtime server only serves WebSocket sessions at /v1/realtime.",
+          type: "invalid_request_error",
+          code: "not_found",
+        },
+      }),
+    );
   });
   const wss = new WebSocketServer({
     noServer: true,
@@ -96,11 +119,21 @@ export async function startLocalRealtime(options: LocalRealtimeOptions = {}): Pr
   server.on("upgrade", (request, socket, head) => {
     const url = new URL(request.url ?? "/", "http://local");
     if (url.pathname !== "/v1/realtime" && url.pathname !== "/v1/realtime/") {
-      return rejectUpgrade(socket, 404, "not_found", `No Realtime endpoint at ${url.pathname}; use /v1/realtime?model=…`);
+      return rejectUpgrade(
+        socket,
+        404,
+        "not_found",
+        `No Realtime endpoint at ${url.pathname}; use /v1/realtime?model=…`,
+      );
     }
     const key = presentedKey(request);
     if (options.apiKey !== undefined && key !== options.apiKey) {
-      return rejectUpgrade(socket, 401, "invalid_api_key", "Incorrect API key provided to the local Realtime server.");
+      return rejectUpgrade(
+        socket,
+        401,
+        "invalid_api_key",
+        "Incorrect API key provided to the local Realtime server.",
+      );
     }
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
       const connection = new Connection(ws, ++count, {
@@ -117,12 +150,23 @@ export async function startLocalRealtime(options: LocalRealtimeOptions = {}): Pr
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", (e: NodeJS.ErrnoException) =>
-      reject(new LocalRealtimeError("listen_failed", `Could not listen on ${host}:${options.port ?? 0}: ${e.code === "EADDRINUSE" ? "the port is in use" : e.message}`, { cause: e })),
+      reject(
+        new LocalRealtimeError(
+          "listen_failed",
+          `Could not listen on ${host}:${options.port ?? 0}: ${e.code === "EADDRINUSE" ? "the port is in use" : e.message}`,
+          { cause: e },
+        ),
+      ),
     );
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const shownHost = credentials && (host === "127.0.0.1" || host === "::1") ? "localhost" : host.includes(":") ? `[${host}]` : host;
+  const shownHost =
+    credentials && (host === "127.0.0.1" || host === "::1")
+      ? "localhost"
+      : host.includes(":")
+        ? `[${host}]`
+        : host;
   const scheme = credentials ? "wss" : "ws";
   return {
     url: `${scheme}://${shownHost}:${port}/v1/realtime`,

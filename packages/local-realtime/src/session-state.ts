@@ -1,7 +1,11 @@
 import type { RealtimeSessionCreateResponse } from "openai/resources/realtime/client-secrets";
 
 /** The full session object the server reports in session.created / session.updated (GA shape). */
-export type SessionObject = RealtimeSessionCreateResponse & { type: "realtime"; id: string; object: "realtime.session" };
+export type SessionObject = RealtimeSessionCreateResponse & {
+  type: "realtime";
+  id: string;
+  object: "realtime.session";
+};
 
 export const DEFAULT_INSTRUCTIONS =
   "You are a helpful, witty and friendly AI. Act like a human, but remember that you aren't a human. Keep your replies short.";
@@ -35,13 +39,10 @@ export function defaultSession(id: string, model: string, nowSeconds: number): S
     audio: {
       input: {
         format: { type: "audio/pcm", rate: 24000 },
-        transcription: null,
-        noise_reduction: null,
         turn_detection: { ...DEFAULT_TURN_DETECTION },
       },
       output: { format: { type: "audio/pcm", rate: 24000 }, voice: "marin", speed: 1 },
     },
-    include: null,
   } as unknown as SessionObject;
 }
 
@@ -58,12 +59,19 @@ export function applySessionUpdate(current: SessionObject, update: Json): Sessio
     if (key === "type") continue;
     next[key] = value;
   }
+  if (next.include === null) delete next.include;
   const audioUpdate = update.audio as { input?: Json; output?: Json } | undefined;
   if (audioUpdate) {
     const audio = { ...((next.audio as Json) ?? {}) } as { input: Json; output: Json };
     if (audioUpdate.input) {
       audio.input = { ...audio.input, ...audioUpdate.input };
-      if ("turn_detection" in audioUpdate.input) audio.input.turn_detection = withTurnDetectionDefaults(audioUpdate.input.turn_detection as Json | null);
+      // The session object has no null for these: "off" is their absence.
+      for (const key of ["transcription", "noise_reduction"])
+        if (audio.input[key] === null) delete audio.input[key];
+      if ("turn_detection" in audioUpdate.input)
+        audio.input.turn_detection = withTurnDetectionDefaults(
+          audioUpdate.input.turn_detection as Json | null,
+        );
     }
     if (audioUpdate.output) audio.output = { ...audio.output, ...audioUpdate.output };
     next.audio = audio;
@@ -73,16 +81,28 @@ export function applySessionUpdate(current: SessionObject, update: Json): Sessio
 
 function withTurnDetectionDefaults(td: Json | null): Json | null {
   if (!td) return null;
-  if (td.type === "semantic_vad") return { type: "semantic_vad", eagerness: "auto", create_response: true, interrupt_response: true, ...td };
+  if (td.type === "semantic_vad")
+    return {
+      type: "semantic_vad",
+      eagerness: "auto",
+      create_response: true,
+      interrupt_response: true,
+      ...td,
+    };
   return { ...DEFAULT_TURN_DETECTION, ...td };
 }
 
 /** Accessors the rest of the server reads, so the nested GA shape is spelled out in one place. */
 export const sessionView = {
-  outputModalities: (s: SessionObject): string[] => (s.output_modalities as string[] | undefined) ?? ["audio"],
-  inputFormat: (s: SessionObject): string => (s.audio?.input?.format as { type?: string } | undefined)?.type ?? "audio/pcm",
-  outputFormat: (s: SessionObject): string => (s.audio?.output?.format as { type?: string } | undefined)?.type ?? "audio/pcm",
-  turnDetection: (s: SessionObject): Json | null => (s.audio?.input?.turn_detection as Json | null | undefined) ?? null,
-  transcription: (s: SessionObject): Json | null => (s.audio?.input?.transcription as Json | null | undefined) ?? null,
+  outputModalities: (s: SessionObject): string[] =>
+    (s.output_modalities as string[] | undefined) ?? ["audio"],
+  inputFormat: (s: SessionObject): string =>
+    (s.audio?.input?.format as { type?: string } | undefined)?.type ?? "audio/pcm",
+  outputFormat: (s: SessionObject): string =>
+    (s.audio?.output?.format as { type?: string } | undefined)?.type ?? "audio/pcm",
+  turnDetection: (s: SessionObject): Json | null =>
+    (s.audio?.input?.turn_detection as Json | null | undefined) ?? null,
+  transcription: (s: SessionObject): Json | null =>
+    (s.audio?.input?.transcription as Json | null | undefined) ?? null,
   voice: (s: SessionObject): string => String(s.audio?.output?.voice ?? "marin"),
 };

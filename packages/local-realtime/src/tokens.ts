@@ -37,7 +37,12 @@ export function addItemTokens(counts: TokenCounts, item: ConversationItem, audio
   switch (item.type) {
     case "message":
       for (const part of item.content ?? []) {
-        const p = part as { type: string; text?: string; transcript?: string | null; detail?: string };
+        const p = part as {
+          type: string;
+          text?: string;
+          transcript?: string | null;
+          detail?: string;
+        };
         if (p.type === "input_text" || p.type === "output_text") counts.text += textTokens(p.text);
         else if (p.type === "input_image") counts.image += imageTokens(p.detail);
         else if (p.type === "input_audio") counts.audio += userAudioTokens(audioMs);
@@ -51,7 +56,8 @@ export function addItemTokens(counts: TokenCounts, item: ConversationItem, audio
       counts.text += textTokens(item.output);
       break;
     case "mcp_call":
-      counts.text += textTokens(item.name) + textTokens(item.arguments) + textTokens(item.output ?? "");
+      counts.text +=
+        textTokens(item.name) + textTokens(item.arguments) + textTokens(item.output ?? "");
       break;
     case "mcp_list_tools":
       counts.text += textTokens(JSON.stringify(item.tools));
@@ -76,7 +82,11 @@ export function usageObject(input: TokenCounts, output: TokenCounts, cached: num
       text_tokens: input.text,
       audio_tokens: input.audio,
       image_tokens: input.image,
-      cached_tokens_details: { text_tokens: cachedText, audio_tokens: cachedAudio, image_tokens: cached - cachedText - cachedAudio },
+      cached_tokens_details: {
+        text_tokens: cachedText,
+        audio_tokens: cachedAudio,
+        image_tokens: cached - cachedText - cachedAudio,
+      },
     },
     output_token_details: { text_tokens: output.text, audio_tokens: output.audio },
   };

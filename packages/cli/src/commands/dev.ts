@@ -5,12 +5,17 @@ import type { RegisterCommand } from "./index.ts";
 export const registerDev: RegisterCommand = (program: Command) => {
   program
     .command("dev")
-    .description("talk to an agent in the terminal; saving its files reloads it (offline unless OPENAI_API_KEY is set)")
+    .description(
+      "talk to an agent in the terminal; saving its files reloads it (offline unless OPENAI_API_KEY is set)",
+    )
     .argument("<agent-file>", "the agent file (.agent.yaml, .agent.md or .agent.ts)")
     .option("--live", "use the OpenAI Realtime API (needs OPENAI_API_KEY)")
     .option("--url <url>", "use this Realtime server (ws://host:port/v1/realtime)")
     .option("--audio", "use the microphone and speaker through sox (rec/play)")
-    .option("--pace <n>", "local server speed: 1 real time (default), 0 as fast as possible (env PARLEY_SIM_PACE)")
+    .option(
+      "--pace <n>",
+      "local server speed: 1 real time (default), 0 as fast as possible (env PARLEY_SIM_PACE)",
+    )
     .option("--var <name=value...>", "set a session variable (repeatable)")
     .option("--no-watch", "do not reload when files change")
     .addHelpText(

@@ -12,3 +12,8 @@ export const commands: RegisterCommand[] = [];
 commands.push((await import("./init.ts")).registerInit);
 commands.push((await import("./dev.ts")).registerDev);
 commands.push((await import("./test.ts")).registerTest);
+commands.push((await import("./validate.ts")).registerValidate);
+commands.push((await import("./compile.ts")).registerCompile);
+commands.push((await import("./schema.ts")).registerSchema);
+commands.push((await import("./tools.ts")).registerTools);
+commands.push((await import("./sim.ts")).registerSim);

@@ -7,7 +7,11 @@ export const registerInit: RegisterCommand = (program: Command) => {
     .command("init")
     .description("create a new agent: an agent file, a tool handler and a test scenario")
     .argument("[name]", "the agent's name (letters, digits, - and _)", "my-agent")
-    .option("-t, --template <template>", "basic (a tool with a filler) or approval (a tool that needs a yes)", "basic")
+    .option(
+      "-t, --template <template>",
+      "basic (a tool with a filler) or approval (a tool that needs a yes)",
+      "basic",
+    )
     .option("-d, --dir <dir>", "folder to write into (default: ./<name>)")
     .option("-f, --force", "overwrite existing files")
     .action(async (name: string, opts: { template: string; dir?: string; force?: boolean }) => {

@@ -5,17 +5,29 @@ import type { RegisterCommand } from "./index.ts";
 export const registerTest: RegisterCommand = (program: Command) => {
   program
     .command("test")
-    .description("run scenario files (*.test.yaml) against the local Realtime server, deterministically")
+    .description(
+      "run scenario files (*.test.yaml) against the local Realtime server, deterministically",
+    )
     .argument("[paths...]", "scenario files or folders to search (default: the current folder)")
-    .option("--live", "run against the OpenAI Realtime API (needs OPENAI_API_KEY); latency budgets are not enforced")
+    .option(
+      "--live",
+      "run against the OpenAI Realtime API (needs OPENAI_API_KEY); latency budgets are not enforced",
+    )
     .option("--url <url>", "run against this Realtime server")
     .option("--reporter <name>", "text (default) or junit", "text")
     .option("-o, --output <file>", "write the report to a file")
     .option("-g, --grep <text>", "only scenarios whose name contains this text")
-    .option("--pace <n>", "local server speed: 0 as fast as possible (default), 1 real time (env PARLEY_SIM_PACE)")
+    .option(
+      "--pace <n>",
+      "local server speed: 0 as fast as possible (default), 1 real time (env PARLEY_SIM_PACE)",
+    )
     .option("--timeout <ms>", "longest wait for one expectation (default 5000, live 30000)")
     .action(async (paths: string[], opts: Record<string, string | boolean | undefined>) => {
       const { runTests } = await import("../scenario/run-test.ts");
-      process.exitCode = await runTests(paths, opts, { stdout: process.stdout, env: process.env });
+      process.exitCode = await runTests(paths, opts, {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: process.env,
+      });
     });
 };

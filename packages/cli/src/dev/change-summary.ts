@@ -4,7 +4,12 @@ import { isDeepStrictEqual } from "node:util";
 /** The parts of a loaded agent a change summary reads (a `LoadedAgent` fits). */
 export interface AgentShape {
   config: Record<string, unknown>;
-  tools: readonly { name: string; description?: string; parameters?: unknown; origin?: { file?: string } }[];
+  tools: readonly {
+    name: string;
+    description?: string;
+    parameters?: unknown;
+    origin?: { file?: string };
+  }[];
 }
 
 /**
@@ -14,7 +19,11 @@ export interface AgentShape {
  * @example
  * summarizeChange(before, after, ["/a/tools.ts"]) // "re-imported tools.ts"
  */
-export function summarizeChange(before: AgentShape, after: AgentShape, changedFiles: readonly string[]): string {
+export function summarizeChange(
+  before: AgentShape,
+  after: AgentShape,
+  changedFiles: readonly string[],
+): string {
   const parts: string[] = [];
   const keys = new Set([...Object.keys(before.config), ...Object.keys(after.config)]);
   const fields: string[] = [];
@@ -34,9 +43,14 @@ export function summarizeChange(before: AgentShape, after: AgentShape, changedFi
   for (const name of oldTools.keys()) if (!newTools.has(name)) toolChanges.push(`−${name}`);
   for (const [name, t] of newTools) {
     const old = oldTools.get(name);
-    if (old && (old.description !== t.description || !isDeepStrictEqual(old.parameters, t.parameters))) toolChanges.push(`~${name}`);
+    if (
+      old &&
+      (old.description !== t.description || !isDeepStrictEqual(old.parameters, t.parameters))
+    )
+      toolChanges.push(`~${name}`);
   }
-  if (toolChanges.length === 0 && !isDeepStrictEqual(before.config.tools, after.config.tools)) toolChanges.push("settings");
+  if (toolChanges.length === 0 && !isDeepStrictEqual(before.config.tools, after.config.tools))
+    toolChanges.push("settings");
   if (toolChanges.length) parts.push(`tools ${toolChanges.join(" ")}`);
 
   const code = changedFiles.filter((f) => /\.[cm]?[jt]sx?$/.test(f) && !/\.agent\.ts$/.test(f));
@@ -45,7 +59,12 @@ export function summarizeChange(before: AgentShape, after: AgentShape, changedFi
 }
 
 function isShort(v: unknown): boolean {
-  return v === undefined || typeof v === "number" || typeof v === "boolean" || (typeof v === "string" && v.length <= 24 && !v.includes("\n"));
+  return (
+    v === undefined ||
+    typeof v === "number" ||
+    typeof v === "boolean" ||
+    (typeof v === "string" && v.length <= 24 && !v.includes("\n"))
+  );
 }
 
 function show(v: unknown): string {

@@ -50,10 +50,16 @@ export function parseDevInput(line: string): DevInput {
       try {
         args = JSON.parse(json);
       } catch (error) {
-        return { kind: "invalid", message: `/call ${m[1]}: the arguments are not JSON (${(error as Error).message})` };
+        return {
+          kind: "invalid",
+          message: `/call ${m[1]}: the arguments are not JSON (${(error as Error).message})`,
+        };
       }
       if (!args || typeof args !== "object" || Array.isArray(args)) {
-        return { kind: "invalid", message: `/call ${m[1]}: the arguments must be a JSON object, like {"city":"Paris"}` };
+        return {
+          kind: "invalid",
+          message: `/call ${m[1]}: the arguments must be a JSON object, like {"city":"Paris"}`,
+        };
       }
       return { kind: "call", tool: m[1] as string, args: args as Record<string, unknown> };
     }
@@ -70,6 +76,9 @@ export function parseDevInput(line: string): DevInput {
     case "q":
       return { kind: "quit" };
     default:
-      return { kind: "invalid", message: `unknown command /${command}: try /help (start with // to say a line beginning with /)` };
+      return {
+        kind: "invalid",
+        message: `unknown command /${command}: try /help (start with // to say a line beginning with /)`,
+      };
   }
 }

@@ -2,7 +2,12 @@ import * as readline from "node:readline";
 import { compactJson, elapsed } from "./format.ts";
 import { type DevStatus, type DevView, LineRouter } from "./view.ts";
 
-type ViewArg<K extends keyof DevView> = DevView[K] extends (arg: infer A, ...rest: never[]) => unknown ? A : never;
+type ViewArg<K extends keyof DevView> = DevView[K] extends (
+  arg: infer A,
+  ...rest: never[]
+) => unknown
+  ? A
+  : never;
 
 /**
  * `agent dev` when stdin is not a terminal: a plain transcript on stdout, one line per event, no colours or
@@ -28,7 +33,11 @@ export class PlainView implements DevView {
   #ended = false;
   #onEnd: () => void = () => {};
 
-  constructor(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, errors: NodeJS.WritableStream) {
+  constructor(
+    input: NodeJS.ReadableStream,
+    output: NodeJS.WritableStream,
+    errors: NodeJS.WritableStream,
+  ) {
     this.#in = input;
     this.#out = output;
     this.#err = errors;
@@ -59,7 +68,8 @@ export class PlainView implements DevView {
     // An approval question takes the next line, even ahead of the turn being done.
     if (this.#router.asking && this.#queue.length > 0) {
       this.#router.line(this.#queue.shift() as string);
-      return this.#pump();
+      this.#pump();
+      return;
     }
     if (this.#wantsLine && this.#queue.length > 0) {
       this.#wantsLine = false;
@@ -94,7 +104,8 @@ export class PlainView implements DevView {
   agentDelta(_e: ViewArg<"agentDelta">): void {}
 
   agentDone(e: ViewArg<"agentDone">): void {
-    if (e.transcript.trim()) this.#out.write(`${e.kind === "filler" ? "filler" : "agent"}: ${e.transcript.trim()}\n`);
+    if (e.transcript.trim())
+      this.#out.write(`${e.kind === "filler" ? "filler" : "agent"}: ${e.transcript.trim()}\n`);
   }
 
   toolCall(e: ViewArg<"toolCall">): void {

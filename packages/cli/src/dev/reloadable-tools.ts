@@ -1,5 +1,4 @@
-import type { CallHandler, LoadedAgent, SchedulerHost } from "@parley/core";
-import type { Approver } from "@parley/core";
+import type { Approver, CallHandler, LoadedAgent, SchedulerHost } from "@parley/core";
 import { ToolScheduler } from "@parley/core";
 
 /**
@@ -80,6 +79,7 @@ export class ReloadableTools implements CallHandler {
     const config = agent.config;
     return new ToolScheduler(this.#host, {
       tools: agent.tools,
+      sessionId: agent.name,
       ...(config.filler !== undefined ? { filler: config.filler } : {}),
       ...(config.persona?.language ? { language: config.persona.language } : {}),
       approval: config.approval ?? {},
@@ -97,7 +97,8 @@ export function approversFor(agent: LoadedAgent, approver: Approver): Approver[]
   const policy = agent.config.approval;
   if (policy?.approver) names.add(policy.approver);
   const collect = (rule: unknown) => {
-    if (rule && typeof rule === "object" && "approver" in rule && typeof rule.approver === "string") names.add(rule.approver);
+    if (rule && typeof rule === "object" && "approver" in rule && typeof rule.approver === "string")
+      names.add(rule.approver);
   };
   collect(policy?.default);
   for (const rule of Object.values(policy?.tools ?? {})) collect(rule);

@@ -3,24 +3,24 @@ import {
   AgentFileError,
   formatProblems,
   isParleyError,
+  type LoadedAgent,
   loadAgent,
   ParleyError,
+  type Session,
   startSession,
   terminalApprover,
-  type LoadedAgent,
-  type Session,
 } from "@parley/core";
 import pc from "picocolors";
+import { type AudioLink, startAudio } from "./audio.ts";
 import { summarizeChange } from "./change-summary.ts";
-import { startAudio, type AudioLink } from "./audio.ts";
-import { parseDevInput, devCommands } from "./input.ts";
+import { devCommands, parseDevInput } from "./input.ts";
 import { PlainView } from "./plain-view.ts";
 import { approversFor, ReloadableTools } from "./reloadable-tools.ts";
-import { openTarget, resolvePace, type Target } from "./target.ts";
+import { openTarget, resolvePace } from "./target.ts";
 import { TtyView } from "./tty-view.ts";
 import { TurnTracker } from "./turn-tracker.ts";
 import type { DevStatus, DevView } from "./view.ts";
-import { watchAgentFiles, type AgentWatcher } from "./watcher.ts";
+import { type AgentWatcher, watchAgentFiles } from "./watcher.ts";
 
 export interface DevOptions {
   live?: boolean;
@@ -55,7 +55,15 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
     formatProblems(error.problems, error.sources, {
       cwd,
       paint: (part, text) =>
-        part === "error" ? c.red(text) : part === "warning" ? c.yellow(text) : part === "location" ? c.cyan(text) : part === "hint" ? c.green(text) : c.dim(text),
+        part === "error"
+          ? c.red(text)
+          : part === "warning"
+            ? c.yellow(text)
+            : part === "location"
+              ? c.cyan(text)
+              : part === "hint"
+                ? c.green(text)
+                : c.dim(text),
     });
 
   const variables = parseVariables(options.var ?? []);
@@ -71,10 +79,14 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
     throw error;
   }
 
-  const view: DevView = tty ? new TtyView(io.stdin, io.stdout, color) : new PlainView(io.stdin, io.stdout, io.stderr);
+  const view: DevView = tty
+    ? new TtyView(io.stdin, io.stdout, color)
+    : new PlainView(io.stdin, io.stdout, io.stderr);
   const target = await openTarget({ live: options.live, url: options.url, pace, env: io.env });
   let tools: ReloadableTools | undefined;
-  const approver = terminalApprover({ ask: (question, request) => view.askApproval(question, request.signal) });
+  const approver = terminalApprover({
+    ask: (question, request) => view.askApproval(question, request.signal),
+  });
   let session: Session;
   try {
     session = await startSession({
@@ -104,7 +116,9 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
     `${c.bold("Parley dev")} · ${c.cyan(agent.name)} ${c.dim(`(${rel})`)}`,
     c.dim(target.describe),
     tty
-      ? c.dim(`Type to talk, Enter to send · /help for commands · Ctrl-D or /quit to leave · saving ${agent.files.length > 1 ? "its files" : "the file"} reloads the agent`)
+      ? c.dim(
+          `Type to talk, Enter to send · /help for commands · Ctrl-D or /quit to leave · saving ${agent.files.length > 1 ? "its files" : "the file"} reloads the agent`,
+        )
       : `ready in ${Math.round(performance.now() - startedAt)} ms`,
     "",
   ]);
@@ -148,7 +162,8 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
     return reloading;
   };
   let watcher: AgentWatcher | undefined;
-  if (options.watch !== false) watcher = await watchAgentFiles(agent.files, (changed) => void reload(changed));
+  if (options.watch !== false)
+    watcher = await watchAgentFiles(agent.files, (changed) => void reload(changed));
 
   let quitting: Promise<number> | undefined;
   let resolveDone: (code: number) => void = () => {};
@@ -192,6 +207,15 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
           view.notice("interrupted");
           return nextWhenIdle();
         case "call":
+          if (target.kind === "local") {
+            // The local model obeys `/call`: the call then goes through the scheduler (fillers, approval) and the
+            // model speaks about its output, exactly as if it had decided to call the tool.
+            const text = `/call ${input.tool} ${JSON.stringify(input.args)}`;
+            view.user(text);
+            session.sendText(text);
+            turns.nudge();
+            return nextWhenIdle();
+          }
           await callTool(agent, input.tool, input.args, view, variables);
           return view.ready();
         case "vars":
@@ -201,7 +225,9 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
           await reload([]);
           return view.ready();
         case "help":
-          view.banner(devCommands.map(([cmd, what]) => `  ${c.cyan(cmd.padEnd(22))} ${c.dim(what)}`));
+          view.banner(
+            devCommands.map(([cmd, what]) => `  ${c.cyan(cmd.padEnd(22))} ${c.dim(what)}`),
+          );
           return view.ready();
         case "quit":
           return void quit(0);
@@ -258,10 +284,18 @@ function wireSession(session: Session, view: DevView, status: DevStatus): void {
 }
 
 /** `/call <tool> <json>`: runs the tool's handler right here, as the scheduler would, and shows its outcome. */
-async function callTool(agent: LoadedAgent, name: string, args: Record<string, unknown>, view: DevView, variables: Record<string, unknown>) {
+async function callTool(
+  agent: LoadedAgent,
+  name: string,
+  args: Record<string, unknown>,
+  view: DevView,
+  variables: Record<string, unknown>,
+) {
   const tool = agent.tools.find((t) => t.name === name);
   if (!tool) {
-    view.problem(`/call: no tool named "${name}" (tools: ${agent.tools.map((t) => t.name).join(", ") || "none"})`);
+    view.problem(
+      `/call: no tool named "${name}" (tools: ${agent.tools.map((t) => t.name).join(", ") || "none"})`,
+    );
     return;
   }
   const callId = `manual_${Date.now().toString(36)}`;
@@ -272,14 +306,29 @@ async function callTool(agent: LoadedAgent, name: string, args: Record<string, u
   try {
     const result = await (tool.run as (a: unknown, ctx: unknown) => unknown)(args, {
       signal: controller.signal,
-      progress: (message: string) => view.toolProgress({ type: "tool.progress", callId, tool: name, message, at: Date.now() }),
+      progress: (message: string) =>
+        view.toolProgress({ type: "tool.progress", callId, tool: name, message, at: Date.now() }),
       variables: { ...agent.config.variables, ...variables },
       log,
       callId,
     });
-    view.toolOutput({ type: "tool.output", callId, tool: name, state: "completed", output: JSON.stringify(result ?? null), at: Date.now() });
+    view.toolOutput({
+      type: "tool.output",
+      callId,
+      tool: name,
+      state: "completed",
+      output: JSON.stringify(result ?? null),
+      at: Date.now(),
+    });
   } catch (error) {
-    view.toolOutput({ type: "tool.output", callId, tool: name, state: "failed", output: errorText(error), at: Date.now() });
+    view.toolOutput({
+      type: "tool.output",
+      callId,
+      tool: name,
+      state: "failed",
+      output: errorText(error),
+      at: Date.now(),
+    });
   }
 }
 

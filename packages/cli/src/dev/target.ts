@@ -37,7 +37,10 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     try {
       host = new URL(options.url).host;
     } catch {
-      throw new ParleyError("usage", `--url ${options.url} is not a URL (expected ws://host:port/v1/realtime)`);
+      throw new ParleyError(
+        "usage",
+        `--url ${options.url} is not a URL (expected ws://host:port/v1/realtime)`,
+      );
     }
     return {
       kind: "url",
@@ -50,14 +53,19 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
   }
   if (options.live || key) {
     if (!key) {
-      throw new ParleyError("missing_api_key", "--live needs OPENAI_API_KEY in the environment (or drop --live to run offline)");
+      throw new ParleyError(
+        "missing_api_key",
+        "--live needs OPENAI_API_KEY in the environment (or drop --live to run offline)",
+      );
     }
     return {
       kind: "live",
       label: "live",
       url: undefined,
       apiKey: key,
-      describe: options.live ? "Running against the OpenAI Realtime API (--live)." : "Running against the OpenAI Realtime API (OPENAI_API_KEY is set).",
+      describe: options.live
+        ? "Running against the OpenAI Realtime API (--live)."
+        : "Running against the OpenAI Realtime API (OPENAI_API_KEY is set).",
       close: async () => {},
     };
   }
@@ -79,12 +87,18 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
 }
 
 /** `--pace` or `PARLEY_SIM_PACE` (default 1: real time, as a person expects). */
-export function resolvePace(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): number {
+export function resolvePace(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
   const raw = flag ?? env.PARLEY_SIM_PACE;
   if (raw === undefined || raw === "") return 1;
   const pace = Number(raw);
   if (!Number.isFinite(pace) || pace < 0) {
-    throw new ParleyError("usage", `pace must be a number ≥ 0 (1 = real time, 0 = as fast as possible), got "${raw}"`);
+    throw new ParleyError(
+      "usage",
+      `pace must be a number ≥ 0 (1 = real time, 0 = as fast as possible), got "${raw}"`,
+    );
   }
   return pace;
 }

@@ -4,7 +4,12 @@ import { compactJson, elapsed, truncate, usd, visibleLength, wrap } from "./form
 import { type DevStatus, type DevView, LineRouter } from "./view.ts";
 
 type Colors = ReturnType<typeof pc.createColors>;
-type ViewArg<K extends keyof DevView> = DevView[K] extends (arg: infer A, ...rest: never[]) => unknown ? A : never;
+type ViewArg<K extends keyof DevView> = DevView[K] extends (
+  arg: infer A,
+  ...rest: never[]
+) => unknown
+  ? A
+  : never;
 
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const WHO = 7;
@@ -48,7 +53,12 @@ export class TtyView implements DevView {
   }
 
   start(onLine: (line: string) => void, onEnd: () => void): void {
-    const rl = readline.createInterface({ input: this.#in, output: this.#out, terminal: true, prompt: this.#prompt });
+    const rl = readline.createInterface({
+      input: this.#in,
+      output: this.#out,
+      terminal: true,
+      prompt: this.#prompt,
+    });
     this.#rl = rl;
     this.#router.onLine = onLine;
     let ended = false;
@@ -60,7 +70,10 @@ export class TtyView implements DevView {
     };
     rl.on("line", (line) => {
       const cols = this.#out.columns || 80;
-      this.#submittedRows = Math.max(1, Math.ceil((visibleLength(rl.getPrompt()) + visibleLength(line)) / cols));
+      this.#submittedRows = Math.max(
+        1,
+        Math.ceil((visibleLength(rl.getPrompt()) + visibleLength(line)) / cols),
+      );
       this.#router.line(line);
       this.#paint([]);
     });
@@ -104,12 +117,15 @@ export class TtyView implements DevView {
 
   agentDone(e: ViewArg<"agentDone">): void {
     this.#streaming.delete(e.responseId);
-    if (!e.transcript.trim()) return this.#paint([]);
-    this.#paint(this.#said(this.#agentLabel(e.kind), e.transcript));
+    this.#paint(e.transcript.trim() ? this.#said(this.#agentLabel(e.kind), e.transcript) : []);
   }
 
   toolCall(e: ViewArg<"toolCall">): void {
-    this.#tools.set(e.callId, { tool: e.tool, args: compactJson(e.arguments, 60), startedAt: Date.now() });
+    this.#tools.set(e.callId, {
+      tool: e.tool,
+      args: compactJson(e.arguments, 60),
+      startedAt: Date.now(),
+    });
     this.#tick();
   }
 
@@ -125,8 +141,12 @@ export class TtyView implements DevView {
     const ok = e.state === "completed";
     const mark = ok ? this.#c.green("✓") : this.#c.red("✗");
     const took = t ? this.#c.dim(elapsed(Date.now() - t.startedAt)) : "";
-    const outcome = ok ? this.#c.dim(`→ ${compactJson(e.output, 70)}`) : this.#c.red(`${e.state}: ${compactJson(e.output, 70)}`);
-    this.#paint([`${" ".repeat(WHO + 1)}${mark} ${this.#c.magenta(e.tool)} ${this.#c.dim(t?.args ?? "")} ${took} ${outcome}`]);
+    const outcome = ok
+      ? this.#c.dim(`→ ${compactJson(e.output, 70)}`)
+      : this.#c.red(`${e.state}: ${compactJson(e.output, 70)}`);
+    this.#paint([
+      `${" ".repeat(WHO + 1)}${mark} ${this.#c.magenta(e.tool)} ${this.#c.dim(t?.args ?? "")} ${took} ${outcome}`,
+    ]);
   }
 
   approvalDecided(e: ViewArg<"approvalDecided">): void {
@@ -134,7 +154,9 @@ export class TtyView implements DevView {
     if (t) t.waitingApproval = false;
     const word = e.approved ? this.#c.green("approved") : this.#c.red("denied");
     const why = e.reason ? this.#c.dim(` (${e.reason})`) : "";
-    this.#paint([`${" ".repeat(WHO + 1)}${this.#c.yellow("?")} ${this.#c.magenta(e.tool)} ${word} by ${e.approver}${why}`]);
+    this.#paint([
+      `${" ".repeat(WHO + 1)}${this.#c.yellow("?")} ${this.#c.magenta(e.tool)} ${word} by ${e.approver}${why}`,
+    ]);
   }
 
   status(status: DevStatus): void {
@@ -200,8 +222,14 @@ export class TtyView implements DevView {
     }
     for (const t of this.#tools.values()) {
       const spin = t.waitingApproval ? c.yellow("?") : c.yellow(SPINNER[this.#frame] as string);
-      const note = t.waitingApproval ? c.yellow("waiting for approval") : t.progress ? c.dim(t.progress) : "";
-      lines.push(`${" ".repeat(WHO + 1)}${spin} ${c.magenta(t.tool)} ${c.dim(t.args)} ${elapsed(Date.now() - t.startedAt)} ${note}`);
+      const note = t.waitingApproval
+        ? c.yellow("waiting for approval")
+        : t.progress
+          ? c.dim(t.progress)
+          : "";
+      lines.push(
+        `${" ".repeat(WHO + 1)}${spin} ${c.magenta(t.tool)} ${c.dim(t.args)} ${elapsed(Date.now() - t.startedAt)} ${note}`,
+      );
     }
     if (this.#status) lines.push(this.#statusLine(this.#status));
     return lines.map((l) => truncate(l, cols - 1));

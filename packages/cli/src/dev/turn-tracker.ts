@@ -22,7 +22,15 @@ export class TurnTracker {
   constructor(session: Session, options: { quietMs?: number } = {}) {
     this.#session = session;
     this.#quietMs = options.quietMs ?? 40;
-    const on = <K extends "tool.call" | "tool.output" | "response.done" | "response.started" | "approval.decided" | "closed">(
+    const on = <
+      K extends
+        | "tool.call"
+        | "tool.output"
+        | "response.done"
+        | "response.started"
+        | "approval.decided"
+        | "closed",
+    >(
       name: K,
       fn: () => void,
     ) => {

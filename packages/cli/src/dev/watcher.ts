@@ -26,7 +26,8 @@ export async function watchAgentFiles(
   const watcher: FSWatcher = watch([...watched], { ignoreInitial: true, atomic: true });
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
-  const changed = (path: string) => {
+  const changed = (path: string | Error) => {
+    if (typeof path !== "string") return;
     pending.add(resolve(path));
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {

@@ -4,7 +4,10 @@ import { scaffoldAgent } from "./scaffold.ts";
 import { templates } from "./templates.ts";
 
 /** Runs `agent init`; returns the exit code. ParleyErrors propagate to main, which prints them. */
-export async function runInit(name: string, opts: { template: string; dir?: string; force?: boolean }): Promise<number> {
+export async function runInit(
+  name: string,
+  opts: { template: string; dir?: string; force?: boolean },
+): Promise<number> {
   const dir = opts.dir ?? name;
   const files = await scaffoldAgent({ dir, name, template: opts.template, force: opts.force });
   const c = pc.createColors(Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);

@@ -33,7 +33,10 @@ export async function scaffoldAgent(options: ScaffoldOptions): Promise<string[]>
     );
   }
   if (!NAME.test(options.name)) {
-    throw new ParleyError("init_invalid", `"${options.name}" is not a valid agent name: use letters, digits, - and _ (up to 64)`);
+    throw new ParleyError(
+      "init_invalid",
+      `"${options.name}" is not a valid agent name: use letters, digits, - and _ (up to 64)`,
+    );
   }
   const dir = resolve(options.dir);
   const files = template.files({

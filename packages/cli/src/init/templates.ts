@@ -20,7 +20,8 @@ export interface Template {
   files(input: TemplateInput): Record<string, string>;
 }
 
-const schemaComment = (path: string | undefined) => (path ? `# yaml-language-server: $schema=${path}\n` : "");
+const schemaComment = (path: string | undefined) =>
+  path ? `# yaml-language-server: $schema=${path}\n` : "";
 
 const weatherHandler = `import type { ToolContext } from "@parley/core";
 

@@ -12,7 +12,10 @@ const SKIP = new Set(["node_modules", ".git", "dist", "coverage"]);
  * @example
  * await findScenarioFiles(["agents"]) // ["/repo/agents/hotel-concierge/concierge.test.yaml", …]
  */
-export async function findScenarioFiles(paths: readonly string[], cwd = process.cwd()): Promise<string[]> {
+export async function findScenarioFiles(
+  paths: readonly string[],
+  cwd = process.cwd(),
+): Promise<string[]> {
   const found = new Set<string>();
   for (const p of paths.length ? paths : ["."]) {
     const abs = resolve(cwd, p);

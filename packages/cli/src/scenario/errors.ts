@@ -1,4 +1,4 @@
-import { ParleyError } from "@parley/core";
+import { formatProblems, ParleyError } from "@parley/core";
 
 /** One thing wrong in a scenario file, with where it is. */
 export interface ScenarioProblem {
@@ -18,8 +18,10 @@ export interface ScenarioProblem {
  */
 export class ScenarioFileError extends ParleyError {
   readonly problems: ScenarioProblem[];
+  /** Source text by file, for code frames. */
+  readonly sources: Record<string, string>;
 
-  constructor(problems: ScenarioProblem[], message?: string) {
+  constructor(problems: ScenarioProblem[], sources: Record<string, string> = {}, message?: string) {
     const first = problems[0];
     super(
       "scenario_invalid",
@@ -30,5 +32,15 @@ export class ScenarioFileError extends ParleyError {
       first ? { location: { file: first.file, line: first.line, col: first.col } } : undefined,
     );
     this.problems = problems;
+    this.sources = sources;
+  }
+
+  /** Every problem with a code frame, in the same format as agent file problems. */
+  format(options: Parameters<typeof formatProblems>[2] = {}): string {
+    return formatProblems(
+      this.problems.map((p) => ({ code: "scenario_invalid", severity: "error" as const, ...p })),
+      this.sources,
+      options,
+    );
   }
 }

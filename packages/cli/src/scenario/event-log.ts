@@ -3,9 +3,16 @@ import type { ApprovalRequest } from "@parley/core";
 /** What a scenario can expect, recorded as it happens (times in ms since the scenario started). */
 export type LogEvent =
   | { type: "tool"; at: number; tool: string; args: unknown; callId: string }
+  | { type: "output"; at: number; tool: string; callId: string; state: string; output: string }
   | { type: "filler"; at: number; text: string }
   | { type: "say"; at: number; text: string; kind: string }
-  | { type: "approval"; at: number; tool: string; request: ApprovalRequest; decide: (approved: boolean) => void };
+  | {
+      type: "approval";
+      at: number;
+      tool: string;
+      request: ApprovalRequest;
+      decide: (approved: boolean) => void;
+    };
 
 type Kind = LogEvent["type"];
 type OfKind<K extends Kind> = Extract<LogEvent, { type: K }>;
@@ -17,7 +24,7 @@ type OfKind<K extends Kind> = Extract<LogEvent, { type: K }>;
  */
 export class EventLog {
   readonly events: LogEvent[] = [];
-  readonly #cursor: Record<Kind, number> = { tool: 0, filler: 0, say: 0, approval: 0 };
+  readonly #cursor: Record<Kind, number> = { tool: 0, output: 0, filler: 0, say: 0, approval: 0 };
   #listeners = new Set<() => void>();
 
   push(event: LogEvent): void {

@@ -1,17 +1,17 @@
 import { existsSync, readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { type Document, isMap, isScalar, LineCounter, type Node, parseDocument } from "yaml";
 import { z } from "zod";
 import { ScenarioFileError, type ScenarioProblem } from "./errors.ts";
 import {
-  scenarioFileSchema,
-  stepActions,
-  stepSchemas,
   type LocatedStep,
   type Scenario,
   type Step,
   type StepAction,
+  scenarioFileSchema,
+  stepActions,
+  stepSchemas,
 } from "./schema.ts";
 
 /** The top level, with steps kept raw: each step is checked against its own action's schema for precise errors. */
@@ -35,7 +35,9 @@ export async function loadScenarioFile(path: string): Promise<Scenario[]> {
   try {
     text = await readFile(file, "utf8");
   } catch {
-    throw new ScenarioFileError([{ file, line: 1, col: 1, path: "", message: `cannot read ${file}` }]);
+    throw new ScenarioFileError([
+      { file, line: 1, col: 1, path: "", message: `cannot read ${file}` },
+    ]);
   }
   return parseScenarioFile(file, text);
 }
@@ -50,7 +52,12 @@ export function parseScenarioFile(file: string, text: string): Scenario[] {
   };
   if (doc.errors.length > 0) {
     throw new ScenarioFileError(
-      doc.errors.map((e) => ({ ...at(e.pos[0]), path: "", message: e.message.split("\n")[0] ?? e.message })),
+      doc.errors.map((e) => ({
+        ...at(e.pos[0]),
+        path: "",
+        message: e.message.split("\n")[0] ?? e.message,
+      })),
+      { [file]: text },
     );
   }
   const locate = (path: PropertyKey[]): { file: string; line: number; col: number } => {
@@ -76,7 +83,7 @@ export function parseScenarioFile(file: string, text: string): Scenario[] {
   const top = fileShape.safeParse(doc.toJS() ?? {});
   if (!top.success) {
     addIssues(top.error.issues, []);
-    throw new ScenarioFileError(problems);
+    throw new ScenarioFileError(problems, { [file]: text });
   }
   const agentFile = resolveAgentFile(file, top.data.agent);
   if (!agentFile) {
@@ -95,7 +102,9 @@ export function parseScenarioFile(file: string, text: string): Scenario[] {
     const steps: LocatedStep[] = [];
     raw.steps.forEach((rawStep, index) => {
       const path = ["scenarios", si, "steps", index];
-      const actions = Object.keys(rawStep).filter((k): k is StepAction => stepActions.includes(k as StepAction));
+      const actions = Object.keys(rawStep).filter((k): k is StepAction =>
+        stepActions.includes(k as StepAction),
+      );
       if (actions.length !== 1) {
         problems.push({
           ...locate(path),
@@ -119,7 +128,11 @@ export function parseScenarioFile(file: string, text: string): Scenario[] {
           new RegExp(step.regex, "i");
         } catch (error) {
           const at = [...path, "expect_say", "regex"];
-          problems.push({ ...locate(at), path: formatPath(at), message: `not a valid regular expression: ${(error as Error).message}` });
+          problems.push({
+            ...locate(at),
+            path: formatPath(at),
+            message: `not a valid regular expression: ${(error as Error).message}`,
+          });
           return;
         }
       }
@@ -130,12 +143,13 @@ export function parseScenarioFile(file: string, text: string): Scenario[] {
       file,
       location: locate(["scenarios", si]),
       agentFile: agentFile ?? "",
+      env: top.data.env ?? {},
       variables: { ...top.data.variables, ...raw.variables },
       mocks: { ...top.data.mocks, ...raw.mocks },
       steps,
     });
   });
-  if (problems.length > 0) throw new ScenarioFileError(problems);
+  if (problems.length > 0) throw new ScenarioFileError(problems, { [file]: text });
   return scenarios;
 }
 
@@ -145,11 +159,31 @@ function normalise(action: StepAction, s: Record<string, unknown>): Step {
     case "user":
       return { kind: "user", text: s.user as string, audio: s.audio === true };
     case "image":
-      return { kind: "image", path: s.image as string, ...(s.text ? { text: s.text as string } : {}) };
+      return {
+        kind: "image",
+        path: s.image as string,
+        ...(s.text ? { text: s.text as string } : {}),
+      };
     case "expect_tool":
-      return { kind: "expect_tool", name: s.expect_tool as string, args: s.args as Record<string, unknown>, within };
+      return {
+        kind: "expect_tool",
+        name: s.expect_tool as string,
+        args: s.args as Record<string, unknown>,
+        within,
+      };
+    case "expect_output":
+      return {
+        kind: "expect_output",
+        name: s.expect_output as string,
+        output: s.output,
+        state: (s.state as "completed" | undefined) ?? "completed",
+      };
     case "expect_filler":
-      return { kind: "expect_filler", contains: s.expect_filler === true ? undefined : (s.expect_filler as string), within };
+      return {
+        kind: "expect_filler",
+        contains: s.expect_filler === true ? undefined : (s.expect_filler as string),
+        within,
+      };
     case "approve":
     case "deny":
       return { kind: action, tool: s[action] === true ? undefined : (s[action] as string) };
@@ -159,7 +193,10 @@ function normalise(action: StepAction, s: Record<string, unknown>): Step {
       return { kind: "expect_say", ...match, reply: s.reply as string | undefined, within };
     }
     case "expect_no_tool":
-      return { kind: "expect_no_tool", tool: s.expect_no_tool === true ? undefined : (s.expect_no_tool as string) };
+      return {
+        kind: "expect_no_tool",
+        tool: s.expect_no_tool === true ? undefined : (s.expect_no_tool as string),
+      };
   }
 }
 
@@ -172,6 +209,8 @@ export function describeStep(step: Step): string {
       return `image ${step.path}`;
     case "expect_tool":
       return `expect_tool ${step.name}${step.args ? ` ${JSON.stringify(step.args)}` : ""}`;
+    case "expect_output":
+      return `expect_output ${step.name}${step.state !== "completed" ? ` ${step.state}` : ""}${step.output !== undefined ? ` ${JSON.stringify(step.output)}` : ""}`;
     case "expect_filler":
       return `expect_filler${step.contains ? ` ${JSON.stringify(step.contains)}` : ""}`;
     case "approve":
@@ -187,7 +226,10 @@ export function describeStep(step: Step): string {
 const agentExtensions = [".agent.yaml", ".agent.yml", ".agent.md", ".agent.ts"];
 
 /** `concierge.test.yaml` → `concierge.agent.{yaml,md,ts}` beside it, else the only agent file in the folder. */
-export function resolveAgentFile(scenarioFile: string, declared: string | undefined): string | undefined {
+export function resolveAgentFile(
+  scenarioFile: string,
+  declared: string | undefined,
+): string | undefined {
   const dir = dirname(scenarioFile);
   if (declared) {
     const p = resolve(dir, declared);
@@ -210,7 +252,9 @@ function keyNode(doc: Document, path: PropertyKey[]): Node | undefined {
 }
 
 function formatPath(path: PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
+  return path
+    .map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join("");
 }
 
 function issueMessage(issue: z.core.$ZodIssue): string {
@@ -220,14 +264,32 @@ function issueMessage(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-const knownWords = [...stepActions, "audio", "args", "within", "text", "reply", "name", "steps", "mocks", "variables", "agent", "scenarios", "output", "error", "latency"];
+const knownWords = [
+  ...stepActions,
+  "env",
+  "audio",
+  "args",
+  "within",
+  "text",
+  "reply",
+  "name",
+  "steps",
+  "mocks",
+  "variables",
+  "agent",
+  "scenarios",
+  "output",
+  "error",
+  "latency",
+  "state",
+  "env",
+];
 
 function suggest(keys: string[]): string {
   for (const key of keys) {
-    const best = knownWords
-      .map((w) => ({ w, d: distance(key, w) }))
-      .sort((a, b) => a.d - b.d)[0];
-    if (best && best.d > 0 && best.d <= Math.max(2, Math.floor(key.length / 3))) return ` (did you mean ${best.w}?)`;
+    const best = knownWords.map((w) => ({ w, d: distance(key, w) })).sort((a, b) => a.d - b.d)[0];
+    if (best && best.d > 0 && best.d <= Math.max(2, Math.floor(key.length / 3)))
+      return ` (did you mean ${best.w}?)`;
   }
   return "";
 }
@@ -239,7 +301,11 @@ function distance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const tmp = row[j] as number;
-      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        (row[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
       prev = tmp;
     }
   }

@@ -1,4 +1,4 @@
-import { ParleyError, type LoadedAgent } from "@parley/core";
+import { type LoadedAgent, ParleyError } from "@parley/core";
 import type { ToolMock } from "./schema.ts";
 
 /**
@@ -37,9 +37,13 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }

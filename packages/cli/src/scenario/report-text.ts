@@ -12,7 +12,10 @@ const EXCERPT_LINES = 8;
  * @example
  * process.stdout.write(formatTextReport(summary, { cwd: process.cwd(), color: false }));
  */
-export function formatTextReport(summary: RunSummary, options: { cwd: string; color: boolean }): string {
+export function formatTextReport(
+  summary: RunSummary,
+  options: { cwd: string; color: boolean },
+): string {
   const c = pc.createColors(options.color);
   const out: string[] = [];
   for (const r of summary.results) {
@@ -27,18 +30,26 @@ export function formatTextReport(summary: RunSummary, options: { cwd: string; co
     summary.failed ? c.red(`${summary.failed} failed`) : "",
   ].filter(Boolean);
   const n = summary.results.length;
-  out.push(`${n} scenario${n === 1 ? "" : "s"}: ${parts.join(", ") || "none run"} ${c.dim(`(${ms(summary.durationMs)})`)}`);
+  out.push(
+    `${n} scenario${n === 1 ? "" : "s"}: ${parts.join(", ") || "none run"} ${c.dim(`(${ms(summary.durationMs)})`)}`,
+  );
   return `${out.join("\n")}\n`;
 }
 
-function failureDetail(r: ScenarioResult, cwd: string, c: ReturnType<typeof pc.createColors>): string[] {
+function failureDetail(
+  r: ScenarioResult,
+  cwd: string,
+  c: ReturnType<typeof pc.createColors>,
+): string[] {
   const lines: string[] = [];
   const failed = r.steps.find((s) => s.status === "failed");
   if (r.error) lines.push(`    ${c.red(r.error)}`);
   let until = Number.POSITIVE_INFINITY;
   if (failed) {
     const loc = failed.step.location;
-    lines.push(`    step ${failed.step.index + 1}: ${c.bold(failed.step.label)}  ${c.dim(`${relative(cwd, loc.file)}:${loc.line}:${loc.col}`)}`);
+    lines.push(
+      `    step ${failed.step.index + 1}: ${c.bold(failed.step.label)}  ${c.dim(`${relative(cwd, loc.file)}:${loc.line}:${loc.col}`)}`,
+    );
     for (const l of (failed.message ?? "failed").split("\n")) lines.push(`      ${c.red(l)}`);
     until = failed.at;
   }

@@ -1,11 +1,12 @@
 import { writeFile } from "node:fs/promises";
 import { ParleyError } from "@parley/core";
+import pc from "picocolors";
 import { findScenarioFiles } from "./discover.ts";
 import { ScenarioFileError } from "./errors.ts";
 import { loadScenarioFile } from "./load.ts";
 import { formatJunitReport } from "./report-junit.ts";
 import { formatTextReport } from "./report-text.ts";
-import { summarize, type ScenarioResult } from "./result.ts";
+import { type ScenarioResult, summarize } from "./result.ts";
 import { runScenario } from "./run.ts";
 import type { Scenario } from "./schema.ts";
 
@@ -22,14 +23,24 @@ export interface TestOptions {
 }
 
 /** `agent test [paths]`: loads scenario files, runs them one after another, reports; resolves to the exit code. */
-export async function runTests(paths: string[], options: TestOptions, io: { stdout: NodeJS.WriteStream; env: NodeJS.ProcessEnv }): Promise<number> {
+export async function runTests(
+  paths: string[],
+  options: TestOptions,
+  io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; env: NodeJS.ProcessEnv },
+): Promise<number> {
   const t0 = performance.now();
   const reporter = options.reporter ?? "text";
-  if (reporter !== "text" && reporter !== "junit") throw new ParleyError("usage", `--reporter ${reporter}: use text or junit`);
+  if (reporter !== "text" && reporter !== "junit")
+    throw new ParleyError("usage", `--reporter ${reporter}: use text or junit`);
   const apiKey = io.env.OPENAI_API_KEY || undefined;
-  if (options.live && !apiKey) throw new ParleyError("missing_api_key", "--live needs OPENAI_API_KEY in the environment");
+  if (options.live && !apiKey)
+    throw new ParleyError("missing_api_key", "--live needs OPENAI_API_KEY in the environment");
   const files = await findScenarioFiles(paths);
-  if (files.length === 0) throw new ParleyError("usage", `no scenario files (*.test.yaml) under ${paths.join(", ") || "."}`);
+  if (files.length === 0)
+    throw new ParleyError(
+      "usage",
+      `no scenario files (*.test.yaml) under ${paths.join(", ") || "."}`,
+    );
 
   // Every file is checked before anything runs: a typo in one file is reported with all the others.
   const scenarios: Scenario[] = [];
@@ -43,10 +54,21 @@ export async function runTests(paths: string[], options: TestOptions, io: { stdo
     }
   }
   if (problems.length > 0) {
-    throw new ScenarioFileError(problems.flatMap((p) => p.problems));
+    const c = pc.createColors(Boolean(io.stderr.isTTY) && !io.env.NO_COLOR);
+    for (const p of problems) {
+      io.stderr.write(
+        `${p.format({ cwd: process.cwd(), paint: (part, t) => (part === "error" ? c.red(t) : part === "location" ? c.cyan(t) : part === "hint" ? c.green(t) : c.dim(t)) })}\n\n`,
+      );
+    }
+    const n = problems.reduce((sum, p) => sum + p.problems.length, 0);
+    io.stderr.write(`${n} problem${n === 1 ? "" : "s"} in scenario files; nothing was run\n`);
+    return 1;
   }
-  const selected = options.grep ? scenarios.filter((s) => s.name.includes(options.grep as string)) : scenarios;
-  const pace = options.pace === undefined ? Number(io.env.PARLEY_SIM_PACE ?? 0) : Number(options.pace);
+  const selected = options.grep
+    ? scenarios.filter((s) => s.name.includes(options.grep as string))
+    : scenarios;
+  const pace =
+    options.pace === undefined ? Number(io.env.PARLEY_SIM_PACE ?? 0) : Number(options.pace);
   const agents = new Map();
   const results: ScenarioResult[] = [];
   for (const scenario of selected) {

@@ -1,13 +1,13 @@
-import { resolve, dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import {
   AgentFileError,
+  type ApprovalRequest,
   formatProblems,
   isParleyError,
-  loadAgent,
-  startSession,
-  type ApprovalRequest,
   type LoadedAgent,
+  loadAgent,
   type Session,
+  startSession,
 } from "@parley/core";
 import { approversFor, ReloadableTools } from "../dev/reloadable-tools.ts";
 import { TurnTracker } from "../dev/turn-tracker.ts";
@@ -42,14 +42,18 @@ export interface RunScenarioOptions {
  * const result = await runScenario(scenario);
  * if (result.status === "failed") console.log(result.steps.find((s) => s.status === "failed")?.message);
  */
-export async function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): Promise<ScenarioResult> {
+export async function runScenario(
+  scenario: Scenario,
+  options: RunScenarioOptions = {},
+): Promise<ScenarioResult> {
   const t0 = performance.now();
   const clock = () => performance.now() - t0;
   const transcript: TranscriptLine[] = [];
   const steps: StepResult[] = [];
   const result = (error?: string): ScenarioResult => {
     const ran = new Set(steps.map((s) => s.step.index));
-    for (const step of scenario.steps) if (!ran.has(step.index)) steps.push({ step, status: "skipped", at: clock() });
+    for (const step of scenario.steps)
+      if (!ran.has(step.index)) steps.push({ step, status: "skipped", at: clock() });
     const failed = error !== undefined || steps.some((s) => s.status === "failed");
     return {
       name: scenario.name,
@@ -66,11 +70,16 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   let agent: LoadedAgent;
   try {
     const agents = options.agents ?? new Map();
-    let loading = agents.get(scenario.agentFile);
-    if (!loading) agents.set(scenario.agentFile, (loading = loadAgent(scenario.agentFile)));
+    const key = `${scenario.agentFile}\0${JSON.stringify(scenario.env)}`;
+    let loading = agents.get(key);
+    if (!loading) {
+      loading = loadAgent(scenario.agentFile, { env: { ...process.env, ...scenario.env } });
+      agents.set(key, loading);
+    }
     agent = withMocks(await loading, scenario.mocks);
   } catch (error) {
-    if (error instanceof AgentFileError) return result(formatProblems(error.problems, error.sources, { cwd: process.cwd() }));
+    if (error instanceof AgentFileError)
+      return result(formatProblems(error.problems, error.sources, { cwd: process.cwd() }));
     return result(errorText(error));
   }
 
@@ -81,14 +90,24 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   try {
     if (!live) {
       const { startLocalRealtime, scriptedModel } = await import("@parley/local-realtime");
-      server = await startLocalRealtime({ port: 0, pace: options.pace ?? 0, model: scriptedModel(compileScript(scenario)) });
+      server = await startLocalRealtime({
+        port: 0,
+        pace: options.pace ?? 0,
+        model: scriptedModel(compileScript(scenario, exampleArgsOf(agent))),
+      });
     }
     const log = new EventLog();
     const approver = {
       name: "scenario",
       ask: (request: ApprovalRequest) =>
         new Promise<{ approved: boolean; by: string }>((settle) => {
-          log.push({ type: "approval", at: clock(), tool: request.tool, request, decide: (approved) => settle({ approved, by: "scenario" }) });
+          log.push({
+            type: "approval",
+            at: clock(),
+            tool: request.tool,
+            request,
+            decide: (approved) => settle({ approved, by: "scenario" }),
+          });
         }),
     };
     session = await startSession({
@@ -115,12 +134,19 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     await turns.idle(); // the greeting, if any, is said before the first step
     for (const step of scenario.steps) {
       const outcome = await runStep(step, ctx);
-      steps.push({ step, status: outcome.ok ? "passed" : "failed", ...(outcome.ok ? {} : { message: outcome.message }), at: clock() });
+      steps.push({
+        step,
+        status: outcome.ok ? "passed" : "failed",
+        ...(outcome.ok ? {} : { message: outcome.message }),
+        at: clock(),
+      });
       if (!outcome.ok) break;
     }
     return result();
   } catch (error) {
-    return result(isParleyError(error) ? `error[${error.code}]: ${error.message}` : errorText(error));
+    return result(
+      isParleyError(error) ? `error[${error.code}]: ${error.message}` : errorText(error),
+    );
   } finally {
     turns?.dispose();
     await session?.close().catch(() => {});
@@ -129,7 +155,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
 }
 
 /** Logs what a scenario can expect, and the transcript its report shows. */
-function record(session: Session, log: EventLog, transcript: TranscriptLine[], clock: () => number): void {
+function record(
+  session: Session,
+  log: EventLog,
+  transcript: TranscriptLine[],
+  clock: () => number,
+): void {
   session.on("agent.transcript.done", (e) => {
     const text = e.transcript.trim();
     if (!text) return;
@@ -143,14 +174,39 @@ function record(session: Session, log: EventLog, transcript: TranscriptLine[], c
   });
   session.on("tool.call", (e) => {
     log.push({ type: "tool", at: clock(), tool: e.tool, args: e.arguments, callId: e.callId });
-    transcript.push({ at: clock(), role: "tool", text: `${e.tool} ${JSON.stringify(e.arguments)}` });
+    transcript.push({
+      at: clock(),
+      role: "tool",
+      text: `${e.tool} ${JSON.stringify(e.arguments)}`,
+    });
   });
   session.on("tool.output", (e) => {
-    transcript.push({ at: clock(), role: "tool", text: `${e.tool} ${e.state} → ${e.output.length > 160 ? `${e.output.slice(0, 159)}…` : e.output}` });
+    log.push({
+      type: "output",
+      at: clock(),
+      tool: e.tool,
+      callId: e.callId,
+      state: e.state,
+      output: e.output,
+    });
+    transcript.push({
+      at: clock(),
+      role: "tool",
+      text: `${e.tool} ${e.state} → ${e.output.length > 160 ? `${e.output.slice(0, 159)}…` : e.output}`,
+    });
   });
   session.on("approval.decided", (e) => {
-    transcript.push({ at: clock(), role: "approval", text: `${e.tool} ${e.approved ? "approved" : "denied"}${e.reason ? ` (${e.reason})` : ""}` });
+    transcript.push({
+      at: clock(),
+      role: "approval",
+      text: `${e.tool} ${e.approved ? "approved" : "denied"}${e.reason ? ` (${e.reason})` : ""}`,
+    });
   });
+}
+
+/** The first example's arguments of each tool, for `expect_tool` steps that give none. */
+function exampleArgsOf(agent: LoadedAgent): (tool: string) => Record<string, unknown> | undefined {
+  return (name) => agent.tools.find((t) => t.name === name)?.examples?.[0]?.args as Record<string, unknown> | undefined;
 }
 
 function errorText(error: unknown): string {

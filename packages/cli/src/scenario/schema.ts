@@ -1,29 +1,51 @@
-import { z } from "zod";
 import { durationSchema } from "@parley/core";
+import { z } from "zod";
 
 /**
  * The scenario file format (`*.test.yaml`). The zod schema is the source of truth: types come from it, the editor
  * schema comes from `z.toJSONSchema(scenarioFileSchema)` (see `agent schema --scenario`), docs/testing.md follows it.
  *
- * A step is a map with exactly one action key (`user`, `image`, `expect_tool`, `expect_filler`, `approve`, `deny`,
+ * A step is a map with exactly one action key (`user`, `image`, `expect_tool`, `expect_output`, `expect_filler`, `approve`, `deny`,
  * `expect_say`, `expect_no_tool`) plus that action's modifiers (`audio`, `args`, `within`, …).
  */
 
 const toolName = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "a tool name: letters, digits, _ and -");
-const within = durationSchema.describe('Latency budget, from the end of the last user input ("2s", "800ms")');
+const within = durationSchema.describe(
+  'Latency budget, from the end of the last user input ("2s", "800ms")',
+);
 
 export const userStepSchema = z.strictObject({
   user: z.string().min(1).describe("What the user says"),
-  audio: z.boolean().optional().describe("Send it as speech (audio carrying this transcript) instead of text"),
+  audio: z
+    .boolean()
+    .optional()
+    .describe("Send it as speech (audio carrying this transcript) instead of text"),
 });
 export const imageStepSchema = z.strictObject({
-  image: z.string().min(1).describe("Path of an image the user sends, relative to the scenario file"),
+  image: z
+    .string()
+    .min(1)
+    .describe("Path of an image the user sends, relative to the scenario file"),
   text: z.string().optional().describe("Text sent with the image"),
 });
 export const expectToolStepSchema = z.strictObject({
   expect_tool: toolName.describe("The tool the agent must call next"),
-  args: z.record(z.string(), z.unknown()).optional().describe("Arguments the call must include (a partial match)"),
+  args: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe("Arguments the call must include (a partial match)"),
   within: within.optional(),
+});
+export const expectOutputStepSchema = z.strictObject({
+  expect_output: toolName.describe("The next call of this tool ends, with this outcome"),
+  output: z
+    .unknown()
+    .optional()
+    .describe("What its output must contain (a partial match on the JSON result)"),
+  state: z
+    .enum(["completed", "failed", "timed_out", "cancelled", "rejected"])
+    .optional()
+    .describe("How the call must end (default completed)"),
 });
 export const expectFillerStepSchema = z.strictObject({
   expect_filler: z
@@ -32,10 +54,14 @@ export const expectFillerStepSchema = z.strictObject({
   within: within.optional(),
 });
 export const approveStepSchema = z.strictObject({
-  approve: z.union([z.literal(true), toolName]).describe("Approve the pending approval request (of this tool)"),
+  approve: z
+    .union([z.literal(true), toolName])
+    .describe("Approve the pending approval request (of this tool)"),
 });
 export const denyStepSchema = z.strictObject({
-  deny: z.union([z.literal(true), toolName]).describe("Deny the pending approval request (of this tool)"),
+  deny: z
+    .union([z.literal(true), toolName])
+    .describe("Deny the pending approval request (of this tool)"),
 });
 const sayMatch = z.union([
   z.string().min(1),
@@ -45,11 +71,15 @@ const sayMatch = z.union([
   }),
 ]);
 export const expectSayStepSchema = z.strictObject({
-  expect_say: sayMatch.describe("The agent's next answer contains this text (or matches `regex`, case-insensitive)"),
+  expect_say: sayMatch.describe(
+    "The agent's next answer contains this text (or matches `regex`, case-insensitive)",
+  ),
   reply: z
     .string()
     .optional()
-    .describe("What the offline scripted model says here (defaults to the `contains` text); ignored with --live"),
+    .describe(
+      "What the offline scripted model says here (defaults to the `contains` text); ignored with --live",
+    ),
   within: within.optional(),
 });
 export const expectNoToolStepSchema = z.strictObject({
@@ -63,6 +93,7 @@ export const stepSchemas = {
   user: userStepSchema,
   image: imageStepSchema,
   expect_tool: expectToolStepSchema,
+  expect_output: expectOutputStepSchema,
   expect_filler: expectFillerStepSchema,
   approve: approveStepSchema,
   deny: denyStepSchema,
@@ -94,8 +125,19 @@ export const scenarioFileSchema = z.strictObject({
   agent: z
     .string()
     .optional()
-    .describe("The agent file, relative to this file (default: the *.agent.* file whose name this file starts with)"),
-  variables: z.record(z.string(), z.unknown()).optional().describe("Session variables for every scenario"),
+    .describe(
+      "The agent file, relative to this file (default: the *.agent.* file whose name this file starts with)",
+    ),
+  env: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe(
+      "Environment for the agent file's `env:` placeholders, over the real environment (test tokens, local URLs)",
+    ),
+  variables: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe("Session variables for every scenario"),
   mocks: z.record(z.string(), toolMockSchema).optional().describe("Tool mocks for every scenario"),
   scenarios: z.array(scenarioSchema).min(1),
 });
@@ -109,6 +151,12 @@ export type Step =
   | { kind: "user"; text: string; audio: boolean }
   | { kind: "image"; path: string; text?: string }
   | { kind: "expect_tool"; name: string; args?: Record<string, unknown>; within?: number }
+  | {
+      kind: "expect_output";
+      name: string;
+      output?: unknown;
+      state: "completed" | "failed" | "timed_out" | "cancelled" | "rejected";
+    }
   | { kind: "expect_filler"; contains?: string; within?: number }
   | { kind: "approve" | "deny"; tool?: string }
   | { kind: "expect_say"; contains?: string; regex?: string; reply?: string; within?: number }
@@ -129,6 +177,8 @@ export interface Scenario {
   location: Located;
   /** Absolute path of the agent file under test. */
   agentFile: string;
+  /** Environment overrides for loading the agent file. */
+  env: Record<string, string>;
   variables: Record<string, unknown>;
   mocks: Record<string, ToolMock>;
   steps: LocatedStep[];

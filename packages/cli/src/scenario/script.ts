@@ -17,7 +17,8 @@ export const NEUTRAL_REPLY = "Okay.";
 
 /**
  * Compiles a scenario into what the offline scripted model does, turn by turn. For each user step: the calls the
- * scenario expects next are made together in the first response (with the arguments it gives); the answer it expects
+ * scenario expects next are made together in the first response (with the arguments it gives, else those of the
+ * tool's first example); the answer it expects
  * (`reply`, else the `contains` text) is said after their outputs, or at once when no call is expected.
  *
  * What this leaves to be tested offline is everything that is not the model: the agent's tools and handlers (or
@@ -27,7 +28,10 @@ export const NEUTRAL_REPLY = "Okay.";
  * @example
  * compileScript(scenario) // [{ user: "Weather in Paris?", responses: [[{ call: … }], [{ say: "sunny" }]] }]
  */
-export function compileScript(scenario: Pick<Scenario, "steps">): ScriptTurn[] {
+export function compileScript(
+  scenario: Pick<Scenario, "steps">,
+  exampleArgs: (tool: string) => Record<string, unknown> | undefined = () => undefined,
+): ScriptTurn[] {
   const turns: ScriptTurn[] = [];
   let turn: { user: string; calls: ScriptAction[]; says: string[] } | undefined;
   const close = () => {
@@ -45,7 +49,10 @@ export function compileScript(scenario: Pick<Scenario, "steps">): ScriptTurn[] {
       continue;
     }
     if (!turn) continue; // expectations before any input are about the greeting: nothing for the model to do
-    if (step.kind === "expect_tool") turn.calls.push({ call: { name: step.name, arguments: step.args ?? {} } });
+    if (step.kind === "expect_tool") {
+      // Without `args`, the call carries the tool's first example's arguments: valid ones, so the handler runs.
+      turn.calls.push({ call: { name: step.name, arguments: step.args ?? exampleArgs(step.name) ?? {} } });
+    }
     if (step.kind === "expect_say") {
       const line = replyFor(step);
       if (line) turn.says.push(line);

@@ -35,7 +35,9 @@ export async function runStep(step: LocatedStep, ctx: StepContext): Promise<Step
         if (step.audio && !ctx.live) {
           const { speechAudio } = await import("@parley/local-realtime");
           const turnEndsItself = ctx.session.settings.serverCreatesResponses;
-          ctx.session.appendAudio(speechAudio(step.text, turnEndsItself ? {} : { silenceAfterMs: 0 }));
+          ctx.session.appendAudio(
+            speechAudio(step.text, turnEndsItself ? {} : { silenceAfterMs: 0 }),
+          );
           if (!turnEndsItself) ctx.session.commitAudio();
         } else {
           ctx.session.sendText(step.text);
@@ -43,20 +45,56 @@ export async function runStep(step: LocatedStep, ctx: StepContext): Promise<Step
       });
     case "image":
       return userInput(ctx, `[image ${step.path}]${step.text ? ` ${step.text}` : ""}`, () =>
-        ctx.session.sendImage(resolve(ctx.baseDir, step.path), step.text ? { text: step.text } : {}),
+        ctx.session.sendImage(
+          resolve(ctx.baseDir, step.path),
+          step.text ? { text: step.text } : {},
+        ),
       );
     case "expect_tool": {
-      const found = await ctx.log.next("tool", (e) => (e.tool === step.name && (!step.args || partialMatch(step.args, e.args)) ? true : "stop"), endOfTurn(ctx));
+      const found = await ctx.log.next(
+        "tool",
+        (e) =>
+          e.tool === step.name && (!step.args || partialMatch(step.args, e.args)) ? true : "stop",
+        endOfTurn(ctx),
+      );
       const want = `${step.name}${step.args ? ` with ${JSON.stringify(step.args)}` : ""}`;
-      if (!found) return fail(`expected a call to ${want}, but the agent made no tool call${saidSince(ctx)}`);
+      if (!found)
+        return fail(`expected a call to ${want}, but the agent made no tool call${saidSince(ctx)}`);
       ctx.log.consume(found.event);
       if (!found.matched) {
-        return fail(`expected a call to ${want}\n   but it called ${found.event.tool} with ${JSON.stringify(found.event.args)}`);
+        return fail(
+          `expected a call to ${want}\n   but it called ${found.event.tool} with ${JSON.stringify(found.event.args)}`,
+        );
       }
       return budget(ctx, step.within, found.event.at, `the call to ${step.name}`);
     }
+    case "expect_output": {
+      const found = await ctx.log.next("output", (e) => e.tool === step.name, endOfTurn(ctx));
+      if (!found)
+        return fail(`expected ${step.name} to end, but no call of it ended${saidSince(ctx)}`);
+      ctx.log.consume(found.event);
+      const e = found.event;
+      if (e.state !== step.state)
+        return fail(
+          `expected ${step.name} to end ${step.state}, but it ended ${e.state}: ${e.output}`,
+        );
+      const matches =
+        typeof step.output === "string"
+          ? e.output.toLowerCase().includes(step.output.toLowerCase()) // an error message: contained is enough
+          : partialMatch(step.output, parseOutput(e.output));
+      if (step.output !== undefined && !matches) {
+        return fail(
+          `expected ${step.name}'s output to contain ${JSON.stringify(step.output)}\n   it was ${e.output}`,
+        );
+      }
+      return pass;
+    }
     case "expect_filler": {
-      const found = await ctx.log.next("filler", (e) => !step.contains || sayMatches(e.text, { contains: step.contains }), endOfTurn(ctx));
+      const found = await ctx.log.next(
+        "filler",
+        (e) => !step.contains || sayMatches(e.text, { contains: step.contains }),
+        endOfTurn(ctx),
+      );
       if (!found) {
         const fillers = ctx.log.unread("filler").map((f) => JSON.stringify(f.text));
         return fail(
@@ -70,37 +108,62 @@ export async function runStep(step: LocatedStep, ctx: StepContext): Promise<Step
     }
     case "approve":
     case "deny": {
-      const found = await ctx.log.next("approval", (e) => (!step.tool || e.tool === step.tool ? true : "stop"), endOfTurn(ctx));
-      if (!found) return fail(`expected an approval request${step.tool ? ` for ${step.tool}` : ""}, but none was made${saidSince(ctx)}`);
+      const found = await ctx.log.next(
+        "approval",
+        (e) => (!step.tool || e.tool === step.tool ? true : "stop"),
+        endOfTurn(ctx),
+      );
+      if (!found)
+        return fail(
+          `expected an approval request${step.tool ? ` for ${step.tool}` : ""}, but none was made${saidSince(ctx)}`,
+        );
       ctx.log.consume(found.event);
-      if (!found.matched) return fail(`expected an approval request for ${step.tool}, but it was for ${found.event.tool}`);
+      if (!found.matched)
+        return fail(
+          `expected an approval request for ${step.tool}, but it was for ${found.event.tool}`,
+        );
       found.event.decide(step.kind === "approve");
       return pass;
     }
     case "expect_say": {
       if (!ctx.live && step.regex && !step.reply && step.contains === undefined) {
-        return fail("offline, an expect_say with only a regex needs `reply:` (what the scripted model says here)");
+        return fail(
+          "offline, an expect_say with only a regex needs `reply:` (what the scripted model says here)",
+        );
       }
       const found = await ctx.log.next("say", (e) => sayMatches(e.text, step), endOfTurn(ctx));
-      const want = step.regex ? `to match /${step.regex}/i` : `to say ${JSON.stringify(step.contains)}`;
+      const want = step.regex
+        ? `to match /${step.regex}/i`
+        : `to say ${JSON.stringify(step.contains)}`;
       if (!found) {
         const said = ctx.log.unread("say").map((s) => JSON.stringify(s.text));
-        return fail(`expected the agent ${want}\n   ${said.length ? `it said: ${said.join(" then ")}` : "it said nothing"}`);
+        return fail(
+          `expected the agent ${want}\n   ${said.length ? `it said: ${said.join(" then ")}` : "it said nothing"}`,
+        );
       }
       ctx.log.consume(found.event);
       return budget(ctx, step.within, found.event.at, "the answer");
     }
     case "expect_no_tool": {
       await ctx.turns.idle();
-      const calls = ctx.log.since("tool", ctx.lastInputIndex).filter((c) => !step.tool || c.tool === step.tool);
+      const calls = ctx.log
+        .since("tool", ctx.lastInputIndex)
+        .filter((c) => !step.tool || c.tool === step.tool);
       const first = calls[0];
-      if (first) return fail(`expected no ${step.tool ? `call to ${step.tool}` : "tool call"}, but it called ${first.tool} with ${JSON.stringify(first.args)}`);
+      if (first)
+        return fail(
+          `expected no ${step.tool ? `call to ${step.tool}` : "tool call"}, but it called ${first.tool} with ${JSON.stringify(first.args)}`,
+        );
       return pass;
     }
   }
 }
 
-async function userInput(ctx: StepContext, shown: string, send: () => void | Promise<void>): Promise<StepOutcome> {
+async function userInput(
+  ctx: StepContext,
+  shown: string,
+  send: () => void | Promise<void>,
+): Promise<StepOutcome> {
   // One turn at a time: the previous turn (and the greeting) must be over, as it is for a person waiting to speak.
   await ctx.turns.idle();
   ctx.log.skipAll();
@@ -121,16 +184,32 @@ function endOfTurn(ctx: StepContext): Promise<void> {
   return Promise.race([ctx.turns.idle(), timeout]).finally(() => clearTimeout(timer));
 }
 
-function budget(ctx: StepContext, within: number | undefined, at: number, what: string): StepOutcome {
+function budget(
+  ctx: StepContext,
+  within: number | undefined,
+  at: number,
+  what: string,
+): StepOutcome {
   if (within === undefined || ctx.live) return pass;
   const took = at - ctx.lastInputAt;
   if (took <= within) return pass;
-  return fail(`${what} came ${seconds(took)} after the user's input, over the ${seconds(within)} budget`);
+  return fail(
+    `${what} came ${seconds(took)} after the user's input, over the ${seconds(within)} budget`,
+  );
 }
 
 function saidSince(ctx: StepContext): string {
   const said = ctx.log.unread("say").map((s) => JSON.stringify(s.text));
   return said.length ? `; the agent said ${said.join(" then ")}` : "";
+}
+
+/** A tool's output as the model got it: JSON when it is JSON, else the text. */
+function parseOutput(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 function seconds(ms: number): string {

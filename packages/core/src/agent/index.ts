@@ -1,1 +1,1 @@
-export { defineAgent, type AgentDefinition } from "./define-agent.ts";
+export { type AgentDefinition, defineAgent } from "./define-agent.ts";

@@ -40,7 +40,11 @@ export class ApprovalCallbacks {
 
   /** The URL a decision for request `id` is posted to. */
   urlFor(id: string): string {
-    if (!this.#base) throw new ApprovalError("approval_callbacks_not_listening", "approval callbacks: call listen() or pass publicUrl first");
+    if (!this.#base)
+      throw new ApprovalError(
+        "approval_callbacks_not_listening",
+        "approval callbacks: call listen() or pass publicUrl first",
+      );
     return `${this.#base}${this.#path}/${encodeURIComponent(id)}`;
   }
 
@@ -51,7 +55,10 @@ export class ApprovalCallbacks {
         this.#waiting.delete(id);
         reject(signal.reason);
       };
-      if (signal.aborted) return onAbort();
+      if (signal.aborted) {
+        onAbort();
+        return;
+      }
       signal.addEventListener("abort", onAbort, { once: true });
       this.#waiting.set(id, (decision) => {
         signal.removeEventListener("abort", onAbort);
@@ -83,9 +90,13 @@ export class ApprovalCallbacks {
     }
     const ts = header(req, TIMESTAMP_HEADER);
     const sig = header(req, SIGNATURE_HEADER);
-    if (!verifySignature(this.#secret, ts, sig, body)) return reply(res, 401, { error: "bad or missing signature" });
+    if (!verifySignature(this.#secret, ts, sig, body))
+      return reply(res, 401, { error: "bad or missing signature" });
     const resolve = this.#waiting.get(id);
-    if (!resolve) return reply(res, 404, { error: "no pending approval with this id (decided, expired or unknown)" });
+    if (!resolve)
+      return reply(res, 404, {
+        error: "no pending approval with this id (decided, expired or unknown)",
+      });
     let decision: ApprovalDecision | "pending";
     try {
       decision = parseDecisionBody(JSON.parse(body), "approval callback");

@@ -1,27 +1,34 @@
 import { describe, expect, it } from "vitest";
 import { ApprovalConditionError, compileCondition } from "./condition.ts";
 
-const check = (src: string, args: unknown, variables: unknown = {}) => compileCondition(src)({ args, variables });
+const check = (src: string, args: unknown, variables: unknown = {}) =>
+  compileCondition(src)({ args, variables });
 
 describe("approval conditions", () => {
   it("compares arguments with numbers and strings, strictly", () => {
     expect(check("args.amount > 100", { amount: 250 })).toBe(true);
     expect(check("args.amount > 100", { amount: 100 })).toBe(false);
-    expect(check("args.amount >= 100 && args.currency == 'EUR'", { amount: 100, currency: "EUR" })).toBe(true);
+    expect(
+      check("args.amount >= 100 && args.currency == 'EUR'", { amount: 100, currency: "EUR" }),
+    ).toBe(true);
     expect(check("args.amount > 100", { amount: "250" })).toBe(false);
     expect(check('args.amount == "5"', { amount: 5 })).toBe(false);
     expect(check("args.a != null", { a: 0 })).toBe(true);
   });
 
   it("supports !, ||, parentheses, nested paths, indexes and in", () => {
-    expect(check("!(args.user.vip || args.total < 50)", { user: { vip: false }, total: 80 })).toBe(true);
+    expect(check("!(args.user.vip || args.total < 50)", { user: { vip: false }, total: 80 })).toBe(
+      true,
+    );
     expect(check("args.items[0].sku == 'X1'", { items: [{ sku: "X1" }] })).toBe(true);
     expect(check('args["country"] in ["US", "CA"]', { country: "CA" })).toBe(true);
     expect(check("'admin' in args.roles", { roles: ["user", "admin"] })).toBe(true);
     expect(check("'@corp.com' in args.email", { email: "a@corp.com" })).toBe(true);
     expect(check("'force' in args", { force: true })).toBe(true);
     expect(check("args.items.length > 2", { items: [1, 2, 3] })).toBe(true);
-    expect(check("variables.tier == 'free' && args.nights > 7", { nights: 8 }, { tier: "free" })).toBe(true);
+    expect(
+      check("variables.tier == 'free' && args.nights > 7", { nights: 8 }, { tier: "free" }),
+    ).toBe(true);
   });
 
   it("reads missing fields as undefined and never walks the prototype", () => {

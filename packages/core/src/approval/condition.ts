@@ -4,7 +4,10 @@ import { ParleyError } from "../errors/index.ts";
 export class ApprovalConditionError extends ParleyError {
   readonly column: number;
   constructor(condition: string, column: number, problem: string) {
-    super("invalid_approval_condition", `approval condition ${JSON.stringify(condition)}, column ${column}: ${problem}`);
+    super(
+      "invalid_approval_condition",
+      `approval condition ${JSON.stringify(condition)}, column ${column}: ${problem}`,
+    );
     this.column = column;
   }
 }
@@ -27,8 +30,13 @@ type Node =
 
 type Token = { t: "num" | "str" | "id" | "op"; v: string; at: number };
 
-const TOKEN = /\s*(?:(\d+(?:\.\d+)?)|("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|([A-Za-z_$][\w$]*)|(===|!==|==|!=|<=|>=|&&|\|\||[<>!()[\].,]))/y;
-const ROOTS: Record<string, "args" | "variables"> = { args: "args", variables: "variables", vars: "variables" };
+const TOKEN =
+  /\s*(?:(\d+(?:\.\d+)?)|("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|([A-Za-z_$][\w$]*)|(===|!==|==|!=|<=|>=|&&|\|\||[<>!()[\].,]))/y;
+const ROOTS: Record<string, "args" | "variables"> = {
+  args: "args",
+  variables: "variables",
+  vars: "variables",
+};
 const COMPARE = new Set(["==", "!=", "===", "!==", "<", "<=", ">", ">=", "in"]);
 
 function tokenize(src: string): Token[] {
@@ -38,7 +46,12 @@ function tokenize(src: string): Token[] {
     const start = TOKEN.lastIndex;
     if (/^\s*$/.test(src.slice(start))) break;
     const m = TOKEN.exec(src);
-    if (!m) throw new ApprovalConditionError(src, start + 1 + (src.slice(start).length - src.slice(start).trimStart().length), "unexpected character");
+    if (!m)
+      throw new ApprovalConditionError(
+        src,
+        start + 1 + (src.slice(start).length - src.slice(start).trimStart().length),
+        "unexpected character",
+      );
     const at = start + (m[0].length - m[0].trimStart().length) + 1;
     if (m[1] !== undefined) tokens.push({ t: "num", v: m[1], at });
     else if (m[2] !== undefined) tokens.push({ t: "str", v: m[2], at });
@@ -68,12 +81,18 @@ function parse(src: string): Node {
 
   const or = (): Node => {
     let a = and();
-    while (isOp("||")) (i++, (a = { k: "bin", op: "||", a, b: and() }));
+    while (isOp("||")) {
+      i++;
+      a = { k: "bin", op: "||", a, b: and() };
+    }
     return a;
   };
   const and = (): Node => {
     let a = compare();
-    while (isOp("&&")) (i++, (a = { k: "bin", op: "&&", a, b: compare() }));
+    while (isOp("&&")) {
+      i++;
+      a = { k: "bin", op: "&&", a, b: compare() };
+    }
     return a;
   };
   const compare = (): Node => {
@@ -86,7 +105,10 @@ function parse(src: string): Node {
     return a;
   };
   const unary = (): Node => {
-    if (isOp("!")) return i++, { k: "not", x: unary() };
+    if (isOp("!")) {
+      i++;
+      return { k: "not", x: unary() };
+    }
     return primary();
   };
   const primary = (): Node => {
@@ -151,7 +173,10 @@ function get(value: unknown, key: unknown): unknown {
 }
 
 function sameType(a: unknown, b: unknown): boolean {
-  return (typeof a === "number" && typeof b === "number") || (typeof a === "string" && typeof b === "string");
+  return (
+    (typeof a === "number" && typeof b === "number") ||
+    (typeof a === "string" && typeof b === "string")
+  );
 }
 
 function evaluate(node: Node, scope: ConditionScope): unknown {
@@ -164,12 +189,15 @@ function evaluate(node: Node, scope: ConditionScope): unknown {
       return !evaluate(node.x, scope);
     case "path": {
       let value: unknown = node.root === "args" ? scope.args : scope.variables;
-      for (const step of node.steps) value = get(value, typeof step === "string" ? step : evaluate(step, scope));
+      for (const step of node.steps)
+        value = get(value, typeof step === "string" ? step : evaluate(step, scope));
       return value;
     }
     case "bin": {
-      if (node.op === "&&") return Boolean(evaluate(node.a, scope)) && Boolean(evaluate(node.b, scope));
-      if (node.op === "||") return Boolean(evaluate(node.a, scope)) || Boolean(evaluate(node.b, scope));
+      if (node.op === "&&")
+        return Boolean(evaluate(node.a, scope)) && Boolean(evaluate(node.b, scope));
+      if (node.op === "||")
+        return Boolean(evaluate(node.a, scope)) || Boolean(evaluate(node.b, scope));
       const a = evaluate(node.a, scope);
       const b = evaluate(node.b, scope);
       switch (node.op) {

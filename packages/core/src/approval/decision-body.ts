@@ -10,7 +10,10 @@ export function parseDecisionBody(body: unknown, where: string): ApprovalDecisio
     const b = body as Record<string, unknown>;
     const reason = typeof b.reason === "string" ? b.reason : undefined;
     const by = typeof b.by === "string" ? b.by : undefined;
-    const extra = { ...(reason === undefined ? {} : { reason }), ...(by === undefined ? {} : { by }) };
+    const extra = {
+      ...(reason === undefined ? {} : { reason }),
+      ...(by === undefined ? {} : { by }),
+    };
     if (typeof b.approved === "boolean") return { approved: b.approved, ...extra };
     switch (b.decision) {
       case "approve":

@@ -5,9 +5,8 @@ import type { SchedulerEvent } from "../scheduler/events.ts";
 import type { Approver } from "./approver.ts";
 import { denyApprover } from "./approvers/deny.ts";
 import type { AuditLog } from "./audit-log.ts";
-import { ApprovalError } from "./errors.ts";
 import { askApprover, type GateResult } from "./gate.ts";
-import type { ApprovalRule } from "./policy.ts";
+import type { CompiledApprovalRule } from "./policy.ts";
 
 /** One call (function or MCP) that a rule applies to. */
 export interface ApprovalSubject {
@@ -21,7 +20,10 @@ export interface ApprovalSubject {
 }
 
 /** The verdict for one call, after auditing. */
-export type Verdict = { approved: true } | { approved: false; timedOut: boolean; reason: string } | { cancelled: true };
+export type Verdict =
+  | { approved: true }
+  | { approved: false; timedOut: boolean; reason: string }
+  | { cancelled: true };
 
 /**
  * Where approvals are decided for one session: picks the approver, applies the timeout, writes the audit line and
@@ -48,7 +50,6 @@ export class ApprovalDesk {
     for (const a of options.approvers) this.#approvers.set(a.name, a);
     if (!this.#approvers.has("deny")) this.#approvers.set("deny", denyApprover());
     this.#defaultName = options.defaultApprover ?? options.approvers[0]?.name ?? "deny";
-    this.approver(this.#defaultName);
     this.#clock = options.clock;
     this.#sessionId = options.sessionId;
     this.#audit = options.audit;
@@ -56,18 +57,32 @@ export class ApprovalDesk {
     this.#wallNow = options.wallNow ?? Date.now;
   }
 
-  /** The approver called `name` (default approver when undefined). Throws for an unknown name, at setup. */
+  /** True when an approver called `name` (or the default, for undefined) is configured. */
+  has(name: string | undefined): boolean {
+    return this.#find(name) !== undefined;
+  }
+
+  /**
+   * The approver called `name` (the default approver when undefined). A name nobody configured gets a `deny`
+   * approver that says so: a call is never run unasked because of a typo in an approver's name.
+   */
   approver(name: string | undefined): Approver {
     const wanted = name ?? this.#defaultName;
+    return (
+      this.#find(name) ??
+      denyApprover(
+        `approver "${wanted}" is not configured (configured: ${[...this.#approvers.keys()].join(", ")})`,
+      )
+    );
+  }
+
+  #find(name: string | undefined): Approver | undefined {
+    const wanted = name ?? this.#defaultName;
     // "console" is what agent files may call the terminal approver.
-    const approver = this.#approvers.get(wanted) ?? (wanted === "console" ? this.#approvers.get("terminal") : undefined);
-    if (!approver) {
-      throw new ApprovalError(
-        "unknown_approver",
-        `approver "${name ?? this.#defaultName}" is not configured (configured: ${[...this.#approvers.keys()].join(", ")})`,
-      );
-    }
-    return approver;
+    return (
+      this.#approvers.get(wanted) ??
+      (wanted === "console" ? this.#approvers.get("terminal") : undefined)
+    );
   }
 
   /** Records that `subject` runs without asking because its rule's condition did not match. */
@@ -76,10 +91,22 @@ export class ApprovalDesk {
   }
 
   /** Asks the rule's approver about `subject` (`reason`: why the rule applies) and waits, at most the rule's timeout. */
-  async ask(subject: ApprovalSubject, rule: ApprovalRule, reason: string): Promise<Verdict> {
+  async ask(
+    subject: ApprovalSubject,
+    rule: CompiledApprovalRule,
+    reason: string,
+  ): Promise<Verdict> {
     const approver = this.approver(rule.approver);
     const args = redact(subject.args);
-    this.#emit({ type: "approval.requested", callId: subject.callId, tool: subject.tool, kind: subject.kind, approver: approver.name, arguments: args, at: this.#clock.now() });
+    this.#emit({
+      type: "approval.requested",
+      callId: subject.callId,
+      tool: subject.tool,
+      kind: subject.kind,
+      approver: approver.name,
+      arguments: args,
+      at: this.#clock.now(),
+    });
     const result: GateResult = await askApprover(
       approver,
       {
@@ -92,18 +119,43 @@ export class ApprovalDesk {
         arguments: args,
         reason,
       },
-      { timeoutMs: rule.timeoutMs, onTimeout: rule.onTimeout, clock: this.#clock, callSignal: subject.signal, wallNow: this.#wallNow },
+      {
+        timeoutMs: rule.timeoutMs,
+        onTimeout: rule.onTimeout,
+        clock: this.#clock,
+        callSignal: subject.signal,
+        wallNow: this.#wallNow,
+      },
     );
     if (result.outcome === "cancelled") return { cancelled: true };
     const approverName = result.outcome === "timeout" ? "timeout" : result.approver;
     const by = result.outcome === "decided" ? result.by : undefined;
     this.#record(subject, result.approved, approverName, result.reason, by);
-    this.#emit({ type: "approval.decided", callId: subject.callId, tool: subject.tool, kind: subject.kind, approved: result.approved, approver: approverName, reason: result.reason, at: this.#clock.now() });
+    this.#emit({
+      type: "approval.decided",
+      callId: subject.callId,
+      tool: subject.tool,
+      kind: subject.kind,
+      approved: result.approved,
+      approver: approverName,
+      reason: result.reason,
+      at: this.#clock.now(),
+    });
     if (result.approved) return { approved: true };
-    return { approved: false, timedOut: result.outcome === "timeout", reason: result.reason ?? `the ${approverName} approver declined` };
+    return {
+      approved: false,
+      timedOut: result.outcome === "timeout",
+      reason: result.reason ?? `the ${approverName} approver declined`,
+    };
   }
 
-  #record(subject: ApprovalSubject, approved: boolean, approver: string, reason: string | undefined, by: string | undefined): void {
+  #record(
+    subject: ApprovalSubject,
+    approved: boolean,
+    approver: string,
+    reason: string | undefined,
+    by: string | undefined,
+  ): void {
     this.#audit?.append({
       time: new Date(this.#wallNow()).toISOString(),
       session: this.#sessionId,

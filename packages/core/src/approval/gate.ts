@@ -3,7 +3,13 @@ import type { ApprovalRequest, Approver } from "./approver.ts";
 
 /** How an approval ended. `cancelled`: the call itself went away (interruption, session end) before a decision. */
 export type GateResult =
-  | { outcome: "decided"; approved: boolean; approver: string; reason: string | undefined; by: string | undefined }
+  | {
+      outcome: "decided";
+      approved: boolean;
+      approver: string;
+      reason: string | undefined;
+      by: string | undefined;
+    }
   | { outcome: "timeout"; approved: boolean; approver: string; reason: string }
   | { outcome: "cancelled" };
 
@@ -14,7 +20,13 @@ export type GateResult =
 export function askApprover(
   approver: Approver,
   request: Omit<ApprovalRequest, "signal" | "expiresAt">,
-  options: { timeoutMs: number; onTimeout: "reject" | "approve"; clock: Clock; callSignal: AbortSignal; wallNow?: () => number },
+  options: {
+    timeoutMs: number;
+    onTimeout: "reject" | "approve";
+    clock: Clock;
+    callSignal: AbortSignal;
+    wallNow?: () => number;
+  },
 ): Promise<GateResult> {
   const controller = new AbortController();
   const { clock, callSignal, timeoutMs } = options;
@@ -38,7 +50,10 @@ export function askApprover(
         reason: `no decision from the ${approver.name} approver within ${seconds}s`,
       });
     }, timeoutMs);
-    if (callSignal.aborted) return onCallAbort();
+    if (callSignal.aborted) {
+      onCallAbort();
+      return;
+    }
     callSignal.addEventListener("abort", onCallAbort, { once: true });
     const full: ApprovalRequest = {
       ...request,
@@ -48,7 +63,14 @@ export function askApprover(
     Promise.resolve()
       .then(() => approver.ask(full))
       .then(
-        (d) => finish({ outcome: "decided", approved: d.approved === true, approver: approver.name, reason: d.reason, by: d.by }),
+        (d) =>
+          finish({
+            outcome: "decided",
+            approved: d.approved === true,
+            approver: approver.name,
+            reason: d.reason,
+            by: d.by,
+          }),
         (error: unknown) =>
           finish({
             outcome: "decided",

@@ -11,9 +11,16 @@ export const SIGNATURE_HEADER = "x-parley-signature";
  * @example
  * const headers = signedHeaders("whsec_…", body); // { "x-parley-timestamp": "1764064800", "x-parley-signature": "v1=…" }
  */
-export function signedHeaders(secret: string, body: string, nowMs = Date.now()): Record<string, string> {
+export function signedHeaders(
+  secret: string,
+  body: string,
+  nowMs = Date.now(),
+): Record<string, string> {
   const timestamp = String(Math.floor(nowMs / 1000));
-  return { [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: `v1=${hmac(secret, timestamp, body)}` };
+  return {
+    [TIMESTAMP_HEADER]: timestamp,
+    [SIGNATURE_HEADER]: `v1=${hmac(secret, timestamp, body)}`,
+  };
 }
 
 /**

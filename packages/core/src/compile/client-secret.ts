@@ -1,7 +1,7 @@
-import type { ClientSecretCreateParams } from "openai/resources/realtime/client-secrets";
 import type { CallAcceptParams } from "openai/resources/realtime/calls";
+import type { ClientSecretCreateParams } from "openai/resources/realtime/client-secrets";
 import type { LoadedAgent } from "../load/load-agent.ts";
-import { compileSessionConfig, type CompileOptions } from "./session-config.ts";
+import { type CompileOptions, compileSessionConfig } from "./session-config.ts";
 
 export interface ClientSecretOptions extends CompileOptions {
   /** How long the secret may start sessions, in seconds (10–7200; default 600). */
@@ -15,7 +15,10 @@ export interface ClientSecretOptions extends CompileOptions {
  * const body = compileClientSecretBody(agent, { expiresInSeconds: 300 });
  * await openai.realtime.clientSecrets.create(body);
  */
-export function compileClientSecretBody(agent: LoadedAgent, options: ClientSecretOptions = {}): ClientSecretCreateParams {
+export function compileClientSecretBody(
+  agent: LoadedAgent,
+  options: ClientSecretOptions = {},
+): ClientSecretCreateParams {
   return {
     expires_after: { anchor: "created_at", seconds: options.expiresInSeconds ?? 600 },
     session: compileSessionConfig(agent, options),
@@ -28,6 +31,9 @@ export function compileClientSecretBody(agent: LoadedAgent, options: ClientSecre
  * @example
  * await openai.realtime.calls.accept(callId, compileSipAcceptBody(agent, { variables: { caller } }));
  */
-export function compileSipAcceptBody(agent: LoadedAgent, options: CompileOptions = {}): CallAcceptParams {
+export function compileSipAcceptBody(
+  agent: LoadedAgent,
+  options: CompileOptions = {},
+): CallAcceptParams {
   return compileSessionConfig(agent, options) as CallAcceptParams;
 }

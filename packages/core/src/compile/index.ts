@@ -1,7 +1,16 @@
-export { compileSession } from "./compile-session.ts";
-export { compileSessionConfig, type CompileOptions } from "./session-config.ts";
-export { compileClientSecretBody, compileSipAcceptBody, type ClientSecretOptions } from "./client-secret.ts";
+export {
+  type ClientSecretOptions,
+  compileClientSecretBody,
+  compileSipAcceptBody,
+} from "./client-secret.ts";
 export { CompileError } from "./compile-error.ts";
-export { describeTool, parametersJsonSchema } from "./tools.ts";
-export { renderInstructions, renderPersona, templateScope, type VariableValues } from "./instructions.ts";
+export { type CompiledSessionUpdate, compileSession } from "./compile-session.ts";
+export {
+  renderInstructions,
+  renderPersona,
+  templateScope,
+  type VariableValues,
+} from "./instructions.ts";
+export { type CompileOptions, compileSessionConfig, renderGreeting } from "./session-config.ts";
 export { renderTemplate } from "./template.ts";
+export { describeTool, parametersJsonSchema } from "./tools.ts";

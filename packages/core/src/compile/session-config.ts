@@ -1,7 +1,12 @@
-import type { RealtimeAudioFormats, RealtimeSessionCreateRequest, RealtimeToolsConfigUnion } from "openai/resources/realtime/realtime";
+import type {
+  RealtimeAudioFormats,
+  RealtimeSessionCreateRequest,
+  RealtimeToolsConfigUnion,
+} from "openai/resources/realtime/realtime";
 import type { LoadedAgent } from "../load/load-agent.ts";
 import type { AgentConfig } from "../schema/agent.ts";
 import { renderInstructions, templateScope, type VariableValues } from "./instructions.ts";
+import { renderTemplate } from "./template.ts";
 import { functionTool, handoffTool, mcpTool } from "./tools.ts";
 
 export interface CompileOptions {
@@ -22,7 +27,10 @@ const ms = (value: number): number => Math.round(value);
  * The GA realtime session config of an agent (what `session.update`, client secrets and SIP accept share).
  * Pure and deterministic: keys are written in a fixed order and nothing depends on time or randomness.
  */
-export function compileSessionConfig(agent: LoadedAgent, options: CompileOptions = {}): RealtimeSessionCreateRequest {
+export function compileSessionConfig(
+  agent: LoadedAgent,
+  options: CompileOptions = {},
+): RealtimeSessionCreateRequest {
   const config = agent.config;
   const scope = templateScope(config, options.variables);
   const session: RealtimeSessionCreateRequest = { type: "realtime", model: config.model };
@@ -48,7 +56,9 @@ export function compileSessionConfig(agent: LoadedAgent, options: CompileOptions
         : {
             type: "retention_ratio",
             retention_ratio: t.retentionRatio,
-            ...(t.postInstructionsTokens !== undefined ? { token_limits: { post_instructions: t.postInstructionsTokens } } : {}),
+            ...(t.postInstructionsTokens !== undefined
+              ? { token_limits: { post_instructions: t.postInstructionsTokens } }
+              : {}),
           };
   }
   if (config.prompt) {
@@ -87,7 +97,8 @@ function compileAudio(config: AgentConfig): RealtimeSessionCreateRequest["audio"
       ...(t.prompt ? { prompt: t.prompt } : {}),
     };
   }
-  if (input?.noiseReduction && input.noiseReduction !== "off") inputOut.noise_reduction = { type: input.noiseReduction };
+  if (input?.noiseReduction && input.noiseReduction !== "off")
+    inputOut.noise_reduction = { type: input.noiseReduction };
   const td = input?.turnDetection;
   if (td === false) inputOut.turn_detection = null;
   else if (td?.type === "server_vad") {
@@ -112,10 +123,28 @@ function compileAudio(config: AgentConfig): RealtimeSessionCreateRequest["audio"
   if (config.audio?.output?.format) outputOut.format = FORMATS[config.audio.output.format];
   if (config.voice) {
     outputOut.voice = typeof config.voice === "string" ? config.voice : config.voice.name;
-    if (typeof config.voice === "object" && config.voice.speed !== undefined) outputOut.speed = config.voice.speed;
+    if (typeof config.voice === "object" && config.voice.speed !== undefined)
+      outputOut.speed = config.voice.speed;
   }
   const audio: NonNullable<RealtimeSessionCreateRequest["audio"]> = {};
   if (Object.keys(inputOut).length) audio.input = inputOut;
   if (Object.keys(outputOut).length) audio.output = outputOut;
   return Object.keys(audio).length ? audio : undefined;
+}
+
+/**
+ * The agent's greeting with its variables filled (undefined when it has none): what the runtime asks the model
+ * to say first.
+ *
+ * @example
+ * renderGreeting(agent, { variables: { guest_name: "Ada" } }) // "Good evening, … How can I help, Ada?"
+ */
+export function renderGreeting(
+  agent: LoadedAgent,
+  options: CompileOptions = {},
+): string | undefined {
+  const greeting = agent.config.greeting;
+  return greeting === undefined
+    ? undefined
+    : renderTemplate(greeting, templateScope(agent.config, options.variables));
 }

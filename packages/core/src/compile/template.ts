@@ -3,7 +3,11 @@ const REF = /\{\{\s*([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)?)\s*\}\}/g;
 
 /** Every `{{reference}}` in a template, with its offset (for located errors). */
 export function templateRefs(text: string): { name: string; index: number; raw: string }[] {
-  return [...text.matchAll(REF)].map((m) => ({ name: m[1] as string, index: m.index ?? 0, raw: m[0] }));
+  return [...text.matchAll(REF)].map((m) => ({
+    name: m[1] as string,
+    index: m.index ?? 0,
+    raw: m[0],
+  }));
 }
 
 /**

@@ -1,8 +1,11 @@
+import type {
+  RealtimeFunctionTool,
+  RealtimeToolsConfigUnion,
+} from "openai/resources/realtime/realtime";
 import { z } from "zod";
-import type { RealtimeFunctionTool, RealtimeToolsConfigUnion } from "openai/resources/realtime/realtime";
+import type { LoadedHandoff } from "../load/resolve-handoffs.ts";
 import type { McpServerConfig } from "../schema/mcp.ts";
 import type { AnyToolDefinition } from "../tool/tool-pack.ts";
-import type { LoadedHandoff } from "../load/resolve-handoffs.ts";
 
 const jsonSchemas = new WeakMap<object, Record<string, unknown>>();
 
@@ -12,7 +15,9 @@ export function parametersJsonSchema(parameters: unknown): Record<string, unknow
   if (parameters && typeof parameters === "object" && "_zod" in parameters) {
     let cached = jsonSchemas.get(parameters);
     if (!cached) {
-      const { $schema: _drop, ...rest } = z.toJSONSchema(parameters as z.ZodType, { io: "input" }) as Record<string, unknown>;
+      const { $schema: _drop, ...rest } = z.toJSONSchema(parameters as z.ZodType, {
+        io: "input",
+      }) as Record<string, unknown>;
       cached = rest;
       jsonSchemas.set(parameters, cached);
     }
@@ -33,7 +38,12 @@ export function describeTool(tool: Pick<AnyToolDefinition, "description" | "exam
 }
 
 export function functionTool(tool: AnyToolDefinition): RealtimeFunctionTool {
-  return { type: "function", name: tool.name, description: describeTool(tool), parameters: parametersJsonSchema(tool.parameters) };
+  return {
+    type: "function",
+    name: tool.name,
+    description: describeTool(tool),
+    parameters: parametersJsonSchema(tool.parameters),
+  };
 }
 
 export function handoffTool(handoff: LoadedHandoff): RealtimeFunctionTool {
@@ -43,7 +53,12 @@ export function handoffTool(handoff: LoadedHandoff): RealtimeFunctionTool {
     description: handoff.description,
     parameters: {
       type: "object",
-      properties: { reason: { type: "string", description: "Why the conversation is handed over, in one sentence." } },
+      properties: {
+        reason: {
+          type: "string",
+          description: "Why the conversation is handed over, in one sentence.",
+        },
+      },
       required: ["reason"],
     },
   };

@@ -10,7 +10,10 @@ const PERSONA_FIELDS = ["role", "tone", "language", "accent", "style"] as const;
 export function templateScopeNames(config: Record<string, unknown>): string[] {
   const variables = isObject(config.variables) ? config.variables : {};
   const persona = isObject(config.persona) ? config.persona : {};
-  return [...Object.keys(variables), ...PERSONA_FIELDS.filter((f) => persona[f] !== undefined).map((f) => `persona.${f}`)];
+  return [
+    ...Object.keys(variables),
+    ...PERSONA_FIELDS.filter((f) => persona[f] !== undefined).map((f) => `persona.${f}`),
+  ];
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -21,7 +24,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * Every `{{name}}` in `instructions`, `greeting` and the persona fields (variables only) must be a declared variable or a persona field that is set:
  * an unknown one is a problem located at the reference itself, never an empty string at run time.
  */
-export function checkTemplates(raw: Record<string, unknown>, file: string, sources: Record<string, string>): Problem[] {
+export function checkTemplates(
+  raw: Record<string, unknown>,
+  file: string,
+  sources: Record<string, string>,
+): Problem[] {
   const config = raw;
   const known = templateScopeNames(config);
   const variables = known.filter((n) => !n.startsWith("persona."));
@@ -32,7 +39,9 @@ export function checkTemplates(raw: Record<string, unknown>, file: string, sourc
     { path: ["greeting"], text: config.greeting, names: known },
     ...PERSONA_FIELDS.flatMap((f) => {
       const value = persona[f];
-      const list = Array.isArray(value) ? value.map((v, i) => ({ path: ["persona", f, i], text: v })) : [{ path: ["persona", f], text: value }];
+      const list = Array.isArray(value)
+        ? value.map((v, i) => ({ path: ["persona", f, i], text: v }))
+        : [{ path: ["persona", f], text: value }];
       return list.map((x) => ({ ...x, names: variables }));
     }),
   ];
@@ -45,7 +54,8 @@ export function checkTemplates(raw: Record<string, unknown>, file: string, sourc
       const source = sources[node.file];
       if (source && node.start !== undefined) {
         const found = source.indexOf(ref.raw, node.start);
-        if (found >= 0 && (node.end === undefined || found < node.end)) at = positionAt(lineStarts(source), found);
+        if (found >= 0 && (node.end === undefined || found < node.end))
+          at = positionAt(lineStarts(source), found);
       }
       const guess = didYouMean(ref.name, names);
       const isPersona = ref.name.startsWith("persona.");

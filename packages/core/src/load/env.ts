@@ -19,30 +19,41 @@ export interface EnvOptions {
  */
 export function interpolateEnv(root: unknown, file: string, options: EnvOptions): Problem[] {
   const problems: Problem[] = [...literalSecrets(root, file)];
-  const visit = (container: Record<PropertyKey, unknown> | unknown[], path: PropertyKey[]): void => {
-    const entries: [PropertyKey, unknown][] = Array.isArray(container) ? container.map((v, i) => [i, v]) : Object.entries(container);
+  const visit = (
+    container: Record<PropertyKey, unknown> | unknown[],
+    path: PropertyKey[],
+  ): void => {
+    const entries: [PropertyKey, unknown][] = Array.isArray(container)
+      ? container.map((v, i) => [i, v])
+      : Object.entries(container);
     for (const [key, value] of entries) {
       if (typeof value === "string" && value.includes("${env:")) {
-        (container as Record<PropertyKey, unknown>)[key] = value.replace(ENV, (whole, name: string, fallback?: string) => {
-          const found = options.env[name];
-          if (found !== undefined && found !== "") return found;
-          if (fallback !== undefined) return fallback;
-          const loc = childLocation(container, key) ?? locate(root, path) ?? { file, line: 1, col: 1 };
-          const warn = options.missingEnv === "warn";
-          problems.push({
-            code: "missing_env",
-            message: `environment variable ${name} is not set`,
-            hint: warn
-              ? "a session cannot start without it; set it, or give a default with ${env:" + name + ":-value}"
-              : `set ${name}, or give a default with \${env:${name}:-value}`,
-            file: loc.file,
-            line: loc.line,
-            col: loc.col,
-            path: formatPath([...path, key]),
-            severity: warn ? "warning" : "error",
-          });
-          return whole;
-        });
+        (container as Record<PropertyKey, unknown>)[key] = value.replace(
+          ENV,
+          (whole, name: string, fallback?: string) => {
+            const found = options.env[name];
+            if (found !== undefined && found !== "") return found;
+            if (fallback !== undefined) return fallback;
+            const loc = childLocation(container, key) ??
+              locate(root, path) ?? { file, line: 1, col: 1 };
+            const warn = options.missingEnv === "warn";
+            problems.push({
+              code: "missing_env",
+              message: `environment variable ${name} is not set`,
+              hint: warn
+                ? "a session cannot start without it; set it, or give a default with ${env:" +
+                  name +
+                  ":-value}"
+                : `set ${name}, or give a default with \${env:${name}:-value}`,
+              file: loc.file,
+              line: loc.line,
+              col: loc.col,
+              path: formatPath([...path, key]),
+              severity: warn ? "warning" : "error",
+            });
+            return whole;
+          },
+        );
       } else if (value && typeof value === "object") {
         visit(value as Record<PropertyKey, unknown>, [...path, key]);
       }
@@ -74,6 +85,7 @@ function literalSecrets(root: unknown, file: string): Problem[] {
       problems.push({
         code: "literal_secret",
         message: "a credential is written in the file; agent files are shared and committed",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the agent file's own ${env:…} syntax, not a template
         hint: 'read it from the environment instead: "${env:MY_TOKEN}"',
         file: loc.file,
         line: loc.line,

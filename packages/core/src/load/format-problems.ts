@@ -6,7 +6,10 @@ export interface FormatOptions {
   /** Paths are shown relative to this folder (default: as they are). */
   cwd?: string;
   /** Colours a part of the output (the CLI passes picocolors); identity by default. */
-  paint?: (part: "error" | "warning" | "location" | "hint" | "caret" | "dim", text: string) => string;
+  paint?: (
+    part: "error" | "warning" | "location" | "hint" | "caret" | "dim",
+    text: string,
+  ) => string;
 }
 
 /**
@@ -16,7 +19,11 @@ export interface FormatOptions {
  * @example
  * console.error(formatProblems(error.problems, error.sources, { cwd: process.cwd() }))
  */
-export function formatProblems(problems: readonly Problem[], sources: Record<string, string> = {}, options: FormatOptions = {}): string {
+export function formatProblems(
+  problems: readonly Problem[],
+  sources: Record<string, string> = {},
+  options: FormatOptions = {},
+): string {
   const paint = options.paint ?? ((_part, text) => text);
   const blocks = problems.map((p) => {
     const file = options.cwd ? relative(options.cwd, p.file) || p.file : p.file;
@@ -30,7 +37,13 @@ export function formatProblems(problems: readonly Problem[], sources: Record<str
   return blocks.join("\n\n");
 }
 
-function codeFrame(source: string | undefined, line: number, col: number, paint: NonNullable<FormatOptions["paint"]>, secret: boolean): string | undefined {
+function codeFrame(
+  source: string | undefined,
+  line: number,
+  col: number,
+  paint: NonNullable<FormatOptions["paint"]>,
+  secret: boolean,
+): string | undefined {
   if (!source) return undefined;
   const all = source.split(/\r?\n/);
   if (line < 1 || line > all.length) return undefined;
@@ -44,7 +57,12 @@ function codeFrame(source: string | undefined, line: number, col: number, paint:
     // The line that holds a literal credential is shown up to the value only.
     if (secret && n === line) text = `${text.slice(0, col - 1)}${REDACTED}`;
     out.push(paint("dim", `  ${marker} ${String(n).padStart(width)} | `) + text);
-    if (n === line) out.push(paint("dim", `    ${" ".repeat(width)} | `) + " ".repeat(Math.max(0, col - 1)) + paint("caret", "^"));
+    if (n === line)
+      out.push(
+        paint("dim", `    ${" ".repeat(width)} | `) +
+          " ".repeat(Math.max(0, col - 1)) +
+          paint("caret", "^"),
+      );
   }
   return out.join("\n");
 }

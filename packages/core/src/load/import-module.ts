@@ -6,7 +6,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
  * Imports a module and reports every local file it pulled in (for `LoadedAgent.files`, which `agent dev` watches).
  * `fresh` asks for a new module graph (a file changed since the last import).
  */
-export type ModuleImporter = (file: string, onFile: (file: string) => void, fresh?: boolean) => Promise<Record<string, unknown>>;
+export type ModuleImporter = (
+  file: string,
+  onFile: (file: string) => void,
+  fresh?: boolean,
+) => Promise<Record<string, unknown>>;
 
 /**
  * The default importer. First a plain `import()`: where TypeScript already loads (the `agent` CLI registers
@@ -28,13 +32,15 @@ export const importWithTsx: ModuleImporter = async (file, onFile, fresh = false)
   const mod = await tsImport(pathToFileURL(file).href, {
     parentURL: import.meta.url,
     onImport: (url: string) => {
-      if (url.startsWith("file:") && !url.includes("/node_modules/")) onFile(fileURLToPath(url.split("?")[0] as string));
+      if (url.startsWith("file:") && !url.includes("/node_modules/"))
+        onFile(fileURLToPath(url.split("?")[0] as string));
     },
   });
   return mod as Record<string, unknown>;
 };
 
-const RELATIVE_IMPORT = /(?:import|export)\s[^"'`]*?from\s*["'](\.{1,2}\/[^"']+)["']|import\s*\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g;
+const RELATIVE_IMPORT =
+  /(?:import|export)\s[^"'`]*?from\s*["'](\.{1,2}\/[^"']+)["']|import\s*\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g;
 
 /** The local files a module reaches through relative imports (what a plain `import()` does not report). */
 function localImports(file: string, onFile: (file: string) => void, seen: Set<string>): void {

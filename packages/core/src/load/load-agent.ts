@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
-import { z } from "zod";
 import { basename, dirname, resolve } from "node:path";
-import { agentSchema, type AgentConfig } from "../schema/agent.ts";
+import { z } from "zod";
+import { type AgentConfig, agentSchema } from "../schema/agent.ts";
 import { inlineToolSchema, packUseSchema } from "../schema/tools.ts";
 import type { AnyToolDefinition } from "../tool/tool-pack.ts";
-import { didYouMean } from "./did-you-mean.ts";
 import { checkTemplates } from "./check-templates.ts";
+import { didYouMean } from "./did-you-mean.ts";
 import { interpolateEnv } from "./env.ts";
 import { importWithTsx, type ModuleImporter } from "./import-module.ts";
 import { problemAt } from "./located.ts";
@@ -13,10 +13,10 @@ import { mergeAgentFiles } from "./merge.ts";
 import { ModuleCache } from "./module-cache.ts";
 import { checkParameters } from "./parameters.ts";
 import { AgentFileError, type Problem } from "./problem.ts";
-import { agentFileKind, readAgentSource, readUtf8, type FileReader } from "./read-source.ts";
-import { resolveHandoffs, type LoadedHandoff } from "./resolve-handoffs.ts";
+import { agentFileKind, type FileReader, readAgentSource, readUtf8 } from "./read-source.ts";
+import { type LoadedHandoff, resolveHandoffs } from "./resolve-handoffs.ts";
 import { resolvePackUse } from "./resolve-packs.ts";
-import { asToolDefinition, resolveInlineTool, type ResolveContext } from "./resolve-tools.ts";
+import { asToolDefinition, type ResolveContext, resolveInlineTool } from "./resolve-tools.ts";
 import { applyToolDefaults } from "./tool-defaults.ts";
 import { zodProblems } from "./zod-problems.ts";
 
@@ -66,11 +66,14 @@ const caches = new WeakMap<ModuleImporter, ModuleCache>();
  * const agent = await loadAgent("agents/hotel-concierge/concierge.agent.yaml");
  * const event = compileSession(agent, { variables: { guest_name: "Ada" } });
  */
-export async function loadAgent(file: string, options: LoadAgentOptions = {}): Promise<LoadedAgent> {
+export async function loadAgent(
+  file: string,
+  options: LoadAgentOptions = {},
+): Promise<LoadedAgent> {
   const absolute = resolve(file);
   const importer = options.importModule ?? importWithTsx;
-  let modules = caches.get(importer);
-  if (!modules) caches.set(importer, (modules = new ModuleCache(importer)));
+  const modules = caches.get(importer) ?? new ModuleCache(importer);
+  caches.set(importer, modules);
   const env = options.env ?? process.env;
   const state: LoadState = {
     problems: [],
@@ -83,13 +86,32 @@ export async function loadAgent(file: string, options: LoadAgentOptions = {}): P
   };
   const raw = await loadRaw(absolute, [], state);
   const fail = (): never => {
-    throw new AgentFileError(sortProblems(state.problems.filter((p) => p.severity === "error")), state.sources);
+    throw new AgentFileError(
+      sortProblems(state.problems.filter((p) => p.severity === "error")),
+      state.sources,
+    );
   };
   if (raw === undefined) fail();
 
   const parsed = agentSchema.safeParse(raw);
-  if (!parsed.success) state.problems.push(...zodProblems(parsed.error.issues, raw, agentSchema, absolute));
-  const ctx: ResolveContext = { root: raw, file: absolute, modules, files: state.files, problems: state.problems };
+  if (!parsed.success) {
+    // A value whose ${env:…} is unset is already an error; its placeholder failing the schema is no news.
+    // (Under missingEnv "warn" the schema problem stays: the value cannot be checked without the variable.)
+    const unset = new Set(
+      state.problems
+        .filter((p) => p.code === "missing_env" && p.severity === "error")
+        .map((p) => `${p.file}:${p.line}:${p.col}`),
+    );
+    const problems = zodProblems(parsed.error.issues, raw, agentSchema, absolute);
+    state.problems.push(...problems.filter((p) => !unset.has(`${p.file}:${p.line}:${p.col}`)));
+  }
+  const ctx: ResolveContext = {
+    root: raw,
+    file: absolute,
+    modules,
+    files: state.files,
+    problems: state.problems,
+  };
   const entries = Array.isArray(raw?.tools) ? (raw.tools as unknown[]) : [];
   const resolved: { tool: AnyToolDefinition; path: PropertyKey[]; order: number }[] = [];
   // An .agent.ts file's defineTool values were taken out of `tools`; `order` puts everything back in file order.
@@ -98,7 +120,8 @@ export async function loadAgent(file: string, options: LoadAgentOptions = {}): P
     if (entry && typeof entry === "object" && "use" in entry) {
       const pack = lenientPack.safeParse(entry);
       if (!pack.success) continue;
-      for (const tool of await resolvePackUse(ctx, index, pack.data, env)) resolved.push({ tool, path: ["tools", index], order: orderOf(index) });
+      for (const tool of await resolvePackUse(ctx, index, pack.data, env))
+        resolved.push({ tool, path: ["tools", index], order: orderOf(index) });
     } else {
       if (entry && typeof entry === "object" && "parameters" in entry) {
         state.problems.push(...checkParameters(raw, ["tools", index, "parameters"], absolute));
@@ -111,24 +134,45 @@ export async function loadAgent(file: string, options: LoadAgentOptions = {}): P
   }
   for (const { index, tool } of state.definedTools) {
     const definition = asToolDefinition(tool);
-    if (definition) resolved.push({ tool: { ...definition, origin: { kind: "inline", file: absolute } }, path: ["tools"], order: index });
+    if (definition)
+      resolved.push({
+        tool: { ...definition, origin: { kind: "inline", file: absolute } },
+        path: ["tools"],
+        order: index,
+      });
   }
   resolved.sort((a, b) => a.order - b.order);
   reportDuplicates(resolved, raw, absolute, state.problems);
-  const handoffs = await resolveHandoffs(ctx, parsed.success ? (parsed.data.handoffs ?? []) : [], state.reader);
+  const handoffs = await resolveHandoffs(
+    ctx,
+    parsed.success ? (parsed.data.handoffs ?? []) : [],
+    state.reader,
+  );
   state.problems.push(...checkTemplates(raw as Record<string, unknown>, absolute, state.sources));
 
   if (state.problems.some((p) => p.severity === "error") || !parsed.success) fail();
   const config = (parsed as { data: AgentConfig }).data;
   const toolNames = new Set(resolved.map((r) => r.tool.name));
+  const mcpLabels = new Set((config.mcp ?? []).map((m) => m.label));
   for (const tool of Object.keys(config.approval?.tools ?? {})) {
     if (toolNames.has(tool)) continue;
+    // "<mcp label>/<tool>" and "<mcp label>/*": rules for the API's MCP approval requests (see docs/tools.md).
+    if (mcpLabels.has(tool.split("/")[0] ?? "") && tool.includes("/")) continue;
     const guess = didYouMean(tool, toolNames);
     state.problems.push(
-      problemAt(raw, ["approval", "tools", tool], "unknown_tool", `approval rule for "${tool}", but the agent has no such tool`, absolute, {
-        onKey: true,
-        hint: guess ? `did you mean "${guess}"?` : `its tools: ${[...toolNames].join(", ") || "none"}`,
-      }),
+      problemAt(
+        raw,
+        ["approval", "tools", tool],
+        "unknown_tool",
+        `approval rule for "${tool}", but the agent has no such tool`,
+        absolute,
+        {
+          onKey: true,
+          hint: guess
+            ? `did you mean "${guess}"?`
+            : `its tools: ${[...toolNames].join(", ") || "none"}`,
+        },
+      ),
     );
   }
   if (state.problems.some((p) => p.severity === "error")) fail();
@@ -155,18 +199,39 @@ interface LoadState {
 }
 
 /** Reads one file, interpolates env and merges its bases under it (depth first, cycles refused). */
-async function loadRaw(file: string, stack: string[], state: LoadState): Promise<Record<string, unknown> | undefined> {
+async function loadRaw(
+  file: string,
+  stack: string[],
+  state: LoadState,
+): Promise<Record<string, unknown> | undefined> {
   let text: string;
   try {
     text = await state.reader(file);
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException)?.code === "ENOENT";
-    state.problems.push({ code: missing ? "file_not_found" : "file_unreadable", message: missing ? "file not found" : `cannot read the file: ${(error as Error).message}`, file, line: 1, col: 1, path: "", severity: "error" });
+    state.problems.push({
+      code: missing ? "file_not_found" : "file_unreadable",
+      message: missing ? "file not found" : `cannot read the file: ${(error as Error).message}`,
+      file,
+      line: 1,
+      col: 1,
+      path: "",
+      severity: "error",
+    });
     return undefined;
   }
   state.sources[file] = text;
   if (stack.length === 0 && !agentFileKind(file)) {
-    state.problems.push({ code: "unsupported_file", message: `${basename(file)} is not an agent file`, hint: "agent files end in .agent.yaml, .agent.md or .agent.ts", file, line: 1, col: 1, path: "", severity: "error" });
+    state.problems.push({
+      code: "unsupported_file",
+      message: `${basename(file)} is not an agent file`,
+      hint: "agent files end in .agent.yaml, .agent.md or .agent.ts",
+      file,
+      line: 1,
+      col: 1,
+      path: "",
+      severity: "error",
+    });
     return undefined;
   }
   const source = await readAgentSource(file, text, state.modules);
@@ -179,24 +244,48 @@ async function loadRaw(file: string, stack: string[], state: LoadState): Promise
   const raw = source.value;
   if (source.problems.some((p) => p.severity === "error") && raw === undefined) return undefined;
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
-    state.problems.push({ code: "invalid_type", message: "an agent file is a mapping of keys (name:, instructions:, …)", file, line: 1, col: 1, path: "", severity: "error" });
+    state.problems.push({
+      code: "invalid_type",
+      message: "an agent file is a mapping of keys (name:, instructions:, …)",
+      file,
+      line: 1,
+      col: 1,
+      path: "",
+      severity: "error",
+    });
     return undefined;
   }
   const config = raw as Record<string, unknown>;
   state.problems.push(...interpolateEnv(config, file, state.envOptions));
-  const bases = typeof config.extends === "string" ? [config.extends] : Array.isArray(config.extends) ? config.extends : [];
+  const bases =
+    typeof config.extends === "string"
+      ? [config.extends]
+      : Array.isArray(config.extends)
+        ? config.extends
+        : [];
   let merged: Record<string, unknown> | undefined;
   for (const [i, base] of bases.entries()) {
     if (typeof base !== "string") continue;
     const path: PropertyKey[] = typeof config.extends === "string" ? ["extends"] : ["extends", i];
     const target = resolve(dirname(file), base);
     if ([...stack, file].includes(target)) {
-      const chain = [...stack, file, target].slice([...stack, file].indexOf(target)).map((f) => basename(f)).join(" → ");
-      state.problems.push(problemAt(config, path, "extends_cycle", `extends makes a cycle: ${chain}`, file, { hint: "a base file must not extend the file that extends it" }));
+      const chain = [...stack, file, target]
+        .slice([...stack, file].indexOf(target))
+        .map((f) => basename(f))
+        .join(" → ");
+      state.problems.push(
+        problemAt(config, path, "extends_cycle", `extends makes a cycle: ${chain}`, file, {
+          hint: "a base file must not extend the file that extends it",
+        }),
+      );
       continue;
     }
     if (!existsSync(target)) {
-      state.problems.push(problemAt(config, path, "extends_missing", `base file not found: ${base}`, file, { hint: `looked for ${target}` }));
+      state.problems.push(
+        problemAt(config, path, "extends_missing", `base file not found: ${base}`, file, {
+          hint: `looked for ${target}`,
+        }),
+      );
       continue;
     }
     state.files.add(target);
@@ -206,13 +295,28 @@ async function loadRaw(file: string, stack: string[], state: LoadState): Promise
   return merged ? mergeAgentFiles(merged, config) : config;
 }
 
-function reportDuplicates(resolved: { tool: AnyToolDefinition; path: PropertyKey[] }[], raw: unknown, file: string, problems: Problem[]): void {
+function reportDuplicates(
+  resolved: { tool: AnyToolDefinition; path: PropertyKey[] }[],
+  raw: unknown,
+  file: string,
+  problems: Problem[],
+): void {
   const seen = new Map<string, PropertyKey[]>();
   for (const { tool, path } of resolved) {
     const first = seen.get(tool.name);
     if (first) {
-      const where = first.join(".") === path.join(".") ? "in the same pack" : `also tools[${String(first[1])}]`;
-      problems.push(problemAt(raw, path, "duplicate_tool", `two tools are named "${tool.name}" (${where})`, file, { hint: "rename one (for a pack: rename: { old: new }) or drop it (except: [...])" }));
+      const where =
+        first.join(".") === path.join(".") ? "in the same pack" : `also tools[${String(first[1])}]`;
+      problems.push(
+        problemAt(
+          raw,
+          path,
+          "duplicate_tool",
+          `two tools are named "${tool.name}" (${where})`,
+          file,
+          { hint: "rename one (for a pack: rename: { old: new }) or drop it (except: [...])" },
+        ),
+      );
     } else seen.set(tool.name, path);
   }
 }

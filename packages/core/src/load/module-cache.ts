@@ -25,7 +25,8 @@ export class ModuleCache {
 
   async import(file: string): Promise<{ module: Record<string, unknown>; files: string[] }> {
     const hit = this.entries.get(file);
-    if (hit && [...hit.files].every(([f, m]) => mtime(f) === m)) return { module: hit.module, files: [...hit.files.keys()] };
+    if (hit && [...hit.files].every(([f, m]) => mtime(f) === m))
+      return { module: hit.module, files: [...hit.files.keys()] };
     const files = new Map<string, number>([[file, mtime(file)]]);
     const module = await this.importer(file, (f) => files.set(f, mtime(f)), hit !== undefined);
     this.entries.set(file, { module, files });

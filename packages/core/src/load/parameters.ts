@@ -1,13 +1,38 @@
-import { Ajv } from "ajv";
+import { createRequire } from "node:module";
+import type { Ajv } from "ajv";
 import { didYouMean } from "./did-you-mean.ts";
 import { formatPath, type Problem } from "./problem.ts";
 import { locate } from "./source-map.ts";
 
 /** JSON Schema keywords the Realtime API accepts in function parameters (its structured-output subset). */
 const KEYWORDS = new Set([
-  "type", "properties", "required", "additionalProperties", "items", "enum", "const", "description", "title",
-  "default", "anyOf", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength",
-  "maxLength", "pattern", "format", "minItems", "maxItems", "$defs", "definitions", "$ref", "examples", "nullable",
+  "type",
+  "properties",
+  "required",
+  "additionalProperties",
+  "items",
+  "enum",
+  "const",
+  "description",
+  "title",
+  "default",
+  "anyOf",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "multipleOf",
+  "minLength",
+  "maxLength",
+  "pattern",
+  "format",
+  "minItems",
+  "maxItems",
+  "$defs",
+  "definitions",
+  "$ref",
+  "examples",
+  "nullable",
 ]);
 const TYPES = ["object", "string", "number", "integer", "boolean", "array", "null"];
 
@@ -23,58 +48,117 @@ let ajv: Ajv | undefined;
 export function checkParameters(root: unknown, at: PropertyKey[], file: string): Problem[] {
   const schema = valueAt(root, at);
   const problems: Problem[] = [];
-  const add = (path: PropertyKey[], code: string, message: string, hint?: string, onKey = false): void => {
+  const add = (
+    path: PropertyKey[],
+    code: string,
+    message: string,
+    hint?: string,
+    onKey = false,
+  ): void => {
     const loc = locate(root, [...at, ...path], onKey) ?? { file, line: 1, col: 1 };
-    problems.push({ code, message, ...(hint ? { hint } : {}), file: loc.file, line: loc.line, col: loc.col, path: formatPath([...at, ...path]), severity: "error" });
+    problems.push({
+      code,
+      message,
+      ...(hint ? { hint } : {}),
+      file: loc.file,
+      line: loc.line,
+      col: loc.col,
+      path: formatPath([...at, ...path]),
+      severity: "error",
+    });
   };
   if (!schema || typeof schema !== "object" || Array.isArray(schema)) return problems;
   if ((schema as Record<string, unknown>).type !== "object") {
-    add(["type"], "invalid_parameters", 'parameters must be a JSON Schema with type: object at the top');
+    add(
+      ["type"],
+      "invalid_parameters",
+      "parameters must be a JSON Schema with type: object at the top",
+    );
   }
   walk(schema as Record<string, unknown>, [], add);
   if (problems.length > 0) return problems;
-  ajv ??= new Ajv({ strict: false, allErrors: true });
+  // ajv is loaded on first use: a YAML agent without JSON Schema parameters never pays its start-up cost.
+  ajv ??= new (createRequire(import.meta.url)("ajv") as typeof import("ajv")).Ajv({
+    strict: false,
+    allErrors: true,
+  });
   if (!ajv.validateSchema(schema)) {
     for (const error of ajv.errors ?? []) {
-      const path = error.instancePath.split("/").slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, "/").replace(/~0/g, "~")));
+      const path = error.instancePath
+        .split("/")
+        .slice(1)
+        .map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, "/").replace(/~0/g, "~")));
       add(path, "invalid_parameters", `not valid JSON Schema: ${error.message ?? "invalid"}`);
     }
   }
   return problems;
 }
 
-type Add = (path: PropertyKey[], code: string, message: string, hint?: string, onKey?: boolean) => void;
+type Add = (
+  path: PropertyKey[],
+  code: string,
+  message: string,
+  hint?: string,
+  onKey?: boolean,
+) => void;
 
 function walk(node: Record<string, unknown>, path: PropertyKey[], add: Add): void {
   for (const [key, value] of Object.entries(node)) {
     if (!KEYWORDS.has(key)) {
       const guess = didYouMean(key, KEYWORDS);
-      add([...path, key], "invalid_parameters", `"${key}" is not a JSON Schema keyword the Realtime API accepts`, guess ? `did you mean "${guess}"?` : undefined, true);
+      add(
+        [...path, key],
+        "invalid_parameters",
+        `"${key}" is not a JSON Schema keyword the Realtime API accepts`,
+        guess ? `did you mean "${guess}"?` : undefined,
+        true,
+      );
       continue;
     }
     if (key === "type") {
       for (const t of Array.isArray(value) ? value : [value]) {
         if (typeof t !== "string" || !TYPES.includes(t)) {
           const guess = typeof t === "string" ? didYouMean(t, TYPES) : undefined;
-          add([...path, key], "invalid_parameters", `${JSON.stringify(t)} is not a JSON Schema type; expected one of ${TYPES.join(", ")}`, guess ? `did you mean "${guess}"?` : undefined);
+          add(
+            [...path, key],
+            "invalid_parameters",
+            `${JSON.stringify(t)} is not a JSON Schema type; expected one of ${TYPES.join(", ")}`,
+            guess ? `did you mean "${guess}"?` : undefined,
+          );
         }
       }
     }
-    if ((key === "properties" || key === "$defs" || key === "definitions") && value && typeof value === "object") {
+    if (
+      (key === "properties" || key === "$defs" || key === "definitions") &&
+      value &&
+      typeof value === "object"
+    ) {
       for (const [name, sub] of Object.entries(value)) {
-        if (sub && typeof sub === "object" && !Array.isArray(sub)) walk(sub as Record<string, unknown>, [...path, key, name], add);
+        if (sub && typeof sub === "object" && !Array.isArray(sub))
+          walk(sub as Record<string, unknown>, [...path, key, name], add);
       }
     }
-    if (key === "items" && value && typeof value === "object" && !Array.isArray(value)) walk(value as Record<string, unknown>, [...path, key], add);
+    if (key === "items" && value && typeof value === "object" && !Array.isArray(value))
+      walk(value as Record<string, unknown>, [...path, key], add);
     if (key === "anyOf" && Array.isArray(value)) {
       value.forEach((sub, i) => {
-        if (sub && typeof sub === "object") walk(sub as Record<string, unknown>, [...path, key, i], add);
+        if (sub && typeof sub === "object")
+          walk(sub as Record<string, unknown>, [...path, key, i], add);
       });
     }
-    if (key === "required" && Array.isArray(value) && node.properties && typeof node.properties === "object") {
+    if (
+      key === "required" &&
+      Array.isArray(value) &&
+      node.properties &&
+      typeof node.properties === "object"
+    ) {
       value.forEach((name, i) => {
         if (typeof name === "string" && !(name in (node.properties as object))) {
-          add([...path, key, i], "invalid_parameters", `"${name}" is required but not among the properties`);
+          add(
+            [...path, key, i],
+            "invalid_parameters",
+            `"${name}" is required but not among the properties`,
+          );
         }
       });
     }
@@ -83,6 +167,10 @@ function walk(node: Record<string, unknown>, path: PropertyKey[], add: Add): voi
 
 function valueAt(root: unknown, path: PropertyKey[]): unknown {
   let current = root;
-  for (const key of path) current = current && typeof current === "object" ? (current as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    current =
+      current && typeof current === "object"
+        ? (current as Record<PropertyKey, unknown>)[key]
+        : undefined;
   return current;
 }

@@ -1,4 +1,4 @@
-import { parseYamlSource, type ParsedSource } from "./parse-yaml.ts";
+import { type ParsedSource, parseYamlSource } from "./parse-yaml.ts";
 import { containerInfo, registerContainer } from "./source-map.ts";
 import { lineStarts, positionAt } from "./text-position.ts";
 
@@ -61,8 +61,14 @@ export function parseMarkdownSource(text: string, file: string): ParsedSource {
   const config = (parsed.value ?? {}) as Record<string, unknown>;
   if (config === null || typeof config !== "object" || Array.isArray(config)) return parsed;
   const info = containerInfo(config) ?? registerContainer(config, { file, line: 2, col: 1 });
-  const offset = bodyStart + (text.slice(bodyStart).length - text.slice(bodyStart).trimStart().length);
-  const bodyLoc = { file, ...positionAt(lineStarts(text), offset), start: offset, end: text.length };
+  const offset =
+    bodyStart + (text.slice(bodyStart).length - text.slice(bodyStart).trimStart().length);
+  const bodyLoc = {
+    file,
+    ...positionAt(lineStarts(text), offset),
+    start: offset,
+    end: text.length,
+  };
   if ("instructions" in config) {
     const at = info.keys.get("instructions")?.key ?? info.self;
     return {

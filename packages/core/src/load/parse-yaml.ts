@@ -1,6 +1,15 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+} from "yaml";
 import type { Problem } from "./problem.ts";
-import { registerContainer, type NodeLocation } from "./source-map.ts";
+import { type NodeLocation, registerContainer } from "./source-map.ts";
 
 export interface ParsedSource {
   value: unknown;
@@ -15,7 +24,12 @@ export interface ParsedSource {
  * @example
  * const { value, problems } = parseYamlSource("name: concierge\n", "/abs/concierge.agent.yaml");
  */
-export function parseYamlSource(text: string, file: string, lineOffset = 0, charOffset = 0): ParsedSource {
+export function parseYamlSource(
+  text: string,
+  file: string,
+  lineOffset = 0,
+  charOffset = 0,
+): ParsedSource {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter,
@@ -27,7 +41,13 @@ export function parseYamlSource(text: string, file: string, lineOffset = 0, char
   });
   const at = (offset: number, end?: number): NodeLocation => {
     const { line, col } = lineCounter.linePos(offset);
-    return { file, line: line + lineOffset, col, start: offset + charOffset, end: (end ?? offset) + charOffset };
+    return {
+      file,
+      line: line + lineOffset,
+      col,
+      start: offset + charOffset,
+      end: (end ?? offset) + charOffset,
+    };
   };
   const problems: Problem[] = [];
   for (const error of doc.errors) {
@@ -47,7 +67,9 @@ export function parseYamlSource(text: string, file: string, lineOffset = 0, char
       severity: "error",
     });
   }
-  const value = doc.errors.some((e) => e.code !== "DUPLICATE_KEY") ? undefined : toValue(doc.contents, doc, at);
+  const value = doc.errors.some((e) => e.code !== "DUPLICATE_KEY")
+    ? undefined
+    : toValue(doc.contents, doc, at);
   return { value, problems };
 }
 
@@ -55,7 +77,11 @@ function firstLine(message: string): string {
   return message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? message;
 }
 
-function toValue(node: Node | null | undefined, doc: Document, at: (start: number, end?: number) => NodeLocation): unknown {
+function toValue(
+  node: Node | null | undefined,
+  doc: Document,
+  at: (start: number, end?: number) => NodeLocation,
+): unknown {
   if (!node) return null;
   if (isAlias(node)) return toValue(node.resolve(doc) as Node | undefined, doc, at);
   if (isScalar(node)) return node.value;

@@ -33,10 +33,17 @@ export class AgentFileError extends ParleyError {
 
   constructor(problems: Problem[], sources: Record<string, string> = {}) {
     const first = problems[0];
-    const head = first ? `${first.file}:${first.line}:${first.col} ${first.message}` : "invalid agent file";
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? "s" : ""})` : "";
+    const head = first
+      ? `${first.file}:${first.line}:${first.col} ${first.message}`
+      : "invalid agent file";
+    const more =
+      problems.length > 1
+        ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? "s" : ""})`
+        : "";
     super("agent_file_invalid", head + more, {
-      location: first ? ({ file: first.file, line: first.line, col: first.col } satisfies SourceLocation) : undefined,
+      location: first
+        ? ({ file: first.file, line: first.line, col: first.col } satisfies SourceLocation)
+        : undefined,
     });
     this.problems = problems;
     this.sources = sources;
@@ -48,8 +55,9 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const part of path) {
     if (typeof part === "number") out += `[${part}]`;
-    else if (typeof part === "string" && /^[A-Za-z_$][\w$-]*$/.test(part)) out += out ? `.${part}` : part;
+    else if (typeof part === "string" && /^[A-Za-z_$][\w$-]*$/.test(part))
+      out += out ? `.${part}` : part;
     else out += `[${JSON.stringify(String(part))}]`;
   }
-  return out || "(root)";
+  return out;
 }

@@ -2,14 +2,16 @@ import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import type { ModuleCache } from "./module-cache.ts";
 import { parseMarkdownSource } from "./parse-markdown.ts";
-import { parseYamlSource, type ParsedSource } from "./parse-yaml.ts";
+import { type ParsedSource, parseYamlSource } from "./parse-yaml.ts";
 import type { Problem } from "./problem.ts";
-import { registerContainer } from "./source-map.ts";
+import { cloneLocated, registerContainer } from "./source-map.ts";
 import { lineStarts, positionAt } from "./text-position.ts";
 
 /** Reads a file's text; injected so load stays a pure function of its inputs in tests. */
 export type FileReader = (file: string) => Promise<string>;
 export const readUtf8: FileReader = (file) => readFile(file, "utf8");
+
+const parsedCache = new Map<string, { text: string; result: ParsedSource }>();
 
 export type AgentFileKind = "yaml" | "markdown" | "typescript";
 
@@ -35,17 +37,40 @@ export interface SourceResult extends ParsedSource {
  * Parses one agent (or base) file into plain values with registered positions. An `.agent.ts` file is imported
  * and its default export used; its positions are found by searching the source for each top-level key.
  */
-export async function readAgentSource(file: string, text: string, modules: ModuleCache): Promise<SourceResult> {
+export async function readAgentSource(
+  file: string,
+  text: string,
+  modules: ModuleCache,
+): Promise<SourceResult> {
   const kind = agentFileKind(file);
-  if (kind === "yaml") return { ...parseYamlSource(text, file), definedTools: [], imported: [] };
-  if (kind === "markdown") return { ...parseMarkdownSource(text, file), definedTools: [], imported: [] };
+  if (kind === "yaml" || kind === "markdown") {
+    // Loading the same unchanged file again (a server loading its agent per call, `agent dev` after an edit
+    // elsewhere) reuses the parse; the copy keeps positions, and callers may change it freely.
+    let parsed = parsedCache.get(file);
+    if (parsed?.text !== text) {
+      parsed = {
+        text,
+        result: kind === "yaml" ? parseYamlSource(text, file) : parseMarkdownSource(text, file),
+      };
+      parsedCache.set(file, parsed);
+    }
+    return {
+      value: cloneLocated(parsed.result.value),
+      problems: parsed.result.problems,
+      definedTools: [],
+      imported: [],
+    };
+  }
   const fail = (code: string, message: string): SourceResult => ({
     value: undefined,
-    problems: [{ code, message, file, line: 1, col: 1, path: "", severity: "error" } satisfies Problem],
+    problems: [
+      { code, message, file, line: 1, col: 1, path: "", severity: "error" } satisfies Problem,
+    ],
     definedTools: [],
     imported: [],
   });
-  if (kind !== "typescript") return fail("unsupported_file", "an agent file ends in .agent.yaml, .agent.md or .agent.ts");
+  if (kind !== "typescript")
+    return fail("unsupported_file", "an agent file ends in .agent.yaml, .agent.md or .agent.ts");
   let imported: { module: Record<string, unknown>; files: string[] };
   try {
     imported = await modules.import(file);
@@ -55,14 +80,19 @@ export async function readAgentSource(file: string, text: string, modules: Modul
   }
   const exported = imported.module.default ?? imported.module.agent;
   if (!exported || typeof exported !== "object" || Array.isArray(exported)) {
-    return fail("no_default_export", "an .agent.ts file must `export default defineAgent({ ... })`");
+    return fail(
+      "no_default_export",
+      "an .agent.ts file must `export default defineAgent({ ... })`",
+    );
   }
   const starts = lineStarts(text);
   const raw: Record<string, unknown> = { ...(exported as Record<string, unknown>) };
   const info = registerContainer(raw, { file, line: 1, col: 1 });
   for (const key of Object.keys(raw)) {
     const match = new RegExp(`(^|[\\s{,])(${key})\\s*:`, "m").exec(text);
-    const loc = match ? { file, ...positionAt(starts, match.index + match[1]!.length) } : info.self;
+    const loc = match
+      ? { file, ...positionAt(starts, match.index + (match[1] ?? "").length) }
+      : info.self;
     info.keys.set(key, { key: loc, value: loc });
   }
   const definedTools: SourceResult["definedTools"] = [];
@@ -70,7 +100,11 @@ export async function readAgentSource(file: string, text: string, modules: Modul
   if (Array.isArray(raw.tools)) {
     const rest: unknown[] = [];
     raw.tools.forEach((tool, index) => {
-      if (tool && typeof tool === "object" && typeof (tool as { run?: unknown }).run === "function") {
+      if (
+        tool &&
+        typeof tool === "object" &&
+        typeof (tool as { run?: unknown }).run === "function"
+      ) {
         definedTools.push({ index, tool: tool as Record<string, unknown> });
       } else {
         rest.push(tool);

@@ -33,7 +33,11 @@ export function containerInfo(container: unknown): ContainerInfo | undefined {
 }
 
 /** Position of the value under `key` of `container` (the key itself with `onKey`). */
-export function childLocation(container: unknown, key: PropertyKey, onKey = false): NodeLocation | undefined {
+export function childLocation(
+  container: unknown,
+  key: PropertyKey,
+  onKey = false,
+): NodeLocation | undefined {
   const info = containerInfo(container);
   if (!info) return undefined;
   if (Array.isArray(container)) return typeof key === "number" ? info.items[key] : undefined;
@@ -48,7 +52,11 @@ export function childLocation(container: unknown, key: PropertyKey, onKey = fals
  * @example
  * locate(raw, ["tools", 0, "timeout"]) // { file, line: 12, col: 14 }
  */
-export function locate(root: unknown, path: readonly PropertyKey[], onKey = false): NodeLocation | undefined {
+export function locate(
+  root: unknown,
+  path: readonly PropertyKey[],
+  onKey = false,
+): NodeLocation | undefined {
   let current: unknown = root;
   let best = containerInfo(root)?.self;
   for (let i = 0; i < path.length; i++) {
@@ -63,7 +71,11 @@ export function locate(root: unknown, path: readonly PropertyKey[], onKey = fals
 }
 
 /** Copies the location record of `from` (or makes an empty one) onto a new container. */
-export function cloneInfo(from: object | undefined, to: object, fallback: NodeLocation): ContainerInfo {
+export function cloneInfo(
+  from: object | undefined,
+  to: object,
+  fallback: NodeLocation,
+): ContainerInfo {
   const source = from ? registry.get(from) : undefined;
   const info: ContainerInfo = {
     self: source?.self ?? fallback,
@@ -72,4 +84,15 @@ export function cloneInfo(from: object | undefined, to: object, fallback: NodeLo
   };
   registry.set(to, info);
   return info;
+}
+
+/** A deep copy of parsed values that keeps their registered positions (for reusing a parse of an unchanged file). */
+export function cloneLocated<T>(value: T): T {
+  if (value === null || typeof value !== "object") return value;
+  const info = registry.get(value);
+  const copy: unknown = Array.isArray(value)
+    ? value.map(cloneLocated)
+    : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cloneLocated(v)]));
+  if (info) registry.set(copy as object, { self: info.self, keys: info.keys, items: info.items });
+  return copy as T;
 }

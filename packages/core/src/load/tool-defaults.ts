@@ -10,8 +10,10 @@ import type { AnyToolDefinition } from "../tool/tool-pack.ts";
 export function applyToolDefaults(tool: AnyToolDefinition, config: AgentConfig): AnyToolDefinition {
   const out: AnyToolDefinition = { ...tool };
   const agentFiller = config.filler;
-  if (tool.filler === false || (agentFiller === false && tool.filler === undefined)) out.filler = false;
-  else if (agentFiller && typeof agentFiller === "object") out.filler = { ...agentFiller, ...(tool.filler ?? {}) };
+  if (tool.filler === false || (agentFiller === false && tool.filler === undefined))
+    out.filler = false;
+  else if (agentFiller && typeof agentFiller === "object")
+    out.filler = { ...agentFiller, ...(tool.filler ?? {}) };
   const policy = config.approval;
   const rule = policy?.tools?.[tool.name] ?? tool.approval ?? policy?.default;
   if (rule !== undefined) {
@@ -19,9 +21,15 @@ export function applyToolDefaults(tool: AnyToolDefinition, config: AgentConfig):
       typeof rule === "object"
         ? {
             ...rule,
-            ...(rule.timeout === undefined && policy?.timeout !== undefined ? { timeout: policy.timeout } : {}),
-            ...(rule.onTimeout === undefined && policy?.onTimeout !== undefined ? { onTimeout: policy.onTimeout } : {}),
-            ...(rule.approver === undefined && policy?.approver !== undefined ? { approver: policy.approver } : {}),
+            ...(rule.timeout === undefined && policy?.timeout !== undefined
+              ? { timeout: policy.timeout }
+              : {}),
+            ...(rule.onTimeout === undefined && policy?.onTimeout !== undefined
+              ? { onTimeout: policy.onTimeout }
+              : {}),
+            ...(rule.approver === undefined && policy?.approver !== undefined
+              ? { approver: policy.approver }
+              : {}),
           }
         : rule;
   }

@@ -10,13 +10,25 @@ type Path = PropertyKey[];
  * Turns zod issues into located, plain-language problems. Union failures are narrowed to the branch the author
  * most plausibly meant; unknown keys and enum values get a did-you-mean.
  */
-export function zodProblems(issues: readonly Issue[], raw: unknown, schema: z.ZodType, file: string): Problem[] {
+export function zodProblems(
+  issues: readonly Issue[],
+  raw: unknown,
+  schema: z.ZodType,
+  file: string,
+): Problem[] {
   const out: Problem[] = [];
   for (const issue of issues) collect(issue, [], raw, schema, file, out);
   return out;
 }
 
-function collect(issue: Issue, prefix: Path, raw: unknown, schema: z.ZodType, file: string, out: Problem[]): void {
+function collect(
+  issue: Issue,
+  prefix: Path,
+  raw: unknown,
+  schema: z.ZodType,
+  file: string,
+  out: Problem[],
+): void {
   const path = [...prefix, ...issue.path];
   if (issue.code === "invalid_union" && issue.errors.length > 0) {
     const value = valueAt(raw, path);
@@ -39,11 +51,40 @@ function collect(issue: Issue, prefix: Path, raw: unknown, schema: z.ZodType, fi
   };
   const value = valueAt(raw, path);
   switch (issue.code) {
+    case "invalid_union": {
+      // A discriminated union whose `type:` matches no branch: an enum problem on the discriminator.
+      const allowed = [...issue.message.matchAll(/'([^']+)'/g)].map((m) => m[1] as string);
+      const guess = typeof value === "string" ? didYouMean(value, allowed) : undefined;
+      if (allowed.length) {
+        make(
+          "invalid_value",
+          `${show(value)} is not allowed here; expected one of ${allowed.join(", ")}`,
+          path,
+          guess ? `did you mean "${guess}"?` : undefined,
+        );
+      } else make("invalid_value", issue.message, path);
+      return;
+    }
+    case "invalid_key": {
+      const inner = issue.issues[0]?.message ?? "invalid key";
+      make("invalid_key", `key ${show(path[path.length - 1])}: ${inner}`, path, undefined, true);
+      return;
+    }
     case "unrecognized_keys": {
       const known = knownKeys(schema, path, raw);
       for (const key of issue.keys) {
         const guess = didYouMean(key, known);
-        make("unknown_key", `unknown key "${key}"`, [...path, key], guess ? `did you mean "${guess}"?` : known.length ? `allowed here: ${known.join(", ")}` : undefined, true);
+        make(
+          "unknown_key",
+          `unknown key "${key}"`,
+          [...path, key],
+          guess
+            ? `did you mean "${guess}"?`
+            : known.length
+              ? `allowed here: ${known.join(", ")}`
+              : undefined,
+          true,
+        );
       }
       return;
     }
@@ -51,7 +92,12 @@ function collect(issue: Issue, prefix: Path, raw: unknown, schema: z.ZodType, fi
       const allowed = issue.values.map((v) => String(v));
       const guess = typeof value === "string" ? didYouMean(value, allowed) : undefined;
       const label = allowed.length === 1 ? `"${allowed[0]}"` : `one of ${allowed.join(", ")}`;
-      make("invalid_value", `${show(value)} is not allowed here; expected ${label}`, path, guess ? `did you mean "${guess}"?` : undefined);
+      make(
+        "invalid_value",
+        `${show(value)} is not allowed here; expected ${label}`,
+        path,
+        guess ? `did you mean "${guess}"?` : undefined,
+      );
       return;
     }
     case "invalid_type": {
@@ -61,19 +107,42 @@ function collect(issue: Issue, prefix: Path, raw: unknown, schema: z.ZodType, fi
         return;
       }
       // The classic YAML slip: "a: b: c" or "Note: text" unquoted reads as a mapping.
-      const colon = issue.expected === "string" && value !== null && typeof value === "object" && !Array.isArray(value);
-      make("invalid_type", `expected ${article(issue.expected)}, got ${describe(value)}`, path, colon ? 'a ": " inside a value starts a mapping in YAML; put the text in quotes' : undefined);
+      const colon =
+        issue.expected === "string" &&
+        value !== null &&
+        typeof value === "object" &&
+        !Array.isArray(value);
+      make(
+        "invalid_type",
+        `expected ${article(issue.expected)}, got ${describe(value)}`,
+        path,
+        colon
+          ? 'a ": " inside a value starts a mapping in YAML; put the text in quotes'
+          : undefined,
+      );
       return;
     }
     case "too_small":
-      if (issue.origin === "string" && Number(issue.minimum) === 1) return make("too_small", "must not be empty", path);
-      if (issue.origin === "array") return make("too_small", `needs at least ${String(issue.minimum)} item(s)`, path);
-      return make("too_small", `must be ${issue.inclusive === false ? "more than" : "at least"} ${String(issue.minimum)}`, path);
+      if (issue.origin === "string" && Number(issue.minimum) === 1) {
+        make("too_small", "must not be empty", path);
+      } else if (issue.origin === "array") {
+        make("too_small", `needs at least ${String(issue.minimum)} item(s)`, path);
+      } else {
+        const bound = issue.inclusive === false ? "more than" : "at least";
+        make("too_small", `must be ${bound} ${String(issue.minimum)}`, path);
+      }
+      return;
     case "too_big":
-      if (issue.origin === "string" || issue.origin === "array") return make("too_big", issue.message, path);
-      return make("too_big", `must be ${issue.inclusive === false ? "less than" : "at most"} ${String(issue.maximum)}`, path);
+      if (issue.origin === "string" || issue.origin === "array") {
+        make("too_big", issue.message, path);
+      } else {
+        const bound = issue.inclusive === false ? "less than" : "at most";
+        make("too_big", `must be ${bound} ${String(issue.maximum)}`, path);
+      }
+      return;
     case "invalid_format":
-      return make("invalid_format", `${show(value)}: ${issue.message}`, path);
+      make("invalid_format", `${show(value)}: ${issue.message}`, path);
+      return;
     default:
       make(issue.code, issue.message, path);
   }
@@ -88,7 +157,13 @@ function pickBranch(branches: Issue[][], value: unknown): Issue[] {
     for (const issue of branch) {
       const root = issue.path.length === 0;
       if (root && issue.code === "invalid_type") score += 1000;
-      else if (root && issue.code === "invalid_value" && typeof value === "object" && value !== null) score += 1000;
+      else if (
+        root &&
+        issue.code === "invalid_value" &&
+        typeof value === "object" &&
+        value !== null
+      )
+        score += 1000;
       else if (root && issue.code === "unrecognized_keys") score += 10 * issue.keys.length;
       else if (root) score += 100;
       else score += 1;
@@ -126,7 +201,10 @@ function knownKeys(schema: z.ZodType, path: Path, raw: unknown): string[] {
 }
 
 function defOf(schema: unknown): Record<string, unknown> {
-  return ((schema as { _zod?: { def?: Record<string, unknown> } })?._zod?.def ?? {}) as Record<string, unknown>;
+  return ((schema as { _zod?: { def?: Record<string, unknown> } })?._zod?.def ?? {}) as Record<
+    string,
+    unknown
+  >;
 }
 
 function unwrap(schema: unknown): unknown[] {

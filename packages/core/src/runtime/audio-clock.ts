@@ -22,6 +22,7 @@ export class AudioClock {
   #deliveredMs = 0;
   #startedAt = 0;
   #contentIndex = 0;
+  #responseId = "";
   #bytesPerMs: number;
 
   constructor(bytesPerMs: number) {
@@ -38,11 +39,12 @@ export class AudioClock {
   }
 
   /** A chunk for `itemId` arrived at `now`; returns its length in ms. */
-  delivered(itemId: string, bytes: number, now: number, contentIndex = 0): number {
+  delivered(itemId: string, bytes: number, now: number, contentIndex = 0, responseId = ""): number {
     const ms = bytes / this.#bytesPerMs;
     if (itemId !== this.#itemId) {
       this.#itemId = itemId;
       this.#contentIndex = contentIndex;
+      this.#responseId = responseId;
       this.#deliveredMs = 0;
       this.#startedAt = now;
     }
@@ -53,11 +55,12 @@ export class AudioClock {
   /** The agent item whose audio is (or was last) playing, with delivered and estimated played milliseconds. */
   current(
     now: number,
-  ): { itemId: string; contentIndex: number; deliveredMs: number; playedMs: number } | undefined {
+  ): { itemId: string; responseId: string; contentIndex: number; deliveredMs: number; playedMs: number } | undefined {
     if (this.#itemId === undefined) return undefined;
     const playedMs = Math.min(this.#deliveredMs, Math.max(0, now - this.#startedAt));
     return {
       itemId: this.#itemId,
+      responseId: this.#responseId,
       contentIndex: this.#contentIndex,
       deliveredMs: this.#deliveredMs,
       playedMs,

@@ -26,6 +26,8 @@ export interface DispatchContext {
   clock: Clock;
   log: Logger;
   events: SafeEmitter<SessionEvents>;
+  /** True for a response cut off by an interruption: its trailing audio is dropped. */
+  muted(responseId: string): boolean;
   /** True for text-only sessions: the first text delta, not audio, marks latency. */
   textOnly(): boolean;
   sessionCreated(): void;
@@ -133,9 +135,13 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
         return;
       }
       case "response.output_audio.delta": {
-        const now = clock.now();
         const bytes = base64Bytes(event.delta);
-        const ms = audio.delivered(event.item_id, bytes, now, event.content_index);
+        if (ctx.muted(event.response_id)) {
+          conversation.addAudio(event.item_id, audio.ms(bytes));
+          return;
+        }
+        const now = clock.now();
+        const ms = audio.delivered(event.item_id, bytes, now, event.content_index, event.response_id);
         conversation.addAudio(event.item_id, ms);
         ctx.audioProduced();
         const kind = kindOf(event.response_id);

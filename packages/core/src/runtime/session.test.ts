@@ -1,8 +1,18 @@
 import { speechAudio } from "@parley/local-realtime";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { CallHandler, SchedulerHost } from "../scheduler/host.ts";
 import { RealtimeServerError } from "./errors.ts";
 import type { Session } from "./session.ts";
 import { fixture, type LocalServer, next, open, type Recorded, startServer } from "./test-support/harness.ts";
+
+const quietHandler: CallHandler = {
+  onFunctionCall() {},
+  onMcpApprovalRequest() {},
+  onUserSpeechStarted() {},
+  onUserSpeechStopped() {},
+  onInterrupt() {},
+  close: async () => {},
+};
 
 let server: LocalServer;
 const sessions: Session[] = [];
@@ -111,19 +121,30 @@ describe("an image turn", () => {
 });
 
 describe("interruption", () => {
+  let paced: LocalServer;
+  beforeAll(async () => {
+    paced = await startServer({ pace: 0.1 }); // audio at 10x real time: the response is still going when we interrupt
+  });
+  afterAll(async () => {
+    await paced.close();
+  });
+
   it("cancels the response and truncates the agent's item at the position the app reports", async () => {
-    const { session, sent, received, invalid } = await start("assistant.agent.yaml");
+    const r = await open(paced, "assistant.agent.yaml");
+    sessions.push(r.session);
+    const { session, sent, received, invalid } = r;
     const firstAudio = next(session, "agent.audio");
     const done = next(session, "response.done");
     session.sendText('Say exactly: "This is a rather long answer that the user will not want to hear to the end."');
     const chunk = await firstAudio;
-    session.interrupt({ playedMs: 120 });
+    session.interrupt({ playedMs: 40 }); // less than one chunk: the item surely has that much audio
     expect((await done).status).toBe("cancelled");
-    await next(session, "item.done", () => true, 1000).catch(() => undefined);
     expect(sent).toContainEqual(expect.objectContaining({ type: "response.cancel" }));
-    expect(sent).toContainEqual({ type: "conversation.item.truncate", item_id: chunk.itemId, content_index: 0, audio_end_ms: 120 });
+    expect(sent).toContainEqual(
+      expect.objectContaining({ type: "conversation.item.truncate", item_id: chunk.itemId, content_index: 0, audio_end_ms: 40 }),
+    );
     await vi_waitFor(() => received.some((e) => e.type === "conversation.item.truncated"));
-    expect(session.conversation.get(chunk.itemId)?.truncatedAtMs).toBe(120);
+    expect(session.conversation.get(chunk.itemId)?.truncatedAtMs).toBe(40);
     expect(invalid).toEqual([]);
   });
 });
@@ -180,15 +201,24 @@ describe("the cost budget", () => {
 describe("errors and faults", () => {
   it("turns a server error event into a RealtimeServerError with code, param and event id", async () => {
     const { session, sent } = await start("assistant.agent.yaml");
-    const error = next(session, "error");
-    session.interrupt(); // nothing to cancel or truncate: no error expected from this
-    (session as unknown as { appendAudio(a: string): void }).appendAudio("%%% not base64 %%%");
-    const e = (await error).error;
-    expect(e).toBeInstanceOf(RealtimeServerError);
-    const err = e as RealtimeServerError;
-    expect(err.code).toBeTruthy();
-    expect(err.type).toBe("invalid_request_error");
-    expect(sent.some((s) => s.event_id === err.eventId) || err.eventId === undefined).toBe(true);
+    const emitted = next(session, "error");
+    const refused = session.updateAgent({ type: "session.update", session: { type: "realtime", audio: { output: { speed: 9 } } } });
+    await expect(refused).rejects.toBeInstanceOf(RealtimeServerError);
+    const error = (await emitted).error as RealtimeServerError;
+    const update = sent.filter((e) => e.type === "session.update").at(-1);
+    expect(error).toMatchObject({ code: "invalid_value", type: "invalid_request_error", param: "session.audio.output.speed" });
+    expect(error.eventId).toBe(update?.event_id);
+    expect(session.open).toBe(true); // an error is an event, not the end of the session
+  });
+
+  it("names the client event behind an error even when its sender gave it no id", async () => {
+    let host: SchedulerHost | undefined;
+    const { session } = await start("assistant.agent.yaml", { tools: (h) => ((host = h), quietHandler) });
+    const emitted = next(session, "error");
+    host?.send({ type: "conversation.item.truncate", item_id: "item_missing", content_index: 0, audio_end_ms: 10 });
+    const error = (await emitted).error as RealtimeServerError;
+    expect(error).toMatchObject({ code: "item_not_found", param: "item_id" });
+    expect(error.eventId).toMatch(/^parley_event_\d+$/);
   });
 
   it("reports a refused configuration as a RealtimeServerError from startSession", async () => {
@@ -196,19 +226,22 @@ describe("errors and faults", () => {
     const { startSession } = await import("./start-session.ts");
     const { compileSession } = await import("../compile/index.ts");
     const update = compileSession(await loadAgent(fixture("assistant.agent.yaml")));
-    const bad = { ...update, session: { ...update.session, output_modalities: ["audio", "text"] } } as typeof update;
-    await expect(startSession({ session: bad, url: server.url })).rejects.toBeInstanceOf(RealtimeServerError);
+    const bad = { ...update, session: { ...update.session, audio: { output: { speed: 9 } } } } as typeof update;
+    await expect(startSession({ session: bad, url: server.url })).rejects.toMatchObject({
+      code: "invalid_value",
+      param: "session.audio.output.speed",
+    });
   });
 
   it("reports a dropped socket with the reason and the conversation so far", async () => {
     const faulty = await startServer({ faults: {} });
     try {
-      const { session } = await open(faulty, "assistant.agent.yaml");
+      const { session, received } = await open(faulty, "assistant.agent.yaml");
       const done = next(session, "response.done");
       session.sendText("Hello");
       await done;
       const closed = next(session, "closed");
-      faulty.setFaults({ dropAfterEvents: 0 });
+      faulty.setFaults({ dropAfterEvents: received.length + 1 });
       session.sendText("Are you still there?");
       const c = await closed;
       expect(c.reason).toBe("socket_closed");

@@ -14,6 +14,7 @@ import { sayExactly } from "../scheduler/fillers.ts";
 import type { CallHandler, SchedulerHost } from "../scheduler/host.ts";
 import { AudioClock } from "./audio-clock.ts";
 import { CallRouter } from "./calls.ts";
+import { Interruptions } from "./interruption.ts";
 import { ConversationRecord, type ConversationSnapshot } from "./conversation.ts";
 import { createDispatcher } from "./dispatch.ts";
 import { RealtimeServerError, SessionError } from "./errors.ts";
@@ -69,6 +70,7 @@ export class Session extends SafeEmitter<SessionEvents> {
   readonly #latency: LatencyTracker;
   readonly #dispatch: (event: RealtimeServerEvent) => void;
   readonly #calls: CallRouter;
+  readonly #interruptions: Interruptions;
   #settings: RuntimeSettings = defaultSettings();
   #audioProduced = false;
   #ending: { reason: CloseReason; detail: string } | undefined;
@@ -102,6 +104,18 @@ export class Session extends SafeEmitter<SessionEvents> {
       },
     });
     this.#calls = new CallRouter((e) => this.#hostSend(e), this.#responses, log);
+    this.#interruptions = new Interruptions({
+      audio: this.#audio,
+      responses: this.#responses,
+      conversation: this.conversation,
+      clock,
+      send: (e) => this.#hostSend(e),
+      playedMs: init.playedMs,
+      interrupted: (e) => {
+        this.#calls.call((h) => h.onInterrupt());
+        this.emit("interrupted", e);
+      },
+    });
     this.#dispatch = createDispatcher({
       conversation: this.conversation,
       responses: this.#responses,
@@ -111,6 +125,7 @@ export class Session extends SafeEmitter<SessionEvents> {
       log,
       events: this,
       textOnly: () => this.#settings.textOnly,
+      muted: (id) => this.#interruptions.isMuted(id),
       sessionCreated: () => this.#wire.resolve("session.created"),
       sessionUpdated: (e) => {
         this.#applySettings(e.session);
@@ -136,8 +151,10 @@ export class Session extends SafeEmitter<SessionEvents> {
   /** @internal The handshake: `session.created`, our `session.update`, `session.updated`; then tools, timers, greeting. */
   async start(): Promise<this> {
     const { timeoutMs, clock } = this.#init;
+    const created = this.#wire.waitFor("session.created", timeoutMs);
+    created.catch(() => {}); // awaited below; a failed connect is reported by opened()
     await this.#wire.opened(timeoutMs);
-    await this.#wire.waitFor("session.created", timeoutMs);
+    await created;
     await this.#update(this.#init.update);
     if (this.#init.tools) this.#calls.handler = this.#init.tools(this.#host());
     if (this.#init.maxSessionLengthMs !== undefined) {
@@ -258,7 +275,7 @@ export class Session extends SafeEmitter<SessionEvents> {
   interrupt(options: { playedMs?: number } = {}): void {
     this.#assertOpen();
     this.#responses.cancel();
-    this.#truncate("user", options.playedMs);
+    this.#interruptions.interrupt("user", options.playedMs);
   }
 
   /**
@@ -381,7 +398,7 @@ export class Session extends SafeEmitter<SessionEvents> {
   #onSpeechStarted(): void {
     this.#responses.userSpeechStarted();
     this.#calls.call((h) => h.onUserSpeechStarted());
-    if (this.#settings.serverInterrupts) this.#truncate("server", undefined);
+    if (this.#settings.serverInterrupts) this.#interruptions.interrupt("server", undefined);
   }
 
   #onSpeechStopped(): void {
@@ -390,36 +407,13 @@ export class Session extends SafeEmitter<SessionEvents> {
     this.#calls.call((h) => h.onUserSpeechStopped());
   }
 
-  /** Truncates the agent item that is playing at what was heard; tells the scheduler and the app. */
-  #truncate(source: "user" | "server", reported: number | undefined): void {
-    const current = this.#audio.current(this.#init.clock.now());
-    const talking = this.#responses.live.some((r) => !r.outOfBand);
-    const playing = current !== undefined && current.playedMs < current.deliveredMs;
-    if (source === "server" && !talking && !playing) return; // the user spoke into silence: no interruption
-    let playedMs: number | undefined;
-    if (current && this.conversation.get(current.itemId)) {
-      const heard = reported ?? this.#init.playedMs?.(current.itemId) ?? current.playedMs;
-      playedMs = Math.max(0, Math.min(Math.floor(heard), Math.floor(current.deliveredMs)));
-      if (playedMs < current.deliveredMs || talking) {
-        this.#wire.send({
-          type: "conversation.item.truncate",
-          item_id: current.itemId,
-          content_index: current.contentIndex,
-          audio_end_ms: playedMs,
-        });
-      }
-    }
-    this.#audio.reset();
-    this.#calls.call((h) => h.onInterrupt());
-    this.emit("interrupted", { itemId: current?.itemId, playedMs, source });
-  }
-
   #onResponseFinishing(
     response: RealtimeResponse,
     kind: ResponseKind,
     origin: ResponseOrigin,
   ): void {
     const id = response.id ?? "";
+    this.#interruptions.responseDone(response.id);
     const { tokens, cost } = this.#meter.record(response.usage);
     this.emit("usage", {
       responseId: id,

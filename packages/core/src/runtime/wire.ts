@@ -30,6 +30,8 @@ export class Wire {
   readonly #log: Logger;
   readonly #hooks: WireHooks;
   #waiters: Waiter[] = [];
+  /** Replies that arrived before anyone waited for them (session.created can come in the upgrade's packet). */
+  readonly #early = new Set<string>();
   #seq = 0;
   #closingByUs = false;
   #closed: Promise<void>;
@@ -97,13 +99,19 @@ export class Wire {
     return `parley_${what}_${++this.#seq}`;
   }
 
+  /**
+   * Sends a client event. Events without an `event_id` get one (audio appends excepted: too many, never answered),
+   * so that a server `error` always names the event that caused it.
+   */
   send(event: RealtimeClientEvent): void {
-    this.#ws.send(JSON.stringify(event));
-    this.#hooks.sent(event);
+    const out = event.event_id || event.type === "input_audio_buffer.append" ? event : { ...event, event_id: this.nextId("event") };
+    this.#ws.send(JSON.stringify(out));
+    this.#hooks.sent(out);
   }
 
   /** Waits for a server event of `type` (the first one, or the one answering `eventId`). */
   waitFor(type: string, timeoutMs: number, eventId?: string): Promise<void> {
+    if (eventId === undefined && this.#early.delete(type)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         type,
@@ -126,7 +134,10 @@ export class Wire {
 
   resolve(type: string): void {
     const at = this.#waiters.findIndex((w) => w.type === type);
-    if (at < 0) return;
+    if (at < 0) {
+      this.#early.add(type);
+      return;
+    }
     const [waiter] = this.#waiters.splice(at, 1);
     if (!waiter) return;
     this.#clock.clearTimeout(waiter.timer);

@@ -10,7 +10,12 @@ import { defineTool } from "../tool/index.ts";
 import { RecordingHost } from "./test-support/recording-host.ts";
 import { ToolScheduler, type ToolSchedulerOptions } from "./tool-scheduler.ts";
 
-const call = (id: string, name: string, args: unknown) => ({ type: "function_call" as const, call_id: id, name, arguments: JSON.stringify(args) });
+const call = (id: string, name: string, args: unknown) => ({
+  type: "function_call" as const,
+  call_id: id,
+  name,
+  arguments: JSON.stringify(args),
+});
 
 function refundTool(approval: Parameters<typeof defineTool>[0]["approval"]) {
   const ran: unknown[] = [];
@@ -30,12 +35,19 @@ function refundTool(approval: Parameters<typeof defineTool>[0]["approval"]) {
 
 /** An approver the test answers by hand. */
 function manualApprover(name = "manual") {
-  const asked: { request: ApprovalRequest; answer: (approved: boolean, reason?: string) => void }[] = [];
+  const asked: {
+    request: ApprovalRequest;
+    answer: (approved: boolean, reason?: string) => void;
+  }[] = [];
   const approver = {
     name,
     ask: (request: ApprovalRequest) =>
       new Promise<{ approved: boolean; reason?: string; by?: string }>((resolve) => {
-        asked.push({ request, answer: (approved, reason) => resolve({ approved, by: "alice", ...(reason ? { reason } : {}) }) });
+        asked.push({
+          request,
+          answer: (approved, reason) =>
+            resolve({ approved, by: "alice", ...(reason ? { reason } : {}) }),
+        });
       }),
   };
   return { approver, asked };
@@ -45,10 +57,19 @@ function setup(options: ToolSchedulerOptions) {
   const host = new RecordingHost({ responseMs: 100 });
   const dir = mkdtempSync(join(tmpdir(), "parley-audit-"));
   const auditPath = join(dir, "audit.jsonl");
-  const scheduler = new ToolScheduler(host, { sessionId: "sess_1", auditLog: auditPath, wallNow: () => Date.UTC(2026, 10, 25, 10, 0, 0), ...options });
+  const scheduler = new ToolScheduler(host, {
+    sessionId: "sess_1",
+    auditLog: auditPath,
+    wallNow: () => Date.UTC(2026, 10, 25, 10, 0, 0),
+    ...options,
+  });
   const audit = async () => {
     await scheduler.close();
-    return readFileSync(auditPath, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    return readFileSync(auditPath, "utf8")
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
   };
   return { host, scheduler, audit };
 }
@@ -58,11 +79,19 @@ describe("approvals", () => {
     const { tool, ran } = refundTool("always");
     const { approver, asked } = manualApprover();
     const { host, scheduler, audit } = setup({ tools: [tool], approvers: [approver] });
-    scheduler.onFunctionCall(call("c1", "refund", { amount: 250, card_token: "sk-live-0123456789abcdef" }));
+    scheduler.onFunctionCall(
+      call("c1", "refund", { amount: 250, card_token: "sk-live-0123456789abcdef" }),
+    );
     await host.clock.advance(5000);
     expect(ran).toHaveLength(0);
     expect(scheduler.stateOf("c1")).toBe("awaiting_approval");
-    expect(asked[0]?.request).toMatchObject({ kind: "function", tool: "refund", callId: "c1", sessionId: "sess_1", arguments: { amount: 250, card_token: "[redacted]" } });
+    expect(asked[0]?.request).toMatchObject({
+      kind: "function",
+      tool: "refund",
+      callId: "c1",
+      sessionId: "sess_1",
+      arguments: { amount: 250, card_token: "[redacted]" },
+    });
     asked[0]?.answer(true);
     await host.clock.advance(0);
     expect(ran).toEqual([{ amount: 250, card_token: "sk-live-0123456789abcdef" }]);
@@ -84,13 +113,23 @@ describe("approvals", () => {
 
   it("a denied call never runs and the model is told why", async () => {
     const { tool, ran } = refundTool("always");
-    const { host, scheduler, audit } = setup({ tools: [tool], approvers: [codeApprover(() => ({ approved: false, reason: "refunds are paused" }))] });
+    const { host, scheduler, audit } = setup({
+      tools: [tool],
+      approvers: [codeApprover(() => ({ approved: false, reason: "refunds are paused" }))],
+    });
     scheduler.onFunctionCall(call("c1", "refund", { amount: 5 }));
     await host.clock.advance(0);
     expect(ran).toHaveLength(0);
-    expect(host.outputOf("c1")).toEqual({ error: { code: "approval_denied", message: "refund was not approved: refunds are paused" } });
+    expect(host.outputOf("c1")).toEqual({
+      error: { code: "approval_denied", message: "refund was not approved: refunds are paused" },
+    });
+    await host.clock.advance(25);
     expect(host.answersStarted()).toHaveLength(1);
-    expect((await audit())[0]).toMatchObject({ decision: "rejected", approver: "code", reason: "refunds are paused" });
+    expect((await audit())[0]).toMatchObject({
+      decision: "rejected",
+      approver: "code",
+      reason: "refunds are paused",
+    });
   });
 
   it("with no approver configured, calls needing approval are denied", async () => {
@@ -99,7 +138,12 @@ describe("approvals", () => {
     scheduler.onFunctionCall(call("c1", "refund", { amount: 5 }));
     await host.clock.advance(0);
     expect(ran).toHaveLength(0);
-    expect(host.outputOf("c1")).toMatchObject({ error: { code: "approval_denied", message: expect.stringContaining("no approver is configured") } });
+    expect(host.outputOf("c1")).toMatchObject({
+      error: {
+        code: "approval_denied",
+        message: expect.stringContaining("no approver is configured"),
+      },
+    });
   });
 
   it("times out as rejected after the rule's timeout, telling the model why; onTimeout: approve runs it", async () => {
@@ -110,7 +154,12 @@ describe("approvals", () => {
     await host.clock.advance(9999);
     expect(host.outputs()).toHaveLength(0);
     await host.clock.advance(1);
-    expect(host.outputOf("c1")).toEqual({ error: { code: "approval_timeout", message: "refund was not run: no decision from the manual approver within 10s" } });
+    expect(host.outputOf("c1")).toEqual({
+      error: {
+        code: "approval_timeout",
+        message: "refund was not run: no decision from the manual approver within 10s",
+      },
+    });
     expect(asked[0]?.request.signal.aborted).toBe(true);
     asked[0]?.answer(true); // too late
     await host.clock.advance(0);
@@ -153,12 +202,18 @@ describe("approvals", () => {
   it("while waiting, the agent says it is waiting for confirmation, and stops once decided", async () => {
     const { tool } = refundTool("always");
     const { approver, asked } = manualApprover();
-    const { host, scheduler } = setup({ tools: [tool], approvers: [approver], approvalFiller: { lines: ["I need a quick confirmation first."] } });
+    const { host, scheduler } = setup({
+      tools: [tool],
+      approvers: [approver],
+      approvalFiller: { lines: ["I need a quick confirmation first."] },
+    });
     scheduler.onFunctionCall(call("c1", "refund", { amount: 1 }));
     await host.clock.advance(1500);
-    expect(host.fillersStarted().map((f) => [f.at, f.response?.instructions, f.response?.metadata?.phase])).toEqual([
-      [1500, 'Say exactly: "I need a quick confirmation first."', "approval"],
-    ]);
+    expect(
+      host
+        .fillersStarted()
+        .map((f) => [f.at, f.response?.instructions, f.response?.metadata?.phase]),
+    ).toEqual([[1500, 'Say exactly: "I need a quick confirmation first."', "approval"]]);
     asked[0]?.answer(true);
     await host.clock.advance(60_000);
     expect(host.fillersStarted()).toHaveLength(1);
@@ -166,7 +221,14 @@ describe("approvals", () => {
 
   it("an interruption cancels a call waiting for approval when the tool says cancel, and the approver stops waiting", async () => {
     const { approver, asked } = manualApprover();
-    const tool = defineTool({ name: "wire", description: "", parameters: z.object({}), approval: "always", onInterrupt: "cancel", run: () => "sent" });
+    const tool = defineTool({
+      name: "wire",
+      description: "",
+      parameters: z.object({}),
+      approval: "always",
+      onInterrupt: "cancel",
+      run: () => "sent",
+    });
     const { host, scheduler } = setup({ tools: [tool], approvers: [approver] });
     scheduler.onFunctionCall(call("c1", "wire", {}));
     await host.clock.advance(0);
@@ -182,19 +244,52 @@ describe("approvals", () => {
     const { tool, ran } = refundTool({ when: "args.amount > 100" });
     const { host, scheduler } = setup({
       tools: [tool],
-      approvers: [terminalApprover({ ask: async (q) => (questions.push(q), true) })],
+      approvers: [
+        terminalApprover({
+          ask: async (q) => {
+            questions.push(q);
+            return true;
+          },
+        }),
+      ],
       approval: { approver: "console" },
     });
-    scheduler.onFunctionCall(call("c1", "refund", { amount: 101, card_token: "sk-abcdefghijklmnop" }));
+    scheduler.onFunctionCall(
+      call("c1", "refund", { amount: 101, card_token: "sk-abcdefghijklmnop" }),
+    );
     await host.clock.advance(0);
-    expect(questions).toEqual(['Allow refund({"amount":101,"card_token":"[redacted]"})? (args.amount > 100)']);
+    expect(questions).toEqual([
+      'Allow refund({"amount":101,"card_token":"[redacted]"})? (args.amount > 100)',
+    ]);
     expect(ran).toHaveLength(1);
   });
 
-  it("rejects an unknown approver name and a bad condition at setup", () => {
-    const host = new RecordingHost();
-    expect(() => new ToolScheduler(host, { tools: [refundTool({ when: "args.x > 1", approver: "boss" }).tool] })).toThrow(/approver "boss" is not configured/);
-    expect(() => new ToolScheduler(host, { tools: [refundTool({ when: "args.x >" }).tool] })).toThrow(/column 9/);
+  it("denies calls whose approver is not configured, saying which, and rejects a bad condition at setup", async () => {
+    const warnings: string[] = [];
+    const log = { debug() {}, info() {}, error() {}, warn: (m: string) => warnings.push(m) };
+    const { tool, ran } = refundTool({ when: "args.amount > 1", approver: "boss" });
+    const { host, scheduler } = setup({
+      tools: [tool],
+      approvers: [codeApprover(() => true)],
+      log,
+    });
+    expect(warnings).toEqual([
+      'tool refund needs approval from "boss", which is not configured: its calls will be denied',
+    ]);
+    scheduler.onFunctionCall(call("c1", "refund", { amount: 5 }));
+    await host.clock.advance(0);
+    expect(ran).toHaveLength(0);
+    expect(host.outputOf("c1")).toEqual({
+      error: {
+        code: "approval_denied",
+        message:
+          'refund was not approved: approver "boss" is not configured (configured: code, deny)',
+      },
+    });
+    expect(
+      () =>
+        new ToolScheduler(new RecordingHost(), { tools: [refundTool({ when: "args.x >" }).tool] }),
+    ).toThrow(/column 9/);
   });
 });
 
@@ -207,21 +302,29 @@ describe("MCP approval requests", () => {
     arguments: JSON.stringify(args),
   });
   const responses = (host: RecordingHost) =>
-    host.sent.flatMap((e) => (e.type === "conversation.item.create" && e.item.type === "mcp_approval_response" ? [e.item] : []));
+    host.sent.flatMap((e) =>
+      e.type === "conversation.item.create" && e.item.type === "mcp_approval_response"
+        ? [e.item]
+        : [],
+    );
 
   it("are decided by the agent's policy and answered with one mcp_approval_response and one answer", async () => {
     const { approver, asked } = manualApprover();
     const { host, scheduler, audit } = setup({
       tools: [],
       approvers: [approver],
-      approval: { tools: { "stripe/list_charges": "never", "stripe/refund": { when: "args.amount > 100" } } },
+      approval: {
+        tools: { "stripe/list_charges": "never", "stripe/refund": { when: "args.amount > 100" } },
+      },
     });
     scheduler.onMcpApprovalRequest(request("mcpr_1", "list_charges", {}));
     scheduler.onMcpApprovalRequest(request("mcpr_2", "refund", { amount: 50 }));
     scheduler.onMcpApprovalRequest(request("mcpr_3", "refund", { amount: 500 }));
     scheduler.onMcpApprovalRequest(request("mcpr_3", "refund", { amount: 500 }));
     await host.clock.advance(0);
-    expect(asked.map((a) => [a.request.kind, a.request.serverLabel, a.request.tool])).toEqual([["mcp", "stripe", "refund"]]);
+    expect(asked.map((a) => [a.request.kind, a.request.serverLabel, a.request.tool])).toEqual([
+      ["mcp", "stripe", "refund"],
+    ]);
     asked[0]?.answer(false, "not today");
     await host.clock.advance(200);
     expect(responses(host).map((r) => [r.approval_request_id, r.approve, r.reason])).toEqual([
@@ -230,17 +333,29 @@ describe("MCP approval requests", () => {
       ["mcpr_3", false, "not today"],
     ]);
     expect(responses(host).every((r) => typeof r.id === "string" && r.id.length <= 32)).toBe(true);
-    expect((await audit()).map((l) => [l.call_id, l.server_label, l.decision, l.approver])).toEqual([
-      ["mcpr_2", "stripe", "approved", "policy"],
-      ["mcpr_3", "stripe", "rejected", "manual"],
-    ]);
+    expect((await audit()).map((l) => [l.call_id, l.server_label, l.decision, l.approver])).toEqual(
+      [
+        ["mcpr_2", "stripe", "approved", "policy"],
+        ["mcpr_3", "stripe", "rejected", "manual"],
+      ],
+    );
   });
 
   it("default to asking the approver, and time out as a denial", async () => {
     const { approver } = manualApprover();
-    const { host, scheduler } = setup({ tools: [], approvers: [approver], approval: { timeout: "2s" } });
+    const { host, scheduler } = setup({
+      tools: [],
+      approvers: [approver],
+      approval: { timeout: "2s" },
+    });
     scheduler.onMcpApprovalRequest(request("mcpr_9", "anything", {}));
     await host.clock.advance(2000);
-    expect(responses(host)).toMatchObject([{ approval_request_id: "mcpr_9", approve: false, reason: "no decision from the manual approver within 2s" }]);
+    expect(responses(host)).toMatchObject([
+      {
+        approval_request_id: "mcpr_9",
+        approve: false,
+        reason: "no decision from the manual approver within 2s",
+      },
+    ]);
   });
 });

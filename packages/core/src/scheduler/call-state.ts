@@ -19,7 +19,10 @@ export type CallState =
   | "cancelled"
   | "rejected";
 
-export type TerminalCallState = Extract<CallState, "completed" | "failed" | "timed_out" | "cancelled" | "rejected">;
+export type TerminalCallState = Extract<
+  CallState,
+  "completed" | "failed" | "timed_out" | "cancelled" | "rejected"
+>;
 
 const NEXT: Record<CallState, readonly CallState[]> = {
   // failed: unknown tool or invalid arguments; rejected: approval denied up front or a duplicate.

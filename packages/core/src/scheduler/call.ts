@@ -1,5 +1,5 @@
 import type { TimerHandle } from "../clock/index.ts";
-import { assertTransition, isTerminal, type CallState } from "./call-state.ts";
+import { assertTransition, type CallState, isTerminal } from "./call-state.ts";
 import type { FillerPhase, FillerSubject, FillerTimer } from "./fillers.ts";
 
 /** One tool call from its `function_call` item to its single output. State changes only through `moveTo`. */

@@ -1,12 +1,22 @@
+interface Waiter {
+  tool: string;
+  limit: number;
+  start: () => void;
+}
+
 /**
  * Slots for running calls: at most `limit(tool)` calls of one tool and `sessionLimit` calls in all run at once.
- * Waiters are served first-come first-served; a waiter whose tool is full does not block waiters of other tools.
+ * Waiters are served in order; a waiter whose tool is full does not block waiters of other tools, and a call never
+ * overtakes an earlier waiting call of its own tool.
  */
 export class ConcurrencyGate {
   readonly #sessionLimit: number;
   #running = 0;
   readonly #perTool = new Map<string, number>();
-  #waiters: { tool: string; limit: number; start: () => void }[] = [];
+  readonly #waitingPerTool = new Map<string, number>();
+  #waiters: Waiter[] = [];
+  #draining = false;
+  #again = false;
 
   constructor(sessionLimit = Number.POSITIVE_INFINITY) {
     this.#sessionLimit = sessionLimit;
@@ -24,17 +34,19 @@ export class ConcurrencyGate {
 
   /** Takes a slot now if one is free (returns true), otherwise queues `start` for when one frees (returns false). */
   acquire(tool: string, limit: number, start: () => void): boolean {
-    if (this.#waiters.length === 0 && this.#fits(tool, limit)) {
+    if (this.#fits(tool, limit) && !this.#waitingPerTool.get(tool)) {
       this.#take(tool);
       return true;
     }
     this.#waiters.push({ tool, limit, start });
+    this.#waitingPerTool.set(tool, (this.#waitingPerTool.get(tool) ?? 0) + 1);
     return false;
   }
 
   /** Withdraws a queued `start` (the call was cancelled while waiting). */
   withdraw(start: () => void): void {
-    this.#waiters = this.#waiters.filter((w) => w.start !== start);
+    const i = this.#waiters.findIndex((w) => w.start === start);
+    if (i >= 0) this.#remove(i);
   }
 
   /** Frees a slot taken by `acquire` and starts the waiters that now fit, in order. */
@@ -55,15 +67,41 @@ export class ConcurrencyGate {
     this.#perTool.set(tool, (this.#perTool.get(tool) ?? 0) + 1);
   }
 
+  #remove(index: number): Waiter {
+    const [w] = this.#waiters.splice(index, 1) as [Waiter];
+    const n = (this.#waitingPerTool.get(w.tool) ?? 1) - 1;
+    if (n === 0) this.#waitingPerTool.delete(w.tool);
+    else this.#waitingPerTool.set(w.tool, n);
+    return w;
+  }
+
   #drain(): void {
-    const started: (() => void)[] = [];
-    this.#waiters = this.#waiters.filter((w) => {
-      if (!this.#fits(w.tool, w.limit)) return true;
-      this.#take(w.tool);
-      started.push(w.start);
-      return false;
-    });
-    // Start after the bookkeeping so a start that synchronously ends (and releases) sees a consistent gate.
-    for (const start of started) start();
+    // Not re-entrant: a started call that ends at once releases its slot inside `start()`; the outer loop picks
+    // that up instead of recursing (thousands of instant calls would otherwise overflow the stack).
+    if (this.#draining) {
+      this.#again = true;
+      return;
+    }
+    this.#draining = true;
+    try {
+      do {
+        this.#again = false;
+        const blocked = new Set<string>();
+        let i = 0;
+        while (i < this.#waiters.length && this.#running < this.#sessionLimit) {
+          const w = this.#waiters[i] as Waiter;
+          if (blocked.has(w.tool) || !this.#fits(w.tool, w.limit)) {
+            blocked.add(w.tool); // keeps per-tool order: later calls of a full tool wait too
+            i++;
+            continue;
+          }
+          this.#remove(i);
+          this.#take(w.tool);
+          w.start();
+        }
+      } while (this.#again);
+    } finally {
+      this.#draining = false;
+    }
   }
 }

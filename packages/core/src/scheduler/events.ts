@@ -19,7 +19,14 @@ export type SchedulerEvent =
       source: "progress" | "line" | "generated";
       at: number;
     }
-  | { type: "tool.output"; callId: string; tool: string; state: CallState; output: string; at: number }
+  | {
+      type: "tool.output";
+      callId: string;
+      tool: string;
+      state: CallState;
+      output: string;
+      at: number;
+    }
   | {
       type: "approval.requested";
       callId: string;

@@ -1,6 +1,6 @@
 import type { RealtimeResponseCreateParams } from "openai/resources/realtime/realtime";
-import type { ToolFillerOptions } from "../tool/index.ts";
 import { toMs } from "../tool/duration.ts";
+import type { ToolFillerOptions } from "../tool/index.ts";
 
 /** Defaults when neither the tool nor the agent says otherwise: first filler at 1.5s, again every 5s, at most 3. */
 export const DEFAULT_FILLER = { afterMs: 1500, everyMs: 5000, max: 3 } as const;
@@ -28,14 +28,19 @@ export interface ApprovalFillerOptions {
  * Merges a tool's `filler` over the agent's `filler` defaults. `false` (or `enabled: false`) on either turns fillers
  * off, the tool's own setting winning. Lines given: said in rotation; none given: the model generates the line.
  */
-export function resolveFillerPlan(tool: ToolFillerOptions | false | undefined, agent: ToolFillerOptions | false | undefined): FillerPlan {
+export function resolveFillerPlan(
+  tool: ToolFillerOptions | false | undefined,
+  agent: ToolFillerOptions | false | undefined,
+): FillerPlan {
   const a = agent === false ? { enabled: false } : (agent ?? {});
   const t = tool === false ? { enabled: false } : (tool ?? {});
   const merged: ToolFillerOptions = { ...a, ...t };
-  const every = merged.every === undefined ? DEFAULT_FILLER.everyMs : toMs(merged.every, "filler.every");
+  const every =
+    merged.every === undefined ? DEFAULT_FILLER.everyMs : toMs(merged.every, "filler.every");
   return {
     enabled: merged.enabled !== false && (merged.max === undefined || merged.max > 0),
-    afterMs: merged.after === undefined ? DEFAULT_FILLER.afterMs : toMs(merged.after, "filler.after"),
+    afterMs:
+      merged.after === undefined ? DEFAULT_FILLER.afterMs : toMs(merged.after, "filler.after"),
     everyMs: every > 0 ? every : undefined,
     max: merged.max ?? DEFAULT_FILLER.max,
     lines: merged.lines,
@@ -56,14 +61,20 @@ function hasLines(lines: ToolFillerOptions["lines"]): boolean {
  * @example
  * pickLine({ en: ["One moment."], fr: ["Un instant."] }, "fr-FR", 0) // "Un instant."
  */
-export function pickLine(lines: FillerPlan["lines"], language: string | undefined, index: number): string | undefined {
+export function pickLine(
+  lines: FillerPlan["lines"],
+  language: string | undefined,
+  index: number,
+): string | undefined {
   if (!lines) return undefined;
   let list: string[] | undefined;
   if (Array.isArray(lines)) list = lines;
   else {
     const lang = language?.toLowerCase();
     const primary = lang?.split(/[-_]/)[0];
-    const key = Object.keys(lines).find((k) => k.toLowerCase() === lang) ?? Object.keys(lines).find((k) => k.toLowerCase() === primary);
+    const key =
+      Object.keys(lines).find((k) => k.toLowerCase() === lang) ??
+      Object.keys(lines).find((k) => k.toLowerCase() === primary);
     list = (key ? lines[key] : undefined) ?? lines.en ?? Object.values(lines)[0];
   }
   if (!list || list.length === 0) return undefined;
@@ -76,7 +87,11 @@ export function sayExactly(line: string): string {
 }
 
 /** Instructions for a generated "still working" line: short, and never a made-up result. */
-export function generatedRunInstruction(tool: string, language: string | undefined, extra: string | boolean): string {
+export function generatedRunInstruction(
+  tool: string,
+  language: string | undefined,
+  extra: string | boolean,
+): string {
   return [
     `The tool "${tool}" is still running and its result is not available yet.`,
     "Say one short sentence (at most 12 words) telling the user you are still working on it.",
@@ -89,7 +104,11 @@ export function generatedRunInstruction(tool: string, language: string | undefin
 }
 
 /** Instructions for a generated "waiting for confirmation" line. */
-export function generatedApprovalInstruction(tool: string, language: string | undefined, extra: string | boolean): string {
+export function generatedApprovalInstruction(
+  tool: string,
+  language: string | undefined,
+  extra: string | boolean,
+): string {
   return [
     `The action "${tool}" needs a confirmation before it can run, and you are waiting for it.`,
     "Say one short sentence telling the user you are waiting for that confirmation.",

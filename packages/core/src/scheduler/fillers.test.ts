@@ -4,10 +4,20 @@ import { defineTool, type ToolContext } from "../tool/index.ts";
 import { RecordingHost } from "./test-support/recording-host.ts";
 import { ToolScheduler, type ToolSchedulerOptions } from "./tool-scheduler.ts";
 
-const call = (id: string, name: string, args: unknown = {}) => ({ type: "function_call" as const, call_id: id, name, arguments: JSON.stringify(args) });
+const call = (id: string, name: string, args: unknown = {}) => ({
+  type: "function_call" as const,
+  call_id: id,
+  name,
+  arguments: JSON.stringify(args),
+});
 
 /** A tool that finishes after `ms` of the host's (virtual) clock, giving tests its context. */
-function timedTool(host: RecordingHost, name: string, ms: number, extra: Partial<Parameters<typeof defineTool>[0]> = {}) {
+function timedTool(
+  host: RecordingHost,
+  name: string,
+  ms: number,
+  extra: Partial<Parameters<typeof defineTool>[0]> = {},
+) {
   const contexts: ToolContext[] = [];
   const tool = defineTool({
     name,
@@ -26,13 +36,19 @@ function start(host: RecordingHost, options: ToolSchedulerOptions) {
   return new ToolScheduler(host, options);
 }
 
-const said = (host: RecordingHost) => host.fillersStarted().map((f) => [f.at, f.response?.instructions]);
+const said = (host: RecordingHost) =>
+  host.fillersStarted().map((f) => [f.at, f.response?.instructions]);
 
 describe("fillers while a call is slow", () => {
   it("a 5s tool gets fillers at the configured times and none after its result", async () => {
     const host = new RecordingHost({ responseMs: 800 });
     const { tool } = timedTool(host, "lookup_booking", 5000, {
-      filler: { after: "1.5s", every: "2s", max: 5, lines: ["One moment, I'm pulling up your booking.", "Still looking."] },
+      filler: {
+        after: "1.5s",
+        every: "2s",
+        max: 5,
+        lines: ["One moment, I'm pulling up your booking.", "Still looking."],
+      },
     });
     start(host, { tools: [tool] }).onFunctionCall(call("c1", "lookup_booking"));
     await host.clock.advance(20_000);
@@ -42,7 +58,8 @@ describe("fillers while a call is slow", () => {
     ]);
     const output = host.outputs()[0];
     expect(output).toMatchObject({ callId: "c1", at: 5000 });
-    expect(host.answersStarted().map((a) => a.at)).toEqual([5000]);
+    // One answer, 25ms after the output (outputs landing that close together share it).
+    expect(host.answersStarted().map((a) => a.at)).toEqual([5025]);
     const filler = host.fillersStarted()[0];
     expect(filler?.response).toMatchObject({
       conversation: "none",
@@ -53,7 +70,9 @@ describe("fillers while a call is slow", () => {
 
   it("stops at max and says nothing for a call that ends before `after`", async () => {
     const host = new RecordingHost({ responseMs: 100 });
-    const slow = timedTool(host, "slow", 10_000, { filler: { after: 1000, every: 1000, max: 2, lines: ["a"] } });
+    const slow = timedTool(host, "slow", 10_000, {
+      filler: { after: 1000, every: 1000, max: 2, lines: ["a"] },
+    });
     const quick = timedTool(host, "quick", 500, { filler: { after: 1000, lines: ["never"] } });
     const scheduler = start(host, { tools: [slow.tool, quick.tool] });
     scheduler.onFunctionCall(call("s", "slow"));
@@ -120,7 +139,9 @@ describe("fillers while a call is slow", () => {
 
   it("speaks the tool's latest progress message instead of a canned line", async () => {
     const host = new RecordingHost({ responseMs: 100 });
-    const { tool, contexts } = timedTool(host, "rooms", 6000, { filler: { after: 1000, every: 2000, max: 3, lines: ["canned"] } });
+    const { tool, contexts } = timedTool(host, "rooms", 6000, {
+      filler: { after: 1000, every: 2000, max: 3, lines: ["canned"] },
+    });
     start(host, { tools: [tool] }).onFunctionCall(call("c", "rooms"));
     await host.clock.advance(500);
     contexts[0]?.progress("Searching three hotels");
@@ -138,10 +159,16 @@ describe("fillers while a call is slow", () => {
   it("picks lines in the persona's language and rotates them", async () => {
     const host = new RecordingHost({ responseMs: 100 });
     const lines = { en: ["One moment."], fr: ["Un instant.", "Je cherche toujours."] };
-    const { tool } = timedTool(host, "t", 4000, { filler: { after: 1000, every: 1000, max: 3, lines } });
+    const { tool } = timedTool(host, "t", 4000, {
+      filler: { after: 1000, every: 1000, max: 3, lines },
+    });
     start(host, { tools: [tool], language: "fr-FR" }).onFunctionCall(call("c", "t"));
     await host.clock.advance(5000);
-    expect(said(host).map((s) => s[1])).toEqual([`Say exactly: "Un instant."`, `Say exactly: "Je cherche toujours."`, `Say exactly: "Un instant."`]);
+    expect(said(host).map((s) => s[1])).toEqual([
+      `Say exactly: "Un instant."`,
+      `Say exactly: "Je cherche toujours."`,
+      `Say exactly: "Un instant."`,
+    ]);
   });
 
   it("can be a normal in-conversation response, and can be turned off agent-wide or per tool", async () => {
@@ -164,6 +191,21 @@ describe("fillers while a call is slow", () => {
 });
 
 describe("results that land close together", () => {
+  it("calls that end within 25ms of each other while nothing is playing share one response, after both outputs", async () => {
+    const host = new RecordingHost({ responseMs: 1000 });
+    const a = timedTool(host, "a", 400, { filler: false });
+    const b = timedTool(host, "b", 420, { filler: false });
+    const scheduler = start(host, { tools: [a.tool, b.tool] });
+    scheduler.onFunctionCall(call("1", "a"));
+    scheduler.onFunctionCall(call("2", "b"));
+    await host.clock.advance(5000);
+    expect(host.timeline.map((t) => [t.what, t.kind ?? t.callId, t.at])).toEqual([
+      ["output", "1", 400],
+      ["output", "2", 420],
+      ["response", "answer", 425],
+    ]);
+  });
+
   it("two parallel calls finishing while a response plays are answered by one response", async () => {
     const host = new RecordingHost({ responseMs: 1000 });
     const a = timedTool(host, "a", 300, { filler: false });

@@ -1,12 +1,12 @@
 import type { TimerHandle } from "../clock/index.ts";
 import type { SchedulerEvent } from "./events.ts";
 import {
+  type FillerPlan,
   fillerResponse,
   generatedApprovalInstruction,
   generatedRunInstruction,
   pickLine,
   sayExactly,
-  type FillerPlan,
 } from "./filler-plan.ts";
 import type { SchedulerHost } from "./host.ts";
 
@@ -75,18 +75,26 @@ export class FillerTimer {
     this.#timer = this.#host.clock.setTimeout(() => this.#fire(), ms);
   }
 
-  #wanted = (): boolean => !this.#stopped && this.#subject.phase() === this.#phase && !this.#host.userSpeaking;
+  #wanted = (): boolean =>
+    !this.#stopped && this.#subject.phase() === this.#phase && !this.#host.userSpeaking;
 
   #fire(): void {
     this.#timer = undefined;
     if (this.#stopped || this.#subject.phase() !== this.#phase) return;
     // Never talk over the user or over another response: try again shortly, without spending one of `max`.
-    if (this.#host.userSpeaking || this.#host.responses.inProgress) return this.#arm(FILLER_RETRY_MS);
+    if (this.#host.userSpeaking || this.#host.responses.inProgress) {
+      this.#arm(FILLER_RETRY_MS);
+      return;
+    }
     const { instructions, line, source } = this.#content();
     this.#said++;
     this.#host.responses.request({
       kind: "filler",
-      response: fillerResponse(instructions, { callId: this.#subject.id, tool: this.#subject.tool, phase: this.#phase }, this.#plan.outOfBand),
+      response: fillerResponse(
+        instructions,
+        { callId: this.#subject.id, tool: this.#subject.tool, phase: this.#phase },
+        this.#plan.outOfBand,
+      ),
       stillWanted: this.#wanted,
     });
     this.#emit({
@@ -98,15 +106,26 @@ export class FillerTimer {
       source,
       at: this.#host.clock.now(),
     });
-    if (this.#plan.everyMs !== undefined && this.#said < this.#plan.max) this.#arm(this.#plan.everyMs);
+    if (this.#plan.everyMs !== undefined && this.#said < this.#plan.max)
+      this.#arm(this.#plan.everyMs);
   }
 
-  #content(): { instructions: string; line: string | undefined; source: "progress" | "line" | "generated" } {
+  #content(): {
+    instructions: string;
+    line: string | undefined;
+    source: "progress" | "line" | "generated";
+  } {
     const progress = this.#phase === "run" ? this.#subject.takeProgress() : undefined;
     if (progress) return { instructions: sayExactly(progress), line: progress, source: "progress" };
-    const line = this.#plan.generate ? undefined : pickLine(this.#plan.lines, this.#language, this.#said);
+    const line = this.#plan.generate
+      ? undefined
+      : pickLine(this.#plan.lines, this.#language, this.#said);
     if (line) return { instructions: sayExactly(line), line, source: "line" };
     const build = this.#phase === "run" ? generatedRunInstruction : generatedApprovalInstruction;
-    return { instructions: build(this.#subject.tool, this.#language, this.#plan.generate), line: undefined, source: "generated" };
+    return {
+      instructions: build(this.#subject.tool, this.#language, this.#plan.generate),
+      line: undefined,
+      source: "generated",
+    };
   }
 }

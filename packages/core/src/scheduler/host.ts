@@ -5,6 +5,7 @@ import type {
   RealtimeResponseCreateParams,
 } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
+import type { ToolSessionControl } from "../tool/index.ts";
 import type { SchedulerEvent } from "./events.ts";
 
 /** A request for the model to speak. Only the runtime's response queue turns these into `response.create`. */
@@ -30,6 +31,8 @@ export interface SchedulerHost {
   clock: Clock;
   /** Session variables, handed to tools in their context. */
   variables: Record<string, unknown>;
+  /** What tools may do to the session (end it, the SIP call id), handed to them as `ctx.session`. Optional. */
+  session?: ToolSessionControl;
   /** Tool lifecycle events for UIs (`tool.call`, `tool.state`, `tool.filler`, `approval.decided`, …). Optional. */
   emit?(event: SchedulerEvent): void;
 }

@@ -1,11 +1,16 @@
 import { randomBytes } from "node:crypto";
 import type { RealtimeMcpApprovalRequest } from "openai/resources/realtime/realtime";
 import type { ApprovalDesk } from "../approval/desk.ts";
-import { compileApprovalRule, mcpApprovalOption, type ApprovalRule, type ApprovalSettings } from "../approval/policy.ts";
+import {
+  type ApprovalSettings,
+  type CompiledApprovalRule,
+  compileApprovalRule,
+  mcpApprovalOption,
+} from "../approval/policy.ts";
 import type { SchedulerEvent } from "./events.ts";
 import type { ApprovalFillerOptions } from "./filler-plan.ts";
 import { resolveFillerPlan } from "./filler-plan.ts";
-import { FillerTimer, type FillerSubject } from "./fillers.ts";
+import { type FillerSubject, FillerTimer } from "./fillers.ts";
 import type { SchedulerHost } from "./host.ts";
 
 /**
@@ -18,14 +23,18 @@ export class McpApprovals {
   readonly #settings: ApprovalSettings;
   readonly #options: { language?: string; approvalFiller?: ApprovalFillerOptions | false };
   readonly #emit: (event: SchedulerEvent) => void;
-  readonly #rules = new Map<string, ApprovalRule>();
+  readonly #rules = new Map<string, CompiledApprovalRule>();
   readonly #pending = new Map<string, { abort: AbortController; fillers?: FillerTimer }>();
   readonly #seen = new Set<string>();
 
   constructor(
     host: SchedulerHost,
     desk: ApprovalDesk,
-    options: { approval?: ApprovalSettings; language?: string; approvalFiller?: ApprovalFillerOptions | false },
+    options: {
+      approval?: ApprovalSettings;
+      language?: string;
+      approvalFiller?: ApprovalFillerOptions | false;
+    },
     emit: (event: SchedulerEvent) => void,
   ) {
     this.#host = host;
@@ -41,22 +50,49 @@ export class McpApprovals {
     const key = `${item.server_label}/${item.name}`;
     let rule = this.#rules.get(key);
     if (!rule) {
-      rule = compileApprovalRule(mcpApprovalOption(this.#settings, item.server_label, item.name), this.#settings);
+      rule = compileApprovalRule(
+        mcpApprovalOption(this.#settings, item.server_label, item.name),
+        this.#settings,
+      );
       this.#rules.set(key, rule);
     }
     const abort = new AbortController();
-    const subject = { kind: "mcp" as const, callId: item.id, tool: item.name, serverLabel: item.server_label, args: parseLoose(item.arguments), signal: abort.signal };
+    const subject = {
+      kind: "mcp" as const,
+      callId: item.id,
+      tool: item.name,
+      serverLabel: item.server_label,
+      args: parseLoose(item.arguments),
+      signal: abort.signal,
+    };
     const reason = rule.check(subject.args, this.#host.variables);
     if (reason === undefined) {
       if (rule.active) this.#desk.pass(subject);
-      return this.#answer(item, true, undefined);
+      this.#answer(item, true, undefined);
+      return;
     }
     const pending: { abort: AbortController; fillers?: FillerTimer } = { abort };
     this.#pending.set(item.id, pending);
     if (this.#options.approvalFiller !== false) {
-      const filler: FillerSubject = { id: item.id, tool: item.name, phase: () => (this.#pending.has(item.id) ? "approval" : undefined), takeProgress: () => undefined };
-      const plan = { ...resolveFillerPlan(undefined, undefined), lines: this.#options.approvalFiller?.lines, generate: this.#options.approvalFiller?.generate ?? !this.#options.approvalFiller?.lines };
-      pending.fillers = new FillerTimer(this.#host, filler, plan, "approval", this.#options.language, this.#emit);
+      const filler: FillerSubject = {
+        id: item.id,
+        tool: item.name,
+        phase: () => (this.#pending.has(item.id) ? "approval" : undefined),
+        takeProgress: () => undefined,
+      };
+      const plan = {
+        ...resolveFillerPlan(undefined, undefined),
+        lines: this.#options.approvalFiller?.lines,
+        generate: this.#options.approvalFiller?.generate ?? !this.#options.approvalFiller?.lines,
+      };
+      pending.fillers = new FillerTimer(
+        this.#host,
+        filler,
+        plan,
+        "approval",
+        this.#options.language,
+        this.#emit,
+      );
     }
     this.#desk.ask(subject, rule, reason).then(
       (verdict) => {
@@ -82,7 +118,12 @@ export class McpApprovals {
     }
   }
 
-  #answer(item: RealtimeMcpApprovalRequest, approve: boolean, reason: string | undefined, respond = true): void {
+  #answer(
+    item: RealtimeMcpApprovalRequest,
+    approve: boolean,
+    reason: string | undefined,
+    respond = true,
+  ): void {
     this.#finish(item.id, approve, reason, respond);
   }
 

@@ -1,10 +1,15 @@
-import { compileApprovalRule, toolApprovalOption, type ApprovalRule, type ApprovalSettings } from "../approval/policy.ts";
+import {
+  type ApprovalSettings,
+  type CompiledApprovalRule,
+  compileApprovalRule,
+  toolApprovalOption,
+} from "../approval/policy.ts";
 import { ParleyError } from "../errors/index.ts";
-import type { DurationInput, ToolDefinition, ToolFillerOptions } from "../tool/index.ts";
 import { toMs } from "../tool/duration.ts";
+import type { DurationInput, ToolDefinition, ToolFillerOptions } from "../tool/index.ts";
 import type { DuplicatePolicy } from "./duplicates.ts";
-import { resolveFillerPlan, type ApprovalFillerOptions, type FillerPlan } from "./filler-plan.ts";
-import { compileArgsValidator, type ArgsValidator } from "./validate-args.ts";
+import { type ApprovalFillerOptions, type FillerPlan, resolveFillerPlan } from "./filler-plan.ts";
+import { type ArgsValidator, compileArgsValidator } from "./validate-args.ts";
 
 /** Default time a tool may run before its call times out. */
 export const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
@@ -17,7 +22,7 @@ export interface PreparedTool {
   timeoutMs: number;
   runFillers: FillerPlan;
   approvalFillers: FillerPlan;
-  approval: ApprovalRule;
+  approval: CompiledApprovalRule;
   concurrency: number;
   onInterrupt: "continue" | "cancel";
   duplicate: DuplicatePolicy;
@@ -46,15 +51,22 @@ export function prepareTool(definition: ToolDefinition, defaults: AgentToolDefau
           generate: defaults.approvalFiller?.generate ?? !defaults.approvalFiller?.lines,
         };
   const concurrency = definition.concurrency ?? Number.POSITIVE_INFINITY;
-  if (!(concurrency >= 1)) throw new ParleyError("invalid_tool_option", `tool ${name}: concurrency must be 1 or more`);
+  if (!(concurrency >= 1))
+    throw new ParleyError("invalid_tool_option", `tool ${name}: concurrency must be 1 or more`);
   return {
     definition,
     name,
     validate: compileArgsValidator(name, definition.parameters),
-    timeoutMs: toMs(definition.timeout ?? defaults.timeout ?? DEFAULT_TOOL_TIMEOUT_MS, `tool ${name}: timeout`),
+    timeoutMs: toMs(
+      definition.timeout ?? defaults.timeout ?? DEFAULT_TOOL_TIMEOUT_MS,
+      `tool ${name}: timeout`,
+    ),
     runFillers,
     approvalFillers,
-    approval: compileApprovalRule(toolApprovalOption(defaults.approval ?? {}, name, definition.approval), defaults.approval),
+    approval: compileApprovalRule(
+      toolApprovalOption(defaults.approval ?? {}, name, definition.approval),
+      defaults.approval,
+    ),
     concurrency,
     onInterrupt: definition.onInterrupt ?? "continue",
     duplicate: definition.duplicate ?? "allow",

@@ -17,21 +17,60 @@ type Command =
   | { op: "advance"; ms: number };
 
 const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ op: fc.constant("call" as const), tool: fc.nat(5), arg: fc.nat(2) }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant("settle" as const), index: fc.nat(20), ok: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant("decide" as const), index: fc.nat(10), approve: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant("speech" as const), speaking: fc.boolean() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ op: fc.constant("call" as const), tool: fc.nat(5), arg: fc.nat(2) }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant("settle" as const),
+      index: fc.nat(20),
+      ok: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant("decide" as const),
+      index: fc.nat(10),
+      approve: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constant("speech" as const), speaking: fc.boolean() }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("interrupt" as const) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant("serverResponse" as const), ms: fc.integer({ min: 100, max: 3000 }) }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant("advance" as const), ms: fc.integer({ min: 0, max: 4000 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant("serverResponse" as const),
+      ms: fc.integer({ min: 100, max: 3000 }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant("advance" as const),
+      ms: fc.integer({ min: 0, max: 4000 }),
+    }),
+  },
 );
 
 const NAMES = ["plain", "cancellable", "guarded", "limited", "dedupe", "replaced"] as const;
 
 async function play(commands: Command[]) {
   const host = new RecordingHost({ responseMs: 700 });
-  const pendingRuns: { callId: string; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
-  const pendingApprovals: { request: ApprovalRequest; resolve: (d: { approved: boolean }) => void }[] = [];
+  const pendingRuns: {
+    callId: string;
+    resolve: (v: unknown) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
+  const pendingApprovals: {
+    request: ApprovalRequest;
+    resolve: (d: { approved: boolean }) => void;
+  }[] = [];
   const approvedCalls = new Set<string>();
   const runsOf = new Map<string, number>();
   const violations: string[] = [];
@@ -41,16 +80,30 @@ async function play(commands: Command[]) {
   const run = (name: string) => (args: { n: number }, ctx: { callId: string }) => {
     runsOf.set(ctx.callId, (runsOf.get(ctx.callId) ?? 0) + 1);
     // The rule asks only when n > 0: those calls must have been approved before they run.
-    if (name === "guarded" && args.n > 0 && !approvedCalls.has(ctx.callId)) violations.push(`unapproved run of ${ctx.callId}`);
-    return new Promise((resolve, reject) => pendingRuns.push({ callId: ctx.callId, resolve, reject }));
+    if (name === "guarded" && args.n > 0 && !approvedCalls.has(ctx.callId))
+      violations.push(`unapproved run of ${ctx.callId}`);
+    return new Promise((resolve, reject) =>
+      pendingRuns.push({ callId: ctx.callId, resolve, reject }),
+    );
   };
   const tools = [
     defineTool({ ...base, name: "plain", run: run("plain") }),
     defineTool({ ...base, name: "cancellable", onInterrupt: "cancel", run: run("cancellable") }),
-    defineTool({ ...base, name: "guarded", approval: { when: "args.n > 0", timeout: 4000 }, run: run("guarded") }),
+    defineTool({
+      ...base,
+      name: "guarded",
+      approval: { when: "args.n > 0", timeout: 4000 },
+      run: run("guarded"),
+    }),
     defineTool({ ...base, name: "limited", concurrency: 1, run: run("limited") }),
     defineTool({ ...base, name: "dedupe", duplicate: "reject", run: run("dedupe") }),
-    defineTool({ ...base, name: "replaced", duplicate: "replace", onInterrupt: "cancel", run: run("replaced") }),
+    defineTool({
+      ...base,
+      name: "replaced",
+      duplicate: "replace",
+      onInterrupt: "cancel",
+      run: run("replaced"),
+    }),
   ];
   const approver = {
     name: "manual",
@@ -68,7 +121,8 @@ async function play(commands: Command[]) {
   // Watch every request the scheduler makes: a filler must only be asked for while nobody is talking.
   const request = host.responses.request.bind(host.responses);
   host.responses.request = (req: ResponseRequest) => {
-    if (req.kind === "filler" && (host.userSpeaking || host.responses.inProgress)) violations.push("filler requested while someone talks");
+    if (req.kind === "filler" && (host.userSpeaking || host.responses.inProgress))
+      violations.push("filler requested while someone talks");
     request(req);
   };
   const scheduler = new ToolScheduler(host, { tools, approvers: [approver] });
@@ -79,7 +133,12 @@ async function play(commands: Command[]) {
       case "call": {
         const id = `call_${calls.length}`;
         calls.push(id);
-        scheduler.onFunctionCall({ type: "function_call", call_id: id, name: NAMES[c.tool] as string, arguments: JSON.stringify({ n: c.arg }) });
+        scheduler.onFunctionCall({
+          type: "function_call",
+          call_id: id,
+          name: NAMES[c.tool] as string,
+          arguments: JSON.stringify({ n: c.arg }),
+        });
         break;
       }
       case "settle": {
@@ -89,7 +148,9 @@ async function play(commands: Command[]) {
         break;
       }
       case "decide":
-        pendingApprovals.splice(c.index % Math.max(1, pendingApprovals.length), 1)[0]?.resolve({ approved: c.approve });
+        pendingApprovals
+          .splice(c.index % Math.max(1, pendingApprovals.length), 1)[0]
+          ?.resolve({ approved: c.approve });
         break;
       case "speech":
         host.userSpeaking = c.speaking;
@@ -135,11 +196,15 @@ describe("the scheduler under random interleavings", () => {
         const ended = new Set<string>();
         for (const entry of host.timeline) {
           if (entry.what === "output" && entry.callId) ended.add(entry.callId);
-          if (entry.what === "response" && entry.kind === "filler") expect(ended.has(entry.callId ?? ""), `filler after end of ${entry.callId}`).toBe(false);
+          if (entry.what === "response" && entry.kind === "filler")
+            expect(ended.has(entry.callId ?? ""), `filler after end of ${entry.callId}`).toBe(
+              false,
+            );
         }
         // Never two responses in progress.
         const started = host.responses.started;
-        for (let i = 1; i < started.length; i++) expect(started[i]?.at).toBeGreaterThanOrEqual(started[i - 1]?.endAt ?? 0);
+        for (let i = 1; i < started.length; i++)
+          expect(started[i]?.at).toBeGreaterThanOrEqual(started[i - 1]?.endAt ?? 0);
         // Only the queue creates responses.
         expect(host.sent.some((e) => e.type === "response.create")).toBe(false);
       }),

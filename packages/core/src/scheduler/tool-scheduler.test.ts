@@ -5,12 +5,22 @@ import { RecordingHost } from "./test-support/recording-host.ts";
 import { ToolScheduler, type ToolSchedulerOptions } from "./tool-scheduler.ts";
 
 function fnCall(callId: string, name: string, args: unknown) {
-  return { type: "function_call" as const, call_id: callId, name, arguments: typeof args === "string" ? args : JSON.stringify(args) };
+  return {
+    type: "function_call" as const,
+    call_id: callId,
+    name,
+    arguments: typeof args === "string" ? args : JSON.stringify(args),
+  };
 }
 
 /** A tool whose calls end when the test says so. */
 function controlledTool(name: string, extra: Partial<Parameters<typeof defineTool>[0]> = {}) {
-  const runs: { args: unknown; ctx: ToolContext; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  const runs: {
+    args: unknown;
+    ctx: ToolContext;
+    resolve: (v: unknown) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
   const tool = defineTool({
     name,
     description: `the ${name} tool`,
@@ -21,7 +31,10 @@ function controlledTool(name: string, extra: Partial<Parameters<typeof defineToo
   return { tool, runs };
 }
 
-function setup(options: Omit<ToolSchedulerOptions, "tools"> & { tools: ToolSchedulerOptions["tools"] }, responseMs = 1000) {
+function setup(
+  options: Omit<ToolSchedulerOptions, "tools"> & { tools: ToolSchedulerOptions["tools"] },
+  responseMs = 1000,
+) {
   const host = new RecordingHost({ responseMs });
   const scheduler = new ToolScheduler(host, options);
   return { host, scheduler };
@@ -35,18 +48,24 @@ describe("a call's one contract", () => {
       description: "adds",
       parameters: z.object({ a: z.number(), b: z.number().default(10) }),
       run: ({ a, b }, ctx) => {
-        seen.push({ a, b, callId: ctx.callId, vars: ctx.variables });
+        seen.push({ a, b, callId: ctx.callId, vars: ctx.variables, sip: ctx.session?.callId });
         return { sum: a + b };
       },
     });
     const { host, scheduler } = setup({ tools: [tool] });
     host.variables = { user: "ada" };
+    host.session = { callId: "rtc_1", end() {} };
     scheduler.onFunctionCall(fnCall("c1", "add", { a: 2 }));
     await host.clock.advance(0);
-    expect(seen).toEqual([{ a: 2, b: 10, callId: "c1", vars: { user: "ada" } }]);
+    expect(seen).toEqual([{ a: 2, b: 10, callId: "c1", vars: { user: "ada" }, sip: "rtc_1" }]);
     expect(host.outputOf("c1")).toEqual({ sum: 12 });
+    await host.clock.advance(25);
     expect(host.answersStarted()).toHaveLength(1);
-    expect(host.events.filter((e) => e.type === "tool.state").map((e) => e.type === "tool.state" && e.to)).toEqual(["running", "completed"]);
+    expect(
+      host.events
+        .filter((e) => e.type === "tool.state")
+        .map((e) => e.type === "tool.state" && e.to),
+    ).toEqual(["running", "completed"]);
   });
 
   it("handles a call delivered twice (output_item.done, then response.done) once", async () => {
@@ -64,8 +83,15 @@ describe("a call's one contract", () => {
     const { tool, runs } = controlledTool("lookup");
     const { host, scheduler } = setup({ tools: [tool] });
     scheduler.onFunctionCall(fnCall("c1", "lokup", { q: "x" }));
+    await host.clock.advance(0);
     expect(runs).toHaveLength(0);
-    expect(host.outputOf("c1")).toEqual({ error: { code: "unknown_tool", message: 'there is no tool named "lokup" (available: lookup)' } });
+    expect(host.outputOf("c1")).toEqual({
+      error: {
+        code: "unknown_tool",
+        message: 'there is no tool named "lokup" (available: lookup)',
+      },
+    });
+    await host.clock.advance(25);
     expect(host.answersStarted()).toHaveLength(1);
   });
 
@@ -76,16 +102,30 @@ describe("a call's one contract", () => {
     scheduler.onFunctionCall(fnCall("c2", "lookup", "{not json"));
     scheduler.onFunctionCall(fnCall("c3", "lookup", {}));
     expect(runs).toHaveLength(0);
-    expect(host.outputOf("c1")).toMatchObject({ error: { code: "invalid_arguments", message: expect.stringContaining("q") } });
-    expect(host.outputOf("c2")).toMatchObject({ error: { code: "invalid_arguments", message: "lookup: arguments are not valid JSON" } });
-    expect(host.outputOf("c3")).toMatchObject({ error: { code: "invalid_arguments", message: expect.stringContaining("required property 'q'") } });
+    expect(host.outputOf("c1")).toMatchObject({
+      error: { code: "invalid_arguments", message: expect.stringContaining("q") },
+    });
+    expect(host.outputOf("c2")).toMatchObject({
+      error: { code: "invalid_arguments", message: "lookup: arguments are not valid JSON" },
+    });
+    expect(host.outputOf("c3")).toMatchObject({
+      error: {
+        code: "invalid_arguments",
+        message: expect.stringContaining("required property 'q'"),
+      },
+    });
   });
 
   it("validates JSON Schema parameters as well as zod ones", async () => {
     const tool = defineTool({
       name: "book",
       description: "books",
-      parameters: { type: "object", properties: { nights: { type: "integer", minimum: 1 } }, required: ["nights"], additionalProperties: false },
+      parameters: {
+        type: "object",
+        properties: { nights: { type: "integer", minimum: 1 } },
+        required: ["nights"],
+        additionalProperties: false,
+      },
       run: (args) => args,
     });
     const { host, scheduler } = setup({ tools: [tool] });
@@ -110,7 +150,9 @@ describe("a call's one contract", () => {
     const { host, scheduler } = setup({ tools: [tool] });
     scheduler.onFunctionCall(fnCall("c1", "charge", {}));
     await host.clock.advance(0);
-    expect(host.outputOf("c1")).toEqual({ error: { code: "tool_error", message: "charge failed: upstream said 401 for key [redacted]" } });
+    expect(host.outputOf("c1")).toEqual({
+      error: { code: "tool_error", message: "charge failed: upstream said 401 for key [redacted]" },
+    });
   });
 });
 
@@ -122,7 +164,9 @@ describe("timeouts", () => {
     await host.clock.advance(29_999);
     expect(host.outputs()).toHaveLength(0);
     await host.clock.advance(1);
-    expect(host.outputOf("c1")).toEqual({ error: { code: "timeout", message: "slow did not finish within 30s" } });
+    expect(host.outputOf("c1")).toEqual({
+      error: { code: "timeout", message: "slow did not finish within 30s" },
+    });
     expect(runs[0]?.ctx.signal.aborted).toBe(true);
     runs[0]?.resolve("too late");
     await host.clock.advance(10);
@@ -134,7 +178,9 @@ describe("timeouts", () => {
     const { host, scheduler } = setup({ tools: [tool] });
     scheduler.onFunctionCall(fnCall("c1", "slow", { q: "x" }));
     await host.clock.advance(2500);
-    expect(host.outputOf("c1")).toMatchObject({ error: { code: "timeout", message: "slow did not finish within 2.5s" } });
+    expect(host.outputOf("c1")).toMatchObject({
+      error: { code: "timeout", message: "slow did not finish within 2.5s" },
+    });
   });
 });
 
@@ -169,6 +215,30 @@ describe("concurrency", () => {
     expect(b.runs).toHaveLength(1);
     await host.clock.advance(999);
     expect(scheduler.stateOf("2")).toBe("running");
+  });
+});
+
+describe("many queued calls", () => {
+  it("thousands of instant calls waiting behind one slot all finish, in order, without exhausting the stack", async () => {
+    const { tool: held, runs } = controlledTool("held", { filler: false });
+    const instant = defineTool({
+      name: "instant",
+      description: "",
+      parameters: z.object({ i: z.number() }),
+      filler: false,
+      run: ({ i }) => i,
+    });
+    const { host, scheduler } = setup({ tools: [held, instant], maxConcurrentCalls: 1 });
+    scheduler.onFunctionCall(fnCall("first", "held", { q: "x" }));
+    for (let i = 0; i < 5000; i++) scheduler.onFunctionCall(fnCall(`c${i}`, "instant", { i }));
+    expect(scheduler.activeCalls).toBe(5001);
+    runs[0]?.resolve("done");
+    await host.clock.advance(100);
+    const ids = host.outputs().map((o) => o.callId);
+    expect(ids).toHaveLength(5001);
+    expect(ids.slice(0, 3)).toEqual(["first", "c0", "c1"]);
+    expect(ids.at(-1)).toBe("c4999");
+    expect(host.answersStarted()).toHaveLength(1);
   });
 });
 

@@ -4,7 +4,9 @@ import { ParleyError } from "../errors/index.ts";
 import type { JsonSchema } from "../tool/index.ts";
 
 /** The outcome of checking one call's arguments. */
-export type ArgsCheck = { ok: true; value: Record<string, unknown> } | { ok: false; message: string };
+export type ArgsCheck =
+  | { ok: true; value: Record<string, unknown> }
+  | { ok: false; message: string };
 
 /** Checks a call's raw `arguments` string against the tool's parameters. Built once per tool, run per call. */
 export type ArgsValidator = (raw: string) => ArgsCheck;
@@ -32,7 +34,10 @@ export function parametersJsonSchema(parameters: unknown, tool: string): JsonSch
   if (typeof parameters === "object" && parameters !== null && !Array.isArray(parameters)) {
     return parameters as JsonSchema;
   }
-  throw new ParleyError("invalid_tool_parameters", `tool ${tool}: parameters must be a zod schema or a JSON Schema object`);
+  throw new ParleyError(
+    "invalid_tool_parameters",
+    `tool ${tool}: parameters must be a zod schema or a JSON Schema object`,
+  );
 }
 
 /**
@@ -49,7 +54,11 @@ export function compileArgsValidator(tool: string, parameters: unknown): ArgsVal
   try {
     validate = ajv.compile(schema);
   } catch (cause) {
-    throw new ParleyError("invalid_tool_parameters", `tool ${tool}: parameters are not a valid JSON Schema (${(cause as Error).message})`, { cause });
+    throw new ParleyError(
+      "invalid_tool_parameters",
+      `tool ${tool}: parameters are not a valid JSON Schema (${(cause as Error).message})`,
+      { cause },
+    );
   }
   const zod = isZod(parameters) ? parameters : undefined;
   return (raw) => {
@@ -62,7 +71,8 @@ export function compileArgsValidator(tool: string, parameters: unknown): ArgsVal
     if (!validate(value)) return { ok: false, message: describeErrors(validate.errors ?? []) };
     if (zod) {
       const parsed = zod.safeParse(value);
-      if (!parsed.success) return { ok: false, message: z.prettifyError(parsed.error).replace(/\n/g, "; ") };
+      if (!parsed.success)
+        return { ok: false, message: z.prettifyError(parsed.error).replace(/\n/g, "; ") };
       value = parsed.data;
     }
     return { ok: true, value: value as Record<string, unknown> };
@@ -73,7 +83,8 @@ function describeErrors(errors: ErrorObject[]): string {
   return errors
     .map((e) => {
       const at = e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : "arguments";
-      const extra = e.keyword === "additionalProperties" ? ` (${String(e.params.additionalProperty)})` : "";
+      const extra =
+        e.keyword === "additionalProperties" ? ` (${String(e.params.additionalProperty)})` : "";
       return `${at} ${e.message ?? "is invalid"}${extra}`;
     })
     .join("; ");

@@ -31,15 +31,25 @@ const limitsSchema = z.strictObject({
       }),
     ])
     .optional(),
-  maxSessionLength: durationSchema.optional().meta({ description: "End the session after this long." }),
-  costBudgetUsd: z.number().positive().optional().meta({ description: "End the session past this spend." }),
+  maxSessionLength: durationSchema
+    .optional()
+    .meta({ description: "End the session after this long." }),
+  costBudgetUsd: z
+    .number()
+    .positive()
+    .optional()
+    .meta({ description: "End the session past this spend." }),
 });
 
 const handoffSchema = z.union([
   z.string().min(1),
   z.strictObject({
     agent: z.string().min(1).meta({ description: "Path of the other agent file." }),
-    description: z.string().min(1).optional().meta({ description: "When to hand off (the model reads it)." }),
+    description: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "When to hand off (the model reads it)." }),
   }),
 ]);
 
@@ -50,22 +60,38 @@ const handoffSchema = z.union([
 export const agentSchema = z.strictObject({
   name: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, { error: "a name is letters, digits, - and _ (up to 64)" })
+    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, {
+      error: "a name is letters, digits, - and _ (up to 64)",
+    })
     .meta({ description: "The agent's id." }),
   description: z.string().optional(),
   extends: z
     .union([z.string().min(1), z.array(z.string().min(1))])
     .optional()
     .meta({ description: "Base file(s) merged under this one." }),
-  model: z.string().min(1).default("gpt-realtime").meta({ description: "Realtime model (default gpt-realtime)." }),
+  model: z
+    .string()
+    .min(1)
+    .default("gpt-realtime")
+    .meta({ description: "Realtime model (default gpt-realtime)." }),
   voice: voiceSchema.optional(),
   persona: personaSchema.optional(),
-  instructions: z.string().optional().meta({ description: "Template with {{variables}} and {{persona.*}}." }),
+  instructions: z
+    .string()
+    .optional()
+    .meta({ description: "Template with {{variables}} and {{persona.*}}." }),
   variables: z
-    .record(z.string().regex(/^[A-Za-z_][\w]*$/, { error: "a variable name is letters, digits and _" }), scalar.nullable())
+    .record(
+      z.string().regex(/^[A-Za-z_][\w]*$/, { error: "a variable name is letters, digits and _" }),
+      scalar.nullable(),
+    )
     .optional()
     .meta({ description: "Defaults (null = must be given when a session starts)." }),
-  greeting: z.string().min(1).optional().meta({ description: "What the agent says first (a template)." }),
+  greeting: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "What the agent says first (a template)." }),
   output: z.enum(["audio", "text"]).default("audio"),
   audio: audioSchema.optional(),
   tools: z.array(toolEntrySchema).optional(),
@@ -81,7 +107,9 @@ export const agentSchema = z.strictObject({
       variables: z.record(z.string(), z.string()).optional(),
     })
     .optional(),
-  reasoning: z.strictObject({ effort: z.enum(["minimal", "low", "medium", "high", "xhigh"]) }).optional(),
+  reasoning: z
+    .strictObject({ effort: z.enum(["minimal", "low", "medium", "high", "xhigh"]) })
+    .optional(),
   tracing: z
     .union([
       z.literal("auto"),

@@ -1,20 +1,25 @@
-export { agentSchema, personaSchema, type AgentConfig, type AgentConfigInput } from "./agent.ts";
-export { approvalPolicySchema, approvalSchema, type ApprovalPolicy, type ApprovalRule } from "./approval.ts";
-export { AUDIO_FORMATS, audioSchema, turnDetectionSchema, type AudioConfig } from "./audio.ts";
-export { DURATION_HINT, durationSchema, parseDuration, type Duration } from "./duration.ts";
-export { fillerSchema, toolFillerSchema, type FillerConfig } from "./filler.ts";
-export { MCP_CONNECTORS, mcpServerSchema, type McpServerConfig } from "./mcp.ts";
+export { type AgentConfig, type AgentConfigInput, agentSchema, personaSchema } from "./agent.ts";
 export {
+  type ApprovalPolicy,
+  type ApprovalRule,
+  approvalPolicySchema,
+  approvalSchema,
+} from "./approval.ts";
+export { AUDIO_FORMATS, type AudioConfig, audioSchema, turnDetectionSchema } from "./audio.ts";
+export { DURATION_HINT, type Duration, durationSchema, parseDuration } from "./duration.ts";
+export { type FillerConfig, fillerSchema, toolFillerSchema } from "./filler.ts";
+export { agentJsonSchema } from "./json-schema.ts";
+export { MCP_CONNECTORS, type McpServerConfig, mcpServerSchema } from "./mcp.ts";
+export {
+  type InlineToolConfig,
   inlineToolSchema,
+  type PackUseConfig,
   packToolOverrideSchema,
   packUseSchema,
   parametersSchema,
   TOOL_NAME,
+  type ToolEntryConfig,
   toolEntrySchema,
   toolExampleSchema,
-  type InlineToolConfig,
-  type PackUseConfig,
-  type ToolEntryConfig,
 } from "./tools.ts";
-export { VOICES, voiceSchema, type VoiceName } from "./voice.ts";
-export { agentJsonSchema } from "./json-schema.ts";
+export { VOICES, type VoiceName, voiceSchema } from "./voice.ts";

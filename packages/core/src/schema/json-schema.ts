@@ -9,7 +9,10 @@ import { agentSchema } from "./agent.ts";
  * JSON.stringify(agentJsonSchema(), null, 2)
  */
 export function agentJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(agentSchema, { io: "input", target: "draft-2020-12" }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(agentSchema, { io: "input", target: "draft-2020-12" }) as Record<
+    string,
+    unknown
+  >;
   return {
     $schema: schema.$schema,
     $id: "https://parley.dev/schema/agent.schema.json",

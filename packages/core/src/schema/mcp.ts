@@ -19,13 +19,16 @@ export const mcpServerSchema = z
   .strictObject({
     label: z
       .string()
-      .regex(/^[a-zA-Z0-9_-]{1,64}$/, { error: "a label is 1–64 letters, digits, underscores or dashes" })
+      .regex(/^[a-zA-Z0-9_-]{1,64}$/, {
+        error: "a label is 1–64 letters, digits, underscores or dashes",
+      })
       .meta({ description: "The server's label (server_label)." }),
     url: z.url({ error: "expected an http(s) URL" }).optional(),
     connector: z.enum(MCP_CONNECTORS).optional(),
     authorization: z
       .string()
       .optional()
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the agent file's own ${env:…} syntax, not a template
       .meta({ description: 'OAuth token or API key, written as "${env:NAME}".' }),
     headers: z.record(z.string(), z.string()).optional(),
     allowedTools: toolNames.optional().meta({ description: "Only these tools of the server." }),

@@ -18,7 +18,9 @@ const toolName = z.string().regex(TOOL_NAME, {
  */
 export const toolExampleSchema = z.strictObject({
   say: z.string().min(1).meta({ description: "What the user says." }),
-  args: z.record(z.string(), z.unknown()).meta({ description: "The arguments the call should carry." }),
+  args: z
+    .record(z.string(), z.unknown())
+    .meta({ description: "The arguments the call should carry." }),
 });
 
 /** A JSON Schema object for function parameters (checked in depth by the loader with ajv). */
@@ -28,7 +30,9 @@ export const parametersSchema = z
 
 /** Overrides that apply to a tool wherever it comes from. */
 const toolBehaviour = {
-  timeout: durationSchema.optional().meta({ description: "Give up after this long (default 30s)." }),
+  timeout: durationSchema
+    .optional()
+    .meta({ description: "Give up after this long (default 30s)." }),
   filler: toolFillerSchema.optional(),
   approval: approvalSchema.optional(),
 };
@@ -45,7 +49,10 @@ export const inlineToolSchema = z.strictObject({
     .string()
     .regex(/^[^#]+(#[A-Za-z_$][\w$]*)?$/, { error: 'expected "./file.ts#exportName"' })
     .optional()
-    .meta({ description: 'The code that runs the tool: "./file.ts#exportName" (default export without #).' }),
+    .meta({
+      description:
+        'The code that runs the tool: "./file.ts#exportName" (default export without #).',
+    }),
   ...toolBehaviour,
   concurrency: z.int().min(1).optional().meta({ description: "Calls allowed to run at once." }),
   onInterrupt: z.enum(["continue", "cancel"]).optional(),
@@ -62,15 +69,23 @@ export const packToolOverrideSchema = z.strictObject({
 
 /** `use:` a tool pack by package name or relative path, picking and renaming its tools. */
 export const packUseSchema = z.strictObject({
-  use: z.string().min(1).meta({ description: 'A pack: package name ("@parley/tools/clock") or "./path".' }),
-  options: z.unknown().optional().meta({ description: "Settings the pack takes (checked by the pack)." }),
+  use: z
+    .string()
+    .min(1)
+    .meta({ description: 'A pack: package name ("@parley/tools/clock") or "./path".' }),
+  options: z
+    .unknown()
+    .optional()
+    .meta({ description: "Settings the pack takes (checked by the pack)." }),
   only: z.array(z.string()).optional().meta({ description: "Keep only these tools." }),
   except: z.array(z.string()).optional().meta({ description: "Drop these tools." }),
-  rename: z.record(z.string(), toolName).optional().meta({ description: "Pack name → name the model sees." }),
-  overrides: z
-    .record(z.string(), packToolOverrideSchema)
+  rename: z
+    .record(z.string(), toolName)
     .optional()
-    .meta({ description: "Per-tool filler, approval, timeout, description (by the pack's tool name)." }),
+    .meta({ description: "Pack name → name the model sees." }),
+  overrides: z.record(z.string(), packToolOverrideSchema).optional().meta({
+    description: "Per-tool filler, approval, timeout, description (by the pack's tool name).",
+  }),
 });
 
 export const toolEntrySchema = z.union([packUseSchema, inlineToolSchema]);

@@ -1,2 +1,3 @@
 // @parley/core/testing: helpers for people testing agents and tools (virtual clock, recorders).
 export {};
+export { RecordingHost, RecordingQueue, type StartedResponse } from "../scheduler/test-support/recording-host.ts";

@@ -11,6 +11,10 @@ import type { DurationInput } from "./define-tool.ts";
  */
 export function toMs(value: DurationInput, field = "duration"): number {
   const ms = parseDuration(value);
-  if (ms === undefined) throw new ParleyError("invalid_duration", `${field}: ${JSON.stringify(value)} is not ${DURATION_HINT}`);
+  if (ms === undefined)
+    throw new ParleyError(
+      "invalid_duration",
+      `${field}: ${JSON.stringify(value)} is not ${DURATION_HINT}`,
+    );
   return ms;
 }

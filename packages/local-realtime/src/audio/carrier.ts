@@ -49,7 +49,13 @@ export function extractTexts(bytes: Uint8Array, format: AudioFormat): string[] {
   };
   const texts: string[] = [];
   for (let i = 0; i + 56 <= n; i++) {
-    if (byteAt(i) !== MARKER[0] || byteAt(i + 8) !== MARKER[1] || byteAt(i + 16) !== MARKER[2] || byteAt(i + 24) !== MARKER[3]) continue;
+    if (
+      byteAt(i) !== MARKER[0] ||
+      byteAt(i + 8) !== MARKER[1] ||
+      byteAt(i + 16) !== MARKER[2] ||
+      byteAt(i + 24) !== MARKER[3]
+    )
+      continue;
     const length = (byteAt(i + 32) << 8) | byteAt(i + 40);
     const end = i + 48 + length * 8 + 8;
     if (end > n) continue;

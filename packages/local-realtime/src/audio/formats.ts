@@ -21,7 +21,8 @@ export function durationMs(format: AudioFormat, bytes: number): number {
 export function encodeSamples(format: AudioFormat, samples: ArrayLike<number>): Buffer {
   if (format === "audio/pcm") {
     const out = Buffer.alloc(samples.length * 2);
-    for (let i = 0; i < samples.length; i++) out.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(samples[i] as number))), i * 2);
+    for (let i = 0; i < samples.length; i++)
+      out.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(samples[i] as number))), i * 2);
     return out;
   }
   const encode = format === "audio/pcmu" ? linearToMulaw : linearToAlaw;

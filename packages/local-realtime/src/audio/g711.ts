@@ -40,7 +40,8 @@ export function alawToLinear(byte: number): number {
   const sign = a & 0x80;
   const exponent = (a >> 4) & 0x07;
   const mantissa = a & 0x0f;
-  let magnitude = exponent === 0 ? (mantissa << 4) + 8 : ((mantissa << 4) + 0x108) << (exponent - 1);
+  let magnitude =
+    exponent === 0 ? (mantissa << 4) + 8 : ((mantissa << 4) + 0x108) << (exponent - 1);
   if (magnitude > 32767) magnitude = 32767;
   return sign ? magnitude : -magnitude;
 }

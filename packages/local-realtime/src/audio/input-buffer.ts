@@ -27,7 +27,9 @@ export class InputAudioBuffer {
       this.format = format;
       this.clear();
     }
-    this.vad = turnDetection ? new EnergyVad(turnDetection, sampleRate(format), this.receivedMs) : undefined;
+    this.vad = turnDetection
+      ? new EnergyVad(turnDetection, sampleRate(format), this.receivedMs)
+      : undefined;
   }
 
   get vadActive(): boolean {

@@ -38,7 +38,11 @@ export function speechAudio(text: string, options: SpeechAudioOptions = {}): Buf
     // A voice-like tone whose loudness never drops to silence mid-utterance (so VAD keeps one turn).
     const envelope = 0.7 + 0.3 * Math.sin(2 * Math.PI * 3 * t);
     const fade = Math.min(1, i / (rate * 0.01), (voiced - i) / (rate * 0.01));
-    samples[before + i] = 12000 * envelope * fade * (Math.sin(2 * Math.PI * 160 * t) + 0.4 * Math.sin(2 * Math.PI * 320 * t));
+    samples[before + i] =
+      12000 *
+      envelope *
+      fade *
+      (Math.sin(2 * Math.PI * 160 * t) + 0.4 * Math.sin(2 * Math.PI * 320 * t));
   }
   const bytes = encodeSamples(format, samples);
   if (text) embedText(bytes, format, text, before);
@@ -51,9 +55,14 @@ export function silenceAudio(ms: number, format: AudioFormat = "audio/pcm"): Buf
 }
 
 /** Splits wire audio into base64 chunks of `chunkMs` (default 100 ms) for `input_audio_buffer.append`. */
-export function audioChunks(audio: Buffer, format: AudioFormat = "audio/pcm", chunkMs = 100): string[] {
+export function audioChunks(
+  audio: Buffer,
+  format: AudioFormat = "audio/pcm",
+  chunkMs = 100,
+): string[] {
   const size = Math.max(1, Math.round(chunkMs * bytesPerMs(format)));
   const out: string[] = [];
-  for (let i = 0; i < audio.length; i += size) out.push(audio.subarray(i, i + size).toString("base64"));
+  for (let i = 0; i < audio.length; i += size)
+    out.push(audio.subarray(i, i + size).toString("base64"));
   return out;
 }

@@ -35,7 +35,10 @@ export class EnergyVad {
   constructor(config: TurnDetectionConfig, rate: number, startMs = 0) {
     const threshold = config.type === "server_vad" ? (config.threshold ?? 0.5) : 0.5;
     this.level = 32768 * 10 ** ((-60 + 50 * threshold) / 20);
-    this.silenceMs = config.type === "server_vad" ? (config.silence_duration_ms ?? 200) : SEMANTIC_SILENCE_MS[config.eagerness ?? "auto"];
+    this.silenceMs =
+      config.type === "server_vad"
+        ? (config.silence_duration_ms ?? 200)
+        : SEMANTIC_SILENCE_MS[config.eagerness ?? "auto"];
     this.frame = (rate * FRAME_MS) / 1000;
     this.frames = Math.floor(startMs / FRAME_MS);
   }

@@ -15,7 +15,10 @@ function loopFor(format: AudioFormat): Buffer {
     for (let i = 0; i < rate; i++) {
       const t = i / rate;
       const envelope = 0.55 + 0.45 * Math.sin(2 * Math.PI * 4 * t);
-      const wave = Math.sin(2 * Math.PI * 140 * t) + 0.5 * Math.sin(2 * Math.PI * 280 * t) + 0.25 * Math.sin(2 * Math.PI * 420 * t);
+      const wave =
+        Math.sin(2 * Math.PI * 140 * t) +
+        0.5 * Math.sin(2 * Math.PI * 280 * t) +
+        0.25 * Math.sin(2 * Math.PI * 420 * t);
       samples[i] = 6000 * envelope * wave;
     }
     loop = encodeSamples(format, samples);

@@ -1,6 +1,13 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
+import {
+  describeValue,
+  dottedPath,
+  formatError,
+  type Problem,
+  problem,
+  valueAt,
+} from "./format-errors.ts";
 import type { JsonSchemaNode } from "./spec.ts";
-import { describeValue, dottedPath, formatError, type Problem, problem, valueAt } from "./format-errors.ts";
 
 /** What `explain` needs from the validator: compile a (sub-)schema and resolve a `$ref` to its schema. */
 export interface SchemaAccess {
@@ -9,7 +16,9 @@ export interface SchemaAccess {
 }
 
 function enumOf(schema: JsonSchemaNode, field: string): unknown[] | undefined {
-  const prop = (schema.properties as Record<string, { enum?: unknown[]; const?: unknown }> | undefined)?.[field];
+  const prop = (
+    schema.properties as Record<string, { enum?: unknown[]; const?: unknown }> | undefined
+  )?.[field];
   return prop?.enum ?? (prop?.const !== undefined ? [prop.const] : undefined);
 }
 
@@ -42,7 +51,12 @@ function plausible(branch: JsonSchemaNode, value: unknown): boolean {
  * value was meant for — by JSON type and its `type`/`role` field — and reports only that branch's failures,
  * re-validating the value against it. When no branch fits, it says which discriminant values are allowed.
  */
-export function explain(errors: ErrorObject[], root: unknown, access: SchemaAccess, base = ""): Problem[] {
+export function explain(
+  errors: ErrorObject[],
+  root: unknown,
+  access: SchemaAccess,
+  base = "",
+): Problem[] {
   const unions = errors
     .filter((e) => e.keyword === "anyOf" && Array.isArray(e.schema))
     .sort((a, b) => a.instancePath.length - b.instancePath.length);
@@ -53,26 +67,49 @@ export function explain(errors: ErrorObject[], root: unknown, access: SchemaAcce
     const at = union.instancePath;
     if (handled.some((h) => under(at, h))) continue;
     const value = valueAt(root, at);
-    const branches = (union.schema as JsonSchemaNode[]).map((b) => (typeof b.$ref === "string" ? (access.resolve(b.$ref) ?? b) : b));
+    const branches = (union.schema as JsonSchemaNode[]).map((b) =>
+      typeof b.$ref === "string" ? (access.resolve(b.$ref) ?? b) : b,
+    );
     const fits = branches.filter((b) => plausible(b, value));
     if (fits.length === 1) {
       const fn = access.compile(fits[0] as JsonSchemaNode);
       if (fn(value)) continue;
       handled.push(at);
       lines.push(...explain((fn.errors ?? []) as ErrorObject[], value, access, base + at));
-    } else if (fits.length === 0 && value !== null && typeof value === "object" && !Array.isArray(value)) {
+    } else if (
+      fits.length === 0 &&
+      value !== null &&
+      typeof value === "object" &&
+      !Array.isArray(value)
+    ) {
       const field = branches.some((b) => enumOf(b, "type")) ? "type" : "role";
       const allowed = [...new Set(branches.flatMap((b) => enumOf(b, field) ?? []))];
       if (!allowed.length) continue;
       handled.push(at);
       const actual = (value as Record<string, unknown>)[field];
-      lines.push(problem(dottedPath(`${base}${at}/${field}`), "invalid_value", `must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")} (got ${describeValue(actual)})`));
+      lines.push(
+        problem(
+          dottedPath(`${base}${at}/${field}`),
+          "invalid_value",
+          `must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")} (got ${describeValue(actual)})`,
+        ),
+      );
     }
   }
   const rest = errors.filter((e) => !handled.some((h) => under(e.instancePath, h)));
   // A union's own summary adds nothing when a more precise error below it is reported.
-  const precise = rest.filter((e) => !(e.keyword === "anyOf" && (lines.length || rest.some((o) => o !== e && o.keyword !== "anyOf" && under(o.instancePath, e.instancePath)))));
-  for (const e of precise) lines.push(formatError({ ...e, instancePath: base + e.instancePath }, wrap(root, base)));
+  const precise = rest.filter(
+    (e) =>
+      !(
+        e.keyword === "anyOf" &&
+        (lines.length ||
+          rest.some(
+            (o) => o !== e && o.keyword !== "anyOf" && under(o.instancePath, e.instancePath),
+          ))
+      ),
+  );
+  for (const e of precise)
+    lines.push(formatError({ ...e, instancePath: base + e.instancePath }, wrap(root, base)));
   const seen = new Set<string>();
   return lines.filter((p) => !seen.has(p.message) && seen.add(p.message));
 }
@@ -81,6 +118,7 @@ export function explain(errors: ErrorObject[], root: unknown, access: SchemaAcce
 function wrap(value: unknown, base: string): unknown {
   const parts = base.split("/").slice(1).reverse();
   let out = value;
-  for (const part of parts) out = /^\d+$/.test(part) ? Object.assign([], { [Number(part)]: out }) : { [part]: out };
+  for (const part of parts)
+    out = /^\d+$/.test(part) ? Object.assign([], { [Number(part)]: out }) : { [part]: out };
   return out;
 }

@@ -23,7 +23,8 @@ export function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (value === undefined) return "nothing";
   if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === "object") return "an object";
   return String(value);
 }
@@ -49,19 +50,35 @@ export function formatError(error: ErrorObject, root: unknown): Problem {
   const got = () => describeValue(valueAt(root, error.instancePath));
   switch (error.keyword) {
     case "required":
-      return problem(at ? `${at}.${String(params.missingProperty)}` : String(params.missingProperty), "missing_field", "missing required field");
+      return problem(
+        at ? `${at}.${String(params.missingProperty)}` : String(params.missingProperty),
+        "missing_field",
+        "missing required field",
+      );
     case "unevaluatedProperties":
     case "additionalProperties": {
       const field = String(params.unevaluatedProperty ?? params.additionalProperty);
-      return problem(at ? `${at}.${field}` : field, "unknown_field", "unknown field (the spec does not define it here)");
+      return problem(
+        at ? `${at}.${field}` : field,
+        "unknown_field",
+        "unknown field (the spec does not define it here)",
+      );
     }
     case "enum":
-      return problem(at, "invalid_value", `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")} (got ${got()})`);
+      return problem(
+        at,
+        "invalid_value",
+        `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")} (got ${got()})`,
+      );
     case "type":
       return problem(at, "invalid_type", `must be ${String(params.type)} (got ${got()})`);
     case "anyOf":
       return problem(at, "invalid", "matches none of the allowed shapes");
     default:
-      return problem(at, error.keyword === "format" ? "invalid_value" : "invalid", error.message ?? error.keyword);
+      return problem(
+        at,
+        error.keyword === "format" ? "invalid_value" : "invalid",
+        error.message ?? error.keyword,
+      );
   }
 }

@@ -1,14 +1,15 @@
 // @parley/local-realtime/conformance: validators over the Realtime spec copy kept in this package.
+
+export { ConformanceError } from "../errors.ts";
+export type { Problem } from "./format-errors.ts";
 export {
   assertClientEvent,
   assertServerEvent,
+  type Direction,
   eventProblems,
   problemsAgainstSchema,
+  type ValidateOptions,
   validateAgainstSchema,
   validateClientEvent,
   validateServerEvent,
-  type Direction,
-  type ValidateOptions,
 } from "./validate.ts";
-export { ConformanceError } from "../errors.ts";
-export type { Problem } from "./format-errors.ts";

@@ -5,6 +5,10 @@ import type { JsonSchemaNode } from "./spec.ts";
  * - `oneOf` becomes `anyOf`: several unions in the spec overlap (response.create's `conversation` is
  *   `oneOf: [string, "auto" | "none"]`, so "none" matches both branches and a strict oneOf would reject it).
  *   The generated SDK types read them as plain unions too.
+ * - with `nullableOptionals` (client events), an optional field may be null: the API documents null as
+ *   "clear this field" in session.update (`turn_detection: null`, `noise_reduction: null`), which the schemas
+ *   do not all spell out, and the official clients send it. And `id` is never required: the server assigns ids to
+ *   items a client creates without one (the spec marks it required on MCP items; the Agents SDK omits it).
  * - OpenAPI 3.0's `nullable: true`, still used in places, becomes `anyOf: [schema, {type: "null"}]`.
  * - local `$ref`s become absolute (`baseId#/components/…`), so any sub-schema compiles on its own
  *   (used to re-check a value against the one union branch it was meant for).
@@ -15,7 +19,7 @@ import type { JsonSchemaNode } from "./spec.ts";
  */
 export function prepareSchemas(
   schemas: Record<string, JsonSchemaNode>,
-  options: { strict: boolean; baseId: string },
+  options: { strict: boolean; baseId: string; nullableOptionals?: boolean },
 ): Record<string, JsonSchemaNode> {
   // `names` is true for a `properties` map, whose keys are field names (a field may be called "description").
   const visit = (node: unknown, names = false): unknown => {
@@ -34,8 +38,20 @@ export function prepareSchemas(
       }
       out[key === "oneOf" ? "anyOf" : key] = visit(value, key === "properties");
     }
-    const isObjectSchema = out.type === "object" && typeof out.properties === "object" && out.properties !== null;
-    if (options.strict && isObjectSchema && !("additionalProperties" in out)) out.unevaluatedProperties = false;
+    const isObjectSchema =
+      out.type === "object" && typeof out.properties === "object" && out.properties !== null;
+    if (options.strict && isObjectSchema && !("additionalProperties" in out))
+      out.unevaluatedProperties = false;
+    if (options.nullableOptionals && isObjectSchema) {
+      // A client never has to name an item: the server assigns ids (the Agents SDK sends approval responses without one).
+      if (Array.isArray(out.required) && out.required.includes("id"))
+        out.required = out.required.filter((r) => r !== "id");
+      const required = new Set((out.required as string[] | undefined) ?? []);
+      const props = out.properties as Record<string, unknown>;
+      for (const [name, schema] of Object.entries(props)) {
+        if (!required.has(name)) props[name] = { anyOf: [schema, { type: "null" }] };
+      }
+    }
     if (out.nullable === true) {
       delete out.nullable;
       return { anyOf: [out, { type: "null" }] };
@@ -43,6 +59,7 @@ export function prepareSchemas(
     return out;
   };
   const result: Record<string, JsonSchemaNode> = {};
-  for (const [name, schema] of Object.entries(schemas)) result[name] = visit(schema) as JsonSchemaNode;
+  for (const [name, schema] of Object.entries(schemas))
+    result[name] = visit(schema) as JsonSchemaNode;
   return result;
 }

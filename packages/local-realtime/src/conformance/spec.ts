@@ -15,13 +15,17 @@ export function loadSpec(): OpenApiSpec {
 }
 
 /** Maps each event `type` (e.g. "session.update") to its schema name, read from a union such as RealtimeClientEvent. */
-export function eventSchemaNames(union: "RealtimeClientEvent" | "RealtimeServerEvent"): Map<string, string> {
+export function eventSchemaNames(
+  union: "RealtimeClientEvent" | "RealtimeServerEvent",
+): Map<string, string> {
   const schemas = loadSpec().components.schemas;
   const branches = (schemas[union]?.anyOf ?? schemas[union]?.oneOf) as Array<{ $ref: string }>;
   const names = new Map<string, string>();
   for (const branch of branches) {
     const name = branch.$ref.split("/").pop() as string;
-    const typeSchema = (schemas[name]?.properties as Record<string, { enum?: string[] }> | undefined)?.type;
+    const typeSchema = (
+      schemas[name]?.properties as Record<string, { enum?: string[] }> | undefined
+    )?.type;
     for (const type of typeSchema?.enum ?? []) names.set(type, name);
   }
   return names;

@@ -2,8 +2,8 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 import addFormats from "ajv-formats";
 import { ConformanceError } from "../errors.ts";
 import { explain, type SchemaAccess } from "./explain.ts";
-import { prepareSchemas } from "./prepare-schemas.ts";
 import { type Problem, problem } from "./format-errors.ts";
+import { prepareSchemas } from "./prepare-schemas.ts";
 import { eventSchemaNames, type JsonSchemaNode, loadSpec } from "./spec.ts";
 
 export type Direction = "client" | "server";
@@ -14,6 +14,8 @@ export interface ValidateOptions {
    * Pass false to check only the fields the spec knows.
    */
   strict?: boolean;
+  /** Accept null for optional fields (default: true for client events, false otherwise). */
+  nullableOptionals?: boolean;
 }
 
 const SPEC_ID = "https://parley.local/openapi-realtime.json";
@@ -24,14 +26,24 @@ class SpecValidators implements SchemaAccess {
   private readonly compiled = new Map<string, ValidateFunction>();
   private readonly schemas: Record<string, JsonSchemaNode>;
 
-  constructor(strict: boolean) {
+  constructor(strict: boolean, nullableOptionals: boolean) {
     // verbose: errors carry their schema, which `explain` needs to pick the meant branch of a union.
-    this.ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, verbose: true });
+    this.ajv = new Ajv2020({
+      strict: false,
+      allErrors: true,
+      validateFormats: true,
+      verbose: true,
+    });
     (addFormats as unknown as (ajv: Ajv2020) => void)(this.ajv);
     // OpenAPI's numeric formats carry no constraint that JSON Schema checks.
-    for (const name of ["int64", "int32", "unixtime", "double", "float"]) this.ajv.addFormat(name, { type: "number", validate: () => true });
+    for (const name of ["int64", "int32", "unixtime", "double", "float"])
+      this.ajv.addFormat(name, { type: "number", validate: () => true });
     const spec = loadSpec();
-    this.schemas = prepareSchemas(spec.components.schemas, { strict, baseId: SPEC_ID });
+    this.schemas = prepareSchemas(spec.components.schemas, {
+      strict,
+      baseId: SPEC_ID,
+      nullableOptionals,
+    });
     this.ajv.addSchema({ $id: SPEC_ID, components: { schemas: this.schemas } });
   }
 
@@ -40,7 +52,9 @@ class SpecValidators implements SchemaAccess {
   }
 
   resolve(ref: string): JsonSchemaNode | undefined {
-    const name = ref.startsWith(`${SPEC_ID}#/components/schemas/`) ? ref.split("/").pop() : undefined;
+    const name = ref.startsWith(`${SPEC_ID}#/components/schemas/`)
+      ? ref.split("/").pop()
+      : undefined;
     return name ? this.schemas[name] : undefined;
   }
 
@@ -54,26 +68,41 @@ class SpecValidators implements SchemaAccess {
   }
 }
 
-const validators = new Map<boolean, SpecValidators>();
-const typeNames: Record<Direction, Map<string, string> | undefined> = { client: undefined, server: undefined };
+const validators = new Map<string, SpecValidators>();
+const typeNames: Record<Direction, Map<string, string> | undefined> = {
+  client: undefined,
+  server: undefined,
+};
 
 function schemaNameFor(direction: Direction, type: string): string | undefined {
-  const map = (typeNames[direction] ??= eventSchemaNames(direction === "client" ? "RealtimeClientEvent" : "RealtimeServerEvent"));
+  const map = (typeNames[direction] ??= eventSchemaNames(
+    direction === "client" ? "RealtimeClientEvent" : "RealtimeServerEvent",
+  ));
   return map.get(type);
 }
 
 /** Validates any value against a named schema of the spec (e.g. "RealtimeSessionCreateRequestGA"). */
-export function validateAgainstSchema(schemaName: string, value: unknown, options: ValidateOptions = {}): string[] {
+export function validateAgainstSchema(
+  schemaName: string,
+  value: unknown,
+  options: ValidateOptions = {},
+): string[] {
   return problemsAgainstSchema(schemaName, value, options).map((p) => p.message);
 }
 
 /** Like `validateAgainstSchema`, with structured problems (path, kind, message). */
-export function problemsAgainstSchema(schemaName: string, value: unknown, options: ValidateOptions = {}): Problem[] {
+export function problemsAgainstSchema(
+  schemaName: string,
+  value: unknown,
+  options: ValidateOptions = {},
+): Problem[] {
   const strict = options.strict ?? true;
-  let set = validators.get(strict);
+  const nullable = options.nullableOptionals ?? false;
+  const key = `${strict}:${nullable}`;
+  let set = validators.get(key);
   if (!set) {
-    set = new SpecValidators(strict);
-    validators.set(strict, set);
+    set = new SpecValidators(strict, nullable);
+    validators.set(key, set);
   }
   const fn = set.forSchema(schemaName);
   if (fn(value)) return [];
@@ -86,17 +115,32 @@ export function problemsAgainstSchema(schemaName: string, value: unknown, option
  * @example
  * const [first] = eventProblems("client", event); // { path: "session.voice", kind: "unknown_field", message: "…" }
  */
-export function eventProblems(direction: Direction, event: unknown, options: ValidateOptions = {}): Problem[] {
-  if (event === null || typeof event !== "object" || Array.isArray(event)) return [{ path: "", kind: "invalid_type", message: "the event must be a JSON object" }];
+export function eventProblems(
+  direction: Direction,
+  event: unknown,
+  options: ValidateOptions = {},
+): Problem[] {
+  if (event === null || typeof event !== "object" || Array.isArray(event))
+    return [{ path: "", kind: "invalid_type", message: "the event must be a JSON object" }];
   const type = (event as { type?: unknown }).type;
-  if (typeof type !== "string") return [problem("type", "missing_field", 'the event has no "type" string')];
+  if (typeof type !== "string")
+    return [problem("type", "missing_field", 'the event has no "type" string')];
   const name = schemaNameFor(direction, type);
   if (!name) {
     const known = [...(typeNames[direction]?.keys() ?? [])];
     const near = known.find((k) => k.replace(/[._]/g, "") === type.replace(/[._]/g, ""));
-    return [{ path: "type", kind: "invalid_value", message: `"${type}" is not a ${direction} event type of the Realtime API${near ? ` (did you mean "${near}"?)` : ""}` }];
+    return [
+      {
+        path: "type",
+        kind: "invalid_value",
+        message: `"${type}" is not a ${direction} event type of the Realtime API${near ? ` (did you mean "${near}"?)` : ""}`,
+      },
+    ];
   }
-  return problemsAgainstSchema(name, event, options);
+  return problemsAgainstSchema(name, event, {
+    nullableOptionals: direction === "client",
+    ...options,
+  });
 }
 
 function validateEvent(direction: Direction, event: unknown, options: ValidateOptions): string[] {

@@ -56,22 +56,47 @@ function commit(c: Connection, respond: boolean): void {
   const previous = c.conversation.lastId();
   c.send({ type: "input_audio_buffer.committed", previous_item_id: previous, item_id: itemId });
   const transcription = sessionView.transcription(c.session());
-  const item = { id: itemId, object: "realtime.item", type: "message", status: "completed", role: "user", content: [{ type: "input_audio" }] } as Json;
-  const stored: StoredItem = { item: item as unknown as StoredItem["item"], heard: audio.transcript, audioMs: audio.ms };
+  const item = {
+    id: itemId,
+    object: "realtime.item",
+    type: "message",
+    status: "completed",
+    role: "user",
+    content: [{ type: "input_audio" }],
+  } as Json;
+  const stored: StoredItem = {
+    item: item as unknown as StoredItem["item"],
+    heard: audio.transcript,
+    audioMs: audio.ms,
+  };
   c.conversation.insert(stored);
   c.send({ type: "conversation.item.added", previous_item_id: previous, item });
   c.send({ type: "conversation.item.done", previous_item_id: previous, item });
   if (transcription) {
     const transcript = audio.transcript ?? "";
-    if (transcript) c.send({ type: "conversation.item.input_audio_transcription.delta", item_id: itemId, content_index: 0, delta: transcript });
+    if (transcript)
+      c.send({
+        type: "conversation.item.input_audio_transcription.delta",
+        item_id: itemId,
+        content_index: 0,
+        delta: transcript,
+      });
     c.send({
       type: "conversation.item.input_audio_transcription.completed",
       item_id: itemId,
       content_index: 0,
       transcript,
-      usage: { type: "tokens", input_tokens: userAudioTokens(audio.ms), output_tokens: textTokens(transcript), total_tokens: userAudioTokens(audio.ms) + textTokens(transcript) },
+      usage: {
+        type: "tokens",
+        input_tokens: userAudioTokens(audio.ms),
+        output_tokens: textTokens(transcript),
+        total_tokens: userAudioTokens(audio.ms) + textTokens(transcript),
+      },
     });
-    stored.item = { ...item, content: [{ type: "input_audio", transcript }] } as unknown as StoredItem["item"];
+    stored.item = {
+      ...item,
+      content: [{ type: "input_audio", transcript }],
+    } as unknown as StoredItem["item"];
   }
   if (respond && !c.active) c.createResponse({});
 }

@@ -1,5 +1,5 @@
-import { asAudioFormat, durationMs } from "../audio/formats.ts";
 import { extractTexts } from "../audio/carrier.ts";
+import { asAudioFormat, durationMs } from "../audio/formats.ts";
 import type { Connection } from "../connection.ts";
 import type { StoredItem } from "../conversation.ts";
 import { textOf } from "../response-runner.ts";
@@ -11,7 +11,12 @@ type Json = Record<string, unknown>;
 export function handleItemEvent(c: Connection, event: Json, eventId: string | undefined): void {
   switch (event.type) {
     case "conversation.item.create":
-      return createItem(c, event.item as Json, event.previous_item_id as string | null | undefined, eventId);
+      return createItem(
+        c,
+        event.item as Json,
+        event.previous_item_id as string | null | undefined,
+        eventId,
+      );
     case "conversation.item.retrieve": {
       const stored = c.conversation.get(String(event.item_id));
       if (!stored) return notFound(c, String(event.item_id), eventId);
@@ -23,27 +28,68 @@ export function handleItemEvent(c: Connection, event: Json, eventId: string | un
       return c.send({ type: "conversation.item.deleted", item_id: id });
     }
     case "conversation.item.truncate":
-      return truncate(c, String(event.item_id), Number(event.content_index), Number(event.audio_end_ms), eventId);
+      return truncate(
+        c,
+        String(event.item_id),
+        Number(event.content_index),
+        Number(event.audio_end_ms),
+        eventId,
+      );
   }
 }
 
 function notFound(c: Connection, id: string, eventId: string | undefined): void {
-  c.error("item_not_found", `Item with item_id '${id}' not found in the conversation.`, { param: "item_id", eventId });
+  c.error("item_not_found", `Item with item_id '${id}' not found in the conversation.`, {
+    param: "item_id",
+    eventId,
+  });
 }
 
 /** Adds a client item; user audio content is measured and its carried transcript read. */
-export function createItem(c: Connection, raw: Json, previous: string | null | undefined, eventId: string | undefined): void {
-  if (previous !== undefined && previous !== null && previous !== "root" && !c.conversation.has(previous)) {
-    return c.error("item_not_found", `previous_item_id '${previous}' does not exist in the conversation.`, { param: "previous_item_id", eventId });
+export function createItem(
+  c: Connection,
+  raw: Json,
+  previous: string | null | undefined,
+  eventId: string | undefined,
+): void {
+  if (
+    previous !== undefined &&
+    previous !== null &&
+    previous !== "root" &&
+    !c.conversation.has(previous)
+  ) {
+    return c.error(
+      "item_not_found",
+      `previous_item_id '${previous}' does not exist in the conversation.`,
+      { param: "previous_item_id", eventId },
+    );
   }
   if (typeof raw.id === "string" && c.conversation.has(raw.id)) {
-    return c.error("item_already_exists", `An item with id '${raw.id}' already exists in the conversation.`, { param: "item.id", eventId });
+    return c.error(
+      "item_already_exists",
+      `An item with id '${raw.id}' already exists in the conversation.`,
+      { param: "item.id", eventId },
+    );
   }
   if (raw.type === "function_call_output" && !callExists(c, String(raw.call_id))) {
-    return c.error("invalid_value", `No function_call with call_id '${String(raw.call_id)}' found in the conversation.`, { param: "item.call_id", eventId });
+    return c.error(
+      "invalid_value",
+      `No function_call with call_id '${String(raw.call_id)}' found in the conversation.`,
+      { param: "item.call_id", eventId },
+    );
   }
-  const item = { ...raw, id: typeof raw.id === "string" ? raw.id : c.ids.next("item"), object: "realtime.item", status: "completed" } as Json;
-  if (item.type === "mcp_approval_response" || item.type === "mcp_approval_request" || item.type === "mcp_call" || item.type === "mcp_list_tools") {
+  const item = {
+    ...raw,
+    id: typeof raw.id === "string" ? raw.id : c.ids.next("item"),
+    object: "realtime.item",
+    status: "completed",
+  } as Json;
+  if (
+    item.type === "mcp_approval_response" ||
+    item.type === "mcp_approval_request" ||
+    item.type === "mcp_call" ||
+    item.type === "mcp_list_tools"
+  ) {
     delete item.object;
     delete item.status;
   }
@@ -68,31 +114,58 @@ export function createItem(c: Connection, raw: Json, previous: string | null | u
 }
 
 function callExists(c: Connection, callId: string): boolean {
-  return c.conversation.list().some((s) => s.item.type === "function_call" && s.item.call_id === callId);
+  return c.conversation
+    .list()
+    .some((s) => s.item.type === "function_call" && s.item.call_id === callId);
 }
 
 /**
  * Truncates an assistant message's audio to what the user heard. The transcript keeps the share of the text
  * proportional to `audio_end_ms` (the simulator's stand-in for "what was heard").
  */
-function truncate(c: Connection, id: string, contentIndex: number, audioEndMs: number, eventId: string | undefined): void {
+function truncate(
+  c: Connection,
+  id: string,
+  contentIndex: number,
+  audioEndMs: number,
+  eventId: string | undefined,
+): void {
   const stored = c.conversation.get(id);
   if (!stored) return notFound(c, id, eventId);
   const item = stored.item as unknown as Json;
   const content = (item.content as Json[] | undefined) ?? [];
   const part = content[contentIndex];
-  if (item.type !== "message" || item.role !== "assistant" || !part || part.type !== "output_audio") {
-    return c.error("invalid_value", `Only an assistant message's audio content can be truncated; '${id}' content ${contentIndex} is not.`, { param: "content_index", eventId });
+  if (
+    item.type !== "message" ||
+    item.role !== "assistant" ||
+    !part ||
+    part.type !== "output_audio"
+  ) {
+    return c.error(
+      "invalid_value",
+      `Only an assistant message's audio content can be truncated; '${id}' content ${contentIndex} is not.`,
+      { param: "content_index", eventId },
+    );
   }
   const total = stored.audioMs ?? 0;
   if (audioEndMs > total) {
-    return c.error("invalid_value", `audio_end_ms (${audioEndMs}) is longer than the audio (${Math.round(total)} ms).`, { param: "audio_end_ms", eventId });
+    return c.error(
+      "invalid_value",
+      `audio_end_ms (${audioEndMs}) is longer than the audio (${Math.round(total)} ms).`,
+      { param: "audio_end_ms", eventId },
+    );
   }
   const transcript = String(part.transcript ?? "");
-  const kept = total > 0 ? transcript.slice(0, Math.round((transcript.length * audioEndMs) / total)) : "";
+  const kept =
+    total > 0 ? transcript.slice(0, Math.round((transcript.length * audioEndMs) / total)) : "";
   const nextContent = content.map((p, i) => (i === contentIndex ? { ...p, transcript: kept } : p));
   stored.item = { ...item, content: nextContent } as unknown as StoredItem["item"];
   stored.audioMs = audioEndMs;
   stored.heard = kept;
-  c.send({ type: "conversation.item.truncated", item_id: id, content_index: contentIndex, audio_end_ms: audioEndMs });
+  c.send({
+    type: "conversation.item.truncated",
+    item_id: id,
+    content_index: contentIndex,
+    audio_end_ms: audioEndMs,
+  });
 }

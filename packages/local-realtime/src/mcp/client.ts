@@ -10,7 +10,11 @@ export interface McpToolConfig {
   authorization?: string;
   headers?: Record<string, string> | null;
   allowed_tools?: string[] | { tool_names?: string[]; read_only?: boolean } | null;
-  require_approval?: "always" | "never" | { always?: { tool_names?: string[] }; never?: { tool_names?: string[] } } | null;
+  require_approval?:
+    | "always"
+    | "never"
+    | { always?: { tool_names?: string[] }; never?: { tool_names?: string[] } }
+    | null;
   server_description?: string;
 }
 
@@ -35,10 +39,15 @@ export class McpConnection {
   private async connect(): Promise<Client> {
     if (this.client) return this.client;
     this.connecting ??= (async () => {
-      if (!this.config.server_url) throw new Error(`mcp tool "${this.config.server_label}": connectors are not simulated; give a server_url`);
+      if (!this.config.server_url)
+        throw new Error(
+          `mcp tool "${this.config.server_label}": connectors are not simulated; give a server_url`,
+        );
       const headers: Record<string, string> = { ...(this.config.headers ?? {}) };
       if (this.config.authorization) headers.Authorization = `Bearer ${this.config.authorization}`;
-      const transport = new StreamableHTTPClientTransport(new URL(this.config.server_url), { requestInit: { headers } });
+      const transport = new StreamableHTTPClientTransport(new URL(this.config.server_url), {
+        requestInit: { headers },
+      });
       const client = new Client({ name: "parley-local-realtime", version: "0.1.0" });
       await client.connect(transport);
       this.client = client;
@@ -58,15 +67,30 @@ export class McpConnection {
     const { tools } = await client.listTools();
     return tools
       .filter((t) => isAllowed(this.config, t.name))
-      .map((t) => ({ name: t.name, description: t.description ?? null, input_schema: t.inputSchema, annotations: t.annotations ?? null }));
+      .map((t) => ({
+        name: t.name,
+        description: t.description ?? null,
+        input_schema: t.inputSchema,
+        annotations: t.annotations ?? null,
+      }));
   }
 
   /** Calls a tool; resolves to its text output, or rejects with the tool's error text. */
-  async callTool(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<{ output: string; isError: boolean }> {
+  async callTool(
+    name: string,
+    args: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<{ output: string; isError: boolean }> {
     const client = await this.connect();
-    const result = await client.callTool({ name, arguments: args }, undefined, signal ? { signal } : undefined);
+    const result = await client.callTool(
+      { name, arguments: args },
+      undefined,
+      signal ? { signal } : undefined,
+    );
     const content = (result.content ?? []) as Array<{ type: string; text?: string }>;
-    const output = content.map((c) => (c.type === "text" ? (c.text ?? "") : JSON.stringify(c))).join("\n");
+    const output = content
+      .map((c) => (c.type === "text" ? (c.text ?? "") : JSON.stringify(c)))
+      .join("\n");
     return { output, isError: result.isError === true };
   }
 
@@ -91,6 +115,6 @@ export function needsApproval(config: McpToolConfig, tool: string): boolean {
   if (rule === "always") return true;
   if (rule === "never") return false;
   if (rule.never?.tool_names?.includes(tool)) return false;
-  if (rule.always?.tool_names?.includes(tool)) return true;
-  return !rule.never;
+  // Listed under "always", or in neither list: the API's default is to ask.
+  return true;
 }

@@ -72,5 +72,9 @@ export class McpSessionTools {
 }
 
 function sameServer(a: McpToolConfig, b: McpToolConfig): boolean {
-  return a.server_url === b.server_url && a.authorization === b.authorization && JSON.stringify(a.headers ?? null) === JSON.stringify(b.headers ?? null);
+  return (
+    a.server_url === b.server_url &&
+    a.authorization === b.authorization &&
+    JSON.stringify(a.headers ?? null) === JSON.stringify(b.headers ?? null)
+  );
 }

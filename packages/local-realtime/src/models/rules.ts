@@ -1,7 +1,7 @@
-import type { ModelAction, ModelContext, ModelItem, ModelTool, RealtimeModel } from "./types.ts";
 import { matchExample } from "./rules/examples.ts";
 import { asksForGreeting, greetingFrom, personaName, sayExactly } from "./rules/persona.ts";
 import { speakAboutOutput } from "./rules/speak-output.ts";
+import type { ModelAction, ModelContext, ModelItem, ModelTool, RealtimeModel } from "./types.ts";
 
 /** What the rules model says while a tool runs, when a filler gives no exact line. */
 export const GENERIC_FILLER = "One moment, please.";
@@ -26,13 +26,22 @@ function respond(ctx: ModelContext): ModelAction[] {
   const exact = sayExactly(ctx.responseInstructions);
   if (exact !== undefined) return [{ say: exact }];
   if (ctx.outOfBand && !asksForGreeting(ctx.responseInstructions)) return [{ say: GENERIC_FILLER }];
-  if (asksForGreeting(ctx.responseInstructions) && !ctx.continuation) return [{ say: greetingFrom(ctx.sessionInstructions) }];
+  if (asksForGreeting(ctx.responseInstructions) && !ctx.continuation)
+    return [{ say: greetingFrom(ctx.sessionInstructions) }];
   const last = lastTurnItem(ctx.items);
   if (!last) return [{ say: greetingFrom(ctx.sessionInstructions) }];
   const item = last.item;
   if (item.type === "function_call_output") return [{ say: speakAboutOutput(item.output) }];
-  if (item.type === "mcp_call") return [{ say: item.error ? `Sorry, that didn't work: ${errorText(item.error)}.` : speakAboutOutput(item.output ?? "") }];
-  if (item.type === "mcp_approval_response") return item.approve ? [] : [{ say: "Okay, I won't go ahead with that." }];
+  if (item.type === "mcp_call")
+    return [
+      {
+        say: item.error
+          ? `Sorry, that didn't work: ${errorText(item.error)}.`
+          : speakAboutOutput(item.output ?? ""),
+      },
+    ];
+  if (item.type === "mcp_approval_response")
+    return item.approve ? [] : [{ say: "Okay, I won't go ahead with that." }];
   if (item.type === "mcp_approval_request") return [];
   return answerUser(last.text, ctx);
 }
@@ -43,7 +52,12 @@ function lastTurnItem(items: readonly ModelItem[]): ModelItem | undefined {
     const it = items[i] as ModelItem;
     const t = it.item.type;
     if (t === "message" && it.item.role === "user") return it;
-    if (t === "function_call_output" || t === "mcp_approval_response" || t === "mcp_approval_request") return it;
+    if (
+      t === "function_call_output" ||
+      t === "mcp_approval_response" ||
+      t === "mcp_approval_request"
+    )
+      return it;
     if (t === "mcp_call" && (it.item.output != null || it.item.error != null)) return it;
   }
   return undefined;
@@ -68,7 +82,8 @@ function answerUser(text: string, ctx: ModelContext): ModelAction[] {
   const match = matchExample(utterance, callable);
   if (match) return [{ call: { name: match.tool.name, arguments: match.arguments } }];
   const forced = forcedTool(ctx, callable);
-  if (forced) return [{ call: { name: forced.name, arguments: forced.examples[0]?.arguments ?? {} } }];
+  if (forced)
+    return [{ call: { name: forced.name, arguments: forced.examples[0]?.arguments ?? {} } }];
   return [{ say: conversational(utterance, ctx.sessionInstructions) }];
 }
 
@@ -77,8 +92,13 @@ function toolsAllowed(ctx: ModelContext): readonly ModelTool[] {
   if (choice === "none") return [];
   if (choice && typeof choice === "object") {
     const c = choice as { type?: string; name?: string; server_label?: string };
-    if (c.type === "function") return ctx.tools.filter((t) => t.kind === "function" && t.name === c.name);
-    if (c.type === "mcp") return ctx.tools.filter((t) => t.kind === "mcp" && t.serverLabel === c.server_label && (!c.name || t.name === c.name));
+    if (c.type === "function")
+      return ctx.tools.filter((t) => t.kind === "function" && t.name === c.name);
+    if (c.type === "mcp")
+      return ctx.tools.filter(
+        (t) =>
+          t.kind === "mcp" && t.serverLabel === c.server_label && (!c.name || t.name === c.name),
+      );
   }
   return ctx.tools;
 }
@@ -93,14 +113,19 @@ function forcedTool(ctx: ModelContext, callable: readonly ModelTool[]): ModelToo
 function conversational(utterance: string, instructions: string): string {
   const lower = utterance.toLowerCase();
   const name = personaName(instructions);
-  if (/^(hi|hello|hey|good (morning|afternoon|evening))\b/.test(lower)) return `Hello${name ? `, this is ${name}` : ""}! How can I help you today?`;
-  if (/\b(thank you|thanks)\b/.test(lower)) return "You're welcome! Is there anything else I can help with?";
-  if (/\b(bye|goodbye|that's all|that is all)\b/.test(lower)) return "Goodbye, and have a great day!";
-  if (/\bwho are you\b|\byour name\b/.test(lower)) return name ? `I'm ${name}.` : "I'm your assistant.";
+  if (/^(hi|hello|hey|good (morning|afternoon|evening))\b/.test(lower))
+    return `Hello${name ? `, this is ${name}` : ""}! How can I help you today?`;
+  if (/\b(thank you|thanks)\b/.test(lower))
+    return "You're welcome! Is there anything else I can help with?";
+  if (/\b(bye|goodbye|that's all|that is all)\b/.test(lower))
+    return "Goodbye, and have a great day!";
+  if (/\bwho are you\b|\byour name\b/.test(lower))
+    return name ? `I'm ${name}.` : "I'm your assistant.";
   return `I understand: ${utterance.replace(/[.!?]+$/, "")}. How can I help with that?`;
 }
 
 function errorText(error: unknown): string {
-  if (error && typeof error === "object" && "message" in error) return String((error as { message: unknown }).message);
+  if (error && typeof error === "object" && "message" in error)
+    return String((error as { message: unknown }).message);
   return String(error);
 }

@@ -74,7 +74,9 @@ describe.each(transports)("a bridged MCP server over %s", (_name, options) => {
     expect(await byName(tools, "count_slowly").run({ n: 3 }, ctx)).toBe("done counting to 3");
     // The SDK may drop a notification that arrives with the result itself (it is moot by then): a prefix, in order.
     expect(progress.length).toBeGreaterThanOrEqual(2);
-    expect(["counted 1 of 3", "counted 2 of 3", "counted 3 of 3"].slice(0, progress.length)).toEqual(progress);
+    expect(
+      ["counted 1 of 3", "counted 2 of 3", "counted 3 of 3"].slice(0, progress.length),
+    ).toEqual(progress);
   });
 
   it("fails the call with the server's message when the tool throws, and keeps working", async () => {

@@ -9,5 +9,6 @@ export {
   mcpBridgeOptionsSchema,
   mcpToolOverrideSchema,
 } from "./options.ts";
+export { closeAllMcpBridges } from "./registry.ts";
 export { mcpBridgePack };
 export default mcpBridgePack;

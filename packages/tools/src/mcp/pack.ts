@@ -1,6 +1,7 @@
 import { defineToolPack } from "../pack/define-tool-pack.ts";
 import { McpBridge } from "./bridge.ts";
 import { mcpBridgeOptionsSchema } from "./options.ts";
+import { trackUntilClosed } from "./registry.ts";
 
 /**
  * `@parley/tools/mcp` as a pack: bridges one local MCP server, given as `options`. Its tools carry the origin
@@ -26,7 +27,8 @@ export const mcpBridgePack = defineToolPack({
   options: mcpBridgeOptionsSchema,
   tools: async (options, env) => {
     const bridge = new McpBridge(options, { baseDir: env.baseDir });
-    env.onClose?.(() => bridge.close());
+    if (env.onClose) env.onClose(() => bridge.close());
+    else trackUntilClosed(bridge);
     bridge.onToolsChanged((tools) => env.onToolsChanged?.(tools));
     bridge.onProblem((problem) => env.warn?.(problem.message));
     try {

@@ -31,7 +31,11 @@ export function terminalApprover(prompt: TerminalPrompt): Approver {
     async ask(request) {
       const answer = await prompt.ask(approvalQuestion(request), request);
       const decision = typeof answer === "boolean" ? { approved: answer } : answer;
-      return { by: "terminal", ...decision, reason: decision.reason ?? (decision.approved ? undefined : "declined at the terminal") };
+      return {
+        by: "terminal",
+        ...decision,
+        reason: decision.reason ?? (decision.approved ? undefined : "declined at the terminal"),
+      };
     },
   };
 }

@@ -3,7 +3,12 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ApprovalRequest } from "../approver.ts";
 import { ApprovalCallbacks } from "../callbacks.ts";
-import { SIGNATURE_HEADER, signedHeaders, TIMESTAMP_HEADER, verifySignature } from "../signature.ts";
+import {
+  SIGNATURE_HEADER,
+  signedHeaders,
+  TIMESTAMP_HEADER,
+  verifySignature,
+} from "../signature.ts";
 import { webhookApprover } from "./webhook.ts";
 
 const SECRET = "whsec_test_shared_secret";
@@ -15,7 +20,11 @@ interface Received {
 }
 
 /** A real approval service on loopback whose answers the test scripts. */
-async function approvalService(answer: (r: Received) => { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>) {
+async function approvalService(
+  answer: (
+    r: Received,
+  ) => { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>,
+) {
   const received: Received[] = [];
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -24,11 +33,21 @@ async function approvalService(answer: (r: Received) => { status: number; body?:
     const r = { body: JSON.parse(raw), raw, headers: req.headers };
     received.push(r);
     const { status, body } = await answer(r);
-    res.writeHead(status, { "content-type": "application/json" }).end(body === undefined ? "" : JSON.stringify(body));
+    res
+      .writeHead(status, { "content-type": "application/json" })
+      .end(body === undefined ? "" : JSON.stringify(body));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/approve`;
-  return { url, received, close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
+  return {
+    url,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 function request(id: string, signal = new AbortController().signal): ApprovalRequest {
@@ -52,15 +71,26 @@ afterEach(async () => {
 
 async function postDecision(url: string, body: unknown, secret = SECRET) {
   const raw = JSON.stringify(body);
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...signedHeaders(secret, raw) }, body: raw });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...signedHeaders(secret, raw) },
+    body: raw,
+  });
   return { status: res.status, body: await res.json() };
 }
 
 describe("webhook approver", () => {
   it("POSTs the call and its arguments, signed with HMAC-SHA256 over timestamp and body, and takes an immediate decision", async () => {
-    const service = await approvalService(() => ({ status: 200, body: { decision: "approve", by: "ops-bot" } }));
+    const service = await approvalService(() => ({
+      status: 200,
+      body: { decision: "approve", by: "ops-bot" },
+    }));
     cleanups.push(service.close);
-    const approver = webhookApprover({ url: service.url, secret: SECRET, headers: { "x-api-key": "k" } });
+    const approver = webhookApprover({
+      url: service.url,
+      secret: SECRET,
+      headers: { "x-api-key": "k" },
+    });
     const decision = await approver.ask(request("apr_1"));
     expect(decision).toEqual({ approved: true, by: "ops-bot" });
     const [r] = service.received;
@@ -82,19 +112,31 @@ describe("webhook approver", () => {
     expect(verifySignature(SECRET, ts, sig, r?.raw ?? "")).toBe(true);
     expect(verifySignature("another secret", ts, sig, r?.raw ?? "")).toBe(false);
     expect(verifySignature(SECRET, ts, sig, `${r?.raw} `)).toBe(false);
-    expect(verifySignature(SECRET, ts, sig, r?.raw ?? "", { nowMs: (Number(ts) + 301) * 1000 })).toBe(false);
+    expect(
+      verifySignature(SECRET, ts, sig, r?.raw ?? "", { nowMs: (Number(ts) + 301) * 1000 }),
+    ).toBe(false);
   });
 
   it("takes a denial with its reason, and fails on an HTTP error or a body it cannot read", async () => {
-    let next: { status: number; body?: unknown } = { status: 200, body: { approved: false, reason: "limit exceeded" } };
+    let next: { status: number; body?: unknown } = {
+      status: 200,
+      body: { approved: false, reason: "limit exceeded" },
+    };
     const service = await approvalService(() => next);
     cleanups.push(service.close);
     const approver = webhookApprover({ url: service.url, secret: SECRET });
-    expect(await approver.ask(request("apr_1"))).toEqual({ approved: false, reason: "limit exceeded" });
+    expect(await approver.ask(request("apr_1"))).toEqual({
+      approved: false,
+      reason: "limit exceeded",
+    });
     next = { status: 500, body: { oops: true } };
-    await expect(approver.ask(request("apr_2"))).rejects.toMatchObject({ code: "approval_webhook_failed" });
+    await expect(approver.ask(request("apr_2"))).rejects.toMatchObject({
+      code: "approval_webhook_failed",
+    });
     next = { status: 200, body: { maybe: true } };
-    await expect(approver.ask(request("apr_3"))).rejects.toMatchObject({ code: "invalid_approval_response" });
+    await expect(approver.ask(request("apr_3"))).rejects.toMatchObject({
+      code: "invalid_approval_response",
+    });
   });
 
   it("answers pending, then the decision arrives later through the signed callback URL", async () => {
@@ -109,22 +151,41 @@ describe("webhook approver", () => {
     const callbackUrl = service.received[0]?.body.callback_url as string;
     expect(callbackUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/parley\/approvals\/apr_7$/);
 
-    expect((await postDecision(callbackUrl, { decision: "approve" }, "wrong secret")).status).toBe(401);
+    expect((await postDecision(callbackUrl, { decision: "approve" }, "wrong secret")).status).toBe(
+      401,
+    );
     expect((await postDecision(`${callbackUrl}x`, { decision: "approve" })).status).toBe(404);
     expect((await postDecision(callbackUrl, { decision: "perhaps" })).status).toBe(400);
-    expect(await postDecision(callbackUrl, { decision: "deny", reason: "call the customer first", by: "bob" })).toEqual({ status: 200, body: { ok: true } });
-    expect(await pending).toEqual({ approved: false, reason: "call the customer first", by: "bob" });
+    expect(
+      await postDecision(callbackUrl, {
+        decision: "deny",
+        reason: "call the customer first",
+        by: "bob",
+      }),
+    ).toEqual({ status: 200, body: { ok: true } });
+    expect(await pending).toEqual({
+      approved: false,
+      reason: "call the customer first",
+      by: "bob",
+    });
     expect((await postDecision(callbackUrl, { decision: "approve" })).status).toBe(404);
   });
 
   it("stops waiting for a callback when the request is aborted (the scheduler's timeout)", async () => {
-    const callbacks = new ApprovalCallbacks({ secret: SECRET, publicUrl: "https://agent.example.com" });
+    const callbacks = new ApprovalCallbacks({
+      secret: SECRET,
+      publicUrl: "https://agent.example.com",
+    });
     const service = await approvalService(() => ({ status: 200, body: { decision: "pending" } }));
     cleanups.push(service.close);
     const controller = new AbortController();
-    const pending = webhookApprover({ url: service.url, secret: SECRET, callbacks }).ask(request("apr_8", controller.signal));
+    const pending = webhookApprover({ url: service.url, secret: SECRET, callbacks }).ask(
+      request("apr_8", controller.signal),
+    );
     await expect.poll(() => service.received.length).toBe(1);
-    expect(service.received[0]?.body.callback_url).toBe("https://agent.example.com/parley/approvals/apr_8");
+    expect(service.received[0]?.body.callback_url).toBe(
+      "https://agent.example.com/parley/approvals/apr_8",
+    );
     controller.abort(new Error("approval timeout"));
     await expect(pending).rejects.toThrow("approval timeout");
   });

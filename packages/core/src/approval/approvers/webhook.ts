@@ -52,16 +52,30 @@ export function webhookApprover(options: WebhookApproverOptions): Approver {
       try {
         const res = await fetch(options.url, {
           method: "POST",
-          headers: { "content-type": "application/json", ...options.headers, ...signedHeaders(options.secret, body) },
+          headers: {
+            "content-type": "application/json",
+            ...options.headers,
+            ...signedHeaders(options.secret, body),
+          },
           body,
           signal: request.signal,
         });
         const text = await res.text();
-        if (!res.ok) throw new ApprovalError("approval_webhook_failed", `approval webhook answered HTTP ${res.status}`);
-        const decision = res.status === 202 && text.trim() === "" ? "pending" : parseDecisionBody(safeJson(text), "approval webhook response");
+        if (!res.ok)
+          throw new ApprovalError(
+            "approval_webhook_failed",
+            `approval webhook answered HTTP ${res.status}`,
+          );
+        const decision =
+          res.status === 202 && text.trim() === ""
+            ? "pending"
+            : parseDecisionBody(safeJson(text), "approval webhook response");
         if (decision !== "pending") return decision;
         if (!later) {
-          throw new ApprovalError("approval_webhook_pending", "approval webhook answered pending but no callbacks are configured");
+          throw new ApprovalError(
+            "approval_webhook_pending",
+            "approval webhook answered pending but no callbacks are configured",
+          );
         }
         return await later;
       } finally {
@@ -71,7 +85,10 @@ export function webhookApprover(options: WebhookApproverOptions): Approver {
   };
 }
 
-function webhookPayload(request: ApprovalRequest, callbacks: ApprovalCallbacks | undefined): WebhookApprovalPayload {
+function webhookPayload(
+  request: ApprovalRequest,
+  callbacks: ApprovalCallbacks | undefined,
+): WebhookApprovalPayload {
   return {
     type: "approval.requested",
     id: request.id,

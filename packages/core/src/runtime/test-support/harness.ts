@@ -37,6 +37,7 @@ export async function open(
   const session = await startSession({
     agent,
     url: server.url,
+    timeoutMs: 3_000,
     ...options,
     on: {
       ...options.on,

@@ -1,5 +1,9 @@
-import type { RealtimeClientEvent, RealtimeResponseCreateParams } from "openai/resources/realtime/realtime";
+import type {
+  RealtimeClientEvent,
+  RealtimeResponseCreateParams,
+} from "openai/resources/realtime/realtime";
 import { VirtualClock } from "../../clock/index.ts";
+import type { ToolSessionControl } from "../../tool/index.ts";
 import type { SchedulerEvent } from "../events.ts";
 import type { ResponseQueue, ResponseRequest, SchedulerHost } from "../host.ts";
 
@@ -59,7 +63,11 @@ export class RecordingQueue implements ResponseQueue {
   }
 
   pump(): void {
-    while (!this.#current && !this.#host.userSpeaking && this.#host.clock.now() >= this.#heldUntil) {
+    while (
+      !this.#current &&
+      !this.#host.userSpeaking &&
+      this.#host.clock.now() >= this.#heldUntil
+    ) {
       const next = this.#queue.shift();
       if (!next) return;
       if (next.stillWanted && !next.stillWanted()) {
@@ -71,11 +79,19 @@ export class RecordingQueue implements ResponseQueue {
     }
   }
 
-  #begin(what: { kind: StartedResponse["kind"]; response: RealtimeResponseCreateParams | undefined }, ms: number): void {
+  #begin(
+    what: { kind: StartedResponse["kind"]; response: RealtimeResponseCreateParams | undefined },
+    ms: number,
+  ): void {
     const now = this.#host.clock.now();
     const started = { ...what, at: now, endAt: now + ms };
     this.started.push(started);
-    this.#host.timeline.push({ what: "response", kind: what.kind, callId: what.response?.metadata?.call_id, at: now });
+    this.#host.timeline.push({
+      what: "response",
+      kind: what.kind,
+      callId: what.response?.metadata?.call_id,
+      at: now,
+    });
     this.#current = started;
     this.#host.clock.setTimeout(() => {
       this.#current = undefined;
@@ -84,7 +100,18 @@ export class RecordingQueue implements ResponseQueue {
   }
 }
 
-/** A SchedulerHost that records everything on a virtual clock. */
+/**
+ * A SchedulerHost that records everything on a virtual clock: for testing tools, fillers and approvals with the
+ * real ToolScheduler and no socket.
+ *
+ * @example
+ * const host = new RecordingHost();
+ * const scheduler = new ToolScheduler(host, { tools: [lookupBooking] });
+ * scheduler.onFunctionCall({ type: "function_call", call_id: "c1", name: "lookup_booking", arguments: '{"reference":"AB12"}' });
+ * await host.clock.advance(5000);
+ * host.fillersStarted(); // [{ at: 1500, … }]
+ * host.outputOf("c1");   // { status: "confirmed" }
+ */
 export class RecordingHost implements SchedulerHost {
   readonly clock = new VirtualClock();
   readonly sent: RealtimeClientEvent[] = [];
@@ -92,9 +119,15 @@ export class RecordingHost implements SchedulerHost {
   readonly responses: RecordingQueue;
   variables: Record<string, unknown> = {};
   userSpeaking = false;
+  session: ToolSessionControl | undefined;
   readonly #sentAt = new WeakMap<RealtimeClientEvent, number>();
   /** Outputs sent and responses started, in the order they happened. */
-  readonly timeline: { what: "output" | "response"; kind?: string; callId: string | undefined; at: number }[] = [];
+  readonly timeline: {
+    what: "output" | "response";
+    kind?: string;
+    callId: string | undefined;
+    at: number;
+  }[] = [];
 
   constructor(options: { responseMs?: number } = {}) {
     this.responses = new RecordingQueue(this, options.responseMs ?? 1000);
@@ -126,7 +159,8 @@ export class RecordingHost implements SchedulerHost {
   /** The parsed output of one call (throws when it has none or more than one). */
   outputOf(callId: string): unknown {
     const outs = this.outputs().filter((o) => o.callId === callId);
-    if (outs.length !== 1) throw new Error(`expected exactly one output for ${callId}, got ${outs.length}`);
+    if (outs.length !== 1)
+      throw new Error(`expected exactly one output for ${callId}, got ${outs.length}`);
     const text = (outs[0] as { output: string }).output;
     try {
       return JSON.parse(text);

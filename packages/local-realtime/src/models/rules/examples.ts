@@ -18,7 +18,11 @@ export function parseExamples(description: string): ModelTool["examples"] {
     if (!m) continue;
     try {
       const args = JSON.parse(m[2] as string) as unknown;
-      if (args && typeof args === "object" && !Array.isArray(args)) out.push({ utterance: JSON.parse(`"${m[1]}"`) as string, arguments: args as Record<string, unknown> });
+      if (args && typeof args === "object" && !Array.isArray(args))
+        out.push({
+          utterance: JSON.parse(`"${m[1]}"`) as string,
+          arguments: args as Record<string, unknown>,
+        });
     } catch {
       // not JSON: skip the line
     }
@@ -26,7 +30,40 @@ export function parseExamples(description: string): ModelTool["examples"] {
   return out;
 }
 
-const STOPWORDS = new Set(["a", "an", "the", "please", "can", "could", "would", "you", "i", "me", "my", "to", "for", "of", "is", "it", "do", "want", "like", "id", "i'd", "im", "and", "on", "at", "in", "some", "just", "hey", "hi", "so", "will"]);
+const STOPWORDS = new Set([
+  "a",
+  "an",
+  "the",
+  "please",
+  "can",
+  "could",
+  "would",
+  "you",
+  "i",
+  "me",
+  "my",
+  "to",
+  "for",
+  "of",
+  "is",
+  "it",
+  "do",
+  "want",
+  "like",
+  "id",
+  "i'd",
+  "im",
+  "and",
+  "on",
+  "at",
+  "in",
+  "some",
+  "just",
+  "hey",
+  "hi",
+  "so",
+  "will",
+]);
 
 function tokens(masked: string): Set<string> {
   const words = masked
@@ -68,6 +105,10 @@ export function matchExample(
     }
   }
   if (!best) return undefined;
-  const filled = fillSlots(best.example.arguments, extractSlots(best.example.utterance).slots, extractSlots(utterance).slots);
+  const filled = fillSlots(
+    best.example.arguments,
+    extractSlots(best.example.utterance).slots,
+    extractSlots(utterance).slots,
+  );
   return { tool: best.tool, arguments: filled as Record<string, unknown>, score: best.score };
 }

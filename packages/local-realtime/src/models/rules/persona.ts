@@ -18,11 +18,12 @@ export function greetingFrom(sessionInstructions: string): string {
   const quoted = /greet(?:ing)?\b[^"“\n]{0,40}["“]([^"”]+)["”]/i.exec(sessionInstructions);
   if (quoted) return quoted[1] as string;
   const who = /\byou are ([A-Z][^.!?\n]*)/i.exec(sessionInstructions)?.[1]?.trim();
-  if (who && /^[A-Z]/.test(who) && who.length <= 80) return `Hi, I'm ${who}. How can I help you today?`;
+  if (who && /^[A-Z]/.test(who) && who.length <= 80)
+    return `Hi, I'm ${who}. How can I help you today?`;
   return "Hello! How can I help you today?";
 }
 
 /** The persona's name, if the instructions give one ("You are Ada, …"). */
 export function personaName(sessionInstructions: string): string | undefined {
-  return /\byou are ([A-Z][a-z]+)\b/.exec(sessionInstructions)?.[1];
+  return /\b[Yy]ou are ([A-Z][a-z]+)\b/.exec(sessionInstructions)?.[1];
 }

@@ -14,13 +14,78 @@ export interface Slot {
 }
 
 const NUMBER_WORDS: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, fifteen: 15, twenty: 20, thirty: 30, forty: 40, fifty: 50, hundred: 100,
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  hundred: 100,
 };
-const DATE_WORDS = ["today", "tomorrow", "tonight", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+const DATE_WORDS = [
+  "today",
+  "tomorrow",
+  "tonight",
+  "yesterday",
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "saturday",
+  "sunday",
+];
+const MONTHS = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+];
 // Capitalized words that are not names (sentence starts are skipped separately).
-const NOT_NAMES = new Set(["I", "I'm", "I'd", "I'll", "OK", "Okay", "Please", "Hi", "Hello", "Hey", "Thanks", "Can", "Could", "What", "When", "Where", "How", "Is", "Are", "Do", "The", "A"]);
+const NOT_NAMES = new Set([
+  "I",
+  "I'm",
+  "I'd",
+  "I'll",
+  "OK",
+  "Okay",
+  "Please",
+  "Hi",
+  "Hello",
+  "Hey",
+  "Thanks",
+  "Can",
+  "Could",
+  "What",
+  "When",
+  "Where",
+  "How",
+  "Is",
+  "Are",
+  "Do",
+  "The",
+  "A",
+]);
 
 interface Pattern {
   kind: SlotKind;
@@ -35,15 +100,29 @@ const PATTERNS: Pattern[] = [
     re: new RegExp(`\\b(${MONTHS.join("|")})\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b`, "gi"),
     value: (m) => `${(m[1] as string).toLowerCase()} ${Number(m[2])}`,
   },
-  { kind: "date", re: new RegExp(`\\b(${DATE_WORDS.join("|")})\\b`, "gi"), value: (m) => m[0].toLowerCase() },
+  {
+    kind: "date",
+    re: new RegExp(`\\b(${DATE_WORDS.join("|")})\\b`, "gi"),
+    value: (m) => m[0].toLowerCase(),
+  },
   {
     kind: "time",
     re: /\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b/gi,
-    value: (m) => ((Number(m[1]) % 12) + ((m[3] as string).toLowerCase() === "pm" ? 12 : 0)) * 60 + Number(m[2] ?? 0),
+    value: (m) =>
+      ((Number(m[1]) % 12) + ((m[3] as string).toLowerCase() === "pm" ? 12 : 0)) * 60 +
+      Number(m[2] ?? 0),
   },
-  { kind: "time", re: /\b([01]?\d|2[0-3]):([0-5]\d)\b/g, value: (m) => Number(m[1]) * 60 + Number(m[2]) },
+  {
+    kind: "time",
+    re: /\b([01]?\d|2[0-3]):([0-5]\d)\b/g,
+    value: (m) => Number(m[1]) * 60 + Number(m[2]),
+  },
   { kind: "number", re: /\b\d+(?:\.\d+)?\b/g, value: (m) => Number(m[0]) },
-  { kind: "number", re: new RegExp(`\\b(${Object.keys(NUMBER_WORDS).join("|")})\\b`, "gi"), value: (m) => NUMBER_WORDS[m[0].toLowerCase()] as number },
+  {
+    kind: "number",
+    re: new RegExp(`\\b(${Object.keys(NUMBER_WORDS).join("|")})\\b`, "gi"),
+    value: (m) => NUMBER_WORDS[m[0].toLowerCase()] as number,
+  },
 ];
 
 /** Finds the slots of an utterance, in order of appearance, and the utterance with each slot replaced by `<kind>`. */
@@ -54,7 +133,11 @@ export function extractSlots(utterance: string): { slots: Slot[]; masked: string
     p.re.lastIndex = 0;
     for (let m = p.re.exec(utterance); m; m = p.re.exec(utterance)) {
       if (overlaps(m.index, m.index + m[0].length)) continue;
-      taken.push({ start: m.index, end: m.index + m[0].length, slot: { kind: p.kind, text: m[0], value: p.value(m) } });
+      taken.push({
+        start: m.index,
+        end: m.index + m[0].length,
+        slot: { kind: p.kind, text: m[0], value: p.value(m) },
+      });
     }
   }
   const nameRe = /\b[A-Z][a-z]+(?:['-][A-Za-z]+)?\b/g;
@@ -63,7 +146,11 @@ export function extractSlots(utterance: string): { slots: Slot[]; masked: string
     const sentenceStart = before === "" || /[.!?]$/.test(before);
     if (sentenceStart || NOT_NAMES.has(m[0]) || overlaps(m.index, m.index + m[0].length)) continue;
     if (MONTHS.includes(m[0].toLowerCase()) || DATE_WORDS.includes(m[0].toLowerCase())) continue;
-    taken.push({ start: m.index, end: m.index + m[0].length, slot: { kind: "name", text: m[0], value: m[0] } });
+    taken.push({
+      start: m.index,
+      end: m.index + m[0].length,
+      slot: { kind: "name", text: m[0], value: m[0] },
+    });
   }
   taken.sort((a, b) => a.start - b.start);
   let masked = "";
@@ -89,7 +176,9 @@ function renderTime(minutes: number, like: string): string {
 
 function parseTime(text: string): number | undefined {
   const { slots } = extractSlots(text);
-  return slots.length === 1 && slots[0]?.kind === "time" && slots[0].text.trim() === text.trim() ? (slots[0].value as number) : undefined;
+  return slots.length === 1 && slots[0]?.kind === "time" && slots[0].text.trim() === text.trim()
+    ? (slots[0].value as number)
+    : undefined;
 }
 
 /**
@@ -123,7 +212,10 @@ export function fillSlots(args: unknown, exampleSlots: Slot[], userSlots: Slot[]
 function matchesSlot(value: unknown, slot: Slot): boolean {
   switch (slot.kind) {
     case "number":
-      return (typeof value === "number" && value === slot.value) || (typeof value === "string" && value.trim() !== "" && Number(value) === slot.value);
+      return (
+        (typeof value === "number" && value === slot.value) ||
+        (typeof value === "string" && value.trim() !== "" && Number(value) === slot.value)
+      );
     case "time":
       return typeof value === "string" && parseTime(value) === slot.value;
     case "date":

@@ -14,14 +14,20 @@ export function speakAboutOutput(output: string): string {
   if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
     const record = parsed as Record<string, unknown>;
     const error = record.error ?? record.message_error;
-    if (error !== undefined && error !== null && error !== false) return `Sorry, that didn't work: ${clip(scalar(error))}.`;
+    if (error !== undefined && error !== null && error !== false)
+      return `Sorry, that didn't work: ${clip(scalar(error))}.`;
     const fields = Object.entries(record)
       .filter(([, v]) => v === null || typeof v !== "object")
       .slice(0, 3)
       .map(([k, v]) => `${k.replace(/_/g, " ")} ${scalar(v)}`);
-    return fields.length ? `Here's what I got: ${fields.join(", ")}.` : `Here's what I got: ${clip(trimmed)}`;
+    return fields.length
+      ? `Here's what I got: ${fields.join(", ")}.`
+      : `Here's what I got: ${clip(trimmed)}`;
   }
-  if (Array.isArray(parsed)) return parsed.length ? `I found ${parsed.length} result${parsed.length === 1 ? "" : "s"}: ${clip(JSON.stringify(parsed[0]))}` : "I found nothing.";
+  if (Array.isArray(parsed))
+    return parsed.length
+      ? `I found ${parsed.length} result${parsed.length === 1 ? "" : "s"}: ${clip(JSON.stringify(parsed[0]))}`
+      : "I found nothing.";
   return `Here's what I got: ${clip(scalar(parsed))}`;
 }
 

@@ -1,4 +1,4 @@
-import { instantiateToolPack, type ToolDefinition } from "@parley/core";
+import { compileCondition, instantiateToolPack, type ToolDefinition } from "@parley/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpServer } from "../../../test/http-server.ts";
 import { testContext } from "../../../test/tool-context.ts";
@@ -80,7 +80,12 @@ describe("http_request", () => {
     );
     expect(out).toEqual({ status: 201, ok: true, body: { created: { item: "tea" } } });
     expect(server.requests.at(-1)?.headers["content-type"]).toBe("application/json");
-    expect(t.approval).toEqual({ when: 'args.method in ["POST", "PUT", "PATCH", "DELETE"]' });
+    // The rule is the scheduler's own condition language: writes need a yes, reads (and the GET default) do not.
+    const needsApproval = compileCondition((t.approval as { when: string }).when);
+    expect(needsApproval({ args: { method: "POST" } })).toBe(true);
+    expect(needsApproval({ args: { method: "DELETE" } })).toBe(true);
+    expect(needsApproval({ args: { method: "GET" } })).toBe(false);
+    expect(needsApproval({ args: {} })).toBe(false);
   });
 
   it("refuses methods the agent file did not allow", async () => {

@@ -1,0 +1,84 @@
+import { loadAgent, type Problem } from "@parley/core";
+import pc from "picocolors";
+import { findAgentFiles, UsageError } from "./find-agent-files.ts";
+import { problemsOf, renderProblems, shortPath } from "./report.ts";
+
+interface FileReport {
+  file: string;
+  ok: boolean;
+  name?: string;
+  tools?: number;
+  problems: Problem[];
+  warnings: Problem[];
+}
+
+/**
+ * Validates agent files; all of them, every problem of each. Human output (code frames) or `--json`.
+ * Unset `${env:…}` are warnings unless `--strict-env`: an agent checks out on a machine without its secrets.
+ */
+export async function runValidate(
+  paths: string[],
+  opts: { json?: boolean; strictEnv?: boolean },
+): Promise<number> {
+  let files: string[];
+  try {
+    files = findAgentFiles(paths);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`agent validate: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const reports: FileReport[] = [];
+  const out: string[] = [];
+  for (const file of files) {
+    try {
+      const agent = await loadAgent(file, { missingEnv: opts.strictEnv ? "error" : "warn" });
+      reports.push({
+        file,
+        ok: true,
+        name: agent.name,
+        tools: agent.tools.length + agent.handoffs.length,
+        problems: [],
+        warnings: agent.warnings,
+      });
+      if (!opts.json) {
+        out.push(
+          `${pc.green("✓")} ${shortPath(file)} ${pc.dim(`(${agent.name}, ${plural(agent.tools.length + agent.handoffs.length + (agent.config.mcp?.length ?? 0), "tool")})`)}`,
+        );
+        if (agent.warnings.length) out.push(indent(renderProblems(agent.warnings, {})));
+      }
+    } catch (error) {
+      const { problems, sources } = problemsOf(error, file);
+      reports.push({ file, ok: false, problems, warnings: [] });
+      if (!opts.json)
+        out.push(
+          `${pc.red("✗")} ${shortPath(file)} ${pc.dim(`(${plural(problems.length, "problem")})`)}`,
+          indent(renderProblems(problems, sources)),
+        );
+    }
+  }
+  const invalid = reports.filter((r) => !r.ok).length;
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ ok: invalid === 0, files: reports }, null, 2)}\n`);
+  } else {
+    const summary =
+      invalid === 0
+        ? pc.green(`${plural(files.length, "agent file")} valid`)
+        : pc.red(`${invalid} of ${plural(files.length, "agent file")} invalid`);
+    process.stdout.write(`${out.join("\n")}\n\n${summary}\n`);
+  }
+  return invalid === 0 ? 0 : 1;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => (line ? `  ${line}` : line))
+    .join("\n");
+}

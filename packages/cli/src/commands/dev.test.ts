@@ -1,0 +1,138 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PtySession, runCli } from "../../test/helpers/cli.ts";
+
+const fixture = join(import.meta.dirname, "../../test/fixtures/dev");
+let dir: string;
+let agentFile: string;
+let pty: PtySession | undefined;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "parley-dev-"));
+  cpSync(fixture, dir, { recursive: true });
+  agentFile = join(dir, "desk.agent.yaml");
+});
+afterEach(() => {
+  pty?.kill();
+  pty = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("agent dev in a terminal", () => {
+  it("talks, shows a tool call with its filler, asks for approval, reloads on save and quits", async () => {
+    pty = new PtySession(["dev", agentFile], { cwd: dir });
+    await pty.waitFor("embedded local Realtime server");
+    await pty.waitFor("Ctrl-D or /quit");
+    let at = await pty.waitFor(/agent\s+Hello from the desk\./);
+
+    pty.type("look up booking ABC\r");
+    at = await pty.waitFor(/you\s+look up booking ABC/, { from: at });
+    // The filler is marked as a filler, the call shows its arguments, elapsed time and outcome.
+    await pty.waitFor(/filler\s+Hang on, checking the ledger\./, { from: at });
+    at = await pty.waitFor(
+      /✓ lookup_booking \{"ref":"ABC"\} \d+ms → \{"ref":"ABC","status":"confirmed"\}/,
+      { from: at },
+    );
+    at = await pty.waitFor(/agent\s+.*confirmed/, { from: at });
+    await pty.waitFor(
+      /local · gpt-realtime · \$\d\.\d{4} · last turn: first audio \d+ms · answer \d+ms/,
+      { from: at },
+    );
+
+    pty.type("refund me 40 euros\r");
+    at = await pty.waitFor(/\? Allow refund\(\{"amount":40\}\)\? .*\[y\/n\]/, { from: at });
+    pty.type("maybe\r");
+    at = await pty.waitFor("please answer y or n", { from: at });
+    pty.type("y\r");
+    at = await pty.waitFor(/\? refund approved by terminal/, { from: at });
+    at = await pty.waitFor(/✓ refund \{"amount":40\}/, { from: at });
+
+    // Save a change mid-conversation: the session is updated and the conversation goes on.
+    writeFileSync(
+      agentFile,
+      readFileSync(agentFile, "utf8").replace("never guess.", "never guess; be brief."),
+    );
+    at = await pty.waitFor(/reloaded in \d+ ms: instructions/, { from: at });
+    pty.type("look up booking ABC\r");
+    at = await pty.waitFor(/✓ lookup_booking/, { from: at });
+
+    pty.type("/quit\r");
+    expect(await pty.exited()).toBe(0);
+    expect(pty.text).toMatch(/session ended · \$\d/);
+    expect(pty.text).not.toMatch(/at .*\.ts:\d+/); // no stack trace anywhere
+  });
+
+  it("shows located errors for an invalid save and keeps the previous version running", async () => {
+    pty = new PtySession(["dev", agentFile], { cwd: dir });
+    let at = await pty.waitFor(/Hello from the desk\./);
+    writeFileSync(
+      agentFile,
+      readFileSync(agentFile, "utf8").replace("instructions:", "instrucions:"),
+    );
+    at = await pty.waitFor(/desk\.agent\.yaml:3:1/, { from: at });
+    await pty.waitFor(/did you mean "instructions"\?/, { from: at });
+    at = await pty.waitFor("the previous version keeps running", { from: at });
+    pty.type("look up booking ABC\r");
+    await pty.waitFor(/✓ lookup_booking/, { from: at });
+    pty.type("\u0004"); // Ctrl-D
+    expect(await pty.exited()).toBe(0);
+  });
+
+  it("runs commands: /vars, /call, /help, and explains unknown ones", async () => {
+    pty = new PtySession(["dev", agentFile, "--var", "guest=Ada"], { cwd: dir });
+    let at = await pty.waitFor(/Hello from the desk\./);
+    pty.type("/vars\r");
+    at = await pty.waitFor('variables: {"guest":"Ada"}', { from: at });
+    pty.type('/call lookup_booking {"ref":"ZZ9"}\r');
+    at = await pty.waitFor(/✓ lookup_booking \{"ref":"ZZ9"\}/, { from: at });
+    pty.type("/frobnicate\r");
+    at = await pty.waitFor("unknown command /frobnicate", { from: at });
+    pty.type("/help\r");
+    await pty.waitFor("/call <tool> <json>", { from: at });
+    pty.type("\u0003"); // Ctrl-C on an empty line leaves
+    expect(await pty.exited()).toBe(0);
+  });
+});
+
+describe("agent dev piped", () => {
+  it("reads one user line per input line, prints a plain transcript and exits when input ends", async () => {
+    const { code, stdout, stderr } = await runCli(["dev", agentFile], {
+      cwd: dir,
+      input: "look up booking ABC\nrefund me 40 euros\ny\n",
+    });
+    expect(stderr).toContain("embedded local Realtime server");
+    expect(code).toBe(0);
+    const lines = stdout.trim().split("\n");
+    expect(lines).toEqual([
+      "agent: Hello from the desk.",
+      "user: look up booking ABC",
+      'tool: lookup_booking {"ref":"ABC"}',
+      "filler: Hang on, checking the ledger.",
+      expect.stringMatching(
+        /^tool: lookup_booking completed in \d+ms → \{"ref":"ABC","status":"confirmed"\}$/,
+      ),
+      expect.stringMatching(/^agent: .*confirmed/),
+      "user: refund me 40 euros",
+      'tool: refund {"amount":40}',
+      expect.stringMatching(/^approval\? Allow refund\(\{"amount":40\}\)\? .* \[y\/n\]$/),
+      "approval: refund approved by terminal",
+      expect.stringMatching(/^tool: refund completed in \d+ms → \{"refunded":40\}$/),
+      expect.stringMatching(/^agent: .*40/),
+    ]);
+  });
+
+  it("fails with the located problems of an invalid agent file, without a stack trace", async () => {
+    writeFileSync(agentFile, "name: desk\nvoice: marine\n");
+    const { code, stdout, stderr } = await runCli(["dev", agentFile], {
+      cwd: dir,
+      input: "hello\n",
+    });
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/desk\.agent\.yaml:2:8/);
+    expect(stderr).toContain('did you mean "marin"?');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});

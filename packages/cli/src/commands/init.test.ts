@@ -1,0 +1,50 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../test/helpers/cli.ts";
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "parley-init-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("agent init", () => {
+  it.each(["basic", "approval"])(
+    "scaffolds the %s template: it validates and its scenarios pass straight away",
+    async (template) => {
+      const name = `${template}-agent`;
+      const init = await runCli(["init", name, "--template", template], { cwd: dir });
+      expect(init.code).toBe(0);
+      expect(init.stdout).toContain(`agent dev ${name}/${name}.agent.yaml`);
+      const agentText = readFileSync(join(dir, name, `${name}.agent.yaml`), "utf8");
+      expect(agentText).toMatch(/^# yaml-language-server: \$schema=\S+agent\.schema\.json\n/);
+      expect(readFileSync(join(dir, name, `${name}.test.yaml`), "utf8")).toMatch(
+        /^# yaml-language-server: \$schema=\S+scenario\.schema\.json\n/,
+      );
+
+      const validate = await runCli(["validate", `${name}/${name}.agent.yaml`], { cwd: dir });
+      expect(validate.stderr).toBe("");
+      expect(validate.code).toBe(0);
+
+      const test = await runCli(["test", name], { cwd: dir });
+      expect(test.stdout).toMatch(/2 scenarios: 2 passed/);
+      expect(test.code).toBe(0);
+    },
+  );
+
+  it("refuses to overwrite, and rejects bad names and templates with a clear message", async () => {
+    expect((await runCli(["init", "twice"], { cwd: dir })).code).toBe(0);
+    const again = await runCli(["init", "twice"], { cwd: dir });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("already exist: pick another name or pass --force");
+    expect((await runCli(["init", "twice", "--force"], { cwd: dir })).code).toBe(0);
+
+    const bad = await runCli(["init", "no spaces"], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('"no spaces" is not a valid agent name');
+    const template = await runCli(["init", "x", "--template", "fancy"], { cwd: dir });
+    expect(template.stderr).toContain('unknown template "fancy": choose one of basic, approval');
+  });
+});

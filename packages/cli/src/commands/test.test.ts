@@ -1,0 +1,76 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../test/helpers/cli.ts";
+
+const fixtures = join(import.meta.dirname, "../../test/fixtures");
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "parley-test-"));
+  cpSync(join(fixtures, "failing"), dir, { recursive: true });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("agent test", () => {
+  it("fails failing scenarios with the step, what happened, where, and a transcript excerpt", async () => {
+    const { code, stdout } = await runCli(["test", "desk.test.yaml"], { cwd: dir });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/✓ desk\.test\.yaml › passes with the mock/);
+    expect(stdout).toContain("✗ desk.test.yaml › expects a different tool");
+    expect(stdout).toContain('    step 2: expect_tool refund {"amount":40}  desk.test.yaml:13:9');
+    expect(stdout).toContain('      expected a call to refund with {"amount":40}');
+    expect(stdout).toContain('         but it called lookup_booking with {"ref":"ABC"}');
+    expect(stdout).toMatch(
+      /transcript:\n\s+[\d.]+s user\s+look up booking ABC\n\s+[\d.]+s tool\s+lookup_booking \{"ref":"ABC"\}/,
+    );
+    expect(stdout).toContain('    step 3: expect_filler "Hang on"  desk.test.yaml:19:9');
+    expect(stdout).toContain('expected a filler containing "Hang on"; no filler was said');
+    expect(stdout).toMatch(/3 scenarios: 1 passed, 2 failed/);
+  });
+
+  it("approves and denies, enforces latency budgets, and writes JUnit for CI", async () => {
+    const { code, stdout } = await runCli(
+      ["test", "approval.test.yaml", "--reporter", "junit", "-o", "junit.xml"],
+      { cwd: dir },
+    );
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/✓ approval\.test\.yaml › a denied refund is not run/);
+    expect(stdout).toMatch(
+      /the answer came [\d.]+ (ms|s) after the user's input, over the 100 ms budget/,
+    );
+    const xml = readFileSync(join(dir, "junit.xml"), "utf8");
+    expect(xml).toContain('<testsuite name="approval.test.yaml" tests="2" failures="1"');
+    expect(xml).toMatch(/<failure message="step 3 \(expect_say &quot;ABC&quot;\): the answer came/);
+    expect(xml).toContain("approval: refund denied");
+  });
+
+  it("reports every problem in invalid scenario files before running anything", async () => {
+    writeFileSync(
+      join(dir, "bad.test.yaml"),
+      "scenarios:\n  - name: x\n    steps:\n      - usr: hi\n      - expect_tool: lookup\n        within: soon\n",
+    );
+    const { code, stdout, stderr } = await runCli(["test", "bad.test.yaml", "desk.test.yaml"], {
+      cwd: dir,
+    });
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("bad.test.yaml:4:9");
+    expect(stderr).toContain("(did you mean user?)");
+    expect(stderr).toContain("bad.test.yaml:6:17");
+    expect(stderr).toContain("2 problems in scenario files; nothing was run");
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("says which tool a mock names that the agent lacks", async () => {
+    writeFileSync(
+      join(dir, "mock.test.yaml"),
+      "agent: ./desk.agent.yaml\nmocks:\n  lookup: { output: 1 }\nscenarios:\n  - name: m\n    steps:\n      - user: hi\n",
+    );
+    const { code, stdout } = await runCli(["test", "mock.test.yaml"], { cwd: dir });
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      'mocks name "lookup", but desk has no such tool (tools: lookup_booking, refund)',
+    );
+  });
+});

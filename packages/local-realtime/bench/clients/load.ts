@@ -1,0 +1,145 @@
+// Load client for the benchmarks, run in its own process so the server's process measures only the server.
+// argv: <url> <mode: idle|text|audio> <sessions> <seconds>. Writes one JSON line of results to stdout.
+import WebSocket from "ws";
+
+const [url, mode, sessionsArg, secondsArg] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+];
+const sessions = Number(sessionsArg);
+const seconds = Number(secondsArg);
+const AUDIO_DELTA = Buffer.from('"response.output_audio.delta"');
+const RESPONSE_CREATED = Buffer.from('"response.created"');
+const RESPONSE_DONE = Buffer.from('"response.done"');
+const SESSION_UPDATED = Buffer.from('"session.updated"');
+const CHUNK_MS = 100;
+// 120 characters → 7.2 s of audio: longer than a measurement window, so every session streams throughout.
+const LINE =
+  "This sentence is exactly long enough to keep a session streaming audio for the whole of the measuring window, no less!!";
+
+const lateness: number[] = [];
+const finals: Array<() => void> = [];
+
+/**
+ * Lateness of each audio delta against a real-time schedule: chunk k is due k × 100 ms after the schedule's
+ * start, and the start is the earliest one the arrivals allow (min over k of arrival_k − k × 100 ms). So a stream
+ * delivered exactly at real time scores 0 throughout, and one that falls behind scores its growing delay —
+ * independent of when the client happened to read response.created.
+ */
+function settle(arrivals: number[]): void {
+  let start = Number.POSITIVE_INFINITY;
+  arrivals.forEach((t, k) => {
+    if (!Number.isNaN(t)) start = Math.min(start, t - k * CHUNK_MS);
+  });
+  arrivals.forEach((t, k) => {
+    if (!Number.isNaN(t)) lateness.push(t - (start + k * CHUNK_MS));
+  });
+  arrivals.length = 0;
+}
+let events = 0;
+let ready = 0;
+const sockets: WebSocket[] = [];
+let measuring = mode !== "audio";
+
+function open(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${url}?model=gpt-realtime`, {
+      headers: { Authorization: "Bearer bench" },
+      perMessageDeflate: false,
+    });
+    sockets.push(ws);
+    // Arrival times of this response's audio deltas (index = chunk number).
+    let arrivals: number[] = [];
+    ws.on("message", (data: Buffer) => {
+      events++;
+      if (data.indexOf(SESSION_UPDATED) >= 0) {
+        ready++;
+        resolve();
+        return;
+      }
+      if (mode === "audio") {
+        if (data.indexOf(RESPONSE_CREATED) >= 0) {
+          settle(arrivals);
+          arrivals = [];
+        } else if (data.indexOf(AUDIO_DELTA) >= 0) {
+          arrivals.push(measuring ? performance.now() : Number.NaN);
+        } else if (data.indexOf(RESPONSE_DONE) >= 0 && measuring) {
+          ws.send(
+            JSON.stringify({
+              type: "response.create",
+              response: { instructions: `Say exactly: "${LINE}"` },
+            }),
+          );
+        }
+      } else if (mode === "text" && data.indexOf(RESPONSE_DONE) >= 0) {
+        ws.send(
+          JSON.stringify({
+            type: "response.create",
+            response: { instructions: `Say exactly: "${LINE}"` },
+          }),
+        );
+      }
+    });
+    finals.push(() => settle(arrivals));
+    ws.once("open", () => {
+      const output = mode === "audio" ? ["audio"] : ["text"];
+      ws.send(
+        JSON.stringify({
+          type: "session.update",
+          session: {
+            type: "realtime",
+            output_modalities: output,
+            instructions: "You are a load test.",
+          },
+        }),
+      );
+    });
+    ws.once("error", reject);
+  });
+}
+
+for (let i = 0; i < sessions; i += 50)
+  await Promise.all(Array.from({ length: Math.min(50, sessions - i) }, open));
+process.stderr.write(`ready ${ready}\n`);
+const t0 = performance.now();
+// Sessions start speaking at random moments over the first second, as real calls do, not all in one tick.
+for (const ws of sockets) {
+  if (mode === "idle") continue;
+  const create = () =>
+    ws.send(
+      JSON.stringify({
+        type: "response.create",
+        response: { instructions: `Say exactly: "${LINE}"` },
+      }),
+    );
+  if (mode === "audio") setTimeout(create, Math.random() * 1000);
+  else create();
+}
+const eventsAt0 = events;
+// Audio: measure once every session has started.
+if (mode === "audio") {
+  await new Promise((r) => setTimeout(r, 1000));
+  measuring = false;
+  for (const f of finals) f();
+  lateness.length = 0;
+  measuring = true;
+}
+const windowEvents: number[] = [];
+let last = events;
+const timer = setInterval(() => {
+  windowEvents.push((events - last) * 4);
+  last = events;
+}, 250);
+await new Promise((r) => setTimeout(r, seconds * 1000));
+clearInterval(timer);
+measuring = false;
+for (const f of finals) f();
+const elapsed = (performance.now() - t0) / 1000;
+for (const ws of sockets) ws.terminate();
+// Exit only once the (large) result line is flushed to the pipe.
+process.stdout.write(
+  `${JSON.stringify({ ready, lateness, windowEvents, eventsPerSecond: (events - eventsAt0) / elapsed })}\n`,
+  () => process.exit(0),
+);
