@@ -1,7 +1,7 @@
 // Scheduler figures (issue 5): overhead from a complete function call to its handler, filler timing error on the
 // real clock, and 1,000 concurrent calls in one session. Prints `name: median X, p99 Y (unit)` lines only.
 
-import { startLocalRealtime } from "@parley/local-realtime";
+import { scriptedModel, startLocalRealtime } from "@parley/local-realtime";
 import type { RealtimeClientEvent } from "openai/resources/realtime/realtime";
 import { z } from "zod";
 import { systemClock } from "../src/clock/index.ts";
@@ -155,6 +155,75 @@ async function thousandCalls(): Promise<void> {
   report("1000 concurrent calls, call to output (handlers take 30-100ms)", latencies, "ms");
 }
 
+/** 1,000 calls in one model response, through the real runtime and socket: each gets one output, one answer follows. */
+async function thousandCallsOverSocket(): Promise<void> {
+  const n = 1000;
+  const calls = Array.from({ length: n }, (_, i) => ({
+    call: { name: "check_rooms", arguments: { date: `d${i}` } },
+  }));
+  const model = scriptedModel([
+    { user: "check every date" },
+    ...calls,
+    { say: "All dates checked." },
+  ]);
+  const server = await startLocalRealtime({ port: 0, pace: 0, model });
+  const agent = await loadAgent(
+    new URL("../test/fixtures/scheduler/concierge.agent.yaml", import.meta.url).pathname,
+  );
+  const started = new Map<string, number>();
+  const latencies: number[] = [];
+  const outputs = new Map<string, number>();
+  const tools = agent.tools.map((t) => ({
+    ...t,
+    run: (_args: unknown, ctx: { callId: string }) => {
+      started.set(ctx.callId, performance.now());
+      return new Promise((resolve) =>
+        setTimeout(() => resolve({ free: 3 }), 30 + Math.random() * 70),
+      );
+    },
+  })) as ToolDefinition[];
+  let answers = 0;
+  const errors: string[] = [];
+  const session = await startSession({
+    agent,
+    url: server.url,
+    scheduler: { tools },
+    on: {
+      "client.event": (e) => {
+        if (e.type === "conversation.item.create" && e.item.type === "function_call_output") {
+          const id = e.item.call_id;
+          outputs.set(id, (outputs.get(id) ?? 0) + 1);
+          latencies.push(performance.now() - (started.get(id) ?? 0));
+          if (e.item.output.includes('"error"'))
+            throw new Error(`call ${id} failed: ${e.item.output}`);
+        }
+      },
+      "agent.transcript.done": (e) => {
+        if (e.kind === "answer" && e.transcript === "All dates checked.") answers++;
+      },
+      error: (e) => {
+        errors.push(String(e.error?.message ?? e.error));
+      },
+    },
+  });
+  const t0 = performance.now();
+  session.sendText("check every date");
+  while ((outputs.size < n || answers === 0) && performance.now() - t0 < 30_000)
+    await new Promise((r) => setTimeout(r, 5));
+  await session.close();
+  await server.close();
+  if (outputs.size !== n || ![...outputs.values()].every((c) => c === 1)) {
+    throw new Error(`expected exactly one output for each of ${n} calls, got ${outputs.size}`);
+  }
+  if (answers !== 1) throw new Error(`expected the scripted answer once, got ${answers}`);
+  if (errors.length) throw new Error(`session errors: ${errors.join("; ")}`);
+  report(
+    "1000 calls in one response over a socket, handler start to output sent (handlers take 30-100ms)",
+    latencies,
+    "ms",
+  );
+}
+
 /** The same path over a real socket: the client sees `function_call_arguments.done` → runtime → scheduler → handler. */
 async function overheadOverSocket(): Promise<void> {
   const server = await startLocalRealtime({ port: 0, pace: 0 });
@@ -216,3 +285,4 @@ await overhead();
 await overheadOverSocket();
 await fillerTiming();
 await thousandCalls();
+await thousandCallsOverSocket();

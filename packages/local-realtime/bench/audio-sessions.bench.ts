@@ -1,7 +1,10 @@
 // How many sessions streaming audio at real-time pace one server process carries before falling behind.
-// Clients run in a second process; each measures when every audio delta arrives against the real-time schedule
-// (chunk k due k × 100 ms after response.created). A level "keeps up" when p99 lateness stays under 100 ms
-// (one chunk: a client with a 100 ms jitter buffer would not underrun). Bounded: at most ~6 s per level.
+// Clients run in a second process. Each session is full duplex: it streams microphone audio (100 ms every 100 ms,
+// decoded and run through VAD by the server) while receiving the model's audio, and measures when every audio
+// delta arrives against the real-time schedule (chunk k due k × 100 ms after the earliest start its arrivals
+// allow). A level "keeps up" when p99 lateness stays under 100 ms (one chunk: a client with a 100 ms jitter buffer
+// would not underrun) and the server's event-loop delay p99 stays under 100 ms. Bounded: ~6 s per level.
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { startLocalRealtime } from "../src/index.ts";
 import { runClients } from "./run-clients.ts";
 import { percentile, report } from "./stats.ts";
@@ -11,14 +14,45 @@ const LEVELS = (process.env.PARLEY_BENCH_AUDIO_LEVELS ?? "100,250,500,750,1000")
   .map(Number);
 const server = await startLocalRealtime({ pace: 1 });
 let carried = 0;
+// Sessions one core could carry by CPU alone (100 % / CPU per session), per level: a projection that does not
+// depend on what else the machine runs, reported beside the measured count.
+const projected: number[] = [];
 for (const sessions of LEVELS) {
-  const result = await runClients(server.url, "audio", sessions, 3);
+  // Event-loop delay and CPU during the measuring window only (not while sessions connect).
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  let cpu = process.cpuUsage();
+  let t0 = 0;
+  let busy = 0;
+  const result = await runClients(server.url, "audio", sessions, 3, (phase) => {
+    if (phase === "measuring") {
+      loop.enable();
+      cpu = process.cpuUsage();
+      t0 = performance.now();
+    } else {
+      loop.disable();
+      const used = process.cpuUsage(cpu);
+      busy = (used.user + used.system) / 1000 / (performance.now() - t0);
+    }
+  });
+  const loopP99 = loop.percentile(99) / 1e6;
   report(`audio delta lateness at ${sessions} sessions`, result.lateness, "ms");
+  process.stdout.write(
+    `server event-loop delay at ${sessions} sessions: median ${(loop.percentile(50) / 1e6).toFixed(1)}, p99 ${loopP99.toFixed(1)} (ms)\n`,
+  );
+  process.stdout.write(
+    `server CPU at ${sessions} sessions: median ${Math.round(busy * 100)}, p99 ${Math.round(busy * 100)} (% of one core)\n`,
+  );
+  if (busy > 0) projected.push(Math.floor(sessions / busy));
   while (server.sessions > 0) await new Promise((r) => setTimeout(r, 50));
-  if (result.ready < sessions || percentile(result.lateness, 99) >= 100) break;
+  if (result.ready < sessions || percentile(result.lateness, 99) >= 100 || loopP99 >= 100) break;
   carried = sessions;
 }
 process.stdout.write(
   `concurrent real-time audio sessions kept up: median ${carried}, p99 ${carried} (sessions)\n`,
+);
+report(
+  "sessions one core carries by CPU (projection from the levels above)",
+  projected,
+  "sessions",
 );
 await server.close();

@@ -14,6 +14,8 @@ export function runClients(
   mode: "idle" | "text" | "audio",
   sessions: number,
   seconds: number,
+  /** Told when the client's measuring window opens ("measuring") and closes ("measured"). */
+  onPhase?: (phase: "measuring" | "measured") => void,
 ): Promise<LoadResult> {
   const script = fileURLToPath(new URL("./clients/load.ts", import.meta.url));
   return new Promise((resolve, reject) => {
@@ -25,7 +27,11 @@ export function runClients(
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
+    child.stderr.on("data", (d) => {
+      err += d;
+      for (const phase of ["measuring", "measured"] as const)
+        if (String(d).includes(`${phase}\n`)) onPhase?.(phase);
+    });
     const timer = setTimeout(() => child.kill("SIGKILL"), (seconds + 60) * 1000);
     child.on("exit", (code) => {
       clearTimeout(timer);

@@ -55,9 +55,11 @@ export class Connection implements ResponseHost {
   /** Out-of-band responses in progress (they may overlap the default conversation's). */
   readonly outOfBand = new Set<ActiveResponse>();
   private closed = false;
+  /** Received-audio time since which nobody has spoken (idle_timeout_ms); undefined while disarmed. */
+  idleSinceMs: number | undefined;
 
   constructor(
-    private readonly socket: WebSocket,
+    socket: WebSocket,
     index: number,
     private readonly options: ConnectionOptions,
   ) {
@@ -197,37 +199,53 @@ export class Connection implements ResponseHost {
 
   private dispatch(event: Json, eventId: string | undefined): void {
     const type = String(event.type);
-    if (type === "session.update") return this.updateSession(event.session as Json, eventId);
-    if (type === "response.create")
-      return this.createResponse((event.response as ResponseParams | undefined) ?? {}, eventId);
-    if (type === "response.cancel")
-      return this.cancelResponse(event.response_id as string | undefined, eventId);
-    if (type.startsWith("input_audio_buffer.")) return handleAudioEvent(this, event, eventId);
-    if (type.startsWith("conversation.item.")) return handleItemEvent(this, event, eventId);
+    if (type === "session.update") {
+      this.updateSession(event.session as Json, eventId);
+      return;
+    }
+    if (type === "response.create") {
+      this.createResponse((event.response as ResponseParams | undefined) ?? {}, eventId);
+      return;
+    }
+    if (type === "response.cancel") {
+      this.cancelResponse(event.response_id as string | undefined, eventId);
+      return;
+    }
+    if (type.startsWith("input_audio_buffer.")) {
+      handleAudioEvent(this, event, eventId);
+      return;
+    }
+    if (type.startsWith("conversation.item.")) {
+      handleItemEvent(this, event, eventId);
+      return;
+    }
     if (type === "output_audio_buffer.clear") {
-      return this.error(
+      this.error(
         "unsupported_event",
         "output_audio_buffer.clear is only for WebRTC and SIP sessions; over WebSocket the client plays audio itself.",
         { eventId },
       );
+      return;
     }
   }
 
   private updateSession(update: Json, eventId: string | undefined): void {
     if (update.type !== "realtime") {
-      return this.error(
+      this.error(
         "unsupported_session_type",
         'The local server simulates realtime sessions only (session.type "realtime").',
         { param: "session.type", eventId },
       );
+      return;
     }
     const voice = (update.audio as { output?: { voice?: string } } | undefined)?.output?.voice;
     if (voice !== undefined && this.audioOut && voice !== sessionView.voice(this.current)) {
-      return this.error(
+      this.error(
         "cannot_update_voice",
         "Cannot update a conversation's voice if assistant audio is present.",
         { param: "session.audio.output.voice", eventId },
       );
+      return;
     }
     this.current = applySessionUpdate(this.current, update);
     this.audio.configure(
@@ -242,11 +260,12 @@ export class Connection implements ResponseHost {
   createResponse(params: ResponseParams, eventId?: string): void {
     const outOfBand = params.conversation === "none";
     if (!outOfBand && this.active) {
-      return this.error(
+      this.error(
         "conversation_already_has_active_response",
         `Conversation already has an active response in progress: ${this.active.id}. Wait until the response is finished before creating a new one.`,
         { eventId },
       );
+      return;
     }
     const response = new ActiveResponse(this, params, {
       previousInput: this.previousInput,
@@ -257,7 +276,10 @@ export class Connection implements ResponseHost {
     if (outOfBand) this.outOfBand.add(response);
     else this.active = response;
     void response.done.finally(() => {
-      if (this.active === response) this.active = undefined;
+      if (this.active === response) {
+        this.active = undefined;
+        this.idleSinceMs = this.audio.receivedMs;
+      }
       this.outOfBand.delete(response);
       this.send({
         type: "rate_limits.updated",
@@ -274,11 +296,10 @@ export class Connection implements ResponseHost {
       ? [this.active, ...this.outOfBand].find((r) => r?.id === responseId)
       : this.active;
     if (!target) {
-      return this.error(
-        "response_cancel_not_active",
-        "Cancellation failed: no active response found.",
-        { eventId },
-      );
+      this.error("response_cancel_not_active", "Cancellation failed: no active response found.", {
+        eventId,
+      });
+      return;
     }
     target.cancel("client_cancelled");
   }

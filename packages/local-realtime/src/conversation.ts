@@ -10,6 +10,8 @@ export interface StoredItem {
   audioMs?: number | undefined;
   /** The response that produced it (assistant messages, function and MCP calls). */
   responseId?: string | undefined;
+  /** Set by conversation.item.truncate: the audio and transcript were cut to what the user heard. */
+  truncated?: boolean;
 }
 
 /** The default conversation: an ordered list of items, addressable by id. */

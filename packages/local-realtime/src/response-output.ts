@@ -88,6 +88,19 @@ export async function streamMessage(t: OutputTarget, text: string): Promise<void
     const totalMs = speechDurationMs(text, t.audio.speed);
     const start = host.now();
     let sentMs = 0;
+    // The stored item follows the stream, so a truncate that arrives with (or right after) a cancel finds the
+    // audio and transcript sent so far.
+    const stored = host.conversation.get(id);
+    const track = () => {
+      if (!stored) return;
+      stored.audioMs = sentMs;
+      stored.heard = spoken;
+      stored.item = {
+        ...base,
+        status: "in_progress",
+        content: [{ type: "output_audio", transcript: spoken }],
+      } as never;
+    };
     let wordIndex = 0;
     while (sentMs < totalMs && !t.signal.aborted) {
       const ms = Math.min(AUDIO_CHUNK_MS, totalMs - sentMs);
@@ -105,6 +118,7 @@ export async function streamMessage(t: OutputTarget, text: string): Promise<void
       });
       host.audioProduced();
       sentMs += ms;
+      track();
       await host.sleepUntil(start + sentMs * host.pace, t.signal);
     }
     const complete = !t.signal.aborted;
@@ -112,8 +126,9 @@ export async function streamMessage(t: OutputTarget, text: string): Promise<void
     host.send({ type: "response.output_audio.done", ...ref });
     host.send({ type: "response.output_audio_transcript.done", ...ref, transcript });
     host.send({ type: "response.content_part.done", ...ref, part: { type: "audio", transcript } });
-    const stored = host.conversation.get(id);
-    if (stored) {
+    // A truncate during the stream (the user interrupted) decides what the item keeps.
+    const kept = stored?.truncated ? (stored.heard ?? "") : transcript;
+    if (stored && !stored.truncated) {
       stored.audioMs = sentMs;
       stored.heard = transcript;
     }
@@ -122,7 +137,7 @@ export async function streamMessage(t: OutputTarget, text: string): Promise<void
     closeItem(t, index, {
       ...base,
       status: complete ? "completed" : "incomplete",
-      content: [{ type: "output_audio", transcript }],
+      content: [{ type: "output_audio", transcript: kept }],
     });
     return;
   }

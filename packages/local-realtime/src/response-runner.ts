@@ -110,7 +110,7 @@ export class ActiveResponse {
     };
     const input = this.inputTokens();
     let status: "completed" | "cancelled" | "incomplete" | "failed" = "completed";
-    let failure: string | undefined;
+    let failure: string;
     try {
       await host.mcpReady();
       let continuation = await this.runApprovedCalls(target);
@@ -134,6 +134,17 @@ export class ActiveResponse {
     } catch (error) {
       status = "failed";
       failure = error instanceof Error ? error.message : String(error);
+      // A custom model's bug: say why in an error event, then end the response as failed.
+      host.send({
+        type: "error",
+        error: {
+          type: "server_error",
+          code: "model_error",
+          message: `The simulated model "${host.model.name}" failed: ${failure}`,
+          param: null,
+          event_id: null,
+        },
+      });
     }
     if (this.abort.signal.aborted) status = "cancelled";
     const limit = this.params.max_output_tokens ?? session.max_output_tokens;
@@ -158,7 +169,7 @@ export class ActiveResponse {
     if (status === "failed")
       response.status_details = {
         type: "failed",
-        error: { type: "server_error", code: failure ?? "model_failed" },
+        error: { type: "server_error", code: "model_error" },
       };
     host.send({ type: "response.done", response });
   }

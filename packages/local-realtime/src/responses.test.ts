@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { functionTool, startTestServer, TestClient } from "../test/harness.ts";
+import { defineModel } from "./models/types.ts";
 
 describe("one response at a time", () => {
   it("refuses a second response.create with the API's error code while one is in progress", async () => {
-    const server = await startTestServer({ pace: 1 });
+    const server = await startTestServer({ pace: 0.3 });
     const client = await TestClient.connect(server.url);
     await client.textSession();
     client.send({
@@ -318,5 +319,33 @@ describe("response parameters", () => {
       type: "incomplete",
       reason: "max_output_tokens",
     });
+  });
+});
+
+describe("custom models", () => {
+  it("runs a user-written model, and a failing one ends the response as failed with an error event", async () => {
+    let calls = 0;
+    const model = defineModel({
+      name: "flaky",
+      respond: (ctx) => {
+        calls++;
+        if (ctx.items.at(-1)?.text === "boom") throw new Error("no idea");
+        return [{ wait: 5 }, { say: `echo: ${ctx.items.at(-1)?.text}` }];
+      },
+    });
+    const server = await startTestServer({ model });
+    const client = await TestClient.connect(server.url);
+    await client.textSession();
+    expect((await client.say("ping")).response.output[0].content[0].text).toBe("echo: ping");
+    const failed = await client.say("boom");
+    expect(failed.response.status).toBe("failed");
+    expect(failed.response.status_details).toEqual({
+      type: "failed",
+      error: { type: "server_error", code: "model_error" },
+    });
+    expect(client.events.find((e) => e.type === "error")?.error.message).toBe(
+      'The simulated model "flaky" failed: no idea',
+    );
+    expect(calls).toBe(2);
   });
 });

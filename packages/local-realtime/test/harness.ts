@@ -8,6 +8,7 @@ import {
   startLocalRealtime,
 } from "../src/server.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read event fields loosely; the spec check is separate.
 export type Json = Record<string, any>;
 
 /**

@@ -9,6 +9,7 @@ import {
   startSession,
 } from "@parley/core";
 import { type LocalRealtime, startLocalRealtime } from "@parley/local-realtime";
+import { validateClientEvent } from "@parley/local-realtime/conformance";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { closeAllMcpBridges } from "./mcp/index.ts";
 
@@ -28,8 +29,11 @@ afterAll(async () => {
 });
 
 const sessions: Session[] = [];
+// Every client event of every session is checked against the official spec.
+const invalid: string[] = [];
 afterEach(async () => {
   await Promise.all(sessions.splice(0).map((s) => s.close()));
+  expect(invalid.splice(0)).toEqual([]);
 });
 
 type Output = Parameters<SessionEvents["tool.output"]>[0];
@@ -41,6 +45,8 @@ async function open(approve?: (tool: string) => boolean) {
     url: server.url,
     ...(approve ? { scheduler: { approvers: [codeApprover((r) => approve(r.tool))] } } : {}),
     on: {
+      "client.event": (e) =>
+        void invalid.push(...validateClientEvent(e).map((p) => `${e.type}: ${p}`)),
       "tool.progress": (e) => void events.push({ type: e.type, tool: e.tool, message: e.message }),
       "approval.requested": (e) => void events.push({ type: e.type, tool: e.tool }),
     },

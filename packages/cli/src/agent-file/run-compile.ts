@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import {
+  AgentFileError,
   compileClientSecretBody,
   compileSession,
   compileSipAcceptBody,
@@ -7,7 +8,7 @@ import {
   loadAgent,
   redact,
 } from "@parley/core";
-import { problemsOf, renderProblems } from "./report.ts";
+import { paint, problemsOf, renderProblems } from "./report.ts";
 
 const TARGETS = ["session", "client-secret", "sip"] as const;
 
@@ -50,8 +51,12 @@ export async function runCompile(
     return 0;
   } catch (error) {
     if (!isParleyError(error)) throw error;
-    const { problems, sources } = problemsOf(error, file);
-    process.stderr.write(`${renderProblems(problems, sources)}\n`);
+    if (error instanceof AgentFileError || error.location) {
+      const { problems, sources } = problemsOf(error, file);
+      process.stderr.write(`${renderProblems(problems, sources)}\n`);
+    } else {
+      process.stderr.write(`${paint("error", `error[${error.code}]`)} ${error.message}\n`);
+    }
     return 1;
   }
 }

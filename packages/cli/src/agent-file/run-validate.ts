@@ -55,7 +55,7 @@ export async function runValidate(
       if (!opts.json)
         out.push(
           `${pc.red("✗")} ${shortPath(file)} ${pc.dim(`(${plural(problems.length, "problem")})`)}`,
-          indent(renderProblems(problems, sources)),
+          `${indent(renderProblems(problems, sources))}\n`,
         );
     }
   }

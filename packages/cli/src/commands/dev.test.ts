@@ -42,7 +42,8 @@ describe("agent dev in a terminal", () => {
     );
 
     pty.type("refund me 40 euros\r");
-    at = await pty.waitFor(/\? Allow refund\(\{"amount":40\}\)\? .*\[y\/n\]/, { from: at });
+    at = await pty.waitFor(/approve\s+Allow refund\(\{"amount":40\}\)\? \(this tool always needs approval\)/, { from: at });
+    at = await pty.waitFor("? allow? [y/n]", { from: at });
     pty.type("maybe\r");
     at = await pty.waitFor("please answer y or n", { from: at });
     pty.type("y\r");
@@ -121,6 +122,15 @@ describe("agent dev piped", () => {
       expect.stringMatching(/^tool: refund completed in \d+ms → \{"refunded":40\}$/),
       expect.stringMatching(/^agent: .*40/),
     ]);
+  });
+
+  it("needs an API key for --live, and a usable --pace", async () => {
+    const live = await runCli(["dev", agentFile, "--live"], { cwd: dir });
+    expect(live.code).toBe(1);
+    expect(live.stderr).toContain("--live needs OPENAI_API_KEY");
+    const pace = await runCli(["dev", agentFile, "--pace", "fast"], { cwd: dir });
+    expect(pace.code).toBe(2);
+    expect(pace.stderr).toContain('pace must be a number ≥ 0 (1 = real time, 0 = as fast as possible), got "fast"');
   });
 
   it("fails with the located problems of an invalid agent file, without a stack trace", async () => {

@@ -69,6 +69,16 @@ describe("agent sim", () => {
     ).toBe("session.created");
   });
 
+  it("says so, without a stack trace, when the port is taken", async () => {
+    const { out } = await startSim(["--port", "0"]);
+    const port = /127\.0\.0\.1:(\d+)/.exec(out())?.[1] as string;
+    const result = await runCli(["sim", "--port", port]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `error[listen_failed]: Could not listen on 127.0.0.1:${port}: the port is in use\n`,
+    );
+  });
+
   it("rejects a bad port as a usage error", async () => {
     const result = await runCli(["sim", "--port", "http"]);
     expect(result.code).toBe(2);

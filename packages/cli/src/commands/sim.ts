@@ -56,16 +56,25 @@ export const registerSim: RegisterCommand = (program: Command) => {
       "with --tls, where to write the certificate (default: a file in the temp directory)",
     )
     .action(async (options: SimOptions) => {
-      const { startLocalRealtime } = await import("@parley/local-realtime");
+      const { startLocalRealtime, LocalRealtimeError } = await import("@parley/local-realtime");
       const envPace =
         process.env.PARLEY_SIM_PACE === undefined ? undefined : Number(process.env.PARLEY_SIM_PACE);
-      const server = await startLocalRealtime({
-        port: options.port,
-        host: options.host,
-        tls: options.tls === true,
-        ...(options.apiKey ? { apiKey: options.apiKey } : {}),
-        pace: options.pace ?? (envPace !== undefined && envPace >= 0 ? envPace : 1),
-      });
+      let server: Awaited<ReturnType<typeof startLocalRealtime>>;
+      try {
+        server = await startLocalRealtime({
+          port: options.port,
+          host: options.host,
+          tls: options.tls === true,
+          ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+          pace: options.pace ?? (envPace !== undefined && envPace >= 0 ? envPace : 1),
+        });
+      } catch (error) {
+        // A busy port or a bad host is the user's input, not our bug: a message, exit 1, no stack trace.
+        if (!(error instanceof LocalRealtimeError)) throw error;
+        process.stderr.write(`error[${error.code}]: ${error.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
       const lines = [
         `local Realtime server listening on ${server.url}`,
         `  connect with ${server.url}?model=gpt-realtime (any bearer key${options.apiKey ? " but the one given" : ""})`,

@@ -17,14 +17,14 @@ describe("agent test", () => {
     const { code, stdout } = await runCli(["test", "desk.test.yaml"], { cwd: dir });
     expect(code).toBe(1);
     expect(stdout).toMatch(/✓ desk\.test\.yaml › passes with the mock/);
-    expect(stdout).toContain("✗ desk.test.yaml › expects a different tool");
-    expect(stdout).toContain('    step 2: expect_tool refund {"amount":40}  desk.test.yaml:13:9');
-    expect(stdout).toContain('      expected a call to refund with {"amount":40}');
-    expect(stdout).toContain('         but it called lookup_booking with {"ref":"ABC"}');
+    expect(stdout).toContain("✗ desk.test.yaml › expects another output than the tool gives");
+    expect(stdout).toContain('    step 3: expect_output lookup_booking {"status":"confirmed"}  desk.test.yaml:14:9');
+    expect(stdout).toContain(`      expected lookup_booking's output to contain {"status":"confirmed"}`);
+    expect(stdout).toContain('         it was {"ref":"ABC","status":"cancelled"}');
     expect(stdout).toMatch(
-      /transcript:\n\s+[\d.]+s user\s+look up booking ABC\n\s+[\d.]+s tool\s+lookup_booking \{"ref":"ABC"\}/,
+      /transcript:\n.*agent\s+Hello from the desk\.\n.*user\s+look up booking ABC\n.*tool\s+lookup_booking \{"ref":"ABC"\}\n.*tool\s+lookup_booking completed/,
     );
-    expect(stdout).toContain('    step 3: expect_filler "Hang on"  desk.test.yaml:19:9');
+    expect(stdout).toContain('    step 3: expect_filler "Hang on"  desk.test.yaml:20:9');
     expect(stdout).toContain('expected a filler containing "Hang on"; no filler was said');
     expect(stdout).toMatch(/3 scenarios: 1 passed, 2 failed/);
   });
@@ -60,6 +60,13 @@ describe("agent test", () => {
     expect(stderr).toContain("bad.test.yaml:6:17");
     expect(stderr).toContain("2 problems in scenario files; nothing was run");
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("needs an API key for --live, and says so without running anything", async () => {
+    const { code, stdout, stderr } = await runCli(["test", "--live", "desk.test.yaml"], { cwd: dir });
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toBe("error[missing_api_key]: --live needs OPENAI_API_KEY in the environment\n");
   });
 
   it("says which tool a mock names that the agent lacks", async () => {

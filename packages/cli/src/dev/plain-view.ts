@@ -120,7 +120,8 @@ export class PlainView implements DevView {
   toolOutput(e: ViewArg<"toolOutput">): void {
     const started = this.#started.get(e.callId);
     this.#started.delete(e.callId);
-    const took = started === undefined ? "" : ` in ${elapsed(Date.now() - started)}`;
+    const ms = e.ms ?? (started === undefined ? undefined : Date.now() - started);
+    const took = ms === undefined ? "" : ` in ${elapsed(ms)}`;
     this.#out.write(`tool: ${e.tool} ${e.state}${took} → ${compactJson(e.output, 200)}\n`);
   }
 

@@ -16,7 +16,7 @@ import { summarizeChange } from "./change-summary.ts";
 import { devCommands, parseDevInput } from "./input.ts";
 import { PlainView } from "./plain-view.ts";
 import { approversFor, ReloadableTools } from "./reloadable-tools.ts";
-import { openTarget, resolvePace } from "./target.ts";
+import { openTarget, resolvePace, type Target } from "./target.ts";
 import { TtyView } from "./tty-view.ts";
 import { TurnTracker } from "./turn-tracker.ts";
 import type { DevStatus, DevView } from "./view.ts";
@@ -68,10 +68,14 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
 
   const variables = parseVariables(options.var ?? []);
   const pace = resolvePace(options.pace, io.env);
+  // The server starts while the agent loads: both take a few hundred milliseconds and neither needs the other.
+  const opening = openTarget({ live: options.live, url: options.url, pace, env: io.env });
+  opening.catch(() => {}); // awaited below; an agent file problem is reported first
   let agent: LoadedAgent;
   try {
     agent = await loadAgent(file);
   } catch (error) {
+    await (await opening.catch(() => undefined))?.close();
     if (error instanceof AgentFileError) {
       io.stderr.write(`${showProblems(error)}\n`);
       return 1;
@@ -82,7 +86,22 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
   const view: DevView = tty
     ? new TtyView(io.stdin, io.stdout, color)
     : new PlainView(io.stdin, io.stdout, io.stderr);
-  const target = await openTarget({ live: options.live, url: options.url, pace, env: io.env });
+  // Watching starts now, alongside the server and the session, and is ready before the prompt shows: a save made as
+  // soon as the prompt is there is never missed. Changes seen before the session is up are applied once it is.
+  let changedEarly: string[] | undefined;
+  let onChange = (changed: string[]) => {
+    changedEarly = [...(changedEarly ?? []), ...changed];
+  };
+  const watching =
+    options.watch === false ? undefined : watchAgentFiles(agent.files, (changed) => onChange(changed));
+  let target: Target;
+  try {
+    target = await opening;
+  } catch (error) {
+    await (await watching)?.close();
+    throw error;
+  }
+  const watcher: AgentWatcher | undefined = await watching;
   let tools: ReloadableTools | undefined;
   const approver = terminalApprover({
     ask: (question, request) => view.askApproval(question, request.signal),
@@ -97,6 +116,7 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
       tools: (host) => (tools = new ReloadableTools(host, agent, approversFor(agent, approver))),
     });
   } catch (error) {
+    await watcher?.close();
     await target.close();
     throw error;
   }
@@ -161,9 +181,8 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
     });
     return reloading;
   };
-  let watcher: AgentWatcher | undefined;
-  if (options.watch !== false)
-    watcher = await watchAgentFiles(agent.files, (changed) => void reload(changed));
+  onChange = (changed) => void reload(changed);
+  if (changedEarly) void reload(changedEarly);
 
   let quitting: Promise<number> | undefined;
   let resolveDone: (code: number) => void = () => {};
@@ -318,6 +337,7 @@ async function callTool(
       tool: name,
       state: "completed",
       output: JSON.stringify(result ?? null),
+      ms: Date.now() - at,
       at: Date.now(),
     });
   } catch (error) {
@@ -327,6 +347,7 @@ async function callTool(
       tool: name,
       state: "failed",
       output: errorText(error),
+      ms: Date.now() - at,
       at: Date.now(),
     });
   }

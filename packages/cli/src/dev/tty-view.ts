@@ -140,7 +140,8 @@ export class TtyView implements DevView {
     this.#tools.delete(e.callId);
     const ok = e.state === "completed";
     const mark = ok ? this.#c.green("✓") : this.#c.red("✗");
-    const took = t ? this.#c.dim(elapsed(Date.now() - t.startedAt)) : "";
+    const ms = e.ms ?? (t ? Date.now() - t.startedAt : undefined);
+    const took = ms === undefined ? "" : this.#c.dim(elapsed(ms));
     const outcome = ok
       ? this.#c.dim(`→ ${compactJson(e.output, 70)}`)
       : this.#c.red(`${e.state}: ${compactJson(e.output, 70)}`);
@@ -166,9 +167,10 @@ export class TtyView implements DevView {
 
   async askApproval(question: string, signal: AbortSignal): Promise<boolean> {
     const rl = this.#rl;
-    rl?.setPrompt(`${this.#c.yellow("?")} ${question} ${this.#c.bold("[y/n]")} `);
+    // The question is a line of the transcript (it may be long and wrap); the prompt itself stays short.
+    rl?.setPrompt(`${this.#c.yellow("?")} allow? ${this.#c.bold("[y/n]")} `);
     for (const t of this.#tools.values()) t.waitingApproval = true;
-    this.#paint([]);
+    this.#paint(this.#said(this.#c.yellow("approve"), question));
     try {
       return await this.#router.ask(signal);
     } finally {
@@ -186,6 +188,10 @@ export class TtyView implements DevView {
     readline.cursorTo(this.#out, 0);
     readline.clearLine(this.#out, 0);
     this.#rl?.close();
+    // readline leaves the terminal's stdin referenced when it closed itself (Ctrl-D): let the process end.
+    if (this.#in.isTTY) this.#in.setRawMode(false);
+    this.#in.pause();
+    this.#in.unref?.();
   }
 
   #said(who: string, text: string): string[] {
@@ -248,7 +254,9 @@ export class TtyView implements DevView {
   #paint(commit: string[]): void {
     if (this.#closed) return;
     const out = this.#out;
-    const up = this.#liveHeight + this.#submittedRows;
+    // From the cursor up to the live region's first row: the rows of a wrapped prompt line, then the live lines.
+    const promptRows = this.#submittedRows || (this.#rl ? this.#rl.getCursorPos().rows : 0);
+    const up = this.#liveHeight + promptRows;
     readline.cursorTo(out, 0);
     if (up > 0) readline.moveCursor(out, 0, -up);
     readline.clearScreenDown(out);

@@ -84,7 +84,8 @@ scenarios:
       - user: What's the weather in Paris?
       - expect_tool: get_weather
         args: { city: Paris }
-      - expect_filler: Let me look at the sky
+      # The handler reports progress, which is said instead of the canned filler line.
+      - expect_filler: Checking the sky over Paris
       - expect_say: sunny
         within: 5s
 

@@ -17,7 +17,7 @@ describe("loading a scenario file", () => {
   it("normalises steps, merges file-level mocks and variables, and finds the agent beside it", async () => {
     const [first, second] = await loadScenarioFile(join(fixtures, "weather.test.yaml"));
     expect(first?.agentFile).toBe(join(fixtures, "weather.agent.yaml"));
-    expect(first?.mocks).toEqual({ get_weather: { output: { sky: "cloudy" }, latency: 10 } });
+    expect(first?.mocks).toEqual({ get_weather: { output: { sky: "cloudy" }, latency: 300 } });
     expect(first?.steps.map((s) => s.label)).toEqual([
       'user (audio): "What\'s the weather in Paris?"',
       'expect_tool get_weather {"city":"Paris"}',

@@ -7,7 +7,8 @@ export type AgentDefinition = Omit<AgentConfigInput, "tools"> & {
 };
 
 /**
- * Declares an agent in TypeScript, fully typed. Returns its argument; the loader validates it like a YAML file.
+ * Declares an agent in TypeScript, fully typed (not generic, so a misspelt key is a type error at any depth).
+ * Returns its argument; the loader validates it like a YAML file.
  *
  * @example
  * export default defineAgent({
@@ -18,6 +19,6 @@ export type AgentDefinition = Omit<AgentConfigInput, "tools"> & {
  *   tools: [placeOrder, { use: "@parley/tools/clock" }],
  * });
  */
-export function defineAgent<const T extends AgentDefinition>(agent: T): T {
+export function defineAgent(agent: AgentDefinition): AgentDefinition {
   return agent;
 }

@@ -40,12 +40,12 @@ export class ApprovalDesk {
 
   constructor(options: {
     approvers: Approver[];
-    defaultApprover?: string;
+    defaultApprover?: string | undefined;
     clock: Clock;
     sessionId: string;
-    audit?: AuditLog;
+    audit?: AuditLog | undefined;
     emit: (event: SchedulerEvent) => void;
-    wallNow?: () => number;
+    wallNow?: (() => number) | undefined;
   }) {
     for (const a of options.approvers) this.#approvers.set(a.name, a);
     if (!this.#approvers.has("deny")) this.#approvers.set("deny", denyApprover());
@@ -105,6 +105,7 @@ export class ApprovalDesk {
       kind: subject.kind,
       approver: approver.name,
       arguments: args,
+      reason,
       at: this.#clock.now(),
     });
     const result: GateResult = await askApprover(

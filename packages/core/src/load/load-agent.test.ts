@@ -111,7 +111,7 @@ describe("handlers", () => {
     expect(lookup?.approval).toBe("never");
     expect(cancel?.filler).toBe(false);
     expect(cancel?.approval).toEqual({
-      when: "args.reference.startsWith('VIP')",
+      when: "'VIP' in args.reference",
       timeout: 45000,
       onTimeout: "reject",
       approver: "console",
@@ -194,5 +194,32 @@ describe("reading through an injected reader", () => {
       tools: [],
     });
     expect(agent.config.model).toBe("gpt-realtime");
+  });
+});
+
+describe("the model name", () => {
+  it("accepts names it does not know, and warns about a near miss of one it knows", async () => {
+    const load = (model: string) =>
+      loadAgent("/virtual/m.agent.yaml", { readFile: async () => `name: m\nmodel: ${model}\n` });
+    expect((await load("gpt-realtime-7")).warnings).toEqual([]);
+    expect((await load("gpt-realtme")).warnings).toEqual([
+      expect.objectContaining({
+        code: "unknown_model",
+        line: 2,
+        col: 8,
+        hint: 'did you mean "gpt-realtime"?',
+        severity: "warning",
+      }),
+    ]);
+  });
+});
+
+describe("Markdown agent files", () => {
+  it("accept Windows line endings and keep positions in the front matter", async () => {
+    const text = "---\r\nname: crlf\r\nvoice: marine\r\n---\r\nHello.\r\n";
+    const error = await loadAgent("/virtual/crlf.agent.md", { readFile: async () => text }).catch((e: unknown) => e);
+    expect((error as AgentFileError).problems).toEqual([expect.objectContaining({ code: "invalid_value", line: 3, col: 8 })]);
+    const ok = await loadAgent("/virtual/crlf.agent.md", { readFile: async () => text.replace("marine", "marin") });
+    expect(ok.config.instructions).toBe("Hello.");
   });
 });

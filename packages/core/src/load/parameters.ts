@@ -1,5 +1,4 @@
-import { createRequire } from "node:module";
-import type { Ajv } from "ajv";
+import { loaderAjv } from "./ajv.ts";
 import { didYouMean } from "./did-you-mean.ts";
 import { formatPath, type Problem } from "./problem.ts";
 import { locate } from "./source-map.ts";
@@ -35,8 +34,6 @@ const KEYWORDS = new Set([
   "nullable",
 ]);
 const TYPES = ["object", "string", "number", "integer", "boolean", "array", "null"];
-
-let ajv: Ajv | undefined;
 
 /**
  * Checks a tool's `parameters`: valid JSON Schema (ajv's meta-schema), only keywords the Realtime API accepts,
@@ -77,11 +74,7 @@ export function checkParameters(root: unknown, at: PropertyKey[], file: string):
   }
   walk(schema as Record<string, unknown>, [], add);
   if (problems.length > 0) return problems;
-  // ajv is loaded on first use: a YAML agent without JSON Schema parameters never pays its start-up cost.
-  ajv ??= new (createRequire(import.meta.url)("ajv") as typeof import("ajv")).Ajv({
-    strict: false,
-    allErrors: true,
-  });
+  const ajv = loaderAjv();
   if (!ajv.validateSchema(schema)) {
     for (const error of ajv.errors ?? []) {
       const path = error.instancePath

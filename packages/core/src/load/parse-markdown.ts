@@ -31,7 +31,7 @@ export function parseMarkdownSource(text: string, file: string): ParsedSource {
     };
   }
   const start = open[0].length;
-  const close = /^---[ \t]*$/m;
+  const close = /^---[ \t]*\r?$/m;
   close.lastIndex = 0;
   const rest = text.slice(start);
   const end = close.exec(rest);

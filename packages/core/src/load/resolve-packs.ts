@@ -93,7 +93,18 @@ export async function resolvePackUse(
       (await instantiateToolPack(
         pack,
         entry.options,
-        { baseDir: dirname(fromFile), agentFile: ctx.file, env },
+        {
+          baseDir: dirname(fromFile),
+          agentFile: ctx.file,
+          env,
+          addFile: (file) => ctx.files.add(file),
+          warn: (message) =>
+            ctx.problems.push(
+              problemAt(ctx.root, [...at, "use"], "pack_warning", message, ctx.file, {
+                severity: "warning",
+              }),
+            ),
+        },
         target,
       ));
     if (!cached) byOptions.set(key, tools);

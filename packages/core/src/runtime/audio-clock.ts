@@ -53,9 +53,15 @@ export class AudioClock {
   }
 
   /** The agent item whose audio is (or was last) playing, with delivered and estimated played milliseconds. */
-  current(
-    now: number,
-  ): { itemId: string; responseId: string; contentIndex: number; deliveredMs: number; playedMs: number } | undefined {
+  current(now: number):
+    | {
+        itemId: string;
+        responseId: string;
+        contentIndex: number;
+        deliveredMs: number;
+        playedMs: number;
+      }
+    | undefined {
     if (this.#itemId === undefined) return undefined;
     const playedMs = Math.min(this.#deliveredMs, Math.max(0, now - this.#startedAt));
     return {

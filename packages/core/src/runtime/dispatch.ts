@@ -141,7 +141,13 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
           return;
         }
         const now = clock.now();
-        const ms = audio.delivered(event.item_id, bytes, now, event.content_index, event.response_id);
+        const ms = audio.delivered(
+          event.item_id,
+          bytes,
+          now,
+          event.content_index,
+          event.response_id,
+        );
         conversation.addAudio(event.item_id, ms);
         ctx.audioProduced();
         const kind = kindOf(event.response_id);

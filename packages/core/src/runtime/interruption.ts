@@ -13,7 +13,11 @@ export interface InterruptionDeps {
   /** The app's playback position of an item, when it reports one. */
   playedMs: ((itemId: string) => number | undefined) | undefined;
   /** Called once per interruption, after the decision (the scheduler's onInterrupt, the `interrupted` event). */
-  interrupted(e: { itemId: string | undefined; playedMs: number | undefined; source: "user" | "server" }): void;
+  interrupted(e: {
+    itemId: string | undefined;
+    playedMs: number | undefined;
+    source: "user" | "server";
+  }): void;
 }
 
 /**
@@ -36,10 +40,12 @@ export class Interruptions {
   interrupt(source: "user" | "server", reported: number | undefined): void {
     const d = this.#d;
     const current = d.audio.current(d.clock.now());
-    const talking = d.responses.live.some((r) => !r.outOfBand);
+    const talking = d.responses.live.length > 0;
     const playing = current !== undefined && current.playedMs < current.deliveredMs;
     if (source === "server" && !talking && !playing) return; // the user spoke into silence: no interruption
-    for (const r of d.responses.live) if (!r.outOfBand || source === "user") this.#muted.add(r.id);
+    for (const r of d.responses.live) this.#muted.add(r.id);
+    // The server's VAD cancels the conversation's response itself; a filler (out of band) is ours to stop.
+    if (source === "server") d.responses.cancel((r) => r.outOfBand);
     let playedMs: number | undefined;
     if (current && d.conversation.get(current.itemId)) {
       const heard = reported ?? d.playedMs?.(current.itemId) ?? current.playedMs;

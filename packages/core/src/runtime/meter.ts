@@ -1,4 +1,4 @@
-import type { RealtimeResponseUsage } from "openai/resources/realtime/realtime";
+import type { RealtimeResponse, RealtimeResponseUsage } from "openai/resources/realtime/realtime";
 import {
   addCounts,
   type Cost,
@@ -8,6 +8,8 @@ import {
   type TokenCounts,
   zeroCounts,
 } from "../pricing/index.ts";
+import type { ResponseKind, SessionEvents } from "./events.ts";
+import type { ResponseOrigin } from "./response-queue.ts";
 
 /**
  * Tokens and dollars per response and per session, and the budget check. "Would be exceeded" is a forecast: the
@@ -63,4 +65,43 @@ export class CostMeter {
     const projected = this.#spent + this.#last;
     return projected > budgetUsd ? projected : undefined;
   }
+}
+
+type Emit = <K extends "usage" | "response.done" | "budget.exceeded">(
+  name: K,
+  payload: Parameters<SessionEvents[K]>[0],
+) => void;
+
+/**
+ * Prices a finished response, reports `usage` and `response.done`, and returns the goodbye detail when the budget
+ * would be exceeded (after emitting `budget.exceeded`).
+ */
+export function settleResponse(
+  meter: CostMeter,
+  response: RealtimeResponse,
+  info: {
+    kind: ResponseKind;
+    origin: ResponseOrigin;
+    budgetUsd: number | undefined;
+    ending: boolean;
+  },
+  emit: Emit,
+): string | undefined {
+  const responseId = response.id ?? "";
+  const { kind, origin, budgetUsd } = info;
+  const { tokens, cost } = meter.record(response.usage);
+  emit("usage", {
+    responseId,
+    kind,
+    usage: response.usage,
+    tokens,
+    cost,
+    sessionTokens: { ...meter.tokens },
+    sessionCostUsd: meter.spentUsd,
+  });
+  emit("response.done", { responseId, kind, origin, status: response.status, costUsd: cost?.usd });
+  const projected = meter.wouldExceed(budgetUsd);
+  if (projected === undefined || budgetUsd === undefined || info.ending) return undefined;
+  emit("budget.exceeded", { spentUsd: meter.spentUsd, budgetUsd, projectedUsd: projected });
+  return `the cost budget of $${budgetUsd} would be exceeded ($${meter.spentUsd.toFixed(4)} spent)`;
 }

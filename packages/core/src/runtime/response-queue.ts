@@ -183,11 +183,25 @@ export class ResponseQueue implements ResponseQueueContract {
     return true;
   }
 
-  /** Cancels whatever response is in progress (now, or as soon as our in-flight create is acknowledged). */
-  cancel(): void {
-    if (this.#pending) this.#pending.cancelOnCreate = true;
+  /**
+   * Cancels the responses in progress that `which` selects (default all): now, or for our in-flight create, as soon
+   * as the server acknowledges it.
+   */
+  cancel(which: (live: LiveResponse) => boolean = () => true): void {
+    if (
+      this.#pending &&
+      which({
+        id: "",
+        kind: this.#pending.request.kind,
+        origin: "client",
+        outOfBand: this.#pending.request.response?.conversation === "none",
+        cancelled: false,
+      })
+    ) {
+      this.#pending.cancelOnCreate = true;
+    }
     for (const live of this.#live.values()) {
-      if (live.cancelled) continue;
+      if (live.cancelled || !which(live)) continue;
       live.cancelled = true;
       this.#o.send({
         type: "response.cancel",

@@ -3,7 +3,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { CallHandler, SchedulerHost } from "../scheduler/host.ts";
 import { RealtimeServerError } from "./errors.ts";
 import type { Session } from "./session.ts";
-import { fixture, type LocalServer, next, open, type Recorded, startServer } from "./test-support/harness.ts";
+import {
+  fixture,
+  type LocalServer,
+  next,
+  open,
+  type Recorded,
+  startServer,
+} from "./test-support/harness.ts";
 
 const quietHandler: CallHandler = {
   onFunctionCall() {},
@@ -35,7 +42,10 @@ async function start(agent: string, options: Parameters<typeof open>[2] = {}): P
 describe("a text turn", () => {
   it("sends the compiled session, answers typed text, and prices the response", async () => {
     const { session, sent, invalid } = await start("assistant.agent.yaml");
-    expect(sent[0]).toMatchObject({ type: "session.update", session: { audio: { output: { voice: "marin" } } } });
+    expect(sent[0]).toMatchObject({
+      type: "session.update",
+      session: { audio: { output: { voice: "marin" } } },
+    });
     const transcript = next(session, "agent.transcript.done");
     const usage = next(session, "usage");
     const latency = next(session, "latency");
@@ -108,14 +118,20 @@ describe("an image turn", () => {
     await done;
     const create = sent.find((e) => e.type === "conversation.item.create");
     expect(JSON.stringify(create)).toContain('"image_url":"data:image/png;base64,');
-    expect(session.snapshot().items[0]).toMatchObject({ role: "user", image: true, text: "What is in this picture?" });
+    expect(session.snapshot().items[0]).toMatchObject({
+      role: "user",
+      image: true,
+      text: "What is in this picture?",
+    });
     expect(invalid).toEqual([]);
   });
 
   it("refuses a file that is not an image before sending anything", async () => {
     const { session, sent } = await start("assistant.agent.yaml");
     const before = sent.length;
-    await expect(session.sendImage(fixture("not-an-image.txt"))).rejects.toMatchObject({ code: "image_unsupported" });
+    await expect(session.sendImage(fixture("not-an-image.txt"))).rejects.toMatchObject({
+      code: "image_unsupported",
+    });
     expect(sent.length).toBe(before);
   });
 });
@@ -135,16 +151,52 @@ describe("interruption", () => {
     const { session, sent, received, invalid } = r;
     const firstAudio = next(session, "agent.audio");
     const done = next(session, "response.done");
-    session.sendText('Say exactly: "This is a rather long answer that the user will not want to hear to the end."');
+    session.sendText(
+      'Say exactly: "This is a rather long answer that the user will not want to hear to the end."',
+    );
     const chunk = await firstAudio;
     session.interrupt({ playedMs: 40 }); // less than one chunk: the item surely has that much audio
     expect((await done).status).toBe("cancelled");
     expect(sent).toContainEqual(expect.objectContaining({ type: "response.cancel" }));
     expect(sent).toContainEqual(
-      expect.objectContaining({ type: "conversation.item.truncate", item_id: chunk.itemId, content_index: 0, audio_end_ms: 40 }),
+      expect.objectContaining({
+        type: "conversation.item.truncate",
+        item_id: chunk.itemId,
+        content_index: 0,
+        audio_end_ms: 40,
+      }),
     );
     await vi_waitFor(() => received.some((e) => e.type === "conversation.item.truncated"));
     expect(session.conversation.get(chunk.itemId)?.truncatedAtMs).toBe(40);
+    expect(invalid).toEqual([]);
+  });
+  it("on barge-in, truncates at the estimated playback position and drops the cancelled response's late audio", async () => {
+    const r = await open(paced, "assistant.agent.yaml");
+    sessions.push(r.session);
+    const { session, sent, invalid } = r;
+    const firstAudio = next(session, "agent.audio");
+    session.sendText(
+      'Say exactly: "Here is a long story about the hotel, its gardens, its pool and its many guests."',
+    );
+    const chunk = await firstAudio;
+    const interrupted = next(session, "interrupted");
+    const cancelled = next(session, "response.done", (e) => e.responseId === chunk.responseId);
+    const lateAudio: string[] = [];
+    const answer = next(session, "response.started", (e) => e.origin === "server");
+    const speech = speechAudio("stop please", { silenceAfterMs: 600 });
+    for (let at = 0; at < speech.length; at += 4800) {
+      session.appendAudio(speech.subarray(at, at + 4800)); // a microphone at the server's pace: 100 ms every 10 ms
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const i = await interrupted;
+    session.on("agent.audio", (e) => e.responseId === chunk.responseId && lateAudio.push(e.itemId));
+    expect(i).toMatchObject({ source: "server", itemId: chunk.itemId });
+    expect((await cancelled).status).toBe("cancelled");
+    await answer; // the server answers "stop please" after the cut
+    const truncate = sent.find((e) => e.type === "conversation.item.truncate");
+    expect(truncate).toMatchObject({ item_id: chunk.itemId, audio_end_ms: i.playedMs });
+    expect(i.playedMs).toBeLessThanOrEqual(session.conversation.get(chunk.itemId)?.audioMs ?? 0);
+    expect(lateAudio).toEqual([]);
     expect(invalid).toEqual([]);
   });
 });
@@ -180,7 +232,9 @@ describe("a live agent update", () => {
 
 describe("the cost budget", () => {
   it("says goodbye and closes with a clear event when the next response would exceed the budget", async () => {
-    const { session, invalid } = await start("budget.agent.yaml", { goodbye: "Sorry, I must go. Goodbye!" });
+    const { session, invalid } = await start("budget.agent.yaml", {
+      goodbye: "Sorry, I must go. Goodbye!",
+    });
     const exceeded = next(session, "budget.exceeded");
     const goodbye = next(session, "agent.transcript.done", (e) => e.kind === "goodbye");
     const closed = next(session, "closed");
@@ -193,7 +247,9 @@ describe("the cost budget", () => {
     expect(c.reason).toBe("budget");
     expect(c.detail).toContain("budget");
     expect(c.conversation.items.some((i) => i.text === "Sorry, I must go. Goodbye!")).toBe(true);
-    expect(() => session.sendText("still there?")).toThrow(expect.objectContaining({ code: "session_closed" }));
+    expect(() => session.sendText("still there?")).toThrow(
+      expect.objectContaining({ code: "session_closed" }),
+    );
     expect(invalid).toEqual([]);
   });
 });
@@ -202,20 +258,37 @@ describe("errors and faults", () => {
   it("turns a server error event into a RealtimeServerError with code, param and event id", async () => {
     const { session, sent } = await start("assistant.agent.yaml");
     const emitted = next(session, "error");
-    const refused = session.updateAgent({ type: "session.update", session: { type: "realtime", audio: { output: { speed: 9 } } } });
+    const refused = session.updateAgent({
+      type: "session.update",
+      session: { type: "realtime", audio: { output: { speed: 9 } } },
+    });
     await expect(refused).rejects.toBeInstanceOf(RealtimeServerError);
     const error = (await emitted).error as RealtimeServerError;
     const update = sent.filter((e) => e.type === "session.update").at(-1);
-    expect(error).toMatchObject({ code: "invalid_value", type: "invalid_request_error", param: "session.audio.output.speed" });
+    expect(error).toMatchObject({
+      code: "invalid_value",
+      type: "invalid_request_error",
+      param: "session.audio.output.speed",
+    });
     expect(error.eventId).toBe(update?.event_id);
     expect(session.open).toBe(true); // an error is an event, not the end of the session
   });
 
   it("names the client event behind an error even when its sender gave it no id", async () => {
     let host: SchedulerHost | undefined;
-    const { session } = await start("assistant.agent.yaml", { tools: (h) => ((host = h), quietHandler) });
+    const { session } = await start("assistant.agent.yaml", {
+      tools: (h) => {
+        host = h;
+        return quietHandler;
+      },
+    });
     const emitted = next(session, "error");
-    host?.send({ type: "conversation.item.truncate", item_id: "item_missing", content_index: 0, audio_end_ms: 10 });
+    host?.send({
+      type: "conversation.item.truncate",
+      item_id: "item_missing",
+      content_index: 0,
+      audio_end_ms: 10,
+    });
     const error = (await emitted).error as RealtimeServerError;
     expect(error).toMatchObject({ code: "item_not_found", param: "item_id" });
     expect(error.eventId).toMatch(/^parley_event_\d+$/);
@@ -226,7 +299,10 @@ describe("errors and faults", () => {
     const { startSession } = await import("./start-session.ts");
     const { compileSession } = await import("../compile/index.ts");
     const update = compileSession(await loadAgent(fixture("assistant.agent.yaml")));
-    const bad = { ...update, session: { ...update.session, audio: { output: { speed: 9 } } } } as typeof update;
+    const bad = {
+      ...update,
+      session: { ...update.session, audio: { output: { speed: 9 } } },
+    } as typeof update;
     await expect(startSession({ session: bad, url: server.url })).rejects.toMatchObject({
       code: "invalid_value",
       param: "session.audio.output.speed",
@@ -271,7 +347,9 @@ describe("errors and faults", () => {
     const answer = next(session, "agent.transcript.done", (e) => e.kind === "answer");
     session.sendText('/call lookup {"reference":"AB12"}');
     await answer;
-    const output = sent.find((e) => e.type === "conversation.item.create" && e.item.type === "function_call_output");
+    const output = sent.find(
+      (e) => e.type === "conversation.item.create" && e.item.type === "function_call_output",
+    );
     expect(JSON.stringify(output)).toContain("no tool handler");
     expect(invalid).toEqual([]);
   });
@@ -279,7 +357,11 @@ describe("errors and faults", () => {
   it("runs the agent's tools through the scheduler by default, with a filler while slow", async () => {
     const { session, invalid } = await start("booking.agent.yaml");
     const filler = next(session, "agent.transcript.done", (e) => e.kind === "filler");
-    const answer = next(session, "agent.transcript.done", (e) => e.kind === "answer" && e.transcript.includes("confirmed"));
+    const answer = next(
+      session,
+      "agent.transcript.done",
+      (e) => e.kind === "answer" && e.transcript.includes("confirmed"),
+    );
     const latency = next(session, "latency");
     session.sendText('/call lookup {"reference":"AB12"}');
     expect((await filler).transcript).toBe("One moment, I'm checking.");

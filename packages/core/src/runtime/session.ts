@@ -6,24 +6,27 @@ import type {
   SessionUpdateEvent,
 } from "openai/resources/realtime/realtime";
 import type WebSocket from "ws";
-import type { Clock, TimerHandle } from "../clock/index.ts";
+import type { Clock } from "../clock/index.ts";
 import type { ParleyError } from "../errors/index.ts";
+import type { LoadedAgent } from "../load/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { PriceTable, TokenCounts } from "../pricing/index.ts";
 import { sayExactly } from "../scheduler/fillers.ts";
 import type { CallHandler, SchedulerHost } from "../scheduler/host.ts";
 import { AudioClock } from "./audio-clock.ts";
 import { CallRouter } from "./calls.ts";
-import { Interruptions } from "./interruption.ts";
 import { ConversationRecord, type ConversationSnapshot } from "./conversation.ts";
 import { createDispatcher } from "./dispatch.ts";
 import { RealtimeServerError, SessionError } from "./errors.ts";
-import type { CloseReason, ResponseKind, SessionEvents } from "./events.ts";
+import type { ResponseKind, SessionEvents } from "./events.ts";
 import { DEFAULT_MAX_IMAGE_BYTES, type ImageSource, imageDataUrl } from "./image.ts";
+import { Interruptions } from "./interruption.ts";
 import { LatencyTracker } from "./latency.ts";
-import { CostMeter } from "./meter.ts";
+import { Lifecycle } from "./lifecycle.ts";
+import { CostMeter, settleResponse } from "./meter.ts";
 import { type ResponseOrigin, ResponseQueue } from "./response-queue.ts";
 import { SafeEmitter } from "./safe-emitter.ts";
+import { guardedSend, schedulerHost } from "./scheduler-host.ts";
 import {
   defaultSettings,
   type RuntimeSettings,
@@ -41,7 +44,7 @@ export interface SessionInit {
   ws: WebSocket;
   update: SessionUpdateEvent;
   /** Compiles a new agent for `updateAgent` (absent: only ready-made `session.update` events are accepted). */
-  compile?: (agent: unknown) => SessionUpdateEvent;
+  compile?: (agent: LoadedAgent) => SessionUpdateEvent;
   variables: Record<string, unknown>;
   clock: Clock;
   prices: PriceTable;
@@ -73,15 +76,15 @@ export class Session extends SafeEmitter<SessionEvents> {
   readonly #interruptions: Interruptions;
   #settings: RuntimeSettings = defaultSettings();
   #audioProduced = false;
-  #ending: { reason: CloseReason; detail: string } | undefined;
-  #timers: TimerHandle[] = [];
-  #closing: Promise<void> | undefined;
-  #closed = false;
+  readonly #life: Lifecycle;
+  #budgetUsd: number | undefined;
+  readonly #hostSend: (event: RealtimeClientEvent) => void;
 
   /** @internal Use `startSession`. */
   constructor(init: SessionInit) {
     super((error, event) => this.#listenerFailed(error, event));
     this.#init = init;
+    this.#budgetUsd = init.budgetUsd;
     const { clock, log } = init;
     this.#settings = readSettings(init.update.session, this.#settings);
     this.#meter = new CostMeter(this.#settings.model, init.prices);
@@ -90,7 +93,7 @@ export class Session extends SafeEmitter<SessionEvents> {
     this.#wire = new Wire(init.ws, clock, log, {
       event: (e) => this.#onServerEvent(e),
       sent: (e) => this.listenerCount("client.event") > 0 && this.emit("client.event", e),
-      dropped: (reason, code) => this.#onSocketClosed(reason, code),
+      dropped: (reason, code) => this.#life.dropped(reason, code),
     });
     this.#responses = new ResponseQueue({
       send: (e) => this.#wire.send(e),
@@ -99,17 +102,33 @@ export class Session extends SafeEmitter<SessionEvents> {
       serverCreatesResponses: () => this.#settings.serverCreatesResponses,
       onDropped: (req, reason) => {
         log.debug("response request dropped", { kind: req.kind, reason });
-        if (req.kind === "goodbye" && this.#ending)
-          void this.#shutdown(this.#ending.reason, this.#ending.detail);
+        if (req.kind === "goodbye") this.#life.goodbyeDone();
       },
     });
-    this.#calls = new CallRouter((e) => this.#hostSend(e), this.#responses, log);
+    this.#hostSend = guardedSend(this.#wire, this.#responses, log);
+    this.#calls = new CallRouter(this.#hostSend, this.#responses, log);
+    this.#life = new Lifecycle({
+      responses: this.#responses,
+      calls: this.#calls,
+      wire: this.#wire,
+      clock,
+      goodbye: init.goodbye,
+      timeoutMs: init.timeoutMs,
+      closed: (reason, detail, code) =>
+        this.emit("closed", {
+          reason,
+          detail,
+          ...(code === undefined ? {} : { code }),
+          conversation: this.conversation.snapshot(),
+          costUsd: this.#meter.spentUsd,
+        }),
+    });
     this.#interruptions = new Interruptions({
       audio: this.#audio,
       responses: this.#responses,
       conversation: this.conversation,
       clock,
-      send: (e) => this.#hostSend(e),
+      send: this.#hostSend,
       playedMs: init.playedMs,
       interrupted: (e) => {
         this.#calls.call((h) => h.onInterrupt());
@@ -142,28 +161,34 @@ export class Session extends SafeEmitter<SessionEvents> {
       responseFinishing: (r, live) =>
         this.#onResponseFinishing(r, live?.kind ?? "answer", live?.origin ?? "server"),
       responseFinished: (_r, live) => {
-        if (live?.kind === "goodbye" && this.#ending)
-          void this.#shutdown(this.#ending.reason, this.#ending.detail);
+        if (live?.kind === "goodbye") this.#life.goodbyeDone();
       },
     });
   }
 
   /** @internal The handshake: `session.created`, our `session.update`, `session.updated`; then tools, timers, greeting. */
   async start(): Promise<this> {
-    const { timeoutMs, clock } = this.#init;
+    const { timeoutMs } = this.#init;
     const created = this.#wire.waitFor("session.created", timeoutMs);
     created.catch(() => {}); // awaited below; a failed connect is reported by opened()
     await this.#wire.opened(timeoutMs);
     await created;
     await this.#update(this.#init.update);
-    if (this.#init.tools) this.#calls.handler = this.#init.tools(this.#host());
-    if (this.#init.maxSessionLengthMs !== undefined) {
-      const ms = this.#init.maxSessionLengthMs;
-      this.#timers.push(
-        clock.setTimeout(
-          () => this.#goodbye("max_session_length", `the session reached its ${ms} ms limit`),
-          ms,
-        ),
+    const { tools, maxSessionLengthMs: ms } = this.#init;
+    if (tools) {
+      this.#calls.handler = tools(
+        schedulerHost({
+          send: this.#hostSend,
+          responses: this.#responses,
+          clock: this.#init.clock,
+          variables: this.#init.variables,
+          emit: (event) => this.emit(event.type, event as never),
+        }),
+      );
+    }
+    if (ms !== undefined) {
+      this.#life.after(ms, () =>
+        this.#life.goodbye("max_session_length", `the session reached its ${ms} ms limit`),
       );
     }
     if (this.#init.greeting)
@@ -176,7 +201,7 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   /** True from the handshake until `close()` or a dropped socket. */
   get open(): boolean {
-    return !this.#closed && this.#closing === undefined && this.#wire.isOpen;
+    return !this.#life.closing && this.#wire.isOpen;
   }
 
   /** True while a response is in progress (or our `response.create` is on its way). */
@@ -285,7 +310,7 @@ export class Session extends SafeEmitter<SessionEvents> {
    * @example
    * await session.updateAgent(await loadAgent("support.agent.yaml"));
    */
-  async updateAgent(agent: unknown): Promise<void> {
+  async updateAgent(agent: LoadedAgent | SessionUpdateEvent): Promise<void> {
     this.#assertOpen();
     let update = isSessionUpdate(agent) ? agent : this.#init.compile?.(agent);
     if (!update)
@@ -302,11 +327,13 @@ export class Session extends SafeEmitter<SessionEvents> {
       });
     }
     await this.#update(update);
+    // The new agent's budget applies from now on (spend so far counts against it).
+    if (!isSessionUpdate(agent)) this.#budgetUsd = agent.config.limits?.costBudgetUsd;
   }
 
   /** Ends the session: tool calls are aborted (each gets its output while the socket is open), then the socket closes. */
   close(): Promise<void> {
-    return this.#shutdown("closed", "closed by the application");
+    return this.#life.shutdown("closed", "closed by the application");
   }
 
   /** A copy of the conversation so far. */
@@ -315,39 +342,6 @@ export class Session extends SafeEmitter<SessionEvents> {
   }
 
   // ── internals ──────────────────────────────────────────────────────────────
-
-  #host(): SchedulerHost {
-    const responses = this.#responses;
-    return {
-      send: (event) => this.#hostSend(event),
-      responses,
-      get userSpeaking() {
-        return responses.userSpeaking;
-      },
-      clock: this.#init.clock,
-      variables: this.#init.variables,
-      emit: (event) => this.emit(event.type, event as never),
-    };
-  }
-
-  #hostSend(event: RealtimeClientEvent): void {
-    if (event.type === "response.create") {
-      // Only the queue may create responses; a stray create becomes a queued answer instead of a collision.
-      this.#init.log.warn(
-        "response.create sent through host.send; routed through the response queue",
-      );
-      this.#responses.request({
-        kind: "answer",
-        ...(event.response ? { response: event.response } : {}),
-      });
-      return;
-    }
-    if (!this.#wire.isOpen) {
-      this.#init.log.warn("dropped a client event: the socket is closed", { type: event.type });
-      return;
-    }
-    this.#wire.send(event);
-  }
 
   #send(event: RealtimeClientEvent): void {
     this.#assertOpen();
@@ -412,85 +406,12 @@ export class Session extends SafeEmitter<SessionEvents> {
     kind: ResponseKind,
     origin: ResponseOrigin,
   ): void {
-    const id = response.id ?? "";
     this.#interruptions.responseDone(response.id);
-    const { tokens, cost } = this.#meter.record(response.usage);
-    this.emit("usage", {
-      responseId: id,
-      kind,
-      usage: response.usage,
-      tokens,
-      cost,
-      sessionTokens: { ...this.#meter.tokens },
-      sessionCostUsd: this.#meter.spentUsd,
-    });
-    this.emit("response.done", {
-      responseId: id,
-      kind,
-      origin,
-      status: response.status,
-      costUsd: cost?.usd,
-    });
-    const budget = this.#init.budgetUsd;
-    const projected = this.#meter.wouldExceed(budget);
-    if (projected !== undefined && budget !== undefined && !this.#ending) {
-      this.emit("budget.exceeded", {
-        spentUsd: this.#meter.spentUsd,
-        budgetUsd: budget,
-        projectedUsd: projected,
-      });
-      this.#goodbye(
-        "budget",
-        `the cost budget of $${budget} would be exceeded ($${this.#meter.spentUsd.toFixed(4)} spent)`,
-      );
-    }
-  }
-
-  #goodbye(reason: CloseReason, detail: string): void {
-    if (this.#ending || this.#closing) return;
-    this.#ending = { reason, detail };
-    this.#responses.endWith({
-      kind: "goodbye",
-      response: { instructions: sayExactly(this.#init.goodbye), tool_choice: "none" },
-    });
-    // If the goodbye never finishes (socket stalls, server never answers), close anyway.
-    this.#timers.push(
-      this.#init.clock.setTimeout(() => void this.#shutdown(reason, detail), this.#init.timeoutMs),
+    const info = { kind, origin, budgetUsd: this.#budgetUsd, ending: this.#life.ending };
+    const over = settleResponse(this.#meter, response, info, (name, payload) =>
+      this.emit(name, payload as never),
     );
-  }
-
-  #shutdown(reason: CloseReason, detail: string, code?: number): Promise<void> {
-    this.#closing ??= (async () => {
-      for (const t of this.#timers) this.#init.clock.clearTimeout(t);
-      this.#timers = [];
-      this.#responses.close();
-      await this.#calls.close();
-      await this.#wire.close();
-      this.#finish(reason, detail, code);
-    })();
-    return this.#closing;
-  }
-
-  #onSocketClosed(detail: string, code: number): void {
-    if (this.#closing) return;
-    this.#responses.close();
-    this.#closing = (async () => {
-      for (const t of this.#timers) this.#init.clock.clearTimeout(t);
-      await this.#calls.close();
-      this.#finish("socket_closed", detail, code);
-    })();
-  }
-
-  #finish(reason: CloseReason, detail: string, code?: number): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.emit("closed", {
-      reason,
-      detail,
-      ...(code === undefined ? {} : { code }),
-      conversation: this.conversation.snapshot(),
-      costUsd: this.#meter.spentUsd,
-    });
+    if (over) this.#life.goodbye("budget", over);
   }
 
   #listenerFailed(error: unknown, event: string): void {

@@ -1,12 +1,7 @@
 import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
 import WebSocket, { type ClientOptions } from "ws";
 import { type Clock, systemClock } from "../clock/index.ts";
-import {
-  compileSession,
-  renderTemplate,
-  templateScope,
-  type VariableValues,
-} from "../compile/index.ts";
+import { compileSession, renderGreeting, type VariableValues } from "../compile/index.ts";
 import type { LoadedAgent } from "../load/index.ts";
 import { createLogger, type Logger, redactString } from "../log/index.ts";
 import { defaultPrices, type PriceTable } from "../pricing/index.ts";
@@ -99,7 +94,7 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
   const session = new Session({
     ws,
     update,
-    compile: (next) => compileFor(next as LoadedAgent, given),
+    compile: (next) => compileFor(next, given),
     variables,
     clock: options.clock ?? systemClock,
     prices: { ...defaultPrices, ...options.prices },
@@ -108,16 +103,15 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
         ? undefined
         : (options.tools ?? defaultTools(agent, options.scheduler, log)),
     playedMs: options.playedMs,
-    greeting: agent?.config.greeting
-      ? renderTemplate(agent.config.greeting, templateScope(agent.config, templateValues(given)))
-      : undefined,
+    greeting: agent ? renderGreeting(agent, { variables: templateValues(given) }) : undefined,
     goodbye: options.goodbye ?? DEFAULT_GOODBYE,
     budgetUsd: limits?.costBudgetUsd,
     maxSessionLengthMs: limits?.maxSessionLength,
     timeoutMs: options.timeoutMs ?? 15_000,
     log,
   });
-  for (const [name, fn] of Object.entries(options.on ?? {})) session.on(name as keyof SessionEvents, fn as never);
+  for (const [name, fn] of Object.entries(options.on ?? {}))
+    session.on(name as keyof SessionEvents, fn as never);
   try {
     return await session.start();
   } catch (error) {

@@ -104,7 +104,10 @@ export class Wire {
    * so that a server `error` always names the event that caused it.
    */
   send(event: RealtimeClientEvent): void {
-    const out = event.event_id || event.type === "input_audio_buffer.append" ? event : { ...event, event_id: this.nextId("event") };
+    const out =
+      event.event_id || event.type === "input_audio_buffer.append"
+        ? event
+        : { ...event, event_id: this.nextId("event") };
     this.#ws.send(JSON.stringify(out));
     this.#hooks.sent(out);
   }

@@ -264,6 +264,42 @@ describe("approvals", () => {
     expect(ran).toHaveLength(1);
   });
 
+  it("the terminal approver: a no rejects with its reason; no answer times out and the prompt is told to stop", async () => {
+    const signals: AbortSignal[] = [];
+    let answer: boolean | undefined = false;
+    const prompt = {
+      ask: (_q: string, request: ApprovalRequest) => {
+        signals.push(request.signal);
+        return answer === undefined ? new Promise<boolean>(() => {}) : Promise.resolve(answer);
+      },
+    };
+    const { tool, ran } = refundTool({ when: "args.amount > 100", timeout: "5s" });
+    const { host, scheduler } = setup({
+      tools: [tool],
+      approvers: [terminalApprover(prompt)],
+      approval: { approver: "terminal" },
+    });
+    scheduler.onFunctionCall(call("no", "refund", { amount: 500 }));
+    await host.clock.advance(0);
+    expect(host.outputOf("no")).toEqual({
+      error: {
+        code: "approval_denied",
+        message: "refund was not approved: declined at the terminal",
+      },
+    });
+    answer = undefined;
+    scheduler.onFunctionCall(call("silent", "refund", { amount: 500 }));
+    await host.clock.advance(5000);
+    expect(host.outputOf("silent")).toMatchObject({
+      error: {
+        code: "approval_timeout",
+        message: "refund was not run: no decision from the terminal approver within 5s",
+      },
+    });
+    expect(signals[1]?.aborted).toBe(true);
+    expect(ran).toHaveLength(0);
+  });
+
   it("denies calls whose approver is not configured, saying which, and rejects a bad condition at setup", async () => {
     const warnings: string[] = [];
     const log = { debug() {}, info() {}, error() {}, warn: (m: string) => warnings.push(m) };

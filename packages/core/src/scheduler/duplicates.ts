@@ -19,3 +19,24 @@ function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value) ?? "null";
 }
+
+/** The calls in flight per fingerprint, for tools whose duplicate policy is not "allow". */
+export class InFlightCalls<C> {
+  readonly #byKey = new Map<string, Set<C>>();
+
+  /** Calls in flight with this fingerprint. */
+  twins(key: string): C[] {
+    return [...(this.#byKey.get(key) ?? [])];
+  }
+
+  add(key: string, call: C): void {
+    const set = this.#byKey.get(key) ?? new Set<C>();
+    this.#byKey.set(key, set.add(call));
+  }
+
+  remove(key: string, call: C): void {
+    const set = this.#byKey.get(key);
+    set?.delete(call);
+    if (set?.size === 0) this.#byKey.delete(key);
+  }
+}

@@ -9,6 +9,7 @@ export type SchedulerEvent =
   | { type: "tool.state"; callId: string; tool: string; from: CallState; to: CallState; at: number }
   | { type: "tool.progress"; callId: string; tool: string; message: string; at: number }
   | {
+      /** A filler was requested from the response queue (it may still be dropped if its call ends first). */
       type: "tool.filler";
       callId: string;
       tool: string;
@@ -25,6 +26,8 @@ export type SchedulerEvent =
       tool: string;
       state: CallState;
       output: string;
+      /** From the call's arrival to its output (approval and queue included). Set by the ToolScheduler. */
+      ms?: number;
       at: number;
     }
   | {
@@ -34,6 +37,8 @@ export type SchedulerEvent =
       kind: "function" | "mcp";
       approver: string;
       arguments: unknown;
+      /** Why approval is needed (the rule that matched). */
+      reason: string;
       at: number;
     }
   | {

@@ -39,3 +39,12 @@ export function outputText(outcome: CallOutcome): string {
     return String(result);
   }
 }
+
+/** An unsuccessful outcome, in one line. */
+export function endWith(
+  state: Exclude<TerminalCallState, "completed">,
+  code: CallErrorCode,
+  message: string,
+): CallOutcome {
+  return { state, code, message };
+}

@@ -13,6 +13,7 @@ type Command =
   | { op: "decide"; index: number; approve: boolean }
   | { op: "speech"; speaking: boolean }
   | { op: "interrupt" }
+  | { op: "mcp"; tool: number; arg: number }
   | { op: "serverResponse"; ms: number }
   | { op: "advance"; ms: number };
 
@@ -42,6 +43,10 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     arbitrary: fc.record({ op: fc.constant("speech" as const), speaking: fc.boolean() }),
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("interrupt" as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant("mcp" as const), tool: fc.nat(2), arg: fc.nat(2) }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -125,8 +130,15 @@ async function play(commands: Command[]) {
       violations.push("filler requested while someone talks");
     request(req);
   };
-  const scheduler = new ToolScheduler(host, { tools, approvers: [approver] });
+  const scheduler = new ToolScheduler(host, {
+    tools,
+    approvers: [approver],
+    approval: {
+      tools: { "inv/safe": "never", "inv/risky": { when: "args.n > 0", timeout: 4000 } },
+    },
+  });
   const calls: string[] = [];
+  const mcpRequests: string[] = [];
 
   for (const c of commands) {
     switch (c.op) {
@@ -163,6 +175,19 @@ async function play(commands: Command[]) {
       case "interrupt":
         scheduler.onInterrupt();
         break;
+      case "mcp": {
+        const id = `mcpr_${mcpRequests.length}`;
+        mcpRequests.push(id);
+        const name = ["safe", "risky", "other"][c.tool] as string;
+        scheduler.onMcpApprovalRequest({
+          type: "mcp_approval_request",
+          id,
+          server_label: "inv",
+          name,
+          arguments: JSON.stringify({ n: c.arg }),
+        });
+        break;
+      }
       case "serverResponse":
         if (!host.responses.inProgress && !host.userSpeaking) host.responses.serverResponse(c.ms);
         break;
@@ -177,14 +202,15 @@ async function play(commands: Command[]) {
   await host.clock.advance(60_000); // every timeout (run 5s, approval 4s) has passed: all calls ended on their own
   const openBeforeClose = scheduler.activeCalls;
   await scheduler.close();
-  return { host, calls, violations, openBeforeClose, runsOf };
+  return { host, calls, mcpRequests, violations, openBeforeClose, runsOf };
 }
 
 describe("the scheduler under random interleavings", () => {
   it("keeps its invariants: one output per call, no unapproved run, no filler after its call, one response at a time", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 60 }), async (commands) => {
-        const { host, calls, violations, openBeforeClose, runsOf } = await play(commands);
+        const { host, calls, mcpRequests, violations, openBeforeClose, runsOf } =
+          await play(commands);
         expect(violations).toEqual([]);
         expect(openBeforeClose).toBe(0);
         // Exactly one output per call.
@@ -205,6 +231,13 @@ describe("the scheduler under random interleavings", () => {
         const started = host.responses.started;
         for (let i = 1; i < started.length; i++)
           expect(started[i]?.at).toBeGreaterThanOrEqual(started[i - 1]?.endAt ?? 0);
+        // Exactly one mcp_approval_response per MCP approval request.
+        const mcpAnswers = host.sent.flatMap((e) =>
+          e.type === "conversation.item.create" && e.item.type === "mcp_approval_response"
+            ? [e.item.approval_request_id]
+            : [],
+        );
+        expect([...mcpAnswers].sort()).toEqual([...mcpRequests].sort());
         // Only the queue creates responses.
         expect(host.sent.some((e) => e.type === "response.create")).toBe(false);
       }),

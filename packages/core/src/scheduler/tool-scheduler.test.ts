@@ -298,6 +298,27 @@ describe("interruptions", () => {
   });
 });
 
+describe("cancelling from the application", () => {
+  it("ends an open call with a cancelled output (its handler aborted) and reports the wall time", async () => {
+    const { tool, runs } = controlledTool("t", { filler: false });
+    const { host, scheduler } = setup({ tools: [tool] });
+    scheduler.onFunctionCall(fnCall("1", "t", { q: "x" }));
+    await host.clock.advance(700);
+    expect(scheduler.cancel("1", "the user pressed stop")).toBe(true);
+    expect(scheduler.cancel("1")).toBe(false);
+    expect(scheduler.cancel("nope")).toBe(false);
+    expect(runs[0]?.ctx.signal.aborted).toBe(true);
+    expect(host.outputOf("1")).toEqual({
+      error: { code: "cancelled", message: "t was cancelled: the user pressed stop" },
+    });
+    expect(host.events.find((e) => e.type === "tool.output")).toMatchObject({
+      state: "cancelled",
+      ms: 700,
+      at: 700,
+    });
+  });
+});
+
 describe("closing", () => {
   it("ends every open call with a session_closed output and asks for no response", async () => {
     const { tool, runs } = controlledTool("t");

@@ -2,59 +2,28 @@ import type {
   RealtimeConversationItemFunctionCall,
   RealtimeMcpApprovalRequest,
 } from "openai/resources/realtime/realtime";
-import type { Approver } from "../approval/approver.ts";
 import { AuditLog } from "../approval/audit-log.ts";
-import { ApprovalDesk } from "../approval/desk.ts";
-import type { ApprovalSettings } from "../approval/policy.ts";
-import type { TimerHandle } from "../clock/index.ts";
+import { ApprovalDesk, type Verdict } from "../approval/desk.ts";
 import { ParleyError } from "../errors/index.ts";
-import { redact, redactString } from "../log/redact.ts";
-import type {
-  DurationInput,
-  ToolDefinition,
-  ToolFillerOptions,
-  ToolLogger,
-} from "../tool/index.ts";
+import { redact } from "../log/redact.ts";
+import type { ToolLogger } from "../tool/index.ts";
+import { admitCall } from "./admit-call.ts";
+import { AnswerCoalescer } from "./answers.ts";
 import { Call } from "./call.ts";
 import type { CallState } from "./call-state.ts";
 import { ConcurrencyGate } from "./concurrency.ts";
-import { callFingerprint } from "./duplicates.ts";
+import { InFlightCalls } from "./duplicates.ts";
 import type { SchedulerEvent } from "./events.ts";
-import type { ApprovalFillerOptions } from "./filler-plan.ts";
-import { FillerTimer } from "./fillers.ts";
+import { type FillerPhase, FillerTimer } from "./fillers.ts";
 import type { CallHandler, SchedulerHost } from "./host.ts";
 import { McpApprovals } from "./mcp-approvals.ts";
-import { type CallOutcome, outputText } from "./outputs.ts";
+import { DEFAULT_COALESCE_MS, type ToolSchedulerOptions } from "./options.ts";
+import { type CallOutcome, endWith, outputText } from "./outputs.ts";
 import { type PreparedTool, prepareTool } from "./prepare-tool.ts";
+import { type RunEnv, runCall } from "./run-call.ts";
 
-export interface ToolSchedulerOptions {
-  tools: readonly ToolDefinition[];
-  /** Written to the audit log and sent to approvers. */
-  sessionId?: string;
-  /** The persona's language ("en", "fr-FR"): picks per-language filler lines and the language of generated ones. */
-  language?: string;
-  /** Agent-wide filler defaults; each tool's `filler` overrides them. */
-  filler?: ToolFillerOptions | false;
-  /** What is said while an approval is pending. Default: a generated "waiting for confirmation" line. */
-  approvalFiller?: ApprovalFillerOptions | false;
-  approval?: ApprovalSettings;
-  /** Default: none, so every approval is denied (`deny`). */
-  approvers?: Approver[];
-  /** A file path (JSON lines) or an AuditLog. A path is opened by the scheduler and closed by `close()`. */
-  auditLog?: string | AuditLog;
-  /** Default per-tool timeout (30s). */
-  timeout?: DurationInput;
-  /** Outputs landing within this many ms share one answer response (default 25). */
-  coalesceMs?: number;
-  /** Calls allowed to run at once in the session, all tools together. Default unlimited. */
-  maxConcurrentCalls?: number;
-  log?: ToolLogger;
-  /** Wall clock (epoch ms) for audit times; the host's clock measures durations. */
-  wallNow?: () => number;
-}
-
-/** Outputs landing this close together are answered by one response. */
-export const DEFAULT_COALESCE_MS = 25;
+export type { ToolSchedulerOptions } from "./options.ts";
+export { DEFAULT_COALESCE_MS } from "./options.ts";
 
 const quietLog: ToolLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -72,20 +41,26 @@ export class ToolScheduler implements CallHandler {
   readonly #tools = new Map<string, PreparedTool>();
   readonly #calls = new Map<string, Call>();
   readonly #seen = new Set<string>();
-  readonly #inFlight = new Map<string, Set<Call>>();
+  readonly #inFlight = new InFlightCalls<Call>();
   readonly #gate: ConcurrencyGate;
   readonly #desk: ApprovalDesk;
   readonly #mcp: McpApprovals;
   readonly #ownedAudit: AuditLog | undefined;
   #closing = false;
-  #answerTimer: TimerHandle | undefined;
-  readonly #coalesceMs: number;
+  readonly #answers: AnswerCoalescer;
+  readonly #runEnv: RunEnv;
 
   constructor(host: SchedulerHost, options: ToolSchedulerOptions) {
     this.#host = host;
     this.#options = options;
     this.#gate = new ConcurrencyGate(options.maxConcurrentCalls);
-    this.#coalesceMs = options.coalesceMs ?? DEFAULT_COALESCE_MS;
+    this.#answers = new AnswerCoalescer(host, options.coalesceMs ?? DEFAULT_COALESCE_MS);
+    this.#runEnv = {
+      host,
+      log: options.log ?? quietLog,
+      emit: this.#emit,
+      end: (call, outcome) => this.#end(call, outcome),
+    };
     for (const tool of options.tools) {
       if (this.#tools.has(tool.name))
         throw new ParleyError("duplicate_tool", `two tools are named "${tool.name}"`);
@@ -95,19 +70,19 @@ export class ToolScheduler implements CallHandler {
       typeof options.auditLog === "string" ? new AuditLog(options.auditLog) : undefined;
     this.#desk = new ApprovalDesk({
       approvers: options.approvers ?? [],
-      ...(options.approval?.approver ? { defaultApprover: options.approval.approver } : {}),
+      defaultApprover: options.approval?.approver,
       clock: host.clock,
       sessionId: options.sessionId ?? "session",
-      ...(options.auditLog ? { audit: this.#ownedAudit ?? (options.auditLog as AuditLog) } : {}),
+      audit: this.#ownedAudit ?? (options.auditLog as AuditLog | undefined),
       emit: this.#emit,
-      ...(options.wallNow ? { wallNow: options.wallNow } : {}),
+      wallNow: options.wallNow,
     });
     for (const tool of this.#tools.values()) {
-      if (tool.approval.active && !this.#desk.has(tool.approval.approver)) {
-        options.log?.warn(
-          `tool ${tool.name} needs approval from "${tool.approval.approver ?? options.approval?.approver}", which is not configured: its calls will be denied`,
-        );
-      }
+      if (!tool.approval.active || this.#desk.has(tool.approval.approver)) continue;
+      const name = tool.approval.approver ?? options.approval?.approver;
+      options.log?.warn(
+        `tool ${tool.name} needs approval from "${name}", which is not configured: its calls will be denied`,
+      );
     }
     this.#mcp = new McpApprovals(host, this.#desk, options, this.#emit);
   }
@@ -124,13 +99,13 @@ export class ToolScheduler implements CallHandler {
 
   onFunctionCall(item: RealtimeConversationItemFunctionCall): void {
     const id = item.call_id ?? item.id;
-    // The same item arrives from output_item.done and again in response.done: handle each call once.
     if (!id) {
       this.#options.log?.warn(
         `a function_call item for ${item.name} has no call_id; it cannot be answered`,
       );
       return;
     }
+    // The same item may arrive from output_item.done and again in response.done: handle each call once.
     if (this.#seen.has(id)) return;
     this.#seen.add(id);
     const call = new Call(id, item.name, item.arguments ?? "", this.#host.clock.now());
@@ -143,67 +118,34 @@ export class ToolScheduler implements CallHandler {
       at: call.receivedAt,
     });
     if (this.#closing) {
-      this.#end(call, {
-        state: "cancelled",
-        code: "session_closed",
-        message: "the session is ending",
-      });
+      this.#end(call, endWith("cancelled", "session_closed", "the session is ending"));
       return;
     }
 
-    const tool = this.#tools.get(call.tool);
-    if (!tool) {
-      const known = [...this.#tools.keys()].join(", ") || "none";
-      this.#end(call, {
-        state: "failed",
-        code: "unknown_tool",
-        message: `there is no tool named "${call.tool}" (available: ${known})`,
-      });
+    const admission = admitCall(call, this.#tools, this.#inFlight);
+    if ("refused" in admission) {
+      this.#end(call, admission.refused);
       return;
     }
-    const check = tool.validate(call.rawArguments);
-    if (!check.ok) {
-      this.#end(call, {
-        state: "failed",
-        code: "invalid_arguments",
-        message: `${tool.name}: ${check.message}`,
-      });
-      return;
+    const { tool } = admission;
+    for (const twin of admission.replaces) {
+      this.#end(
+        twin,
+        endWith("cancelled", "replaced", `replaced by a newer identical ${tool.name} call`),
+      );
     }
-    call.args = check.value;
-
-    if (tool.duplicate !== "allow") {
-      call.fingerprint = callFingerprint(tool.name, call.args);
-      const twins = [...(this.#inFlight.get(call.fingerprint) ?? [])];
-      if (twins.length > 0 && tool.duplicate === "reject") {
-        this.#end(call, {
-          state: "rejected",
-          code: "duplicate_call",
-          message: `an identical ${tool.name} call is already in progress; its result will follow`,
-        });
-        return;
-      }
-      for (const twin of twins) {
-        this.#end(twin, {
-          state: "cancelled",
-          code: "replaced",
-          message: `replaced by a newer identical ${tool.name} call`,
-        });
-      }
-      const set = this.#inFlight.get(call.fingerprint) ?? new Set();
-      this.#inFlight.set(call.fingerprint, set.add(call));
-    }
+    const args = call.args as Record<string, unknown>;
 
     if (!tool.approval.active) {
       this.#schedule(call, tool);
       return;
     }
-    const reason = tool.approval.check(call.args, this.#host.variables);
+    const reason = tool.approval.check(args, this.#host.variables);
     const subject = {
       kind: "function" as const,
       callId: id,
       tool: tool.name,
-      args: call.args,
+      args,
       signal: call.abort.signal,
     };
     if (reason === undefined) {
@@ -212,43 +154,20 @@ export class ToolScheduler implements CallHandler {
       return;
     }
     this.#move(call, "awaiting_approval");
-    call.fillers = new FillerTimer(
-      this.#host,
-      call,
-      tool.approvalFillers,
-      "approval",
-      this.#options.language,
-      this.#emit,
-    );
+    this.#startFillers(call, tool, "approval");
     this.#desk.ask(subject, tool.approval, reason).then(
-      (verdict) => {
-        if ("cancelled" in verdict || call.ended) return;
-        if (verdict.approved) {
-          this.#schedule(call, tool);
-          return;
-        }
-        this.#end(
-          call,
-          verdict.timedOut
-            ? {
-                state: "rejected",
-                code: "approval_timeout",
-                message: `${tool.name} was not run: ${verdict.reason}`,
-              }
-            : {
-                state: "rejected",
-                code: "approval_denied",
-                message: `${tool.name} was not approved: ${verdict.reason}`,
-              },
-        );
-      },
+      (verdict) => this.#decided(call, tool, verdict),
       (error: unknown) =>
-        this.#end(call, {
-          state: "rejected",
-          code: "approval_denied",
-          message: `${tool.name} was not run: ${String(error)}`,
-        }),
+        this.#decided(call, tool, { approved: false, timedOut: false, reason: String(error) }),
     );
+  }
+
+  /** Ends a call cancelled from outside (a UI's stop button, an LLM-visible cancel tool). False if it is not open. */
+  cancel(callId: string, reason = "cancelled by the application"): boolean {
+    const call = this.#calls.get(callId);
+    if (!call) return false;
+    this.#end(call, endWith("cancelled", "cancelled", `${call.tool} was cancelled: ${reason}`));
+    return true;
   }
 
   onMcpApprovalRequest(item: RealtimeMcpApprovalRequest): void {
@@ -267,11 +186,14 @@ export class ToolScheduler implements CallHandler {
   onInterrupt(): void {
     for (const call of [...this.#calls.values()]) {
       if (this.#tools.get(call.tool)?.onInterrupt === "cancel") {
-        this.#end(call, {
-          state: "cancelled",
-          code: "cancelled",
-          message: `${call.tool} was cancelled because the user interrupted`,
-        });
+        this.#end(
+          call,
+          endWith(
+            "cancelled",
+            "cancelled",
+            `${call.tool} was cancelled because the user interrupted`,
+          ),
+        );
       }
     }
   }
@@ -282,34 +204,53 @@ export class ToolScheduler implements CallHandler {
     for (const call of [...this.#calls.values()]) {
       this.#end(
         call,
-        {
-          state: "cancelled",
-          code: "session_closed",
-          message: "the session ended before the call finished",
-        },
+        endWith("cancelled", "session_closed", "the session ended before the call finished"),
         false,
       );
     }
-    if (this.#answerTimer !== undefined) this.#host.clock.clearTimeout(this.#answerTimer);
-    this.#answerTimer = undefined;
+    this.#answers.close();
     this.#mcp.close();
     await this.#ownedAudit?.close();
   }
 
-  #schedule(call: Call, tool: PreparedTool): void {
+  #decided(call: Call, tool: PreparedTool, verdict: Verdict): void {
+    if ("cancelled" in verdict || call.ended) return;
+    if (verdict.approved) {
+      this.#schedule(call, tool);
+      return;
+    }
+    this.#end(
+      call,
+      verdict.timedOut
+        ? endWith("rejected", "approval_timeout", `${tool.name} was not run: ${verdict.reason}`)
+        : endWith(
+            "rejected",
+            "approval_denied",
+            `${tool.name} was not approved: ${verdict.reason}`,
+          ),
+    );
+  }
+
+  #startFillers(call: Call, tool: PreparedTool, phase: FillerPhase): void {
     call.fillers?.stop();
+    const plan = phase === "run" ? tool.runFillers : tool.approvalFillers;
     call.fillers = new FillerTimer(
       this.#host,
       call,
-      tool.runFillers,
-      "run",
+      plan,
+      phase,
       this.#options.language,
       this.#emit,
     );
+  }
+
+  #schedule(call: Call, tool: PreparedTool): void {
+    this.#startFillers(call, tool, "run");
     const start = () => {
       call.startWhenFree = undefined;
       call.holdsSlot = true;
-      this.#run(call, tool);
+      this.#move(call, "running");
+      runCall(call, tool, this.#runEnv);
     };
     if (this.#gate.acquire(tool.name, tool.concurrency, start)) {
       start();
@@ -317,52 +258,6 @@ export class ToolScheduler implements CallHandler {
     }
     this.#move(call, "queued");
     call.startWhenFree = start;
-  }
-
-  #run(call: Call, tool: PreparedTool): void {
-    this.#move(call, "running");
-    call.timeout = this.#host.clock.setTimeout(() => {
-      const seconds = Math.round(tool.timeoutMs / 100) / 10;
-      this.#end(call, {
-        state: "timed_out",
-        code: "timeout",
-        message: `${tool.name} did not finish within ${seconds}s`,
-      });
-    }, tool.timeoutMs);
-    const ctx = {
-      signal: call.abort.signal,
-      progress: (message: string) => {
-        if (call.state !== "running") return;
-        call.setProgress(message);
-        this.#emit({
-          type: "tool.progress",
-          callId: call.id,
-          tool: tool.name,
-          message,
-          at: this.#host.clock.now(),
-        });
-      },
-      variables: this.#host.variables,
-      log: this.#options.log ?? quietLog,
-      callId: call.id,
-      ...(this.#host.session ? { session: this.#host.session } : {}),
-    };
-    const failed = (error: unknown) =>
-      this.#end(call, {
-        state: "failed",
-        code: "tool_error",
-        message: `${tool.name} failed: ${redactString(errorMessage(error))}`,
-      });
-    let result: unknown;
-    try {
-      result = tool.definition.run(call.args as never, ctx);
-    } catch (error) {
-      failed(error);
-      return;
-    }
-    if (isThenable(result))
-      result.then((value) => this.#end(call, { state: "completed", result: value }), failed);
-    else this.#end(call, { state: "completed", result });
   }
 
   /** Ends a call (once): its one output, then one answer request (unless the session is closing). */
@@ -374,9 +269,7 @@ export class ToolScheduler implements CallHandler {
     if (call.startWhenFree) this.#gate.withdraw(call.startWhenFree);
     if (outcome.state !== "completed")
       call.abort.abort(new ParleyError(`call_${outcome.code}`, outcome.message));
-    if (call.fingerprint) this.#inFlight.get(call.fingerprint)?.delete(call);
-    if (call.fingerprint && this.#inFlight.get(call.fingerprint)?.size === 0)
-      this.#inFlight.delete(call.fingerprint);
+    if (call.fingerprint) this.#inFlight.remove(call.fingerprint, call);
     this.#calls.delete(call.id);
     const output = outputText(outcome);
     try {
@@ -386,7 +279,7 @@ export class ToolScheduler implements CallHandler {
       });
     } catch (error) {
       this.#options.log?.warn(
-        `could not send the output of ${call.tool} (${call.id}): ${errorMessage(error)}`,
+        `could not send the output of ${call.tool} (${call.id}): ${error instanceof Error ? error.message : String(error)}`,
       );
     }
     this.#emit({
@@ -395,25 +288,14 @@ export class ToolScheduler implements CallHandler {
       tool: call.tool,
       state: outcome.state,
       output,
+      ms: this.#host.clock.now() - call.receivedAt,
       at: this.#host.clock.now(),
     });
-    if (respond) this.#requestAnswer();
+    if (respond) this.#answers.request();
     if (call.holdsSlot) {
       call.holdsSlot = false;
       this.#gate.release(call.tool);
     }
-  }
-
-  /**
-   * One answer for the outputs that land within `coalesceMs` of each other: calls that end together (two handlers
-   * resolving a few ms apart, an interruption cancelling several) are spoken about in one response, not one each.
-   */
-  #requestAnswer(): void {
-    if (this.#answerTimer !== undefined) return;
-    this.#answerTimer = this.#host.clock.setTimeout(() => {
-      this.#answerTimer = undefined;
-      if (!this.#closing) this.#host.responses.request({ kind: "answer" });
-    }, this.#coalesceMs);
   }
 
   #move(call: Call, to: CallState): void {
@@ -435,14 +317,6 @@ export class ToolScheduler implements CallHandler {
       // A UI listener's bug must not break a call.
     }
   };
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | undefined)?.then === "function";
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function parseLoose(raw: string): unknown {

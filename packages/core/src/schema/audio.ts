@@ -16,7 +16,10 @@ const serverVadSchema = z.strictObject({
   threshold: z.number().min(0).max(1).optional(),
   prefixPadding: durationSchema.optional(),
   silenceDuration: durationSchema.optional(),
-  idleTimeout: durationSchema.optional(),
+  idleTimeout: durationSchema
+    .refine((ms) => ms >= 5000 && ms <= 30_000, { error: "the idle timeout is between 5s and 30s" })
+    .optional()
+    .meta({ description: "Prompt the model after this long without speech (5s–30s)." }),
   createResponse: z.boolean().optional(),
   interruptResponse: z.boolean().optional(),
 });

@@ -37,7 +37,12 @@ export function embedText(bytes: Buffer, format: AudioFormat, text: string, star
   }
 }
 
-/** Every text carried in `bytes`, in order. */
+/**
+ * Every text carried in `bytes`, in order (exported as `transcriptsInAudio`).
+ *
+ * @example
+ * transcriptsInAudio(speechAudio("hi"), "audio/pcm") // ["hi"]
+ */
 export function extractTexts(bytes: Uint8Array, format: AudioFormat): string[] {
   const step = stride(format);
   const n = Math.floor(bytes.length / step);

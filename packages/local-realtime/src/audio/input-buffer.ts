@@ -36,6 +36,11 @@ export class InputAudioBuffer {
     return this.vad !== undefined;
   }
 
+  /** True between speech_started and speech_stopped. */
+  get inSpeech(): boolean {
+    return this.vad?.inSpeech ?? false;
+  }
+
   get receivedMs(): number {
     return Math.floor(this.totalBytes / bytesPerMs(this.format));
   }

@@ -182,3 +182,75 @@ describe("manual commit (turn detection off)", () => {
     expect(committed.item_id).toBeTruthy();
   });
 });
+
+describe("idle timeout", () => {
+  it("emits timeout_triggered after idle_timeout_ms of silence since the model spoke, and answers", async () => {
+    const server = await startTestServer();
+    const client = await TestClient.connect(server.url);
+    await client.next("session.created");
+    client.send({
+      type: "session.update",
+      session: {
+        type: "realtime",
+        output_modalities: ["text"],
+        audio: { input: { turn_detection: { type: "server_vad", idle_timeout_ms: 5000 } } },
+      },
+    });
+    await client.next("session.updated");
+    client.send({
+      type: "response.create",
+      response: { instructions: 'Say exactly: "Anything else?"' },
+    });
+    await client.next("response.done");
+    for (let i = 0; i < 49; i++)
+      client.send({
+        type: "input_audio_buffer.append",
+        audio: silenceAudio(100).toString("base64"),
+      });
+    client.send({ type: "input_audio_buffer.append", audio: silenceAudio(99).toString("base64") });
+    // A barrier: the server handles events in order, so once this error is back the audio has been processed.
+    client.send({ type: "conversation.item.retrieve", item_id: "item_barrier" });
+    await client.next("error");
+    expect(client.types()).not.toContain("input_audio_buffer.timeout_triggered");
+    client.send({ type: "input_audio_buffer.append", audio: silenceAudio(100).toString("base64") });
+    const timeout = await client.next("input_audio_buffer.timeout_triggered");
+    expect(timeout.audio_end_ms - timeout.audio_start_ms).toBeGreaterThanOrEqual(5000);
+    const done = await client.next("response.done");
+    expect(done.response.output[0].content[0].text).toBe(
+      "Sorry, I didn't catch that. Are you still there?",
+    );
+  });
+});
+
+describe("semantic VAD", () => {
+  it("maps eagerness to the silence that ends a turn", async () => {
+    const server = await startTestServer();
+    const client = await TestClient.connect(server.url);
+    await client.next("session.created");
+    const vad = (eagerness: string) => ({
+      type: "session.update",
+      session: {
+        type: "realtime",
+        output_modalities: ["text"],
+        audio: { input: { turn_detection: { type: "semantic_vad", eagerness } } },
+      },
+    });
+    client.send(vad("low"));
+    await client.next("session.updated");
+    // 300 ms of silence after the words: not enough for "low" (800 ms)…
+    for (const chunk of audioChunks(speechAudio("hello", { silenceAfterMs: 300 })))
+      client.send({ type: "input_audio_buffer.append", audio: chunk });
+    client.send({ type: "conversation.item.retrieve", item_id: "item_barrier" });
+    await client.next("error");
+    expect(client.types()).toContain("input_audio_buffer.speech_started");
+    expect(client.types()).not.toContain("input_audio_buffer.speech_stopped");
+    client.send({ type: "input_audio_buffer.clear" });
+    // …and plenty for "high" (250 ms).
+    client.send(vad("high"));
+    await client.next("session.updated");
+    for (const chunk of audioChunks(speechAudio("hello", { silenceAfterMs: 300 })))
+      client.send({ type: "input_audio_buffer.append", audio: chunk });
+    await client.next("input_audio_buffer.speech_stopped");
+    expect((await client.next("response.done")).response.status).toBe("completed");
+  });
+});

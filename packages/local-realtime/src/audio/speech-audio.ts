@@ -49,12 +49,22 @@ export function speechAudio(text: string, options: SpeechAudioOptions = {}): Buf
   return bytes;
 }
 
-/** Silence of a given length (for pauses between turns). */
+/**
+ * Silence of a given length (for pauses between turns, or to let an idle timeout run).
+ *
+ * @example
+ * ws.send(JSON.stringify({ type: "input_audio_buffer.append", audio: silenceAudio(500).toString("base64") }));
+ */
 export function silenceAudio(ms: number, format: AudioFormat = "audio/pcm"): Buffer {
   return encodeSamples(format, new Float64Array(Math.round((ms * sampleRate(format)) / 1000)));
 }
 
-/** Splits wire audio into base64 chunks of `chunkMs` (default 100 ms) for `input_audio_buffer.append`. */
+/**
+ * Splits wire audio into base64 chunks of `chunkMs` (default 100 ms) for `input_audio_buffer.append`.
+ *
+ * @example
+ * for (const audio of audioChunks(speechAudio("hello"))) ws.send(JSON.stringify({ type: "input_audio_buffer.append", audio }));
+ */
 export function audioChunks(
   audio: Buffer,
   format: AudioFormat = "audio/pcm",

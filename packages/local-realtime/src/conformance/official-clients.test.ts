@@ -11,8 +11,12 @@ import { OpenAIRealtimeWS } from "openai/realtime/ws";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { functionTool, startTestServer } from "../../test/harness.ts";
+import { speechAudio } from "../audio/speech-audio.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read event fields loosely; the spec check is separate.
 type Event = { type: string; [k: string]: any };
+// biome-ignore lint/suspicious/noExplicitAny: history items are read loosely.
+type Loose = any;
 
 function collect(rt: OpenAIRealtimeWS): {
   events: Event[];
@@ -154,9 +158,9 @@ describe("@openai/agents-realtime RealtimeSession", () => {
     await toolDone;
     const answer = await new Promise<string>((resolve) => {
       const check = () => {
-        const last = session.history.at(-1) as any;
+        const last = session.history.at(-1) as Loose;
         if (last?.type === "message" && last.role === "assistant" && last.status === "completed")
-          resolve(last.content.map((c: any) => c.text ?? c.transcript ?? "").join(""));
+          resolve(last.content.map((c: Loose) => c.text ?? c.transcript ?? "").join(""));
       };
       session.on("history_updated", check);
       check();
@@ -164,8 +168,60 @@ describe("@openai/agents-realtime RealtimeSession", () => {
     expect(received).toEqual(["Rome"]);
     expect(answer).toBe("Here's what I got: city Rome, summary sunny.");
     expect(
-      session.history.some((i: any) => i.type === "function_call" && i.name === "get_weather"),
+      session.history.some((i: Loose) => i.type === "function_call" && i.name === "get_weather"),
     ).toBe(true);
+    expect(errors).toEqual([]);
+    session.close();
+  });
+
+  it("completes a voice turn with a tool call: server VAD, transcription read back with conversation.item.retrieve", async () => {
+    const sent: string[] = [];
+    const server = await startTestServer({ onServerEvent: (e) => void sent.push(String(e.type)) });
+    const getWeather = tool({
+      name: "get_weather",
+      description:
+        'Current weather for a city.\n\nExamples:\n- "what is the weather in Paris" → {"city":"Paris"}',
+      parameters: z.object({ city: z.string() }),
+      execute: async ({ city }) => JSON.stringify({ city, summary: "windy" }),
+    });
+    const agent = new RealtimeAgent({
+      name: "Ada",
+      instructions: "You are Ada.",
+      tools: [getWeather],
+    });
+    // The SDK's defaults: audio out, semantic VAD, input transcription on.
+    const session = new RealtimeSession(agent, {
+      transport: new OpenAIRealtimeWebSocket({ url: `${server.url}?model=gpt-realtime` }),
+      model: "gpt-realtime",
+    });
+    const errors: unknown[] = [];
+    session.on("error", (e) => errors.push(e));
+    await session.connect({ apiKey: "sk-local-test" });
+    const audio = speechAudio("What is the weather in Oslo?");
+    session.sendAudio(
+      audio.buffer.slice(audio.byteOffset, audio.byteOffset + audio.byteLength) as ArrayBuffer,
+    );
+    const answer = await new Promise<string>((resolve) => {
+      session.on("history_updated", (history) => {
+        const last = history.at(-1) as Loose;
+        if (
+          last?.type === "message" &&
+          last.role === "assistant" &&
+          last.status === "completed" &&
+          last.content?.[0]?.transcript
+        )
+          resolve(last.content[0].transcript);
+      });
+    });
+    expect(answer).toBe("Here's what I got: city Oslo, summary windy.");
+    const user = session.history.find(
+      (i: Loose) => i.type === "message" && i.role === "user",
+    ) as Loose;
+    expect(user.content[0].transcript).toBe("What is the weather in Oslo?");
+    // The SDK reads the transcribed item back; its answer may land after the model's reply at pace 0.
+    for (let i = 0; i < 200 && !sent.includes("conversation.item.retrieved"); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(sent.filter((t) => !t.includes("delta"))).toContain("conversation.item.retrieved");
     expect(errors).toEqual([]);
     session.close();
   });

@@ -9,6 +9,7 @@ import type { JsonSchemaNode } from "./spec.ts";
  *   "clear this field" in session.update (`turn_detection: null`, `noise_reduction: null`), which the schemas
  *   do not all spell out, and the official clients send it. And `id` is never required: the server assigns ids to
  *   items a client creates without one (the spec marks it required on MCP items; the Agents SDK omits it).
+ * - `transcript` may be null (not yet transcribed), as the API sends it and the Agents SDK requires.
  * - OpenAPI 3.0's `nullable: true`, still used in places, becomes `anyOf: [schema, {type: "null"}]`.
  * - local `$ref`s become absolute (`baseId#/components/…`), so any sub-schema compiles on its own
  *   (used to re-check a value against the one union branch it was meant for).
@@ -17,6 +18,9 @@ import type { JsonSchemaNode } from "./spec.ts";
  *   `unevaluatedProperties: false`, so an unknown or misplaced field (a GA typo such as `session.voice`)
  *   is reported the way the real API answers it ("Unknown parameter"), instead of being silently accepted.
  */
+/** See prepareSchemas: null is accepted for these fields in both directions. */
+const NULL_IN_PRACTICE = ["transcript"];
+
 export function prepareSchemas(
   schemas: Record<string, JsonSchemaNode>,
   options: { strict: boolean; baseId: string; nullableOptionals?: boolean },
@@ -42,6 +46,13 @@ export function prepareSchemas(
       out.type === "object" && typeof out.properties === "object" && out.properties !== null;
     if (options.strict && isObjectSchema && !("additionalProperties" in out))
       out.unevaluatedProperties = false;
+    if (isObjectSchema) {
+      // Fields the real API sends as null although the spec types them as plain strings, and that the official
+      // clients require to be present (the Agents SDK rejects a user audio part without `transcript`).
+      const props = out.properties as Record<string, unknown>;
+      for (const name of NULL_IN_PRACTICE)
+        if (props[name]) props[name] = { anyOf: [props[name], { type: "null" }] };
+    }
     if (options.nullableOptionals && isObjectSchema) {
       // A client never has to name an item: the server assigns ids (the Agents SDK sends approval responses without one).
       if (Array.isArray(out.required) && out.required.includes("id"))

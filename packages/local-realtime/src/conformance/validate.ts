@@ -75,9 +75,11 @@ const typeNames: Record<Direction, Map<string, string> | undefined> = {
 };
 
 function schemaNameFor(direction: Direction, type: string): string | undefined {
-  const map = (typeNames[direction] ??= eventSchemaNames(
-    direction === "client" ? "RealtimeClientEvent" : "RealtimeServerEvent",
-  ));
+  let map = typeNames[direction];
+  if (!map) {
+    map = eventSchemaNames(direction === "client" ? "RealtimeClientEvent" : "RealtimeServerEvent");
+    typeNames[direction] = map;
+  }
   return map.get(type);
 }
 

@@ -2,7 +2,7 @@ import type { VadEvent } from "../audio/vad.ts";
 import type { Connection } from "../connection.ts";
 import type { StoredItem } from "../conversation.ts";
 import { sessionView } from "../session-state.ts";
-import { textTokens, userAudioTokens } from "../tokens.ts";
+import { sendTranscription } from "./transcription.ts";
 
 type Json = Record<string, unknown>;
 
@@ -14,14 +14,16 @@ export function handleAudioEvent(c: Connection, event: Json, eventId: string | u
   switch (event.type) {
     case "input_audio_buffer.append":
       for (const vad of c.audio.append(String(event.audio))) onVad(c, vad);
+      checkIdle(c);
       return;
     case "input_audio_buffer.commit":
       if (c.audio.bufferedMs < 100) {
-        return c.error(
+        c.error(
           "input_audio_buffer_commit_empty",
           `Error committing input audio buffer: buffer too small. Expected at least 100ms of audio, but buffer only has ${c.audio.bufferedMs.toFixed(2)}ms of audio.`,
           { eventId },
         );
+        return;
       }
       commit(c, false);
       return;
@@ -45,7 +47,31 @@ function onVad(c: Connection, vad: VadEvent): void {
   }
   const itemId = speechItem.get(c) ?? c.ids.next("item");
   c.send({ type: "input_audio_buffer.speech_stopped", audio_end_ms: vad.ms, item_id: itemId });
+  c.idleSinceMs = vad.ms;
   commit(c, td?.create_response !== false);
+}
+
+/**
+ * server_vad's `idle_timeout_ms`: when that much audio has arrived with no speech since the user or the model last
+ * spoke, the server emits `timeout_triggered`, commits the buffer and answers. Idle time is measured on received
+ * audio (the client streams silence while the line is quiet), which keeps it exact at any pace.
+ */
+function checkIdle(c: Connection): void {
+  const td = sessionView.turnDetection(c.session());
+  const timeout = td?.type === "server_vad" ? Number(td.idle_timeout_ms ?? 0) : 0;
+  if (!timeout || c.audio.inSpeech || c.active || c.idleSinceMs === undefined) return;
+  const now = c.audio.receivedMs;
+  if (now - c.idleSinceMs < timeout) return;
+  const itemId = c.ids.next("item");
+  c.send({
+    type: "input_audio_buffer.timeout_triggered",
+    audio_start_ms: c.idleSinceMs,
+    audio_end_ms: now,
+    item_id: itemId,
+  });
+  c.idleSinceMs = undefined;
+  speechItem.set(c, itemId);
+  commit(c, true);
 }
 
 /** Commits the buffer as a user audio item (+ transcription events) and, with VAD's create_response, answers. */
@@ -62,7 +88,7 @@ function commit(c: Connection, respond: boolean): void {
     type: "message",
     status: "completed",
     role: "user",
-    content: [{ type: "input_audio" }],
+    content: [{ type: "input_audio", transcript: null }],
   } as Json;
   const stored: StoredItem = {
     item: item as unknown as StoredItem["item"],
@@ -72,31 +98,6 @@ function commit(c: Connection, respond: boolean): void {
   c.conversation.insert(stored);
   c.send({ type: "conversation.item.added", previous_item_id: previous, item });
   c.send({ type: "conversation.item.done", previous_item_id: previous, item });
-  if (transcription) {
-    const transcript = audio.transcript ?? "";
-    if (transcript)
-      c.send({
-        type: "conversation.item.input_audio_transcription.delta",
-        item_id: itemId,
-        content_index: 0,
-        delta: transcript,
-      });
-    c.send({
-      type: "conversation.item.input_audio_transcription.completed",
-      item_id: itemId,
-      content_index: 0,
-      transcript,
-      usage: {
-        type: "tokens",
-        input_tokens: userAudioTokens(audio.ms),
-        output_tokens: textTokens(transcript),
-        total_tokens: userAudioTokens(audio.ms) + textTokens(transcript),
-      },
-    });
-    stored.item = {
-      ...item,
-      content: [{ type: "input_audio", transcript }],
-    } as unknown as StoredItem["item"];
-  }
+  if (transcription) sendTranscription(c, itemId, 0, audio.transcript ?? "", audio.ms);
   if (respond && !c.active) c.createResponse({});
 }

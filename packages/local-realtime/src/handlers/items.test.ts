@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { startTestServer, TestClient } from "../../test/harness.ts";
+import { speechAudio } from "../audio/speech-audio.ts";
 
 const userText = (text: string, id?: string) => ({
   type: "message",
@@ -134,5 +135,61 @@ describe("conversation items", () => {
     client.send({ type: "response.create" });
     const done = await client.next("response.done");
     expect(done.response.usage.input_token_details.image_tokens).toBe(85);
+  });
+});
+
+describe("interruption", () => {
+  it("handles response.cancel and truncate sent together, as clients do when the user barges in", async () => {
+    const server = await startTestServer({ pace: 1 });
+    const client = await TestClient.connect(server.url);
+    await client.next("session.created");
+    client.send({
+      type: "response.create",
+      response: {
+        instructions:
+          'Say exactly: "A long answer that the caller will interrupt after a moment or two."',
+      },
+    });
+    const first = await client.next("response.output_audio.delta");
+    await client.next("response.output_audio.delta");
+    // Both in one breath: the item is still streaming when the truncate arrives.
+    client.send({ type: "response.cancel" });
+    client.send({
+      type: "conversation.item.truncate",
+      item_id: first.item_id,
+      content_index: 0,
+      audio_end_ms: 100,
+    });
+    await client.next("conversation.item.truncated");
+    const done = await client.next("response.done");
+    expect(done.response.status).toBe("cancelled");
+    client.send({ type: "conversation.item.retrieve", item_id: first.item_id });
+    const item = (await client.next("conversation.item.retrieved")).item;
+    expect(item.status).toBe("incomplete");
+    expect("A long answer".startsWith(item.content[0].transcript)).toBe(true);
+  });
+});
+
+describe("client-created audio items", () => {
+  it("are heard through the text they carry, and transcribed when transcription is on", async () => {
+    const server = await startTestServer();
+    const client = await TestClient.connect(server.url);
+    await client.textSession({
+      audio: { input: { transcription: { model: "gpt-4o-transcribe" } } },
+    });
+    const audio = speechAudio("thank you so much").toString("base64");
+    client.send({
+      type: "conversation.item.create",
+      item: { type: "message", role: "user", content: [{ type: "input_audio", audio }] },
+    });
+    const completed = await client.next("conversation.item.input_audio_transcription.completed");
+    expect(completed).toMatchObject({ content_index: 0, transcript: "thank you so much" });
+    client.send({ type: "response.create" });
+    const done = await client.next("response.done");
+    expect(done.response.output[0].content[0].text).toBe(
+      "You're welcome! Is there anything else I can help with?",
+    );
+    // 100 + 1020 + 700 ms of audio → 19 tokens at one per 100 ms.
+    expect(done.response.usage.input_token_details.audio_tokens).toBe(19);
   });
 });

@@ -4,6 +4,7 @@ import type { Connection } from "../connection.ts";
 import type { StoredItem } from "../conversation.ts";
 import { textOf } from "../response-runner.ts";
 import { sessionView } from "../session-state.ts";
+import { sendTranscription } from "./transcription.ts";
 
 type Json = Record<string, unknown>;
 
@@ -11,30 +12,40 @@ type Json = Record<string, unknown>;
 export function handleItemEvent(c: Connection, event: Json, eventId: string | undefined): void {
   switch (event.type) {
     case "conversation.item.create":
-      return createItem(
+      createItem(
         c,
         event.item as Json,
         event.previous_item_id as string | null | undefined,
         eventId,
       );
+      return;
     case "conversation.item.retrieve": {
       const stored = c.conversation.get(String(event.item_id));
-      if (!stored) return notFound(c, String(event.item_id), eventId);
-      return c.send({ type: "conversation.item.retrieved", item: stored.item });
+      if (!stored) {
+        notFound(c, String(event.item_id), eventId);
+        return;
+      }
+      c.send({ type: "conversation.item.retrieved", item: stored.item });
+      return;
     }
     case "conversation.item.delete": {
       const id = String(event.item_id);
-      if (!c.conversation.delete(id)) return notFound(c, id, eventId);
-      return c.send({ type: "conversation.item.deleted", item_id: id });
+      if (!c.conversation.delete(id)) {
+        notFound(c, id, eventId);
+        return;
+      }
+      c.send({ type: "conversation.item.deleted", item_id: id });
+      return;
     }
     case "conversation.item.truncate":
-      return truncate(
+      truncate(
         c,
         String(event.item_id),
         Number(event.content_index),
         Number(event.audio_end_ms),
         eventId,
       );
+      return;
   }
 }
 
@@ -58,25 +69,28 @@ export function createItem(
     previous !== "root" &&
     !c.conversation.has(previous)
   ) {
-    return c.error(
+    c.error(
       "item_not_found",
       `previous_item_id '${previous}' does not exist in the conversation.`,
       { param: "previous_item_id", eventId },
     );
+    return;
   }
   if (typeof raw.id === "string" && c.conversation.has(raw.id)) {
-    return c.error(
+    c.error(
       "item_already_exists",
       `An item with id '${raw.id}' already exists in the conversation.`,
       { param: "item.id", eventId },
     );
+    return;
   }
   if (raw.type === "function_call_output" && !callExists(c, String(raw.call_id))) {
-    return c.error(
+    c.error(
       "invalid_value",
       `No function_call with call_id '${String(raw.call_id)}' found in the conversation.`,
       { param: "item.call_id", eventId },
     );
+    return;
   }
   const item = {
     ...raw,
@@ -95,15 +109,17 @@ export function createItem(
   }
   let heard: string | undefined;
   let audioMs: number | undefined;
+  const transcripts: Array<{ index: number; transcript: string; ms: number }> = [];
   if (item.type === "message" && Array.isArray(item.content)) {
     const format = asAudioFormat(sessionView.inputFormat(c.session()));
-    for (const part of item.content as Json[]) {
-      if (part.type !== "input_audio" || typeof part.audio !== "string") continue;
+    (item.content as Json[]).forEach((part, index) => {
+      if (part.type !== "input_audio" || typeof part.audio !== "string") return;
       const bytes = Buffer.from(part.audio, "base64");
       audioMs = (audioMs ?? 0) + durationMs(format, bytes.length);
       const carried = extractTexts(bytes, format).join(" ");
       if (carried) heard = `${heard ? `${heard} ` : ""}${carried}`;
-    }
+      transcripts.push({ index, transcript: carried, ms: durationMs(format, bytes.length) });
+    });
     heard = [textOf(item as never), heard].filter(Boolean).join(" ") || undefined;
   }
   const stored: StoredItem = { item: item as unknown as StoredItem["item"], heard, audioMs };
@@ -111,6 +127,11 @@ export function createItem(
   const previousItemId = placed?.previousItemId ?? null;
   c.send({ type: "conversation.item.added", previous_item_id: previousItemId, item });
   c.send({ type: "conversation.item.done", previous_item_id: previousItemId, item });
+  // With transcription on, client-created audio is transcribed too (from the text it carries).
+  if (sessionView.transcription(c.session())) {
+    for (const t of transcripts)
+      sendTranscription(c, item.id as string, t.index, t.transcript, t.ms);
+  }
 }
 
 function callExists(c: Connection, callId: string): boolean {
@@ -131,7 +152,10 @@ function truncate(
   eventId: string | undefined,
 ): void {
   const stored = c.conversation.get(id);
-  if (!stored) return notFound(c, id, eventId);
+  if (!stored) {
+    notFound(c, id, eventId);
+    return;
+  }
   const item = stored.item as unknown as Json;
   const content = (item.content as Json[] | undefined) ?? [];
   const part = content[contentIndex];
@@ -141,19 +165,21 @@ function truncate(
     !part ||
     part.type !== "output_audio"
   ) {
-    return c.error(
+    c.error(
       "invalid_value",
       `Only an assistant message's audio content can be truncated; '${id}' content ${contentIndex} is not.`,
       { param: "content_index", eventId },
     );
+    return;
   }
   const total = stored.audioMs ?? 0;
   if (audioEndMs > total) {
-    return c.error(
+    c.error(
       "invalid_value",
       `audio_end_ms (${audioEndMs}) is longer than the audio (${Math.round(total)} ms).`,
       { param: "audio_end_ms", eventId },
     );
+    return;
   }
   const transcript = String(part.transcript ?? "");
   const kept =
@@ -162,6 +188,7 @@ function truncate(
   stored.item = { ...item, content: nextContent } as unknown as StoredItem["item"];
   stored.audioMs = audioEndMs;
   stored.heard = kept;
+  stored.truncated = true;
   c.send({
     type: "conversation.item.truncated",
     item_id: id,

@@ -65,7 +65,7 @@ function lastTurnItem(items: readonly ModelItem[]): ModelItem | undefined {
 
 function answerUser(text: string, ctx: ModelContext): ModelAction[] {
   const utterance = text.trim();
-  if (!utterance) return [{ say: "Sorry, I didn't catch that. Could you say it again?" }];
+  if (!utterance) return [{ say: "Sorry, I didn't catch that. Are you still there?" }];
   const callable = toolsAllowed(ctx);
   const command = /^\/call\s+([\w.:-]+)\s*([\s\S]*)$/.exec(utterance);
   if (command) {

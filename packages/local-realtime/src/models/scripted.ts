@@ -129,7 +129,11 @@ export function scriptedModel(
       }
       const mismatch = {
         turn: next,
-        expected: turn?.user === undefined ? "(no more input)" : String(turn.user),
+        expected: !turn
+          ? "(no more input)"
+          : turn.user === undefined
+            ? "(a response before any user input)"
+            : String(turn.user),
         got: user.text,
       };
       mismatches.push(mismatch);

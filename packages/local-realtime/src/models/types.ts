@@ -66,7 +66,12 @@ export interface RealtimeModel {
   respond(context: ModelContext): ModelAction[] | Promise<ModelAction[]>;
 }
 
-/** Identity helper for typing a custom model. */
+/**
+ * Identity helper for typing a custom model.
+ *
+ * @example
+ * export const parrot = defineModel({ name: "parrot", respond: (ctx) => [{ say: ctx.items.at(-1)?.text || "…" }] });
+ */
 export function defineModel(model: RealtimeModel): RealtimeModel {
   return model;
 }

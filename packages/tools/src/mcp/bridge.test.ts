@@ -5,7 +5,7 @@ import { startHttpMcpServer } from "../../test/mcp-test-server.ts";
 import { testContext } from "../../test/tool-context.ts";
 import { McpBridge } from "./bridge.ts";
 import type { McpBridgeError } from "./errors.ts";
-import mcpBridgePack from "./index.ts";
+import mcpBridgePack, { closeAllMcpBridges } from "./index.ts";
 
 const fixtures = fileURLToPath(new URL("../../test/fixtures/mcp", import.meta.url));
 const stdio = {
@@ -245,4 +245,32 @@ describe("servers that are not there", () => {
     expect(await byName(tools, "add").run({ a: 20, b: 22 }, testContext().ctx)).toBe("42");
     expect(Number(await byName(b.tools, "pid").run({}, testContext().ctx))).not.toBe(pid);
   });
+
+  it("re-opens after close() when a tool it made is called again", async () => {
+    const b = bridge(stdio);
+    const tools = await b.connect();
+    await b.close();
+    expect(b.connected).toBe(false);
+    expect(await byName(tools, "add").run({ a: 1, b: 1 }, testContext().ctx)).toBe("2");
+    expect(b.connected).toBe(true);
+  });
 });
+
+describe("closeAllMcpBridges", () => {
+  it("ends the server processes of bridges opened by the pack without an onClose hook", async () => {
+    const tools = await instantiateToolPack(mcpBridgePack, stdio, { baseDir: fixtures });
+    const pid = Number(await byName(tools, "pid").run({}, testContext().ctx));
+    expect(() => process.kill(pid, 0)).not.toThrow();
+    await closeAllMcpBridges();
+    await expect.poll(() => alive(pid)).toBe(false);
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -26,6 +26,8 @@ export interface McpBridgeInit {
   /** Relative `cwd` and commands resolve against it (the agent file's folder). Default: process.cwd(). */
   baseDir?: string;
   log?: ToolLogger;
+  /** Called each time a connection opens (also a re-open after `close()`), e.g. to track it for cleanup. */
+  onOpen?: () => void;
 }
 
 // setTimeout's ceiling: the SDK's own request timeout must never fire before the scheduler's.
@@ -49,10 +51,13 @@ export class McpBridge {
   readonly settings: McpBridgeSettings;
   readonly #baseDir: string;
   readonly #log: ToolLogger;
+  readonly #onOpen: (() => void) | undefined;
   #client: Client | undefined;
   #opening: Promise<Client> | undefined;
   #tools: AnyToolDefinition[] = [];
   #closed = false;
+  // Bumped by close(): an open that was in flight when the bridge closed is abandoned.
+  #generation = 0;
   #listed = false;
   #stderr = "";
   #retry: NodeJS.Timeout | undefined;
@@ -65,6 +70,7 @@ export class McpBridge {
     this.settings = mcpBridgeOptionsSchema.parse(options);
     this.#baseDir = init.baseDir ?? process.cwd();
     this.#log = init.log ?? silent;
+    this.#onOpen = init.onOpen;
   }
 
   get label(): string {
@@ -137,8 +143,13 @@ export class McpBridge {
     return () => this.#problemListeners.delete(listener);
   }
 
+  /**
+   * Closes the connection (a stdio server's process ends) and stops background retries. Tools still held
+   * somewhere (a cached agent) re-open the connection if they are called again.
+   */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#generation++;
     if (this.#retry) clearTimeout(this.#retry);
     const client = this.#client;
     this.#client = undefined;
@@ -146,8 +157,6 @@ export class McpBridge {
   }
 
   async #ensureClient(): Promise<Client> {
-    if (this.#closed)
-      throw new McpBridgeError("mcp_disconnected", this.label, "the bridge is closed");
     if (this.#client) return this.#client;
     this.#opening ??= this.#open().finally(() => {
       this.#opening = undefined;
@@ -156,6 +165,7 @@ export class McpBridge {
   }
 
   async #open(): Promise<Client> {
+    const generation = this.#generation;
     const client = new Client(
       { name: "parley", version: "0.1.0" },
       {
@@ -206,7 +216,17 @@ export class McpBridge {
         },
       );
     }
+    if (generation !== this.#generation) {
+      await client.close().catch(() => {});
+      throw new McpBridgeError(
+        "mcp_disconnected",
+        this.label,
+        "the bridge was closed while connecting",
+      );
+    }
     this.#client = client;
+    this.#closed = false;
+    safely(() => this.#onOpen?.());
     this.#log.info(`connected to MCP server ${this.label} (${this.describe})`);
     try {
       await this.refresh();

@@ -26,9 +26,12 @@ export const mcpBridgePack = defineToolPack({
     "Bridge a local MCP server (stdio or streamable HTTP): its tools run through Parley's scheduler.",
   options: mcpBridgeOptionsSchema,
   tools: async (options, env) => {
-    const bridge = new McpBridge(options, { baseDir: env.baseDir });
-    if (env.onClose) env.onClose(() => bridge.close());
-    else trackUntilClosed(bridge);
+    const bridge: McpBridge = new McpBridge(options, {
+      baseDir: env.baseDir,
+      // Without the loader's onClose hook, open connections are tracked so closeAllMcpBridges() can end them.
+      ...(env.onClose ? {} : { onOpen: () => trackUntilClosed(bridge) }),
+    });
+    env.onClose?.(() => bridge.close());
     bridge.onToolsChanged((tools) => env.onToolsChanged?.(tools));
     bridge.onProblem((problem) => env.warn?.(problem.message));
     try {

@@ -8,11 +8,14 @@ import type { SessionEvents } from "../events.ts";
 import type { Session } from "../session.ts";
 import { type StartSessionOptions, startSession } from "../start-session.ts";
 
-export const fixture = (name: string) => new URL(`../../../test/fixtures/runtime/${name}`, import.meta.url).pathname;
+export const fixture = (name: string) =>
+  new URL(`../../../test/fixtures/runtime/${name}`, import.meta.url).pathname;
 
 export type LocalServer = Awaited<ReturnType<typeof startLocalRealtime>>;
 
-export function startServer(options: Parameters<typeof startLocalRealtime>[0] = {}): Promise<LocalServer> {
+export function startServer(
+  options: Parameters<typeof startLocalRealtime>[0] = {},
+): Promise<LocalServer> {
   return startLocalRealtime({ port: 0, pace: 0, ...options });
 }
 

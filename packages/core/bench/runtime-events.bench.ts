@@ -1,0 +1,100 @@
+// Runtime overhead per received server event: JSON parse + dispatch (conversation record, queue, audio clock,
+// latency marks, typed events to listeners), on frames recorded from a real turn with the local server.
+// Target: p99 under 100 µs.
+import { EventEmitter } from "node:events";
+import WebSocket from "ws";
+import { VirtualClock } from "../src/clock/index.ts";
+import { compileSession } from "../src/compile/index.ts";
+import { loadAgent } from "../src/load/index.ts";
+import { createLogger } from "../src/log/index.ts";
+import { defaultPrices } from "../src/pricing/index.ts";
+import { Session } from "../src/runtime/session.ts";
+import { report, serverProcess } from "./runtime-support.ts";
+
+const agent = await loadAgent(
+  new URL("../test/fixtures/runtime/assistant.agent.yaml", import.meta.url).pathname,
+);
+const update = compileSession(agent);
+
+// 1. Record the raw frames of a few turns from the real server (in its own process).
+const server = await serverProcess();
+const frames: Buffer[] = [];
+{
+  const ws = new WebSocket(server.url);
+  await new Promise((r) => ws.once("open", r));
+  let done = 0;
+  const finished = new Promise<void>((resolve) => {
+    ws.on("message", (data: Buffer) => {
+      frames.push(Buffer.from(data));
+      const type = (JSON.parse(String(data)) as { type: string }).type;
+      if (type === "response.done" && ++done === 3) resolve();
+    });
+  });
+  ws.send(JSON.stringify(update));
+  for (const text of ["Hello there", "What time is breakfast served?", "Thank you, goodbye"]) {
+    ws.send(
+      JSON.stringify({
+        type: "conversation.item.create",
+        item: { type: "message", role: "user", content: [{ type: "input_text", text }] },
+      }),
+    );
+    ws.send(JSON.stringify({ type: "response.create" }));
+  }
+  await finished;
+  ws.close();
+}
+await server.stop();
+
+// 2. Replay them into a Session over an in-memory socket, timing each frame's handling.
+class MemorySocket extends EventEmitter {
+  readyState = WebSocket.OPEN;
+  send(): void {}
+  close(): void {}
+  terminate(): void {}
+}
+const socket = new MemorySocket();
+const session = new Session({
+  ws: socket as unknown as WebSocket,
+  update,
+  variables: {},
+  clock: new VirtualClock(),
+  prices: defaultPrices,
+  tools: undefined,
+  playedMs: undefined,
+  greeting: undefined,
+  goodbye: "Goodbye!",
+  budgetUsd: undefined,
+  maxSessionLengthMs: undefined,
+  timeoutMs: 15_000,
+  log: createLogger("parley:bench"),
+});
+// What an app listens to: audio to play, transcripts to show, usage.
+let sink = 0;
+session.on("agent.audio", (e) => {
+  sink += e.audio.length;
+});
+session.on("agent.transcript.delta", (e) => {
+  sink += e.delta.length;
+});
+session.on("usage", (e) => {
+  sink += e.sessionCostUsd;
+});
+
+const all: number[] = [];
+const audio: number[] = [];
+const isAudio = frames.map((f) => f.includes('"response.output_audio.delta"'));
+const rounds = Number(process.env.PARLEY_BENCH_ROUNDS ?? 300);
+for (let round = 0; round < rounds; round++) {
+  for (let i = 0; i < frames.length; i++) {
+    const t0 = process.hrtime.bigint();
+    socket.emit("message", frames[i], false);
+    const us = Number(process.hrtime.bigint() - t0) / 1000;
+    if (round < 20) continue; // warm-up
+    all.push(us);
+    if (isAudio[i]) audio.push(us);
+  }
+}
+report("runtime event parse+dispatch, all events", all, "µs");
+report("runtime event parse+dispatch, audio delta (decoded for a listener)", audio, "µs");
+if (sink < 0) process.stdout.write("");
+process.exit(0);

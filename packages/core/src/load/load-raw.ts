@@ -1,0 +1,118 @@
+import { existsSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
+import type { interpolateEnv as Interpolate } from "./env.ts";
+import { interpolateEnv } from "./env.ts";
+import { problemAt } from "./located.ts";
+import { mergeAgentFiles } from "./merge.ts";
+import type { ModuleCache } from "./module-cache.ts";
+import type { Problem } from "./problem.ts";
+import { agentFileKind, type FileReader, readAgentSource } from "./read-source.ts";
+
+/** What loading one agent accumulates across its files. */
+export interface LoadState {
+  problems: Problem[];
+  sources: Record<string, string>;
+  files: Set<string>;
+  definedTools: { index: number; tool: Record<string, unknown> }[];
+  toolOrder?: number[] | undefined;
+  reader: FileReader;
+  modules: ModuleCache;
+  envOptions: Parameters<typeof Interpolate>[2];
+}
+
+/** Reads one file, interpolates env and merges its bases under it (depth first, cycles refused). */
+export async function loadRaw(
+  file: string,
+  stack: string[],
+  state: LoadState,
+): Promise<Record<string, unknown> | undefined> {
+  let text: string;
+  try {
+    text = await state.reader(file);
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException)?.code === "ENOENT";
+    state.problems.push({
+      code: missing ? "file_not_found" : "file_unreadable",
+      message: missing ? "file not found" : `cannot read the file: ${(error as Error).message}`,
+      file,
+      line: 1,
+      col: 1,
+      path: "",
+      severity: "error",
+    });
+    return undefined;
+  }
+  state.sources[file] = text;
+  if (stack.length === 0 && !agentFileKind(file)) {
+    state.problems.push({
+      code: "unsupported_file",
+      message: `${basename(file)} is not an agent file`,
+      hint: "agent files end in .agent.yaml, .agent.md or .agent.ts",
+      file,
+      line: 1,
+      col: 1,
+      path: "",
+      severity: "error",
+    });
+    return undefined;
+  }
+  const source = await readAgentSource(file, text, state.modules);
+  state.problems.push(...source.problems);
+  for (const f of source.imported) state.files.add(f);
+  if (stack.length === 0) {
+    state.definedTools = source.definedTools;
+    state.toolOrder = source.toolOrder;
+  }
+  const raw = source.value;
+  if (source.problems.some((p) => p.severity === "error") && raw === undefined) return undefined;
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
+    state.problems.push({
+      code: "invalid_type",
+      message: "an agent file is a mapping of keys (name:, instructions:, …)",
+      file,
+      line: 1,
+      col: 1,
+      path: "",
+      severity: "error",
+    });
+    return undefined;
+  }
+  const config = raw as Record<string, unknown>;
+  state.problems.push(...interpolateEnv(config, file, state.envOptions));
+  const bases =
+    typeof config.extends === "string"
+      ? [config.extends]
+      : Array.isArray(config.extends)
+        ? config.extends
+        : [];
+  let merged: Record<string, unknown> | undefined;
+  for (const [i, base] of bases.entries()) {
+    if (typeof base !== "string") continue;
+    const path: PropertyKey[] = typeof config.extends === "string" ? ["extends"] : ["extends", i];
+    const target = resolve(dirname(file), base);
+    if ([...stack, file].includes(target)) {
+      const chain = [...stack, file, target]
+        .slice([...stack, file].indexOf(target))
+        .map((f) => basename(f))
+        .join(" → ");
+      state.problems.push(
+        problemAt(config, path, "extends_cycle", `extends makes a cycle: ${chain}`, file, {
+          hint: "a base file must not extend the file that extends it",
+        }),
+      );
+      continue;
+    }
+    if (!existsSync(target)) {
+      state.problems.push(
+        problemAt(config, path, "extends_missing", `base file not found: ${base}`, file, {
+          hint: `looked for ${target}`,
+        }),
+      );
+      continue;
+    }
+    state.files.add(target);
+    const baseRaw = await loadRaw(target, [...stack, file], state);
+    if (baseRaw) merged = merged ? mergeAgentFiles(merged, baseRaw) : baseRaw;
+  }
+  return merged ? mergeAgentFiles(merged, config) : config;
+}

@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { inlineToolSchema, packUseSchema } from "../schema/tools.ts";
+import type { AnyToolDefinition } from "../tool/tool-pack.ts";
+import type { LoadState } from "./load-raw.ts";
+import { problemAt } from "./located.ts";
+import { checkParameters } from "./parameters.ts";
+import type { Problem } from "./problem.ts";
+import { resolvePackUse } from "./resolve-packs.ts";
+import { asToolDefinition, type ResolveContext, resolveInlineTool } from "./resolve-tools.ts";
+
+// Unknown keys are reported by the full schema; resolving handlers and packs despite them reports everything at once.
+const lenientInline = z.object(inlineToolSchema.shape);
+const lenientPack = z.object(packUseSchema.shape);
+
+/** A resolved tool and the `tools[i]` entry it came from. */
+export interface ResolvedTool {
+  tool: AnyToolDefinition;
+  path: PropertyKey[];
+  order: number;
+}
+
+/**
+ * Every tool of the agent in file order: inline tools with their handlers, pack tools after
+ * only/except/rename/overrides, and (in an `.agent.ts` file) `defineTool` values. Checks parameters and names.
+ */
+export async function resolveAllTools(
+  ctx: ResolveContext,
+  raw: Record<string, unknown>,
+  state: LoadState,
+  env: Record<string, string | undefined>,
+): Promise<ResolvedTool[]> {
+  const absolute = ctx.file;
+  const entries = Array.isArray(raw?.tools) ? (raw.tools as unknown[]) : [];
+  const resolved: ResolvedTool[] = [];
+  // An .agent.ts file's defineTool values were taken out of `tools`; `order` puts everything back in file order.
+  const orderOf = (index: number): number => state.toolOrder?.[index] ?? index;
+  for (const [index, entry] of entries.entries()) {
+    if (entry && typeof entry === "object" && "use" in entry) {
+      const pack = lenientPack.safeParse(entry);
+      if (!pack.success) continue;
+      for (const tool of await resolvePackUse(ctx, index, pack.data, env))
+        resolved.push({ tool, path: ["tools", index], order: orderOf(index) });
+    } else {
+      if (entry && typeof entry === "object" && "parameters" in entry) {
+        state.problems.push(...checkParameters(raw, ["tools", index, "parameters"], absolute));
+      }
+      const inline = lenientInline.safeParse(entry);
+      if (!inline.success) continue;
+      const tool = await resolveInlineTool(ctx, index, inline.data);
+      if (tool) resolved.push({ tool, path: ["tools", index], order: orderOf(index) });
+    }
+  }
+  for (const { index, tool } of state.definedTools) {
+    const definition = asToolDefinition(tool);
+    if (definition)
+      resolved.push({
+        tool: { ...definition, origin: { kind: "inline", file: absolute } },
+        path: ["tools"],
+        order: index,
+      });
+  }
+  resolved.sort((a, b) => a.order - b.order);
+  reportDuplicates(resolved, raw, absolute, state.problems);
+  return resolved;
+}
+
+function reportDuplicates(
+  resolved: { tool: AnyToolDefinition; path: PropertyKey[] }[],
+  raw: unknown,
+  file: string,
+  problems: Problem[],
+): void {
+  const seen = new Map<string, PropertyKey[]>();
+  for (const { tool, path } of resolved) {
+    const first = seen.get(tool.name);
+    if (first) {
+      const where =
+        first.join(".") === path.join(".") ? "in the same pack" : `also tools[${String(first[1])}]`;
+      problems.push(
+        problemAt(
+          raw,
+          path,
+          "duplicate_tool",
+          `two tools are named "${tool.name}" (${where})`,
+          file,
+          { hint: "rename one (for a pack: rename: { old: new }) or drop it (except: [...])" },
+        ),
+      );
+    } else seen.set(tool.name, path);
+  }
+}

@@ -1,0 +1,100 @@
+import type { Clock, TimerHandle } from "../clock/index.ts";
+import { sayExactly } from "../scheduler/fillers.ts";
+import type { CallRouter } from "./calls.ts";
+import type { CloseReason } from "./events.ts";
+import type { ResponseQueue } from "./response-queue.ts";
+import type { Wire } from "./wire.ts";
+
+export interface LifecycleDeps {
+  responses: ResponseQueue;
+  calls: CallRouter;
+  wire: Wire;
+  clock: Clock;
+  /** The line said before a limit closes the session. */
+  goodbye: string;
+  /** Longest wait for the goodbye to finish. */
+  timeoutMs: number;
+  /** Emits `closed` (once). */
+  closed(reason: CloseReason, detail: string, code: number | undefined): void;
+}
+
+/**
+ * How a session ends, in one place: a limit says goodbye first (and closes when the goodbye is done, or after a
+ * timeout); `close()` aborts tool calls while the socket can still carry their outputs, then closes the socket;
+ * a dropped socket ends at once. Every path emits `closed` exactly once.
+ */
+export class Lifecycle {
+  readonly #d: LifecycleDeps;
+  #timers: TimerHandle[] = [];
+  #ending: { reason: CloseReason; detail: string } | undefined;
+  #closing: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(deps: LifecycleDeps) {
+    this.#d = deps;
+  }
+
+  /** True once closing has begun (close(), a limit's goodbye finished, or the socket dropped). */
+  get closing(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  get ending(): boolean {
+    return this.#ending !== undefined;
+  }
+
+  /** A timer that dies with the session (the maxSessionLength limit). */
+  after(ms: number, fn: () => void): void {
+    this.#timers.push(this.#d.clock.setTimeout(fn, ms));
+  }
+
+  /** Ends the session on a limit: the goodbye goes as soon as the current response is done, then the session closes. */
+  goodbye(reason: CloseReason, detail: string): void {
+    if (this.#ending || this.#closing) return;
+    this.#ending = { reason, detail };
+    this.#d.responses.endWith({
+      kind: "goodbye",
+      response: { instructions: sayExactly(this.#d.goodbye), tool_choice: "none" },
+    });
+    // If the goodbye never finishes (a stalled server), close anyway.
+    this.after(this.#d.timeoutMs, () => void this.shutdown(reason, detail));
+  }
+
+  /** The goodbye was said (or could not be): close for the reason that asked for it. */
+  goodbyeDone(): void {
+    if (this.#ending) void this.shutdown(this.#ending.reason, this.#ending.detail);
+  }
+
+  shutdown(reason: CloseReason, detail: string): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#clearTimers();
+      this.#d.responses.close();
+      await this.#d.calls.close();
+      await this.#d.wire.close();
+      this.#finish(reason, detail, undefined);
+    })();
+    return this.#closing;
+  }
+
+  /** The socket closed without our asking. */
+  dropped(detail: string, code: number): void {
+    if (this.#closing) return;
+    this.#clearTimers();
+    this.#d.responses.close();
+    this.#closing = (async () => {
+      await this.#d.calls.close();
+      this.#finish("socket_closed", detail, code);
+    })();
+  }
+
+  #clearTimers(): void {
+    for (const t of this.#timers) this.#d.clock.clearTimeout(t);
+    this.#timers = [];
+  }
+
+  #finish(reason: CloseReason, detail: string, code: number | undefined): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#d.closed(reason, detail, code);
+  }
+}

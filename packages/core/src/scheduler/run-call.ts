@@ -1,0 +1,70 @@
+import { redactString } from "../log/redact.ts";
+import type { ToolContext, ToolLogger } from "../tool/index.ts";
+import type { Call } from "./call.ts";
+import type { SchedulerEvent } from "./events.ts";
+import type { SchedulerHost } from "./host.ts";
+import type { CallOutcome } from "./outputs.ts";
+import type { PreparedTool } from "./prepare-tool.ts";
+
+/** What running a call needs from the scheduler. */
+export interface RunEnv {
+  host: SchedulerHost;
+  log: ToolLogger;
+  emit(event: SchedulerEvent): void;
+  /** Ends the call with its one output (a no-op once it has ended: late results are ignored). */
+  end(call: Call, outcome: CallOutcome): void;
+}
+
+/**
+ * Runs a call's handler (the call must be `running`): arms its timeout, hands it a context, and routes its result
+ * or error to `env.end`. A handler that returns synchronously ends the call before this returns.
+ */
+export function runCall(call: Call, tool: PreparedTool, env: RunEnv): void {
+  const { host } = env;
+  call.timeout = host.clock.setTimeout(() => {
+    const seconds = Math.round(tool.timeoutMs / 100) / 10;
+    env.end(call, {
+      state: "timed_out",
+      code: "timeout",
+      message: `${tool.name} did not finish within ${seconds}s`,
+    });
+  }, tool.timeoutMs);
+  const ctx: ToolContext = {
+    signal: call.abort.signal,
+    progress: (message: string) => {
+      if (call.state !== "running") return;
+      call.setProgress(message);
+      env.emit({
+        type: "tool.progress",
+        callId: call.id,
+        tool: tool.name,
+        message,
+        at: host.clock.now(),
+      });
+    },
+    variables: host.variables,
+    log: env.log,
+    callId: call.id,
+    ...(host.session ? { session: host.session } : {}),
+  };
+  const failed = (error: unknown) =>
+    env.end(call, {
+      state: "failed",
+      code: "tool_error",
+      message: `${tool.name} failed: ${redactString(error instanceof Error ? error.message : String(error))}`,
+    });
+  let result: unknown;
+  try {
+    result = tool.definition.run(call.args as never, ctx);
+  } catch (error) {
+    failed(error);
+    return;
+  }
+  if (isThenable(result))
+    result.then((value) => env.end(call, { state: "completed", result: value }), failed);
+  else env.end(call, { state: "completed", result });
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === "function";
+}

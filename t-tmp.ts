@@ -1,2 +1,0 @@
-import { loadAgent, formatProblems, AgentFileError, compileSession } from "./packages/core/src/index.ts";
-try { const t0 = performance.now(); const a = await loadAgent(process.argv[2]!, { missingEnv: "warn" }); console.log("load ms", performance.now() - t0); console.log(JSON.stringify(compileSession(a), null, 2)); console.log(a.files, a.warnings, a.tools.map(t => [t.name, t.filler, t.approval, t.timeout])); } catch (e) { if (e instanceof AgentFileError) console.log(formatProblems(e.problems, e.sources)); else throw e; }
