@@ -1,5 +1,5 @@
-import { Command, CommanderError } from "commander";
 import { isParleyError } from "@parley/core";
+import { Command, CommanderError } from "commander";
 import { commands } from "./commands/index.ts";
 
 /** Runs the `agent` CLI with the given arguments and resolves to the exit code. */

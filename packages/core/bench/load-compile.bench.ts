@@ -1,6 +1,7 @@
 // Load + validate + compile of each example agent (warm, in process), and the cold start of
 // `agent validate agents/` (a fresh process each time). Prints `name: median X, p99 Y (unit)` lines only.
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compileSession, loadAgent } from "../src/index.ts";
 
@@ -34,6 +35,26 @@ for (const [name, file] of Object.entries(EXAMPLES)) {
   const { median, p99 } = stats(samples);
   process.stdout.write(
     `load+validate+compile warm ${name}: median ${fmt(median)}, p99 ${fmt(p99)} (ms)\n`,
+  );
+}
+
+// After an edit the file's parse cannot be reused: every load sees new text (handlers and packs stay imported).
+{
+  const path = join(root, EXAMPLES["hotel-concierge (yaml)"]);
+  const text = readFileSync(path, "utf8");
+  let edit = 0;
+  const readFile = async (file: string) =>
+    file === path ? `${text}\n# edit ${edit++}\n` : readFileSync(file, "utf8");
+  for (let i = 0; i < 50; i++) compileSession(await loadAgent(path, { env, readFile }));
+  const samples: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const start = performance.now();
+    compileSession(await loadAgent(path, { env, readFile }));
+    samples.push(performance.now() - start);
+  }
+  const { median, p99 } = stats(samples);
+  process.stdout.write(
+    `load+validate+compile after an edit hotel-concierge (yaml): median ${fmt(median)}, p99 ${fmt(p99)} (ms)\n`,
   );
 }
 

@@ -2,11 +2,12 @@ import type { WebSocket } from "ws";
 import { asAudioFormat } from "./audio/formats.ts";
 import { InputAudioBuffer } from "./audio/input-buffer.ts";
 import type { TurnDetectionConfig } from "./audio/vad.ts";
-import { eventProblems } from "./conformance/validate.ts";
+import { type ServerClock, sleepUntil } from "./clock.ts";
 import { Conversation } from "./conversation.ts";
 import { type FaultOptions, FaultySender } from "./faults.ts";
 import { handleAudioEvent } from "./handlers/audio.ts";
 import { handleItemEvent } from "./handlers/items.ts";
+import { clientEventError } from "./handlers/validation.ts";
 import { IdGenerator } from "./ids.ts";
 import { McpSessionTools } from "./mcp/session-tools.ts";
 import type { RealtimeModel } from "./models/types.ts";
@@ -26,18 +27,10 @@ export interface ConnectionOptions {
   modelName: string;
   pace: number;
   faults: () => FaultOptions;
+  clock: ServerClock;
   /** Called with every server event before it is sent (tests validate them against the spec). */
   onServerEvent?: ((event: Json) => void) | undefined;
 }
-
-/** Maps a validation problem to the API's error code. */
-const CODE_BY_KIND = {
-  unknown_field: "unknown_parameter",
-  missing_field: "missing_required_parameter",
-  invalid_value: "invalid_value",
-  invalid_type: "invalid_type",
-  invalid: "invalid_value",
-} as const;
 
 /** One WebSocket session: its session config, conversation, audio buffer and responses. */
 export class Connection implements ResponseHost {
@@ -45,7 +38,7 @@ export class Connection implements ResponseHost {
   readonly conversation = new Conversation();
   readonly conversationId: string;
   readonly audio: InputAudioBuffer;
-  readonly mcpTools_: McpSessionTools;
+  readonly mcpSession: McpSessionTools;
   private current: SessionObject;
   private readonly sender: FaultySender;
   private audioOut = false;
@@ -75,13 +68,17 @@ export class Connection implements ResponseHost {
       asAudioFormat(sessionView.inputFormat(this.current)),
       sessionView.turnDetection(this.current) as TurnDetectionConfig | null,
     );
-    this.mcpTools_ = new McpSessionTools(this);
-    this.sender = new FaultySender(socket, options.faults, (error) =>
-      JSON.stringify({
-        type: "error",
-        event_id: this.ids.next("event"),
-        error: { ...error, param: null, event_id: null },
-      }),
+    this.mcpSession = new McpSessionTools(this);
+    this.sender = new FaultySender(
+      socket,
+      options.faults,
+      (error) =>
+        JSON.stringify({
+          type: "error",
+          event_id: this.ids.next("event"),
+          error: { ...error, param: null, event_id: null },
+        }),
+      options.clock,
     );
     socket.on("message", (data) => this.receive(String(data)));
     socket.on("close", () => this.dispose());
@@ -102,21 +99,11 @@ export class Connection implements ResponseHost {
   }
 
   now(): number {
-    return performance.now();
+    return this.options.clock.now();
   }
 
   sleepUntil(time: number, signal?: AbortSignal): Promise<void> {
-    const ms = time - performance.now();
-    if (ms <= 0 || signal?.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener("abort", done, { once: true });
-    });
+    return sleepUntil(this.options.clock, time, signal);
   }
 
   audioProduced(): void {
@@ -124,15 +111,15 @@ export class Connection implements ResponseHost {
   }
 
   mcp(label: string) {
-    return this.mcpTools_.connection(label);
+    return this.mcpSession.connection(label);
   }
 
   mcpReady(): Promise<void> {
-    return this.mcpTools_.ready;
+    return this.mcpSession.ready;
   }
 
   mcpTools() {
-    return this.mcpTools_.listed;
+    return this.mcpSession.listed;
   }
 
   send(event: Json): void {
@@ -172,19 +159,9 @@ export class Connection implements ResponseHost {
       return;
     }
     const eventId = typeof event.event_id === "string" ? event.event_id : undefined;
-    const problems = eventProblems("client", event);
-    if (problems.length) {
-      const first = problems[0] as (typeof problems)[number];
-      const message =
-        first.kind === "unknown_field"
-          ? `Unknown parameter: '${first.path}'.`
-          : first.path === "type"
-            ? first.message
-            : `Invalid '${first.path}': ${first.message.replace(/^[^:]*: /, "")}.`;
-      this.error(first.path === "type" ? "invalid_event_type" : CODE_BY_KIND[first.kind], message, {
-        param: first.path || null,
-        eventId,
-      });
+    const invalid = clientEventError(event);
+    if (invalid) {
+      this.error(invalid.code, invalid.message, { param: invalid.param, eventId });
       return;
     }
     try {
@@ -253,7 +230,7 @@ export class Connection implements ResponseHost {
       sessionView.turnDetection(this.current) as TurnDetectionConfig | null,
     );
     this.send({ type: "session.updated", session: this.current });
-    this.mcpTools_.sync((this.current.tools as Json[] | undefined) ?? []);
+    this.mcpSession.sync((this.current.tools as Json[] | undefined) ?? []);
   }
 
   /** Starts a response; a second one in the default conversation is refused with the API's code. */
@@ -310,6 +287,6 @@ export class Connection implements ResponseHost {
     this.closed = true;
     this.active?.cancel("client_cancelled");
     for (const r of this.outOfBand) r.cancel("client_cancelled");
-    void this.mcpTools_.close();
+    void this.mcpSession.close();
   }
 }

@@ -1,4 +1,5 @@
 import type { WebSocket } from "ws";
+import { realClock, type ServerClock, sleepUntil } from "./clock.ts";
 
 /**
  * Faults to inject into every connection, for reliability tests of clients. Counts are of server events sent
@@ -31,6 +32,7 @@ export class FaultySender {
     private readonly socket: WebSocket,
     private readonly faults: () => FaultOptions,
     private readonly errorEvent: (error: Required<NonNullable<FaultOptions["error"]>>) => string,
+    private readonly clock: ServerClock = realClock,
   ) {}
 
   send(data: string): void {
@@ -58,12 +60,8 @@ export class FaultySender {
     };
     if (f.latencyMs && f.latencyMs > 0) {
       // Each event arrives latencyMs after it was produced; the chain keeps the order.
-      const at = Date.now() + f.latencyMs;
-      this.chain = this.chain
-        .then(
-          () => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, at - Date.now()))),
-        )
-        .then(deliver);
+      const at = this.clock.now() + f.latencyMs;
+      this.chain = this.chain.then(() => sleepUntil(this.clock, at)).then(deliver);
     } else deliver();
   }
 }

@@ -8,6 +8,7 @@ export {
   silenceAudio,
   speechAudio,
 } from "./audio/speech-audio.ts";
+export type { ServerClock } from "./clock.ts";
 export { ConformanceError, LocalRealtimeError } from "./errors.ts";
 export type { FaultOptions } from "./faults.ts";
 export { GENERIC_FILLER, rulesModel } from "./models/rules.ts";

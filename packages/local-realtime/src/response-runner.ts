@@ -1,9 +1,7 @@
-import type { ConversationItem } from "openai/resources/realtime/realtime";
 import { asAudioFormat } from "./audio/formats.ts";
-import type { StoredItem } from "./conversation.ts";
 import { runMcpCall } from "./mcp/call.ts";
 import { needsApproval } from "./mcp/client.ts";
-import { parseExamples } from "./models/rules/examples.ts";
+import { modelItems, modelTools } from "./model-view.ts";
 import type { ModelAction, ModelItem, ModelTool } from "./models/types.ts";
 import type { ResponseHost } from "./response-host.ts";
 import {
@@ -253,46 +251,12 @@ export class ActiveResponse {
     return ran;
   }
 
-  /** The items the model sees: the conversation, or an out-of-band response's `input`. */
   private modelItems(): ModelItem[] {
-    const input = this.outOfBand ? this.params.input : undefined;
-    const stored: StoredItem[] = input
-      ? input.map((raw, i) => ({
-          item: { id: `input_${i}`, ...raw } as StoredItem["item"],
-          heard: textOf(raw as unknown as ConversationItem),
-        }))
-      : [...this.host.conversation.list()];
-    return stored.map((s) => ({ id: s.item.id, item: s.item, text: s.heard ?? textOf(s.item) }));
+    return modelItems(this.host, this.outOfBand ? this.params.input : undefined);
   }
 
   private tools(): ModelTool[] {
-    const session = this.host.session();
-    const configured = (this.params.tools ?? (session.tools as Json[] | undefined) ?? []) as Json[];
-    const out: ModelTool[] = [];
-    for (const tool of configured) {
-      if (tool.type === "function") {
-        const description = String(tool.description ?? "");
-        out.push({
-          kind: "function",
-          name: String(tool.name),
-          description,
-          examples: parseExamples(description),
-        });
-      } else if (tool.type === "mcp") {
-        const label = String(tool.server_label);
-        for (const listed of this.host.mcpTools().get(label) ?? []) {
-          const description = listed.description ?? "";
-          out.push({
-            kind: "mcp",
-            name: listed.name,
-            serverLabel: label,
-            description,
-            examples: parseExamples(description),
-          });
-        }
-      }
-    }
-    return out;
+    return modelTools(this.host, this.params.tools);
   }
 
   private inputTokens(): TokenCounts {
@@ -306,16 +270,4 @@ export class ActiveResponse {
     }
     return counts;
   }
-}
-
-/** The text of an item as typed or transcribed (input_text, output_text, transcripts). */
-export function textOf(item: ConversationItem): string {
-  if (item.type !== "message") return "";
-  return (item.content ?? [])
-    .map((p) => {
-      const part = p as { text?: string; transcript?: string | null };
-      return part.text ?? part.transcript ?? "";
-    })
-    .filter(Boolean)
-    .join(" ");
 }

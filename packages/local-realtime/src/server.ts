@@ -3,6 +3,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
+import { realClock, type ServerClock } from "./clock.ts";
 import { Connection } from "./connection.ts";
 import { LocalRealtimeError } from "./errors.ts";
 import type { FaultOptions } from "./faults.ts";
@@ -29,6 +30,11 @@ export interface LocalRealtimeOptions {
   faults?: FaultOptions;
   /** Called with every server event before it is sent, e.g. to validate it against the spec in tests. */
   onServerEvent?: (event: Record<string, unknown>) => void;
+  /**
+   * The clock for audio pacing, `wait` actions and fault latency (default: real time). Core's `VirtualClock`
+   * fits, so a test can step a conversation's timing exactly.
+   */
+  clock?: ServerClock;
 }
 
 export interface LocalRealtime {
@@ -141,6 +147,7 @@ export async function startLocalRealtime(
         modelName: url.searchParams.get("model") ?? options.modelName ?? "gpt-realtime",
         pace,
         faults: () => faults,
+        clock: options.clock ?? realClock,
         onServerEvent: options.onServerEvent,
       });
       live.add(connection);

@@ -1,4 +1,4 @@
-import { generate } from "selfsigned";
+import type { generate as Generate } from "selfsigned";
 
 /** A certificate and its private key, PEM. */
 export interface TlsCredentials {
@@ -16,6 +16,8 @@ export interface TlsCredentials {
  */
 export async function selfSignedCertificate(): Promise<TlsCredentials> {
   const notAfterDate = new Date(Date.now() + 30 * 24 * 3600 * 1000);
+  // Loaded only for a TLS server: `agent dev` and the tests on ws:// never pay for it.
+  const { generate } = await import("selfsigned");
   const pems = await generate([{ name: "commonName", value: "localhost" }], {
     keyType: "ec",
     curve: "P-256",
@@ -34,6 +36,6 @@ export async function selfSignedCertificate(): Promise<TlsCredentials> {
         ],
       },
     ],
-  } as Parameters<typeof generate>[1]);
+  } as Parameters<typeof Generate>[1]);
   return { cert: pems.cert, key: pems.private };
 }

@@ -32,9 +32,18 @@ export async function runValidate(
   }
   const reports: FileReport[] = [];
   const out: string[] = [];
-  for (const file of files) {
+  // Files load concurrently (their imports overlap); results are reported in the order given.
+  const loads = files.map((file) =>
+    loadAgent(file, { missingEnv: opts.strictEnv ? "error" : "warn" }).then(
+      (agent) => ({ agent }),
+      (error: unknown) => ({ error }),
+    ),
+  );
+  for (const [i, file] of files.entries()) {
+    const outcome = await loads[i];
     try {
-      const agent = await loadAgent(file, { missingEnv: opts.strictEnv ? "error" : "warn" });
+      if (!outcome || "error" in outcome) throw outcome?.error;
+      const agent = outcome.agent;
       reports.push({
         file,
         ok: true,

@@ -1,8 +1,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PtySession, runCli } from "../../test/helpers/cli.ts";
+import { PtySession, runCli, testEnv } from "../../test/helpers/cli.ts";
 
 const fixture = join(import.meta.dirname, "../../test/fixtures/dev");
 let dir: string;
@@ -42,7 +42,10 @@ describe("agent dev in a terminal", () => {
     );
 
     pty.type("refund me 40 euros\r");
-    at = await pty.waitFor(/approve\s+Allow refund\(\{"amount":40\}\)\? \(this tool always needs approval\)/, { from: at });
+    at = await pty.waitFor(
+      /approve\s+Allow refund\(\{"amount":40\}\)\? \(this tool always needs approval\)/,
+      { from: at },
+    );
     at = await pty.waitFor("? allow? [y/n]", { from: at });
     pty.type("maybe\r");
     at = await pty.waitFor("please answer y or n", { from: at });
@@ -78,6 +81,24 @@ describe("agent dev in a terminal", () => {
     pty.type("look up booking ABC\r");
     await pty.waitFor(/✓ lookup_booking/, { from: at });
     pty.type("\u0004"); // Ctrl-D
+    expect(await pty.exited()).toBe(0);
+  });
+
+  it("re-imports an edited tool handler: the next call runs the new code", async () => {
+    pty = new PtySession(["dev", agentFile], { cwd: dir });
+    let at = await pty.waitFor(/Hello from the desk\./);
+    const tools = join(dir, "desk-tools.ts");
+    writeFileSync(
+      tools,
+      readFileSync(tools, "utf8").replace('status: "confirmed"', 'status: "moved to room 12"'),
+    );
+    at = await pty.waitFor(/reloaded in \d+ ms: re-imported desk-tools\.ts/, { from: at });
+    pty.type("look up booking ABC\r");
+    await pty.waitFor(
+      /✓ lookup_booking \{"ref":"ABC"\} \d+ms → \{"ref":"ABC","status":"moved to room 12"\}/,
+      { from: at },
+    );
+    pty.type("/quit\r");
     expect(await pty.exited()).toBe(0);
   });
 
@@ -124,13 +145,40 @@ describe("agent dev piped", () => {
     ]);
   });
 
+  it("sends images, interrupts, and reports a bad command without stopping", async () => {
+    const { code, stdout, stderr } = await runCli(["dev", agentFile], {
+      cwd: dir,
+      input:
+        "/image ./pixel.png what colour is this?\n/image ./missing.png\n/interrupt\n/call\nlook up booking ABC\n",
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain("user: [image ./pixel.png] what colour is this?\nagent: ");
+    expect(stderr).toMatch(/missing\.png/);
+    expect(stderr).toContain("# interrupted");
+    expect(stderr).toContain("usage: /call <tool> <json arguments>");
+    expect(stdout).toMatch(/user: look up booking ABC\ntool: lookup_booking \{"ref":"ABC"\}/);
+  });
+
+  it("says how to get sox when --audio cannot find it, and goes on with typing", async () => {
+    const { code, stdout, stderr } = await runCli(["dev", agentFile, "--audio"], {
+      cwd: dir,
+      input: "look up booking ABC\n",
+      env: testEnv({ PATH: dirname(process.execPath) }),
+    });
+    expect(code).toBe(0);
+    expect(stderr).toContain("--audio needs sox (`rec` and `play`): install it");
+    expect(stdout).toContain('tool: lookup_booking {"ref":"ABC"}');
+  });
+
   it("needs an API key for --live, and a usable --pace", async () => {
     const live = await runCli(["dev", agentFile, "--live"], { cwd: dir });
     expect(live.code).toBe(1);
     expect(live.stderr).toContain("--live needs OPENAI_API_KEY");
     const pace = await runCli(["dev", agentFile, "--pace", "fast"], { cwd: dir });
     expect(pace.code).toBe(2);
-    expect(pace.stderr).toContain('pace must be a number ≥ 0 (1 = real time, 0 = as fast as possible), got "fast"');
+    expect(pace.stderr).toContain(
+      'pace must be a number ≥ 0 (1 = real time, 0 = as fast as possible), got "fast"',
+    );
   });
 
   it("fails with the located problems of an invalid agent file, without a stack trace", async () => {

@@ -18,8 +18,12 @@ describe("agent test", () => {
     expect(code).toBe(1);
     expect(stdout).toMatch(/✓ desk\.test\.yaml › passes with the mock/);
     expect(stdout).toContain("✗ desk.test.yaml › expects another output than the tool gives");
-    expect(stdout).toContain('    step 3: expect_output lookup_booking {"status":"confirmed"}  desk.test.yaml:14:9');
-    expect(stdout).toContain(`      expected lookup_booking's output to contain {"status":"confirmed"}`);
+    expect(stdout).toContain(
+      '    step 3: expect_output lookup_booking {"status":"confirmed"}  desk.test.yaml:14:9',
+    );
+    expect(stdout).toContain(
+      `      expected lookup_booking's output to contain {"status":"confirmed"}`,
+    );
     expect(stdout).toContain('         it was {"ref":"ABC","status":"cancelled"}');
     expect(stdout).toMatch(
       /transcript:\n.*agent\s+Hello from the desk\.\n.*user\s+look up booking ABC\n.*tool\s+lookup_booking \{"ref":"ABC"\}\n.*tool\s+lookup_booking completed/,
@@ -62,8 +66,16 @@ describe("agent test", () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("says when --grep selects nothing", async () => {
+    const { code, stderr } = await runCli(["test", "desk.test.yaml", "-g", "nothing like this"], { cwd: dir });
+    expect(code).toBe(2);
+    expect(stderr).toBe('error[usage]: no scenario name contains "nothing like this"\n');
+  });
+
   it("needs an API key for --live, and says so without running anything", async () => {
-    const { code, stdout, stderr } = await runCli(["test", "--live", "desk.test.yaml"], { cwd: dir });
+    const { code, stdout, stderr } = await runCli(["test", "--live", "desk.test.yaml"], {
+      cwd: dir,
+    });
     expect(code).toBe(1);
     expect(stdout).toBe("");
     expect(stderr).toBe("error[missing_api_key]: --live needs OPENAI_API_KEY in the environment\n");

@@ -84,4 +84,12 @@ describe("agent tools", () => {
     expect(stderr).toMatch(/error\[pack_not_found\] .*broken\.agent\.yaml:3:10/);
     expect(stderr).not.toMatch(/\n\s+at /);
   });
+
+  it("lists the other tools and warns, naming the server, when a local MCP server is unreachable", async () => {
+    const { code, stdout, stderr } = await run("offline-mcp.agent.yaml", true);
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as ToolListing[]).map((r) => r.name)).toEqual(["current_time"]);
+    expect(stderr).toMatch(/warning\[pack_warning\] .*offline-mcp\.agent\.yaml:6:10/);
+    expect(stderr).toContain('MCP server "inventory": cannot connect (stdio: no-such-inventory-server)');
+  });
 });

@@ -93,7 +93,9 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
     changedEarly = [...(changedEarly ?? []), ...changed];
   };
   const watching =
-    options.watch === false ? undefined : watchAgentFiles(agent.files, (changed) => onChange(changed));
+    options.watch === false
+      ? undefined
+      : watchAgentFiles(agent.files, (changed) => onChange(changed));
   let target: Target;
   try {
     target = await opening;
@@ -131,25 +133,7 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
   const turns = new TurnTracker(session);
   wireSession(session, view, status);
 
-  const rel = relative(cwd, agent.file) || agent.file;
-  view.banner([
-    `${c.bold("Parley dev")} · ${c.cyan(agent.name)} ${c.dim(`(${rel})`)}`,
-    c.dim(target.describe),
-    tty
-      ? c.dim(
-          `Type to talk, Enter to send · /help for commands · Ctrl-D or /quit to leave · saving ${agent.files.length > 1 ? "its files" : "the file"} reloads the agent`,
-        )
-      : `ready in ${Math.round(performance.now() - startedAt)} ms`,
-    "",
-  ]);
-  view.status(status);
-
   let audio: AudioLink | undefined;
-  if (options.audio) {
-    audio = await startAudio(session, target.kind === "local");
-    view.notice(audio.message);
-  }
-
   // Live reload: re-load, re-validate, session.update; invalid files leave the running version in place.
   let reloading = Promise.resolve();
   const reload = (changed: string[]) => {
@@ -262,16 +246,39 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
       view.ready();
     }
   };
+  // Input is live before the banner says how to quit: a Ctrl-D typed the moment it shows is not lost.
   view.start(
     (line) => void handle(line),
-    () => void turns.idle().then(() => quit(0)),
+    // Ctrl-D at a terminal leaves now; piped input that ends leaves once the last turn is done.
+    () => void (tty ? quit(0) : turns.idle().then(() => quit(0))),
   );
+  const rel = relative(cwd, agent.file) || agent.file;
+  view.banner([
+    `${c.bold("Parley dev")} · ${c.cyan(agent.name)} ${c.dim(`(${rel})`)}`,
+    c.dim(target.describe),
+    tty
+      ? c.dim(
+          `Type to talk, Enter to send · /help for commands · Ctrl-D or /quit to leave · saving ${agent.files.length > 1 ? "its files" : "the file"} reloads the agent`,
+        )
+      : `ready in ${Math.round(performance.now() - startedAt)} ms`,
+    ...(tty && tryThis(agent) ? [c.dim(`Try: "${tryThis(agent)}"`)] : []),
+    "",
+  ]);
+  view.status(status);
+  if (options.audio) {
+    audio = await startAudio(session, target.kind === "local");
+    view.notice(audio.message);
+  }
+
   // Wait for the greeting before the first piped line.
   nextWhenIdle();
   const onSignal = () => void quit(130);
   process.once("SIGTERM", onSignal);
+  // Piped, Ctrl-C reaches us as a signal (a terminal's goes to readline): end cleanly as well.
+  if (!tty) process.once("SIGINT", onSignal);
   const code = await done;
   process.off("SIGTERM", onSignal);
+  process.off("SIGINT", onSignal);
   return code;
 }
 
@@ -351,6 +358,11 @@ async function callTool(
       at: Date.now(),
     });
   }
+}
+
+/** A first thing to say: a tool example (the local model recognises those), so a newcomer sees a tool run at once. */
+function tryThis(agent: LoadedAgent): string | undefined {
+  return agent.tools.find((t) => t.examples?.length)?.examples?.[0]?.say;
 }
 
 function parseVariables(pairs: string[]): Record<string, string> {

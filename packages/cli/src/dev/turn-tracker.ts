@@ -1,5 +1,8 @@
 import type { Session } from "@parley/core";
 
+/** How long after a tool output its answer may take to start before the turn counts as over anyway. */
+const ANSWER_GRACE_MS = 1000;
+
 /**
  * Knows when the agent has finished its turn: no response in progress, no tool call running or awaiting approval,
  * for a short quiet spell (a call's output is followed at once by the answer's `response.create`, and the quiet
@@ -15,35 +18,43 @@ export class TurnTracker {
   readonly #session: Session;
   readonly #quietMs: number;
   readonly #calls = new Set<string>();
+  /** Until when an answer about a tool output is expected to start (0: none is). */
+  #answerDueBy = 0;
   #waiters: (() => void)[] = [];
   #timer: NodeJS.Timeout | undefined;
   readonly #off: (() => void)[] = [];
 
   constructor(session: Session, options: { quietMs?: number } = {}) {
     this.#session = session;
-    this.#quietMs = options.quietMs ?? 40;
-    const on = <
-      K extends
-        | "tool.call"
-        | "tool.output"
-        | "response.done"
-        | "response.started"
-        | "approval.decided"
-        | "closed",
-    >(
+    this.#quietMs = options.quietMs ?? 25;
+    const on = <K extends "response.done" | "approval.decided" | "closed">(
       name: K,
       fn: () => void,
     ) => {
       session.on(name, fn);
       this.#off.push(() => session.off(name, fn));
     };
-    session.on("tool.call", (e) => this.#calls.add(e.callId));
-    session.on("tool.output", (e) => {
+    const onCall = (e: { callId: string }) => this.#calls.add(e.callId);
+    const onOutput = (e: { callId: string }) => {
       this.#calls.delete(e.callId);
+      // The scheduler asks for the answer about this output a moment later (it coalesces outputs that land
+      // together): the turn is not over before that answer starts.
+      this.#answerDueBy = performance.now() + ANSWER_GRACE_MS;
       this.#check();
-    });
+    };
+    session.on("tool.call", onCall);
+    session.on("tool.output", onOutput);
+    this.#off.push(
+      () => session.off("tool.call", onCall),
+      () => session.off("tool.output", onOutput),
+    );
     on("response.done", () => this.#check());
-    on("response.started", () => this.#check());
+    const onStarted = (e: { kind: string }) => {
+      if (e.kind !== "filler") this.#answerDueBy = 0;
+      this.#check();
+    };
+    session.on("response.started", onStarted);
+    this.#off.push(() => session.off("response.started", onStarted));
     on("approval.decided", () => this.#check());
     on("closed", () => {
       this.#calls.clear();
@@ -53,7 +64,9 @@ export class TurnTracker {
 
   /** True when nothing is happening right now (without the quiet spell). */
   get busy(): boolean {
-    return this.#session.open && (this.#session.responding || this.#calls.size > 0);
+    if (!this.#session.open) return false;
+    const answerDue = this.#answerDueBy > performance.now();
+    return this.#session.responding || this.#calls.size > 0 || answerDue;
   }
 
   /** Running (or approval-pending) tool calls. */

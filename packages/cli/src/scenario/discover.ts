@@ -3,7 +3,8 @@ import { join, resolve } from "node:path";
 import { ParleyError } from "@parley/core";
 
 const SCENARIO = /\.test\.ya?ml$/;
-const SKIP = new Set(["node_modules", ".git", "dist", "coverage"]);
+// Test fixtures are often broken on purpose: searched folders skip them (name a fixture file to run it).
+const SKIP = new Set(["node_modules", ".git", "dist", "coverage", "fixtures"]);
 
 /**
  * The scenario files under `paths` (files as given, folders searched for `*.test.yaml`), sorted, without duplicates.

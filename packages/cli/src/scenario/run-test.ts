@@ -67,6 +67,7 @@ export async function runTests(
   const selected = options.grep
     ? scenarios.filter((s) => s.name.includes(options.grep as string))
     : scenarios;
+  if (selected.length === 0) throw new ParleyError("usage", `no scenario name contains "${options.grep}"`);
   const pace =
     options.pace === undefined ? Number(io.env.PARLEY_SIM_PACE ?? 0) : Number(options.pace);
   const agents = new Map();

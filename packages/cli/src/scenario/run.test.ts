@@ -28,4 +28,14 @@ describe("running a scenario against the local server", () => {
     const second = await runScenario(noTool as never);
     expect(second.status).toBe("passed");
   });
+
+  it("sends an image from beside the scenario file", async () => {
+    const [, , image] = await loadScenarioFile(join(fixtures, "weather.test.yaml"));
+    const result = await runScenario(image as never);
+    expect(result.status).toBe("passed");
+    expect(result.transcript.map((t) => `${t.role}: ${t.text}`)).toEqual([
+      "user: [image ./pixel.png] what colour is the sky here?",
+      "agent: It looks green to me.",
+    ]);
+  });
 });

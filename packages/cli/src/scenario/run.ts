@@ -206,7 +206,10 @@ function record(
 
 /** The first example's arguments of each tool, for `expect_tool` steps that give none. */
 function exampleArgsOf(agent: LoadedAgent): (tool: string) => Record<string, unknown> | undefined {
-  return (name) => agent.tools.find((t) => t.name === name)?.examples?.[0]?.args as Record<string, unknown> | undefined;
+  return (name) =>
+    agent.tools.find((t) => t.name === name)?.examples?.[0]?.args as
+      | Record<string, unknown>
+      | undefined;
 }
 
 function errorText(error: unknown): string {

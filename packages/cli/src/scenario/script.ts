@@ -51,7 +51,9 @@ export function compileScript(
     if (!turn) continue; // expectations before any input are about the greeting: nothing for the model to do
     if (step.kind === "expect_tool") {
       // Without `args`, the call carries the tool's first example's arguments: valid ones, so the handler runs.
-      turn.calls.push({ call: { name: step.name, arguments: step.args ?? exampleArgs(step.name) ?? {} } });
+      turn.calls.push({
+        call: { name: step.name, arguments: step.args ?? exampleArgs(step.name) ?? {} },
+      });
     }
     if (step.kind === "expect_say") {
       const line = replyFor(step);

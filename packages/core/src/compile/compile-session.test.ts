@@ -30,7 +30,10 @@ describe.each(Object.entries(EXAMPLES))("example agent %s", (name, file) => {
     const text = `${JSON.stringify(redact(compileSession(await load(file))), null, 2)}\n`;
     const path = join(golden, `${name}.session.json`);
     // UPDATE_GOLDEN=1 rewrites the file; review the diff like code.
-    if (process.env.UPDATE_GOLDEN === "1" || !existsSync(path)) writeFileSync(path, text);
+    if (process.env.UPDATE_GOLDEN === "1") writeFileSync(path, text);
+    expect(existsSync(path), `${path} is missing: run with UPDATE_GOLDEN=1 and review it`).toBe(
+      true,
+    );
     expect(text).toBe(readFileSync(path, "utf8"));
   });
 

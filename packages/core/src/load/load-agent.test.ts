@@ -217,9 +217,15 @@ describe("the model name", () => {
 describe("Markdown agent files", () => {
   it("accept Windows line endings and keep positions in the front matter", async () => {
     const text = "---\r\nname: crlf\r\nvoice: marine\r\n---\r\nHello.\r\n";
-    const error = await loadAgent("/virtual/crlf.agent.md", { readFile: async () => text }).catch((e: unknown) => e);
-    expect((error as AgentFileError).problems).toEqual([expect.objectContaining({ code: "invalid_value", line: 3, col: 8 })]);
-    const ok = await loadAgent("/virtual/crlf.agent.md", { readFile: async () => text.replace("marine", "marin") });
+    const error = await loadAgent("/virtual/crlf.agent.md", { readFile: async () => text }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as AgentFileError).problems).toEqual([
+      expect.objectContaining({ code: "invalid_value", line: 3, col: 8 }),
+    ]);
+    const ok = await loadAgent("/virtual/crlf.agent.md", {
+      readFile: async () => text.replace("marine", "marin"),
+    });
     expect(ok.config.instructions).toBe("Hello.");
   });
 });

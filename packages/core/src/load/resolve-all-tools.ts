@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { inlineToolSchema, packUseSchema } from "../schema/tools.ts";
+import { parametersJsonSchema } from "../compile/tools.ts";
+import { inlineToolSchema, packUseSchema, TOOL_NAME } from "../schema/tools.ts";
 import type { AnyToolDefinition } from "../tool/tool-pack.ts";
 import type { LoadState } from "./load-raw.ts";
 import { problemAt } from "./located.ts";
@@ -61,6 +62,55 @@ export async function resolveAllTools(
   }
   resolved.sort((a, b) => a.order - b.order);
   reportDuplicates(resolved, raw, absolute, state.problems);
+  for (const { tool, path } of resolved) {
+    // Tools from code (.agent.ts, handler modules, packs) skipped the file schema: the API's rules still apply.
+    if (typeof tool.name !== "string" || !TOOL_NAME.test(tool.name)) {
+      state.problems.push(
+        problemAt(
+          raw,
+          path,
+          "invalid_tool",
+          `tool name ${JSON.stringify(tool.name)} is not allowed`,
+          absolute,
+          {
+            hint: "a tool name is 1–64 letters, digits, underscores or dashes",
+          },
+        ),
+      );
+    }
+    if (typeof tool.description !== "string" || tool.description.trim() === "") {
+      state.problems.push(
+        problemAt(
+          raw,
+          path,
+          "invalid_tool",
+          `tool ${String(tool.name)} has no description`,
+          absolute,
+          {
+            hint: "the model reads the description to decide when to call the tool",
+          },
+        ),
+      );
+    }
+    // A zod schema with a Date or a BigInt has no JSON Schema: say so now, not as a crash when compiling.
+    try {
+      parametersJsonSchema(tool.parameters);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      state.problems.push(
+        problemAt(
+          raw,
+          path,
+          "invalid_parameters",
+          `the parameters of ${tool.name} cannot be sent to the model: ${reason}`,
+          absolute,
+          {
+            hint: "use types JSON can carry (a date as an ISO string: z.iso.date())",
+          },
+        ),
+      );
+    }
+  }
   return resolved;
 }
 

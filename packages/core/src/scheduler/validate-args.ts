@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject } from "ajv";
+import addFormatsModule from "ajv-formats";
 import { z } from "zod";
 import { ParleyError } from "../errors/index.ts";
 import type { JsonSchema } from "../tool/index.ts";
@@ -11,8 +12,12 @@ export type ArgsCheck =
 /** Checks a call's raw `arguments` string against the tool's parameters. Built once per tool, run per call. */
 export type ArgsValidator = (raw: string) => ArgsCheck;
 
-// One Ajv for every tool of a process: compiled validators are cached per schema object.
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, coerceTypes: false });
+// One Ajv for every tool of a process: compiled validators are cached per schema object. Formats (`email`,
+// `date`, …) are known, and ajv never logs: core writes nothing to the console.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const ajv = addFormats(
+  new Ajv({ allErrors: true, strict: false, useDefaults: true, coerceTypes: false, logger: false }),
+);
 
 function isZod(value: unknown): value is z.ZodType {
   return typeof value === "object" && value !== null && "_zod" in value;

@@ -2,7 +2,7 @@ import { extractTexts } from "../audio/carrier.ts";
 import { asAudioFormat, durationMs } from "../audio/formats.ts";
 import type { Connection } from "../connection.ts";
 import type { StoredItem } from "../conversation.ts";
-import { textOf } from "../response-runner.ts";
+import { textOf } from "../model-view.ts";
 import { sessionView } from "../session-state.ts";
 import { sendTranscription } from "./transcription.ts";
 

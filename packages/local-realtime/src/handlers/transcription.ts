@@ -31,6 +31,8 @@ export function sendTranscription(
     usage: {
       type: "tokens",
       input_tokens: input,
+      // The Agents SDK rejects a completed transcription without these details.
+      input_token_details: { text_tokens: 0, audio_tokens: input },
       output_tokens: output,
       total_tokens: input + output,
     },

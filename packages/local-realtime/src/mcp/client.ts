@@ -1,5 +1,4 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 
 /** A session tool of `type: "mcp"`, as the session holds it (GA shape). */
 export interface McpToolConfig {
@@ -45,6 +44,11 @@ export class McpConnection {
         );
       const headers: Record<string, string> = { ...(this.config.headers ?? {}) };
       if (this.config.authorization) headers.Authorization = `Bearer ${this.config.authorization}`;
+      // The SDK loads only when a session has an MCP tool (it costs ~300 ms of start-up for everyone else).
+      const [{ Client }, { StreamableHTTPClientTransport }] = await Promise.all([
+        import("@modelcontextprotocol/sdk/client/index.js"),
+        import("@modelcontextprotocol/sdk/client/streamableHttp.js"),
+      ]);
       const transport = new StreamableHTTPClientTransport(new URL(this.config.server_url), {
         requestInit: { headers },
       });

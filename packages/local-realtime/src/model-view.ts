@@ -1,0 +1,62 @@
+import type { ConversationItem } from "openai/resources/realtime/realtime";
+import type { StoredItem } from "./conversation.ts";
+import { parseExamples } from "./models/rules/examples.ts";
+import type { ModelItem, ModelTool } from "./models/types.ts";
+import type { ResponseHost } from "./response-host.ts";
+
+type Json = Record<string, unknown>;
+
+/** What a model sees of the conversation: the conversation itself, or an out-of-band response's `input`. */
+export function modelItems(host: ResponseHost, input: Json[] | undefined): ModelItem[] {
+  const stored: StoredItem[] = input
+    ? input.map((raw, i) => ({
+        item: { id: `input_${i}`, ...raw } as StoredItem["item"],
+        heard: textOf(raw as unknown as ConversationItem),
+      }))
+    : [...host.conversation.list()];
+  return stored.map((s) => ({ id: s.item.id, item: s.item, text: s.heard ?? textOf(s.item) }));
+}
+
+/** The tools a model may call: the response's (or session's) function tools and the tools its MCP servers listed. */
+export function modelTools(host: ResponseHost, responseTools: Json[] | undefined): ModelTool[] {
+  const configured = (responseTools ??
+    (host.session().tools as Json[] | undefined) ??
+    []) as Json[];
+  const out: ModelTool[] = [];
+  for (const tool of configured) {
+    if (tool.type === "function") {
+      const description = String(tool.description ?? "");
+      out.push({
+        kind: "function",
+        name: String(tool.name),
+        description,
+        examples: parseExamples(description),
+      });
+    } else if (tool.type === "mcp") {
+      const label = String(tool.server_label);
+      for (const listed of host.mcpTools().get(label) ?? []) {
+        const description = listed.description ?? "";
+        out.push({
+          kind: "mcp",
+          name: listed.name,
+          serverLabel: label,
+          description,
+          examples: parseExamples(description),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** The text of an item as typed or transcribed (input_text, output_text, transcripts). */
+export function textOf(item: ConversationItem): string {
+  if (item.type !== "message") return "";
+  return (item.content ?? [])
+    .map((p) => {
+      const part = p as { text?: string; transcript?: string | null };
+      return part.text ?? part.transcript ?? "";
+    })
+    .filter(Boolean)
+    .join(" ");
+}
