@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { functionTool, startTestServer, TestClient } from "../test/harness.ts";
+import { ManualClock } from "../test/manual-clock.ts";
 import { defineModel } from "./models/types.ts";
 
 describe("one response at a time", () => {
@@ -224,20 +225,31 @@ describe("audio output", () => {
     expect(bytes).toBe(720 * 8);
   });
 
-  it("paces audio at real time by default and faster with pace < 1", async () => {
-    const server = await startTestServer({ pace: 0.25 });
+  it("paces audio deltas on the server's clock: 100 ms of audio per 100 ms × pace", async () => {
+    const clock = new ManualClock();
+    const server = await startTestServer({ pace: 0.5, clock });
     const client = await TestClient.connect(server.url);
     await client.next("session.created");
-    const t0 = performance.now();
+    const deltas = () =>
+      client.events.filter((e) => e.type === "response.output_audio.delta").length;
+    const barrier = async () => {
+      client.send({ type: "conversation.item.retrieve", item_id: "item_barrier" });
+      await client.next("error");
+    };
+    // "Hello there." → 720 ms of audio: 8 deltas (7 × 100 ms + 20 ms); at pace 0.5 one every 50 ms.
     client.send({
       type: "response.create",
-      response: { instructions: 'Say exactly: "Hello there, how are you?"' },
+      response: { instructions: 'Say exactly: "Hello there."' },
     });
-    await client.next("response.done");
-    const elapsed = performance.now() - t0;
-    // 25 characters → 1500 ms of audio; at pace 0.25 about 375 ms.
-    expect(elapsed).toBeGreaterThan(300);
-    expect(elapsed).toBeLessThan(1400);
+    await client.next("response.output_audio.delta");
+    await barrier();
+    expect(deltas()).toBe(1);
+    await clock.advance(120);
+    await barrier();
+    expect(deltas()).toBe(3);
+    await clock.advance(1000);
+    expect((await client.next("response.done")).response.status).toBe("completed");
+    expect(deltas()).toBe(8);
   });
 });
 

@@ -170,6 +170,22 @@ describe("agent dev piped", () => {
     expect(stdout).toContain('tool: lookup_booking {"ref":"ABC"}');
   });
 
+  it("talks to any Realtime server given with --url", async () => {
+    const { startLocalRealtime } = await import("@parley/local-realtime");
+    const server = await startLocalRealtime({ pace: 0 });
+    try {
+      const { code, stdout, stderr } = await runCli(["dev", agentFile, "--url", server.url], {
+        cwd: dir,
+        input: "look up booking ABC\n",
+      });
+      expect(code).toBe(0);
+      expect(stderr).toContain(`# Running against ${server.url}.`);
+      expect(stdout).toContain('tool: lookup_booking {"ref":"ABC"}');
+    } finally {
+      await server.close();
+    }
+  });
+
   it("needs an API key for --live, and a usable --pace", async () => {
     const live = await runCli(["dev", agentFile, "--live"], { cwd: dir });
     expect(live.code).toBe(1);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { functionTool, startTestServer, TestClient } from "../../test/harness.ts";
+import { ManualClock } from "../../test/manual-clock.ts";
 import { scriptedModel, toTurns } from "./scripted.ts";
 
 describe("toTurns", () => {
@@ -95,5 +96,36 @@ describe("the scripted model", () => {
     client.send({ type: "response.create" });
     expect((await client.next("response.done")).response.output[0].content[0].text).toBe("Second.");
     expect(model.progress().finished).toBe(true);
+  });
+
+  it("waits on the server's clock before the next action", async () => {
+    const clock = new ManualClock();
+    const model = scriptedModel([
+      { user: "hi" },
+      { say: "Let me think." },
+      { wait: 2000 },
+      { say: "Done thinking." },
+    ]);
+    const server = await startTestServer({ model, clock, pace: 1 });
+    const client = await TestClient.connect(server.url);
+    await client.textSession();
+    client.send({
+      type: "conversation.item.create",
+      item: { type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] },
+    });
+    client.send({ type: "response.create" });
+    await client.next("response.created");
+    // Text streams at 15 ms per word on the same clock: let the first line finish, then stop short of the wait.
+    await clock.advance(1999);
+    client.send({ type: "conversation.item.retrieve", item_id: "item_barrier" });
+    await client.next("error");
+    expect(
+      client.events.filter((e) => e.type === "response.output_text.done").map((e) => e.text),
+    ).toEqual(["Let me think."]);
+    await clock.advance(100);
+    const done = await client.next("response.done");
+    expect(
+      done.response.output.map((o: { content: Array<{ text: string }> }) => o.content[0]?.text),
+    ).toEqual(["Let me think.", "Done thinking."]);
   });
 });
