@@ -1,4 +1,3 @@
-import { isParleyError } from "@parley/core";
 import { Command, CommanderError } from "commander";
 import { commands } from "./commands/index.ts";
 
@@ -17,6 +16,8 @@ export async function main(argv: string[]): Promise<number> {
       // help and version exit 0; anything else commander rejects is a usage error.
       return error.exitCode === 0 ? 0 : 2;
     }
+    // Loaded here, not at start-up: `agent --help` and commands that fail early stay quick.
+    const { isParleyError } = await import("@parley/core");
     if (isParleyError(error)) {
       process.stderr.write(`error[${error.code}]: ${error.message}\n`);
       // "usage": the command line itself is wrong (a bad flag value, a missing path), as commander's own errors.

@@ -21,25 +21,26 @@ const server = await serverProcess();
 const frames: Buffer[] = [];
 {
   const ws = new WebSocket(server.url);
-  await new Promise((r) => ws.once("open", r));
-  let done = 0;
+  const turns = ["Hello there", "What time is breakfast served?", "Thank you, goodbye"];
+  const say = (text: string) => {
+    const item = { type: "message", role: "user", content: [{ type: "input_text", text }] };
+    ws.send(JSON.stringify({ type: "conversation.item.create", item }));
+    ws.send(JSON.stringify({ type: "response.create" }));
+  };
   const finished = new Promise<void>((resolve) => {
+    let done = 0;
     ws.on("message", (data: Buffer) => {
       frames.push(Buffer.from(data));
       const type = (JSON.parse(String(data)) as { type: string }).type;
-      if (type === "response.done" && ++done === 3) resolve();
+      if (type === "session.updated" && done === 0) say(turns[0] as string);
+      if (type !== "response.done") return;
+      const nextTurn = turns[++done];
+      if (nextTurn) say(nextTurn);
+      else resolve();
     });
   });
+  await new Promise((r) => ws.once("open", r));
   ws.send(JSON.stringify(update));
-  for (const text of ["Hello there", "What time is breakfast served?", "Thank you, goodbye"]) {
-    ws.send(
-      JSON.stringify({
-        type: "conversation.item.create",
-        item: { type: "message", role: "user", content: [{ type: "input_text", text }] },
-      }),
-    );
-    ws.send(JSON.stringify({ type: "response.create" }));
-  }
   await finished;
   ws.close();
 }

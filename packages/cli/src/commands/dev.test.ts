@@ -20,7 +20,8 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe("agent dev in a terminal", () => {
+// Real processes on a shared machine: generous time, the assertions stay exact.
+describe("agent dev in a terminal", { timeout: 45_000 }, () => {
   it("talks, shows a tool call with its filler, asks for approval, reloads on save and quits", async () => {
     pty = new PtySession(["dev", agentFile], { cwd: dir });
     await pty.waitFor("embedded local Realtime server");
@@ -102,6 +103,27 @@ describe("agent dev in a terminal", () => {
     expect(await pty.exited()).toBe(0);
   });
 
+  it("interrupts the agent mid-sentence and shows where it was cut off", async () => {
+    // Real-time pace and a long greeting, so there is a sentence in progress to cut.
+    const long =
+      "Hello from the desk, where we are always happy to help with bookings, rooms, taxis and dinner tables, day and night, all year round.";
+    writeFileSync(
+      agentFile,
+      readFileSync(agentFile, "utf8").replace(
+        "greeting: Hello from the desk.",
+        `greeting: ${long}`,
+      ),
+    );
+    pty = new PtySession(["dev", agentFile, "--pace", "1"], { cwd: dir });
+    let at = await pty.waitFor(/agent\s+Hello …/);
+    pty.type("/interrupt\r");
+    at = await pty.waitFor("interrupted", { from: at });
+    await pty.waitFor(/agent\s+Hello[^\n]* — cut off/, { from: at });
+    expect(pty.text).not.toContain("all year round.");
+    pty.type("/quit\r");
+    expect(await pty.exited()).toBe(0);
+  });
+
   it("runs commands: /vars, /call, /help, and explains unknown ones", async () => {
     pty = new PtySession(["dev", agentFile, "--var", "guest=Ada"], { cwd: dir });
     let at = await pty.waitFor(/Hello from the desk\./);
@@ -118,7 +140,8 @@ describe("agent dev in a terminal", () => {
   });
 });
 
-describe("agent dev piped", () => {
+// Real processes on a shared machine: generous time, the assertions stay exact.
+describe("agent dev piped", { timeout: 45_000 }, () => {
   it("reads one user line per input line, prints a plain transcript and exits when input ends", async () => {
     const { code, stdout, stderr } = await runCli(["dev", agentFile], {
       cwd: dir,
@@ -154,7 +177,7 @@ describe("agent dev piped", () => {
     expect(code).toBe(0);
     expect(stdout).toContain("user: [image ./pixel.png] what colour is this?\nagent: ");
     expect(stderr).toMatch(/missing\.png/);
-    expect(stderr).toContain("# interrupted");
+    expect(stderr).toContain("# nothing to interrupt: the agent is not speaking");
     expect(stderr).toContain("usage: /call <tool> <json arguments>");
     expect(stdout).toMatch(/user: look up booking ABC\ntool: lookup_booking \{"ref":"ABC"\}/);
   });

@@ -10,7 +10,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("agent init", () => {
+// Real processes on a shared machine: generous time, the assertions stay exact.
+describe("agent init", { timeout: 45_000 }, () => {
   it.each(["basic", "approval"])(
     "scaffolds the %s template: it validates and its scenarios pass straight away",
     async (template) => {

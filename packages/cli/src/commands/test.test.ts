@@ -12,7 +12,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("agent test", () => {
+// Real processes on a shared machine: generous time, the assertions stay exact.
+describe("agent test", { timeout: 45_000 }, () => {
   it("fails failing scenarios with the step, what happened, where, and a transcript excerpt", async () => {
     const { code, stdout } = await runCli(["test", "desk.test.yaml"], { cwd: dir });
     expect(code).toBe(1);
@@ -35,7 +36,7 @@ describe("agent test", () => {
 
   it("approves and denies, enforces latency budgets, and writes JUnit for CI", async () => {
     const { code, stdout } = await runCli(
-      ["test", "approval.test.yaml", "--reporter", "junit", "-o", "junit.xml"],
+      ["test", "approval.test.yaml", "--reporter", "junit", "-o", "junit.xml", "--timeout", "1500"],
       { cwd: dir },
     );
     expect(code).toBe(1);
@@ -44,9 +45,30 @@ describe("agent test", () => {
       /the answer came [\d.]+ (ms|s) after the user's input, over the 100 ms budget/,
     );
     const xml = readFileSync(join(dir, "junit.xml"), "utf8");
-    expect(xml).toContain('<testsuite name="approval.test.yaml" tests="2" failures="1"');
+    expect(xml).toContain('<testsuite name="approval.test.yaml" tests="3" failures="2"');
+    // A scenario that never answers an approval fails with what to do, instead of hanging.
+    expect(stdout).toContain(
+      "the previous turn never ended: refund still waits for approval (add an approve or deny step)",
+    );
     expect(xml).toMatch(/<failure message="step 3 \(expect_say &quot;ABC&quot;\): the answer came/);
     expect(xml).toContain("approval: refund denied");
+  });
+
+  it("runs against any server with --url, where the model's own choices are checked", async () => {
+    const { startLocalRealtime } = await import("@parley/local-realtime");
+    const server = await startLocalRealtime({ pace: 0 }); // the rules model: it decides by the tools' examples
+    try {
+      const { code, stdout } = await runCli(["test", "model.test.yaml", "--url", server.url], {
+        cwd: dir,
+      });
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/✓ model\.test\.yaml › the model looks the booking up/);
+      expect(stdout).toContain("✗ model.test.yaml › the model calls another tool than expected");
+      expect(stdout).toContain('      expected a call to refund with {"amount":40}');
+      expect(stdout).toContain('         but it called lookup_booking with {"ref":"ABC"}');
+    } finally {
+      await server.close();
+    }
   });
 
   it("reports every problem in invalid scenario files before running anything", async () => {
@@ -67,7 +89,9 @@ describe("agent test", () => {
   });
 
   it("says when --grep selects nothing", async () => {
-    const { code, stderr } = await runCli(["test", "desk.test.yaml", "-g", "nothing like this"], { cwd: dir });
+    const { code, stderr } = await runCli(["test", "desk.test.yaml", "-g", "nothing like this"], {
+      cwd: dir,
+    });
     expect(code).toBe(2);
     expect(stderr).toBe('error[usage]: no scenario name contains "nothing like this"\n');
   });

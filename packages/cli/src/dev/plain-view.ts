@@ -28,6 +28,9 @@ export class PlainView implements DevView {
   readonly #router = new LineRouter();
   readonly #started = new Map<string, number>();
   readonly #queue: string[] = [];
+  /** Words of responses still streaming, by response id (shown if the response ends without a transcript). */
+  readonly #partial = new Map<string, string>();
+  readonly #cut = new Set<string>();
   #wantsLine = false;
   #inputEnded = false;
   #ended = false;
@@ -101,9 +104,29 @@ export class PlainView implements DevView {
     this.#out.write(`user: ${text}\n`);
   }
 
-  agentDelta(_e: ViewArg<"agentDelta">): void {}
+  agentDelta(e: ViewArg<"agentDelta">): void {
+    this.#partial.set(e.responseId, (this.#partial.get(e.responseId) ?? "") + e.delta);
+  }
+
+  responseEnded(e: ViewArg<"responseEnded">): void {
+    const text = this.#partial.get(e.responseId)?.trim();
+    this.#partial.delete(e.responseId);
+    if (text)
+      this.#out.write(`${e.kind === "filler" ? "filler" : "agent"}: ${text}… [${e.status}]\n`);
+  }
+
+  interrupted(e: ViewArg<"interrupted">): void {
+    if (e.itemId) this.#cut.add(e.itemId);
+  }
 
   agentDone(e: ViewArg<"agentDone">): void {
+    this.#partial.delete(e.responseId);
+    if (this.#cut.delete(e.itemId) && e.transcript.trim()) {
+      this.#out.write(
+        `${e.kind === "filler" ? "filler" : "agent"}: ${e.transcript.trim()} [cut off]\n`,
+      );
+      return;
+    }
     if (e.transcript.trim())
       this.#out.write(`${e.kind === "filler" ? "filler" : "agent"}: ${e.transcript.trim()}\n`);
   }

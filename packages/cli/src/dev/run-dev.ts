@@ -14,6 +14,7 @@ import pc from "picocolors";
 import { type AudioLink, startAudio } from "./audio.ts";
 import { summarizeChange } from "./change-summary.ts";
 import { devCommands, parseDevInput } from "./input.ts";
+import { callTool } from "./manual-call.ts";
 import { PlainView } from "./plain-view.ts";
 import { approversFor, ReloadableTools } from "./reloadable-tools.ts";
 import { openTarget, resolvePace, type Target } from "./target.ts";
@@ -21,6 +22,7 @@ import { TtyView } from "./tty-view.ts";
 import { TurnTracker } from "./turn-tracker.ts";
 import type { DevStatus, DevView } from "./view.ts";
 import { type AgentWatcher, watchAgentFiles } from "./watcher.ts";
+import { wireSession } from "./wire-session.ts";
 
 export interface DevOptions {
   live?: boolean;
@@ -47,6 +49,10 @@ export interface DevIo {
  */
 export async function runDev(file: string, options: DevOptions, io: DevIo): Promise<number> {
   const startedAt = performance.now();
+  // Ctrl-C while starting (before the prompt owns the keyboard): leave at once, quietly; nothing is open yet that
+  // outlives the process (the local server runs inside it).
+  const leaveEarly = () => process.exit(130);
+  process.once("SIGINT", leaveEarly);
   const tty = Boolean(io.stdin.isTTY && io.stdout.isTTY);
   const color = tty && !io.env.NO_COLOR;
   const c = pc.createColors(color);
@@ -206,6 +212,10 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
           await session.sendImage(input.path, input.text ? { text: input.text } : {});
           return nextWhenIdle();
         case "interrupt":
+          if (!session.responding) {
+            view.notice("nothing to interrupt: the agent is not speaking");
+            return view.ready();
+          }
           session.interrupt();
           view.notice("interrupted");
           return nextWhenIdle();
@@ -247,6 +257,7 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
     }
   };
   // Input is live before the banner says how to quit: a Ctrl-D typed the moment it shows is not lost.
+  process.off("SIGINT", leaveEarly);
   view.start(
     (line) => void handle(line),
     // Ctrl-D at a terminal leaves now; piped input that ends leaves once the last turn is done.
@@ -280,84 +291,6 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
   process.off("SIGTERM", onSignal);
   process.off("SIGINT", onSignal);
   return code;
-}
-
-/** Shows the session's events: the conversation, the tool timeline, approvals, and the status line. */
-function wireSession(session: Session, view: DevView, status: DevStatus): void {
-  session.on("user.transcript.done", (e) => {
-    // Typed text is shown when sent; spoken input shows here once recognised.
-    if (spoken.has(e.itemId)) view.user(e.transcript);
-  });
-  const spoken = new Set<string>();
-  session.on("user.speech.started", (e) => spoken.add(e.itemId));
-  session.on("agent.transcript.delta", (e) => view.agentDelta(e));
-  session.on("agent.transcript.done", (e) => view.agentDone(e));
-  session.on("tool.call", (e) => view.toolCall(e));
-  session.on("tool.progress", (e) => view.toolProgress(e));
-  session.on("tool.output", (e) => view.toolOutput(e));
-  session.on("approval.decided", (e) => view.approvalDecided(e));
-  session.on("usage", (e) => {
-    status.costUsd = e.sessionCostUsd;
-    view.status(status);
-  });
-  session.on("latency", (e) => {
-    status.firstAudioMs = e.firstAudioMs;
-    status.firstAnswerMs = e.firstAnswerMs;
-    view.status(status);
-  });
-  session.on("warning", (e) => view.notice(e.message));
-  session.on("error", (e) => view.problem(`error[${e.error.code}]: ${e.error.message}`));
-}
-
-/** `/call <tool> <json>`: runs the tool's handler right here, as the scheduler would, and shows its outcome. */
-async function callTool(
-  agent: LoadedAgent,
-  name: string,
-  args: Record<string, unknown>,
-  view: DevView,
-  variables: Record<string, unknown>,
-) {
-  const tool = agent.tools.find((t) => t.name === name);
-  if (!tool) {
-    view.problem(
-      `/call: no tool named "${name}" (tools: ${agent.tools.map((t) => t.name).join(", ") || "none"})`,
-    );
-    return;
-  }
-  const callId = `manual_${Date.now().toString(36)}`;
-  const at = Date.now();
-  view.toolCall({ type: "tool.call", callId, tool: name, arguments: args, at });
-  const controller = new AbortController();
-  const log = { debug() {}, info() {}, warn() {}, error() {} };
-  try {
-    const result = await (tool.run as (a: unknown, ctx: unknown) => unknown)(args, {
-      signal: controller.signal,
-      progress: (message: string) =>
-        view.toolProgress({ type: "tool.progress", callId, tool: name, message, at: Date.now() }),
-      variables: { ...agent.config.variables, ...variables },
-      log,
-      callId,
-    });
-    view.toolOutput({
-      type: "tool.output",
-      callId,
-      tool: name,
-      state: "completed",
-      output: JSON.stringify(result ?? null),
-      ms: Date.now() - at,
-      at: Date.now(),
-    });
-  } catch (error) {
-    view.toolOutput({
-      type: "tool.output",
-      callId,
-      tool: name,
-      state: "failed",
-      output: errorText(error),
-      ms: Date.now() - at,
-      at: Date.now(),
-    });
-  }
 }
 
 /** A first thing to say: a tool example (the local model recognises those), so a newcomer sees a tool run at once. */

@@ -86,13 +86,14 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
   };
 }
 
-/** `--pace` or `PARLEY_SIM_PACE` (default 1: real time, as a person expects). */
+/** `--pace` or `PARLEY_SIM_PACE`, else `fallback` (1, real time, for a person in `agent dev`; 0 for `agent test`). */
 export function resolvePace(
   flag: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
+  fallback = 1,
 ): number {
   const raw = flag ?? env.PARLEY_SIM_PACE;
-  if (raw === undefined || raw === "") return 1;
+  if (raw === undefined || raw === "") return fallback;
   const pace = Number(raw);
   if (!Number.isFinite(pace) || pace < 0) {
     throw new ParleyError(

@@ -38,6 +38,8 @@ export class TtyView implements DevView {
   #submittedRows = 0;
   readonly #streaming = new Map<string, { kind: string; text: string }>();
   readonly #tools = new Map<string, RunningTool>();
+  /** Agent items the user cut off (their transcript is marked when it arrives). */
+  readonly #cut = new Set<string>();
   #status: DevStatus | undefined;
   #spinner: NodeJS.Timeout | undefined;
   #frame = 0;
@@ -117,7 +119,26 @@ export class TtyView implements DevView {
 
   agentDone(e: ViewArg<"agentDone">): void {
     this.#streaming.delete(e.responseId);
-    this.#paint(e.transcript.trim() ? this.#said(this.#agentLabel(e.kind), e.transcript) : []);
+    const cut = this.#cut.delete(e.itemId) ? ` ${this.#c.dim("— cut off")}` : "";
+    this.#paint(
+      e.transcript.trim()
+        ? this.#said(this.#agentLabel(e.kind), `${e.transcript.trim()}${cut}`)
+        : [],
+    );
+  }
+
+  interrupted(e: ViewArg<"interrupted">): void {
+    if (e.itemId) this.#cut.add(e.itemId);
+  }
+
+  responseEnded(e: ViewArg<"responseEnded">): void {
+    const s = this.#streaming.get(e.responseId);
+    if (!s) return;
+    this.#streaming.delete(e.responseId);
+    const text = s.text.trim();
+    this.#paint(
+      text ? this.#said(this.#agentLabel(s.kind), `${text}… ${this.#c.dim(`(${e.status})`)}`) : [],
+    );
   }
 
   toolCall(e: ViewArg<"toolCall">): void {

@@ -27,6 +27,10 @@ export interface DevView {
   user(text: string): void;
   agentDelta(e: Payload<"agent.transcript.delta">): void;
   agentDone(e: Payload<"agent.transcript.done">): void;
+  /** The agent was cut off: its item `itemId`'s transcript (when it comes) is what was heard before the cut. */
+  interrupted(e: Payload<"interrupted">): void;
+  /** A response ended; words streamed without a final transcript (an interrupted answer) are shown as cut off. */
+  responseEnded(e: Payload<"response.done">): void;
   toolCall(e: Payload<"tool.call">): void;
   toolProgress(e: Payload<"tool.progress">): void;
   toolOutput(e: Payload<"tool.output">): void;

@@ -16,15 +16,34 @@ export function formatTextReport(
   summary: RunSummary,
   options: { cwd: string; color: boolean },
 ): string {
+  return (
+    summary.results.map((r) => formatScenarioResult(r, options)).join("") +
+    formatSummary(summary, options)
+  );
+}
+
+/**
+ * One scenario's lines of the readable report (printed as each scenario ends).
+ *
+ * @example
+ * process.stdout.write(formatScenarioResult(result, { cwd: process.cwd(), color: true }));
+ */
+export function formatScenarioResult(
+  r: ScenarioResult,
+  options: { cwd: string; color: boolean },
+): string {
   const c = pc.createColors(options.color);
-  const out: string[] = [];
-  for (const r of summary.results) {
-    const where = relative(options.cwd, r.file) || r.file;
-    const mark = r.status === "passed" ? c.green("✓") : c.red("✗");
-    out.push(`${mark} ${c.dim(`${where} ›`)} ${r.name} ${c.dim(`(${ms(r.durationMs)})`)}`);
-    if (r.status === "failed") out.push(...failureDetail(r, options.cwd, c));
-  }
-  out.push("");
+  const where = relative(options.cwd, r.file) || r.file;
+  const mark = r.status === "passed" ? c.green("✓") : c.red("✗");
+  const out = [`${mark} ${c.dim(`${where} ›`)} ${r.name} ${c.dim(`(${ms(r.durationMs)})`)}`];
+  if (r.status === "failed") out.push(...failureDetail(r, options.cwd, c));
+  return `${out.join("\n")}\n`;
+}
+
+/** The closing count: `18 scenarios: 17 passed, 1 failed (6.2 s)`. */
+export function formatSummary(summary: RunSummary, options: { color: boolean }): string {
+  const c = pc.createColors(options.color);
+  const out: string[] = [""];
   const parts = [
     summary.passed ? c.green(`${summary.passed} passed`) : "",
     summary.failed ? c.red(`${summary.failed} failed`) : "",

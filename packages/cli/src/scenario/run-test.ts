@@ -1,11 +1,12 @@
 import { writeFile } from "node:fs/promises";
-import { ParleyError } from "@parley/core";
+import { ParleyError, parseDuration } from "@parley/core";
 import pc from "picocolors";
+import { resolvePace } from "../dev/target.ts";
 import { findScenarioFiles } from "./discover.ts";
 import { ScenarioFileError } from "./errors.ts";
 import { loadScenarioFile } from "./load.ts";
 import { formatJunitReport } from "./report-junit.ts";
-import { formatTextReport } from "./report-text.ts";
+import { formatScenarioResult, formatSummary, formatTextReport } from "./report-text.ts";
 import { type ScenarioResult, summarize } from "./result.ts";
 import { runScenario } from "./run.ts";
 import type { Scenario } from "./schema.ts";
@@ -30,6 +31,9 @@ export async function runTests(
 ): Promise<number> {
   const t0 = performance.now();
   const reporter = options.reporter ?? "text";
+  // Runs are deterministic and quick by default: the local server at pace 0.
+  const pace = resolvePace(options.pace, io.env, 0);
+  const stepTimeoutMs = options.timeout === undefined ? undefined : parseTimeout(options.timeout);
   if (reporter !== "text" && reporter !== "junit")
     throw new ParleyError("usage", `--reporter ${reporter}: use text or junit`);
   const apiKey = io.env.OPENAI_API_KEY || undefined;
@@ -67,36 +71,47 @@ export async function runTests(
   const selected = options.grep
     ? scenarios.filter((s) => s.name.includes(options.grep as string))
     : scenarios;
-  if (selected.length === 0) throw new ParleyError("usage", `no scenario name contains "${options.grep}"`);
-  const pace =
-    options.pace === undefined ? Number(io.env.PARLEY_SIM_PACE ?? 0) : Number(options.pace);
+  if (selected.length === 0)
+    throw new ParleyError("usage", `no scenario name contains "${options.grep}"`);
   const agents = new Map();
   const results: ScenarioResult[] = [];
+  const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
+  // The readable report streams, a scenario at a time; JUnit to stdout is one document at the end.
+  const streaming = reporter === "text" || options.output !== undefined;
   for (const scenario of selected) {
-    results.push(
-      await runScenario(scenario, {
-        ...(options.live ? { live: true, apiKey } : {}),
-        ...(options.url ? { url: options.url, apiKey } : {}),
-        pace: Number.isFinite(pace) ? pace : 0,
-        ...(options.timeout ? { stepTimeoutMs: Number(options.timeout) } : {}),
-        agents,
-      }),
-    );
+    const result = await runScenario(scenario, {
+      ...(options.live ? { live: true, apiKey } : {}),
+      ...(options.url ? { url: options.url, apiKey } : {}),
+      pace,
+      ...(stepTimeoutMs !== undefined ? { stepTimeoutMs } : {}),
+      agents,
+    });
+    results.push(result);
+    if (streaming) io.stdout.write(formatScenarioResult(result, { cwd: process.cwd(), color }));
   }
   const summary = summarize(results, performance.now() - t0);
-  const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
-  const text = formatTextReport(summary, { cwd: process.cwd(), color });
+  if (streaming) io.stdout.write(formatSummary(summary, { color }));
   if (reporter === "junit") {
     const xml = formatJunitReport(summary, { cwd: process.cwd() });
-    if (options.output) {
-      await writeFile(options.output, xml);
-      io.stdout.write(text);
-    } else {
-      io.stdout.write(xml);
-    }
-  } else {
-    io.stdout.write(text);
-    if (options.output) await writeFile(options.output, text);
+    if (options.output) await writeFile(options.output, xml);
+    else io.stdout.write(xml);
+  } else if (options.output) {
+    await writeFile(
+      options.output,
+      formatTextReport(summary, { cwd: process.cwd(), color: false }),
+    );
   }
   return summary.failed > 0 ? 1 : 0;
+}
+
+/** `--timeout 5000` or `--timeout 5s`. */
+function parseTimeout(value: string): number {
+  const ms = /^\d+$/.test(value) ? Number(value) : parseDuration(value);
+  if (ms === undefined || ms <= 0) {
+    throw new ParleyError(
+      "usage",
+      `--timeout ${value}: expected milliseconds or a duration like "5s"`,
+    );
+  }
+  return ms;
 }

@@ -165,7 +165,14 @@ async function userInput(
   send: () => void | Promise<void>,
 ): Promise<StepOutcome> {
   // One turn at a time: the previous turn (and the greeting) must be over, as it is for a person waiting to speak.
-  await ctx.turns.idle();
+  if (!(await turnEnds(ctx))) {
+    const pending = ctx.log.unread("approval").map((a) => a.tool);
+    return fail(
+      pending.length
+        ? `the previous turn never ended: ${pending.join(", ")} still waits for approval (add an approve or deny step)`
+        : `the previous turn did not end within ${seconds(ctx.timeoutMs)} (a tool still running, or the agent still speaking)`,
+    );
+  }
   ctx.log.skipAll();
   ctx.lastInputIndex = ctx.log.events.length;
   ctx.transcript.push({ at: ctx.clock(), role: "user", text: shown });
@@ -173,6 +180,17 @@ async function userInput(
   ctx.lastInputAt = ctx.clock();
   ctx.turns.nudge();
   return pass;
+}
+
+/** True when the turn ends within the step timeout. */
+async function turnEnds(ctx: StepContext): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((r) => {
+    timer = setTimeout(() => r(false), ctx.timeoutMs);
+  });
+  return Promise.race([ctx.turns.idle().then(() => true), timeout]).finally(() =>
+    clearTimeout(timer),
+  );
 }
 
 /** Resolves when the turn is over or the step's time is up, whichever comes first. */

@@ -107,14 +107,22 @@ describe("limits", () => {
   it("reports a refused connection as connect_failed, with the HTTP status and without the key", async () => {
     const server = await startServer({ apiKey: "sk-right-key-1234567890" });
     try {
+      const closed: string[] = [];
       const attempt = startSession({
         session: { type: "session.update", session: { type: "realtime" } },
         url: server.url,
         apiKey: "sk-wrong-key-1234567890",
         timeoutMs: 3_000,
+        on: { closed: (e) => closed.push(`${e.reason}: ${e.detail}`) },
       });
       await expect(attempt).rejects.toMatchObject({ code: "connect_failed" });
-      await attempt.catch((e: Error) => expect(e.message).not.toContain("sk-wrong"));
+      await attempt.catch((e: Error) => {
+        expect(e.message).toContain("HTTP 401");
+        expect(e.message).not.toContain("sk-wrong");
+      });
+      expect(closed).toEqual([
+        expect.stringMatching(/^error: the server refused the connection: HTTP 401/),
+      ]);
     } finally {
       await server.close();
     }

@@ -6,11 +6,12 @@ import { speechAudio } from "@parley/local-realtime";
 import fc from "fast-check";
 import type { RealtimeServerEvent } from "openai/resources/realtime/realtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LoadedAgent, loadAgent } from "../load/index.ts";
 import { sayExactly } from "../scheduler/fillers.ts";
 import type { SchedulerHost } from "../scheduler/host.ts";
 import { ToolScheduler } from "../scheduler/tool-scheduler.ts";
 import type { Session } from "./session.ts";
-import { type LocalServer, open, startServer } from "./test-support/harness.ts";
+import { fixture, type LocalServer, open, startServer } from "./test-support/harness.ts";
 
 type Op =
   | { op: "text"; words: number }
@@ -51,7 +52,9 @@ async function stream(session: Session, audio: Buffer): Promise<void> {
 }
 
 let server: LocalServer;
+let booking: LoadedAgent;
 beforeAll(async () => {
+  booking = await loadAgent(fixture("booking.agent.yaml"));
   server = await startServer({ pace: PACE });
 });
 afterAll(async () => {
@@ -60,6 +63,7 @@ afterAll(async () => {
 
 describe("the response lifecycle under random interleavings", () => {
   it("never provokes conversation_already_has_active_response, never two responses at once", async () => {
+    const coverage = { toolOutputs: 0, fillers: 0, serverResponses: 0, interruptions: 0 };
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 3, maxLength: 14 }), async (ops) => {
         let host: SchedulerHost | undefined;
@@ -67,7 +71,11 @@ describe("the response lifecycle under random interleavings", () => {
         const r = await open(server, "booking.agent.yaml", {
           tools: (h) => {
             host = h;
-            return new ToolScheduler(h, { tools: [], filler: { after: 10, lines: ["Hold on."] } });
+            // The agent's slow tool (40 ms), with a filler after 10 ms: fillers and answers race user turns.
+            return new ToolScheduler(h, {
+              tools: booking.tools,
+              filler: { after: 10, lines: ["Hold on."] },
+            });
           },
         });
         const { session, received, invalid } = r;
@@ -106,6 +114,12 @@ describe("the response lifecycle under random interleavings", () => {
           if (e.type.startsWith("input_audio_buffer.speech")) trail.push(`< ${e.type}`);
         };
         session.on("server.event", watch);
+        session.on("tool.output", () => coverage.toolOutputs++);
+        session.on("response.started", (e) => {
+          if (e.kind === "filler") coverage.fillers++;
+          if (e.origin === "server") coverage.serverResponses++;
+        });
+        session.on("interrupted", () => coverage.interruptions++);
         let runtimeOverlap = false;
         session.on("response.started", () => {
           if (!session.responding) runtimeOverlap = true; // started must be counted as in progress
@@ -175,5 +189,10 @@ describe("the response lifecycle under random interleavings", () => {
       }),
       { numRuns: Number(process.env.PARLEY_PROPERTY_RUNS ?? 25), interruptAfterTimeLimit: 60_000 },
     );
+    // The runs did exercise what they claim to: tool results, fillers, VAD responses, barge-ins.
+    expect(coverage.toolOutputs).toBeGreaterThan(0);
+    expect(coverage.fillers).toBeGreaterThan(0);
+    expect(coverage.serverResponses).toBeGreaterThan(0);
+    expect(coverage.interruptions).toBeGreaterThan(0);
   }, 90_000);
 });

@@ -83,6 +83,25 @@ describe("a text turn", () => {
   });
 });
 
+describe("a text-only session", () => {
+  it("streams text deltas as the agent's words and marks latency on the first text", async () => {
+    const { session, invalid } = await start("texter.agent.yaml");
+    const audio: unknown[] = [];
+    session.on("agent.audio", (e) => audio.push(e));
+    const deltas: string[] = [];
+    session.on("agent.transcript.delta", (e) => deltas.push(e.delta));
+    const done = next(session, "agent.transcript.done");
+    const latency = next(session, "latency");
+    session.sendText("Hello");
+    const { transcript } = await done;
+    expect(deltas.join("")).toBe(transcript);
+    expect((await latency).firstAudioMs).not.toBeNull();
+    expect(audio).toEqual([]);
+    expect(session.settings.textOnly).toBe(true);
+    expect(invalid).toEqual([]);
+  });
+});
+
 describe("an audio turn", () => {
   it("streams user audio; the server's VAD ends the turn and answers; transcripts and latency follow", async () => {
     const { session, invalid } = await start("assistant.agent.yaml");
@@ -367,7 +386,9 @@ describe("errors and faults", () => {
     expect((await filler).transcript).toBe("One moment, I'm checking.");
     await answer;
     const l = await latency;
-    expect(l.firstAnswerMs).not.toBeNull();
+    // The filler spoke first; the substantive answer came after the tool finished.
+    expect(l.firstAudioMs).not.toBeNull();
+    expect(l.firstAnswerMs).toBeGreaterThan(l.firstAudioMs ?? Number.POSITIVE_INFINITY);
     expect(invalid).toEqual([]);
   });
 });

@@ -336,6 +336,11 @@ export class Session extends SafeEmitter<SessionEvents> {
     return this.#life.shutdown("closed", "closed by the application");
   }
 
+  /** @internal Ends a session whose start failed (`closed` then says `error`, with why). */
+  abort(detail: string): Promise<void> {
+    return this.#life.shutdown("error", detail);
+  }
+
   /** A copy of the conversation so far. */
   snapshot(): ConversationSnapshot {
     return this.conversation.snapshot();

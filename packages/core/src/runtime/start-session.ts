@@ -115,7 +115,7 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
   try {
     return await session.start();
   } catch (error) {
-    await session.close().catch(() => {});
+    await session.abort(error instanceof Error ? error.message : String(error)).catch(() => {});
     throw error;
   }
 }

@@ -36,6 +36,7 @@ export class Wire {
   #closingByUs = false;
   #closed: Promise<void>;
   #openError: Error | undefined;
+  #wasOpen = false;
   skipped = 0;
 
   constructor(ws: WebSocket, clock: Clock, log: Logger, hooks: WireHooks) {
@@ -44,6 +45,10 @@ export class Wire {
     this.#log = log;
     this.#hooks = hooks;
     ws.on("message", (data, isBinary) => this.#onMessage(data, isBinary));
+    this.#wasOpen = ws.readyState === WebSocket.OPEN;
+    ws.once("open", () => {
+      this.#wasOpen = true;
+    });
     ws.on("error", (error) => {
       this.#openError ??= error;
       this.#log.warn("socket error", { message: redactString(error.message) });
@@ -53,7 +58,8 @@ export class Wire {
         const reason = reasonBuf.toString();
         const detail = `the connection closed (code ${code}${reason ? `: ${reason}` : ""})`;
         this.#rejectAll(new SessionError("socket_closed", detail));
-        if (!this.#closingByUs) this.#hooks.dropped(detail, code);
+        // A socket that never opened is a failed connect, reported by opened(), not a drop.
+        if (!this.#closingByUs && this.#wasOpen) this.#hooks.dropped(detail, code);
         resolve();
       });
     });

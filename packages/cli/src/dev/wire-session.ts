@@ -1,0 +1,31 @@
+import type { Session } from "@parley/core";
+import type { DevStatus, DevView } from "./view.ts";
+
+/** Shows the session's events: the conversation, the tool timeline, approvals, and the status line. */
+export function wireSession(session: Session, view: DevView, status: DevStatus): void {
+  session.on("user.transcript.done", (e) => {
+    // Typed text is shown when sent; spoken input shows here once recognised.
+    if (spoken.has(e.itemId)) view.user(e.transcript);
+  });
+  const spoken = new Set<string>();
+  session.on("user.speech.started", (e) => spoken.add(e.itemId));
+  session.on("agent.transcript.delta", (e) => view.agentDelta(e));
+  session.on("agent.transcript.done", (e) => view.agentDone(e));
+  session.on("response.done", (e) => view.responseEnded(e));
+  session.on("interrupted", (e) => view.interrupted(e));
+  session.on("tool.call", (e) => view.toolCall(e));
+  session.on("tool.progress", (e) => view.toolProgress(e));
+  session.on("tool.output", (e) => view.toolOutput(e));
+  session.on("approval.decided", (e) => view.approvalDecided(e));
+  session.on("usage", (e) => {
+    status.costUsd = e.sessionCostUsd;
+    view.status(status);
+  });
+  session.on("latency", (e) => {
+    status.firstAudioMs = e.firstAudioMs;
+    status.firstAnswerMs = e.firstAnswerMs;
+    view.status(status);
+  });
+  session.on("warning", (e) => view.notice(e.message));
+  session.on("error", (e) => view.problem(`error[${e.error.code}]: ${e.error.message}`));
+}
