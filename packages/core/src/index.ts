@@ -27,5 +27,7 @@ export { ToolScheduler, IllegalCallTransitionError, DEFAULT_FILLER, DEFAULT_TOOL
 export { AuditLog, ApprovalCallbacks, ApprovalConditionError, ApprovalError, codeApprover, compileCondition, denyApprover, terminalApprover, webhookApprover, approvalQuestion, signedHeaders, verifySignature, DEFAULT_APPROVAL_TIMEOUT_MS, type ApprovalDecision, type ApprovalRequest, type Approver, type ApprovalSettings, type AuditEntry, type OnApproval, type TerminalPrompt, type WebhookApproverOptions, type WebhookApprovalPayload } from "./approval/index.ts";
 export { startSession, Session, SessionError, RealtimeServerError, OPENAI_REALTIME_URL, type StartSessionOptions, type CallHandlerFactory, type SessionEvents, type SessionClosed, type SessionUsage, type TurnLatency, type CloseReason, type ResponseKind } from "./runtime/index.ts";
 export { ConversationRecord, type ConversationEntry, type ConversationSnapshot, type LiveResponse, type ResponseOrigin, type RuntimeSettings, realtimeUrl, imageDataUrl, sniffImageType, DEFAULT_MAX_IMAGE_BYTES, type ImageSource } from "./runtime/index.ts";
+export { AgentTools, schedulerOptionsFor } from "./scheduler/index.ts";
+export type { HandoffEvent } from "./runtime/index.ts";
 export { defaultPrices, pricesFor, priceUsage, countTokens, type ModelPrices, type PriceTable, type Cost, type TokenCounts } from "./pricing/index.ts";
 export { createLogger, setLogSink, type Logger, type LogLevel, type LogRecord, type LogSink } from "./log/index.ts";

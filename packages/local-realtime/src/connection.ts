@@ -8,6 +8,7 @@ import { type FaultOptions, FaultySender } from "./faults.ts";
 import { handleAudioEvent } from "./handlers/audio.ts";
 import { handleItemEvent } from "./handlers/items.ts";
 import { clientEventError } from "./handlers/validation.ts";
+import { configValueError } from "./handlers/values.ts";
 import { IdGenerator } from "./ids.ts";
 import { McpSessionTools } from "./mcp/session-tools.ts";
 import type { RealtimeModel } from "./models/types.ts";
@@ -215,6 +216,11 @@ export class Connection implements ResponseHost {
       );
       return;
     }
+    const refused = configValueError(update, "session");
+    if (refused) {
+      this.error(refused.code, refused.message, { param: refused.param, eventId });
+      return;
+    }
     const voice = (update.audio as { output?: { voice?: string } } | undefined)?.output?.voice;
     if (voice !== undefined && this.audioOut && voice !== sessionView.voice(this.current)) {
       this.error(
@@ -235,6 +241,11 @@ export class Connection implements ResponseHost {
 
   /** Starts a response; a second one in the default conversation is refused with the API's code. */
   createResponse(params: ResponseParams, eventId?: string): void {
+    const refused = configValueError(params as Json, "response");
+    if (refused) {
+      this.error(refused.code, refused.message, { param: refused.param, eventId });
+      return;
+    }
     const outOfBand = params.conversation === "none";
     if (!outOfBand && this.active) {
       this.error(

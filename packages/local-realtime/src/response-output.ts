@@ -92,7 +92,8 @@ export async function streamMessage(t: OutputTarget, text: string): Promise<void
     // audio and transcript sent so far.
     const stored = host.conversation.get(id);
     const track = () => {
-      if (!stored) return;
+      // After a truncate the item keeps the cut: later chunks still go to the client, not into the conversation.
+      if (!stored || stored.truncated) return;
       stored.audioMs = sentMs;
       stored.heard = spoken;
       stored.item = {

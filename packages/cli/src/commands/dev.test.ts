@@ -47,6 +47,7 @@ describe("agent dev in a terminal", { timeout: 45_000 }, () => {
       /approve\s+Allow refund\(\{"amount":40\}\)\? \(this tool always needs approval\)/,
       { from: at },
     );
+    await pty.waitFor(/⠿?.*refund \{"amount":40\} \S+ waiting for approval/, { from: at });
     at = await pty.waitFor("? allow? [y/n]", { from: at });
     pty.type("maybe\r");
     at = await pty.waitFor("please answer y or n", { from: at });
@@ -76,7 +77,7 @@ describe("agent dev in a terminal", { timeout: 45_000 }, () => {
       agentFile,
       readFileSync(agentFile, "utf8").replace("instructions:", "instrucions:"),
     );
-    at = await pty.waitFor(/desk\.agent\.yaml:3:1/, { from: at });
+    at = await pty.waitFor(/desk\.agent\.yaml:4:1/, { from: at });
     await pty.waitFor(/did you mean "instructions"\?/, { from: at });
     at = await pty.waitFor("the previous version keeps running", { from: at });
     pty.type("look up booking ABC\r");
@@ -85,7 +86,7 @@ describe("agent dev in a terminal", { timeout: 45_000 }, () => {
     expect(await pty.exited()).toBe(0);
   });
 
-  it("re-imports an edited tool handler: the next call runs the new code", async () => {
+  it("re-imports an edited tool handler (the next call runs the new code) and watches the files it extends", async () => {
     pty = new PtySession(["dev", agentFile], { cwd: dir });
     let at = await pty.waitFor(/Hello from the desk\./);
     const tools = join(dir, "desk-tools.ts");
@@ -99,6 +100,10 @@ describe("agent dev in a terminal", { timeout: 45_000 }, () => {
       /✓ lookup_booking \{"ref":"ABC"\} \d+ms → \{"ref":"ABC","status":"moved to room 12"\}/,
       { from: at },
     );
+
+    // A file it extends is watched too.
+    writeFileSync(join(dir, "house.yaml"), "persona:\n  tone: brisk\n");
+    await pty.waitFor(/reloaded in \d+ ms: persona/, { from: at });
     pty.type("/quit\r");
     expect(await pty.exited()).toBe(0);
   });

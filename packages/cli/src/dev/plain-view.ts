@@ -148,6 +148,8 @@ export class PlainView implements DevView {
     this.#out.write(`tool: ${e.tool} ${e.state}${took} → ${compactJson(e.output, 200)}\n`);
   }
 
+  approvalRequested(_e: ViewArg<"approvalRequested">): void {}
+
   approvalDecided(e: ViewArg<"approvalDecided">): void {
     this.#out.write(`approval: ${e.tool} ${e.approved ? "approved" : "denied"} by ${e.approver}\n`);
   }

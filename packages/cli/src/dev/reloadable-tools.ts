@@ -93,7 +93,8 @@ export class ReloadableTools implements CallHandler {
  * and `agent test` every approval comes to the person at the terminal (or the scenario), whatever production uses.
  */
 export function approversFor(agent: LoadedAgent, approver: Approver): Approver[] {
-  const names = new Set<string>(["terminal", approver.name]);
+  // The usual names too: an agent handed off to later may use them (its file is not loaded yet).
+  const names = new Set<string>(["terminal", "console", "webhook", approver.name]);
   const policy = agent.config.approval;
   if (policy?.approver) names.add(policy.approver);
   const collect = (rule: unknown) => {

@@ -110,7 +110,6 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
     throw error;
   }
   const watcher: AgentWatcher | undefined = await watching;
-  let tools: ReloadableTools | undefined;
   const approver = terminalApprover({
     ask: (question, request) => view.askApproval(question, request.signal),
   });
@@ -121,7 +120,9 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
       ...(target.url ? { url: target.url } : {}),
       ...(target.apiKey ? { apiKey: target.apiKey } : {}),
       variables,
-      tools: (host) => (tools = new ReloadableTools(host, agent, approversFor(agent, approver))),
+      // Always a handler, even for an agent without tools yet: a reload may add the first one. The runtime swaps
+      // its tools on every agent change (reload or handoff).
+      tools: (host) => new ReloadableTools(host, agent, approversFor(agent, approver)),
     });
   } catch (error) {
     await watcher?.close();
@@ -138,6 +139,24 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
   };
   const turns = new TurnTracker(session);
   wireSession(session, view, status);
+  // After a handoff the other agent runs the session: saves of its files reload it.
+  let agentFile = agent.file;
+  session.on("handoff", (e) => {
+    view.notice(
+      `handed off from ${e.from} to ${e.to}${e.voiceKept ? ` (the voice stays ${e.voiceKept})` : ""}`,
+    );
+    const to = agent.handoffs.find((h) => h.name === e.to);
+    if (!to) return;
+    agentFile = to.file;
+    void loadAgent(to.file).then(
+      (next) => {
+        agent = next;
+        status.model = next.config.model;
+        watcher?.setFiles(next.files);
+      },
+      () => {}, // the runtime loaded it a moment ago; a problem now shows on the next save
+    );
+  });
 
   let audio: AudioLink | undefined;
   // Live reload: re-load, re-validate, session.update; invalid files leave the running version in place.
@@ -147,7 +166,7 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
       const t0 = performance.now();
       let next: LoadedAgent;
       try {
-        next = await loadAgent(file);
+        next = await loadAgent(agentFile);
       } catch (error) {
         if (error instanceof AgentFileError) {
           view.problem(showProblems(error));
@@ -163,7 +182,6 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
         view.problem(`reload failed: ${errorText(error)}`);
         return;
       }
-      tools?.swap(next);
       const summary = summarizeChange(agent, next, changed);
       agent = next;
       watcher?.setFiles(next.files);

@@ -171,6 +171,12 @@ export class TtyView implements DevView {
     ]);
   }
 
+  approvalRequested(e: ViewArg<"approvalRequested">): void {
+    const t = this.#tools.get(e.callId);
+    if (t) t.waitingApproval = true;
+    this.#paint([]);
+  }
+
   approvalDecided(e: ViewArg<"approvalDecided">): void {
     const t = this.#tools.get(e.callId);
     if (t) t.waitingApproval = false;
@@ -190,7 +196,6 @@ export class TtyView implements DevView {
     const rl = this.#rl;
     // The question is a line of the transcript (it may be long and wrap); the prompt itself stays short.
     rl?.setPrompt(`${this.#c.yellow("?")} allow? ${this.#c.bold("[y/n]")} `);
-    for (const t of this.#tools.values()) t.waitingApproval = true;
     this.#paint(this.#said(this.#c.yellow("approve"), question));
     try {
       return await this.#router.ask(signal);
@@ -259,7 +264,10 @@ export class TtyView implements DevView {
       );
     }
     if (this.#status) lines.push(this.#statusLine(this.#status));
-    return lines.map((l) => truncate(l, cols - 1));
+    // The live region is redrawn by moving the cursor up over it, which cannot go past the top of the screen:
+    // keep it shorter than the terminal (the start of a very long answer scrolls out until it is committed).
+    const room = Math.max(3, (this.#out.rows || 24) - 3);
+    return lines.slice(-room).map((l) => truncate(l, cols - 1));
   }
 
   #statusLine(s: DevStatus): string {

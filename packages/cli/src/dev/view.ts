@@ -34,6 +34,7 @@ export interface DevView {
   toolCall(e: Payload<"tool.call">): void;
   toolProgress(e: Payload<"tool.progress">): void;
   toolOutput(e: Payload<"tool.output">): void;
+  approvalRequested(e: Payload<"approval.requested">): void;
   approvalDecided(e: Payload<"approval.decided">): void;
   status(status: DevStatus): void;
   /** Asks a y/n question; the next answer line decides. Resolves false when `signal` aborts. */

@@ -16,6 +16,7 @@ export function wireSession(session: Session, view: DevView, status: DevStatus):
   session.on("tool.call", (e) => view.toolCall(e));
   session.on("tool.progress", (e) => view.toolProgress(e));
   session.on("tool.output", (e) => view.toolOutput(e));
+  session.on("approval.requested", (e) => view.approvalRequested(e));
   session.on("approval.decided", (e) => view.approvalDecided(e));
   session.on("usage", (e) => {
     status.costUsd = e.sessionCostUsd;

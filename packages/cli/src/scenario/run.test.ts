@@ -10,7 +10,14 @@ describe("running a scenario against the local server", () => {
     const [withAudio, noTool] = await loadScenarioFile(join(fixtures, "weather.test.yaml"));
     const result = await runScenario(withAudio as never);
     expect(result.error).toBeUndefined();
-    expect(result.status).toBe("passed");
+    expect(
+      result.status,
+      JSON.stringify({
+        error: result.error,
+        steps: result.steps.map((s) => s.message),
+        transcript: result.transcript,
+      }),
+    ).toBe("passed");
     expect(result.steps.map((s) => [s.step.kind, s.status, s.message])).toEqual([
       ["user", "passed", undefined],
       ["expect_tool", "passed", undefined],

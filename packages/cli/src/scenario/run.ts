@@ -116,6 +116,15 @@ export async function runScenario(
       ...(options.apiKey ? { apiKey: options.apiKey } : {}),
       variables: scenario.variables,
       tools: (host) => new ReloadableTools(host, agent, approversFor(agent, approver)),
+      // The agent handed off to gets the scenario's env and mocks too.
+      loadHandoff: async (handoff) =>
+        withMocks(
+          await loadAgent(handoff.file, { env: { ...process.env, ...scenario.env } }),
+          scenario.mocks,
+          {
+            strict: false,
+          },
+        ),
     });
     turns = new TurnTracker(session);
     record(session, log, transcript, clock);

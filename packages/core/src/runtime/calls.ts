@@ -4,8 +4,15 @@ import type {
   RealtimeConversationItemFunctionCall,
   RealtimeMcpApprovalRequest,
 } from "openai/resources/realtime/realtime";
+import type { LoadedHandoff } from "../load/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { CallHandler, ResponseQueue } from "../scheduler/host.ts";
+
+/** Runs handoff calls (`transfer_to_<name>`) before they reach the tool handler (see handoffs.ts). */
+export interface HandoffRunner {
+  match(name: string): LoadedHandoff | undefined;
+  handle(item: RealtimeConversationItemFunctionCall, handoff: LoadedHandoff): void;
+}
 
 /**
  * Hands tool calls and speech signals to the CallHandler (the scheduler), once per call, shielding the session from
@@ -14,6 +21,7 @@ import type { CallHandler, ResponseQueue } from "../scheduler/host.ts";
  */
 export class CallRouter {
   handler: CallHandler | undefined;
+  handoffs: HandoffRunner | undefined;
   readonly #seen = new Set<string>();
   readonly #send: (event: RealtimeClientEvent) => void;
   readonly #responses: ResponseQueue;
@@ -27,6 +35,11 @@ export class CallRouter {
 
   functionCall(item: RealtimeConversationItemFunctionCall): void {
     if (!this.#first(item.call_id ?? item.id ?? "")) return;
+    const handoff = this.handoffs?.match(item.name);
+    if (handoff) {
+      this.handoffs?.handle(item, handoff);
+      return;
+    }
     if (this.handler) {
       this.call((h) => h.onFunctionCall(item));
       return;

@@ -5,6 +5,7 @@ import type {
   RealtimeMcpApprovalRequest,
   RealtimeResponse,
   RealtimeServerEvent,
+  SessionCreatedEvent,
   SessionUpdatedEvent,
 } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
@@ -30,7 +31,7 @@ export interface DispatchContext {
   muted(responseId: string): boolean;
   /** True for text-only sessions: the first text delta, not audio, marks latency. */
   textOnly(): boolean;
-  sessionCreated(): void;
+  sessionCreated(event: SessionCreatedEvent): void;
   sessionUpdated(event: SessionUpdatedEvent): void;
   serverError(event: RealtimeErrorEvent): void;
   audioProduced(): void;
@@ -73,9 +74,12 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
   };
 
   return (event) => {
+    // The watchdog's heartbeat: any event naming a response shows it is alive (a field read and a map lookup).
+    const responseId = (event as { response_id?: unknown }).response_id;
+    if (typeof responseId === "string") responses.touch(responseId);
     switch (event.type) {
       case "session.created":
-        ctx.sessionCreated();
+        ctx.sessionCreated(event);
         return;
       case "session.updated":
         ctx.sessionUpdated(event);

@@ -9,6 +9,7 @@ import type { Cost, TokenCounts } from "../pricing/index.ts";
 import type { SchedulerEvent } from "../scheduler/events.ts";
 import type { ResponseRequest } from "../scheduler/host.ts";
 import type { ConversationEntry, ConversationSnapshot } from "./conversation.ts";
+import type { HandoffEvent } from "./handoffs.ts";
 import type { TurnLatency } from "./latency.ts";
 import type { ResponseOrigin } from "./response-queue.ts";
 
@@ -111,6 +112,8 @@ export interface SessionEvents {
   error: (e: { error: ParleyError }) => void;
   /** Something was not done as asked, but the session goes on (e.g. a voice change refused mid-session). */
   warning: (e: { code: string; message: string }) => void;
+  /** The session now runs another agent: a `transfer_to_<name>` call was handled (instructions and tools switched). */
+  handoff: (e: HandoffEvent) => void;
   "budget.exceeded": (e: { spentUsd: number; budgetUsd: number; projectedUsd: number }) => void;
   closed: (e: SessionClosed) => void;
   "tool.call": (e: ToolEvent<"tool.call">) => void;

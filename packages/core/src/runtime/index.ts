@@ -17,10 +17,13 @@ export {
   imageDataUrl,
   sniffImageType,
 } from "./image.ts";
+export type { HandoffEvent } from "./handoffs.ts";
 export type { TurnLatency } from "./latency.ts";
 export {
   type LiveResponse,
   type ResponseOrigin,
+  DEFAULT_STALL_GRACE_MS,
+  DEFAULT_STALL_MS,
   ResponseQueue,
   type ResponseQueueOptions,
 } from "./response-queue.ts";

@@ -33,6 +33,26 @@ export interface ResponseQueueOptions {
   createdTimeoutMs?: number;
   /** How long to hold our requests after `speech_stopped` for the response the server will create. */
   serverResponseWaitMs?: number;
+  /**
+   * The watchdog: a response with no event for this long (ms) is stalled: it is cancelled and, if the server does not
+   * confirm with `response.done` within `stallGraceMs`, its slot is given back. Default 30 s; 0 turns it off.
+   */
+  stallMs?: number;
+  /** How long to wait for the server to confirm the cancel of a stalled response (default 5 s). */
+  stallGraceMs?: number;
+  /** A response stalled (`cancelling`: its cancel was just sent) or its slot was given back unconfirmed (`released`). */
+  onStall?(live: LiveResponse, phase: "cancelling" | "released", idleMs: number): void;
+}
+
+/** Defaults of the stalled-response watchdog. */
+export const DEFAULT_STALL_MS = 30_000;
+export const DEFAULT_STALL_GRACE_MS = 5_000;
+
+interface Watch {
+  /** Clock time of the response's latest event. */
+  last: number;
+  timer: TimerHandle;
+  stalled: boolean;
 }
 
 /** Metadata key carrying our request tag, echoed by the server in `response.created`, so we know which is ours. */
@@ -60,6 +80,7 @@ export class ResponseQueue implements ResponseQueueContract {
   readonly #o: ResponseQueueOptions;
   readonly #queue: ResponseRequest[] = [];
   readonly #live = new Map<string, LiveResponse>();
+  readonly #watch = new Map<string, Watch>();
   #pending: Pending | undefined;
   #userSpeaking = false;
   #awaitServer: TimerHandle | undefined;
@@ -150,7 +171,14 @@ export class ResponseQueue implements ResponseQueueContract {
         if (isPlainAnswer(r)) this.#queue.splice(i, 1);
       }
     }
+    this.#startWatch(live.id);
     return live;
+  }
+
+  /** An event of a response in progress arrived: it is alive (the watchdog's clock restarts). Cheap: no timer work. */
+  touch(responseId: string): void {
+    const watch = this.#watch.get(responseId);
+    if (watch) watch.last = this.#o.clock.now();
   }
 
   /** `response.done`: frees the slot and dispatches the next request. */
@@ -158,6 +186,7 @@ export class ResponseQueue implements ResponseQueueContract {
     const id = response.id ?? "";
     const live = this.#live.get(id);
     this.#live.delete(id);
+    this.#stopWatch(id);
     this.#pump();
     return live;
   }
@@ -218,7 +247,66 @@ export class ResponseQueue implements ResponseQueueContract {
     this.#pending = undefined;
     this.#clearAwaitServer();
     for (const r of this.#queue.splice(0)) this.#o.onDropped?.(r, "session closed");
+    for (const id of [...this.#watch.keys()]) this.#stopWatch(id);
     this.#live.clear();
+  }
+
+  #startWatch(id: string): void {
+    const ms = this.#o.stallMs ?? DEFAULT_STALL_MS;
+    if (!(ms > 0)) return;
+    this.#stopWatch(id);
+    const now = this.#o.clock.now();
+    // One timer per response, re-armed only when it fires: events just stamp `last`, so streaming costs nothing.
+    const watch: Watch = { last: now, stalled: false, timer: undefined as unknown as TimerHandle };
+    watch.timer = this.#o.clock.setTimeout(() => this.#check(id, watch), ms);
+    this.#watch.set(id, watch);
+  }
+
+  #stopWatch(id: string): void {
+    const watch = this.#watch.get(id);
+    if (!watch) return;
+    this.#o.clock.clearTimeout(watch.timer);
+    this.#watch.delete(id);
+  }
+
+  #check(id: string, watch: Watch): void {
+    if (this.#watch.get(id) !== watch) return;
+    const live = this.#live.get(id);
+    if (!live) {
+      this.#watch.delete(id);
+      return;
+    }
+    const { clock } = this.#o;
+    const ms = this.#o.stallMs ?? DEFAULT_STALL_MS;
+    const idle = clock.now() - watch.last;
+    if (!watch.stalled) {
+      if (idle < ms) {
+        watch.timer = clock.setTimeout(() => this.#check(id, watch), ms - idle);
+        return;
+      }
+      watch.stalled = true;
+      this.#o.log.warn("a response stalled: no event for it; cancelling it", { id, idleMs: idle });
+      this.#o.onStall?.(live, "cancelling", idle);
+      if (!live.cancelled) {
+        live.cancelled = true;
+        this.#o.send({
+          type: "response.cancel",
+          event_id: this.#eventId("cancel"),
+          response_id: id,
+        });
+      }
+      watch.timer = clock.setTimeout(
+        () => this.#check(id, watch),
+        this.#o.stallGraceMs ?? DEFAULT_STALL_GRACE_MS,
+      );
+      return;
+    }
+    // The server never confirmed the cancel: give the slot back so the conversation can go on.
+    this.#watch.delete(id);
+    this.#live.delete(id);
+    this.#o.log.warn("a stalled response was never confirmed done; its slot is given back", { id });
+    this.#o.onStall?.(live, "released", idle);
+    this.#pump();
   }
 
   #pump(): void {

@@ -39,6 +39,7 @@ export function schedulerHost(deps: {
   clock: Clock;
   variables: Record<string, unknown>;
   emit: (event: SchedulerEvent) => void;
+  sessionId: () => string;
 }): SchedulerHost {
   const { responses } = deps;
   return {
@@ -46,6 +47,9 @@ export function schedulerHost(deps: {
     responses,
     get userSpeaking() {
       return responses.userSpeaking;
+    },
+    get sessionId() {
+      return deps.sessionId();
     },
     clock: deps.clock,
     variables: deps.variables,

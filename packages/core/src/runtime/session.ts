@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type {
   RealtimeClientEvent,
   RealtimeErrorEvent,
@@ -8,7 +9,7 @@ import type {
 import type WebSocket from "ws";
 import type { Clock } from "../clock/index.ts";
 import type { ParleyError } from "../errors/index.ts";
-import type { LoadedAgent } from "../load/index.ts";
+import type { LoadedAgent, LoadedHandoff } from "../load/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { PriceTable, TokenCounts } from "../pricing/index.ts";
 import { sayExactly } from "../scheduler/fillers.ts";
@@ -19,6 +20,7 @@ import { ConversationRecord, type ConversationSnapshot } from "./conversation.ts
 import { createDispatcher } from "./dispatch.ts";
 import { RealtimeServerError, SessionError } from "./errors.ts";
 import type { ResponseKind, SessionEvents } from "./events.ts";
+import { Handoffs } from "./handoffs.ts";
 import { DEFAULT_MAX_IMAGE_BYTES, type ImageSource, imageDataUrl } from "./image.ts";
 import { Interruptions } from "./interruption.ts";
 import { LatencyTracker } from "./latency.ts";
@@ -43,6 +45,14 @@ export type CallHandlerFactory = (host: SchedulerHost) => CallHandler;
 export interface SessionInit {
   ws: WebSocket;
   update: SessionUpdateEvent;
+  /** The agent the session starts with (its handoffs are what `transfer_to_<name>` calls switch to). */
+  agent?: LoadedAgent;
+  /** Loads a handoff's target agent (default: `loadAgent(handoff.file)`). */
+  loadHandoff?: (handoff: LoadedHandoff, from: LoadedAgent) => Promise<LoadedAgent>;
+  /** The variables the application gave (over each agent's defaults when the agent changes). */
+  givenVariables?: Record<string, unknown>;
+  /** The stalled-response watchdog (`false` turns it off). */
+  watchdog?: { stallMs?: number; graceMs?: number } | false;
   /** Compiles a new agent for `updateAgent` (absent: only ready-made `session.update` events are accepted). */
   compile?: (agent: LoadedAgent) => SessionUpdateEvent;
   variables: Record<string, unknown>;
@@ -79,12 +89,16 @@ export class Session extends SafeEmitter<SessionEvents> {
   readonly #life: Lifecycle;
   #budgetUsd: number | undefined;
   readonly #hostSend: (event: RealtimeClientEvent) => void;
+  #agent: LoadedAgent | undefined;
+  /** Generated until `session.created` names the Realtime session (`sess_…`). */
+  #id = `parley_sess_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
 
   /** @internal Use `startSession`. */
   constructor(init: SessionInit) {
     super((error, event) => this.#listenerFailed(error, event));
     this.#init = init;
     this.#budgetUsd = init.budgetUsd;
+    this.#agent = init.agent;
     const { clock, log } = init;
     this.#settings = readSettings(init.update.session, this.#settings);
     this.#meter = new CostMeter(this.#settings.model, init.prices);
@@ -104,9 +118,38 @@ export class Session extends SafeEmitter<SessionEvents> {
         log.debug("response request dropped", { kind: req.kind, reason });
         if (req.kind === "goodbye") this.#life.goodbyeDone();
       },
+      ...(init.watchdog === false
+        ? { stallMs: 0 }
+        : {
+            ...(init.watchdog?.stallMs === undefined ? {} : { stallMs: init.watchdog.stallMs }),
+            ...(init.watchdog?.graceMs === undefined
+              ? {}
+              : { stallGraceMs: init.watchdog.graceMs }),
+          }),
+      onStall: (live, phase, idleMs) => this.#onStall(live, phase, idleMs),
     });
     this.#hostSend = guardedSend(this.#wire, this.#responses, log);
     this.#calls = new CallRouter(this.#hostSend, this.#responses, log);
+    this.#calls.handoffs = new Handoffs({
+      current: () => this.#agent,
+      load:
+        init.loadHandoff ??
+        (() =>
+          Promise.reject(
+            new SessionError("update_unsupported", "this session cannot load agent files"),
+          )),
+      switchTo: async (agent) => {
+        this.#assertOpen();
+        return this.#applyAgent(agent);
+      },
+      send: this.#hostSend,
+      responses: this.#responses,
+      clock,
+      tool: (event) => this.emit(event.type, event as never),
+      handedOff: (event) => this.emit("handoff", event),
+      failed: (error) => this.emit("error", { error }),
+      log: log.child("handoff"),
+    });
     this.#life = new Lifecycle({
       responses: this.#responses,
       calls: this.#calls,
@@ -145,7 +188,11 @@ export class Session extends SafeEmitter<SessionEvents> {
       events: this,
       textOnly: () => this.#settings.textOnly,
       muted: (id) => this.#interruptions.isMuted(id),
-      sessionCreated: () => this.#wire.resolve("session.created"),
+      sessionCreated: (e) => {
+        const id = (e.session as { id?: unknown }).id;
+        if (typeof id === "string" && id) this.#id = id;
+        this.#wire.resolve("session.created");
+      },
       sessionUpdated: (e) => {
         this.#applySettings(e.session);
         this.#wire.resolve("session.updated");
@@ -183,6 +230,7 @@ export class Session extends SafeEmitter<SessionEvents> {
           clock: this.#init.clock,
           variables: this.#init.variables,
           emit: (event) => this.emit(event.type, event as never),
+          sessionId: () => this.#id,
         }),
       );
     }
@@ -197,6 +245,16 @@ export class Session extends SafeEmitter<SessionEvents> {
         response: { instructions: sayExactly(this.#init.greeting) },
       });
     return this;
+  }
+
+  /** The Realtime session id (`sess_…`, from `session.created`); a generated `parley_sess_…` id until then. */
+  get id(): string {
+    return this.#id;
+  }
+
+  /** The agent the session runs now (after handoffs and `updateAgent`), when it was started from one. */
+  get agent(): LoadedAgent | undefined {
+    return this.#agent;
   }
 
   /** True from the handshake until `close()` or a dropped socket. */
@@ -312,6 +370,15 @@ export class Session extends SafeEmitter<SessionEvents> {
    */
   async updateAgent(agent: LoadedAgent | SessionUpdateEvent): Promise<void> {
     this.#assertOpen();
+    await this.#applyAgent(agent);
+  }
+
+  /**
+   * The live switch (updateAgent, handoffs): the session.update (voice left out once audio was produced), then, for an
+   * agent, its variables, budget and tools. Resolves with the voice kept when the new one was refused.
+   */
+  async #applyAgent(agent: LoadedAgent | SessionUpdateEvent): Promise<string | undefined> {
+    let kept: string | undefined;
     let update = isSessionUpdate(agent) ? agent : this.#init.compile?.(agent);
     if (!update)
       throw new SessionError(
@@ -321,14 +388,23 @@ export class Session extends SafeEmitter<SessionEvents> {
     const voice = requestedVoice(update);
     if (voice !== undefined && voice !== this.#settings.voice && this.#audioProduced) {
       update = withoutVoice(update);
+      kept = this.#settings.voice ?? "default";
       this.emit("warning", {
         code: "voice_change_refused",
         message: `the voice stays "${this.#settings.voice ?? "default"}": the API cannot change it to "${voice}" after the agent has spoken; the rest of the update was applied`,
       });
     }
     await this.#update(update);
+    if (isSessionUpdate(agent)) return kept;
+    this.#agent = agent;
     // The new agent's budget applies from now on (spend so far counts against it).
-    if (!isSessionUpdate(agent)) this.#budgetUsd = agent.config.limits?.costBudgetUsd;
+    this.#budgetUsd = agent.config.limits?.costBudgetUsd;
+    // Tools see the new agent's variable defaults under what the application gave (same object: the host holds it).
+    const vars = this.#init.variables;
+    for (const key of Object.keys(vars)) delete vars[key];
+    Object.assign(vars, agent.config.variables, this.#init.givenVariables);
+    this.#calls.handler?.swap?.(agent);
+    return kept;
   }
 
   /** Ends the session: tool calls are aborted (each gets its output while the socket is open), then the socket closes. */
@@ -417,6 +493,29 @@ export class Session extends SafeEmitter<SessionEvents> {
       this.emit(name, payload as never),
     );
     if (over) this.#life.goodbye("budget", over);
+  }
+
+  #onStall(
+    live: { id: string; kind: ResponseKind },
+    phase: "cancelling" | "released",
+    idleMs: number,
+  ): void {
+    if (phase === "cancelling") {
+      this.emit("error", {
+        error: new SessionError(
+          "response_stalled",
+          `response ${live.id} (${live.kind}) had no event for ${Math.round(idleMs)} ms; it was cancelled`,
+        ),
+      });
+      return;
+    }
+    // Never confirmed: finish what waits on its response.done (a truncate, the goodbye) as if it had come.
+    this.#interruptions.responseDone(live.id);
+    if (live.kind === "goodbye") this.#life.goodbyeDone();
+    this.emit("warning", {
+      code: "response_released",
+      message: `the server never confirmed the end of stalled response ${live.id}; the runtime moved on without it`,
+    });
   }
 
   #listenerFailed(error: unknown, event: string): void {

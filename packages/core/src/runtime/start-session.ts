@@ -2,10 +2,11 @@ import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
 import WebSocket, { type ClientOptions } from "ws";
 import { type Clock, systemClock } from "../clock/index.ts";
 import { compileSession, renderGreeting, type VariableValues } from "../compile/index.ts";
-import type { LoadedAgent } from "../load/index.ts";
+import { type LoadedAgent, type LoadedHandoff, loadAgent } from "../load/index.ts";
 import { createLogger, type Logger, redactString } from "../log/index.ts";
 import { defaultPrices, type PriceTable } from "../pricing/index.ts";
-import { ToolScheduler, type ToolSchedulerOptions } from "../scheduler/tool-scheduler.ts";
+import { AgentTools } from "../scheduler/agent-tools.ts";
+import type { ToolSchedulerOptions } from "../scheduler/tool-scheduler.ts";
 import { SessionError } from "./errors.ts";
 import type { SessionEvents } from "./events.ts";
 import { type CallHandlerFactory, Session } from "./session.ts";
@@ -35,6 +36,17 @@ export interface StartSessionOptions {
   tools?: CallHandlerFactory | false;
   /** Options for the default ToolScheduler (approvers, audit log, timeouts…), over what the agent file says. */
   scheduler?: Partial<ToolSchedulerOptions>;
+  /**
+   * Loads the agent a `transfer_to_<name>` call hands off to (default `loadAgent(handoff.file)`, with the process
+   * env). Pass your own to give loader options (env, missingEnv) or to cache agents.
+   */
+  loadHandoff?: (handoff: LoadedHandoff, from: LoadedAgent) => Promise<LoadedAgent>;
+  /**
+   * The stalled-response watchdog: a response with no event for `stallMs` (default 30 s) is reported (`error`,
+   * code `response_stalled`) and cancelled; if the server does not confirm within `graceMs` (default 5 s) its slot
+   * in the response queue is given back. `false` turns it off.
+   */
+  watchdog?: { stallMs?: number; graceMs?: number } | false;
   /** Price overrides per model, merged over the defaults (USD per 1M tokens). */
   prices?: PriceTable;
   /** What the agent says before it ends the session on a limit. */
@@ -94,6 +106,10 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
   const session = new Session({
     ws,
     update,
+    ...(agent ? { agent } : {}),
+    givenVariables: given,
+    loadHandoff: options.loadHandoff ?? ((handoff) => loadAgent(handoff.file)),
+    ...(options.watchdog === undefined ? {} : { watchdog: options.watchdog }),
     compile: (next) => compileFor(next, given),
     variables,
     clock: options.clock ?? systemClock,
@@ -155,7 +171,7 @@ function templateValues(variables: Record<string, unknown>): VariableValues {
   return out;
 }
 
-/** The agent's ToolScheduler, when it has anything the model can call. */
+/** The agent's tools (a ToolScheduler per agent, swapped on handoffs), when it has anything the model can call. */
 function defaultTools(
   agent: LoadedAgent | undefined,
   overrides: Partial<ToolSchedulerOptions> | undefined,
@@ -170,14 +186,6 @@ function defaultTools(
     !overrides?.tools?.length
   )
     return undefined;
-  return (host) =>
-    new ToolScheduler(host, {
-      tools: agent.tools,
-      sessionId: agent.name,
-      ...(config.persona?.language ? { language: config.persona.language } : {}),
-      ...(config.filler !== undefined ? { filler: config.filler } : {}),
-      ...(config.approval ? { approval: config.approval } : {}),
-      log: log.child("scheduler"),
-      ...overrides,
-    });
+  // The audit log and approvers see the Realtime session id (host.sessionId), not the agent's name.
+  return (host) => new AgentTools(host, agent, { log: log.child("scheduler"), ...overrides });
 }

@@ -5,6 +5,7 @@ import type {
   RealtimeResponseCreateParams,
 } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
+import type { LoadedAgent } from "../load/index.ts";
 import type { ToolSessionControl } from "../tool/index.ts";
 import type { SchedulerEvent } from "./events.ts";
 
@@ -29,6 +30,11 @@ export interface SchedulerHost {
   /** True between `input_audio_buffer.speech_started` and `speech_stopped`. */
   readonly userSpeaking: boolean;
   clock: Clock;
+  /**
+   * The Realtime session id (`sess_…` from `session.created`), else an id the runtime generated: written to the
+   * audit log and sent to approvers so decisions can be traced to the session. Optional.
+   */
+  readonly sessionId?: string;
   /** Session variables, handed to tools in their context. */
   variables: Record<string, unknown>;
   /** What tools may do to the session (end it, the SIP call id), handed to them as `ctx.session`. Optional. */
@@ -50,6 +56,11 @@ export interface CallHandler {
   onUserSpeechStopped(): void;
   /** The user interrupted the agent (barge-in or `session.interrupt()`). */
   onInterrupt(): void;
+  /**
+   * The session now runs another agent (a handoff, or `session.updateAgent`): new calls go to its tools, calls
+   * already running finish. Optional: a handler without it keeps its tools (`AgentTools` implements it).
+   */
+  swap?(agent: LoadedAgent): void;
   /** The session is ending: abort running calls (each still gets its one output if the socket is open). */
   close(): Promise<void>;
 }

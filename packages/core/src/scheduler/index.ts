@@ -1,3 +1,4 @@
+export { AgentTools, schedulerOptionsFor } from "./agent-tools.ts";
 export {
   type CallState,
   IllegalCallTransitionError,

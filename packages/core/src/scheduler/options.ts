@@ -15,7 +15,7 @@ export const DEFAULT_COALESCE_MS = 25;
 /** How a session's ToolScheduler is set up. `startSession` fills most of it from the agent file. */
 export interface ToolSchedulerOptions {
   tools: readonly ToolDefinition[];
-  /** Written to the audit log and sent to approvers. */
+  /** Written to the audit log and sent to approvers. Default: the host's `sessionId` (the Realtime session id). */
   sessionId?: string;
   /** The persona's language ("en", "fr-FR"): picks per-language filler lines and the language of generated ones. */
   language?: string;

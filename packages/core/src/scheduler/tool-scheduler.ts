@@ -72,7 +72,7 @@ export class ToolScheduler implements CallHandler {
       approvers: options.approvers ?? [],
       defaultApprover: options.approval?.approver,
       clock: host.clock,
-      sessionId: options.sessionId ?? "session",
+      sessionId: options.sessionId ?? host.sessionId ?? "session",
       audit: this.#ownedAudit ?? (options.auditLog as AuditLog | undefined),
       emit: this.#emit,
       wallNow: options.wallNow,

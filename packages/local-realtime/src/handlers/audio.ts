@@ -3,6 +3,7 @@ import type { Connection } from "../connection.ts";
 import type { StoredItem } from "../conversation.ts";
 import { sessionView } from "../session-state.ts";
 import { sendTranscription } from "./transcription.ts";
+import { audioValueError } from "./values.ts";
 
 type Json = Record<string, unknown>;
 
@@ -12,10 +13,16 @@ const speechItem = new WeakMap<Connection, string>();
 /** input_audio_buffer.append / commit / clear, and what server VAD makes of appended audio. */
 export function handleAudioEvent(c: Connection, event: Json, eventId: string | undefined): void {
   switch (event.type) {
-    case "input_audio_buffer.append":
+    case "input_audio_buffer.append": {
+      const refused = audioValueError(String(event.audio), sessionView.inputFormat(c.session()));
+      if (refused) {
+        c.error(refused.code, refused.message, { param: refused.param, eventId });
+        return;
+      }
       for (const vad of c.audio.append(String(event.audio))) onVad(c, vad);
       checkIdle(c);
       return;
+    }
     case "input_audio_buffer.commit":
       if (c.audio.bufferedMs < 100) {
         c.error(

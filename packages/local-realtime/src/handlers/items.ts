@@ -159,27 +159,28 @@ function truncate(
   const item = stored.item as unknown as Json;
   const content = (item.content as Json[] | undefined) ?? [];
   const part = content[contentIndex];
+  const total = stored.audioMs ?? 0;
+  // The API's words: a user item, a text answer, or an answer whose audio has not started yet.
   if (
     item.type !== "message" ||
     item.role !== "assistant" ||
     !part ||
-    part.type !== "output_audio"
+    part.type !== "output_audio" ||
+    total <= 0
   ) {
-    c.error(
-      "invalid_value",
-      `Only an assistant message's audio content can be truncated; '${id}' content ${contentIndex} is not.`,
-      { param: "content_index", eventId },
-    );
+    c.error("unsupported_content_type", "Only model output audio messages can be truncated", {
+      eventId,
+    });
     return;
   }
-  const total = stored.audioMs ?? 0;
   if (audioEndMs > total) {
+    // The API refuses a cut past the end, then truncates at the audio's real end anyway (observed).
     c.error(
       "invalid_value",
-      `audio_end_ms (${audioEndMs}) is longer than the audio (${Math.round(total)} ms).`,
+      `Audio content of ${Math.round(total)}ms is already shorter than ${audioEndMs}ms`,
       { param: "audio_end_ms", eventId },
     );
-    return;
+    audioEndMs = total;
   }
   const transcript = String(part.transcript ?? "");
   const kept =

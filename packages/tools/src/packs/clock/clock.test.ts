@@ -98,6 +98,26 @@ describe("add_to_date", () => {
   });
 });
 
+describe("wall times that are skipped or repeated by a clock change", () => {
+  it("moves a time in the spring-forward gap to after the gap, and picks the earlier of a repeated time", async () => {
+    const t = tools({ timeZone: "America/New_York" });
+    const gap = await call(t.add_to_date, { date: "2027-03-14T02:30", amount: 0, unit: "days" });
+    expect(gap.iso).toBe("2027-03-14T03:30:00-04:00");
+    const repeated = await call(t.add_to_date, {
+      date: "2026-11-01T01:30",
+      amount: 0,
+      unit: "days",
+    });
+    expect(repeated.iso).toBe("2026-11-01T01:30:00-04:00");
+    const hourLater = await call(t.add_to_date, {
+      date: "2026-11-01T01:30",
+      amount: 60,
+      unit: "minutes",
+    });
+    expect(hourLater.iso).toBe("2026-11-01T01:30:00-05:00");
+  });
+});
+
 describe("days_between and convert_time", () => {
   it("counts calendar days from today in the agent's zone", async () => {
     const t = tools({ timeZone: "Pacific/Kiritimati" }); // UTC+14: already the 26th there

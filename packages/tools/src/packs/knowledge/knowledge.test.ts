@@ -79,6 +79,15 @@ describe("search_knowledge", () => {
 });
 
 describe("splitPassages", () => {
+  it("cuts a long section at paragraph breaks, each passage keeping its title and first line", () => {
+    const paragraph = (n: number) => `Paragraph ${n}. ${"Lorem ipsum dolor sit amet. ".repeat(10)}`;
+    const md = `## Long\n\n${[1, 2, 3, 4].map(paragraph).join("\n\n")}\n`;
+    const passages = splitPassages(md, "long.md", 300); // each paragraph is ~290 characters
+    expect(passages.length).toBe(4);
+    expect(passages.every((p) => p.title === "Long" && p.text.length <= 300)).toBe(true);
+    expect(passages.map((p) => p.line)).toEqual([3, 5, 7, 9]);
+  });
+
   it("keeps headings as titles and ignores '#' inside code fences", () => {
     const md = "# A\n\ntext a\n\n```sh\n# not a heading\n```\n\n## B\n\ntext b\n";
     const passages = splitPassages(md, "x.md");

@@ -1,0 +1,131 @@
+import type {
+  RealtimeConversationItemFunctionCall,
+  RealtimeMcpApprovalRequest,
+} from "openai/resources/realtime/realtime";
+import { AuditLog } from "../approval/audit-log.ts";
+import type { LoadedAgent } from "../load/index.ts";
+import type { CallHandler, SchedulerHost } from "./host.ts";
+import type { ToolSchedulerOptions } from "./options.ts";
+import { ToolScheduler } from "./tool-scheduler.ts";
+
+/** The scheduler options an agent file implies (its tools, fillers, approval policy, language). */
+export function schedulerOptionsFor(agent: LoadedAgent): ToolSchedulerOptions {
+  const config = agent.config;
+  return {
+    tools: agent.tools,
+    ...(config.persona?.language ? { language: config.persona.language } : {}),
+    ...(config.filler !== undefined ? { filler: config.filler } : {}),
+    ...(config.approval ? { approval: config.approval } : {}),
+  };
+}
+
+/**
+ * The session's tool-call handler when it may change agents (a handoff, `session.updateAgent`): one ToolScheduler
+ * per agent. After `swap(agent)` new calls go to the new agent's scheduler, so the old agent's tools are no longer
+ * callable; calls already running finish on the scheduler that started them (each still gets its one output). The
+ * approvers and the audit log are shared by every scheduler of the session.
+ *
+ * @example
+ * const tools = new AgentTools(host, support, { approvers: [webhook], auditLog: "./approvals.jsonl" });
+ * tools.swap(billing); // after the session.update for billing was accepted
+ */
+export class AgentTools implements CallHandler {
+  readonly #host: SchedulerHost;
+  readonly #overrides: Partial<ToolSchedulerOptions>;
+  readonly #ownedAudit: AuditLog | undefined;
+  #current: ToolScheduler;
+  readonly #retired = new Set<ToolScheduler>();
+  readonly #seen = new Set<string>();
+
+  constructor(
+    host: SchedulerHost,
+    agent: LoadedAgent,
+    overrides: Partial<ToolSchedulerOptions> = {},
+  ) {
+    this.#host = host;
+    // A path is opened once here, so every agent's scheduler appends to the same stream, in decision order.
+    this.#ownedAudit =
+      typeof overrides.auditLog === "string" ? new AuditLog(overrides.auditLog) : undefined;
+    this.#overrides = {
+      ...overrides,
+      ...(this.#ownedAudit ? { auditLog: this.#ownedAudit } : {}),
+    };
+    this.#current = this.#build(agent);
+  }
+
+  /** The scheduler that takes new calls. */
+  get current(): ToolScheduler {
+    return this.#current;
+  }
+
+  /** Calls started and not yet ended, across the schedulers of every agent the session ran. */
+  get activeCalls(): number {
+    let n = this.#current.activeCalls;
+    for (const s of this.#retired) n += s.activeCalls;
+    return n;
+  }
+
+  swap(agent: LoadedAgent): void {
+    const old = this.#current;
+    this.#current = this.#build(agent);
+    this.#retire(old);
+  }
+
+  onFunctionCall(item: RealtimeConversationItemFunctionCall): void {
+    // Each call is reported twice (output_item.done, response.done): it must not reach two schedulers.
+    const id = item.call_id ?? item.id;
+    if (id) {
+      if (this.#seen.has(id)) return;
+      this.#seen.add(id);
+    }
+    this.#current.onFunctionCall(item);
+    this.#sweep();
+  }
+
+  onMcpApprovalRequest(item: RealtimeMcpApprovalRequest): void {
+    this.#current.onMcpApprovalRequest(item);
+  }
+
+  onUserSpeechStarted(): void {
+    this.#current.onUserSpeechStarted();
+  }
+
+  onUserSpeechStopped(): void {
+    this.#current.onUserSpeechStopped();
+  }
+
+  onInterrupt(): void {
+    this.#current.onInterrupt();
+    for (const s of this.#retired) s.onInterrupt();
+  }
+
+  /** Ends a call cancelled from outside, whichever agent's scheduler runs it. */
+  cancel(callId: string, reason?: string): boolean {
+    if (this.#current.cancel(callId, reason)) return true;
+    for (const s of this.#retired) if (s.cancel(callId, reason)) return true;
+    return false;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.#current.close(), ...[...this.#retired].map((s) => s.close())]);
+    this.#retired.clear();
+    await this.#ownedAudit?.close();
+  }
+
+  #retire(scheduler: ToolScheduler): void {
+    if (scheduler.activeCalls === 0) void scheduler.close();
+    else this.#retired.add(scheduler);
+  }
+
+  #sweep(): void {
+    for (const s of this.#retired) {
+      if (s.activeCalls > 0) continue;
+      this.#retired.delete(s);
+      void s.close();
+    }
+  }
+
+  #build(agent: LoadedAgent): ToolScheduler {
+    return new ToolScheduler(this.#host, { ...schedulerOptionsFor(agent), ...this.#overrides });
+  }
+}
