@@ -108,6 +108,21 @@ describe("agent dev in a terminal", { timeout: 45_000 }, () => {
     expect(await pty.exited()).toBe(0);
   });
 
+  it("gives an agent that had no tools its first tool on save", async () => {
+    const bare = join(dir, "bare.agent.yaml");
+    writeFileSync(bare, "name: bare\ninstructions: You help.\ngreeting: Hi.\n");
+    pty = new PtySession(["dev", bare], { cwd: dir });
+    let at = await pty.waitFor(/agent\s+Hi\./);
+    const desk = readFileSync(agentFile, "utf8");
+    const tool = desk.slice(desk.indexOf("tools:"), desk.indexOf("  - name: refund"));
+    writeFileSync(bare, `name: bare\ninstructions: You help.\ngreeting: Hi.\n${tool}`);
+    at = await pty.waitFor(/reloaded in \d+ ms: .*tools \+lookup_booking/, { from: at });
+    pty.type("look up booking ABC\r");
+    await pty.waitFor(/✓ lookup_booking \{"ref":"ABC"\}/, { from: at });
+    pty.type("/quit\r");
+    expect(await pty.exited()).toBe(0);
+  });
+
   it("interrupts the agent mid-sentence and shows where it was cut off", async () => {
     // Real-time pace and a long greeting, so there is a sentence in progress to cut.
     const long =

@@ -1,6 +1,7 @@
 import { relative } from "node:path";
 import {
   AgentFileError,
+  AgentTools,
   formatProblems,
   isParleyError,
   type LoadedAgent,
@@ -11,12 +12,12 @@ import {
   terminalApprover,
 } from "@parley/core";
 import pc from "picocolors";
+import { approversFor } from "./approvers.ts";
 import { type AudioLink, startAudio } from "./audio.ts";
 import { summarizeChange } from "./change-summary.ts";
 import { devCommands, parseDevInput } from "./input.ts";
 import { callTool } from "./manual-call.ts";
 import { PlainView } from "./plain-view.ts";
-import { approversFor, ReloadableTools } from "./reloadable-tools.ts";
 import { openTarget, resolvePace, type Target } from "./target.ts";
 import { TtyView } from "./tty-view.ts";
 import { TurnTracker } from "./turn-tracker.ts";
@@ -122,7 +123,7 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
       variables,
       // Always a handler, even for an agent without tools yet: a reload may add the first one. The runtime swaps
       // its tools on every agent change (reload or handoff).
-      tools: (host) => new ReloadableTools(host, agent, approversFor(agent, approver)),
+      tools: (host) => new AgentTools(host, agent, { approvers: approversFor(agent, approver) }),
     });
   } catch (error) {
     await watcher?.close();
@@ -211,8 +212,12 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
   };
   session.on("closed", (e) => {
     if (quitting) return;
-    if (e.reason !== "closed") view.problem(`the session ended: ${e.detail}`);
-    void quit(e.reason === "closed" ? 0 : 1);
+    // The agent's own limits (budget, session length) end a session normally; a dropped socket or an error does not.
+    const normal =
+      e.reason === "closed" || e.reason === "budget" || e.reason === "max_session_length";
+    if (e.reason !== "closed")
+      (normal ? view.notice : view.problem).call(view, `the session ended: ${e.detail}`);
+    void quit(normal ? 0 : 1);
   });
 
   const nextWhenIdle = () => void turns.idle().then(() => view.ready());

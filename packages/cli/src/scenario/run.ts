@@ -1,6 +1,7 @@
 import { dirname, resolve } from "node:path";
 import {
   AgentFileError,
+  AgentTools,
   type ApprovalRequest,
   formatProblems,
   isParleyError,
@@ -9,7 +10,7 @@ import {
   type Session,
   startSession,
 } from "@parley/core";
-import { approversFor, ReloadableTools } from "../dev/reloadable-tools.ts";
+import { approversFor } from "../dev/approvers.ts";
 import { TurnTracker } from "../dev/turn-tracker.ts";
 import { EventLog } from "./event-log.ts";
 import { withMocks } from "./mocks.ts";
@@ -115,7 +116,7 @@ export async function runScenario(
       ...(server ? { url: server.url } : options.url ? { url: options.url } : {}),
       ...(options.apiKey ? { apiKey: options.apiKey } : {}),
       variables: scenario.variables,
-      tools: (host) => new ReloadableTools(host, agent, approversFor(agent, approver)),
+      tools: (host) => new AgentTools(host, agent, { approvers: approversFor(agent, approver) }),
       // The agent handed off to gets the scenario's env and mocks too.
       loadHandoff: async (handoff) =>
         withMocks(

@@ -191,8 +191,38 @@ describe("handoffs", () => {
     expect(await back).toMatchObject({ from: "billing", to: "front", voiceKept: "cedar" });
     await answer(session);
     const updated = rec.received.filter((e) => e.type === "session.updated").at(-1);
-    expect(updated && toolNames(updated)).toEqual(["check_status", "transfer_to_billing"]);
+    expect(updated && toolNames(updated)).toEqual([
+      "check_status",
+      "slow_status",
+      "transfer_to_billing",
+    ]);
     expect(session.agent?.name).toBe("front");
+  });
+
+  it("a call of the old agent still running at the handoff finishes, with its one output", async () => {
+    const s = await server();
+    const rec = await open(s, "handoff/front.agent.yaml");
+    const session = track(rec.session);
+    const slow = next(session, "tool.output", (e) => e.tool === "slow_status");
+    const handedOff = next(session, "handoff");
+    const called = next(session, "tool.call", (e) => e.tool === "slow_status");
+    session.sendText("/call slow_status {}");
+    await called;
+    session.sendText("/call transfer_to_billing {}");
+    await handedOff;
+    const out = await slow;
+    expect(out.state).toBe("completed");
+    expect(JSON.parse(out.output)).toEqual({ status: "all systems normal, thoroughly" });
+    // It was still running when the session switched to billing.
+    const events = rec.sent.filter((e) => e.type === "conversation.item.create");
+    const outputs = events.map((e) =>
+      e.type === "conversation.item.create" && e.item.type === "function_call_output"
+        ? e.item.output
+        : undefined,
+    );
+    expect(outputs.indexOf("transferred to billing")).toBeLessThan(outputs.indexOf(out.output));
+    expect(outputs.filter((o) => o === out.output)).toHaveLength(1);
+    expect(session.agent?.name).toBe("billing");
   });
 
   it("a handoff that cannot load its agent ends the call with an error and keeps the current agent", async () => {

@@ -11,19 +11,19 @@ export type {
   SessionEvents,
   SessionUsage,
 } from "./events.ts";
+export type { HandoffEvent } from "./handoffs.ts";
 export {
   DEFAULT_MAX_IMAGE_BYTES,
   type ImageSource,
   imageDataUrl,
   sniffImageType,
 } from "./image.ts";
-export type { HandoffEvent } from "./handoffs.ts";
 export type { TurnLatency } from "./latency.ts";
 export {
-  type LiveResponse,
-  type ResponseOrigin,
   DEFAULT_STALL_GRACE_MS,
   DEFAULT_STALL_MS,
+  type LiveResponse,
+  type ResponseOrigin,
   ResponseQueue,
   type ResponseQueueOptions,
 } from "./response-queue.ts";
