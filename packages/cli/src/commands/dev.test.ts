@@ -229,6 +229,22 @@ describe("agent dev piped", { timeout: 45_000 }, () => {
     }
   });
 
+  it("ends normally when the agent's cost budget runs out, ignoring input left over", async () => {
+    const tiny = join(dir, "tiny.agent.yaml");
+    writeFileSync(
+      tiny,
+      "name: tiny\ninstructions: You help.\ngreeting: Hello there.\nlimits: { costBudgetUsd: 0.001 }\n",
+    );
+    const { code, stdout, stderr } = await runCli(["dev", tiny], {
+      cwd: dir,
+      input: "hello\nhello again\n",
+    });
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/# the session ended: the cost budget of \$0\.001 would be exceeded/);
+    expect(stdout).not.toContain("user: hello");
+    expect(stderr).not.toContain("the session is closed");
+  });
+
   it("needs an API key for --live, and a usable --pace", async () => {
     const live = await runCli(["dev", agentFile, "--live"], { cwd: dir });
     expect(live.code).toBe(1);

@@ -222,6 +222,7 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
 
   const nextWhenIdle = () => void turns.idle().then(() => view.ready());
   const handle = async (line: string) => {
+    if (quitting) return; // the session has ended (a limit, /quit): input left over is not said to anyone
     const input = parseDevInput(line);
     try {
       switch (input.kind) {
