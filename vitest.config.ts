@@ -1,10 +1,15 @@
 import { defineConfig } from "vitest/config";
 
 const packages = ["core", "tools", "cli", "local-realtime"];
+// Tests run the TypeScript source: `@parley/*` resolve through their `source` export condition, not the built dist/
+// (which may be stale). Vite's default conditions are kept; the server (ssr) ones are what tests in Node use.
+const conditions = ["source", "module", "node", "development|production"];
 
 export default defineConfig({
   test: {
     projects: packages.map((name) => ({
+      resolve: { conditions },
+      ssr: { resolve: { conditions } },
       test: {
         name,
         root: `packages/${name}`,

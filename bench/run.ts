@@ -1,7 +1,7 @@
 // `pnpm bench`: runs every packages/*/bench/*.bench.ts in its own process (so memory figures are not shared)
 // and prints what each reports. Pass words to run only benches whose path contains one of them.
 import { spawnSync } from "node:child_process";
-import { readdirSync, existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -18,11 +18,16 @@ let failed = 0;
 for (const file of files) {
   if (filters.length && !filters.some((w) => file.includes(w))) continue;
   process.stdout.write(`\n## ${file}\n`);
-  const run = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", file], {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, PARLEY_BENCH: "1" },
-  });
+  // `source`: benches measure the TypeScript source as tests do (the CLI a bench spawns runs as a user's would).
+  const run = spawnSync(
+    process.execPath,
+    ["--expose-gc", "--conditions=source", "--import", "tsx", file],
+    {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, PARLEY_BENCH: "1" },
+    },
+  );
   if (run.status !== 0) {
     failed++;
     process.stdout.write(`(failed with exit ${run.status})\n`);

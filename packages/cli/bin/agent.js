@@ -1,11 +1,98 @@
 #!/usr/bin/env node
-// The CLI ships as TypeScript source; tsx's loader is registered in-process (no child process) so start-up stays fast.
-// Both of tsx's hooks: the ESM one for our sources, and the CommonJS one for user files Node treats as CommonJS
-// (a tools.ts in a folder whose package.json has no "type": "module", as `agent init` creates).
-import { register as registerCjs } from "tsx/cjs/api";
-import { register } from "tsx/esm/api";
+// Three ways to run, fastest first:
+// 1. dist: the packages' prebuilt JavaScript (scripts/build.mjs, run on `pnpm install`), when it is newer than every
+//    source file. No TypeScript loader is registered up front; user `.ts` files (`.agent.ts`, handlers, local packs)
+//    go through tsx's `tsImport` only when an agent has one (core/src/load/import-module.ts).
+// 2. source, in-process: when Node already runs with the `source` export condition (`node --conditions=source`,
+//    or the re-run below), `@parley/*` resolve to `src/*.ts` and tsx's hooks are registered here: the ESM one for
+//    our sources, the CommonJS one for user files Node treats as CommonJS (a tools.ts in a folder whose package.json
+//    has no "type": "module", as `agent init` creates).
+// 3. otherwise (a source file was edited since the last build, or there is no build), run this file again with
+//    `--conditions=source`: the condition has to be set at start-up for `require()` to see it too.
+import { spawn } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 
-register();
-registerCjs();
-const { main } = await import("../src/main.ts");
-process.exitCode = await main(process.argv.slice(2));
+const args = process.argv.slice(2);
+const packagesDir = join(import.meta.dirname, "../..");
+
+if (hasSourceCondition()) {
+  const { register: registerCjs } = await import("tsx/cjs/api");
+  const { register } = await import("tsx/esm/api");
+  register();
+  registerCjs();
+  const { main } = await import("../src/main.ts");
+  process.exitCode = await main(args);
+} else if (process.env.PARLEY_FROM_SOURCE !== "1" && distIsFresh()) {
+  const { main } = await import("../dist/main.js");
+  process.exitCode = await main(args);
+} else {
+  rerunFromSource();
+}
+
+function hasSourceCondition() {
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
+  return flags.some(
+    (f, i) =>
+      /^(--conditions|-C)=source$/.test(f) ||
+      (/^(--conditions|-C)$/.test(f) && flags[i + 1] === "source"),
+  );
+}
+
+/** dist was built (its stamp carries the build's start time) after the last change to any package's source. */
+function distIsFresh() {
+  let built;
+  try {
+    built = statSync(join(import.meta.dirname, "../dist/.built")).mtimeMs;
+  } catch {
+    return false;
+  }
+  for (const pkg of readdirSync(packagesDir)) {
+    try {
+      if (statSync(join(packagesDir, pkg, "package.json")).mtimeMs > built) return false;
+    } catch {
+      continue; // not a package
+    }
+    if (newerUnder(join(packagesDir, pkg, "src"), built)) return false;
+  }
+  return true;
+}
+
+/** Any file or folder (a folder's time changes when an entry is added, removed or renamed) changed after `time`. */
+function newerUnder(dir, time) {
+  let entries;
+  try {
+    if (statSync(dir).mtimeMs > time) return true;
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (newerUnder(path, time)) return true;
+    } else if (!entry.name.endsWith(".test.ts") && statSync(path).mtimeMs > time) return true;
+  }
+  return false;
+}
+
+function rerunFromSource() {
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, "--conditions=source", process.argv[1], ...args],
+    {
+      stdio: "inherit",
+    },
+  );
+  // Ctrl-C in a terminal reaches both processes (one process group): this one only waits for the child, whose own
+  // handling (e.g. `agent dev` ending its session) decides. Signals sent to this process alone are passed on.
+  process.on("SIGINT", () => {});
+  for (const signal of ["SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code, signal) => {
+    if (!signal) process.exitCode = code ?? 1;
+    else {
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    }
+  });
+}

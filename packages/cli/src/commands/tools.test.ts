@@ -90,6 +90,8 @@ describe("agent tools", () => {
     expect(code).toBe(0);
     expect((JSON.parse(stdout) as ToolListing[]).map((r) => r.name)).toEqual(["current_time"]);
     expect(stderr).toMatch(/warning\[pack_warning\] .*offline-mcp\.agent\.yaml:6:10/);
-    expect(stderr).toContain('MCP server "inventory": cannot connect (stdio: no-such-inventory-server)');
+    expect(stderr).toContain(
+      'MCP server "inventory": cannot connect (stdio: no-such-inventory-server)',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 /**
@@ -13,19 +13,28 @@ export type ModuleImporter = (
 ) => Promise<Record<string, unknown>>;
 
 /**
- * The default importer. First a plain `import()`: where TypeScript already loads (the `agent` CLI registers
- * tsx; vitest) the handler shares the running `@parley/core` and costs almost nothing. Otherwise, and whenever a
- * fresh graph is needed, tsx's `tsImport`, which gives each call its own module graph so edits are seen.
- * tsx is imported lazily: loading a YAML agent without handlers never pays for it.
+ * The default importer. A plain `import()` where TypeScript already loads (vitest; the `agent` CLI run from
+ * source, which registers tsx): the handler shares the running `@parley/core`. Where it does not (the CLI's
+ * prebuilt JavaScript, or an app in plain Node), the first TypeScript file registers tsx's hooks for the process
+ * (ESM, and CommonJS for a `.ts` in a folder without `"type": "module"`) and is imported again the same way: its
+ * `@parley/core` is then the very module that is running (one `ParleyError` class), not a second copy in a tsx
+ * namespace. A fresh graph (a file changed since the last import) comes from tsx's `tsImport`, which gives each
+ * call its own module graph so edits are seen. tsx is imported lazily: a YAML agent without handlers never pays.
  */
 export const importWithTsx: ModuleImporter = async (file, onFile, fresh = false) => {
   if (!fresh) {
-    try {
-      const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-      localImports(file, onFile, new Set());
-      return mod;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException)?.code !== "ERR_UNKNOWN_FILE_EXTENSION") throw error;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // Node remembers a failed import of a URL: the retry asks for another one (same file).
+        const url = pathToFileURL(file).href + (attempt > 0 ? "?ts" : "");
+        const mod = (await import(url)) as Record<string, unknown>;
+        localImports(file, onFile, new Set());
+        return withCommonJsExports(file, mod);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException)?.code !== "ERR_UNKNOWN_FILE_EXTENSION" || attempt > 0)
+          throw error;
+        await registerTsx();
+      }
     }
   }
   const { tsImport } = await import("tsx/esm/api");
@@ -36,8 +45,50 @@ export const importWithTsx: ModuleImporter = async (file, onFile, fresh = false)
         onFile(fileURLToPath(url.split("?")[0] as string));
     },
   });
-  return mod as Record<string, unknown>;
+  return withCommonJsExports(file, mod as Record<string, unknown>);
 };
+
+/**
+ * A CommonJS module imported from JavaScript shows only `default` (Node cannot see the names tsx's CommonJS output
+ * exports; tsx fixes this only for imports written in TypeScript it compiled). Its `module.exports` properties are
+ * the named exports a handler reference (`./tools.ts#name`) means.
+ */
+function withCommonJsExports(file: string, mod: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(mod);
+  const exported = mod.default;
+  if (keys.length !== 1 || keys[0] !== "default" || !exported || typeof exported !== "object")
+    return mod;
+  if (!isCommonJs(file)) return mod;
+  return { ...(exported as Record<string, unknown>), default: exported };
+}
+
+/** Whether Node treats `file` as CommonJS: `.cts`/`.cjs`, or a nearest package.json without `"type": "module"`. */
+function isCommonJs(file: string): boolean {
+  if (/\.c[tj]s$/.test(file)) return true;
+  if (/\.m[tj]s$/.test(file)) return false;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    try {
+      return (
+        (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { type?: string }).type !==
+        "module"
+      );
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException)?.code !== "ENOENT") return false;
+    }
+    if (dirname(dir) === dir) return true;
+  }
+}
+
+let registered: Promise<void> | undefined;
+
+/** Registers tsx's ESM and CommonJS hooks once for the whole process. */
+function registerTsx(): Promise<void> {
+  registered ??= Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")]).then(([esm, cjs]) => {
+    esm.register();
+    cjs.register();
+  });
+  return registered;
+}
 
 const RELATIVE_IMPORT =
   /(?:import|export)\s[^"'`]*?from\s*["'](\.{1,2}\/[^"']+)["']|import\s*\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g;

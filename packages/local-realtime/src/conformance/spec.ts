@@ -10,7 +10,10 @@ export type JsonSchemaNode = Record<string, unknown>;
 let cached: OpenApiSpec | undefined;
 
 export function loadSpec(): OpenApiSpec {
-  cached ??= createRequire(import.meta.url)("../../spec/openapi-realtime.json") as OpenApiSpec;
+  // By package name (a self-reference), so the path holds from src/ and from the bundled dist/ alike.
+  cached ??= createRequire(import.meta.url)(
+    "@parley/local-realtime/spec/openapi-realtime.json",
+  ) as OpenApiSpec;
   return cached;
 }
 

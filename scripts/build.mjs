@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// Builds every package's TypeScript source into `packages/<pkg>/dist` (ESM JavaScript, one bundle per `exports`
+// entry plus shared chunks), so the `agent` CLI and anyone importing `@parley/*` run plain JavaScript instead of
+// transforming the source with tsx at every start. Run by the root `prepare` script on `pnpm install`; takes about
+// a second. Source stays the truth: the `source` export condition (vitest, `node --conditions=source`) and the
+// CLI's fallback (packages/cli/bin/agent.js, when dist is missing or older than the source) use `src/` directly.
+//
+// Bare imports stay external (`packages: "external"`), so `@parley/core` imported by the CLI's bundle resolves to
+// core's own dist: one copy of each package, whoever imports it. Within a package, entries share chunks
+// (`splitting`) so e.g. `@parley/core` and `@parley/core/testing` share one `ParleyError` class.
+import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { build } from "esbuild";
+
+const root = join(import.meta.dirname, "..");
+const packages = ["core", "tools", "local-realtime", "cli"];
+/** Entry points that are not `exports` (the CLI's `main`, imported by bin/agent.js). */
+const extraEntries = { cli: ["src/main.ts"] };
+/** Touched (mtime = build start) once every package is built: bin/agent.js compares it with the source. */
+const STAMP = join(root, "packages/cli/dist/.built");
+
+const started = Date.now();
+const quiet = process.argv.includes("--quiet");
+
+for (const name of packages) {
+  const dir = join(root, "packages", name);
+  const entries = [
+    ...entryPoints(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).exports),
+    ...(extraEntries[name] ?? []),
+  ];
+  rmSync(join(dir, "dist"), { recursive: true, force: true });
+  await build({
+    absWorkingDir: dir,
+    entryPoints: [...new Set(entries)],
+    outbase: "src",
+    outdir: "dist",
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    sourcemap: true,
+    chunkNames: "chunks/[name]-[hash]",
+    logLevel: "warning",
+  });
+  for (const entry of entries) {
+    const out = join(dir, entry.replace(/^src\//, "dist/").replace(/\.ts$/, ".js"));
+    if (!existsSync(out)) throw new Error(`build: ${relative(root, out)} was not produced`);
+  }
+  if (!quiet) console.log(`built ${relative(root, dir)}/dist (${entries.length} entries)`);
+}
+
+writeFileSync(STAMP, `${new Date(started).toISOString()}\n`);
+// The build start, not its end: a source file saved while building must count as newer than the build.
+utimesSync(STAMP, started / 1000, started / 1000);
+if (!quiet) console.log(`build done in ${Date.now() - started} ms`);
+
+/** The `src/*.ts` files named by an `exports` map's `source` conditions. */
+function entryPoints(exports) {
+  const found = [];
+  for (const target of Object.values(exports ?? {})) {
+    if (target && typeof target === "object" && typeof target.source !== "string")
+      throw new Error(`build: export ${JSON.stringify(target)} has no "source" (see docs/architecture.md, Packages)`);
+    if (target && typeof target === "object") {
+      if (!target.source.startsWith("./src/") || !target.source.endsWith(".ts"))
+        throw new Error(`build: export source ${target.source} is not ./src/*.ts`);
+      const expected = target.source.replace(/^\.\/src\//, "./dist/").replace(/\.ts$/, ".js");
+      if (target.default !== expected)
+        throw new Error(
+          `build: export ${target.source} should have "default": "${expected}" (has ${target.default})`,
+        );
+      found.push(target.source.slice(2));
+    }
+  }
+  return found;
+}
