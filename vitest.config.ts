@@ -1,9 +1,9 @@
 import { defineConfig } from "vitest/config";
 
 const packages = ["core", "tools", "cli", "local-realtime"];
-// Tests run the TypeScript source: `@parley/*` resolve through their `source` export condition, not the built dist/
+// Tests run the TypeScript source: `@parley/*` resolve through their `parley-source` export condition, not the built dist/
 // (which may be stale). Vite's default conditions are kept; the server (ssr) ones are what tests in Node use.
-const conditions = ["source", "module", "node", "development|production"];
+const conditions = ["parley-source", "module", "node", "development|production"];
 
 export default defineConfig({
   test: {

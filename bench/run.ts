@@ -21,7 +21,7 @@ for (const file of files) {
   // `source`: benches measure the TypeScript source as tests do (the CLI a bench spawns runs as a user's would).
   const run = spawnSync(
     process.execPath,
-    ["--expose-gc", "--conditions=source", "--import", "tsx", file],
+    ["--expose-gc", "--conditions=parley-source", "--import", "tsx", file],
     {
       cwd: root,
       stdio: "inherit",

@@ -2,7 +2,7 @@
 // Builds every package's TypeScript source into `packages/<pkg>/dist` (ESM JavaScript, one bundle per `exports`
 // entry plus shared chunks), so the `agent` CLI and anyone importing `@parley/*` run plain JavaScript instead of
 // transforming the source with tsx at every start. Run by the root `prepare` script on `pnpm install`; takes about
-// a second. Source stays the truth: the `source` export condition (vitest, `node --conditions=source`) and the
+// a second. Source stays the truth: the `parley-source` export condition (vitest, `node --conditions=parley-source`) and the
 // CLI's fallback (packages/cli/bin/agent.js, when dist is missing or older than the source) use `src/` directly.
 //
 // Bare imports stay external (`packages: "external"`), so `@parley/core` imported by the CLI's bundle resolves to
@@ -56,21 +56,25 @@ writeFileSync(STAMP, `${new Date(started).toISOString()}\n`);
 utimesSync(STAMP, started / 1000, started / 1000);
 if (!quiet) console.log(`build done in ${Date.now() - started} ms`);
 
-/** The `src/*.ts` files named by an `exports` map's `source` conditions. */
+/** The `src/*.ts` files named by an `exports` map's `parley-source` conditions. */
 function entryPoints(exports) {
   const found = [];
   for (const target of Object.values(exports ?? {})) {
-    if (target && typeof target === "object" && typeof target.source !== "string")
-      throw new Error(`build: export ${JSON.stringify(target)} has no "source" (see docs/architecture.md, Packages)`);
+    if (target && typeof target === "object" && typeof target["parley-source"] !== "string")
+      throw new Error(
+        `build: export ${JSON.stringify(target)} has no "parley-source" (see docs/architecture.md, Packages)`,
+      );
     if (target && typeof target === "object") {
-      if (!target.source.startsWith("./src/") || !target.source.endsWith(".ts"))
-        throw new Error(`build: export source ${target.source} is not ./src/*.ts`);
-      const expected = target.source.replace(/^\.\/src\//, "./dist/").replace(/\.ts$/, ".js");
+      if (!target["parley-source"].startsWith("./src/") || !target["parley-source"].endsWith(".ts"))
+        throw new Error(`build: export source ${target["parley-source"]} is not ./src/*.ts`);
+      const expected = target["parley-source"]
+        .replace(/^\.\/src\//, "./dist/")
+        .replace(/\.ts$/, ".js");
       if (target.default !== expected)
         throw new Error(
-          `build: export ${target.source} should have "default": "${expected}" (has ${target.default})`,
+          `build: export ${target["parley-source"]} should have "default": "${expected}" (has ${target.default})`,
         );
-      found.push(target.source.slice(2));
+      found.push(target["parley-source"].slice(2));
     }
   }
   return found;

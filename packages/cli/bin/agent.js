@@ -2,13 +2,13 @@
 // Three ways to run, fastest first:
 // 1. dist: the packages' prebuilt JavaScript (scripts/build.mjs, run on `pnpm install`), when it is newer than every
 //    source file. No TypeScript loader is registered up front; user `.ts` files (`.agent.ts`, handlers, local packs)
-//    go through tsx's `tsImport` only when an agent has one (core/src/load/import-module.ts).
-// 2. source, in-process: when Node already runs with the `source` export condition (`node --conditions=source`,
-//    or the re-run below), `@parley/*` resolve to `src/*.ts` and tsx's hooks are registered here: the ESM one for
+//    register tsx only when an agent has one (core/src/load/import-module.ts).
+// 2. source, in-process: when Node already runs with the `parley-source` export condition
+//    (`node --conditions=parley-source`, or the re-run below), `@parley/*` resolve to `src/*.ts` and tsx's hooks are registered here: the ESM one for
 //    our sources, the CommonJS one for user files Node treats as CommonJS (a tools.ts in a folder whose package.json
 //    has no "type": "module", as `agent init` creates).
 // 3. otherwise (a source file was edited since the last build, or there is no build), run this file again with
-//    `--conditions=source`: the condition has to be set at start-up for `require()` to see it too.
+//    `--conditions=parley-source`: the condition has to be set at start-up for `require()` to see it too.
 import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -17,6 +17,11 @@ const args = process.argv.slice(2);
 const packagesDir = join(import.meta.dirname, "../..");
 
 if (hasSourceCondition()) {
+  // Run again by rerunFromSource: if that parent is killed outright (SIGKILL cannot be passed on), end too.
+  if (process.env.PARLEY_REEXEC === "1" && process.channel) {
+    process.channel.unref();
+    process.on("disconnect", () => process.kill(process.pid, "SIGTERM"));
+  }
   const { register: registerCjs } = await import("tsx/cjs/api");
   const { register } = await import("tsx/esm/api");
   register();
@@ -34,8 +39,8 @@ function hasSourceCondition() {
   const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
   return flags.some(
     (f, i) =>
-      /^(--conditions|-C)=source$/.test(f) ||
-      (/^(--conditions|-C)$/.test(f) && flags[i + 1] === "source"),
+      /^(--conditions|-C)=parley-source$/.test(f) ||
+      (/^(--conditions|-C)$/.test(f) && flags[i + 1] === "parley-source"),
   );
 }
 
@@ -79,9 +84,10 @@ function newerUnder(dir, time) {
 function rerunFromSource() {
   const child = spawn(
     process.execPath,
-    [...process.execArgv, "--conditions=source", process.argv[1], ...args],
+    [...process.execArgv, "--conditions=parley-source", process.argv[1], ...args],
     {
-      stdio: "inherit",
+      stdio: ["inherit", "inherit", "inherit", "ipc"], // the channel only tells the child this process is gone
+      env: { ...process.env, PARLEY_REEXEC: "1" },
     },
   );
   // Ctrl-C in a terminal reaches both processes (one process group): this one only waits for the child, whose own

@@ -24,5 +24,20 @@ export async function main(argv: string[]): Promise<number> {
       return error.code === "usage" ? 2 : 1;
     }
     throw error;
+  } finally {
+    await closeLoadedAgents();
   }
+}
+
+/**
+ * Agents whose packs hold connections (bridged MCP servers' child processes) would keep the process alive after
+ * the command: close them. Core is imported only when an agent registered something to close.
+ */
+async function closeLoadedAgents(): Promise<void> {
+  const open = (globalThis as Record<symbol, Set<unknown> | undefined>)[
+    Symbol.for("parley.load.agentsToClose")
+  ];
+  if (!open?.size) return;
+  const { closeAllAgents } = await import("@parley/core");
+  await closeAllAgents();
 }

@@ -13,7 +13,7 @@ const agents = [join(fixtures, "esm/probe.agent.yaml"), join(fixtures, "cjs/prob
 const packagesDir = join(import.meta.dirname, "../..");
 
 describe("prebuilt packages", { timeout: 30_000 }, () => {
-  it("tests import @parley/* from source (the `source` export condition)", () => {
+  it("tests import @parley/* from source (the `parley-source` export condition)", () => {
     expect(ParleyError).toBe(SourceParleyError);
   });
 
@@ -22,14 +22,15 @@ describe("prebuilt packages", { timeout: 30_000 }, () => {
       const { exports } = JSON.parse(readFileSync(join(packagesDir, pkg, "package.json"), "utf8"));
       for (const [name, target] of Object.entries<Record<string, string> | string>(exports)) {
         if (typeof target === "string") continue; // a JSON file
-        expect(target.source, `${pkg} ${name}`).toMatch(/^\.\/src\/.+\.ts$/);
-        expect(target.types, `${pkg} ${name}`).toBe(target.source);
+        expect(target["parley-source"], `${pkg} ${name}`).toMatch(/^\.\/src\/.+\.ts$/);
+        expect(target.types, `${pkg} ${name}`).toBe(target["parley-source"]);
         expect(target.default, `${pkg} ${name}`).toBe(
-          target.source?.replace("./src/", "./dist/").replace(/\.ts$/, ".js"),
+          target["parley-source"]?.replace("./src/", "./dist/").replace(/\.ts$/, ".js"),
         );
-        expect(existsSync(join(packagesDir, pkg, target.source as string)), `${pkg} ${name}`).toBe(
-          true,
-        );
+        expect(
+          existsSync(join(packagesDir, pkg, target["parley-source"] as string)),
+          `${pkg} ${name}`,
+        ).toBe(true);
       }
     }
   });

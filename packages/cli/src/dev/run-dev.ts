@@ -212,9 +212,13 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
   };
   session.on("closed", (e) => {
     if (quitting) return;
-    // The agent's own limits (budget, session length) end a session normally; a dropped socket or an error does not.
+    // The agent's own limits (budget, session length) and its tools (end_call) end a session normally; a dropped
+    // socket or an error does not.
     const normal =
-      e.reason === "closed" || e.reason === "budget" || e.reason === "max_session_length";
+      e.reason === "closed" ||
+      e.reason === "budget" ||
+      e.reason === "max_session_length" ||
+      e.reason === "ended";
     if (e.reason !== "closed")
       (normal ? view.notice : view.problem).call(view, `the session ended: ${e.detail}`);
     void quit(normal ? 0 : 1);

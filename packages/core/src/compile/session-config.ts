@@ -5,6 +5,7 @@ import type {
 } from "openai/resources/realtime/realtime";
 import type { LoadedAgent } from "../load/load-agent.ts";
 import type { AgentConfig } from "../schema/agent.ts";
+import { isBridgedMcp } from "../schema/mcp.ts";
 import { renderInstructions, templateScope, type VariableValues } from "./instructions.ts";
 import { renderTemplate } from "./template.ts";
 import { functionTool, handoffTool, mcpTool } from "./tools.ts";
@@ -42,7 +43,8 @@ export function compileSessionConfig(
   const tools: RealtimeToolsConfigUnion[] = [
     ...agent.tools.map(functionTool),
     ...agent.handoffs.map(handoffTool),
-    ...(config.mcp ?? []).map(mcpTool),
+    // Bridged servers (command:, bridge: true) are already function tools in agent.tools.
+    ...(config.mcp ?? []).filter((m) => !isBridgedMcp(m)).map(mcpTool),
   ];
   if (tools.length) session.tools = tools;
   if (config.toolChoice) session.tool_choice = config.toolChoice;

@@ -1,5 +1,6 @@
 export { formatProblems } from "./format-problems.ts";
 export type { ModuleImporter } from "./import-module.ts";
+export { closeAllAgents } from "./live-tools.ts";
 export { type LoadAgentOptions, type LoadedAgent, loadAgent } from "./load-agent.ts";
 export { AgentFileError, formatPath, type Problem } from "./problem.ts";
 export type { FileReader } from "./read-source.ts";

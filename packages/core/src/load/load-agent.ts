@@ -11,6 +11,7 @@ import { type LoadState, loadRaw } from "./load-raw.ts";
 import { ModuleCache } from "./module-cache.ts";
 import { AgentFileError, type Problem } from "./problem.ts";
 import { type FileReader, readUtf8 } from "./read-source.ts";
+import { LiveTools } from "./live-tools.ts";
 import { resolveAllTools } from "./resolve-all-tools.ts";
 import { type LoadedHandoff, resolveHandoffs } from "./resolve-handoffs.ts";
 import type { ResolveContext } from "./resolve-tools.ts";
@@ -47,6 +48,17 @@ export interface LoadedAgent {
   handoffs: LoadedHandoff[];
   /** Problems that do not stop loading (missing env under `missingEnv: "warn"`). */
   warnings: Problem[];
+  /**
+   * Releases what the agent's packs hold (bridged MCP servers' connections and child processes). A session calls
+   * it when it closes, the CLI before it exits. Safe to call again; a bridge re-opens on its next call.
+   */
+  close?(): Promise<void>;
+  /**
+   * Calls `listener` with a new LoadedAgent when a pack's tool list changed (a bridged MCP server's
+   * `tools/list_changed`): the file's only/except/rename/overrides and the agent's defaults re-applied.
+   * A running session applies it with a `session.update`. Returns the unsubscribe function.
+   */
+  onToolsChanged?(listener: (agent: LoadedAgent) => void): () => void;
 }
 
 const caches = new WeakMap<ModuleImporter, ModuleCache>();
@@ -98,12 +110,19 @@ export async function loadAgent(
     const problems = zodProblems(parsed.error.issues, raw, agentSchema, absolute);
     state.problems.push(...problems.filter((p) => !unset.has(`${p.file}:${p.line}:${p.col}`)));
   }
+  const live = new LiveTools();
   const ctx: ResolveContext = {
     root: raw,
     file: absolute,
     modules,
     files: state.files,
     problems: state.problems,
+    hooks: live,
+  };
+  // Loading failed after packs opened connections: release them before reporting.
+  const failAndClose = async (): Promise<never> => {
+    await live.close().catch(() => {});
+    return fail();
   };
   const resolved = await resolveAllTools(ctx, raw as Record<string, unknown>, state, env);
   state.problems.push(...checkExamples(resolved, raw, absolute));
@@ -115,12 +134,13 @@ export async function loadAgent(
   state.problems.push(...checkTemplates(raw as Record<string, unknown>, absolute, state.sources));
   state.problems.push(...checkConditions(raw as Record<string, unknown>, absolute, state.sources));
 
-  if (state.problems.some((p) => p.severity === "error") || !parsed.success) fail();
+  if (state.problems.some((p) => p.severity === "error") || !parsed.success)
+    return failAndClose();
   const config = (parsed as { data: AgentConfig }).data;
   state.problems.push(...checkApprovalTools(config, resolved, raw, absolute));
   state.problems.push(...checkModel(config.model, raw, absolute));
-  if (state.problems.some((p) => p.severity === "error")) fail();
-  return {
+  if (state.problems.some((p) => p.severity === "error")) return failAndClose();
+  return live.attach({
     name: config.name,
     file: absolute,
     files: [...state.files],
@@ -128,7 +148,7 @@ export async function loadAgent(
     tools: resolved.map((r) => applyToolDefaults(r.tool, config)),
     handoffs,
     warnings: state.problems.filter((p) => p.severity === "warning"),
-  };
+  });
 }
 
 function sortProblems(problems: Problem[]): Problem[] {

@@ -6,6 +6,7 @@ import type { LoadState } from "./load-raw.ts";
 import { problemAt } from "./located.ts";
 import { checkParameters } from "./parameters.ts";
 import type { Problem } from "./problem.ts";
+import { resolveMcpBridges } from "./resolve-mcp-bridges.ts";
 import { resolvePackUse } from "./resolve-packs.ts";
 import { asToolDefinition, type ResolveContext, resolveInlineTool } from "./resolve-tools.ts";
 
@@ -51,6 +52,9 @@ export async function resolveAllTools(
       if (tool) resolved.push({ tool, path: ["tools", index], order: orderOf(index) });
     }
   }
+  // Bridged MCP servers (mcp: with command:, or bridge: true) come after every tools: entry.
+  for (const { tool, path } of await resolveMcpBridges(ctx, raw, env))
+    resolved.push({ tool, path, order: Number.MAX_SAFE_INTEGER });
   for (const { index, tool } of state.definedTools) {
     const definition = asToolDefinition(tool);
     if (definition)
@@ -125,7 +129,9 @@ function reportDuplicates(
     const first = seen.get(tool.name);
     if (first) {
       const where =
-        first.join(".") === path.join(".") ? "in the same pack" : `also tools[${String(first[1])}]`;
+        first.join(".") === path.join(".")
+          ? "in the same pack"
+          : `also ${String(first[0])}[${String(first[1])}]`;
       problems.push(
         problemAt(
           raw,

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import type { PackUseConfig } from "../schema/tools.ts";
@@ -6,6 +7,7 @@ import {
   type AnyToolDefinition,
   instantiateToolPack,
   packFromModule,
+  stampPackTools,
   ToolPackError,
 } from "../tool/tool-pack.ts";
 import { didYouMean } from "./did-you-mean.ts";
@@ -16,14 +18,31 @@ const EXTENSIONS = ["", ".ts", ".mts", ".js", ".mjs", "/index.ts", "/index.js"];
 
 const resolved = new Map<string, string | undefined>();
 // Built tools per pack module version, environment object and (options, folder): a pack's tools are definitions,
-// the same for every agent that uses the pack alike, so loading an agent again does not rebuild them.
-const built = new WeakMap<object, WeakMap<object, Map<string, AnyToolDefinition[]>>>();
+// the same for every agent that uses the pack alike, so loading an agent again does not rebuild them — unless a
+// file the pack read (env.addFile: knowledge files) changed on disk since.
+const built = new WeakMap<object, WeakMap<object, Map<string, BuiltPack>>>();
 
-/** Finds a pack module: a relative path from the declaring file's folder, or a package name (Node resolution). */
-function resolvePack(spec: string, fromFile: string): string | undefined {
-  const key = `${dirname(fromFile)}\0${spec}`;
-  if (!resolved.has(key)) resolved.set(key, findPack(spec, fromFile));
-  return resolved.get(key);
+/**
+ * Finds a pack module: a relative path from the declaring file's folder, or a package name (Node resolution);
+ * `alsoFrom` are further files to resolve a package name from when the agent's folder cannot.
+ */
+function resolvePack(spec: string, fromFile: string, alsoFrom: string[] = []): string | undefined {
+  for (const from of [fromFile, ...alsoFrom]) {
+    const key = `${dirname(from)}\0${spec}`;
+    if (!resolved.has(key)) resolved.set(key, findPack(spec, from));
+    const found = resolved.get(key);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Where a `use:`-like entry sits in the file: the entry, its module name and its options (for located problems). */
+export interface PackEntryPaths {
+  at: PropertyKey[];
+  use: PropertyKey[];
+  options: PropertyKey[];
+  /** Further files to resolve a package name from (the bridge pack for `mcp:` entries). */
+  alsoFrom?: string[];
 }
 
 function findPack(spec: string, fromFile: string): string | undefined {
@@ -49,8 +68,13 @@ export async function resolvePackUse(
   index: number,
   entry: PackUseConfig,
   env: Record<string, string | undefined>,
+  paths: PackEntryPaths = {
+    at: ["tools", index],
+    use: ["tools", index, "use"],
+    options: ["tools", index, "options"],
+  },
 ): Promise<AnyToolDefinition[]> {
-  const at: PropertyKey[] = ["tools", index];
+  const at = paths.at;
   const fail = (
     path: PropertyKey[],
     code: string,
@@ -66,8 +90,10 @@ export async function resolvePackUse(
     );
     return [];
   };
-  const fromFile = declaringFile(ctx, [...at, "use"]);
-  const target = resolvePack(entry.use, fromFile);
+  const failAt = (path: PropertyKey[], code: string, message: string, hint?: string) =>
+    fail(path.slice(at.length), code, message, hint);
+  const fromFile = declaringFile(ctx, paths.use);
+  const target = resolvePack(entry.use, fromFile, paths.alsoFrom);
   if (!target) {
     const hint = entry.use.startsWith(".")
       ? `looked for ${resolve(dirname(fromFile), entry.use)}`
@@ -75,47 +101,76 @@ export async function resolvePackUse(
           .split("/")
           .slice(0, entry.use.startsWith("@") ? 2 : 1)
           .join("/")})`;
-    return fail(["use"], "pack_not_found", `tool pack not found: ${entry.use}`, hint);
+    return failAt(paths.use, "pack_not_found", `tool pack not found: ${entry.use}`, hint);
   }
   let tools: AnyToolDefinition[];
+  // Names this entry gave the agent, and how a later list of the pack's becomes the entry's tools.
+  let current: string[] = [];
+  let rebuild: ((changed: AnyToolDefinition[]) => AnyToolDefinition[]) | undefined;
   try {
     const imported = await ctx.modules.import(target);
     for (const f of imported.files) ctx.files.add(f);
     const pack = packFromModule(imported.module, entry.use);
-    const byEnv = built.get(pack) ?? new WeakMap<object, Map<string, AnyToolDefinition[]>>();
+    const byEnv = built.get(pack) ?? new WeakMap<object, Map<string, BuiltPack>>();
     built.set(pack, byEnv);
-    const byOptions = byEnv.get(env) ?? new Map<string, AnyToolDefinition[]>();
+    const byOptions = byEnv.get(env) ?? new Map<string, BuiltPack>();
     byEnv.set(env, byOptions);
     const key = `${JSON.stringify(entry.options ?? null)}\0${dirname(fromFile)}`;
     const cached = byOptions.get(key);
-    tools =
-      cached ??
-      (await instantiateToolPack(
+    if (cached && (await unchanged(cached.files))) {
+      for (const f of cached.files.keys()) ctx.files.add(f);
+      tools = cached.tools;
+    } else {
+      const read = new Set<string>();
+      let stateful = false;
+      tools = await instantiateToolPack(
         pack,
         entry.options,
         {
           baseDir: dirname(fromFile),
           agentFile: ctx.file,
           env,
-          addFile: (file) => ctx.files.add(file),
+          addFile: (file) => {
+            read.add(file);
+            ctx.files.add(file);
+          },
           warn: (message) =>
             ctx.problems.push(
-              problemAt(ctx.root, [...at, "use"], "pack_warning", message, ctx.file, {
+              problemAt(ctx.root, paths.use, "pack_warning", message, ctx.file, {
                 severity: "warning",
               }),
             ),
+          ...(ctx.hooks
+            ? {
+                onClose: (close: () => void | Promise<void>) => {
+                  stateful = true;
+                  ctx.hooks?.onClose(close);
+                },
+                onToolsChanged: (changed: AnyToolDefinition[]) => {
+                  if (!rebuild) return; // still building: the list it returns is the current one
+                  const next = rebuild(stampPackTools(pack, changed, target));
+                  ctx.hooks?.toolsChanged(current, next);
+                  current = next.map((t) => t.name);
+                },
+              }
+            : {}),
         },
         target,
-      ));
-    if (!cached) byOptions.set(key, tools);
+      );
+      // A pack holding a connection for this agent (an MCP bridge) is built per load: its close and its
+      // tool-list changes belong to this agent. Others are reused until a file they read changes.
+      if (stateful) byOptions.delete(key);
+      else byOptions.set(key, { tools, files: await mtimes(read) });
+    }
   } catch (error) {
     if (error instanceof ToolPackError && error.issues.length > 0) {
-      for (const issue of error.issues) fail(["options", ...issue.path], error.code, issue.message);
+      for (const issue of error.issues)
+        failAt([...paths.options, ...issue.path], error.code, issue.message);
       return [];
     }
-    if (error instanceof ToolPackError) return fail(["use"], error.code, error.message);
-    return fail(
-      ["use"],
+    if (error instanceof ToolPackError) return failAt(paths.use, error.code, error.message);
+    return failAt(
+      paths.use,
       "pack_import_failed",
       `could not import ${entry.use}: ${firstLine(error)}`,
     );
@@ -143,16 +198,50 @@ export async function resolvePackUse(
   for (const name of Object.keys(entry.overrides ?? {}))
     if (!names.includes(name)) unknownTool(["overrides", name], name, true);
 
-  return tools
-    .filter(
-      (t) =>
-        (entry.only ? entry.only.includes(t.name) : true) && !(entry.except ?? []).includes(t.name),
-    )
-    .map((t) => {
-      const override = entry.overrides?.[t.name] ?? {};
-      const out: AnyToolDefinition = { ...t, name: entry.rename?.[t.name] ?? t.name };
-      for (const [key, value] of Object.entries(override))
-        if (value !== undefined) (out as unknown as Record<string, unknown>)[key] = value;
-      return out;
-    });
+  const applyEntry = (list: AnyToolDefinition[]): AnyToolDefinition[] =>
+    list
+      .filter(
+        (t) =>
+          (entry.only ? entry.only.includes(t.name) : true) &&
+          !(entry.except ?? []).includes(t.name),
+      )
+      .map((t) => {
+        const override = entry.overrides?.[t.name] ?? {};
+        const out: AnyToolDefinition = { ...t, name: entry.rename?.[t.name] ?? t.name };
+        for (const [key, value] of Object.entries(override))
+          if (value !== undefined) (out as unknown as Record<string, unknown>)[key] = value;
+        return out;
+      });
+  const result = applyEntry(tools);
+  current = result.map((t) => t.name);
+  rebuild = applyEntry;
+  return result;
+}
+
+/** A pack's built tools and the files it read (with their mtimes when built). */
+interface BuiltPack {
+  tools: AnyToolDefinition[];
+  files: Map<string, string>;
+}
+
+async function mtimes(files: Iterable<string>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const file of files) out.set(file, await mtimeOf(file));
+  return out;
+}
+
+/** mtime and size: an edit within the file system's mtime resolution usually changes the size. */
+async function mtimeOf(file: string): Promise<string> {
+  try {
+    const s = await stat(file);
+    return `${s.mtimeMs}:${s.size}`;
+  } catch {
+    return "gone"; // a later build sees a difference if it comes back
+  }
+}
+
+/** True when none of the files a pack read changed since it was built (an edited knowledge file rebuilds it). */
+async function unchanged(files: Map<string, string>): Promise<boolean> {
+  for (const [file, mtime] of files) if ((await mtimeOf(file)) !== mtime) return false;
+  return true;
 }

@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import type { InlineToolConfig } from "../schema/tools.ts";
 import type { AnyToolDefinition } from "../tool/tool-pack.ts";
 import { didYouMean } from "./did-you-mean.ts";
+import type { LoadHooks } from "./live-tools.ts";
 import { problemAt } from "./located.ts";
 import type { ModuleCache } from "./module-cache.ts";
 import type { Problem } from "./problem.ts";
@@ -14,6 +15,8 @@ export interface ResolveContext {
   modules: ModuleCache;
   files: Set<string>;
   problems: Problem[];
+  /** Where packs' close hooks and later tool-list changes go (absent: packs get no such hooks). */
+  hooks?: LoadHooks;
 }
 
 /** The file that declared `tools[index]` (a base file when the tool came through `extends`). */

@@ -21,6 +21,7 @@ export type CloseReason =
   | "socket_closed" // the connection dropped (reason and code in `detail`)
   | "budget" // limits.costBudgetUsd reached; a goodbye was said first
   | "max_session_length" // limits.maxSessionLength reached; a goodbye was said first
+  | "ended" // a tool ended it (ctx.session.end(), e.g. end_call) after the agent's answer to its output
   | "error"; // the handshake or an unrecoverable error
 
 /** What the `closed` event carries: why, and the conversation so far (what a reconnect would replay). */

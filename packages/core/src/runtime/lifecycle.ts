@@ -29,6 +29,8 @@ export class Lifecycle {
   #ending: { reason: CloseReason; detail: string } | undefined;
   #closing: Promise<void> | undefined;
   #closed = false;
+  /** After a tool's `session.end()`: responses already live then are skipped; the next answer to finish closes. */
+  #endAfter: { detail: string; skip: ReadonlySet<string> } | undefined;
 
   constructor(deps: LifecycleDeps) {
     this.#d = deps;
@@ -40,7 +42,7 @@ export class Lifecycle {
   }
 
   get ending(): boolean {
-    return this.#ending !== undefined;
+    return this.#ending !== undefined || this.#endAfter !== undefined;
   }
 
   /** A timer that dies with the session (the maxSessionLength limit). */
@@ -58,6 +60,25 @@ export class Lifecycle {
     });
     // If the goodbye never finishes (a stalled server), close anyway.
     this.after(this.#d.timeoutMs, () => void this.shutdown(reason, detail));
+  }
+
+  /**
+   * A tool ended the session (`ctx.session.end()`, e.g. call-control's `end_call`): the answer to its output (the
+   * agent's goodbye) is let finish, then the session closes with reason `ended`. Responses live now (the one that
+   * carried the call) do not count. Never awaits the shutdown: that aborts running calls, the caller among them.
+   */
+  endAfterAnswer(detail: string, live: Iterable<string>): void {
+    if (this.#ending || this.#endAfter || this.#closing) return;
+    this.#endAfter = { detail, skip: new Set(live) };
+    // No answer ever finishing (a stalled server, a cancelled turn) must not keep the session open.
+    this.after(this.#d.timeoutMs, () => void this.shutdown("ended", detail));
+  }
+
+  /** A response finished: the answer after a tool's `end()` closes the session. */
+  responseFinished(id: string, kind: string): void {
+    const end = this.#endAfter;
+    if (!end || kind !== "answer" || end.skip.has(id)) return;
+    void this.shutdown("ended", end.detail);
   }
 
   /** The goodbye was said (or could not be): close for the reason that asked for it. */

@@ -3,6 +3,7 @@ import type { Clock } from "../clock/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { SchedulerEvent } from "../scheduler/events.ts";
 import type { SchedulerHost } from "../scheduler/host.ts";
+import type { ToolSessionControl } from "../tool/index.ts";
 import type { ResponseQueue } from "./response-queue.ts";
 import type { Wire } from "./wire.ts";
 
@@ -40,6 +41,8 @@ export function schedulerHost(deps: {
   variables: Record<string, unknown>;
   emit: (event: SchedulerEvent) => void;
   sessionId: () => string;
+  /** `ctx.session` for tools (end the session, the SIP call id). */
+  session?: ToolSessionControl;
 }): SchedulerHost {
   const { responses } = deps;
   return {
@@ -54,5 +57,6 @@ export function schedulerHost(deps: {
     clock: deps.clock,
     variables: deps.variables,
     emit: deps.emit,
+    ...(deps.session ? { session: deps.session } : {}),
   };
 }

@@ -12,6 +12,7 @@ import type { ParleyError } from "../errors/index.ts";
 import type { LoadedAgent, LoadedHandoff } from "../load/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { PriceTable, TokenCounts } from "../pricing/index.ts";
+import type { ToolSessionControl } from "../tool/index.ts";
 import { sayExactly } from "../scheduler/fillers.ts";
 import type { CallHandler, SchedulerHost } from "../scheduler/host.ts";
 import { AudioClock } from "./audio-clock.ts";
@@ -56,6 +57,8 @@ export interface SessionInit {
   /** Compiles a new agent for `updateAgent` (absent: only ready-made `session.update` events are accepted). */
   compile?: (agent: LoadedAgent) => SessionUpdateEvent;
   variables: Record<string, unknown>;
+  /** The SIP call id when the session is attached to a phone call (tools see it as `ctx.session.callId`). */
+  callId?: string;
   clock: Clock;
   prices: PriceTable;
   tools: CallHandlerFactory | undefined;
@@ -90,6 +93,10 @@ export class Session extends SafeEmitter<SessionEvents> {
   #budgetUsd: number | undefined;
   readonly #hostSend: (event: RealtimeClientEvent) => void;
   #agent: LoadedAgent | undefined;
+  /** Every agent the session ran (start, handoffs, updateAgent): closed with the session (their MCP connections). */
+  readonly #ran = new Set<LoadedAgent>();
+  /** Unsubscribes from the current agent's tool-list changes. */
+  #unwatch: (() => void) | undefined;
   /** Generated until `session.created` names the Realtime session (`sess_…`). */
   #id = `parley_sess_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
 
@@ -157,14 +164,16 @@ export class Session extends SafeEmitter<SessionEvents> {
       clock,
       goodbye: init.goodbye,
       timeoutMs: init.timeoutMs,
-      closed: (reason, detail, code) =>
+      closed: (reason, detail, code) => {
+        this.#releaseAgents();
         this.emit("closed", {
           reason,
           detail,
           ...(code === undefined ? {} : { code }),
           conversation: this.conversation.snapshot(),
           costUsd: this.#meter.spentUsd,
-        }),
+        });
+      },
     });
     this.#interruptions = new Interruptions({
       audio: this.#audio,
@@ -207,8 +216,9 @@ export class Session extends SafeEmitter<SessionEvents> {
       approvalRequest: (item) => this.#calls.approvalRequest(item),
       responseFinishing: (r, live) =>
         this.#onResponseFinishing(r, live?.kind ?? "answer", live?.origin ?? "server"),
-      responseFinished: (_r, live) => {
+      responseFinished: (r, live) => {
         if (live?.kind === "goodbye") this.#life.goodbyeDone();
+        this.#life.responseFinished(r.id ?? "", live?.kind ?? "answer");
       },
     });
   }
@@ -231,9 +241,11 @@ export class Session extends SafeEmitter<SessionEvents> {
           variables: this.#init.variables,
           emit: (event) => this.emit(event.type, event as never),
           sessionId: () => this.#id,
+          session: this.#toolControl(),
         }),
       );
     }
+    if (this.#agent) this.#watch(this.#agent);
     if (ms !== undefined) {
       this.#life.after(ms, () =>
         this.#life.goodbye("max_session_length", `the session reached its ${ms} ms limit`),
@@ -397,6 +409,7 @@ export class Session extends SafeEmitter<SessionEvents> {
     await this.#update(update);
     if (isSessionUpdate(agent)) return kept;
     this.#agent = agent;
+    this.#watch(agent);
     // The new agent's budget applies from now on (spend so far counts against it).
     this.#budgetUsd = agent.config.limits?.costBudgetUsd;
     // Tools see the new agent's variable defaults under what the application gave (same object: the host holds it).
@@ -423,6 +436,54 @@ export class Session extends SafeEmitter<SessionEvents> {
   }
 
   // ── internals ──────────────────────────────────────────────────────────────
+
+  /**
+   * Follows an agent's tool-list changes (a bridged MCP server added or removed tools): the new agent goes out as
+   * a live `session.update` and the scheduler takes its tools, as `updateAgent` does.
+   */
+  #watch(agent: LoadedAgent): void {
+    this.#ran.add(agent);
+    this.#unwatch?.();
+    this.#unwatch = agent.onToolsChanged?.((next) => {
+      if (!this.open) return;
+      this.#init.log.info("the agent's tools changed", { tools: next.tools.length });
+      this.#applyAgent(next).catch((error: unknown) =>
+        this.emit("error", {
+          error: new SessionError(
+            "tools_update_failed",
+            `could not apply the agent's changed tools: ${(error as Error)?.message ?? error}`,
+            { cause: error },
+          ),
+        }),
+      );
+    });
+  }
+
+  /** The session is over: stop following tool changes and release the agents' connections. */
+  #releaseAgents(): void {
+    this.#unwatch?.();
+    this.#unwatch = undefined;
+    for (const agent of this.#ran)
+      agent.close?.().catch((error: unknown) =>
+        this.#init.log.warn("closing the agent failed", { agent: agent.name, error }),
+      );
+  }
+
+  /** `ctx.session` for tools: the SIP call id, and `end()` — close after the agent's answer to the tool's output. */
+  #toolControl(): ToolSessionControl {
+    const callId = this.#init.callId;
+    return {
+      ...(callId ? { callId } : {}),
+      end: (reason) => {
+        const detail = reason ? `ended by a tool: ${reason}` : "ended by a tool";
+        this.#init.log.info("session ending", { reason });
+        this.#life.endAfterAnswer(
+          detail,
+          this.#responses.live.map((r) => r.id),
+        );
+      },
+    };
+  }
 
   #send(event: RealtimeClientEvent): void {
     this.#assertOpen();

@@ -112,6 +112,7 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
     ...(options.watchdog === undefined ? {} : { watchdog: options.watchdog }),
     compile: (next) => compileFor(next, given),
     variables,
+    ...(options.callId ? { callId: options.callId } : {}),
     clock: options.clock ?? systemClock,
     prices: { ...defaultPrices, ...options.prices },
     tools:

@@ -1,5 +1,5 @@
-import { Ajv, type ErrorObject } from "ajv";
-import addFormatsModule from "ajv-formats";
+import { createRequire } from "node:module";
+import type { Ajv, ErrorObject } from "ajv";
 import { z } from "zod";
 import { ParleyError } from "../errors/index.ts";
 import type { JsonSchema } from "../tool/index.ts";
@@ -13,11 +13,20 @@ export type ArgsCheck =
 export type ArgsValidator = (raw: string) => ArgsCheck;
 
 // One Ajv for every tool of a process: compiled validators are cached per schema object. Formats (`email`,
-// `date`, …) are known, and ajv never logs: core writes nothing to the console.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const ajv = addFormats(
-  new Ajv({ allErrors: true, strict: false, useDefaults: true, coerceTypes: false, logger: false }),
-);
+// `date`, …) are known, and ajv never logs: core writes nothing to the console. Created on first use, so commands
+// that never run a tool (`agent validate`, `--help`) do not pay for loading ajv (~35 ms).
+let shared: Ajv | undefined;
+function schedulerAjv(): Ajv {
+  if (!shared) {
+    const require = createRequire(import.meta.url);
+    const { Ajv } = require("ajv") as typeof import("ajv");
+    const addFormats = require("ajv-formats") as (ajv: Ajv) => Ajv;
+    shared = addFormats(
+      new Ajv({ allErrors: true, strict: false, useDefaults: true, coerceTypes: false, logger: false }),
+    );
+  }
+  return shared;
+}
 
 function isZod(value: unknown): value is z.ZodType {
   return typeof value === "object" && value !== null && "_zod" in value;
@@ -57,7 +66,7 @@ export function compileArgsValidator(tool: string, parameters: unknown): ArgsVal
   const { $schema: _ignored, ...schema } = parametersJsonSchema(parameters, tool);
   let validate: ReturnType<Ajv["compile"]>;
   try {
-    validate = ajv.compile(schema);
+    validate = schedulerAjv().compile(schema);
   } catch (cause) {
     throw new ParleyError(
       "invalid_tool_parameters",

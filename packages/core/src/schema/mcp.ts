@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { approvalSchema } from "./approval.ts";
+import { durationSchema } from "./duration.ts";
+import { fillerSchema } from "./filler.ts";
 
 /** Connectors OpenAI hosts (use `connector:` instead of `url:`). */
 export const MCP_CONNECTORS = [
@@ -14,7 +17,34 @@ export const MCP_CONNECTORS = [
 
 const toolNames = z.array(z.string().min(1));
 
-/** A remote MCP server the Realtime API calls itself. Credentials come from `${env:…}`, never literals. */
+const approvalRules = z
+  .union([
+    z.enum(["never", "always"]),
+    z.strictObject({ always: toolNames.optional(), never: toolNames.optional() }),
+  ])
+  .optional()
+  .meta({ description: "never | always | { always: [tools], never: [tools] }." });
+
+/** Per-tool settings of a bridged server's tool (by MCP tool name). */
+const bridgedToolOverrideSchema = z.strictObject({
+  description: z.string().min(1).optional(),
+  timeout: durationSchema.optional(),
+  filler: z.union([z.literal(false), fillerSchema]).optional(),
+  approval: approvalSchema.optional(),
+  onInterrupt: z.enum(["continue", "cancel"]).optional(),
+});
+
+/** Fields that only a bridged server (`command:`, or `url:` with `bridge: true`) takes. */
+const BRIDGE_ONLY = ["tools", "prefix", "required", "connectTimeout", "retryEvery"] as const;
+/** Fields that only a spawned (stdio) server takes. */
+const STDIO_ONLY = ["args", "env", "cwd"] as const;
+
+/**
+ * An MCP server. Remote (`url:` or `connector:`): the Realtime API calls it itself (a `type: "mcp"` session tool).
+ * Local (`command:` to spawn over stdio, or `url:` with `bridge: true` for a server the API cannot reach): Parley
+ * bridges it with the `@parley/tools/mcp` pack and its tools run through the scheduler. Credentials come from
+ * `${env:…}`, never literals.
+ */
 export const mcpServerSchema = z
   .strictObject({
     label: z
@@ -25,6 +55,23 @@ export const mcpServerSchema = z
       .meta({ description: "The server's label (server_label)." }),
     url: z.url({ error: "expected an http(s) URL" }).optional(),
     connector: z.enum(MCP_CONNECTORS).optional(),
+    command: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "A local server to spawn (stdio); Parley bridges its tools." }),
+    args: z.array(z.string()).optional().meta({ description: "Arguments of command." }),
+    env: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta({ description: "Extra environment for the spawned server." }),
+    cwd: z
+      .string()
+      .optional()
+      .meta({ description: "Working directory of command, relative to the agent file." }),
+    bridge: z.boolean().optional().meta({
+      description: "true: Parley connects to url itself (a server the Realtime API cannot reach).",
+    }),
     authorization: z
       .string()
       .optional()
@@ -33,16 +80,57 @@ export const mcpServerSchema = z
     headers: z.record(z.string(), z.string()).optional(),
     allowedTools: toolNames.optional().meta({ description: "Only these tools of the server." }),
     description: z.string().optional(),
-    approval: z
-      .union([
-        z.enum(["never", "always"]),
-        z.strictObject({ always: toolNames.optional(), never: toolNames.optional() }),
-      ])
+    approval: approvalRules,
+    tools: z
+      .record(z.string(), bridgedToolOverrideSchema)
       .optional()
-      .meta({ description: "never | always | { always: [tools], never: [tools] }." }),
+      .meta({ description: "Bridged servers: per-tool overrides by MCP tool name." }),
+    prefix: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]*$/)
+      .optional()
+      .meta({ description: "Bridged servers: prepended to tool names." }),
+    required: z
+      .boolean()
+      .optional()
+      .meta({ description: "Bridged servers: an unreachable server fails loading." }),
+    connectTimeout: durationSchema.optional(),
+    retryEvery: durationSchema.optional(),
   })
-  .refine((s) => (s.url === undefined) !== (s.connector === undefined), {
-    error: "give exactly one of url or connector",
+  .superRefine((s, ctx) => {
+    const given = [s.url, s.connector, s.command].filter((v) => v !== undefined).length;
+    if (given !== 1)
+      ctx.addIssue({
+        code: "custom",
+        message: "give exactly one of url, connector or command",
+        path: given === 0 ? ["label"] : [s.command !== undefined ? "command" : "connector"],
+      });
+    if (s.bridge && s.url === undefined && s.command === undefined)
+      ctx.addIssue({
+        code: "custom",
+        message: "bridge: true needs a url (a connector runs at OpenAI; a command is always bridged)",
+        path: ["bridge"],
+      });
+    const bridged = isBridgedMcp(s);
+    for (const key of BRIDGE_ONLY)
+      if (s[key] !== undefined && !bridged)
+        ctx.addIssue({
+          code: "custom",
+          message: `${key} applies only to a bridged server (command:, or url: with bridge: true)`,
+          path: [key],
+        });
+    for (const key of STDIO_ONLY)
+      if (s[key] !== undefined && s.command === undefined)
+        ctx.addIssue({
+          code: "custom",
+          message: `${key} applies only to a spawned server (command:)`,
+          path: [key],
+        });
   });
 
 export type McpServerConfig = z.output<typeof mcpServerSchema>;
+
+/** True for a server Parley bridges itself (`command:`, or `url:` with `bridge: true`), not the Realtime API. */
+export function isBridgedMcp(server: { command?: unknown; bridge?: boolean | undefined }): boolean {
+  return server.command !== undefined || server.bridge === true;
+}

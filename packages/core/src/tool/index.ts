@@ -13,6 +13,7 @@ export {
 } from "./define-tool.ts";
 export {
   instantiateToolPack,
+  stampPackTools,
   isToolPack,
   packFromModule,
   ToolPackError,

@@ -185,6 +185,23 @@ export async function instantiateToolPack(
       },
     );
   }
+  return stampPackTools(pack, tools, file);
+}
+
+/**
+ * Stamps a pack's built tools: `origin` (`{ kind: "pack", pack: "name@version", file }`; MCP tools keep their
+ * `mcp` origin with the pack noted) and the pack's `defaults` where a tool sets none. Also used for a list a pack
+ * reports later through `env.onToolsChanged`.
+ *
+ * @example
+ * const ready = stampPackTools(pack, changedTools, resolvedFile);
+ */
+export function stampPackTools(
+  pack: ToolPack,
+  tools: AnyToolDefinition[],
+  file?: string,
+): AnyToolDefinition[] {
+  const label = `${pack.name}@${pack.version}`;
   const d = pack.defaults ?? {};
   return tools.map((tool) => {
     // Tools a bridge made from an MCP server keep their "mcp" origin (the server's label), with the pack noted.

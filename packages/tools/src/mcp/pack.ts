@@ -28,8 +28,9 @@ export const mcpBridgePack = defineToolPack({
   tools: async (options, env) => {
     const bridge: McpBridge = new McpBridge(options, {
       baseDir: env.baseDir,
-      // Without the loader's onClose hook, open connections are tracked so closeAllMcpBridges() can end them.
-      ...(env.onClose ? {} : { onOpen: () => trackUntilClosed(bridge) }),
+      // Open connections are also tracked so closeAllMcpBridges() can end them before the process exits (a
+      // program that never calls LoadedAgent.close(), or a loader without the onClose hook).
+      onOpen: () => trackUntilClosed(bridge),
     });
     env.onClose?.(() => bridge.close());
     bridge.onToolsChanged((tools) => env.onToolsChanged?.(tools));
