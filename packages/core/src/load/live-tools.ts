@@ -29,7 +29,7 @@ export async function closeAllAgents(): Promise<void> {
   if (!open) return;
   const all = [...open];
   open.clear();
-  await Promise.all(all.map((live) => live.close().catch(() => {})));
+  await Promise.all(all.map((live) => live.close(true).catch(() => {})));
 }
 
 /**
@@ -64,8 +64,13 @@ export class LiveTools implements LoadHooks {
     return live;
   }
 
-  /** Releases what the packs hold (MCP connections, child processes). Safe to call again: a bridge may re-open. */
-  async close(): Promise<void> {
+  /**
+   * Releases what the packs hold (MCP connections, child processes) once no running session follows the agent
+   * (sessions sharing one loaded agent: the last to close releases it); `force` releases now (closeAllAgents).
+   * Safe to call again: a bridge re-opens on its next call.
+   */
+  async close(force = false): Promise<void> {
+    if (!force && this.#listeners.size > 0) return;
     registry[OPEN]?.delete(this); // a long-running server loading agents again and again must not keep them all
     await Promise.all(this.#closers.map(async (close) => close()));
   }

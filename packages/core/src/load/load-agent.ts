@@ -7,11 +7,11 @@ import { checkExamples } from "./check-examples.ts";
 import { checkModel } from "./check-model.ts";
 import { checkTemplates } from "./check-templates.ts";
 import { importWithTsx, type ModuleImporter } from "./import-module.ts";
+import { LiveTools } from "./live-tools.ts";
 import { type LoadState, loadRaw } from "./load-raw.ts";
 import { ModuleCache } from "./module-cache.ts";
 import { AgentFileError, type Problem } from "./problem.ts";
 import { type FileReader, readUtf8 } from "./read-source.ts";
-import { LiveTools } from "./live-tools.ts";
 import { resolveAllTools } from "./resolve-all-tools.ts";
 import { type LoadedHandoff, resolveHandoffs } from "./resolve-handoffs.ts";
 import type { ResolveContext } from "./resolve-tools.ts";
@@ -49,8 +49,10 @@ export interface LoadedAgent {
   /** Problems that do not stop loading (missing env under `missingEnv: "warn"`). */
   warnings: Problem[];
   /**
-   * Releases what the agent's packs hold (bridged MCP servers' connections and child processes). A session calls
-   * it when it closes, the CLI before it exits. Safe to call again; a bridge re-opens on its next call.
+   * Releases what the agent's packs hold (bridged MCP servers' connections and child processes) once no running
+   * session uses the agent: a session calls it when it closes (the last of several sharing the agent releases it).
+   * Safe to call again; a bridge re-opens on its next call. `closeAllAgents()` releases every agent at once (the
+   * CLI calls it before exiting).
    */
   close?(): Promise<void>;
   /**
@@ -134,8 +136,7 @@ export async function loadAgent(
   state.problems.push(...checkTemplates(raw as Record<string, unknown>, absolute, state.sources));
   state.problems.push(...checkConditions(raw as Record<string, unknown>, absolute, state.sources));
 
-  if (state.problems.some((p) => p.severity === "error") || !parsed.success)
-    return failAndClose();
+  if (state.problems.some((p) => p.severity === "error") || !parsed.success) return failAndClose();
   const config = (parsed as { data: AgentConfig }).data;
   state.problems.push(...checkApprovalTools(config, resolved, raw, absolute));
   state.problems.push(...checkModel(config.model, raw, absolute));

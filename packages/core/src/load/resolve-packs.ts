@@ -81,11 +81,13 @@ export async function resolvePackUse(
     message: string,
     hint?: string,
     onKey = false,
+    severity: "error" | "warning" = "error",
   ): AnyToolDefinition[] => {
     ctx.problems.push(
       problemAt(ctx.root, [...at, ...path], code, message, ctx.file, {
         ...(hint ? { hint } : {}),
         onKey,
+        ...(severity === "warning" ? { severity } : {}),
       }),
     );
     return [];
@@ -107,6 +109,8 @@ export async function resolvePackUse(
   // Names this entry gave the agent, and how a later list of the pack's becomes the entry's tools.
   let current: string[] = [];
   let rebuild: ((changed: AnyToolDefinition[]) => AnyToolDefinition[]) | undefined;
+  // A pack holding a connection (an MCP bridge) may list more tools later (a server unreachable for now).
+  let stateful = false;
   try {
     const imported = await ctx.modules.import(target);
     for (const f of imported.files) ctx.files.add(f);
@@ -118,11 +122,10 @@ export async function resolvePackUse(
     const key = `${JSON.stringify(entry.options ?? null)}\0${dirname(fromFile)}`;
     const cached = byOptions.get(key);
     if (cached && (await unchanged(cached.files))) {
-      for (const f of cached.files.keys()) ctx.files.add(f);
+      for (const f of cached.reported) ctx.files.add(f);
       tools = cached.tools;
     } else {
       const read = new Set<string>();
-      let stateful = false;
       tools = await instantiateToolPack(
         pack,
         entry.options,
@@ -160,7 +163,13 @@ export async function resolvePackUse(
       // A pack holding a connection for this agent (an MCP bridge) is built per load: its close and its
       // tool-list changes belong to this agent. Others are reused until a file they read changes.
       if (stateful) byOptions.delete(key);
-      else byOptions.set(key, { tools, files: await mtimes(read) });
+      // The files' folders too: a file added to a folder the pack indexed changes the folder's mtime.
+      else
+        byOptions.set(key, {
+          tools,
+          reported: [...read],
+          files: await mtimes([...read, ...new Set([...read].map((f) => dirname(f)))]),
+        });
     }
   } catch (error) {
     if (error instanceof ToolPackError && error.issues.length > 0) {
@@ -183,13 +192,20 @@ export async function resolvePackUse(
   };
   const unknownTool = (path: PropertyKey[], name: string, onKey: boolean): void => {
     const guess = didYouMean(name, names);
-    fail(
-      path,
-      "pack_unknown_tool",
-      `pack ${entry.use} has no tool "${name}"`,
-      guess ? `did you mean "${guess}"?` : `its tools: ${names.join(", ")}`,
-      onKey,
-    );
+    const hint = guess
+      ? `did you mean "${guess}"?`
+      : `its tools: ${names.join(", ") || "none yet"}`;
+    // Its list can still change (a bridged server that is down, or adds tools later): a warning, not an error.
+    if (stateful)
+      fail(
+        path,
+        "pack_unknown_tool",
+        `pack ${entry.use} has no tool "${name}" for now`,
+        hint,
+        onKey,
+        "warning",
+      );
+    else fail(path, "pack_unknown_tool", `pack ${entry.use} has no tool "${name}"`, hint, onKey);
   };
   checkNames(entry.only, "only");
   checkNames(entry.except, "except");
@@ -221,6 +237,9 @@ export async function resolvePackUse(
 /** A pack's built tools and the files it read (with their mtimes when built). */
 interface BuiltPack {
   tools: AnyToolDefinition[];
+  /** The files the pack reported (`env.addFile`), for `LoadedAgent.files`. */
+  reported: string[];
+  /** Those files and their folders, with their mtime and size when built. */
   files: Map<string, string>;
 }
 

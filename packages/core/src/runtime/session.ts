@@ -12,9 +12,9 @@ import type { ParleyError } from "../errors/index.ts";
 import type { LoadedAgent, LoadedHandoff } from "../load/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { PriceTable, TokenCounts } from "../pricing/index.ts";
-import type { ToolSessionControl } from "../tool/index.ts";
 import { sayExactly } from "../scheduler/fillers.ts";
 import type { CallHandler, SchedulerHost } from "../scheduler/host.ts";
+import type { ToolSessionControl } from "../tool/index.ts";
 import { AudioClock } from "./audio-clock.ts";
 import { CallRouter } from "./calls.ts";
 import { ConversationRecord, type ConversationSnapshot } from "./conversation.ts";
@@ -464,9 +464,11 @@ export class Session extends SafeEmitter<SessionEvents> {
     this.#unwatch?.();
     this.#unwatch = undefined;
     for (const agent of this.#ran)
-      agent.close?.().catch((error: unknown) =>
-        this.#init.log.warn("closing the agent failed", { agent: agent.name, error }),
-      );
+      agent
+        .close?.()
+        .catch((error: unknown) =>
+          this.#init.log.warn("closing the agent failed", { agent: agent.name, error }),
+        );
   }
 
   /** `ctx.session` for tools: the SIP call id, and `end()` — close after the agent's answer to the tool's output. */

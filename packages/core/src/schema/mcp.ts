@@ -108,7 +108,8 @@ export const mcpServerSchema = z
     if (s.bridge && s.url === undefined && s.command === undefined)
       ctx.addIssue({
         code: "custom",
-        message: "bridge: true needs a url (a connector runs at OpenAI; a command is always bridged)",
+        message:
+          "bridge: true needs a url (a connector runs at OpenAI; a command is always bridged)",
         path: ["bridge"],
       });
     const bridged = isBridgedMcp(s);

@@ -1,6 +1,6 @@
 export {
-  defineTool,
   type DurationInput,
+  defineTool,
   type JsonSchema,
   type ToolApprovalOption,
   type ToolContext,
@@ -12,15 +12,15 @@ export {
   type ToolSessionControl,
 } from "./define-tool.ts";
 export {
+  type AnyToolDefinition,
   instantiateToolPack,
-  stampPackTools,
   isToolPack,
   packFromModule,
-  ToolPackError,
-  type AnyToolDefinition,
+  stampPackTools,
   type ToolPack,
   type ToolPackDefaults,
   type ToolPackEnv,
+  ToolPackError,
   type ToolPackFactory,
   type ToolPackOptionIssue,
 } from "./tool-pack.ts";

@@ -2,6 +2,7 @@
 import { fileURLToPath } from "node:url";
 import { AgentFileError, compileSession, loadAgent } from "@parley/core";
 import { afterAll, describe, expect, it } from "vitest";
+import { testContext } from "../../test/tool-context.ts";
 import { closeAllMcpBridges } from "./index.ts";
 
 const fixture = (name: string) =>
@@ -14,18 +15,16 @@ describe("mcp: entries in an agent file", () => {
     const agent = await loadAgent(fixture("bridged.agent.yaml"));
     try {
       const bridged = agent.tools.filter((t) => t.origin?.kind === "mcp");
-      expect(bridged.map((t) => t.name).sort()).toEqual(["local_add", "local_pid", "local_toggle_extra"]);
+      expect(bridged.map((t) => t.name).sort()).toEqual([
+        "local_add",
+        "local_pid",
+        "local_toggle_extra",
+      ]);
       expect(bridged[0]?.origin).toMatchObject({ kind: "mcp", file: "local" });
       const add = agent.tools.find((t) => t.name === "local_add");
       expect(add?.timeout).toBe(3000);
       // The real server answers through the bridge.
-      const result = await add?.run({ a: 2, b: 3 }, {
-        signal: new AbortController().signal,
-        progress: () => {},
-        variables: {},
-        log: { debug() {}, info() {}, warn() {}, error() {}, child() { return this; } } as never,
-        callId: "call_1",
-      } as never);
+      const result = await add?.run({ a: 2, b: 3 }, testContext().ctx);
       expect(String(result)).toBe("5");
 
       const tools = compileSession(agent).session.tools ?? [];

@@ -36,9 +36,12 @@ describe("a bridged server's tool list changes during a session", () => {
     session.on("tool.output", (e) => void outputs.push(e));
 
     session.sendText("/call local_toggle_extra {}");
-    await vi.waitFor(() => expect(session.agent?.tools.map((t) => t.name)).toContain("local_extra"), {
-      timeout: 10_000,
-    });
+    await vi.waitFor(
+      () => expect(session.agent?.tools.map((t) => t.name)).toContain("local_extra"),
+      {
+        timeout: 10_000,
+      },
+    );
     expect(updates.at(-1)).toEqual(["local_add", "local_pid", "local_toggle_extra", "local_extra"]);
 
     session.sendText("/call local_extra {}");
@@ -63,6 +66,27 @@ describe("a bridged server's tool list changes during a session", () => {
     expect(alive(pid)).toBe(true);
     await session.close();
     // The session closed its agent: the bridge ended the server's process.
+    await vi.waitFor(() => expect(alive(pid)).toBe(false), { timeout: 5_000 });
+  });
+});
+
+describe("sessions sharing one loaded agent", () => {
+  it("the bridged server stays up until the last session closes", async () => {
+    const agent = await loadAgent(agentFile);
+    const one = await startSession({ agent, url: server.url });
+    const two = await startSession({ agent, url: server.url });
+    const pidOf = async (session: typeof one): Promise<number> => {
+      const output = new Promise<Output>((resolve) =>
+        session.on("tool.output", (e) => e.tool === "local_pid" && resolve(e)),
+      );
+      session.sendText("/call local_pid {}");
+      return Number((await output).output.replace(/\D/g, ""));
+    };
+    const pid = await pidOf(one);
+    await one.close();
+    expect(alive(pid)).toBe(true);
+    expect(await pidOf(two)).toBe(pid); // the same connection, still open
+    await two.close();
     await vi.waitFor(() => expect(alive(pid)).toBe(false), { timeout: 5_000 });
   });
 });

@@ -86,7 +86,12 @@ describe("call-control in a live session", () => {
       url: server.url,
       callId: "rtc_e2e_1",
       scheduler: {
-        approvers: [codeApprover((r) => (asked.push(r.tool), { approved: true }))],
+        approvers: [
+          codeApprover((r) => {
+            asked.push(r.tool);
+            return { approved: true };
+          }),
+        ],
       },
     });
     const { closed } = record(session);

@@ -1,5 +1,5 @@
 // The loader reuses a built pack only while the files it read are unchanged on disk.
-import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type LoadedAgent, loadAgent } from "@parley/core";
@@ -54,5 +54,37 @@ describe("knowledge files and the pack cache", () => {
     const answer = await search(edited, "parking");
     expect(answer).toContain("free for guests");
     expect(answer).not.toContain("12 euros");
+  });
+
+  it("rebuilds when a file is added to a folder it indexed", async () => {
+    const folder = join(dir, "kb");
+    await mkdir(folder);
+    await writeFile(
+      join(folder, "wifi.md"),
+      "# Wi-Fi\n\nThe Wi-Fi password is on the card by the door.\n",
+    );
+    const file = join(dir, "folder.agent.yaml");
+    await writeFile(
+      file,
+      [
+        "name: kb-folder",
+        "instructions: Answer from the FAQ.",
+        "tools:",
+        '  - use: "@parley/tools/knowledge"',
+        "    options: { files: [./kb] }",
+        "",
+      ].join("\n"),
+    );
+    const first = await loadAgent(file);
+    expect(await search(first, "breakfast")).not.toContain("7 to 10");
+    await writeFile(
+      join(folder, "breakfast.md"),
+      "# Breakfast\n\nBreakfast is served from 7 to 10.\n",
+    );
+    const later = new Date(Date.now() + 10_000);
+    await utimes(folder, later, later);
+    const second = await loadAgent(file);
+    expect(second.files).toContain(join(folder, "breakfast.md"));
+    expect(await search(second, "breakfast")).toContain("7 to 10");
   });
 });
