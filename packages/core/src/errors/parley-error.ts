@@ -12,7 +12,12 @@ export interface SourceLocation {
  * @example
  * throw new ParleyError("tool_timeout", "lookup_booking did not finish within 30s");
  */
+// A process-wide brand: a handler loaded through tsx's CommonJS hook can get its own copy of @parley/core, whose
+// ParleyError is another class; the brand lets isParleyError recognise its errors all the same.
+const BRAND = Symbol.for("parley.error");
+
 export class ParleyError extends Error {
+  readonly [BRAND] = true;
   readonly code: string;
   readonly location: SourceLocation | undefined;
 
@@ -24,6 +29,10 @@ export class ParleyError extends Error {
   }
 }
 
+/** True for a ParleyError from any copy of @parley/core loaded in this process. */
 export function isParleyError(value: unknown): value is ParleyError {
-  return value instanceof ParleyError;
+  return (
+    value instanceof ParleyError ||
+    (value instanceof Error && (value as unknown as Record<symbol, unknown>)[BRAND] === true)
+  );
 }

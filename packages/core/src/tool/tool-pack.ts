@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ParleyError } from "../errors/index.ts";
+import { ParleyError, isParleyError } from "../errors/index.ts";
 import type {
   DurationInput,
   ToolApprovalOption,
@@ -175,7 +175,7 @@ export async function instantiateToolPack(
   try {
     tools = typeof pack.tools === "function" ? await pack.tools(parsed, env) : pack.tools;
   } catch (error) {
-    if (error instanceof ParleyError) throw error;
+    if (isParleyError(error)) throw error;
     throw new ToolPackError(
       "pack_failed",
       `pack ${label} failed to build its tools: ${(error as Error)?.message ?? error}`,
