@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -47,5 +47,17 @@ describe("agent init", { timeout: 45_000 }, () => {
     expect(bad.stderr).toContain('"no spaces" is not a valid agent name');
     const template = await runCli(["init", "x", "--template", "fancy"], { cwd: dir });
     expect(template.stderr).toContain('unknown template "fancy": choose one of basic, approval');
+  });
+
+  it("finds the packs that ship with the CLI for an agent outside any project", async () => {
+    // The temp folder has no node_modules: `@parley/tools/clock` must come from the running CLI's installation.
+    writeFileSync(
+      join(dir, "loose.agent.yaml"),
+      'name: loose\ninstructions: Tell the time.\ntools:\n  - use: "@parley/tools/clock"\n    only: [current_time]\n',
+    );
+    const validate = await runCli(["validate", "loose.agent.yaml"], { cwd: dir });
+    expect(validate.stderr).toBe("");
+    expect(validate.stdout).toContain("1 tool");
+    expect(validate.code).toBe(0);
   });
 });

@@ -31,10 +31,6 @@ export async function resolveMcpBridges(
         at,
         use: [...at, parsed.data.command !== undefined ? "command" : "url"],
         options: at,
-        // The agent's folder may not see @parley/tools; the running program (the agent CLI) and cwd may.
-        alsoFrom: [process.argv[1], `${process.cwd()}/package.json`].filter(
-          (f): f is string => typeof f === "string" && f.length > 0,
-        ),
       },
     );
     for (const tool of tools) out.push({ tool, path: at });

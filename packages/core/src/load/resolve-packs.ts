@@ -23,11 +23,15 @@ const resolved = new Map<string, string | undefined>();
 const built = new WeakMap<object, WeakMap<object, Map<string, BuiltPack>>>();
 
 /**
- * Finds a pack module: a relative path from the declaring file's folder, or a package name (Node resolution);
- * `alsoFrom` are further files to resolve a package name from when the agent's folder cannot.
+ * Finds a pack module: a relative path from the declaring file's folder, or a package name (Node resolution).
  */
-function resolvePack(spec: string, fromFile: string, alsoFrom: string[] = []): string | undefined {
-  for (const from of [fromFile, ...alsoFrom]) {
+function resolvePack(spec: string, fromFile: string): string | undefined {
+  const relative = spec.startsWith(".") || spec.startsWith("/");
+  // A package name that the agent's folder cannot resolve (an agent outside any project, `agent init` in a new
+  // folder) is looked up from the running program too, so the packs that ship with the CLI are always found.
+  const fallbacks = relative ? [] : [process.argv[1], `${process.cwd()}/package.json`];
+  for (const from of [fromFile, ...fallbacks]) {
+    if (!from) continue;
     const key = `${dirname(from)}\0${spec}`;
     if (!resolved.has(key)) resolved.set(key, findPack(spec, from));
     const found = resolved.get(key);
@@ -41,8 +45,6 @@ export interface PackEntryPaths {
   at: PropertyKey[];
   use: PropertyKey[];
   options: PropertyKey[];
-  /** Further files to resolve a package name from (the bridge pack for `mcp:` entries). */
-  alsoFrom?: string[];
 }
 
 function findPack(spec: string, fromFile: string): string | undefined {
@@ -95,7 +97,7 @@ export async function resolvePackUse(
   const failAt = (path: PropertyKey[], code: string, message: string, hint?: string) =>
     fail(path.slice(at.length), code, message, hint);
   const fromFile = declaringFile(ctx, paths.use);
-  const target = resolvePack(entry.use, fromFile, paths.alsoFrom);
+  const target = resolvePack(entry.use, fromFile);
   if (!target) {
     const hint = entry.use.startsWith(".")
       ? `looked for ${resolve(dirname(fromFile), entry.use)}`
