@@ -104,6 +104,17 @@ describe("out-of-band responses and fillers", () => {
     });
     const done = await client.next("response.done");
     expect(done.response.output[0].content[0].text).toBe("One moment, please.");
+
+    // A generated filler while an approval is pending says it is waiting for a confirmation, still no result.
+    client.send({
+      type: "response.create",
+      response: {
+        conversation: "none",
+        instructions: "Say one short sentence telling the user you are waiting for that confirmation.",
+      },
+    });
+    const waiting = await client.next("response.done");
+    expect(waiting.response.output[0].content[0].text).toBe("I'm just waiting for a confirmation on that.");
   });
 });
 

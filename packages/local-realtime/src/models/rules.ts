@@ -5,11 +5,14 @@ import type { ModelAction, ModelContext, ModelItem, ModelTool, RealtimeModel } f
 
 /** What the rules model says while a tool runs, when a filler gives no exact line. */
 export const GENERIC_FILLER = "One moment, please.";
+/** What it says for a generated filler about a pending confirmation (an approval the agent is waiting for). */
+export const CONFIRMATION_FILLER = "I'm just waiting for a confirmation on that.";
 
 /**
  * The default model: a deterministic simulator, not an LLM. Per response it
  * 1. says a `Say exactly: "…"` line from the response's instructions verbatim (canned fillers, scripted greetings);
- * 2. answers other out-of-band responses with a neutral filler that states no result;
+ * 2. answers other out-of-band responses with a neutral filler that states no result (one about waiting for a
+ *    confirmation when the instructions speak of one);
  * 3. greets when asked to (a quoted greeting in the session instructions, or one derived from "You are …");
  * 4. after a tool output (function_call_output, an MCP call), speaks briefly about it, quoting its fields;
  * 5. on a user turn: `/call tool_name {json}` calls that tool; words matching a tool's examples call it with
@@ -25,7 +28,8 @@ export function rulesModel(): RealtimeModel {
 function respond(ctx: ModelContext): ModelAction[] {
   const exact = sayExactly(ctx.responseInstructions);
   if (exact !== undefined) return [{ say: exact }];
-  if (ctx.outOfBand && !asksForGreeting(ctx.responseInstructions)) return [{ say: GENERIC_FILLER }];
+  if (ctx.outOfBand && !asksForGreeting(ctx.responseInstructions))
+    return [{ say: /\bconfirm/i.test(ctx.responseInstructions ?? "") ? CONFIRMATION_FILLER : GENERIC_FILLER }];
   if (asksForGreeting(ctx.responseInstructions) && !ctx.continuation)
     return [{ say: greetingFrom(ctx.sessionInstructions) }];
   const last = lastTurnItem(ctx.items);
