@@ -17,6 +17,7 @@ export {
 } from "./tool/index.ts";
 export { instantiateToolPack, isToolPack, packFromModule, stampPackTools, ToolPackError, type AnyToolDefinition, type ToolPack, type ToolPackDefaults, type ToolPackEnv, type ToolPackFactory, type ToolPackOptionIssue } from "./tool/index.ts";
 export { approvalSchema, durationSchema, fillerSchema, parseDuration, toolExampleSchema } from "./schema/index.ts";
+export { bridgedToolOverrideSchema } from "./schema/index.ts";
 export { agentSchema, agentJsonSchema, approvalPolicySchema, mcpServerSchema, VOICES, type AgentConfig, type AgentConfigInput, type ApprovalPolicy, type ApprovalRule, type FillerConfig, type McpServerConfig, type VoiceName } from "./schema/index.ts";
 export { AgentFileError, closeAllAgents, formatProblems, loadAgent, type FileReader, type LoadAgentOptions, type LoadedAgent, type LoadedHandoff, type ModuleImporter, type Problem } from "./load/index.ts";
 export { CompileError, compileClientSecretBody, compileSession, type CompiledSessionUpdate, compileSessionConfig, compileSipAcceptBody, describeTool, renderGreeting, renderTemplate, type ClientSecretOptions, type CompileOptions, type VariableValues } from "./compile/index.ts";

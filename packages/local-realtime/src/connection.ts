@@ -263,20 +263,27 @@ export class Connection implements ResponseHost {
     });
     if (outOfBand) this.outOfBand.add(response);
     else this.active = response;
-    void response.done.finally(() => {
-      if (this.active === response) {
-        this.active = undefined;
-        this.idleSinceMs = this.audio.receivedMs;
-      }
-      this.outOfBand.delete(response);
-      this.send({
-        type: "rate_limits.updated",
-        rate_limits: [
-          { name: "requests", limit: 10000, remaining: 9999, reset_seconds: 0.006 },
-          { name: "tokens", limit: 2000000, remaining: 1995000, reset_seconds: 0.15 },
-        ],
+    void response.done
+      // A simulator bug must not become an unhandled rejection in the host process (agent dev, a test run).
+      .catch((e: unknown) =>
+        this.error("server_error", e instanceof Error ? e.message : String(e), {
+          type: "server_error",
+        }),
+      )
+      .finally(() => {
+        if (this.active === response) {
+          this.active = undefined;
+          this.idleSinceMs = this.audio.receivedMs;
+        }
+        this.outOfBand.delete(response);
+        this.send({
+          type: "rate_limits.updated",
+          rate_limits: [
+            { name: "requests", limit: 10000, remaining: 9999, reset_seconds: 0.006 },
+            { name: "tokens", limit: 2000000, remaining: 1995000, reset_seconds: 0.15 },
+          ],
+        });
       });
-    });
   }
 
   private cancelResponse(responseId: string | undefined, eventId: string | undefined): void {

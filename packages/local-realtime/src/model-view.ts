@@ -1,4 +1,7 @@
-import type { ConversationItem } from "openai/resources/realtime/realtime";
+import type {
+  ConversationItem,
+  RealtimeResponseCreateParams,
+} from "openai/resources/realtime/realtime";
 import type { StoredItem } from "./conversation.ts";
 import { parseExamples } from "./models/rules/examples.ts";
 import type { ModelItem, ModelTool } from "./models/types.ts";
@@ -7,21 +10,22 @@ import type { ResponseHost } from "./response-host.ts";
 type Json = Record<string, unknown>;
 
 /** What a model sees of the conversation: the conversation itself, or an out-of-band response's `input`. */
-export function modelItems(host: ResponseHost, input: Json[] | undefined): ModelItem[] {
+export function modelItems(host: ResponseHost, input: ConversationItem[] | undefined): ModelItem[] {
   const stored: StoredItem[] = input
     ? input.map((raw, i) => ({
         item: { id: `input_${i}`, ...raw } as StoredItem["item"],
-        heard: textOf(raw as unknown as ConversationItem),
+        heard: textOf(raw),
       }))
     : [...host.conversation.list()];
   return stored.map((s) => ({ id: s.item.id, item: s.item, text: s.heard ?? textOf(s.item) }));
 }
 
 /** The tools a model may call: the response's (or session's) function tools and the tools its MCP servers listed. */
-export function modelTools(host: ResponseHost, responseTools: Json[] | undefined): ModelTool[] {
-  const configured = (responseTools ??
-    (host.session().tools as Json[] | undefined) ??
-    []) as Json[];
+export function modelTools(
+  host: ResponseHost,
+  responseTools: RealtimeResponseCreateParams["tools"],
+): ModelTool[] {
+  const configured = (responseTools ?? host.session().tools ?? []) as Json[];
   const out: ModelTool[] = [];
   for (const tool of configured) {
     if (tool.type === "function") {

@@ -1,3 +1,4 @@
+import type { RealtimeResponseCreateParams } from "openai/resources/realtime/realtime";
 import { asAudioFormat } from "./audio/formats.ts";
 import { runMcpCall } from "./mcp/call.ts";
 import { needsApproval } from "./mcp/client.ts";
@@ -23,18 +24,8 @@ import {
 
 type Json = Record<string, unknown>;
 
-/** The `response` of a response.create, as far as the simulator reads it. */
-export interface ResponseParams {
-  instructions?: string;
-  output_modalities?: string[];
-  tools?: Json[];
-  tool_choice?: unknown;
-  metadata?: Record<string, string> | null;
-  conversation?: string;
-  input?: Json[];
-  max_output_tokens?: number | "inf";
-  audio?: { output?: { format?: { type?: string }; voice?: string } };
-}
+/** The `response` of a response.create. */
+export type ResponseParams = RealtimeResponseCreateParams;
 
 /** Rounds of model calls within one response (MCP calls let the model continue after their output). */
 const MAX_ROUNDS = 4;

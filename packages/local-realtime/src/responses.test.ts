@@ -110,11 +110,14 @@ describe("out-of-band responses and fillers", () => {
       type: "response.create",
       response: {
         conversation: "none",
-        instructions: "Say one short sentence telling the user you are waiting for that confirmation.",
+        instructions:
+          "Say one short sentence telling the user you are waiting for that confirmation.",
       },
     });
     const waiting = await client.next("response.done");
-    expect(waiting.response.output[0].content[0].text).toBe("I'm just waiting for a confirmation on that.");
+    expect(waiting.response.output[0].content[0].text).toBe(
+      "I'm just waiting for a confirmation on that.",
+    );
   });
 });
 

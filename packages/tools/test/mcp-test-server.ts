@@ -125,9 +125,10 @@ export function buildTestServer(): McpServer {
 
 /** Serves buildTestServer() over streamable HTTP on 127.0.0.1 (stateful: one McpServer per session). */
 export async function startHttpMcpServer(
-  options: { requireHeader?: [string, string]; port?: number } = {},
+  options: { requireHeader?: [string, string]; port?: number; failToolsList?: number } = {},
 ) {
   const transports = new Map<string, StreamableHTTPServerTransport>();
+  let listFailures = options.failToolsList ?? 0;
   const http: Server = createServer(async (req, res) => {
     if (
       options.requireHeader &&
@@ -135,6 +136,25 @@ export async function startHttpMcpServer(
     ) {
       res.statusCode = 401;
       return void res.end("unauthorized");
+    }
+    // A server that connects but cannot list its tools (the first `failToolsList` times).
+    let body: unknown;
+    if (req.method === "POST") {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      const message = body as { method?: string; id?: number };
+      if (message.method === "tools/list" && listFailures > 0) {
+        listFailures--;
+        res.setHeader("content-type", "application/json");
+        return void res.end(
+          JSON.stringify({
+            jsonrpc: "2.0",
+            id: message.id,
+            error: { code: -32603, message: "tool index is rebuilding" },
+          }),
+        );
+      }
     }
     const sessionId = req.headers["mcp-session-id"];
     let transport = typeof sessionId === "string" ? transports.get(sessionId) : undefined;
@@ -147,7 +167,7 @@ export async function startHttpMcpServer(
       });
       await buildTestServer().connect(transport);
     }
-    await transport.handleRequest(req, res);
+    await transport.handleRequest(req, res, body);
   });
   await new Promise<void>((resolve) => http.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = http.address() as AddressInfo;

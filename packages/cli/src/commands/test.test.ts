@@ -105,6 +105,17 @@ describe("agent test", { timeout: 45_000 }, () => {
     expect(stderr).toBe("error[missing_api_key]: --live needs OPENAI_API_KEY in the environment\n");
   });
 
+  it("reports an --output it cannot write as an error, not a stack trace", async () => {
+    const { code, stderr } = await runCli(
+      ["test", "desk.test.yaml", "--grep", "passes with the mock", "-o", "no/such/dir/r.txt"],
+      { cwd: dir },
+    );
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      "error[output_failed]: --output no/such/dir/r.txt: could not write the report (ENOENT)\n",
+    );
+  });
+
   it("says which tool a mock names that the agent lacks", async () => {
     writeFileSync(
       join(dir, "mock.test.yaml"),

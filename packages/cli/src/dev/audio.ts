@@ -30,6 +30,8 @@ export async function startAudio(session: Session, simulated: boolean): Promise<
   const play = (audio: Buffer) => {
     if (!player || player.exitCode !== null) {
       player = spawn("play", [...RAW, "-"], { stdio: ["pipe", "ignore", "ignore"] });
+      // A sox that dies (or cannot start) must not crash the session: without a listener `error` throws.
+      player.on("error", () => {});
       player.stdin?.on("error", () => {});
     }
     player.stdin?.write(audio);
@@ -43,6 +45,7 @@ export async function startAudio(session: Session, simulated: boolean): Promise<
   session.on("agent.audio", onAudio);
   session.on("interrupted", onInterrupted);
   const mic = spawn("rec", [...RAW, "-"], { stdio: ["ignore", "pipe", "ignore"] });
+  mic.on("error", () => {});
   mic.stdout?.on("data", (chunk: Buffer) => {
     if (session.open) session.appendAudio(chunk);
   });

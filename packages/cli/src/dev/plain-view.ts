@@ -1,13 +1,6 @@
 import * as readline from "node:readline";
 import { compactJson, elapsed } from "./format.ts";
-import { type DevStatus, type DevView, LineRouter } from "./view.ts";
-
-type ViewArg<K extends keyof DevView> = DevView[K] extends (
-  arg: infer A,
-  ...rest: never[]
-) => unknown
-  ? A
-  : never;
+import { type DevStatus, type DevView, LineRouter, type ViewArg } from "./view.ts";
 
 /**
  * `agent dev` when stdin is not a terminal: a plain transcript on stdout, one line per event, no colours or

@@ -3,7 +3,6 @@ import {
   AgentFileError,
   AgentTools,
   formatProblems,
-  isParleyError,
   type LoadedAgent,
   loadAgent,
   ParleyError,
@@ -279,8 +278,8 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
           return view.ready();
       }
     } catch (error) {
-      if (!isParleyError(error)) throw error;
-      view.problem(`${error.message}`);
+      // Shown, never thrown: `handle` runs detached (`void`), so a throw would crash dev with a stack trace.
+      view.problem(errorText(error));
       view.ready();
     }
   };

@@ -1,15 +1,9 @@
 import * as readline from "node:readline";
 import pc from "picocolors";
 import { compactJson, elapsed, truncate, usd, visibleLength, wrap } from "./format.ts";
-import { type DevStatus, type DevView, LineRouter } from "./view.ts";
+import { type DevStatus, type DevView, LineRouter, type ViewArg } from "./view.ts";
 
 type Colors = ReturnType<typeof pc.createColors>;
-type ViewArg<K extends keyof DevView> = DevView[K] extends (
-  arg: infer A,
-  ...rest: never[]
-) => unknown
-  ? A
-  : never;
 
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const WHO = 7;

@@ -46,6 +46,9 @@ export interface DevView {
   close(): void;
 }
 
+/** The event a view method takes, e.g. `ViewArg<"toolCall">`. */
+export type ViewArg<K extends keyof DevView> = Parameters<DevView[K]>[0];
+
 /**
  * Routes input lines: to a pending approval question first, else to the conversation. Both views use it, so an
  * approval is answered the same way typed or piped (`y`/`yes`, `n`/`no`).

@@ -38,6 +38,8 @@ export async function watchAgentFiles(
     }, debounceMs);
   };
   watcher.on("change", changed).on("add", changed).on("unlink", changed);
+  // A file that cannot be watched (EACCES, EMFILE) must not crash the session: an `error` without a listener throws.
+  watcher.on("error", () => {});
   await new Promise<void>((ready) => watcher.once("ready", () => ready()));
   return {
     setFiles(next) {

@@ -93,15 +93,31 @@ export async function runTests(
   if (streaming) io.stdout.write(formatSummary(summary, { color }));
   if (reporter === "junit") {
     const xml = formatJunitReport(summary, { cwd: process.cwd() });
-    if (options.output) await writeFile(options.output, xml);
+    if (options.output) await writeReport(options.output, xml);
     else io.stdout.write(xml);
   } else if (options.output) {
-    await writeFile(
+    await writeReport(
       options.output,
       formatTextReport(summary, { cwd: process.cwd(), color: false }),
     );
   }
   return summary.failed > 0 ? 1 : 0;
+}
+
+/** `--output <file>`: a missing folder or a read-only path is the user's input, reported without a stack trace. */
+async function writeReport(file: string, text: string): Promise<void> {
+  try {
+    await writeFile(file, text);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ParleyError(
+      "output_failed",
+      `--output ${file}: could not write the report (${reason})`,
+      {
+        cause: error,
+      },
+    );
+  }
 }
 
 /** `--timeout 5000` or `--timeout 5s`. */

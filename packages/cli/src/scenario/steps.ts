@@ -184,22 +184,18 @@ async function userInput(
 
 /** True when the turn ends within the step timeout. */
 async function turnEnds(ctx: StepContext): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((r) => {
-    timer = setTimeout(() => r(false), ctx.timeoutMs);
-  });
-  return Promise.race([ctx.turns.idle().then(() => true), timeout]).finally(() =>
-    clearTimeout(timer),
-  );
+  return (await endOfTurn(ctx)) === "ended";
 }
 
 /** Resolves when the turn is over or the step's time is up, whichever comes first. */
-function endOfTurn(ctx: StepContext): Promise<void> {
+function endOfTurn(ctx: StepContext): Promise<"ended" | "timed_out"> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((r) => {
-    timer = setTimeout(r, ctx.timeoutMs);
+  const timeout = new Promise<"timed_out">((r) => {
+    timer = setTimeout(() => r("timed_out"), ctx.timeoutMs);
   });
-  return Promise.race([ctx.turns.idle(), timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([ctx.turns.idle().then(() => "ended" as const), timeout]).finally(() =>
+    clearTimeout(timer),
+  );
 }
 
 function budget(

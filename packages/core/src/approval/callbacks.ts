@@ -80,8 +80,9 @@ export class ApprovalCallbacks {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const url = new URL(req.url ?? "/", "http://local");
     if (!url.pathname.startsWith(`${this.#path}/`)) return false;
-    const id = decodeURIComponent(url.pathname.slice(this.#path.length + 1));
     if (req.method !== "POST") return reply(res, 405, { error: "use POST" });
+    const id = decodeId(url.pathname.slice(this.#path.length + 1));
+    if (id === undefined) return reply(res, 404, { error: "no pending approval with this id" });
     let body: string;
     try {
       body = await readBody(req);
@@ -133,6 +134,15 @@ export class ApprovalCallbacks {
     if (!server) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** A malformed escape (`%E0%A4%A`) names no request; it must not throw out of `handle`. */
+function decodeId(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
   }
 }
 

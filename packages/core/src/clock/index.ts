@@ -1,2 +1,2 @@
-export { systemClock, type Clock, type TimerHandle } from "./clock.ts";
+export { type Clock, systemClock, type TimerHandle } from "./clock.ts";
 export { VirtualClock } from "./virtual-clock.ts";

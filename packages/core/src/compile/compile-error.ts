@@ -1,4 +1,7 @@
 import { ParleyError } from "../errors/index.ts";
 
-/** Session variables do not fit the agent: `unknown_variable` (not declared) or `variable_required` (no default, not given). */
+/**
+ * Session variables do not fit the agent: `unknown_variable` (not declared, or a template names a variable its
+ * scope lacks) or `variable_required` (no default, not given).
+ */
 export class CompileError extends ParleyError {}

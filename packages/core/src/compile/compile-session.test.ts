@@ -11,6 +11,7 @@ import {
   loadAgent,
   redact,
   renderGreeting,
+  renderTemplate,
 } from "../index.ts";
 
 const root = new URL("../../../../", import.meta.url).pathname;
@@ -94,6 +95,13 @@ describe("variables", () => {
     );
     expect(compileSession(agent, { variables: { caller: "Ada" } }).session.instructions).toBe(
       "Greet Ada.",
+    );
+  });
+
+  it("a template naming a variable its scope lacks is a CompileError, never an empty string", () => {
+    expect(renderTemplate("Hi {{ guest }}", { guest: "Ada" })).toBe("Hi Ada");
+    expect(() => renderTemplate("Hi {{guest}}", {})).toThrow(
+      expect.objectContaining({ name: "CompileError", code: "unknown_variable" }),
     );
   });
 });

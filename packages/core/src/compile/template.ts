@@ -1,3 +1,5 @@
+import { CompileError } from "./compile-error.ts";
+
 /** `{{ name }}` or `{{persona.role}}` in instructions and greetings. */
 const REF = /\{\{\s*([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)?)\s*\}\}/g;
 
@@ -20,7 +22,8 @@ export function templateRefs(text: string): { name: string; index: number; raw: 
 export function renderTemplate(text: string, scope: Record<string, string>): string {
   return text.replace(REF, (_whole, name: string) => {
     const value = scope[name];
-    if (value === undefined) throw new Error(`unknown template variable {{${name}}}`);
+    if (value === undefined)
+      throw new CompileError("unknown_variable", `unknown template variable {{${name}}}`);
     return value;
   });
 }

@@ -1,6 +1,6 @@
 import { ApprovalConditionError, compileCondition } from "../approval/condition.ts";
-import type { Problem } from "./problem.ts";
-import { formatPath } from "./problem.ts";
+import { valueAt } from "./located.ts";
+import { formatPath, type Problem } from "./problem.ts";
 import { locate } from "./source-map.ts";
 import { lineStarts, positionAt } from "./text-position.ts";
 
@@ -19,16 +19,6 @@ function conditionPaths(raw: Record<string, unknown>): PropertyKey[][] {
         paths.push(["tools", i, "overrides", name, "approval", "when"]);
   });
   return paths;
-}
-
-function valueAt(root: unknown, path: PropertyKey[]): unknown {
-  let current = root;
-  for (const key of path)
-    current =
-      current && typeof current === "object"
-        ? (current as Record<PropertyKey, unknown>)[key]
-        : undefined;
-  return current;
 }
 
 /**

@@ -180,6 +180,25 @@ describe("environment variables", () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the agent file's own ${env:…} syntax, not a template
     expect(lenient.config.mcp?.[0]?.authorization).toBe("Bearer ${env:PARLEY_FIXTURE_CRM_TOKEN}");
   });
+
+  it("never echoes a key that landed in the wrong field", async () => {
+    const key = "sk-proj-abcdefgh12345678";
+    const text = `name: leaky
+instructions: Hi.
+voice: "\${env:PARLEY_FIXTURE_VOICE}"
+mcp:
+  - label: crm
+    url: "\${env:PARLEY_FIXTURE_VOICE}"
+`;
+    const error = await loadAgent("/virtual/leaky.agent.yaml", {
+      readFile: async () => text,
+      env: { PARLEY_FIXTURE_VOICE: key },
+    }).catch((e: unknown) => e);
+    const problems = (error as AgentFileError).problems;
+    expect(problems.map((p) => p.code)).toEqual(["invalid_value", "invalid_format"]);
+    expect(JSON.stringify(problems)).not.toContain("abcdefgh");
+    expect(JSON.stringify(problems)).toContain("[redacted]");
+  });
 });
 
 describe("reading through an injected reader", () => {

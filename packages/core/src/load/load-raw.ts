@@ -31,28 +31,20 @@ export async function loadRaw(
     text = await state.reader(file);
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException)?.code === "ENOENT";
-    state.problems.push({
-      code: missing ? "file_not_found" : "file_unreadable",
-      message: missing ? "file not found" : `cannot read the file: ${(error as Error).message}`,
-      file,
-      line: 1,
-      col: 1,
-      path: "",
-      severity: "error",
-    });
+    state.problems.push(
+      fileProblem(
+        file,
+        missing ? "file_not_found" : "file_unreadable",
+        missing ? "file not found" : `cannot read the file: ${(error as Error).message}`,
+      ),
+    );
     return undefined;
   }
   state.sources[file] = text;
   if (stack.length === 0 && !agentFileKind(file)) {
     state.problems.push({
-      code: "unsupported_file",
-      message: `${basename(file)} is not an agent file`,
+      ...fileProblem(file, "unsupported_file", `${basename(file)} is not an agent file`),
       hint: "agent files end in .agent.yaml, .agent.md or .agent.ts",
-      file,
-      line: 1,
-      col: 1,
-      path: "",
-      severity: "error",
     });
     return undefined;
   }
@@ -66,15 +58,13 @@ export async function loadRaw(
   const raw = source.value;
   if (source.problems.some((p) => p.severity === "error") && raw === undefined) return undefined;
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
-    state.problems.push({
-      code: "invalid_type",
-      message: "an agent file is a mapping of keys (name:, instructions:, …)",
-      file,
-      line: 1,
-      col: 1,
-      path: "",
-      severity: "error",
-    });
+    state.problems.push(
+      fileProblem(
+        file,
+        "invalid_type",
+        "an agent file is a mapping of keys (name:, instructions:, …)",
+      ),
+    );
     return undefined;
   }
   const config = raw as Record<string, unknown>;
@@ -115,4 +105,9 @@ export async function loadRaw(
     if (baseRaw) merged = merged ? mergeAgentFiles(merged, baseRaw) : baseRaw;
   }
   return merged ? mergeAgentFiles(merged, config) : config;
+}
+
+/** A problem with the file as a whole (nothing inside it to point at). */
+function fileProblem(file: string, code: string, message: string): Problem {
+  return { code, message, file, line: 1, col: 1, path: "", severity: "error" };
 }

@@ -22,3 +22,13 @@ export function problemAt(
     severity: options.severity ?? "error",
   };
 }
+
+/** The value at `path` inside a parsed agent file (undefined when the path leaves the tree). */
+export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let current = root;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}

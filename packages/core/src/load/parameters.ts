@@ -1,7 +1,7 @@
 import { loaderAjv } from "./ajv.ts";
 import { didYouMean } from "./did-you-mean.ts";
-import { formatPath, type Problem } from "./problem.ts";
-import { locate } from "./source-map.ts";
+import { problemAt, valueAt } from "./located.ts";
+import type { Problem } from "./problem.ts";
 
 /** JSON Schema keywords the Realtime API accepts in function parameters (its structured-output subset). */
 const KEYWORDS = new Set([
@@ -52,17 +52,9 @@ export function checkParameters(root: unknown, at: PropertyKey[], file: string):
     hint?: string,
     onKey = false,
   ): void => {
-    const loc = locate(root, [...at, ...path], onKey) ?? { file, line: 1, col: 1 };
-    problems.push({
-      code,
-      message,
-      ...(hint ? { hint } : {}),
-      file: loc.file,
-      line: loc.line,
-      col: loc.col,
-      path: formatPath([...at, ...path]),
-      severity: "error",
-    });
+    problems.push(
+      problemAt(root, [...at, ...path], code, message, file, { ...(hint ? { hint } : {}), onKey }),
+    );
   };
   if (!schema || typeof schema !== "object" || Array.isArray(schema)) return problems;
   if ((schema as Record<string, unknown>).type !== "object") {
@@ -156,14 +148,4 @@ function walk(node: Record<string, unknown>, path: PropertyKey[], add: Add): voi
       });
     }
   }
-}
-
-function valueAt(root: unknown, path: PropertyKey[]): unknown {
-  let current = root;
-  for (const key of path)
-    current =
-      current && typeof current === "object"
-        ? (current as Record<PropertyKey, unknown>)[key]
-        : undefined;
-  return current;
 }

@@ -1,7 +1,8 @@
 import type { z } from "zod";
+import { redactString } from "../log/redact.ts";
 import { didYouMean } from "./did-you-mean.ts";
-import { formatPath, type Problem } from "./problem.ts";
-import { locate } from "./source-map.ts";
+import { problemAt, valueAt } from "./located.ts";
+import type { Problem } from "./problem.ts";
 
 type Issue = z.core.$ZodIssue;
 type Path = PropertyKey[];
@@ -37,17 +38,7 @@ function collect(
     return;
   }
   const make = (code: string, message: string, at: Path, hint?: string, onKey = false): void => {
-    const loc = locate(raw, at, onKey) ?? { file, line: 1, col: 1 };
-    out.push({
-      code,
-      message,
-      ...(hint ? { hint } : {}),
-      file: loc.file,
-      line: loc.line,
-      col: loc.col,
-      path: formatPath(at),
-      severity: "error",
-    });
+    out.push(problemAt(raw, at, code, message, file, { ...(hint ? { hint } : {}), onKey }));
   };
   const value = valueAt(raw, path);
   switch (issue.code) {
@@ -176,15 +167,6 @@ function pickBranch(branches: Issue[][], value: unknown): Issue[] {
   return best;
 }
 
-function valueAt(raw: unknown, path: Path): unknown {
-  let current = raw;
-  for (const key of path) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
-
 /** Keys the schema allows at `path` (all branches of unions), for did-you-mean. */
 function knownKeys(schema: z.ZodType, path: Path, raw: unknown): string[] {
   let candidates: unknown[] = [schema];
@@ -236,8 +218,9 @@ function child(schema: unknown, key: PropertyKey): unknown[] {
   return [];
 }
 
+// Values may come from ${env:…}: a key that lands in the wrong field must not be echoed in the error.
 function show(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") return JSON.stringify(redactString(value));
   if (value === null || typeof value !== "object") return String(value);
   return Array.isArray(value) ? "a list" : "a mapping";
 }
@@ -246,7 +229,7 @@ function describe(value: unknown): string {
   if (value === null) return "null (an empty value)";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `the text ${JSON.stringify(value)}`;
+  if (typeof value === "string") return `the text ${JSON.stringify(redactString(value))}`;
   return `${typeof value === "number" ? "the number" : "the boolean"} ${String(value)}`;
 }
 

@@ -1,5 +1,6 @@
-const SECRET_KEY =
-  /^(authorization|proxy-authorization|api[-_]?key|x-api-key|token|access[-_]?token|refresh[-_]?token|password|secret|client[-_]?secret|cookie|set-cookie)$/i;
+// Matched at the end of the key, so that `OPENAI_API_KEY`, `webhookSecret`, `card_token` and `x-auth-token` count too
+// (plural usage counters such as `cached_tokens` do not).
+const SECRET_KEY = /(authorization|api[-_]?key|token|password|passwd|secret|cookie)$/i;
 const SECRET_VALUE =
   /\b(Bearer\s+)?(sk-[A-Za-z0-9_-]{8,}|ek_[A-Za-z0-9_-]{8,}|Bearer\s+[A-Za-z0-9._~+/=-]{8,})/g;
 
@@ -11,8 +12,8 @@ export function redactString(text: string): string {
 }
 
 /**
- * A deep copy of `value` with secrets removed: values under secret-looking keys (authorization, api_key,
- * token, password, …) become `[redacted]`, and credential-looking substrings anywhere are masked.
+ * A deep copy of `value` with secrets removed: values under secret-looking keys (ending in authorization, api_key,
+ * token, password, secret, cookie, in any case) become `[redacted]`, and credential-looking substrings anywhere are masked.
  * Used for everything shown to a person or written to disk: compiled output, logs, audit lines.
  *
  * @example
@@ -28,7 +29,9 @@ function walk(value: unknown): unknown {
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
-      out[key] = SECRET_KEY.test(key) && inner != null && inner !== "" ? REDACTED : walk(inner);
+      // Flags (`hasToken: true`) and empty values hide nothing.
+      const hides = inner != null && inner !== "" && typeof inner !== "boolean";
+      out[key] = hides && SECRET_KEY.test(key) ? REDACTED : walk(inner);
     }
     return out;
   }

@@ -65,7 +65,10 @@ export class Handoffs {
 
   /** Runs one handoff call; it always ends with exactly one `function_call_output` and one answer request. */
   handle(item: RealtimeConversationItemFunctionCall, handoff: LoadedHandoff): void {
-    void this.#run(item, handoff);
+    // #run reports its own failures; this only keeps an unexpected throw from becoming an unhandled rejection.
+    this.#run(item, handoff).catch((error: unknown) =>
+      this.#d.log.error("the handoff call could not be finished", { error }),
+    );
   }
 
   async #run(item: RealtimeConversationItemFunctionCall, handoff: LoadedHandoff): Promise<void> {

@@ -20,29 +20,17 @@ export class CostMeter {
   readonly tokens: TokenCounts = zeroCounts();
   #spent = 0;
   #last = 0;
-  #model: string;
+  /** The session's model: `session.updated` may change it, and later responses are priced for the new one. */
+  model: string;
   readonly #prices: PriceTable;
 
   constructor(model: string, prices: PriceTable) {
-    this.#model = model;
+    this.model = model;
     this.#prices = prices;
   }
 
   get spentUsd(): number {
     return this.#spent;
-  }
-
-  get model(): string {
-    return this.#model;
-  }
-
-  set model(model: string) {
-    this.#model = model;
-  }
-
-  /** True when the table has a price for the session's model (costs are then real numbers). */
-  get priced(): boolean {
-    return priceCounts(zeroCounts(), this.#model, this.#prices) !== undefined;
   }
 
   record(usage: RealtimeResponseUsage | undefined): {
@@ -51,7 +39,7 @@ export class CostMeter {
   } {
     const tokens = countTokens(usage);
     addCounts(this.tokens, tokens);
-    const cost = priceCounts(tokens, this.#model, this.#prices);
+    const cost = priceCounts(tokens, this.model, this.#prices);
     if (cost) {
       this.#spent += cost.usd;
       this.#last = cost.usd;

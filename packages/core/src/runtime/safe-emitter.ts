@@ -8,7 +8,8 @@ type Listener = (...args: never[]) => void;
  * `off(name, fn)` with the original function still works (the wrapper is found through a WeakMap).
  */
 export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends EventEmitter<Events> {
-  readonly #wrappers = new WeakMap<Listener, Listener>();
+  /** Per function, per event: one function listening to two events must report each failure under its own event. */
+  readonly #wrappers = new WeakMap<Listener, Map<unknown, Listener>>();
   readonly #onListenerError: (error: unknown, event: string) => void;
 
   constructor(onListenerError: (error: unknown, event: string) => void) {
@@ -17,7 +18,12 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
   }
 
   #wrap(event: unknown, fn: Listener): Listener {
-    let wrapped = this.#wrappers.get(fn);
+    let byEvent = this.#wrappers.get(fn);
+    if (!byEvent) {
+      byEvent = new Map();
+      this.#wrappers.set(fn, byEvent);
+    }
+    let wrapped = byEvent.get(event);
     if (!wrapped) {
       const report = this.#onListenerError;
       wrapped = function (this: unknown, ...args: never[]) {
@@ -31,7 +37,7 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
           report(error, String(event));
         }
       } as Listener;
-      this.#wrappers.set(fn, wrapped);
+      byEvent.set(event, wrapped);
     }
     return wrapped;
   }
@@ -68,7 +74,7 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
   ): this {
     return super.off(
       event,
-      fn && ((this.#wrappers.get(fn as Listener) ?? fn) as typeof fn),
+      fn && ((this.#wrappers.get(fn as Listener)?.get(event) ?? fn) as typeof fn),
       context,
       once,
     );

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type {
   RealtimeClientEvent,
+  RealtimeConversationItemUserMessage,
   RealtimeErrorEvent,
   RealtimeResponse,
   RealtimeServerEvent,
@@ -342,10 +343,7 @@ export class Session extends SafeEmitter<SessionEvents> {
     } = {},
   ): Promise<void> {
     const url = await imageDataUrl(image, options.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES);
-    const content: (
-      | { type: "input_text"; text: string }
-      | { type: "input_image"; image_url: string; detail?: "auto" | "low" | "high" }
-    )[] = [];
+    const content: RealtimeConversationItemUserMessage.Content[] = [];
     if (options.text) content.push({ type: "input_text", text: options.text });
     content.push({
       type: "input_image",

@@ -68,7 +68,7 @@ export class McpApprovals {
     const reason = rule.check(subject.args, this.#host.variables);
     if (reason === undefined) {
       if (rule.active) this.#desk.pass(subject);
-      this.#answer(item, true, undefined);
+      this.#finish(item.id, true, undefined);
       return;
     }
     const pending: { abort: AbortController; fillers?: FillerTimer } = { abort };
@@ -96,10 +96,13 @@ export class McpApprovals {
     }
     this.#desk.ask(subject, rule, reason).then(
       (verdict) => {
-        if ("cancelled" in verdict) return;
-        this.#answer(item, verdict.approved, verdict.approved ? undefined : verdict.reason);
+        // Closed meanwhile: close() already answered it.
+        if ("cancelled" in verdict || !this.#pending.has(item.id)) return;
+        this.#finish(item.id, verdict.approved, verdict.approved ? undefined : verdict.reason);
       },
-      (error: unknown) => this.#answer(item, false, String(error)),
+      (error: unknown) => {
+        if (this.#pending.has(item.id)) this.#finish(item.id, false, String(error));
+      },
     );
   }
 
@@ -107,7 +110,7 @@ export class McpApprovals {
   refuse(item: RealtimeMcpApprovalRequest, reason: string): void {
     if (this.#seen.has(item.id)) return;
     this.#seen.add(item.id);
-    this.#answer(item, false, reason, false);
+    this.#finish(item.id, false, reason, false);
   }
 
   /** Answers every pending request with a denial (no response requested: the session is ending). */
@@ -118,16 +121,8 @@ export class McpApprovals {
     }
   }
 
-  #answer(
-    item: RealtimeMcpApprovalRequest,
-    approve: boolean,
-    reason: string | undefined,
-    respond = true,
-  ): void {
-    this.#finish(item.id, approve, reason, respond);
-  }
-
-  #finish(id: string, approve: boolean, reason: string | undefined, respond: boolean): void {
+  /** The request's one `mcp_approval_response`, then (unless the session is ending) one answer request. */
+  #finish(id: string, approve: boolean, reason: string | undefined, respond = true): void {
     const pending = this.#pending.get(id);
     pending?.fillers?.stop();
     this.#pending.delete(id);

@@ -22,7 +22,13 @@ function schedulerAjv(): Ajv {
     const { Ajv } = require("ajv") as typeof import("ajv");
     const addFormats = require("ajv-formats") as (ajv: Ajv) => Ajv;
     shared = addFormats(
-      new Ajv({ allErrors: true, strict: false, useDefaults: true, coerceTypes: false, logger: false }),
+      new Ajv({
+        allErrors: true,
+        strict: false,
+        useDefaults: true,
+        coerceTypes: false,
+        logger: false,
+      }),
     );
   }
   return shared;

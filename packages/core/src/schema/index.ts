@@ -9,7 +9,13 @@ export { AUDIO_FORMATS, type AudioConfig, audioSchema, turnDetectionSchema } fro
 export { DURATION_HINT, type Duration, durationSchema, parseDuration } from "./duration.ts";
 export { type FillerConfig, fillerSchema, toolFillerSchema } from "./filler.ts";
 export { agentJsonSchema } from "./json-schema.ts";
-export { isBridgedMcp, MCP_CONNECTORS, type McpServerConfig, mcpServerSchema } from "./mcp.ts";
+export {
+  bridgedToolOverrideSchema,
+  isBridgedMcp,
+  MCP_CONNECTORS,
+  type McpServerConfig,
+  mcpServerSchema,
+} from "./mcp.ts";
 export {
   type InlineToolConfig,
   inlineToolSchema,

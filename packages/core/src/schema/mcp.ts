@@ -1,3 +1,4 @@
+import type { RealtimeToolsConfigUnion } from "openai/resources/realtime/realtime";
 import { z } from "zod";
 import { approvalSchema } from "./approval.ts";
 import { durationSchema } from "./duration.ts";
@@ -13,7 +14,8 @@ export const MCP_CONNECTORS = [
   "connector_outlookcalendar",
   "connector_outlookemail",
   "connector_sharepoint",
-] as const;
+  // Checked against the openai package's own list, so a renamed connector fails typecheck.
+] as const satisfies readonly NonNullable<RealtimeToolsConfigUnion.Mcp["connector_id"]>[];
 
 const toolNames = z.array(z.string().min(1));
 
@@ -25,8 +27,8 @@ const approvalRules = z
   .optional()
   .meta({ description: "never | always | { always: [tools], never: [tools] }." });
 
-/** Per-tool settings of a bridged server's tool (by MCP tool name). */
-const bridgedToolOverrideSchema = z.strictObject({
+/** Per-tool settings of a bridged server's tool (by MCP tool name); the bridge pack's `tools:` option too. */
+export const bridgedToolOverrideSchema = z.strictObject({
   description: z.string().min(1).optional(),
   timeout: durationSchema.optional(),
   filler: z.union([z.literal(false), fillerSchema]).optional(),

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ParleyError, isParleyError } from "../errors/index.ts";
+import { isParleyError, ParleyError } from "../errors/index.ts";
 import type {
   DurationInput,
   ToolApprovalOption,

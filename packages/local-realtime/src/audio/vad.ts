@@ -1,11 +1,7 @@
+import type { RealtimeAudioInputTurnDetection } from "openai/resources/realtime/realtime";
+
 /** Turn detection settings as the session holds them (GA `audio.input.turn_detection`). */
-export interface TurnDetectionConfig {
-  type: "server_vad" | "semantic_vad";
-  threshold?: number;
-  prefix_padding_ms?: number;
-  silence_duration_ms?: number;
-  eagerness?: "low" | "medium" | "high" | "auto";
-}
+export type TurnDetectionConfig = RealtimeAudioInputTurnDetection;
 
 export type VadEvent = { type: "start"; ms: number } | { type: "stop"; ms: number };
 

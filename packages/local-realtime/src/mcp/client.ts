@@ -1,21 +1,8 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { RealtimeToolsConfigUnion } from "openai/resources/realtime/realtime";
 
 /** A session tool of `type: "mcp"`, as the session holds it (GA shape). */
-export interface McpToolConfig {
-  type: "mcp";
-  server_label: string;
-  server_url?: string;
-  connector_id?: string;
-  authorization?: string;
-  headers?: Record<string, string> | null;
-  allowed_tools?: string[] | { tool_names?: string[]; read_only?: boolean } | null;
-  require_approval?:
-    | "always"
-    | "never"
-    | { always?: { tool_names?: string[] }; never?: { tool_names?: string[] } }
-    | null;
-  server_description?: string;
-}
+export type McpToolConfig = RealtimeToolsConfigUnion.Mcp;
 
 export interface McpListedTool {
   name: string;
@@ -32,6 +19,7 @@ export interface McpListedTool {
 export class McpConnection {
   private client: Client | undefined;
   private connecting: Promise<Client> | undefined;
+  private closed = false;
 
   constructor(public config: McpToolConfig) {}
 
@@ -54,6 +42,11 @@ export class McpConnection {
       });
       const client = new Client({ name: "parley-local-realtime", version: "0.1.0" });
       await client.connect(transport);
+      if (this.closed) {
+        // The session ended while connecting: don't keep a client nobody will close.
+        await client.close().catch(() => undefined);
+        throw new Error(`mcp server "${this.config.server_label}": the session closed`);
+      }
       this.client = client;
       return client;
     })();
@@ -99,6 +92,7 @@ export class McpConnection {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const client = this.client;
     this.client = undefined;
     this.connecting = undefined;

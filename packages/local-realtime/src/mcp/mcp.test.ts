@@ -1,6 +1,7 @@
 import { describe, expect, it, onTestFinished } from "vitest";
 import { startTestServer, TestClient } from "../../test/harness.ts";
 import { startMcpServer } from "../../test/mcp-server.ts";
+import { McpConnection } from "./client.ts";
 
 async function setup(tool: Record<string, unknown>) {
   const mcp = await startMcpServer();
@@ -127,6 +128,17 @@ describe("remote MCP tools", () => {
       type: "tool_execution_error",
       message: "kaboom",
     });
+  });
+
+  it("does not keep a client whose session closed while it was connecting", async () => {
+    const mcp = await startMcpServer();
+    onTestFinished(() => mcp.close());
+    const conn = new McpConnection({ type: "mcp", server_label: "inventory", server_url: mcp.url });
+    const listing = conn.listTools();
+    await conn.close();
+    await expect(listing).rejects.toThrow('mcp server "inventory": the session closed');
+    // The close came mid-connect: the client reached the server, and was then closed rather than kept.
+    expect(mcp.requests.length).toBeGreaterThan(0);
   });
 
   it("reports an unreachable server as mcp_list_tools.failed", async () => {

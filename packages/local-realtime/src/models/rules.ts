@@ -29,7 +29,13 @@ function respond(ctx: ModelContext): ModelAction[] {
   const exact = sayExactly(ctx.responseInstructions);
   if (exact !== undefined) return [{ say: exact }];
   if (ctx.outOfBand && !asksForGreeting(ctx.responseInstructions))
-    return [{ say: /\bconfirm/i.test(ctx.responseInstructions ?? "") ? CONFIRMATION_FILLER : GENERIC_FILLER }];
+    return [
+      {
+        say: /\bconfirm/i.test(ctx.responseInstructions ?? "")
+          ? CONFIRMATION_FILLER
+          : GENERIC_FILLER,
+      },
+    ];
   if (asksForGreeting(ctx.responseInstructions) && !ctx.continuation)
     return [{ say: greetingFrom(ctx.sessionInstructions) }];
   const last = lastTurnItem(ctx.items);

@@ -256,6 +256,34 @@ describe("servers that are not there", () => {
   });
 });
 
+describe("a server that connects but cannot list its tools", () => {
+  it("is a warning, and background retries bring the tools once listing works", async () => {
+    const flaky = await startHttpMcpServer({ failToolsList: 1 });
+    try {
+      const warnings: string[] = [];
+      const changes: AnyToolDefinition[][] = [];
+      const closers: (() => void | Promise<void>)[] = [];
+      const tools = await instantiateToolPack(
+        mcpBridgePack,
+        { label: "flaky", url: flaky.url, retryEvery: "20ms" },
+        {
+          baseDir: fixtures,
+          warn: (message) => warnings.push(message),
+          onToolsChanged: (next) => changes.push(next),
+          onClose: (close) => closers.push(close),
+        },
+      );
+      expect(tools).toEqual([]);
+      expect(warnings.join("\n")).toMatch(/could not list tools: .*rebuilding/);
+      await expect.poll(() => changes.length).toBeGreaterThan(0);
+      expect(changes.at(-1)?.map((t) => t.name)).toContain("add");
+      await Promise.all(closers.map((close) => close()));
+    } finally {
+      await flaky.close();
+    }
+  });
+});
+
 describe("closeAllMcpBridges", () => {
   it("ends the server processes of bridges opened by the pack without an onClose hook", async () => {
     const tools = await instantiateToolPack(mcpBridgePack, stdio, { baseDir: fixtures });
@@ -264,7 +292,23 @@ describe("closeAllMcpBridges", () => {
     await closeAllMcpBridges();
     await expect.poll(() => alive(pid)).toBe(false);
   });
+
+  it("stops holding a bridge once the agent's onClose hook has closed it", async () => {
+    const closers: (() => void | Promise<void>)[] = [];
+    const tools = await instantiateToolPack(mcpBridgePack, stdio, {
+      baseDir: fixtures,
+      onClose: (close) => closers.push(close),
+    });
+    const pid = Number(await byName(tools, "pid").run({}, testContext().ctx));
+    const held = () => (globalThis as Record<symbol, Set<unknown>>)[openBridges]?.size ?? 0;
+    expect(held()).toBe(1);
+    await Promise.all(closers.map((close) => close()));
+    expect(held()).toBe(0);
+    await expect.poll(() => alive(pid)).toBe(false);
+  });
 });
+
+const openBridges = Symbol.for("parley.mcp.openBridges");
 
 function alive(pid: number): boolean {
   try {

@@ -231,7 +231,9 @@ export class McpBridge {
     try {
       await this.refresh();
     } catch (error) {
-      await this.close();
+      // Drop only this connection: close() would also end background retries.
+      this.#client = undefined;
+      await client.close().catch(() => {});
       throw new McpBridgeError(
         "mcp_unreachable",
         this.label,

@@ -1,16 +1,13 @@
-import { approvalSchema, durationSchema, fillerSchema } from "@parley/core";
+import { bridgedToolOverrideSchema, durationSchema } from "@parley/core";
 import { z } from "zod";
 
 const toolNames = z.array(z.string().min(1));
 
-/** Per-tool settings of a bridged tool (applied by the bridge, so they work even before the server answers). */
-export const mcpToolOverrideSchema = z.strictObject({
-  description: z.string().min(1).optional(),
-  timeout: durationSchema.optional(),
-  filler: z.union([z.literal(false), fillerSchema]).optional(),
-  approval: approvalSchema.optional(),
-  onInterrupt: z.enum(["continue", "cancel"]).optional(),
-});
+/**
+ * Per-tool settings of a bridged tool (applied by the bridge, so they work even before the server answers):
+ * the same shape as an agent file's `mcp: [{ tools: … }]`, which the loader passes through.
+ */
+export const mcpToolOverrideSchema = bridgedToolOverrideSchema;
 
 /**
  * A local MCP server to bridge: a command to spawn (stdio) or a streamable HTTP URL the Realtime API cannot

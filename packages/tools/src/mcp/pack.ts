@@ -1,7 +1,7 @@
 import { defineToolPack } from "../pack/define-tool-pack.ts";
 import { McpBridge } from "./bridge.ts";
 import { mcpBridgeOptionsSchema } from "./options.ts";
-import { trackUntilClosed } from "./registry.ts";
+import { trackUntilClosed, untrack } from "./registry.ts";
 
 /**
  * `@parley/tools/mcp` as a pack: bridges one local MCP server, given as `options`. Its tools carry the origin
@@ -32,7 +32,10 @@ export const mcpBridgePack = defineToolPack({
       // program that never calls LoadedAgent.close(), or a loader without the onClose hook).
       onOpen: () => trackUntilClosed(bridge),
     });
-    env.onClose?.(() => bridge.close());
+    env.onClose?.(() => {
+      untrack(bridge);
+      return bridge.close();
+    });
     bridge.onToolsChanged((tools) => env.onToolsChanged?.(tools));
     bridge.onProblem((problem) => env.warn?.(problem.message));
     try {

@@ -10,6 +10,11 @@ export function trackUntilClosed(bridge: McpBridge): void {
   registry[KEY].add(bridge);
 }
 
+/** The bridge was closed by its agent: stop holding it, or reloads (`agent dev`) would pile closed bridges up. */
+export function untrack(bridge: McpBridge): void {
+  registry[KEY]?.delete(bridge);
+}
+
 /**
  * Closes every MCP bridge opened by a pack without an `onClose` hook (their stdio child processes would keep
  * the process alive). The CLI calls it before exiting.

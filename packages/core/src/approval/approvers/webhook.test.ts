@@ -155,6 +155,10 @@ describe("webhook approver", () => {
       401,
     );
     expect((await postDecision(`${callbackUrl}x`, { decision: "approve" })).status).toBe(404);
+    // A malformed escape in the id is an unknown id, not a server error.
+    expect((await postDecision(`${callbackUrl}%E0%A4%A`, { decision: "approve" })).status).toBe(
+      404,
+    );
     expect((await postDecision(callbackUrl, { decision: "perhaps" })).status).toBe(400);
     expect(
       await postDecision(callbackUrl, {

@@ -112,6 +112,31 @@ describe("http_request", () => {
     );
   });
 
+  it("keeps credential headers on same-origin redirects and drops them on cross-origin ones", async () => {
+    const other = await startHttpServer((_req, res) => {
+      res.statusCode = 302;
+      res.setHeader("location", `${server.url}/v1/orders/42`);
+      res.end();
+    });
+    try {
+      const t = await tool({
+        ...base(),
+        allow: [`127.0.0.1:${server.port}`, `127.0.0.1:${other.port}`],
+        headers: { authorization: "Bearer s3cret", "x-trace": "t1" },
+      });
+      await t.run({ url: "/moved" }, testContext().ctx);
+      expect(server.requests.at(-1)?.headers.authorization).toBe("Bearer s3cret");
+      const out = await t.run({ url: `${other.url}/start` }, testContext().ctx);
+      expect(out).toMatchObject({ status: 200 });
+      expect(other.requests.at(-1)?.headers.authorization).toBe("Bearer s3cret");
+      expect(server.requests.at(-1)?.url).toBe("/v1/orders/42");
+      expect(server.requests.at(-1)?.headers.authorization).toBeUndefined();
+      expect(server.requests.at(-1)?.headers["x-trace"]).toBe("t1");
+    } finally {
+      await other.close();
+    }
+  });
+
   it("gives up after the timeout", async () => {
     const t = await tool({ ...base(), timeout: "150ms" });
     await expect(t.run({ url: "/slow" }, testContext().ctx)).rejects.toMatchObject({

@@ -132,7 +132,11 @@ async function request(settings: HttpRequestSettings, args: RequestArgs, ctx: To
           `more than ${settings.maxRedirects} redirects from ${redactUrl(url)}`,
         );
       }
-      url = new URL(location, url);
+      const next = new URL(location, url);
+      // Like fetch's own redirects: credentials meant for one origin are not handed to another.
+      if (next.origin !== url.origin)
+        for (const name of Object.keys(headers)) if (SECRET_HEADER.test(name)) delete headers[name];
+      url = next;
       continue;
     }
     let text: string;
