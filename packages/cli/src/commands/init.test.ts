@@ -47,6 +47,12 @@ describe("agent init", { timeout: 45_000 }, () => {
     expect(bad.stderr).toContain('"no spaces" is not a valid agent name');
     const template = await runCli(["init", "x", "--template", "fancy"], { cwd: dir });
     expect(template.stderr).toContain('unknown template "fancy": choose one of basic, approval');
+    writeFileSync(join(dir, "a-file"), "");
+    const notAFolder = await runCli(["init", "x", "--dir", "a-file"], { cwd: dir });
+    expect(notAFolder.code).toBe(1);
+    expect(notAFolder.stderr).toBe(
+      "error[init_failed]: could not write the agent into a-file (EEXIST)\n",
+    );
   });
 
   it("finds the packs that ship with the CLI for an agent outside any project", async () => {

@@ -18,7 +18,8 @@ const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
 
 /**
  * Writes a new agent (agent file, tool handler, scenario) into `dir` and returns the paths written.
- * Throws `ParleyError` `init_invalid` for a bad name or template, `init_exists` rather than overwrite a file.
+ * Throws `ParleyError` `init_invalid` for a bad name or template, `init_exists` rather than overwrite a file,
+ * `init_failed` when the folder cannot be written.
  *
  * @example
  * const files = await scaffoldAgent({ dir: "weather", name: "weather" });
@@ -52,8 +53,18 @@ export async function scaffoldAgent(options: ScaffoldOptions): Promise<string[]>
       `${existing.map((p) => relative(process.cwd(), p)).join(", ")} already exist${existing.length === 1 ? "s" : ""}: pick another name or pass --force`,
     );
   }
-  await mkdir(dir, { recursive: true });
-  for (const [file, text] of Object.entries(files)) await writeFile(join(dir, file), text);
+  try {
+    await mkdir(dir, { recursive: true });
+    for (const [file, text] of Object.entries(files)) await writeFile(join(dir, file), text);
+  } catch (error) {
+    // A folder that is a file, or one we may not write to: the user's input, said without a stack trace.
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ParleyError(
+      "init_failed",
+      `could not write the agent into ${relative(process.cwd(), dir) || "."} (${reason})`,
+      { cause: error },
+    );
+  }
   return paths;
 }
 
