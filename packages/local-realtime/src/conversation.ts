@@ -62,8 +62,4 @@ export class Conversation {
   list(): readonly StoredItem[] {
     return this.items;
   }
-
-  get size(): number {
-    return this.items.length;
-  }
 }

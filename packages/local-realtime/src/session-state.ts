@@ -98,8 +98,6 @@ export const sessionView = {
     (s.output_modalities as string[] | undefined) ?? ["audio"],
   inputFormat: (s: SessionObject): string =>
     (s.audio?.input?.format as { type?: string } | undefined)?.type ?? "audio/pcm",
-  outputFormat: (s: SessionObject): string =>
-    (s.audio?.output?.format as { type?: string } | undefined)?.type ?? "audio/pcm",
   turnDetection: (s: SessionObject): Json | null =>
     (s.audio?.input?.turn_detection as Json | null | undefined) ?? null,
   transcription: (s: SessionObject): Json | null =>

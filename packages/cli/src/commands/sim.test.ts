@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { BIN, runCli, testEnv } from "../../test/helpers/cli.ts";
@@ -76,6 +78,15 @@ describe("agent sim", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       `error[listen_failed]: Could not listen on 127.0.0.1:${port}: the port is in use\n`,
+    );
+  });
+
+  it("says so, closing the server, when --cert-out cannot be written", async () => {
+    const file = join(tmpdir(), "parley-no-such-dir", "sim.pem");
+    const result = await runCli(["sim", "--tls", "--port", "0", "--cert-out", file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `error[cert_out_failed]: --cert-out ${file}: could not write the certificate (ENOENT)\n`,
     );
   });
 

@@ -81,7 +81,17 @@ export const registerSim: RegisterCommand = (program: Command) => {
       ];
       if (server.certificate) {
         const file = options.certOut ?? join(tmpdir(), `parley-sim-${server.port}.pem`);
-        writeFileSync(file, server.certificate);
+        try {
+          writeFileSync(file, server.certificate);
+        } catch (error) {
+          await server.close();
+          const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+          process.stderr.write(
+            `error[cert_out_failed]: --cert-out ${file}: could not write the certificate (${reason})\n`,
+          );
+          process.exitCode = 1;
+          return;
+        }
         lines.push(
           `  openai client: baseURL ${server.baseURL}`,
           `  trust the certificate: NODE_EXTRA_CA_CERTS=${file}`,

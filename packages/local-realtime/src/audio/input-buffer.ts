@@ -32,10 +32,6 @@ export class InputAudioBuffer {
       : undefined;
   }
 
-  get vadActive(): boolean {
-    return this.vad !== undefined;
-  }
-
   /** True between speech_started and speech_stopped. */
   get inSpeech(): boolean {
     return this.vad?.inSpeech ?? false;
