@@ -1,11 +1,154 @@
 // The public door of @parley/core: export by name exactly what users may import.
-export { ParleyError, isParleyError, type SourceLocation } from "./errors/index.ts";
-export { systemClock, VirtualClock, type Clock, type TimerHandle } from "./clock/index.ts";
-export { redact, redactString, REDACTED } from "./log/redact.ts";
+
+// zod, re-exported so agent handler files use the same instance as the loader (no extra dependency in an agents folder).
+export { z } from "zod";
+export { type AgentDefinition, defineAgent } from "./agent/index.ts";
 export {
-  defineTool,
+  ApprovalCallbacks,
+  ApprovalConditionError,
+  type ApprovalDecision,
+  ApprovalError,
+  type ApprovalRequest,
+  type ApprovalSettings,
+  type Approver,
+  type AuditEntry,
+  AuditLog,
+  approvalQuestion,
+  codeApprover,
+  compileCondition,
+  DEFAULT_APPROVAL_TIMEOUT_MS,
+  denyApprover,
+  type OnApproval,
+  signedHeaders,
+  type TerminalPrompt,
+  terminalApprover,
+  verifySignature,
+  type WebhookApprovalPayload,
+  type WebhookApproverOptions,
+  webhookApprover,
+} from "./approval/index.ts";
+export { type Clock, systemClock, type TimerHandle, VirtualClock } from "./clock/index.ts";
+export {
+  type ClientSecretOptions,
+  type CompiledSessionUpdate,
+  CompileError,
+  type CompileOptions,
+  compileClientSecretBody,
+  compileSession,
+  compileSessionConfig,
+  compileSipAcceptBody,
+  describeTool,
+  renderGreeting,
+  renderTemplate,
+  type VariableValues,
+} from "./compile/index.ts";
+export { isParleyError, ParleyError, type SourceLocation } from "./errors/index.ts";
+export {
+  AgentFileError,
+  closeAllAgents,
+  type FileReader,
+  formatProblems,
+  type LoadAgentOptions,
+  type LoadedAgent,
+  type LoadedHandoff,
+  loadAgent,
+  type ModuleImporter,
+  type Problem,
+} from "./load/index.ts";
+export {
+  createLogger,
+  type Logger,
+  type LogLevel,
+  type LogRecord,
+  type LogSink,
+  setLogSink,
+} from "./log/index.ts";
+export { REDACTED, redact, redactString } from "./log/redact.ts";
+export {
+  type Cost,
+  countTokens,
+  defaultPrices,
+  type ModelPrices,
+  type PriceTable,
+  pricesFor,
+  priceUsage,
+  type TokenCounts,
+} from "./pricing/index.ts";
+export type { HandoffEvent } from "./runtime/index.ts";
+export {
+  type CallHandlerFactory,
+  type CloseReason,
+  type ConversationEntry,
+  ConversationRecord,
+  type ConversationSnapshot,
+  DEFAULT_MAX_IMAGE_BYTES,
+  type ImageSource,
+  imageDataUrl,
+  type LiveResponse,
+  OPENAI_REALTIME_URL,
+  RealtimeServerError,
+  type ResponseKind,
+  type ResponseOrigin,
+  type RuntimeSettings,
+  realtimeUrl,
+  Session,
+  type SessionClosed,
+  SessionError,
+  type SessionEvents,
+  type SessionUsage,
+  type StartSessionOptions,
+  sniffImageType,
+  startSession,
+  type TurnLatency,
+} from "./runtime/index.ts";
+export {
+  AgentTools,
+  type ApprovalFillerOptions,
+  type CallErrorCode,
+  type CallHandler,
+  type CallState,
+  DEFAULT_FILLER,
+  DEFAULT_TOOL_TIMEOUT_MS,
+  IllegalCallTransitionError,
+  outputText,
+  type ResponseQueue,
+  type ResponseRequest,
+  type SchedulerEvent,
+  type SchedulerEventType,
+  type SchedulerHost,
+  schedulerOptionsFor,
+  ToolScheduler,
+  type ToolSchedulerOptions,
+} from "./scheduler/index.ts";
+export {
+  type AgentConfig,
+  type AgentConfigInput,
+  type ApprovalPolicy,
+  type ApprovalRule,
+  agentJsonSchema,
+  agentSchema,
+  approvalPolicySchema,
+  approvalSchema,
+  bridgedToolOverrideSchema,
+  durationSchema,
+  type FillerConfig,
+  fillerSchema,
+  type McpServerConfig,
+  mcpServerSchema,
+  parseDuration,
+  toolExampleSchema,
+  VOICES,
+  type VoiceName,
+} from "./schema/index.ts";
+export {
+  type AnyToolDefinition,
   type DurationInput,
+  defineTool,
+  instantiateToolPack,
+  isToolPack,
   type JsonSchema,
+  packFromModule,
+  stampPackTools,
   type ToolApprovalOption,
   type ToolContext,
   type ToolDefinition,
@@ -13,22 +156,11 @@ export {
   type ToolFillerOptions,
   type ToolLogger,
   type ToolOrigin,
+  type ToolPack,
+  type ToolPackDefaults,
+  type ToolPackEnv,
+  ToolPackError,
+  type ToolPackFactory,
+  type ToolPackOptionIssue,
   type ToolSessionControl,
 } from "./tool/index.ts";
-export { instantiateToolPack, isToolPack, packFromModule, stampPackTools, ToolPackError, type AnyToolDefinition, type ToolPack, type ToolPackDefaults, type ToolPackEnv, type ToolPackFactory, type ToolPackOptionIssue } from "./tool/index.ts";
-export { approvalSchema, durationSchema, fillerSchema, parseDuration, toolExampleSchema } from "./schema/index.ts";
-export { bridgedToolOverrideSchema } from "./schema/index.ts";
-export { agentSchema, agentJsonSchema, approvalPolicySchema, mcpServerSchema, VOICES, type AgentConfig, type AgentConfigInput, type ApprovalPolicy, type ApprovalRule, type FillerConfig, type McpServerConfig, type VoiceName } from "./schema/index.ts";
-export { AgentFileError, closeAllAgents, formatProblems, loadAgent, type FileReader, type LoadAgentOptions, type LoadedAgent, type LoadedHandoff, type ModuleImporter, type Problem } from "./load/index.ts";
-export { CompileError, compileClientSecretBody, compileSession, type CompiledSessionUpdate, compileSessionConfig, compileSipAcceptBody, describeTool, renderGreeting, renderTemplate, type ClientSecretOptions, type CompileOptions, type VariableValues } from "./compile/index.ts";
-export { defineAgent, type AgentDefinition } from "./agent/index.ts";
-// zod, re-exported so agent handler files use the same instance as the loader (no extra dependency in an agents folder).
-export { z } from "zod";
-export { ToolScheduler, IllegalCallTransitionError, DEFAULT_FILLER, DEFAULT_TOOL_TIMEOUT_MS, outputText, type ToolSchedulerOptions, type CallState, type CallErrorCode, type SchedulerEvent, type SchedulerEventType, type ApprovalFillerOptions, type CallHandler, type ResponseQueue, type ResponseRequest, type SchedulerHost } from "./scheduler/index.ts";
-export { AuditLog, ApprovalCallbacks, ApprovalConditionError, ApprovalError, codeApprover, compileCondition, denyApprover, terminalApprover, webhookApprover, approvalQuestion, signedHeaders, verifySignature, DEFAULT_APPROVAL_TIMEOUT_MS, type ApprovalDecision, type ApprovalRequest, type Approver, type ApprovalSettings, type AuditEntry, type OnApproval, type TerminalPrompt, type WebhookApproverOptions, type WebhookApprovalPayload } from "./approval/index.ts";
-export { startSession, Session, SessionError, RealtimeServerError, OPENAI_REALTIME_URL, type StartSessionOptions, type CallHandlerFactory, type SessionEvents, type SessionClosed, type SessionUsage, type TurnLatency, type CloseReason, type ResponseKind } from "./runtime/index.ts";
-export { ConversationRecord, type ConversationEntry, type ConversationSnapshot, type LiveResponse, type ResponseOrigin, type RuntimeSettings, realtimeUrl, imageDataUrl, sniffImageType, DEFAULT_MAX_IMAGE_BYTES, type ImageSource } from "./runtime/index.ts";
-export { AgentTools, schedulerOptionsFor } from "./scheduler/index.ts";
-export type { HandoffEvent } from "./runtime/index.ts";
-export { defaultPrices, pricesFor, priceUsage, countTokens, type ModelPrices, type PriceTable, type Cost, type TokenCounts } from "./pricing/index.ts";
-export { createLogger, setLogSink, type Logger, type LogLevel, type LogRecord, type LogSink } from "./log/index.ts";

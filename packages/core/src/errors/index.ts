@@ -1,1 +1,1 @@
-export { ParleyError, isParleyError, type SourceLocation } from "./parley-error.ts";
+export { isParleyError, ParleyError, type SourceLocation } from "./parley-error.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ParleyError, isParleyError } from "./parley-error.ts";
+import { isParleyError, ParleyError } from "./parley-error.ts";
 
 describe("isParleyError", () => {
   it("recognises errors from this copy of core and a branded error from another copy", () => {

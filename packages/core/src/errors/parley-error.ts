@@ -21,7 +21,11 @@ export class ParleyError extends Error {
   readonly code: string;
   readonly location: SourceLocation | undefined;
 
-  constructor(code: string, message: string, options?: { location?: SourceLocation; cause?: unknown }) {
+  constructor(
+    code: string,
+    message: string,
+    options?: { location?: SourceLocation; cause?: unknown },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;

@@ -1,3 +1,7 @@
 // @parley/core/testing: helpers for people testing agents and tools (virtual clock, recorders).
-export {};
-export { RecordingHost, RecordingQueue, type StartedResponse } from "../scheduler/test-support/recording-host.ts";
+
+export {
+  RecordingHost,
+  RecordingQueue,
+  type StartedResponse,
+} from "../scheduler/test-support/recording-host.ts";
