@@ -222,12 +222,7 @@ describe("audio output", () => {
   it("streams G.711 at 8 kHz when the session asks for audio/pcmu", async () => {
     const server = await startTestServer();
     const client = await TestClient.connect(server.url);
-    await client.next("session.created");
-    client.send({
-      type: "session.update",
-      session: { type: "realtime", audio: { output: { format: { type: "audio/pcmu" } } } },
-    });
-    await client.next("session.updated");
+    await client.configure({ audio: { output: { format: { type: "audio/pcmu" } } } });
     client.send({
       type: "response.create",
       response: { instructions: 'Say exactly: "Hello there."' },

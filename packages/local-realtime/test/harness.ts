@@ -121,13 +121,15 @@ export class TestClient {
     return this.next("response.done");
   }
 
-  async textSession(session: Json = {}): Promise<void> {
+  /** Waits for session.created, sends a realtime session.update with `session`, resolves with session.updated. */
+  async configure(session: Json = {}): Promise<Json> {
     await this.next("session.created");
-    this.send({
-      type: "session.update",
-      session: { type: "realtime", output_modalities: ["text"], ...session },
-    });
-    await this.next("session.updated");
+    this.send({ type: "session.update", session: { type: "realtime", ...session } });
+    return this.next("session.updated");
+  }
+
+  async textSession(session: Json = {}): Promise<void> {
+    await this.configure({ output_modalities: ["text"], ...session });
   }
 }
 

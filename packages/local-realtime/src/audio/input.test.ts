@@ -38,16 +38,10 @@ describe("server VAD", () => {
   it("detects speech, commits the user item, transcribes the carried text and answers", async () => {
     const server = await startTestServer();
     const client = await TestClient.connect(server.url);
-    await client.next("session.created");
-    client.send({
-      type: "session.update",
-      session: {
-        type: "realtime",
-        output_modalities: ["text"],
-        audio: { input: { transcription: { model: "gpt-4o-transcribe" } } },
-      },
+    await client.configure({
+      output_modalities: ["text"],
+      audio: { input: { transcription: { model: "gpt-4o-transcribe" } } },
     });
-    await client.next("session.updated");
     for (const chunk of audioChunks(speechAudio("hello there", { silenceBeforeMs: 200 })))
       client.send({ type: "input_audio_buffer.append", audio: chunk });
     const started = await client.next("input_audio_buffer.speech_started");
@@ -71,16 +65,10 @@ describe("server VAD", () => {
   it("hears speech in G.711 μ-law at 8 kHz", async () => {
     const server = await startTestServer();
     const client = await TestClient.connect(server.url);
-    await client.next("session.created");
-    client.send({
-      type: "session.update",
-      session: {
-        type: "realtime",
-        output_modalities: ["text"],
-        audio: { input: { format: { type: "audio/pcmu" } } },
-      },
+    await client.configure({
+      output_modalities: ["text"],
+      audio: { input: { format: { type: "audio/pcmu" } } },
     });
-    await client.next("session.updated");
     const audio = speechAudio("thanks a lot", { format: "audio/pcmu" });
     for (const chunk of audioChunks(audio, "audio/pcmu"))
       client.send({ type: "input_audio_buffer.append", audio: chunk });
@@ -93,19 +81,13 @@ describe("server VAD", () => {
   it("ignores audio below the threshold and needs the configured silence to end a turn", async () => {
     const server = await startTestServer();
     const client = await TestClient.connect(server.url);
-    await client.next("session.created");
-    client.send({
-      type: "session.update",
-      session: {
-        type: "realtime",
-        audio: {
-          input: {
-            turn_detection: { type: "server_vad", threshold: 0.99, silence_duration_ms: 800 },
-          },
+    await client.configure({
+      audio: {
+        input: {
+          turn_detection: { type: "server_vad", threshold: 0.99, silence_duration_ms: 800 },
         },
       },
     });
-    await client.next("session.updated");
     // At threshold 0.99 (−10.5 dBFS) the test voice (peaks near −11 dBFS) is too quiet to count as speech.
     for (const chunk of audioChunks(speechAudio("hello")))
       client.send({ type: "input_audio_buffer.append", audio: chunk });
@@ -154,16 +136,10 @@ describe("manual commit (turn detection off)", () => {
   it("commits on input_audio_buffer.commit and refuses a buffer under 100 ms", async () => {
     const server = await startTestServer();
     const client = await TestClient.connect(server.url);
-    await client.next("session.created");
-    client.send({
-      type: "session.update",
-      session: {
-        type: "realtime",
-        output_modalities: ["text"],
-        audio: { input: { turn_detection: null } },
-      },
+    const updated = await client.configure({
+      output_modalities: ["text"],
+      audio: { input: { turn_detection: null } },
     });
-    const updated = await client.next("session.updated");
     expect(updated.session.audio.input.turn_detection).toBeNull();
     client.send({ type: "input_audio_buffer.append", audio: silenceAudio(50).toString("base64") });
     client.send({ type: "input_audio_buffer.commit", event_id: "c1" });
@@ -187,16 +163,10 @@ describe("idle timeout", () => {
   it("emits timeout_triggered after idle_timeout_ms of silence since the model spoke, and answers", async () => {
     const server = await startTestServer();
     const client = await TestClient.connect(server.url);
-    await client.next("session.created");
-    client.send({
-      type: "session.update",
-      session: {
-        type: "realtime",
-        output_modalities: ["text"],
-        audio: { input: { turn_detection: { type: "server_vad", idle_timeout_ms: 5000 } } },
-      },
+    await client.configure({
+      output_modalities: ["text"],
+      audio: { input: { turn_detection: { type: "server_vad", idle_timeout_ms: 5000 } } },
     });
-    await client.next("session.updated");
     client.send({
       type: "response.create",
       response: { instructions: 'Say exactly: "Anything else?"' },

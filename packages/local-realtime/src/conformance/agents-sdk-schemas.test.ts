@@ -25,16 +25,10 @@ describe("the Agents SDK's event schemas", () => {
     const events: Json[] = [];
     const server = await startTestServer({ onServerEvent: (e) => void events.push(e) });
     const client = await TestClient.connect(server.url);
-    await client.next("session.created");
-    client.send({
-      type: "session.update",
-      session: {
-        type: "realtime",
-        audio: { input: { transcription: { model: "gpt-4o-mini-transcribe" } } },
-        tools: [functionTool("get_weather", "Weather.", [["weather in Paris", { city: "Paris" }]])],
-      },
+    await client.configure({
+      audio: { input: { transcription: { model: "gpt-4o-mini-transcribe" } } },
+      tools: [functionTool("get_weather", "Weather.", [["weather in Paris", { city: "Paris" }]])],
     });
-    await client.next("session.updated");
     for (const chunk of audioChunks(speechAudio("weather in Rome")))
       client.send({ type: "input_audio_buffer.append", audio: chunk });
     const call = (await client.next("response.done")).response.output[0];
