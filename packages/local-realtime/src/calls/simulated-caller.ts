@@ -281,6 +281,12 @@ export async function simulateIncomingCall(
   const call = calls.create("sip");
   const body = JSON.stringify(incomingCallEvent(call.id, options));
   const simulated = new SimulatedCall(calls, call, options, body);
-  await simulated.deliver();
+  // At-least-once, as the API: a delivery that is not answered 2xx is retried (with backoff) while the call rings.
+  for (const wait of [500, 1000, 2000, 4000]) {
+    const status = await simulated.deliver();
+    if ((status >= 200 && status < 300) || call.state !== "ringing") break;
+    await new Promise((resolve) => setTimeout(resolve, wait).unref());
+    if (call.state !== "ringing") break;
+  }
   return simulated;
 }
