@@ -6,7 +6,7 @@ import {
   startSession,
 } from "@parley/core";
 import { callLogger, type LogWriter } from "./log.ts";
-import { RealtimeApiError, type RealtimeApi } from "./realtime-api.ts";
+import { type RealtimeApi, RealtimeApiError } from "./realtime-api.ts";
 import { CallStats, type CallSummary } from "./summary.ts";
 
 export interface CallManagerOptions {
@@ -95,7 +95,12 @@ export class CallManager {
         scheduler: { approvers: this.options.approvers ?? [] },
       });
     } catch (error) {
-      log({ level: "error", msg: "sideband attach failed", ...fields, error: (error as Error).message });
+      log({
+        level: "error",
+        msg: "sideband attach failed",
+        ...fields,
+        error: (error as Error).message,
+      });
       await this.#hangup(call.callId, fields);
       this.release(call.callId);
       return undefined;
@@ -108,7 +113,8 @@ export class CallManager {
       log({ level: "info", msg: "call summary", ...summary });
       this.options.onSummary?.(summary);
       // Parley ended it (end_call, a limit, drain): the phone line must hang up too. A caller's hang-up needs nothing.
-      const hangup = closed.reason === "socket_closed" ? Promise.resolve() : this.#hangup(call.callId, fields);
+      const hangup =
+        closed.reason === "socket_closed" ? Promise.resolve() : this.#hangup(call.callId, fields);
       void hangup.finally(() => this.release(call.callId));
     });
     return session;
@@ -130,7 +136,12 @@ export class CallManager {
     } catch (error) {
       // 404: the call was already gone (the caller hung up first).
       if (!(error instanceof RealtimeApiError && error.status === 404))
-        this.options.log({ level: "warn", msg: "hangup failed", ...fields, error: (error as Error).message });
+        this.options.log({
+          level: "warn",
+          msg: "hangup failed",
+          ...fields,
+          error: (error as Error).message,
+        });
     }
   }
 }

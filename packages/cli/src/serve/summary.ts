@@ -38,7 +38,12 @@ export class CallStats {
   readonly #answerMs: number[] = [];
 
   constructor(
-    private readonly base: { callId: string; kind: "sip" | "webrtc"; agent: string; acceptMs: number | null },
+    private readonly base: {
+      callId: string;
+      kind: "sip" | "webrtc";
+      agent: string;
+      acceptMs: number | null;
+    },
   ) {}
 
   follow(session: Session): void {
