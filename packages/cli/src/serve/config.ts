@@ -12,13 +12,9 @@ const sipStatus = z.number().int().min(400).max(699);
 /** One routing rule: calls to `number` (or with SIP header `header.name` matching `header.value`) go to `agent`, or are rejected with `reject`. */
 const routeSchema = z
   .strictObject({
-    number: z
-      .string()
-      .min(1)
-      .optional()
-      .meta({
-        description: "The dialled number (the user part of the SIP To header), e.g. +14155550123.",
-      }),
+    number: z.string().min(1).optional().meta({
+      description: "The dialled number (the user part of the SIP To header), e.g. +14155550123.",
+    }),
     header: z
       .strictObject({ name: z.string().min(1), value: z.string() })
       .optional()
@@ -44,26 +40,19 @@ export const serveConfigSchema = z.strictObject({
     .meta({ description: "Agent files or folders (relative to this file)." }),
   port: z.number().int().min(0).max(65535).optional(),
   host: z.string().min(1).optional(),
-  baseUrl: z
-    .url()
-    .optional()
-    .meta({
-      description: "API base URL (default OPENAI_BASE_URL, else https://api.openai.com/v1).",
-    }),
+  baseUrl: z.url().optional().meta({
+    description: "API base URL (default OPENAI_BASE_URL, else https://api.openai.com/v1).",
+  }),
   maxCalls: z
     .number()
     .int()
     .positive()
     .optional()
     .meta({ description: "Calls held at once; more are rejected with 486 Busy (default 100)." }),
-  drainSeconds: z
-    .number()
-    .positive()
-    .optional()
-    .meta({
-      description:
-        "On SIGTERM, how long calls may finish before they are ended with a goodbye (default 30).",
-    }),
+  drainSeconds: z.number().positive().optional().meta({
+    description:
+      "On SIGTERM, how long calls may finish before they are ended with a goodbye (default 30).",
+  }),
   defaultAgent: z
     .string()
     .min(1)
