@@ -64,6 +64,7 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
     api,
     log,
     ...(options.approvers ? { approvers: options.approvers } : {}),
+    ...(config.goodbye ? { goodbye: config.goodbye } : {}),
     ...(options.session ? { session: options.session } : {}),
     ...(options.onSummary ? { onSummary: options.onSummary } : {}),
   });

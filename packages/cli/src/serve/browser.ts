@@ -71,7 +71,7 @@ export async function handleSession(c: Context, ctx: ServeContext): Promise<Resp
 /** `DELETE /session/:callId`: the page hangs up its call. */
 export async function handleSessionHangup(c: Context, ctx: ServeContext): Promise<Response> {
   const callId = c.req.param("callId") ?? "";
-  const session = ctx.calls.sessions.get(callId);
+  const session = await ctx.calls.session(callId);
   if (!session) return c.json({ error: "no such call" }, 404);
   await session.close();
   return c.json({ ok: true });

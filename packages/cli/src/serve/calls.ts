@@ -37,6 +37,7 @@ export interface AttachOptions {
 export class CallManager {
   readonly #reserved = new Set<string>();
   readonly #live = new Map<string, Session>();
+  readonly #attaching = new Map<string, Promise<Session | undefined>>();
   readonly #idle = new Set<() => void>();
 
   constructor(private readonly options: CallManagerOptions) {}
@@ -76,8 +77,19 @@ export class CallManager {
     });
   }
 
+  /** The call's session, once its sideband is attached (undefined for an unknown or failed call). */
+  async session(callId: string): Promise<Session | undefined> {
+    return this.#live.get(callId) ?? (await this.#attaching.get(callId));
+  }
+
   /** Attaches the sideband of an accepted (or created) call and runs the agent until the call ends. */
-  async attach(call: AttachOptions): Promise<Session | undefined> {
+  attach(call: AttachOptions): Promise<Session | undefined> {
+    const attaching = this.#attach(call).finally(() => this.#attaching.delete(call.callId));
+    this.#attaching.set(call.callId, attaching);
+    return attaching;
+  }
+
+  async #attach(call: AttachOptions): Promise<Session | undefined> {
     const { api, log } = this.options;
     const fields = { callId: call.callId, agent: call.agent.name, kind: call.kind };
     const stats = new CallStats({ ...fields, acceptMs: call.acceptMs });

@@ -53,6 +53,11 @@ export const serveConfigSchema = z.strictObject({
     description:
       "On SIGTERM, how long calls may finish before they are ended with a goodbye (default 30).",
   }),
+  goodbye: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "What the agent says when serve ends a call (drain)." }),
   defaultAgent: z
     .string()
     .min(1)
