@@ -22,7 +22,7 @@ describe("browser sessions (POST /session)", () => {
     expect(response.status).toBe(201);
     expect(response.headers.get("content-type")).toContain("application/sdp");
     const answer = await response.text();
-    expect(answer).toMatch(/^v=0\r\n[^]*m=audio 9 UDP\/TLS\/RTP\/SAVPF 111/);
+    expect(answer).toMatch(/^v=0\r\n[\s\S]*m=audio 9 UDP\/TLS\/RTP\/SAVPF 111/);
     const callId = response.headers.get("x-parley-call-id") ?? "";
     const call = t.local.calls.get(callId);
     // The local server validated the multipart session against the spec before answering 201.
