@@ -132,6 +132,40 @@ describe("approvals", () => {
     });
   });
 
+  it("an approver that answers undefined, a truthy non-boolean or throws denies, even with onTimeout: approve", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const answers: (() => unknown)[] = [
+        () => undefined,
+        () => "yes",
+        () => ({ approved: "true" }),
+        () => null,
+        () => {
+          throw new Error("approver crashed with Bearer abcdefghijklmnop");
+        },
+      ];
+      for (const [i, answer] of answers.entries()) {
+        const { tool, ran } = refundTool({ when: "true", timeout: 1000, onTimeout: "approve" });
+        const custom = { name: "custom", ask: async () => answer() as never };
+        for (const approver of [codeApprover(answer as never), custom]) {
+          const { host, scheduler } = setup({ tools: [tool], approvers: [approver] });
+          scheduler.onFunctionCall(call(`c${i}`, "refund", { amount: 5 }));
+          await host.clock.advance(0);
+          expect(host.outputOf(`c${i}`)).toMatchObject({ error: { code: "approval_denied" } });
+          await host.clock.advance(5000); // past the timeout: nothing more happens
+          expect(ran).toHaveLength(0);
+          expect(JSON.stringify(host.outputs())).not.toContain("abcdefghijklmnop");
+        }
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
   it("with no approver configured, calls needing approval are denied", async () => {
     const { tool, ran } = refundTool("always");
     const { host, scheduler } = setup({ tools: [tool] });
