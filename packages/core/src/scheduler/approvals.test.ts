@@ -166,6 +166,45 @@ describe("approvals", () => {
     }
   });
 
+  it("an untyped parameter of another kind asks (fails closed), and prototype keys never reach the handler", async () => {
+    const seen: unknown[] = [];
+    const tool = defineTool({
+      name: "refund",
+      description: "refunds a payment",
+      parameters: { type: "object", properties: { amount: {}, note: {} } },
+      approval: { when: "args.amount > 50" },
+      filler: false,
+      // A handler that copies its arguments the common way: Object.assign would follow a __proto__ key.
+      run: (args) => {
+        const copy = Object.assign({}, args) as { amount?: unknown };
+        seen.push(copy.amount);
+        return "ok";
+      },
+    });
+    const { approver, asked } = manualApprover();
+    const { host, scheduler } = setup({ tools: [tool], approvers: [approver] });
+    const sneaky = ['"5000"', "[5000]", '{"value":5000}'];
+    for (const [i, amount] of sneaky.entries())
+      scheduler.onFunctionCall({
+        type: "function_call",
+        call_id: `c${i}`,
+        name: "refund",
+        arguments: `{"amount":${amount}}`,
+      });
+    scheduler.onFunctionCall({
+      type: "function_call",
+      call_id: "proto",
+      name: "refund",
+      arguments: '{"__proto__":{"amount":5000},"note":{"constructor":{"prototype":{"x":1}}}}',
+    });
+    await host.clock.advance(0);
+    expect(asked.map((a) => a.request.callId)).toEqual(["c0", "c1", "c2"]);
+    for (const a of asked) a.answer(false, "no");
+    await host.clock.advance(0);
+    expect(seen).toEqual([undefined]);
+    expect(host.outputOf("proto")).toBe("ok");
+  });
+
   it("with no approver configured, calls needing approval are denied", async () => {
     const { tool, ran } = refundTool("always");
     const { host, scheduler } = setup({ tools: [tool] });
