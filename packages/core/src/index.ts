@@ -67,7 +67,7 @@ export {
   type LogSink,
   setLogSink,
 } from "./log/index.ts";
-export { REDACTED, redact, redactString } from "./log/redact.ts";
+export { MAX_MESSAGE_CHARS, REDACTED, redact, redactMessage, redactString } from "./log/redact.ts";
 export {
   type Cost,
   countTokens,
