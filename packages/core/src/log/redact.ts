@@ -5,12 +5,19 @@ export const REDACTED = "[redacted]";
 /** How much of an error message a model or a person is shown; the rest is cut (a 100 KB MCP error is noise). */
 export const MAX_MESSAGE_CHARS = 2000;
 
+/** Known secret values shorter than this are not masked by value: a 1–3 character value would shred the output. */
+const MIN_KNOWN_VALUE = 4;
+
 /**
  * Masks credentials inside a string: bearer/basic tokens in any case, API keys (`sk-…`, `sk_live_…`, `AKIA…`,
- * `ghp_…`), JWTs, `token=…`/`"password": "…"` pairs, URL passwords, PEM private keys, card numbers (Luhn).
+ * `ghp_…`), JWTs, `token=…`/`"password": "…"` pairs, URL passwords, PEM private keys, card numbers (Luhn), and
+ * every occurrence of `known` values (what `${env:…}` put into an agent's config, whatever its shape).
  */
-export function redactString(text: string): string {
-  return maskSecrets(text, REDACTED);
+export function redactString(text: string, known: readonly string[] = []): string {
+  let out = text;
+  for (const value of known)
+    if (value.length >= MIN_KNOWN_VALUE) out = out.replaceAll(value, REDACTED);
+  return maskSecrets(out, REDACTED);
 }
 
 /**
@@ -20,10 +27,14 @@ export function redactString(text: string): string {
  * @example
  * redactMessage(`MCP error: ${hugeText} Bearer abc…`) // "MCP error: … [redacted] …(98000 more characters)"
  */
-export function redactMessage(text: string, max = MAX_MESSAGE_CHARS): string {
+export function redactMessage(
+  text: string,
+  max = MAX_MESSAGE_CHARS,
+  known: readonly string[] = [],
+): string {
   // Cap first (bounded work on huge input), then redact; a secret cut in half at the edge is masked by its shape or dropped.
   const head = text.length > max + 200 ? text.slice(0, max + 200) : text;
-  const clean = redactString(head);
+  const clean = redactString(head, known);
   if (clean.length <= max && head.length === text.length) return clean;
   return `${clean.slice(0, max)}…(${text.length - max} more characters)`;
 }
@@ -33,29 +44,31 @@ export function redactMessage(text: string, max = MAX_MESSAGE_CHARS): string {
  * `X-Access-Key`, `private_key`, `pin`, `cvv`, `card_number`, `pwd`, …) become `[redacted]`, numbers that are card
  * numbers too, and credential-shaped substrings anywhere are masked. The one module used for everything shown to a
  * person, written to disk or sent out: compiled output, logs, audit lines, webhook payloads, errors sent to the model.
+ * `options.values`: known secret values to mask wherever they appear (longest first).
  *
  * @example
  * redact({ headers: { authorization: "Bearer sk-abc…" } }) // { headers: { authorization: "[redacted]" } }
  */
-export function redact<T>(value: T): T {
-  return walk(value, new WeakSet()) as T;
+export function redact<T>(value: T, options: { values?: readonly string[] } = {}): T {
+  const known = [...(options.values ?? [])].sort((a, b) => b.length - a.length);
+  return walk(value, new WeakSet(), known) as T;
 }
 
-function walk(value: unknown, seen: WeakSet<object>): unknown {
-  if (typeof value === "string") return redactString(value);
+function walk(value: unknown, seen: WeakSet<object>, known: readonly string[]): unknown {
+  if (typeof value === "string") return redactString(value, known);
   if (typeof value === "number" && Number.isInteger(value) && isCardNumber(String(value)))
     return REDACTED;
   if (!value || typeof value !== "object") return value;
   if (seen.has(value)) return "[circular]";
   seen.add(value);
-  if (Array.isArray(value)) return value.map((v) => walk(v, seen));
-  if (value instanceof URL) return redactString(value.href);
-  if (value instanceof Error) return redactString(value.message);
+  if (Array.isArray(value)) return value.map((v) => walk(v, seen, known));
+  if (value instanceof URL) return redactString(value.href, known);
+  if (value instanceof Error) return redactString(value.message, known);
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
     // Flags (`hasToken: true`) and empty values hide nothing.
     const hides = inner != null && inner !== "" && typeof inner !== "boolean";
-    out[key] = hides && isSecretKey(key) ? REDACTED : walk(inner, seen);
+    out[key] = hides && isSecretKey(key) ? REDACTED : walk(inner, seen, known);
   }
   return out;
 }

@@ -89,3 +89,8 @@ export function maskSecrets(text: string, mask: string): string {
   });
   return out.replace(CARD_CANDIDATE, (m) => (isCardNumber(m) ? mask : m));
 }
+
+/** True when `text` holds something shaped like a credential (a token, a key, a JWT, a card number…). */
+export function hasSecretShape(text: string): boolean {
+  return maskSecrets(text, "\u0000") !== text;
+}
