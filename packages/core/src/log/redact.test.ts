@@ -75,6 +75,7 @@ describe("redact: the names and shapes an audit found in clear", () => {
       `token ${jwt}`,
       `x-jwt: ${jwt}`,
       "GET /v1/items?token=s3cr3tvalue&page=2",
+      "backend said 401 for https://api.example.com/x?token=s3cr3tvalue",
       "API_TOKEN=tok_live_1234567890 node server.js",
       '{"password":"hunter22","user":"al"}',
       "key AKIAIOSFODNN7EXAMPLE in use",
