@@ -14,11 +14,15 @@ export {
   type AuditEntry,
   AuditLog,
   approvalQuestion,
+  argsDigest,
+  type CallBinding,
+  callbackBody,
   codeApprover,
   compileCondition,
   DEFAULT_APPROVAL_TIMEOUT_MS,
   denyApprover,
   type OnApproval,
+  type SignatureHeaders,
   signedHeaders,
   type TerminalPrompt,
   terminalApprover,
@@ -63,7 +67,7 @@ export {
   type LogSink,
   setLogSink,
 } from "./log/index.ts";
-export { REDACTED, redact, redactString } from "./log/redact.ts";
+export { MAX_MESSAGE_CHARS, REDACTED, redact, redactMessage, redactString } from "./log/redact.ts";
 export {
   type Cost,
   countTokens,
