@@ -127,7 +127,7 @@ export class Connection implements ResponseHost {
     if (this.closed) return;
     const full = { event_id: this.ids.next("event"), ...event };
     this.options.onServerEvent?.(full);
-    this.sender.send(JSON.stringify(full));
+    this.sender.send(JSON.stringify(full), full);
   }
 
   /** Sends the API's `error` event shape. */

@@ -53,12 +53,23 @@ export interface LocalRealtime {
   close(): Promise<void>;
 }
 
+const STATUS_TEXT: Record<number, string> = {
+  401: "Unauthorized",
+  404: "Not Found",
+  503: "Service Unavailable",
+};
+
 function rejectUpgrade(socket: Duplex, status: number, code: string, message: string): void {
   const body = JSON.stringify({
-    error: { message, type: "invalid_request_error", code, param: null },
+    error: {
+      message,
+      type: status >= 500 ? "server_error" : "invalid_request_error",
+      code,
+      param: null,
+    },
   });
   socket.end(
-    `HTTP/1.1 ${status} ${status === 401 ? "Unauthorized" : "Not Found"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Error"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 
@@ -96,6 +107,8 @@ export async function startLocalRealtime(
   const host = options.host ?? "127.0.0.1";
   const model = options.model ?? rulesModel();
   let faults: FaultOptions = options.faults ?? {};
+  /** Connection attempts still to refuse (faults.refuseConnections, counted from when the faults were set). */
+  let refuseLeft = faults.refuseConnections ?? 0;
   const credentials =
     options.tls === true ? await selfSignedCertificate() : options.tls || undefined;
   const server: Server = credentials
@@ -139,6 +152,15 @@ export async function startLocalRealtime(
         401,
         "invalid_api_key",
         "Incorrect API key provided to the local Realtime server.",
+      );
+    }
+    if (refuseLeft > 0) {
+      refuseLeft--;
+      return rejectUpgrade(
+        socket,
+        503,
+        "server_unavailable",
+        "The local Realtime server refused this connection (faults.refuseConnections).",
       );
     }
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
@@ -186,6 +208,7 @@ export async function startLocalRealtime(
     },
     setFaults(next) {
       faults = next;
+      refuseLeft = next.refuseConnections ?? 0;
     },
     async close() {
       for (const ws of wss.clients) ws.terminate();

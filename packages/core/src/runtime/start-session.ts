@@ -118,6 +118,7 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
         : (options.tools ?? defaultTools(agent, options.scheduler, log)),
     playedMs: options.playedMs,
     greeting: agent ? renderGreeting(agent, { variables: templateValues(given) }) : undefined,
+    greetingOf: (next) => renderGreeting(next, { variables: templateValues(given) }),
     goodbye: options.goodbye ?? DEFAULT_GOODBYE,
     budgetUsd: limits?.costBudgetUsd,
     maxSessionLengthMs: limits?.maxSessionLength,
