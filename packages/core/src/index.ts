@@ -44,6 +44,7 @@ export {
   describeTool,
   renderGreeting,
   renderTemplate,
+  SIP_REFUSED_TURN_DETECTION,
   type VariableValues,
 } from "./compile/index.ts";
 export { isParleyError, ParleyError, type SourceLocation } from "./errors/index.ts";

@@ -31,6 +31,8 @@ export interface ConnectionOptions {
   clock: ServerClock;
   /** Called with every server event before it is sent (tests validate them against the spec). */
   onServerEvent?: ((event: Json) => void) | undefined;
+  /** The session config a call was accepted or created with (a client secret's too): the session starts from it. */
+  initialSession?: Json | undefined;
 }
 
 /** One WebSocket session: its session config, conversation, audio buffer and responses. */
@@ -64,6 +66,8 @@ export class Connection implements ResponseHost {
       options.modelName,
       Math.floor(Date.now() / 1000),
     );
+    if (options.initialSession)
+      this.current = applySessionUpdate(this.current, options.initialSession);
     this.audio = new InputAudioBuffer(asAudioFormat(sessionView.inputFormat(this.current)));
     this.audio.configure(
       asAudioFormat(sessionView.inputFormat(this.current)),

@@ -3,6 +3,15 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
+import { ClientSecrets } from "./calls/client-secrets.ts";
+import { handleHttpApi } from "./calls/http-api.ts";
+import { CallRegistry } from "./calls/registry.ts";
+import { checkSideband } from "./calls/sideband.ts";
+import {
+  type SimulatedCall,
+  type SimulatedCallOptions,
+  simulateIncomingCall,
+} from "./calls/simulated-caller.ts";
 import { realClock, type ServerClock } from "./clock.ts";
 import { Connection } from "./connection.ts";
 import { LocalRealtimeError } from "./errors.ts";
@@ -48,12 +57,24 @@ export interface LocalRealtime {
   readonly certificate: string | undefined;
   /** Sessions currently connected. */
   readonly sessions: number;
+  /** Every call (SIP and WebRTC) the server knows, with its state, referrals and sidebands. */
+  readonly calls: CallRegistry;
+  /**
+   * Rings the app: registers a SIP call, sends a signed `realtime.call.incoming` to `webhookUrl`, and returns the
+   * caller's side (answer, speech, the agent's lines, hang-up). An unanswered call is dropped as the API does.
+   *
+   * @example
+   * const call = await server.simulateIncomingCall({ webhookUrl, secret: process.env.OPENAI_WEBHOOK_SECRET! });
+   * await call.answered; await call.waitForAgent(/welcome/i); await call.say("hi"); call.hangUp();
+   */
+  simulateIncomingCall(options: SimulatedCallOptions): Promise<SimulatedCall>;
   setFaults(faults: FaultOptions): void;
   /** Closes every session and stops listening. */
   close(): Promise<void>;
 }
 
 const STATUS_TEXT: Record<number, string> = {
+  400: "Bad Request",
   401: "Unauthorized",
   404: "Not Found",
   503: "Service Unavailable",
@@ -114,18 +135,37 @@ export async function startLocalRealtime(
   const server: Server = credentials
     ? createHttpsServer({ cert: credentials.cert, key: credentials.key })
     : createHttpServer();
-  server.on("request", (_req, res) => {
+  const calls = new CallRegistry();
+  const secrets = new ClientSecrets();
+  const modelName = options.modelName ?? "gpt-realtime";
+  const api = { calls, secrets, apiKey: options.apiKey, modelName };
+  server.on("request", (req, res) => {
+    handleHttpApi(req, res, api).then(
+      (handled) => {
+        if (!handled) notFound(res);
+      },
+      (error: unknown) => {
+        if (res.headersSent) return res.destroy();
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(
+          JSON.stringify({ error: { message: String(error), type: "server_error", code: null } }),
+        );
+      },
+    );
+  });
+  const notFound = (res: import("node:http").ServerResponse) => {
     res.writeHead(404, { "content-type": "application/json" });
     res.end(
       JSON.stringify({
         error: {
-          message: "The local Realtime server only serves WebSocket sessions at /v1/realtime.",
+          message:
+            "The local Realtime server serves WebSocket sessions at /v1/realtime, the calls endpoints and client secrets.",
           type: "invalid_request_error",
           code: "not_found",
         },
       }),
     );
-  });
+  };
   const wss = new WebSocketServer({
     noServer: true,
     // Browsers offer ["realtime", "openai-insecure-api-key.…"]; answer with "realtime".
@@ -146,7 +186,10 @@ export async function startLocalRealtime(
       );
     }
     const key = presentedKey(request);
-    if (options.apiKey !== undefined && key !== options.apiKey) {
+    const secret = key?.startsWith("ek_") ? secrets.lookup(key) : undefined;
+    if (secret === "expired")
+      return rejectUpgrade(socket, 401, "invalid_api_key", "The client secret has expired.");
+    if (options.apiKey !== undefined && key !== options.apiKey && secret === undefined) {
       return rejectUpgrade(
         socket,
         401,
@@ -163,15 +206,27 @@ export async function startLocalRealtime(
         "The local Realtime server refused this connection (faults.refuseConnections).",
       );
     }
+    const callId = url.searchParams.get("call_id");
+    const attach = callId === null ? undefined : checkSideband(calls, callId);
+    if (attach && !attach.ok)
+      return rejectUpgrade(socket, attach.status, attach.code, attach.message);
+    const call = attach?.call;
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
       const connection = new Connection(ws, ++count, {
         model,
-        modelName: url.searchParams.get("model") ?? options.modelName ?? "gpt-realtime",
+        modelName: url.searchParams.get("model") ?? modelName,
         pace,
         faults: () => faults,
         clock: options.clock ?? realClock,
-        onServerEvent: options.onServerEvent,
+        onServerEvent: call
+          ? (event) => {
+              options.onServerEvent?.(event);
+              calls.emit("event", call, event);
+            }
+          : options.onServerEvent,
+        initialSession: call ? call.session : secret?.session,
       });
+      if (call) calls.attach(call, ws, connection);
       live.add(connection);
       ws.on("close", () => live.delete(connection));
     });
@@ -206,11 +261,14 @@ export async function startLocalRealtime(
     get sessions() {
       return live.size;
     },
+    calls,
+    simulateIncomingCall: (simulated) => simulateIncomingCall(calls, simulated),
     setFaults(next) {
       faults = next;
       refuseLeft = next.refuseConnections ?? 0;
     },
     async close() {
+      calls.endAll();
       for (const ws of wss.clients) ws.terminate();
       for (const c of live) c.dispose();
       wss.close();
