@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import { realClock, type ServerClock } from "./clock.ts";
+import { type ConnectRefusal, connectRefusal } from "./connect/refusal.ts";
 import { Connection } from "./connection.ts";
 import { LocalRealtimeError } from "./errors.ts";
 import type { FaultOptions } from "./faults.ts";
@@ -24,8 +25,15 @@ export interface LocalRealtimeOptions {
   model?: RealtimeModel;
   /** Model name reported in sessions when the URL names none (default "gpt-realtime"). */
   modelName?: string;
-  /** Audio and text timing: 1 = real time (default), 0 = as fast as possible, 0.1 = ten times faster. */
+  /** Timing scale of text, `wait` actions and audio: 1 (default) = as below, 0 = as fast as possible, 0.1 = ten times faster. */
   pace?: number;
+  /**
+   * How fast output audio is sent, in multiples of real time (default 4: like the API, which sends a reply's audio
+   * faster than it plays, so a barge-in usually comes after response.done). 1 = real time, for demos.
+   */
+  audioPace?: number;
+  /** The session's date (what "tomorrow" or "Friday" mean to the rules model); default: today. */
+  today?: Date | string;
   /** Faults injected into every connection (see FaultOptions); change later with `setFaults`. */
   faults?: FaultOptions;
   /** Called with every server event before it is sent, e.g. to validate it against the spec in tests. */
@@ -36,6 +44,9 @@ export interface LocalRealtimeOptions {
    */
   clock?: ServerClock;
 }
+
+/** Output audio goes out this many times faster than real time unless `audioPace` says otherwise. */
+export const DEFAULT_AUDIO_PACE = 4;
 
 export interface LocalRealtime {
   /** `ws://127.0.0.1:PORT/v1/realtime` (or `wss://localhost:PORT/v1/realtime`); add `?model=…` as with the API. */
@@ -51,6 +62,31 @@ export interface LocalRealtime {
   setFaults(faults: FaultOptions): void;
   /** Closes every session and stops listening. */
   close(): Promise<void>;
+}
+
+/** The API's way to refuse an upgraded session: one `error` event, then a close with `type.code` as the reason. */
+function refuseSession(
+  ws: WebSocket,
+  refusal: ConnectRefusal,
+  onServerEvent: ((event: Record<string, unknown>) => void) | undefined,
+): void {
+  const event = {
+    type: "error",
+    event_id: `event_refused${Date.now().toString(36)}`,
+    error: {
+      type: "invalid_request_error",
+      code: refusal.code,
+      message: refusal.message,
+      param: null,
+      event_id: null,
+    },
+  };
+  onServerEvent?.(event);
+  ws.send(JSON.stringify(event));
+  ws.close(
+    refusal.closeCode,
+    refusal.code ? `invalid_request_error.${refusal.code}` : "invalid_request_error",
+  );
 }
 
 function rejectUpgrade(socket: Duplex, status: number, code: string, message: string): void {
@@ -93,6 +129,12 @@ export async function startLocalRealtime(
       "invalid_option",
       `pace must be a number >= 0 (got ${String(options.pace)})`,
     );
+  const audioPace = options.audioPace ?? DEFAULT_AUDIO_PACE;
+  if (!(audioPace > 0))
+    throw new LocalRealtimeError(
+      "invalid_option",
+      `audioPace must be a number > 0 (1 = real time; got ${String(options.audioPace)})`,
+    );
   const host = options.host ?? "127.0.0.1";
   const model = options.model ?? rulesModel();
   let faults: FaultOptions = options.faults ?? {};
@@ -132,20 +174,15 @@ export async function startLocalRealtime(
         `No Realtime endpoint at ${url.pathname}; use /v1/realtime?model=…`,
       );
     }
-    const key = presentedKey(request);
-    if (options.apiKey !== undefined && key !== options.apiKey) {
-      return rejectUpgrade(
-        socket,
-        401,
-        "invalid_api_key",
-        "Incorrect API key provided to the local Realtime server.",
-      );
-    }
+    const refusal = connectRefusal(request, url, presentedKey(request), options.apiKey);
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+      if (refusal) return refuseSession(ws, refusal, options.onServerEvent);
       const connection = new Connection(ws, ++count, {
         model,
         modelName: url.searchParams.get("model") ?? options.modelName ?? "gpt-realtime",
         pace,
+        audioPace,
+        today: options.today,
         faults: () => faults,
         clock: options.clock ?? realClock,
         onServerEvent: options.onServerEvent,
