@@ -155,7 +155,7 @@ export class Connection implements ResponseHost {
     if (this.closed) return;
     const full = { event_id: this.ids.next("event"), ...event };
     this.options.onServerEvent?.(full);
-    this.sender.send(JSON.stringify(full), full);
+    this.sender.send(JSON.stringify(full), full as { type?: unknown; response?: unknown });
   }
 
   /** Sends the API's `error` event shape. */
