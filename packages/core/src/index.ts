@@ -44,6 +44,7 @@ export {
   describeTool,
   renderGreeting,
   renderTemplate,
+  SIP_REFUSED_TURN_DETECTION,
   type VariableValues,
 } from "./compile/index.ts";
 export { isParleyError, ParleyError, type SourceLocation } from "./errors/index.ts";
@@ -168,3 +169,12 @@ export {
   type ToolPackOptionIssue,
   type ToolSessionControl,
 } from "./tool/index.ts";
+export {
+  closeDetail,
+  type Transport,
+  type TransportClose,
+  type TransportFactory,
+  type TransportListener,
+  type WsTransportOptions,
+  wsTransport,
+} from "./transport/index.ts";

@@ -28,6 +28,11 @@ export class McpApprovals {
   readonly #pending = new Map<string, { abort: AbortController; fillers?: FillerTimer }>();
   readonly #seen = new Set<string>();
 
+  /** MCP approval requests waiting for a decision. */
+  get pending(): number {
+    return this.#pending.size;
+  }
+
   constructor(
     host: SchedulerHost,
     desk: ApprovalDesk,

@@ -93,6 +93,14 @@ export class ToolScheduler implements CallHandler {
     return this.#calls.size;
   }
 
+  /**
+   * True while a call runs or waits (for approval, a slot), an MCP approval request waits, or the answer about an
+   * output is scheduled: the turn is not over.
+   */
+  get busy(): boolean {
+    return this.#calls.size > 0 || this.#mcp.pending > 0 || this.#answers.pending;
+  }
+
   /** The state of a call (undefined once ended and forgotten, or never seen). */
   stateOf(callId: string): CallState | undefined {
     return this.#calls.get(callId)?.state;
