@@ -147,3 +147,16 @@ describe("redact: the names and shapes an audit found in clear", () => {
     expect(redactString("a=".repeat(100_000))).toHaveLength(200_000);
   });
 });
+
+describe("redact: object graphs", () => {
+  it("copies a shared object twice and ends a cycle", () => {
+    const format = { type: "audio/pcm", rate: 24000 };
+    expect(redact({ input: { format }, output: { format } })).toEqual({
+      input: { format },
+      output: { format },
+    });
+    const loop: Record<string, unknown> = { name: "a" };
+    loop.self = loop;
+    expect(redact(loop)).toEqual({ name: "a", self: "[circular]" });
+  });
+});
