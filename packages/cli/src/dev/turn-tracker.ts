@@ -37,8 +37,8 @@ export class TurnTracker {
     const onCall = (e: { callId: string }) => this.#calls.add(e.callId);
     const onOutput = (e: { callId: string }) => {
       this.#calls.delete(e.callId);
-      // The scheduler asks for the answer about this output a moment later (it coalesces outputs that land
-      // together): the turn is not over before that answer starts.
+      // The scheduler asks for the answer about this output once the other calls of its response have theirs:
+      // the turn is not over before that answer starts.
       this.#answerDueBy = performance.now() + ANSWER_GRACE_MS;
       this.#check();
     };
