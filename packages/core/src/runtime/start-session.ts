@@ -1,5 +1,5 @@
 import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
-import WebSocket, { type ClientOptions } from "ws";
+import type { ClientOptions } from "ws";
 import { type Clock, systemClock } from "../clock/index.ts";
 import { compileSession, renderGreeting, type VariableValues } from "../compile/index.ts";
 import { type LoadedAgent, type LoadedHandoff, loadAgent } from "../load/index.ts";
@@ -101,6 +101,8 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
   };
   if (credential) headers.Authorization = `Bearer ${credential}`;
   log.debug("connecting", { url: redactString(url) });
+  // Loaded here, not when core is imported: `agent validate` and other loader-only users never pay for it.
+  const { default: WebSocket } = await import("ws");
   const ws = new WebSocket(url, { ...options.ws, headers });
   const limits = agent?.config.limits;
   const session = new Session({

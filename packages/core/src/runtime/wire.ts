@@ -1,5 +1,6 @@
 import type { RealtimeClientEvent, RealtimeServerEvent } from "openai/resources/realtime/realtime";
-import WebSocket from "ws";
+// Types only: `ws` is loaded by startSession when a session starts, not by importing core (`agent validate`).
+import type WebSocket from "ws";
 import type { Clock, TimerHandle } from "../clock/index.ts";
 import type { Logger } from "../log/index.ts";
 import { redactString } from "../log/index.ts";
@@ -45,7 +46,7 @@ export class Wire {
     this.#log = log;
     this.#hooks = hooks;
     ws.on("message", (data, isBinary) => this.#onMessage(data, isBinary));
-    this.#wasOpen = ws.readyState === WebSocket.OPEN;
+    this.#wasOpen = ws.readyState === ws.OPEN;
     ws.once("open", () => {
       this.#wasOpen = true;
     });
@@ -66,12 +67,12 @@ export class Wire {
   }
 
   get isOpen(): boolean {
-    return this.#ws.readyState === WebSocket.OPEN && !this.#closingByUs;
+    return this.#ws.readyState === this.#ws.OPEN && !this.#closingByUs;
   }
 
   /** Resolves once the socket is open; rejects with `connect_failed` (the HTTP status or socket error) otherwise. */
   opened(timeoutMs: number): Promise<void> {
-    if (this.#ws.readyState === WebSocket.OPEN) return Promise.resolve();
+    if (this.#ws.readyState === this.#ws.OPEN) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const cleanup = () => {
         this.#clock.clearTimeout(timer);
@@ -167,8 +168,8 @@ export class Wire {
   /** Closes the socket (normal closure) and resolves once it is closed, or after a second (then terminates). */
   async close(): Promise<void> {
     this.#closingByUs = true;
-    if (this.#ws.readyState === WebSocket.CLOSED) return;
-    if (this.#ws.readyState === WebSocket.CONNECTING) this.#ws.terminate();
+    if (this.#ws.readyState === this.#ws.CLOSED) return;
+    if (this.#ws.readyState === this.#ws.CONNECTING) this.#ws.terminate();
     else this.#ws.close(1000, "session closed");
     let timer: TimerHandle | undefined;
     const late = new Promise<void>((resolve) => {

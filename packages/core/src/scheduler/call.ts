@@ -1,6 +1,6 @@
 import type { TimerHandle } from "../clock/index.ts";
-import { assertTransition, type CallState, isTerminal } from "./call-state.ts";
 import type { CallBatch } from "./answers.ts";
+import { assertTransition, type CallState, isTerminal } from "./call-state.ts";
 import type { FillerPhase, FillerSubject, FillerTimer } from "./fillers.ts";
 
 /** One tool call from its `function_call` item to its single output. State changes only through `moveTo`. */
