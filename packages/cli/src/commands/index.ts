@@ -20,6 +20,7 @@ export const commands: Record<string, () => Promise<RegisterCommand>> = {
   schema: async () => (await import("./schema.ts")).registerSchema,
   tools: async () => (await import("./tools.ts")).registerTools,
   sim: async () => (await import("./sim.ts")).registerSim,
+  serve: async () => (await import("./serve.ts")).registerServe,
 };
 
 /** The register functions a command line needs: its sub-command's alone, or all of them. */

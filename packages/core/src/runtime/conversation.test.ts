@@ -1,3 +1,4 @@
+import type { ConversationItem } from "openai/resources/realtime/realtime";
 import { describe, expect, it } from "vitest";
 import { ConversationRecord } from "./conversation.ts";
 
@@ -71,8 +72,12 @@ describe("the conversation record", () => {
 
   it("keeps server order through inserts after an earlier item and deletes at either end or in the middle", () => {
     const c = new ConversationRecord();
-    const say = (id: string) =>
-      ({ id, type: "message", role: "user", content: [{ type: "input_text", text: id }] }) as const;
+    const say = (id: string): ConversationItem => ({
+      id,
+      type: "message",
+      role: "user",
+      content: [{ type: "input_text", text: id }],
+    });
     c.added(say("a"));
     c.added(say("c"));
     c.added(say("b"), "a"); // the server places b between a and c

@@ -15,10 +15,17 @@ export interface CallBatch {
 export class AnswerGate {
   readonly #host: SchedulerHost;
   #current: CallBatch | undefined;
+  /** Batches whose calls all have their output, waiting for their response to be done. */
+  readonly #waiting = new Set<CallBatch>();
   #closed = false;
 
   constructor(host: SchedulerHost) {
     this.#host = host;
+  }
+
+  /** An answer is due and not yet requested (every call has its output; the response that asked is still going). */
+  get pending(): boolean {
+    return this.#waiting.size > 0;
   }
 
   /** Adds a call that arrives now to the batch of the response in progress; returns that batch. */
@@ -41,6 +48,7 @@ export class AnswerGate {
   /** Drops pending answers: the session is ending. */
   close(): void {
     this.#closed = true;
+    this.#waiting.clear();
   }
 
   #open(): CallBatch {
@@ -54,7 +62,12 @@ export class AnswerGate {
   }
 
   #maybeAnswer(batch: CallBatch): void {
-    if (this.#closed || !batch.done || batch.open.size > 0) return;
+    if (this.#closed || batch.open.size > 0) return;
+    if (!batch.done) {
+      this.#waiting.add(batch);
+      return;
+    }
+    this.#waiting.delete(batch);
     this.#host.responses.request({ kind: "answer" });
   }
 }
