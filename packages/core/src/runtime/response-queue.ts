@@ -83,6 +83,8 @@ export class ResponseQueue implements ResponseQueueContract {
   readonly #queue: ResponseRequest[] = [];
   readonly #live = new Map<string, LiveResponse>();
   readonly #watch = new Map<string, Watch>();
+  /** What waits for a live response to be done (the scheduler's answer for the calls that response asked). */
+  readonly #after = new Map<string, (() => void)[]>();
   #pending: Pending | undefined;
   #userSpeaking = false;
   #awaitServer: TimerHandle | undefined;
@@ -102,6 +104,16 @@ export class ResponseQueue implements ResponseQueueContract {
   /** Responses in progress right now (at most one, by construction). */
   get live(): readonly LiveResponse[] {
     return [...this.#live.values()];
+  }
+
+  afterResponse(fn: () => void): boolean {
+    let id: string | undefined;
+    for (const key of this.#live.keys()) id = key; // the newest: the one whose output is arriving
+    if (id === undefined) return false;
+    const waiting = this.#after.get(id);
+    if (waiting) waiting.push(fn);
+    else this.#after.set(id, [fn]);
+    return true;
   }
 
   get queued(): number {
@@ -202,6 +214,7 @@ export class ResponseQueue implements ResponseQueueContract {
     const live = this.#live.get(id);
     this.#live.delete(id);
     this.#stopWatch(id);
+    this.#finished(id);
     this.#pump();
     return live;
   }
@@ -264,6 +277,7 @@ export class ResponseQueue implements ResponseQueueContract {
     for (const r of this.#queue.splice(0)) this.#o.onDropped?.(r, "session closed");
     for (const id of [...this.#watch.keys()]) this.#stopWatch(id);
     this.#live.clear();
+    this.#after.clear();
   }
 
   #startWatch(id: string): void {
@@ -321,7 +335,21 @@ export class ResponseQueue implements ResponseQueueContract {
     this.#live.delete(id);
     this.#o.log.warn("a stalled response was never confirmed done; its slot is given back", { id });
     this.#o.onStall?.(live, "released", idle);
+    this.#finished(id);
     this.#pump();
+  }
+
+  #finished(id: string): void {
+    const waiting = this.#after.get(id);
+    if (!waiting) return;
+    this.#after.delete(id);
+    for (const fn of waiting) {
+      try {
+        fn();
+      } catch (error) {
+        this.#o.log.warn("a wait for response.done threw", { id, error });
+      }
+    }
   }
 
   #pump(): void {
