@@ -3,6 +3,7 @@ import type {
   RealtimeResponseCreateParams,
 } from "openai/resources/realtime/realtime";
 import type { StoredItem } from "./conversation.ts";
+import type { ParamSchema } from "./models/rules/arguments.ts";
 import { parseExamples } from "./models/rules/examples.ts";
 import type { ModelItem, ModelTool } from "./models/types.ts";
 import type { ResponseHost } from "./response-host.ts";
@@ -39,6 +40,7 @@ export function modelTools(
         kind: "function",
         name: String(tool.name),
         description,
+        parameters: tool.parameters as ParamSchema | undefined,
         examples: parseExamples(description),
       });
     } else if (tool.type === "mcp") {
@@ -50,6 +52,7 @@ export function modelTools(
           name: listed.name,
           serverLabel: label,
           description,
+          parameters: (listed as { input_schema?: ParamSchema }).input_schema,
           examples: parseExamples(description),
         });
       }
