@@ -35,14 +35,7 @@ export function modelTools(
   const out: ModelTool[] = [];
   for (const tool of configured) {
     if (tool.type === "function") {
-      const description = String(tool.description ?? "");
-      out.push({
-        kind: "function",
-        name: String(tool.name),
-        description,
-        parameters: tool.parameters as ParamSchema | undefined,
-        examples: parseExamples(description),
-      });
+      out.push(functionModelTool(tool));
     } else if (tool.type === "mcp") {
       const label = String(tool.server_label);
       for (const listed of host.mcpTools().get(label) ?? []) {
@@ -59,6 +52,23 @@ export function modelTools(
     }
   }
   return out;
+}
+
+/**
+ * A session's `function` tool as the model sees it (name, description, JSON Schema, examples).
+ *
+ * @example
+ * rulesModel().respond({ …, tools: session.tools.map(functionModelTool) })
+ */
+export function functionModelTool(tool: Json): ModelTool {
+  const description = String(tool.description ?? "");
+  return {
+    kind: "function",
+    name: String(tool.name),
+    description,
+    parameters: tool.parameters as ParamSchema | undefined,
+    examples: parseExamples(description),
+  };
 }
 
 /** The text of an item as typed or transcribed (input_text, output_text, transcripts). */
