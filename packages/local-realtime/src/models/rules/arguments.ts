@@ -75,7 +75,18 @@ export function argumentsFrom(
       usedNumbers.add(n);
     }
   }
-  for (const [name, prop] of entries) {
+  // Fewer dates said than date properties: the required ones take them ("days until the 24th" → `to`).
+  const dateProps = entries.filter(([n, p]) => kindOf(n, p) === "date");
+  const required = new Set(schema?.required ?? []);
+  const ordered =
+    dates.length < dateProps.length
+      ? [...entries].sort(
+          ([a, pa], [b, pb]) =>
+            Number(kindOf(a, pa) === "date" && !required.has(a)) -
+            Number(kindOf(b, pb) === "date" && !required.has(b)),
+        )
+      : entries;
+  for (const [name, prop] of ordered) {
     if (name in said) continue;
     const value = readProperty(utterance, name, prop, { dates, usedDates });
     if (value !== undefined) said[name] = value;
@@ -136,7 +147,7 @@ function readProperty(
     case "email":
       return /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/.exec(utterance)?.[0];
     case "code":
-      return codeIn(utterance, prop);
+      return codeIn(utterance, name, prop);
     case "query":
       return keywordsOf(utterance);
     case "reason":
@@ -172,13 +183,17 @@ function kindOf(name: string, prop: ParamSchema): Kind {
 }
 
 /** An id shaped like the description's "like INV-2041": said in full, or as "invoice 2041". */
-function codeIn(utterance: string, prop: ParamSchema): string | undefined {
+function codeIn(utterance: string, name: string, prop: ParamSchema): string | undefined {
   const prefix = /\blike ([A-Za-z]+)-\d+/.exec(prop.description ?? "")?.[1];
   if (!prefix) return undefined;
   const full = new RegExp(`\\b${prefix}-\\d+\\b`, "i").exec(utterance)?.[0];
   if (full) return full.toUpperCase();
-  const n = /\b(\d{2,})\b/.exec(utterance)?.[1];
-  return n ? `${prefix.toUpperCase()}-${n}` : undefined;
+  // "invoice 2041": the number said after the word the id is named for.
+  const noun = name.split(/[_\s]/)[0] ?? "";
+  const after = new RegExp(`\\b${noun}\\s+(?:number\\s+|no\\.?\\s+)?(\\d+)\\b`, "i").exec(
+    utterance,
+  )?.[1];
+  return after ? `${prefix.toUpperCase()}-${after}` : undefined;
 }
 
 const FILLER_WORDS = new Set(
