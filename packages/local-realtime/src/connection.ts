@@ -36,6 +36,8 @@ export interface ConnectionOptions {
   clock: ServerClock;
   /** Called with every server event before it is sent (tests validate them against the spec). */
   onServerEvent?: ((event: Json) => void) | undefined;
+  /** The session config a call was accepted or created with (a client secret's too): the session starts from it. */
+  initialSession?: Json | undefined;
 }
 
 /** One WebSocket session: its session config, conversation, audio buffer and responses. */
@@ -69,6 +71,8 @@ export class Connection implements ResponseHost {
       options.modelName,
       Math.floor(Date.now() / 1000),
     );
+    if (options.initialSession)
+      this.current = applySessionUpdate(this.current, options.initialSession);
     this.audio = new InputAudioBuffer(asAudioFormat(sessionView.inputFormat(this.current)));
     this.audio.configure(
       asAudioFormat(sessionView.inputFormat(this.current)),
@@ -151,7 +155,7 @@ export class Connection implements ResponseHost {
     if (this.closed) return;
     const full = { event_id: this.ids.next("event"), ...event };
     this.options.onServerEvent?.(full);
-    this.sender.send(JSON.stringify(full));
+    this.sender.send(JSON.stringify(full), full as { type?: unknown; response?: unknown });
   }
 
   /** Sends the API's `error` event shape. */

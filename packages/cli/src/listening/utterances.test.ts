@@ -34,7 +34,10 @@ async function toolsOf(file: string) {
   return tools.filter((t) => t.type === "function").map(functionModelTool);
 }
 
-async function answer(tools: Awaited<ReturnType<typeof toolsOf>>, say: string): Promise<ModelAction[]> {
+async function answer(
+  tools: Awaited<ReturnType<typeof toolsOf>>,
+  say: string,
+): Promise<ModelAction[]> {
   return rulesModel().respond({
     session: {} as never,
     items: [
