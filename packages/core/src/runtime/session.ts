@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { EventEmitter } from "eventemitter3";
 import type {
   RealtimeClientEvent,
   RealtimeConversationItemUserMessage,
@@ -21,6 +22,7 @@ import { CallRouter } from "./calls.ts";
 import { ConversationRecord, type ConversationSnapshot } from "./conversation.ts";
 import { createDispatcher } from "./dispatch.ts";
 import { RealtimeServerError, SessionError } from "./errors.ts";
+import { EventStream, type StreamListener } from "./event-stream.ts";
 import type { ResponseKind, SessionEvents } from "./events.ts";
 import { Handoffs } from "./handoffs.ts";
 import { DEFAULT_MAX_IMAGE_BYTES, type ImageSource, imageDataUrl } from "./image.ts";
@@ -110,10 +112,17 @@ export class Session extends SafeEmitter<SessionEvents> {
   /** Generated until `session.created` names the Realtime session (`sess_…`). */
   #id = `parley_sess_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
 
+  readonly #stream: EventStream;
+
   /** @internal Use `startSession`. */
   constructor(init: SessionInit) {
     super((error, event) => this.#listenerFailed(error, event));
     this.#init = init;
+    this.#stream = new EventStream(
+      init.clock,
+      () => this.#id,
+      (error) => this.#listenerFailed(error, "stream"),
+    );
     this.#budgetUsd = init.budgetUsd;
     this.#agent = init.agent;
     const { clock, log } = init;
@@ -133,6 +142,7 @@ export class Session extends SafeEmitter<SessionEvents> {
       serverCreatesResponses: () => this.#settings.serverCreatesResponses,
       onDropped: (req, reason) => {
         log.debug("response request dropped", { kind: req.kind, reason });
+        this.#stream.push("response.dropped", { kind: req.kind, reason });
         if (req.kind === "goodbye") this.#life.goodbyeDone();
       },
       ...(init.watchdog === false
@@ -266,12 +276,43 @@ export class Session extends SafeEmitter<SessionEvents> {
     if (this.#agent) this.#watch(this.#agent);
     this.#startedAt = this.#init.clock.now();
     this.#life.limitLength(ms, this.#startedAt);
+    this.#stream.push("session.started", {
+      transport: this.#wire.transportKind,
+      agent: this.#agent?.name,
+    });
     if (this.#init.greeting)
       this.#responses.request({
         kind: "greeting",
         response: { instructions: sayExactly(this.#init.greeting) },
       });
     return this;
+  }
+
+  /**
+   * Subscribes to the session's one event stream: every session event (client and server protocol events, tool and
+   * approval lifecycle, fillers, latency, usage, errors, the close) as a JSON-serialisable, redacted `StreamEvent`
+   * (`{ type, at, sessionId, seq, … }`). Returns the unsubscribe function. Pass `onEvent` to `startSession` to see
+   * the handshake too.
+   *
+   * @example
+   * const stop = session.onEvent((e) => file.write(`${JSON.stringify(e)}\n`));
+   */
+  onEvent(listener: StreamListener): () => void {
+    return this.#stream.subscribe(listener);
+  }
+
+  override emit<T extends EventEmitter.EventNames<SessionEvents>>(
+    event: T,
+    ...args: EventEmitter.EventArgs<SessionEvents, T>
+  ): boolean {
+    const heard = super.emit(event, ...args);
+    this.#stream?.push(event, args[0]);
+    return heard;
+  }
+
+  /** Counts the stream as a listener: payloads built only for listeners are then built for it too. */
+  override listenerCount(event: EventEmitter.EventNames<SessionEvents>): number {
+    return super.listenerCount(event) + (this.#stream?.active ? 1 : 0);
   }
 
   /** The Realtime session id (`sess_…`, from `session.created`); a generated `parley_sess_…` id until then. */

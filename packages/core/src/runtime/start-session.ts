@@ -10,6 +10,7 @@ import type { ToolSchedulerOptions } from "../scheduler/tool-scheduler.ts";
 import type { Transport, TransportFactory } from "../transport/transport.ts";
 import { wsTransport } from "../transport/ws-transport.ts";
 import { SessionError } from "./errors.ts";
+import type { StreamListener } from "./event-stream.ts";
 import type { SessionEvents } from "./events.ts";
 import { type CallHandlerFactory, Session } from "./session.ts";
 
@@ -71,6 +72,8 @@ export interface StartSessionOptions {
    * `session.update`; `error` gets a refused configuration).
    */
   on?: { [K in keyof SessionEvents]?: SessionEvents[K] };
+  /** A listener of the session's event stream (`session.onEvent`), attached before connecting. */
+  onEvent?: StreamListener;
   clock?: Clock;
   /** Connect and handshake timeout, and the longest wait for a goodbye (default 15 s). */
   timeoutMs?: number;
@@ -125,6 +128,7 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
     timeoutMs: options.timeoutMs ?? 15_000,
     log,
   });
+  if (options.onEvent) session.onEvent(options.onEvent);
   for (const [name, fn] of Object.entries(options.on ?? {}))
     session.on(name as keyof SessionEvents, fn as never);
   try {
