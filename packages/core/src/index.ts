@@ -164,3 +164,12 @@ export {
   type ToolPackOptionIssue,
   type ToolSessionControl,
 } from "./tool/index.ts";
+export {
+  closeDetail,
+  type Transport,
+  type TransportClose,
+  type TransportFactory,
+  type TransportListener,
+  type WsTransportOptions,
+  wsTransport,
+} from "./transport/index.ts";

@@ -7,7 +7,6 @@ import type {
   RealtimeServerEvent,
   SessionUpdateEvent,
 } from "openai/resources/realtime/realtime";
-import type WebSocket from "ws";
 import type { Clock } from "../clock/index.ts";
 import type { ParleyError } from "../errors/index.ts";
 import type { LoadedAgent, LoadedHandoff } from "../load/index.ts";
@@ -16,6 +15,7 @@ import type { PriceTable, TokenCounts } from "../pricing/index.ts";
 import { sayExactly } from "../scheduler/fillers.ts";
 import type { CallHandler, SchedulerHost } from "../scheduler/host.ts";
 import type { ToolSessionControl } from "../tool/index.ts";
+import type { Transport } from "../transport/transport.ts";
 import { AudioClock } from "./audio-clock.ts";
 import { CallRouter } from "./calls.ts";
 import { ConversationRecord, type ConversationSnapshot } from "./conversation.ts";
@@ -45,7 +45,8 @@ export type CallHandlerFactory = (host: SchedulerHost) => CallHandler;
 
 /** Everything a Session is built from; `startSession` fills it from its options and the agent. */
 export interface SessionInit {
-  ws: WebSocket;
+  /** What carries the session's events (the `ws` transport, an in-memory one, …). */
+  transport: Transport;
   update: SessionUpdateEvent;
   /** The agent the session starts with (its handoffs are what `transfer_to_<name>` calls switch to). */
   agent?: LoadedAgent;
@@ -120,7 +121,7 @@ export class Session extends SafeEmitter<SessionEvents> {
     this.#meter = new CostMeter(this.#settings.model, init.prices);
     this.#audio = new AudioClock(this.#settings.outputBytesPerMs);
     this.#latency = new LatencyTracker((l) => this.emit("latency", l));
-    this.#wire = new Wire(init.ws, clock, log, {
+    this.#wire = new Wire(init.transport, clock, log, {
       event: (e) => this.#onServerEvent(e),
       sent: (e) => this.listenerCount("client.event") > 0 && this.emit("client.event", e),
       dropped: (reason, code) => this.#life.dropped(reason, code),
