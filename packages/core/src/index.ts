@@ -166,6 +166,7 @@ export {
 } from "./tool/index.ts";
 export {
   closeDetail,
+  type KeepaliveOptions,
   type Transport,
   type TransportClose,
   type TransportFactory,

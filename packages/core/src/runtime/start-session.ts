@@ -7,6 +7,7 @@ import { createLogger, type Logger, redactString } from "../log/index.ts";
 import { defaultPrices, type PriceTable } from "../pricing/index.ts";
 import { AgentTools } from "../scheduler/agent-tools.ts";
 import type { ToolSchedulerOptions } from "../scheduler/tool-scheduler.ts";
+import type { KeepaliveOptions } from "../transport/keepalive.ts";
 import type { Transport, TransportFactory } from "../transport/transport.ts";
 import { wsTransport } from "../transport/ws-transport.ts";
 import { SessionError } from "./errors.ts";
@@ -74,6 +75,12 @@ export interface StartSessionOptions {
   clock?: Clock;
   /** Connect and handshake timeout, and the longest wait for a goodbye (default 15 s). */
   timeoutMs?: number;
+  /**
+   * WebSocket keepalive pings of the default `ws` transport: after `intervalMs` (default 15 s) without a frame from the
+   * server a ping goes out, and no answer within `timeoutMs` (default 10 s) ends the connection as a drop, so a dead
+   * peer is noticed even while nothing is being said. `false` turns it off.
+   */
+  keepalive?: KeepaliveOptions | false;
   /** Extra `ws` client options (e.g. `{ ca }` or `{ rejectUnauthorized: false }` for a local TLS server). */
   ws?: ClientOptions;
   log?: Logger;
@@ -160,6 +167,7 @@ function transportFor(options: StartSessionOptions, model: string, log: Logger):
     headers,
     ...(options.ws ? { ws: options.ws } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.keepalive === undefined ? {} : { keepalive: options.keepalive }),
     log,
   });
 }
