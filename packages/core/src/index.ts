@@ -107,6 +107,7 @@ export {
   type CallErrorCode,
   type CallHandler,
   type CallState,
+  compileArgsValidator,
   DEFAULT_FILLER,
   DEFAULT_TOOL_TIMEOUT_MS,
   IllegalCallTransitionError,

@@ -16,6 +16,7 @@ import {
   type McpBridgeSettings,
   mcpBridgeOptionsSchema,
 } from "./options.ts";
+import { schemaProblem } from "./schema-check.ts";
 import { contentText, progressMessage, toOutput, toToolDefinition } from "./to-tool.ts";
 
 /** How the tool list changed, by exposed tool name. */
@@ -293,9 +294,16 @@ export class McpBridge {
     const allowed = this.settings.allowedTools;
     const kept = allowed ? listed.filter((t) => allowed.includes(t.name)) : listed;
     const before = new Set(this.#tools.map((t) => t.name));
-    const next = kept.map((tool) =>
-      toToolDefinition(tool, this.settings, (name, args, ctx) => this.#call(name, args, ctx)),
-    );
+    const next: AnyToolDefinition[] = [];
+    for (const tool of kept) {
+      const definition = toToolDefinition(tool, this.settings, (name, args, ctx) =>
+        this.#call(name, args, ctx),
+      );
+      // One tool with a broken inputSchema must not take the others (or the session) down: it is left out, said.
+      const broken = schemaProblem(definition);
+      if (broken) this.#report(new McpBridgeError("mcp_invalid_tool", this.label, broken));
+      else next.push(definition);
+    }
     const after = new Set(next.map((t) => t.name));
     const change = {
       added: [...after].filter((n) => !before.has(n)),
