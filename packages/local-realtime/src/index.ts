@@ -8,6 +8,14 @@ export {
   silenceAudio,
   speechAudio,
 } from "./audio/speech-audio.ts";
+export type { CallEndReason, CallRecord, CallRegistry, CallState } from "./calls/registry.ts";
+export {
+  type CallAnswer,
+  type CallLine,
+  SimulatedCall,
+  type SimulatedCallOptions,
+} from "./calls/simulated-caller.ts";
+export { newWebhookSecret, signWebhook } from "./calls/webhook-signature.ts";
 export type { ServerClock } from "./clock.ts";
 export { ConformanceError, LocalRealtimeError } from "./errors.ts";
 export type { FaultOptions } from "./faults.ts";

@@ -446,6 +446,14 @@ export class Session extends SafeEmitter<SessionEvents> {
     return this.#life.shutdown("closed", "closed by the application");
   }
 
+  /**
+   * Says the goodbye line (`startSession({ goodbye })`) once the current response is done, then closes with reason
+   * `closed`: how a server ends its calls when it drains. Running tool calls still each get their one output.
+   */
+  goodbye(detail = "ended by the application"): void {
+    if (this.open) this.#life.goodbye("closed", detail);
+  }
+
   /** @internal Ends a session whose start failed (`closed` then says `error`, with why). */
   abort(detail: string): Promise<void> {
     return this.#life.shutdown("error", detail);

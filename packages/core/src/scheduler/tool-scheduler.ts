@@ -17,6 +17,7 @@ import type { SchedulerEvent } from "./events.ts";
 import { type FillerPhase, FillerTimer } from "./fillers.ts";
 import type { CallHandler, SchedulerHost } from "./host.ts";
 import { McpApprovals } from "./mcp-approvals.ts";
+import { parseModelJsonLoose } from "./model-json.ts";
 import { DEFAULT_COALESCE_MS, type ToolSchedulerOptions } from "./options.ts";
 import { type CallOutcome, endWith, outputText } from "./outputs.ts";
 import { type PreparedTool, prepareTool } from "./prepare-tool.ts";
@@ -122,7 +123,7 @@ export class ToolScheduler implements CallHandler {
       type: "tool.call",
       callId: id,
       tool: call.tool,
-      arguments: redact(parseLoose(call.rawArguments)),
+      arguments: redact(parseModelJsonLoose(call.rawArguments)),
       at: call.receivedAt,
     });
     if (this.#closing) {
@@ -325,12 +326,4 @@ export class ToolScheduler implements CallHandler {
       // A UI listener's bug must not break a call.
     }
   };
-}
-
-function parseLoose(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
 }
