@@ -116,6 +116,7 @@ export {
   type CallErrorCode,
   type CallHandler,
   type CallState,
+  compileArgsValidator,
   DEFAULT_FILLER,
   DEFAULT_TOOL_TIMEOUT_MS,
   IllegalCallTransitionError,
@@ -175,6 +176,7 @@ export {
 } from "./tool/index.ts";
 export {
   closeDetail,
+  type KeepaliveOptions,
   type Transport,
   type TransportClose,
   type TransportFactory,
