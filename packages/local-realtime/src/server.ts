@@ -13,6 +13,7 @@ import {
   simulateIncomingCall,
 } from "./calls/simulated-caller.ts";
 import { realClock, type ServerClock } from "./clock.ts";
+import { type ConnectRefusal, connectRefusal } from "./connect/refusal.ts";
 import { Connection } from "./connection.ts";
 import { LocalRealtimeError } from "./errors.ts";
 import type { FaultOptions } from "./faults.ts";
@@ -33,8 +34,15 @@ export interface LocalRealtimeOptions {
   model?: RealtimeModel;
   /** Model name reported in sessions when the URL names none (default "gpt-realtime"). */
   modelName?: string;
-  /** Audio and text timing: 1 = real time (default), 0 = as fast as possible, 0.1 = ten times faster. */
+  /** Timing scale of text, `wait` actions and audio: 1 (default) = as below, 0 = as fast as possible, 0.1 = ten times faster. */
   pace?: number;
+  /**
+   * How fast output audio is sent, in multiples of real time (default 4: like the API, which sends a reply's audio
+   * faster than it plays, so a barge-in usually comes after response.done). 1 = real time, for demos.
+   */
+  audioPace?: number;
+  /** The session's date (what "tomorrow" or "Friday" mean to the rules model); default: today. */
+  today?: Date | string;
   /** Faults injected into every connection (see FaultOptions); change later with `setFaults`. */
   faults?: FaultOptions;
   /** Called with every server event before it is sent, e.g. to validate it against the spec in tests. */
@@ -45,6 +53,9 @@ export interface LocalRealtimeOptions {
    */
   clock?: ServerClock;
 }
+
+/** Output audio goes out this many times faster than real time unless `audioPace` says otherwise. */
+export const DEFAULT_AUDIO_PACE = 4;
 
 export interface LocalRealtime {
   /** `ws://127.0.0.1:PORT/v1/realtime` (or `wss://localhost:PORT/v1/realtime`); add `?model=…` as with the API. */
@@ -77,11 +88,41 @@ const STATUS_TEXT: Record<number, string> = {
   400: "Bad Request",
   401: "Unauthorized",
   404: "Not Found",
+  503: "Service Unavailable",
 };
+/** The API's way to refuse an upgraded session: one `error` event, then a close with `type.code` as the reason. */
+function refuseSession(
+  ws: WebSocket,
+  refusal: ConnectRefusal,
+  onServerEvent: ((event: Record<string, unknown>) => void) | undefined,
+): void {
+  const event = {
+    type: "error",
+    event_id: `event_refused${Date.now().toString(36)}`,
+    error: {
+      type: "invalid_request_error",
+      code: refusal.code,
+      message: refusal.message,
+      param: null,
+      event_id: null,
+    },
+  };
+  onServerEvent?.(event);
+  ws.send(JSON.stringify(event));
+  ws.close(
+    refusal.closeCode,
+    refusal.code ? `invalid_request_error.${refusal.code}` : "invalid_request_error",
+  );
+}
 
 function rejectUpgrade(socket: Duplex, status: number, code: string, message: string): void {
   const body = JSON.stringify({
-    error: { message, type: "invalid_request_error", code, param: null },
+    error: {
+      message,
+      type: status >= 500 ? "server_error" : "invalid_request_error",
+      code,
+      param: null,
+    },
   });
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Error"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -119,9 +160,17 @@ export async function startLocalRealtime(
       "invalid_option",
       `pace must be a number >= 0 (got ${String(options.pace)})`,
     );
+  const audioPace = options.audioPace ?? DEFAULT_AUDIO_PACE;
+  if (!(audioPace > 0))
+    throw new LocalRealtimeError(
+      "invalid_option",
+      `audioPace must be a number > 0 (1 = real time; got ${String(options.audioPace)})`,
+    );
   const host = options.host ?? "127.0.0.1";
   const model = options.model ?? rulesModel();
   let faults: FaultOptions = options.faults ?? {};
+  /** Connection attempts still to refuse (faults.refuseConnections, counted from when the faults were set). */
+  let refuseLeft = faults.refuseConnections ?? 0;
   const credentials =
     options.tls === true ? await selfSignedCertificate() : options.tls || undefined;
   const server: Server = credentials
@@ -181,12 +230,13 @@ export async function startLocalRealtime(
     const secret = key?.startsWith("ek_") ? secrets.lookup(key) : undefined;
     if (secret === "expired")
       return rejectUpgrade(socket, 401, "invalid_api_key", "The client secret has expired.");
-    if (options.apiKey !== undefined && key !== options.apiKey && secret === undefined) {
+    if (refuseLeft > 0) {
+      refuseLeft--;
       return rejectUpgrade(
         socket,
-        401,
-        "invalid_api_key",
-        "Incorrect API key provided to the local Realtime server.",
+        503,
+        "server_unavailable",
+        "The local Realtime server refused this connection (faults.refuseConnections).",
       );
     }
     const callId = url.searchParams.get("call_id");
@@ -194,11 +244,16 @@ export async function startLocalRealtime(
     if (attach && !attach.ok)
       return rejectUpgrade(socket, attach.status, attach.code, attach.message);
     const call = attach?.call;
+    // A valid client secret stands in for the API key, as it does for the API.
+    const refusal = connectRefusal(request, url, secret ? options.apiKey : key, options.apiKey);
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+      if (refusal) return refuseSession(ws, refusal, options.onServerEvent);
       const connection = new Connection(ws, ++count, {
         model,
         modelName: url.searchParams.get("model") ?? modelName,
         pace,
+        audioPace,
+        today: options.today,
         faults: () => faults,
         clock: options.clock ?? realClock,
         onServerEvent: call
@@ -248,6 +303,7 @@ export async function startLocalRealtime(
     simulateIncomingCall: (simulated) => simulateIncomingCall(calls, simulated),
     setFaults(next) {
       faults = next;
+      refuseLeft = next.refuseConnections ?? 0;
     },
     async close() {
       calls.endAll();
