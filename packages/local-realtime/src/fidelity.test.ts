@@ -47,8 +47,9 @@ describe("connecting, as the API refuses it", () => {
     const unknown = await refused(`${server.url}?model=gpt-nope`, {});
     expect(unknown.first.error).toMatchObject({ code: "invalid_model" });
     expect(unknown.first.error.message).toContain('Model "gpt-nope" is not supported');
-    // A SIP call's sideband names no model.
-    const call = await TestClient.connect(server.url, { query: "?call_id=rtc_1" });
+    // A call's sideband names no model (the call must exist and be accepted: a WebRTC call is from the start).
+    const { id } = server.calls.create("webrtc");
+    const call = await TestClient.connect(server.url, { query: `?call_id=${id}` });
     await call.next("session.created");
   });
 
