@@ -112,6 +112,8 @@ export class Session extends SafeEmitter<SessionEvents> {
   #currentUpdate: SessionUpdateEvent;
   /** The server's error event when it is the last thing the server said (it tells why a close came). */
   #closingError: ClosingError | undefined;
+  /** The handshake is over: a drop before it is a failed start, not something to restore. */
+  #started = false;
   /** A response (or our request for one) was cut off by the drop: the restored session answers. */
   #cutOff = false;
   /** Clock time the current connection was set up (the recycle counts from it). */
@@ -285,9 +287,23 @@ export class Session extends SafeEmitter<SessionEvents> {
     const { timeoutMs } = this.#init;
     const created = this.#wire.waitFor("session.created", timeoutMs);
     created.catch(() => {}); // awaited below; a failed connect is reported by opened()
-    await this.#wire.opened(timeoutMs);
-    await created;
-    await this.#update(this.#init.update);
+    try {
+      await this.#wire.opened(timeoutMs);
+      await created;
+      await this.#update(this.#init.update);
+    } catch (error) {
+      // The API refuses a bad key or secret after the upgrade: an error event, then a close. Say what it said.
+      const said = this.#closingError;
+      if (said && (error as { code?: string })?.code === "socket_closed")
+        throw new SessionError(
+          "connect_failed",
+          // Only the code: the API's message can echo part of the key.
+          `the server refused the session: ${said.code ?? said.type}`,
+          { cause: error },
+        );
+      throw error;
+    }
+    this.#started = true;
     const { tools, maxSessionLengthMs: ms } = this.#init;
     if (tools) {
       this.#calls.handler = tools(
@@ -764,6 +780,7 @@ export class Session extends SafeEmitter<SessionEvents> {
   /** The connection closed without our asking: restore it, unless the close says retrying cannot help. */
   #onDrop(detail: string, code: number): void {
     const reconnector = this.#reconnector;
+    if (!this.#started) return; // start() fails on its own (its waiters are rejected) and ends the session
     if (!reconnector || this.#life.closing) return this.#life.dropped(detail, code);
     if (reconnector.restoring) return; // the attempt in progress fails and the next one begins
     const kind = classifyClose({ code, error: this.#closingError });
