@@ -1,6 +1,7 @@
 import { relative } from "node:path";
 import { type AnyToolDefinition, type LoadedAgent, parseDuration } from "@parley/core";
 import type { Command } from "commander";
+import { examples } from "./help.ts";
 import type { RegisterCommand } from "./index.ts";
 
 /** One resolved tool as `agent tools --json` prints it. */
@@ -29,6 +30,16 @@ export const registerTools: RegisterCommand = (program: Command) => {
     )
     .argument("<agent-file>", "the agent file (.agent.yaml, .agent.md or .agent.ts)")
     .option("--json", "print JSON instead of a table")
+    .addHelpText(
+      "after",
+      examples(
+        [
+          "agent tools agents/support/support.agent.md",
+          "the table: packs, handlers, MCP, handoffs",
+        ],
+        ["agent tools concierge.agent.yaml --json", "the same as JSON, for scripts"],
+      ),
+    )
     .action(async (file: string, opts: { json?: boolean }) => {
       process.exitCode = await runTools(file, opts, {
         stdout: process.stdout,

@@ -29,6 +29,8 @@ export class Wire {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #hooks: WireHooks;
+  /** Every event in and out, at debug level (`agent --verbose`, `PARLEY_LOG=parley:runtime:wire`). */
+  readonly #wireLog: Logger;
   #waiters: Waiter[] = [];
   /** Replies that arrived before anyone waited for them (session.created can come in the upgrade's packet). */
   readonly #early = new Set<string>();
@@ -44,6 +46,7 @@ export class Wire {
     this.#clock = clock;
     this.#log = log;
     this.#hooks = hooks;
+    this.#wireLog = log.child("wire");
     ws.on("message", (data, isBinary) => this.#onMessage(data, isBinary));
     this.#wasOpen = ws.readyState === WebSocket.OPEN;
     ws.once("open", () => {
@@ -115,6 +118,7 @@ export class Wire {
         ? event
         : { ...event, event_id: this.nextId("event") };
     this.#ws.send(JSON.stringify(out));
+    if (this.#wireLog.enabled("debug")) this.#wireLog.debug("sent", out);
     this.#hooks.sent(out);
   }
 
@@ -205,6 +209,7 @@ export class Wire {
       });
       return;
     }
+    if (this.#wireLog.enabled("debug")) this.#wireLog.debug("received", event);
     try {
       this.#hooks.event(event as RealtimeServerEvent);
     } catch (error) {
