@@ -22,9 +22,21 @@ export function wireSession(session: Session, view: DevView, status: DevStatus):
     status.costUsd = e.sessionCostUsd;
     view.status(status);
   });
+  // A person's time at an approval prompt is theirs, not the agent's: counted apart and taken out of "answer".
+  const asked = new Map<string, number>();
+  let approvalMs: number | null = null;
+  session.on("approval.requested", (e) => asked.set(e.callId, performance.now()));
+  session.on("approval.decided", (e) => {
+    const since = asked.get(e.callId);
+    asked.delete(e.callId);
+    if (since !== undefined) approvalMs = (approvalMs ?? 0) + (performance.now() - since);
+  });
   session.on("latency", (e) => {
     status.firstAudioMs = e.firstAudioMs;
-    status.firstAnswerMs = e.firstAnswerMs;
+    status.approvalMs = approvalMs;
+    status.firstAnswerMs =
+      e.firstAnswerMs === null ? null : Math.max(0, e.firstAnswerMs - (approvalMs ?? 0));
+    approvalMs = null;
     view.status(status);
   });
   session.on("warning", (e) => view.notice(e.message));
