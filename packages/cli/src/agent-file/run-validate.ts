@@ -2,6 +2,7 @@ import { loadAgent, type Problem } from "@parley/core";
 import pc from "picocolors";
 import { findAgentFiles, UsageError } from "./find-agent-files.ts";
 import { problemsOf, renderProblems, shortPath } from "./report.ts";
+import { toolCountText } from "./tool-count.ts";
 
 interface FileReport {
   file: string;
@@ -54,7 +55,7 @@ export async function runValidate(
       });
       if (!opts.json) {
         out.push(
-          `${pc.green("✓")} ${shortPath(file)} ${pc.dim(`(${agent.name}, ${plural(agent.tools.length + agent.handoffs.length + (agent.config.mcp?.length ?? 0), "tool")})`)}`,
+          `${pc.green("✓")} ${shortPath(file)} ${pc.dim(`(${agent.name}, ${toolCountText(agent)})`)}`,
         );
         if (agent.warnings.length) out.push(indent(renderProblems(agent.warnings, {})));
       }

@@ -24,7 +24,7 @@ afterEach(() => {
 describe("agent dev in a terminal", { timeout: 45_000 }, () => {
   it("talks, shows a tool call with its filler, asks for approval, reloads on save and quits", async () => {
     pty = new PtySession(["dev", agentFile], { cwd: dir });
-    await pty.waitFor("embedded local Realtime server");
+    await pty.waitFor("costs shown are estimates at API prices");
     await pty.waitFor("Ctrl-D or /quit");
     let at = await pty.waitFor(/agent\s+Hello from the desk\./);
 
@@ -39,7 +39,7 @@ describe("agent dev in a terminal", { timeout: 45_000 }, () => {
     at = await pty.waitFor(/agent\s+.*confirmed/, { from: at });
     // Offline nothing is billed: the figure is what the same tokens would cost at API prices.
     await pty.waitFor(
-      /local · gpt-realtime · ~\$\d\.\d{4} \(estimate at API prices\) · last turn: first audio \d+ms · answer \d+ms/,
+      /local · gpt-realtime · ~\$\d\.\d{4} est\. · last turn: first audio \d+ms · answer \d+ms/,
       { from: at },
     );
 

@@ -76,9 +76,13 @@ export function wrap(text: string, width: number, indent: number): string[] {
   return lines.map((l, i) => (i === 0 ? l : " ".repeat(indent) + l));
 }
 
-/** `~$0.0123 (estimate at API prices)` offline, `$0.0123` against a real server. */
-export function costText(costUsd: number, estimate: boolean): string {
-  return estimate ? `~${usd(costUsd)} (estimate at API prices)` : usd(costUsd);
+/**
+ * `~$0.0123 (estimate at API prices)` offline (`~$0.0123 est.` where room is short: the banner explains), `$0.0123`
+ * against a real server.
+ */
+export function costText(costUsd: number, estimate: boolean, short = false): string {
+  if (!estimate) return usd(costUsd);
+  return short ? `~${usd(costUsd)} est.` : `~${usd(costUsd)} (estimate at API prices)`;
 }
 
 /**
@@ -90,5 +94,5 @@ export function statusText(s: DevStatus): string {
     s.firstAudioMs === null && s.firstAnswerMs === null
       ? "no turn yet"
       : `first audio ${s.firstAudioMs === null ? "–" : elapsed(s.firstAudioMs)} · answer ${s.firstAnswerMs === null ? "–" : elapsed(s.firstAnswerMs)}${s.approvalMs === null ? "" : ` · approval ${elapsed(s.approvalMs)}`}`;
-  return `${s.target} · ${s.model} · ${costText(s.costUsd, s.costIsEstimate)} · last turn: ${latency}`;
+  return `${s.target} · ${s.model} · ${costText(s.costUsd, s.costIsEstimate, true)} · last turn: ${latency}`;
 }
