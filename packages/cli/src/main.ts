@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { commands } from "./commands/index.ts";
+import { commandsFor } from "./commands/index.ts";
 
 /** The version in this package's package.json: the nearest one above this file (src/, dist/ or dist/chunks/). */
 function cliVersion(): string {
@@ -44,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     const { showRealtimeEvents } = await import("./verbose.ts");
     showRealtimeEvents();
   });
-  for (const register of commands) register(program);
+  for (const register of await commandsFor(argv)) register(program);
   try {
     await program.parseAsync(argv, { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : 0;
