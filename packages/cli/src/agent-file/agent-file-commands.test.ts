@@ -190,3 +190,54 @@ describe("agent schema", () => {
     );
   });
 });
+
+describe("import errors of an agent's TypeScript, located in it", () => {
+  const dir = "packages/cli/test/fixtures/import-errors";
+  it("a syntax error in an .agent.ts or a handler: esbuild's message at its file:line:col; a throw at its line", async () => {
+    const run = await agent([
+      "validate",
+      "--json",
+      `${dir}/ts-syntax-error.agent.ts`,
+      `${dir}/ts-throws.agent.ts`,
+      `${dir}/handler-syntax-error.agent.yaml`,
+    ]);
+    expect(run.code).toBe(1);
+    const problems = (JSON.parse(run.stdout) as { files: { problems: unknown[] }[] }).files.map(
+      (f) => f.problems,
+    );
+    expect(problems).toEqual([
+      [
+        expect.objectContaining({
+          code: "syntax_error",
+          message: 'Unexpected ","',
+          file: join(root, dir, "ts-syntax-error.agent.ts"),
+          line: 4,
+          col: 23,
+        }),
+      ],
+      [
+        expect.objectContaining({
+          code: "import_threw",
+          message: "threw while being imported: config not ready",
+          file: join(root, dir, "ts-throws.agent.ts"),
+          line: 3,
+          col: 19,
+        }),
+      ],
+      [
+        expect.objectContaining({
+          code: "syntax_error",
+          message: 'Expected "}" but found ";"',
+          file: join(root, dir, "handlers/syntax-error.ts"),
+          line: 2,
+          col: 36,
+          hint: "imported by ./handlers/syntax-error.ts",
+        }),
+      ],
+    ]);
+    const text = await agent(["validate", `${dir}/ts-syntax-error.agent.ts`]);
+    expect(text.stdout).toContain(`error[syntax_error] ${dir}/ts-syntax-error.agent.ts:4:23`);
+    expect(text.stdout).not.toContain("Transform failed");
+    noStackTrace(text);
+  });
+});
