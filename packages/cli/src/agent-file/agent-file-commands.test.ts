@@ -116,8 +116,14 @@ describe("agent validate", () => {
     ]);
   });
 
-  it("exits 2 on usage errors: no path, or a path that does not exist", async () => {
-    expect((await agent(["validate"])).code).toBe(2);
+  it("with no path checks the current folder, skipping test fixtures (the repository root passes)", async () => {
+    const run = await agent(["validate"]);
+    expect(run.stdout).toContain("✓ agents/hotel-concierge/concierge.agent.yaml");
+    expect(run.stdout).not.toContain("fixtures");
+    expect(run.code).toBe(0);
+  });
+
+  it("exits 2 on a path that does not exist", async () => {
     const missing = await agent(["validate", "agents/nope"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("no such file or folder: agents/nope");
