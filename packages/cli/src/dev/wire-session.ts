@@ -7,6 +7,9 @@ import type { DevStatus, DevView } from "./view.ts";
  */
 export function wireSession(session: Session, view: DevView, status: DevStatus): () => void {
   const spoken = new Set<string>();
+  // A person's time at an approval prompt is theirs, not the agent's: counted apart and taken out of "answer".
+  const asked = new Map<string, number>();
+  let approvalMs: number | null = null;
   return session.onEvent((e) => {
     switch (e.type) {
       case "user.speech.started":
@@ -31,15 +34,23 @@ export function wireSession(session: Session, view: DevView, status: DevStatus):
       case "tool.output":
         return view.toolOutput(e);
       case "approval.requested":
+        asked.set(e.callId, performance.now());
         return view.approvalRequested(e);
-      case "approval.decided":
+      case "approval.decided": {
+        const since = asked.get(e.callId);
+        asked.delete(e.callId);
+        if (since !== undefined) approvalMs = (approvalMs ?? 0) + (performance.now() - since);
         return view.approvalDecided(e);
+      }
       case "usage":
         status.costUsd = e.sessionCostUsd;
         return view.status(status);
       case "latency":
         status.firstAudioMs = e.firstAudioMs;
-        status.firstAnswerMs = e.firstAnswerMs;
+        status.approvalMs = approvalMs;
+        status.firstAnswerMs =
+          e.firstAnswerMs === null ? null : Math.max(0, e.firstAnswerMs - (approvalMs ?? 0));
+        approvalMs = null;
         return view.status(status);
       case "warning":
         return view.notice(e.message);

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
+import { locateImportFailure } from "./import-error.ts";
 import type { ModuleCache } from "./module-cache.ts";
 import { parseMarkdownSource } from "./parse-markdown.ts";
 import { type ParsedSource, parseYamlSource } from "./parse-yaml.ts";
@@ -75,6 +76,14 @@ export async function readAgentSource(
   try {
     imported = await modules.import(file);
   } catch (error) {
+    const located = locateImportFailure(error);
+    if (located) {
+      const { code, message, ...at } = located;
+      return {
+        ...fail(code, message),
+        problems: [{ code, message, ...at, path: "", severity: "error" }],
+      };
+    }
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
     return fail("import_failed", `could not import the agent module: ${message}`);
   }
