@@ -305,9 +305,9 @@ export class Connection implements ResponseHost {
         this.outOfBand.delete(response);
         this.send({
           type: "rate_limits.updated",
+          // The API reports only a tokens entry (recorded live).
           rate_limits: [
-            { name: "requests", limit: 10000, remaining: 9999, reset_seconds: 0.006 },
-            { name: "tokens", limit: 2000000, remaining: 1995000, reset_seconds: 0.15 },
+            { name: "tokens", limit: 15000000, remaining: 14999716, reset_seconds: 0.001 },
           ],
         });
       });

@@ -246,14 +246,13 @@ describe("POST /v1/realtime/client_secrets", () => {
     expect((await post(server, "/realtime/calls/rtc_x/hangup", undefined, body.value)).status).toBe(
       401,
     );
+    // An unknown secret is a wrong key: as the API does, the upgrade succeeds, then an error and close 3000.
     const ws = new WebSocket(`${server.url}?model=gpt-realtime`, {
       headers: { Authorization: "Bearer ek_unknown" },
     });
-    await expect(
-      new Promise((resolve, reject) => {
-        ws.once("open", resolve);
-        ws.once("error", reject);
-      }),
-    ).rejects.toThrow(/401/);
+    const first = new Promise<string>((resolve) => ws.once("message", (d) => resolve(String(d))));
+    const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));
+    expect(JSON.parse(await first).error.code).toBe("invalid_api_key");
+    expect(await closed).toBe(3000);
   });
 });
