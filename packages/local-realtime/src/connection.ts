@@ -10,6 +10,7 @@ import { handleItemEvent } from "./handlers/items.ts";
 import { clientEventError } from "./handlers/validation.ts";
 import { configValueError } from "./handlers/values.ts";
 import { IdGenerator } from "./ids.ts";
+import { eventShapeError, frameSizeError } from "./limits.ts";
 import { McpSessionTools } from "./mcp/session-tools.ts";
 import type { RealtimeModel } from "./models/types.ts";
 import type { ResponseHost } from "./response-host.ts";
@@ -81,7 +82,17 @@ export class Connection implements ResponseHost {
         }),
       options.clock,
     );
-    socket.on("message", (data) => this.receive(String(data)));
+    socket.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
+      // Whatever a client sends, the server answers with an error event and keeps serving: nothing a frame
+      // holds may end the process that runs it (agent sim, a test run).
+      try {
+        this.receive(data);
+      } catch (e) {
+        this.error("server_error", e instanceof Error ? e.message : String(e), {
+          type: "server_error",
+        });
+      }
+    });
     socket.on("close", () => this.dispose());
     socket.on("error", () => this.dispose());
     this.send({ type: "session.created", session: this.current });
@@ -105,6 +116,10 @@ export class Connection implements ResponseHost {
 
   sleepUntil(time: number, signal?: AbortSignal): Promise<void> {
     return sleepUntil(this.options.clock, time, signal);
+  }
+
+  writable(signal?: AbortSignal): Promise<void> {
+    return this.sender.writable(signal);
   }
 
   audioProduced(): void {
@@ -148,10 +163,20 @@ export class Connection implements ResponseHost {
     });
   }
 
-  private receive(raw: string): void {
+  private receive(data: Buffer | ArrayBuffer | Buffer[]): void {
+    const raw = Array.isArray(data)
+      ? Buffer.concat(data)
+      : Buffer.isBuffer(data)
+        ? data
+        : Buffer.from(data);
+    const tooBig = frameSizeError(raw.length);
+    if (tooBig) {
+      this.error(tooBig.code, tooBig.message);
+      return;
+    }
     let event: Json;
     try {
-      event = JSON.parse(raw) as Json;
+      event = JSON.parse(raw.toString()) as Json;
     } catch {
       this.error(
         "invalid_json",
@@ -159,7 +184,15 @@ export class Connection implements ResponseHost {
       );
       return;
     }
-    const eventId = typeof event.event_id === "string" ? event.event_id : undefined;
+    const eventId =
+      event !== null && typeof event === "object" && typeof event.event_id === "string"
+        ? event.event_id
+        : undefined;
+    const tooComplex = eventShapeError(event);
+    if (tooComplex) {
+      this.error(tooComplex.code, tooComplex.message, { eventId });
+      return;
+    }
     const invalid = clientEventError(event);
     if (invalid) {
       this.error(invalid.code, invalid.message, { param: invalid.param, eventId });
@@ -303,6 +336,7 @@ export class Connection implements ResponseHost {
   dispose(): void {
     if (this.closed) return;
     this.closed = true;
+    this.sender.release();
     this.active?.cancel("client_cancelled");
     for (const r of this.outOfBand) r.cancel("client_cancelled");
     void this.mcpSession.close();
