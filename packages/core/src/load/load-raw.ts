@@ -6,6 +6,7 @@ import { problemAt } from "./located.ts";
 import { mergeAgentFiles } from "./merge.ts";
 import type { ModuleCache } from "./module-cache.ts";
 import type { Problem } from "./problem.ts";
+import { UnreadableFileError } from "./read-bounded.ts";
 import { agentFileKind, type FileReader, readAgentSource } from "./read-source.ts";
 
 /** What loading one agent accumulates across its files. */
@@ -31,10 +32,11 @@ export async function loadRaw(
     text = await state.reader(file);
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException)?.code === "ENOENT";
+    const bounded = error instanceof UnreadableFileError ? error.code : undefined;
     state.problems.push(
       fileProblem(
         file,
-        missing ? "file_not_found" : "file_unreadable",
+        missing ? "file_not_found" : (bounded ?? "file_unreadable"),
         missing ? "file not found" : `cannot read the file: ${(error as Error).message}`,
       ),
     );
