@@ -40,8 +40,14 @@ export async function listFiles(entries: string[], baseDir: string): Promise<str
           files.push(join(dirent.parentPath ?? path, dirent.name));
         }
       }
-    } else {
+    } else if (info.isFile()) {
       files.push(path);
+    } else {
+      // Reading a FIFO waits for a writer forever, a device may never end: only regular files are knowledge.
+      throw new ParleyError(
+        "knowledge_not_a_file",
+        `knowledge entry ${entry} is a special file (device, FIFO or socket), not a file or folder`,
+      );
     }
   }
   return [...new Set(files)].sort();
