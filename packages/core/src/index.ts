@@ -14,11 +14,15 @@ export {
   type AuditEntry,
   AuditLog,
   approvalQuestion,
+  argsDigest,
+  type CallBinding,
+  callbackBody,
   codeApprover,
   compileCondition,
   DEFAULT_APPROVAL_TIMEOUT_MS,
   denyApprover,
   type OnApproval,
+  type SignatureHeaders,
   signedHeaders,
   type TerminalPrompt,
   terminalApprover,
@@ -40,6 +44,7 @@ export {
   describeTool,
   renderGreeting,
   renderTemplate,
+  SIP_REFUSED_TURN_DETECTION,
   type VariableValues,
 } from "./compile/index.ts";
 export { isParleyError, ParleyError, type SourceLocation } from "./errors/index.ts";
@@ -63,7 +68,7 @@ export {
   type LogSink,
   setLogSink,
 } from "./log/index.ts";
-export { REDACTED, redact, redactString } from "./log/redact.ts";
+export { MAX_MESSAGE_CHARS, REDACTED, redact, redactMessage, redactString } from "./log/redact.ts";
 export {
   type Cost,
   countTokens,
@@ -164,3 +169,12 @@ export {
   type ToolPackOptionIssue,
   type ToolSessionControl,
 } from "./tool/index.ts";
+export {
+  closeDetail,
+  type Transport,
+  type TransportClose,
+  type TransportFactory,
+  type TransportListener,
+  type WsTransportOptions,
+  wsTransport,
+} from "./transport/index.ts";

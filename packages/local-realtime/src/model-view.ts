@@ -12,10 +12,15 @@ type Json = Record<string, unknown>;
 /** What a model sees of the conversation: the conversation itself, or an out-of-band response's `input`. */
 export function modelItems(host: ResponseHost, input: ConversationItem[] | undefined): ModelItem[] {
   const stored: StoredItem[] = input
-    ? input.map((raw, i) => ({
-        item: { id: `input_${i}`, ...raw } as StoredItem["item"],
-        heard: textOf(raw),
-      }))
+    ? input.flatMap((raw, i) => {
+        // `{ type: "item_reference", id }` stands for an item already in the conversation.
+        const ref = raw as { type?: string; id?: string };
+        if (ref.type === "item_reference") {
+          const found = host.conversation.get(String(ref.id));
+          return found ? [found] : [];
+        }
+        return [{ item: { id: `input_${i}`, ...raw } as StoredItem["item"], heard: textOf(raw) }];
+      })
     : [...host.conversation.list()];
   return stored.map((s) => ({ id: s.item.id, item: s.item, text: s.heard ?? textOf(s.item) }));
 }

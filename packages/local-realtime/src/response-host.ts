@@ -12,6 +12,10 @@ export interface ResponseHost {
   readonly model: RealtimeModel;
   /** Audio timing scale: 1 = real time, 0 = as fast as possible. */
   readonly pace: number;
+  /** Wall-clock ms per ms of output audio: pace ÷ audioPace (the API sends audio faster than it plays). */
+  readonly audioScale: number;
+  /** The session's date: what "today" means to the model. */
+  today(): Date;
   session(): SessionObject;
   send(event: Record<string, unknown>): void;
   /** Resolves when the client's socket has room for more output (backpressure for long streams). */

@@ -1,5 +1,6 @@
-import { loadAgent, type Problem } from "@parley/core";
+import { loadAgent, type Problem, redact, redactString } from "@parley/core";
 import pc from "picocolors";
+import { envSecretValues } from "./env-secrets.ts";
 import { findAgentFiles, UsageError } from "./find-agent-files.ts";
 import { problemsOf, renderProblems, shortPath } from "./report.ts";
 
@@ -69,14 +70,17 @@ export async function runValidate(
     }
   }
   const invalid = reports.filter((r) => !r.ok).length;
+  // Warnings can quote a bridged server's stderr or an HTTP error body: mask what the agents read from the env.
+  const secrets = envSecretValues(files);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ ok: invalid === 0, files: reports }, null, 2)}\n`);
+    const body = redact({ ok: invalid === 0, files: reports }, { values: secrets });
+    process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
   } else {
     const summary =
       invalid === 0
         ? pc.green(`${plural(files.length, "agent file")} valid`)
         : pc.red(`${invalid} of ${plural(files.length, "agent file")} invalid`);
-    process.stdout.write(`${out.join("\n")}\n\n${summary}\n`);
+    process.stdout.write(`${redactString(out.join("\n"), secrets)}\n\n${summary}\n`);
   }
   return invalid === 0 ? 0 : 1;
 }

@@ -17,3 +17,4 @@ commands.push((await import("./compile.ts")).registerCompile);
 commands.push((await import("./schema.ts")).registerSchema);
 commands.push((await import("./tools.ts")).registerTools);
 commands.push((await import("./sim.ts")).registerSim);
+commands.push((await import("./serve.ts")).registerServe);

@@ -115,6 +115,12 @@ export interface SessionEvents {
   warning: (e: { code: string; message: string }) => void;
   /** The session now runs another agent: a `transfer_to_<name>` call was handled (instructions and tools switched). */
   handoff: (e: HandoffEvent) => void;
+  /**
+   * The turn is over, decided from protocol state (never from a quiet spell): no response in progress, queued or
+   * awaited after the user's speech, the user not speaking, no tool call running or awaiting approval, every output
+   * delivered and no answer about one scheduled. Emitted once each time the session becomes idle.
+   */
+  idle: () => void;
   "budget.exceeded": (e: { spentUsd: number; budgetUsd: number; projectedUsd: number }) => void;
   closed: (e: SessionClosed) => void;
   "tool.call": (e: ToolEvent<"tool.call">) => void;

@@ -42,6 +42,8 @@ export interface ResponseQueueOptions {
   stallGraceMs?: number;
   /** A response stalled (`cancelling`: its cancel was just sent) or its slot was given back unconfirmed (`released`). */
   onStall?(live: LiveResponse, phase: "cancelling" | "released", idleMs: number): void;
+  /** The queue may have become settled (nothing in progress, queued or awaited): the session re-checks its turn. */
+  onSettle?(): void;
 }
 
 /** Defaults of the stalled-response watchdog. */
@@ -108,6 +110,19 @@ export class ResponseQueue implements ResponseQueueContract {
 
   get userSpeaking(): boolean {
     return this.#userSpeaking;
+  }
+
+  /**
+   * Nothing in progress, nothing queued, the user silent and no server response awaited after their speech: as far
+   * as responses go, the turn is over.
+   */
+  get settled(): boolean {
+    return (
+      !this.inProgress &&
+      this.#queue.length === 0 &&
+      !this.#userSpeaking &&
+      this.#awaitServer === undefined
+    );
   }
 
   request(req: ResponseRequest): void {
@@ -334,6 +349,8 @@ export class ResponseQueue implements ResponseQueueContract {
       }
     } finally {
       this.#pumping = false;
+      // Every path that frees the slot or empties the queue ends in a pump: the one place to report it.
+      this.#o.onSettle?.();
     }
   }
 

@@ -7,7 +7,6 @@ import type {
   RealtimeServerEvent,
   SessionUpdateEvent,
 } from "openai/resources/realtime/realtime";
-import type WebSocket from "ws";
 import type { Clock } from "../clock/index.ts";
 import type { ParleyError } from "../errors/index.ts";
 import type { LoadedAgent, LoadedHandoff } from "../load/index.ts";
@@ -16,6 +15,7 @@ import type { PriceTable, TokenCounts } from "../pricing/index.ts";
 import { sayExactly } from "../scheduler/fillers.ts";
 import type { CallHandler, SchedulerHost } from "../scheduler/host.ts";
 import type { ToolSessionControl } from "../tool/index.ts";
+import type { Transport } from "../transport/transport.ts";
 import { AudioClock } from "./audio-clock.ts";
 import { CallRouter } from "./calls.ts";
 import { ConversationRecord, type ConversationSnapshot } from "./conversation.ts";
@@ -45,7 +45,8 @@ export type CallHandlerFactory = (host: SchedulerHost) => CallHandler;
 
 /** Everything a Session is built from; `startSession` fills it from its options and the agent. */
 export interface SessionInit {
-  ws: WebSocket;
+  /** What carries the session's events (the `ws` transport, an in-memory one, …). */
+  transport: Transport;
   update: SessionUpdateEvent;
   /** The agent the session starts with (its handoffs are what `transfer_to_<name>` calls switch to). */
   agent?: LoadedAgent;
@@ -65,6 +66,8 @@ export interface SessionInit {
   tools: CallHandlerFactory | undefined;
   playedMs: ((itemId: string) => number | undefined) | undefined;
   greeting: string | undefined;
+  /** Renders the greeting an agent taken over to by a handoff says (absent: it answers without one). */
+  greetingOf?: (agent: LoadedAgent) => string | undefined;
   goodbye: string;
   budgetUsd: number | undefined;
   maxSessionLengthMs: number | undefined;
@@ -98,6 +101,12 @@ export class Session extends SafeEmitter<SessionEvents> {
   readonly #ran = new Set<LoadedAgent>();
   /** Unsubscribes from the current agent's tool-list changes. */
   #unwatch: (() => void) | undefined;
+  /** Clock time the handshake ended: session-length limits count from it, across handoffs. */
+  #startedAt = 0;
+  /** A turn check is scheduled (see #checkIdle). */
+  #idleCheck = false;
+  /** `idle` was emitted and the session has not been seen busy since. */
+  #idleSaid = false;
   /** Generated until `session.created` names the Realtime session (`sess_…`). */
   #id = `parley_sess_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
 
@@ -112,7 +121,7 @@ export class Session extends SafeEmitter<SessionEvents> {
     this.#meter = new CostMeter(this.#settings.model, init.prices);
     this.#audio = new AudioClock(this.#settings.outputBytesPerMs);
     this.#latency = new LatencyTracker((l) => this.emit("latency", l));
-    this.#wire = new Wire(init.ws, clock, log, {
+    this.#wire = new Wire(init.transport, clock, log, {
       event: (e) => this.#onServerEvent(e),
       sent: (e) => this.listenerCount("client.event") > 0 && this.emit("client.event", e),
       dropped: (reason, code) => this.#life.dropped(reason, code),
@@ -135,6 +144,7 @@ export class Session extends SafeEmitter<SessionEvents> {
               : { stallGraceMs: init.watchdog.graceMs }),
           }),
       onStall: (live, phase, idleMs) => this.#onStall(live, phase, idleMs),
+      onSettle: () => this.#checkIdle(),
     });
     this.#hostSend = guardedSend(this.#wire, this.#responses, log);
     this.#calls = new CallRouter(this.#hostSend, this.#responses, log);
@@ -150,10 +160,14 @@ export class Session extends SafeEmitter<SessionEvents> {
         this.#assertOpen();
         return this.#applyAgent(agent);
       },
+      ...(init.greetingOf ? { greeting: init.greetingOf } : {}),
       send: this.#hostSend,
       responses: this.#responses,
       clock,
-      tool: (event) => this.emit(event.type, event as never),
+      tool: (event) => {
+        this.emit(event.type, event as never);
+        this.#checkIdle();
+      },
       handedOff: (event) => this.emit("handoff", event),
       failed: (error) => this.emit("error", { error }),
       log: log.child("handoff"),
@@ -240,18 +254,18 @@ export class Session extends SafeEmitter<SessionEvents> {
           responses: this.#responses,
           clock: this.#init.clock,
           variables: this.#init.variables,
-          emit: (event) => this.emit(event.type, event as never),
+          emit: (event) => {
+            this.emit(event.type, event as never);
+            this.#checkIdle();
+          },
           sessionId: () => this.#id,
           session: this.#toolControl(),
         }),
       );
     }
     if (this.#agent) this.#watch(this.#agent);
-    if (ms !== undefined) {
-      this.#life.after(ms, () =>
-        this.#life.goodbye("max_session_length", `the session reached its ${ms} ms limit`),
-      );
-    }
+    this.#startedAt = this.#init.clock.now();
+    this.#life.limitLength(ms, this.#startedAt);
     if (this.#init.greeting)
       this.#responses.request({
         kind: "greeting",
@@ -273,6 +287,14 @@ export class Session extends SafeEmitter<SessionEvents> {
   /** True from the handshake until `close()` or a dropped socket. */
   get open(): boolean {
     return !this.#life.closing && this.#wire.isOpen;
+  }
+
+  /**
+   * True until the turn is over: a response in progress, queued or awaited, the user speaking, a tool call running or
+   * awaiting approval, or the answer about an output scheduled. The `idle` event says when it becomes false.
+   */
+  get busy(): boolean {
+    return this.open && (!this.#responses.settled || this.#calls.busy);
   }
 
   /** True while a response is in progress (or our `response.create` is on its way). */
@@ -408,8 +430,9 @@ export class Session extends SafeEmitter<SessionEvents> {
     if (isSessionUpdate(agent)) return kept;
     this.#agent = agent;
     this.#watch(agent);
-    // The new agent's budget applies from now on (spend so far counts against it).
+    // The new agent's limits apply from now on (spend and time so far count against them).
     this.#budgetUsd = agent.config.limits?.costBudgetUsd;
+    this.#life.limitLength(agent.config.limits?.maxSessionLength, this.#startedAt);
     // Tools see the new agent's variable defaults under what the application gave (same object: the host holds it).
     const vars = this.#init.variables;
     for (const key of Object.keys(vars)) delete vars[key];
@@ -421,6 +444,14 @@ export class Session extends SafeEmitter<SessionEvents> {
   /** Ends the session: tool calls are aborted (each gets its output while the socket is open), then the socket closes. */
   close(): Promise<void> {
     return this.#life.shutdown("closed", "closed by the application");
+  }
+
+  /**
+   * Says the goodbye line (`startSession({ goodbye })`) once the current response is done, then closes with reason
+   * `closed`: how a server ends its calls when it drains. Running tool calls still each get their one output.
+   */
+  goodbye(detail = "ended by the application"): void {
+    if (this.open) this.#life.goodbye("closed", detail);
   }
 
   /** @internal Ends a session whose start failed (`closed` then says `error`, with why). */
@@ -499,6 +530,7 @@ export class Session extends SafeEmitter<SessionEvents> {
   }
 
   #userTurn(respond: boolean): void {
+    this.#idleSaid = false;
     this.#latency.userInputEnded(this.#init.clock.now());
     if (respond) this.#responses.request({ kind: "answer" });
   }
@@ -519,6 +551,24 @@ export class Session extends SafeEmitter<SessionEvents> {
   #onServerEvent(event: RealtimeServerEvent): void {
     if (this.listenerCount("server.event")) this.emit("server.event", event);
     this.#dispatch(event);
+    this.#checkIdle();
+  }
+
+  /**
+   * Looks at the turn once the current step is over (a microtask later, so an output and the answer it schedules
+   * right after it count together) and emits `idle` when the session has just become idle.
+   */
+  #checkIdle(): void {
+    if (this.#idleCheck) return;
+    this.#idleCheck = true;
+    queueMicrotask(() => {
+      this.#idleCheck = false;
+      if (this.busy) this.#idleSaid = false;
+      else if (!this.#idleSaid && this.open) {
+        this.#idleSaid = true;
+        this.emit("idle");
+      }
+    });
   }
 
   #onServerError(event: RealtimeErrorEvent): void {

@@ -1,5 +1,5 @@
 import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
-import WebSocket, { type ClientOptions } from "ws";
+import type { ClientOptions } from "ws";
 import { type Clock, systemClock } from "../clock/index.ts";
 import { compileSession, renderGreeting, type VariableValues } from "../compile/index.ts";
 import { type LoadedAgent, type LoadedHandoff, loadAgent } from "../load/index.ts";
@@ -7,6 +7,8 @@ import { createLogger, type Logger, redactString } from "../log/index.ts";
 import { defaultPrices, type PriceTable } from "../pricing/index.ts";
 import { AgentTools } from "../scheduler/agent-tools.ts";
 import type { ToolSchedulerOptions } from "../scheduler/tool-scheduler.ts";
+import type { Transport, TransportFactory } from "../transport/transport.ts";
+import { wsTransport } from "../transport/ws-transport.ts";
 import { SessionError } from "./errors.ts";
 import type { SessionEvents } from "./events.ts";
 import { type CallHandlerFactory, Session } from "./session.ts";
@@ -19,6 +21,17 @@ export interface StartSessionOptions {
   agent?: LoadedAgent;
   /** A ready `session.update` (for example from `compileSession`); used as is instead of compiling `agent`. */
   session?: SessionUpdateEvent;
+  /**
+   * What carries the session: a Transport, or a factory called once per connection attempt (attempt 1 now).
+   * Default: the `ws` transport to `url` with `apiKey` (`url`, `apiKey`, `clientSecret`, `callId`, `ws` are then
+   * not used).
+   *
+   * @example
+   * const { client, server } = memoryTransportPair(); // @parley/core/testing
+   * acceptInMemory(server, { pace: 0 });              // @parley/local-realtime
+   * const session = await startSession({ agent, transport: client });
+   */
+  transport?: Transport | TransportFactory;
   /** Server URL (default the OpenAI API; a local server's `url` works the same). */
   url?: string;
   /** API key (default `OPENAI_API_KEY`). Never logged. */
@@ -85,26 +98,10 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
   const variables: Record<string, unknown> = { ...agent?.config.variables, ...given };
   const update = options.session ?? compileFor(agent, given);
   const model = modelOf(update) ?? agent?.config.model ?? "gpt-realtime";
-  const url = realtimeUrl(options.url, model, options.callId);
-  const credential =
-    options.apiKey ??
-    options.clientSecret ??
-    (options.url ? undefined : process.env.OPENAI_API_KEY);
-  if (!credential && !options.url) {
-    throw new SessionError(
-      "missing_credentials",
-      "no API key: set OPENAI_API_KEY or pass apiKey (or clientSecret)",
-    );
-  }
-  const headers: Record<string, string> = {
-    ...(options.ws?.headers as Record<string, string> | undefined),
-  };
-  if (credential) headers.Authorization = `Bearer ${credential}`;
-  log.debug("connecting", { url: redactString(url) });
-  const ws = new WebSocket(url, { ...options.ws, headers });
+  const transport = transportFor(options, model, log);
   const limits = agent?.config.limits;
   const session = new Session({
-    ws,
+    transport,
     update,
     ...(agent ? { agent } : {}),
     givenVariables: given,
@@ -121,6 +118,7 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
         : (options.tools ?? defaultTools(agent, options.scheduler, log)),
     playedMs: options.playedMs,
     greeting: agent ? renderGreeting(agent, { variables: templateValues(given) }) : undefined,
+    greetingOf: (next) => renderGreeting(next, { variables: templateValues(given) }),
     goodbye: options.goodbye ?? DEFAULT_GOODBYE,
     budgetUsd: limits?.costBudgetUsd,
     maxSessionLengthMs: limits?.maxSessionLength,
@@ -135,6 +133,35 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
     await session.abort(error instanceof Error ? error.message : String(error)).catch(() => {});
     throw error;
   }
+}
+
+/** The caller's transport (a factory's first attempt), else the `ws` one to the API or `url`. */
+function transportFor(options: StartSessionOptions, model: string, log: Logger): Transport {
+  const given = options.transport;
+  if (given) return typeof given === "function" ? given({ attempt: 1 }) : given;
+  const url = realtimeUrl(options.url, model, options.callId);
+  const credential =
+    options.apiKey ??
+    options.clientSecret ??
+    (options.url ? undefined : process.env.OPENAI_API_KEY);
+  if (!credential && !options.url) {
+    throw new SessionError(
+      "missing_credentials",
+      "no API key: set OPENAI_API_KEY or pass apiKey (or clientSecret)",
+    );
+  }
+  const headers: Record<string, string> = {
+    ...(options.ws?.headers as Record<string, string> | undefined),
+  };
+  if (credential) headers.Authorization = `Bearer ${credential}`;
+  log.debug("connecting", { url: redactString(url) });
+  return wsTransport({
+    url,
+    headers,
+    ...(options.ws ? { ws: options.ws } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    log,
+  });
 }
 
 /** The WebSocket URL for a model (or a SIP call), keeping a caller's own query (a local server's URL). */

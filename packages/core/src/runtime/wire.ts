@@ -1,8 +1,7 @@
 import type { RealtimeClientEvent, RealtimeServerEvent } from "openai/resources/realtime/realtime";
-import WebSocket from "ws";
 import type { Clock, TimerHandle } from "../clock/index.ts";
 import type { Logger } from "../log/index.ts";
-import { redactString } from "../log/index.ts";
+import type { Transport } from "../transport/transport.ts";
 import { SessionError } from "./errors.ts";
 
 interface Waiter {
@@ -16,16 +15,17 @@ interface Waiter {
 export interface WireHooks {
   event(event: RealtimeServerEvent): void;
   sent(event: RealtimeClientEvent): void;
-  /** The socket closed without our asking. */
-  dropped(detail: string, code: number): void;
+  /** The transport closed without our asking (after it was open). */
+  dropped(detail: string, code: number, reason: string): void;
 }
 
 /**
- * The socket: JSON in and out, malformed frames logged and skipped, and waiters for the handshake replies
- * (`session.created`, `session.updated`, matched to the `event_id` of the update so its `error` can reject it).
+ * The session's side of its transport: `event_id`s on what goes out, a shield around what comes in (an event the
+ * session cannot handle is logged and skipped), and waiters for the handshake replies (`session.created`,
+ * `session.updated`, matched to the `event_id` of the update so its `error` can reject it).
  */
 export class Wire {
-  readonly #ws: WebSocket;
+  readonly #transport: Transport;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #hooks: WireHooks;
@@ -34,71 +34,35 @@ export class Wire {
   readonly #early = new Set<string>();
   #seq = 0;
   #closingByUs = false;
-  #closed: Promise<void>;
-  #openError: Error | undefined;
-  #wasOpen = false;
   skipped = 0;
 
-  constructor(ws: WebSocket, clock: Clock, log: Logger, hooks: WireHooks) {
-    this.#ws = ws;
+  constructor(transport: Transport, clock: Clock, log: Logger, hooks: WireHooks) {
+    this.#transport = transport;
     this.#clock = clock;
     this.#log = log;
     this.#hooks = hooks;
-    ws.on("message", (data, isBinary) => this.#onMessage(data, isBinary));
-    this.#wasOpen = ws.readyState === WebSocket.OPEN;
-    ws.once("open", () => {
-      this.#wasOpen = true;
+    transport.listen({
+      event: (event) => this.#onEvent(event),
+      closed: (close) => {
+        this.#rejectAll(new SessionError("socket_closed", close.detail));
+        if (close.dropped && !this.#closingByUs)
+          this.#hooks.dropped(close.detail, close.code, close.reason);
+      },
     });
-    ws.on("error", (error) => {
-      this.#openError ??= error;
-      this.#log.warn("socket error", { message: redactString(error.message) });
-    });
-    this.#closed = new Promise((resolve) => {
-      ws.once("close", (code, reasonBuf) => {
-        const reason = reasonBuf.toString();
-        const detail = `the connection closed (code ${code}${reason ? `: ${reason}` : ""})`;
-        this.#rejectAll(new SessionError("socket_closed", detail));
-        // A socket that never opened is a failed connect, reported by opened(), not a drop.
-        if (!this.#closingByUs && this.#wasOpen) this.#hooks.dropped(detail, code);
-        resolve();
-      });
-    });
+  }
+
+  /** What carries the session (`ws`, `memory`, …). */
+  get transportKind(): string {
+    return this.#transport.kind;
   }
 
   get isOpen(): boolean {
-    return this.#ws.readyState === WebSocket.OPEN && !this.#closingByUs;
+    return this.#transport.isOpen && !this.#closingByUs;
   }
 
-  /** Resolves once the socket is open; rejects with `connect_failed` (the HTTP status or socket error) otherwise. */
+  /** Resolves once the transport is open; rejects with `connect_failed` otherwise. */
   opened(timeoutMs: number): Promise<void> {
-    if (this.#ws.readyState === WebSocket.OPEN) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const cleanup = () => {
-        this.#clock.clearTimeout(timer);
-        this.#ws.off("open", ok).off("unexpected-response", refused).off("close", closed);
-      };
-      const fail = (message: string) => {
-        cleanup();
-        reject(new SessionError("connect_failed", redactString(message)));
-      };
-      const ok = () => {
-        cleanup();
-        resolve();
-      };
-      const refused = (_req: unknown, res: { statusCode?: number }) => {
-        fail(
-          `the server refused the connection: HTTP ${res.statusCode}${res.statusCode === 401 ? " (check the API key)" : ""}`,
-        );
-        this.#ws.terminate();
-      };
-      const closed = () =>
-        fail(`could not connect: ${this.#openError?.message ?? "the socket closed"}`);
-      const timer = this.#clock.setTimeout(() => {
-        fail(`could not connect within ${timeoutMs} ms`);
-        this.#ws.terminate();
-      }, timeoutMs);
-      this.#ws.on("open", ok).on("unexpected-response", refused).on("close", closed);
-    });
+    return this.#transport.opened(timeoutMs);
   }
 
   nextId(what: string): string {
@@ -114,7 +78,7 @@ export class Wire {
       event.event_id || event.type === "input_audio_buffer.append"
         ? event
         : { ...event, event_id: this.nextId("event") };
-    this.#ws.send(JSON.stringify(out));
+    this.#transport.send(out);
     this.#hooks.sent(out);
   }
 
@@ -164,54 +128,20 @@ export class Wire {
     return true;
   }
 
-  /** Closes the socket (normal closure) and resolves once it is closed, or after a second (then terminates). */
+  /** Closes the transport (normal closure) and resolves once it is closed. */
   async close(): Promise<void> {
     this.#closingByUs = true;
-    if (this.#ws.readyState === WebSocket.CLOSED) return;
-    if (this.#ws.readyState === WebSocket.CONNECTING) this.#ws.terminate();
-    else this.#ws.close(1000, "session closed");
-    let timer: TimerHandle | undefined;
-    const late = new Promise<void>((resolve) => {
-      // Real time on purpose: a stuck TCP close must not depend on a virtual clock being advanced.
-      const t = setTimeout(() => {
-        this.#ws.terminate();
-        resolve();
-      }, 1000);
-      t.unref();
-      timer = t;
-    });
-    await Promise.race([this.#closed, late]);
-    clearTimeout(timer as NodeJS.Timeout);
+    await this.#transport.close("session closed");
   }
 
-  #onMessage(data: WebSocket.RawData, isBinary: boolean): void {
-    let event: unknown;
+  #onEvent(event: RealtimeServerEvent): void {
     try {
-      if (isBinary) throw new Error("binary frame");
-      event = JSON.parse(typeof data === "string" ? data : data.toString());
-    } catch {
-      this.skipped++;
-      this.#log.warn("skipped a malformed server frame", { preview: String(data).slice(0, 200) });
-      return;
-    }
-    if (
-      !event ||
-      typeof event !== "object" ||
-      typeof (event as { type?: unknown }).type !== "string"
-    ) {
-      this.skipped++;
-      this.#log.warn("skipped a server event without a type", {
-        preview: JSON.stringify(event).slice(0, 200),
-      });
-      return;
-    }
-    try {
-      this.#hooks.event(event as RealtimeServerEvent);
+      this.#hooks.event(event);
     } catch (error) {
       // A known type with an unexpected shape must not take the session down.
       this.skipped++;
       this.#log.warn("skipped a server event that could not be handled", {
-        type: (event as { type: string }).type,
+        type: event.type,
         error: error instanceof Error ? error.message : String(error),
       });
     }

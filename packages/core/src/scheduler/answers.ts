@@ -16,6 +16,11 @@ export class AnswerCoalescer {
     this.#windowMs = windowMs;
   }
 
+  /** An answer is scheduled and not yet requested. */
+  get pending(): boolean {
+    return this.#timer !== undefined;
+  }
+
   request(): void {
     if (this.#timer !== undefined || this.#closed) return;
     this.#timer = this.#host.clock.setTimeout(() => {

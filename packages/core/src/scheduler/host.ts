@@ -61,6 +61,11 @@ export interface CallHandler {
    * already running finish. Optional: a handler without it keeps its tools (`AgentTools` implements it).
    */
   swap?(agent: LoadedAgent): void;
+  /**
+   * True while a call runs or waits for approval, or an answer about an output is scheduled. Optional: the runtime
+   * decides the end of a turn from it (a handler without it is taken as idle once its outputs are delivered).
+   */
+  readonly busy?: boolean;
   /** The session is ending: abort running calls (each still gets its one output if the socket is open). */
   close(): Promise<void>;
 }

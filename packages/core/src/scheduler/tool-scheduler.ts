@@ -17,6 +17,7 @@ import type { SchedulerEvent } from "./events.ts";
 import { type FillerPhase, FillerTimer } from "./fillers.ts";
 import type { CallHandler, SchedulerHost } from "./host.ts";
 import { McpApprovals } from "./mcp-approvals.ts";
+import { parseModelJsonLoose } from "./model-json.ts";
 import { DEFAULT_COALESCE_MS, type ToolSchedulerOptions } from "./options.ts";
 import { type CallOutcome, endWith, outputText } from "./outputs.ts";
 import { type PreparedTool, prepareTool } from "./prepare-tool.ts";
@@ -92,6 +93,14 @@ export class ToolScheduler implements CallHandler {
     return this.#calls.size;
   }
 
+  /**
+   * True while a call runs or waits (for approval, a slot), an MCP approval request waits, or the answer about an
+   * output is scheduled: the turn is not over.
+   */
+  get busy(): boolean {
+    return this.#calls.size > 0 || this.#mcp.pending > 0 || this.#answers.pending;
+  }
+
   /** The state of a call (undefined once ended and forgotten, or never seen). */
   stateOf(callId: string): CallState | undefined {
     return this.#calls.get(callId)?.state;
@@ -114,7 +123,7 @@ export class ToolScheduler implements CallHandler {
       type: "tool.call",
       callId: id,
       tool: call.tool,
-      arguments: redact(parseLoose(call.rawArguments)),
+      arguments: redact(parseModelJsonLoose(call.rawArguments)),
       at: call.receivedAt,
     });
     if (this.#closing) {
@@ -317,12 +326,4 @@ export class ToolScheduler implements CallHandler {
       // A UI listener's bug must not break a call.
     }
   };
-}
-
-function parseLoose(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
 }

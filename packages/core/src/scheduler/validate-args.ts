@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ParleyError } from "../errors/index.ts";
 import type { JsonSchema } from "../tool/index.ts";
 import { linearRegExp } from "../tool/linear-regexp.ts";
+import { parseModelJson } from "./model-json.ts";
 
 /** The outcome of checking one call's arguments. */
 export type ArgsCheck =
@@ -87,7 +88,7 @@ export function compileArgsValidator(tool: string, parameters: unknown): ArgsVal
   return (raw) => {
     let value: unknown;
     try {
-      value = raw.trim() === "" ? {} : JSON.parse(raw);
+      value = raw.trim() === "" ? {} : parseModelJson(raw);
     } catch {
       return { ok: false, message: "arguments are not valid JSON" };
     }

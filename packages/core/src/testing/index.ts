@@ -5,3 +5,4 @@ export {
   RecordingQueue,
   type StartedResponse,
 } from "../scheduler/test-support/recording-host.ts";
+export { type MemoryPeer, memoryTransportPair } from "../transport/memory-transport.ts";

@@ -1,0 +1,9 @@
+export { type MemoryPeer, memoryTransportPair } from "./memory-transport.ts";
+export {
+  closeDetail,
+  type Transport,
+  type TransportClose,
+  type TransportFactory,
+  type TransportListener,
+} from "./transport.ts";
+export { type WsTransportOptions, wsTransport } from "./ws-transport.ts";

@@ -1,0 +1,165 @@
+import type { RealtimeClientEvent, RealtimeServerEvent } from "openai/resources/realtime/realtime";
+import WebSocket, { type ClientOptions } from "ws";
+import { type Clock, systemClock } from "../clock/index.ts";
+import { createLogger, type Logger, redactString } from "../log/index.ts";
+import { SessionError } from "../runtime/errors.ts";
+import { parseServerFrame } from "./frames.ts";
+import {
+  closeDetail,
+  type Transport,
+  type TransportClose,
+  type TransportListener,
+} from "./transport.ts";
+
+export interface WsTransportOptions {
+  /** The WebSocket URL (with `?model=` or `?call_id=`). Ignored when `socket` is given. */
+  url?: string;
+  /** An existing client socket to use instead of opening one (connecting or open). */
+  socket?: WebSocket;
+  /** Request headers (`Authorization: Bearer …`); never logged. */
+  headers?: Record<string, string>;
+  /** Extra `ws` client options (e.g. `{ ca }` for a local TLS server). */
+  ws?: ClientOptions;
+  /** For the connect timeout (default the system clock). */
+  clock?: Clock;
+  log?: Logger;
+}
+
+/**
+ * The `ws` transport: JSON text frames in and out; malformed frames are logged and skipped; a close we did not ask
+ * for, after the socket was open, is reported as a drop with its code and reason.
+ *
+ * @example
+ * const transport = wsTransport({ url: "wss://api.openai.com/v1/realtime?model=gpt-realtime",
+ *   headers: { Authorization: `Bearer ${process.env.OPENAI_API_KEY}` } });
+ */
+export function wsTransport(options: WsTransportOptions): Transport {
+  return new WsTransport(options);
+}
+
+class WsTransport implements Transport {
+  readonly kind = "ws";
+  readonly #ws: WebSocket;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  #listener: TransportListener | undefined;
+  /** What arrived before `listen` (the server may speak first, in the upgrade's packet). */
+  #early: (RealtimeServerEvent | TransportClose)[] = [];
+  #closingByUs = false;
+  #wasOpen: boolean;
+  #openError: Error | undefined;
+  readonly #closed: Promise<void>;
+
+  constructor(options: WsTransportOptions) {
+    this.#clock = options.clock ?? systemClock;
+    this.#log = options.log ?? createLogger("parley:transport");
+    const ws =
+      options.socket ??
+      new WebSocket(options.url ?? "", {
+        ...options.ws,
+        headers: { ...(options.ws?.headers as Record<string, string>), ...options.headers },
+      });
+    this.#ws = ws;
+    this.#wasOpen = ws.readyState === WebSocket.OPEN;
+    ws.on("message", (data, isBinary) => this.#onMessage(data, isBinary));
+    ws.once("open", () => {
+      this.#wasOpen = true;
+    });
+    ws.on("error", (error) => {
+      this.#openError ??= error;
+      this.#log.warn("socket error", { message: redactString(error.message) });
+    });
+    this.#closed = new Promise((resolve) => {
+      ws.once("close", (code, reasonBuf) => {
+        const reason = reasonBuf.toString();
+        // A socket that never opened is a failed connect, reported by opened(), not a drop.
+        const dropped = !this.#closingByUs && this.#wasOpen;
+        this.#deliver({ code, reason, detail: closeDetail(code, reason), dropped });
+        resolve();
+      });
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.#ws.readyState === WebSocket.OPEN && !this.#closingByUs;
+  }
+
+  listen(listener: TransportListener): void {
+    this.#listener = listener;
+    for (const e of this.#early.splice(0)) this.#deliver(e);
+  }
+
+  opened(timeoutMs: number): Promise<void> {
+    if (this.#ws.readyState === WebSocket.OPEN) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const cleanup = () => {
+        this.#clock.clearTimeout(timer);
+        this.#ws.off("open", ok).off("unexpected-response", refused).off("close", closed);
+      };
+      const fail = (message: string) => {
+        cleanup();
+        reject(new SessionError("connect_failed", redactString(message)));
+      };
+      const ok = () => {
+        cleanup();
+        resolve();
+      };
+      const refused = (_req: unknown, res: { statusCode?: number }) => {
+        fail(
+          `the server refused the connection: HTTP ${res.statusCode}${res.statusCode === 401 ? " (check the API key)" : ""}`,
+        );
+        this.#ws.terminate();
+      };
+      const closed = () =>
+        fail(`could not connect: ${this.#openError?.message ?? "the socket closed"}`);
+      const timer = this.#clock.setTimeout(() => {
+        fail(`could not connect within ${timeoutMs} ms`);
+        this.#ws.terminate();
+      }, timeoutMs);
+      this.#ws.on("open", ok).on("unexpected-response", refused).on("close", closed);
+    });
+  }
+
+  send(event: RealtimeClientEvent): void {
+    if (this.#ws.readyState !== WebSocket.OPEN) return;
+    this.#ws.send(JSON.stringify(event));
+  }
+
+  /** Closes the socket (normal closure) and resolves once it is closed, or after a second (then terminates). */
+  async close(reason = "session closed"): Promise<void> {
+    this.#closingByUs = true;
+    if (this.#ws.readyState === WebSocket.CLOSED) return;
+    if (this.#ws.readyState === WebSocket.CONNECTING) this.#ws.terminate();
+    else this.#ws.close(1000, reason);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      // Real time on purpose: a stuck TCP close must not depend on a virtual clock being advanced.
+      timer = setTimeout(() => {
+        this.#ws.terminate();
+        resolve();
+      }, 1000);
+      timer.unref();
+    });
+    await Promise.race([this.#closed, late]);
+    clearTimeout(timer);
+  }
+
+  #deliver(item: RealtimeServerEvent | TransportClose): void {
+    const listener = this.#listener;
+    if (!listener) {
+      this.#early.push(item);
+      return;
+    }
+    if ("type" in item) listener.event(item);
+    else listener.closed(item);
+  }
+
+  #onMessage(data: WebSocket.RawData, isBinary: boolean): void {
+    if (isBinary) {
+      this.#log.warn("skipped a malformed server frame", { preview: "(binary frame)" });
+      return;
+    }
+    const event = parseServerFrame(data.toString(), this.#log);
+    if (event) this.#deliver(event);
+  }
+}
