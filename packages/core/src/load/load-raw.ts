@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import type { interpolateEnv as Interpolate } from "./env.ts";
 import { interpolateEnv } from "./env.ts";
+import { LOAD_LIMITS } from "./limits.ts";
 import { problemAt } from "./located.ts";
 import { mergeAgentFiles } from "./merge.ts";
 import type { ModuleCache } from "./module-cache.ts";
@@ -39,6 +40,13 @@ export async function loadRaw(
         missing ? "file_not_found" : (bounded ?? "file_unreadable"),
         missing ? "file not found" : `cannot read the file: ${(error as Error).message}`,
       ),
+    );
+    return undefined;
+  }
+  // The same bound for any reader (the default one refuses big files before reading them).
+  if (text.length > LOAD_LIMITS.fileBytes) {
+    state.problems.push(
+      fileProblem(file, "file_too_large", `the file is over ${LOAD_LIMITS.fileBytes} bytes`),
     );
     return undefined;
   }
