@@ -63,9 +63,10 @@ describe("agent files too big for their own good", () => {
     expect(problem).toMatchObject({ code: "file_too_deep", line: 3 });
   });
 
-  it("20,001 values in a flow mapping under the line bound are refused at the value bound", async () => {
-    const keys = Array.from({ length: 20_001 }, (_, i) => `k${i}: 1`);
-    const text = `name: wide\ninstructions: Hi.\nvariables: { ${keys.join(", ")} }\n`;
+  it("20,001 values from aliases under the entry bound are refused at the value bound", async () => {
+    const keys = Array.from({ length: 2_001 }, (_, i) => `k${i}: *ten`);
+    const ten = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]";
+    const text = `name: wide\ninstructions: Hi.\nx: &ten ${ten}\nvariables: { ${keys.join(", ")} }\n`;
     const [problem] = await problemsOf(write("flow.agent.yaml", text));
     expect(problem?.code).toBe("file_too_complex");
   });

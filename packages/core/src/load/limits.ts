@@ -9,10 +9,10 @@ export const LOAD_LIMITS = {
   /** Values (mappings, sequences, scalars, alias expansions counted again) in one file. */
   values: 20_000,
   /**
-   * Lines plus commas of one YAML text, counted before parsing: the YAML parser costs tens of microseconds per
-   * entry, so a file of 100,000 one-line keys is refused before it takes seconds to parse.
+   * Lines plus flow-collection commas of one YAML text, counted before parsing: the YAML parser costs tens of
+   * microseconds per entry, so a file of 100,000 one-line keys is refused before it takes seconds to parse.
    */
-  entries: 40_000,
+  entries: 10_000,
   /** Nesting of mappings and sequences. */
   depth: 64,
   /** Characters of one approval condition (`when:`). */

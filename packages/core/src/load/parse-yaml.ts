@@ -60,7 +60,7 @@ export function parseYamlSource(
     return refuse(
       tooMany,
       "file_too_complex",
-      `the file has more than ${LOAD_LIMITS.entries} lines and commas; an agent file is a few hundred`,
+      `the file has more than ${LOAD_LIMITS.entries} lines and list entries; an agent file is a few hundred`,
     );
   // Duplicate keys are found while converting (yaml's uniqueKeys check is quadratic in the mapping's size).
   const doc = parseDocument(text, {

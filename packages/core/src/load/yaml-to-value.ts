@@ -1,4 +1,4 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, type Node } from "yaml";
+import { type Document, isAlias, isMap, isNode, isScalar, isSeq, type Node, visit } from "yaml";
 import { LOAD_LIMITS } from "./limits.ts";
 import { type NodeLocation, registerContainer } from "./source-map.ts";
 
@@ -33,7 +33,7 @@ export function yamlToValue(
 ): { value: unknown; problems: TreeProblem[] } {
   const problems: TreeProblem[] = [];
   const expanding = new Set<Node>();
-  const targets = new Map<Node, Node | undefined>();
+  const anchored = anchorsOf(doc);
   let values = 0;
   /** The outermost alias being expanded: where a runaway expansion is reported (the bomb's fuse). */
   let fuse: NodeLocation | undefined;
@@ -50,12 +50,10 @@ export function yamlToValue(
         at: fuse ?? here,
       });
     if (isAlias(node)) {
-      // yaml's resolve() searches the document; a bomb resolves the same few alias nodes thousands of times.
-      let target = targets.get(node);
-      if (!targets.has(node)) {
-        target = node.resolve(doc) as Node | undefined;
-        targets.set(node, target);
-      }
+      // The nearest anchor of that name before the alias (yaml's own resolve() walks the whole document for
+      // every alias: quadratic in a file of many aliases).
+      const before = node.range?.[0] ?? 0;
+      const target = anchored.get(node.source)?.findLast((n) => (n.range?.[0] ?? 0) < before);
       if (target && expanding.has(target))
         throw new Stop({
           code: "alias_cycle",
@@ -132,6 +130,20 @@ export function yamlToValue(
   }
 }
 
+/** Every anchored node by anchor name, in document order (one walk of the document). */
+function anchorsOf(doc: Document): Map<string, Node[]> {
+  const anchors = new Map<string, Node[]>();
+  visit(doc, (_key, node) => {
+    if (!isNode(node)) return;
+    const name = (node as { anchor?: string }).anchor;
+    if (!name) return;
+    const list = anchors.get(name) ?? [];
+    list.push(node);
+    anchors.set(name, list);
+  });
+  return anchors;
+}
+
 /**
  * The first place where `[` and `{` nest deeper than the bound, as a character offset, or -1. Checked on the text
  * before the YAML parser sees it: the parser's own handling of thousands of nested flow collections runs out of
@@ -148,12 +160,18 @@ export function flowTooDeep(text: string, limit = LOAD_LIMITS.depth): number {
   return -1;
 }
 
-/** The offset where the text passes `limit` lines-plus-commas (a cheap upper bound on its entries), or -1. */
+/**
+ * The offset where the text passes `limit` entries, or -1: lines, plus commas inside `[…]`/`{…}` (flow entries),
+ * a cheap upper bound on a YAML text's entries that prose (commas outside brackets) does not inflate.
+ */
 export function tooManyEntries(text: string, limit = LOAD_LIMITS.entries): number {
   let entries = 0;
+  let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if ((c === 0x0a || c === 0x2c) && ++entries > limit) return i;
+    if (c === 0x5b || c === 0x7b) depth++;
+    else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+    else if ((c === 0x0a || (c === 0x2c && depth > 0)) && ++entries > limit) return i;
   }
   return -1;
 }
