@@ -2,12 +2,7 @@
 // 300 KB strings, 60,000 keys, alias bombs…) loaded in process. Bar: zero crashes, zero stack traces, zero
 // unlocated problems, no load over 2 s. Prints the slowest load per family and PASS/FAIL.
 import fc from "fast-check";
-import {
-  EXAMPLE_AGENTS,
-  loadMutated,
-  mutation,
-  originals,
-} from "../test/fuzz/agent-mutations.ts";
+import { EXAMPLE_AGENTS, loadMutated, mutation, originals } from "../test/fuzz/agent-mutations.ts";
 
 const CASES = Number(process.env.PARLEY_FUZZ_CASES ?? 20_000);
 const HANG_MS = 2000;

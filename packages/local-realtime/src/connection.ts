@@ -11,7 +11,7 @@ import { handleItemEvent } from "./handlers/items.ts";
 import { clientEventError } from "./handlers/validation.ts";
 import { configValueError } from "./handlers/values.ts";
 import { IdGenerator } from "./ids.ts";
-import { eventShapeError, frameSizeError } from "./limits.ts";
+import { eventShapeError, frameSizeError, frameStructureError } from "./limits.ts";
 import { McpSessionTools } from "./mcp/session-tools.ts";
 import type { RealtimeModel } from "./models/types.ts";
 import type { ResponseHost } from "./response-host.ts";
@@ -195,7 +195,7 @@ export class Connection implements ResponseHost {
       : Buffer.isBuffer(data)
         ? data
         : Buffer.from(data);
-    const tooBig = frameSizeError(raw.length);
+    const tooBig = frameSizeError(raw.length) ?? frameStructureError(raw);
     if (tooBig) {
       this.error(tooBig.code, tooBig.message);
       return;

@@ -31,10 +31,10 @@ describe("hostile frames", () => {
     const session: Json = { type: "realtime" };
     for (let i = 0; i < 150_000; i++) session[`f${i}`] = 1;
     client.send({ type: "session.update", event_id: "ev_big", session });
+    // Refused from a scan of the raw frame, before parsing it: there is no event_id to echo.
     expect((await client.next("error")).error).toMatchObject({
       type: "invalid_request_error",
       code: "event_too_complex",
-      event_id: "ev_big",
     });
     await stillServes(client);
   });
