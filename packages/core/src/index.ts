@@ -102,6 +102,10 @@ export {
   type SessionEvents,
   type SessionUsage,
   type StartSessionOptions,
+  type StreamEvent,
+  type StreamEventType,
+  type StreamListener,
+  type StreamOnlyEvents,
   sniffImageType,
   startSession,
   type TurnLatency,
@@ -112,6 +116,7 @@ export {
   type CallErrorCode,
   type CallHandler,
   type CallState,
+  compileArgsValidator,
   DEFAULT_FILLER,
   DEFAULT_TOOL_TIMEOUT_MS,
   IllegalCallTransitionError,
@@ -171,6 +176,7 @@ export {
 } from "./tool/index.ts";
 export {
   closeDetail,
+  type KeepaliveOptions,
   type Transport,
   type TransportClose,
   type TransportFactory,

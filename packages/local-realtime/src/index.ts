@@ -20,6 +20,7 @@ export type { ServerClock } from "./clock.ts";
 export { ConformanceError, LocalRealtimeError } from "./errors.ts";
 export type { FaultOptions } from "./faults.ts";
 export { acceptInMemory, type InMemorySocket } from "./in-memory.ts";
+export { functionModelTool } from "./model-view.ts";
 export { CONFIRMATION_FILLER, GENERIC_FILLER, rulesModel } from "./models/rules.ts";
 export {
   type ScriptedModel,

@@ -1,32 +1,50 @@
 import type { Session } from "@parley/core";
 import type { DevStatus, DevView } from "./view.ts";
 
-/** Shows the session's events: the conversation, the tool timeline, approvals, and the status line. */
-export function wireSession(session: Session, view: DevView, status: DevStatus): void {
-  session.on("user.transcript.done", (e) => {
-    // Typed text is shown when sent; spoken input shows here once recognised.
-    if (spoken.has(e.itemId)) view.user(e.transcript);
-  });
+/**
+ * Shows the session's events: the conversation, the tool timeline, approvals, and the status line. Reads the
+ * session's one event stream (`session.onEvent`), as the browser console and session logs do.
+ */
+export function wireSession(session: Session, view: DevView, status: DevStatus): () => void {
   const spoken = new Set<string>();
-  session.on("user.speech.started", (e) => spoken.add(e.itemId));
-  session.on("agent.transcript.delta", (e) => view.agentDelta(e));
-  session.on("agent.transcript.done", (e) => view.agentDone(e));
-  session.on("response.done", (e) => view.responseEnded(e));
-  session.on("interrupted", (e) => view.interrupted(e));
-  session.on("tool.call", (e) => view.toolCall(e));
-  session.on("tool.progress", (e) => view.toolProgress(e));
-  session.on("tool.output", (e) => view.toolOutput(e));
-  session.on("approval.requested", (e) => view.approvalRequested(e));
-  session.on("approval.decided", (e) => view.approvalDecided(e));
-  session.on("usage", (e) => {
-    status.costUsd = e.sessionCostUsd;
-    view.status(status);
+  return session.onEvent((e) => {
+    switch (e.type) {
+      case "user.speech.started":
+        spoken.add(e.itemId);
+        return;
+      case "user.transcript.done":
+        // Typed text is shown when sent; spoken input shows here once recognised.
+        if (spoken.has(e.itemId)) view.user(e.transcript);
+        return;
+      case "agent.transcript.delta":
+        return view.agentDelta(e);
+      case "agent.transcript.done":
+        return view.agentDone(e);
+      case "response.done":
+        return view.responseEnded(e);
+      case "interrupted":
+        return view.interrupted(e);
+      case "tool.call":
+        return view.toolCall(e);
+      case "tool.progress":
+        return view.toolProgress(e);
+      case "tool.output":
+        return view.toolOutput(e);
+      case "approval.requested":
+        return view.approvalRequested(e);
+      case "approval.decided":
+        return view.approvalDecided(e);
+      case "usage":
+        status.costUsd = e.sessionCostUsd;
+        return view.status(status);
+      case "latency":
+        status.firstAudioMs = e.firstAudioMs;
+        status.firstAnswerMs = e.firstAnswerMs;
+        return view.status(status);
+      case "warning":
+        return view.notice(e.message);
+      case "error":
+        return view.problem(`error[${e.error.code ?? e.error.name}]: ${e.error.message}`);
+    }
   });
-  session.on("latency", (e) => {
-    status.firstAudioMs = e.firstAudioMs;
-    status.firstAnswerMs = e.firstAnswerMs;
-    view.status(status);
-  });
-  session.on("warning", (e) => view.notice(e.message));
-  session.on("error", (e) => view.problem(`error[${e.error.code}]: ${e.error.message}`));
 }

@@ -38,7 +38,12 @@ export class CallStats {
   readonly #answerMs: number[] = [];
 
   constructor(
-    private readonly base: { callId: string; kind: "sip" | "webrtc"; agent: string; acceptMs: number | null },
+    private readonly base: {
+      callId: string;
+      kind: "sip" | "webrtc";
+      agent: string;
+      acceptMs: number | null;
+    },
   ) {}
 
   follow(session: Session): void {
@@ -50,8 +55,10 @@ export class CallStats {
     session.on("tool.output", (e) => {
       this.#tools[e.state] = (this.#tools[e.state] ?? 0) + 1;
     });
+    session.on("item.added", ({ item }) => {
+      if (item.type === "message" && item.role === "user") this.#turns++;
+    });
     session.on("latency", (l) => {
-      this.#turns = Math.max(this.#turns, l.turn);
       if (l.firstAudioMs !== null) this.#firstAudioMs.push(l.firstAudioMs);
       if (l.firstAnswerMs !== null) this.#answerMs.push(l.firstAnswerMs);
     });

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { EventEmitter } from "eventemitter3";
 import type {
   RealtimeClientEvent,
   RealtimeConversationItemUserMessage,
@@ -15,12 +16,13 @@ import type { PriceTable, TokenCounts } from "../pricing/index.ts";
 import { sayExactly } from "../scheduler/fillers.ts";
 import type { CallHandler, SchedulerHost } from "../scheduler/host.ts";
 import type { ToolSessionControl } from "../tool/index.ts";
-import type { Transport } from "../transport/transport.ts";
+import type { Transport, TransportFactory } from "../transport/transport.ts";
 import { AudioClock } from "./audio-clock.ts";
 import { CallRouter } from "./calls.ts";
 import { ConversationRecord, type ConversationSnapshot } from "./conversation.ts";
 import { createDispatcher } from "./dispatch.ts";
 import { RealtimeServerError, SessionError } from "./errors.ts";
+import { EventStream, type StreamListener } from "./event-stream.ts";
 import type { ResponseKind, SessionEvents } from "./events.ts";
 import { Handoffs } from "./handoffs.ts";
 import { DEFAULT_MAX_IMAGE_BYTES, type ImageSource, imageDataUrl } from "./image.ts";
@@ -28,6 +30,10 @@ import { Interruptions } from "./interruption.ts";
 import { LatencyTracker } from "./latency.ts";
 import { Lifecycle } from "./lifecycle.ts";
 import { CostMeter, settleResponse } from "./meter.ts";
+import { type ClosingError, classifyClose } from "./reconnect/classify.ts";
+import type { ReconnectSettings } from "./reconnect/options.ts";
+import { Outbound } from "./reconnect/outbound.ts";
+import { Reconnector, type RestoreReason } from "./reconnect/reconnector.ts";
 import { type ResponseOrigin, ResponseQueue } from "./response-queue.ts";
 import { SafeEmitter } from "./safe-emitter.ts";
 import { guardedSend, schedulerHost } from "./scheduler-host.ts";
@@ -47,6 +53,10 @@ export type CallHandlerFactory = (host: SchedulerHost) => CallHandler;
 export interface SessionInit {
   /** What carries the session's events (the `ws` transport, an in-memory one, …). */
   transport: Transport;
+  /** Builds the transport of each reconnect attempt; with `reconnect`, drops and the hour cap are survived. */
+  transportFactory?: TransportFactory;
+  /** How drops are survived (absent: a drop ends the session). */
+  reconnect?: ReconnectSettings;
   update: SessionUpdateEvent;
   /** The agent the session starts with (its handoffs are what `transfer_to_<name>` calls switch to). */
   agent?: LoadedAgent;
@@ -96,6 +106,18 @@ export class Session extends SafeEmitter<SessionEvents> {
   readonly #life: Lifecycle;
   #budgetUsd: number | undefined;
   readonly #hostSend: (event: RealtimeClientEvent) => void;
+  readonly #outbound: Outbound;
+  readonly #reconnector: Reconnector | undefined;
+  /** The session.update in force (the start's, then each agent change's): what a restore sends again. */
+  #currentUpdate: SessionUpdateEvent;
+  /** The server's error event when it is the last thing the server said (it tells why a close came). */
+  #closingError: ClosingError | undefined;
+  /** A response (or our request for one) was cut off by the drop: the restored session answers. */
+  #cutOff = false;
+  /** Clock time the current connection was set up (the recycle counts from it). */
+  #connectedAt = 0;
+  #recycleTimer: ReturnType<Clock["setTimeout"]> | undefined;
+  #recycleDue = false;
   #agent: LoadedAgent | undefined;
   /** Every agent the session ran (start, handoffs, updateAgent): closed with the session (their MCP connections). */
   readonly #ran = new Set<LoadedAgent>();
@@ -110,10 +132,17 @@ export class Session extends SafeEmitter<SessionEvents> {
   /** Generated until `session.created` names the Realtime session (`sess_…`). */
   #id = `parley_sess_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
 
+  readonly #stream: EventStream;
+
   /** @internal Use `startSession`. */
   constructor(init: SessionInit) {
     super((error, event) => this.#listenerFailed(error, event));
     this.#init = init;
+    this.#stream = new EventStream(
+      init.clock,
+      () => this.#id,
+      (error) => this.#listenerFailed(error, "stream"),
+    );
     this.#budgetUsd = init.budgetUsd;
     this.#agent = init.agent;
     const { clock, log } = init;
@@ -124,7 +153,7 @@ export class Session extends SafeEmitter<SessionEvents> {
     this.#wire = new Wire(init.transport, clock, log, {
       event: (e) => this.#onServerEvent(e),
       sent: (e) => this.listenerCount("client.event") > 0 && this.emit("client.event", e),
-      dropped: (reason, code) => this.#life.dropped(reason, code),
+      dropped: (reason, code) => this.#onDrop(reason, code),
     });
     this.#responses = new ResponseQueue({
       send: (e) => this.#wire.send(e),
@@ -133,6 +162,7 @@ export class Session extends SafeEmitter<SessionEvents> {
       serverCreatesResponses: () => this.#settings.serverCreatesResponses,
       onDropped: (req, reason) => {
         log.debug("response request dropped", { kind: req.kind, reason });
+        this.#stream.push("response.dropped", { kind: req.kind, reason });
         if (req.kind === "goodbye") this.#life.goodbyeDone();
       },
       ...(init.watchdog === false
@@ -146,7 +176,18 @@ export class Session extends SafeEmitter<SessionEvents> {
       onStall: (live, phase, idleMs) => this.#onStall(live, phase, idleMs),
       onSettle: () => this.#checkIdle(),
     });
-    this.#hostSend = guardedSend(this.#wire, this.#responses, log);
+    this.#currentUpdate = init.update;
+    this.#outbound = new Outbound({
+      send: guardedSend(this.#wire, this.#responses, log),
+      restoring: () => this.#reconnector?.restoring ?? false,
+      toolOf: (callId) => this.conversation.toolOf(callId),
+      log: log.child("reconnect"),
+    });
+    this.#hostSend = this.#outbound.send;
+    this.#reconnector =
+      init.reconnect && init.transportFactory
+        ? this.#buildReconnector(init.reconnect, init.transportFactory)
+        : undefined;
     this.#calls = new CallRouter(this.#hostSend, this.#responses, log);
     this.#calls.handoffs = new Handoffs({
       current: () => this.#agent,
@@ -180,6 +221,7 @@ export class Session extends SafeEmitter<SessionEvents> {
       goodbye: init.goodbye,
       timeoutMs: init.timeoutMs,
       closed: (reason, detail, code) => {
+        this.#clearRecycle();
         this.#releaseAgents();
         this.emit("closed", {
           reason,
@@ -266,12 +308,44 @@ export class Session extends SafeEmitter<SessionEvents> {
     if (this.#agent) this.#watch(this.#agent);
     this.#startedAt = this.#init.clock.now();
     this.#life.limitLength(ms, this.#startedAt);
+    this.#stream.push("session.started", {
+      transport: this.#wire.transportKind,
+      agent: this.#agent?.name,
+    });
+    this.#connected();
     if (this.#init.greeting)
       this.#responses.request({
         kind: "greeting",
         response: { instructions: sayExactly(this.#init.greeting) },
       });
     return this;
+  }
+
+  /**
+   * Subscribes to the session's one event stream: every session event (client and server protocol events, tool and
+   * approval lifecycle, fillers, latency, usage, errors, the close) as a JSON-serialisable, redacted `StreamEvent`
+   * (`{ type, at, sessionId, seq, … }`). Returns the unsubscribe function. Pass `onEvent` to `startSession` to see
+   * the handshake too.
+   *
+   * @example
+   * const stop = session.onEvent((e) => file.write(`${JSON.stringify(e)}\n`));
+   */
+  onEvent(listener: StreamListener): () => void {
+    return this.#stream.subscribe(listener);
+  }
+
+  override emit<T extends EventEmitter.EventNames<SessionEvents>>(
+    event: T,
+    ...args: EventEmitter.EventArgs<SessionEvents, T>
+  ): boolean {
+    const heard = super.emit(event, ...args);
+    this.#stream?.push(event, args[0]);
+    return heard;
+  }
+
+  /** Counts the stream as a listener: payloads built only for listeners are then built for it too. */
+  override listenerCount(event: EventEmitter.EventNames<SessionEvents>): number {
+    return super.listenerCount(event) + (this.#stream?.active ? 1 : 0);
   }
 
   /** The Realtime session id (`sess_…`, from `session.created`); a generated `parley_sess_…` id until then. */
@@ -286,7 +360,12 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   /** True from the handshake until `close()` or a dropped socket. */
   get open(): boolean {
-    return !this.#life.closing && this.#wire.isOpen;
+    return !this.#life.closing && (this.#wire.isOpen || (this.#reconnector?.restoring ?? false));
+  }
+
+  /** True while a dropped connection is being restored (input waits; microphone audio is dropped). */
+  get restoring(): boolean {
+    return this.#reconnector?.restoring ?? false;
   }
 
   /**
@@ -518,7 +597,8 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   #send(event: RealtimeClientEvent): void {
     this.#assertOpen();
-    this.#wire.send(event);
+    if (this.#reconnector?.restoring) this.#outbound.send(event);
+    else this.#wire.send(event);
   }
 
   #assertOpen(): void {
@@ -540,6 +620,7 @@ export class Session extends SafeEmitter<SessionEvents> {
     const done = this.#wire.waitFor("session.updated", this.#init.timeoutMs, eventId);
     this.#wire.send({ ...update, event_id: eventId });
     await done;
+    this.#currentUpdate = update;
   }
 
   #applySettings(session: unknown): void {
@@ -549,6 +630,7 @@ export class Session extends SafeEmitter<SessionEvents> {
   }
 
   #onServerEvent(event: RealtimeServerEvent): void {
+    if (event.type !== "error") this.#closingError = undefined;
     if (this.listenerCount("server.event")) this.emit("server.event", event);
     this.#dispatch(event);
     this.#checkIdle();
@@ -567,11 +649,13 @@ export class Session extends SafeEmitter<SessionEvents> {
       else if (!this.#idleSaid && this.open) {
         this.#idleSaid = true;
         this.emit("idle");
+        if (this.#recycleDue) this.#recycle();
       }
     });
   }
 
   #onServerError(event: RealtimeErrorEvent): void {
+    this.#closingError = event.error;
     const error = new RealtimeServerError(event);
     const id = error.eventId;
     // Our cancel racing the response's own end is harmless; nobody needs to hear about it.
@@ -627,6 +711,131 @@ export class Session extends SafeEmitter<SessionEvents> {
       code: "response_released",
       message: `the server never confirmed the end of stalled response ${live.id}; the runtime moved on without it`,
     });
+  }
+
+  // ── reconnect ──────────────────────────────────────────────────────────────
+
+  #buildReconnector(settings: ReconnectSettings, factory: TransportFactory): Reconnector {
+    const { clock, log } = this.#init;
+    // A SIP call's session lives on the server: re-attaching its sideband replays nothing (unconfirmed by the API).
+    const reattach = Boolean(this.#init.callId) && settings.sideband === "reattach";
+    return new Reconnector({
+      settings,
+      factory,
+      clock,
+      log: log.child("reconnect"),
+      closing: () => this.#life.closing,
+      attach: (transport) => this.#wire.attach(transport),
+      handshake: async () => {
+        const { timeoutMs } = this.#init;
+        const created = this.#wire.waitFor("session.created", timeoutMs);
+        created.catch(() => {});
+        await this.#wire.opened(timeoutMs);
+        await created;
+        await this.#update(this.#currentUpdate);
+      },
+      replay: () => {
+        if (reattach) return 0;
+        const items = this.conversation.toReplayItems();
+        // Calls of the old connection cannot be answered with function_call_output any more: text instead.
+        this.#outbound.orphan(
+          this.conversation
+            .snapshot()
+            .items.flatMap((e) => (e.type === "function_call" && e.callId ? [e.callId] : [])),
+        );
+        this.conversation.ignore(items.flatMap((i) => (i.id ? [i.id] : [])));
+        for (const item of items) this.#wire.send({ type: "conversation.item.create", item });
+        return items.length;
+      },
+      resume: (reason) => this.#resume(reason),
+      reconnecting: (e) => this.emit("reconnecting", e),
+      restored: (e) => this.emit("restored", e),
+      failed: (e) => {
+        this.emit("restore_failed", e);
+        this.#life.dropped(
+          `the connection could not be restored after ${e.attempts} attempts: ${e.detail}`,
+          1006,
+        );
+      },
+      sessionId: () => this.#id,
+    });
+  }
+
+  /** The connection closed without our asking: restore it, unless the close says retrying cannot help. */
+  #onDrop(detail: string, code: number): void {
+    const reconnector = this.#reconnector;
+    if (!reconnector || this.#life.closing) return this.#life.dropped(detail, code);
+    if (reconnector.restoring) return; // the attempt in progress fails and the next one begins
+    const kind = classifyClose({ code, error: this.#closingError });
+    if (kind === "fatal") {
+      const said = this.#closingError?.code
+        ? ` after the server's error ${this.#closingError.code}`
+        : "";
+      this.emit("error", {
+        error: new SessionError(
+          "connection_fatal",
+          `${detail}${said}; reconnecting cannot fix this, so the session ends`,
+        ),
+      });
+      return this.#life.dropped(detail, code);
+    }
+    this.#suspend();
+    reconnector.start(kind, detail);
+  }
+
+  /** The connection is gone: what was in progress on it is cut off; requests and events wait. */
+  #suspend(): void {
+    this.#clearRecycle();
+    if (this.#responses.suspend()) this.#cutOff = true;
+  }
+
+  /** The restored connection is ready: waiting events go out, then the agent resumes (one answer at most). */
+  #resume(reason: RestoreReason): void {
+    this.#connected();
+    this.#responses.resume();
+    this.#outbound.flush();
+    const announce = this.#init.reconnect?.announce;
+    const cut = this.#cutOff;
+    this.#cutOff = false;
+    if (announce && reason !== "recycle")
+      this.#responses.request({
+        kind: "answer",
+        response: {
+          instructions: `The call was cut off for a moment and is back. Say briefly: "${announce}" Then carry on where the conversation left off.`,
+        },
+      });
+    else if (cut) this.#responses.request({ kind: "answer" });
+    this.#checkIdle();
+  }
+
+  /** A connection is set up: the recycle before the API's cap counts from now. */
+  #connected(): void {
+    this.#connectedAt = this.#init.clock.now();
+    this.#clearRecycle();
+    const after = this.#init.reconnect?.recycleAfterMs;
+    if (!this.#reconnector || after === undefined || after === false) return;
+    this.#recycleTimer = this.#init.clock.setTimeout(() => {
+      this.#recycleTimer = undefined;
+      this.#recycleDue = true;
+      if (!this.busy) this.#recycle();
+    }, after);
+  }
+
+  #clearRecycle(): void {
+    if (this.#recycleTimer !== undefined) this.#init.clock.clearTimeout(this.#recycleTimer);
+    this.#recycleTimer = undefined;
+    this.#recycleDue = false;
+  }
+
+  /** At a turn boundary past the recycle time: a new connection replaces this one before the cap ends it. */
+  #recycle(): void {
+    const reconnector = this.#reconnector;
+    if (!reconnector || reconnector.restoring || this.#life.closing) return;
+    this.#suspend();
+    const age = Math.round(this.#init.clock.now() - this.#connectedAt);
+    reconnector.start("recycle", `recycled after ${age} ms, before the session cap`, () =>
+      this.#wire.release("recycle"),
+    );
   }
 
   #listenerFailed(error: unknown, event: string): void {

@@ -21,6 +21,11 @@ export interface ResponseRequest {
 export interface ResponseQueue {
   request(req: ResponseRequest): void;
   readonly inProgress: boolean;
+  /**
+   * Runs `fn` once, when the response now in progress is done (`response.done`, or its slot given back); returns
+   * false, keeping nothing, when no response is in progress. The scheduler answers a response's calls only after it.
+   */
+  afterResponse?(fn: () => void): boolean;
 }
 
 /** What the runtime gives the scheduler. */

@@ -8,7 +8,7 @@ import { ParleyError } from "../errors/index.ts";
 import { redact } from "../log/redact.ts";
 import type { ToolLogger } from "../tool/index.ts";
 import { admitCall } from "./admit-call.ts";
-import { AnswerCoalescer } from "./answers.ts";
+import { AnswerGate } from "./answers.ts";
 import { Call } from "./call.ts";
 import type { CallState } from "./call-state.ts";
 import { ConcurrencyGate } from "./concurrency.ts";
@@ -18,19 +18,19 @@ import { type FillerPhase, FillerTimer } from "./fillers.ts";
 import type { CallHandler, SchedulerHost } from "./host.ts";
 import { McpApprovals } from "./mcp-approvals.ts";
 import { parseModelJsonLoose } from "./model-json.ts";
-import { DEFAULT_COALESCE_MS, type ToolSchedulerOptions } from "./options.ts";
+import type { ToolSchedulerOptions } from "./options.ts";
 import { type CallOutcome, endWith, outputText } from "./outputs.ts";
 import { type PreparedTool, prepareTool } from "./prepare-tool.ts";
 import { type RunEnv, runCall } from "./run-call.ts";
 
 export type { ToolSchedulerOptions } from "./options.ts";
-export { DEFAULT_COALESCE_MS } from "./options.ts";
 
 const quietLog: ToolLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
  * Runs the model's tool calls: validate → (approve) → (wait for a slot) → run with timeout and abort → fillers while
- * slow → exactly one `function_call_output` → one "answer" request to the response queue.
+ * slow → exactly one `function_call_output` → one "answer" request to the response queue per model response, once all
+ * of that response's calls have their output and it is done.
  *
  * @example
  * const scheduler = new ToolScheduler(host, { tools: [lookupBooking], language: "en", auditLog: "./approvals.jsonl" });
@@ -48,14 +48,14 @@ export class ToolScheduler implements CallHandler {
   readonly #mcp: McpApprovals;
   readonly #ownedAudit: AuditLog | undefined;
   #closing = false;
-  readonly #answers: AnswerCoalescer;
+  readonly #answers: AnswerGate;
   readonly #runEnv: RunEnv;
 
   constructor(host: SchedulerHost, options: ToolSchedulerOptions) {
     this.#host = host;
     this.#options = options;
     this.#gate = new ConcurrencyGate(options.maxConcurrentCalls);
-    this.#answers = new AnswerCoalescer(host, options.coalesceMs ?? DEFAULT_COALESCE_MS);
+    this.#answers = new AnswerGate(host);
     this.#runEnv = {
       host,
       log: options.log ?? quietLog,
@@ -119,6 +119,7 @@ export class ToolScheduler implements CallHandler {
     this.#seen.add(id);
     const call = new Call(id, item.name, item.arguments ?? "", this.#host.clock.now());
     this.#calls.set(id, call);
+    call.batch = this.#answers.join(call);
     this.#emit({
       type: "tool.call",
       callId: id,
@@ -300,7 +301,7 @@ export class ToolScheduler implements CallHandler {
       ms: this.#host.clock.now() - call.receivedAt,
       at: this.#host.clock.now(),
     });
-    if (respond) this.#answers.request();
+    if (call.batch) this.#answers.ended(call, call.batch, respond);
     if (call.holdsSlot) {
       call.holdsSlot = false;
       this.#gate.release(call.tool);

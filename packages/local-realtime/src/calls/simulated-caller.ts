@@ -147,9 +147,13 @@ export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
     return this.call.referrals;
   }
 
-  /** Says `text` into the call as synthetic speech (server VAD ends the turn); waits for the app's sideband. */
-  async say(text: string): Promise<void> {
+  /**
+   * Says `text` into the call as synthetic speech (server VAD ends the turn). Waits for the app's sideband and, like a
+   * polite caller, for the agent to finish speaking (`{ interrupt: true }` barges in instead).
+   */
+  async say(text: string, options: { interrupt?: boolean } = {}): Promise<void> {
     const connection = await this.#sideband();
+    if (!options.interrupt) await this.#quiet(connection);
     this.#line({ role: "caller", text });
     const format = asAudioFormat(sessionView.inputFormat(connection.session()));
     for (const audio of audioChunks(speechAudio(text, { format }), format, 200))
@@ -220,6 +224,26 @@ export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
   #line(line: CallLine): void {
     this.transcript.push(line);
     this.emit("line", line);
+  }
+
+  /** Resolves once no response is in progress on the call (checked on every event the call sends). */
+  #quiet(connection: Connection): Promise<void> {
+    const idle = () => !connection.active && connection.outOfBand.size === 0;
+    if (idle() || this.call.state === "ended") return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = (c: CallRecord) => {
+        if (c !== this.call) return;
+        // rate_limits.updated follows a response's end; the slot is free by the next turn of the loop.
+        setImmediate(() => {
+          if (!idle() && this.call.state !== "ended") return;
+          this.calls.off("event", check);
+          this.calls.off("ended", check);
+          resolve();
+        });
+      };
+      this.calls.on("event", check);
+      this.calls.on("ended", check);
+    });
   }
 
   #sideband(): Promise<Connection> {
