@@ -87,12 +87,23 @@ export function costText(costUsd: number, estimate: boolean, short = false): str
 
 /**
  * The status line's text: where, which model, the cost, and the last turn's latency, with the time spent at an
- * approval prompt shown apart from the agent's own answer time.
+ * approval prompt shown apart from the agent's own answer time. `compact` (a narrow terminal) keeps the figures and
+ * drops the model and the labels.
  */
-export function statusText(s: DevStatus): string {
+export function statusText(s: DevStatus, compact = false): string {
+  const ms = (v: number | null) => (v === null ? "–" : elapsed(v));
+  const approval = s.approvalMs === null ? "" : ` · approval ${elapsed(s.approvalMs)}`;
+  const cost = costText(s.costUsd, s.costIsEstimate, true);
+  if (compact) {
+    const turn =
+      s.firstAudioMs === null && s.firstAnswerMs === null
+        ? "no turn yet"
+        : `audio ${ms(s.firstAudioMs)} · answer ${ms(s.firstAnswerMs)}${approval}`;
+    return `${s.target} · ${cost} · ${turn}`;
+  }
   const latency =
     s.firstAudioMs === null && s.firstAnswerMs === null
       ? "no turn yet"
-      : `first audio ${s.firstAudioMs === null ? "–" : elapsed(s.firstAudioMs)} · answer ${s.firstAnswerMs === null ? "–" : elapsed(s.firstAnswerMs)}${s.approvalMs === null ? "" : ` · approval ${elapsed(s.approvalMs)}`}`;
-  return `${s.target} · ${s.model} · ${costText(s.costUsd, s.costIsEstimate, true)} · last turn: ${latency}`;
+      : `first audio ${ms(s.firstAudioMs)} · answer ${ms(s.firstAnswerMs)}${approval}`;
+  return `${s.target} · ${s.model} · ${cost} · last turn: ${latency}`;
 }

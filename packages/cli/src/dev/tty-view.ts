@@ -284,7 +284,9 @@ export class TtyView implements DevView {
 
   #statusLine(s: DevStatus): string {
     const c = this.#c;
-    return c.dim(`── ${statusText(s)} · /help`);
+    const full = `── ${statusText(s)} · /help`;
+    // Narrow terminal: the figures without the labels, rather than cut off at the end.
+    return c.dim(visibleLength(full) < this.#cols() ? full : `── ${statusText(s, true)}`);
   }
 
   /** Erases the live region, writes `commit` lines for good, redraws the live region and the prompt. */

@@ -16,6 +16,7 @@ export function wireSession(session: Session, view: DevView, status: DevStatus):
         spoken.add(e.itemId);
         return;
       case "user.transcript.done":
+        approvalMs = null; // a new turn: its own approval time
         // Typed text is shown when sent; spoken input shows here once recognised.
         if (spoken.has(e.itemId)) view.user(e.transcript);
         return;
@@ -39,18 +40,22 @@ export function wireSession(session: Session, view: DevView, status: DevStatus):
       case "approval.decided": {
         const since = asked.get(e.callId);
         asked.delete(e.callId);
-        if (since !== undefined) approvalMs = (approvalMs ?? 0) + (performance.now() - since);
+        if (since !== undefined) {
+          approvalMs = (approvalMs ?? 0) + (performance.now() - since);
+          status.approvalMs = approvalMs;
+          view.status(status);
+        }
         return view.approvalDecided(e);
       }
       case "usage":
         status.costUsd = e.sessionCostUsd;
         return view.status(status);
       case "latency":
+        // Reported at the turn's first answer, which may come before or after an approval prompt of the turn.
         status.firstAudioMs = e.firstAudioMs;
         status.approvalMs = approvalMs;
         status.firstAnswerMs =
           e.firstAnswerMs === null ? null : Math.max(0, e.firstAnswerMs - (approvalMs ?? 0));
-        approvalMs = null;
         return view.status(status);
       case "warning":
         return view.notice(e.message);
