@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import type { LoadedAgent } from "../contracts/agent.ts";
 import { type AgentConfig, agentSchema } from "../schema/agent.ts";
 import type { AnyToolDefinition } from "../tool/tool-pack.ts";
 import { checkApprovalTools } from "./check-approval-tools.ts";
@@ -13,10 +14,12 @@ import { ModuleCache } from "./module-cache.ts";
 import { AgentFileError, type Problem } from "./problem.ts";
 import { type FileReader, readUtf8 } from "./read-source.ts";
 import { resolveAllTools } from "./resolve-all-tools.ts";
-import { type LoadedHandoff, resolveHandoffs } from "./resolve-handoffs.ts";
+import { resolveHandoffs } from "./resolve-handoffs.ts";
 import type { ResolveContext } from "./resolve-tools.ts";
 import { applyToolDefaults } from "./tool-defaults.ts";
 import { zodProblems } from "./zod-problems.ts";
+
+export type { LoadedAgent, LoadedHandoff } from "../contracts/agent.ts";
 
 export interface LoadAgentOptions {
   /** Environment for `${env:…}` (default `process.env`). */
@@ -31,36 +34,6 @@ export interface LoadAgentOptions {
   readFile?: FileReader;
   /** Imports `.agent.ts` files, handler modules and packs (default: tsx's `tsImport`). */
   importModule?: ModuleImporter;
-}
-
-/** A validated agent, ready to compile and run. */
-export interface LoadedAgent {
-  name: string;
-  /** Absolute path of the agent file. */
-  file: string;
-  /** Every file the agent was built from (itself, extends bases, handler modules, local packs): what `agent dev` watches. */
-  files: string[];
-  /** Extends merged, env interpolated, the `.agent.md` body as `instructions`, defaults applied. */
-  config: AgentConfig;
-  /** Inline tools with their handlers, and pack tools after only/except/rename/overrides, in file order. */
-  tools: AnyToolDefinition[];
-  /** Other agents this one can hand the conversation to (compiled as `transfer_to_<name>` function tools). */
-  handoffs: LoadedHandoff[];
-  /** Problems that do not stop loading (missing env under `missingEnv: "warn"`). */
-  warnings: Problem[];
-  /**
-   * Releases what the agent's packs hold (bridged MCP servers' connections and child processes) once no running
-   * session uses the agent: a session calls it when it closes (the last of several sharing the agent releases it).
-   * Safe to call again; a bridge re-opens on its next call. `closeAllAgents()` releases every agent at once (the
-   * CLI calls it before exiting).
-   */
-  close?(): Promise<void>;
-  /**
-   * Calls `listener` with a new LoadedAgent when a pack's tool list changed (a bridged MCP server's
-   * `tools/list_changed`): the file's only/except/rename/overrides and the agent's defaults re-applied.
-   * A running session applies it with a `session.update`. Returns the unsubscribe function.
-   */
-  onToolsChanged?(listener: (agent: LoadedAgent) => void): () => void;
 }
 
 const caches = new WeakMap<ModuleImporter, ModuleCache>();

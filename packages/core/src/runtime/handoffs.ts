@@ -1,14 +1,12 @@
-import type {
-  RealtimeClientEvent,
-  RealtimeConversationItemFunctionCall,
-} from "openai/resources/realtime/realtime";
+import type { RealtimeConversationItemFunctionCall } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
+import type { CallLedger } from "../contracts/call-ledger.ts";
+import type { ResponseQueue } from "../contracts/scheduler-host.ts";
 import type { LoadedAgent, LoadedHandoff } from "../load/index.ts";
 import type { Logger } from "../log/index.ts";
 import { redact } from "../log/redact.ts";
 import type { CallState } from "../scheduler/call-state.ts";
 import type { SchedulerEvent } from "../scheduler/events.ts";
-import type { ResponseQueue } from "../scheduler/host.ts";
 import { SessionError } from "./errors.ts";
 
 /** What the `handoff` session event carries. */
@@ -35,7 +33,8 @@ export interface HandoffDeps {
    * resolves with the voice kept when the new one was refused.
    */
   switchTo(agent: LoadedAgent): Promise<string | undefined>;
-  send(event: RealtimeClientEvent): void;
+  /** Gives the handoff call its one output. */
+  ledger: CallLedger;
   responses: ResponseQueue;
   clock: Clock;
   tool(event: SchedulerEvent): void;
@@ -135,10 +134,8 @@ export class Handoffs {
   ): void {
     const d = this.#d;
     const output = typeof result === "string" ? result : JSON.stringify(result);
-    d.send({
-      type: "conversation.item.create",
-      item: { type: "function_call_output", call_id: callId, output },
-    });
+    // False when the session's close answered the call first: then it is over, with nothing more to say.
+    if (!d.ledger.answer(callId, output)) return;
     this.#state(callId, tool, "running", state);
     const now = d.clock.now();
     d.tool({ type: "tool.output", callId, tool, state, output, ms: now - started, at: now });

@@ -1,5 +1,6 @@
 import type { RealtimeClientEvent } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
+import type { CallLedger } from "../contracts/call-ledger.ts";
 import type { Logger } from "../log/index.ts";
 import type { SchedulerEvent } from "../scheduler/events.ts";
 import type { SchedulerHost } from "../scheduler/host.ts";
@@ -36,6 +37,7 @@ export function guardedSend(
 /** What the runtime gives the scheduler: the guarded send, the queue, speech state, the clock, variables, events. */
 export function schedulerHost(deps: {
   send: (event: RealtimeClientEvent) => void;
+  ledger: CallLedger;
   responses: ResponseQueue;
   clock: Clock;
   variables: Record<string, unknown>;
@@ -47,6 +49,7 @@ export function schedulerHost(deps: {
   const { responses } = deps;
   return {
     send: deps.send,
+    ledger: deps.ledger,
     responses,
     get userSpeaking() {
       return responses.userSpeaking;

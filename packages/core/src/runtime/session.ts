@@ -9,6 +9,7 @@ import type {
   SessionUpdateEvent,
 } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
+import { CallLedger } from "../contracts/call-ledger.ts";
 import type { ParleyError } from "../errors/index.ts";
 import type { LoadedAgent, LoadedHandoff } from "../load/index.ts";
 import type { Logger } from "../log/index.ts";
@@ -90,6 +91,8 @@ export class Session extends SafeEmitter<SessionEvents> {
   readonly #latency: LatencyTracker;
   readonly #dispatch: (event: RealtimeServerEvent) => void;
   readonly #calls: CallRouter;
+  /** The one owner of call ids and sender of `function_call_output`. */
+  readonly #ledger: CallLedger;
   readonly #interruptions: Interruptions;
   #settings: RuntimeSettings = defaultSettings();
   #audioProduced = false;
@@ -148,7 +151,8 @@ export class Session extends SafeEmitter<SessionEvents> {
       onStall: (live, phase, idleMs) => this.#onStall(live, phase, idleMs),
     });
     this.#hostSend = guardedSend(this.#wire, this.#responses, log);
-    this.#calls = new CallRouter(this.#hostSend, this.#responses, log);
+    this.#ledger = new CallLedger(this.#hostSend);
+    this.#calls = new CallRouter(this.#ledger, this.#hostSend, this.#responses, log);
     this.#calls.handoffs = new Handoffs({
       current: () => this.#agent,
       load:
@@ -161,7 +165,7 @@ export class Session extends SafeEmitter<SessionEvents> {
         this.#assertOpen();
         return this.#applyAgent(agent);
       },
-      send: this.#hostSend,
+      ledger: this.#ledger,
       responses: this.#responses,
       clock,
       tool: (event) => this.emit(event.type, event as never),
@@ -248,6 +252,7 @@ export class Session extends SafeEmitter<SessionEvents> {
       this.#calls.handler = tools(
         schedulerHost({
           send: this.#hostSend,
+          ledger: this.#ledger,
           responses: this.#responses,
           clock: this.#init.clock,
           variables: this.#init.variables,

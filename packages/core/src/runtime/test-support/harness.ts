@@ -40,7 +40,8 @@ export async function open(
   const session = await startSession({
     agent,
     url: server.url,
-    timeoutMs: 3_000,
+    // Generous: a process's first session.update compiles the local server's spec validators (seconds when busy).
+    timeoutMs: 15_000,
     ...options,
     on: {
       ...options.on,
