@@ -5,22 +5,52 @@
 // a second. Source stays the truth: the `parley-source` export condition (vitest, `node --conditions=parley-source`) and the
 // CLI's fallback (packages/cli/bin/agent.js, when dist is missing or older than the source) use `src/` directly.
 //
-// Bare imports stay external (`packages: "external"`), so `@parley/core` imported by the CLI's bundle resolves to
+// Bare imports stay external (except the few in BUNDLED), so `@parley/core` imported by the CLI's bundle resolves to
 // core's own dist: one copy of each package, whoever imports it. Within a package, entries share chunks
 // (`splitting`) so e.g. `@parley/core` and `@parley/core/testing` share one `ParleyError` class.
-import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+//
+// `--dts` also writes each package's type declarations (`dist/**/*.d.ts`, the `types` of its `exports`) with tsc:
+// about 15 s, so `pnpm install` skips it; packing for publication (scripts/pack.mjs) needs it. `--out <dir>` writes
+// `<dir>/packages/<pkg>/dist` instead of the workspace's own dist, so packing never rewrites a dist that running
+// processes (tests, `agent dev`) are importing.
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { build } from "esbuild";
 
 const root = join(import.meta.dirname, "..");
+const { values: flags } = parseArgs({
+  options: { quiet: { type: "boolean" }, dts: { type: "boolean" }, out: { type: "string" } },
+});
+const outRoot = flags.out ? resolve(flags.out) : root;
 const packages = ["core", "tools", "local-realtime", "cli"];
 /** Entry points that are not `exports` (the CLI's `main`, imported by bin/agent.js). */
 const extraEntries = { cli: ["src/main.ts"] };
 /** Touched (mtime = build start) once every package is built: bin/agent.js compares it with the source. */
-const STAMP = join(root, "packages/cli/dist/.built");
+const STAMP = join(outRoot, "packages/cli/dist/.built");
+
+/**
+ * Bare imports stay external (one copy of each package, whoever imports it), except these, which are bundled in:
+ * used only inside our packages (never passed across a package boundary), and made of many small CommonJS files
+ * whose loading dominated `agent validate`'s cold start (yaml: ~100 ms of CPU as files, ~25 ms bundled).
+ */
+const BUNDLED = new Set(["yaml"]);
+const externalExceptBundled = {
+  name: "external-except-bundled",
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      const name = args.path.startsWith("@")
+        ? args.path.split("/").slice(0, 2).join("/")
+        : args.path.split("/")[0];
+      return BUNDLED.has(name) ? undefined : { path: args.path, external: true };
+    });
+  },
+};
 
 const started = Date.now();
-const quiet = process.argv.includes("--quiet");
+const quiet = flags.quiet;
 
 for (const name of packages) {
   const dir = join(root, "packages", name);
@@ -28,33 +58,58 @@ for (const name of packages) {
     ...entryPoints(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).exports),
     ...(extraEntries[name] ?? []),
   ];
-  rmSync(join(dir, "dist"), { recursive: true, force: true });
+  const outdir = join(outRoot, "packages", name, "dist");
+  rmSync(outdir, { recursive: true, force: true });
   await build({
     absWorkingDir: dir,
     entryPoints: [...new Set(entries)],
     outbase: "src",
-    outdir: "dist",
+    outdir,
     bundle: true,
     splitting: true,
     format: "esm",
     platform: "node",
     target: "node20",
-    packages: "external",
+    plugins: [externalExceptBundled],
+    // A bundled CommonJS package calls require() for Node's built-ins: give the ESM output one.
+    banner: {
+      js: 'import { createRequire as __parleyRequire } from "node:module"; const require = __parleyRequire(import.meta.url);',
+    },
     sourcemap: true,
     chunkNames: "chunks/[name]-[hash]",
     logLevel: "warning",
   });
   for (const entry of entries) {
-    const out = join(dir, entry.replace(/^src\//, "dist/").replace(/\.ts$/, ".js"));
+    const out = join(outdir, entry.replace(/^src\//, "").replace(/\.ts$/, ".js"));
     if (!existsSync(out)) throw new Error(`build: ${relative(root, out)} was not produced`);
   }
-  if (!quiet) console.log(`built ${relative(root, dir)}/dist (${entries.length} entries)`);
+  if (!quiet) console.log(`built ${relative(root, outdir)} (${entries.length} entries)`);
 }
+if (flags.dts) buildDeclarations();
 
 writeFileSync(STAMP, `${new Date(started).toISOString()}\n`);
 // The build start, not its end: a source file saved while building must count as newer than the build.
 utimesSync(STAMP, started / 1000, started / 1000);
 if (!quiet) console.log(`build done in ${Date.now() - started} ms`);
+
+/**
+ * tsc writes every package's declarations into one cache folder (scripts/tsconfig.dts.json), then each package's
+ * `src/**\/*.d.ts` is copied beside its JavaScript. Declarations keep their `./x.ts` imports, which TypeScript
+ * resolves to the `./x.d.ts` next to them.
+ */
+function buildDeclarations() {
+  const started = Date.now();
+  const cache = join(root, "node_modules/.cache/parley-dts");
+  rmSync(cache, { recursive: true, force: true });
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  execFileSync(process.execPath, [tsc, "-p", join(root, "scripts/tsconfig.dts.json")], {
+    stdio: "inherit",
+  });
+  for (const name of packages) {
+    cpSync(join(cache, name, "src"), join(outRoot, "packages", name, "dist"), { recursive: true });
+  }
+  if (!quiet) console.log(`declarations built in ${Date.now() - started} ms`);
+}
 
 /** The `src/*.ts` files named by an `exports` map's `parley-source` conditions. */
 function entryPoints(exports) {
@@ -73,6 +128,14 @@ function entryPoints(exports) {
       if (target.default !== expected)
         throw new Error(
           `build: export ${target["parley-source"]} should have "default": "${expected}" (has ${target.default})`,
+        );
+      // Installed packages type-check against the built declarations; in the workspace tsconfig's
+      // `customConditions` picks "parley-source" (listed first) so the source stays the truth.
+      const types = expected.replace(/\.js$/, ".d.ts");
+      const keys = Object.keys(target);
+      if (target.types !== types || keys[0] !== "parley-source" || keys.at(-1) !== "default")
+        throw new Error(
+          `build: export ${target["parley-source"]} should be { "parley-source": "${target["parley-source"]}", "types": "${types}", "default": "${expected}" } in that order`,
         );
       found.push(target["parley-source"].slice(2));
     }

@@ -10,7 +10,7 @@
 // 3. otherwise (a source file was edited since the last build, or there is no build), run this file again with
 //    `--conditions=parley-source`: the condition has to be set at start-up for `require()` to see it too.
 import { spawn } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const args = process.argv.slice(2);
@@ -46,6 +46,8 @@ function hasSourceCondition() {
 
 /** dist was built (its stamp carries the build's start time) after the last change to any package's source. */
 function distIsFresh() {
+  // An installed package ships no source (package.json "files"): its dist is all there is.
+  if (!existsSync(join(import.meta.dirname, "../src"))) return true;
   let built;
   try {
     built = statSync(join(import.meta.dirname, "../dist/.built")).mtimeMs;

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { commands } from "./commands/index.ts";
+import { commandsFor } from "./commands/index.ts";
 
 /** Runs the `agent` CLI with the given arguments and resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -7,7 +7,7 @@ export async function main(argv: string[]): Promise<number> {
     .description("Parley: voice agents on the OpenAI Realtime API, as config-as-code")
     .exitOverride()
     .showHelpAfterError();
-  for (const register of commands) register(program);
+  for (const register of await commandsFor(argv)) register(program);
   try {
     await program.parseAsync(argv, { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : 0;

@@ -23,10 +23,16 @@ describe("prebuilt packages", { timeout: 30_000 }, () => {
       for (const [name, target] of Object.entries<Record<string, string> | string>(exports)) {
         if (typeof target === "string") continue; // a JSON file
         expect(target["parley-source"], `${pkg} ${name}`).toMatch(/^\.\/src\/.+\.ts$/);
-        expect(target.types, `${pkg} ${name}`).toBe(target["parley-source"]);
-        expect(target.default, `${pkg} ${name}`).toBe(
-          target["parley-source"]?.replace("./src/", "./dist/").replace(/\.ts$/, ".js"),
-        );
+        const dist = target["parley-source"]?.replace("./src/", "./dist/").replace(/\.ts$/, "");
+        // Installed, types come from the built declarations; in the workspace, tsconfig's customConditions
+        // picks "parley-source", which must come first for that.
+        expect(Object.keys(target), `${pkg} ${name}`).toEqual([
+          "parley-source",
+          "types",
+          "default",
+        ]);
+        expect(target.types, `${pkg} ${name}`).toBe(`${dist}.d.ts`);
+        expect(target.default, `${pkg} ${name}`).toBe(`${dist}.js`);
         expect(
           existsSync(join(packagesDir, pkg, target["parley-source"] as string)),
           `${pkg} ${name}`,

@@ -14,11 +14,15 @@ export {
   type AuditEntry,
   AuditLog,
   approvalQuestion,
+  argsDigest,
+  type CallBinding,
+  callbackBody,
   codeApprover,
   compileCondition,
   DEFAULT_APPROVAL_TIMEOUT_MS,
   denyApprover,
   type OnApproval,
+  type SignatureHeaders,
   signedHeaders,
   type TerminalPrompt,
   terminalApprover,
@@ -40,6 +44,7 @@ export {
   describeTool,
   renderGreeting,
   renderTemplate,
+  SIP_REFUSED_TURN_DETECTION,
   type VariableValues,
 } from "./compile/index.ts";
 export { isParleyError, ParleyError, type SourceLocation } from "./errors/index.ts";
@@ -63,7 +68,7 @@ export {
   type LogSink,
   setLogSink,
 } from "./log/index.ts";
-export { REDACTED, redact, redactString } from "./log/redact.ts";
+export { MAX_MESSAGE_CHARS, REDACTED, redact, redactMessage, redactString } from "./log/redact.ts";
 export {
   type Cost,
   countTokens,
@@ -111,6 +116,7 @@ export {
   type CallErrorCode,
   type CallHandler,
   type CallState,
+  compileArgsValidator,
   DEFAULT_FILLER,
   DEFAULT_TOOL_TIMEOUT_MS,
   IllegalCallTransitionError,
@@ -170,6 +176,7 @@ export {
 } from "./tool/index.ts";
 export {
   closeDetail,
+  type KeepaliveOptions,
   type Transport,
   type TransportClose,
   type TransportFactory,

@@ -6,6 +6,7 @@ import { type ServerClock, sleepUntil } from "./clock.ts";
 import { Conversation } from "./conversation.ts";
 import { type FaultOptions, FaultySender } from "./faults.ts";
 import { handleAudioEvent } from "./handlers/audio.ts";
+import { referenceError, withoutReferences } from "./handlers/item-references.ts";
 import { handleItemEvent } from "./handlers/items.ts";
 import { clientEventError } from "./handlers/validation.ts";
 import { configValueError } from "./handlers/values.ts";
@@ -27,10 +28,16 @@ export interface ConnectionOptions {
   model: RealtimeModel;
   modelName: string;
   pace: number;
+  /** Output audio speed in multiples of real time (see LocalRealtimeOptions.audioPace). */
+  audioPace: number;
+  /** The session's date for the rules model (what "tomorrow" means); undefined: today. */
+  today?: Date | string | undefined;
   faults: () => FaultOptions;
   clock: ServerClock;
   /** Called with every server event before it is sent (tests validate them against the spec). */
   onServerEvent?: ((event: Json) => void) | undefined;
+  /** The session config a call was accepted or created with (a client secret's too): the session starts from it. */
+  initialSession?: Json | undefined;
 }
 
 /** One WebSocket session: its session config, conversation, audio buffer and responses. */
@@ -64,6 +71,8 @@ export class Connection implements ResponseHost {
       options.modelName,
       Math.floor(Date.now() / 1000),
     );
+    if (options.initialSession)
+      this.current = applySessionUpdate(this.current, options.initialSession);
     this.audio = new InputAudioBuffer(asAudioFormat(sessionView.inputFormat(this.current)));
     this.audio.configure(
       asAudioFormat(sessionView.inputFormat(this.current)),
@@ -81,7 +90,15 @@ export class Connection implements ResponseHost {
         }),
       options.clock,
     );
-    socket.on("message", (data) => this.receive(String(data)));
+    socket.on("message", (data, isBinary) => {
+      // The API reads text frames only and answers a binary one with an error (recorded live).
+      if (isBinary)
+        this.error(
+          "invalid_event",
+          "Expected a text WebSocket message; binary frames are not supported.",
+        );
+      else this.receive(String(data));
+    });
     socket.on("close", () => this.dispose());
     socket.on("error", () => this.dispose());
     this.send({ type: "session.created", session: this.current });
@@ -93,6 +110,17 @@ export class Connection implements ResponseHost {
 
   get pace(): number {
     return this.options.pace;
+  }
+
+  /** Wall-clock scale of output audio: `pace` divided by how many times faster than real time audio goes out. */
+  get audioScale(): number {
+    return this.options.pace / this.options.audioPace;
+  }
+
+  /** The session's date, as the model should read "today". */
+  today(): Date {
+    const t = this.options.today;
+    return t === undefined ? new Date() : new Date(t);
   }
 
   session(): SessionObject {
@@ -127,7 +155,7 @@ export class Connection implements ResponseHost {
     if (this.closed) return;
     const full = { event_id: this.ids.next("event"), ...event };
     this.options.onServerEvent?.(full);
-    this.sender.send(JSON.stringify(full));
+    this.sender.send(JSON.stringify(full), full as { type?: unknown; response?: unknown });
   }
 
   /** Sends the API's `error` event shape. */
@@ -153,14 +181,13 @@ export class Connection implements ResponseHost {
     try {
       event = JSON.parse(raw) as Json;
     } catch {
-      this.error(
-        "invalid_json",
-        "The server could not parse the JSON of your event. Send each event as one JSON object.",
-      );
+      this.error("invalid_json", "Invalid event: failed to parse JSON value.");
       return;
     }
     const eventId = typeof event.event_id === "string" ? event.event_id : undefined;
-    const invalid = clientEventError(event);
+    const invalid =
+      clientEventError(withoutReferences(event)) ??
+      referenceError(event, (id) => this.conversation.has(id));
     if (invalid) {
       this.error(invalid.code, invalid.message, { param: invalid.param, eventId });
       return;

@@ -8,18 +8,53 @@ import { realClock, type ServerClock, sleepUntil } from "./clock.ts";
  * @example
  * const server = await startLocalRealtime({ faults: { dropAfterEvents: 5 } });
  * server.setFaults({ latencyMs: 200 }); // applies to open connections too
+ * server.setFaults({ refuseConnections: 2 }); // the next two connections are refused, the third is served
  */
 export interface FaultOptions {
   /** Deliver every server event this many milliseconds after it was produced (order is kept). */
   latencyMs?: number;
-  /** Close the socket abruptly (no close frame) right after this many events. */
+  /** Close the socket abruptly (no close frame, code 1006 at the client) right after this many events. */
   dropAfterEvents?: number;
+  /** Close the socket with a close frame (`closeCode`, default 1011) right after this many events. */
+  closeAfterEvents?: number;
+  /** The close frame's code and reason for `closeAfterEvents` and `closeOnToolCall` (default 1011, "injected"). */
+  closeCode?: number;
+  closeReason?: string;
+  /**
+   * Mid-tool: end the connection right after the first `response.done` that carries a function call, while the client
+   * runs the tool. `"drop"` terminates the socket (no close frame), `"close"` sends a close frame.
+   */
+  closeOnToolCall?: "drop" | "close";
   /** Send an `error` event right after this many events. */
   errorAfterEvents?: number;
   /** The injected error (defaults: type "server_error", code "injected_fault"). */
   error?: { type?: string; code?: string; message?: string };
   /** Stop sending anything after this many events; the socket stays open (a stalled server). */
   stallAfterEvents?: number;
+  /**
+   * End every session this many ms (server clock) after it opened, as the API does at its cap: an `error` event with
+   * code `session_expired`, then a close frame (1000). Only new connections read it.
+   */
+  expireAfterMs?: number;
+  /**
+   * Refuse the next N connection attempts (HTTP 503 on the upgrade, as an overloaded or unreachable server would);
+   * counted from the moment the faults are set. Later attempts are served.
+   */
+  refuseConnections?: number;
+}
+
+/** The error event the API sends when a session reaches its maximum duration (then it closes the socket). */
+export function sessionExpiredError(minutes: number): {
+  type: string;
+  code: string;
+  message: string;
+} {
+  // The shape and wording the API uses (seen in livekit/agents #1122); the duration is the cap of the session.
+  return {
+    type: "invalid_request_error",
+    code: "session_expired",
+    message: `Your session hit the maximum duration of ${minutes} minutes.`,
+  };
 }
 
 /** Sends a connection's events through the current faults. */
@@ -27,15 +62,23 @@ export class FaultySender {
   private count = 0;
   private chain: Promise<void> = Promise.resolve();
   private dropped = false;
+  private expiry: unknown;
 
   constructor(
     private readonly socket: WebSocket,
     private readonly faults: () => FaultOptions,
     private readonly errorEvent: (error: Required<NonNullable<FaultOptions["error"]>>) => string,
     private readonly clock: ServerClock = realClock,
-  ) {}
+  ) {
+    const expireMs = faults().expireAfterMs;
+    if (expireMs !== undefined && expireMs >= 0) {
+      this.expiry = clock.setTimeout(() => this.expire(expireMs), expireMs);
+      socket.once("close", () => clock.clearTimeout(this.expiry));
+    }
+  }
 
-  send(data: string): void {
+  /** Sends one event (`event` is its parsed form, read for faults that depend on what is sent). */
+  send(data: string, event?: { type?: unknown; response?: unknown }): void {
     const f = this.faults();
     if (this.dropped) return;
     const n = ++this.count;
@@ -53,10 +96,9 @@ export class FaultySender {
           }),
         );
       }
-      if (f.dropAfterEvents === n) {
-        this.dropped = true;
-        this.socket.terminate();
-      }
+      if (f.dropAfterEvents === n) this.end("drop");
+      else if (f.closeAfterEvents === n) this.end("close");
+      else if (f.closeOnToolCall && carriesFunctionCall(event)) this.end(f.closeOnToolCall);
     };
     if (f.latencyMs && f.latencyMs > 0) {
       // Each event arrives latencyMs after it was produced; the chain keeps the order.
@@ -64,4 +106,27 @@ export class FaultySender {
       this.chain = this.chain.then(() => sleepUntil(this.clock, at)).then(deliver);
     } else deliver();
   }
+
+  private end(how: "drop" | "close", code?: number, reason?: string): void {
+    this.dropped = true;
+    this.clock.clearTimeout(this.expiry);
+    if (how === "drop") {
+      this.socket.terminate();
+      return;
+    }
+    const f = this.faults();
+    this.socket.close(code ?? f.closeCode ?? 1011, reason ?? f.closeReason ?? "injected");
+  }
+
+  private expire(ms: number): void {
+    if (this.dropped || this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(this.errorEvent(sessionExpiredError(Math.max(1, Math.round(ms / 60_000)))));
+    this.end("close", 1000, "session expired");
+  }
+}
+
+function carriesFunctionCall(event: { type?: unknown; response?: unknown } | undefined): boolean {
+  if (event?.type !== "response.done") return false;
+  const output = (event.response as { output?: Array<{ type?: string }> } | undefined)?.output;
+  return Boolean(output?.some((item) => item.type === "function_call"));
 }

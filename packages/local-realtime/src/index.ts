@@ -8,10 +8,19 @@ export {
   silenceAudio,
   speechAudio,
 } from "./audio/speech-audio.ts";
+export type { CallEndReason, CallRecord, CallRegistry, CallState } from "./calls/registry.ts";
+export {
+  type CallAnswer,
+  type CallLine,
+  SimulatedCall,
+  type SimulatedCallOptions,
+} from "./calls/simulated-caller.ts";
+export { newWebhookSecret, signWebhook } from "./calls/webhook-signature.ts";
 export type { ServerClock } from "./clock.ts";
 export { ConformanceError, LocalRealtimeError } from "./errors.ts";
 export type { FaultOptions } from "./faults.ts";
 export { acceptInMemory, type InMemorySocket } from "./in-memory.ts";
+export { functionModelTool } from "./model-view.ts";
 export { CONFIRMATION_FILLER, GENERIC_FILLER, rulesModel } from "./models/rules.ts";
 export {
   type ScriptedModel,

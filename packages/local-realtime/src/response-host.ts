@@ -12,6 +12,10 @@ export interface ResponseHost {
   readonly model: RealtimeModel;
   /** Audio timing scale: 1 = real time, 0 = as fast as possible. */
   readonly pace: number;
+  /** Wall-clock ms per ms of output audio: pace ÷ audioPace (the API sends audio faster than it plays). */
+  readonly audioScale: number;
+  /** The session's date: what "today" means to the model. */
+  today(): Date;
   session(): SessionObject;
   send(event: Record<string, unknown>): void;
   /** Milliseconds on the server's clock. */

@@ -41,15 +41,12 @@ export function openItem(t: OutputTarget, item: Json): number {
   return outputIndex;
 }
 
-/** Closes an output item: response.output_item.done (and conversation.item.done). */
+/**
+ * Closes an output item: conversation.item.done (for in-conversation responses), then response.output_item.done —
+ * the order the API sends them in (recorded live).
+ */
 export function closeItem(t: OutputTarget, outputIndex: number, item: Json): void {
   t.output[outputIndex] = item;
-  t.host.send({
-    type: "response.output_item.done",
-    response_id: t.responseId,
-    output_index: outputIndex,
-    item: { ...item },
-  });
   if (!t.outOfBand) {
     const stored = t.host.conversation.get(item.id as string);
     if (stored) stored.item = item as never;
@@ -59,6 +56,12 @@ export function closeItem(t: OutputTarget, outputIndex: number, item: Json): voi
       item: { ...item },
     });
   }
+  t.host.send({
+    type: "response.output_item.done",
+    response_id: t.responseId,
+    output_index: outputIndex,
+    item: { ...item },
+  });
 }
 
 function previousOf(t: OutputTarget, id: string): string | null {
@@ -120,7 +123,7 @@ export async function streamMessage(t: OutputTarget, text: string): Promise<void
       host.audioProduced();
       sentMs += ms;
       track();
-      await host.sleepUntil(start + sentMs * host.pace, t.signal);
+      await host.sleepUntil(start + sentMs * host.audioScale, t.signal);
     }
     const complete = !t.signal.aborted;
     const transcript = complete ? text : spoken;
@@ -128,7 +131,8 @@ export async function streamMessage(t: OutputTarget, text: string): Promise<void
     host.send({ type: "response.output_audio_transcript.done", ...ref, transcript });
     host.send({ type: "response.content_part.done", ...ref, part: { type: "audio", transcript } });
     // A truncate during the stream (the user interrupted) decides what the item keeps.
-    const kept = stored?.truncated ? (stored.heard ?? "") : transcript;
+    // The API removes the transcript of a truncated item from the conversation.
+    const kept = stored?.truncated ? "" : transcript;
     if (stored && !stored.truncated) {
       stored.audioMs = sentMs;
       stored.heard = transcript;

@@ -5,7 +5,9 @@ import { defineModel } from "./models/types.ts";
 
 describe("one response at a time", () => {
   it("refuses a second response.create with the API's error code while one is in progress", async () => {
-    const server = await startTestServer({ pace: 0.3 });
+    // A manual clock holds the first response mid-stream however busy the machine is.
+    const clock = new ManualClock();
+    const server = await startTestServer({ pace: 1, clock });
     const client = await TestClient.connect(server.url);
     await client.textSession();
     client.send({
@@ -24,6 +26,7 @@ describe("one response at a time", () => {
       param: null,
     });
     expect(error.error.message).toContain(created.response.id);
+    await clock.advance(10_000);
     const done = await client.next("response.done");
     expect(done.response.status).toBe("completed");
   });
@@ -88,7 +91,7 @@ describe("out-of-band responses and fillers", () => {
     // The filler's item never joined the conversation.
     const fillerItem = filler.response.output[0].id;
     client.send({ type: "conversation.item.retrieve", item_id: fillerItem });
-    expect((await client.next("error")).error.code).toBe("item_not_found");
+    expect((await client.next("error")).error.code).toBe("item_retrieve_invalid_item_id");
   });
 
   it("gives a neutral line for an out-of-band response without an exact line (it never invents a result)", async () => {
@@ -234,9 +237,9 @@ describe("audio output", () => {
     expect(bytes).toBe(720 * 8);
   });
 
-  it("paces audio deltas on the server's clock: 100 ms of audio per 100 ms × pace", async () => {
+  it("paces audio deltas on the server's clock: 100 ms of audio per 100 ms × pace at audioPace 1", async () => {
     const clock = new ManualClock();
-    const server = await startTestServer({ pace: 0.5, clock });
+    const server = await startTestServer({ pace: 0.5, audioPace: 1, clock });
     const client = await TestClient.connect(server.url);
     await client.next("session.created");
     const deltas = () =>

@@ -23,8 +23,9 @@ describe("a text turn", () => {
       ...Array(10).fill("response.output_text.delta"),
       "response.output_text.done",
       "response.content_part.done",
-      "response.output_item.done",
+      // The API closes the conversation item first (recorded live).
       "conversation.item.done",
+      "response.output_item.done",
       "response.done",
       "rate_limits.updated",
     ]);

@@ -3,7 +3,17 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
+import { ClientSecrets } from "./calls/client-secrets.ts";
+import { handleHttpApi } from "./calls/http-api.ts";
+import { CallRegistry } from "./calls/registry.ts";
+import { checkSideband } from "./calls/sideband.ts";
+import {
+  type SimulatedCall,
+  type SimulatedCallOptions,
+  simulateIncomingCall,
+} from "./calls/simulated-caller.ts";
 import { realClock, type ServerClock } from "./clock.ts";
+import { type ConnectRefusal, connectRefusal } from "./connect/refusal.ts";
 import { Connection } from "./connection.ts";
 import { LocalRealtimeError } from "./errors.ts";
 import type { FaultOptions } from "./faults.ts";
@@ -24,8 +34,15 @@ export interface LocalRealtimeOptions {
   model?: RealtimeModel;
   /** Model name reported in sessions when the URL names none (default "gpt-realtime"). */
   modelName?: string;
-  /** Audio and text timing: 1 = real time (default), 0 = as fast as possible, 0.1 = ten times faster. */
+  /** Timing scale of text, `wait` actions and audio: 1 (default) = as below, 0 = as fast as possible, 0.1 = ten times faster. */
   pace?: number;
+  /**
+   * How fast output audio is sent, in multiples of real time (default 4: like the API, which sends a reply's audio
+   * faster than it plays, so a barge-in usually comes after response.done). 1 = real time, for demos.
+   */
+  audioPace?: number;
+  /** The session's date (what "tomorrow" or "Friday" mean to the rules model); default: today. */
+  today?: Date | string;
   /** Faults injected into every connection (see FaultOptions); change later with `setFaults`. */
   faults?: FaultOptions;
   /** Called with every server event before it is sent, e.g. to validate it against the spec in tests. */
@@ -36,6 +53,9 @@ export interface LocalRealtimeOptions {
    */
   clock?: ServerClock;
 }
+
+/** Output audio goes out this many times faster than real time unless `audioPace` says otherwise. */
+export const DEFAULT_AUDIO_PACE = 4;
 
 export interface LocalRealtime {
   /** `ws://127.0.0.1:PORT/v1/realtime` (or `wss://localhost:PORT/v1/realtime`); add `?model=…` as with the API. */
@@ -48,17 +68,64 @@ export interface LocalRealtime {
   readonly certificate: string | undefined;
   /** Sessions currently connected. */
   readonly sessions: number;
+  /** Every call (SIP and WebRTC) the server knows, with its state, referrals and sidebands. */
+  readonly calls: CallRegistry;
+  /**
+   * Rings the app: registers a SIP call, sends a signed `realtime.call.incoming` to `webhookUrl`, and returns the
+   * caller's side (answer, speech, the agent's lines, hang-up). An unanswered call is dropped as the API does.
+   *
+   * @example
+   * const call = await server.simulateIncomingCall({ webhookUrl, secret: process.env.OPENAI_WEBHOOK_SECRET! });
+   * await call.answered; await call.waitForAgent(/welcome/i); await call.say("hi"); call.hangUp();
+   */
+  simulateIncomingCall(options: SimulatedCallOptions): Promise<SimulatedCall>;
   setFaults(faults: FaultOptions): void;
   /** Closes every session and stops listening. */
   close(): Promise<void>;
 }
 
+const STATUS_TEXT: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  404: "Not Found",
+  503: "Service Unavailable",
+};
+/** The API's way to refuse an upgraded session: one `error` event, then a close with `type.code` as the reason. */
+function refuseSession(
+  ws: WebSocket,
+  refusal: ConnectRefusal,
+  onServerEvent: ((event: Record<string, unknown>) => void) | undefined,
+): void {
+  const event = {
+    type: "error",
+    event_id: `event_refused${Date.now().toString(36)}`,
+    error: {
+      type: "invalid_request_error",
+      code: refusal.code,
+      message: refusal.message,
+      param: null,
+      event_id: null,
+    },
+  };
+  onServerEvent?.(event);
+  ws.send(JSON.stringify(event));
+  ws.close(
+    refusal.closeCode,
+    refusal.code ? `invalid_request_error.${refusal.code}` : "invalid_request_error",
+  );
+}
+
 function rejectUpgrade(socket: Duplex, status: number, code: string, message: string): void {
   const body = JSON.stringify({
-    error: { message, type: "invalid_request_error", code, param: null },
+    error: {
+      message,
+      type: status >= 500 ? "server_error" : "invalid_request_error",
+      code,
+      param: null,
+    },
   });
   socket.end(
-    `HTTP/1.1 ${status} ${status === 401 ? "Unauthorized" : "Not Found"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Error"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 
@@ -93,26 +160,53 @@ export async function startLocalRealtime(
       "invalid_option",
       `pace must be a number >= 0 (got ${String(options.pace)})`,
     );
+  const audioPace = options.audioPace ?? DEFAULT_AUDIO_PACE;
+  if (!(audioPace > 0))
+    throw new LocalRealtimeError(
+      "invalid_option",
+      `audioPace must be a number > 0 (1 = real time; got ${String(options.audioPace)})`,
+    );
   const host = options.host ?? "127.0.0.1";
   const model = options.model ?? rulesModel();
   let faults: FaultOptions = options.faults ?? {};
+  /** Connection attempts still to refuse (faults.refuseConnections, counted from when the faults were set). */
+  let refuseLeft = faults.refuseConnections ?? 0;
   const credentials =
     options.tls === true ? await selfSignedCertificate() : options.tls || undefined;
   const server: Server = credentials
     ? createHttpsServer({ cert: credentials.cert, key: credentials.key })
     : createHttpServer();
-  server.on("request", (_req, res) => {
+  const calls = new CallRegistry();
+  const secrets = new ClientSecrets();
+  const modelName = options.modelName ?? "gpt-realtime";
+  const api = { calls, secrets, apiKey: options.apiKey, modelName };
+  server.on("request", (req, res) => {
+    handleHttpApi(req, res, api).then(
+      (handled) => {
+        if (!handled) notFound(res);
+      },
+      (error: unknown) => {
+        if (res.headersSent) return res.destroy();
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(
+          JSON.stringify({ error: { message: String(error), type: "server_error", code: null } }),
+        );
+      },
+    );
+  });
+  const notFound = (res: import("node:http").ServerResponse) => {
     res.writeHead(404, { "content-type": "application/json" });
     res.end(
       JSON.stringify({
         error: {
-          message: "The local Realtime server only serves WebSocket sessions at /v1/realtime.",
+          message:
+            "The local Realtime server serves WebSocket sessions at /v1/realtime, the calls endpoints and client secrets.",
           type: "invalid_request_error",
           code: "not_found",
         },
       }),
     );
-  });
+  };
   const wss = new WebSocketServer({
     noServer: true,
     // Browsers offer ["realtime", "openai-insecure-api-key.…"]; answer with "realtime".
@@ -133,23 +227,44 @@ export async function startLocalRealtime(
       );
     }
     const key = presentedKey(request);
-    if (options.apiKey !== undefined && key !== options.apiKey) {
+    const secret = key?.startsWith("ek_") ? secrets.lookup(key) : undefined;
+    if (secret === "expired")
+      return rejectUpgrade(socket, 401, "invalid_api_key", "The client secret has expired.");
+    if (refuseLeft > 0) {
+      refuseLeft--;
       return rejectUpgrade(
         socket,
-        401,
-        "invalid_api_key",
-        "Incorrect API key provided to the local Realtime server.",
+        503,
+        "server_unavailable",
+        "The local Realtime server refused this connection (faults.refuseConnections).",
       );
     }
+    const callId = url.searchParams.get("call_id");
+    const attach = callId === null ? undefined : checkSideband(calls, callId);
+    if (attach && !attach.ok)
+      return rejectUpgrade(socket, attach.status, attach.code, attach.message);
+    const call = attach?.call;
+    // A valid client secret stands in for the API key, as it does for the API.
+    const refusal = connectRefusal(request, url, secret ? options.apiKey : key, options.apiKey);
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+      if (refusal) return refuseSession(ws, refusal, options.onServerEvent);
       const connection = new Connection(ws, ++count, {
         model,
-        modelName: url.searchParams.get("model") ?? options.modelName ?? "gpt-realtime",
+        modelName: url.searchParams.get("model") ?? modelName,
         pace,
+        audioPace,
+        today: options.today,
         faults: () => faults,
         clock: options.clock ?? realClock,
-        onServerEvent: options.onServerEvent,
+        onServerEvent: call
+          ? (event) => {
+              options.onServerEvent?.(event);
+              calls.emit("event", call, event);
+            }
+          : options.onServerEvent,
+        initialSession: call ? call.session : secret?.session,
       });
+      if (call) calls.attach(call, ws, connection);
       live.add(connection);
       ws.on("close", () => live.delete(connection));
     });
@@ -184,10 +299,14 @@ export async function startLocalRealtime(
     get sessions() {
       return live.size;
     },
+    calls,
+    simulateIncomingCall: (simulated) => simulateIncomingCall(calls, simulated),
     setFaults(next) {
       faults = next;
+      refuseLeft = next.refuseConnections ?? 0;
     },
     async close() {
+      calls.endAll();
       for (const ws of wss.clients) ws.terminate();
       for (const c of live) c.dispose();
       wss.close();

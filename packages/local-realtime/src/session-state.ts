@@ -41,7 +41,7 @@ export function defaultSession(id: string, model: string, nowSeconds: number): S
         format: { type: "audio/pcm", rate: 24000 },
         turn_detection: { ...DEFAULT_TURN_DETECTION },
       },
-      output: { format: { type: "audio/pcm", rate: 24000 }, voice: "marin", speed: 1 },
+      output: { format: { type: "audio/pcm", rate: 24000 }, voice: "alloy", speed: 1 },
     },
   } as unknown as SessionObject;
 }
@@ -102,5 +102,5 @@ export const sessionView = {
     (s.audio?.input?.turn_detection as Json | null | undefined) ?? null,
   transcription: (s: SessionObject): Json | null =>
     (s.audio?.input?.transcription as Json | null | undefined) ?? null,
-  voice: (s: SessionObject): string => String(s.audio?.output?.voice ?? "marin"),
+  voice: (s: SessionObject): string => String(s.audio?.output?.voice ?? "alloy"),
 };

@@ -17,7 +17,7 @@ describe("sessions", () => {
           format: { type: "audio/pcm", rate: 24000 },
           turn_detection: { type: "server_vad" },
         },
-        output: { voice: "marin" },
+        output: { voice: "alloy" },
       },
     });
   });
@@ -71,7 +71,10 @@ describe("sessions", () => {
       event_id: "evt_2",
     });
     client.send({ type: "nonsense.event" });
-    expect((await client.next("error")).error.code).toBe("invalid_event_type");
+    expect((await client.next("error")).error).toMatchObject({
+      code: "invalid_value",
+      param: "type",
+    });
     client.ws.send("{not json");
     expect((await client.next("error")).error.code).toBe("invalid_json");
   });
@@ -96,7 +99,9 @@ describe("sessions", () => {
 describe("connecting", () => {
   it("accepts any key by default, only the configured key when one is set", async () => {
     const server = await startTestServer({ apiKey: "sk-right" });
-    await expect(TestClient.connect(server.url, { key: "sk-wrong" })).rejects.toThrow(/401/);
+    // Like the API: the upgrade succeeds, then an error event and a close (3000).
+    const wrong = await TestClient.connect(server.url, { key: "sk-wrong" });
+    expect((await wrong.next("error")).error.code).toBe("invalid_api_key");
     const client = await TestClient.connect(server.url, { key: "sk-right" });
     await client.next("session.created");
     // Browser-style auth: the key in a subprotocol.

@@ -5,8 +5,9 @@ import type { ConversationItem } from "openai/resources/realtime/realtime";
  * - text: ceil(characters / 4) per piece of text (instructions, each message text, tool arguments/outputs, the tools' JSON);
  * - audio: ceil(ms / 100) for user audio, ceil(ms / 50) for model audio (in history and in output);
  * - images: 85 tokens for `detail: "low"`, 765 otherwise;
- * - cached: when the previous in-conversation response's input was at least 1,024 tokens, that many tokens
- *   (rounded down to a multiple of 64) count as cached — the conversation is append-only, so it is a prefix.
+ * - cached: the previous in-conversation response's input, rounded down to a multiple of 64, counts as cached
+ *   (the conversation is append-only, so it is a prefix). The API reports cache reads in 64-token steps well below
+ *   1,024 tokens (recorded: 64 of 120, then 128 of 139); it also caches across sessions, which this does not.
  */
 export interface TokenCounts {
   text: number;
@@ -94,6 +95,5 @@ export function usageObject(input: TokenCounts, output: TokenCounts, cached: num
 
 /** Cached tokens for a response, given the previous in-conversation response's input total. */
 export function cachedTokens(previousInput: number, currentInput: number): number {
-  if (previousInput < 1024) return 0;
   return Math.min(Math.floor(previousInput / 64) * 64, currentInput);
 }

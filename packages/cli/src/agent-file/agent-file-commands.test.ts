@@ -53,6 +53,8 @@ describe("agent validate", () => {
       expect(run.stdout).toContain(`✓ agents/${file}`);
     }
     expect(run.stdout).toContain("warning[missing_env] agents/support/support.agent.md:14:20");
+    // Phone calls leave out the turn-detection fields the SIP accept endpoint refuses; validate says where they are.
+    expect(run.stdout).toContain("warning[sip_refused_field] agents/support/house-style.yaml:22:7");
     expect(run.stdout).toContain("agent files valid");
   });
 

@@ -1,5 +1,6 @@
-import { readdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
+import { findFilesUnder } from "../files/walk.ts";
 
 const AGENT_FILE = /\.agent\.(ya?ml|md|ts|mts|js|mjs)$/;
 
@@ -8,11 +9,12 @@ export class UsageError extends Error {}
 
 /**
  * Expands files and folders to agent files: a folder contributes every `*.agent.{yaml,yml,md,ts}` below it
- * (skipping node_modules and dot folders), sorted; a file is taken as given.
+ * (the walker `agent test` uses: no node_modules, dist, fixtures, dot folders or git-ignored files), sorted; a file is
+ * taken as given. No paths: the current folder.
  */
 export function findAgentFiles(paths: string[]): string[] {
   const out: string[] = [];
-  for (const path of paths) {
+  for (const path of paths.length ? paths : ["."]) {
     const absolute = resolve(path);
     let stats: ReturnType<typeof statSync>;
     try {
@@ -24,23 +26,10 @@ export function findAgentFiles(paths: string[]): string[] {
       out.push(absolute);
       continue;
     }
-    const found = walk(absolute);
+    const found = findFilesUnder(absolute, AGENT_FILE);
     if (found.length === 0)
       throw new UsageError(`no agent files (*.agent.yaml, *.agent.md, *.agent.ts) under ${path}`);
     out.push(...found);
   }
   return [...new Set(out)];
-}
-
-function walk(dir: string): string[] {
-  const files: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-    a.name.localeCompare(b.name),
-  )) {
-    if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...walk(path));
-    else if (AGENT_FILE.test(entry.name)) files.push(path);
-  }
-  return files;
 }

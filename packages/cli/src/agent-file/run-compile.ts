@@ -7,7 +7,9 @@ import {
   isParleyError,
   loadAgent,
   redact,
+  redactString,
 } from "@parley/core";
+import { envSecretValues } from "./env-secrets.ts";
 import { paint, problemsOf, renderProblems } from "./report.ts";
 
 const TARGETS = ["session", "client-secret", "sip"] as const;
@@ -37,9 +39,13 @@ export async function runCompile(
     process.stderr.write(`agent compile: no such file: ${file}\n`);
     return 2;
   }
+  // Values the agent reads from the environment are secrets wherever they land in the output.
+  let secrets = envSecretValues([file]);
   try {
     const agent = await loadAgent(file, { missingEnv: opts.strictEnv ? "error" : "warn" });
-    if (agent.warnings.length) process.stderr.write(`${renderProblems(agent.warnings, {})}\n\n`);
+    secrets = envSecretValues([file, ...agent.files]);
+    if (agent.warnings.length)
+      process.stderr.write(`${redactString(renderProblems(agent.warnings, {}), secrets)}\n\n`);
     const options = { variables };
     const output =
       opts.target === "client-secret"
@@ -47,15 +53,17 @@ export async function runCompile(
         : opts.target === "sip"
           ? compileSipAcceptBody(agent, options)
           : compileSession(agent, options);
-    process.stdout.write(`${JSON.stringify(redact(output), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(redact(output, { values: secrets }), null, 2)}\n`);
     return 0;
   } catch (error) {
     if (!isParleyError(error)) throw error;
     if (error instanceof AgentFileError || error.location) {
       const { problems, sources } = problemsOf(error, file);
-      process.stderr.write(`${renderProblems(problems, sources)}\n`);
+      process.stderr.write(`${redactString(renderProblems(problems, sources), secrets)}\n`);
     } else {
-      process.stderr.write(`${paint("error", `error[${error.code}]`)} ${error.message}\n`);
+      process.stderr.write(
+        `${paint("error", `error[${error.code}]`)} ${redactString(error.message, secrets)}\n`,
+      );
     }
     return 1;
   }

@@ -1,7 +1,9 @@
-import { loadAgent, type Problem } from "@parley/core";
+import { loadAgent, type Problem, redact, redactString } from "@parley/core";
 import pc from "picocolors";
+import { envSecretValues } from "./env-secrets.ts";
 import { findAgentFiles, UsageError } from "./find-agent-files.ts";
 import { problemsOf, renderProblems, shortPath } from "./report.ts";
+import { sipAcceptWarnings } from "./sip-warnings.ts";
 
 interface FileReport {
   file: string;
@@ -44,19 +46,20 @@ export async function runValidate(
     try {
       if (!outcome || "error" in outcome) throw outcome?.error;
       const agent = outcome.agent;
+      const warnings = [...agent.warnings, ...sipAcceptWarnings(agent)];
       reports.push({
         file,
         ok: true,
         name: agent.name,
         tools: agent.tools.length + agent.handoffs.length,
         problems: [],
-        warnings: agent.warnings,
+        warnings,
       });
       if (!opts.json) {
         out.push(
           `${pc.green("✓")} ${shortPath(file)} ${pc.dim(`(${agent.name}, ${plural(agent.tools.length + agent.handoffs.length + (agent.config.mcp?.length ?? 0), "tool")})`)}`,
         );
-        if (agent.warnings.length) out.push(indent(renderProblems(agent.warnings, {})));
+        if (warnings.length) out.push(indent(renderProblems(warnings, {})));
       }
     } catch (error) {
       const { problems, sources } = problemsOf(error, file);
@@ -69,14 +72,17 @@ export async function runValidate(
     }
   }
   const invalid = reports.filter((r) => !r.ok).length;
+  // Warnings can quote a bridged server's stderr or an HTTP error body: mask what the agents read from the env.
+  const secrets = envSecretValues(files);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ ok: invalid === 0, files: reports }, null, 2)}\n`);
+    const body = redact({ ok: invalid === 0, files: reports }, { values: secrets });
+    process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
   } else {
     const summary =
       invalid === 0
         ? pc.green(`${plural(files.length, "agent file")} valid`)
         : pc.red(`${invalid} of ${plural(files.length, "agent file")} invalid`);
-    process.stdout.write(`${out.join("\n")}\n\n${summary}\n`);
+    process.stdout.write(`${redactString(out.join("\n"), secrets)}\n\n${summary}\n`);
   }
   return invalid === 0 ? 0 : 1;
 }

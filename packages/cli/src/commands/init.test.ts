@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../test/helpers/cli.ts";
+import { BIN, runCli } from "../../test/helpers/cli.ts";
 
 let dir: string;
 beforeAll(() => {
+  mkdirSync(join(BIN, "../../../../node_modules/.cache"), { recursive: true });
   dir = mkdtempSync(join(tmpdir(), "parley-init-"));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,9 +19,13 @@ describe("agent init", { timeout: 45_000 }, () => {
       const name = `${template}-agent`;
       const init = await runCli(["init", name, "--template", template], { cwd: dir });
       expect(init.code).toBe(0);
-      expect(init.stdout).toContain(`agent dev ${name}/${name}.agent.yaml`);
+      // Outside the clone, with nothing installed: the hint runs this very binary, and the schema comment names
+      // where `npm install @parley/core` will put the schema, not a path into the clone.
+      expect(init.stdout).toContain(`node ${BIN} dev ${name}/${name}.agent.yaml`);
       const agentText = readFileSync(join(dir, name, `${name}.agent.yaml`), "utf8");
-      expect(agentText).toMatch(/^# yaml-language-server: \$schema=\S+agent\.schema\.json\n/);
+      expect(agentText).toMatch(
+        /^# yaml-language-server: \$schema=\.\.\/node_modules\/@parley\/core\/schema\/agent\.schema\.json\n/,
+      );
       expect(readFileSync(join(dir, name, `${name}.test.yaml`), "utf8")).toMatch(
         /^# yaml-language-server: \$schema=\S+scenario\.schema\.json\n/,
       );
@@ -34,6 +39,20 @@ describe("agent init", { timeout: 45_000 }, () => {
       expect(test.code).toBe(0);
     },
   );
+
+  it("inside the clone, prints the pnpm command and a schema path that exists", async () => {
+    const inClone = mkdtempSync(join(BIN, "../../../../node_modules/.cache/parley-init-"));
+    try {
+      const init = await runCli(["init", "here"], { cwd: inClone });
+      expect(init.stdout).toContain("npx -y pnpm@10 agent dev here/here.agent.yaml");
+      const schema = /\$schema=(\S+)/.exec(
+        readFileSync(join(inClone, "here/here.agent.yaml"), "utf8"),
+      )?.[1] as string;
+      expect(existsSync(join(inClone, "here", schema))).toBe(true);
+    } finally {
+      rmSync(inClone, { recursive: true, force: true });
+    }
+  });
 
   it("refuses to overwrite, and rejects bad names and templates with a clear message", async () => {
     expect((await runCli(["init", "twice"], { cwd: dir })).code).toBe(0);

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
 import type { RegisterCommand } from "./index.ts";
+import { registerSimCall } from "./sim-call.ts";
 
 interface SimOptions {
   port: number;
@@ -34,7 +35,7 @@ function paceNumber(value: string): number {
  * client — Parley, the official SDKs, your own — can talk to it offline.
  */
 export const registerSim: RegisterCommand = (program: Command) => {
-  program
+  const sim = program
     .command("sim")
     .description(
       "run the local Realtime server (OpenAI Realtime GA protocol, simulated model) until Ctrl-C",
@@ -107,4 +108,5 @@ export const registerSim: RegisterCommand = (program: Command) => {
       await server.close();
       process.stdout.write("stopped\n");
     });
+  registerSimCall(sim);
 };

@@ -1,6 +1,7 @@
 import { relative } from "node:path";
 import { type AnyToolDefinition, type LoadedAgent, parseDuration } from "@parley/core";
 import type { Command } from "commander";
+import { envSecretValues } from "../agent-file/env-secrets.ts";
 import type { RegisterCommand } from "./index.ts";
 
 /** One resolved tool as `agent tools --json` prints it. */
@@ -44,22 +45,27 @@ interface Io {
 
 /** Loads the agent (secrets may be missing: listing tools does not need them) and prints its tools. */
 export async function runTools(file: string, opts: { json?: boolean }, io: Io): Promise<number> {
-  const { AgentFileError, formatProblems, loadAgent } = await import("@parley/core");
+  const { AgentFileError, formatProblems, loadAgent, redact, redactString } = await import(
+    "@parley/core"
+  );
   const cwd = process.cwd();
   let agent: LoadedAgent;
   try {
     agent = await loadAgent(file, { missingEnv: "warn" });
   } catch (error) {
     if (error instanceof AgentFileError) {
-      io.stderr.write(`${formatProblems(error.problems, error.sources, { cwd })}\n`);
+      const text = formatProblems(error.problems, error.sources, { cwd });
+      io.stderr.write(`${redactString(text, envSecretValues([file]))}\n`);
       return 1;
     }
     throw error;
   }
   try {
+    // Values the agent reads from the environment are secrets wherever they land (an MCP URL, a description).
+    const secrets = envSecretValues([file, ...agent.files]);
     if (agent.warnings.length > 0)
-      io.stderr.write(`${formatProblems(agent.warnings, {}, { cwd })}\n`);
-    const listing = listTools(agent, cwd);
+      io.stderr.write(`${redactString(formatProblems(agent.warnings, {}, { cwd }), secrets)}\n`);
+    const listing = redact(listTools(agent, cwd), { values: secrets });
     io.stdout.write(
       opts.json ? `${JSON.stringify(listing, null, 2)}\n` : renderTable(agent, listing, cwd),
     );

@@ -8,7 +8,7 @@ export const registerValidate: RegisterCommand = (program: Command) => {
     .description(
       "check agent files (and every agent file under a folder); all problems at once, with file:line:col",
     )
-    .argument("<paths...>", "agent files or folders")
+    .argument("[paths...]", "agent files or folders (default: the current folder)")
     .option("--json", "print a JSON report instead of text")
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the agent file's own ${env:…} syntax, not a template
     .option("--strict-env", "treat unset ${env:…} variables as errors (as a real session does)")

@@ -237,6 +237,7 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
         case "image":
           view.user(`[image ${input.path}]${input.text ? ` ${input.text}` : ""}`);
           await session.sendImage(input.path, input.text ? { text: input.text } : {});
+          turns.nudge();
           return nextWhenIdle();
         case "interrupt":
           if (!session.responding) {

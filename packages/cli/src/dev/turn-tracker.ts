@@ -1,72 +1,57 @@
 import type { Session } from "@parley/core";
 
-/** How long after a tool output its answer may take to start before the turn counts as over anyway. */
-const ANSWER_GRACE_MS = 1000;
-
 /**
- * Knows when the agent has finished its turn: no response in progress, no tool call running or awaiting approval,
- * for a short quiet spell (a call's output is followed at once by the answer's `response.create`, and the quiet
- * spell bridges that gap). Piped `agent dev` waits for it before the next input line; `agent test` before each
- * user step and for `expect_no_tool`.
+ * Knows when the agent has finished its turn, from protocol state only (never from a quiet spell, which a busy
+ * machine or the live API stretches at will): the session's `idle` (no response in progress, queued or awaited, no
+ * tool call running or awaiting approval, every output delivered, no answer scheduled) and, after an input was
+ * sent, the start of the response to it. Piped `agent dev` waits for it before the next input line; `agent test`
+ * before each user step and for `expect_no_tool`.
  *
  * @example
  * const turns = new TurnTracker(session);
  * session.sendText("hi");
+ * turns.nudge(); // an answer is due
  * await turns.idle();
  */
 export class TurnTracker {
   readonly #session: Session;
-  readonly #quietMs: number;
   readonly #calls = new Set<string>();
-  /** Until when an answer about a tool output is expected to start (0: none is). */
-  #answerDueBy = 0;
+  /** An input was sent and the response to it has not started yet (the session may look idle until it does). */
+  #answerDue = false;
   #waiters: (() => void)[] = [];
-  #timer: NodeJS.Timeout | undefined;
   readonly #off: (() => void)[] = [];
 
-  constructor(session: Session, options: { quietMs?: number } = {}) {
+  constructor(session: Session) {
     this.#session = session;
-    this.#quietMs = options.quietMs ?? 25;
-    const on = <K extends "response.done" | "approval.decided" | "closed">(
-      name: K,
-      fn: () => void,
-    ) => {
-      session.on(name, fn);
-      this.#off.push(() => session.off(name, fn));
-    };
     const onCall = (e: { callId: string }) => this.#calls.add(e.callId);
-    const onOutput = (e: { callId: string }) => {
-      this.#calls.delete(e.callId);
-      // The scheduler asks for the answer about this output a moment later (it coalesces outputs that land
-      // together): the turn is not over before that answer starts.
-      this.#answerDueBy = performance.now() + ANSWER_GRACE_MS;
-      this.#check();
+    const onOutput = (e: { callId: string }) => this.#calls.delete(e.callId);
+    const onStarted = (e: { kind: string }) => {
+      if (e.kind !== "filler") this.#answerDue = false;
+    };
+    const onIdle = () => this.#check();
+    const onClosed = () => {
+      this.#calls.clear();
+      this.#answerDue = false;
+      this.#flush();
     };
     session.on("tool.call", onCall);
     session.on("tool.output", onOutput);
+    session.on("response.started", onStarted);
+    session.on("idle", onIdle);
+    session.on("closed", onClosed);
     this.#off.push(
       () => session.off("tool.call", onCall),
       () => session.off("tool.output", onOutput),
+      () => session.off("response.started", onStarted),
+      () => session.off("idle", onIdle),
+      () => session.off("closed", onClosed),
     );
-    on("response.done", () => this.#check());
-    const onStarted = (e: { kind: string }) => {
-      if (e.kind !== "filler") this.#answerDueBy = 0;
-      this.#check();
-    };
-    session.on("response.started", onStarted);
-    this.#off.push(() => session.off("response.started", onStarted));
-    on("approval.decided", () => this.#check());
-    on("closed", () => {
-      this.#calls.clear();
-      this.#flush();
-    });
   }
 
-  /** True when nothing is happening right now (without the quiet spell). */
+  /** True while the turn is not over. */
   get busy(): boolean {
     if (!this.#session.open) return false;
-    const answerDue = this.#answerDueBy > performance.now();
-    return this.#session.responding || this.#calls.size > 0 || answerDue;
+    return this.#answerDue || this.#session.busy;
   }
 
   /** Running (or approval-pending) tool calls. */
@@ -74,7 +59,7 @@ export class TurnTracker {
     return this.#calls.size;
   }
 
-  /** Resolves once the turn is over (at once if it already is, after the quiet spell). */
+  /** Resolves once the turn is over (at once if it already is). */
   idle(): Promise<void> {
     return new Promise((resolve) => {
       this.#waiters.push(resolve);
@@ -82,28 +67,21 @@ export class TurnTracker {
     });
   }
 
-  /** Re-checks after an input was sent (its response may not have started yet). */
+  /**
+   * An input was sent that the agent answers: the turn is not over before that answer has started (a server-VAD
+   * turn only starts once the server has heard the speech end).
+   */
   nudge(): void {
-    this.#check();
+    this.#answerDue = true;
   }
 
   dispose(): void {
     for (const off of this.#off) off();
-    if (this.#timer) clearTimeout(this.#timer);
     this.#flush();
   }
 
   #check(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#waiters.length === 0) return;
-    // Busy or not, look again after the quiet spell: event order around response.done is not a promise we rely on.
-    const wasBusy = this.busy;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      if (!wasBusy && !this.busy) this.#flush();
-      else this.#check();
-    }, this.#quietMs);
+    if (this.#waiters.length > 0 && !this.busy) this.#flush();
   }
 
   #flush(): void {

@@ -1,5 +1,6 @@
 import { basename, relative } from "node:path";
 import pc from "picocolors";
+import { agentCommand } from "../install/where.ts";
 import { scaffoldAgent } from "./scaffold.ts";
 import { templates } from "./templates.ts";
 
@@ -12,14 +13,15 @@ export async function runInit(
   const files = await scaffoldAgent({ dir, name, template: opts.template, force: opts.force });
   const c = pc.createColors(Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
   const rel = (p: string) => relative(process.cwd(), p) || p;
+  const agent = agentCommand();
   const agentFile = files.find((f) => f.endsWith(".agent.yaml")) as string;
   const lines = [
     `${c.green("✓")} Created ${c.bold(name)} ${c.dim(`(${opts.template}: ${templates[opts.template]?.description})`)}`,
     ...files.map((f) => `  ${rel(f)}`),
     "",
     "Next:",
-    `  ${c.cyan(`agent dev ${rel(agentFile)}`)}   ${c.dim("talk to it (offline unless OPENAI_API_KEY is set)")}`,
-    `  ${c.cyan(`agent test ${rel(dir) || basename(dir)}`)}   ${c.dim("run its scenarios")}`,
+    `  ${c.cyan(`${agent} dev ${rel(agentFile)}`)}   ${c.dim("talk to it (offline unless OPENAI_API_KEY is set)")}`,
+    `  ${c.cyan(`${agent} test ${rel(dir) || basename(dir)}`)}   ${c.dim("run its scenarios")}`,
     "",
   ];
   process.stdout.write(lines.join("\n"));

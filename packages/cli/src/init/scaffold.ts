@@ -3,6 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, relative, resolve, sep } from "node:path";
 import { ParleyError } from "@parley/core";
+import { CLONE_ROOT, findInstalled, isInside } from "../install/where.ts";
 import { templates } from "./templates.ts";
 
 export interface ScaffoldOptions {
@@ -68,27 +69,25 @@ export async function scaffoldAgent(options: ScaffoldOptions): Promise<string[]>
   return paths;
 }
 
-/** Where each schema file sits inside an installed package (its `exports` target). */
-const installedPaths: Record<string, string> = {
+/** Where each schema file sits inside its package. */
+const packagePaths: Record<string, string> = {
   "@parley/core/schema.json": "@parley/core/schema/agent.schema.json",
   "@parley/cli/scenario.schema.json": "@parley/cli/schema/scenario.schema.json",
 };
 
 /**
- * The schema file as a path relative to `dir` when the package is installed (so editors find it offline),
- * else where it will be once `@parley/*` is installed in the project.
+ * The schema file as a path relative to `dir`, for editors: the installed package's copy nearest `dir` (through
+ * `node_modules/@parley/…`, not the pnpm store path behind it); inside the clone, the workspace's own file; else
+ * where it will be once `@parley/*` is installed in the current folder. Never a path into the clone for a folder
+ * outside it.
  */
 function schemaPath(dir: string, specifier: string): string {
-  let file: string;
-  try {
-    file = createRequire(join(dir, "noop.js")).resolve(specifier);
-  } catch {
-    try {
-      file = createRequire(import.meta.url).resolve(specifier);
-    } catch {
-      file = join(process.cwd(), "node_modules", installedPaths[specifier] ?? specifier);
-    }
+  const inPackage = packagePaths[specifier] ?? specifier;
+  let file = findInstalled(dir, inPackage);
+  if (!file && CLONE_ROOT && isInside(dir, CLONE_ROOT)) {
+    file = createRequire(import.meta.url).resolve(specifier);
   }
+  file ??= join(process.cwd(), "node_modules", inPackage);
   const rel = relative(dir, file).split(sep).join("/");
   return rel.startsWith(".") ? rel : `./${rel}`;
 }

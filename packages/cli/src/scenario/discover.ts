@@ -1,10 +1,9 @@
-import { readdir, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import { ParleyError } from "@parley/core";
+import { findFilesUnder } from "../files/walk.ts";
 
 const SCENARIO = /\.test\.ya?ml$/;
-// Test fixtures are often broken on purpose: searched folders skip them (name a fixture file to run it).
-const SKIP = new Set(["node_modules", ".git", "dist", "coverage", "fixtures"]);
 
 /**
  * The scenario files under `paths` (files as given, folders searched for `*.test.yaml`), sorted, without duplicates.
@@ -23,18 +22,7 @@ export async function findScenarioFiles(
     const info = await stat(abs).catch(() => undefined);
     if (!info) throw new ParleyError("usage", `${p}: no such file or folder`);
     if (info.isFile()) found.add(abs);
-    else await walk(abs, found);
+    else for (const file of findFilesUnder(abs, SCENARIO)) found.add(file);
   }
   return [...found].sort();
-}
-
-async function walk(dir: string, found: Set<string>): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  for (const e of entries) {
-    if (e.isDirectory()) {
-      if (!SKIP.has(e.name) && !e.name.startsWith(".")) await walk(join(dir, e.name), found);
-    } else if (SCENARIO.test(e.name)) {
-      found.add(join(dir, e.name));
-    }
-  }
 }

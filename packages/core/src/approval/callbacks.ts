@@ -1,24 +1,36 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ApprovalDecision } from "./approver.ts";
+import type { ApprovalDecision, ApprovalRequest } from "./approver.ts";
+import { bindingMismatch, bindingOf, type CallBinding } from "./binding.ts";
 import { parseDecisionBody } from "./decision-body.ts";
 import { ApprovalError } from "./errors.ts";
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from "./signature.ts";
+import {
+  SIGNATURE_HEADER,
+  SIGNATURE_TOLERANCE_SEC,
+  TIMESTAMP_HEADER,
+  verifySignature,
+  WEBHOOK_ID_HEADER,
+} from "./signature.ts";
 
 const MAX_BODY = 64 * 1024;
 
 export interface ApprovalCallbacksOptions {
-  /** Shared secret: callbacks must be signed like webhook requests (see signature.ts). */
+  /** Shared secret (`whsec_<base64>`, or any string): callbacks are signed with the Standard Webhooks scheme. */
   secret: string;
   /** Path prefix the callbacks are served under. Default `/parley/approvals`. */
   path?: string;
   /** The public base URL (scheme://host:port) when behind a proxy; default the address `listen` bound. */
   publicUrl?: string;
+  /** Wall clock (epoch ms) for the signature's timestamp check; tests pass their own. */
+  now?: () => number;
 }
 
 /**
- * Receives decisions that arrive after a webhook answered "pending": `POST <path>/<request id>` with a signed JSON
- * body `{"approved": true}` or `{"decision": "deny", "reason": "…"}`. Mount `handle` in your own HTTP server, or `listen`.
+ * Receives decisions that arrive after a webhook answered "pending": `POST <path>/<request id>` with a JSON body
+ * signed with the Standard Webhooks scheme (`webhook-id`, `webhook-timestamp`, `webhook-signature`). The body names
+ * the request it decides (`id`, `call_id`, `tool`, `args_digest`, copied from the webhook payload) next to one
+ * decision (`{"decision": "approve"}` or `{"approved": false, "reason": "…"}`), so a signed decision for one request
+ * cannot decide another; each `webhook-id` is accepted once. Mount `handle` in your own HTTP server, or `listen`.
  *
  * @example
  * const callbacks = new ApprovalCallbacks({ secret: process.env.APPROVAL_SECRET! });
@@ -30,12 +42,19 @@ export class ApprovalCallbacks {
   readonly #path: string;
   #base: string | undefined;
   #server: Server | undefined;
-  readonly #waiting = new Map<string, (decision: ApprovalDecision) => void>();
+  readonly #waiting = new Map<
+    string,
+    { binding: CallBinding; resolve: (decision: ApprovalDecision) => void }
+  >();
+  /** Message ids already accepted, with when they stop mattering (their timestamp falls out of the tolerance). */
+  readonly #seen = new Map<string, number>();
+  readonly #now: () => number;
 
   constructor(options: ApprovalCallbacksOptions) {
     this.#secret = options.secret;
     this.#path = (options.path ?? "/parley/approvals").replace(/\/$/, "");
     this.#base = options.publicUrl?.replace(/\/$/, "");
+    this.#now = options.now ?? Date.now;
   }
 
   /** The URL a decision for request `id` is posted to. */
@@ -48,8 +67,16 @@ export class ApprovalCallbacks {
     return `${this.#base}${this.#path}/${encodeURIComponent(id)}`;
   }
 
-  /** Waits for the callback of request `id`; rejects when `signal` aborts. Register before sending the webhook. */
-  expect(id: string, signal: AbortSignal): Promise<ApprovalDecision> {
+  /**
+   * Waits for the callback deciding `request`; rejects when `signal` aborts. Register before sending the webhook.
+   * Only a body naming this request's id, call id, tool and arguments digest decides it.
+   */
+  expect(
+    request: Pick<ApprovalRequest, "id" | "callId" | "tool" | "arguments">,
+    signal: AbortSignal,
+  ): Promise<ApprovalDecision> {
+    const id = request.id;
+    const binding = bindingOf(request);
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         this.#waiting.delete(id);
@@ -60,10 +87,13 @@ export class ApprovalCallbacks {
         return;
       }
       signal.addEventListener("abort", onAbort, { once: true });
-      this.#waiting.set(id, (decision) => {
-        signal.removeEventListener("abort", onAbort);
-        this.#waiting.delete(id);
-        resolve(decision);
+      this.#waiting.set(id, {
+        binding,
+        resolve: (decision) => {
+          signal.removeEventListener("abort", onAbort);
+          this.#waiting.delete(id);
+          resolve(decision);
+        },
       });
     });
   }
@@ -75,7 +105,8 @@ export class ApprovalCallbacks {
 
   /**
    * Handles one HTTP request. Returns false (and leaves `res` alone) when the path is not a callback path, so it
-   * can sit in front of an app's own routes. Answers 200 decided, 400 bad body, 401 bad signature, 404 unknown or expired id.
+   * can sit in front of an app's own routes. Answers 200 decided, 202 still pending, 400 bad body or a body naming
+   * another request, 401 bad signature, 404 unknown or expired id, 409 a `webhook-id` already used.
    */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const url = new URL(req.url ?? "/", "http://local");
@@ -89,24 +120,42 @@ export class ApprovalCallbacks {
     } catch {
       return reply(res, 413, { error: "body too large" });
     }
-    const ts = header(req, TIMESTAMP_HEADER);
-    const sig = header(req, SIGNATURE_HEADER);
-    if (!verifySignature(this.#secret, ts, sig, body))
+    const signed = {
+      [WEBHOOK_ID_HEADER]: header(req, WEBHOOK_ID_HEADER),
+      [TIMESTAMP_HEADER]: header(req, TIMESTAMP_HEADER),
+      [SIGNATURE_HEADER]: header(req, SIGNATURE_HEADER),
+    };
+    const nowMs = this.#now();
+    if (!verifySignature(this.#secret, signed, body, { nowMs }))
       return reply(res, 401, { error: "bad or missing signature" });
-    const resolve = this.#waiting.get(id);
-    if (!resolve)
+    const messageId = signed[WEBHOOK_ID_HEADER] as string;
+    if (this.#alreadySeen(messageId, nowMs))
+      return reply(res, 409, { error: "this webhook-id was already used" });
+    const waiting = this.#waiting.get(id);
+    if (!waiting)
       return reply(res, 404, {
         error: "no pending approval with this id (decided, expired or unknown)",
       });
     let decision: ApprovalDecision | "pending";
     try {
-      decision = parseDecisionBody(JSON.parse(body), "approval callback");
+      const parsed: unknown = JSON.parse(body);
+      const mismatch = bindingMismatch(parsed, waiting.binding);
+      if (mismatch)
+        return reply(res, 400, { error: `the body does not name this request: ${mismatch}` });
+      decision = parseDecisionBody(parsed, "approval callback");
     } catch (error) {
       return reply(res, 400, { error: (error as Error).message });
     }
+    this.#seen.set(messageId, nowMs + 2 * SIGNATURE_TOLERANCE_SEC * 1000);
     if (decision === "pending") return reply(res, 202, { ok: true });
-    resolve(decision);
+    waiting.resolve(decision);
     return reply(res, 200, { ok: true });
+  }
+
+  /** True when `messageId` was accepted before; forgets ids whose timestamps can no longer verify anyway. */
+  #alreadySeen(messageId: string, nowMs: number): boolean {
+    for (const [seenId, until] of this.#seen) if (until < nowMs) this.#seen.delete(seenId);
+    return this.#seen.has(messageId);
   }
 
   /** Serves the callbacks on their own server. Returns the base URL. Default host 127.0.0.1, port 0 (any free port). */

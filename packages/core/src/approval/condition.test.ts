@@ -11,8 +11,9 @@ describe("approval conditions", () => {
     expect(
       check("args.amount >= 100 && args.currency == 'EUR'", { amount: 100, currency: "EUR" }),
     ).toBe(true);
-    expect(check("args.amount > 100", { amount: "250" })).toBe(false);
-    expect(check('args.amount == "5"', { amount: 5 })).toBe(false);
+    // Different kinds of value cannot be compared: the condition fails closed (asks).
+    expect(check("args.amount > 100", { amount: "250" })).toBe(true);
+    expect(check('args.amount == "5"', { amount: 5 })).toBe(true);
     expect(check("args.a != null", { a: 0 })).toBe(true);
   });
 
@@ -29,6 +30,26 @@ describe("approval conditions", () => {
     expect(
       check("variables.tier == 'free' && args.nights > 7", { nights: 8 }, { tier: "free" }),
     ).toBe(true);
+  });
+
+  it("fails closed when a value is of another kind than the condition compares with", () => {
+    for (const amount of ["5000", [5000], { amount: 5000 }, true, "10"]) {
+      expect(check("args.amount > 50", { amount }), JSON.stringify(amount)).toBe(true);
+      expect(check("!(args.amount <= 50)", { amount }), JSON.stringify(amount)).toBe(true);
+      expect(check("args.amount > 50 && args.currency == 'GBP'", { amount, currency: "GBP" })).toBe(
+        true,
+      );
+    }
+    expect(check("args.country in ['US', 'CA']", { country: ["US"] })).toBe(true);
+    expect(check("args.currency != 'GBP'", { currency: ["GBP"] })).toBe(true);
+    // Unknown on one side of && is settled by a false on the other; of || by a true.
+    expect(
+      check("args.amount > 50 && args.currency == 'EUR'", { amount: "x", currency: "GBP" }),
+    ).toBe(false);
+    expect(check("args.amount > 50 || args.vip == true", { amount: "x", vip: true })).toBe(true);
+    // Same kinds still compare normally; a missing field is not over anything.
+    expect(check("args.amount > 50", { amount: 10 })).toBe(false);
+    expect(check("args.amount > 50", {})).toBe(false);
   });
 
   it("reads missing fields as undefined and never walks the prototype", () => {

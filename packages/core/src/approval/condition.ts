@@ -172,11 +172,67 @@ function get(value: unknown, key: unknown): unknown {
   return Object.hasOwn(value, k) ? (value as Record<string, unknown>)[k] : undefined;
 }
 
-function sameType(a: unknown, b: unknown): boolean {
-  return (
-    (typeof a === "number" && typeof b === "number") ||
-    (typeof a === "string" && typeof b === "string")
-  );
+/**
+ * The value of a comparison that cannot be made honestly: `"5000" > 50`, `[5000] > 50`, `{…} == 5`. Conditions
+ * decide whether to *ask*, so such a comparison must not quietly read as false: it is unknown, `&&`, `||` and `!`
+ * carry it (Kleene logic: `false && unknown` is false, `true || unknown` is true), and an unknown result asks.
+ */
+const UNKNOWN: unique symbol = Symbol("unknown");
+type Truth = boolean | typeof UNKNOWN;
+
+const isMissing = (v: unknown) => v === undefined || v === null;
+const isScalar = (v: unknown) => typeof v === "number" || typeof v === "string";
+
+function truth(v: unknown): Truth {
+  return v === UNKNOWN ? UNKNOWN : Boolean(v);
+}
+
+/** Ordering: two numbers or two strings; a missing field is simply not over or under anything; anything else is unknown. */
+function order(a: unknown, b: unknown, test: (x: number, y: number) => boolean): Truth {
+  if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
+  if (isMissing(a) || isMissing(b)) return false;
+  if (typeof a === typeof b && isScalar(a)) return test(a as number, b as number);
+  return UNKNOWN;
+}
+
+/** Strict equality, unknown when the two sides are different kinds of value (a string against a number, a list against a string). */
+function equal(a: unknown, b: unknown): Truth {
+  if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
+  if (isMissing(a) || isMissing(b) || typeof a === typeof b) {
+    if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) return UNKNOWN;
+    return a === b;
+  }
+  return UNKNOWN;
+}
+
+function member(a: unknown, b: unknown): Truth {
+  if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
+  if (isMissing(b)) return false;
+  if (Array.isArray(b)) {
+    if (b.includes(a)) return true;
+    return a !== null && typeof a === "object" ? UNKNOWN : false;
+  }
+  if (typeof b === "string") return typeof a === "string" ? b.includes(a) : UNKNOWN;
+  if (typeof b === "object") return isScalar(a) ? Object.hasOwn(b, String(a)) : UNKNOWN;
+  return UNKNOWN;
+}
+
+function not(v: Truth): Truth {
+  return v === UNKNOWN ? UNKNOWN : !v;
+}
+
+function and(a: Truth, b: () => Truth): Truth {
+  if (a === false) return false;
+  const right = b();
+  if (right === false) return false;
+  return a === UNKNOWN || right === UNKNOWN ? UNKNOWN : true;
+}
+
+function or(a: Truth, b: () => Truth): Truth {
+  if (a === true) return true;
+  const right = b();
+  if (right === true) return true;
+  return a === UNKNOWN || right === UNKNOWN ? UNKNOWN : false;
 }
 
 function evaluate(node: Node, scope: ConditionScope): unknown {
@@ -186,39 +242,40 @@ function evaluate(node: Node, scope: ConditionScope): unknown {
     case "list":
       return node.items.map((n) => evaluate(n, scope));
     case "not":
-      return !evaluate(node.x, scope);
+      return not(truth(evaluate(node.x, scope)));
     case "path": {
       let value: unknown = node.root === "args" ? scope.args : scope.variables;
-      for (const step of node.steps)
-        value = get(value, typeof step === "string" ? step : evaluate(step, scope));
+      for (const step of node.steps) {
+        const key = typeof step === "string" ? step : evaluate(step, scope);
+        if (key === UNKNOWN) return UNKNOWN;
+        value = get(value, key);
+      }
       return value;
     }
     case "bin": {
       if (node.op === "&&")
-        return Boolean(evaluate(node.a, scope)) && Boolean(evaluate(node.b, scope));
+        return and(truth(evaluate(node.a, scope)), () => truth(evaluate(node.b, scope)));
       if (node.op === "||")
-        return Boolean(evaluate(node.a, scope)) || Boolean(evaluate(node.b, scope));
+        return or(truth(evaluate(node.a, scope)), () => truth(evaluate(node.b, scope)));
       const a = evaluate(node.a, scope);
       const b = evaluate(node.b, scope);
       switch (node.op) {
         case "==":
         case "===":
-          return a === b;
+          return equal(a, b);
         case "!=":
         case "!==":
-          return a !== b;
+          return not(equal(a, b));
         case "<":
-          return sameType(a, b) && (a as number) < (b as number);
+          return order(a, b, (x, y) => x < y);
         case "<=":
-          return sameType(a, b) && (a as number) <= (b as number);
+          return order(a, b, (x, y) => x <= y);
         case ">":
-          return sameType(a, b) && (a as number) > (b as number);
+          return order(a, b, (x, y) => x > y);
         case ">=":
-          return sameType(a, b) && (a as number) >= (b as number);
+          return order(a, b, (x, y) => x >= y);
         case "in":
-          if (Array.isArray(b)) return b.includes(a);
-          if (typeof b === "string") return typeof a === "string" && b.includes(a);
-          return b !== null && typeof b === "object" && Object.hasOwn(b, String(a));
+          return member(a, b);
       }
     }
   }
@@ -230,6 +287,8 @@ function evaluate(node: Node, scope: ConditionScope): unknown {
  * literals (numbers, 'strings', true, false, null, [lists]), `args.path` / `args["key"]` / `variables.name`,
  * comparisons `== != < <= > >=` (strict: no type coercion; ordering only between two numbers or two strings),
  * `in` (list membership, substring, object key), `!`, `&&`, `||`, parentheses. A missing field reads as undefined.
+ * Fails closed: a comparison between different kinds of value (`"5000" > 50`, `[5000] > 50`) is unknown, and a
+ * condition whose result is unknown is true (the call asks).
  *
  * @example
  * const needsApproval = compileCondition("args.amount > 100 || args.country in ['US', 'CA']");
@@ -237,5 +296,8 @@ function evaluate(node: Node, scope: ConditionScope): unknown {
  */
 export function compileCondition(source: string): Condition {
   const tree = parse(source);
-  return (scope) => Boolean(evaluate(tree, scope));
+  return (scope) => {
+    const result = truth(evaluate(tree, scope));
+    return result === UNKNOWN ? true : result;
+  };
 }

@@ -1,4 +1,5 @@
 import type { Clock } from "../clock/index.ts";
+import { redactString } from "../log/redact.ts";
 import type { ApprovalRequest, Approver } from "./approver.ts";
 
 /** How an approval ended. `cancelled`: the call itself went away (interruption, session end) before a decision. */
@@ -60,25 +61,41 @@ export function askApprover(
       expiresAt: (options.wallNow ?? Date.now)() + timeoutMs,
       signal: controller.signal,
     };
+    // Whatever the approver does (returns undefined, a non-object, throws, rejects), this chain ends in `finish`
+    // with a denial unless the answer is an explicit approval; nothing escapes as an unhandled rejection.
     Promise.resolve()
       .then(() => approver.ask(full))
       .then(
-        (d) =>
-          finish({
-            outcome: "decided",
-            approved: d.approved === true,
-            approver: approver.name,
-            reason: d.reason,
-            by: d.by,
-          }),
-        (error: unknown) =>
-          finish({
-            outcome: "decided",
-            approved: false,
-            approver: approver.name,
-            reason: `the ${approver.name} approver failed: ${error instanceof Error ? error.message : String(error)}`,
-            by: undefined,
-          }),
-      );
+        (answer: unknown) => finish(decided(answer, approver.name)),
+        (error: unknown) => finish(failed(error, approver.name)),
+      )
+      .catch((error: unknown) => finish(failed(error, approver.name)));
   });
+}
+
+function decided(answer: unknown, name: string): GateResult {
+  const d = (answer && typeof answer === "object" ? answer : {}) as Record<string, unknown>;
+  const explicit = typeof d.approved === "boolean";
+  return {
+    outcome: "decided",
+    approved: d.approved === true,
+    approver: name,
+    reason: explicit
+      ? typeof d.reason === "string"
+        ? d.reason
+        : undefined
+      : `the ${name} approver gave no decision`,
+    by: typeof d.by === "string" ? d.by : undefined,
+  };
+}
+
+function failed(error: unknown, name: string): GateResult {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    outcome: "decided",
+    approved: false,
+    approver: name,
+    reason: `the ${name} approver failed: ${redactString(message).slice(0, 500)}`,
+    by: undefined,
+  };
 }

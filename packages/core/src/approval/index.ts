@@ -8,6 +8,7 @@ export {
   webhookApprover,
 } from "./approvers/webhook.ts";
 export { type AuditEntry, AuditLog } from "./audit-log.ts";
+export { argsDigest, type CallBinding, callbackBody } from "./binding.ts";
 export { ApprovalCallbacks, type ApprovalCallbacksOptions } from "./callbacks.ts";
 export {
   ApprovalConditionError,
@@ -17,4 +18,11 @@ export {
 } from "./condition.ts";
 export { ApprovalError } from "./errors.ts";
 export { type ApprovalSettings, DEFAULT_APPROVAL_TIMEOUT_MS } from "./policy.ts";
-export { SIGNATURE_HEADER, signedHeaders, TIMESTAMP_HEADER, verifySignature } from "./signature.ts";
+export {
+  SIGNATURE_HEADER,
+  type SignatureHeaders,
+  signedHeaders,
+  TIMESTAMP_HEADER,
+  verifySignature,
+  WEBHOOK_ID_HEADER,
+} from "./signature.ts";

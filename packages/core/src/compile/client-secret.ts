@@ -26,7 +26,18 @@ export function compileClientSecretBody(
 }
 
 /**
+ * Turn-detection fields the SIP accept endpoint refuses (the API answers 400; openai-agents-js fails fast on them):
+ * a phone call keeps the API's defaults for these. `agent validate` warns about agents that set them.
+ */
+export const SIP_REFUSED_TURN_DETECTION = [
+  "threshold",
+  "prefix_padding_ms",
+  "silence_duration_ms",
+] as const;
+
+/**
  * The body of `POST /v1/realtime/calls/{call_id}/accept`: answers an incoming SIP call with this agent's session.
+ * The turn-detection fields the endpoint refuses (`SIP_REFUSED_TURN_DETECTION`) are left out.
  *
  * @example
  * await openai.realtime.calls.accept(callId, compileSipAcceptBody(agent, { variables: { caller } }));
@@ -35,5 +46,8 @@ export function compileSipAcceptBody(
   agent: LoadedAgent,
   options: CompileOptions = {},
 ): CallAcceptParams {
-  return compileSessionConfig(agent, options) as CallAcceptParams;
+  const session = compileSessionConfig(agent, options) as CallAcceptParams;
+  const td = session.audio?.input?.turn_detection as Record<string, unknown> | null | undefined;
+  if (td) for (const key of SIP_REFUSED_TURN_DETECTION) delete td[key];
+  return session;
 }

@@ -56,6 +56,28 @@ describe.each(Object.entries(EXAMPLES))("example agent %s", (name, file) => {
     ).toEqual([]);
   });
 
+  it("leaves out of the SIP accept body the turn-detection fields the accept endpoint refuses", async () => {
+    const agent = await load(file);
+    const td = compileSipAcceptBody(agent).audio?.input?.turn_detection as
+      | Record<string, unknown>
+      | null
+      | undefined;
+    const full = compileSession(agent).session.audio?.input?.turn_detection as
+      | Record<string, unknown>
+      | null
+      | undefined;
+    for (const key of ["threshold", "prefix_padding_ms", "silence_duration_ms"])
+      expect(td?.[key]).toBeUndefined();
+    if (full)
+      expect(td).toEqual(
+        Object.fromEntries(
+          Object.entries(full).filter(
+            ([k]) => !["threshold", "prefix_padding_ms", "silence_duration_ms"].includes(k),
+          ),
+        ),
+      );
+  });
+
   it("is pure: the same agent and variables give the same bytes", async () => {
     const [a, b] = await Promise.all([load(file), load(file)]);
     expect(JSON.stringify(compileSession(a as LoadedAgent))).toBe(

@@ -2,6 +2,7 @@ export {
   type ClientSecretOptions,
   compileClientSecretBody,
   compileSipAcceptBody,
+  SIP_REFUSED_TURN_DETECTION,
 } from "./client-secret.ts";
 export { CompileError } from "./compile-error.ts";
 export { type CompiledSessionUpdate, compileSession } from "./compile-session.ts";

@@ -24,6 +24,11 @@ export interface ResponseRequest {
 export interface ResponseQueue {
   request(req: ResponseRequest): void;
   readonly inProgress: boolean;
+  /**
+   * Runs `fn` once, when the response now in progress is done (`response.done`, or its slot given back); returns
+   * false, keeping nothing, when no response is in progress. The scheduler answers a response's calls only after it.
+   */
+  afterResponse?(fn: () => void): boolean;
 }
 
 /** What the runtime gives the scheduler. */
@@ -69,6 +74,11 @@ export interface CallHandler {
    * already running finish. Optional: a handler without it keeps its tools (`AgentTools` implements it).
    */
   swap?(agent: LoadedAgent): void;
+  /**
+   * True while a call runs or waits for approval, or an answer about an output is scheduled. Optional: the runtime
+   * decides the end of a turn from it (a handler without it is taken as idle once its outputs are delivered).
+   */
+  readonly busy?: boolean;
   /** The session is ending: abort running calls (each still gets its one output if the socket is open). */
   close(): Promise<void>;
 }

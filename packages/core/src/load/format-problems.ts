@@ -1,5 +1,5 @@
 import { relative } from "node:path";
-import { REDACTED, redactString } from "../log/redact.ts";
+import { REDACTED, redactMessage, redactString } from "../log/redact.ts";
 import type { Problem } from "./problem.ts";
 
 export interface FormatOptions {
@@ -28,7 +28,8 @@ export function formatProblems(
   const blocks = problems.map((p) => {
     const file = options.cwd ? relative(options.cwd, p.file) || p.file : p.file;
     const head = `${paint(p.severity, `${p.severity}[${p.code}]`)} ${paint("location", `${file}:${p.line}:${p.col}`)}${p.path ? paint("dim", `  ${p.path}`) : ""}`;
-    const lines = [head, `  ${p.message}`];
+    // Messages can quote what a server printed or answered (an MCP server's stderr, an HTTP error body).
+    const lines = [head, `  ${redactMessage(p.message)}`];
     if (p.hint) lines.push(`  ${paint("hint", p.hint)}`);
     const frame = codeFrame(sources[p.file], p.line, p.col, paint, p.code === "literal_secret");
     if (frame) lines.push("", frame);

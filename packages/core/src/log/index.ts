@@ -6,4 +6,4 @@ export {
   type LogSink,
   setLogSink,
 } from "./logger.ts";
-export { REDACTED, redact, redactString } from "./redact.ts";
+export { MAX_MESSAGE_CHARS, REDACTED, redact, redactMessage, redactString } from "./redact.ts";

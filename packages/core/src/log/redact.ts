@@ -1,39 +1,79 @@
-// Matched at the end of the key, so that `OPENAI_API_KEY`, `webhookSecret`, `card_token` and `x-auth-token` count too
-// (plural usage counters such as `cached_tokens` do not).
-const SECRET_KEY = /(authorization|api[-_]?key|token|password|passwd|secret|cookie)$/i;
-const SECRET_VALUE =
-  /\b(Bearer\s+)?(sk-[A-Za-z0-9_-]{8,}|ek_[A-Za-z0-9_-]{8,}|Bearer\s+[A-Za-z0-9._~+/=-]{8,})/g;
+import { isCardNumber, isSecretKey, maskSecrets } from "./secret-shapes.ts";
 
 export const REDACTED = "[redacted]";
 
-/** Replaces credentials inside a string (API keys, client secrets, bearer tokens) with `[redacted]`. */
-export function redactString(text: string): string {
-  return text.replace(SECRET_VALUE, REDACTED);
+/** How much of an error message a model or a person is shown; the rest is cut (a 100 KB MCP error is noise). */
+export const MAX_MESSAGE_CHARS = 2000;
+
+/** Known secret values shorter than this are not masked by value: a 1–3 character value would shred the output. */
+const MIN_KNOWN_VALUE = 4;
+
+/**
+ * Masks credentials inside a string: bearer/basic tokens in any case, API keys (`sk-…`, `sk_live_…`, `AKIA…`,
+ * `ghp_…`), JWTs, `token=…`/`"password": "…"` pairs, URL passwords, PEM private keys, card numbers (Luhn), and
+ * every occurrence of `known` values (what `${env:…}` put into an agent's config, whatever its shape).
+ */
+export function redactString(text: string, known: readonly string[] = []): string {
+  let out = text;
+  for (const value of known)
+    if (value.length >= MIN_KNOWN_VALUE) out = out.replaceAll(value, REDACTED);
+  return maskSecrets(out, REDACTED);
 }
 
 /**
- * A deep copy of `value` with secrets removed: values under secret-looking keys (ending in authorization, api_key,
- * token, password, secret, cookie, in any case) become `[redacted]`, and credential-looking substrings anywhere are masked.
- * Used for everything shown to a person or written to disk: compiled output, logs, audit lines.
+ * A message fit to leave the process (an error told to the model, a warning on the terminal): redacted, one
+ * paragraph at most `max` characters long.
+ *
+ * @example
+ * redactMessage(`MCP error: ${hugeText} Bearer abc…`) // "MCP error: … [redacted] …(98000 more characters)"
+ */
+export function redactMessage(
+  text: string,
+  max = MAX_MESSAGE_CHARS,
+  known: readonly string[] = [],
+): string {
+  // Cap first (bounded work on huge input), then redact; a secret cut in half at the edge is masked by its shape or dropped.
+  const head = text.length > max + 200 ? text.slice(0, max + 200) : text;
+  const clean = redactString(head, known);
+  if (clean.length <= max && head.length === text.length) return clean;
+  return `${clean.slice(0, max)}…(${text.length - max} more characters)`;
+}
+
+/**
+ * A deep copy of `value` with secrets removed: values under secret-looking keys (see secret-shapes.ts: `api_key`,
+ * `X-Access-Key`, `private_key`, `pin`, `cvv`, `card_number`, `pwd`, …) become `[redacted]`, numbers that are card
+ * numbers too, and credential-shaped substrings anywhere are masked. The one module used for everything shown to a
+ * person, written to disk or sent out: compiled output, logs, audit lines, webhook payloads, errors sent to the model.
+ * `options.values`: known secret values to mask wherever they appear (longest first).
  *
  * @example
  * redact({ headers: { authorization: "Bearer sk-abc…" } }) // { headers: { authorization: "[redacted]" } }
  */
-export function redact<T>(value: T): T {
-  return walk(value) as T;
+export function redact<T>(value: T, options: { values?: readonly string[] } = {}): T {
+  const known = [...(options.values ?? [])].sort((a, b) => b.length - a.length);
+  return walk(value, new WeakSet(), known) as T;
 }
 
-function walk(value: unknown): unknown {
-  if (typeof value === "string") return redactString(value);
-  if (Array.isArray(value)) return value.map(walk);
-  if (value && typeof value === "object") {
+function walk(value: unknown, seen: WeakSet<object>, known: readonly string[]): unknown {
+  if (typeof value === "string") return redactString(value, known);
+  if (typeof value === "number" && Number.isInteger(value) && isCardNumber(String(value)))
+    return REDACTED;
+  if (!value || typeof value !== "object") return value;
+  if (value instanceof URL) return redactString(value.href, known);
+  if (value instanceof Error) return redactString(value.message, known);
+  // `seen` holds the objects on the path from the root: a cycle ends here, a shared (non-cyclic) object does not.
+  if (seen.has(value)) return "[circular]";
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((v) => walk(v, seen, known));
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
       // Flags (`hasToken: true`) and empty values hide nothing.
       const hides = inner != null && inner !== "" && typeof inner !== "boolean";
-      out[key] = hides && SECRET_KEY.test(key) ? REDACTED : walk(inner);
+      out[key] = hides && isSecretKey(key) ? REDACTED : walk(inner, seen, known);
     }
     return out;
+  } finally {
+    seen.delete(value);
   }
-  return value;
 }

@@ -13,6 +13,8 @@ import type { Logger } from "../log/index.ts";
 export interface HandoffRunner {
   match(name: string): LoadedHandoff | undefined;
   handle(item: RealtimeConversationItemFunctionCall, handoff: LoadedHandoff): void;
+  /** A handoff is being carried out. */
+  readonly busy?: boolean;
 }
 
 /**
@@ -38,6 +40,11 @@ export class CallRouter {
     this.#send = send;
     this.#responses = responses;
     this.#log = log;
+  }
+
+  /** A handoff or a tool call is under way, or the answer about an output is scheduled. */
+  get busy(): boolean {
+    return Boolean(this.handoffs?.busy || this.handler?.busy);
   }
 
   functionCall(item: RealtimeConversationItemFunctionCall): void {

@@ -1,6 +1,7 @@
 import type { RealtimeConversationItemFunctionCall } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
 import type { CallLedger } from "../contracts/call-ledger.ts";
+import { sayExactly } from "../contracts/fillers.ts";
 import type { ResponseQueue } from "../contracts/scheduler-host.ts";
 import type { LoadedAgent, LoadedHandoff } from "../load/index.ts";
 import type { Logger } from "../log/index.ts";
@@ -33,6 +34,8 @@ export interface HandoffDeps {
    * resolves with the voice kept when the new one was refused.
    */
   switchTo(agent: LoadedAgent): Promise<string | undefined>;
+  /** The greeting an agent says when it takes over (its `greeting`, rendered), if it has one. */
+  greeting?(agent: LoadedAgent): string | undefined;
   /** Gives the handoff call its one output. */
   ledger: CallLedger;
   responses: ResponseQueue;
@@ -55,6 +58,11 @@ export class Handoffs {
 
   constructor(deps: HandoffDeps) {
     this.#d = deps;
+  }
+
+  /** A transfer is being carried out (the target loading, its session.update in flight). */
+  get busy(): boolean {
+    return this.#switching !== undefined;
   }
 
   /** The handoff a function call of the current agent asks for, if it is one. */
@@ -105,7 +113,14 @@ export class Handoffs {
         callId,
         ...(voiceKept === undefined ? {} : { voiceKept }),
       });
-      this.#finish(callId, item.name, started, "completed", `transferred to ${target.name}`);
+      this.#finish(
+        callId,
+        item.name,
+        started,
+        "completed",
+        `transferred to ${target.name}`,
+        d.greeting?.(target),
+      );
     } catch (cause) {
       const message = cause instanceof Error ? cause.message : String(cause);
       d.log.warn("handoff failed", { to: handoff.name, error: message });
@@ -131,6 +146,7 @@ export class Handoffs {
     started: number,
     state: CallState,
     result: string | object,
+    greeting?: string,
   ): void {
     const d = this.#d;
     const output = typeof result === "string" ? result : JSON.stringify(result);
@@ -139,7 +155,12 @@ export class Handoffs {
     this.#state(callId, tool, "running", state);
     const now = d.clock.now();
     d.tool({ type: "tool.output", callId, tool, state, output, ms: now - started, at: now });
-    d.responses.request({ kind: "answer" });
+    // The agent taken over to greets the caller in its own words when its file has a greeting; else it just answers.
+    d.responses.request(
+      greeting
+        ? { kind: "greeting", response: { instructions: sayExactly(greeting) } }
+        : { kind: "answer" },
+    );
   }
 
   #state(callId: string, tool: string, from: CallState, to: CallState): void {

@@ -1,4 +1,6 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -42,5 +44,40 @@ describe("images for input_image items", () => {
     await expect(imageDataUrl("/nonexistent/photo.png")).rejects.toMatchObject({
       code: "image_unreadable",
     });
+  });
+
+  it("stops downloading an image without content-length once it passes the limit", async () => {
+    // The server streams PNG bytes forever, chunked (no content-length): only a capped read can end.
+    let sent = 0;
+    let aborted!: () => void;
+    const gone = new Promise<void>((resolve) => {
+      aborted = resolve;
+    });
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "image/png" });
+      res.write(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+      const chunk = Buffer.alloc(16 * 1024);
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk)) sent += chunk.length;
+        if (!res.destroyed) res.once("drain", pump);
+      };
+      res.once("close", () => aborted());
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    try {
+      const { port } = server.address() as AddressInfo;
+      await expect(
+        imageDataUrl(`http://127.0.0.1:${port}/endless.png`, 64 * 1024),
+      ).rejects.toMatchObject({
+        code: "image_too_large",
+        message: expect.stringContaining("more than"),
+      });
+      await gone; // the download was cancelled: the server saw the connection close
+      expect(sent).toBeLessThan(64 * 1024 * 1024);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

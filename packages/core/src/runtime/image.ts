@@ -79,8 +79,11 @@ async function readImage(
       const res = await fetch(url);
       if (!res.ok) throw new SessionError("image_unreadable", `${label}: HTTP ${res.status}`);
       const declared = Number(res.headers.get("content-length") ?? 0);
-      if (declared > maxBytes) throw tooLarge(label, declared, maxBytes);
-      return new Uint8Array(await res.arrayBuffer());
+      if (declared > maxBytes) {
+        await res.body?.cancel();
+        throw tooLarge(label, declared, maxBytes);
+      }
+      return await readCapped(res, label, maxBytes);
     }
     const path = url ? fileURLToPath(url) : (source as string);
     const info = await stat(path);
@@ -96,11 +99,33 @@ async function readImage(
   }
 }
 
-function tooLarge(label: string, size: number, max: number): SessionError {
+/**
+ * Reads a response body chunk by chunk and stops (cancelling the download) as soon as it passes `maxBytes`: a
+ * server that sends no content-length, or lies in it, cannot make us buffer more than the limit.
+ */
+async function readCapped(res: Response, label: string, maxBytes: number): Promise<Uint8Array> {
+  if (!res.body) return new Uint8Array(0);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(label, total, maxBytes, true);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function tooLarge(label: string, size: number, max: number, partial = false): SessionError {
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
   return new SessionError(
     "image_too_large",
-    `${label} is ${mb(size)}, over the ${mb(max)} limit; send a smaller or resized image`,
+    `${label} is ${partial ? "more than " : ""}${mb(size)}, over the ${mb(max)} limit; send a smaller or resized image`,
   );
 }
 

@@ -26,6 +26,8 @@ export interface LifecycleDeps {
 export class Lifecycle {
   readonly #d: LifecycleDeps;
   #timers: TimerHandle[] = [];
+  /** The maxSessionLength timer: one at a time, re-armed when the agent (and so the limit) changes. */
+  #limit: TimerHandle | undefined;
   #ending: { reason: CloseReason; detail: string } | undefined;
   #closing: Promise<void> | undefined;
   #closed = false;
@@ -48,6 +50,21 @@ export class Lifecycle {
   /** A timer that dies with the session (the maxSessionLength limit). */
   after(ms: number, fn: () => void): void {
     this.#timers.push(this.#d.clock.setTimeout(fn, ms));
+  }
+
+  /**
+   * Arms the session-length limit, replacing the one armed before (a handoff brings the new agent's limit; undefined
+   * removes it). `ms` counts from `startedAt` (clock time), the start of the whole session.
+   */
+  limitLength(ms: number | undefined, startedAt: number): void {
+    if (this.#limit !== undefined) this.#d.clock.clearTimeout(this.#limit);
+    this.#limit = undefined;
+    if (ms === undefined || this.#closing) return;
+    const left = Math.max(0, startedAt + ms - this.#d.clock.now());
+    this.#limit = this.#d.clock.setTimeout(() => {
+      this.#limit = undefined;
+      this.goodbye("max_session_length", `the session reached its ${ms} ms limit`);
+    }, left);
   }
 
   /** Ends the session on a limit: the goodbye goes as soon as the current response is done, then the session closes. */
@@ -111,6 +128,8 @@ export class Lifecycle {
   #clearTimers(): void {
     for (const t of this.#timers) this.#d.clock.clearTimeout(t);
     this.#timers = [];
+    if (this.#limit !== undefined) this.#d.clock.clearTimeout(this.#limit);
+    this.#limit = undefined;
   }
 
   #finish(reason: CloseReason, detail: string, code: number | undefined): void {

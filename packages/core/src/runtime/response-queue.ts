@@ -42,6 +42,8 @@ export interface ResponseQueueOptions {
   stallGraceMs?: number;
   /** A response stalled (`cancelling`: its cancel was just sent) or its slot was given back unconfirmed (`released`). */
   onStall?(live: LiveResponse, phase: "cancelling" | "released", idleMs: number): void;
+  /** The queue may have become settled (nothing in progress, queued or awaited): the session re-checks its turn. */
+  onSettle?(): void;
 }
 
 /** Defaults of the stalled-response watchdog. */
@@ -81,11 +83,15 @@ export class ResponseQueue implements ResponseQueueContract {
   readonly #queue: ResponseRequest[] = [];
   readonly #live = new Map<string, LiveResponse>();
   readonly #watch = new Map<string, Watch>();
+  /** What waits for a live response to be done (the scheduler's answer for the calls that response asked). */
+  readonly #after = new Map<string, (() => void)[]>();
   #pending: Pending | undefined;
   #userSpeaking = false;
   #awaitServer: TimerHandle | undefined;
   #ending = false;
   #closed = false;
+  /** The connection is gone and being restored: requests wait, nothing is sent. */
+  #suspended = false;
   #seq = 0;
   #pumping = false;
 
@@ -102,12 +108,35 @@ export class ResponseQueue implements ResponseQueueContract {
     return [...this.#live.values()];
   }
 
+  afterResponse(fn: () => void): boolean {
+    let id: string | undefined;
+    for (const key of this.#live.keys()) id = key; // the newest: the one whose output is arriving
+    if (id === undefined) return false;
+    const waiting = this.#after.get(id);
+    if (waiting) waiting.push(fn);
+    else this.#after.set(id, [fn]);
+    return true;
+  }
+
   get queued(): number {
     return this.#queue.length;
   }
 
   get userSpeaking(): boolean {
     return this.#userSpeaking;
+  }
+
+  /**
+   * Nothing in progress, nothing queued, the user silent and no server response awaited after their speech: as far
+   * as responses go, the turn is over.
+   */
+  get settled(): boolean {
+    return (
+      !this.inProgress &&
+      this.#queue.length === 0 &&
+      !this.#userSpeaking &&
+      this.#awaitServer === undefined
+    );
   }
 
   request(req: ResponseRequest): void {
@@ -187,6 +216,7 @@ export class ResponseQueue implements ResponseQueueContract {
     const live = this.#live.get(id);
     this.#live.delete(id);
     this.#stopWatch(id);
+    this.#finished(id);
     this.#pump();
     return live;
   }
@@ -240,6 +270,43 @@ export class ResponseQueue implements ResponseQueueContract {
     }
   }
 
+  /**
+   * The connection dropped: responses in progress (and our create in flight) are gone with it; requests made from
+   * now on wait until `resume()`. Returns true when a response (or our request for one) was cut off, so the restored
+   * session can ask again: the caller must not be left without the answer.
+   */
+  suspend(): boolean {
+    this.#suspended = true;
+    const cut = this.#pending !== undefined || [...this.#live.values()].some((r) => !r.outOfBand);
+    if (this.#pending) {
+      this.#o.clock.clearTimeout(this.#pending.timer);
+      // A goodbye or greeting in flight is asked again; a plain answer is asked again by the caller (coalesced).
+      if (this.#pending.request.kind !== "answer" && this.#pending.request.kind !== "filler")
+        this.#queue.unshift(this.#pending.request);
+    }
+    this.#pending = undefined;
+    for (const id of [...this.#watch.keys()]) this.#stopWatch(id);
+    this.#live.clear();
+    this.#clearAwaitServer();
+    this.#userSpeaking = false;
+    // Fillers are about a moment that has passed.
+    for (let i = this.#queue.length - 1; i >= 0; i--)
+      if (this.#queue[i]?.kind === "filler")
+        this.#o.onDropped?.(this.#queue.splice(i, 1)[0] as ResponseRequest, "connection lost");
+    return cut;
+  }
+
+  /** The connection is back: waiting requests go out, one at a time as ever. */
+  resume(): void {
+    this.#suspended = false;
+    this.#pump();
+  }
+
+  /** True while the connection is being restored. */
+  get suspended(): boolean {
+    return this.#suspended;
+  }
+
   /** Drops everything; later requests are refused. */
   close(): void {
     this.#closed = true;
@@ -249,6 +316,7 @@ export class ResponseQueue implements ResponseQueueContract {
     for (const r of this.#queue.splice(0)) this.#o.onDropped?.(r, "session closed");
     for (const id of [...this.#watch.keys()]) this.#stopWatch(id);
     this.#live.clear();
+    this.#after.clear();
   }
 
   #startWatch(id: string): void {
@@ -306,7 +374,21 @@ export class ResponseQueue implements ResponseQueueContract {
     this.#live.delete(id);
     this.#o.log.warn("a stalled response was never confirmed done; its slot is given back", { id });
     this.#o.onStall?.(live, "released", idle);
+    this.#finished(id);
     this.#pump();
+  }
+
+  #finished(id: string): void {
+    const waiting = this.#after.get(id);
+    if (!waiting) return;
+    this.#after.delete(id);
+    for (const fn of waiting) {
+      try {
+        fn();
+      } catch (error) {
+        this.#o.log.warn("a wait for response.done threw", { id, error });
+      }
+    }
   }
 
   #pump(): void {
@@ -315,6 +397,7 @@ export class ResponseQueue implements ResponseQueueContract {
     try {
       while (
         !this.#closed &&
+        !this.#suspended &&
         !this.inProgress &&
         !this.#userSpeaking &&
         this.#awaitServer === undefined
@@ -334,6 +417,8 @@ export class ResponseQueue implements ResponseQueueContract {
       }
     } finally {
       this.#pumping = false;
+      // Every path that frees the slot or empties the queue ends in a pump: the one place to report it.
+      this.#o.onSettle?.();
     }
   }
 

@@ -17,7 +17,7 @@ import type { PriceTable, TokenCounts } from "../pricing/index.ts";
 import { sayExactly } from "../scheduler/fillers.ts";
 import type { CallHandler, SchedulerHost } from "../scheduler/host.ts";
 import type { ToolSessionControl } from "../tool/index.ts";
-import type { Transport } from "../transport/transport.ts";
+import type { Transport, TransportFactory } from "../transport/transport.ts";
 import { AudioClock } from "./audio-clock.ts";
 import { CallRouter } from "./calls.ts";
 import { ConversationRecord, type ConversationSnapshot } from "./conversation.ts";
@@ -31,6 +31,10 @@ import { Interruptions } from "./interruption.ts";
 import { LatencyTracker } from "./latency.ts";
 import { Lifecycle } from "./lifecycle.ts";
 import { CostMeter, settleResponse } from "./meter.ts";
+import { type ClosingError, classifyClose } from "./reconnect/classify.ts";
+import type { ReconnectSettings } from "./reconnect/options.ts";
+import { Outbound } from "./reconnect/outbound.ts";
+import { Reconnector, type RestoreReason } from "./reconnect/reconnector.ts";
 import { type ResponseOrigin, ResponseQueue } from "./response-queue.ts";
 import { SafeEmitter } from "./safe-emitter.ts";
 import { guardedSend, schedulerHost } from "./scheduler-host.ts";
@@ -50,6 +54,10 @@ export type CallHandlerFactory = (host: SchedulerHost) => CallHandler;
 export interface SessionInit {
   /** What carries the session's events (the `ws` transport, an in-memory one, …). */
   transport: Transport;
+  /** Builds the transport of each reconnect attempt; with `reconnect`, drops and the hour cap are survived. */
+  transportFactory?: TransportFactory;
+  /** How drops are survived (absent: a drop ends the session). */
+  reconnect?: ReconnectSettings;
   update: SessionUpdateEvent;
   /** The agent the session starts with (its handoffs are what `transfer_to_<name>` calls switch to). */
   agent?: LoadedAgent;
@@ -69,6 +77,8 @@ export interface SessionInit {
   tools: CallHandlerFactory | undefined;
   playedMs: ((itemId: string) => number | undefined) | undefined;
   greeting: string | undefined;
+  /** Renders the greeting an agent taken over to by a handoff says (absent: it answers without one). */
+  greetingOf?: (agent: LoadedAgent) => string | undefined;
   goodbye: string;
   budgetUsd: number | undefined;
   maxSessionLengthMs: number | undefined;
@@ -99,11 +109,29 @@ export class Session extends SafeEmitter<SessionEvents> {
   readonly #life: Lifecycle;
   #budgetUsd: number | undefined;
   readonly #hostSend: (event: RealtimeClientEvent) => void;
+  readonly #outbound: Outbound;
+  readonly #reconnector: Reconnector | undefined;
+  /** The session.update in force (the start's, then each agent change's): what a restore sends again. */
+  #currentUpdate: SessionUpdateEvent;
+  /** The server's error event when it is the last thing the server said (it tells why a close came). */
+  #closingError: ClosingError | undefined;
+  /** A response (or our request for one) was cut off by the drop: the restored session answers. */
+  #cutOff = false;
+  /** Clock time the current connection was set up (the recycle counts from it). */
+  #connectedAt = 0;
+  #recycleTimer: ReturnType<Clock["setTimeout"]> | undefined;
+  #recycleDue = false;
   #agent: LoadedAgent | undefined;
   /** Every agent the session ran (start, handoffs, updateAgent): closed with the session (their MCP connections). */
   readonly #ran = new Set<LoadedAgent>();
   /** Unsubscribes from the current agent's tool-list changes. */
   #unwatch: (() => void) | undefined;
+  /** Clock time the handshake ended: session-length limits count from it, across handoffs. */
+  #startedAt = 0;
+  /** A turn check is scheduled (see #checkIdle). */
+  #idleCheck = false;
+  /** `idle` was emitted and the session has not been seen busy since. */
+  #idleSaid = false;
   /** Generated until `session.created` names the Realtime session (`sess_…`). */
   #id = `parley_sess_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
 
@@ -128,7 +156,7 @@ export class Session extends SafeEmitter<SessionEvents> {
     this.#wire = new Wire(init.transport, clock, log, {
       event: (e) => this.#onServerEvent(e),
       sent: (e) => this.listenerCount("client.event") > 0 && this.emit("client.event", e),
-      dropped: (reason, code) => this.#life.dropped(reason, code),
+      dropped: (reason, code) => this.#onDrop(reason, code),
     });
     this.#responses = new ResponseQueue({
       send: (e) => this.#wire.send(e),
@@ -149,8 +177,20 @@ export class Session extends SafeEmitter<SessionEvents> {
               : { stallGraceMs: init.watchdog.graceMs }),
           }),
       onStall: (live, phase, idleMs) => this.#onStall(live, phase, idleMs),
+      onSettle: () => this.#checkIdle(),
     });
-    this.#hostSend = guardedSend(this.#wire, this.#responses, log);
+    this.#currentUpdate = init.update;
+    this.#outbound = new Outbound({
+      send: guardedSend(this.#wire, this.#responses, log),
+      restoring: () => this.#reconnector?.restoring ?? false,
+      toolOf: (callId) => this.conversation.toolOf(callId),
+      log: log.child("reconnect"),
+    });
+    this.#hostSend = this.#outbound.send;
+    this.#reconnector =
+      init.reconnect && init.transportFactory
+        ? this.#buildReconnector(init.reconnect, init.transportFactory)
+        : undefined;
     this.#ledger = new CallLedger(this.#hostSend);
     this.#calls = new CallRouter(this.#ledger, this.#hostSend, this.#responses, log);
     this.#calls.handoffs = new Handoffs({
@@ -165,10 +205,14 @@ export class Session extends SafeEmitter<SessionEvents> {
         this.#assertOpen();
         return this.#applyAgent(agent);
       },
+      ...(init.greetingOf ? { greeting: init.greetingOf } : {}),
       ledger: this.#ledger,
       responses: this.#responses,
       clock,
-      tool: (event) => this.emit(event.type, event as never),
+      tool: (event) => {
+        this.emit(event.type, event as never);
+        this.#checkIdle();
+      },
       handedOff: (event) => this.emit("handoff", event),
       failed: (error) => this.emit("error", { error }),
       log: log.child("handoff"),
@@ -181,6 +225,7 @@ export class Session extends SafeEmitter<SessionEvents> {
       goodbye: init.goodbye,
       timeoutMs: init.timeoutMs,
       closed: (reason, detail, code) => {
+        this.#clearRecycle();
         this.#releaseAgents();
         this.emit("closed", {
           reason,
@@ -256,22 +301,23 @@ export class Session extends SafeEmitter<SessionEvents> {
           responses: this.#responses,
           clock: this.#init.clock,
           variables: this.#init.variables,
-          emit: (event) => this.emit(event.type, event as never),
+          emit: (event) => {
+            this.emit(event.type, event as never);
+            this.#checkIdle();
+          },
           sessionId: () => this.#id,
           session: this.#toolControl(),
         }),
       );
     }
     if (this.#agent) this.#watch(this.#agent);
-    if (ms !== undefined) {
-      this.#life.after(ms, () =>
-        this.#life.goodbye("max_session_length", `the session reached its ${ms} ms limit`),
-      );
-    }
+    this.#startedAt = this.#init.clock.now();
+    this.#life.limitLength(ms, this.#startedAt);
     this.#stream.push("session.started", {
       transport: this.#wire.transportKind,
       agent: this.#agent?.name,
     });
+    this.#connected();
     if (this.#init.greeting)
       this.#responses.request({
         kind: "greeting",
@@ -319,7 +365,20 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   /** True from the handshake until `close()` or a dropped socket. */
   get open(): boolean {
-    return !this.#life.closing && this.#wire.isOpen;
+    return !this.#life.closing && (this.#wire.isOpen || (this.#reconnector?.restoring ?? false));
+  }
+
+  /** True while a dropped connection is being restored (input waits; microphone audio is dropped). */
+  get restoring(): boolean {
+    return this.#reconnector?.restoring ?? false;
+  }
+
+  /**
+   * True until the turn is over: a response in progress, queued or awaited, the user speaking, a tool call running or
+   * awaiting approval, or the answer about an output scheduled. The `idle` event says when it becomes false.
+   */
+  get busy(): boolean {
+    return this.open && (!this.#responses.settled || this.#calls.busy);
   }
 
   /** True while a response is in progress (or our `response.create` is on its way). */
@@ -455,8 +514,9 @@ export class Session extends SafeEmitter<SessionEvents> {
     if (isSessionUpdate(agent)) return kept;
     this.#agent = agent;
     this.#watch(agent);
-    // The new agent's budget applies from now on (spend so far counts against it).
+    // The new agent's limits apply from now on (spend and time so far count against them).
     this.#budgetUsd = agent.config.limits?.costBudgetUsd;
+    this.#life.limitLength(agent.config.limits?.maxSessionLength, this.#startedAt);
     // Tools see the new agent's variable defaults under what the application gave (same object: the host holds it).
     const vars = this.#init.variables;
     for (const key of Object.keys(vars)) delete vars[key];
@@ -468,6 +528,14 @@ export class Session extends SafeEmitter<SessionEvents> {
   /** Ends the session: tool calls are aborted (each gets its output while the socket is open), then the socket closes. */
   close(): Promise<void> {
     return this.#life.shutdown("closed", "closed by the application");
+  }
+
+  /**
+   * Says the goodbye line (`startSession({ goodbye })`) once the current response is done, then closes with reason
+   * `closed`: how a server ends its calls when it drains. Running tool calls still each get their one output.
+   */
+  goodbye(detail = "ended by the application"): void {
+    if (this.open) this.#life.goodbye("closed", detail);
   }
 
   /** @internal Ends a session whose start failed (`closed` then says `error`, with why). */
@@ -534,7 +602,8 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   #send(event: RealtimeClientEvent): void {
     this.#assertOpen();
-    this.#wire.send(event);
+    if (this.#reconnector?.restoring) this.#outbound.send(event);
+    else this.#wire.send(event);
   }
 
   #assertOpen(): void {
@@ -546,6 +615,7 @@ export class Session extends SafeEmitter<SessionEvents> {
   }
 
   #userTurn(respond: boolean): void {
+    this.#idleSaid = false;
     this.#latency.userInputEnded(this.#init.clock.now());
     if (respond) this.#responses.request({ kind: "answer" });
   }
@@ -555,6 +625,7 @@ export class Session extends SafeEmitter<SessionEvents> {
     const done = this.#wire.waitFor("session.updated", this.#init.timeoutMs, eventId);
     this.#wire.send({ ...update, event_id: eventId });
     await done;
+    this.#currentUpdate = update;
   }
 
   #applySettings(session: unknown): void {
@@ -564,11 +635,32 @@ export class Session extends SafeEmitter<SessionEvents> {
   }
 
   #onServerEvent(event: RealtimeServerEvent): void {
+    if (event.type !== "error") this.#closingError = undefined;
     if (this.listenerCount("server.event")) this.emit("server.event", event);
     this.#dispatch(event);
+    this.#checkIdle();
+  }
+
+  /**
+   * Looks at the turn once the current step is over (a microtask later, so an output and the answer it schedules
+   * right after it count together) and emits `idle` when the session has just become idle.
+   */
+  #checkIdle(): void {
+    if (this.#idleCheck) return;
+    this.#idleCheck = true;
+    queueMicrotask(() => {
+      this.#idleCheck = false;
+      if (this.busy) this.#idleSaid = false;
+      else if (!this.#idleSaid && this.open) {
+        this.#idleSaid = true;
+        this.emit("idle");
+        if (this.#recycleDue) this.#recycle();
+      }
+    });
   }
 
   #onServerError(event: RealtimeErrorEvent): void {
+    this.#closingError = event.error;
     const error = new RealtimeServerError(event);
     const id = error.eventId;
     // Our cancel racing the response's own end is harmless; nobody needs to hear about it.
@@ -624,6 +716,131 @@ export class Session extends SafeEmitter<SessionEvents> {
       code: "response_released",
       message: `the server never confirmed the end of stalled response ${live.id}; the runtime moved on without it`,
     });
+  }
+
+  // ── reconnect ──────────────────────────────────────────────────────────────
+
+  #buildReconnector(settings: ReconnectSettings, factory: TransportFactory): Reconnector {
+    const { clock, log } = this.#init;
+    // A SIP call's session lives on the server: re-attaching its sideband replays nothing (unconfirmed by the API).
+    const reattach = Boolean(this.#init.callId) && settings.sideband === "reattach";
+    return new Reconnector({
+      settings,
+      factory,
+      clock,
+      log: log.child("reconnect"),
+      closing: () => this.#life.closing,
+      attach: (transport) => this.#wire.attach(transport),
+      handshake: async () => {
+        const { timeoutMs } = this.#init;
+        const created = this.#wire.waitFor("session.created", timeoutMs);
+        created.catch(() => {});
+        await this.#wire.opened(timeoutMs);
+        await created;
+        await this.#update(this.#currentUpdate);
+      },
+      replay: () => {
+        if (reattach) return 0;
+        const items = this.conversation.toReplayItems();
+        // Calls of the old connection cannot be answered with function_call_output any more: text instead.
+        this.#outbound.orphan(
+          this.conversation
+            .snapshot()
+            .items.flatMap((e) => (e.type === "function_call" && e.callId ? [e.callId] : [])),
+        );
+        this.conversation.ignore(items.flatMap((i) => (i.id ? [i.id] : [])));
+        for (const item of items) this.#wire.send({ type: "conversation.item.create", item });
+        return items.length;
+      },
+      resume: (reason) => this.#resume(reason),
+      reconnecting: (e) => this.emit("reconnecting", e),
+      restored: (e) => this.emit("restored", e),
+      failed: (e) => {
+        this.emit("restore_failed", e);
+        this.#life.dropped(
+          `the connection could not be restored after ${e.attempts} attempts: ${e.detail}`,
+          1006,
+        );
+      },
+      sessionId: () => this.#id,
+    });
+  }
+
+  /** The connection closed without our asking: restore it, unless the close says retrying cannot help. */
+  #onDrop(detail: string, code: number): void {
+    const reconnector = this.#reconnector;
+    if (!reconnector || this.#life.closing) return this.#life.dropped(detail, code);
+    if (reconnector.restoring) return; // the attempt in progress fails and the next one begins
+    const kind = classifyClose({ code, error: this.#closingError });
+    if (kind === "fatal") {
+      const said = this.#closingError?.code
+        ? ` after the server's error ${this.#closingError.code}`
+        : "";
+      this.emit("error", {
+        error: new SessionError(
+          "connection_fatal",
+          `${detail}${said}; reconnecting cannot fix this, so the session ends`,
+        ),
+      });
+      return this.#life.dropped(detail, code);
+    }
+    this.#suspend();
+    reconnector.start(kind, detail);
+  }
+
+  /** The connection is gone: what was in progress on it is cut off; requests and events wait. */
+  #suspend(): void {
+    this.#clearRecycle();
+    if (this.#responses.suspend()) this.#cutOff = true;
+  }
+
+  /** The restored connection is ready: waiting events go out, then the agent resumes (one answer at most). */
+  #resume(reason: RestoreReason): void {
+    this.#connected();
+    this.#responses.resume();
+    this.#outbound.flush();
+    const announce = this.#init.reconnect?.announce;
+    const cut = this.#cutOff;
+    this.#cutOff = false;
+    if (announce && reason !== "recycle")
+      this.#responses.request({
+        kind: "answer",
+        response: {
+          instructions: `The call was cut off for a moment and is back. Say briefly: "${announce}" Then carry on where the conversation left off.`,
+        },
+      });
+    else if (cut) this.#responses.request({ kind: "answer" });
+    this.#checkIdle();
+  }
+
+  /** A connection is set up: the recycle before the API's cap counts from now. */
+  #connected(): void {
+    this.#connectedAt = this.#init.clock.now();
+    this.#clearRecycle();
+    const after = this.#init.reconnect?.recycleAfterMs;
+    if (!this.#reconnector || after === undefined || after === false) return;
+    this.#recycleTimer = this.#init.clock.setTimeout(() => {
+      this.#recycleTimer = undefined;
+      this.#recycleDue = true;
+      if (!this.busy) this.#recycle();
+    }, after);
+  }
+
+  #clearRecycle(): void {
+    if (this.#recycleTimer !== undefined) this.#init.clock.clearTimeout(this.#recycleTimer);
+    this.#recycleTimer = undefined;
+    this.#recycleDue = false;
+  }
+
+  /** At a turn boundary past the recycle time: a new connection replaces this one before the cap ends it. */
+  #recycle(): void {
+    const reconnector = this.#reconnector;
+    if (!reconnector || reconnector.restoring || this.#life.closing) return;
+    this.#suspend();
+    const age = Math.round(this.#init.clock.now() - this.#connectedAt);
+    reconnector.start("recycle", `recycled after ${age} ms, before the session cap`, () =>
+      this.#wire.release("recycle"),
+    );
   }
 
   #listenerFailed(error: unknown, event: string): void {

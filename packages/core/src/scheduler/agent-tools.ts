@@ -64,6 +64,13 @@ export class AgentTools implements CallHandler {
     return n;
   }
 
+  /** Some scheduler (this agent's or a previous one's) still has a call, an approval or an answer pending. */
+  get busy(): boolean {
+    if (this.#current.busy) return true;
+    for (const s of this.#retired) if (s.busy) return true;
+    return false;
+  }
+
   swap(agent: LoadedAgent): void {
     const old = this.#current;
     this.#current = this.#build(agent);

@@ -3,13 +3,14 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { webhookApprover } from "../approval/approvers/webhook.ts";
+import { callbackBody } from "../approval/binding.ts";
 import { ApprovalCallbacks } from "../approval/callbacks.ts";
 import { signedHeaders } from "../approval/signature.ts";
 import { defineTool } from "../tool/index.ts";
 import { RecordingHost } from "./test-support/recording-host.ts";
 import { ToolScheduler } from "./tool-scheduler.ts";
 
-const SECRET = "whsec_scheduler_test";
+const SECRET = `whsec_${Buffer.from("scheduler test secret").toString("base64")}`;
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of closers.splice(0)) await c();
@@ -18,10 +19,13 @@ afterEach(async () => {
 /** A real approval service on loopback: answers every request with `answer`, remembers the callback URLs. */
 async function service(answer: { status: number; body?: unknown }) {
   const callbackUrls: string[] = [];
+  const payloads: Parameters<typeof callbackBody>[0][] = [];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    callbackUrls.push(JSON.parse(Buffer.concat(chunks).toString("utf8")).callback_url);
+    const payload = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    callbackUrls.push(payload.callback_url);
+    payloads.push(payload);
     res
       .writeHead(answer.status, { "content-type": "application/json" })
       .end(answer.body === undefined ? "" : JSON.stringify(answer.body));
@@ -34,7 +38,11 @@ async function service(answer: { status: number; body?: unknown }) {
         server.close(() => resolve());
       }),
   );
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, callbackUrls };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    callbackUrls,
+    payloads,
+  };
 }
 
 async function setup(answer: { status: number; body?: unknown }) {
@@ -96,10 +104,11 @@ describe("approvals through the webhook approver, end to end over HTTP", () => {
     await expect.poll(() => svc.callbackUrls.length).toBe(1);
     await host.clock.advance(10_000);
     expect(ran).toHaveLength(0);
-    const body = JSON.stringify({ approved: true, by: "carol" });
+    const payload = svc.payloads[0] as Parameters<typeof callbackBody>[0];
+    const body = JSON.stringify(callbackBody(payload, { approved: true, by: "carol" }));
     const res = await fetch(svc.callbackUrls[0] as string, {
       method: "POST",
-      headers: signedHeaders(SECRET, body),
+      headers: signedHeaders(SECRET, "msg_1", body),
       body,
     });
     expect(res.status).toBe(200);
@@ -116,10 +125,11 @@ describe("approvals through the webhook approver, end to end over HTTP", () => {
         message: "transfer was not run: no decision from the webhook approver within 30s",
       },
     });
-    const body = JSON.stringify({ approved: true });
+    const payload = svc.payloads[0] as Parameters<typeof callbackBody>[0];
+    const body = JSON.stringify(callbackBody(payload, { approved: true }));
     const res = await fetch(svc.callbackUrls[0] as string, {
       method: "POST",
-      headers: signedHeaders(SECRET, body),
+      headers: signedHeaders(SECRET, "msg_2", body),
       body,
     });
     expect(res.status).toBe(404);

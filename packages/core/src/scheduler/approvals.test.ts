@@ -132,6 +132,79 @@ describe("approvals", () => {
     });
   });
 
+  it("an approver that answers undefined, a truthy non-boolean or throws denies, even with onTimeout: approve", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const answers: (() => unknown)[] = [
+        () => undefined,
+        () => "yes",
+        () => ({ approved: "true" }),
+        () => null,
+        () => {
+          throw new Error("approver crashed with Bearer abcdefghijklmnop");
+        },
+      ];
+      for (const [i, answer] of answers.entries()) {
+        const { tool, ran } = refundTool({ when: "true", timeout: 1000, onTimeout: "approve" });
+        const custom = { name: "custom", ask: async () => answer() as never };
+        for (const approver of [codeApprover(answer as never), custom]) {
+          const { host, scheduler } = setup({ tools: [tool], approvers: [approver] });
+          scheduler.onFunctionCall(call(`c${i}`, "refund", { amount: 5 }));
+          await host.clock.advance(0);
+          expect(host.outputOf(`c${i}`)).toMatchObject({ error: { code: "approval_denied" } });
+          await host.clock.advance(5000); // past the timeout: nothing more happens
+          expect(ran).toHaveLength(0);
+          expect(JSON.stringify(host.outputs())).not.toContain("abcdefghijklmnop");
+        }
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
+  it("an untyped parameter of another kind asks (fails closed), and prototype keys never reach the handler", async () => {
+    const seen: unknown[] = [];
+    const tool = defineTool({
+      name: "refund",
+      description: "refunds a payment",
+      parameters: { type: "object", properties: { amount: {}, note: {} } },
+      approval: { when: "args.amount > 50" },
+      filler: false,
+      // A handler that copies its arguments the common way: Object.assign would follow a __proto__ key.
+      run: (args) => {
+        const copy = Object.assign({}, args) as { amount?: unknown };
+        seen.push(copy.amount);
+        return "ok";
+      },
+    });
+    const { approver, asked } = manualApprover();
+    const { host, scheduler } = setup({ tools: [tool], approvers: [approver] });
+    const sneaky = ['"5000"', "[5000]", '{"value":5000}'];
+    for (const [i, amount] of sneaky.entries())
+      scheduler.onFunctionCall({
+        type: "function_call",
+        call_id: `c${i}`,
+        name: "refund",
+        arguments: `{"amount":${amount}}`,
+      });
+    scheduler.onFunctionCall({
+      type: "function_call",
+      call_id: "proto",
+      name: "refund",
+      arguments: '{"__proto__":{"amount":5000},"note":{"constructor":{"prototype":{"x":1}}}}',
+    });
+    await host.clock.advance(0);
+    expect(asked.map((a) => a.request.callId)).toEqual(["c0", "c1", "c2"]);
+    for (const a of asked) a.answer(false, "no");
+    await host.clock.advance(0);
+    expect(seen).toEqual([undefined]);
+    expect(host.outputOf("proto")).toBe("ok");
+  });
+
   it("with no approver configured, calls needing approval are denied", async () => {
     const { tool, ran } = refundTool("always");
     const { host, scheduler } = setup({ tools: [tool] });

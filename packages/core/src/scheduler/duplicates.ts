@@ -11,7 +11,8 @@ export function callFingerprint(tool: string, args: unknown): string {
   return `${tool}\u0000${canonicalJson(args)}`;
 }
 
-function canonicalJson(value: unknown): string {
+/** JSON with keys sorted at every depth: equal values give equal text. */
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value && typeof value === "object") {
     const keys = Object.keys(value).sort();

@@ -12,6 +12,7 @@ import type { ApprovalFillerOptions } from "./filler-plan.ts";
 import { resolveFillerPlan } from "./filler-plan.ts";
 import { type FillerSubject, FillerTimer } from "./fillers.ts";
 import type { SchedulerHost } from "./host.ts";
+import { parseModelJsonLoose } from "./model-json.ts";
 
 /**
  * Answers the Realtime API's `mcp_approval_request` items with the agent's approval policy: each request gets
@@ -26,6 +27,11 @@ export class McpApprovals {
   readonly #rules = new Map<string, CompiledApprovalRule>();
   readonly #pending = new Map<string, { abort: AbortController; fillers?: FillerTimer }>();
   readonly #seen = new Set<string>();
+
+  /** MCP approval requests waiting for a decision. */
+  get pending(): number {
+    return this.#pending.size;
+  }
 
   constructor(
     host: SchedulerHost,
@@ -62,7 +68,7 @@ export class McpApprovals {
       callId: item.id,
       tool: item.name,
       serverLabel: item.server_label,
-      args: parseLoose(item.arguments),
+      args: parseModelJsonLoose(item.arguments),
       signal: abort.signal,
     };
     const reason = rule.check(subject.args, this.#host.variables);
@@ -141,13 +147,5 @@ export class McpApprovals {
       return; // The socket is gone; nothing left to answer.
     }
     if (respond) this.#host.responses.request({ kind: "answer" });
-  }
-}
-
-function parseLoose(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
   }
 }

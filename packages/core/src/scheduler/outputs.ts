@@ -1,3 +1,4 @@
+import { redactMessage } from "../log/redact.ts";
 import type { TerminalCallState } from "./call-state.ts";
 
 /** Stable codes of the structured errors a model receives as a call's output. */
@@ -20,7 +21,8 @@ export type CallOutcome =
 
 /**
  * The `output` string of a call's `function_call_output`. Results are JSON (strings as they are); errors are
- * `{"error":{"code","message"}}`, which the model can speak about ("the booking system timed out").
+ * `{"error":{"code","message"}}`, which the model can speak about ("the booking system timed out"). Error messages
+ * come from handlers, MCP servers and approvers, so they are redacted and capped on the way out.
  *
  * @example
  * outputText({ state: "timed_out", code: "timeout", message: "lookup did not finish within 30s" })
@@ -28,7 +30,9 @@ export type CallOutcome =
  */
 export function outputText(outcome: CallOutcome): string {
   if (outcome.state !== "completed") {
-    return JSON.stringify({ error: { code: outcome.code, message: outcome.message } });
+    return JSON.stringify({
+      error: { code: outcome.code, message: redactMessage(outcome.message) },
+    });
   }
   const { result } = outcome;
   if (typeof result === "string") return result;

@@ -1,4 +1,4 @@
-import { redactString } from "../log/redact.ts";
+import { redactMessage } from "../log/redact.ts";
 import type { ToolContext, ToolLogger } from "../tool/index.ts";
 import type { Call } from "./call.ts";
 import type { SchedulerEvent } from "./events.ts";
@@ -51,7 +51,7 @@ export function runCall(call: Call, tool: PreparedTool, env: RunEnv): void {
     env.end(call, {
       state: "failed",
       code: "tool_error",
-      message: `${tool.name} failed: ${redactString(error instanceof Error ? error.message : String(error))}`,
+      message: `${tool.name} failed: ${redactMessage(error instanceof Error ? error.message : String(error))}`,
     });
   let result: unknown;
   try {

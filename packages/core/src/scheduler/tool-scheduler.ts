@@ -9,7 +9,7 @@ import { ParleyError } from "../errors/index.ts";
 import { redact } from "../log/redact.ts";
 import type { ToolLogger } from "../tool/index.ts";
 import { admitCall } from "./admit-call.ts";
-import { AnswerCoalescer } from "./answers.ts";
+import { AnswerGate } from "./answers.ts";
 import { Call } from "./call.ts";
 import type { CallState } from "./call-state.ts";
 import { ConcurrencyGate } from "./concurrency.ts";
@@ -18,19 +18,20 @@ import type { SchedulerEvent } from "./events.ts";
 import { type FillerPhase, FillerTimer } from "./fillers.ts";
 import type { CallHandler, SchedulerHost } from "./host.ts";
 import { McpApprovals } from "./mcp-approvals.ts";
-import { DEFAULT_COALESCE_MS, type ToolSchedulerOptions } from "./options.ts";
+import { parseModelJsonLoose } from "./model-json.ts";
+import type { ToolSchedulerOptions } from "./options.ts";
 import { type CallOutcome, endWith, outputText } from "./outputs.ts";
 import { type PreparedTool, prepareTool } from "./prepare-tool.ts";
 import { type RunEnv, runCall } from "./run-call.ts";
 
 export type { ToolSchedulerOptions } from "./options.ts";
-export { DEFAULT_COALESCE_MS } from "./options.ts";
 
 const quietLog: ToolLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
  * Runs the model's tool calls: validate → (approve) → (wait for a slot) → run with timeout and abort → fillers while
- * slow → exactly one `function_call_output` → one "answer" request to the response queue.
+ * slow → exactly one `function_call_output` → one "answer" request to the response queue per model response, once all
+ * of that response's calls have their output and it is done.
  *
  * @example
  * const scheduler = new ToolScheduler(host, { tools: [lookupBooking], language: "en", auditLog: "./approvals.jsonl" });
@@ -48,7 +49,7 @@ export class ToolScheduler implements CallHandler {
   readonly #mcp: McpApprovals;
   readonly #ownedAudit: AuditLog | undefined;
   #closing = false;
-  readonly #answers: AnswerCoalescer;
+  readonly #answers: AnswerGate;
   readonly #runEnv: RunEnv;
 
   constructor(host: SchedulerHost, options: ToolSchedulerOptions) {
@@ -56,7 +57,7 @@ export class ToolScheduler implements CallHandler {
     this.#options = options;
     this.#ledger = ledgerOf(host);
     this.#gate = new ConcurrencyGate(options.maxConcurrentCalls);
-    this.#answers = new AnswerCoalescer(host, options.coalesceMs ?? DEFAULT_COALESCE_MS);
+    this.#answers = new AnswerGate(host);
     this.#runEnv = {
       host,
       log: options.log ?? quietLog,
@@ -94,6 +95,14 @@ export class ToolScheduler implements CallHandler {
     return this.#calls.size;
   }
 
+  /**
+   * True while a call runs or waits (for approval, a slot), an MCP approval request waits, or the answer about an
+   * output is scheduled: the turn is not over.
+   */
+  get busy(): boolean {
+    return this.#calls.size > 0 || this.#mcp.pending > 0 || this.#answers.pending;
+  }
+
   /** The state of a call (undefined once ended and forgotten, or never seen). */
   stateOf(callId: string): CallState | undefined {
     return this.#calls.get(callId)?.state;
@@ -112,11 +121,12 @@ export class ToolScheduler implements CallHandler {
     if (!this.#ledger.take(id)) return;
     const call = new Call(id, item.name, item.arguments ?? "", this.#host.clock.now());
     this.#calls.set(id, call);
+    call.batch = this.#answers.join(call);
     this.#emit({
       type: "tool.call",
       callId: id,
       tool: call.tool,
-      arguments: redact(parseLoose(call.rawArguments)),
+      arguments: redact(parseModelJsonLoose(call.rawArguments)),
       at: call.receivedAt,
     });
     if (this.#closing) {
@@ -284,6 +294,7 @@ export class ToolScheduler implements CallHandler {
     }
     if (!answered) {
       // Someone else gave this call its output (the session's close): nothing more to say about it.
+      if (call.batch) this.#answers.ended(call, call.batch, false);
       this.#releaseSlot(call);
       return;
     }
@@ -296,7 +307,7 @@ export class ToolScheduler implements CallHandler {
       ms: this.#host.clock.now() - call.receivedAt,
       at: this.#host.clock.now(),
     });
-    if (respond) this.#answers.request();
+    if (call.batch) this.#answers.ended(call, call.batch, respond);
     this.#releaseSlot(call);
   }
 
@@ -325,12 +336,4 @@ export class ToolScheduler implements CallHandler {
       // A UI listener's bug must not break a call.
     }
   };
-}
-
-function parseLoose(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
 }

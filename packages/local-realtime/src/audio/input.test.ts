@@ -42,13 +42,14 @@ describe("server VAD", () => {
       output_modalities: ["text"],
       audio: { input: { transcription: { model: "gpt-4o-transcribe" } } },
     });
-    for (const chunk of audioChunks(speechAudio("hello there", { silenceBeforeMs: 200 })))
+    for (const chunk of audioChunks(speechAudio("hello there", { silenceBeforeMs: 500 })))
       client.send({ type: "input_audio_buffer.append", audio: chunk });
     const started = await client.next("input_audio_buffer.speech_started");
+    // As the API: the start includes the 300 ms prefix padding (voice begins at 500 ms).
     expect(started.audio_start_ms).toBe(200);
     const stopped = await client.next("input_audio_buffer.speech_stopped");
-    // "hello there" is 11 characters → 660 ms of voice after 200 ms of silence.
-    expect(stopped.audio_end_ms).toBe(860);
+    // "hello there" is 11 characters → 660 ms of voice from 500 ms; the end includes the 200 ms silence duration.
+    expect(stopped.audio_end_ms).toBe(1360);
     expect(stopped.item_id).toBe(started.item_id);
     const committed = await client.next("input_audio_buffer.committed");
     expect(committed.item_id).toBe(started.item_id);

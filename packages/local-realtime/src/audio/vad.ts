@@ -12,12 +12,15 @@ const START_FRAMES = 2;
 const SEMANTIC_SILENCE_MS = { low: 800, medium: 500, auto: 500, high: 250 } as const;
 
 /**
- * Energy VAD over 10 ms frames. `threshold` (0–1, default 0.5) maps to an RMS level on a log scale,
+ * Energy VAD over 10 ms frames. Its times are the API's: a start is reported `prefix_padding_ms` before the first
+ * voiced frame (the audio sent to the model includes the padding), a stop `silence_duration_ms` after the last
+ * voiced frame (the audio includes the silence). `threshold` (0–1, default 0.5) maps to an RMS level on a log scale,
  * from −60 dBFS (0) to −10 dBFS (1): 0.5 is −35 dBFS. Speech stops after `silence_duration_ms` of frames below it.
  */
 export class EnergyVad {
   private readonly level: number;
   readonly silenceMs: number;
+  private readonly prefixMs: number;
   private readonly frame: number;
   // The frame being filled (a chunk need not end on a frame boundary).
   private frameSum = 0;
@@ -35,6 +38,7 @@ export class EnergyVad {
       config.type === "server_vad"
         ? (config.silence_duration_ms ?? 200)
         : SEMANTIC_SILENCE_MS[config.eagerness ?? "auto"];
+    this.prefixMs = config.type === "server_vad" ? (config.prefix_padding_ms ?? 300) : 0;
     this.frame = (rate * FRAME_MS) / 1000;
     this.frames = Math.floor(startMs / FRAME_MS);
   }
@@ -71,14 +75,15 @@ export class EnergyVad {
       this.lastVoicedEndMs = startMs + FRAME_MS;
       if (!this.speaking && this.voicedRun >= START_FRAMES) {
         this.speaking = true;
-        events.push({ type: "start", ms: startMs - (START_FRAMES - 1) * FRAME_MS });
+        const voicedFrom = startMs - (START_FRAMES - 1) * FRAME_MS;
+        events.push({ type: "start", ms: Math.max(0, voicedFrom - this.prefixMs) });
       }
     } else {
       this.voicedRun = 0;
       this.silentRun++;
       if (this.speaking && this.silentRun * FRAME_MS >= this.silenceMs) {
         this.speaking = false;
-        events.push({ type: "stop", ms: this.lastVoicedEndMs });
+        events.push({ type: "stop", ms: this.lastVoicedEndMs + this.silenceMs });
       }
     }
   }

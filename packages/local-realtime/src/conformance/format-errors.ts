@@ -37,10 +37,21 @@ export interface Problem {
   path: string;
   kind: "unknown_field" | "missing_field" | "invalid_value" | "invalid_type" | "invalid";
   message: string;
+  /** invalid_type: the JSON type the schema expects ("string", "integer", …). */
+  expected?: string;
+  /** invalid_value: the values the schema allows. */
+  allowed?: unknown[];
+  /** The value found at `path` (invalid_type, invalid_value). */
+  actual?: unknown;
 }
 
-export function problem(path: string, kind: Problem["kind"], text: string): Problem {
-  return { path, kind, message: `${path || "(event)"}: ${text}` };
+export function problem(
+  path: string,
+  kind: Problem["kind"],
+  text: string,
+  detail: Pick<Problem, "expected" | "allowed" | "actual"> = {},
+): Problem {
+  return { path, kind, message: `${path || "(event)"}: ${text}`, ...detail };
 }
 
 /** One ajv error as a Problem, e.g. `session.audio.input.format.rate: must be one of 24000 (got 16000)`. */
@@ -69,9 +80,13 @@ export function formatError(error: ErrorObject, root: unknown): Problem {
         at,
         "invalid_value",
         `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")} (got ${got()})`,
+        { allowed: params.allowedValues as unknown[], actual: valueAt(root, error.instancePath) },
       );
     case "type":
-      return problem(at, "invalid_type", `must be ${String(params.type)} (got ${got()})`);
+      return problem(at, "invalid_type", `must be ${String(params.type)} (got ${got()})`, {
+        expected: String(params.type),
+        actual: valueAt(root, error.instancePath),
+      });
     case "anyOf":
       return problem(at, "invalid", "matches none of the allowed shapes");
     default:

@@ -22,7 +22,7 @@ export function handleItemEvent(c: Connection, event: Json, eventId: string | un
     case "conversation.item.retrieve": {
       const stored = c.conversation.get(String(event.item_id));
       if (!stored) {
-        notFound(c, String(event.item_id), eventId);
+        notFound(c, "retrieve", String(event.item_id), eventId);
         return;
       }
       c.send({ type: "conversation.item.retrieved", item: stored.item });
@@ -31,7 +31,7 @@ export function handleItemEvent(c: Connection, event: Json, eventId: string | un
     case "conversation.item.delete": {
       const id = String(event.item_id);
       if (!c.conversation.delete(id)) {
-        notFound(c, id, eventId);
+        notFound(c, "delete", id, eventId);
         return;
       }
       c.send({ type: "conversation.item.deleted", item_id: id });
@@ -49,11 +49,27 @@ export function handleItemEvent(c: Connection, event: Json, eventId: string | un
   }
 }
 
-function notFound(c: Connection, id: string, eventId: string | undefined): void {
-  c.error("item_not_found", `Item with item_id '${id}' not found in the conversation.`, {
-    param: "item_id",
-    eventId,
-  });
+const OPERATION_WORD = {
+  retrieve: "retrieving",
+  delete: "deleting",
+  truncate: "truncating",
+} as const;
+
+/**
+ * An unknown `item_id`: each operation has its own code (`item_delete_invalid_item_id`, recorded with this message
+ * and `param: null`; clients treat the truncate one as a benign race with a finished response).
+ */
+function notFound(
+  c: Connection,
+  operation: keyof typeof OPERATION_WORD,
+  id: string,
+  eventId: string | undefined,
+): void {
+  c.error(
+    `item_${operation}_invalid_item_id`,
+    `Error ${OPERATION_WORD[operation]} item: the item with id '${id}' does not exist.`,
+    { eventId },
+  );
 }
 
 /** Adds a client item; user audio content is measured and its carried transcript read. */
@@ -141,8 +157,9 @@ function callExists(c: Connection, callId: string): boolean {
 }
 
 /**
- * Truncates an assistant message's audio to what the user heard. The transcript keeps the share of the text
- * proportional to `audio_end_ms` (the simulator's stand-in for "what was heard").
+ * Truncates an assistant message's audio to what the user heard. Like the API, the server-side transcript is removed
+ * (so no text the user did not hear stays in the context); the model still "hears" the share of the text
+ * proportional to `audio_end_ms`, the simulator's stand-in for the audio it keeps.
  */
 function truncate(
   c: Connection,
@@ -153,7 +170,7 @@ function truncate(
 ): void {
   const stored = c.conversation.get(id);
   if (!stored) {
-    notFound(c, id, eventId);
+    notFound(c, "truncate", id, eventId);
     return;
   }
   const item = stored.item as unknown as Json;
@@ -185,7 +202,7 @@ function truncate(
   const transcript = String(part.transcript ?? "");
   const kept =
     total > 0 ? transcript.slice(0, Math.round((transcript.length * audioEndMs) / total)) : "";
-  const nextContent = content.map((p, i) => (i === contentIndex ? { ...p, transcript: kept } : p));
+  const nextContent = content.map((p, i) => (i === contentIndex ? { ...p, transcript: "" } : p));
   stored.item = { ...item, content: nextContent } as unknown as StoredItem["item"];
   stored.audioMs = audioEndMs;
   stored.heard = kept;

@@ -139,7 +139,7 @@ describe("values the schema allows but the API refuses", () => {
 
 describe("conversation.item.truncate, as the API answers it", () => {
   it("truncates an answer still streaming; refuses items without model audio; clamps a cut past the end", async () => {
-    const server = await startTestServer({ pace: 0.2 });
+    const server = await startTestServer({ pace: 0.2, audioPace: 1 });
     const client = await TestClient.connect(server.url);
     await client.next("session.created");
     client.send({

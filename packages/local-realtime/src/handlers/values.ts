@@ -5,6 +5,8 @@
  * ("Errors for values the schema allows") for which are confirmed and which are inferred.
  */
 
+import { listOf } from "./validation.ts";
+
 type Json = Record<string, unknown>;
 
 export interface ValueError {
@@ -94,10 +96,4 @@ export function audioValueError(audio: string, format: string): ValueError | und
     message: `Invalid 'audio'. Expected base64-encoded audio bytes (${what}) but got an invalid value.`,
     param: "audio",
   };
-}
-
-/** 'a', 'b', and 'c' — the API's way of listing supported values. */
-function listOf(values: readonly string[]): string {
-  const quoted = values.map((v) => `'${v}'`);
-  return `${quoted.slice(0, -1).join(", ")}, and ${quoted.at(-1)}`;
 }

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import {
   getDefaultEnvironment,
@@ -8,12 +9,14 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { AnyToolDefinition, ToolContext, ToolLogger } from "@parley/core";
+import pRetry from "p-retry";
 import { McpBridgeError } from "./errors.ts";
 import {
   type McpBridgeOptions,
   type McpBridgeSettings,
   mcpBridgeOptionsSchema,
 } from "./options.ts";
+import { schemaProblem } from "./schema-check.ts";
 import { contentText, progressMessage, toOutput, toToolDefinition } from "./to-tool.ts";
 
 /** How the tool list changed, by exposed tool name. */
@@ -60,7 +63,7 @@ export class McpBridge {
   #generation = 0;
   #listed = false;
   #stderr = "";
-  #retry: NodeJS.Timeout | undefined;
+  #retry: AbortController | undefined;
   readonly #changeListeners = new Set<
     (tools: AnyToolDefinition[], change: McpToolsChange) => void
   >();
@@ -99,20 +102,36 @@ export class McpBridge {
   }
 
   /**
-   * Keeps trying to connect every `everyMs` until it works or the bridge closes; on success the tools arrive
-   * through `onToolsChanged`. For servers that are down when the agent starts.
+   * Keeps trying to connect until it works or the bridge closes, waiting `everyMs` before the first retry and then
+   * twice as long each time (up to `maxMs`), each wait randomised (×1–2) so many agents restarting together do not
+   * retry in step. On success the tools arrive through `onToolsChanged`. For servers that are down when the agent
+   * starts. The waits never keep the process alive.
    */
-  retryInBackground(everyMs: number): void {
+  retryInBackground(everyMs: number, maxMs = Math.max(everyMs, 60_000)): void {
     if (this.#closed || this.#retry) return;
-    this.#retry = setTimeout(async () => {
-      this.#retry = undefined;
-      try {
-        await this.#ensureClient();
-      } catch {
-        this.retryInBackground(everyMs);
-      }
-    }, everyMs);
-    this.#retry.unref();
+    const retry = new AbortController();
+    this.#retry = retry;
+    const attempt = () => this.#ensureClient();
+    void sleep(everyMs, undefined, { ref: false, signal: retry.signal })
+      .then(() =>
+        pRetry(attempt, {
+          retries: Number.POSITIVE_INFINITY,
+          minTimeout: everyMs,
+          maxTimeout: maxMs,
+          factor: 2,
+          randomize: true,
+          unref: true,
+          signal: retry.signal,
+          onFailedAttempt: ({ attemptNumber }) =>
+            this.#log.debug(
+              `MCP server "${this.label}" still unreachable (attempt ${attemptNumber})`,
+            ),
+        }),
+      )
+      .catch(() => {}) // aborted by close(): nothing more to do
+      .finally(() => {
+        if (this.#retry === retry) this.#retry = undefined;
+      });
   }
 
   /** Re-reads the tool list from the server. */
@@ -150,7 +169,7 @@ export class McpBridge {
   async close(): Promise<void> {
     this.#closed = true;
     this.#generation++;
-    if (this.#retry) clearTimeout(this.#retry);
+    this.#retry?.abort();
     const client = this.#client;
     this.#client = undefined;
     await client?.close().catch(() => {});
@@ -275,9 +294,16 @@ export class McpBridge {
     const allowed = this.settings.allowedTools;
     const kept = allowed ? listed.filter((t) => allowed.includes(t.name)) : listed;
     const before = new Set(this.#tools.map((t) => t.name));
-    const next = kept.map((tool) =>
-      toToolDefinition(tool, this.settings, (name, args, ctx) => this.#call(name, args, ctx)),
-    );
+    const next: AnyToolDefinition[] = [];
+    for (const tool of kept) {
+      const definition = toToolDefinition(tool, this.settings, (name, args, ctx) =>
+        this.#call(name, args, ctx),
+      );
+      // One tool with a broken inputSchema must not take the others (or the session) down: it is left out, said.
+      const broken = schemaProblem(definition);
+      if (broken) this.#report(new McpBridgeError("mcp_invalid_tool", this.label, broken));
+      else next.push(definition);
+    }
     const after = new Set(next.map((t) => t.name));
     const change = {
       added: [...after].filter((n) => !before.has(n)),

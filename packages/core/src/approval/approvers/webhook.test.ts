@@ -2,16 +2,18 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ApprovalRequest } from "../approver.ts";
+import { argsDigest, callbackBody } from "../binding.ts";
 import { ApprovalCallbacks } from "../callbacks.ts";
 import {
   SIGNATURE_HEADER,
   signedHeaders,
   TIMESTAMP_HEADER,
   verifySignature,
+  WEBHOOK_ID_HEADER,
 } from "../signature.ts";
 import { webhookApprover } from "./webhook.ts";
 
-const SECRET = "whsec_test_shared_secret";
+const SECRET = `whsec_${Buffer.from("test shared secret, 32 bytes long").toString("base64")}`;
 
 interface Received {
   body: Record<string, unknown>;
@@ -69,18 +71,24 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function postDecision(url: string, body: unknown, secret = SECRET) {
+let messages = 0;
+async function postDecision(
+  url: string,
+  body: unknown,
+  secret = SECRET,
+  messageId = `msg_${++messages}`,
+) {
   const raw = JSON.stringify(body);
   const res = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", ...signedHeaders(secret, raw) },
+    headers: { "content-type": "application/json", ...signedHeaders(secret, messageId, raw) },
     body: raw,
   });
   return { status: res.status, body: await res.json() };
 }
 
 describe("webhook approver", () => {
-  it("POSTs the call and its arguments, signed with HMAC-SHA256 over timestamp and body, and takes an immediate decision", async () => {
+  it("POSTs the call and its arguments, signed with Standard Webhooks over id, timestamp and body, and takes an immediate decision", async () => {
     const service = await approvalService(() => ({
       status: 200,
       body: { decision: "approve", by: "ops-bot" },
@@ -102,19 +110,28 @@ describe("webhook approver", () => {
       kind: "function",
       tool: "refund",
       arguments: { amount: 250 },
+      args_digest: argsDigest({ amount: 250 }),
       reason: "args.amount > 100",
       expires_at: "2026-11-25T10:01:00.000Z",
     });
     expect(r?.headers["x-api-key"]).toBe("k");
-    const ts = r?.headers[TIMESTAMP_HEADER] as string;
-    const sig = r?.headers[SIGNATURE_HEADER] as string;
-    expect(sig).toMatch(/^v1=[0-9a-f]{64}$/);
-    expect(verifySignature(SECRET, ts, sig, r?.raw ?? "")).toBe(true);
-    expect(verifySignature("another secret", ts, sig, r?.raw ?? "")).toBe(false);
-    expect(verifySignature(SECRET, ts, sig, `${r?.raw} `)).toBe(false);
-    expect(
-      verifySignature(SECRET, ts, sig, r?.raw ?? "", { nowMs: (Number(ts) + 301) * 1000 }),
-    ).toBe(false);
+    const signed = {
+      [WEBHOOK_ID_HEADER]: r?.headers[WEBHOOK_ID_HEADER] as string,
+      [TIMESTAMP_HEADER]: r?.headers[TIMESTAMP_HEADER] as string,
+      [SIGNATURE_HEADER]: r?.headers[SIGNATURE_HEADER] as string,
+    };
+    expect(signed[WEBHOOK_ID_HEADER]).toBe("apr_1");
+    expect(signed[SIGNATURE_HEADER]).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
+    const raw = r?.raw ?? "";
+    expect(verifySignature(SECRET, signed, raw)).toBe(true);
+    expect(verifySignature("another secret", signed, raw)).toBe(false);
+    expect(verifySignature(SECRET, signed, `${raw} `)).toBe(false);
+    // The id is signed: the same signature under another id does not verify.
+    expect(verifySignature(SECRET, { ...signed, [WEBHOOK_ID_HEADER]: "apr_2" }, raw)).toBe(false);
+    const ts = Number(signed[TIMESTAMP_HEADER]);
+    expect(verifySignature(SECRET, signed, raw, { nowMs: (ts + 301) * 1000 })).toBe(false);
+    expect(verifySignature(SECRET, signed, raw, { nowMs: (ts - 301) * 1000 })).toBe(false);
+    expect(verifySignature(SECRET, signed, raw, { nowMs: (ts + 299) * 1000 })).toBe(true);
   });
 
   it("takes a denial with its reason, and fails on an HTTP error or a body it cannot read", async () => {
@@ -159,20 +176,27 @@ describe("webhook approver", () => {
     expect((await postDecision(`${callbackUrl}%E0%A4%A`, { decision: "approve" })).status).toBe(
       404,
     );
-    expect((await postDecision(callbackUrl, { decision: "perhaps" })).status).toBe(400);
+    const payload = service.received[0]?.body as unknown as Parameters<typeof callbackBody>[0];
     expect(
-      await postDecision(callbackUrl, {
-        decision: "deny",
-        reason: "call the customer first",
-        by: "bob",
-      }),
+      (await postDecision(callbackUrl, callbackBody(payload, { decision: "perhaps" } as never)))
+        .status,
+    ).toBe(400);
+    // A body that does not name the request is refused, even signed.
+    expect((await postDecision(callbackUrl, { decision: "approve" })).status).toBe(400);
+    expect(
+      await postDecision(
+        callbackUrl,
+        callbackBody(payload, { decision: "deny", reason: "call the customer first", by: "bob" }),
+      ),
     ).toEqual({ status: 200, body: { ok: true } });
     expect(await pending).toEqual({
       approved: false,
       reason: "call the customer first",
       by: "bob",
     });
-    expect((await postDecision(callbackUrl, { decision: "approve" })).status).toBe(404);
+    expect(
+      (await postDecision(callbackUrl, callbackBody(payload, { decision: "approve" }))).status,
+    ).toBe(404);
   });
 
   it("stops waiting for a callback when the request is aborted (the scheduler's timeout)", async () => {

@@ -1,4 +1,5 @@
 import type { ApprovalRequest, Approver } from "../approver.ts";
+import { argsDigest } from "../binding.ts";
 import type { ApprovalCallbacks } from "../callbacks.ts";
 import { parseDecisionBody } from "../decision-body.ts";
 import { ApprovalError } from "../errors.ts";
@@ -7,7 +8,7 @@ import { signedHeaders } from "../signature.ts";
 export interface WebhookApproverOptions {
   /** Where approval requests are POSTed. */
   url: string;
-  /** Shared secret for the `x-parley-signature` HMAC (and for verifying callbacks). */
+  /** Shared secret (`whsec_<base64>`, or any string) signing requests and verifying callbacks (Standard Webhooks). */
   secret: string;
   /** Needed when the webhook may answer "pending" and decide later through a callback. */
   callbacks?: ApprovalCallbacks;
@@ -26,6 +27,8 @@ export interface WebhookApprovalPayload {
   tool: string;
   server_label?: string;
   arguments: unknown;
+  /** `sha256:<hex>` of `arguments` as canonical JSON; a callback echoes it with `id`, `call_id` and `tool`. */
+  args_digest: string;
   reason: string;
   expires_at: string;
   /** Present when callbacks are configured: POST the decision here later if you answer "pending". */
@@ -33,9 +36,10 @@ export interface WebhookApprovalPayload {
 }
 
 /**
- * Asks an HTTP endpoint. The request is signed (`x-parley-timestamp`, `x-parley-signature: v1=<hex>`, HMAC-SHA256
- * over `"<timestamp>.<body>"`). The endpoint answers `{"decision": "approve" | "deny", "reason"?}` at once, or
- * `{"decision": "pending"}` (or 202) and POSTs the decision to `callback_url` later.
+ * Asks an HTTP endpoint. The request is signed with the Standard Webhooks scheme (`webhook-id` = the approval id,
+ * `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`). The endpoint
+ * answers `{"decision": "approve" | "deny", "reason"?}` at once, or `{"decision": "pending"}` (or 202) and POSTs
+ * a signed decision naming the request (`callbackBody`) to `callback_url` later.
  *
  * @example
  * webhookApprover({ url: "https://ops.example.com/parley/approve", secret: process.env.APPROVAL_SECRET!, callbacks })
@@ -47,7 +51,7 @@ export function webhookApprover(options: WebhookApproverOptions): Approver {
       const payload = webhookPayload(request, options.callbacks);
       const body = JSON.stringify(payload);
       // Register before sending: a fast reviewer's callback may arrive before the POST's own response.
-      const later = options.callbacks?.expect(request.id, request.signal);
+      const later = options.callbacks?.expect(request, request.signal);
       later?.catch(() => {});
       try {
         const res = await fetch(options.url, {
@@ -55,7 +59,7 @@ export function webhookApprover(options: WebhookApproverOptions): Approver {
           headers: {
             "content-type": "application/json",
             ...options.headers,
-            ...signedHeaders(options.secret, body),
+            ...signedHeaders(options.secret, request.id, body),
           },
           body,
           signal: request.signal,
@@ -98,6 +102,7 @@ function webhookPayload(
     tool: request.tool,
     ...(request.serverLabel ? { server_label: request.serverLabel } : {}),
     arguments: request.arguments,
+    args_digest: argsDigest(request.arguments),
     reason: request.reason,
     expires_at: new Date(request.expiresAt).toISOString(),
     ...(callbacks ? { callback_url: callbacks.urlFor(request.id) } : {}),

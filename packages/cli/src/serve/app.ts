@@ -1,0 +1,155 @@
+import { readFileSync } from "node:fs";
+import type { Approver, StartSessionOptions } from "@parley/core";
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import type { AgentCatalog } from "./agents.ts";
+import { handleClientSecret, handleSession, handleSessionHangup } from "./browser.ts";
+import { CallManager } from "./calls.ts";
+import type { ServeConfig } from "./config.ts";
+import type { ServeContext } from "./context.ts";
+import { jsonLines, type LogWriter } from "./log.ts";
+import { RateLimiter, SeenIds } from "./rate-limit.ts";
+import { DEFAULT_BASE_URL, RealtimeApi } from "./realtime-api.ts";
+import type { CallSummary } from "./summary.ts";
+import { handleWebhook } from "./webhook.ts";
+
+export interface ServeAppOptions {
+  agents: AgentCatalog;
+  config?: ServeConfig;
+  /** The API key (default OPENAI_API_KEY): accepts calls, creates WebRTC calls, mints client secrets. Never logged. */
+  apiKey?: string;
+  /** The webhook signing secret (default OPENAI_WEBHOOK_SECRET). */
+  webhookSecret?: string;
+  log?: LogWriter;
+  approvers?: Approver[];
+  /** Extra `startSession` options for every call. */
+  session?: Partial<StartSessionOptions>;
+  onSummary?: (summary: CallSummary) => void;
+  onAccepted?: (ms: number) => void;
+}
+
+export interface ServeApp {
+  /** The Hono app: mount it in your own server (`app.fetch`) or serve it with `@hono/node-server`. */
+  readonly app: Hono;
+  readonly fetch: (request: Request, env?: unknown) => Response | Promise<Response>;
+  readonly calls: CallManager;
+  readonly draining: boolean;
+  /**
+   * Graceful drain: new calls are refused (503), running calls may finish for `limitMs`, then each is ended with
+   * the goodbye line, and after `goodbyeMs` more closed outright. Resolves when no call is left.
+   */
+  drain(limitMs: number, goodbyeMs?: number): Promise<void>;
+}
+
+const clientJs = readFileSync(new URL("./browser/parley-client.js", import.meta.url), "utf8");
+
+/**
+ * The serve handlers as one fetch-style app: the SIP webhook, browser sessions, client secrets, the browser client
+ * module and health checks.
+ *
+ * @example
+ * const agents = await AgentCatalog.open(["agents/front-desk.agent.yaml"], { log });
+ * const serve = createServeApp({ agents });
+ * honoServer.route("/voice", serve.app); // or: serve({ fetch: serve.fetch, port: 8080 })
+ */
+export function createServeApp(options: ServeAppOptions): ServeApp {
+  const config = options.config ?? {};
+  const log = options.log ?? jsonLines();
+  const apiKey = options.apiKey ?? process.env.OPENAI_API_KEY ?? "";
+  const api = new RealtimeApi(
+    apiKey,
+    config.baseUrl ?? process.env.OPENAI_BASE_URL ?? DEFAULT_BASE_URL,
+  );
+  const calls = new CallManager({
+    api,
+    log,
+    ...(options.approvers ? { approvers: options.approvers } : {}),
+    ...(config.goodbye ? { goodbye: config.goodbye } : {}),
+    ...(options.session ? { session: options.session } : {}),
+    ...(options.onSummary ? { onSummary: options.onSummary } : {}),
+  });
+  const ctx: ServeContext = {
+    config,
+    agents: options.agents,
+    api,
+    calls,
+    log,
+    webhookSecret: options.webhookSecret ?? process.env.OPENAI_WEBHOOK_SECRET,
+    maxCalls: config.maxCalls ?? 100,
+    draining: false,
+    seenWebhooks: new SeenIds(),
+    seenCalls: new SeenIds(),
+    clientSecretLimiter: new RateLimiter(config.clientSecret?.perMinute ?? 10),
+    onAccepted: options.onAccepted,
+  };
+  const app = new Hono();
+  const browserOrigins = (origin: string) =>
+    (config.browser?.allowedOrigins ?? []).includes(origin) ||
+    (config.clientSecret?.allowedOrigins ?? []).includes(origin)
+      ? origin
+      : null;
+  app.use("/session", cors({ origin: browserOrigins, exposeHeaders: ["x-parley-call-id"] }));
+  app.use("/session/*", cors({ origin: browserOrigins }));
+  app.use("/client-secret", cors({ origin: browserOrigins }));
+  app.post("/openai/webhook", (c) => handleWebhook(c, ctx));
+  app.post("/session", (c) => handleSession(c, ctx));
+  app.delete("/session/:callId", (c) => handleSessionHangup(c, ctx));
+  app.post("/client-secret", (c) =>
+    handleClientSecret(c, ctx, clientKey(c.req.raw.headers, c.env)),
+  );
+  app.get("/client.js", (c) =>
+    c.body(clientJs, 200, { "content-type": "text/javascript; charset=utf-8" }),
+  );
+  app.get("/healthz", (c) => c.json({ ok: true }));
+  app.get("/readyz", (c) => {
+    const ready = !ctx.draining && calls.size < ctx.maxCalls && options.agents.names.length > 0;
+    return c.json(
+      { ready, calls: calls.size, maxCalls: ctx.maxCalls, draining: ctx.draining },
+      ready ? 200 : 503,
+    );
+  });
+  return {
+    app,
+    fetch: app.fetch,
+    calls,
+    get draining() {
+      return ctx.draining;
+    },
+    async drain(limitMs, goodbyeMs = 15_000) {
+      ctx.draining = true;
+      log({ level: "info", msg: "draining", calls: calls.size, limitMs });
+      if (await settled(calls.idle(), limitMs)) return;
+      log({
+        level: "info",
+        msg: "drain limit reached; ending calls with a goodbye",
+        calls: calls.size,
+      });
+      calls.goodbyeAll("the server is shutting down");
+      if (await settled(calls.idle(), goodbyeMs)) return;
+      await calls.closeAll();
+      await calls.idle();
+    },
+  };
+}
+
+/** The client's address for rate limiting: the socket's (node server), else the first X-Forwarded-For hop. */
+function clientKey(headers: Headers, env: unknown): string {
+  const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
+    ?.incoming;
+  return (
+    incoming?.socket?.remoteAddress ??
+    headers.get("x-forwarded-for")?.split(",")[0]?.trim() ??
+    "unknown"
+  );
+}
+
+/** True when `promise` settles within `ms`. */
+async function settled(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const result = await Promise.race([promise.then(() => true as const), timeout]);
+  clearTimeout(timer);
+  return result;
+}

@@ -1,0 +1,159 @@
+import {
+  type Approver,
+  type LoadedAgent,
+  type Session,
+  type StartSessionOptions,
+  startSession,
+} from "@parley/core";
+import { callLogger, type LogWriter } from "./log.ts";
+import { type RealtimeApi, RealtimeApiError } from "./realtime-api.ts";
+import { CallStats, type CallSummary } from "./summary.ts";
+
+export interface CallManagerOptions {
+  api: RealtimeApi;
+  log: LogWriter;
+  /** Who decides tool calls that need approval (none: they are refused). */
+  approvers?: Approver[];
+  /** What the agent says when serve ends a call (drain). */
+  goodbye?: string;
+  /** Extra `startSession` options for every call (e.g. `ws` for a local TLS server, `watchdog`). */
+  session?: Partial<StartSessionOptions>;
+  /** Called with each call's summary when it ends (after it is logged). */
+  onSummary?: (summary: CallSummary) => void;
+}
+
+export interface AttachOptions {
+  callId: string;
+  kind: "sip" | "webrtc";
+  agent: LoadedAgent;
+  variables: Record<string, string>;
+  acceptMs: number | null;
+}
+
+/**
+ * The calls one serve process holds: each is a sideband session (by `call_id`) running its agent's tools. Slots are
+ * reserved before the accept so concurrent webhooks never take more than `maxCalls`.
+ */
+export class CallManager {
+  readonly #reserved = new Set<string>();
+  readonly #live = new Map<string, Session>();
+  readonly #attaching = new Map<string, Promise<Session | undefined>>();
+  readonly #idle = new Set<() => void>();
+
+  constructor(private readonly options: CallManagerOptions) {}
+
+  /** Calls reserved or running. */
+  get size(): number {
+    return this.#reserved.size;
+  }
+
+  get sessions(): ReadonlyMap<string, Session> {
+    return this.#live;
+  }
+
+  /** Takes a slot for `callId`; false when it already has one (a duplicate) or `limit` is reached. */
+  reserve(callId: string, limit: number): "ok" | "duplicate" | "busy" {
+    if (this.#reserved.has(callId)) return "duplicate";
+    if (this.#reserved.size >= limit) return "busy";
+    this.#reserved.add(callId);
+    return "ok";
+  }
+
+  release(callId: string): void {
+    this.#reserved.delete(callId);
+    this.#live.delete(callId);
+    if (this.#reserved.size === 0) for (const done of this.#idle) done();
+  }
+
+  /** Resolves when no call is left. */
+  idle(): Promise<void> {
+    if (this.#reserved.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.#idle.delete(done);
+        resolve();
+      };
+      this.#idle.add(done);
+    });
+  }
+
+  /** The call's session, once its sideband is attached (undefined for an unknown or failed call). */
+  async session(callId: string): Promise<Session | undefined> {
+    return this.#live.get(callId) ?? (await this.#attaching.get(callId));
+  }
+
+  /** Attaches the sideband of an accepted (or created) call and runs the agent until the call ends. */
+  attach(call: AttachOptions): Promise<Session | undefined> {
+    const attaching = this.#attach(call).finally(() => this.#attaching.delete(call.callId));
+    this.#attaching.set(call.callId, attaching);
+    return attaching;
+  }
+
+  async #attach(call: AttachOptions): Promise<Session | undefined> {
+    const { api, log } = this.options;
+    const fields = { callId: call.callId, agent: call.agent.name, kind: call.kind };
+    const stats = new CallStats({ ...fields, acceptMs: call.acceptMs });
+    let session: Session;
+    try {
+      session = await startSession({
+        ...this.options.session,
+        agent: call.agent,
+        callId: call.callId,
+        url: api.websocketUrl,
+        apiKey: api.apiKey,
+        variables: call.variables,
+        log: callLogger(log, fields, "parley:call"),
+        ...(this.options.goodbye ? { goodbye: this.options.goodbye } : {}),
+        scheduler: { approvers: this.options.approvers ?? [] },
+      });
+    } catch (error) {
+      log({
+        level: "error",
+        msg: "sideband attach failed",
+        ...fields,
+        error: (error as Error).message,
+      });
+      await this.#hangup(call.callId, fields);
+      this.release(call.callId);
+      return undefined;
+    }
+    this.#live.set(call.callId, session);
+    stats.follow(session);
+    log({ level: "info", msg: "call attached", ...fields, sessionId: session.id });
+    session.on("closed", (closed) => {
+      const summary = stats.summary(closed.reason, closed.detail, closed.costUsd);
+      log({ level: "info", msg: "call summary", ...summary });
+      this.options.onSummary?.(summary);
+      // Parley ended it (end_call, a limit, drain): the phone line must hang up too. A caller's hang-up needs nothing.
+      const hangup =
+        closed.reason === "socket_closed" ? Promise.resolve() : this.#hangup(call.callId, fields);
+      void hangup.finally(() => this.release(call.callId));
+    });
+    return session;
+  }
+
+  /** Ends every call with the goodbye line. */
+  goodbyeAll(detail: string): void {
+    for (const session of this.#live.values()) session.goodbye(detail);
+  }
+
+  /** Ends every call at once. */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.#live.values()].map((s) => s.close().catch(() => {})));
+  }
+
+  async #hangup(callId: string, fields: Record<string, unknown>): Promise<void> {
+    try {
+      await this.options.api.hangup(callId);
+    } catch (error) {
+      // 404: the call was already gone (the caller hung up first).
+      if (!(error instanceof RealtimeApiError && error.status === 404))
+        this.options.log({
+          level: "warn",
+          msg: "hangup failed",
+          ...fields,
+          error: (error as Error).message,
+        });
+    }
+  }
+}

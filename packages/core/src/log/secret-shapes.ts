@@ -1,0 +1,96 @@
+/**
+ * What a secret looks like, by the name it is kept under and by the shape of its value. One table for every place
+ * output leaves the process (see redact.ts); each entry is here because a real log, audit line or error held one.
+ */
+
+/**
+ * Key names, matched on the key in snake case (`cardNumber`, `card-number`, `CARD_NUMBER` → `card_number`) at its
+ * end, so `OPENAI_API_KEY`, `x_auth_token`, `webhook_secret` count; plural counters (`cached_tokens`) do not.
+ */
+const SECRET_KEY_SUFFIX =
+  /(authorization|api_?key|apikey|token|password|passwd|passphrase|secret|cookie|access_?key|private_?key|secret_?key|signing_?key|card_?(number|num|no)|cc_?number|credentials?|client_?secret)$/;
+/** Short words that count only as a whole word of the key (`pin`, `user_pin`, `cardPin`, `X-Amz-Signature`; not `mapping`). */
+const SECRET_KEY_WORD = /(^|_)(pin|cvv|cvc|cvv2|pwd|pass|ssn|otp|pan|sig|signature)$/;
+
+/** `cardNumber`, `X-Access-Key`, `API KEY` → `card_number`, `x_access_key`, `api_key`. */
+export function snakeKey(key: string): string {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_|_$/g, "");
+}
+
+/** True when values kept under `key` are secrets. */
+export function isSecretKey(key: string): boolean {
+  const k = snakeKey(key);
+  return SECRET_KEY_SUFFIX.test(k) || SECRET_KEY_WORD.test(k);
+}
+
+/**
+ * A `name=value`, `name: value` or `"name":"value"` pair (query strings, env dumps, header dumps, JSON quoted in an
+ * error): the value goes when the name is a secret name. `scheme://` is not a pair (the URL's own query is). Names are bounded to 64 characters so that a long run of
+ * letters costs linear time.
+ */
+const NAMED_VALUE =
+  /(?<name>[A-Za-z][A-Za-z0-9_.-]{0,63})(?<sep>"?\s*(?:=|:(?!\/\/))\s*"?)(?<value>[^\s&"',;)}\][?#][^\s&"',;)}\]?#]{2,})/g;
+
+/** Credentials recognisable by their shape alone, wherever they appear. */
+const SHAPES: RegExp[] = [
+  // Authorization schemes, any case: "Bearer …", "bearer …", "Basic …", "Token …".
+  /\b(?:bearer|basic|token|digest)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
+  // OpenAI / Stripe-style keys: sk-…, sk_live_…, rk_test_…, ek_… (client secrets), whsec_… (webhook secrets).
+  /\b(?:sk|rk|ek|pk_live|sk_live|sk_test|rk_live|rk_test|whsec)[-_][A-Za-z0-9_-]{8,}/g,
+  // JSON Web Tokens.
+  /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
+  // AWS access key ids.
+  /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b/g,
+  // GitHub, Slack, Google API keys.
+  /\bgh[pousr]_[A-Za-z0-9]{30,}/g,
+  /\bxox[abprs]-[A-Za-z0-9-]{10,}/g,
+  /\bAIza[0-9A-Za-z_-]{30,}/g,
+  // PEM private keys.
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+];
+
+/** The password in `scheme://user:password@host`. */
+const USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]+@/gi;
+
+/** 13–19 digits, in groups separated by spaces or dashes, starting like a card network (2–6). */
+const CARD_CANDIDATE = /\b[2-6](?:[ -]?\d){12,18}\b/g;
+
+/** The Luhn checksum every payment card number passes. */
+export function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** True when `digits` (spaces and dashes allowed) look like a payment card number. */
+export function isCardNumber(text: string): boolean {
+  const digits = text.replace(/[ -]/g, "");
+  return /^[2-6]\d{12,18}$/.test(digits) && luhn(digits);
+}
+
+/** Replaces every secret-shaped part of `text` with `mask`. */
+export function maskSecrets(text: string, mask: string): string {
+  let out = text.replace(USERINFO, `$1${mask}@`);
+  for (const shape of SHAPES) out = out.replace(shape, mask);
+  out = out.replace(NAMED_VALUE, (whole, ...rest) => {
+    const groups = rest.at(-1) as { name: string; sep: string; value: string };
+    return isSecretKey(groups.name) ? `${groups.name}${groups.sep}${mask}` : whole;
+  });
+  return out.replace(CARD_CANDIDATE, (m) => (isCardNumber(m) ? mask : m));
+}
+
+/** True when `text` holds something shaped like a credential (a token, a key, a JWT, a card number…). */
+export function hasSecretShape(text: string): boolean {
+  return maskSecrets(text, "\u0000") !== text;
+}
