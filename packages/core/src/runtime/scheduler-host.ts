@@ -40,7 +40,8 @@ export function schedulerHost(deps: {
   ledger: CallLedger;
   responses: ResponseQueue;
   clock: Clock;
-  variables: Record<string, unknown>;
+  /** The session variables now (replaced, not edited, when the agent changes). */
+  variables: () => Readonly<Record<string, unknown>>;
   emit: (event: SchedulerEvent) => void;
   sessionId: () => string;
   /** `ctx.session` for tools (end the session, the SIP call id). */
@@ -58,7 +59,9 @@ export function schedulerHost(deps: {
       return deps.sessionId();
     },
     clock: deps.clock,
-    variables: deps.variables,
+    get variables() {
+      return deps.variables() as Record<string, unknown>;
+    },
     emit: deps.emit,
     ...(deps.session ? { session: deps.session } : {}),
   };
