@@ -10,7 +10,8 @@ import { checkTemplates } from "./check-templates.ts";
 import { importWithTsx, type ModuleImporter } from "./import-module.ts";
 import { LiveTools } from "./live-tools.ts";
 import { type LoadState, loadRaw } from "./load-raw.ts";
-import { ModuleCache } from "./module-cache.ts";
+import { defaultLoader } from "./loader.ts";
+import type { ModuleCache } from "./module-cache.ts";
 import { AgentFileError, type Problem } from "./problem.ts";
 import { type FileReader, readUtf8 } from "./read-source.ts";
 import { resolveAllTools } from "./resolve-all-tools.ts";
@@ -36,8 +37,6 @@ export interface LoadAgentOptions {
   importModule?: ModuleImporter;
 }
 
-const caches = new WeakMap<ModuleImporter, ModuleCache>();
-
 /**
  * Loads, resolves and validates an agent file (`.agent.yaml`, `.agent.md` or `.agent.ts`). Every problem found
  * is reported at once in an `AgentFileError`, each with `file:line:col`, field path, message and hint.
@@ -46,14 +45,24 @@ const caches = new WeakMap<ModuleImporter, ModuleCache>();
  * const agent = await loadAgent("agents/hotel-concierge/concierge.agent.yaml");
  * const event = compileSession(agent, { variables: { guest_name: "Ada" } });
  */
-export async function loadAgent(
+export function loadAgent(file: string, options: LoadAgentOptions = {}): Promise<LoadedAgent> {
+  return defaultLoader().load(file, options);
+}
+
+/** What one loader owns: its module caches (per importer) and the agents it must close. */
+export interface LoaderState {
+  modules(importer: ModuleImporter): ModuleCache;
+  open: Set<LiveTools>;
+}
+
+/** @internal The load itself, with the caches and the close set of the loader that asked. */
+export async function loadWith(
   file: string,
-  options: LoadAgentOptions = {},
+  options: LoadAgentOptions,
+  owner: LoaderState,
 ): Promise<LoadedAgent> {
   const absolute = resolve(file);
-  const importer = options.importModule ?? importWithTsx;
-  const modules = caches.get(importer) ?? new ModuleCache(importer);
-  caches.set(importer, modules);
+  const modules = owner.modules(options.importModule ?? importWithTsx);
   const env = options.env ?? process.env;
   const state: LoadState = {
     problems: [],
@@ -85,7 +94,7 @@ export async function loadAgent(
     const problems = zodProblems(parsed.error.issues, raw, agentSchema, absolute);
     state.problems.push(...problems.filter((p) => !unset.has(`${p.file}:${p.line}:${p.col}`)));
   }
-  const live = new LiveTools();
+  const live = new LiveTools(owner.open);
   const ctx: ResolveContext = {
     root: raw,
     file: absolute,
