@@ -42,15 +42,11 @@ export interface ServeApp {
 }
 
 /**
- * The browser client module's text. It ships as a plain file beside this one in the sources; from the bundled dist
- * (dist/*.js or dist/chunks/*.js) it is found under the package's src/.
+ * The browser client module's text: a plain file in the package's browser/ folder (published as
+ * `@parley/cli/browser`), found from the sources (src/serve/) and from the bundle (dist/, dist/chunks/, dist/serve/).
  */
 function clientModule(): string {
-  const candidates = [
-    "./browser/parley-client.js",
-    "../src/serve/browser/parley-client.js",
-    "../../src/serve/browser/parley-client.js",
-  ];
+  const candidates = ["../../browser/parley-client.js", "../browser/parley-client.js"];
   for (const candidate of candidates) {
     const url = new URL(candidate, import.meta.url);
     if (existsSync(url)) return readFileSync(url, "utf8");

@@ -3,7 +3,6 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
 import { describe, expect, it, onTestFinished } from "vitest";
-import WebSocket from "ws";
 import { startTestServer, TestClient } from "../../test/harness.ts";
 import { validateAgainstSchema } from "../conformance/index.ts";
 import type { LocalRealtime } from "../server.ts";
