@@ -22,10 +22,10 @@ let callId: string;
 
 beforeAll(async () => {
   server = await startLocalRealtime({ port: 0, pace: 0 });
-  // A SIP call the local server knows and has accepted: its sideband attaches by call_id (unknown ids get 404).
-  const sip = server.calls.create("sip");
-  server.calls.accept(sip, { type: "realtime", model: "gpt-realtime" });
-  callId = sip.id;
+  // A SIP call the local server knows and has accepted: its sideband is refused before that, as the API's is.
+  const call = server.calls.create("sip");
+  server.calls.accept(call, { type: "realtime" });
+  callId = call.id;
   // Stands in for the calls endpoint of api.openai.com (POST /v1/realtime/calls/{id}/refer).
   calls = await startHttpServer((req, res) => {
     if (req.headers.authorization !== "Bearer sk-test-key-123456") {
