@@ -39,13 +39,7 @@ import { Reconnector, type RestoreReason } from "./reconnect/reconnector.ts";
 import { type ResponseOrigin, ResponseQueue } from "./response-queue.ts";
 import { SafeEmitter } from "./safe-emitter.ts";
 import { guardedSend, schedulerHost } from "./scheduler-host.ts";
-import {
-  defaultSettings,
-  type RuntimeSettings,
-  readSettings,
-  requestedVoice,
-  withoutVoice,
-} from "./settings.ts";
+import { defaultSettings, type RuntimeSettings, readSettings } from "./settings.ts";
 import { Wire } from "./wire.ts";
 
 /** Builds the tool-call handler (the scheduler) for a session, over the host the runtime gives it. */
@@ -732,7 +726,10 @@ export class Session extends SafeEmitter<SessionEvents> {
   #onDrop(detail: string, code: number): void {
     const reconnector = this.#reconnector;
     if (!this.#started) return; // start() fails on its own (its waiters are rejected) and ends the session
-    if (!reconnector || this.#life.closing) return this.#life.dropped(detail, code);
+    if (!reconnector || this.#life.closing) {
+      this.#life.dropped(detail, code);
+      return;
+    }
     if (reconnector.restoring) return; // the attempt in progress fails and the next one begins
     const kind = classifyClose({ code, error: this.#closingError });
     if (kind === "fatal") {
@@ -745,7 +742,8 @@ export class Session extends SafeEmitter<SessionEvents> {
           `${detail}${said}; reconnecting cannot fix this, so the session ends`,
         ),
       });
-      return this.#life.dropped(detail, code);
+      this.#life.dropped(detail, code);
+      return;
     }
     this.#suspend();
     reconnector.start(kind, detail);
