@@ -83,11 +83,15 @@ export class ResponseQueue implements ResponseQueueContract {
   readonly #queue: ResponseRequest[] = [];
   readonly #live = new Map<string, LiveResponse>();
   readonly #watch = new Map<string, Watch>();
+  /** What waits for a live response to be done (the scheduler's answer for the calls that response asked). */
+  readonly #after = new Map<string, (() => void)[]>();
   #pending: Pending | undefined;
   #userSpeaking = false;
   #awaitServer: TimerHandle | undefined;
   #ending = false;
   #closed = false;
+  /** The connection is gone and being restored: requests wait, nothing is sent. */
+  #suspended = false;
   #seq = 0;
   #pumping = false;
 
@@ -102,6 +106,16 @@ export class ResponseQueue implements ResponseQueueContract {
   /** Responses in progress right now (at most one, by construction). */
   get live(): readonly LiveResponse[] {
     return [...this.#live.values()];
+  }
+
+  afterResponse(fn: () => void): boolean {
+    let id: string | undefined;
+    for (const key of this.#live.keys()) id = key; // the newest: the one whose output is arriving
+    if (id === undefined) return false;
+    const waiting = this.#after.get(id);
+    if (waiting) waiting.push(fn);
+    else this.#after.set(id, [fn]);
+    return true;
   }
 
   get queued(): number {
@@ -150,7 +164,7 @@ export class ResponseQueue implements ResponseQueueContract {
 
   userSpeechStopped(): void {
     this.#userSpeaking = false;
-    if (this.#o.serverCreatesResponses()) this.#expectServerResponse();
+    if (this.#o.serverCreatesResponses() && !this.#closed) this.#expectServerResponse();
     this.#pump();
   }
 
@@ -186,7 +200,8 @@ export class ResponseQueue implements ResponseQueueContract {
         if (isPlainAnswer(r)) this.#queue.splice(i, 1);
       }
     }
-    this.#startWatch(live.id);
+    // Events still arrive while the socket closes: a closed queue arms no timer (it would hold the session for 30 s).
+    if (!this.#closed) this.#startWatch(live.id);
     return live;
   }
 
@@ -202,6 +217,7 @@ export class ResponseQueue implements ResponseQueueContract {
     const live = this.#live.get(id);
     this.#live.delete(id);
     this.#stopWatch(id);
+    this.#finished(id);
     this.#pump();
     return live;
   }
@@ -255,6 +271,43 @@ export class ResponseQueue implements ResponseQueueContract {
     }
   }
 
+  /**
+   * The connection dropped: responses in progress (and our create in flight) are gone with it; requests made from
+   * now on wait until `resume()`. Returns true when a response (or our request for one) was cut off, so the restored
+   * session can ask again: the caller must not be left without the answer.
+   */
+  suspend(): boolean {
+    this.#suspended = true;
+    const cut = this.#pending !== undefined || [...this.#live.values()].some((r) => !r.outOfBand);
+    if (this.#pending) {
+      this.#o.clock.clearTimeout(this.#pending.timer);
+      // A goodbye or greeting in flight is asked again; a plain answer is asked again by the caller (coalesced).
+      if (this.#pending.request.kind !== "answer" && this.#pending.request.kind !== "filler")
+        this.#queue.unshift(this.#pending.request);
+    }
+    this.#pending = undefined;
+    for (const id of [...this.#watch.keys()]) this.#stopWatch(id);
+    this.#live.clear();
+    this.#clearAwaitServer();
+    this.#userSpeaking = false;
+    // Fillers are about a moment that has passed.
+    for (let i = this.#queue.length - 1; i >= 0; i--)
+      if (this.#queue[i]?.kind === "filler")
+        this.#o.onDropped?.(this.#queue.splice(i, 1)[0] as ResponseRequest, "connection lost");
+    return cut;
+  }
+
+  /** The connection is back: waiting requests go out, one at a time as ever. */
+  resume(): void {
+    this.#suspended = false;
+    this.#pump();
+  }
+
+  /** True while the connection is being restored. */
+  get suspended(): boolean {
+    return this.#suspended;
+  }
+
   /** Drops everything; later requests are refused. */
   close(): void {
     this.#closed = true;
@@ -264,6 +317,7 @@ export class ResponseQueue implements ResponseQueueContract {
     for (const r of this.#queue.splice(0)) this.#o.onDropped?.(r, "session closed");
     for (const id of [...this.#watch.keys()]) this.#stopWatch(id);
     this.#live.clear();
+    this.#after.clear();
   }
 
   #startWatch(id: string): void {
@@ -321,7 +375,21 @@ export class ResponseQueue implements ResponseQueueContract {
     this.#live.delete(id);
     this.#o.log.warn("a stalled response was never confirmed done; its slot is given back", { id });
     this.#o.onStall?.(live, "released", idle);
+    this.#finished(id);
     this.#pump();
+  }
+
+  #finished(id: string): void {
+    const waiting = this.#after.get(id);
+    if (!waiting) return;
+    this.#after.delete(id);
+    for (const fn of waiting) {
+      try {
+        fn();
+      } catch (error) {
+        this.#o.log.warn("a wait for response.done threw", { id, error });
+      }
+    }
   }
 
   #pump(): void {
@@ -330,6 +398,7 @@ export class ResponseQueue implements ResponseQueueContract {
     try {
       while (
         !this.#closed &&
+        !this.#suspended &&
         !this.inProgress &&
         !this.#userSpeaking &&
         this.#awaitServer === undefined

@@ -331,7 +331,10 @@ describe("errors and faults", () => {
   it("reports a dropped socket with the reason and the conversation so far", async () => {
     const faulty = await startServer({ faults: {} });
     try {
-      const { session, received } = await open(faulty, "assistant.agent.yaml");
+      // Without reconnect a drop ends the session (with it, see reconnect/reconnect.test.ts).
+      const { session, received } = await open(faulty, "assistant.agent.yaml", {
+        reconnect: false,
+      });
       const done = next(session, "response.done");
       session.sendText("Hello");
       await done;

@@ -3,6 +3,7 @@ import type { Ajv, ErrorObject } from "ajv";
 import { z } from "zod";
 import { ParleyError } from "../errors/index.ts";
 import type { JsonSchema } from "../tool/index.ts";
+import { linearRegExp } from "../tool/linear-regexp.ts";
 import { parseModelJson } from "./model-json.ts";
 
 /** The outcome of checking one call's arguments. */
@@ -29,6 +30,8 @@ function schedulerAjv(): Ajv {
         useDefaults: true,
         coerceTypes: false,
         logger: false,
+        // Patterns are checked on model arguments: linear-time matching, so `^(a+)+$` cannot block the loop.
+        code: { regExp: linearRegExp },
       }),
     );
   }
@@ -65,15 +68,32 @@ export function parametersJsonSchema(parameters: unknown, tool: string): JsonSch
  * Compiles the validator for a tool. JSON.parse, then ajv (defaults filled in), then — for zod parameters — the
  * zod parse, so `run` receives the typed output (refinements and transforms applied). Invalid arguments never reach `run`.
  *
+ * Built once per parameters object (so once per loaded agent, whatever the number of its sessions) and kept only as
+ * long as that object lives: the schema is dropped from ajv's own cache right after compiling, since that cache
+ * holds every schema it has seen for the life of the process.
+ *
  * @example
  * const check = compileArgsValidator("book", z.object({ nights: z.number().int() }));
  * check('{"nights": 2}') // { ok: true, value: { nights: 2 } }
  */
 export function compileArgsValidator(tool: string, parameters: unknown): ArgsValidator {
+  const key = typeof parameters === "object" && parameters !== null ? parameters : undefined;
+  const cached = key && validators.get(key);
+  if (cached) return cached;
+  const built = buildArgsValidator(tool, parameters);
+  if (key) validators.set(key, built);
+  return built;
+}
+
+const validators = new WeakMap<object, ArgsValidator>();
+
+function buildArgsValidator(tool: string, parameters: unknown): ArgsValidator {
   const { $schema: _ignored, ...schema } = parametersJsonSchema(parameters, tool);
+  const ajv = schedulerAjv();
   let validate: ReturnType<Ajv["compile"]>;
   try {
-    validate = schedulerAjv().compile(schema);
+    validate = ajv.compile(schema);
+    ajv.removeSchema(schema);
   } catch (cause) {
     throw new ParleyError(
       "invalid_tool_parameters",

@@ -1,9 +1,11 @@
+import { createRequire } from "node:module";
 import type { RealtimeClientEvent, RealtimeServerEvent } from "openai/resources/realtime/realtime";
-import WebSocket, { type ClientOptions } from "ws";
+import type { ClientOptions, default as WebSocket } from "ws";
 import { type Clock, systemClock } from "../clock/index.ts";
 import { createLogger, type Logger, redactString } from "../log/index.ts";
 import { SessionError } from "../runtime/errors.ts";
 import { parseServerFrame } from "./frames.ts";
+import { type KeepaliveOptions, keepAlive } from "./keepalive.ts";
 import {
   closeDetail,
   type Transport,
@@ -23,6 +25,11 @@ export interface WsTransportOptions {
   /** For the connect timeout (default the system clock). */
   clock?: Clock;
   log?: Logger;
+  /**
+   * WebSocket pings after a silence, so a dead peer is found within `intervalMs + timeoutMs` (default 15 s + 10 s)
+   * and reported as a drop; `false` turns them off.
+   */
+  keepalive?: KeepaliveOptions | false;
 }
 
 /**
@@ -37,6 +44,13 @@ export function wsTransport(options: WsTransportOptions): Transport {
   return new WsTransport(options);
 }
 
+// `ws` is required when the first socket is made, not when core is imported: `agent validate` never pays for it.
+let wsClass: typeof WebSocket | undefined;
+function loadWs(): typeof WebSocket {
+  wsClass ??= createRequire(import.meta.url)("ws") as typeof WebSocket;
+  return wsClass;
+}
+
 class WsTransport implements Transport {
   readonly kind = "ws";
   readonly #ws: WebSocket;
@@ -48,6 +62,8 @@ class WsTransport implements Transport {
   #closingByUs = false;
   #wasOpen: boolean;
   #openError: Error | undefined;
+  /** Set when the keepalive gave up on the peer: the reason of the drop it causes. */
+  #deadPeer: string | undefined;
   readonly #closed: Promise<void>;
 
   constructor(options: WsTransportOptions) {
@@ -55,15 +71,25 @@ class WsTransport implements Transport {
     this.#log = options.log ?? createLogger("parley:transport");
     const ws =
       options.socket ??
-      new WebSocket(options.url ?? "", {
+      new (loadWs())(options.url ?? "", {
         ...options.ws,
         headers: { ...(options.ws?.headers as Record<string, string>), ...options.headers },
       });
     this.#ws = ws;
-    this.#wasOpen = ws.readyState === WebSocket.OPEN;
+    this.#wasOpen = ws.readyState === ws.OPEN;
     ws.on("message", (data, isBinary) => this.#onMessage(data, isBinary));
+    let stopKeepalive = () => {};
+    const startKeepalive = () => {
+      if (options.keepalive === false) return;
+      stopKeepalive = keepAlive(ws, this.#clock, options.keepalive ?? {}, (why) => {
+        this.#deadPeer = why;
+        this.#log.warn("the server stopped answering; closing the connection", { why });
+      });
+    };
+    if (this.#wasOpen) startKeepalive();
     ws.once("open", () => {
       this.#wasOpen = true;
+      startKeepalive();
     });
     ws.on("error", (error) => {
       this.#openError ??= error;
@@ -71,7 +97,8 @@ class WsTransport implements Transport {
     });
     this.#closed = new Promise((resolve) => {
       ws.once("close", (code, reasonBuf) => {
-        const reason = reasonBuf.toString();
+        stopKeepalive();
+        const reason = this.#deadPeer ?? reasonBuf.toString();
         // A socket that never opened is a failed connect, reported by opened(), not a drop.
         const dropped = !this.#closingByUs && this.#wasOpen;
         this.#deliver({ code, reason, detail: closeDetail(code, reason), dropped });
@@ -81,7 +108,7 @@ class WsTransport implements Transport {
   }
 
   get isOpen(): boolean {
-    return this.#ws.readyState === WebSocket.OPEN && !this.#closingByUs;
+    return this.#ws.readyState === this.#ws.OPEN && !this.#closingByUs;
   }
 
   listen(listener: TransportListener): void {
@@ -90,7 +117,7 @@ class WsTransport implements Transport {
   }
 
   opened(timeoutMs: number): Promise<void> {
-    if (this.#ws.readyState === WebSocket.OPEN) return Promise.resolve();
+    if (this.#ws.readyState === this.#ws.OPEN) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const cleanup = () => {
         this.#clock.clearTimeout(timer);
@@ -121,15 +148,15 @@ class WsTransport implements Transport {
   }
 
   send(event: RealtimeClientEvent): void {
-    if (this.#ws.readyState !== WebSocket.OPEN) return;
+    if (this.#ws.readyState !== this.#ws.OPEN) return;
     this.#ws.send(JSON.stringify(event));
   }
 
   /** Closes the socket (normal closure) and resolves once it is closed, or after a second (then terminates). */
   async close(reason = "session closed"): Promise<void> {
     this.#closingByUs = true;
-    if (this.#ws.readyState === WebSocket.CLOSED) return;
-    if (this.#ws.readyState === WebSocket.CONNECTING) this.#ws.terminate();
+    if (this.#ws.readyState === this.#ws.CLOSED) return;
+    if (this.#ws.readyState === this.#ws.CONNECTING) this.#ws.terminate();
     else this.#ws.close(1000, reason);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<void>((resolve) => {
