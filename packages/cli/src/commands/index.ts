@@ -21,6 +21,7 @@ export const commands: Record<string, () => Promise<RegisterCommand>> = {
   tools: async () => (await import("./tools.ts")).registerTools,
   sim: async () => (await import("./sim.ts")).registerSim,
   serve: async () => (await import("./serve.ts")).registerServe,
+  conformance: async () => (await import("./conformance.ts")).registerConformance,
 };
 
 /** The register functions a command line needs: its sub-command's alone, or all of them. */
