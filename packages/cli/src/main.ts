@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { commandsFor } from "./commands/index.ts";
+import { commands, commandsFor, loadsNoAgent } from "./commands/index.ts";
 
 /** The version in this package's package.json: the nearest one above this file (src/, dist/ or dist/chunks/). */
 function cliVersion(): string {
@@ -62,19 +62,19 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   } finally {
-    await closeLoadedAgents();
+    await closeLoadedAgents(argv);
   }
 }
 
 /**
  * Agents whose packs hold connections (bridged MCP servers' child processes) would keep the process alive after
- * the command: close them. Core is imported only when an agent registered something to close.
+ * the command: close them. Core is imported only after a command that may have loaded an agent (it is loaded
+ * already then); help, `init` and `schema` stay quick.
  */
-async function closeLoadedAgents(): Promise<void> {
-  const open = (globalThis as Record<symbol, Set<unknown> | undefined>)[
-    Symbol.for("parley.load.agentsToClose")
-  ];
-  if (!open?.size) return;
+async function closeLoadedAgents(argv: readonly string[]): Promise<void> {
+  const first = argv.find((a) => !a.startsWith("-"));
+  if (first === undefined || !Object.hasOwn(commands, first) || loadsNoAgent.has(first)) return;
+  if (argv.some((a) => a === "-h" || a === "--help")) return;
   const { closeAllAgents } = await import("@parley/core");
   await closeAllAgents();
 }

@@ -1,4 +1,19 @@
+import { readFileSync } from "node:fs";
+import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+
+/** Core's own folder (src/ or dist/ above this module): a frame there is Parley refusing a file, not user code. */
+const CORE_DIR = (() => {
+  for (let dir = import.meta.dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    try {
+      if (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).name === "@parley/core")
+        return dir + sep;
+    } catch {
+      // no package.json here
+    }
+  }
+  return undefined;
+})();
 
 /** Where importing a user module went wrong, and what to say: a syntax error, or the line that threw. */
 export interface ImportFailure {
@@ -36,12 +51,14 @@ export function locateImportFailure(error: unknown): ImportFailure | undefined {
   }
   const top = (error.stack ?? "").split("\n").find((l) => /^\s*at /.test(l)) ?? "";
   const frame = FRAME.exec(top);
-  if (!frame || frame[1]?.includes("/node_modules/")) return undefined;
-  const raw = frame[1] as string;
+  const raw = frame?.[1];
+  if (!frame || !raw || raw.includes("/node_modules/")) return undefined;
+  const path = raw.startsWith("file:") ? fileURLToPath(raw.split("?")[0] as string) : raw;
+  if (CORE_DIR && path.startsWith(CORE_DIR)) return undefined;
   return {
     code: "import_threw",
     message: `threw while being imported: ${error.message.split("\n")[0]}`,
-    file: raw.startsWith("file:") ? fileURLToPath(raw.split("?")[0] as string) : raw,
+    file: path,
     line: Number(frame[2]),
     col: Number(frame[3]),
   };
