@@ -70,17 +70,7 @@ export function parametersJsonSchema(parameters: unknown, tool: string): JsonSch
  * check('{"nights": 2}') // { ok: true, value: { nights: 2 } }
  */
 export function compileArgsValidator(tool: string, parameters: unknown): ArgsValidator {
-  const { $schema: _ignored, ...schema } = parametersJsonSchema(parameters, tool);
-  let validate: ReturnType<Ajv["compile"]>;
-  try {
-    validate = schedulerAjv().compile(schema);
-  } catch (cause) {
-    throw new ParleyError(
-      "invalid_tool_parameters",
-      `tool ${tool}: parameters are not a valid JSON Schema (${(cause as Error).message})`,
-      { cause },
-    );
-  }
+  const validate = compiledFor(tool, parameters);
   const zod = isZod(parameters) ? parameters : undefined;
   return (raw) => {
     let value: unknown;
@@ -98,6 +88,36 @@ export function compileArgsValidator(tool: string, parameters: unknown): ArgsVal
     }
     return { ok: true, value: value as Record<string, unknown> };
   };
+}
+
+/**
+ * Compiled validators by the parameters object they came from: every session of an agent shares its tools'
+ * parameters, so each is compiled once per process, and freed with the agent.
+ */
+const compiled = new WeakMap<object, ReturnType<Ajv["compile"]>>();
+
+function compiledFor(tool: string, parameters: unknown): ReturnType<Ajv["compile"]> {
+  const key = typeof parameters === "object" && parameters !== null ? parameters : undefined;
+  const known = key && compiled.get(key);
+  if (known) return known;
+  const { $schema: _ignored, ...schema } = parametersJsonSchema(parameters, tool);
+  const ajv = schedulerAjv();
+  let validate: ReturnType<Ajv["compile"]>;
+  try {
+    validate = ajv.compile(schema);
+  } catch (cause) {
+    throw new ParleyError(
+      "invalid_tool_parameters",
+      `tool ${tool}: parameters are not a valid JSON Schema (${(cause as Error).message})`,
+      { cause },
+    );
+  } finally {
+    // Ajv keeps every schema it compiled, keyed by the object: without this, each session's copy (the spread above)
+    // and its compiled code stayed for the life of the process (found by the soak bench).
+    ajv.removeSchema(schema);
+  }
+  if (key) compiled.set(key, validate);
+  return validate;
 }
 
 function describeErrors(errors: ErrorObject[]): string {
