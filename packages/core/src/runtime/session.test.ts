@@ -332,7 +332,9 @@ describe("errors and faults", () => {
     const faulty = await startServer({ faults: {} });
     try {
       // Without reconnect a drop ends the session (with it, see reconnect/reconnect.test.ts).
-      const { session, received } = await open(faulty, "assistant.agent.yaml", { reconnect: false });
+      const { session, received } = await open(faulty, "assistant.agent.yaml", {
+        reconnect: false,
+      });
       const done = next(session, "response.done");
       session.sendText("Hello");
       await done;
