@@ -32,7 +32,7 @@ export function acceptInMemory(
   socket: InMemorySocket,
   options: Pick<
     LocalRealtimeOptions,
-    "model" | "modelName" | "pace" | "audioPace" | "faults" | "onServerEvent" | "clock"
+    "model" | "modelName" | "pace" | "audioPace" | "today" | "faults" | "onServerEvent" | "clock"
   > = {},
 ): { close(): void } {
   const faults = options.faults ?? {};
@@ -42,6 +42,7 @@ export function acceptInMemory(
     modelName: options.modelName ?? "gpt-realtime",
     pace: options.pace ?? 1,
     audioPace: options.audioPace ?? DEFAULT_AUDIO_PACE,
+    today: options.today,
     faults: () => faults,
     clock: options.clock ?? realClock,
     onServerEvent: options.onServerEvent,

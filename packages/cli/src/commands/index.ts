@@ -7,14 +7,28 @@ import type { Command } from "commander";
  */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+/**
+ * The sub-commands by name, each imported only when needed (`() => import(…)`): `agent validate x` loads the
+ * validate command alone; help and unknown names load them all, to list them. In help order.
+ */
+export const commands: Record<string, () => Promise<RegisterCommand>> = {
+  init: async () => (await import("./init.ts")).registerInit,
+  dev: async () => (await import("./dev.ts")).registerDev,
+  test: async () => (await import("./test.ts")).registerTest,
+  validate: async () => (await import("./validate.ts")).registerValidate,
+  compile: async () => (await import("./compile.ts")).registerCompile,
+  schema: async () => (await import("./schema.ts")).registerSchema,
+  tools: async () => (await import("./tools.ts")).registerTools,
+  sim: async () => (await import("./sim.ts")).registerSim,
+  serve: async () => (await import("./serve.ts")).registerServe,
+  conformance: async () => (await import("./conformance.ts")).registerConformance,
+};
 
-commands.push((await import("./init.ts")).registerInit);
-commands.push((await import("./dev.ts")).registerDev);
-commands.push((await import("./test.ts")).registerTest);
-commands.push((await import("./validate.ts")).registerValidate);
-commands.push((await import("./compile.ts")).registerCompile);
-commands.push((await import("./schema.ts")).registerSchema);
-commands.push((await import("./tools.ts")).registerTools);
-commands.push((await import("./sim.ts")).registerSim);
-commands.push((await import("./serve.ts")).registerServe);
+/** The register functions a command line needs: its sub-command's alone, or all of them. */
+export async function commandsFor(argv: readonly string[]): Promise<RegisterCommand[]> {
+  const first = argv.find((a) => !a.startsWith("-"));
+  const wantsHelp = argv.some((a) => a === "-h" || a === "--help");
+  const one = first !== undefined && !wantsHelp ? commands[first] : undefined;
+  if (one && Object.hasOwn(commands, first as string)) return [await one()];
+  return Promise.all(Object.values(commands).map((load) => load()));
+}

@@ -59,16 +59,21 @@ function walk(value: unknown, seen: WeakSet<object>, known: readonly string[]): 
   if (typeof value === "number" && Number.isInteger(value) && isCardNumber(String(value)))
     return REDACTED;
   if (!value || typeof value !== "object") return value;
-  if (seen.has(value)) return "[circular]";
-  seen.add(value);
-  if (Array.isArray(value)) return value.map((v) => walk(v, seen, known));
   if (value instanceof URL) return redactString(value.href, known);
   if (value instanceof Error) return redactString(value.message, known);
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
-    // Flags (`hasToken: true`) and empty values hide nothing.
-    const hides = inner != null && inner !== "" && typeof inner !== "boolean";
-    out[key] = hides && isSecretKey(key) ? REDACTED : walk(inner, seen, known);
+  // `seen` holds the objects on the path from the root: a cycle ends here, a shared (non-cyclic) object does not.
+  if (seen.has(value)) return "[circular]";
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((v) => walk(v, seen, known));
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      // Flags (`hasToken: true`) and empty values hide nothing.
+      const hides = inner != null && inner !== "" && typeof inner !== "boolean";
+      out[key] = hides && isSecretKey(key) ? REDACTED : walk(inner, seen, known);
+    }
+    return out;
+  } finally {
+    seen.delete(value);
   }
-  return out;
 }

@@ -1,3 +1,4 @@
+import type { ConversationItem } from "openai/resources/realtime/realtime";
 import { describe, expect, it } from "vitest";
 import { ConversationRecord } from "./conversation.ts";
 
@@ -88,5 +89,30 @@ describe("the conversation record", () => {
     c.deleted("a");
     expect(snap.items[0]?.text).toBe("one");
     expect(c.size).toBe(0);
+  });
+
+  it("keeps server order through inserts after an earlier item and deletes at either end or in the middle", () => {
+    const c = new ConversationRecord();
+    const say = (id: string): ConversationItem => ({
+      id,
+      type: "message",
+      role: "user",
+      content: [{ type: "input_text", text: id }],
+    });
+    c.added(say("a"));
+    c.added(say("c"));
+    c.added(say("b"), "a"); // the server places b between a and c
+    c.added(say("z"), "unknown"); // an unknown predecessor: at the end
+    c.added(say("a0"), null);
+    const order = () => c.snapshot().items.map((e) => e.id);
+    expect(order()).toEqual(["a", "b", "c", "z", "a0"]);
+    c.deleted("b");
+    c.deleted("a");
+    c.deleted("a0");
+    expect(order()).toEqual(["c", "z"]);
+    c.added(say("d"), "z");
+    c.added(say("y"), "c");
+    expect(order()).toEqual(["c", "y", "z", "d"]);
+    expect(c.size).toBe(4);
   });
 });

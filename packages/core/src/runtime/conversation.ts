@@ -27,33 +27,45 @@ export interface ConversationSnapshot {
   items: ConversationEntry[];
 }
 
+/** A place in the conversation's order: a doubly linked list, so inserting after an item and deleting are O(1). */
+interface Link {
+  entry: ConversationEntry;
+  prev: Link | undefined;
+  next: Link | undefined;
+}
+
 /**
  * The conversation, in server order: the single place its state lives. Fed by server events
  * (`conversation.item.added/done/truncated/deleted`, transcripts); read by `snapshot()` and `toReplayItems()`.
+ * Every per-event operation is O(1) (a map lookup and a list splice), so turn 1,000 costs what turn 1 did.
  */
 export class ConversationRecord {
-  readonly #items: ConversationEntry[] = [];
-  readonly #byId = new Map<string, ConversationEntry>();
+  readonly #byId = new Map<string, Link>();
+  #first: Link | undefined;
+  #last: Link | undefined;
   readonly #ignored = new Set<string>();
 
   get size(): number {
-    return this.#items.length;
+    return this.#byId.size;
   }
 
   get(id: string): ConversationEntry | undefined {
-    return this.#byId.get(id);
+    return this.#byId.get(id)?.entry;
   }
 
   /** Adds (or refreshes) an item, placed after `previousItemId` when the server says where it goes. */
   added(item: ConversationItem, previousItemId?: string | null): ConversationEntry | undefined {
     if (!item.id || this.#ignored.has(item.id)) return undefined;
     const known = this.#byId.get(item.id);
-    if (known) return this.#merge(known, item);
+    if (known) return this.#merge(known.entry, item);
     const entry = this.#merge({ id: item.id, type: item.type, text: "" }, item);
-    const after = previousItemId ? this.#items.findIndex((e) => e.id === previousItemId) : -1;
-    if (after >= 0 && after < this.#items.length - 1) this.#items.splice(after + 1, 0, entry);
-    else this.#items.push(entry);
-    this.#byId.set(entry.id, entry);
+    const after = previousItemId ? this.#byId.get(previousItemId) : undefined;
+    const link: Link = { entry, prev: after ?? this.#last, next: after ? after.next : undefined };
+    if (link.prev) link.prev.next = link;
+    else this.#first = link;
+    if (link.next) link.next.prev = link;
+    else this.#last = link;
+    this.#byId.set(entry.id, link);
     return entry;
   }
 
@@ -63,33 +75,43 @@ export class ConversationRecord {
   }
 
   appendText(id: string, delta: string): void {
-    const entry = this.#byId.get(id);
+    const entry = this.get(id);
     if (entry) entry.text += delta;
   }
 
   setText(id: string, text: string): void {
-    const entry = this.#byId.get(id);
+    const entry = this.get(id);
     if (entry) entry.text = text;
   }
 
   addAudio(id: string, ms: number): void {
-    const entry = this.#byId.get(id);
+    const entry = this.get(id);
     if (entry) entry.audioMs = (entry.audioMs ?? 0) + ms;
   }
 
   truncated(id: string, audioEndMs: number): void {
-    const entry = this.#byId.get(id);
+    const entry = this.get(id);
     if (entry) entry.truncatedAtMs = audioEndMs;
   }
 
   deleted(id: string): void {
-    if (!this.#byId.delete(id)) return;
-    const at = this.#items.findIndex((e) => e.id === id);
-    if (at >= 0) this.#items.splice(at, 1);
+    const link = this.#byId.get(id);
+    if (!link) return;
+    this.#byId.delete(id);
+    if (link.prev) link.prev.next = link.next;
+    else this.#first = link.next;
+    if (link.next) link.next.prev = link.prev;
+    else this.#last = link.prev;
+  }
+
+  *#entries(): Generator<ConversationEntry> {
+    for (let link = this.#first; link; link = link.next) yield link.entry;
   }
 
   snapshot(): ConversationSnapshot {
-    return { items: this.#items.map((e) => ({ ...e })) };
+    const items: ConversationEntry[] = [];
+    for (const e of this.#entries()) items.push({ ...e });
+    return { items };
   }
 
   /**
@@ -110,7 +132,7 @@ export class ConversationRecord {
       role === "assistant"
         ? { id, type: "message", role, content: [{ type: "output_text", text: t }] }
         : { id, type: "message", role, content: [{ type: "input_text", text: t }] };
-    for (const e of this.#items) {
+    for (const e of this.#entries()) {
       if (e.type === "message" && e.role && e.text) out.push(text(e.id, e.role, e.text));
       else if (e.type === "function_call" && e.callId && e.name) {
         names.set(e.callId, e.name);
@@ -131,7 +153,10 @@ export class ConversationRecord {
 
   /** The tool a call id belongs to, when its call item is in the record. */
   toolOf(callId: string): string | undefined {
-    return this.#items.find((e) => e.type === "function_call" && e.callId === callId)?.name;
+    // Called once per restore, so a walk is fine here.
+    for (const e of this.#entries())
+      if (e.type === "function_call" && e.callId === callId) return e.name;
+    return undefined;
   }
 
   /**

@@ -83,6 +83,8 @@ export class ResponseQueue implements ResponseQueueContract {
   readonly #queue: ResponseRequest[] = [];
   readonly #live = new Map<string, LiveResponse>();
   readonly #watch = new Map<string, Watch>();
+  /** What waits for a live response to be done (the scheduler's answer for the calls that response asked). */
+  readonly #after = new Map<string, (() => void)[]>();
   #pending: Pending | undefined;
   #userSpeaking = false;
   #awaitServer: TimerHandle | undefined;
@@ -104,6 +106,16 @@ export class ResponseQueue implements ResponseQueueContract {
   /** Responses in progress right now (at most one, by construction). */
   get live(): readonly LiveResponse[] {
     return [...this.#live.values()];
+  }
+
+  afterResponse(fn: () => void): boolean {
+    let id: string | undefined;
+    for (const key of this.#live.keys()) id = key; // the newest: the one whose output is arriving
+    if (id === undefined) return false;
+    const waiting = this.#after.get(id);
+    if (waiting) waiting.push(fn);
+    else this.#after.set(id, [fn]);
+    return true;
   }
 
   get queued(): number {
@@ -152,7 +164,7 @@ export class ResponseQueue implements ResponseQueueContract {
 
   userSpeechStopped(): void {
     this.#userSpeaking = false;
-    if (this.#o.serverCreatesResponses()) this.#expectServerResponse();
+    if (this.#o.serverCreatesResponses() && !this.#closed) this.#expectServerResponse();
     this.#pump();
   }
 
@@ -188,7 +200,8 @@ export class ResponseQueue implements ResponseQueueContract {
         if (isPlainAnswer(r)) this.#queue.splice(i, 1);
       }
     }
-    this.#startWatch(live.id);
+    // Events still arrive while the socket closes: a closed queue arms no timer (it would hold the session for 30 s).
+    if (!this.#closed) this.#startWatch(live.id);
     return live;
   }
 
@@ -204,6 +217,7 @@ export class ResponseQueue implements ResponseQueueContract {
     const live = this.#live.get(id);
     this.#live.delete(id);
     this.#stopWatch(id);
+    this.#finished(id);
     this.#pump();
     return live;
   }
@@ -303,6 +317,7 @@ export class ResponseQueue implements ResponseQueueContract {
     for (const r of this.#queue.splice(0)) this.#o.onDropped?.(r, "session closed");
     for (const id of [...this.#watch.keys()]) this.#stopWatch(id);
     this.#live.clear();
+    this.#after.clear();
   }
 
   #startWatch(id: string): void {
@@ -360,7 +375,21 @@ export class ResponseQueue implements ResponseQueueContract {
     this.#live.delete(id);
     this.#o.log.warn("a stalled response was never confirmed done; its slot is given back", { id });
     this.#o.onStall?.(live, "released", idle);
+    this.#finished(id);
     this.#pump();
+  }
+
+  #finished(id: string): void {
+    const waiting = this.#after.get(id);
+    if (!waiting) return;
+    this.#after.delete(id);
+    for (const fn of waiting) {
+      try {
+        fn();
+      } catch (error) {
+        this.#o.log.warn("a wait for response.done threw", { id, error });
+      }
+    }
   }
 
   #pump(): void {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { EventEmitter } from "eventemitter3";
 import type {
   RealtimeClientEvent,
   RealtimeConversationItemUserMessage,
@@ -8,6 +9,7 @@ import type {
   SessionUpdateEvent,
 } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
+import { CallLedger } from "../contracts/call-ledger.ts";
 import type { ParleyError } from "../errors/index.ts";
 import type { LoadedAgent, LoadedHandoff } from "../load/index.ts";
 import type { Logger } from "../log/index.ts";
@@ -16,11 +18,13 @@ import { sayExactly } from "../scheduler/fillers.ts";
 import type { CallHandler, SchedulerHost } from "../scheduler/host.ts";
 import type { ToolSessionControl } from "../tool/index.ts";
 import type { Transport, TransportFactory } from "../transport/transport.ts";
+import { AgentSwitch } from "./agent-switch.ts";
 import { AudioClock } from "./audio-clock.ts";
 import { CallRouter } from "./calls.ts";
 import { ConversationRecord, type ConversationSnapshot } from "./conversation.ts";
 import { createDispatcher } from "./dispatch.ts";
 import { RealtimeServerError, SessionError } from "./errors.ts";
+import { EventStream, type StreamListener } from "./event-stream.ts";
 import type { ResponseKind, SessionEvents } from "./events.ts";
 import { Handoffs } from "./handoffs.ts";
 import { DEFAULT_MAX_IMAGE_BYTES, type ImageSource, imageDataUrl } from "./image.ts";
@@ -66,7 +70,6 @@ export interface SessionInit {
   watchdog?: { stallMs?: number; graceMs?: number } | false;
   /** Compiles a new agent for `updateAgent` (absent: only ready-made `session.update` events are accepted). */
   compile?: (agent: LoadedAgent) => SessionUpdateEvent;
-  variables: Record<string, unknown>;
   /** The SIP call id when the session is attached to a phone call (tools see it as `ctx.session.callId`). */
   callId?: string;
   clock: Clock;
@@ -98,10 +101,14 @@ export class Session extends SafeEmitter<SessionEvents> {
   readonly #latency: LatencyTracker;
   readonly #dispatch: (event: RealtimeServerEvent) => void;
   readonly #calls: CallRouter;
+  /** The one owner of call ids and sender of `function_call_output`. */
+  readonly #ledger: CallLedger;
   readonly #interruptions: Interruptions;
   #settings: RuntimeSettings = defaultSettings();
   #audioProduced = false;
   readonly #life: Lifecycle;
+  /** Which agent runs, its variables and budget, and the switch to another. */
+  readonly #switch: AgentSwitch;
   #budgetUsd: number | undefined;
   readonly #hostSend: (event: RealtimeClientEvent) => void;
   readonly #outbound: Outbound;
@@ -118,11 +125,6 @@ export class Session extends SafeEmitter<SessionEvents> {
   #connectedAt = 0;
   #recycleTimer: ReturnType<Clock["setTimeout"]> | undefined;
   #recycleDue = false;
-  #agent: LoadedAgent | undefined;
-  /** Every agent the session ran (start, handoffs, updateAgent): closed with the session (their MCP connections). */
-  readonly #ran = new Set<LoadedAgent>();
-  /** Unsubscribes from the current agent's tool-list changes. */
-  #unwatch: (() => void) | undefined;
   /** Clock time the handshake ended: session-length limits count from it, across handoffs. */
   #startedAt = 0;
   /** A turn check is scheduled (see #checkIdle). */
@@ -132,12 +134,18 @@ export class Session extends SafeEmitter<SessionEvents> {
   /** Generated until `session.created` names the Realtime session (`sess_…`). */
   #id = `parley_sess_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
 
+  readonly #stream: EventStream;
+
   /** @internal Use `startSession`. */
   constructor(init: SessionInit) {
     super((error, event) => this.#listenerFailed(error, event));
     this.#init = init;
+    this.#stream = new EventStream(
+      init.clock,
+      () => this.#id,
+      (error) => this.#listenerFailed(error, "stream"),
+    );
     this.#budgetUsd = init.budgetUsd;
-    this.#agent = init.agent;
     const { clock, log } = init;
     this.#settings = readSettings(init.update.session, this.#settings);
     this.#meter = new CostMeter(this.#settings.model, init.prices);
@@ -155,6 +163,7 @@ export class Session extends SafeEmitter<SessionEvents> {
       serverCreatesResponses: () => this.#settings.serverCreatesResponses,
       onDropped: (req, reason) => {
         log.debug("response request dropped", { kind: req.kind, reason });
+        this.#stream.push("response.dropped", { kind: req.kind, reason });
         if (req.kind === "goodbye") this.#life.goodbyeDone();
       },
       ...(init.watchdog === false
@@ -180,9 +189,30 @@ export class Session extends SafeEmitter<SessionEvents> {
       init.reconnect && init.transportFactory
         ? this.#buildReconnector(init.reconnect, init.transportFactory)
         : undefined;
-    this.#calls = new CallRouter(this.#hostSend, this.#responses, log);
+    this.#ledger = new CallLedger(this.#hostSend);
+    this.#calls = new CallRouter(this.#ledger, this.#hostSend, this.#responses, log);
+    this.#switch = new AgentSwitch(
+      {
+        compile: init.compile,
+        update: (update) => this.#update(update),
+        voice: () => this.#settings.voice,
+        spoken: () => this.#audioProduced,
+        given: init.givenVariables ?? {},
+        open: () => this.open,
+        switched: (agent) => {
+          // The new agent's limits apply from now on (spend and time so far count against them).
+          this.#budgetUsd = agent.config.limits?.costBudgetUsd;
+          this.#life.limitLength(agent.config.limits?.maxSessionLength, this.#startedAt);
+          this.#calls.handler?.swap?.(agent);
+        },
+        warning: (code, message) => this.emit("warning", { code, message }),
+        failed: (error) => this.emit("error", { error }),
+        log: init.log,
+      },
+      init.agent,
+    );
     this.#calls.handoffs = new Handoffs({
-      current: () => this.#agent,
+      current: () => this.#switch.agent,
       load:
         init.loadHandoff ??
         (() =>
@@ -191,10 +221,10 @@ export class Session extends SafeEmitter<SessionEvents> {
           )),
       switchTo: async (agent) => {
         this.#assertOpen();
-        return this.#applyAgent(agent);
+        return this.#switch.apply(agent);
       },
       ...(init.greetingOf ? { greeting: init.greetingOf } : {}),
-      send: this.#hostSend,
+      ledger: this.#ledger,
       responses: this.#responses,
       clock,
       tool: (event) => {
@@ -214,7 +244,7 @@ export class Session extends SafeEmitter<SessionEvents> {
       timeoutMs: init.timeoutMs,
       closed: (reason, detail, code) => {
         this.#clearRecycle();
-        this.#releaseAgents();
+        this.#switch.release();
         this.emit("closed", {
           reason,
           detail,
@@ -299,9 +329,10 @@ export class Session extends SafeEmitter<SessionEvents> {
       this.#calls.handler = tools(
         schedulerHost({
           send: this.#hostSend,
+          ledger: this.#ledger,
           responses: this.#responses,
           clock: this.#init.clock,
-          variables: this.#init.variables,
+          variables: () => this.#switch.variables,
           emit: (event) => {
             this.emit(event.type, event as never);
             this.#checkIdle();
@@ -311,9 +342,13 @@ export class Session extends SafeEmitter<SessionEvents> {
         }),
       );
     }
-    if (this.#agent) this.#watch(this.#agent);
+    this.#switch.begin();
     this.#startedAt = this.#init.clock.now();
     this.#life.limitLength(ms, this.#startedAt);
+    this.#stream.push("session.started", {
+      transport: this.#wire.transportKind,
+      agent: this.#switch.agent?.name,
+    });
     this.#connected();
     if (this.#init.greeting)
       this.#responses.request({
@@ -323,6 +358,33 @@ export class Session extends SafeEmitter<SessionEvents> {
     return this;
   }
 
+  /**
+   * Subscribes to the session's one event stream: every session event (client and server protocol events, tool and
+   * approval lifecycle, fillers, latency, usage, errors, the close) as a JSON-serialisable, redacted `StreamEvent`
+   * (`{ type, at, sessionId, seq, … }`). Returns the unsubscribe function. Pass `onEvent` to `startSession` to see
+   * the handshake too.
+   *
+   * @example
+   * const stop = session.onEvent((e) => file.write(`${JSON.stringify(e)}\n`));
+   */
+  onEvent(listener: StreamListener): () => void {
+    return this.#stream.subscribe(listener);
+  }
+
+  override emit<T extends EventEmitter.EventNames<SessionEvents>>(
+    event: T,
+    ...args: EventEmitter.EventArgs<SessionEvents, T>
+  ): boolean {
+    const heard = super.emit(event, ...args);
+    this.#stream?.push(event, args[0]);
+    return heard;
+  }
+
+  /** Counts the stream as a listener: payloads built only for listeners are then built for it too. */
+  override listenerCount(event: EventEmitter.EventNames<SessionEvents>): number {
+    return super.listenerCount(event) + (this.#stream?.active ? 1 : 0);
+  }
+
   /** The Realtime session id (`sess_…`, from `session.created`); a generated `parley_sess_…` id until then. */
   get id(): string {
     return this.#id;
@@ -330,7 +392,7 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   /** The agent the session runs now (after handoffs and `updateAgent`), when it was started from one. */
   get agent(): LoadedAgent | undefined {
-    return this.#agent;
+    return this.#switch.agent;
   }
 
   /** True from the handshake until `close()` or a dropped socket. */
@@ -456,43 +518,7 @@ export class Session extends SafeEmitter<SessionEvents> {
    */
   async updateAgent(agent: LoadedAgent | SessionUpdateEvent): Promise<void> {
     this.#assertOpen();
-    await this.#applyAgent(agent);
-  }
-
-  /**
-   * The live switch (updateAgent, handoffs): the session.update (voice left out once audio was produced), then, for an
-   * agent, its variables, budget and tools. Resolves with the voice kept when the new one was refused.
-   */
-  async #applyAgent(agent: LoadedAgent | SessionUpdateEvent): Promise<string | undefined> {
-    let kept: string | undefined;
-    let update = isSessionUpdate(agent) ? agent : this.#init.compile?.(agent);
-    if (!update)
-      throw new SessionError(
-        "update_unsupported",
-        "this session cannot compile agents; pass a session.update event",
-      );
-    const voice = requestedVoice(update);
-    if (voice !== undefined && voice !== this.#settings.voice && this.#audioProduced) {
-      update = withoutVoice(update);
-      kept = this.#settings.voice ?? "default";
-      this.emit("warning", {
-        code: "voice_change_refused",
-        message: `the voice stays "${this.#settings.voice ?? "default"}": the API cannot change it to "${voice}" after the agent has spoken; the rest of the update was applied`,
-      });
-    }
-    await this.#update(update);
-    if (isSessionUpdate(agent)) return kept;
-    this.#agent = agent;
-    this.#watch(agent);
-    // The new agent's limits apply from now on (spend and time so far count against them).
-    this.#budgetUsd = agent.config.limits?.costBudgetUsd;
-    this.#life.limitLength(agent.config.limits?.maxSessionLength, this.#startedAt);
-    // Tools see the new agent's variable defaults under what the application gave (same object: the host holds it).
-    const vars = this.#init.variables;
-    for (const key of Object.keys(vars)) delete vars[key];
-    Object.assign(vars, agent.config.variables, this.#init.givenVariables);
-    this.#calls.handler?.swap?.(agent);
-    return kept;
+    await this.#switch.apply(agent);
   }
 
   /** Ends the session: tool calls are aborted (each gets its output while the socket is open), then the socket closes. */
@@ -519,40 +545,6 @@ export class Session extends SafeEmitter<SessionEvents> {
   }
 
   // ── internals ──────────────────────────────────────────────────────────────
-
-  /**
-   * Follows an agent's tool-list changes (a bridged MCP server added or removed tools): the new agent goes out as
-   * a live `session.update` and the scheduler takes its tools, as `updateAgent` does.
-   */
-  #watch(agent: LoadedAgent): void {
-    this.#ran.add(agent);
-    this.#unwatch?.();
-    this.#unwatch = agent.onToolsChanged?.((next) => {
-      if (!this.open) return;
-      this.#init.log.info("the agent's tools changed", { tools: next.tools.length });
-      this.#applyAgent(next).catch((error: unknown) =>
-        this.emit("error", {
-          error: new SessionError(
-            "tools_update_failed",
-            `could not apply the agent's changed tools: ${(error as Error)?.message ?? error}`,
-            { cause: error },
-          ),
-        }),
-      );
-    });
-  }
-
-  /** The session is over: stop following tool changes and release the agents' connections. */
-  #releaseAgents(): void {
-    this.#unwatch?.();
-    this.#unwatch = undefined;
-    for (const agent of this.#ran)
-      agent
-        .close?.()
-        .catch((error: unknown) =>
-          this.#init.log.warn("closing the agent failed", { agent: agent.name, error }),
-        );
-  }
 
   /** `ctx.session` for tools: the SIP call id, and `end()` — close after the agent's answer to the tool's output. */
   #toolControl(): ToolSessionControl {
@@ -828,12 +820,4 @@ export class Session extends SafeEmitter<SessionEvents> {
     );
     this.emit("error", { error: wrapped });
   }
-}
-
-function isSessionUpdate(value: unknown): value is SessionUpdateEvent {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as { type?: unknown }).type === "session.update"
-  );
 }

@@ -11,6 +11,7 @@ import type { KeepaliveOptions } from "../transport/keepalive.ts";
 import type { Transport, TransportFactory } from "../transport/transport.ts";
 import { wsTransport } from "../transport/ws-transport.ts";
 import { SessionError } from "./errors.ts";
+import type { StreamListener } from "./event-stream.ts";
 import type { SessionEvents } from "./events.ts";
 import { type ReconnectOptions, reconnectSettings } from "./reconnect/options.ts";
 import { type CallHandlerFactory, Session } from "./session.ts";
@@ -73,6 +74,8 @@ export interface StartSessionOptions {
    * `session.update`; `error` gets a refused configuration).
    */
   on?: { [K in keyof SessionEvents]?: SessionEvents[K] };
+  /** A listener of the session's event stream (`session.onEvent`), attached before connecting. */
+  onEvent?: StreamListener;
   clock?: Clock;
   /** Connect and handshake timeout, and the longest wait for a goodbye (default 15 s). */
   timeoutMs?: number;
@@ -110,7 +113,6 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
   const log = options.log ?? createLogger("parley:runtime");
   const agent = options.agent;
   const given = options.variables ?? {};
-  const variables: Record<string, unknown> = { ...agent?.config.variables, ...given };
   const update = options.session ?? compileFor(agent, given);
   const model = modelOf(update) ?? agent?.config.model ?? "gpt-realtime";
   const factory = transportFactoryFor(options, model, log);
@@ -127,7 +129,6 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
     loadHandoff: options.loadHandoff ?? ((handoff) => loadAgent(handoff.file)),
     ...(options.watchdog === undefined ? {} : { watchdog: options.watchdog }),
     compile: (next) => compileFor(next, given),
-    variables,
     ...(options.callId ? { callId: options.callId } : {}),
     clock: options.clock ?? systemClock,
     prices: { ...defaultPrices, ...options.prices },
@@ -144,6 +145,7 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
     timeoutMs: options.timeoutMs ?? 15_000,
     log,
   });
+  if (options.onEvent) session.onEvent(options.onEvent);
   for (const [name, fn] of Object.entries(options.on ?? {}))
     session.on(name as keyof SessionEvents, fn as never);
   try {

@@ -1,4 +1,5 @@
 import type { TimerHandle } from "../clock/index.ts";
+import type { CallBatch } from "./answers.ts";
 import { assertTransition, type CallState, isTerminal } from "./call-state.ts";
 import type { FillerPhase, FillerSubject, FillerTimer } from "./fillers.ts";
 
@@ -19,6 +20,8 @@ export class Call implements FillerSubject {
   holdsSlot = false;
   /** Set while the call waits for a slot: withdraws it from the gate. */
   startWhenFree: (() => void) | undefined;
+  /** The calls of the same model response: answered together (see answers.ts). */
+  batch: CallBatch | undefined;
   #progress: string | undefined;
 
   constructor(id: string, tool: string, rawArguments: string, receivedAt: number) {

@@ -58,8 +58,8 @@ describe("fillers while a call is slow", () => {
     ]);
     const output = host.outputs()[0];
     expect(output).toMatchObject({ callId: "c1", at: 5000 });
-    // One answer, 25ms after the output (outputs landing that close together share it).
-    expect(host.answersStarted().map((a) => a.at)).toEqual([5025]);
+    // One answer, as soon as the output is sent: no timer stands between them.
+    expect(host.answersStarted().map((a) => a.at)).toEqual([5000]);
     const filler = host.fillersStarted()[0];
     expect(filler?.response).toMatchObject({
       conversation: "none",
@@ -190,8 +190,8 @@ describe("fillers while a call is slow", () => {
   });
 });
 
-describe("results that land close together", () => {
-  it("calls that end within 25ms of each other while nothing is playing share one response, after both outputs", async () => {
+describe("results of one response's calls", () => {
+  it("calls handed over together while nothing is playing share one response, right after the last output", async () => {
     const host = new RecordingHost({ responseMs: 1000 });
     const a = timedTool(host, "a", 400, { filler: false });
     const b = timedTool(host, "b", 420, { filler: false });
@@ -202,7 +202,45 @@ describe("results that land close together", () => {
     expect(host.timeline.map((t) => [t.what, t.kind ?? t.callId, t.at])).toEqual([
       ["output", "1", 400],
       ["output", "2", 420],
-      ["response", "answer", 425],
+      ["response", "answer", 420],
+    ]);
+  });
+
+  it("a call that fails at once waits for the response's other calls, even one that arrives after it", async () => {
+    const host = new RecordingHost({ responseMs: 1000 });
+    const a = timedTool(host, "a", 200, { filler: false });
+    const scheduler = start(host, { tools: [a.tool] });
+    host.responses.serverResponse(100); // the response that asks for both calls
+    scheduler.onFunctionCall(call("1", "missing_tool")); // ends at once with an error output
+    await host.clock.advance(50);
+    scheduler.onFunctionCall(call("2", "a")); // same response, later output item
+    await host.clock.advance(5000);
+    expect(host.timeline.map((t) => [t.what, t.kind ?? t.callId, t.at])).toEqual([
+      ["response", "server", 0],
+      ["output", "1", 0],
+      ["output", "2", 250],
+      ["response", "answer", 250],
+    ]);
+  });
+
+  it("calls of two responses get one answer each", async () => {
+    const host = new RecordingHost({ responseMs: 100 });
+    const a = timedTool(host, "a", 1000, { filler: false });
+    const b = timedTool(host, "b", 50, { filler: false });
+    const scheduler = start(host, { tools: [a.tool, b.tool] });
+    host.responses.serverResponse(100);
+    scheduler.onFunctionCall(call("1", "a")); // slow: its answer must not hold up the next response's
+    await host.clock.advance(200);
+    host.responses.serverResponse(100);
+    scheduler.onFunctionCall(call("2", "b"));
+    await host.clock.advance(5000);
+    expect(host.timeline.map((t) => [t.what, t.kind ?? t.callId, t.at])).toEqual([
+      ["response", "server", 0],
+      ["response", "server", 200],
+      ["output", "2", 250],
+      ["response", "answer", 300],
+      ["output", "1", 1000],
+      ["response", "answer", 1000],
     ]);
   });
 

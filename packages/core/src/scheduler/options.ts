@@ -9,9 +9,6 @@ import type {
 } from "../tool/index.ts";
 import type { ApprovalFillerOptions } from "./filler-plan.ts";
 
-/** Outputs landing this close together (ms) are answered by one response. */
-export const DEFAULT_COALESCE_MS = 25;
-
 /** How a session's ToolScheduler is set up. `startSession` fills most of it from the agent file. */
 export interface ToolSchedulerOptions {
   tools: readonly ToolDefinition[];
@@ -31,8 +28,6 @@ export interface ToolSchedulerOptions {
   auditLog?: string | AuditLog;
   /** Default per-tool timeout (30s). */
   timeout?: DurationInput;
-  /** Outputs landing within this many ms share one answer response (default 25). */
-  coalesceMs?: number;
   /** Calls allowed to run at once in the session, all tools together. Default unlimited. */
   maxConcurrentCalls?: number;
   log?: ToolLogger;

@@ -4,11 +4,12 @@ import type {
 } from "openai/resources/realtime/realtime";
 import { AuditLog } from "../approval/audit-log.ts";
 import { ApprovalDesk, type Verdict } from "../approval/desk.ts";
+import { type CallLedger, ledgerOf } from "../contracts/call-ledger.ts";
 import { ParleyError } from "../errors/index.ts";
 import { redact } from "../log/redact.ts";
 import type { ToolLogger } from "../tool/index.ts";
 import { admitCall } from "./admit-call.ts";
-import { AnswerCoalescer } from "./answers.ts";
+import { AnswerGate } from "./answers.ts";
 import { Call } from "./call.ts";
 import type { CallState } from "./call-state.ts";
 import { ConcurrencyGate } from "./concurrency.ts";
@@ -18,19 +19,19 @@ import { type FillerPhase, FillerTimer } from "./fillers.ts";
 import type { CallHandler, SchedulerHost } from "./host.ts";
 import { McpApprovals } from "./mcp-approvals.ts";
 import { parseModelJsonLoose } from "./model-json.ts";
-import { DEFAULT_COALESCE_MS, type ToolSchedulerOptions } from "./options.ts";
+import type { ToolSchedulerOptions } from "./options.ts";
 import { type CallOutcome, endWith, outputText } from "./outputs.ts";
 import { type PreparedTool, prepareTool } from "./prepare-tool.ts";
 import { type RunEnv, runCall } from "./run-call.ts";
 
 export type { ToolSchedulerOptions } from "./options.ts";
-export { DEFAULT_COALESCE_MS } from "./options.ts";
 
 const quietLog: ToolLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
  * Runs the model's tool calls: validate → (approve) → (wait for a slot) → run with timeout and abort → fillers while
- * slow → exactly one `function_call_output` → one "answer" request to the response queue.
+ * slow → exactly one `function_call_output` → one "answer" request to the response queue per model response, once all
+ * of that response's calls have their output and it is done.
  *
  * @example
  * const scheduler = new ToolScheduler(host, { tools: [lookupBooking], language: "en", auditLog: "./approvals.jsonl" });
@@ -41,21 +42,22 @@ export class ToolScheduler implements CallHandler {
   readonly #options: ToolSchedulerOptions;
   readonly #tools = new Map<string, PreparedTool>();
   readonly #calls = new Map<string, Call>();
-  readonly #seen = new Set<string>();
+  readonly #ledger: CallLedger;
   readonly #inFlight = new InFlightCalls<Call>();
   readonly #gate: ConcurrencyGate;
   readonly #desk: ApprovalDesk;
   readonly #mcp: McpApprovals;
   readonly #ownedAudit: AuditLog | undefined;
   #closing = false;
-  readonly #answers: AnswerCoalescer;
+  readonly #answers: AnswerGate;
   readonly #runEnv: RunEnv;
 
   constructor(host: SchedulerHost, options: ToolSchedulerOptions) {
     this.#host = host;
     this.#options = options;
+    this.#ledger = ledgerOf(host);
     this.#gate = new ConcurrencyGate(options.maxConcurrentCalls);
-    this.#answers = new AnswerCoalescer(host, options.coalesceMs ?? DEFAULT_COALESCE_MS);
+    this.#answers = new AnswerGate(host);
     this.#runEnv = {
       host,
       log: options.log ?? quietLog,
@@ -114,11 +116,12 @@ export class ToolScheduler implements CallHandler {
       );
       return;
     }
-    // The same item may arrive from output_item.done and again in response.done: handle each call once.
-    if (this.#seen.has(id)) return;
-    this.#seen.add(id);
+    // The same item may arrive from output_item.done and again in response.done, or reach another agent's
+    // scheduler after a swap: the ledger lets one scheduler take each call, once.
+    if (!this.#ledger.take(id)) return;
     const call = new Call(id, item.name, item.arguments ?? "", this.#host.clock.now());
     this.#calls.set(id, call);
+    call.batch = this.#answers.join(call);
     this.#emit({
       type: "tool.call",
       callId: id,
@@ -281,15 +284,19 @@ export class ToolScheduler implements CallHandler {
     if (call.fingerprint) this.#inFlight.remove(call.fingerprint, call);
     this.#calls.delete(call.id);
     const output = outputText(outcome);
+    let answered = true;
     try {
-      this.#host.send({
-        type: "conversation.item.create",
-        item: { type: "function_call_output", call_id: call.id, output },
-      });
+      answered = this.#ledger.answer(call.id, output);
     } catch (error) {
       this.#options.log?.warn(
         `could not send the output of ${call.tool} (${call.id}): ${error instanceof Error ? error.message : String(error)}`,
       );
+    }
+    if (!answered) {
+      // Someone else gave this call its output (the session's close): nothing more to say about it.
+      if (call.batch) this.#answers.ended(call, call.batch, false);
+      this.#releaseSlot(call);
+      return;
     }
     this.#emit({
       type: "tool.output",
@@ -300,11 +307,14 @@ export class ToolScheduler implements CallHandler {
       ms: this.#host.clock.now() - call.receivedAt,
       at: this.#host.clock.now(),
     });
-    if (respond) this.#answers.request();
-    if (call.holdsSlot) {
-      call.holdsSlot = false;
-      this.#gate.release(call.tool);
-    }
+    if (call.batch) this.#answers.ended(call, call.batch, respond);
+    this.#releaseSlot(call);
+  }
+
+  #releaseSlot(call: Call): void {
+    if (!call.holdsSlot) return;
+    call.holdsSlot = false;
+    this.#gate.release(call.tool);
   }
 
   #move(call: Call, to: CallState): void {

@@ -3,6 +3,7 @@ import type { Ajv, ErrorObject } from "ajv";
 import { z } from "zod";
 import { ParleyError } from "../errors/index.ts";
 import type { JsonSchema } from "../tool/index.ts";
+import { linearRegExp } from "../tool/linear-regexp.ts";
 import { parseModelJson } from "./model-json.ts";
 
 /** The outcome of checking one call's arguments. */
@@ -29,6 +30,8 @@ function schedulerAjv(): Ajv {
         useDefaults: true,
         coerceTypes: false,
         logger: false,
+        // Patterns are checked on model arguments: linear-time matching, so `^(a+)+$` cannot block the loop.
+        code: { regExp: linearRegExp },
       }),
     );
   }
@@ -65,12 +68,39 @@ export function parametersJsonSchema(parameters: unknown, tool: string): JsonSch
  * Compiles the validator for a tool. JSON.parse, then ajv (defaults filled in), then — for zod parameters — the
  * zod parse, so `run` receives the typed output (refinements and transforms applied). Invalid arguments never reach `run`.
  *
+ * Built once per parameters object (so once per loaded agent, whatever the number of its sessions) and kept only as
+ * long as that object lives: the schema is dropped from ajv's own cache right after compiling, since that cache
+ * holds every schema it has seen for the life of the process.
+ *
  * @example
  * const check = compileArgsValidator("book", z.object({ nights: z.number().int() }));
  * check('{"nights": 2}') // { ok: true, value: { nights: 2 } }
  */
 export function compileArgsValidator(tool: string, parameters: unknown): ArgsValidator {
-  const validate = compiledFor(tool, parameters);
+  const key = typeof parameters === "object" && parameters !== null ? parameters : undefined;
+  const cached = key && validators.get(key);
+  if (cached) return cached;
+  const built = buildArgsValidator(tool, parameters);
+  if (key) validators.set(key, built);
+  return built;
+}
+
+const validators = new WeakMap<object, ArgsValidator>();
+
+function buildArgsValidator(tool: string, parameters: unknown): ArgsValidator {
+  const { $schema: _ignored, ...schema } = parametersJsonSchema(parameters, tool);
+  const ajv = schedulerAjv();
+  let validate: ReturnType<Ajv["compile"]>;
+  try {
+    validate = ajv.compile(schema);
+    ajv.removeSchema(schema);
+  } catch (cause) {
+    throw new ParleyError(
+      "invalid_tool_parameters",
+      `tool ${tool}: parameters are not a valid JSON Schema (${(cause as Error).message})`,
+      { cause },
+    );
+  }
   const zod = isZod(parameters) ? parameters : undefined;
   return (raw) => {
     let value: unknown;
@@ -88,36 +118,6 @@ export function compileArgsValidator(tool: string, parameters: unknown): ArgsVal
     }
     return { ok: true, value: value as Record<string, unknown> };
   };
-}
-
-/**
- * Compiled validators by the parameters object they came from: every session of an agent shares its tools'
- * parameters, so each is compiled once per process, and freed with the agent.
- */
-const compiled = new WeakMap<object, ReturnType<Ajv["compile"]>>();
-
-function compiledFor(tool: string, parameters: unknown): ReturnType<Ajv["compile"]> {
-  const key = typeof parameters === "object" && parameters !== null ? parameters : undefined;
-  const known = key && compiled.get(key);
-  if (known) return known;
-  const { $schema: _ignored, ...schema } = parametersJsonSchema(parameters, tool);
-  const ajv = schedulerAjv();
-  let validate: ReturnType<Ajv["compile"]>;
-  try {
-    validate = ajv.compile(schema);
-  } catch (cause) {
-    throw new ParleyError(
-      "invalid_tool_parameters",
-      `tool ${tool}: parameters are not a valid JSON Schema (${(cause as Error).message})`,
-      { cause },
-    );
-  } finally {
-    // Ajv keeps every schema it compiled, keyed by the object: without this, each session's copy (the spread above)
-    // and its compiled code stayed for the life of the process (found by the soak bench).
-    ajv.removeSchema(schema);
-  }
-  if (key) compiled.set(key, validate);
-  return validate;
 }
 
 function describeErrors(errors: ErrorObject[]): string {

@@ -1,5 +1,6 @@
+import { createRequire } from "node:module";
 import type { RealtimeClientEvent, RealtimeServerEvent } from "openai/resources/realtime/realtime";
-import WebSocket, { type ClientOptions } from "ws";
+import type { ClientOptions, default as WebSocket } from "ws";
 import { type Clock, systemClock } from "../clock/index.ts";
 import { createLogger, type Logger, redactString } from "../log/index.ts";
 import { SessionError } from "../runtime/errors.ts";
@@ -43,6 +44,13 @@ export function wsTransport(options: WsTransportOptions): Transport {
   return new WsTransport(options);
 }
 
+// `ws` is required when the first socket is made, not when core is imported: `agent validate` never pays for it.
+let wsClass: typeof WebSocket | undefined;
+function loadWs(): typeof WebSocket {
+  wsClass ??= createRequire(import.meta.url)("ws") as typeof WebSocket;
+  return wsClass;
+}
+
 class WsTransport implements Transport {
   readonly kind = "ws";
   readonly #ws: WebSocket;
@@ -63,12 +71,12 @@ class WsTransport implements Transport {
     this.#log = options.log ?? createLogger("parley:transport");
     const ws =
       options.socket ??
-      new WebSocket(options.url ?? "", {
+      new (loadWs())(options.url ?? "", {
         ...options.ws,
         headers: { ...(options.ws?.headers as Record<string, string>), ...options.headers },
       });
     this.#ws = ws;
-    this.#wasOpen = ws.readyState === WebSocket.OPEN;
+    this.#wasOpen = ws.readyState === ws.OPEN;
     ws.on("message", (data, isBinary) => this.#onMessage(data, isBinary));
     let stopKeepalive = () => {};
     const startKeepalive = () => {
@@ -100,7 +108,7 @@ class WsTransport implements Transport {
   }
 
   get isOpen(): boolean {
-    return this.#ws.readyState === WebSocket.OPEN && !this.#closingByUs;
+    return this.#ws.readyState === this.#ws.OPEN && !this.#closingByUs;
   }
 
   listen(listener: TransportListener): void {
@@ -109,7 +117,7 @@ class WsTransport implements Transport {
   }
 
   opened(timeoutMs: number): Promise<void> {
-    if (this.#ws.readyState === WebSocket.OPEN) return Promise.resolve();
+    if (this.#ws.readyState === this.#ws.OPEN) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const cleanup = () => {
         this.#clock.clearTimeout(timer);
@@ -140,15 +148,15 @@ class WsTransport implements Transport {
   }
 
   send(event: RealtimeClientEvent): void {
-    if (this.#ws.readyState !== WebSocket.OPEN) return;
+    if (this.#ws.readyState !== this.#ws.OPEN) return;
     this.#ws.send(JSON.stringify(event));
   }
 
   /** Closes the socket (normal closure) and resolves once it is closed, or after a second (then terminates). */
   async close(reason = "session closed"): Promise<void> {
     this.#closingByUs = true;
-    if (this.#ws.readyState === WebSocket.CLOSED) return;
-    if (this.#ws.readyState === WebSocket.CONNECTING) this.#ws.terminate();
+    if (this.#ws.readyState === this.#ws.CLOSED) return;
+    if (this.#ws.readyState === this.#ws.CONNECTING) this.#ws.terminate();
     else this.#ws.close(1000, reason);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<void>((resolve) => {

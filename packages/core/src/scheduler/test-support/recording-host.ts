@@ -26,6 +26,7 @@ export class RecordingQueue implements ResponseQueue {
   readonly #responseMs: number;
   #queue: ResponseRequest[] = [];
   #current: StartedResponse | undefined;
+  #after: (() => void)[] = [];
   #heldUntil = 0;
 
   constructor(host: RecordingHost, responseMs: number) {
@@ -39,6 +40,12 @@ export class RecordingQueue implements ResponseQueue {
 
   get queued(): number {
     return this.#queue.length;
+  }
+
+  afterResponse(fn: () => void): boolean {
+    if (!this.#current) return false;
+    this.#after.push(fn);
+    return true;
   }
 
   request(req: ResponseRequest): void {
@@ -95,6 +102,7 @@ export class RecordingQueue implements ResponseQueue {
     this.#current = started;
     this.#host.clock.setTimeout(() => {
       this.#current = undefined;
+      for (const fn of this.#after.splice(0)) fn();
       this.pump();
     }, ms);
   }

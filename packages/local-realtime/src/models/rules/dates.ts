@@ -87,6 +87,13 @@ export function saidDates(text: string, today: Date): SaidDate[] {
     )
     .map((r) => {
       const d = r.start.date();
+      // Read forward, except a day of the month just past ("March 1st" on March 3rd is two days ago).
+      if (r.start.isCertain("month") && !r.start.isCertain("year")) {
+        const lastYear = new Date(d);
+        lastYear.setFullYear(d.getFullYear() - 1);
+        if (lastYear.getTime() >= today.getTime() - 31 * 86_400_000)
+          d.setFullYear(d.getFullYear() - 1);
+      }
       const pad = (n: number) => String(n).padStart(2, "0");
       return {
         date: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`,
