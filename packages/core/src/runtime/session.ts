@@ -732,7 +732,10 @@ export class Session extends SafeEmitter<SessionEvents> {
   #onDrop(detail: string, code: number): void {
     const reconnector = this.#reconnector;
     if (!this.#started) return; // start() fails on its own (its waiters are rejected) and ends the session
-    if (!reconnector || this.#life.closing) return this.#life.dropped(detail, code);
+    if (!reconnector || this.#life.closing) {
+      this.#life.dropped(detail, code);
+      return;
+    }
     if (reconnector.restoring) return; // the attempt in progress fails and the next one begins
     const kind = classifyClose({ code, error: this.#closingError });
     if (kind === "fatal") {
@@ -745,7 +748,8 @@ export class Session extends SafeEmitter<SessionEvents> {
           `${detail}${said}; reconnecting cannot fix this, so the session ends`,
         ),
       });
-      return this.#life.dropped(detail, code);
+      this.#life.dropped(detail, code);
+      return;
     }
     this.#suspend();
     reconnector.start(kind, detail);
