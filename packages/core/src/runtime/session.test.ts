@@ -309,7 +309,7 @@ describe("errors and faults", () => {
       audio_end_ms: 10,
     });
     const error = (await emitted).error as RealtimeServerError;
-    expect(error).toMatchObject({ code: "item_not_found", param: "item_id" });
+    expect(error).toMatchObject({ code: "item_truncate_invalid_item_id" });
     expect(error.eventId).toMatch(/^parley_event_\d+$/);
   });
 
@@ -332,7 +332,9 @@ describe("errors and faults", () => {
     const faulty = await startServer({ faults: {} });
     try {
       // Without reconnect a drop ends the session (with it, see reconnect/reconnect.test.ts).
-      const { session, received } = await open(faulty, "assistant.agent.yaml", { reconnect: false });
+      const { session, received } = await open(faulty, "assistant.agent.yaml", {
+        reconnect: false,
+      });
       const done = next(session, "response.done");
       session.sendText("Hello");
       await done;
