@@ -1,5 +1,7 @@
-// `pnpm bench`: runs every packages/*/bench/*.bench.ts in its own process (so memory figures are not shared)
-// and prints what each reports. Pass words to run only benches whose path contains one of them.
+// `pnpm bench`: runs every packages/*/bench/*.bench.ts in its own process (so memory figures are not shared),
+// prints what each reports, then a summary of every figure printed beside its target (PASS/FAIL, bench/verdict.ts).
+// Pass words to run only benches whose path contains one of them (`pnpm bench peers`, `pnpm bench sessions`).
+// Exits non-zero when a bench fails to run or a figure misses its target.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -15,6 +17,8 @@ for (const pkg of readdirSync(join(root, "packages"))) {
   }
 }
 let failed = 0;
+const verdicts: string[] = [];
+const started = performance.now();
 for (const file of files) {
   if (filters.length && !filters.some((w) => file.includes(w))) continue;
   process.stdout.write(`\n## ${file}\n`);
@@ -24,13 +28,23 @@ for (const file of files) {
     ["--expose-gc", "--conditions=parley-source", "--import", "tsx", file],
     {
       cwd: root,
-      stdio: "inherit",
+      stdio: ["inherit", "pipe", "inherit"],
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
       env: { ...process.env, PARLEY_BENCH: "1" },
     },
   );
+  process.stdout.write(run.stdout ?? "");
+  for (const line of (run.stdout ?? "").split("\n"))
+    if (/ (PASS|FAIL)$/.test(line)) verdicts.push(`${file.split("/").pop()}  ${line}`);
   if (run.status !== 0) {
     failed++;
     process.stdout.write(`(failed with exit ${run.status})\n`);
   }
 }
-process.exitCode = failed ? 1 : 0;
+const missed = verdicts.filter((v) => v.endsWith("FAIL")).length;
+process.stdout.write(
+  `\n## summary (${((performance.now() - started) / 1000).toFixed(0)} s): ${verdicts.length - missed} PASS, ${missed} FAIL${failed ? `, ${failed} bench(es) failed to run` : ""}\n`,
+);
+for (const v of verdicts) process.stdout.write(`${v}\n`);
+process.exitCode = failed || missed ? 1 : 0;

@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { verdict } from "../../../bench/verdict.ts";
 import { compileSession, loadAgent } from "../src/index.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
@@ -23,39 +24,62 @@ function stats(samples: number[]): { median: number; p99: number } {
 
 const fmt = (n: number) => n.toFixed(n < 10 ? 3 : 1);
 
+// Every load reads the file anew with different text (a trailing comment), so the parse is never reused: the clock
+// starts before reading and parsing, and includes resolving the tools (handler modules stay imported).
 for (const [name, file] of Object.entries(EXAMPLES)) {
   const path = join(root, file);
-  for (let i = 0; i < 50; i++) compileSession(await loadAgent(path, { env }));
-  const samples: number[] = [];
-  for (let i = 0; i < 500; i++) {
-    const start = performance.now();
-    compileSession(await loadAgent(path, { env }));
-    samples.push(performance.now() - start);
-  }
-  const { median, p99 } = stats(samples);
-  process.stdout.write(
-    `load+validate+compile warm ${name}: median ${fmt(median)}, p99 ${fmt(p99)} (ms)\n`,
-  );
-}
-
-// After an edit the file's parse cannot be reused: every load sees new text (handlers and packs stay imported).
-{
-  const path = join(root, EXAMPLES["hotel-concierge (yaml)"]);
   const text = readFileSync(path, "utf8");
   let edit = 0;
-  const readFile = async (file: string) =>
-    file === path ? `${text}\n# edit ${edit++}\n` : readFileSync(file, "utf8");
-  for (let i = 0; i < 50; i++) compileSession(await loadAgent(path, { env, readFile }));
+  const comment = file.endsWith(".ts") ? "//" : file.endsWith(".md") ? "<!--" : "#";
+  const close = comment === "<!--" ? " -->" : "";
+  const readFile = async (f: string) =>
+    f === path ? `${text}\n${comment} edit ${edit++}${close}\n` : readFileSync(f, "utf8");
+  for (let i = 0; i < 30; i++) compileSession(await loadAgent(path, { env, readFile }));
   const samples: number[] = [];
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 200; i++) {
     const start = performance.now();
     compileSession(await loadAgent(path, { env, readFile }));
     samples.push(performance.now() - start);
   }
   const { median, p99 } = stats(samples);
   process.stdout.write(
-    `load+validate+compile after an edit hotel-concierge (yaml): median ${fmt(median)}, p99 ${fmt(p99)} (ms)\n`,
+    `load+validate+compile warm, parse not reused, ${name}: median ${fmt(median)}, p99 ${fmt(p99)} (ms)\n`,
   );
+  verdict(`load+validate+compile warm median, ${name}`, median, "ms", { max: 20 });
+}
+
+// Cold `agent validate` of a YAML agent without TypeScript handlers: CPU (user + system) of the CLI process from
+// its start to its exit, read by a preload that prints process.cpuUsage() on exit; the CLI runs from its built
+// JavaScript (scripts/build.mjs first, as `pnpm install` does), as a user's would.
+{
+  spawnSync(process.execPath, [join(root, "scripts/build.mjs"), "--quiet"], { cwd: root });
+  const hook = join(root, "packages/core/bench/fixtures/print-cpu.mjs");
+  const yaml = join(root, "packages/core/bench/fixtures/plain.agent.yaml");
+  const cpu: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const run = spawnSync(
+      process.execPath,
+      ["--import", hook, join(root, "packages/cli/bin/agent.js"), "validate", yaml],
+      { cwd: root, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } },
+    );
+    const m = /PARLEY_CPU_MS=([\d.]+)/.exec(run.stderr);
+    if (run.status !== 0 || !m) {
+      process.stderr.write(run.stdout + run.stderr);
+      process.exit(1);
+    }
+    cpu.push(Number(m[1]));
+  }
+  const base: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const run = spawnSync(process.execPath, ["--import", hook, "-e", "0"], { encoding: "utf8" });
+    base.push(Number(/PARLEY_CPU_MS=([\d.]+)/.exec(run.stderr)?.[1]));
+  }
+  process.stdout.write(
+    `interval: process start → exit of \`agent validate plain.agent.yaml\` (built CLI), user + system CPU; \`node -e 0\` for reference: ${stats(base).median.toFixed(0)} ms\n`,
+  );
+  verdict("agent validate cold CPU, YAML agent without TS handlers", stats(cpu).median, "ms", {
+    max: 250,
+  });
 }
 
 const runs = Number(process.env.PARLEY_BENCH_COLD_RUNS ?? 15);

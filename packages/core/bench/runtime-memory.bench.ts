@@ -1,18 +1,22 @@
-// Memory per idle session: connected, configured (session.update acknowledged), no turn yet. Sessions are opened
-// in batches against a local server in its own process; after each batch the heap is collected and the growth of
-// heap + external memory (socket buffers) per session is one sample. Target: under 1 MB.
-import { compileSession } from "../src/compile/index.ts";
+// Memory per idle session of the hotel-concierge agent (its tools, scheduler and greeting included): connected,
+// configured (session.update acknowledged), greeting done, no user turn. Sessions are opened in batches against a
+// local server in its own process; after each batch the heap is collected and the growth of heap + external memory
+// (socket buffers) per session is one sample. The comparison with the raw openai client is `pnpm bench peers`.
+import { verdict } from "../../../bench/verdict.ts";
 import { loadAgent } from "../src/load/index.ts";
 import type { Session } from "../src/runtime/session.ts";
 import { startSession } from "../src/runtime/start-session.ts";
 import { gc, report, serverProcess } from "./runtime-support.ts";
 
 const agent = await loadAgent(
-  new URL("../test/fixtures/runtime/assistant.agent.yaml", import.meta.url).pathname,
+  new URL("../../../agents/hotel-concierge/concierge.agent.yaml", import.meta.url).pathname,
 );
-const update = compileSession(agent);
 const server = await serverProcess();
-const open = () => startSession({ session: update, url: server.url });
+const open = async () => {
+  const session = await startSession({ agent, url: server.url });
+  await new Promise<void>((resolve) => session.once("idle", () => resolve()));
+  return session;
+};
 
 const used = () => {
   gc();
@@ -40,6 +44,12 @@ for (let b = 0; b < batches; b++) {
   perSessionRss.push((after.rss - before.rss) / batch / 1024);
 }
 report("runtime memory per idle session (heap + external)", perSession, "KB", 1);
+verdict(
+  "runtime memory per idle concierge session, median",
+  [...perSession].sort((a, b) => a - b)[Math.floor(perSession.length / 2)] as number,
+  "KB",
+  { max: 64 },
+);
 report("runtime memory per idle session (rss, noisy)", perSessionRss, "KB", 1);
 await Promise.all(kept.map((s) => s.close()));
 await server.stop();

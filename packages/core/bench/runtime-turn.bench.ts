@@ -1,17 +1,19 @@
 // Text turn latency on loopback: Parley's runtime against the official `openai` realtime client
 // (OpenAIRealtimeWS), same local server (its own process, TLS since the official client only dials wss://), same
 // run, turns interleaved. A turn is: send the user's text, ask for a response, until `response.done`.
-// The figure is the ratio of Parley's latency to the official client's (1.00 = no added latency).
+// The figure is the ratio of Parley's latency to the official client's (1.00 = no added latency). Parley runs the
+// peer agent (tools, scheduler), started from the agent itself; the official client sends its compiled update.
 import OpenAI from "openai";
 import { OpenAIRealtimeWS } from "openai/realtime/ws";
 import type { RealtimeServerEvent } from "openai/resources/realtime/realtime";
+import { verdict } from "../../../bench/verdict.ts";
 import { compileSession } from "../src/compile/index.ts";
 import { loadAgent } from "../src/load/index.ts";
 import { startSession } from "../src/runtime/start-session.ts";
 import { percentile, report, serverProcess } from "./runtime-support.ts";
 
 const agent = await loadAgent(
-  new URL("../test/fixtures/runtime/assistant.agent.yaml", import.meta.url).pathname,
+  new URL("./fixtures/peer.agent.yaml", import.meta.url).pathname,
 );
 const update = compileSession(agent);
 const server = await serverProcess({ tls: true });
@@ -20,7 +22,7 @@ const port = new URL(server.url).port;
 
 // Parley
 const session = await startSession({
-  session: update,
+  agent,
   url: server.url,
   apiKey: "sk-local-bench",
   ws: { ca },
@@ -90,6 +92,9 @@ const p99 = (x: number[]) =>
 process.stdout.write(
   `text turn latency ratio parley/official: median ${(med(ours) / med(theirs)).toFixed(2)}, p99 ${(p99(ours) / p99(theirs)).toFixed(2)} (x)\n`,
 );
+verdict("text turn latency ratio parley/official, median", med(ours) / med(theirs), "x", {
+  max: 1.2,
+});
 await session.close();
 rt.close();
 await server.stop();

@@ -4,6 +4,7 @@ import { envSecretValues } from "./env-secrets.ts";
 import { findAgentFiles, UsageError } from "./find-agent-files.ts";
 import { problemsOf, renderProblems, shortPath } from "./report.ts";
 import { sipAcceptWarnings } from "./sip-warnings.ts";
+import { toolCountText } from "./tool-count.ts";
 
 interface FileReport {
   file: string;
@@ -57,7 +58,7 @@ export async function runValidate(
       });
       if (!opts.json) {
         out.push(
-          `${pc.green("✓")} ${shortPath(file)} ${pc.dim(`(${agent.name}, ${plural(agent.tools.length + agent.handoffs.length + (agent.config.mcp?.length ?? 0), "tool")})`)}`,
+          `${pc.green("✓")} ${shortPath(file)} ${pc.dim(`(${agent.name}, ${toolCountText(agent)})`)}`,
         );
         if (warnings.length) out.push(indent(renderProblems(warnings, {})));
       }

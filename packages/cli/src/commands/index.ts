@@ -24,6 +24,9 @@ export const commands: Record<string, () => Promise<RegisterCommand>> = {
   conformance: async () => (await import("./conformance.ts")).registerConformance,
 };
 
+/** Sub-commands that never load an agent: nothing to close after them, so core is not imported for that. */
+export const loadsNoAgent = new Set(["init", "schema"]);
+
 /** The register functions a command line needs: its sub-command's alone, or all of them. */
 export async function commandsFor(argv: readonly string[]): Promise<RegisterCommand[]> {
   const first = argv.find((a) => !a.startsWith("-"));

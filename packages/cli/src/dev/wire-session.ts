@@ -7,12 +7,16 @@ import type { DevStatus, DevView } from "./view.ts";
  */
 export function wireSession(session: Session, view: DevView, status: DevStatus): () => void {
   const spoken = new Set<string>();
+  // A person's time at an approval prompt is theirs, not the agent's: counted apart and taken out of "answer".
+  const asked = new Map<string, number>();
+  let approvalMs: number | null = null;
   return session.onEvent((e) => {
     switch (e.type) {
       case "user.speech.started":
         spoken.add(e.itemId);
         return;
       case "user.transcript.done":
+        approvalMs = null; // a new turn: its own approval time
         // Typed text is shown when sent; spoken input shows here once recognised.
         if (spoken.has(e.itemId)) view.user(e.transcript);
         return;
@@ -31,15 +35,27 @@ export function wireSession(session: Session, view: DevView, status: DevStatus):
       case "tool.output":
         return view.toolOutput(e);
       case "approval.requested":
+        asked.set(e.callId, performance.now());
         return view.approvalRequested(e);
-      case "approval.decided":
+      case "approval.decided": {
+        const since = asked.get(e.callId);
+        asked.delete(e.callId);
+        if (since !== undefined) {
+          approvalMs = (approvalMs ?? 0) + (performance.now() - since);
+          status.approvalMs = approvalMs;
+          view.status(status);
+        }
         return view.approvalDecided(e);
+      }
       case "usage":
         status.costUsd = e.sessionCostUsd;
         return view.status(status);
       case "latency":
+        // Reported at the turn's first answer, which may come before or after an approval prompt of the turn.
         status.firstAudioMs = e.firstAudioMs;
-        status.firstAnswerMs = e.firstAnswerMs;
+        status.approvalMs = approvalMs;
+        status.firstAnswerMs =
+          e.firstAnswerMs === null ? null : Math.max(0, e.firstAnswerMs - (approvalMs ?? 0));
         return view.status(status);
       case "warning":
         return view.notice(e.message);

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { Approver, StartSessionOptions } from "@parley/core";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
@@ -41,7 +41,18 @@ export interface ServeApp {
   drain(limitMs: number, goodbyeMs?: number): Promise<void>;
 }
 
-const clientJs = readFileSync(new URL("./browser/parley-client.js", import.meta.url), "utf8");
+/**
+ * The browser client module's text: a plain file in the package's browser/ folder (published as
+ * `@parley/cli/browser`), found from the sources (src/serve/) and from the bundle (dist/, dist/chunks/, dist/serve/).
+ */
+function clientModule(): string {
+  const candidates = ["../../browser/parley-client.js", "../browser/parley-client.js"];
+  for (const candidate of candidates) {
+    const url = new URL(candidate, import.meta.url);
+    if (existsSync(url)) return readFileSync(url, "utf8");
+  }
+  return "throw new Error('the Parley browser client module is missing from this installation');\n";
+}
 
 /**
  * The serve handlers as one fetch-style app: the SIP webhook, browser sessions, client secrets, the browser client
@@ -82,6 +93,7 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
     clientSecretLimiter: new RateLimiter(config.clientSecret?.perMinute ?? 10),
     onAccepted: options.onAccepted,
   };
+  const clientJs = clientModule();
   const app = new Hono();
   const browserOrigins = (origin: string) =>
     (config.browser?.allowedOrigins ?? []).includes(origin) ||

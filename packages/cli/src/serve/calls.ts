@@ -1,6 +1,7 @@
 import {
   type Approver,
   type LoadedAgent,
+  type LogLevel,
   type Session,
   type StartSessionOptions,
   startSession,
@@ -8,6 +9,23 @@ import {
 import { callLogger, type LogWriter } from "./log.ts";
 import { type RealtimeApi, RealtimeApiError } from "./realtime-api.ts";
 import { CallStats, type CallSummary } from "./summary.ts";
+
+/**
+ * Which stream events go to the call's log, at what level: the tool timeline and problems at info, what was said at
+ * debug (PARLEY_LOG_LEVEL=debug; transcripts are personal data).
+ */
+const CALL_EVENTS: Partial<Record<string, LogLevel>> = {
+  "tool.call": "info",
+  "tool.filler": "info",
+  "tool.output": "info",
+  "approval.requested": "info",
+  "approval.decided": "info",
+  handoff: "info",
+  warning: "warn",
+  error: "warn",
+  "user.transcript.done": "debug",
+  "agent.transcript.done": "debug",
+};
 
 export interface CallManagerOptions {
   api: RealtimeApi;
@@ -103,6 +121,11 @@ export class CallManager {
         apiKey: api.apiKey,
         variables: call.variables,
         log: callLogger(log, fields, "parley:call"),
+        // The session's own event stream (serialisable, redacted): the call's timeline in the log.
+        onEvent: (event) => {
+          const level = CALL_EVENTS[event.type];
+          if (level) log({ level, msg: event.type, ...fields, event });
+        },
         ...(this.options.goodbye ? { goodbye: this.options.goodbye } : {}),
         scheduler: { approvers: this.options.approvers ?? [] },
       });

@@ -132,6 +132,20 @@ export function readServeConfig(file: string): ServeConfig {
     throw new ServeConfigError("invalid_serve_config", problems.join("\n"));
   }
   const config = parsed.data;
+  if (config.approvals) config.approvals.secret = fromEnv(config.approvals.secret, at(0));
   if (config.agents) config.agents = config.agents.map((p) => resolve(dirname(file), p));
   return config;
+}
+
+/** `${env:NAME}` → the variable's value (a missing one is an error): secrets stay out of the file. */
+function fromEnv(value: string, where: string): string {
+  const name = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(value)?.[1];
+  if (!name) return value;
+  const found = process.env[name];
+  if (!found)
+    throw new ServeConfigError(
+      "missing_env",
+      `${where}: approvals.secret: environment variable ${name} is not set`,
+    );
+  return found;
 }

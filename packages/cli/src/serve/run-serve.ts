@@ -19,7 +19,11 @@ export interface ServeFlags {
  * SIGTERM/SIGINT. Resolves to the exit code once stopped.
  */
 export async function runServe(paths: string[], flags: ServeFlags): Promise<number> {
-  const log = jsonLines();
+  const level = process.env.PARLEY_LOG_LEVEL;
+  const log = jsonLines(
+    undefined,
+    level === "debug" || level === "warn" || level === "error" ? level : "info",
+  );
   const config: ServeConfig = flags.config ? readServeConfig(flags.config) : {};
   if (flags.maxCalls !== undefined) config.maxCalls = flags.maxCalls;
   let files: string[];

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { createRequire, Module } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -137,7 +137,8 @@ function localImports(file: string, onFile: (file: string) => void, seen: Set<st
   }
   for (const match of text.matchAll(RELATIVE_IMPORT)) {
     const target = resolve(dirname(file), (match[1] ?? match[2]) as string);
-    if (!existsSync(target)) continue;
+    // Only regular files: reading a FIFO or a device synchronously would block the process.
+    if (!statSync(target, { throwIfNoEntry: false })?.isFile()) continue;
     onFile(target);
     localImports(target, onFile, seen);
   }

@@ -17,7 +17,23 @@ export function redactString(text: string, known: readonly string[] = []): strin
   let out = text;
   for (const value of known)
     if (value.length >= MIN_KNOWN_VALUE) out = out.replaceAll(value, REDACTED);
+  for (const value of envSecrets) out = out.replaceAll(value, REDACTED);
   return maskSecrets(out, REDACTED);
+}
+
+/** Values agent files read with `${env:…}` in this process, longest first; masked by every redaction. */
+let envSecrets: string[] = [];
+const MAX_ENV_SECRETS = 1000;
+
+/**
+ * Remembers a value an agent file read from the environment: from then on every redaction in the process (logs,
+ * audit lines, errors to the model, webhook payloads) masks it, whatever its shape. The loader calls it for each
+ * `${env:NAME}` it fills in. Values shorter than 4 characters are ignored (they would shred the output).
+ */
+export function rememberEnvSecret(value: string): void {
+  if (value.length < MIN_KNOWN_VALUE || envSecrets.includes(value)) return;
+  if (envSecrets.length >= MAX_ENV_SECRETS) return;
+  envSecrets = [...envSecrets, value].sort((a, b) => b.length - a.length);
 }
 
 /**

@@ -154,7 +154,8 @@ export class ConversationRecord {
   /** The tool a call id belongs to, when its call item is in the record. */
   toolOf(callId: string): string | undefined {
     // Called once per restore, so a walk is fine here.
-    for (const e of this.#entries()) if (e.type === "function_call" && e.callId === callId) return e.name;
+    for (const e of this.#entries())
+      if (e.type === "function_call" && e.callId === callId) return e.name;
     return undefined;
   }
 

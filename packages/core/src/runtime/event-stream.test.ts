@@ -64,7 +64,7 @@ describe("the session's event stream", () => {
       expect(types, type).toContain(type);
     // The handshake is in it, in order, before the session started.
     const first = events.findIndex((e) => e.type === "session.started");
-    expect(events.slice(0, first).map((e) => ("event" in e ? e.event.type : e.type))).toEqual([
+    expect(events.slice(0, first).flatMap((e) => ("event" in e ? [e.event.type] : []))).toEqual([
       "session.created",
       "session.update",
       "session.updated",

@@ -104,21 +104,26 @@ describe("limits", () => {
     }
   });
 
-  it("reports a refused key as the API refuses it: the socket closes (3000) after the error, without the key", async () => {
-    // The API (and the local server) upgrade first, then send `invalid_api_key` and close with code 3000.
+  it("reports a refused connection as connect_failed, with the HTTP status and without the key", async () => {
     const server = await startServer({ apiKey: "sk-right-key-1234567890" });
     try {
+      const closed: string[] = [];
       const attempt = startSession({
         session: { type: "session.update", session: { type: "realtime" } },
         url: server.url,
         apiKey: "sk-wrong-key-1234567890",
         timeoutMs: 3_000,
+        on: { closed: (e) => closed.push(`${e.reason}: ${e.detail}`) },
       });
-      await expect(attempt).rejects.toMatchObject({ code: "socket_closed" });
+      await expect(attempt).rejects.toMatchObject({ code: "connect_failed" });
       await attempt.catch((e: Error) => {
-        expect(e.message).toContain("3000");
-        expect(e.message).not.toContain("sk-wrong-key-1234567890");
+        // The API (and the local server) accept the upgrade, then send invalid_api_key and close (3000).
+        expect(e.message).toContain("invalid_api_key");
+        expect(e.message).not.toContain("sk-wrong");
       });
+      expect(closed).toEqual([
+        expect.stringMatching(/^error: the server refused the session: invalid_api_key/),
+      ]);
     } finally {
       await server.close();
     }

@@ -164,3 +164,29 @@ describe("the response queue sends one response.create at a time", () => {
     expect(t.dropped).toEqual(["filler: session ending", "answer: session ending"]);
   });
 });
+
+describe("after the queue is closed, and waits for a response's end", () => {
+  it("a response created while the socket closes arms no watchdog (nothing is cancelled, the session is not held)", async () => {
+    const t = setup();
+    t.queue.request({ kind: "greeting" });
+    t.queue.close();
+    t.created("resp_late"); // the greeting's response.created, arriving after close
+    await t.clock.advance(60_000);
+    expect(t.sent.filter((e) => e.type === "response.cancel")).toEqual([]);
+  });
+
+  it("afterResponse runs once the live response is done, and refuses when none is live", () => {
+    const t = setup();
+    const ran: string[] = [];
+    expect(t.queue.afterResponse(() => ran.push("none"))).toBe(false);
+    t.created("resp_1");
+    expect(t.queue.afterResponse(() => ran.push("a"))).toBe(true);
+    expect(t.queue.afterResponse(() => ran.push("b"))).toBe(true);
+    expect(ran).toEqual([]);
+    t.done("resp_1");
+    expect(ran).toEqual(["a", "b"]);
+    t.created("resp_2");
+    t.done("resp_2");
+    expect(ran).toEqual(["a", "b"]);
+  });
+});

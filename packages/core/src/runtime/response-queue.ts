@@ -164,7 +164,7 @@ export class ResponseQueue implements ResponseQueueContract {
 
   userSpeechStopped(): void {
     this.#userSpeaking = false;
-    if (this.#o.serverCreatesResponses()) this.#expectServerResponse();
+    if (this.#o.serverCreatesResponses() && !this.#closed) this.#expectServerResponse();
     this.#pump();
   }
 
@@ -200,7 +200,8 @@ export class ResponseQueue implements ResponseQueueContract {
         if (isPlainAnswer(r)) this.#queue.splice(i, 1);
       }
     }
-    this.#startWatch(live.id);
+    // Events still arrive while the socket closes: a closed queue arms no timer (it would hold the session for 30 s).
+    if (!this.#closed) this.#startWatch(live.id);
     return live;
   }
 

@@ -9,6 +9,7 @@ import type {
   SessionUpdateEvent,
 } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
+import { CallLedger } from "../contracts/call-ledger.ts";
 import type { ParleyError } from "../errors/index.ts";
 import type { LoadedAgent, LoadedHandoff } from "../load/index.ts";
 import type { Logger } from "../log/index.ts";
@@ -17,6 +18,7 @@ import { sayExactly } from "../scheduler/fillers.ts";
 import type { CallHandler, SchedulerHost } from "../scheduler/host.ts";
 import type { ToolSessionControl } from "../tool/index.ts";
 import type { Transport, TransportFactory } from "../transport/transport.ts";
+import { AgentSwitch } from "./agent-switch.ts";
 import { AudioClock } from "./audio-clock.ts";
 import { CallRouter } from "./calls.ts";
 import { ConversationRecord, type ConversationSnapshot } from "./conversation.ts";
@@ -68,7 +70,6 @@ export interface SessionInit {
   watchdog?: { stallMs?: number; graceMs?: number } | false;
   /** Compiles a new agent for `updateAgent` (absent: only ready-made `session.update` events are accepted). */
   compile?: (agent: LoadedAgent) => SessionUpdateEvent;
-  variables: Record<string, unknown>;
   /** The SIP call id when the session is attached to a phone call (tools see it as `ctx.session.callId`). */
   callId?: string;
   clock: Clock;
@@ -100,10 +101,14 @@ export class Session extends SafeEmitter<SessionEvents> {
   readonly #latency: LatencyTracker;
   readonly #dispatch: (event: RealtimeServerEvent) => void;
   readonly #calls: CallRouter;
+  /** The one owner of call ids and sender of `function_call_output`. */
+  readonly #ledger: CallLedger;
   readonly #interruptions: Interruptions;
   #settings: RuntimeSettings = defaultSettings();
   #audioProduced = false;
   readonly #life: Lifecycle;
+  /** Which agent runs, its variables and budget, and the switch to another. */
+  readonly #switch: AgentSwitch;
   #budgetUsd: number | undefined;
   readonly #hostSend: (event: RealtimeClientEvent) => void;
   readonly #outbound: Outbound;
@@ -112,17 +117,14 @@ export class Session extends SafeEmitter<SessionEvents> {
   #currentUpdate: SessionUpdateEvent;
   /** The server's error event when it is the last thing the server said (it tells why a close came). */
   #closingError: ClosingError | undefined;
+  /** The handshake is over: a drop before it is a failed start, not something to restore. */
+  #started = false;
   /** A response (or our request for one) was cut off by the drop: the restored session answers. */
   #cutOff = false;
   /** Clock time the current connection was set up (the recycle counts from it). */
   #connectedAt = 0;
   #recycleTimer: ReturnType<Clock["setTimeout"]> | undefined;
   #recycleDue = false;
-  #agent: LoadedAgent | undefined;
-  /** Every agent the session ran (start, handoffs, updateAgent): closed with the session (their MCP connections). */
-  readonly #ran = new Set<LoadedAgent>();
-  /** Unsubscribes from the current agent's tool-list changes. */
-  #unwatch: (() => void) | undefined;
   /** Clock time the handshake ended: session-length limits count from it, across handoffs. */
   #startedAt = 0;
   /** A turn check is scheduled (see #checkIdle). */
@@ -144,7 +146,6 @@ export class Session extends SafeEmitter<SessionEvents> {
       (error) => this.#listenerFailed(error, "stream"),
     );
     this.#budgetUsd = init.budgetUsd;
-    this.#agent = init.agent;
     const { clock, log } = init;
     this.#settings = readSettings(init.update.session, this.#settings);
     this.#meter = new CostMeter(this.#settings.model, init.prices);
@@ -188,9 +189,30 @@ export class Session extends SafeEmitter<SessionEvents> {
       init.reconnect && init.transportFactory
         ? this.#buildReconnector(init.reconnect, init.transportFactory)
         : undefined;
-    this.#calls = new CallRouter(this.#hostSend, this.#responses, log);
+    this.#ledger = new CallLedger(this.#hostSend);
+    this.#calls = new CallRouter(this.#ledger, this.#hostSend, this.#responses, log);
+    this.#switch = new AgentSwitch(
+      {
+        compile: init.compile,
+        update: (update) => this.#update(update),
+        voice: () => this.#settings.voice,
+        spoken: () => this.#audioProduced,
+        given: init.givenVariables ?? {},
+        open: () => this.open,
+        switched: (agent) => {
+          // The new agent's limits apply from now on (spend and time so far count against them).
+          this.#budgetUsd = agent.config.limits?.costBudgetUsd;
+          this.#life.limitLength(agent.config.limits?.maxSessionLength, this.#startedAt);
+          this.#calls.handler?.swap?.(agent);
+        },
+        warning: (code, message) => this.emit("warning", { code, message }),
+        failed: (error) => this.emit("error", { error }),
+        log: init.log,
+      },
+      init.agent,
+    );
     this.#calls.handoffs = new Handoffs({
-      current: () => this.#agent,
+      current: () => this.#switch.agent,
       load:
         init.loadHandoff ??
         (() =>
@@ -199,10 +221,10 @@ export class Session extends SafeEmitter<SessionEvents> {
           )),
       switchTo: async (agent) => {
         this.#assertOpen();
-        return this.#applyAgent(agent);
+        return this.#switch.apply(agent);
       },
       ...(init.greetingOf ? { greeting: init.greetingOf } : {}),
-      send: this.#hostSend,
+      ledger: this.#ledger,
       responses: this.#responses,
       clock,
       tool: (event) => {
@@ -222,7 +244,7 @@ export class Session extends SafeEmitter<SessionEvents> {
       timeoutMs: init.timeoutMs,
       closed: (reason, detail, code) => {
         this.#clearRecycle();
-        this.#releaseAgents();
+        this.#switch.release();
         this.emit("closed", {
           reason,
           detail,
@@ -285,17 +307,32 @@ export class Session extends SafeEmitter<SessionEvents> {
     const { timeoutMs } = this.#init;
     const created = this.#wire.waitFor("session.created", timeoutMs);
     created.catch(() => {}); // awaited below; a failed connect is reported by opened()
-    await this.#wire.opened(timeoutMs);
-    await created;
-    await this.#update(this.#init.update);
+    try {
+      await this.#wire.opened(timeoutMs);
+      await created;
+      await this.#update(this.#init.update);
+    } catch (error) {
+      // The API refuses a bad key or secret after the upgrade: an error event, then a close. Say what it said.
+      const said = this.#closingError;
+      if (said && (error as { code?: string })?.code === "socket_closed")
+        throw new SessionError(
+          "connect_failed",
+          // Only the code: the API's message can echo part of the key.
+          `the server refused the session: ${said.code ?? said.type}`,
+          { cause: error },
+        );
+      throw error;
+    }
+    this.#started = true;
     const { tools, maxSessionLengthMs: ms } = this.#init;
     if (tools) {
       this.#calls.handler = tools(
         schedulerHost({
           send: this.#hostSend,
+          ledger: this.#ledger,
           responses: this.#responses,
           clock: this.#init.clock,
-          variables: this.#init.variables,
+          variables: () => this.#switch.variables,
           emit: (event) => {
             this.emit(event.type, event as never);
             this.#checkIdle();
@@ -305,12 +342,12 @@ export class Session extends SafeEmitter<SessionEvents> {
         }),
       );
     }
-    if (this.#agent) this.#watch(this.#agent);
+    this.#switch.begin();
     this.#startedAt = this.#init.clock.now();
     this.#life.limitLength(ms, this.#startedAt);
     this.#stream.push("session.started", {
       transport: this.#wire.transportKind,
-      agent: this.#agent?.name,
+      agent: this.#switch.agent?.name,
     });
     this.#connected();
     if (this.#init.greeting)
@@ -355,7 +392,7 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   /** The agent the session runs now (after handoffs and `updateAgent`), when it was started from one. */
   get agent(): LoadedAgent | undefined {
-    return this.#agent;
+    return this.#switch.agent;
   }
 
   /** True from the handshake until `close()` or a dropped socket. */
@@ -481,43 +518,7 @@ export class Session extends SafeEmitter<SessionEvents> {
    */
   async updateAgent(agent: LoadedAgent | SessionUpdateEvent): Promise<void> {
     this.#assertOpen();
-    await this.#applyAgent(agent);
-  }
-
-  /**
-   * The live switch (updateAgent, handoffs): the session.update (voice left out once audio was produced), then, for an
-   * agent, its variables, budget and tools. Resolves with the voice kept when the new one was refused.
-   */
-  async #applyAgent(agent: LoadedAgent | SessionUpdateEvent): Promise<string | undefined> {
-    let kept: string | undefined;
-    let update = isSessionUpdate(agent) ? agent : this.#init.compile?.(agent);
-    if (!update)
-      throw new SessionError(
-        "update_unsupported",
-        "this session cannot compile agents; pass a session.update event",
-      );
-    const voice = requestedVoice(update);
-    if (voice !== undefined && voice !== this.#settings.voice && this.#audioProduced) {
-      update = withoutVoice(update);
-      kept = this.#settings.voice ?? "default";
-      this.emit("warning", {
-        code: "voice_change_refused",
-        message: `the voice stays "${this.#settings.voice ?? "default"}": the API cannot change it to "${voice}" after the agent has spoken; the rest of the update was applied`,
-      });
-    }
-    await this.#update(update);
-    if (isSessionUpdate(agent)) return kept;
-    this.#agent = agent;
-    this.#watch(agent);
-    // The new agent's limits apply from now on (spend and time so far count against them).
-    this.#budgetUsd = agent.config.limits?.costBudgetUsd;
-    this.#life.limitLength(agent.config.limits?.maxSessionLength, this.#startedAt);
-    // Tools see the new agent's variable defaults under what the application gave (same object: the host holds it).
-    const vars = this.#init.variables;
-    for (const key of Object.keys(vars)) delete vars[key];
-    Object.assign(vars, agent.config.variables, this.#init.givenVariables);
-    this.#calls.handler?.swap?.(agent);
-    return kept;
+    await this.#switch.apply(agent);
   }
 
   /** Ends the session: tool calls are aborted (each gets its output while the socket is open), then the socket closes. */
@@ -544,40 +545,6 @@ export class Session extends SafeEmitter<SessionEvents> {
   }
 
   // ── internals ──────────────────────────────────────────────────────────────
-
-  /**
-   * Follows an agent's tool-list changes (a bridged MCP server added or removed tools): the new agent goes out as
-   * a live `session.update` and the scheduler takes its tools, as `updateAgent` does.
-   */
-  #watch(agent: LoadedAgent): void {
-    this.#ran.add(agent);
-    this.#unwatch?.();
-    this.#unwatch = agent.onToolsChanged?.((next) => {
-      if (!this.open) return;
-      this.#init.log.info("the agent's tools changed", { tools: next.tools.length });
-      this.#applyAgent(next).catch((error: unknown) =>
-        this.emit("error", {
-          error: new SessionError(
-            "tools_update_failed",
-            `could not apply the agent's changed tools: ${(error as Error)?.message ?? error}`,
-            { cause: error },
-          ),
-        }),
-      );
-    });
-  }
-
-  /** The session is over: stop following tool changes and release the agents' connections. */
-  #releaseAgents(): void {
-    this.#unwatch?.();
-    this.#unwatch = undefined;
-    for (const agent of this.#ran)
-      agent
-        .close?.()
-        .catch((error: unknown) =>
-          this.#init.log.warn("closing the agent failed", { agent: agent.name, error }),
-        );
-  }
 
   /** `ctx.session` for tools: the SIP call id, and `end()` — close after the agent's answer to the tool's output. */
   #toolControl(): ToolSessionControl {
@@ -764,6 +731,7 @@ export class Session extends SafeEmitter<SessionEvents> {
   /** The connection closed without our asking: restore it, unless the close says retrying cannot help. */
   #onDrop(detail: string, code: number): void {
     const reconnector = this.#reconnector;
+    if (!this.#started) return; // start() fails on its own (its waiters are rejected) and ends the session
     if (!reconnector || this.#life.closing) return this.#life.dropped(detail, code);
     if (reconnector.restoring) return; // the attempt in progress fails and the next one begins
     const kind = classifyClose({ code, error: this.#closingError });
@@ -848,12 +816,4 @@ export class Session extends SafeEmitter<SessionEvents> {
     );
     this.emit("error", { error: wrapped });
   }
-}
-
-function isSessionUpdate(value: unknown): value is SessionUpdateEvent {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as { type?: unknown }).type === "session.update"
-  );
 }

@@ -113,7 +113,6 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
   const log = options.log ?? createLogger("parley:runtime");
   const agent = options.agent;
   const given = options.variables ?? {};
-  const variables: Record<string, unknown> = { ...agent?.config.variables, ...given };
   const update = options.session ?? compileFor(agent, given);
   const model = modelOf(update) ?? agent?.config.model ?? "gpt-realtime";
   const factory = transportFactoryFor(options, model, log);
@@ -130,7 +129,6 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
     loadHandoff: options.loadHandoff ?? ((handoff) => loadAgent(handoff.file)),
     ...(options.watchdog === undefined ? {} : { watchdog: options.watchdog }),
     compile: (next) => compileFor(next, given),
-    variables,
     ...(options.callId ? { callId: options.callId } : {}),
     clock: options.clock ?? systemClock,
     prices: { ...defaultPrices, ...options.prices },

@@ -29,6 +29,8 @@ export class Wire {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #hooks: WireHooks;
+  /** Every event in and out, at debug level (`agent --verbose`, `PARLEY_LOG=parley:runtime:wire`). */
+  readonly #wireLog: Logger;
   #waiters: Waiter[] = [];
   /** Replies that arrived before anyone waited for them (session.created can come in the upgrade's packet). */
   readonly #early = new Set<string>();
@@ -41,6 +43,7 @@ export class Wire {
     this.#clock = clock;
     this.#log = log;
     this.#hooks = hooks;
+    this.#wireLog = log.child("wire");
     this.#listen(transport);
   }
 
@@ -102,6 +105,7 @@ export class Wire {
         ? event
         : { ...event, event_id: this.nextId("event") };
     this.#transport.send(out);
+    if (this.#wireLog.enabled("debug")) this.#wireLog.debug("sent", out);
     this.#hooks.sent(out);
   }
 
@@ -158,6 +162,7 @@ export class Wire {
   }
 
   #onEvent(event: RealtimeServerEvent): void {
+    if (this.#wireLog.enabled("debug")) this.#wireLog.debug("received", event);
     try {
       this.#hooks.event(event);
     } catch (error) {

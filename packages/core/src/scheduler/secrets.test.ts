@@ -101,7 +101,8 @@ describe("secrets in a session's calls", () => {
       name: "lookup",
       arguments: '{"q":"x"}',
     });
-    await expect.poll(() => host.outputs().length).toBe(2);
+    // The approval goes over loopback HTTP: on a busy machine that can take more than the default second.
+    await expect.poll(() => host.outputs().length, { timeout: 30_000 }).toBe(2);
     await scheduler.close();
 
     expect(host.outputOf("c_pay")).toEqual({ ok: true });

@@ -65,6 +65,8 @@ export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
     super();
     this.callId = call.id;
     this.webhook = { id: `wh_${randomBytes(12).toString("hex")}`, body, status: 0 };
+    // This call's events only: a caller among hundreds does not hear the others'.
+    const events = call.events;
     this.answered = new Promise<CallAnswer>((resolve) => {
       const timer = setTimeout(() => {
         if (call.state === "ringing") calls.end(call, "no_answer");
@@ -81,18 +83,18 @@ export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
         );
       const done = (answer: CallAnswer) => {
         clearTimeout(timer);
-        calls.off("accepted", onAccepted);
-        calls.off("ended", onEnded);
+        events.off("accepted", onAccepted);
+        events.off("ended", onEnded);
         resolve(answer);
       };
-      calls.on("accepted", onAccepted);
-      calls.on("ended", onEnded);
+      events.on("accepted", onAccepted);
+      events.on("ended", onEnded);
     });
     this.ended = new Promise<CallEndReason>((resolve) => {
       const onEnded = (c: CallRecord, reason: CallEndReason) => {
         if (c !== call) return;
-        calls.off("ended", onEnded);
-        calls.off("event", onEvent);
+        events.off("ended", onEnded);
+        events.off("event", onEvent);
         this.emit("ended", reason);
         resolve(reason);
       };
@@ -106,8 +108,8 @@ export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
               : undefined;
         if (typeof text === "string" && text) this.#line({ role: "agent", text });
       };
-      calls.on("ended", onEnded);
-      calls.on("event", onEvent);
+      events.on("ended", onEnded);
+      events.on("event", onEvent);
     });
   }
 
@@ -236,13 +238,13 @@ export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
         // rate_limits.updated follows a response's end; the slot is free by the next turn of the loop.
         setImmediate(() => {
           if (!idle() && this.call.state !== "ended") return;
-          this.calls.off("event", check);
-          this.calls.off("ended", check);
+          this.call.events.off("event", check);
+          this.call.events.off("ended", check);
           resolve();
         });
       };
-      this.calls.on("event", check);
-      this.calls.on("ended", check);
+      this.call.events.on("event", check);
+      this.call.events.on("ended", check);
     });
   }
 
@@ -254,12 +256,12 @@ export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
     return new Promise((resolve, reject) => {
       const onAttached = (c: CallRecord, connection: Connection) => {
         if (c !== this.call) return;
-        this.calls.off("attached", onAttached);
+        this.call.events.off("attached", onAttached);
         this.off("ended", onEnded);
         resolve(connection);
       };
       const onEnded = () => {
-        this.calls.off("attached", onAttached);
+        this.call.events.off("attached", onAttached);
         reject(
           new LocalRealtimeError(
             "call_ended",
@@ -267,7 +269,7 @@ export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
           ),
         );
       };
-      this.calls.on("attached", onAttached);
+      this.call.events.on("attached", onAttached);
       this.once("ended", onEnded);
     });
   }

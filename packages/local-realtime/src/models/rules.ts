@@ -123,6 +123,9 @@ function forcedTool(ctx: ModelContext, callable: readonly ModelTool[]): ModelToo
   return undefined;
 }
 
+/** Characters of the user's words the rules model repeats back at most. */
+const MAX_ECHO = 200;
+
 function conversational(utterance: string, instructions: string): string {
   const lower = utterance.toLowerCase();
   const name = personaName(instructions);
@@ -134,7 +137,9 @@ function conversational(utterance: string, instructions: string): string {
     return "Goodbye, and have a great day!";
   if (/\bwho are you\b|\byour name\b/.test(lower))
     return name ? `I'm ${name}.` : "I'm your assistant.";
-  return `I understand: ${utterance.replace(/[.!?]+$/, "")}. How can I help with that?`;
+  // A model's answer is short whatever the user said: reading a megabyte back would be hours of audio.
+  const heard = utterance.length > MAX_ECHO ? `${utterance.slice(0, MAX_ECHO)}…` : utterance;
+  return `I understand: ${heard.replace(/[.!?]+$/, "")}. How can I help with that?`;
 }
 
 function errorText(error: unknown): string {

@@ -35,6 +35,11 @@ export interface McpBridgeInit {
 
 // setTimeout's ceiling: the SDK's own request timeout must never fire before the scheduler's.
 const NO_SDK_TIMEOUT = 2_147_483_647;
+/**
+ * Bounds on a tool listing: a server that answers every page with another `nextCursor` (or lists thousands of
+ * tools) would otherwise keep `loadAgent` from ever settling. The Realtime API takes far fewer tools than this.
+ */
+export const MCP_LIST_LIMITS = { pages: 50, tools: 1000 };
 const silent: ToolLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
@@ -134,16 +139,46 @@ export class McpBridge {
       });
   }
 
-  /** Re-reads the tool list from the server. */
+  /** Re-reads the tool list from the server. A closed bridge is not re-opened for it (`mcp_closed`). */
   async refresh(): Promise<AnyToolDefinition[]> {
+    if (this.#closed && !this.#client)
+      throw new McpBridgeError("mcp_closed", this.label, "the bridge is closed");
     const client = await this.#ensureClient();
+    return this.#list(client);
+  }
+
+  /** Every page of tools/list, within MCP_LIST_LIMITS; each page within the connect timeout. */
+  async #list(client: Client): Promise<AnyToolDefinition[]> {
     const listed: Tool[] = [];
+    const seen = new Set<string>();
     let cursor: string | undefined;
-    do {
-      const page = await client.listTools(cursor ? { cursor } : undefined);
+    for (let pages = 0; ; pages++) {
+      if (pages >= MCP_LIST_LIMITS.pages)
+        throw new McpBridgeError(
+          "mcp_list_unbounded",
+          this.label,
+          `tools/list went on for more than ${MCP_LIST_LIMITS.pages} pages (nextCursor never ends)`,
+        );
+      const page = await client.listTools(cursor ? { cursor } : undefined, {
+        timeout: this.settings.connectTimeout ?? 10_000,
+      });
       listed.push(...page.tools);
+      if (listed.length > MCP_LIST_LIMITS.tools)
+        throw new McpBridgeError(
+          "mcp_list_unbounded",
+          this.label,
+          `the server lists more than ${MCP_LIST_LIMITS.tools} tools`,
+        );
       cursor = page.nextCursor;
-    } while (cursor);
+      if (!cursor) break;
+      if (seen.has(cursor))
+        throw new McpBridgeError(
+          "mcp_list_unbounded",
+          this.label,
+          `tools/list repeats the cursor ${JSON.stringify(cursor.slice(0, 40))}`,
+        );
+      seen.add(cursor);
+    }
     this.#setTools(listed);
     return this.#tools;
   }
@@ -193,7 +228,11 @@ export class McpBridge {
             autoRefresh: false,
             debounceMs: 20,
             onChanged: () => {
-              this.refresh().catch((error) =>
+              // Only the live connection's news counts: a notification (or its debounce timer) that arrives
+              // after close() or after a reconnect must not re-open the bridge (a re-spawned server keeps
+              // `agent validate` from exiting and outlives the session).
+              if (this.#client !== client || this.#closed) return;
+              this.#list(client).catch((error) =>
                 this.#report(
                   new McpBridgeError(
                     "mcp_refresh_failed",
@@ -248,7 +287,7 @@ export class McpBridge {
     safely(() => this.#onOpen?.());
     this.#log.info(`connected to MCP server ${this.label} (${this.describe})`);
     try {
-      await this.refresh();
+      await this.#list(client);
     } catch (error) {
       // Drop only this connection: close() would also end background retries.
       this.#client = undefined;

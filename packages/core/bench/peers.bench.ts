@@ -1,0 +1,125 @@
+// `pnpm bench peers`: Parley against @openai/agents-realtime (RealtimeSession, WebSocket transport) and the raw
+// `openai` realtime client (OpenAIRealtimeWS), all on one local server (its own process, TLS: the openai client
+// dials wss:// only), each client in its own child process (peers/client.ts), client order rotated across rounds.
+// Figures are medians over rounds of each round's median.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { figure, interval, median, verdict } from "../../../bench/verdict.ts";
+import { serverProcess } from "./runtime-support.ts";
+
+const CLIENTS = ["parley", "agents", "raw"] as const;
+type Client = (typeof CLIENTS)[number];
+const ROUNDS = Number(process.env.PARLEY_BENCH_ROUNDS ?? 3);
+
+const server = await serverProcess({ tls: true });
+const caFile = join(mkdtempSync(join(tmpdir(), "parley-bench-ca-")), "ca.pem");
+writeFileSync(caFile, server.certificate ?? "");
+const script = join(import.meta.dirname, "peers/client.ts");
+
+function child(client: Client, mode: string): Record<string, number> {
+  const run = spawnSync(
+    process.execPath,
+    [
+      "--expose-gc",
+      "--conditions=parley-source",
+      "--import",
+      "tsx",
+      script,
+      client,
+      mode,
+      server.url,
+    ],
+    { encoding: "utf8", env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile }, timeout: 300_000 },
+  );
+  const line = run.stdout.trim().split("\n").at(-1) ?? "";
+  try {
+    return JSON.parse(line) as Record<string, number>;
+  } catch {
+    process.stderr.write(`${client} ${mode} failed:\n${run.stdout}\n${run.stderr}\n`);
+    return {};
+  }
+}
+
+const samples = new Map<string, number[]>();
+const add = (client: Client, r: Record<string, number>) => {
+  for (const [k, v] of Object.entries(r)) {
+    const key = `${client}.${k}`;
+    samples.set(key, [...(samples.get(key) ?? []), v]);
+  }
+};
+for (let round = 0; round < ROUNDS; round++) {
+  const order = CLIENTS.map((_, i) => CLIENTS[(i + round) % CLIENTS.length] as Client);
+  for (const c of order) add(c, child(c, "turns"));
+  for (const c of order) add(c, child(c, "memory"));
+}
+const get = (client: Client, k: string) => median(samples.get(`${client}.${k}`) ?? []);
+
+interval(
+  "setup: connect → session.updated (close not timed); text turn: user text sent → response.done; tool turn: " +
+    "user text → function call → output (an instant handler) → the answer's response.done; CPU: this client " +
+    "process only (the server is another process); idle memory: heap + external per connected, configured " +
+    "session (100 held, full GCs); turn 50 / turn 1,000: medians of turns 41–60 and 981–1,000 of one session",
+);
+const rows: [string, string, string][] = [
+  ["setup time", "setupMs", "ms"],
+  ["setup CPU", "setupCpuMs", "ms"],
+  ["text turn", "textMs", "ms"],
+  ["text turn CPU", "textCpuMs", "ms"],
+  ["tool turn", "toolMs", "ms"],
+  ["tool turn CPU", "toolCpuMs", "ms"],
+  ["idle memory per session", "idleKB", "KB"],
+  ["turn 50", "turn50Ms", "ms"],
+  ["turn 1,000", "turnLastMs", "ms"],
+  ["turn 50 CPU", "turn50CpuMs", "ms"],
+  ["turn 1,000 CPU", "turnLastCpuMs", "ms"],
+];
+process.stdout.write(
+  `\n| figure | Parley | agents-realtime | raw openai | Parley / raw |\n|---|---|---|---|---|\n`,
+);
+for (const [label, key, unit] of rows) {
+  const [p, a, r] = CLIENTS.map((c) => get(c, key)) as [number, number, number];
+  process.stdout.write(
+    `| ${label} (${unit}) | ${p.toFixed(2)} | ${a.toFixed(2)} | ${r.toFixed(2)} | ${(p / r).toFixed(2)} |\n`,
+  );
+}
+process.stdout.write("\n");
+for (const [label, key, unit] of rows)
+  figure(`peers ${label}, agents-realtime`, get("agents", key), unit);
+verdict(
+  "peers tool turn, Parley / raw client",
+  get("parley", "toolMs") / get("raw", "toolMs"),
+  "x",
+  {
+    max: 1.2,
+  },
+);
+verdict(
+  "peers text turn, Parley / raw client",
+  get("parley", "textMs") / get("raw", "textMs"),
+  "x",
+  {
+    max: 1.2,
+  },
+);
+verdict(
+  "peers idle memory per session, Parley / raw client",
+  get("parley", "idleKB") / get("raw", "idleKB"),
+  "x",
+  { max: 1 },
+);
+verdict(
+  "peers turn 1,000 / turn 50 latency, Parley",
+  get("parley", "turnLastMs") / get("parley", "turn50Ms"),
+  "x",
+  { max: 1.2 },
+);
+verdict(
+  "peers turn 1,000 / turn 50 CPU, Parley",
+  get("parley", "turnLastCpuMs") / get("parley", "turn50CpuMs"),
+  "x",
+  { max: 1.2 },
+);
+await server.stop();
+process.exit(0);

@@ -1,0 +1,84 @@
+// One client of the peer benchmark in its own process: `client.ts <parley|agents|raw> <turns|memory> <url>`.
+// Prints one JSON line of raw samples; peers.bench.ts aggregates. Clocks start after the agent is loaded (loading is
+// the load-compile bench's figure), before the connect.
+import { join } from "node:path";
+import { cpuMs, median, settledMemory } from "../../../../bench/verdict.ts";
+import { compileSession } from "../../src/compile/index.ts";
+import { loadAgent } from "../../src/load/index.ts";
+import { agentsSdk, type Connect, parley, raw } from "./drivers.ts";
+
+const [which, mode, url] = process.argv.slice(2) as [string, string, string];
+const agent = await loadAgent(join(import.meta.dirname, "../fixtures/peer.agent.yaml"));
+const update = compileSession(agent);
+const instructions = String((update.session as { instructions?: string }).instructions ?? "");
+const connect: Connect =
+  which === "parley"
+    ? parley(url, agent)
+    : which === "raw"
+      ? raw(url, update)
+      : agentsSdk(url, instructions);
+
+const out: Record<string, unknown> = {};
+if (mode === "memory") {
+  const n = Number(process.env.PARLEY_BENCH_IDLE ?? 100);
+  for (const s of await Promise.all(Array.from({ length: 5 }, connect))) await s.close();
+  const before = settledMemory();
+  const kept = [];
+  for (let i = 0; i < n; i++) kept.push(await connect());
+  await new Promise((r) => setTimeout(r, 100));
+  out.idleKB = (settledMemory() - before) / n / 1024;
+  for (const s of kept) await s.close();
+} else {
+  // setup: connect → session.updated (wall and CPU), then close (not timed).
+  const setupMs: number[] = [];
+  const setupCpu: number[] = [];
+  for (let i = 0; i < 25; i++) {
+    const c0 = cpuMs();
+    const t0 = performance.now();
+    const s = await connect();
+    setupMs.push(performance.now() - t0);
+    setupCpu.push(cpuMs() - c0);
+    await s.close();
+  }
+  // text turns: 1,000 in one session; turn 50 and turn 1,000 are the medians of turns 41–60 and 981–1,000.
+  const turns = Number(process.env.PARLEY_BENCH_LONG_TURNS ?? 1000);
+  const s = await connect();
+  const ms: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 1; i <= turns; i++) {
+    const c0 = cpuMs();
+    const t0 = performance.now();
+    await s.textTurn(`What time is breakfast on day ${i}?`);
+    ms.push(performance.now() - t0);
+    cpu.push(cpuMs() - c0);
+  }
+  await s.close();
+  const window = (from: number, to: number, x: number[]) => median(x.slice(from - 1, to));
+  // tool turns on a fresh session: user text → call → output → answer done.
+  const t = await connect();
+  const toolMs: number[] = [];
+  const toolCpu: number[] = [];
+  for (let i = 0; i < 120; i++) {
+    const c0 = cpuMs();
+    const t0 = performance.now();
+    await t.toolTurn();
+    if (i < 20) continue; // warm-up
+    toolMs.push(performance.now() - t0);
+    toolCpu.push(cpuMs() - c0);
+  }
+  await t.close();
+  Object.assign(out, {
+    setupMs: median(setupMs.slice(5)),
+    setupCpuMs: median(setupCpu.slice(5)),
+    textMs: window(41, Math.min(turns, 200), ms),
+    textCpuMs: window(41, Math.min(turns, 200), cpu),
+    turn50Ms: window(41, 60, ms),
+    turn50CpuMs: window(41, 60, cpu),
+    turnLastMs: window(turns - 19, turns, ms),
+    turnLastCpuMs: window(turns - 19, turns, cpu),
+    toolMs: median(toolMs),
+    toolCpuMs: median(toolCpu),
+  });
+}
+process.stdout.write(`${JSON.stringify(out)}\n`);
+process.exit(0);

@@ -1,0 +1,172 @@
+// The three clients of the peer benchmark, behind one shape: connect and configure (until session.updated), a text
+// turn (user text → response.done), a tool turn (user text → function call → output → the answer's response.done),
+// close. Each runs the same agent: Parley loads the file; the raw client sends Parley's compiled session.update and
+// runs the same tool itself; the agents SDK gets a RealtimeAgent with the same instructions and tool.
+import { RealtimeAgent, RealtimeSession, tool } from "@openai/agents-realtime";
+import OpenAI from "openai";
+import { OpenAIRealtimeWS } from "openai/realtime/ws";
+import type { RealtimeServerEvent, SessionUpdateEvent } from "openai/resources/realtime/realtime";
+import { z } from "zod";
+import type { LoadedAgent } from "../../src/load/index.ts";
+import { startSession } from "../../src/runtime/start-session.ts";
+
+export interface PeerSession {
+  textTurn(text: string): Promise<void>;
+  /** One `current_time` call and its answer. */
+  toolTurn(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type Connect = () => Promise<PeerSession>;
+
+export const TOOL_TURN_TEXT = "/call current_time {}";
+const KEY = "sk-local-bench";
+
+export function parley(url: string, agent: LoadedAgent): Connect {
+  return async () => {
+    const s = await startSession({ agent, url, apiKey: KEY });
+    const responses = (n: number) =>
+      new Promise<void>((resolve) => {
+        let left = n;
+        const on = () => {
+          if (--left > 0) return;
+          s.off("response.done", on);
+          resolve();
+        };
+        s.on("response.done", on);
+      });
+    return {
+      async textTurn(text) {
+        const done = responses(1);
+        s.sendText(text);
+        await done;
+      },
+      async toolTurn() {
+        const done = responses(2);
+        s.sendText(TOOL_TURN_TEXT);
+        await done;
+      },
+      close: () => s.close(),
+    };
+  };
+}
+
+export function raw(url: string, update: SessionUpdateEvent): Connect {
+  const port = new URL(url).port;
+  // The openai client dials wss:// only: the local server runs with TLS (its CA in NODE_EXTRA_CA_CERTS).
+  const client = new OpenAI({ apiKey: KEY, baseURL: `https://127.0.0.1:${port}/v1` });
+  return async () => {
+    const rt = new OpenAIRealtimeWS({ model: "gpt-realtime" }, client);
+    await new Promise<void>((resolve, reject) => {
+      rt.socket.once("open", () => resolve());
+      rt.socket.once("error", reject);
+    });
+    await new Promise<void>((resolve) => {
+      const on = (e: RealtimeServerEvent) => {
+        if (e.type !== "session.updated") return;
+        rt.off("event", on);
+        resolve();
+      };
+      rt.on("event", on);
+      rt.send(update);
+    });
+    const nextDone = () =>
+      new Promise<RealtimeServerEvent & { type: "response.done" }>((resolve) => {
+        const on = (e: RealtimeServerEvent) => {
+          if (e.type !== "response.done") return;
+          rt.off("event", on);
+          resolve(e);
+        };
+        rt.on("event", on);
+      });
+    const say = (text: string) => {
+      rt.send({
+        type: "conversation.item.create",
+        item: { type: "message", role: "user", content: [{ type: "input_text", text }] },
+      });
+      rt.send({ type: "response.create" });
+    };
+    return {
+      async textTurn(text) {
+        const done = nextDone();
+        say(text);
+        await done;
+      },
+      async toolTurn() {
+        const first = nextDone();
+        say(TOOL_TURN_TEXT);
+        const r = await first;
+        const answer = nextDone();
+        for (const item of r.response.output ?? []) {
+          if (item.type !== "function_call") continue;
+          rt.send({
+            type: "conversation.item.create",
+            item: {
+              type: "function_call_output",
+              call_id: item.call_id ?? "",
+              output: JSON.stringify({ time: new Date().toISOString() }),
+            },
+          });
+        }
+        rt.send({ type: "response.create" });
+        await answer;
+      },
+      async close() {
+        await new Promise<void>((resolve) => {
+          rt.socket.once("close", () => resolve());
+          rt.close();
+        });
+      },
+    };
+  };
+}
+
+export function agentsSdk(url: string, instructions: string): Connect {
+  const currentTime = tool({
+    name: "current_time",
+    description: "The current date and time.",
+    parameters: z.object({}),
+    execute: async () => JSON.stringify({ time: new Date().toISOString() }),
+  });
+  const agent = new RealtimeAgent({ name: "peer-concierge", instructions, tools: [currentTime] });
+  return async () => {
+    const session = new RealtimeSession(agent, { transport: "websocket", model: "gpt-realtime" });
+    const configured = new Promise<void>((resolve) => {
+      const on = (e: { type: string }) => {
+        if (e.type !== "session.updated") return;
+        session.transport.off("*", on);
+        resolve();
+      };
+      session.transport.on("*", on);
+    });
+    const withModel = new URL(url);
+    withModel.searchParams.set("model", "gpt-realtime");
+    await session.connect({ apiKey: KEY, url: withModel.toString() });
+    await configured;
+    const responses = (n: number) =>
+      new Promise<void>((resolve) => {
+        let left = n;
+        const on = () => {
+          if (--left > 0) return;
+          session.transport.off("turn_done", on);
+          resolve();
+        };
+        session.transport.on("turn_done", on);
+      });
+    return {
+      async textTurn(text) {
+        const done = responses(1);
+        session.sendMessage(text);
+        await done;
+      },
+      async toolTurn() {
+        const done = responses(2);
+        session.sendMessage(TOOL_TURN_TEXT);
+        await done;
+      },
+      async close() {
+        session.close();
+      },
+    };
+  };
+}
