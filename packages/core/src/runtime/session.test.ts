@@ -309,7 +309,7 @@ describe("errors and faults", () => {
       audio_end_ms: 10,
     });
     const error = (await emitted).error as RealtimeServerError;
-    expect(error).toMatchObject({ code: "item_not_found", param: "item_id" });
+    expect(error).toMatchObject({ code: "item_truncate_invalid_item_id" });
     expect(error.eventId).toMatch(/^parley_event_\d+$/);
   });
 
