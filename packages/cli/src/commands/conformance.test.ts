@@ -48,7 +48,7 @@ describe("agent conformance", { timeout: 90_000 }, () => {
   });
 
   it("refuses --live without a key, and an unknown flow, with a message and no stack trace", async () => {
-    const live = await runCli(["conformance", "--live"]);
+    const live = await runCli(["conformance", "--live"], { timeoutMs: 30_000 });
     expect(live.code).toBe(2);
     expect(live.stderr).toContain("--live needs OPENAI_API_KEY");
     const flow = await runCli(["conformance", "--flow", "nope"], { timeoutMs: 30_000 });

@@ -129,8 +129,10 @@ function best(
   tools: readonly ModelTool[],
 ): { tool: ModelTool; score: number } | undefined {
   let top: { tool: ModelTool; score: number } | undefined;
+  // One telling word is enough however few tools there are (with one tool, its words weigh ln 2).
+  const enough = Math.min(WORDS_THRESHOLD, Math.log(tools.length + 1));
   for (const s of toolScores(utterance, tools)) {
-    if (s.example < MATCH_THRESHOLD && s.words < WORDS_THRESHOLD) continue;
+    if (s.example < MATCH_THRESHOLD && s.words < enough) continue;
     const score = 2 * s.example + s.words;
     if (!top || score > top.score) top = { tool: s.tool, score };
   }
