@@ -9,6 +9,7 @@ import { loadAgent } from "../src/load/index.ts";
 import { createLogger } from "../src/log/index.ts";
 import { defaultPrices } from "../src/pricing/index.ts";
 import { Session } from "../src/runtime/session.ts";
+import { wsTransport } from "../src/transport/ws-transport.ts";
 import { report, serverProcess } from "./runtime-support.ts";
 
 const agent = await loadAgent(
@@ -20,7 +21,10 @@ const update = compileSession(agent);
 const server = await serverProcess();
 const frames: Buffer[] = [];
 {
-  const ws = new WebSocket(server.url);
+  // As a client connects to the API: a model and a key (the local server refuses a connection without them).
+  const ws = new WebSocket(`${server.url}?model=gpt-realtime`, {
+    headers: { Authorization: "Bearer bench" },
+  });
   const turns = ["Hello there", "What time is breakfast served?", "Thank you, goodbye"];
   const say = (text: string) => {
     const item = { type: "message", role: "user", content: [{ type: "input_text", text }] };
@@ -55,9 +59,8 @@ class MemorySocket extends EventEmitter {
 }
 const socket = new MemorySocket();
 const session = new Session({
-  ws: socket as unknown as WebSocket,
+  transport: wsTransport({ socket: socket as unknown as WebSocket }),
   update,
-  variables: {},
   clock: new VirtualClock(),
   prices: defaultPrices,
   tools: undefined,
