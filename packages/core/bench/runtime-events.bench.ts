@@ -1,14 +1,17 @@
 // Runtime overhead per received server event: JSON parse + dispatch (conversation record, queue, audio clock,
 // latency marks, typed events to listeners), on frames recorded from a real turn with the local server.
 // Target: p99 under 100 µs.
+
 import { EventEmitter } from "node:events";
 import WebSocket from "ws";
+import { quantile, verdict } from "../../../bench/verdict.ts";
 import { VirtualClock } from "../src/clock/index.ts";
 import { compileSession } from "../src/compile/index.ts";
 import { loadAgent } from "../src/load/index.ts";
 import { createLogger } from "../src/log/index.ts";
 import { defaultPrices } from "../src/pricing/index.ts";
 import { Session } from "../src/runtime/session.ts";
+import { wsTransport } from "../src/transport/ws-transport.ts";
 import { report, serverProcess } from "./runtime-support.ts";
 
 const agent = await loadAgent(
@@ -55,7 +58,7 @@ class MemorySocket extends EventEmitter {
 }
 const socket = new MemorySocket();
 const session = new Session({
-  ws: socket as unknown as WebSocket,
+  transport: wsTransport({ socket: socket as unknown as WebSocket }),
   update,
   variables: {},
   clock: new VirtualClock(),
@@ -96,6 +99,7 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 report("runtime event parse+dispatch, all events", all, "µs");
+verdict("runtime event parse+dispatch p99, all events", quantile(all, 0.99), "µs", { max: 100 });
 report("runtime event parse+dispatch, audio delta (decoded for a listener)", audio, "µs");
 if (sink < 0) process.stdout.write("");
 process.exit(0);
