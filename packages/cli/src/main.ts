@@ -1,12 +1,49 @@
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { commandsFor } from "./commands/index.ts";
+import { commands, commandsFor, loadsNoAgent } from "./commands/index.ts";
+
+/** The version in this package's package.json: the nearest one above this file (src/, dist/ or dist/chunks/). */
+function cliVersion(): string {
+  for (let dir = new URL(".", import.meta.url); ; dir = new URL("..", dir)) {
+    try {
+      return (JSON.parse(readFileSync(new URL("package.json", dir), "utf8")) as { version: string })
+        .version;
+    } catch (error) {
+      if (dir.pathname === "/") throw error;
+    }
+  }
+}
+
+const programHelp = `
+Examples:
+  $ agent init hello                       an agent, a tool handler and a scenario that passes
+  $ agent dev hello/hello.agent.yaml       talk to it in the terminal (offline without OPENAI_API_KEY)
+  $ agent test hello                       run its scenarios against the local Realtime server
+  $ agent validate                         check every agent file under the current folder
+
+Environment:
+  OPENAI_API_KEY     use the OpenAI Realtime API (dev, test --live); without it everything runs offline
+  PARLEY_SIM_PACE    local server speed: 1 real time, 0 as fast as possible
+  PARLEY_LOG         debug log namespaces to stderr, e.g. parley:* or parley:runtime:wire
+  NO_COLOR           no colours
+
+Docs: docs/*.md in the Parley repository (dev.md, testing.md, agent-file.md), and \`agent <command> --help\`.
+`;
 
 /** Runs the `agent` CLI with the given arguments and resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command("agent")
     .description("Parley: voice agents on the OpenAI Realtime API, as config-as-code")
+    .version(cliVersion(), "-V, --version", "print the version")
+    .option("--verbose", "show every Realtime event sent and received (on stderr)")
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .addHelpText("after", programHelp);
+  program.hook("preAction", async () => {
+    if (!program.opts().verbose) return;
+    const { showRealtimeEvents } = await import("./verbose.ts");
+    showRealtimeEvents();
+  });
   for (const register of await commandsFor(argv)) register(program);
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -25,19 +62,19 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   } finally {
-    await closeLoadedAgents();
+    await closeLoadedAgents(argv);
   }
 }
 
 /**
  * Agents whose packs hold connections (bridged MCP servers' child processes) would keep the process alive after
- * the command: close them. Core is imported only when an agent registered something to close.
+ * the command: close them. Core is imported only after a command that may have loaded an agent (it is loaded
+ * already then); help, `init` and `schema` stay quick.
  */
-async function closeLoadedAgents(): Promise<void> {
-  const open = (globalThis as Record<symbol, Set<unknown> | undefined>)[
-    Symbol.for("parley.load.agentsToClose")
-  ];
-  if (!open?.size) return;
+async function closeLoadedAgents(argv: readonly string[]): Promise<void> {
+  const first = argv.find((a) => !a.startsWith("-"));
+  if (first === undefined || !Object.hasOwn(commands, first) || loadsNoAgent.has(first)) return;
+  if (argv.some((a) => a === "-h" || a === "--help")) return;
   const { closeAllAgents } = await import("@parley/core");
   await closeAllAgents();
 }

@@ -84,10 +84,11 @@ beforeAll(async () => {
     cwd: app,
   });
   expect(installed.code, installed.stderr + installed.stdout).toBe(0);
-}, 300_000);
+}, 400_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe("installed from the packed tarballs", { timeout: 120_000 }, () => {
+// Slow (packing builds declarations; tsc loads openai's types): about a minute of CPU, several on a busy machine.
+describe("installed from the packed tarballs", { timeout: 300_000 }, () => {
   it("ships built JavaScript and declarations, no TypeScript source", () => {
     const cli = join(app, "node_modules/@parley/cli");
     const core = join(app, "node_modules/@parley/core");
@@ -155,14 +156,11 @@ export const agent = defineAgent({ name: "hello", instructions: "Say hi.", tools
 export const start = (url: string): Promise<Session> => startSession({ url });
 `;
     writeFileSync(join(app, "src/agent.ts"), good);
-    const ok = await run(join(app, "node_modules/.bin/tsc"), ["-p", "."], { cwd: app });
-    expect(ok.stdout + ok.stderr).toBe("");
-    expect(ok.code).toBe(0);
-
-    // Types are real, not `any`: a wrong argument type is caught.
-    writeFileSync(join(app, "src/agent.ts"), good.replace("text.toUpperCase()", "text * 2"));
-    const bad = await run(join(app, "node_modules/.bin/tsc"), ["-p", "."], { cwd: app });
-    expect(bad.stdout).toMatch(/src\/agent\.ts\(7,\d+\): error TS2362/);
-    expect(bad.code).not.toBe(0);
+    // Types are real, not `any`: a wrong argument type is caught (one tsc run for both files: it is slow).
+    writeFileSync(join(app, "src/wrong.ts"), good.replace("text.toUpperCase()", "text * 2"));
+    const tsc = await run(join(app, "node_modules/.bin/tsc"), ["-p", "."], { cwd: app });
+    const errors = tsc.stdout.trim().split("\n");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^src\/wrong\.ts\(7,\d+\): error TS2362/);
   });
 });

@@ -11,6 +11,7 @@ import { handleItemEvent } from "./handlers/items.ts";
 import { clientEventError } from "./handlers/validation.ts";
 import { configValueError } from "./handlers/values.ts";
 import { IdGenerator } from "./ids.ts";
+import { eventShapeError, frameSizeError, frameStructureError } from "./limits.ts";
 import { McpSessionTools } from "./mcp/session-tools.ts";
 import type { RealtimeModel } from "./models/types.ts";
 import type { ResponseHost } from "./response-host.ts";
@@ -91,13 +92,21 @@ export class Connection implements ResponseHost {
       options.clock,
     );
     socket.on("message", (data, isBinary) => {
-      // The API reads text frames only and answers a binary one with an error (recorded live).
-      if (isBinary)
-        this.error(
-          "invalid_event",
-          "Expected a text WebSocket message; binary frames are not supported.",
-        );
-      else this.receive(String(data));
+      // Whatever a client sends, the server answers with an error event and keeps serving: nothing a frame
+      // holds may end the process that runs it (agent sim, a test run).
+      try {
+        // The API reads text frames only and answers a binary one with an error (recorded live).
+        if (isBinary)
+          this.error(
+            "invalid_event",
+            "Expected a text WebSocket message; binary frames are not supported.",
+          );
+        else this.receive(data);
+      } catch (e) {
+        this.error("server_error", e instanceof Error ? e.message : String(e), {
+          type: "server_error",
+        });
+      }
     });
     socket.on("close", () => this.dispose());
     socket.on("error", () => this.dispose());
@@ -135,6 +144,10 @@ export class Connection implements ResponseHost {
     return sleepUntil(this.options.clock, time, signal);
   }
 
+  writable(signal?: AbortSignal): Promise<void> {
+    return this.sender.writable(signal);
+  }
+
   audioProduced(): void {
     this.audioOut = true;
   }
@@ -155,7 +168,7 @@ export class Connection implements ResponseHost {
     if (this.closed) return;
     const full = { event_id: this.ids.next("event"), ...event };
     this.options.onServerEvent?.(full);
-    this.sender.send(JSON.stringify(full), full);
+    this.sender.send(JSON.stringify(full), full as { type?: unknown; response?: unknown });
   }
 
   /** Sends the API's `error` event shape. */
@@ -176,15 +189,33 @@ export class Connection implements ResponseHost {
     });
   }
 
-  private receive(raw: string): void {
+  private receive(data: Buffer | ArrayBuffer | Buffer[]): void {
+    const raw = Array.isArray(data)
+      ? Buffer.concat(data)
+      : Buffer.isBuffer(data)
+        ? data
+        : Buffer.from(data);
+    const tooBig = frameSizeError(raw.length) ?? frameStructureError(raw);
+    if (tooBig) {
+      this.error(tooBig.code, tooBig.message);
+      return;
+    }
     let event: Json;
     try {
-      event = JSON.parse(raw) as Json;
+      event = JSON.parse(raw.toString()) as Json;
     } catch {
       this.error("invalid_json", "Invalid event: failed to parse JSON value.");
       return;
     }
-    const eventId = typeof event.event_id === "string" ? event.event_id : undefined;
+    const eventId =
+      event !== null && typeof event === "object" && typeof event.event_id === "string"
+        ? event.event_id
+        : undefined;
+    const tooComplex = eventShapeError(event);
+    if (tooComplex) {
+      this.error(tooComplex.code, tooComplex.message, { eventId });
+      return;
+    }
     const invalid =
       clientEventError(withoutReferences(event)) ??
       referenceError(event, (id) => this.conversation.has(id));
@@ -305,9 +336,9 @@ export class Connection implements ResponseHost {
         this.outOfBand.delete(response);
         this.send({
           type: "rate_limits.updated",
+          // The API reports only a tokens entry (recorded live).
           rate_limits: [
-            { name: "requests", limit: 10000, remaining: 9999, reset_seconds: 0.006 },
-            { name: "tokens", limit: 2000000, remaining: 1995000, reset_seconds: 0.15 },
+            { name: "tokens", limit: 15000000, remaining: 14999716, reset_seconds: 0.001 },
           ],
         });
       });
@@ -330,6 +361,7 @@ export class Connection implements ResponseHost {
   dispose(): void {
     if (this.closed) return;
     this.closed = true;
+    this.sender.release();
     this.active?.cancel("client_cancelled");
     for (const r of this.outOfBand) r.cancel("client_cancelled");
     void this.mcpSession.close();

@@ -57,11 +57,18 @@ export function sessionExpiredError(minutes: number): {
   };
 }
 
+/**
+ * Output a session may queue beyond what its socket has taken before a response stops producing (backpressure):
+ * a client that reads slowly, or not at all, costs the server this much memory, not the whole answer.
+ */
+export const OUTPUT_HIGH_WATER_BYTES = 1024 * 1024;
+
 /** Sends a connection's events through the current faults. */
 export class FaultySender {
   private count = 0;
   private chain: Promise<void> = Promise.resolve();
   private dropped = false;
+  private waiters: Array<() => void> = [];
   private expiry: unknown;
 
   constructor(
@@ -85,7 +92,8 @@ export class FaultySender {
     if (f.stallAfterEvents !== undefined && n > f.stallAfterEvents) return;
     const deliver = () => {
       if (this.dropped || this.socket.readyState !== this.socket.OPEN) return;
-      this.socket.send(data);
+      // The callback runs once ws has handed the data to the socket: a waiting response may go on.
+      this.socket.send(data, () => this.release());
       if (f.errorAfterEvents === n) {
         const e = f.error ?? {};
         this.socket.send(
@@ -105,6 +113,38 @@ export class FaultySender {
       const at = this.clock.now() + f.latencyMs;
       this.chain = this.chain.then(() => sleepUntil(this.clock, at)).then(deliver);
     } else deliver();
+  }
+
+  /**
+   * Resolves when the socket has room for more output (at once unless more than OUTPUT_HIGH_WATER_BYTES wait
+   * to be written), when the socket is gone, or when `signal` aborts (a cancelled response ends at once).
+   * Producers of long output await it between events.
+   */
+  writable(signal?: AbortSignal): Promise<void> {
+    if (!this.congested() || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        signal?.removeEventListener("abort", done);
+        this.waiters = this.waiters.filter((w) => w !== done);
+        resolve();
+      };
+      this.waiters.push(done);
+      signal?.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  private congested(): boolean {
+    return (
+      !this.dropped &&
+      this.socket.readyState === this.socket.OPEN &&
+      this.socket.bufferedAmount > OUTPUT_HIGH_WATER_BYTES
+    );
+  }
+
+  /** Wakes producers once the queue is under the mark, or the socket closed. */
+  release(): void {
+    if (this.waiters.length === 0 || this.congested()) return;
+    for (const w of this.waiters.splice(0)) w();
   }
 
   private end(how: "drop" | "close", code?: number, reason?: string): void {

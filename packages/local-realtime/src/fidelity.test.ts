@@ -2,7 +2,7 @@
 // API"). Each `it` name below is cited by a row of that table; docs-differences.test.ts checks they still exist.
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { type Json, startTestServer, TestClient } from "../test/harness.ts";
+import { functionTool, type Json, startTestServer, TestClient } from "../test/harness.ts";
 import { ManualClock } from "../test/manual-clock.ts";
 import { speechDurationMs } from "./audio/voice.ts";
 
@@ -47,9 +47,6 @@ describe("connecting, as the API refuses it", () => {
     const unknown = await refused(`${server.url}?model=gpt-nope`, {});
     expect(unknown.first.error).toMatchObject({ code: "invalid_model" });
     expect(unknown.first.error.message).toContain('Model "gpt-nope" is not supported');
-    // A SIP call's sideband names no model.
-    const call = await TestClient.connect(server.url, { query: "?call_id=rtc_1" });
-    await call.next("session.created");
   });
 
   it("refuses a missing or wrong key with an error event and close 3000 when a key is required", async () => {
@@ -223,5 +220,43 @@ describe("responses, as the API sends them", () => {
     const cached = second.response.usage.input_token_details.cached_tokens as number;
     expect(cached).toBe(Math.floor(input / 64) * 64);
     expect(cached).toBeGreaterThan(0);
+    const limits = await client.next("rate_limits.updated");
+    expect(limits.rate_limits.map((r: Json) => r.name)).toEqual(["tokens"]);
+  });
+
+  it("makes parallel function calls in one response when the user asks for two things", async () => {
+    const server = await startTestServer();
+    const client = await TestClient.connect(server.url);
+    const weather = functionTool(
+      "get_weather",
+      "The weather in a city.",
+      [["weather in Oslo", { city: "Oslo" }]],
+      {
+        type: "object",
+        properties: { city: { type: "string", description: "The city" } },
+      },
+    );
+    const time = functionTool(
+      "current_time",
+      "The time in a city.",
+      [["what time is it in Tokyo", { timeZone: "Asia/Tokyo" }]],
+      {
+        type: "object",
+        properties: { timeZone: { type: "string", description: "IANA time zone" } },
+      },
+    );
+    await client.textSession({ tools: [weather, time] });
+    const done = await client.say("What's the weather in Paris and what time is it in London?");
+    expect(
+      done.response.output.map((i: Json) => [i.type, i.name, JSON.parse(i.arguments)]),
+    ).toEqual([
+      ["function_call", "get_weather", { city: "Paris" }],
+      ["function_call", "current_time", { timeZone: "Europe/London" }],
+    ]);
+    // parallel_tool_calls: false → one call per response.
+    const single = await client.say("What's the weather in Paris and what time is it in London?", {
+      parallel_tool_calls: false,
+    } as Json);
+    expect(single.response.output.filter((i: Json) => i.type === "function_call")).toHaveLength(1);
   });
 });

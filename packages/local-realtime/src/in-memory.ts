@@ -2,7 +2,7 @@ import type { WebSocket } from "ws";
 import { realClock } from "./clock.ts";
 import { Connection } from "./connection.ts";
 import { rulesModel } from "./models/rules.ts";
-import type { LocalRealtimeOptions } from "./server.ts";
+import { DEFAULT_AUDIO_PACE, type LocalRealtimeOptions } from "./server.ts";
 
 /**
  * The server side of an in-process socket: what `memoryTransportPair().server` (`@parley/core/testing`) is. The
@@ -32,7 +32,7 @@ export function acceptInMemory(
   socket: InMemorySocket,
   options: Pick<
     LocalRealtimeOptions,
-    "model" | "modelName" | "pace" | "faults" | "onServerEvent" | "clock"
+    "model" | "modelName" | "pace" | "audioPace" | "today" | "faults" | "onServerEvent" | "clock"
   > = {},
 ): { close(): void } {
   const faults = options.faults ?? {};
@@ -41,6 +41,8 @@ export function acceptInMemory(
     model: options.model ?? rulesModel(),
     modelName: options.modelName ?? "gpt-realtime",
     pace: options.pace ?? 1,
+    audioPace: options.audioPace ?? DEFAULT_AUDIO_PACE,
+    today: options.today,
     faults: () => faults,
     clock: options.clock ?? realClock,
     onServerEvent: options.onServerEvent,

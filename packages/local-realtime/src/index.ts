@@ -19,7 +19,16 @@ export { newWebhookSecret, signWebhook } from "./calls/webhook-signature.ts";
 export type { ServerClock } from "./clock.ts";
 export { ConformanceError, LocalRealtimeError } from "./errors.ts";
 export type { FaultOptions } from "./faults.ts";
+export type { FlowDifference, TraceStep } from "./flows/compare.ts";
+export type { Endpoint } from "./flows/probe.ts";
+export {
+  type ConformanceOptions,
+  FLOWS as CONFORMANCE_FLOWS,
+  type FlowResult,
+  runConformance,
+} from "./flows/run.ts";
 export { acceptInMemory, type InMemorySocket } from "./in-memory.ts";
+export { functionModelTool } from "./model-view.ts";
 export { CONFIRMATION_FILLER, GENERIC_FILLER, rulesModel } from "./models/rules.ts";
 export {
   type ScriptedModel,

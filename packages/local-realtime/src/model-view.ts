@@ -3,6 +3,7 @@ import type {
   RealtimeResponseCreateParams,
 } from "openai/resources/realtime/realtime";
 import type { StoredItem } from "./conversation.ts";
+import type { ParamSchema } from "./models/rules/arguments.ts";
 import { parseExamples } from "./models/rules/examples.ts";
 import type { ModelItem, ModelTool } from "./models/types.ts";
 import type { ResponseHost } from "./response-host.ts";
@@ -34,13 +35,7 @@ export function modelTools(
   const out: ModelTool[] = [];
   for (const tool of configured) {
     if (tool.type === "function") {
-      const description = String(tool.description ?? "");
-      out.push({
-        kind: "function",
-        name: String(tool.name),
-        description,
-        examples: parseExamples(description),
-      });
+      out.push(functionModelTool(tool));
     } else if (tool.type === "mcp") {
       const label = String(tool.server_label);
       for (const listed of host.mcpTools().get(label) ?? []) {
@@ -50,12 +45,30 @@ export function modelTools(
           name: listed.name,
           serverLabel: label,
           description,
+          parameters: (listed as { input_schema?: ParamSchema }).input_schema,
           examples: parseExamples(description),
         });
       }
     }
   }
   return out;
+}
+
+/**
+ * A session's `function` tool as the model sees it (name, description, JSON Schema, examples).
+ *
+ * @example
+ * rulesModel().respond({ …, tools: session.tools.map(functionModelTool) })
+ */
+export function functionModelTool(tool: Json): ModelTool {
+  const description = String(tool.description ?? "");
+  return {
+    kind: "function",
+    name: String(tool.name),
+    description,
+    parameters: tool.parameters as ParamSchema | undefined,
+    examples: parseExamples(description),
+  };
 }
 
 /** The text of an item as typed or transcribed (input_text, output_text, transcripts). */

@@ -18,6 +18,8 @@ export interface ResponseHost {
   today(): Date;
   session(): SessionObject;
   send(event: Record<string, unknown>): void;
+  /** Resolves when the client's socket has room for more output (backpressure for long streams). */
+  writable(signal?: AbortSignal): Promise<void>;
   /** Milliseconds on the server's clock. */
   now(): number;
   /** Resolves at `time` (on `now()`'s scale) or when `signal` aborts; resolves at once when `time` has passed. */

@@ -124,6 +124,7 @@ export async function streamMessage(t: OutputTarget, text: string): Promise<void
       sentMs += ms;
       track();
       await host.sleepUntil(start + sentMs * host.audioScale, t.signal);
+      await host.writable(t.signal);
     }
     const complete = !t.signal.aborted;
     const transcript = complete ? text : spoken;
@@ -153,6 +154,7 @@ export async function streamMessage(t: OutputTarget, text: string): Promise<void
     spoken += delta;
     host.send({ type: "response.output_text.delta", ...ref, delta });
     await host.sleepUntil(start + (i + 1) * TEXT_WORD_MS * host.pace, t.signal);
+    await host.writable(t.signal);
   }
   const complete = !t.signal.aborted;
   const final = complete ? text : spoken;

@@ -113,6 +113,10 @@ export class ActiveResponse {
           metadata: this.params.metadata ?? null,
           tools: this.tools(),
           toolChoice: this.params.tool_choice ?? session.tool_choice ?? "auto",
+          parallelToolCalls:
+            ((this.params as Json).parallel_tool_calls ??
+              (session as unknown as Json).parallel_tool_calls) !== false,
+          today: host.today(),
           continuation,
           signal: this.abort.signal,
         });

@@ -17,6 +17,7 @@ import { type ConnectRefusal, connectRefusal } from "./connect/refusal.ts";
 import { Connection } from "./connection.ts";
 import { LocalRealtimeError } from "./errors.ts";
 import type { FaultOptions } from "./faults.ts";
+import { MAX_FRAME_BYTES } from "./limits.ts";
 import { rulesModel } from "./models/rules.ts";
 import type { RealtimeModel } from "./models/types.ts";
 import { selfSignedCertificate, type TlsCredentials } from "./tls.ts";
@@ -68,6 +69,11 @@ export interface LocalRealtime {
   readonly certificate: string | undefined;
   /** Sessions currently connected. */
   readonly sessions: number;
+  /**
+   * Bytes queued for clients that their sockets have not taken yet, over all sessions. Backpressure keeps it
+   * near `OUTPUT_HIGH_WATER_BYTES` per session however slowly a client reads.
+   */
+  readonly bufferedBytes: number;
   /** Every call (SIP and WebRTC) the server knows, with its state, referrals and sidebands. */
   readonly calls: CallRegistry;
   /**
@@ -212,6 +218,8 @@ export async function startLocalRealtime(
     // Browsers offer ["realtime", "openai-insecure-api-key.…"]; answer with "realtime".
     handleProtocols: (protocols) => (protocols.has("realtime") ? "realtime" : false),
     perMessageDeflate: false,
+    // Frames up to 15 MiB are events; a little above gets the API's error event; far above is not buffered at all.
+    maxPayload: MAX_FRAME_BYTES,
   });
   const live = new Set<Connection>();
   let count = 0;
@@ -298,6 +306,11 @@ export async function startLocalRealtime(
     certificate: credentials?.cert,
     get sessions() {
       return live.size;
+    },
+    get bufferedBytes() {
+      let total = 0;
+      for (const ws of wss.clients) total += ws.bufferedAmount;
+      return total;
     },
     calls,
     simulateIncomingCall: (simulated) => simulateIncomingCall(calls, simulated),

@@ -122,7 +122,12 @@ describe("connecting", () => {
     await expect(
       TestClient.connect(server.url.replace("/v1/realtime", "/v1/other")),
     ).rejects.toThrow(/404/);
-    const client = await TestClient.connect(server.url, { query: "?call_id=rtc_123" });
+    // The call must exist and be accepted (a WebRTC call is from the start); an unknown id gets 404.
+    await expect(TestClient.connect(server.url, { query: "?call_id=rtc_123" })).rejects.toThrow(
+      /404/,
+    );
+    const { id } = server.calls.create("webrtc");
+    const client = await TestClient.connect(server.url, { query: `?call_id=${id}` });
     expect((await client.next("session.created")).session.type).toBe("realtime");
   });
 

@@ -53,6 +53,8 @@ describe("agent validate", () => {
       expect(run.stdout).toContain(`✓ agents/${file}`);
     }
     expect(run.stdout).toContain("warning[missing_env] agents/support/support.agent.md:14:20");
+    // Phone calls leave out the turn-detection fields the SIP accept endpoint refuses; validate says where they are.
+    expect(run.stdout).toContain("warning[sip_refused_field] agents/support/house-style.yaml:22:7");
     expect(run.stdout).toContain("agent files valid");
   });
 
@@ -114,8 +116,14 @@ describe("agent validate", () => {
     ]);
   });
 
-  it("exits 2 on usage errors: no path, or a path that does not exist", async () => {
-    expect((await agent(["validate"])).code).toBe(2);
+  it("with no path checks the current folder, skipping test fixtures (the repository root passes)", async () => {
+    const run = await agent(["validate"]);
+    expect(run.stdout).toContain("✓ agents/hotel-concierge/concierge.agent.yaml");
+    expect(run.stdout).not.toContain("fixtures");
+    expect(run.code).toBe(0);
+  });
+
+  it("exits 2 on a path that does not exist", async () => {
     const missing = await agent(["validate", "agents/nope"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("no such file or folder: agents/nope");
@@ -186,5 +194,56 @@ describe("agent schema", () => {
     expect(run.stdout).toBe(
       readFileSync(join(root, "packages/core/schema/agent.schema.json"), "utf8"),
     );
+  });
+});
+
+describe("import errors of an agent's TypeScript, located in it", () => {
+  const dir = "packages/cli/test/fixtures/import-errors";
+  it("a syntax error in an .agent.ts or a handler: esbuild's message at its file:line:col; a throw at its line", async () => {
+    const run = await agent([
+      "validate",
+      "--json",
+      `${dir}/ts-syntax-error.agent.ts`,
+      `${dir}/ts-throws.agent.ts`,
+      `${dir}/handler-syntax-error.agent.yaml`,
+    ]);
+    expect(run.code).toBe(1);
+    const problems = (JSON.parse(run.stdout) as { files: { problems: unknown[] }[] }).files.map(
+      (f) => f.problems,
+    );
+    expect(problems).toEqual([
+      [
+        expect.objectContaining({
+          code: "syntax_error",
+          message: 'Unexpected ","',
+          file: join(root, dir, "ts-syntax-error.agent.ts"),
+          line: 4,
+          col: 23,
+        }),
+      ],
+      [
+        expect.objectContaining({
+          code: "import_threw",
+          message: "threw while being imported: config not ready",
+          file: join(root, dir, "ts-throws.agent.ts"),
+          line: 3,
+          col: 19,
+        }),
+      ],
+      [
+        expect.objectContaining({
+          code: "syntax_error",
+          message: 'Expected "}" but found ";"',
+          file: join(root, dir, "handlers/syntax-error.ts"),
+          line: 2,
+          col: 36,
+          hint: "imported by ./handlers/syntax-error.ts",
+        }),
+      ],
+    ]);
+    const text = await agent(["validate", `${dir}/ts-syntax-error.agent.ts`]);
+    expect(text.stdout).toContain(`error[syntax_error] ${dir}/ts-syntax-error.agent.ts:4:23`);
+    expect(text.stdout).not.toContain("Transform failed");
+    noStackTrace(text);
   });
 });

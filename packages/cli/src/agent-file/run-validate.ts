@@ -3,6 +3,8 @@ import pc from "picocolors";
 import { envSecretValues } from "./env-secrets.ts";
 import { findAgentFiles, UsageError } from "./find-agent-files.ts";
 import { problemsOf, renderProblems, shortPath } from "./report.ts";
+import { sipAcceptWarnings } from "./sip-warnings.ts";
+import { toolCountText } from "./tool-count.ts";
 
 interface FileReport {
   file: string;
@@ -45,19 +47,20 @@ export async function runValidate(
     try {
       if (!outcome || "error" in outcome) throw outcome?.error;
       const agent = outcome.agent;
+      const warnings = [...agent.warnings, ...sipAcceptWarnings(agent)];
       reports.push({
         file,
         ok: true,
         name: agent.name,
         tools: agent.tools.length + agent.handoffs.length,
         problems: [],
-        warnings: agent.warnings,
+        warnings,
       });
       if (!opts.json) {
         out.push(
-          `${pc.green("✓")} ${shortPath(file)} ${pc.dim(`(${agent.name}, ${plural(agent.tools.length + agent.handoffs.length + (agent.config.mcp?.length ?? 0), "tool")})`)}`,
+          `${pc.green("✓")} ${shortPath(file)} ${pc.dim(`(${agent.name}, ${toolCountText(agent)})`)}`,
         );
-        if (agent.warnings.length) out.push(indent(renderProblems(agent.warnings, {})));
+        if (warnings.length) out.push(indent(renderProblems(warnings, {})));
       }
     } catch (error) {
       const { problems, sources } = problemsOf(error, file);

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { examples } from "./help.ts";
 import type { RegisterCommand } from "./index.ts";
 
 /** `agent compile <file> [--var key=value]… [--target …]`: prints the compiled JSON with secrets redacted. */
@@ -20,6 +21,20 @@ export const registerCompile: RegisterCommand = (program: Command) => {
     )
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the agent file's own ${env:…} syntax, not a template
     .option("--strict-env", "fail on unset ${env:…} variables (as a real session does)")
+    .addHelpText(
+      "after",
+      examples(
+        [
+          "agent compile agents/hotel-concierge/concierge.agent.yaml",
+          "the session.update, secrets redacted",
+        ],
+        ["agent compile support.agent.md --var company=Acme", "with a session variable set"],
+        [
+          "agent compile concierge.agent.yaml --target client-secret",
+          "the body for POST /v1/realtime/client_secrets",
+        ],
+      ),
+    )
     .action(async (file: string, opts: { var: string[]; target: string; strictEnv?: boolean }) => {
       const { runCompile } = await import("../agent-file/run-compile.ts");
       process.exitCode = await runCompile(file, opts);

@@ -24,7 +24,7 @@ afterEach(() => {
 describe("agent dev in a terminal", { timeout: 45_000 }, () => {
   it("talks, shows a tool call with its filler, asks for approval, reloads on save and quits", async () => {
     pty = new PtySession(["dev", agentFile], { cwd: dir });
-    await pty.waitFor("embedded local Realtime server");
+    await pty.waitFor("costs shown are estimates at API prices");
     await pty.waitFor("Ctrl-D or /quit");
     let at = await pty.waitFor(/agent\s+Hello from the desk\./);
 
@@ -37,8 +37,9 @@ describe("agent dev in a terminal", { timeout: 45_000 }, () => {
       { from: at },
     );
     at = await pty.waitFor(/agent\s+.*confirmed/, { from: at });
+    // Offline nothing is billed: the figure is what the same tokens would cost at API prices.
     await pty.waitFor(
-      /local · gpt-realtime · \$\d\.\d{4} · last turn: first audio \d+ms · answer \d+ms/,
+      /local · gpt-realtime · ~\$\d\.\d{4} est\. · last turn: first audio \d+ms · answer \d+ms/,
       { from: at },
     );
 
@@ -66,8 +67,57 @@ describe("agent dev in a terminal", { timeout: 45_000 }, () => {
 
     pty.type("/quit\r");
     expect(await pty.exited()).toBe(0);
-    expect(pty.text).toMatch(/session ended · \$\d/);
+    expect(pty.text).toMatch(/session ended · \d+ turns · 3 tool calls · ~\$\d/);
     expect(pty.text).not.toMatch(/at .*\.ts:\d+/); // no stack trace anywhere
+  });
+
+  it("at 80 columns: fillers before the outcome they covered, Ctrl-C denies an approval, /quit sums up", async () => {
+    // Real time, so the filler is still being spoken when the tool's result is in.
+    pty = new PtySession(["dev", agentFile, "--pace", "1"], { cwd: dir, cols: 80 });
+    // A slow start on a busy machine is not what this test is about.
+    let at = await pty.waitFor(/agent\s+Hello from the desk\./, { timeoutMs: 40_000 });
+    pty.type("look up booking ABC\r");
+    at = await pty.waitFor(/agent\s+.*confirmed/, { from: at });
+    const turn = pty.text;
+    const filler = turn.search(/filler\s+Hang on, checking the ledger\.\n/);
+    const outcome = turn.search(/✓ lookup_booking/);
+    expect(filler).toBeGreaterThan(0);
+    expect(outcome).toBeGreaterThan(filler);
+    // The outcome fits one row: its JSON is cut with an ellipsis, never wrapped mid-token by the terminal.
+    const row = turn.slice(outcome).split("\n")[0] as string;
+    expect([...row].length).toBeLessThanOrEqual(80);
+    expect(row).toMatch(/✓ lookup_booking \{"ref":"ABC"\} \S+ → \{"ref":"ABC",.*[}…]$/);
+
+    pty.type("refund me 40 euros\r");
+    at = await pty.waitFor("? allow? [y/n]", { from: at });
+    pty.type("\u0003"); // Ctrl-C at the prompt: no to this call, the session goes on
+    at = await pty.waitFor("denied with Ctrl-C · Ctrl-C again to quit", { from: at });
+    at = await pty.waitFor(/\? refund denied by terminal/, { from: at });
+    // The person's time at the prompt is reported apart from the agent's answer time.
+    at = await pty.waitFor(/── local · ~\$\S+ est\. · audio \S+ · answer \S+ · approval \S+/, {
+      from: at,
+    });
+    pty.type("/quit\r");
+    expect(await pty.exited()).toBe(0);
+    const end = pty.text.slice(at);
+    expect(end).toMatch(
+      /session ended · 2 turns · 2 tool calls · ~\$\d\.\d{4} \(estimate at API prices\) · first audio median \S+ · answer median \S+/,
+    );
+    const saved = /transcript saved to (\S+) \(secrets redacted\)/.exec(end)?.[1] as string;
+    const transcript = readFileSync(join(dir, saved), "utf8");
+    expect(transcript).toMatch(/user: look up booking ABC\n.*tool: lookup_booking \{"ref":"ABC"\}/);
+    expect(transcript).toContain("approval: refund denied by terminal");
+  });
+
+  it("a second Ctrl-C after a denial quits", async () => {
+    pty = new PtySession(["dev", agentFile], { cwd: dir });
+    let at = await pty.waitFor(/agent\s+Hello from the desk\./, { timeoutMs: 40_000 });
+    pty.type("refund me 40 euros\r");
+    at = await pty.waitFor("? allow? [y/n]", { from: at });
+    pty.type("\u0003");
+    await pty.waitFor("Ctrl-C again to quit", { from: at });
+    pty.type("\u0003");
+    expect(await pty.exited()).toBe(0);
   });
 
   it("shows located errors for an invalid save and keeps the previous version running", async () => {
@@ -254,6 +304,19 @@ describe("agent dev piped", { timeout: 45_000 }, () => {
     expect(pace.stderr).toContain(
       'pace must be a number ≥ 0 (1 = real time, 0 = as fast as possible), got "fast"',
     );
+  });
+
+  it("runs an agent whose secrets are unset offline, with a warning", async () => {
+    const support = join(import.meta.dirname, "../../../../agents/support/support.agent.md");
+    const { code, stdout, stderr } = await runCli(["dev", support], {
+      cwd: dir,
+      input: "hello\n",
+      timeoutMs: 60_000,
+    });
+    expect(stderr).toMatch(/warning\[missing_env\] .*support\.agent\.md:\d+:\d+/);
+    expect(stderr).toContain("HELPDESK_MCP_TOKEN is not set");
+    expect(stdout).toContain("user: hello\nagent: ");
+    expect(code).toBe(0);
   });
 
   it("fails with the located problems of an invalid agent file, without a stack trace", async () => {

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { examples } from "./help.ts";
 import type { RegisterCommand } from "./index.ts";
 
 /** `agent dev <agent-file>`: talk to the agent in the terminal, with live reload. */
@@ -22,6 +23,20 @@ export const registerDev: RegisterCommand = (program: Command) => {
       "after",
       "\nWhile talking: /image <path> [text], /interrupt, /call <tool> <json>, /vars, /reload, /help, /quit.\n" +
         "Piped (stdin not a terminal): one user line per input line, a plain transcript out; exits when input ends.",
+    )
+    .addHelpText(
+      "after",
+      examples(
+        ["agent dev agents/hotel-concierge/concierge.agent.yaml", "type to the agent, offline"],
+        [
+          "OPENAI_API_KEY=sk-\u2026 agent dev concierge.agent.yaml --audio",
+          "talk to gpt-realtime through the microphone",
+        ],
+        [
+          "echo 'book a room' | agent dev concierge.agent.yaml",
+          "one scripted turn, a plain transcript",
+        ],
+      ),
     )
     .action(async (file: string, opts: Record<string, unknown>) => {
       // The session, the local server and chokidar load only now: `agent --help` stays instant.

@@ -21,7 +21,11 @@ export const commands: Record<string, () => Promise<RegisterCommand>> = {
   tools: async () => (await import("./tools.ts")).registerTools,
   sim: async () => (await import("./sim.ts")).registerSim,
   serve: async () => (await import("./serve.ts")).registerServe,
+  conformance: async () => (await import("./conformance.ts")).registerConformance,
 };
+
+/** Sub-commands that never load an agent: nothing to close after them, so core is not imported for that. */
+export const loadsNoAgent = new Set(["init", "schema"]);
 
 /** The register functions a command line needs: its sub-command's alone, or all of them. */
 export async function commandsFor(argv: readonly string[]): Promise<RegisterCommand[]> {

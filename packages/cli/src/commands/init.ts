@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { examples } from "./help.ts";
 import type { RegisterCommand } from "./index.ts";
 
 /** `agent init [name] [--template …]`: scaffold an agent file, a tool handler and a scenario that passes. */
@@ -14,6 +15,14 @@ export const registerInit: RegisterCommand = (program: Command) => {
     )
     .option("-d, --dir <dir>", "folder to write into (default: ./<name>)")
     .option("-f, --force", "overwrite existing files")
+    .addHelpText(
+      "after",
+      examples(
+        ["agent init hello", "hello/: an agent, a tool handler and a passing scenario"],
+        ["agent init desk --template approval", "a tool that needs a person's yes"],
+        ["agent init bot --dir agents/bot", "write into another folder"],
+      ),
+    )
     .action(async (name: string, opts: { template: string; dir?: string; force?: boolean }) => {
       // Heavy modules load only when the command runs, so `agent --help` and other commands stay fast.
       const { runInit } = await import("../init/run-init.ts");

@@ -20,8 +20,15 @@ export const registerServe: RegisterCommand = (program: Command) => {
     .argument("[paths...]", "agent files or folders (default: `agents:` of the serve config)")
     .option("-p, --port <port>", "port to listen on (default 8080)", whole(0, 65535, "a port"))
     .option("--host <host>", "interface to bind (default 127.0.0.1; 0.0.0.0 for every interface)")
-    .option("-c, --config <file>", "serve config (YAML): routes, maxCalls, baseUrl, browser, clientSecret…")
-    .option("--max-calls <n>", "calls held at once; more get 486 Busy", whole(1, 1_000_000, "max calls"))
+    .option(
+      "-c, --config <file>",
+      "serve config (YAML): routes, maxCalls, baseUrl, browser, clientSecret…",
+    )
+    .option(
+      "--max-calls <n>",
+      "calls held at once; more get 486 Busy",
+      whole(1, 1_000_000, "max calls"),
+    )
     .option("--no-watch", "do not reload agents when their files change")
     .addHelpText(
       "after",

@@ -32,14 +32,20 @@ export function registerSimCall(sim: Command): void {
     .argument("<webhook-url>", "the app's webhook, e.g. http://127.0.0.1:8080/openai/webhook")
     .option("--from <number>", "the caller's number", "+14155550100")
     .option("--to <number>", "the dialled number", "+14155550123")
-    .option("--say <text>", "a line the caller says after the agent spoke (repeatable, in order)", repeat)
+    .option(
+      "--say <text>",
+      "a line the caller says after the agent spoke (repeatable, in order)",
+      repeat,
+    )
     .option("--header <name=value>", "an extra SIP header of the INVITE (repeatable)", header)
     .option("--secret <whsec>", "the webhook secret (default OPENAI_WEBHOOK_SECRET)")
     .option("--answer-timeout <ms>", "how long the call rings before it is dropped", Number, 10_000)
     .action(async (webhookUrl: string, options: SimCallOptions) => {
       const secret = options.secret ?? process.env.OPENAI_WEBHOOK_SECRET;
       if (!secret) {
-        process.stderr.write("error[usage]: set OPENAI_WEBHOOK_SECRET (the same as the app's) or pass --secret\n");
+        process.stderr.write(
+          "error[usage]: set OPENAI_WEBHOOK_SECRET (the same as the app's) or pass --secret\n",
+        );
         process.exitCode = 2;
         return;
       }
@@ -48,7 +54,11 @@ export function registerSimCall(sim: Command): void {
       try {
         // `agent sim --port … --pace … call …`: the local server's options are sim's own.
         const parent = sim.opts() as { port: number; host: string; pace?: number };
-        server = await startLocalRealtime({ port: parent.port, host: parent.host, pace: parent.pace ?? 1 });
+        server = await startLocalRealtime({
+          port: parent.port,
+          host: parent.host,
+          pace: parent.pace ?? 1,
+        });
       } catch (error) {
         if (!(error instanceof LocalRealtimeError)) throw error;
         process.stderr.write(`error[${error.code}]: ${error.message}\n`);
@@ -56,7 +66,9 @@ export function registerSimCall(sim: Command): void {
         return;
       }
       const out = (line: string) => process.stdout.write(`${line}\n`);
-      out(`local Realtime API at ${server.baseURL} (the app needs OPENAI_BASE_URL=${server.baseURL})`);
+      out(
+        `local Realtime API at ${server.baseURL} (the app needs OPENAI_BASE_URL=${server.baseURL})`,
+      );
       try {
         process.exitCode = await playCall(server, webhookUrl, secret, options, out);
       } finally {
@@ -85,10 +97,16 @@ async function playCall(
     headers,
     answerTimeoutMs: options.answerTimeout,
   });
-  out(`ringing ${options.to} from ${options.from} (call ${call.callId}); webhook answered ${call.webhook.status || "nothing (unreachable)"}`);
+  out(
+    `ringing ${options.to} from ${options.from} (call ${call.callId}); webhook answered ${call.webhook.status || "nothing (unreachable)"}`,
+  );
   const answer = await call.answered;
   if (answer.type !== "accepted") {
-    out(answer.type === "rejected" ? `rejected with SIP ${answer.status}` : "nobody answered: the call was dropped");
+    out(
+      answer.type === "rejected"
+        ? `rejected with SIP ${answer.status}`
+        : "nobody answered: the call was dropped",
+    );
     return 1;
   }
   out("accepted");

@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
+import { examples } from "./help.ts";
 import type { RegisterCommand } from "./index.ts";
 import { registerSimCall } from "./sim-call.ts";
 
@@ -55,6 +56,13 @@ export const registerSim: RegisterCommand = (program: Command) => {
     .option(
       "--cert-out <file>",
       "with --tls, where to write the certificate (default: a file in the temp directory)",
+    )
+    .addHelpText(
+      "after",
+      examples(
+        ["agent sim --port 8787", "the local Realtime server on ws://127.0.0.1:8787/v1/realtime"],
+        ["agent test agents --url ws://127.0.0.1:8787/v1/realtime", "run scenarios against it"],
+      ),
     )
     .action(async (options: SimOptions) => {
       const { startLocalRealtime, LocalRealtimeError } = await import("@parley/local-realtime");

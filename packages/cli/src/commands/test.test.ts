@@ -93,7 +93,9 @@ describe("agent test", { timeout: 45_000 }, () => {
       cwd: dir,
     });
     expect(code).toBe(2);
-    expect(stderr).toBe('error[usage]: no scenario name contains "nothing like this"\n');
+    expect(stderr).toBe(
+      'error[usage]: no scenario name contains "nothing like this" (case ignored)\n',
+    );
   });
 
   it("needs an API key for --live, and says so without running anything", async () => {

@@ -4,15 +4,16 @@ import { runTools, type ToolListing } from "./tools.ts";
 
 const fixtures = fileURLToPath(new URL("../../test/fixtures/tools-command", import.meta.url));
 
-async function run(file: string, json = false) {
+async function run(file: string, json = false, columns?: number) {
   let stdout = "";
   let stderr = "";
   const code = await runTools(
-    `${fixtures}/${file}`,
+    file.startsWith("/") ? file : `${fixtures}/${file}`,
     { json },
     {
       stdout: { write: (t: string) => (stdout += t) },
       stderr: { write: (t: string) => (stderr += t) },
+      ...(columns ? { columns } : {}),
     },
   );
   return { code, stdout, stderr };
@@ -75,6 +76,21 @@ describe("agent tools", () => {
     expect(stdout).toMatch(/^TOOL +FROM +APPROVAL +TIMEOUT +FILLER$/m);
     expect(stdout).toMatch(/^current_time +@parley\/tools\/clock@0\.1\.0 +never +2s +off$/m);
     expect(stdout).toMatch(/^add +mcp calc/m);
+  });
+
+  it("lists handoff tools, counts as validate does, and fits 80 columns", async () => {
+    const support = fileURLToPath(
+      new URL("../../../../agents/support/support.agent.md", import.meta.url),
+    );
+    const { code, stdout } = await run(support, false, 80);
+    expect(code).toBe(0);
+    // Counted by toolCountText, which `agent validate` prints too.
+    expect(stdout).toMatch(/support\.agent\.md: 4 tools, 1 remote MCP server/);
+    expect(stdout).toMatch(/^transfer_to_billing +handoff to .* +n\/a +n\/a +n\/a$/m);
+    // Defaults are shown as the values that apply; "n/a" only where a column does not apply.
+    expect(stdout).toMatch(/^end_call +\S+ +never +30s +off$/m);
+    for (const line of stdout.split("\n")) expect([...line].length).toBeLessThanOrEqual(79);
+    expect(stdout).not.toMatch(/ - /);
   });
 
   it("reports a pack that cannot be found as a located error, exit 1", async () => {

@@ -1,15 +1,25 @@
 import { relative } from "node:path";
-import { type AnyToolDefinition, type LoadedAgent, parseDuration } from "@parley/core";
+import {
+  type AnyToolDefinition,
+  DEFAULT_TOOL_TIMEOUT_MS,
+  type LoadedAgent,
+  parseDuration,
+} from "@parley/core";
 import type { Command } from "commander";
 import { envSecretValues } from "../agent-file/env-secrets.ts";
+import { toolCountText } from "../agent-file/tool-count.ts";
+import { examples } from "./help.ts";
 import type { RegisterCommand } from "./index.ts";
 
 /** One resolved tool as `agent tools --json` prints it. */
 export interface ToolListing {
   name: string;
   description: string;
-  /** "pack" | "inline" | "mcp" (bridged local server) | "remote-mcp" (called by the Realtime API itself). */
-  kind: "inline" | "pack" | "mcp" | "remote-mcp";
+  /**
+   * "pack" | "inline" | "mcp" (bridged local server) | "remote-mcp" (called by the Realtime API itself) |
+   * "handoff" (`transfer_to_<agent>`, compiled from `handoffs:`).
+   */
+  kind: "inline" | "pack" | "mcp" | "remote-mcp" | "handoff";
   /** `@parley/tools/clock@0.1.0`, `./tools/booking.ts`'s agent file, `mcp files`. */
   source: string;
   pack?: string;
@@ -30,10 +40,21 @@ export const registerTools: RegisterCommand = (program: Command) => {
     )
     .argument("<agent-file>", "the agent file (.agent.yaml, .agent.md or .agent.ts)")
     .option("--json", "print JSON instead of a table")
+    .addHelpText(
+      "after",
+      examples(
+        [
+          "agent tools agents/support/support.agent.md",
+          "the table: packs, handlers, MCP, handoffs",
+        ],
+        ["agent tools concierge.agent.yaml --json", "the same as JSON, for scripts"],
+      ),
+    )
     .action(async (file: string, opts: { json?: boolean }) => {
       process.exitCode = await runTools(file, opts, {
         stdout: process.stdout,
         stderr: process.stderr,
+        ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
       });
     });
 };
@@ -41,6 +62,8 @@ export const registerTools: RegisterCommand = (program: Command) => {
 interface Io {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
+  /** Terminal width the table must fit (default 100 when not a terminal). */
+  columns?: number;
 }
 
 /** Loads the agent (secrets may be missing: listing tools does not need them) and prints its tools. */
@@ -67,7 +90,9 @@ export async function runTools(file: string, opts: { json?: boolean }, io: Io): 
       io.stderr.write(`${redactString(formatProblems(agent.warnings, {}, { cwd }), secrets)}\n`);
     const listing = redact(listTools(agent, cwd), { values: secrets });
     io.stdout.write(
-      opts.json ? `${JSON.stringify(listing, null, 2)}\n` : renderTable(agent, listing, cwd),
+      opts.json
+        ? `${JSON.stringify(listing, null, 2)}\n`
+        : renderTable(agent, listing, cwd, io.columns ?? 100),
     );
     return 0;
   } finally {
@@ -78,6 +103,16 @@ export async function runTools(file: string, opts: { json?: boolean }, io: Io): 
 /** The rows of `agent tools`: the agent's function tools, then the remote MCP servers the API will call. */
 export function listTools(agent: LoadedAgent, cwd: string): ToolListing[] {
   const rows = agent.tools.map((tool) => listing(tool, cwd));
+  for (const handoff of agent.handoffs) {
+    rows.push({
+      name: handoff.toolName,
+      description: firstSentence(handoff.description),
+      kind: "handoff",
+      source: `handoff to ${handoff.name} (${relative(cwd, handoff.file) || handoff.file})`,
+      file: relative(cwd, handoff.file) || handoff.file,
+      examples: 0,
+    });
+  }
   for (const server of agent.config.mcp ?? []) {
     const where = server.url ?? server.connector ?? "";
     rows.push({
@@ -125,31 +160,63 @@ function isPackageFile(pack: string | undefined, file: string): boolean {
   return Boolean(pack?.startsWith("@parley/tools/") && file.includes("packages/tools/src/"));
 }
 
-function renderTable(agent: LoadedAgent, rows: ToolListing[], cwd: string): string {
-  const remote = agent.config.mcp?.length ?? 0;
-  const head = `${relative(cwd, agent.file) || agent.file}: ${plural(agent.tools.length, "tool")}${
-    remote ? `, ${plural(remote, "remote MCP server")}` : ""
-  }`;
+/**
+ * The table, fitted to `columns`: every cell says the value that applies (an agent-wide default is shown as such),
+ * "n/a" where a column does not apply (the API calls remote MCP tools itself; a handoff is not a call that runs).
+ */
+function renderTable(
+  agent: LoadedAgent,
+  rows: ToolListing[],
+  cwd: string,
+  columns: number,
+): string {
+  const head = `${relative(cwd, agent.file) || agent.file}: ${toolCountText(agent)}`;
   if (rows.length === 0) return `${head}\n`;
-  const cells = rows.map((r) => [
-    r.name,
-    r.source,
-    r.approval === undefined
-      ? "-"
-      : typeof r.approval === "string"
-        ? r.approval
-        : `when ${(r.approval as { when?: string }).when ?? JSON.stringify(r.approval)}`,
-    r.timeoutMs === undefined ? "-" : formatMs(r.timeoutMs),
-    r.filler === false ? "off" : r.filler === undefined ? "-" : "on",
-  ]);
+  const agentApproval = approvalText(agent.config.approval?.default ?? "never", "never");
+  const agentFiller = agent.config.filler;
+  const cells = rows.map((r) => {
+    const runs = r.kind !== "remote-mcp" && r.kind !== "handoff";
+    return [
+      r.name,
+      r.source,
+      r.kind === "handoff" ? "n/a" : approvalText(r.approval, agentApproval),
+      runs ? formatMs(r.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS) : "n/a",
+      runs
+        ? r.filler === false || (r.filler === undefined && agentFiller === false)
+          ? "off"
+          : "on"
+        : "n/a",
+    ];
+  });
   const header = ["TOOL", "FROM", "APPROVAL", "TIMEOUT", "FILLER"];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? "").length)));
+  // Too wide: narrow the widest of TOOL, FROM and APPROVAL (cut with "…"), one column at a time, to 14 at least.
+  const total = () => widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+  while (total() > columns - 1) {
+    const widest = [0, 1, 2].reduce((a, b) => ((widths[b] ?? 0) > (widths[a] ?? 0) ? b : a));
+    if ((widths[widest] ?? 0) <= 14) break;
+    widths[widest] = (widths[widest] ?? 0) - 1;
+  }
+  const fit = (v: string, w: number) => (v.length > w ? `${v.slice(0, w - 1)}…` : v.padEnd(w));
   const line = (c: string[]) =>
     c
-      .map((v, i) => v.padEnd(widths[i] ?? 0))
+      .map((v, i) => fit(v, widths[i] ?? 0))
       .join("  ")
       .trimEnd();
   return `${head}\n\n${[line(header), ...cells.map(line)].join("\n")}\n`;
+}
+
+/** `never`, `always`, `if args.amount > 100`, `always: create_ticket; never: …` (remote MCP), `never (agent)`. */
+function approvalText(approval: unknown, agentDefault: string): string {
+  if (approval === undefined) return `${agentDefault} (agent)`;
+  if (typeof approval === "string") return approval;
+  const rule = approval as { when?: string; always?: string[]; never?: string[] };
+  if (rule.when) return `if ${rule.when}`;
+  const parts = [
+    rule.always?.length ? `always: ${rule.always.join(", ")}` : "",
+    rule.never?.length ? `never: ${rule.never.join(", ")}` : "",
+  ].filter(Boolean);
+  return parts.length ? parts.join("; ") : JSON.stringify(approval);
 }
 
 function plural(n: number, word: string): string {

@@ -1,4 +1,5 @@
 import { redact } from "@parley/core";
+import type { DevStatus } from "./view.ts";
 
 /** `0.8s`, `12s`, `350ms`. */
 export function elapsed(ms: number): string {
@@ -73,4 +74,36 @@ export function wrap(text: string, width: number, indent: number): string[] {
   }
   if (line || lines.length === 0) lines.push(line);
   return lines.map((l, i) => (i === 0 ? l : " ".repeat(indent) + l));
+}
+
+/**
+ * `~$0.0123 (estimate at API prices)` offline (`~$0.0123 est.` where room is short: the banner explains), `$0.0123`
+ * against a real server.
+ */
+export function costText(costUsd: number, estimate: boolean, short = false): string {
+  if (!estimate) return usd(costUsd);
+  return short ? `~${usd(costUsd)} est.` : `~${usd(costUsd)} (estimate at API prices)`;
+}
+
+/**
+ * The status line's text: where, which model, the cost, and the last turn's latency, with the time spent at an
+ * approval prompt shown apart from the agent's own answer time. `compact` (a narrow terminal) keeps the figures and
+ * drops the model and the labels.
+ */
+export function statusText(s: DevStatus, compact = false): string {
+  const ms = (v: number | null) => (v === null ? "–" : elapsed(v));
+  const approval = s.approvalMs === null ? "" : ` · approval ${elapsed(s.approvalMs)}`;
+  const cost = costText(s.costUsd, s.costIsEstimate, true);
+  if (compact) {
+    const turn =
+      s.firstAudioMs === null && s.firstAnswerMs === null
+        ? "no turn yet"
+        : `audio ${ms(s.firstAudioMs)} · answer ${ms(s.firstAnswerMs)}${approval}`;
+    return `${s.target} · ${cost} · ${turn}`;
+  }
+  const latency =
+    s.firstAudioMs === null && s.firstAnswerMs === null
+      ? "no turn yet"
+      : `first audio ${ms(s.firstAudioMs)} · answer ${ms(s.firstAnswerMs)}${approval}`;
+  return `${s.target} · ${s.model} · ${cost} · last turn: ${latency}`;
 }

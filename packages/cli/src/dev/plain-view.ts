@@ -1,6 +1,6 @@
 import * as readline from "node:readline";
 import { compactJson, elapsed } from "./format.ts";
-import { type DevStatus, type DevView, LineRouter, type ViewArg } from "./view.ts";
+import { type DevStatus, type DevView, LineRouter, SpokenOrder, type ViewArg } from "./view.ts";
 
 /**
  * `agent dev` when stdin is not a terminal: a plain transcript on stdout, one line per event, no colours or
@@ -24,6 +24,7 @@ export class PlainView implements DevView {
   /** Words of responses still streaming, by response id (shown if the response ends without a transcript). */
   readonly #partial = new Map<string, string>();
   readonly #cut = new Set<string>();
+  readonly #order = new SpokenOrder();
   #wantsLine = false;
   #inputEnded = false;
   #ended = false;
@@ -99,6 +100,7 @@ export class PlainView implements DevView {
 
   agentDelta(e: ViewArg<"agentDelta">): void {
     this.#partial.set(e.responseId, (this.#partial.get(e.responseId) ?? "") + e.delta);
+    this.#order.speaking(e.responseId, e.kind);
   }
 
   responseEnded(e: ViewArg<"responseEnded">): void {
@@ -106,6 +108,7 @@ export class PlainView implements DevView {
     this.#partial.delete(e.responseId);
     if (text)
       this.#out.write(`${e.kind === "filler" ? "filler" : "agent"}: ${text}… [${e.status}]\n`);
+    this.#order.finished(e.responseId);
   }
 
   interrupted(e: ViewArg<"interrupted">): void {
@@ -114,14 +117,10 @@ export class PlainView implements DevView {
 
   agentDone(e: ViewArg<"agentDone">): void {
     this.#partial.delete(e.responseId);
-    if (this.#cut.delete(e.itemId) && e.transcript.trim()) {
-      this.#out.write(
-        `${e.kind === "filler" ? "filler" : "agent"}: ${e.transcript.trim()} [cut off]\n`,
-      );
-      return;
-    }
-    if (e.transcript.trim())
-      this.#out.write(`${e.kind === "filler" ? "filler" : "agent"}: ${e.transcript.trim()}\n`);
+    const who = e.kind === "filler" ? "filler" : "agent";
+    const cut = this.#cut.delete(e.itemId) ? " [cut off]" : "";
+    if (e.transcript.trim()) this.#out.write(`${who}: ${e.transcript.trim()}${cut}\n`);
+    this.#order.finished(e.responseId);
   }
 
   toolCall(e: ViewArg<"toolCall">): void {
@@ -138,13 +137,15 @@ export class PlainView implements DevView {
     this.#started.delete(e.callId);
     const ms = e.ms ?? (started === undefined ? undefined : Date.now() - started);
     const took = ms === undefined ? "" : ` in ${elapsed(ms)}`;
-    this.#out.write(`tool: ${e.tool} ${e.state}${took} → ${compactJson(e.output, 200)}\n`);
+    const line = `tool: ${e.tool} ${e.state}${took} → ${compactJson(e.output, 200)}\n`;
+    this.#order.after(() => this.#out.write(line));
   }
 
   approvalRequested(_e: ViewArg<"approvalRequested">): void {}
 
   approvalDecided(e: ViewArg<"approvalDecided">): void {
-    this.#out.write(`approval: ${e.tool} ${e.approved ? "approved" : "denied"} by ${e.approver}\n`);
+    const line = `approval: ${e.tool} ${e.approved ? "approved" : "denied"} by ${e.approver}\n`;
+    this.#order.after(() => this.#out.write(line));
   }
 
   status(_status: DevStatus): void {}

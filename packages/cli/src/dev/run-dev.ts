@@ -17,6 +17,7 @@ import { summarizeChange } from "./change-summary.ts";
 import { devCommands, parseDevInput } from "./input.ts";
 import { callTool } from "./manual-call.ts";
 import { PlainView } from "./plain-view.ts";
+import { SessionRecord } from "./session-record.ts";
 import { openTarget, resolvePace, type Target } from "./target.ts";
 import { TtyView } from "./tty-view.ts";
 import { TurnTracker } from "./turn-tracker.ts";
@@ -73,13 +74,17 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
     });
 
   const variables = parseVariables(options.var ?? []);
+  // Offline (the embedded local server), secrets the real services need are not needed: an unset `${env:…}` is a
+  // warning shown under the banner, not a reason to refuse to start. Against a real server it stays an error.
+  const offline = !options.url && !options.live && !io.env.OPENAI_API_KEY;
+  const loadOptions = { missingEnv: offline ? ("warn" as const) : ("error" as const), env: io.env };
   const pace = resolvePace(options.pace, io.env);
   // The server starts while the agent loads: both take a few hundred milliseconds and neither needs the other.
   const opening = openTarget({ live: options.live, url: options.url, pace, env: io.env });
   opening.catch(() => {}); // awaited below; an agent file problem is reported first
   let agent: LoadedAgent;
   try {
-    agent = await loadAgent(file);
+    agent = await loadAgent(file, loadOptions);
   } catch (error) {
     await (await opening.catch(() => undefined))?.close();
     if (error instanceof AgentFileError) {
@@ -134,10 +139,13 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
     target: target.label,
     model: agent.config.model,
     costUsd: 0,
+    costIsEstimate: target.kind === "local",
     firstAudioMs: null,
     firstAnswerMs: null,
+    approvalMs: null,
   };
   const turns = new TurnTracker(session);
+  const record = new SessionRecord(session);
   wireSession(session, view, status);
   // After a handoff the other agent runs the session: saves of its files reload it.
   let agentFile = agent.file;
@@ -148,7 +156,7 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
     const to = agent.handoffs.find((h) => h.name === e.to);
     if (!to) return;
     agentFile = to.file;
-    void loadAgent(to.file).then(
+    void loadAgent(to.file, loadOptions).then(
       (next) => {
         agent = next;
         status.model = next.config.model;
@@ -166,7 +174,7 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
       const t0 = performance.now();
       let next: LoadedAgent;
       try {
-        next = await loadAgent(agentFile);
+        next = await loadAgent(agentFile, loadOptions);
       } catch (error) {
         if (error instanceof AgentFileError) {
           view.problem(showProblems(error));
@@ -202,8 +210,14 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
       turns.dispose();
       await session.close().catch(() => {});
       await target.close().catch(() => {});
+      const saved = record.save(cwd, agent.name);
+      const summary = [
+        `session ended · ${record.summary(session.costUsd, status.costIsEstimate)}`,
+        ...(saved ? [`transcript saved to ${relative(cwd, saved)} (secrets redacted)`] : []),
+      ];
       view.close();
-      if (tty) io.stdout.write(`${c.dim(`session ended · ${usdText(session.costUsd)}`)}\n`);
+      if (tty) io.stdout.write(`${summary.map((l) => c.dim(l)).join("\n")}\n`);
+      else for (const line of summary) io.stderr.write(`# ${line}\n`);
       resolveDone(code);
       return code;
     })();
@@ -303,6 +317,10 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
     ...(tty && tryThis(agent) ? [c.dim(`Try: "${tryThis(agent)}"`)] : []),
     "",
   ]);
+  if (agent.warnings.length)
+    view.notice(
+      `${formatProblems(agent.warnings, {}, { cwd })}\n(offline, the local server needs no secrets: set them before going live)`,
+    );
   view.status(status);
   if (options.audio) {
     audio = await startAudio(session, target.kind === "local");
@@ -338,8 +356,4 @@ function parseVariables(pairs: string[]): Record<string, string> {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function usdText(n: number): string {
-  return `$${n.toFixed(4)}`;
 }

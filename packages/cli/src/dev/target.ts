@@ -81,7 +81,7 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     url: server.url,
     apiKey: undefined,
     describe:
-      "Running against the embedded local Realtime server (no OPENAI_API_KEY set): a simulated model, offline and free. Set OPENAI_API_KEY or pass --live for the real model.",
+      "Running against the embedded local Realtime server (no OPENAI_API_KEY set): a simulated model, offline and free (costs shown are estimates at API prices, marked ~). Set OPENAI_API_KEY or pass --live for the real model.",
     close: () => server.close(),
   };
 }

@@ -1,7 +1,7 @@
 import * as readline from "node:readline";
 import pc from "picocolors";
-import { compactJson, elapsed, truncate, usd, visibleLength, wrap } from "./format.ts";
-import { type DevStatus, type DevView, LineRouter, type ViewArg } from "./view.ts";
+import { compactJson, elapsed, statusText, truncate, visibleLength, wrap } from "./format.ts";
+import { type DevStatus, type DevView, LineRouter, SpokenOrder, type ViewArg } from "./view.ts";
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -11,6 +11,7 @@ const WHO = 7;
 interface RunningTool {
   tool: string;
   args: string;
+  rawArgs: unknown;
   startedAt: number;
   progress?: string;
   waitingApproval?: boolean;
@@ -34,6 +35,7 @@ export class TtyView implements DevView {
   readonly #tools = new Map<string, RunningTool>();
   /** Agent items the user cut off (their transcript is marked when it arrives). */
   readonly #cut = new Set<string>();
+  readonly #order = new SpokenOrder();
   #status: DevStatus | undefined;
   #spinner: NodeJS.Timeout | undefined;
   #frame = 0;
@@ -74,6 +76,11 @@ export class TtyView implements DevView {
       this.#paint([]);
     });
     rl.on("SIGINT", () => {
+      // Ctrl-C at an approval prompt says no to that call; a second one (on the empty line) ends the session.
+      if (this.#router.deny()) {
+        this.notice("denied with Ctrl-C · Ctrl-C again to quit");
+        return;
+      }
       // Ctrl-C with text typed clears the line (as shells do); on an empty line it ends the session.
       if (rl.line.length > 0) {
         (rl as unknown as { line: string }).line = "";
@@ -108,6 +115,7 @@ export class TtyView implements DevView {
     const s = this.#streaming.get(e.responseId) ?? { kind: e.kind, text: "" };
     s.text += e.delta;
     this.#streaming.set(e.responseId, s);
+    this.#order.speaking(e.responseId, e.kind);
     this.#paint([]);
   }
 
@@ -119,6 +127,7 @@ export class TtyView implements DevView {
         ? this.#said(this.#agentLabel(e.kind), `${e.transcript.trim()}${cut}`)
         : [],
     );
+    this.#order.finished(e.responseId);
   }
 
   interrupted(e: ViewArg<"interrupted">): void {
@@ -127,18 +136,18 @@ export class TtyView implements DevView {
 
   responseEnded(e: ViewArg<"responseEnded">): void {
     const s = this.#streaming.get(e.responseId);
-    if (!s) return;
     this.#streaming.delete(e.responseId);
-    const text = s.text.trim();
-    this.#paint(
-      text ? this.#said(this.#agentLabel(s.kind), `${text}… ${this.#c.dim(`(${e.status})`)}`) : [],
-    );
+    const text = s?.text.trim();
+    if (s && text)
+      this.#paint(this.#said(this.#agentLabel(s.kind), `${text}… ${this.#c.dim(`(${e.status})`)}`));
+    this.#order.finished(e.responseId);
   }
 
   toolCall(e: ViewArg<"toolCall">): void {
     this.#tools.set(e.callId, {
       tool: e.tool,
-      args: compactJson(e.arguments, 60),
+      rawArgs: e.arguments,
+      args: compactJson(e.arguments, Math.max(12, Math.floor((this.#cols() - WHO - 30) * 0.5))),
       startedAt: Date.now(),
     });
     this.#tick();
@@ -156,13 +165,19 @@ export class TtyView implements DevView {
     const ok = e.state === "completed";
     const mark = ok ? this.#c.green("✓") : this.#c.red("✗");
     const ms = e.ms ?? (t ? Date.now() - t.startedAt : undefined);
-    const took = ms === undefined ? "" : this.#c.dim(elapsed(ms));
-    const outcome = ok
-      ? this.#c.dim(`→ ${compactJson(e.output, 70)}`)
-      : this.#c.red(`${e.state}: ${compactJson(e.output, 70)}`);
-    this.#paint([
-      `${" ".repeat(WHO + 1)}${mark} ${this.#c.magenta(e.tool)} ${this.#c.dim(t?.args ?? "")} ${took} ${outcome}`,
-    ]);
+    const took = ms === undefined ? "" : elapsed(ms);
+    // One row whatever the width: arguments and output are cut (never wrapped mid-token by the terminal).
+    const room =
+      this.#cols() - WHO - 6 - e.tool.length - took.length - (ok ? 2 : e.state.length + 2);
+    const argsRoom = Math.max(8, Math.floor(room * 0.4));
+    const args = t ? compactJson(t.rawArgs, argsRoom) : "";
+    const output = compactJson(e.output, Math.max(8, room - args.length));
+    const outcome = ok ? this.#c.dim(`→ ${output}`) : this.#c.red(`${e.state}: ${output}`);
+    const line = truncate(
+      `${" ".repeat(WHO + 1)}${mark} ${this.#c.magenta(e.tool)} ${this.#c.dim(args)} ${this.#c.dim(took)} ${outcome}`,
+      this.#cols() - 1,
+    );
+    this.#order.after(() => this.#paint([line]));
   }
 
   approvalRequested(e: ViewArg<"approvalRequested">): void {
@@ -176,9 +191,8 @@ export class TtyView implements DevView {
     if (t) t.waitingApproval = false;
     const word = e.approved ? this.#c.green("approved") : this.#c.red("denied");
     const why = e.reason ? this.#c.dim(` (${e.reason})`) : "";
-    this.#paint([
-      `${" ".repeat(WHO + 1)}${this.#c.yellow("?")} ${this.#c.magenta(e.tool)} ${word} by ${e.approver}${why}`,
-    ]);
+    const line = `${" ".repeat(WHO + 1)}${this.#c.yellow("?")} ${this.#c.magenta(e.tool)} ${word} by ${e.approver}${why}`;
+    this.#order.after(() => this.#paint([truncate(line, this.#cols() - 1)]));
   }
 
   status(status: DevStatus): void {
@@ -214,8 +228,12 @@ export class TtyView implements DevView {
     this.#in.unref?.();
   }
 
+  #cols(): number {
+    return this.#out.columns || 80;
+  }
+
   #said(who: string, text: string): string[] {
-    const cols = this.#out.columns || 80;
+    const cols = this.#cols();
     const lines = wrap(text, cols - WHO - 1, WHO + 1);
     return lines.map((l, i) => (i === 0 ? `${padTo(who, WHO)} ${l}` : l));
   }
@@ -266,11 +284,9 @@ export class TtyView implements DevView {
 
   #statusLine(s: DevStatus): string {
     const c = this.#c;
-    const latency =
-      s.firstAudioMs === null && s.firstAnswerMs === null
-        ? "no turn yet"
-        : `first audio ${s.firstAudioMs === null ? "–" : elapsed(s.firstAudioMs)} · answer ${s.firstAnswerMs === null ? "–" : elapsed(s.firstAnswerMs)}`;
-    return c.dim(`── ${s.target} · ${s.model} · ${usd(s.costUsd)} · last turn: ${latency} · /help`);
+    const full = `── ${statusText(s)} · /help`;
+    // Narrow terminal: the figures without the labels, rather than cut off at the end.
+    return c.dim(visibleLength(full) < this.#cols() ? full : `── ${statusText(s, true)}`);
   }
 
   /** Erases the live region, writes `commit` lines for good, redraws the live region and the prompt. */

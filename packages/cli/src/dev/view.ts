@@ -8,9 +8,13 @@ export interface DevStatus {
   target: string;
   model: string;
   costUsd: number;
-  /** Last turn: end of user input → first audio, and → the real answer (not a filler). */
+  /** Offline (the local server): the cost is what the same tokens would cost at API prices, nothing was billed. */
+  costIsEstimate: boolean;
+  /** Last turn: end of user input → first audio, and → the real answer (not a filler), the latter without… */
   firstAudioMs: number | null;
   firstAnswerMs: number | null;
+  /** …the time a person took at approval prompts during that turn (null: none asked). */
+  approvalMs: number | null;
 }
 
 /**
@@ -89,8 +93,43 @@ export class LineRouter {
     this.onLine(line);
   }
 
+  /** Declines a pending question (Ctrl-C at the prompt); false when none was pending. */
+  deny(): boolean {
+    if (!this.#pending) return false;
+    this.#pending.resolve(false);
+    return true;
+  }
+
   /** Declines a pending question (the input ended). */
   cancel(): void {
     this.#pending?.resolve(false);
+  }
+}
+
+/**
+ * Keeps the scrollback in the order things were said: a tool's outcome (✓/✗, an approval decision) that arrives
+ * while a filler covering it is still being spoken is held until that filler's line is written.
+ */
+export class SpokenOrder {
+  readonly #fillers = new Set<string>();
+  #held: (() => void)[] = [];
+
+  /** Words of a response arrived; fillers are tracked until `finished`. */
+  speaking(responseId: string, kind: string): void {
+    if (kind === "filler") this.#fillers.add(responseId);
+  }
+
+  /** A response's line was written (or it ended without one): held outcomes go out once no filler is left. */
+  finished(responseId: string): void {
+    if (!this.#fillers.delete(responseId) || this.#fillers.size > 0) return;
+    const held = this.#held;
+    this.#held = [];
+    for (const write of held) write();
+  }
+
+  /** Writes now, or after the fillers being spoken. */
+  after(write: () => void): void {
+    if (this.#fillers.size > 0) this.#held.push(write);
+    else write();
   }
 }

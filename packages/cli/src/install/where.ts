@@ -1,8 +1,23 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 
-/** This CLI's package folder (packages/cli in a clone, node_modules/@parley/cli when installed). */
-const CLI_DIR = resolve(import.meta.dirname, "../..");
+/**
+ * This CLI's package folder (packages/cli in a clone, node_modules/@parley/cli when installed): the nearest folder
+ * above this module (src/install/, or wherever the build put its chunk) whose package.json is @parley/cli.
+ */
+const CLI_DIR = packageDir(import.meta.dirname);
+
+function packageDir(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    try {
+      if (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).name === "@parley/cli")
+        return dir;
+    } catch {
+      // no package.json here
+    }
+    if (dirname(dir) === dir) return resolve(from, "../..");
+  }
+}
 /** The clone this CLI runs from, or undefined when it is an installed package (which ships no source). */
 export const CLONE_ROOT: string | undefined = existsSync(join(CLI_DIR, "src"))
   ? resolve(CLI_DIR, "../..")

@@ -69,10 +69,10 @@ export async function runTests(
     return 1;
   }
   const selected = options.grep
-    ? scenarios.filter((s) => s.name.includes(options.grep as string))
+    ? scenarios.filter((s) => s.name.toLowerCase().includes((options.grep as string).toLowerCase()))
     : scenarios;
   if (selected.length === 0)
-    throw new ParleyError("usage", `no scenario name contains "${options.grep}"`);
+    throw new ParleyError("usage", `no scenario name contains "${options.grep}" (case ignored)`);
   const agents = new Map();
   const results: ScenarioResult[] = [];
   const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;

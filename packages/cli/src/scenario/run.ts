@@ -171,46 +171,52 @@ function record(
   transcript: TranscriptLine[],
   clock: () => number,
 ): void {
-  session.on("agent.transcript.done", (e) => {
-    const text = e.transcript.trim();
-    if (!text) return;
-    if (e.kind === "filler") {
-      log.push({ type: "filler", at: clock(), text });
-      transcript.push({ at: clock(), role: "filler", text });
-    } else {
-      log.push({ type: "say", at: clock(), text, kind: e.kind });
-      transcript.push({ at: clock(), role: "agent", text });
+  // The session's one event stream, as the console and session logs read it.
+  session.onEvent((e) => {
+    switch (e.type) {
+      case "agent.transcript.done": {
+        const text = e.transcript.trim();
+        if (!text) return;
+        if (e.kind === "filler") {
+          log.push({ type: "filler", at: clock(), text });
+          transcript.push({ at: clock(), role: "filler", text });
+        } else {
+          log.push({ type: "say", at: clock(), text, kind: e.kind });
+          transcript.push({ at: clock(), role: "agent", text });
+        }
+        return;
+      }
+      case "tool.call":
+        log.push({ type: "tool", at: clock(), tool: e.tool, args: e.arguments, callId: e.callId });
+        transcript.push({
+          at: clock(),
+          role: "tool",
+          text: `${e.tool} ${JSON.stringify(e.arguments)}`,
+        });
+        return;
+      case "tool.output":
+        log.push({
+          type: "output",
+          at: clock(),
+          tool: e.tool,
+          callId: e.callId,
+          state: e.state,
+          output: e.output,
+        });
+        transcript.push({
+          at: clock(),
+          role: "tool",
+          text: `${e.tool} ${e.state} → ${e.output.length > 160 ? `${e.output.slice(0, 159)}…` : e.output}`,
+        });
+        return;
+      case "approval.decided":
+        transcript.push({
+          at: clock(),
+          role: "approval",
+          text: `${e.tool} ${e.approved ? "approved" : "denied"}${e.reason ? ` (${e.reason})` : ""}`,
+        });
+        return;
     }
-  });
-  session.on("tool.call", (e) => {
-    log.push({ type: "tool", at: clock(), tool: e.tool, args: e.arguments, callId: e.callId });
-    transcript.push({
-      at: clock(),
-      role: "tool",
-      text: `${e.tool} ${JSON.stringify(e.arguments)}`,
-    });
-  });
-  session.on("tool.output", (e) => {
-    log.push({
-      type: "output",
-      at: clock(),
-      tool: e.tool,
-      callId: e.callId,
-      state: e.state,
-      output: e.output,
-    });
-    transcript.push({
-      at: clock(),
-      role: "tool",
-      text: `${e.tool} ${e.state} → ${e.output.length > 160 ? `${e.output.slice(0, 159)}…` : e.output}`,
-    });
-  });
-  session.on("approval.decided", (e) => {
-    transcript.push({
-      at: clock(),
-      role: "approval",
-      text: `${e.tool} ${e.approved ? "approved" : "denied"}${e.reason ? ` (${e.reason})` : ""}`,
-    });
   });
 }
 

@@ -19,7 +19,10 @@ export class AgentCatalog {
   ) {}
 
   /** Loads every file (all must load); with `watch`, follows their changes. */
-  static async open(files: string[], options: { log: LogWriter; watch?: boolean }): Promise<AgentCatalog> {
+  static async open(
+    files: string[],
+    options: { log: LogWriter; watch?: boolean },
+  ): Promise<AgentCatalog> {
     const catalog = new AgentCatalog(files, options.log);
     for (const file of files) catalog.#add(file, await loadAgent(file));
     if (options.watch) {
@@ -50,7 +53,12 @@ export class AgentCatalog {
         this.#watcher?.setFiles([...this.#byName.values()].flatMap((a) => a.files));
         this.log({ level: "info", msg: "agent reloaded", agent: next.name, file });
       } catch (error) {
-        this.log({ level: "error", msg: "agent reload failed; the last good version stays", file, error: (error as Error).message });
+        this.log({
+          level: "error",
+          msg: "agent reload failed; the last good version stays",
+          file,
+          error: (error as Error).message,
+        });
       }
     }
   }

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { Approver, StartSessionOptions } from "@parley/core";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
@@ -41,7 +41,18 @@ export interface ServeApp {
   drain(limitMs: number, goodbyeMs?: number): Promise<void>;
 }
 
-const clientJs = readFileSync(new URL("./browser/parley-client.js", import.meta.url), "utf8");
+/**
+ * The browser client module's text: a plain file in the package's browser/ folder (published as
+ * `@parley/cli/browser`), found from the sources (src/serve/) and from the bundle (dist/, dist/chunks/, dist/serve/).
+ */
+function clientModule(): string {
+  const candidates = ["../../browser/parley-client.js", "../browser/parley-client.js"];
+  for (const candidate of candidates) {
+    const url = new URL(candidate, import.meta.url);
+    if (existsSync(url)) return readFileSync(url, "utf8");
+  }
+  return "throw new Error('the Parley browser client module is missing from this installation');\n";
+}
 
 /**
  * The serve handlers as one fetch-style app: the SIP webhook, browser sessions, client secrets, the browser client
@@ -56,11 +67,15 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
   const config = options.config ?? {};
   const log = options.log ?? jsonLines();
   const apiKey = options.apiKey ?? process.env.OPENAI_API_KEY ?? "";
-  const api = new RealtimeApi(apiKey, config.baseUrl ?? process.env.OPENAI_BASE_URL ?? DEFAULT_BASE_URL);
+  const api = new RealtimeApi(
+    apiKey,
+    config.baseUrl ?? process.env.OPENAI_BASE_URL ?? DEFAULT_BASE_URL,
+  );
   const calls = new CallManager({
     api,
     log,
     ...(options.approvers ? { approvers: options.approvers } : {}),
+    ...(config.goodbye ? { goodbye: config.goodbye } : {}),
     ...(options.session ? { session: options.session } : {}),
     ...(options.onSummary ? { onSummary: options.onSummary } : {}),
   });
@@ -78,6 +93,7 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
     clientSecretLimiter: new RateLimiter(config.clientSecret?.perMinute ?? 10),
     onAccepted: options.onAccepted,
   };
+  const clientJs = clientModule();
   const app = new Hono();
   const browserOrigins = (origin: string) =>
     (config.browser?.allowedOrigins ?? []).includes(origin) ||
@@ -93,11 +109,16 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
   app.post("/client-secret", (c) =>
     handleClientSecret(c, ctx, clientKey(c.req.raw.headers, c.env)),
   );
-  app.get("/client.js", (c) => c.body(clientJs, 200, { "content-type": "text/javascript; charset=utf-8" }));
+  app.get("/client.js", (c) =>
+    c.body(clientJs, 200, { "content-type": "text/javascript; charset=utf-8" }),
+  );
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.get("/readyz", (c) => {
     const ready = !ctx.draining && calls.size < ctx.maxCalls && options.agents.names.length > 0;
-    return c.json({ ready, calls: calls.size, maxCalls: ctx.maxCalls, draining: ctx.draining }, ready ? 200 : 503);
+    return c.json(
+      { ready, calls: calls.size, maxCalls: ctx.maxCalls, draining: ctx.draining },
+      ready ? 200 : 503,
+    );
   });
   return {
     app,
@@ -110,7 +131,11 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
       ctx.draining = true;
       log({ level: "info", msg: "draining", calls: calls.size, limitMs });
       if (await settled(calls.idle(), limitMs)) return;
-      log({ level: "info", msg: "drain limit reached; ending calls with a goodbye", calls: calls.size });
+      log({
+        level: "info",
+        msg: "drain limit reached; ending calls with a goodbye",
+        calls: calls.size,
+      });
       calls.goodbyeAll("the server is shutting down");
       if (await settled(calls.idle(), goodbyeMs)) return;
       await calls.closeAll();
@@ -121,8 +146,13 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
 
 /** The client's address for rate limiting: the socket's (node server), else the first X-Forwarded-For hop. */
 function clientKey(headers: Headers, env: unknown): string {
-  const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress ?? headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? "unknown";
+  const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
+    ?.incoming;
+  return (
+    incoming?.socket?.remoteAddress ??
+    headers.get("x-forwarded-for")?.split(",")[0]?.trim() ??
+    "unknown"
+  );
 }
 
 /** True when `promise` settles within `ms`. */

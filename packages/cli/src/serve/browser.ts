@@ -39,13 +39,28 @@ export async function handleSession(c: Context, ctx: ServeContext): Promise<Resp
     created = await ctx.api.createCall(sdp, compileSessionConfig(agent));
   } catch (error) {
     const status = error instanceof RealtimeApiError && error.status === 400 ? 400 : 502;
-    ctx.log({ level: "warn", msg: "browser call refused by the API", error: (error as Error).message });
+    ctx.log({
+      level: "warn",
+      msg: "browser call refused by the API",
+      error: (error as Error).message,
+    });
     return c.json({ error: (error as Error).message }, status);
   }
   if (ctx.calls.reserve(created.callId, Number.POSITIVE_INFINITY) !== "ok")
     return c.json({ error: "duplicate call" }, 409);
-  ctx.log({ level: "info", msg: "browser call created", callId: created.callId, agent: agent.name });
-  void ctx.calls.attach({ callId: created.callId, kind: "webrtc", agent, variables: {}, acceptMs: null });
+  ctx.log({
+    level: "info",
+    msg: "browser call created",
+    callId: created.callId,
+    agent: agent.name,
+  });
+  void ctx.calls.attach({
+    callId: created.callId,
+    kind: "webrtc",
+    agent,
+    variables: {},
+    acceptMs: null,
+  });
   return c.body(created.answer, 201, {
     "content-type": "application/sdp",
     "x-parley-call-id": created.callId,
@@ -56,7 +71,7 @@ export async function handleSession(c: Context, ctx: ServeContext): Promise<Resp
 /** `DELETE /session/:callId`: the page hangs up its call. */
 export async function handleSessionHangup(c: Context, ctx: ServeContext): Promise<Response> {
   const callId = c.req.param("callId") ?? "";
-  const session = ctx.calls.sessions.get(callId);
+  const session = await ctx.calls.session(callId);
   if (!session) return c.json({ error: "no such call" }, 404);
   await session.close();
   return c.json({ ok: true });
@@ -67,7 +82,11 @@ export async function handleSessionHangup(c: Context, ctx: ServeContext): Promis
  * a per-client rate limit; a short expiry (default 60 s). The secret carries the agent's session, but tools then
  * run in the page, not in Parley.
  */
-export async function handleClientSecret(c: Context, ctx: ServeContext, client: string): Promise<Response> {
+export async function handleClientSecret(
+  c: Context,
+  ctx: ServeContext,
+  client: string,
+): Promise<Response> {
   const cfg = ctx.config.clientSecret;
   if (!cfg?.enabled) return c.json({ error: "client secrets are disabled" }, 404);
   const origin = c.req.header("origin");
@@ -82,14 +101,24 @@ export async function handleClientSecret(c: Context, ctx: ServeContext, client: 
     const minted = await ctx.api.clientSecret(
       compileClientSecretBody(agent, { expiresInSeconds: cfg.expiresInSeconds ?? 60 }),
     );
-    ctx.log({ level: "info", msg: "client secret minted", agent: agent.name, client, expiresAt: minted.expires_at });
-    return c.json(
-      { value: minted.value, expires_at: minted.expires_at, agent: agent.name },
-      200,
-      { "access-control-allow-origin": origin, vary: "Origin", "cache-control": "no-store" },
-    );
+    ctx.log({
+      level: "info",
+      msg: "client secret minted",
+      agent: agent.name,
+      client,
+      expiresAt: minted.expires_at,
+    });
+    return c.json({ value: minted.value, expires_at: minted.expires_at, agent: agent.name }, 200, {
+      "access-control-allow-origin": origin,
+      vary: "Origin",
+      "cache-control": "no-store",
+    });
   } catch (error) {
-    ctx.log({ level: "warn", msg: "client secret refused by the API", error: (error as Error).message });
+    ctx.log({
+      level: "warn",
+      msg: "client secret refused by the API",
+      error: (error as Error).message,
+    });
     return c.json({ error: "the API refused the client secret" }, 502);
   }
 }

@@ -1,13 +1,31 @@
 import {
   type Approver,
   type LoadedAgent,
+  type LogLevel,
   type Session,
   type StartSessionOptions,
   startSession,
 } from "@parley/core";
 import { callLogger, type LogWriter } from "./log.ts";
-import { RealtimeApiError, type RealtimeApi } from "./realtime-api.ts";
+import { type RealtimeApi, RealtimeApiError } from "./realtime-api.ts";
 import { CallStats, type CallSummary } from "./summary.ts";
+
+/**
+ * Which stream events go to the call's log, at what level: the tool timeline and problems at info, what was said at
+ * debug (PARLEY_LOG_LEVEL=debug; transcripts are personal data).
+ */
+const CALL_EVENTS: Partial<Record<string, LogLevel>> = {
+  "tool.call": "info",
+  "tool.filler": "info",
+  "tool.output": "info",
+  "approval.requested": "info",
+  "approval.decided": "info",
+  handoff: "info",
+  warning: "warn",
+  error: "warn",
+  "user.transcript.done": "debug",
+  "agent.transcript.done": "debug",
+};
 
 export interface CallManagerOptions {
   api: RealtimeApi;
@@ -37,6 +55,7 @@ export interface AttachOptions {
 export class CallManager {
   readonly #reserved = new Set<string>();
   readonly #live = new Map<string, Session>();
+  readonly #attaching = new Map<string, Promise<Session | undefined>>();
   readonly #idle = new Set<() => void>();
 
   constructor(private readonly options: CallManagerOptions) {}
@@ -76,8 +95,19 @@ export class CallManager {
     });
   }
 
+  /** The call's session, once its sideband is attached (undefined for an unknown or failed call). */
+  async session(callId: string): Promise<Session | undefined> {
+    return this.#live.get(callId) ?? (await this.#attaching.get(callId));
+  }
+
   /** Attaches the sideband of an accepted (or created) call and runs the agent until the call ends. */
-  async attach(call: AttachOptions): Promise<Session | undefined> {
+  attach(call: AttachOptions): Promise<Session | undefined> {
+    const attaching = this.#attach(call).finally(() => this.#attaching.delete(call.callId));
+    this.#attaching.set(call.callId, attaching);
+    return attaching;
+  }
+
+  async #attach(call: AttachOptions): Promise<Session | undefined> {
     const { api, log } = this.options;
     const fields = { callId: call.callId, agent: call.agent.name, kind: call.kind };
     const stats = new CallStats({ ...fields, acceptMs: call.acceptMs });
@@ -91,11 +121,21 @@ export class CallManager {
         apiKey: api.apiKey,
         variables: call.variables,
         log: callLogger(log, fields, "parley:call"),
+        // The session's own event stream (serialisable, redacted): the call's timeline in the log.
+        onEvent: (event) => {
+          const level = CALL_EVENTS[event.type];
+          if (level) log({ level, msg: event.type, ...fields, event });
+        },
         ...(this.options.goodbye ? { goodbye: this.options.goodbye } : {}),
         scheduler: { approvers: this.options.approvers ?? [] },
       });
     } catch (error) {
-      log({ level: "error", msg: "sideband attach failed", ...fields, error: (error as Error).message });
+      log({
+        level: "error",
+        msg: "sideband attach failed",
+        ...fields,
+        error: (error as Error).message,
+      });
       await this.#hangup(call.callId, fields);
       this.release(call.callId);
       return undefined;
@@ -108,7 +148,8 @@ export class CallManager {
       log({ level: "info", msg: "call summary", ...summary });
       this.options.onSummary?.(summary);
       // Parley ended it (end_call, a limit, drain): the phone line must hang up too. A caller's hang-up needs nothing.
-      const hangup = closed.reason === "socket_closed" ? Promise.resolve() : this.#hangup(call.callId, fields);
+      const hangup =
+        closed.reason === "socket_closed" ? Promise.resolve() : this.#hangup(call.callId, fields);
       void hangup.finally(() => this.release(call.callId));
     });
     return session;
@@ -130,7 +171,12 @@ export class CallManager {
     } catch (error) {
       // 404: the call was already gone (the caller hung up first).
       if (!(error instanceof RealtimeApiError && error.status === 404))
-        this.options.log({ level: "warn", msg: "hangup failed", ...fields, error: (error as Error).message });
+        this.options.log({
+          level: "warn",
+          msg: "hangup failed",
+          ...fields,
+          error: (error as Error).message,
+        });
     }
   }
 }

@@ -12,13 +12,21 @@ const sipStatus = z.number().int().min(400).max(699);
 /** One routing rule: calls to `number` (or with SIP header `header.name` matching `header.value`) go to `agent`, or are rejected with `reject`. */
 const routeSchema = z
   .strictObject({
-    number: z.string().min(1).optional().meta({ description: "The dialled number (the user part of the SIP To header), e.g. +14155550123." }),
+    number: z.string().min(1).optional().meta({
+      description: "The dialled number (the user part of the SIP To header), e.g. +14155550123.",
+    }),
     header: z
       .strictObject({ name: z.string().min(1), value: z.string() })
       .optional()
       .meta({ description: "A SIP header and the exact value it must have." }),
-    agent: z.string().min(1).optional().meta({ description: "The agent (its name) that answers matching calls." }),
-    reject: sipStatus.optional().meta({ description: "Reject matching calls with this SIP status (e.g. 403) instead." }),
+    agent: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "The agent (its name) that answers matching calls." }),
+    reject: sipStatus
+      .optional()
+      .meta({ description: "Reject matching calls with this SIP status (e.g. 403) instead." }),
   })
   .refine((r) => (r.agent === undefined) !== (r.reject === undefined), {
     message: "a route has either agent or reject",
@@ -26,18 +34,43 @@ const routeSchema = z
 
 /** `serve.yaml`: every field optional; flags override it. */
 export const serveConfigSchema = z.strictObject({
-  agents: z.array(z.string()).optional().meta({ description: "Agent files or folders (relative to this file)." }),
+  agents: z
+    .array(z.string())
+    .optional()
+    .meta({ description: "Agent files or folders (relative to this file)." }),
   port: z.number().int().min(0).max(65535).optional(),
   host: z.string().min(1).optional(),
-  baseUrl: z.url().optional().meta({ description: "API base URL (default OPENAI_BASE_URL, else https://api.openai.com/v1)." }),
-  maxCalls: z.number().int().positive().optional().meta({ description: "Calls held at once; more are rejected with 486 Busy (default 100)." }),
-  drainSeconds: z.number().positive().optional().meta({ description: "On SIGTERM, how long calls may finish before they are ended with a goodbye (default 30)." }),
-  defaultAgent: z.string().min(1).optional().meta({ description: "The agent for calls no route matches (default: the first agent)." }),
+  baseUrl: z.url().optional().meta({
+    description: "API base URL (default OPENAI_BASE_URL, else https://api.openai.com/v1).",
+  }),
+  maxCalls: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .meta({ description: "Calls held at once; more are rejected with 486 Busy (default 100)." }),
+  drainSeconds: z.number().positive().optional().meta({
+    description:
+      "On SIGTERM, how long calls may finish before they are ended with a goodbye (default 30).",
+  }),
+  goodbye: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "What the agent says when serve ends a call (drain)." }),
+  defaultAgent: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "The agent for calls no route matches (default: the first agent)." }),
   routes: z.array(routeSchema).optional(),
   variables: z
     .record(z.string().min(1), z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/))
     .optional()
-    .meta({ description: "SIP header → session variable, passed only when the agent declares the variable (untrusted input)." }),
+    .meta({
+      description:
+        "SIP header → session variable, passed only when the agent declares the variable (untrusted input).",
+    }),
   browser: z
     .strictObject({
       enabled: z.boolean().optional(),
@@ -55,7 +88,10 @@ export const serveConfigSchema = z.strictObject({
   approvals: z
     .strictObject({ webhook: z.url(), secret: z.string().min(1) })
     .optional()
-    .meta({ description: "Where tool approvals are asked (the webhook approver); without it, calls needing approval are refused." }),
+    .meta({
+      description:
+        "Where tool approvals are asked (the webhook approver); without it, calls needing approval are refused.",
+    }),
 });
 
 export type ServeConfig = z.output<typeof serveConfigSchema>;
@@ -66,7 +102,10 @@ export function readServeConfig(file: string): ServeConfig {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new ServeConfigError("usage", `cannot read the serve config ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    throw new ServeConfigError(
+      "usage",
+      `cannot read the serve config ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
@@ -76,18 +115,37 @@ export function readServeConfig(file: string): ServeConfig {
   };
   if (doc.errors.length) {
     const e = doc.errors[0];
-    throw new ServeConfigError("invalid_serve_config", `${at(e?.pos[0])}: ${e?.message.split("\n")[0]}`);
+    throw new ServeConfigError(
+      "invalid_serve_config",
+      `${at(e?.pos[0])}: ${e?.message.split("\n")[0]}`,
+    );
   }
   const parsed = serveConfigSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
-      const node = doc.getIn(issue.path as (string | number)[], true) as { range?: [number] } | undefined;
+      const node = doc.getIn(issue.path as (string | number)[], true) as
+        | { range?: [number] }
+        | undefined;
       const where = node?.range ? at(node.range[0]) : at(0);
       return `${where}: ${issue.path.join(".") || "(root)"}: ${issue.message}`;
     });
     throw new ServeConfigError("invalid_serve_config", problems.join("\n"));
   }
   const config = parsed.data;
+  if (config.approvals) config.approvals.secret = fromEnv(config.approvals.secret, at(0));
   if (config.agents) config.agents = config.agents.map((p) => resolve(dirname(file), p));
   return config;
+}
+
+/** `${env:NAME}` → the variable's value (a missing one is an error): secrets stay out of the file. */
+function fromEnv(value: string, where: string): string {
+  const name = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(value)?.[1];
+  if (!name) return value;
+  const found = process.env[name];
+  if (!found)
+    throw new ServeConfigError(
+      "missing_env",
+      `${where}: approvals.secret: environment variable ${name} is not set`,
+    );
+  return found;
 }

@@ -21,7 +21,11 @@ export function jsonLines(
  * A core `Logger` whose lines carry the call id: give it to `startSession({ log })` and every runtime and
  * scheduler line of that call lands in the serve log, tagged.
  */
-export function callLogger(write: LogWriter, fields: Record<string, unknown>, ns = "parley:serve"): Logger {
+export function callLogger(
+  write: LogWriter,
+  fields: Record<string, unknown>,
+  ns = "parley:serve",
+): Logger {
   const line =
     (level: LogLevel) =>
     (msg: string, data?: unknown): void =>
@@ -30,7 +34,11 @@ export function callLogger(write: LogWriter, fields: Record<string, unknown>, ns
         msg,
         ns,
         ...fields,
-        ...(data === undefined ? {} : data !== null && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : { data }),
+        ...(data === undefined
+          ? {}
+          : data !== null && typeof data === "object" && !Array.isArray(data)
+            ? (data as Record<string, unknown>)
+            : { data }),
       });
   return {
     namespace: ns,

@@ -16,7 +16,8 @@ export class RateLimiter {
       this.#windows.set(key, w);
       // Keep the map small: forget windows that have turned.
       if (this.#windows.size > 10_000)
-        for (const [k, old] of this.#windows) if (now - old.start >= 60_000) this.#windows.delete(k);
+        for (const [k, old] of this.#windows)
+          if (now - old.start >= 60_000) this.#windows.delete(k);
     }
     if (w.hits >= this.perMinute) return Math.ceil((w.start + 60_000 - now) / 1000);
     w.hits++;

@@ -1,9 +1,9 @@
+import OpenAI, { APIError } from "openai";
 import type { CallAcceptParams } from "openai/resources/realtime/calls";
 import type {
   ClientSecretCreateParams,
   ClientSecretCreateResponse,
 } from "openai/resources/realtime/client-secrets";
-import OpenAI, { APIError } from "openai";
 import type { RealtimeSessionCreateRequest } from "openai/resources/realtime/realtime";
 
 export const DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -58,7 +58,10 @@ export class RealtimeApi {
   }
 
   /** Creates a WebRTC call for a browser's SDP offer with our key: the answer SDP and the call id (from `Location`). */
-  async createCall(sdp: string, session: RealtimeSessionCreateRequest): Promise<{ callId: string; answer: string }> {
+  async createCall(
+    sdp: string,
+    session: RealtimeSessionCreateRequest,
+  ): Promise<{ callId: string; answer: string }> {
     const form = new FormData();
     form.set("sdp", sdp);
     form.set("session", JSON.stringify(session));
@@ -70,7 +73,8 @@ export class RealtimeApi {
     const text = await response.text();
     if (response.status !== 201) throw new RealtimeApiError(response.status, apiMessage(text));
     const callId = (response.headers.get("location") ?? "").split("/").pop() ?? "";
-    if (!callId.startsWith("rtc_")) throw new RealtimeApiError(502, "the API answered without a call id in Location");
+    if (!callId.startsWith("rtc_"))
+      throw new RealtimeApiError(502, "the API answered without a call id in Location");
     return { callId, answer: text };
   }
 
@@ -86,7 +90,9 @@ export class RealtimeApi {
 
 function apiMessage(text: string): string {
   try {
-    return (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text.slice(0, 300);
+    return (
+      (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text.slice(0, 300)
+    );
   } catch {
     return text.slice(0, 300);
   }

@@ -1,5 +1,5 @@
+import { type ServerType, serve as serveNode } from "@hono/node-server";
 import { webhookApprover } from "@parley/core";
-import { serve as serveNode, type ServerType } from "@hono/node-server";
 import { findAgentFiles, UsageError } from "../agent-file/find-agent-files.ts";
 import { AgentCatalog } from "./agents.ts";
 import { createServeApp } from "./app.ts";
@@ -19,7 +19,11 @@ export interface ServeFlags {
  * SIGTERM/SIGINT. Resolves to the exit code once stopped.
  */
 export async function runServe(paths: string[], flags: ServeFlags): Promise<number> {
-  const log = jsonLines();
+  const level = process.env.PARLEY_LOG_LEVEL;
+  const log = jsonLines(
+    undefined,
+    level === "debug" || level === "warn" || level === "error" ? level : "info",
+  );
   const config: ServeConfig = flags.config ? readServeConfig(flags.config) : {};
   if (flags.maxCalls !== undefined) config.maxCalls = flags.maxCalls;
   let files: string[];
@@ -31,13 +35,21 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<numb
     return 2;
   }
   if (files.length === 0) {
-    process.stderr.write("agent serve: give agent files or folders (or `agents:` in the serve config)\n");
+    process.stderr.write(
+      "agent serve: give agent files or folders (or `agents:` in the serve config)\n",
+    );
     return 2;
   }
   if (!process.env.OPENAI_API_KEY)
-    log({ level: "warn", msg: "OPENAI_API_KEY is not set: accepting calls will fail against the real API" });
+    log({
+      level: "warn",
+      msg: "OPENAI_API_KEY is not set: accepting calls will fail against the real API",
+    });
   if (!process.env.OPENAI_WEBHOOK_SECRET)
-    log({ level: "warn", msg: "OPENAI_WEBHOOK_SECRET is not set: the SIP webhook refuses every delivery" });
+    log({
+      level: "warn",
+      msg: "OPENAI_WEBHOOK_SECRET is not set: the SIP webhook refuses every delivery",
+    });
   const agents = await AgentCatalog.open(files, { log, watch: flags.watch !== false });
   const approvers = config.approvals
     ? [webhookApprover({ url: config.approvals.webhook, secret: config.approvals.secret })]

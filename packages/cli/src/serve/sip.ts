@@ -21,7 +21,11 @@ export function header(headers: readonly SipHeader[], name: string): string | un
 export type Route = { agent: string } | { reject: number };
 
 /** Which agent answers a call (or the SIP status to reject it with): the first matching route, else the default. */
-export function routeCall(headers: readonly SipHeader[], config: ServeConfig, names: readonly string[]): Route | undefined {
+export function routeCall(
+  headers: readonly SipHeader[],
+  config: ServeConfig,
+  names: readonly string[],
+): Route | undefined {
   const dialled = sipUser(header(headers, "To"));
   for (const route of config.routes ?? []) {
     if (route.number !== undefined && route.number !== dialled) continue;

@@ -20,6 +20,8 @@ export interface CallSummary {
   /** Median over turns of end of user input → first agent output, and → the actual answer (fillers excluded). */
   turnFirstAudioMs: number | null;
   turnAnswerMs: number | null;
+  /** Per tool call with a filler: from the call's arrival to its first filler (the filler's `after` plus any lateness). */
+  fillerDelaysMs: number[];
 }
 
 function median(values: number[]): number | null {
@@ -36,9 +38,16 @@ export class CallStats {
   readonly #tools: Record<string, number> = {};
   readonly #firstAudioMs: number[] = [];
   readonly #answerMs: number[] = [];
+  readonly #callAt = new Map<string, number>();
+  readonly #fillerDelays: number[] = [];
 
   constructor(
-    private readonly base: { callId: string; kind: "sip" | "webrtc"; agent: string; acceptMs: number | null },
+    private readonly base: {
+      callId: string;
+      kind: "sip" | "webrtc";
+      agent: string;
+      acceptMs: number | null;
+    },
   ) {}
 
   follow(session: Session): void {
@@ -47,11 +56,20 @@ export class CallStats {
     };
     session.on("agent.audio", first);
     session.on("agent.transcript.delta", first);
+    session.on("tool.call", (e) => void this.#callAt.set(e.callId, e.at));
+    session.on("tool.filler", (e) => {
+      const at = this.#callAt.get(e.callId);
+      if (at === undefined) return;
+      this.#callAt.delete(e.callId); // the first filler only: later ones repeat on their own schedule
+      this.#fillerDelays.push(Math.round(e.at - at));
+    });
     session.on("tool.output", (e) => {
       this.#tools[e.state] = (this.#tools[e.state] ?? 0) + 1;
     });
+    session.on("item.added", ({ item }) => {
+      if (item.type === "message" && item.role === "user") this.#turns++;
+    });
     session.on("latency", (l) => {
-      this.#turns = Math.max(this.#turns, l.turn);
       if (l.firstAudioMs !== null) this.#firstAudioMs.push(l.firstAudioMs);
       if (l.firstAnswerMs !== null) this.#answerMs.push(l.firstAnswerMs);
     });
@@ -69,6 +87,7 @@ export class CallStats {
       firstAudioMs: this.#firstAudio === null ? null : Math.round(this.#firstAudio),
       turnFirstAudioMs: median(this.#firstAudioMs),
       turnAnswerMs: median(this.#answerMs),
+      fillerDelaysMs: [...this.#fillerDelays],
     };
   }
 }

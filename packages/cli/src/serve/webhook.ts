@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import OpenAI from "openai";
 import type { ServeContext } from "./context.ts";
 import { RealtimeApiError } from "./realtime-api.ts";
-import { type SipHeader, routeCall, sipVariables } from "./sip.ts";
+import { routeCall, type SipHeader, sipVariables } from "./sip.ts";
 
 // Verification only: the client is never used to call the API, so it holds no real key.
 const verifier = new OpenAI({ apiKey: "unused-for-verification" });
@@ -43,9 +43,11 @@ export async function handleWebhook(c: Context, ctx: ServeContext): Promise<Resp
   }
   const reject = async (status: number, why: string) => {
     log({ level: "info", msg: "call rejected", callId, status, why });
-    await ctx.api.reject(callId, status).catch((error: unknown) =>
-      log({ level: "warn", msg: "reject failed", callId, error: (error as Error).message }),
-    );
+    await ctx.api
+      .reject(callId, status)
+      .catch((error: unknown) =>
+        log({ level: "warn", msg: "reject failed", callId, error: (error as Error).message }),
+      );
     return c.json({ ok: true, rejected: status });
   };
   if (ctx.draining) return reject(503, "draining");
@@ -77,7 +79,13 @@ export async function handleWebhook(c: Context, ctx: ServeContext): Promise<Resp
   }
   const acceptMs = performance.now() - received;
   ctx.onAccepted?.(acceptMs);
-  log({ level: "info", msg: "call accepted", callId, agent: agent.name, acceptMs: Math.round(acceptMs * 10) / 10 });
+  log({
+    level: "info",
+    msg: "call accepted",
+    callId,
+    agent: agent.name,
+    acceptMs: Math.round(acceptMs * 10) / 10,
+  });
   void ctx.calls.attach({ callId, kind: "sip", agent, variables, acceptMs });
   return c.json({ ok: true, accepted: callId });
 }

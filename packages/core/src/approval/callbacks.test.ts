@@ -135,3 +135,20 @@ describe("parseDecisionBody", () => {
     );
   });
 });
+
+describe("signatures interoperate", () => {
+  it("a request signed by signedHeaders verifies with the openai package's Standard Webhooks verifier", async () => {
+    const { default: OpenAI } = await import("openai");
+    const verifier = new OpenAI({ apiKey: "unused" });
+    const body = JSON.stringify({ type: "approval.requested", id: "apr_1" });
+    for (const secret of [SECRET, "plain passphrase", "whsec_not*base64"]) {
+      const headers = signedHeaders(secret, "apr_1", body);
+      await expect(
+        verifier.webhooks.verifySignature(body, headers, secret),
+      ).resolves.toBeUndefined();
+      await expect(
+        verifier.webhooks.verifySignature(`${body} `, headers, secret),
+      ).rejects.toThrow();
+    }
+  });
+});

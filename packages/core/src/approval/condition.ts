@@ -6,7 +6,7 @@ export class ApprovalConditionError extends ParleyError {
   constructor(condition: string, column: number, problem: string) {
     super(
       "invalid_approval_condition",
-      `approval condition ${JSON.stringify(condition)}, column ${column}: ${problem}`,
+      `approval condition ${JSON.stringify(condition.length > 120 ? `${condition.slice(0, 117)}...` : condition)}, column ${column}: ${problem}`,
     );
     this.column = column;
   }
@@ -38,6 +38,9 @@ const ROOTS: Record<string, "args" | "variables"> = {
   vars: "variables",
 };
 const COMPARE = new Set(["==", "!=", "===", "!==", "<", "<=", ">", ">=", "in"]);
+/** A condition is one line of logic: longer or deeper is a mistake (and would overflow the recursive parser). */
+const MAX_CONDITION_CHARS = 2_000;
+const MAX_NESTING = 32;
 
 function tokenize(src: string): Token[] {
   const tokens: Token[] = [];
@@ -67,8 +70,23 @@ function unquote(raw: string): string {
 }
 
 function parse(src: string): Node {
+  if (src.length > MAX_CONDITION_CHARS)
+    throw new ApprovalConditionError(
+      src,
+      MAX_CONDITION_CHARS + 1,
+      `a condition is at most ${MAX_CONDITION_CHARS} characters`,
+    );
   const tokens = tokenize(src);
   let i = 0;
+  let depth = 0;
+  const nested = <T>(inner: () => T): T => {
+    if (++depth > MAX_NESTING) fail(`nested more than ${MAX_NESTING} deep`);
+    try {
+      return inner();
+    } finally {
+      depth--;
+    }
+  };
   const peek = () => tokens[i];
   const fail = (problem: string): never => {
     throw new ApprovalConditionError(src, peek()?.at ?? src.length + 1, problem);
@@ -107,7 +125,7 @@ function parse(src: string): Node {
   const unary = (): Node => {
     if (isOp("!")) {
       i++;
-      return { k: "not", x: unary() };
+      return { k: "not", x: nested(unary) };
     }
     return primary();
   };
@@ -118,14 +136,14 @@ function parse(src: string): Node {
     if (t.t === "num") return { k: "lit", v: Number(t.v) };
     if (t.t === "str") return { k: "lit", v: unquote(t.v) };
     if (t.t === "op" && t.v === "(") {
-      const inner = or();
+      const inner = nested(or);
       take(")");
       return inner;
     }
     if (t.t === "op" && t.v === "[") {
       const items: Node[] = [];
       while (!isOp("]")) {
-        items.push(or());
+        items.push(nested(or));
         if (!isOp("]")) take(",");
       }
       take("]");
@@ -149,7 +167,7 @@ function parse(src: string): Node {
           i++;
         } else if (isOp("[")) {
           i++;
-          steps.push(or());
+          steps.push(nested(or));
           take("]");
         } else break;
       }

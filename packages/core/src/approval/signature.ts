@@ -11,17 +11,14 @@ export const SIGNATURE_TOLERANCE_SEC = 300;
 
 /**
  * A `whsec_<base64>` secret is base64-decoded, as the Standard Webhooks scheme says; any other string is used as raw
- * bytes, so a plain passphrase still works (the `openai` package's verifier does the same).
+ * bytes, so a plain passphrase still works. Decoding is Node's (lenient), exactly as the `openai` package's
+ * verifier and the local server's signer do it, so all three agree on every secret.
  */
 function webhookFor(secret: string): Webhook {
-  if (secret.startsWith("whsec_")) {
-    try {
-      return new Webhook(secret);
-    } catch {
-      // `whsec_` followed by something that is not base64: treat the whole string as raw bytes.
-    }
-  }
-  return new Webhook(new TextEncoder().encode(secret), { format: "raw" });
+  const key = secret.startsWith("whsec_")
+    ? Buffer.from(secret.slice("whsec_".length), "base64")
+    : Buffer.from(secret, "utf8");
+  return new Webhook(new Uint8Array(key), { format: "raw" });
 }
 
 /**

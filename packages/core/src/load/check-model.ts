@@ -21,12 +21,14 @@ const KNOWN_MODELS = [
 
 const FAMILIES = ["gpt-realtime", "gpt-4o-realtime", "gpt-4o-mini-realtime", "gpt-audio"];
 
-/** A warning when `model` looks like a typo of a known model ("gpt-realtme"), never an error: new models appear. */
+/**
+ * A warning when `model` is not a known Realtime model nor a new one of a known family: a typo ("gpt-realtme") or a
+ * model of another API (`gpt-4o`). Never an error: new models appear.
+ */
 export function checkModel(model: string, raw: unknown, file: string): Problem[] {
   // A new version of a known family ("gpt-realtime-3") is fine; only a misspelt family name is suspicious.
   if (KNOWN_MODELS.includes(model) || FAMILIES.some((f) => model.startsWith(f))) return [];
   const guess = didYouMean(model, KNOWN_MODELS);
-  if (!guess) return [];
   return [
     problemAt(
       raw,
@@ -35,7 +37,9 @@ export function checkModel(model: string, raw: unknown, file: string): Problem[]
       `"${model}" is not a Realtime model this version of Parley knows`,
       file,
       {
-        hint: `did you mean "${guess}"?`,
+        hint: guess
+          ? `did you mean "${guess}"?`
+          : `Realtime models: ${KNOWN_MODELS.filter((m) => !/\d{4}-\d\d-\d\d/.test(m)).join(", ")}`,
         severity: "warning",
       },
     ),

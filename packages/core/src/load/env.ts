@@ -1,3 +1,4 @@
+import { rememberEnvSecret } from "../log/redact.ts";
 import { literalSecrets } from "./literal-secrets.ts";
 import { formatPath, type Problem } from "./problem.ts";
 import { childLocation, locate } from "./source-map.ts";
@@ -30,7 +31,11 @@ export function interpolateEnv(root: unknown, file: string, options: EnvOptions)
           ENV,
           (whole, name: string, fallback?: string) => {
             const found = options.env[name];
-            if (found !== undefined && found !== "") return found;
+            if (found !== undefined && found !== "") {
+              // Whatever the environment supplies is a secret wherever it lands (see log/redact.ts).
+              rememberEnvSecret(found);
+              return found;
+            }
             if (fallback !== undefined) return fallback;
             const loc = childLocation(container, key) ??
               locate(root, path) ?? { file, line: 1, col: 1 };

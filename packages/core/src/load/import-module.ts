@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import { createRequire, Module } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -27,6 +28,7 @@ export const importWithTsx: ModuleImporter = async (file, onFile, fresh = false)
       try {
         // Node remembers a failed import of a URL: the retry asks for another one (same file).
         const url = pathToFileURL(file).href + (attempt > 0 ? "?ts" : "");
+        if (isCommonJs(file)) await shareParleyWithRequire(file);
         const mod = (await import(url)) as Record<string, unknown>;
         localImports(file, onFile, new Set());
         return withCommonJsExports(file, mod);
@@ -79,6 +81,36 @@ function isCommonJs(file: string): boolean {
   }
 }
 
+/** The packages a handler must share with the running process (one `ParleyError` class, one registry). */
+const SHARED = ["@parley/core", "@parley/core/testing", "@parley/tools"] as const;
+
+/**
+ * A CommonJS handler reaches `@parley/core` through `require()`, which tsx's CommonJS hook would answer by compiling
+ * core's ESM build into a second copy. Where the handler's `require` resolves to the very file this process runs,
+ * the require cache is seeded with the running module, so both worlds share one instance.
+ */
+async function shareParleyWithRequire(file: string): Promise<void> {
+  const requireFrom = createRequire(file);
+  const cache = (Module as unknown as { _cache: Record<string, unknown> })._cache;
+  for (const name of SHARED) {
+    let path: string;
+    let running: string;
+    try {
+      path = requireFrom.resolve(name);
+      running = fileURLToPath(import.meta.resolve(name));
+    } catch {
+      continue; // not installed beside the handler, or not here: nothing to share
+    }
+    if (path !== running || cache[path]) continue;
+    const namespace = (await import(name)) as Record<string, unknown>;
+    const shared = new Module(path);
+    shared.filename = path;
+    shared.loaded = true;
+    shared.exports = { ...namespace };
+    cache[path] = shared;
+  }
+}
+
 let registered: Promise<void> | undefined;
 
 /** Registers tsx's ESM and CommonJS hooks once for the whole process. */
@@ -105,7 +137,8 @@ function localImports(file: string, onFile: (file: string) => void, seen: Set<st
   }
   for (const match of text.matchAll(RELATIVE_IMPORT)) {
     const target = resolve(dirname(file), (match[1] ?? match[2]) as string);
-    if (!existsSync(target)) continue;
+    // Only regular files: reading a FIFO or a device synchronously would block the process.
+    if (!statSync(target, { throwIfNoEntry: false })?.isFile()) continue;
     onFile(target);
     localImports(target, onFile, seen);
   }

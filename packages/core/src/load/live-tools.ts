@@ -12,41 +12,26 @@ export interface LoadHooks {
 
 type Listener = (agent: LoadedAgent) => void;
 
-// Agents whose packs registered something to close, for closeAllAgents(). On globalThis: the CLI checks it without
-// importing core, and a second copy of core (a handler's own) shares it.
-const OPEN = Symbol.for("parley.load.agentsToClose");
-const registry = globalThis as typeof globalThis & { [OPEN]?: Set<LiveTools> };
-
-/**
- * Closes every loaded agent whose packs hold connections (bridged MCP servers' child processes would keep the
- * process alive). Programs call it before exiting; the `agent` CLI does after every command.
- *
- * @example
- * process.on("beforeExit", () => void closeAllAgents());
- */
-export async function closeAllAgents(): Promise<void> {
-  const open = registry[OPEN];
-  if (!open) return;
-  const all = [...open];
-  open.clear();
-  await Promise.all(all.map((live) => live.close(true).catch(() => {})));
-}
-
 /**
  * The part of a LoadedAgent that lives on after loading: the packs' close hooks (`close()`), and their tool-list
  * changes, which make a new LoadedAgent (same config, the changed entry's tools replaced, agent defaults applied)
  * for whoever listens (a running session sends it as a `session.update`).
  */
 export class LiveTools implements LoadHooks {
+  /** The loader's set of agents holding something to close: this one joins it on its first `onClose`. */
+  readonly #open: Set<LiveTools>;
   readonly #closers: (() => void | Promise<void>)[] = [];
   readonly #listeners = new Set<Listener>();
   #agent: LoadedAgent | undefined;
   #config: AgentConfig | undefined;
 
+  constructor(open: Set<LiveTools>) {
+    this.#open = open;
+  }
+
   onClose(close: () => void | Promise<void>): void {
     this.#closers.push(close);
-    registry[OPEN] ??= new Set();
-    registry[OPEN].add(this);
+    this.#open.add(this);
   }
 
   /** The loaded agent (after loading finished): later changes start from it. */
@@ -66,12 +51,12 @@ export class LiveTools implements LoadHooks {
 
   /**
    * Releases what the packs hold (MCP connections, child processes) once no running session follows the agent
-   * (sessions sharing one loaded agent: the last to close releases it); `force` releases now (closeAllAgents).
+   * (sessions sharing one loaded agent: the last to close releases it); `force` releases now (its loader's close).
    * Safe to call again: a bridge re-opens on its next call.
    */
   async close(force = false): Promise<void> {
     if (!force && this.#listeners.size > 0) return;
-    registry[OPEN]?.delete(this); // a long-running server loading agents again and again must not keep them all
+    this.#open.delete(this); // a long-running server loading agents again and again must not keep them all
     await Promise.all(this.#closers.map(async (close) => close()));
   }
 

@@ -230,6 +230,16 @@ describe("the model name", () => {
         severity: "warning",
       }),
     ]);
+    // A model of another API (not a Realtime one): a warning naming the Realtime models.
+    expect((await load("gpt-4o")).warnings).toEqual([
+      expect.objectContaining({
+        code: "unknown_model",
+        line: 2,
+        col: 8,
+        hint: expect.stringMatching(/^Realtime models: gpt-realtime, .*gpt-realtime-mini/),
+        severity: "warning",
+      }),
+    ]);
   });
 });
 

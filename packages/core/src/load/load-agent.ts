@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import type { LoadedAgent } from "../contracts/agent.ts";
 import { type AgentConfig, agentSchema } from "../schema/agent.ts";
 import type { AnyToolDefinition } from "../tool/tool-pack.ts";
 import { checkApprovalTools } from "./check-approval-tools.ts";
@@ -9,14 +10,17 @@ import { checkTemplates } from "./check-templates.ts";
 import { importWithTsx, type ModuleImporter } from "./import-module.ts";
 import { LiveTools } from "./live-tools.ts";
 import { type LoadState, loadRaw } from "./load-raw.ts";
-import { ModuleCache } from "./module-cache.ts";
+import { defaultLoader } from "./loader.ts";
+import type { ModuleCache } from "./module-cache.ts";
 import { AgentFileError, type Problem } from "./problem.ts";
 import { type FileReader, readUtf8 } from "./read-source.ts";
 import { resolveAllTools } from "./resolve-all-tools.ts";
-import { type LoadedHandoff, resolveHandoffs } from "./resolve-handoffs.ts";
+import { resolveHandoffs } from "./resolve-handoffs.ts";
 import type { ResolveContext } from "./resolve-tools.ts";
 import { applyToolDefaults } from "./tool-defaults.ts";
 import { zodProblems } from "./zod-problems.ts";
+
+export type { LoadedAgent, LoadedHandoff } from "../contracts/agent.ts";
 
 export interface LoadAgentOptions {
   /** Environment for `${env:…}` (default `process.env`). */
@@ -33,38 +37,6 @@ export interface LoadAgentOptions {
   importModule?: ModuleImporter;
 }
 
-/** A validated agent, ready to compile and run. */
-export interface LoadedAgent {
-  name: string;
-  /** Absolute path of the agent file. */
-  file: string;
-  /** Every file the agent was built from (itself, extends bases, handler modules, local packs): what `agent dev` watches. */
-  files: string[];
-  /** Extends merged, env interpolated, the `.agent.md` body as `instructions`, defaults applied. */
-  config: AgentConfig;
-  /** Inline tools with their handlers, and pack tools after only/except/rename/overrides, in file order. */
-  tools: AnyToolDefinition[];
-  /** Other agents this one can hand the conversation to (compiled as `transfer_to_<name>` function tools). */
-  handoffs: LoadedHandoff[];
-  /** Problems that do not stop loading (missing env under `missingEnv: "warn"`). */
-  warnings: Problem[];
-  /**
-   * Releases what the agent's packs hold (bridged MCP servers' connections and child processes) once no running
-   * session uses the agent: a session calls it when it closes (the last of several sharing the agent releases it).
-   * Safe to call again; a bridge re-opens on its next call. `closeAllAgents()` releases every agent at once (the
-   * CLI calls it before exiting).
-   */
-  close?(): Promise<void>;
-  /**
-   * Calls `listener` with a new LoadedAgent when a pack's tool list changed (a bridged MCP server's
-   * `tools/list_changed`): the file's only/except/rename/overrides and the agent's defaults re-applied.
-   * A running session applies it with a `session.update`. Returns the unsubscribe function.
-   */
-  onToolsChanged?(listener: (agent: LoadedAgent) => void): () => void;
-}
-
-const caches = new WeakMap<ModuleImporter, ModuleCache>();
-
 /**
  * Loads, resolves and validates an agent file (`.agent.yaml`, `.agent.md` or `.agent.ts`). Every problem found
  * is reported at once in an `AgentFileError`, each with `file:line:col`, field path, message and hint.
@@ -73,14 +45,24 @@ const caches = new WeakMap<ModuleImporter, ModuleCache>();
  * const agent = await loadAgent("agents/hotel-concierge/concierge.agent.yaml");
  * const event = compileSession(agent, { variables: { guest_name: "Ada" } });
  */
-export async function loadAgent(
+export function loadAgent(file: string, options: LoadAgentOptions = {}): Promise<LoadedAgent> {
+  return defaultLoader().load(file, options);
+}
+
+/** What one loader owns: its module caches (per importer) and the agents it must close. */
+export interface LoaderState {
+  modules(importer: ModuleImporter): ModuleCache;
+  open: Set<LiveTools>;
+}
+
+/** @internal The load itself, with the caches and the close set of the loader that asked. */
+export async function loadWith(
   file: string,
-  options: LoadAgentOptions = {},
+  options: LoadAgentOptions,
+  owner: LoaderState,
 ): Promise<LoadedAgent> {
   const absolute = resolve(file);
-  const importer = options.importModule ?? importWithTsx;
-  const modules = caches.get(importer) ?? new ModuleCache(importer);
-  caches.set(importer, modules);
+  const modules = owner.modules(options.importModule ?? importWithTsx);
   const env = options.env ?? process.env;
   const state: LoadState = {
     problems: [],
@@ -112,7 +94,7 @@ export async function loadAgent(
     const problems = zodProblems(parsed.error.issues, raw, agentSchema, absolute);
     state.problems.push(...problems.filter((p) => !unset.has(`${p.file}:${p.line}:${p.col}`)));
   }
-  const live = new LiveTools();
+  const live = new LiveTools(owner.open);
   const ctx: ResolveContext = {
     root: raw,
     file: absolute,

@@ -2,10 +2,12 @@ import { existsSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import type { interpolateEnv as Interpolate } from "./env.ts";
 import { interpolateEnv } from "./env.ts";
+import { LOAD_LIMITS } from "./limits.ts";
 import { problemAt } from "./located.ts";
 import { mergeAgentFiles } from "./merge.ts";
 import type { ModuleCache } from "./module-cache.ts";
 import type { Problem } from "./problem.ts";
+import { UnreadableFileError } from "./read-bounded.ts";
 import { agentFileKind, type FileReader, readAgentSource } from "./read-source.ts";
 
 /** What loading one agent accumulates across its files. */
@@ -31,12 +33,20 @@ export async function loadRaw(
     text = await state.reader(file);
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException)?.code === "ENOENT";
+    const bounded = error instanceof UnreadableFileError ? error.code : undefined;
     state.problems.push(
       fileProblem(
         file,
-        missing ? "file_not_found" : "file_unreadable",
+        missing ? "file_not_found" : (bounded ?? "file_unreadable"),
         missing ? "file not found" : `cannot read the file: ${(error as Error).message}`,
       ),
+    );
+    return undefined;
+  }
+  // The same bound for any reader (the default one refuses big files before reading them).
+  if (text.length > LOAD_LIMITS.fileBytes) {
+    state.problems.push(
+      fileProblem(file, "file_too_large", `the file is over ${LOAD_LIMITS.fileBytes} bytes`),
     );
     return undefined;
   }

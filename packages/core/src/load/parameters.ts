@@ -1,3 +1,4 @@
+import { linearPatternError } from "../tool/linear-regexp.ts";
 import { loaderAjv } from "./ajv.ts";
 import { didYouMean } from "./did-you-mean.ts";
 import { problemAt, valueAt } from "./located.ts";
@@ -112,6 +113,17 @@ function walk(node: Record<string, unknown>, path: PropertyKey[], add: Add): voi
           );
         }
       }
+    }
+    if (key === "pattern" && typeof value === "string") {
+      // Patterns check model arguments: only what RE2 can match in linear time (no lookaround, no backreferences).
+      const why = linearPatternError(value);
+      if (why)
+        add(
+          [...path, key],
+          "invalid_parameters",
+          `pattern ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)} cannot be matched in linear time (${why})`,
+          "rewrite it without lookahead, lookbehind or backreferences",
+        );
     }
     if (
       (key === "properties" || key === "$defs" || key === "definitions") &&

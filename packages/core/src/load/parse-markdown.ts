@@ -2,7 +2,8 @@ import { type ParsedSource, parseYamlSource } from "./parse-yaml.ts";
 import { containerInfo, registerContainer } from "./source-map.ts";
 import { lineStarts, positionAt } from "./text-position.ts";
 
-const FENCE = /^---[ \t]*\r?\n/;
+// Editors on Windows may start the file with a byte-order mark: it is not content.
+const FENCE = /^\uFEFF?---[ \t]*\r?\n/;
 
 /**
  * Parses an `.agent.md` file: the YAML front matter (between `---` lines) is the config and the Markdown body

@@ -1,15 +1,16 @@
-import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
+import { locateImportFailure } from "./import-error.ts";
 import type { ModuleCache } from "./module-cache.ts";
 import { parseMarkdownSource } from "./parse-markdown.ts";
 import { type ParsedSource, parseYamlSource } from "./parse-yaml.ts";
 import type { Problem } from "./problem.ts";
+import { readRegularFile } from "./read-bounded.ts";
 import { cloneLocated, registerContainer } from "./source-map.ts";
 import { lineStarts, positionAt } from "./text-position.ts";
 
 /** Reads a file's text; injected so load stays a pure function of its inputs in tests. */
 export type FileReader = (file: string) => Promise<string>;
-export const readUtf8: FileReader = (file) => readFile(file, "utf8");
+export const readUtf8: FileReader = (file) => readRegularFile(file);
 
 const parsedCache = new Map<string, { text: string; result: ParsedSource }>();
 
@@ -75,6 +76,14 @@ export async function readAgentSource(
   try {
     imported = await modules.import(file);
   } catch (error) {
+    const located = locateImportFailure(error);
+    if (located) {
+      const { code, message, ...at } = located;
+      return {
+        ...fail(code, message),
+        problems: [{ code, message, ...at, path: "", severity: "error" }],
+      };
+    }
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
     return fail("import_failed", `could not import the agent module: ${message}`);
   }
@@ -89,7 +98,8 @@ export async function readAgentSource(
   const raw: Record<string, unknown> = { ...(exported as Record<string, unknown>) };
   const info = registerContainer(raw, { file, line: 1, col: 1 });
   for (const key of Object.keys(raw)) {
-    const match = new RegExp(`(^|[\\s{,])(${key})\\s*:`, "m").exec(text);
+    const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const match = new RegExp(`(^|[\\s{,])(${escaped})\\s*:`, "m").exec(text);
     const loc = match
       ? { file, ...positionAt(starts, match.index + (match[1] ?? "").length) }
       : info.self;

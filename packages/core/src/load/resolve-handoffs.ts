@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
+import type { LoadedHandoff } from "../contracts/agent.ts";
 import type { AgentConfig } from "../schema/agent.ts";
 import { problemAt } from "./located.ts";
 import { parseMarkdownSource } from "./parse-markdown.ts";
@@ -7,17 +8,7 @@ import { parseYamlSource } from "./parse-yaml.ts";
 import { agentFileKind, type FileReader, readAgentSource } from "./read-source.ts";
 import { declaringFile, type ResolveContext } from "./resolve-tools.ts";
 
-/** Another agent this one can pass the conversation to. */
-export interface LoadedHandoff {
-  /** The other agent's name. */
-  name: string;
-  /** Its file (absolute). */
-  file: string;
-  /** The function tool the model calls to hand off: `transfer_to_<name>`. */
-  toolName: string;
-  /** When to hand off (from the handoff entry, else the other agent's description). */
-  description: string;
-}
+export type { LoadedHandoff } from "../contracts/agent.ts";
 
 /**
  * Resolves `handoffs:` to the other agents' names and descriptions. The other files are only read, not loaded

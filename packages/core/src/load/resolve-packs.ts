@@ -12,6 +12,7 @@ import {
 } from "../tool/tool-pack.ts";
 import { didYouMean } from "./did-you-mean.ts";
 import { problemAt } from "./located.ts";
+import { packsOf } from "./pack-names.ts";
 import { declaringFile, firstLine, type ResolveContext } from "./resolve-tools.ts";
 
 const EXTENSIONS = ["", ".ts", ".mts", ".js", ".mjs", "/index.ts", "/index.js"];
@@ -99,12 +100,18 @@ export async function resolvePackUse(
   const fromFile = declaringFile(ctx, paths.use);
   const target = resolvePack(entry.use, fromFile);
   if (!target) {
+    const pkg = entry.use
+      .split("/")
+      .slice(0, entry.use.startsWith("@") ? 2 : 1)
+      .join("/");
+    // The package is there but has no such pack (`@parley/tools/clocks`): name the ones it has.
+    const packs = entry.use.startsWith(".") ? [] : packsOf(pkg, [fromFile, process.argv[1] ?? ""]);
+    const guess = didYouMean(entry.use, packs);
     const hint = entry.use.startsWith(".")
       ? `looked for ${resolve(dirname(fromFile), entry.use)}`
-      : `is the package installed? (npm install ${entry.use
-          .split("/")
-          .slice(0, entry.use.startsWith("@") ? 2 : 1)
-          .join("/")})`;
+      : packs.length
+        ? `${guess ? `did you mean "${guess}"? ` : ""}${pkg} has: ${packs.join(", ")}`
+        : `is the package installed? (npm install ${pkg})`;
     return failAt(paths.use, "pack_not_found", `tool pack not found: ${entry.use}`, hint);
   }
   let tools: AnyToolDefinition[];

@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import type { InlineToolConfig } from "../schema/tools.ts";
 import type { AnyToolDefinition } from "../tool/tool-pack.ts";
 import { didYouMean } from "./did-you-mean.ts";
+import { locateImportFailure } from "./import-error.ts";
 import type { LoadHooks } from "./live-tools.ts";
 import { problemAt } from "./located.ts";
 import type { ModuleCache } from "./module-cache.ts";
@@ -62,6 +63,13 @@ export async function resolveInlineTool(
     for (const f of imported.files) ctx.files.add(f);
     mod = imported.module;
   } catch (error) {
+    // A syntax error or a throw in the handler's own code is located there, not at the reference to it.
+    const located = locateImportFailure(error);
+    if (located) {
+      const { code, ...at } = located;
+      ctx.problems.push({ code, ...at, path: "", severity: "error", hint: `imported by ${spec}` });
+      return undefined;
+    }
     return fail(
       ["handler"],
       "handler_import_failed",

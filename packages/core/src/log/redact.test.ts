@@ -75,6 +75,7 @@ describe("redact: the names and shapes an audit found in clear", () => {
       `token ${jwt}`,
       `x-jwt: ${jwt}`,
       "GET /v1/items?token=s3cr3tvalue&page=2",
+      "backend said 401 for https://api.example.com/x?token=s3cr3tvalue",
       "API_TOKEN=tok_live_1234567890 node server.js",
       '{"password":"hunter22","user":"al"}',
       "key AKIAIOSFODNN7EXAMPLE in use",
@@ -144,5 +145,18 @@ describe("redact: the names and shapes an audit found in clear", () => {
     // Long runs of name-like text: bounded name length keeps this linear (the test's timeout is the guard).
     expect(redactString("a".repeat(200_000))).toHaveLength(200_000);
     expect(redactString("a=".repeat(100_000))).toHaveLength(200_000);
+  });
+});
+
+describe("redact: object graphs", () => {
+  it("copies a shared object twice and ends a cycle", () => {
+    const format = { type: "audio/pcm", rate: 24000 };
+    expect(redact({ input: { format }, output: { format } })).toEqual({
+      input: { format },
+      output: { format },
+    });
+    const loop: Record<string, unknown> = { name: "a" };
+    loop.self = loop;
+    expect(redact(loop)).toEqual({ name: "a", self: "[circular]" });
   });
 });

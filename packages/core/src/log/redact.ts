@@ -17,7 +17,23 @@ export function redactString(text: string, known: readonly string[] = []): strin
   let out = text;
   for (const value of known)
     if (value.length >= MIN_KNOWN_VALUE) out = out.replaceAll(value, REDACTED);
+  for (const value of envSecrets) out = out.replaceAll(value, REDACTED);
   return maskSecrets(out, REDACTED);
+}
+
+/** Values agent files read with `${env:…}` in this process, longest first; masked by every redaction. */
+let envSecrets: string[] = [];
+const MAX_ENV_SECRETS = 1000;
+
+/**
+ * Remembers a value an agent file read from the environment: from then on every redaction in the process (logs,
+ * audit lines, errors to the model, webhook payloads) masks it, whatever its shape. The loader calls it for each
+ * `${env:NAME}` it fills in. Values shorter than 4 characters are ignored (they would shred the output).
+ */
+export function rememberEnvSecret(value: string): void {
+  if (value.length < MIN_KNOWN_VALUE || envSecrets.includes(value)) return;
+  if (envSecrets.length >= MAX_ENV_SECRETS) return;
+  envSecrets = [...envSecrets, value].sort((a, b) => b.length - a.length);
 }
 
 /**
@@ -59,16 +75,21 @@ function walk(value: unknown, seen: WeakSet<object>, known: readonly string[]): 
   if (typeof value === "number" && Number.isInteger(value) && isCardNumber(String(value)))
     return REDACTED;
   if (!value || typeof value !== "object") return value;
-  if (seen.has(value)) return "[circular]";
-  seen.add(value);
-  if (Array.isArray(value)) return value.map((v) => walk(v, seen, known));
   if (value instanceof URL) return redactString(value.href, known);
   if (value instanceof Error) return redactString(value.message, known);
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
-    // Flags (`hasToken: true`) and empty values hide nothing.
-    const hides = inner != null && inner !== "" && typeof inner !== "boolean";
-    out[key] = hides && isSecretKey(key) ? REDACTED : walk(inner, seen, known);
+  // `seen` holds the objects on the path from the root: a cycle ends here, a shared (non-cyclic) object does not.
+  if (seen.has(value)) return "[circular]";
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((v) => walk(v, seen, known));
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      // Flags (`hasToken: true`) and empty values hide nothing.
+      const hides = inner != null && inner !== "" && typeof inner !== "boolean";
+      out[key] = hides && isSecretKey(key) ? REDACTED : walk(inner, seen, known);
+    }
+    return out;
+  } finally {
+    seen.delete(value);
   }
-  return out;
 }

@@ -29,11 +29,11 @@ export function isSecretKey(key: string): boolean {
 
 /**
  * A `name=value`, `name: value` or `"name":"value"` pair (query strings, env dumps, header dumps, JSON quoted in an
- * error): the value goes when the name is a secret name. Names are bounded to 64 characters so that a long run of
+ * error): the value goes when the name is a secret name. `scheme://` is not a pair (the URL's own query is). Names are bounded to 64 characters so that a long run of
  * letters costs linear time.
  */
 const NAMED_VALUE =
-  /(?<name>[A-Za-z][A-Za-z0-9_.-]{0,63})(?<sep>"?\s*[=:]\s*"?)(?<value>[^\s&"',;)}\][][^\s&"',;)}\]]{2,})/g;
+  /(?<name>[A-Za-z][A-Za-z0-9_.-]{0,63})(?<sep>"?\s*(?:=|:(?!\/\/))\s*"?)(?<value>[^\s&"',;)}\][?#][^\s&"',;)}\]?#]{2,})/g;
 
 /** Credentials recognisable by their shape alone, wherever they appear. */
 const SHAPES: RegExp[] = [

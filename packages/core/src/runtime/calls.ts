@@ -4,9 +4,10 @@ import type {
   RealtimeConversationItemFunctionCall,
   RealtimeMcpApprovalRequest,
 } from "openai/resources/realtime/realtime";
+import type { CallLedger } from "../contracts/call-ledger.ts";
+import type { CallHandler, ResponseQueue } from "../contracts/scheduler-host.ts";
 import type { LoadedHandoff } from "../load/index.ts";
 import type { Logger } from "../log/index.ts";
-import type { CallHandler, ResponseQueue } from "../scheduler/host.ts";
 
 /** Runs handoff calls (`transfer_to_<name>`) before they reach the tool handler (see handoffs.ts). */
 export interface HandoffRunner {
@@ -24,12 +25,18 @@ export interface HandoffRunner {
 export class CallRouter {
   handler: CallHandler | undefined;
   handoffs: HandoffRunner | undefined;
-  readonly #seen = new Set<string>();
+  readonly #ledger: CallLedger;
   readonly #send: (event: RealtimeClientEvent) => void;
   readonly #responses: ResponseQueue;
   readonly #log: Logger;
 
-  constructor(send: (event: RealtimeClientEvent) => void, responses: ResponseQueue, log: Logger) {
+  constructor(
+    ledger: CallLedger,
+    send: (event: RealtimeClientEvent) => void,
+    responses: ResponseQueue,
+    log: Logger,
+  ) {
+    this.#ledger = ledger;
     this.#send = send;
     this.#responses = responses;
     this.#log = log;
@@ -41,7 +48,7 @@ export class CallRouter {
   }
 
   functionCall(item: RealtimeConversationItemFunctionCall): void {
-    if (!this.#first(item.call_id ?? item.id ?? "")) return;
+    if (!this.#ledger.receive(item.call_id ?? item.id ?? "")) return;
     const handoff = this.handoffs?.match(item.name);
     if (handoff) {
       this.handoffs?.handle(item, handoff);
@@ -51,21 +58,17 @@ export class CallRouter {
       this.call((h) => h.onFunctionCall(item));
       return;
     }
-    this.#send({
-      type: "conversation.item.create",
-      item: {
-        type: "function_call_output",
-        call_id: item.call_id ?? "",
-        output: JSON.stringify({
-          error: `no tool handler is attached to this session; "${item.name}" cannot run`,
-        }),
-      },
-    });
-    this.#responses.request({ kind: "answer" });
+    const answered = this.#ledger.answer(
+      item.call_id ?? "",
+      JSON.stringify({
+        error: `no tool handler is attached to this session; "${item.name}" cannot run`,
+      }),
+    );
+    if (answered) this.#responses.request({ kind: "answer" });
   }
 
   approvalRequest(item: RealtimeMcpApprovalRequest): void {
-    if (!this.#first(item.id)) return;
+    if (!this.#ledger.receiveApproval(item.id)) return;
     if (this.handler) {
       this.call((h) => h.onMcpApprovalRequest(item));
       return;
@@ -93,17 +96,20 @@ export class CallRouter {
     }
   }
 
+  /**
+   * The session is ending: the handler aborts its calls (each gets its output while the socket is open), then any
+   * call still without one (a handoff half-way) gets a `session_closed` output from the ledger.
+   */
   async close(): Promise<void> {
     try {
       await this.handler?.close();
     } catch (error) {
       this.#log.warn("the tool handler failed to close", { error });
     }
-  }
-
-  #first(key: string): boolean {
-    if (this.#seen.has(key)) return false;
-    this.#seen.add(key);
-    return true;
+    this.#ledger.closeAll(
+      JSON.stringify({
+        error: { code: "session_closed", message: "the session ended before the call finished" },
+      }),
+    );
   }
 }

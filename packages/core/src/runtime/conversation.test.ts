@@ -43,15 +43,36 @@ describe("the conversation record", () => {
       truncatedAtMs: 400,
       status: "incomplete",
     });
-    expect(c.toReplayItems()).toEqual([
-      { type: "message", role: "user", content: [{ type: "input_text", text: "book a room" }] },
-      { type: "function_call", call_id: "call_1", name: "book", arguments: '{"n":2}' },
-      { type: "function_call_output", call_id: "call_1", output: '{"ok":true}' },
-      {
-        type: "message",
-        role: "assistant",
-        content: [{ type: "output_text", text: "Done, booked." }],
-      },
+    expect(
+      c
+        .toReplayItems()
+        .map((i) => [
+          i.id,
+          i.type === "message" ? i.role : i.type,
+          JSON.stringify(i.type === "message" ? i.content : i),
+        ]),
+    ).toEqual([
+      [expect.any(String), "user", JSON.stringify([{ type: "input_text", text: "book a room" }])],
+      [
+        expect.any(String),
+        "system",
+        JSON.stringify([
+          {
+            type: "input_text",
+            text: '[earlier] The assistant called the tool book with {"n":2}.',
+          },
+        ]),
+      ],
+      [
+        expect.any(String),
+        "system",
+        JSON.stringify([{ type: "input_text", text: '[earlier] book returned: {"ok":true}' }]),
+      ],
+      [
+        expect.any(String),
+        "assistant",
+        JSON.stringify([{ type: "output_text", text: "Done, booked." }]),
+      ],
     ]);
   });
 

@@ -43,6 +43,7 @@ export class ConversationRecord {
   readonly #byId = new Map<string, Link>();
   #first: Link | undefined;
   #last: Link | undefined;
+  readonly #ignored = new Set<string>();
 
   get size(): number {
     return this.#byId.size;
@@ -54,7 +55,7 @@ export class ConversationRecord {
 
   /** Adds (or refreshes) an item, placed after `previousItemId` when the server says where it goes. */
   added(item: ConversationItem, previousItemId?: string | null): ConversationEntry | undefined {
-    if (!item.id) return undefined;
+    if (!item.id || this.#ignored.has(item.id)) return undefined;
     const known = this.#byId.get(item.id);
     if (known) return this.#merge(known.entry, item);
     const entry = this.#merge({ id: item.id, type: item.type, text: "" }, item);
@@ -114,43 +115,56 @@ export class ConversationRecord {
   }
 
   /**
-   * The conversation as items a new session can be given with `conversation.item.create`, in order.
-   * Audio is replayed as its transcript (the audio itself is not kept); a truncated agent turn keeps its full
-   * transcript, since the API reports no text position for the cut.
+   * The conversation as items a new session can be given with `conversation.item.create`, in order, each with the
+   * id of the entry it restores (so the new session's events about it are recognised, see `ignore`). Audio is
+   * replayed as its transcript (the audio itself is not kept); a truncated agent turn keeps its full transcript,
+   * since the API reports no text position for the cut. Function calls and their outputs cannot be re-created in a
+   * new session (the API refuses a call item it did not make), so they are summarised as system text.
    */
   toReplayItems(): ConversationItem[] {
     const out: ConversationItem[] = [];
+    const names = new Map<string, string>();
+    const text = (
+      id: string,
+      role: "user" | "assistant" | "system",
+      t: string,
+    ): ConversationItem =>
+      role === "assistant"
+        ? { id, type: "message", role, content: [{ type: "output_text", text: t }] }
+        : { id, type: "message", role, content: [{ type: "input_text", text: t }] };
     for (const e of this.#entries()) {
-      if (e.type === "message" && e.role === "user" && e.text) {
-        out.push({
-          type: "message",
-          role: "user",
-          content: [{ type: "input_text", text: e.text }],
-        });
-      } else if (e.type === "message" && e.role === "assistant" && e.text) {
-        out.push({
-          type: "message",
-          role: "assistant",
-          content: [{ type: "output_text", text: e.text }],
-        });
-      } else if (e.type === "message" && e.role === "system" && e.text) {
-        out.push({
-          type: "message",
-          role: "system",
-          content: [{ type: "input_text", text: e.text }],
-        });
-      } else if (e.type === "function_call" && e.callId && e.name) {
-        out.push({
-          type: "function_call",
-          call_id: e.callId,
-          name: e.name,
-          arguments: e.arguments ?? "{}",
-        });
+      if (e.type === "message" && e.role && e.text) out.push(text(e.id, e.role, e.text));
+      else if (e.type === "function_call" && e.callId && e.name) {
+        names.set(e.callId, e.name);
+        out.push(
+          text(
+            e.id,
+            "system",
+            `[earlier] The assistant called the tool ${e.name} with ${e.arguments || "{}"}.`,
+          ),
+        );
       } else if (e.type === "function_call_output" && e.callId) {
-        out.push({ type: "function_call_output", call_id: e.callId, output: e.output ?? "" });
+        const name = names.get(e.callId) ?? "a tool";
+        out.push(text(e.id, "system", `[earlier] ${name} returned: ${e.output ?? ""}`));
       }
     }
     return out;
+  }
+
+  /** The tool a call id belongs to, when its call item is in the record. */
+  toolOf(callId: string): string | undefined {
+    // Called once per restore, so a walk is fine here.
+    for (const e of this.#entries())
+      if (e.type === "function_call" && e.callId === callId) return e.name;
+    return undefined;
+  }
+
+  /**
+   * Items the server will echo back that are already recorded (a replay after a restore): their events leave the
+   * record as it is and emit nothing.
+   */
+  ignore(ids: Iterable<string>): void {
+    for (const id of ids) this.#ignored.add(id);
   }
 
   #merge(entry: ConversationEntry, item: ConversationItem): ConversationEntry {

@@ -33,6 +33,7 @@ export class RealtimeServerError extends ParleyError {
  * Something the session itself refuses or cannot do. Stable codes:
  * `connect_failed`, `handshake_timeout`, `missing_credentials`, `session_closed`, `image_unreadable`,
  * `image_unsupported`, `image_too_large`, `listener_failed`, `response_timeout`, `socket_error`,
- * `handoff_failed` (a `transfer_to_<name>` call could not switch agents), `response_stalled` (the watchdog).
+ * `handoff_failed` (a `transfer_to_<name>` call could not switch agents), `response_stalled` (the watchdog),
+ * `connection_fatal` (the connection closed for a reason reconnecting cannot fix: a bad key, no quota, …).
  */
 export class SessionError extends ParleyError {}

@@ -11,6 +11,11 @@ import type { ResponseRequest } from "../scheduler/host.ts";
 import type { ConversationEntry, ConversationSnapshot } from "./conversation.ts";
 import type { HandoffEvent } from "./handoffs.ts";
 import type { TurnLatency } from "./latency.ts";
+import type {
+  ReconnectingEvent,
+  RestoredEvent,
+  RestoreFailedEvent,
+} from "./reconnect/reconnector.ts";
 import type { ResponseOrigin } from "./response-queue.ts";
 
 export type ResponseKind = ResponseRequest["kind"];
@@ -123,6 +128,15 @@ export interface SessionEvents {
   idle: () => void;
   "budget.exceeded": (e: { spentUsd: number; budgetUsd: number; projectedUsd: number }) => void;
   closed: (e: SessionClosed) => void;
+  /**
+   * The connection dropped (`network`), the API's cap ended it (`expired`), or the runtime is replacing it before
+   * the cap (`recycle`): a new one is being set up (one event per attempt). See docs/runtime.md.
+   */
+  reconnecting: (e: ReconnectingEvent) => void;
+  /** The session carries on over a new connection: same configuration, the conversation replayed. */
+  restored: (e: RestoredEvent) => void;
+  /** Every attempt failed: `closed` (reason `socket_closed`) follows. */
+  restore_failed: (e: RestoreFailedEvent) => void;
   "tool.call": (e: ToolEvent<"tool.call">) => void;
   "tool.state": (e: ToolEvent<"tool.state">) => void;
   "tool.progress": (e: ToolEvent<"tool.progress">) => void;

@@ -117,11 +117,12 @@ describe("limits", () => {
       });
       await expect(attempt).rejects.toMatchObject({ code: "connect_failed" });
       await attempt.catch((e: Error) => {
-        expect(e.message).toContain("HTTP 401");
+        // The API (and the local server) accept the upgrade, then send invalid_api_key and close (3000).
+        expect(e.message).toContain("invalid_api_key");
         expect(e.message).not.toContain("sk-wrong");
       });
       expect(closed).toEqual([
-        expect.stringMatching(/^error: the server refused the connection: HTTP 401/),
+        expect.stringMatching(/^error: the server refused the session: invalid_api_key/),
       ]);
     } finally {
       await server.close();

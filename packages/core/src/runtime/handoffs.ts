@@ -1,15 +1,13 @@
-import type {
-  RealtimeClientEvent,
-  RealtimeConversationItemFunctionCall,
-} from "openai/resources/realtime/realtime";
+import type { RealtimeConversationItemFunctionCall } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
+import type { CallLedger } from "../contracts/call-ledger.ts";
+import { sayExactly } from "../contracts/fillers.ts";
+import type { ResponseQueue } from "../contracts/scheduler-host.ts";
 import type { LoadedAgent, LoadedHandoff } from "../load/index.ts";
 import type { Logger } from "../log/index.ts";
 import { redact } from "../log/redact.ts";
 import type { CallState } from "../scheduler/call-state.ts";
 import type { SchedulerEvent } from "../scheduler/events.ts";
-import { sayExactly } from "../scheduler/fillers.ts";
-import type { ResponseQueue } from "../scheduler/host.ts";
 import { SessionError } from "./errors.ts";
 
 /** What the `handoff` session event carries. */
@@ -38,7 +36,8 @@ export interface HandoffDeps {
   switchTo(agent: LoadedAgent): Promise<string | undefined>;
   /** The greeting an agent says when it takes over (its `greeting`, rendered), if it has one. */
   greeting?(agent: LoadedAgent): string | undefined;
-  send(event: RealtimeClientEvent): void;
+  /** Gives the handoff call its one output. */
+  ledger: CallLedger;
   responses: ResponseQueue;
   clock: Clock;
   tool(event: SchedulerEvent): void;
@@ -151,10 +150,8 @@ export class Handoffs {
   ): void {
     const d = this.#d;
     const output = typeof result === "string" ? result : JSON.stringify(result);
-    d.send({
-      type: "conversation.item.create",
-      item: { type: "function_call_output", call_id: callId, output },
-    });
+    // False when the session's close answered the call first: then it is over, with nothing more to say.
+    if (!d.ledger.answer(callId, output)) return;
     this.#state(callId, tool, "running", state);
     const now = d.clock.now();
     d.tool({ type: "tool.output", callId, tool, state, output, ms: now - started, at: now });

@@ -4,6 +4,13 @@ export {
   type ConversationSnapshot,
 } from "./conversation.ts";
 export { RealtimeServerError, SessionError } from "./errors.ts";
+export {
+  type StreamEvent,
+  type StreamEventType,
+  type StreamListener,
+  type StreamOnlyEvents,
+  streamPayload,
+} from "./event-stream.ts";
 export type {
   CloseReason,
   ResponseKind,

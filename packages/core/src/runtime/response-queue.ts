@@ -90,6 +90,8 @@ export class ResponseQueue implements ResponseQueueContract {
   #awaitServer: TimerHandle | undefined;
   #ending = false;
   #closed = false;
+  /** The connection is gone and being restored: requests wait, nothing is sent. */
+  #suspended = false;
   #seq = 0;
   #pumping = false;
 
@@ -269,6 +271,43 @@ export class ResponseQueue implements ResponseQueueContract {
     }
   }
 
+  /**
+   * The connection dropped: responses in progress (and our create in flight) are gone with it; requests made from
+   * now on wait until `resume()`. Returns true when a response (or our request for one) was cut off, so the restored
+   * session can ask again: the caller must not be left without the answer.
+   */
+  suspend(): boolean {
+    this.#suspended = true;
+    const cut = this.#pending !== undefined || [...this.#live.values()].some((r) => !r.outOfBand);
+    if (this.#pending) {
+      this.#o.clock.clearTimeout(this.#pending.timer);
+      // A goodbye or greeting in flight is asked again; a plain answer is asked again by the caller (coalesced).
+      if (this.#pending.request.kind !== "answer" && this.#pending.request.kind !== "filler")
+        this.#queue.unshift(this.#pending.request);
+    }
+    this.#pending = undefined;
+    for (const id of [...this.#watch.keys()]) this.#stopWatch(id);
+    this.#live.clear();
+    this.#clearAwaitServer();
+    this.#userSpeaking = false;
+    // Fillers are about a moment that has passed.
+    for (let i = this.#queue.length - 1; i >= 0; i--)
+      if (this.#queue[i]?.kind === "filler")
+        this.#o.onDropped?.(this.#queue.splice(i, 1)[0] as ResponseRequest, "connection lost");
+    return cut;
+  }
+
+  /** The connection is back: waiting requests go out, one at a time as ever. */
+  resume(): void {
+    this.#suspended = false;
+    this.#pump();
+  }
+
+  /** True while the connection is being restored. */
+  get suspended(): boolean {
+    return this.#suspended;
+  }
+
   /** Drops everything; later requests are refused. */
   close(): void {
     this.#closed = true;
@@ -359,6 +398,7 @@ export class ResponseQueue implements ResponseQueueContract {
     try {
       while (
         !this.#closed &&
+        !this.#suspended &&
         !this.inProgress &&
         !this.#userSpeaking &&
         this.#awaitServer === undefined

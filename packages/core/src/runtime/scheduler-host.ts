@@ -1,5 +1,6 @@
 import type { RealtimeClientEvent } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
+import type { CallLedger } from "../contracts/call-ledger.ts";
 import type { Logger } from "../log/index.ts";
 import type { SchedulerEvent } from "../scheduler/events.ts";
 import type { SchedulerHost } from "../scheduler/host.ts";
@@ -36,9 +37,11 @@ export function guardedSend(
 /** What the runtime gives the scheduler: the guarded send, the queue, speech state, the clock, variables, events. */
 export function schedulerHost(deps: {
   send: (event: RealtimeClientEvent) => void;
+  ledger: CallLedger;
   responses: ResponseQueue;
   clock: Clock;
-  variables: Record<string, unknown>;
+  /** The session variables now (replaced, not edited, when the agent changes). */
+  variables: () => Readonly<Record<string, unknown>>;
   emit: (event: SchedulerEvent) => void;
   sessionId: () => string;
   /** `ctx.session` for tools (end the session, the SIP call id). */
@@ -47,6 +50,7 @@ export function schedulerHost(deps: {
   const { responses } = deps;
   return {
     send: deps.send,
+    ledger: deps.ledger,
     responses,
     get userSpeaking() {
       return responses.userSpeaking;
@@ -55,7 +59,9 @@ export function schedulerHost(deps: {
       return deps.sessionId();
     },
     clock: deps.clock,
-    variables: deps.variables,
+    get variables() {
+      return deps.variables() as Record<string, unknown>;
+    },
     emit: deps.emit,
     ...(deps.session ? { session: deps.session } : {}),
   };

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { EventEmitter } from "eventemitter3";
 import type {
   RealtimeClientEvent,
   RealtimeConversationItemUserMessage,
@@ -8,6 +9,7 @@ import type {
   SessionUpdateEvent,
 } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
+import { CallLedger } from "../contracts/call-ledger.ts";
 import type { ParleyError } from "../errors/index.ts";
 import type { LoadedAgent, LoadedHandoff } from "../load/index.ts";
 import type { Logger } from "../log/index.ts";
@@ -15,12 +17,14 @@ import type { PriceTable, TokenCounts } from "../pricing/index.ts";
 import { sayExactly } from "../scheduler/fillers.ts";
 import type { CallHandler, SchedulerHost } from "../scheduler/host.ts";
 import type { ToolSessionControl } from "../tool/index.ts";
-import type { Transport } from "../transport/transport.ts";
+import type { Transport, TransportFactory } from "../transport/transport.ts";
+import { AgentSwitch } from "./agent-switch.ts";
 import { AudioClock } from "./audio-clock.ts";
 import { CallRouter } from "./calls.ts";
 import { ConversationRecord, type ConversationSnapshot } from "./conversation.ts";
 import { createDispatcher } from "./dispatch.ts";
 import { RealtimeServerError, SessionError } from "./errors.ts";
+import { EventStream, type StreamListener } from "./event-stream.ts";
 import type { ResponseKind, SessionEvents } from "./events.ts";
 import { Handoffs } from "./handoffs.ts";
 import { DEFAULT_MAX_IMAGE_BYTES, type ImageSource, imageDataUrl } from "./image.ts";
@@ -28,6 +32,10 @@ import { Interruptions } from "./interruption.ts";
 import { LatencyTracker } from "./latency.ts";
 import { Lifecycle } from "./lifecycle.ts";
 import { CostMeter, settleResponse } from "./meter.ts";
+import { type ClosingError, classifyClose } from "./reconnect/classify.ts";
+import type { ReconnectSettings } from "./reconnect/options.ts";
+import { Outbound } from "./reconnect/outbound.ts";
+import { Reconnector, type RestoreReason } from "./reconnect/reconnector.ts";
 import { type ResponseOrigin, ResponseQueue } from "./response-queue.ts";
 import { SafeEmitter } from "./safe-emitter.ts";
 import { guardedSend, schedulerHost } from "./scheduler-host.ts";
@@ -47,6 +55,10 @@ export type CallHandlerFactory = (host: SchedulerHost) => CallHandler;
 export interface SessionInit {
   /** What carries the session's events (the `ws` transport, an in-memory one, …). */
   transport: Transport;
+  /** Builds the transport of each reconnect attempt; with `reconnect`, drops and the hour cap are survived. */
+  transportFactory?: TransportFactory;
+  /** How drops are survived (absent: a drop ends the session). */
+  reconnect?: ReconnectSettings;
   update: SessionUpdateEvent;
   /** The agent the session starts with (its handoffs are what `transfer_to_<name>` calls switch to). */
   agent?: LoadedAgent;
@@ -58,7 +70,6 @@ export interface SessionInit {
   watchdog?: { stallMs?: number; graceMs?: number } | false;
   /** Compiles a new agent for `updateAgent` (absent: only ready-made `session.update` events are accepted). */
   compile?: (agent: LoadedAgent) => SessionUpdateEvent;
-  variables: Record<string, unknown>;
   /** The SIP call id when the session is attached to a phone call (tools see it as `ctx.session.callId`). */
   callId?: string;
   clock: Clock;
@@ -90,17 +101,30 @@ export class Session extends SafeEmitter<SessionEvents> {
   readonly #latency: LatencyTracker;
   readonly #dispatch: (event: RealtimeServerEvent) => void;
   readonly #calls: CallRouter;
+  /** The one owner of call ids and sender of `function_call_output`. */
+  readonly #ledger: CallLedger;
   readonly #interruptions: Interruptions;
   #settings: RuntimeSettings = defaultSettings();
   #audioProduced = false;
   readonly #life: Lifecycle;
+  /** Which agent runs, its variables and budget, and the switch to another. */
+  readonly #switch: AgentSwitch;
   #budgetUsd: number | undefined;
   readonly #hostSend: (event: RealtimeClientEvent) => void;
-  #agent: LoadedAgent | undefined;
-  /** Every agent the session ran (start, handoffs, updateAgent): closed with the session (their MCP connections). */
-  readonly #ran = new Set<LoadedAgent>();
-  /** Unsubscribes from the current agent's tool-list changes. */
-  #unwatch: (() => void) | undefined;
+  readonly #outbound: Outbound;
+  readonly #reconnector: Reconnector | undefined;
+  /** The session.update in force (the start's, then each agent change's): what a restore sends again. */
+  #currentUpdate: SessionUpdateEvent;
+  /** The server's error event when it is the last thing the server said (it tells why a close came). */
+  #closingError: ClosingError | undefined;
+  /** The handshake is over: a drop before it is a failed start, not something to restore. */
+  #started = false;
+  /** A response (or our request for one) was cut off by the drop: the restored session answers. */
+  #cutOff = false;
+  /** Clock time the current connection was set up (the recycle counts from it). */
+  #connectedAt = 0;
+  #recycleTimer: ReturnType<Clock["setTimeout"]> | undefined;
+  #recycleDue = false;
   /** Clock time the handshake ended: session-length limits count from it, across handoffs. */
   #startedAt = 0;
   /** A turn check is scheduled (see #checkIdle). */
@@ -110,12 +134,18 @@ export class Session extends SafeEmitter<SessionEvents> {
   /** Generated until `session.created` names the Realtime session (`sess_…`). */
   #id = `parley_sess_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
 
+  readonly #stream: EventStream;
+
   /** @internal Use `startSession`. */
   constructor(init: SessionInit) {
     super((error, event) => this.#listenerFailed(error, event));
     this.#init = init;
+    this.#stream = new EventStream(
+      init.clock,
+      () => this.#id,
+      (error) => this.#listenerFailed(error, "stream"),
+    );
     this.#budgetUsd = init.budgetUsd;
-    this.#agent = init.agent;
     const { clock, log } = init;
     this.#settings = readSettings(init.update.session, this.#settings);
     this.#meter = new CostMeter(this.#settings.model, init.prices);
@@ -124,7 +154,7 @@ export class Session extends SafeEmitter<SessionEvents> {
     this.#wire = new Wire(init.transport, clock, log, {
       event: (e) => this.#onServerEvent(e),
       sent: (e) => this.listenerCount("client.event") > 0 && this.emit("client.event", e),
-      dropped: (reason, code) => this.#life.dropped(reason, code),
+      dropped: (reason, code) => this.#onDrop(reason, code),
     });
     this.#responses = new ResponseQueue({
       send: (e) => this.#wire.send(e),
@@ -133,6 +163,7 @@ export class Session extends SafeEmitter<SessionEvents> {
       serverCreatesResponses: () => this.#settings.serverCreatesResponses,
       onDropped: (req, reason) => {
         log.debug("response request dropped", { kind: req.kind, reason });
+        this.#stream.push("response.dropped", { kind: req.kind, reason });
         if (req.kind === "goodbye") this.#life.goodbyeDone();
       },
       ...(init.watchdog === false
@@ -146,10 +177,42 @@ export class Session extends SafeEmitter<SessionEvents> {
       onStall: (live, phase, idleMs) => this.#onStall(live, phase, idleMs),
       onSettle: () => this.#checkIdle(),
     });
-    this.#hostSend = guardedSend(this.#wire, this.#responses, log);
-    this.#calls = new CallRouter(this.#hostSend, this.#responses, log);
+    this.#currentUpdate = init.update;
+    this.#outbound = new Outbound({
+      send: guardedSend(this.#wire, this.#responses, log),
+      restoring: () => this.#reconnector?.restoring ?? false,
+      toolOf: (callId) => this.conversation.toolOf(callId),
+      log: log.child("reconnect"),
+    });
+    this.#hostSend = this.#outbound.send;
+    this.#reconnector =
+      init.reconnect && init.transportFactory
+        ? this.#buildReconnector(init.reconnect, init.transportFactory)
+        : undefined;
+    this.#ledger = new CallLedger(this.#hostSend);
+    this.#calls = new CallRouter(this.#ledger, this.#hostSend, this.#responses, log);
+    this.#switch = new AgentSwitch(
+      {
+        compile: init.compile,
+        update: (update) => this.#update(update),
+        voice: () => this.#settings.voice,
+        spoken: () => this.#audioProduced,
+        given: init.givenVariables ?? {},
+        open: () => this.open,
+        switched: (agent) => {
+          // The new agent's limits apply from now on (spend and time so far count against them).
+          this.#budgetUsd = agent.config.limits?.costBudgetUsd;
+          this.#life.limitLength(agent.config.limits?.maxSessionLength, this.#startedAt);
+          this.#calls.handler?.swap?.(agent);
+        },
+        warning: (code, message) => this.emit("warning", { code, message }),
+        failed: (error) => this.emit("error", { error }),
+        log: init.log,
+      },
+      init.agent,
+    );
     this.#calls.handoffs = new Handoffs({
-      current: () => this.#agent,
+      current: () => this.#switch.agent,
       load:
         init.loadHandoff ??
         (() =>
@@ -158,10 +221,10 @@ export class Session extends SafeEmitter<SessionEvents> {
           )),
       switchTo: async (agent) => {
         this.#assertOpen();
-        return this.#applyAgent(agent);
+        return this.#switch.apply(agent);
       },
       ...(init.greetingOf ? { greeting: init.greetingOf } : {}),
-      send: this.#hostSend,
+      ledger: this.#ledger,
       responses: this.#responses,
       clock,
       tool: (event) => {
@@ -180,7 +243,8 @@ export class Session extends SafeEmitter<SessionEvents> {
       goodbye: init.goodbye,
       timeoutMs: init.timeoutMs,
       closed: (reason, detail, code) => {
-        this.#releaseAgents();
+        this.#clearRecycle();
+        this.#switch.release();
         this.emit("closed", {
           reason,
           detail,
@@ -243,17 +307,32 @@ export class Session extends SafeEmitter<SessionEvents> {
     const { timeoutMs } = this.#init;
     const created = this.#wire.waitFor("session.created", timeoutMs);
     created.catch(() => {}); // awaited below; a failed connect is reported by opened()
-    await this.#wire.opened(timeoutMs);
-    await created;
-    await this.#update(this.#init.update);
+    try {
+      await this.#wire.opened(timeoutMs);
+      await created;
+      await this.#update(this.#init.update);
+    } catch (error) {
+      // The API refuses a bad key or secret after the upgrade: an error event, then a close. Say what it said.
+      const said = this.#closingError;
+      if (said && (error as { code?: string })?.code === "socket_closed")
+        throw new SessionError(
+          "connect_failed",
+          // Only the code: the API's message can echo part of the key.
+          `the server refused the session: ${said.code ?? said.type}`,
+          { cause: error },
+        );
+      throw error;
+    }
+    this.#started = true;
     const { tools, maxSessionLengthMs: ms } = this.#init;
     if (tools) {
       this.#calls.handler = tools(
         schedulerHost({
           send: this.#hostSend,
+          ledger: this.#ledger,
           responses: this.#responses,
           clock: this.#init.clock,
-          variables: this.#init.variables,
+          variables: () => this.#switch.variables,
           emit: (event) => {
             this.emit(event.type, event as never);
             this.#checkIdle();
@@ -263,15 +342,47 @@ export class Session extends SafeEmitter<SessionEvents> {
         }),
       );
     }
-    if (this.#agent) this.#watch(this.#agent);
+    this.#switch.begin();
     this.#startedAt = this.#init.clock.now();
     this.#life.limitLength(ms, this.#startedAt);
+    this.#stream.push("session.started", {
+      transport: this.#wire.transportKind,
+      agent: this.#switch.agent?.name,
+    });
+    this.#connected();
     if (this.#init.greeting)
       this.#responses.request({
         kind: "greeting",
         response: { instructions: sayExactly(this.#init.greeting) },
       });
     return this;
+  }
+
+  /**
+   * Subscribes to the session's one event stream: every session event (client and server protocol events, tool and
+   * approval lifecycle, fillers, latency, usage, errors, the close) as a JSON-serialisable, redacted `StreamEvent`
+   * (`{ type, at, sessionId, seq, … }`). Returns the unsubscribe function. Pass `onEvent` to `startSession` to see
+   * the handshake too.
+   *
+   * @example
+   * const stop = session.onEvent((e) => file.write(`${JSON.stringify(e)}\n`));
+   */
+  onEvent(listener: StreamListener): () => void {
+    return this.#stream.subscribe(listener);
+  }
+
+  override emit<T extends EventEmitter.EventNames<SessionEvents>>(
+    event: T,
+    ...args: EventEmitter.EventArgs<SessionEvents, T>
+  ): boolean {
+    const heard = super.emit(event, ...args);
+    this.#stream?.push(event, args[0]);
+    return heard;
+  }
+
+  /** Counts the stream as a listener: payloads built only for listeners are then built for it too. */
+  override listenerCount(event: EventEmitter.EventNames<SessionEvents>): number {
+    return super.listenerCount(event) + (this.#stream?.active ? 1 : 0);
   }
 
   /** The Realtime session id (`sess_…`, from `session.created`); a generated `parley_sess_…` id until then. */
@@ -281,12 +392,17 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   /** The agent the session runs now (after handoffs and `updateAgent`), when it was started from one. */
   get agent(): LoadedAgent | undefined {
-    return this.#agent;
+    return this.#switch.agent;
   }
 
   /** True from the handshake until `close()` or a dropped socket. */
   get open(): boolean {
-    return !this.#life.closing && this.#wire.isOpen;
+    return !this.#life.closing && (this.#wire.isOpen || (this.#reconnector?.restoring ?? false));
+  }
+
+  /** True while a dropped connection is being restored (input waits; microphone audio is dropped). */
+  get restoring(): boolean {
+    return this.#reconnector?.restoring ?? false;
   }
 
   /**
@@ -402,43 +518,7 @@ export class Session extends SafeEmitter<SessionEvents> {
    */
   async updateAgent(agent: LoadedAgent | SessionUpdateEvent): Promise<void> {
     this.#assertOpen();
-    await this.#applyAgent(agent);
-  }
-
-  /**
-   * The live switch (updateAgent, handoffs): the session.update (voice left out once audio was produced), then, for an
-   * agent, its variables, budget and tools. Resolves with the voice kept when the new one was refused.
-   */
-  async #applyAgent(agent: LoadedAgent | SessionUpdateEvent): Promise<string | undefined> {
-    let kept: string | undefined;
-    let update = isSessionUpdate(agent) ? agent : this.#init.compile?.(agent);
-    if (!update)
-      throw new SessionError(
-        "update_unsupported",
-        "this session cannot compile agents; pass a session.update event",
-      );
-    const voice = requestedVoice(update);
-    if (voice !== undefined && voice !== this.#settings.voice && this.#audioProduced) {
-      update = withoutVoice(update);
-      kept = this.#settings.voice ?? "default";
-      this.emit("warning", {
-        code: "voice_change_refused",
-        message: `the voice stays "${this.#settings.voice ?? "default"}": the API cannot change it to "${voice}" after the agent has spoken; the rest of the update was applied`,
-      });
-    }
-    await this.#update(update);
-    if (isSessionUpdate(agent)) return kept;
-    this.#agent = agent;
-    this.#watch(agent);
-    // The new agent's limits apply from now on (spend and time so far count against them).
-    this.#budgetUsd = agent.config.limits?.costBudgetUsd;
-    this.#life.limitLength(agent.config.limits?.maxSessionLength, this.#startedAt);
-    // Tools see the new agent's variable defaults under what the application gave (same object: the host holds it).
-    const vars = this.#init.variables;
-    for (const key of Object.keys(vars)) delete vars[key];
-    Object.assign(vars, agent.config.variables, this.#init.givenVariables);
-    this.#calls.handler?.swap?.(agent);
-    return kept;
+    await this.#switch.apply(agent);
   }
 
   /** Ends the session: tool calls are aborted (each gets its output while the socket is open), then the socket closes. */
@@ -466,40 +546,6 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   // ── internals ──────────────────────────────────────────────────────────────
 
-  /**
-   * Follows an agent's tool-list changes (a bridged MCP server added or removed tools): the new agent goes out as
-   * a live `session.update` and the scheduler takes its tools, as `updateAgent` does.
-   */
-  #watch(agent: LoadedAgent): void {
-    this.#ran.add(agent);
-    this.#unwatch?.();
-    this.#unwatch = agent.onToolsChanged?.((next) => {
-      if (!this.open) return;
-      this.#init.log.info("the agent's tools changed", { tools: next.tools.length });
-      this.#applyAgent(next).catch((error: unknown) =>
-        this.emit("error", {
-          error: new SessionError(
-            "tools_update_failed",
-            `could not apply the agent's changed tools: ${(error as Error)?.message ?? error}`,
-            { cause: error },
-          ),
-        }),
-      );
-    });
-  }
-
-  /** The session is over: stop following tool changes and release the agents' connections. */
-  #releaseAgents(): void {
-    this.#unwatch?.();
-    this.#unwatch = undefined;
-    for (const agent of this.#ran)
-      agent
-        .close?.()
-        .catch((error: unknown) =>
-          this.#init.log.warn("closing the agent failed", { agent: agent.name, error }),
-        );
-  }
-
   /** `ctx.session` for tools: the SIP call id, and `end()` — close after the agent's answer to the tool's output. */
   #toolControl(): ToolSessionControl {
     const callId = this.#init.callId;
@@ -518,7 +564,8 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   #send(event: RealtimeClientEvent): void {
     this.#assertOpen();
-    this.#wire.send(event);
+    if (this.#reconnector?.restoring) this.#outbound.send(event);
+    else this.#wire.send(event);
   }
 
   #assertOpen(): void {
@@ -540,6 +587,7 @@ export class Session extends SafeEmitter<SessionEvents> {
     const done = this.#wire.waitFor("session.updated", this.#init.timeoutMs, eventId);
     this.#wire.send({ ...update, event_id: eventId });
     await done;
+    this.#currentUpdate = update;
   }
 
   #applySettings(session: unknown): void {
@@ -549,6 +597,7 @@ export class Session extends SafeEmitter<SessionEvents> {
   }
 
   #onServerEvent(event: RealtimeServerEvent): void {
+    if (event.type !== "error") this.#closingError = undefined;
     if (this.listenerCount("server.event")) this.emit("server.event", event);
     this.#dispatch(event);
     this.#checkIdle();
@@ -567,11 +616,13 @@ export class Session extends SafeEmitter<SessionEvents> {
       else if (!this.#idleSaid && this.open) {
         this.#idleSaid = true;
         this.emit("idle");
+        if (this.#recycleDue) this.#recycle();
       }
     });
   }
 
   #onServerError(event: RealtimeErrorEvent): void {
+    this.#closingError = event.error;
     const error = new RealtimeServerError(event);
     const id = error.eventId;
     // Our cancel racing the response's own end is harmless; nobody needs to hear about it.
@@ -629,6 +680,136 @@ export class Session extends SafeEmitter<SessionEvents> {
     });
   }
 
+  // ── reconnect ──────────────────────────────────────────────────────────────
+
+  #buildReconnector(settings: ReconnectSettings, factory: TransportFactory): Reconnector {
+    const { clock, log } = this.#init;
+    // A SIP call's session lives on the server: re-attaching its sideband replays nothing (unconfirmed by the API).
+    const reattach = Boolean(this.#init.callId) && settings.sideband === "reattach";
+    return new Reconnector({
+      settings,
+      factory,
+      clock,
+      log: log.child("reconnect"),
+      closing: () => this.#life.closing,
+      attach: (transport) => this.#wire.attach(transport),
+      handshake: async () => {
+        const { timeoutMs } = this.#init;
+        const created = this.#wire.waitFor("session.created", timeoutMs);
+        created.catch(() => {});
+        await this.#wire.opened(timeoutMs);
+        await created;
+        await this.#update(this.#currentUpdate);
+      },
+      replay: () => {
+        if (reattach) return 0;
+        const items = this.conversation.toReplayItems();
+        // Calls of the old connection cannot be answered with function_call_output any more: text instead.
+        this.#outbound.orphan(
+          this.conversation
+            .snapshot()
+            .items.flatMap((e) => (e.type === "function_call" && e.callId ? [e.callId] : [])),
+        );
+        this.conversation.ignore(items.flatMap((i) => (i.id ? [i.id] : [])));
+        for (const item of items) this.#wire.send({ type: "conversation.item.create", item });
+        return items.length;
+      },
+      resume: (reason) => this.#resume(reason),
+      reconnecting: (e) => this.emit("reconnecting", e),
+      restored: (e) => this.emit("restored", e),
+      failed: (e) => {
+        this.emit("restore_failed", e);
+        this.#life.dropped(
+          `the connection could not be restored after ${e.attempts} attempts: ${e.detail}`,
+          1006,
+        );
+      },
+      sessionId: () => this.#id,
+    });
+  }
+
+  /** The connection closed without our asking: restore it, unless the close says retrying cannot help. */
+  #onDrop(detail: string, code: number): void {
+    const reconnector = this.#reconnector;
+    if (!this.#started) return; // start() fails on its own (its waiters are rejected) and ends the session
+    if (!reconnector || this.#life.closing) {
+      this.#life.dropped(detail, code);
+      return;
+    }
+    if (reconnector.restoring) return; // the attempt in progress fails and the next one begins
+    const kind = classifyClose({ code, error: this.#closingError });
+    if (kind === "fatal") {
+      const said = this.#closingError?.code
+        ? ` after the server's error ${this.#closingError.code}`
+        : "";
+      this.emit("error", {
+        error: new SessionError(
+          "connection_fatal",
+          `${detail}${said}; reconnecting cannot fix this, so the session ends`,
+        ),
+      });
+      this.#life.dropped(detail, code);
+      return;
+    }
+    this.#suspend();
+    reconnector.start(kind, detail);
+  }
+
+  /** The connection is gone: what was in progress on it is cut off; requests and events wait. */
+  #suspend(): void {
+    this.#clearRecycle();
+    if (this.#responses.suspend()) this.#cutOff = true;
+  }
+
+  /** The restored connection is ready: waiting events go out, then the agent resumes (one answer at most). */
+  #resume(reason: RestoreReason): void {
+    this.#connected();
+    this.#responses.resume();
+    this.#outbound.flush();
+    const announce = this.#init.reconnect?.announce;
+    const cut = this.#cutOff;
+    this.#cutOff = false;
+    if (announce && reason !== "recycle")
+      this.#responses.request({
+        kind: "answer",
+        response: {
+          instructions: `The call was cut off for a moment and is back. Say briefly: "${announce}" Then carry on where the conversation left off.`,
+        },
+      });
+    else if (cut) this.#responses.request({ kind: "answer" });
+    this.#checkIdle();
+  }
+
+  /** A connection is set up: the recycle before the API's cap counts from now. */
+  #connected(): void {
+    this.#connectedAt = this.#init.clock.now();
+    this.#clearRecycle();
+    const after = this.#init.reconnect?.recycleAfterMs;
+    if (!this.#reconnector || after === undefined || after === false) return;
+    this.#recycleTimer = this.#init.clock.setTimeout(() => {
+      this.#recycleTimer = undefined;
+      this.#recycleDue = true;
+      if (!this.busy) this.#recycle();
+    }, after);
+  }
+
+  #clearRecycle(): void {
+    if (this.#recycleTimer !== undefined) this.#init.clock.clearTimeout(this.#recycleTimer);
+    this.#recycleTimer = undefined;
+    this.#recycleDue = false;
+  }
+
+  /** At a turn boundary past the recycle time: a new connection replaces this one before the cap ends it. */
+  #recycle(): void {
+    const reconnector = this.#reconnector;
+    if (!reconnector || reconnector.restoring || this.#life.closing) return;
+    this.#suspend();
+    const age = Math.round(this.#init.clock.now() - this.#connectedAt);
+    reconnector.start("recycle", `recycled after ${age} ms, before the session cap`, () =>
+      this.#wire.release("recycle"),
+    );
+  }
+
   #listenerFailed(error: unknown, event: string): void {
     this.#init.log.warn(`a "${event}" listener threw`, { error });
     if (event === "error") return;
@@ -639,12 +820,4 @@ export class Session extends SafeEmitter<SessionEvents> {
     );
     this.emit("error", { error: wrapped });
   }
-}
-
-function isSessionUpdate(value: unknown): value is SessionUpdateEvent {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as { type?: unknown }).type === "session.update"
-  );
 }

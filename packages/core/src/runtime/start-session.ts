@@ -7,10 +7,13 @@ import { createLogger, type Logger, redactString } from "../log/index.ts";
 import { defaultPrices, type PriceTable } from "../pricing/index.ts";
 import { AgentTools } from "../scheduler/agent-tools.ts";
 import type { ToolSchedulerOptions } from "../scheduler/tool-scheduler.ts";
+import type { KeepaliveOptions } from "../transport/keepalive.ts";
 import type { Transport, TransportFactory } from "../transport/transport.ts";
 import { wsTransport } from "../transport/ws-transport.ts";
 import { SessionError } from "./errors.ts";
+import type { StreamListener } from "./event-stream.ts";
 import type { SessionEvents } from "./events.ts";
+import { type ReconnectOptions, reconnectSettings } from "./reconnect/options.ts";
 import { type CallHandlerFactory, Session } from "./session.ts";
 
 /** The API's WebSocket endpoint; `?model=` (or `?call_id=`) is added. */
@@ -71,9 +74,24 @@ export interface StartSessionOptions {
    * `session.update`; `error` gets a refused configuration).
    */
   on?: { [K in keyof SessionEvents]?: SessionEvents[K] };
+  /** A listener of the session's event stream (`session.onEvent`), attached before connecting. */
+  onEvent?: StreamListener;
   clock?: Clock;
   /** Connect and handshake timeout, and the longest wait for a goodbye (default 15 s). */
   timeoutMs?: number;
+  /**
+   * WebSocket keepalive pings of the default `ws` transport: after `intervalMs` (default 15 s) without a frame from the
+   * server a ping goes out, and no answer within `timeoutMs` (default 10 s) ends the connection as a drop, so a dead
+   * peer is noticed even while nothing is being said. `false` turns it off.
+   */
+  keepalive?: KeepaliveOptions | false;
+  /**
+   * Survive dropped connections and the API's hour cap: a new connection with the same configuration, the
+   * conversation replayed, the agent resuming (see docs/runtime.md, "Reconnect and restore"). On by default when
+   * the session can open new connections (the default `ws` transport, or a `transport` factory); `false` makes a
+   * drop end the session.
+   */
+  reconnect?: ReconnectOptions | false;
   /** Extra `ws` client options (e.g. `{ ca }` or `{ rejectUnauthorized: false }` for a local TLS server). */
   ws?: ClientOptions;
   log?: Logger;
@@ -95,20 +113,22 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
   const log = options.log ?? createLogger("parley:runtime");
   const agent = options.agent;
   const given = options.variables ?? {};
-  const variables: Record<string, unknown> = { ...agent?.config.variables, ...given };
   const update = options.session ?? compileFor(agent, given);
   const model = modelOf(update) ?? agent?.config.model ?? "gpt-realtime";
-  const transport = transportFor(options, model, log);
+  const factory = transportFactoryFor(options, model, log);
+  const transport = factory ? factory({ attempt: 1 }) : (options.transport as Transport);
   const limits = agent?.config.limits;
   const session = new Session({
     transport,
+    ...(factory && options.reconnect !== false
+      ? { transportFactory: factory, reconnect: reconnectSettings(options.reconnect) }
+      : {}),
     update,
     ...(agent ? { agent } : {}),
     givenVariables: given,
     loadHandoff: options.loadHandoff ?? ((handoff) => loadAgent(handoff.file)),
     ...(options.watchdog === undefined ? {} : { watchdog: options.watchdog }),
     compile: (next) => compileFor(next, given),
-    variables,
     ...(options.callId ? { callId: options.callId } : {}),
     clock: options.clock ?? systemClock,
     prices: { ...defaultPrices, ...options.prices },
@@ -125,6 +145,7 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
     timeoutMs: options.timeoutMs ?? 15_000,
     log,
   });
+  if (options.onEvent) session.onEvent(options.onEvent);
   for (const [name, fn] of Object.entries(options.on ?? {}))
     session.on(name as keyof SessionEvents, fn as never);
   try {
@@ -135,10 +156,17 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
   }
 }
 
-/** The caller's transport (a factory's first attempt), else the `ws` one to the API or `url`. */
-function transportFor(options: StartSessionOptions, model: string, log: Logger): Transport {
+/**
+ * What opens the session's connections: the caller's factory, else one opening `ws` transports to the API or `url`.
+ * Undefined when the caller gave one ready transport (it cannot be opened again, so a drop ends the session).
+ */
+function transportFactoryFor(
+  options: StartSessionOptions,
+  model: string,
+  log: Logger,
+): TransportFactory | undefined {
   const given = options.transport;
-  if (given) return typeof given === "function" ? given({ attempt: 1 }) : given;
+  if (given) return typeof given === "function" ? given : undefined;
   const url = realtimeUrl(options.url, model, options.callId);
   const credential =
     options.apiKey ??
@@ -154,14 +182,17 @@ function transportFor(options: StartSessionOptions, model: string, log: Logger):
     ...(options.ws?.headers as Record<string, string> | undefined),
   };
   if (credential) headers.Authorization = `Bearer ${credential}`;
-  log.debug("connecting", { url: redactString(url) });
-  return wsTransport({
-    url,
-    headers,
-    ...(options.ws ? { ws: options.ws } : {}),
-    ...(options.clock ? { clock: options.clock } : {}),
-    log,
-  });
+  return () => {
+    log.debug("connecting", { url: redactString(url) });
+    return wsTransport({
+      url,
+      headers,
+      ...(options.ws ? { ws: options.ws } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.keepalive === undefined ? {} : { keepalive: options.keepalive }),
+      log,
+    });
+  };
 }
 
 /** The WebSocket URL for a model (or a SIP call), keeping a caller's own query (a local server's URL). */

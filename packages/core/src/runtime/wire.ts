@@ -25,10 +25,12 @@ export interface WireHooks {
  * `session.updated`, matched to the `event_id` of the update so its `error` can reject it).
  */
 export class Wire {
-  readonly #transport: Transport;
+  #transport: Transport;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #hooks: WireHooks;
+  /** Every event in and out, at debug level (`agent --verbose`, `PARLEY_LOG=parley:runtime:wire`). */
+  readonly #wireLog: Logger;
   #waiters: Waiter[] = [];
   /** Replies that arrived before anyone waited for them (session.created can come in the upgrade's packet). */
   readonly #early = new Set<string>();
@@ -41,9 +43,33 @@ export class Wire {
     this.#clock = clock;
     this.#log = log;
     this.#hooks = hooks;
+    this.#wireLog = log.child("wire");
+    this.#listen(transport);
+  }
+
+  /**
+   * Carries on over a new transport (a restore after a drop, a recycle): the old one is let go (closed if still
+   * open), `event_id`s keep counting, early replies are forgotten.
+   */
+  attach(transport: Transport): void {
+    const old = this.#transport;
+    this.#transport = transport;
+    this.#early.clear();
+    if (old.isOpen) void old.close("replaced").catch(() => {});
+    this.#listen(transport);
+  }
+
+  /** Closes the current transport without ending the session (a recycle): its close is not reported as a drop. */
+  async release(reason: string): Promise<void> {
+    await this.#transport.close(reason);
+  }
+
+  #listen(transport: Transport): void {
     transport.listen({
-      event: (event) => this.#onEvent(event),
+      // A transport replaced since is not listened to any more: a late event of it must not reach the session.
+      event: (event) => transport === this.#transport && this.#onEvent(event),
       closed: (close) => {
+        if (transport !== this.#transport) return;
         this.#rejectAll(new SessionError("socket_closed", close.detail));
         if (close.dropped && !this.#closingByUs)
           this.#hooks.dropped(close.detail, close.code, close.reason);
@@ -79,6 +105,7 @@ export class Wire {
         ? event
         : { ...event, event_id: this.nextId("event") };
     this.#transport.send(out);
+    if (this.#wireLog.enabled("debug")) this.#wireLog.debug("sent", out);
     this.#hooks.sent(out);
   }
 
@@ -135,6 +162,7 @@ export class Wire {
   }
 
   #onEvent(event: RealtimeServerEvent): void {
+    if (this.#wireLog.enabled("debug")) this.#wireLog.debug("received", event);
     try {
       this.#hooks.event(event);
     } catch (error) {

@@ -35,7 +35,6 @@ export class AgentTools implements CallHandler {
   readonly #ownedAudit: AuditLog | undefined;
   #current: ToolScheduler;
   readonly #retired = new Set<ToolScheduler>();
-  readonly #seen = new Set<string>();
 
   constructor(
     host: SchedulerHost,
@@ -79,12 +78,8 @@ export class AgentTools implements CallHandler {
   }
 
   onFunctionCall(item: RealtimeConversationItemFunctionCall): void {
-    // Each call is reported twice (output_item.done, response.done): it must not reach two schedulers.
-    const id = item.call_id ?? item.id;
-    if (id) {
-      if (this.#seen.has(id)) return;
-      this.#seen.add(id);
-    }
+    // Each call is reported twice (output_item.done, response.done): the schedulers share the host's call ledger,
+    // so a call taken by one agent's scheduler is not taken again by the next one's.
     this.#current.onFunctionCall(item);
     this.#sweep();
   }

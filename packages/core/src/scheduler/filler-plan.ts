@@ -81,10 +81,7 @@ export function pickLine(
   return list[index % list.length];
 }
 
-/** Instructions for a line the model says verbatim. The local server's models honour this exact shape. */
-export function sayExactly(line: string): string {
-  return `Say exactly: "${line}"`;
-}
+export { sayExactly } from "../contracts/fillers.ts";
 
 /** Instructions for a generated "still working" line: short, and never a made-up result. */
 export function generatedRunInstruction(

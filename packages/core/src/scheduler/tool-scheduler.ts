@@ -4,6 +4,7 @@ import type {
 } from "openai/resources/realtime/realtime";
 import { AuditLog } from "../approval/audit-log.ts";
 import { ApprovalDesk, type Verdict } from "../approval/desk.ts";
+import { type CallLedger, ledgerOf } from "../contracts/call-ledger.ts";
 import { ParleyError } from "../errors/index.ts";
 import { redact } from "../log/redact.ts";
 import type { ToolLogger } from "../tool/index.ts";
@@ -41,7 +42,7 @@ export class ToolScheduler implements CallHandler {
   readonly #options: ToolSchedulerOptions;
   readonly #tools = new Map<string, PreparedTool>();
   readonly #calls = new Map<string, Call>();
-  readonly #seen = new Set<string>();
+  readonly #ledger: CallLedger;
   readonly #inFlight = new InFlightCalls<Call>();
   readonly #gate: ConcurrencyGate;
   readonly #desk: ApprovalDesk;
@@ -54,6 +55,7 @@ export class ToolScheduler implements CallHandler {
   constructor(host: SchedulerHost, options: ToolSchedulerOptions) {
     this.#host = host;
     this.#options = options;
+    this.#ledger = ledgerOf(host);
     this.#gate = new ConcurrencyGate(options.maxConcurrentCalls);
     this.#answers = new AnswerGate(host);
     this.#runEnv = {
@@ -114,9 +116,9 @@ export class ToolScheduler implements CallHandler {
       );
       return;
     }
-    // The same item may arrive from output_item.done and again in response.done: handle each call once.
-    if (this.#seen.has(id)) return;
-    this.#seen.add(id);
+    // The same item may arrive from output_item.done and again in response.done, or reach another agent's
+    // scheduler after a swap: the ledger lets one scheduler take each call, once.
+    if (!this.#ledger.take(id)) return;
     const call = new Call(id, item.name, item.arguments ?? "", this.#host.clock.now());
     this.#calls.set(id, call);
     call.batch = this.#answers.join(call);
@@ -282,15 +284,19 @@ export class ToolScheduler implements CallHandler {
     if (call.fingerprint) this.#inFlight.remove(call.fingerprint, call);
     this.#calls.delete(call.id);
     const output = outputText(outcome);
+    let answered = true;
     try {
-      this.#host.send({
-        type: "conversation.item.create",
-        item: { type: "function_call_output", call_id: call.id, output },
-      });
+      answered = this.#ledger.answer(call.id, output);
     } catch (error) {
       this.#options.log?.warn(
         `could not send the output of ${call.tool} (${call.id}): ${error instanceof Error ? error.message : String(error)}`,
       );
+    }
+    if (!answered) {
+      // Someone else gave this call its output (the session's close): nothing more to say about it.
+      if (call.batch) this.#answers.ended(call, call.batch, false);
+      this.#releaseSlot(call);
+      return;
     }
     this.#emit({
       type: "tool.output",
@@ -302,10 +308,13 @@ export class ToolScheduler implements CallHandler {
       at: this.#host.clock.now(),
     });
     if (call.batch) this.#answers.ended(call, call.batch, respond);
-    if (call.holdsSlot) {
-      call.holdsSlot = false;
-      this.#gate.release(call.tool);
-    }
+    this.#releaseSlot(call);
+  }
+
+  #releaseSlot(call: Call): void {
+    if (!call.holdsSlot) return;
+    call.holdsSlot = false;
+    this.#gate.release(call.tool);
   }
 
   #move(call: Call, to: CallState): void {

@@ -3,6 +3,7 @@ import type { Ajv, ErrorObject } from "ajv";
 import { z } from "zod";
 import { ParleyError } from "../errors/index.ts";
 import type { JsonSchema } from "../tool/index.ts";
+import { linearRegExp } from "../tool/linear-regexp.ts";
 import { parseModelJson } from "./model-json.ts";
 
 /** The outcome of checking one call's arguments. */
@@ -29,6 +30,8 @@ function schedulerAjv(): Ajv {
         useDefaults: true,
         coerceTypes: false,
         logger: false,
+        // Patterns are checked on model arguments: linear-time matching, so `^(a+)+$` cannot block the loop.
+        code: { regExp: linearRegExp },
       }),
     );
   }

@@ -60,7 +60,8 @@ const handoffSchema = z.union([
 export const agentSchema = z.strictObject({
   name: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, {
+    // No `i` flag: JSON Schema patterns have no flags, and editors must accept what validate accepts (one rule).
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, {
       error: "a name is letters, digits, - and _ (up to 64)",
     })
     .meta({ description: "The agent's id." }),

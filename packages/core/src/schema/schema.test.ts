@@ -4,6 +4,7 @@ import type { z } from "zod";
 import type { ToolApprovalOption, ToolFillerOptions } from "../tool/define-tool.ts";
 import {
   agentJsonSchema,
+  agentSchema,
   approvalSchema,
   durationSchema,
   fillerSchema,
@@ -73,6 +74,22 @@ describe("the editor JSON Schema", () => {
     );
     // If this fails after a schema change: node packages/cli/bin/agent.js schema > packages/core/schema/agent.schema.json
     expect(committed).toBe(`${JSON.stringify(agentJsonSchema(), null, 2)}\n`);
+  });
+
+  it("the name rule is one rule: editors accept what validate accepts (MyAgent), and refuse what it refuses", () => {
+    const pattern = new RegExp(
+      (agentJsonSchema() as { properties: { name: { pattern: string } } }).properties.name.pattern,
+    );
+    for (const name of ["MyAgent", "my-agent", "a1_B"])
+      expect([pattern.test(name), agentSchema.shape.name.safeParse(name).success]).toEqual([
+        true,
+        true,
+      ]);
+    for (const name of ["-x", "has space", "é"])
+      expect([pattern.test(name), agentSchema.shape.name.safeParse(name).success]).toEqual([
+        false,
+        false,
+      ]);
   });
 
   it("refuses unknown keys and describes durations as strings editors can check", () => {

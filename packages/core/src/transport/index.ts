@@ -1,3 +1,4 @@
+export { DEFAULT_KEEPALIVE, type KeepaliveOptions } from "./keepalive.ts";
 export { type MemoryPeer, memoryTransportPair } from "./memory-transport.ts";
 export {
   closeDetail,

@@ -64,8 +64,10 @@ class Channel<T> {
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
-      for (let item = this.#items.shift(); item !== undefined; item = this.#items.shift())
-        this.#deliver?.(item);
+      const item = this.#items.shift();
+      // One frame per turn: promise continuations between frames run as they would between socket reads.
+      this.#schedule();
+      if (item !== undefined) this.#deliver?.(item);
     });
   }
 }

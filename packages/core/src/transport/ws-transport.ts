@@ -5,6 +5,7 @@ import { type Clock, systemClock } from "../clock/index.ts";
 import { createLogger, type Logger, redactString } from "../log/index.ts";
 import { SessionError } from "../runtime/errors.ts";
 import { parseServerFrame } from "./frames.ts";
+import { type KeepaliveOptions, keepAlive } from "./keepalive.ts";
 import {
   closeDetail,
   type Transport,
@@ -24,6 +25,11 @@ export interface WsTransportOptions {
   /** For the connect timeout (default the system clock). */
   clock?: Clock;
   log?: Logger;
+  /**
+   * WebSocket pings after a silence, so a dead peer is found within `intervalMs + timeoutMs` (default 15 s + 10 s)
+   * and reported as a drop; `false` turns them off.
+   */
+  keepalive?: KeepaliveOptions | false;
 }
 
 /**
@@ -61,6 +67,8 @@ class WsTransport implements Transport {
   #closingByUs = false;
   #wasOpen: boolean;
   #openError: Error | undefined;
+  /** Set when the keepalive gave up on the peer: the reason of the drop it causes. */
+  #deadPeer: string | undefined;
   readonly #closed: Promise<void>;
 
   constructor(options: WsTransportOptions) {
@@ -75,8 +83,18 @@ class WsTransport implements Transport {
     this.#ws = ws;
     this.#wasOpen = ws.readyState === OPEN;
     ws.on("message", (data, isBinary) => this.#onMessage(data, isBinary));
+    let stopKeepalive = () => {};
+    const startKeepalive = () => {
+      if (options.keepalive === false) return;
+      stopKeepalive = keepAlive(ws, this.#clock, options.keepalive ?? {}, (why) => {
+        this.#deadPeer = why;
+        this.#log.warn("the server stopped answering; closing the connection", { why });
+      });
+    };
+    if (this.#wasOpen) startKeepalive();
     ws.once("open", () => {
       this.#wasOpen = true;
+      startKeepalive();
     });
     ws.on("error", (error) => {
       this.#openError ??= error;
@@ -84,7 +102,8 @@ class WsTransport implements Transport {
     });
     this.#closed = new Promise((resolve) => {
       ws.once("close", (code, reasonBuf) => {
-        const reason = reasonBuf.toString();
+        stopKeepalive();
+        const reason = this.#deadPeer ?? reasonBuf.toString();
         // A socket that never opened is a failed connect, reported by opened(), not a drop.
         const dropped = !this.#closingByUs && this.#wasOpen;
         this.#deliver({ code, reason, detail: closeDetail(code, reason), dropped });

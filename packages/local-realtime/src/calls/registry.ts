@@ -33,6 +33,8 @@ export interface CallRecord {
   endReason?: CallEndReason;
   /** Sideband sockets attached by `?call_id=` (the first live one carries the caller's audio). */
   readonly sidebands: { ws: WebSocket; connection: Connection }[];
+  /** This call's own events (the registry's, for this call only): listeners cost nothing for other calls. */
+  readonly events: EventEmitter<CallRegistryEvents>;
 }
 
 /** What the registry reports (tests and the simulated caller listen). */
@@ -55,6 +57,22 @@ export function newCallId(): string {
 export class CallRegistry extends EventEmitter<CallRegistryEvents> {
   readonly #calls = new Map<string, CallRecord>();
 
+  constructor() {
+    super();
+    // Tests and benchmarks follow many calls at once.
+    this.setMaxListeners(0);
+  }
+
+  /** Emits on the registry and on the call's own emitter. */
+  override emit<K extends keyof CallRegistryEvents>(
+    name: K,
+    ...args: CallRegistryEvents[K]
+  ): boolean {
+    const call = args[0] as CallRecord;
+    call.events.emit(name, ...(args as never));
+    return super.emit(name, ...(args as never));
+  }
+
   create(kind: CallRecord["kind"], session?: Json): CallRecord {
     const call: CallRecord = {
       id: newCallId(),
@@ -63,6 +81,7 @@ export class CallRegistry extends EventEmitter<CallRegistryEvents> {
       session,
       referrals: [],
       sidebands: [],
+      events: new EventEmitter<CallRegistryEvents>().setMaxListeners(0),
     };
     this.#calls.set(call.id, call);
     return call;

@@ -65,6 +65,8 @@ export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
     super();
     this.callId = call.id;
     this.webhook = { id: `wh_${randomBytes(12).toString("hex")}`, body, status: 0 };
+    // This call's events only: a caller among hundreds does not hear the others'.
+    const events = call.events;
     this.answered = new Promise<CallAnswer>((resolve) => {
       const timer = setTimeout(() => {
         if (call.state === "ringing") calls.end(call, "no_answer");
@@ -81,18 +83,18 @@ export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
         );
       const done = (answer: CallAnswer) => {
         clearTimeout(timer);
-        calls.off("accepted", onAccepted);
-        calls.off("ended", onEnded);
+        events.off("accepted", onAccepted);
+        events.off("ended", onEnded);
         resolve(answer);
       };
-      calls.on("accepted", onAccepted);
-      calls.on("ended", onEnded);
+      events.on("accepted", onAccepted);
+      events.on("ended", onEnded);
     });
     this.ended = new Promise<CallEndReason>((resolve) => {
       const onEnded = (c: CallRecord, reason: CallEndReason) => {
         if (c !== call) return;
-        calls.off("ended", onEnded);
-        calls.off("event", onEvent);
+        events.off("ended", onEnded);
+        events.off("event", onEvent);
         this.emit("ended", reason);
         resolve(reason);
       };
@@ -106,8 +108,8 @@ export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
               : undefined;
         if (typeof text === "string" && text) this.#line({ role: "agent", text });
       };
-      calls.on("ended", onEnded);
-      calls.on("event", onEvent);
+      events.on("ended", onEnded);
+      events.on("event", onEvent);
     });
   }
 
@@ -147,9 +149,13 @@ export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
     return this.call.referrals;
   }
 
-  /** Says `text` into the call as synthetic speech (server VAD ends the turn); waits for the app's sideband. */
-  async say(text: string): Promise<void> {
+  /**
+   * Says `text` into the call as synthetic speech (server VAD ends the turn). Waits for the app's sideband and, like a
+   * polite caller, for the agent to finish speaking (`{ interrupt: true }` barges in instead).
+   */
+  async say(text: string, options: { interrupt?: boolean } = {}): Promise<void> {
     const connection = await this.#sideband();
+    if (!options.interrupt) await this.#quiet(connection);
     this.#line({ role: "caller", text });
     const format = asAudioFormat(sessionView.inputFormat(connection.session()));
     for (const audio of audioChunks(speechAudio(text, { format }), format, 200))
@@ -222,6 +228,26 @@ export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
     this.emit("line", line);
   }
 
+  /** Resolves once no response is in progress on the call (checked on every event the call sends). */
+  #quiet(connection: Connection): Promise<void> {
+    const idle = () => !connection.active && connection.outOfBand.size === 0;
+    if (idle() || this.call.state === "ended") return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = (c: CallRecord) => {
+        if (c !== this.call) return;
+        // rate_limits.updated follows a response's end; the slot is free by the next turn of the loop.
+        setImmediate(() => {
+          if (!idle() && this.call.state !== "ended") return;
+          this.call.events.off("event", check);
+          this.call.events.off("ended", check);
+          resolve();
+        });
+      };
+      this.call.events.on("event", check);
+      this.call.events.on("ended", check);
+    });
+  }
+
   #sideband(): Promise<Connection> {
     const first = this.call.sidebands[0];
     if (first) return Promise.resolve(first.connection);
@@ -230,12 +256,12 @@ export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
     return new Promise((resolve, reject) => {
       const onAttached = (c: CallRecord, connection: Connection) => {
         if (c !== this.call) return;
-        this.calls.off("attached", onAttached);
+        this.call.events.off("attached", onAttached);
         this.off("ended", onEnded);
         resolve(connection);
       };
       const onEnded = () => {
-        this.calls.off("attached", onAttached);
+        this.call.events.off("attached", onAttached);
         reject(
           new LocalRealtimeError(
             "call_ended",
@@ -243,7 +269,7 @@ export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
           ),
         );
       };
-      this.calls.on("attached", onAttached);
+      this.call.events.on("attached", onAttached);
       this.once("ended", onEnded);
     });
   }

@@ -1,4 +1,4 @@
-import { matchExample } from "./rules/examples.ts";
+import { callFor, chooseCalls } from "./rules/choose.ts";
 import { asksForGreeting, greetingFrom, personaName, sayExactly } from "./rules/persona.ts";
 import { speakAboutOutput } from "./rules/speak-output.ts";
 import type { ModelAction, ModelContext, ModelItem, ModelTool, RealtimeModel } from "./types.ts";
@@ -15,8 +15,10 @@ export const CONFIRMATION_FILLER = "I'm just waiting for a confirmation on that.
  *    confirmation when the instructions speak of one);
  * 3. greets when asked to (a quoted greeting in the session instructions, or one derived from "You are …");
  * 4. after a tool output (function_call_output, an MCP call), speaks briefly about it, quoting its fields;
- * 5. on a user turn: `/call tool_name {json}` calls that tool; words matching a tool's examples call it with
- *    slots filled from the utterance; otherwise a brief conversational reply — never an invented tool result.
+ * 5. on a user turn: `/call tool_name {json}` calls that tool; an utterance that asks for a tool (its examples, its
+ *    name) calls it with arguments read from what was said by the tool's JSON Schema (examples fill only what was
+ *    not said), two tools asked for at once are called in parallel; otherwise a brief conversational reply — never
+ *    an invented tool result.
  *
  * @example
  * await startLocalRealtime({ model: rulesModel() });
@@ -89,11 +91,12 @@ function answerUser(text: string, ctx: ModelContext): ModelAction[] {
       return [{ say: `Those arguments for ${name} are not valid JSON.` }];
     }
   }
-  const match = matchExample(utterance, callable);
-  if (match) return [{ call: { name: match.tool.name, arguments: match.arguments } }];
+  const calls = chooseCalls(utterance, callable, ctx.today, ctx.parallelToolCalls);
+  if (calls.length)
+    return calls.map((c) => ({ call: { name: c.tool.name, arguments: c.arguments } }));
   const forced = forcedTool(ctx, callable);
   if (forced)
-    return [{ call: { name: forced.name, arguments: forced.examples[0]?.arguments ?? {} } }];
+    return [{ call: { name: forced.name, arguments: callFor(utterance, forced, ctx.today) } }];
   return [{ say: conversational(utterance, ctx.sessionInstructions) }];
 }
 
@@ -120,6 +123,9 @@ function forcedTool(ctx: ModelContext, callable: readonly ModelTool[]): ModelToo
   return undefined;
 }
 
+/** Characters of the user's words the rules model repeats back at most. */
+const MAX_ECHO = 200;
+
 function conversational(utterance: string, instructions: string): string {
   const lower = utterance.toLowerCase();
   const name = personaName(instructions);
@@ -131,7 +137,9 @@ function conversational(utterance: string, instructions: string): string {
     return "Goodbye, and have a great day!";
   if (/\bwho are you\b|\byour name\b/.test(lower))
     return name ? `I'm ${name}.` : "I'm your assistant.";
-  return `I understand: ${utterance.replace(/[.!?]+$/, "")}. How can I help with that?`;
+  // A model's answer is short whatever the user said: reading a megabyte back would be hours of audio.
+  const heard = utterance.length > MAX_ECHO ? `${utterance.slice(0, MAX_ECHO)}…` : utterance;
+  return `I understand: ${heard.replace(/[.!?]+$/, "")}. How can I help with that?`;
 }
 
 function errorText(error: unknown): string {

@@ -1,5 +1,6 @@
 import type { ConversationItem } from "openai/resources/realtime/realtime";
 import type { SessionObject } from "../session-state.ts";
+import type { ParamSchema } from "./rules/arguments.ts";
 
 /**
  * What a model may do in a response, in order. The same shapes are the steps of a scripted scenario.
@@ -28,6 +29,8 @@ export interface ModelTool {
   description: string;
   /** For MCP tools, the server it belongs to. */
   serverLabel?: string;
+  /** The tool's JSON Schema parameters (an MCP tool's input schema), when it has them. */
+  parameters?: ParamSchema | undefined;
   /** Parsed from the description's trailing `Examples:` block (see docs/architecture.md). */
   examples: Array<{ utterance: string; arguments: Record<string, unknown> }>;
 }
@@ -45,6 +48,10 @@ export interface ModelContext {
   metadata: Record<string, string> | null;
   tools: readonly ModelTool[];
   toolChoice: unknown;
+  /** False when the session or response sets `parallel_tool_calls: false` (then at most one call per response). */
+  parallelToolCalls: boolean;
+  /** The session's date: what "today", "tomorrow" or "Friday" mean. */
+  today: Date;
   /** True when this call continues a response after its MCP calls finished (the model may now speak about them). */
   continuation: boolean;
   signal: AbortSignal;

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import {
   getDefaultEnvironment,
@@ -8,12 +9,14 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { AnyToolDefinition, ToolContext, ToolLogger } from "@parley/core";
+import pRetry from "p-retry";
 import { McpBridgeError } from "./errors.ts";
 import {
   type McpBridgeOptions,
   type McpBridgeSettings,
   mcpBridgeOptionsSchema,
 } from "./options.ts";
+import { schemaProblem } from "./schema-check.ts";
 import { contentText, progressMessage, toOutput, toToolDefinition } from "./to-tool.ts";
 
 /** How the tool list changed, by exposed tool name. */
@@ -32,6 +35,11 @@ export interface McpBridgeInit {
 
 // setTimeout's ceiling: the SDK's own request timeout must never fire before the scheduler's.
 const NO_SDK_TIMEOUT = 2_147_483_647;
+/**
+ * Bounds on a tool listing: a server that answers every page with another `nextCursor` (or lists thousands of
+ * tools) would otherwise keep `loadAgent` from ever settling. The Realtime API takes far fewer tools than this.
+ */
+export const MCP_LIST_LIMITS = { pages: 50, tools: 1000 };
 const silent: ToolLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
@@ -60,7 +68,7 @@ export class McpBridge {
   #generation = 0;
   #listed = false;
   #stderr = "";
-  #retry: NodeJS.Timeout | undefined;
+  #retry: AbortController | undefined;
   readonly #changeListeners = new Set<
     (tools: AnyToolDefinition[], change: McpToolsChange) => void
   >();
@@ -99,32 +107,78 @@ export class McpBridge {
   }
 
   /**
-   * Keeps trying to connect every `everyMs` until it works or the bridge closes; on success the tools arrive
-   * through `onToolsChanged`. For servers that are down when the agent starts.
+   * Keeps trying to connect until it works or the bridge closes, waiting `everyMs` before the first retry and then
+   * twice as long each time (up to `maxMs`), each wait randomised (×1–2) so many agents restarting together do not
+   * retry in step. On success the tools arrive through `onToolsChanged`. For servers that are down when the agent
+   * starts. The waits never keep the process alive.
    */
-  retryInBackground(everyMs: number): void {
+  retryInBackground(everyMs: number, maxMs = Math.max(everyMs, 60_000)): void {
     if (this.#closed || this.#retry) return;
-    this.#retry = setTimeout(async () => {
-      this.#retry = undefined;
-      try {
-        await this.#ensureClient();
-      } catch {
-        this.retryInBackground(everyMs);
-      }
-    }, everyMs);
-    this.#retry.unref();
+    const retry = new AbortController();
+    this.#retry = retry;
+    const attempt = () => this.#ensureClient();
+    void sleep(everyMs, undefined, { ref: false, signal: retry.signal })
+      .then(() =>
+        pRetry(attempt, {
+          retries: Number.POSITIVE_INFINITY,
+          minTimeout: everyMs,
+          maxTimeout: maxMs,
+          factor: 2,
+          randomize: true,
+          unref: true,
+          signal: retry.signal,
+          onFailedAttempt: ({ attemptNumber }) =>
+            this.#log.debug(
+              `MCP server "${this.label}" still unreachable (attempt ${attemptNumber})`,
+            ),
+        }),
+      )
+      .catch(() => {}) // aborted by close(): nothing more to do
+      .finally(() => {
+        if (this.#retry === retry) this.#retry = undefined;
+      });
   }
 
-  /** Re-reads the tool list from the server. */
+  /** Re-reads the tool list from the server. A closed bridge is not re-opened for it (`mcp_closed`). */
   async refresh(): Promise<AnyToolDefinition[]> {
+    if (this.#closed && !this.#client)
+      throw new McpBridgeError("mcp_closed", this.label, "the bridge is closed");
     const client = await this.#ensureClient();
+    return this.#list(client);
+  }
+
+  /** Every page of tools/list, within MCP_LIST_LIMITS; each page within the connect timeout. */
+  async #list(client: Client): Promise<AnyToolDefinition[]> {
     const listed: Tool[] = [];
+    const seen = new Set<string>();
     let cursor: string | undefined;
-    do {
-      const page = await client.listTools(cursor ? { cursor } : undefined);
+    for (let pages = 0; ; pages++) {
+      if (pages >= MCP_LIST_LIMITS.pages)
+        throw new McpBridgeError(
+          "mcp_list_unbounded",
+          this.label,
+          `tools/list went on for more than ${MCP_LIST_LIMITS.pages} pages (nextCursor never ends)`,
+        );
+      const page = await client.listTools(cursor ? { cursor } : undefined, {
+        timeout: this.settings.connectTimeout ?? 10_000,
+      });
       listed.push(...page.tools);
+      if (listed.length > MCP_LIST_LIMITS.tools)
+        throw new McpBridgeError(
+          "mcp_list_unbounded",
+          this.label,
+          `the server lists more than ${MCP_LIST_LIMITS.tools} tools`,
+        );
       cursor = page.nextCursor;
-    } while (cursor);
+      if (!cursor) break;
+      if (seen.has(cursor))
+        throw new McpBridgeError(
+          "mcp_list_unbounded",
+          this.label,
+          `tools/list repeats the cursor ${JSON.stringify(cursor.slice(0, 40))}`,
+        );
+      seen.add(cursor);
+    }
     this.#setTools(listed);
     return this.#tools;
   }
@@ -150,7 +204,7 @@ export class McpBridge {
   async close(): Promise<void> {
     this.#closed = true;
     this.#generation++;
-    if (this.#retry) clearTimeout(this.#retry);
+    this.#retry?.abort();
     const client = this.#client;
     this.#client = undefined;
     await client?.close().catch(() => {});
@@ -174,7 +228,11 @@ export class McpBridge {
             autoRefresh: false,
             debounceMs: 20,
             onChanged: () => {
-              this.refresh().catch((error) =>
+              // Only the live connection's news counts: a notification (or its debounce timer) that arrives
+              // after close() or after a reconnect must not re-open the bridge (a re-spawned server keeps
+              // `agent validate` from exiting and outlives the session).
+              if (this.#client !== client || this.#closed) return;
+              this.#list(client).catch((error) =>
                 this.#report(
                   new McpBridgeError(
                     "mcp_refresh_failed",
@@ -229,7 +287,7 @@ export class McpBridge {
     safely(() => this.#onOpen?.());
     this.#log.info(`connected to MCP server ${this.label} (${this.describe})`);
     try {
-      await this.refresh();
+      await this.#list(client);
     } catch (error) {
       // Drop only this connection: close() would also end background retries.
       this.#client = undefined;
@@ -275,9 +333,16 @@ export class McpBridge {
     const allowed = this.settings.allowedTools;
     const kept = allowed ? listed.filter((t) => allowed.includes(t.name)) : listed;
     const before = new Set(this.#tools.map((t) => t.name));
-    const next = kept.map((tool) =>
-      toToolDefinition(tool, this.settings, (name, args, ctx) => this.#call(name, args, ctx)),
-    );
+    const next: AnyToolDefinition[] = [];
+    for (const tool of kept) {
+      const definition = toToolDefinition(tool, this.settings, (name, args, ctx) =>
+        this.#call(name, args, ctx),
+      );
+      // One tool with a broken inputSchema must not take the others (or the session) down: it is left out, said.
+      const broken = schemaProblem(definition);
+      if (broken) this.#report(new McpBridgeError("mcp_invalid_tool", this.label, broken));
+      else next.push(definition);
+    }
     const after = new Set(next.map((t) => t.name));
     const change = {
       added: [...after].filter((n) => !before.has(n)),

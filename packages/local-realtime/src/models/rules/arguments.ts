@@ -16,7 +16,20 @@ export interface ParamSchema {
   anyOf?: ParamSchema[];
 }
 
-type Kind = "enum" | "date" | "time" | "zone" | "place" | "person" | "number" | "lines" | "other";
+type Kind =
+  | "enum"
+  | "date"
+  | "time"
+  | "zone"
+  | "place"
+  | "person"
+  | "number"
+  | "lines"
+  | "code"
+  | "email"
+  | "query"
+  | "reason"
+  | "other";
 
 // Words that a counted noun may be said with, beyond the property's own name and description.
 const SYNONYMS: Record<string, string[]> = {
@@ -62,7 +75,18 @@ export function argumentsFrom(
       usedNumbers.add(n);
     }
   }
-  for (const [name, prop] of entries) {
+  // Fewer dates said than date properties: the required ones take them ("days until the 24th" → `to`).
+  const dateProps = entries.filter(([n, p]) => kindOf(n, p) === "date");
+  const required = new Set(schema?.required ?? []);
+  const ordered =
+    dates.length < dateProps.length
+      ? [...entries].sort(
+          ([a, pa], [b, pb]) =>
+            Number(kindOf(a, pa) === "date" && !required.has(a)) -
+            Number(kindOf(b, pb) === "date" && !required.has(b)),
+        )
+      : entries;
+  for (const [name, prop] of ordered) {
     if (name in said) continue;
     const value = readProperty(utterance, name, prop, { dates, usedDates });
     if (value !== undefined) said[name] = value;
@@ -120,6 +144,14 @@ function readProperty(
       return personName(utterance);
     case "lines":
       return orderLines(utterance, prop);
+    case "email":
+      return /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/.exec(utterance)?.[0];
+    case "code":
+      return codeIn(utterance, name, prop);
+    case "query":
+      return keywordsOf(utterance);
+    case "reason":
+      return reasonIn(utterance);
     default:
       return undefined;
   }
@@ -132,6 +164,10 @@ function kindOf(name: string, prop: ParamSchema): Kind {
   if (type === "integer" || type === "number") return "number";
   if (type === "array" && linesShape(prop)) return "lines";
   if (type !== "string") return "other";
+  if (prop.format === "email" || /\bemail\b/.test(words)) return "email";
+  if (/\blike [a-z]+-\d+/.test(words)) return "code";
+  if (/\b(query|keywords?|search|question|topic)\b/.test(words)) return "query";
+  if (/\b(reason|why)\b/.test(words)) return "reason";
   if (prop.pattern?.includes(":")) return "time";
   if (prop.pattern?.includes("-")) return "date";
   if (
@@ -144,6 +180,46 @@ function kindOf(name: string, prop: ParamSchema): Kind {
   if (/\b(city|place|location|destination|town|where)\b/.test(words)) return "place";
   if (/name|guest|person|customer|caller/.test(words)) return "person";
   return "other";
+}
+
+/** An id shaped like the description's "like INV-2041": said in full, or as "invoice 2041". */
+function codeIn(utterance: string, name: string, prop: ParamSchema): string | undefined {
+  const prefix = /\blike ([A-Za-z]+)-\d+/.exec(prop.description ?? "")?.[1];
+  if (!prefix) return undefined;
+  const full = new RegExp(`\\b${prefix}-\\d+\\b`, "i").exec(utterance)?.[0];
+  if (full) return full.toUpperCase();
+  // "invoice 2041": the number said after the word the id is named for.
+  const noun = name.split(/[_\s]/)[0] ?? "";
+  const after = new RegExp(`\\b${noun}\\s+(?:number\\s+|no\\.?\\s+)?(\\d+)\\b`, "i").exec(
+    utterance,
+  )?.[1];
+  return after ? `${prefix.toUpperCase()}-${after}` : undefined;
+}
+
+const FILLER_WORDS = new Set(
+  "a an the i i'm i'd me my you your we our is are was do does did can could would will what when where which who how if please tell about any anything there it it's its of for to in on at and or with have has get".split(
+    " ",
+  ),
+);
+
+/** A search query: the utterance's content words ("what are your opening hours" → "opening hours"). */
+function keywordsOf(utterance: string): string | undefined {
+  const words = utterance
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}'\s-]/gu, " ")
+    .split(/\s+/)
+    .filter((w) => w && !FILLER_WORDS.has(w));
+  return words.length ? words.join(" ") : undefined;
+}
+
+/** Why, when the utterance says it: the clause after "because" or after the last comma ("…, I was charged twice"). */
+function reasonIn(utterance: string): string | undefined {
+  const m = /\b(?:because|since)\s+(.+)$/i.exec(utterance) ?? /,\s*([^,]+)$/.exec(utterance);
+  if (!m) return undefined;
+  return (m[1] as string)
+    .replace(/^(?:i was|i've been|i have been|i got|it was|it's|i am|i'm)\s+/i, "")
+    .replace(/[.!?]+$/, "")
+    .trim();
 }
 
 /** An array of `{ <enum>, <count> }` objects: order lines ("two croissants and a sourdough"). */

@@ -1,4 +1,12 @@
-import * as chrono from "chrono-node";
+import { createRequire } from "node:module";
+
+type Chrono = typeof import("chrono-node");
+let loaded: Chrono | undefined;
+/** chrono-node, loaded on the first date to read: most sessions never need it, and it costs start-up time. */
+function chrono(): Chrono {
+  loaded ??= createRequire(import.meta.url)("chrono-node") as Chrono;
+  return loaded;
+}
 
 /** A date or time said in an utterance, resolved against the session's date. */
 export interface SaidDate {
@@ -75,7 +83,7 @@ const DAY_WORDS = /\\b(today|tonight|tomorrow|yesterday|days?|weeks?|months?|wee
  * saidDates("two nights from Friday", new Date("2027-03-03"))[0].date // "2027-03-05"
  */
 export function saidDates(text: string, today: Date): SaidDate[] {
-  return chrono
+  return chrono()
     .parse(text, today, { forwardDate: true })
     .filter(
       (r) =>
@@ -87,6 +95,13 @@ export function saidDates(text: string, today: Date): SaidDate[] {
     )
     .map((r) => {
       const d = r.start.date();
+      // Read forward, except a day of the month just past ("March 1st" on March 3rd is two days ago).
+      if (r.start.isCertain("month") && !r.start.isCertain("year")) {
+        const lastYear = new Date(d);
+        lastYear.setFullYear(d.getFullYear() - 1);
+        if (lastYear.getTime() >= today.getTime() - 31 * 86_400_000)
+          d.setFullYear(d.getFullYear() - 1);
+      }
       const pad = (n: number) => String(n).padStart(2, "0");
       return {
         date: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`,

@@ -37,6 +37,7 @@ const UNITS: Record<string, number> = {
   a: 1,
   an: 1,
   couple: 2,
+  single: 1,
   dozen: 12,
   half: 0.5,
 };
@@ -93,7 +94,12 @@ export function spokenNumbers(text: string): SpokenNumber[] {
   return out.sort((a, b) => a.start - b.start);
 }
 
-function wordsValue(run: string[]): number | undefined {
+function wordsValue(said: string[]): number | undefined {
+  // "a single night", "a couple": the article is not a number unless a scale follows ("a hundred").
+  const run = said.filter(
+    (w, i) =>
+      !((w === "a" || w === "an") && i + 1 < said.length && !((said[i + 1] as string) in SCALES)),
+  );
   let total = 0;
   let current = 0;
   let seen = false;

@@ -18,16 +18,21 @@ let server: LocalRealtime;
 let calls: Awaited<ReturnType<typeof startHttpServer>>;
 let dir: string;
 let agent: LoadedAgent;
+let callId: string;
 
 beforeAll(async () => {
   server = await startLocalRealtime({ port: 0, pace: 0 });
+  // A SIP call the local server knows and has accepted: its sideband is refused before that, as the API's is.
+  const call = server.calls.create("sip");
+  server.calls.accept(call, { type: "realtime" });
+  callId = call.id;
   // Stands in for the calls endpoint of api.openai.com (POST /v1/realtime/calls/{id}/refer).
   calls = await startHttpServer((req, res) => {
     if (req.headers.authorization !== "Bearer sk-test-key-123456") {
       res.statusCode = 401;
       return void res.end();
     }
-    res.statusCode = req.url === "/v1/realtime/calls/rtc_e2e_1/refer" ? 200 : 404;
+    res.statusCode = req.url === `/v1/realtime/calls/${callId}/refer` ? 200 : 404;
     res.end();
   });
   dir = await mkdtemp(join(tmpdir(), "parley-call-control-"));
@@ -84,7 +89,7 @@ describe("call-control in a live session", () => {
     const session = await startSession({
       agent,
       url: server.url,
-      callId: "rtc_e2e_1",
+      callId,
       scheduler: {
         approvers: [
           codeApprover((r) => {
@@ -106,7 +111,7 @@ describe("call-control in a live session", () => {
     expect(JSON.parse(out.output)).toEqual({ transferred: true, target: "front_desk" });
     const refer = calls.requests.slice(before);
     expect(refer).toHaveLength(1);
-    expect(refer[0]?.url).toBe("/v1/realtime/calls/rtc_e2e_1/refer");
+    expect(refer[0]?.url).toBe(`/v1/realtime/calls/${callId}/refer`);
     expect(JSON.parse(refer[0]?.body ?? "")).toEqual({ target_uri: "tel:+14155550123" });
     await session.close();
     expect((await closed).reason).toBe("closed");

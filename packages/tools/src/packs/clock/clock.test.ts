@@ -186,3 +186,71 @@ describe("the clock pack", () => {
     }
   });
 });
+
+describe("daylight-saving edges in several zones", () => {
+  const t = tools({ now: () => Date.UTC(2026, 8, 5, 16, 0, 0) }); // Saturday 2026-09-05, noon in Santiago
+  const iso = async (name: string, args: Record<string, unknown>) =>
+    (await call(t[name], args)).iso;
+
+  it("Sydney (southern hemisphere): a day after 02:30 lands in the spring gap and moves past it", async () => {
+    expect(
+      await iso("add_to_date", {
+        date: "2026-10-03T02:30",
+        amount: 1,
+        unit: "days",
+        timeZone: "Australia/Sydney",
+      }),
+    ).toBe("2026-10-04T03:30:00+11:00");
+    expect(
+      await iso("add_to_date", {
+        date: "2027-04-03T12:00",
+        amount: 1,
+        unit: "days",
+        timeZone: "Australia/Sydney",
+      }),
+    ).toBe("2027-04-04T12:00:00+10:00");
+  });
+
+  it("Lord Howe Island: a half-hour shift (02:15 does not exist; 02:45 +11:00 does)", async () => {
+    const out = await call(t.convert_time, {
+      time: "2026-10-04T02:15",
+      from: "Australia/Lord_Howe",
+      to: "UTC",
+    });
+    expect(out.from.iso).toBe("2026-10-04T02:45:00+11:00");
+    expect(out.to.iso).toBe("2026-10-03T15:45:00+00:00");
+  });
+
+  it("London: a repeated 01:30 is the earlier one, and an hour later the clock shows 01:30 again", async () => {
+    const from = { date: "2026-10-25T01:30", timeZone: "Europe/London" };
+    expect(await iso("add_to_date", { ...from, amount: 0, unit: "hours" })).toBe(
+      "2026-10-25T01:30:00+01:00",
+    );
+    expect(await iso("add_to_date", { ...from, amount: 1, unit: "hours" })).toBe(
+      "2026-10-25T01:30:00+00:00",
+    );
+  });
+
+  it("Santiago: 'tomorrow' starts at 01:00 on the day its midnight is skipped", async () => {
+    expect(
+      await iso("add_to_date", {
+        date: "tomorrow",
+        amount: 0,
+        unit: "days",
+        timeZone: "America/Santiago",
+      }),
+    ).toBe("2026-09-06T01:00:00-03:00");
+  });
+
+  it("New York: calendar days across the spring-forward night are whole days", async () => {
+    expect(
+      (
+        await call(t.days_between, {
+          from: "2027-03-13",
+          to: "2027-03-15",
+          timeZone: "America/New_York",
+        })
+      ).days,
+    ).toBe(2);
+  });
+});

@@ -1,14 +1,12 @@
 import { defineTool, type ToolContext } from "@parley/core";
 import { z } from "zod";
 import {
+  addInZone,
+  calendarDaysBetween,
   dateInZone,
   isoInZone,
   parseMoment,
   resolveTimeZone,
-  shiftDays,
-  shiftMonths,
-  wallTime,
-  zonedToInstant,
 } from "./zoned.ts";
 
 export interface ClockToolsOptions {
@@ -96,21 +94,7 @@ export function createClockTools(options: ClockToolsOptions = {}) {
     run({ date, amount, unit, timeZone }, ctx) {
       const zone = zoneFor(timeZone, ctx);
       const start = parseMoment(date ?? "now", zone, now());
-      let result: number;
-      if (unit === "minutes" || unit === "hours") {
-        // Elapsed time: 2 hours after 01:30 on a spring-forward night is 04:30 on the clock.
-        result = start + amount * (unit === "minutes" ? 60_000 : 3_600_000);
-      } else {
-        // Calendar time: a day is a calendar day in the zone, whatever its length.
-        const w = wallTime(start, zone);
-        const shifted =
-          unit === "days"
-            ? shiftDays(w, amount)
-            : unit === "weeks"
-              ? shiftDays(w, amount * 7)
-              : shiftMonths(w, unit === "months" ? amount : amount * 12);
-        result = zonedToInstant(shifted, zone);
-      }
+      const result = addInZone(start, zone, amount, unit);
       return { from: isoInZone(start, zone), ...describe(result, zone) };
     },
   });
@@ -134,15 +118,12 @@ export function createClockTools(options: ClockToolsOptions = {}) {
     ],
     run({ from, to, timeZone }, ctx) {
       const zone = zoneFor(timeZone, ctx);
-      const a = wallTime(parseMoment(from ?? "today", zone, now()), zone);
-      const b = wallTime(parseMoment(to, zone, now()), zone);
-      const days = Math.round(
-        (Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / 86_400_000,
-      );
+      const a = parseMoment(from ?? "today", zone, now());
+      const b = parseMoment(to, zone, now());
       return {
-        from: `${a.year}-${pad(a.month)}-${pad(a.day)}`,
-        to: `${b.year}-${pad(b.month)}-${pad(b.day)}`,
-        days,
+        from: dateInZone(a, zone),
+        to: dateInZone(b, zone),
+        days: calendarDaysBetween(a, b, zone),
       };
     },
   });
@@ -176,8 +157,4 @@ export function createClockTools(options: ClockToolsOptions = {}) {
   });
 
   return [currentTime, addToDate, daysBetween, convertTime];
-}
-
-function pad(n: number): string {
-  return String(n).padStart(2, "0");
 }

@@ -1,4 +1,5 @@
 import { ParleyError } from "@parley/core";
+import { Temporal } from "temporal-polyfill";
 
 /** Calendar fields of an instant as seen in one time zone. Month is 1-12. */
 export interface WallTime {
@@ -8,26 +9,6 @@ export interface WallTime {
   hour: number;
   minute: number;
   second: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function partsFormatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
 }
 
 let zoneIndex: Map<string, string> | undefined;
@@ -86,64 +67,50 @@ export function resolveTimeZone(input: string): string {
   }
 }
 
-/** The calendar fields of `instant` in `timeZone`. */
-export function wallTime(instant: number, timeZone: string): WallTime {
-  const out: Record<string, number> = {};
-  for (const part of partsFormatter(timeZone).formatToParts(instant)) {
-    if (part.type !== "literal") out[part.type] = Number(part.value);
-  }
-  return {
-    year: out.year ?? 0,
-    month: out.month ?? 1,
-    day: out.day ?? 1,
-    hour: out.hour ?? 0,
-    minute: out.minute ?? 0,
-    second: out.second ?? 0,
-  };
+// Time-zone arithmetic is Temporal's (the polyfill, with the IANA data of the runtime's Intl): offsets, gaps and
+// overlaps, calendar days and months. This file only adds the phrases a model sends ("tomorrow", "3pm").
+
+/** The instant as a ZonedDateTime in `timeZone`. */
+export function zoned(instant: number, timeZone: string): Temporal.ZonedDateTime {
+  return Temporal.Instant.fromEpochMilliseconds(instant).toZonedDateTimeISO(timeZone);
 }
 
-function wallToUtcMs(w: WallTime): number {
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+/** The calendar fields of `instant` in `timeZone`. */
+export function wallTime(instant: number, timeZone: string): WallTime {
+  const z = zoned(instant, timeZone);
+  return {
+    year: z.year,
+    month: z.month,
+    day: z.day,
+    hour: z.hour,
+    minute: z.minute,
+    second: z.second,
+  };
 }
 
 /** Minutes east of UTC of `timeZone` at `instant` (+60 for Paris in winter). */
 export function offsetMinutes(instant: number, timeZone: string): number {
-  const seconds = Math.floor(instant / 1000) * 1000;
-  return Math.round((wallToUtcMs(wallTime(seconds, timeZone)) - seconds) / 60_000);
+  return Math.round(zoned(instant, timeZone).offsetNanoseconds / 60e9);
 }
 
 /**
  * The instant at which the clocks in `timeZone` show `w`. In a spring-forward gap the later offset wins
- * (02:30 on a skipped hour becomes 03:30); in a fall-back overlap the earlier instant wins.
+ * (02:30 on a skipped hour becomes 03:30); in a fall-back overlap the earlier instant wins (Temporal's
+ * "compatible" disambiguation, as for Date).
  */
 export function zonedToInstant(w: WallTime, timeZone: string): number {
-  const guess = wallToUtcMs(w);
-  const first = guess - offsetMinutes(guess, timeZone) * 60_000;
-  const second = guess - offsetMinutes(first, timeZone) * 60_000;
-  if (first === second) return first;
-  // Two candidates: keep the one whose wall time matches, preferring the earlier.
-  const matches = [first, second]
-    .filter((t) => wallToUtcMs(wallTime(t, timeZone)) === guess)
-    .sort((a, b) => a - b);
-  return matches[0] ?? Math.max(first, second);
-}
-
-function pad(n: number, width = 2): string {
-  return String(Math.abs(n)).padStart(width, "0");
+  return Temporal.ZonedDateTime.from({ timeZone, ...w }, { disambiguation: "compatible" })
+    .epochMilliseconds;
 }
 
 /** ISO 8601 with the zone's offset: `2026-11-25T11:15:00+01:00`. */
 export function isoInZone(instant: number, timeZone: string): string {
-  const w = wallTime(instant, timeZone);
-  const off = offsetMinutes(instant, timeZone);
-  const sign = off < 0 ? "-" : "+";
-  return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${sign}${pad(Math.trunc(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+  return zoned(instant, timeZone).toString({ timeZoneName: "never", smallestUnit: "second" });
 }
 
 /** The date part (`2026-11-25`) of an instant in a zone. */
 export function dateInZone(instant: number, timeZone: string): string {
-  const w = wallTime(instant, timeZone);
-  return `${w.year}-${pad(w.month)}-${pad(w.day)}`;
+  return zoned(instant, timeZone).toPlainDate().toString();
 }
 
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
@@ -158,9 +125,9 @@ const TIME_ONLY = /^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$/i;
 export function parseMoment(input: string, timeZone: string, now: number): number {
   const text = input.trim();
   const lower = text.toLowerCase();
-  const today = wallTime(now, timeZone);
-  const midnight = (dayShift: number): number =>
-    zonedToInstant({ ...shiftDays(today, dayShift), hour: 0, minute: 0, second: 0 }, timeZone);
+  const today = zoned(now, timeZone).toPlainDate();
+  const midnight = (days: number): number =>
+    today.add({ days }).toZonedDateTime({ timeZone }).epochMilliseconds; // start of day, even where 00:00 is skipped
   if (lower === "" || lower === "now") return now;
   if (lower === "today") return midnight(0);
   if (lower === "tomorrow") return midnight(1);
@@ -169,25 +136,23 @@ export function parseMoment(input: string, timeZone: string, now: number): numbe
   const local = LOCAL_DATE_TIME.exec(text);
   if (local) {
     const [, y, mo, d, h, mi, s] = local;
-    const w: WallTime = {
-      year: Number(y),
-      month: Number(mo),
-      day: Number(d),
-      hour: Number(h ?? 0),
-      minute: Number(mi ?? 0),
-      second: Number(s ?? 0),
-    };
-    if (
-      w.month < 1 ||
-      w.month > 12 ||
-      w.day < 1 ||
-      w.day > daysInMonth(w.year, w.month) ||
-      w.hour > 23 ||
-      w.minute > 59
-    ) {
+    let w: Temporal.PlainDateTime;
+    try {
+      w = Temporal.PlainDateTime.from(
+        {
+          year: Number(y),
+          month: Number(mo),
+          day: Number(d),
+          hour: Number(h ?? 0),
+          minute: Number(mi ?? 0),
+          second: Number(s ?? 0),
+        },
+        { overflow: "reject" },
+      );
+    } catch {
       throw new ParleyError("invalid_date", `"${input}" is not a real date`);
     }
-    return zonedToInstant(w, timeZone);
+    return w.toZonedDateTime(timeZone, { disambiguation: "compatible" }).epochMilliseconds;
   }
   const time = TIME_ONLY.exec(text);
   if (time) {
@@ -197,7 +162,9 @@ export function parseMoment(input: string, timeZone: string, now: number): numbe
     if (meridiem === "pm" && hour < 12) hour += 12;
     if (meridiem === "am" && hour === 12) hour = 0;
     if (hour <= 23 && minute <= 59)
-      return zonedToInstant({ ...today, hour, minute, second: 0 }, timeZone);
+      return today
+        .toPlainDateTime({ hour, minute })
+        .toZonedDateTime(timeZone, { disambiguation: "compatible" }).epochMilliseconds;
   }
   throw new ParleyError(
     "invalid_date",
@@ -205,20 +172,20 @@ export function parseMoment(input: string, timeZone: string, now: number): numbe
   );
 }
 
-export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+/** Adds an amount of a unit in `timeZone`: minutes and hours are elapsed time, days and longer calendar time. */
+export function addInZone(
+  instant: number,
+  timeZone: string,
+  amount: number,
+  unit: "minutes" | "hours" | "days" | "weeks" | "months" | "years",
+): number {
+  // Temporal's rules: a day keeps the wall clock whatever its length, Jan 31 + 1 month is the month's last day.
+  return zoned(instant, timeZone).add({ [unit]: amount }).epochMilliseconds;
 }
 
-/** The same wall time `days` calendar days later (normalised through UTC arithmetic on the fields). */
-export function shiftDays(w: WallTime, days: number): WallTime {
-  const d = new Date(Date.UTC(w.year, w.month - 1, w.day + days));
-  return { ...w, year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
-}
-
-/** The same wall time `months` later; the day is clamped to the month's end (Jan 31 + 1 month → Feb 28/29). */
-export function shiftMonths(w: WallTime, months: number): WallTime {
-  const index = w.year * 12 + (w.month - 1) + months;
-  const year = Math.floor(index / 12);
-  const month = (index % 12) + 1;
-  return { ...w, year, month, day: Math.min(w.day, daysInMonth(year, month)) };
+/** Calendar days from the date of `a` to the date of `b`, both seen in `timeZone` (negative when `b` is earlier). */
+export function calendarDaysBetween(a: number, b: number, timeZone: string): number {
+  return zoned(a, timeZone)
+    .toPlainDate()
+    .until(zoned(b, timeZone).toPlainDate(), { largestUnit: "days" }).days;
 }

@@ -1,8 +1,9 @@
 import { ParleyError } from "@parley/core";
 
 /**
- * Hosts a pack may call, as written in the agent file: `api.example.com` (any port), `api.example.com:8443`
- * (that port only), `*.example.com` (any subdomain, not the apex). Compared case-insensitively.
+ * Hosts a pack may call, as written in the agent file: `api.example.com` (its default port only: 443 for https, 80
+ * for http), `api.example.com:8443` (that port only), `*.example.com` (any subdomain, not the apex, default port).
+ * Compared case-insensitively. A host-only entry does not open every service on the machine (`:6379`, `:2375`).
  */
 export class HostAllowlist {
   readonly #entries: { host: string; port?: string; wildcard: boolean }[];
@@ -23,14 +24,16 @@ export class HostAllowlist {
     });
   }
 
-  /** True when `url`'s host (and port, if the entry names one) is allowed. */
+  /** True when `url`'s host is allowed on its port (the entry's port, or the scheme's default port). */
   allows(url: URL): boolean {
     const host = url.hostname.toLowerCase();
     const port = url.port || (url.protocol === "https:" ? "443" : "80");
+    // URL drops a default port (`https://h:443` has port ""), so an empty port is the scheme's default.
+    const defaultPort = url.port === "";
     return this.#entries.some(
       (e) =>
         (e.wildcard ? host.endsWith(`.${e.host}`) : host === e.host) &&
-        (e.port === undefined || e.port === port),
+        (e.port === undefined ? defaultPort : e.port === port),
     );
   }
 

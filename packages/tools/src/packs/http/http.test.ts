@@ -122,7 +122,7 @@ describe("http_request", () => {
       const t = await tool({
         ...base(),
         allow: [`127.0.0.1:${server.port}`, `127.0.0.1:${other.port}`],
-        headers: { authorization: "Bearer s3cret", "x-trace": "t1" },
+        headers: { authorization: "Bearer s3cret", "x-trace": "t1", "x-jwt": "eyJ.x.y" },
       });
       await t.run({ url: "/moved" }, testContext().ctx);
       expect(server.requests.at(-1)?.headers.authorization).toBe("Bearer s3cret");
@@ -130,8 +130,11 @@ describe("http_request", () => {
       expect(out).toMatchObject({ status: 200 });
       expect(other.requests.at(-1)?.headers.authorization).toBe("Bearer s3cret");
       expect(server.requests.at(-1)?.url).toBe("/v1/orders/42");
+      // Only safe headers cross origins (an allowlist): credentials under any name stay behind.
       expect(server.requests.at(-1)?.headers.authorization).toBeUndefined();
-      expect(server.requests.at(-1)?.headers["x-trace"]).toBe("t1");
+      expect(server.requests.at(-1)?.headers["x-jwt"]).toBeUndefined();
+      expect(server.requests.at(-1)?.headers["x-trace"]).toBeUndefined();
+      expect(server.requests.at(-1)?.headers.accept).toBe("application/json");
     } finally {
       await other.close();
     }
@@ -218,5 +221,13 @@ describe("http pack options", () => {
     expect(allow.allows(new URL("https://evil-example.com/x"))).toBe(false);
     expect(allow.allows(new URL("https://api.test:8443/"))).toBe(true);
     expect(allow.allows(new URL("https://api.test/"))).toBe(false);
+    // A host-only entry is the default port only: not every service on the machine.
+    const hostOnly = new HostAllowlist(["api.example.com", "*.corp.example"]);
+    expect(hostOnly.allows(new URL("https://api.example.com/x"))).toBe(true);
+    expect(hostOnly.allows(new URL("https://api.example.com:443/x"))).toBe(true);
+    expect(hostOnly.allows(new URL("http://api.example.com/x"))).toBe(true);
+    expect(hostOnly.allows(new URL("https://api.example.com:6379/x"))).toBe(false);
+    expect(hostOnly.allows(new URL("http://api.example.com:443/x"))).toBe(false);
+    expect(hostOnly.allows(new URL("https://a.corp.example:2375/x"))).toBe(false);
   });
 });

@@ -3,6 +3,8 @@ import { z } from "zod";
 import type { HostAllowlist } from "./allowlist.ts";
 import { HttpToolError } from "./errors.ts";
 import { readLimited } from "./read-limited.ts";
+import { nextHop } from "./redirect.ts";
+import { resolveTarget } from "./target.ts";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -95,17 +97,18 @@ interface RequestArgs {
 }
 
 async function request(settings: HttpRequestSettings, args: RequestArgs, ctx: ToolContext) {
-  const method = args.method ?? "GET";
-  if (!settings.methods.includes(method)) {
+  const requested = args.method ?? "GET";
+  if (!settings.methods.includes(requested)) {
     throw new HttpToolError(
       "method_not_allowed",
-      `${method} is not allowed; allowed: ${settings.methods.join(", ")}`,
+      `${requested} is not allowed; allowed: ${settings.methods.join(", ")}`,
     );
   }
-  let url = resolveUrl(args.url, settings.baseUrl);
+  let url = resolveTarget(args.url, settings.baseUrl);
   for (const [key, value] of Object.entries(args.query ?? {}))
     url.searchParams.set(key, String(value));
-  const headers: Record<string, string> = { accept: "application/json", ...settings.headers };
+  let headers: Record<string, string> = { accept: "application/json", ...settings.headers };
+  let method: string = requested;
   let body: string | undefined;
   if (args.body !== undefined && method !== "GET" && method !== "DELETE") {
     body = JSON.stringify(args.body);
@@ -133,9 +136,8 @@ async function request(settings: HttpRequestSettings, args: RequestArgs, ctx: To
         );
       }
       const next = new URL(location, url);
-      // Like fetch's own redirects: credentials meant for one origin are not handed to another.
-      if (next.origin !== url.origin)
-        for (const name of Object.keys(headers)) if (SECRET_HEADER.test(name)) delete headers[name];
+      // 303 (and 301/302 after a POST) become a GET without the body; only safe headers cross origins.
+      ({ method, body, headers } = nextHop(response.status, { method, body, headers }, url, next));
       url = next;
       continue;
     }
@@ -154,19 +156,6 @@ async function request(settings: HttpRequestSettings, args: RequestArgs, ctx: To
       ok: response.ok,
       body: parseBody(text, response.headers.get("content-type")),
     };
-  }
-}
-
-function resolveUrl(raw: string, baseUrl: string | undefined): URL {
-  try {
-    return baseUrl
-      ? new URL(raw.replace(/^\/(?!\/)/, ""), baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`)
-      : new URL(raw);
-  } catch {
-    throw new HttpToolError(
-      "invalid_url",
-      `"${raw}" is not a URL${baseUrl ? ` or a path under ${baseUrl}` : ""}`,
-    );
   }
 }
 

@@ -1,5 +1,5 @@
-import { readdir, readFile, stat } from "node:fs/promises";
-import { extname, join, relative, resolve } from "node:path";
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
+import { extname, isAbsolute, join, relative, resolve } from "node:path";
 import { ParleyError } from "@parley/core";
 import MiniSearch from "minisearch";
 import { type Passage, splitPassages } from "./passages.ts";
@@ -19,32 +19,69 @@ export interface KnowledgeIndex {
   readonly size: number;
 }
 
-/** Lists knowledge files: each entry is a file, or a directory searched recursively for .md/.markdown/.mdx/.txt. */
-export async function listFiles(entries: string[], baseDir: string): Promise<string[]> {
+/**
+ * Lists knowledge files: each entry is a file, or a directory searched recursively for .md/.markdown/.mdx/.txt.
+ * Entries are confined to the agent's folder (`baseDir`) and the folders in `allow` (relative to it): `../x`, an
+ * absolute path elsewhere or a symlink that leads out are refused, and so is anything that is not a regular file or
+ * folder (`/proc/self/environ`, a device, a FIFO that would block the read forever). The model reads whatever is
+ * indexed, so what is indexed is what the agent's author put beside the agent.
+ */
+export async function listFiles(
+  entries: string[],
+  baseDir: string,
+  allow: string[] = [],
+): Promise<string[]> {
+  const roots = await realRoots([baseDir, ...allow.map((a) => resolve(baseDir, a))]);
   const files: string[] = [];
   for (const entry of entries) {
     const path = resolve(baseDir, entry);
+    let real: string;
     let info: Awaited<ReturnType<typeof stat>>;
     try {
-      info = await stat(path);
+      real = await realpath(path);
+      info = await stat(real);
     } catch {
       throw new ParleyError(
         "knowledge_file_missing",
         `knowledge file or folder not found: ${entry} (looked at ${path})`,
       );
     }
+    if (!roots.some((root) => inside(real, root))) {
+      throw new ParleyError(
+        "knowledge_outside_folder",
+        `knowledge entry ${entry} is outside the agent's folder (${baseDir}); move it beside the agent or list its folder under options.allow`,
+      );
+    }
     if (info.isDirectory()) {
+      // Listed and shown under the path as written; confinement was checked on the real path.
       const inner = await readdir(path, { recursive: true, withFileTypes: true });
       for (const dirent of inner) {
+        // Regular files only: symlinks (which could lead out) and special files are skipped.
         if (dirent.isFile() && EXTENSIONS.has(extname(dirent.name).toLowerCase())) {
           files.push(join(dirent.parentPath ?? path, dirent.name));
         }
       }
-    } else {
+    } else if (info.isFile()) {
       files.push(path);
+    } else {
+      throw new ParleyError(
+        "knowledge_not_a_file",
+        `knowledge entry ${entry} is not a regular file or folder (a device, FIFO or socket cannot be indexed)`,
+      );
     }
   }
   return [...new Set(files)].sort();
+}
+
+async function realRoots(paths: string[]): Promise<string[]> {
+  const roots: string[] = [];
+  for (const path of paths) roots.push(await realpath(path).catch(() => path));
+  return roots;
+}
+
+function inside(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
 }
 
 /**

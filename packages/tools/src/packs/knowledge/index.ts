@@ -13,6 +13,12 @@ export const knowledgePackOptions = z.strictObject({
     .min(1, { message: "list at least one Markdown/FAQ file or folder" })
     .describe("Files or folders (searched recursively), relative to the agent file"),
   maxResults: z.int().min(1).max(20).optional(),
+  allow: z
+    .array(z.string().min(1))
+    .optional()
+    .describe(
+      "Extra folders files may come from, relative to the agent file (default: only the agent's folder)",
+    ),
 });
 
 /**
@@ -31,7 +37,7 @@ export const knowledgePack = defineToolPack({
   description: "Answer from local Markdown/FAQ files: ranked passages with their source.",
   options: knowledgePackOptions,
   tools: async (options, env) => {
-    const files = await listFiles(options.files, env.baseDir);
+    const files = await listFiles(options.files, env.baseDir, options.allow);
     for (const file of files) env.addFile?.(file);
     const index = await indexFiles(files, env.baseDir);
     const limit = options.maxResults ?? 3;

@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { instantiateToolPack, type ToolDefinition } from "@parley/core";
 import { describe, expect, it } from "vitest";
@@ -97,4 +101,60 @@ describe("splitPassages", () => {
     ]);
     expect(passages[0]?.text).toContain("# not a heading");
   });
+});
+
+describe("knowledge files are confined to the agent's folder", () => {
+  const fail = (files: string[], options: Record<string, unknown> = {}) =>
+    instantiateToolPack(knowledgePack, { files, ...options }, { baseDir }).then(
+      () => undefined,
+      (error: { code?: string }) => error.code,
+    );
+
+  it("refuses ../, absolute paths elsewhere, /proc and symlinks that lead out", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "parley-knowledge-"));
+    writeFileSync(join(dir, "secret.md"), "# Keys\nAPI key: sk-do-not-index\n");
+    const agent = mkdtempSync(join(tmpdir(), "parley-agent-"));
+    symlinkSync(join(dir, "secret.md"), join(agent, "leak.md"));
+    try {
+      expect(await fail(["../fixtures/knowledge/faq.md"])).toBeUndefined(); // leaves and comes back: inside
+      expect(await fail(["../../package.json"])).toBe("knowledge_outside_folder");
+      expect(await fail([join(dir, "secret.md")])).toBe("knowledge_outside_folder");
+      expect(await fail(["/etc/passwd"])).toBe("knowledge_outside_folder");
+      expect(await fail(["/proc/self/environ"])).toBe("knowledge_outside_folder");
+      const linked = await instantiateToolPack(
+        knowledgePack,
+        { files: ["leak.md"] },
+        { baseDir: agent },
+      ).then(
+        () => undefined,
+        (error: { code?: string }) => error.code,
+      );
+      expect(linked).toBe("knowledge_outside_folder");
+      // An explicit allowlist opens a folder outside.
+      expect(await fail([join(dir, "secret.md")], { allow: [dir] })).toBeUndefined();
+    } finally {
+      rmSync(agent, { recursive: true });
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it.skipIf(process.platform === "win32")(
+    "refuses special files instead of blocking on them (a FIFO given as a file), and skips them in folders",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "parley-knowledge-"));
+      writeFileSync(join(dir, "faq.md"), "# Hours\nOpen daily.\n");
+      execFileSync("mkfifo", [join(dir, "pipe.md")]);
+      try {
+        const inside = (files: string[]) =>
+          instantiateToolPack(knowledgePack, { files }, { baseDir: dir }).then(
+            () => "ok",
+            (error: { code?: string }) => error.code,
+          );
+        expect(await inside(["pipe.md"])).toBe("knowledge_not_a_file");
+        expect(await inside(["."])).toBe("ok");
+      } finally {
+        rmSync(dir, { recursive: true });
+      }
+    },
+  );
 });

@@ -10,7 +10,22 @@ export interface Passage {
   line: number;
 }
 
-const HEADING = /^(#{1,6})\s+(.+?)\s*#*\s*$/;
+/** An ATX heading's opening: its level and the start of its text. */
+const HEADING_OPEN = /^(#{1,6})\s+/;
+
+/**
+ * `## Title ##` → level 2, "Title". Parsed in two linear steps: the one-regex form (`^(#{1,6})\s+(.+?)\s*#*\s*$`)
+ * backtracks cubically and took minutes on a 10 KB line.
+ */
+export function parseHeading(line: string): { level: number; title: string } | undefined {
+  const open = HEADING_OPEN.exec(line);
+  if (!open) return undefined;
+  let end = line.length;
+  while (end > open[0].length && /\s/.test(line[end - 1] as string)) end--;
+  while (end > open[0].length && line[end - 1] === "#") end--;
+  const title = line.slice(open[0].length, end).trim();
+  return title ? { level: (open[1] as string).length, title } : undefined;
+}
 const QUESTION = /^(?:\*\*)?(?:Q|Question)\s*[:.]\s*/i;
 
 /**
@@ -53,12 +68,12 @@ export function splitPassages(
 
   lines.forEach((text, index) => {
     if (/^\s*(```|~~~)/.test(text)) inFence = !inFence;
-    const heading = inFence ? null : HEADING.exec(text);
-    if (heading?.[1] && heading[2]) {
+    const heading = inFence ? undefined : parseHeading(text);
+    if (heading) {
       flush();
-      const level = heading[1].length;
+      const { level } = heading;
       headings.length = level - 1;
-      headings[level - 1] = heading[2];
+      headings[level - 1] = heading.title;
       return;
     }
     buffer.push({ text, line: index + 1 });

@@ -46,7 +46,9 @@ export async function connect(options = {}) {
       for (const track of stream.getAudioTracks()) track.enabled = !on;
     },
     async hangUp() {
-      await fetch(`${base}/session/${encodeURIComponent(callId)}`, { method: "DELETE" }).catch(() => {});
+      await fetch(`${base}/session/${encodeURIComponent(callId)}`, { method: "DELETE" }).catch(
+        () => {},
+      );
       for (const track of stream.getTracks()) track.stop();
       peer.close();
     },

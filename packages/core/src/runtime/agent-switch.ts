@@ -1,0 +1,131 @@
+import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
+import type { LoadedAgent } from "../contracts/agent.ts";
+import type { Logger } from "../log/index.ts";
+import { SessionError } from "./errors.ts";
+import { requestedVoice, withoutVoice } from "./settings.ts";
+
+export interface AgentSwitchDeps {
+  /** Compiles an agent to its `session.update` (absent: only ready-made updates are accepted). */
+  compile: ((agent: LoadedAgent) => SessionUpdateEvent) | undefined;
+  /** Sends a `session.update` and resolves on its `session.updated` (rejects with the server's error). */
+  update(update: SessionUpdateEvent): Promise<void>;
+  /** The voice in effect now. */
+  voice(): string | undefined;
+  /** True once the agent has produced audio: the API then refuses a voice change. */
+  spoken(): boolean;
+  /** The variables the application gave, over each agent's defaults. */
+  given: Readonly<Record<string, unknown>>;
+  /** The session can still take an update. */
+  open(): boolean;
+  /** The new agent is in place: its tools, limits and budget apply from now on. */
+  switched(agent: LoadedAgent): void;
+  warning(code: string, message: string): void;
+  failed(error: SessionError): void;
+  log: Logger;
+}
+
+/**
+ * Which agent a session runs, and the switch to another (`updateAgent`, a handoff, a tool-list change): the
+ * `session.update` first (the voice left out once audio was produced), then the agent, its variables and its tools.
+ * Variables are replaced, never edited in place: whoever read the old object keeps a consistent one. Every agent the
+ * session ran is released with it (their MCP connections).
+ */
+export class AgentSwitch {
+  readonly #d: AgentSwitchDeps;
+  #agent: LoadedAgent | undefined;
+  #variables: Readonly<Record<string, unknown>>;
+  readonly #ran = new Set<LoadedAgent>();
+  #unwatch: (() => void) | undefined;
+
+  constructor(deps: AgentSwitchDeps, agent: LoadedAgent | undefined) {
+    this.#d = deps;
+    this.#agent = agent;
+    this.#variables = { ...agent?.config.variables, ...deps.given };
+  }
+
+  /** The agent the session runs now. */
+  get agent(): LoadedAgent | undefined {
+    return this.#agent;
+  }
+
+  /** The session variables now: the current agent's defaults under what the application gave. */
+  get variables(): Readonly<Record<string, unknown>> {
+    return this.#variables;
+  }
+
+  /** Starts following the first agent's tool-list changes (once the session is configured). */
+  begin(): void {
+    if (this.#agent) this.#watch(this.#agent);
+  }
+
+  /** Applies an agent or a ready `session.update`; resolves with the voice kept when the new one was refused. */
+  async apply(next: LoadedAgent | SessionUpdateEvent): Promise<string | undefined> {
+    const d = this.#d;
+    let update = isSessionUpdate(next) ? next : d.compile?.(next);
+    if (!update)
+      throw new SessionError(
+        "update_unsupported",
+        "this session cannot compile agents; pass a session.update event",
+      );
+    let kept: string | undefined;
+    const voice = requestedVoice(update);
+    const current = d.voice();
+    if (voice !== undefined && voice !== current && d.spoken()) {
+      update = withoutVoice(update);
+      kept = current ?? "default";
+      d.warning(
+        "voice_change_refused",
+        `the voice stays "${current ?? "default"}": the API cannot change it to "${voice}" after the agent has spoken; the rest of the update was applied`,
+      );
+    }
+    await d.update(update);
+    if (isSessionUpdate(next)) return kept;
+    this.#agent = next;
+    this.#variables = { ...next.config.variables, ...d.given };
+    this.#watch(next);
+    d.switched(next);
+    return kept;
+  }
+
+  /** The session is over: stop following tool changes and release every agent it ran. */
+  release(): void {
+    this.#unwatch?.();
+    this.#unwatch = undefined;
+    for (const agent of this.#ran)
+      agent
+        .close?.()
+        .catch((error: unknown) =>
+          this.#d.log.warn("closing the agent failed", { agent: agent.name, error }),
+        );
+  }
+
+  /**
+   * Follows an agent's tool-list changes (a bridged MCP server added or removed tools): the new agent goes out as
+   * a live `session.update` and the scheduler takes its tools, as `updateAgent` does.
+   */
+  #watch(agent: LoadedAgent): void {
+    this.#ran.add(agent);
+    this.#unwatch?.();
+    this.#unwatch = agent.onToolsChanged?.((next) => {
+      if (!this.#d.open()) return;
+      this.#d.log.info("the agent's tools changed", { tools: next.tools.length });
+      this.apply(next).catch((error: unknown) =>
+        this.#d.failed(
+          new SessionError(
+            "tools_update_failed",
+            `could not apply the agent's changed tools: ${(error as Error)?.message ?? error}`,
+            { cause: error },
+          ),
+        ),
+      );
+    });
+  }
+}
+
+export function isSessionUpdate(value: unknown): value is SessionUpdateEvent {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { type?: unknown }).type === "session.update"
+  );
+}

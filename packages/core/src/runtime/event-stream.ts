@@ -1,0 +1,163 @@
+import type { Clock } from "../clock/index.ts";
+import { isParleyError } from "../errors/index.ts";
+import { redact } from "../log/redact.ts";
+import type { SessionEvents } from "./events.ts";
+
+/**
+ * Events that exist only in the stream: decisions the runtime makes that no listener API carries.
+ * `response.dropped`: a queued response request was given up (its filler's call ended, the session is ending, …).
+ */
+export interface StreamOnlyEvents {
+  "response.dropped": { kind: string; reason: string };
+  "session.started": { transport: string; agent: string | undefined };
+}
+
+/** The name of any event in the stream. */
+export type StreamEventType = keyof SessionEvents | keyof StreamOnlyEvents;
+
+/** An error as the stream carries it. */
+export interface StreamError {
+  name: string;
+  message: string;
+  code?: string;
+  type?: string;
+  param?: string;
+  eventId?: string;
+}
+
+/** A payload with bytes replaced by their count (`audio` → `audioBytes`) and errors by StreamError. */
+type JsonPayload<P> = {
+  [F in keyof P as P[F] extends Uint8Array ? `${F & string}Bytes` : F]: P[F] extends Uint8Array
+    ? number
+    : P[F] extends Error
+      ? StreamError
+      : P[F];
+};
+
+type SessionPayload<K extends keyof SessionEvents> = Parameters<SessionEvents[K]>[0];
+
+interface StreamMeta<K> {
+  type: K;
+  /** The session clock's time (ms). */
+  at: number;
+  /** The session's id then (`parley_sess_…` until the server names it `sess_…`). */
+  sessionId: string;
+  /** Its place in the session's stream, from 1. */
+  seq: number;
+}
+
+/**
+ * One event of a session, JSON-serialisable and redacted: `type` is the session event's name (`agent.transcript.done`,
+ * `tool.output`, `client.event`, …), with `at`, `sessionId` and `seq` (see StreamMeta). The rest is the event's
+ * payload, with these changes: bytes become counts (`agent.audio`'s `audio` → `audioBytes`, the base64 audio of
+ * protocol events → `audioBytes`), errors become StreamError, protocol events sit under `event`, and secret-looking
+ * values are `[redacted]`. Switch on `type` to get each payload's fields typed.
+ *
+ * @example
+ * session.onEvent((e) => log.write(`${JSON.stringify(e)}\n`)); // one JSON line per event
+ * session.onEvent((e) => { if (e.type === "tool.output") console.log(e.tool, e.state); });
+ */
+export type StreamEvent =
+  | {
+      [K in Exclude<keyof SessionEvents, "client.event" | "server.event">]: StreamMeta<K> &
+        Omit<JsonPayload<SessionPayload<K>>, "type" | "at">;
+    }[Exclude<keyof SessionEvents, "client.event" | "server.event">]
+  | (StreamMeta<"client.event" | "server.event"> & {
+      event: { type: string } & Record<string, unknown>;
+    })
+  | { [K in keyof StreamOnlyEvents]: StreamMeta<K> & StreamOnlyEvents[K] }[keyof StreamOnlyEvents];
+
+export type StreamListener = (event: StreamEvent) => void;
+
+/** The session's one stream: built only while someone listens; a listener that throws is reported, never rethrown. */
+export class EventStream {
+  readonly #listeners = new Set<StreamListener>();
+  readonly #clock: Clock;
+  readonly #sessionId: () => string;
+  readonly #failed: (error: unknown) => void;
+  #seq = 0;
+  #reporting = false;
+
+  constructor(clock: Clock, sessionId: () => string, failed: (error: unknown) => void) {
+    this.#clock = clock;
+    this.#sessionId = sessionId;
+    this.#failed = failed;
+  }
+
+  get active(): boolean {
+    return this.#listeners.size > 0;
+  }
+
+  subscribe(listener: StreamListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  push(type: StreamEventType, payload: unknown): void {
+    if (!this.active) return;
+    const event = {
+      ...streamPayload(type, payload),
+      type,
+      at: this.#clock.now(),
+      sessionId: this.#sessionId(),
+      seq: ++this.#seq,
+    } as StreamEvent;
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        // The report is itself an event in the stream: a listener that throws on it too is not reported again.
+        if (this.#reporting) continue;
+        this.#reporting = true;
+        try {
+          this.#failed(error);
+        } finally {
+          this.#reporting = false;
+        }
+      }
+    }
+  }
+}
+
+/** The JSON form of one session event's payload (see StreamEvent). */
+export function streamPayload(type: string, payload: unknown): Record<string, unknown> {
+  if (type === "client.event" || type === "server.event")
+    return { event: redact(withoutAudio(payload as Record<string, unknown>)) };
+  if (!payload || typeof payload !== "object") return {};
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(payload)) {
+    if (value instanceof Uint8Array) out[`${key}Bytes`] = value.byteLength;
+    else if (value instanceof Error) out[key] = errorJson(value);
+    else out[key] = value;
+  }
+  return redact(out);
+}
+
+/** Audio carried as base64 in protocol events, replaced by its size in bytes. */
+function withoutAudio(event: Record<string, unknown>): Record<string, unknown> {
+  const field =
+    event.type === "input_audio_buffer.append"
+      ? "audio"
+      : event.type === "response.output_audio.delta"
+        ? "delta"
+        : undefined;
+  if (!field || typeof event[field] !== "string") return event;
+  const { [field]: b64, ...rest } = event;
+  return { ...rest, audioBytes: base64Length(b64 as string) };
+}
+
+function base64Length(b64: string): number {
+  const pad = b64.endsWith("==") ? 2 : b64.endsWith("=") ? 1 : 0;
+  return Math.floor((b64.length * 3) / 4) - pad;
+}
+
+function errorJson(error: Error): StreamError {
+  const out: StreamError = { name: error.name, message: error.message };
+  if (!isParleyError(error)) return out;
+  out.code = error.code;
+  const extra = error as unknown as Partial<Record<"type" | "param" | "eventId", string>>;
+  if (extra.type !== undefined) out.type = extra.type;
+  if (extra.param !== undefined) out.param = extra.param;
+  if (extra.eventId !== undefined) out.eventId = extra.eventId;
+  return out;
+}
