@@ -33,7 +33,9 @@ async function parleySession(agent: LoadedAgent): Promise<void> {
 }
 
 async function plainSession(update: SessionUpdateEvent): Promise<void> {
-  const ws = new WebSocket(server.url, { headers: { Authorization: "Bearer sk-local-bench" } });
+  const url = new URL(server.url);
+  url.searchParams.set("model", "gpt-realtime"); // what startSession adds
+  const ws = new WebSocket(url, { headers: { Authorization: "Bearer sk-local-bench" } });
   await new Promise<void>((resolve, reject) => {
     // Never hang the whole `pnpm bench`: a refused update or a silent server fails this bench instead.
     const timer = setTimeout(
