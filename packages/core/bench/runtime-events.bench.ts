@@ -1,8 +1,10 @@
 // Runtime overhead per received server event: JSON parse + dispatch (conversation record, queue, audio clock,
 // latency marks, typed events to listeners), on frames recorded from a real turn with the local server.
 // Target: p99 under 100 µs.
+
 import { EventEmitter } from "node:events";
 import WebSocket from "ws";
+import { quantile, verdict } from "../../../bench/verdict.ts";
 import { VirtualClock } from "../src/clock/index.ts";
 import { compileSession } from "../src/compile/index.ts";
 import { loadAgent } from "../src/load/index.ts";
@@ -99,6 +101,7 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 report("runtime event parse+dispatch, all events", all, "µs");
+verdict("runtime event parse+dispatch p99, all events", quantile(all, 0.99), "µs", { max: 100 });
 report("runtime event parse+dispatch, audio delta (decoded for a listener)", audio, "µs");
 if (sink < 0) process.stdout.write("");
 process.exit(0);

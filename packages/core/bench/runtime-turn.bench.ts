@@ -12,9 +12,7 @@ import { loadAgent } from "../src/load/index.ts";
 import { startSession } from "../src/runtime/start-session.ts";
 import { percentile, report, serverProcess } from "./runtime-support.ts";
 
-const agent = await loadAgent(
-  new URL("./fixtures/peer.agent.yaml", import.meta.url).pathname,
-);
+const agent = await loadAgent(new URL("./fixtures/peer.agent.yaml", import.meta.url).pathname);
 const update = compileSession(agent);
 const server = await serverProcess({ tls: true });
 const ca = server.certificate;
