@@ -2,13 +2,14 @@
 // sent to the real local server on loopback, each followed by `input_audio_buffer.clear`. Bar: every bad frame
 // answered with an error event, none taking over 2 s, the fuzzing socket still open, a good client still served.
 import fc from "fast-check";
+import type { RealtimeServerEvent, ResponseDoneEvent } from "openai/resources/realtime/realtime";
 import WebSocket from "ws";
 import { startLocalRealtime } from "../src/index.ts";
 import { badFrame, mustRefuse } from "../test/frame-mutations.ts";
 
 const FRAMES = Number(process.env.PARLEY_FUZZ_FRAMES ?? 2000);
 const HANG_MS = 2000;
-type Json = Record<string, any>;
+type Json = RealtimeServerEvent;
 
 async function client(
   url: string,
@@ -70,7 +71,7 @@ good.ws.send(
 good.ws.send(
   JSON.stringify({ type: "response.create", response: { output_modalities: ["text"] } }),
 );
-const done = (await good.next("response.done")).at(-1) as Json;
+const done = (await good.next("response.done")).at(-1) as ResponseDoneEvent;
 if (done.response.status !== "completed") bad.push(`good client: response ${done.response.status}`);
 if (fuzzer.ws.readyState !== fuzzer.ws.OPEN) bad.push("the fuzzing socket was closed");
 const pass = bad.length === 0;

@@ -28,7 +28,7 @@ function locate(agent: LoadedAgent, key: string): { file: string; line: number; 
  */
 export function sipAcceptWarnings(agent: LoadedAgent): Problem[] {
   const td = agent.config.audio?.input?.turnDetection;
-  if (!td || td.type !== "server_vad") return [];
+  if (typeof td !== "object" || td.type !== "server_vad") return [];
   return REFUSED.filter((key) => td[key] !== undefined).map((key) => ({
     code: "sip_refused_field",
     message: `turnDetection.${key} is not sent on phone calls: the SIP accept endpoint refuses it (agent serve leaves it out; the API's default applies)`,

@@ -219,10 +219,6 @@ function approvalText(approval: unknown, agentDefault: string): string {
   return parts.length ? parts.join("; ") : JSON.stringify(approval);
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
 function firstSentence(text: string): string {
   const first = text.split("\n")[0] ?? "";
   return first.length > 120 ? `${first.slice(0, 117)}...` : first;

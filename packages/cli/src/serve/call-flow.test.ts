@@ -38,7 +38,12 @@ describe("a whole phone call through agent serve", () => {
     const asked: string[] = [];
     const recorder = toolRecorder();
     const t = await startServe({
-      approvers: [codeApprover((request) => (asked.push(request.tool), true), "phone-desk")],
+      approvers: [
+        codeApprover((request) => {
+          asked.push(request.tool);
+          return true;
+        }, "phone-desk"),
+      ],
       session: { on: recorder.on },
       config: { variables: { "X-Account": "account" } },
     });

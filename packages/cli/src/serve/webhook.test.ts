@@ -37,7 +37,7 @@ describe("the webhook signature", () => {
       await deliver(
         t.webhookUrl,
         body(0),
-        signWebhook(body(0), "whsec_" + Buffer.from("wrong").toString("base64")),
+        signWebhook(body(0), `whsec_${Buffer.from("wrong").toString("base64")}`),
       ),
     ).toBe(400);
     const signed = signWebhook(body(1), t.secret);

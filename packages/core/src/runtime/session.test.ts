@@ -309,7 +309,9 @@ describe("errors and faults", () => {
       audio_end_ms: 10,
     });
     const error = (await emitted).error as RealtimeServerError;
-    expect(error).toMatchObject({ code: "item_truncate_invalid_item_id" });
+    // The API's own code for this operation (one per operation), and it names no param.
+    expect(error).toMatchObject({ code: "item_truncate_invalid_item_id", param: undefined });
+    expect(error.message).toContain("'item_missing' does not exist");
     expect(error.eventId).toMatch(/^parley_event_\d+$/);
   });
 
