@@ -1,7 +1,6 @@
 import { resolve } from "node:path";
 import type { LoadedAgent } from "../contracts/agent.ts";
 import { type AgentConfig, agentSchema } from "../schema/agent.ts";
-import type { AnyToolDefinition } from "../tool/tool-pack.ts";
 import { checkApprovalTools } from "./check-approval-tools.ts";
 import { checkConditions } from "./check-conditions.ts";
 import { checkExamples } from "./check-examples.ts";

@@ -39,13 +39,7 @@ import { Reconnector, type RestoreReason } from "./reconnect/reconnector.ts";
 import { type ResponseOrigin, ResponseQueue } from "./response-queue.ts";
 import { SafeEmitter } from "./safe-emitter.ts";
 import { guardedSend, schedulerHost } from "./scheduler-host.ts";
-import {
-  defaultSettings,
-  type RuntimeSettings,
-  readSettings,
-  requestedVoice,
-  withoutVoice,
-} from "./settings.ts";
+import { defaultSettings, type RuntimeSettings, readSettings } from "./settings.ts";
 import { Wire } from "./wire.ts";
 
 /** Builds the tool-call handler (the scheduler) for a session, over the host the runtime gives it. */
