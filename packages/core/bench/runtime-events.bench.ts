@@ -1,14 +1,17 @@
 // Runtime overhead per received server event: JSON parse + dispatch (conversation record, queue, audio clock,
 // latency marks, typed events to listeners), on frames recorded from a real turn with the local server.
 // Target: p99 under 100 µs.
+
 import { EventEmitter } from "node:events";
 import WebSocket from "ws";
+import { quantile, verdict } from "../../../bench/verdict.ts";
 import { VirtualClock } from "../src/clock/index.ts";
 import { compileSession } from "../src/compile/index.ts";
 import { loadAgent } from "../src/load/index.ts";
 import { createLogger } from "../src/log/index.ts";
 import { defaultPrices } from "../src/pricing/index.ts";
 import { Session } from "../src/runtime/session.ts";
+import { wsTransport } from "../src/transport/ws-transport.ts";
 import { report, serverProcess } from "./runtime-support.ts";
 
 const agent = await loadAgent(
@@ -20,7 +23,10 @@ const update = compileSession(agent);
 const server = await serverProcess();
 const frames: Buffer[] = [];
 {
-  const ws = new WebSocket(server.url);
+  // As a client connects to the API: a model and a key (the local server refuses a connection without them).
+  const ws = new WebSocket(`${server.url}?model=gpt-realtime`, {
+    headers: { Authorization: "Bearer bench" },
+  });
   const turns = ["Hello there", "What time is breakfast served?", "Thank you, goodbye"];
   const say = (text: string) => {
     const item = { type: "message", role: "user", content: [{ type: "input_text", text }] };
@@ -55,9 +61,8 @@ class MemorySocket extends EventEmitter {
 }
 const socket = new MemorySocket();
 const session = new Session({
-  ws: socket as unknown as WebSocket,
+  transport: wsTransport({ socket: socket as unknown as WebSocket }),
   update,
-  variables: {},
   clock: new VirtualClock(),
   prices: defaultPrices,
   tools: undefined,
@@ -96,6 +101,7 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 report("runtime event parse+dispatch, all events", all, "µs");
+verdict("runtime event parse+dispatch p99, all events", quantile(all, 0.99), "µs", { max: 100 });
 report("runtime event parse+dispatch, audio delta (decoded for a listener)", audio, "µs");
 if (sink < 0) process.stdout.write("");
 process.exit(0);

@@ -4,6 +4,7 @@
 import { scriptedModel, startLocalRealtime } from "@parley/local-realtime";
 import type { RealtimeClientEvent } from "openai/resources/realtime/realtime";
 import { z } from "zod";
+import { quantile as quantileOf, verdict } from "../../../bench/verdict.ts";
 import { systemClock } from "../src/clock/index.ts";
 import { loadAgent } from "../src/load/index.ts";
 import { startSession } from "../src/runtime/start-session.ts";
@@ -71,6 +72,9 @@ async function overhead(): Promise<void> {
   }
   await scheduler.close();
   report("scheduler overhead, function call to handler invoked", samples, "µs");
+  verdict("scheduler overhead p99, call to handler invoked", quantileOf(samples, 0.99), "µs", {
+    max: 200,
+  });
 }
 
 async function fillerTiming(): Promise<void> {
@@ -108,6 +112,7 @@ async function fillerTiming(): Promise<void> {
   await scheduler.close();
   if (errors.length !== 900) throw new Error(`expected 900 fillers, got ${errors.length}`);
   report("filler timing error against configured time", errors, "ms", 2);
+  verdict("filler timing error p99", quantileOf(errors, 0.99), "ms", { max: 20 });
 }
 
 async function thousandCalls(): Promise<void> {

@@ -33,12 +33,23 @@ async function parleySession(agent: LoadedAgent): Promise<void> {
 }
 
 async function plainSession(update: SessionUpdateEvent): Promise<void> {
-  const ws = new WebSocket(server.url, { headers: { Authorization: "Bearer sk-local-bench" } });
+  const url = new URL(server.url);
+  url.searchParams.set("model", "gpt-realtime"); // what startSession adds
+  const ws = new WebSocket(url, { headers: { Authorization: "Bearer sk-local-bench" } });
   await new Promise<void>((resolve, reject) => {
+    // Never hang the whole `pnpm bench`: a refused update or a silent server fails this bench instead.
+    const timer = setTimeout(
+      () => reject(new Error("plain client: no session.updated in 10 s")),
+      10_000,
+    );
     ws.once("error", reject);
     ws.once("open", () => {
       ws.on("message", (data) => {
-        if ((JSON.parse(String(data)) as { type: string }).type === "session.updated") resolve();
+        const event = JSON.parse(String(data)) as { type: string; error?: { message?: string } };
+        if (event.type === "error") reject(new Error(`plain client: ${event.error?.message}`));
+        if (event.type !== "session.updated") return;
+        clearTimeout(timer);
+        resolve();
       });
       ws.send(JSON.stringify(update));
     });

@@ -48,5 +48,6 @@ export {
   type ModelTool,
   type RealtimeModel,
 } from "./models/types.ts";
+export { decodeScript, encodeScript, SCRIPT_PARAM } from "./models/url-script.ts";
 export { type LocalRealtime, type LocalRealtimeOptions, startLocalRealtime } from "./server.ts";
 export { selfSignedCertificate, type TlsCredentials } from "./tls.ts";

@@ -19,7 +19,9 @@ import { LocalRealtimeError } from "./errors.ts";
 import type { FaultOptions } from "./faults.ts";
 import { MAX_FRAME_BYTES } from "./limits.ts";
 import { rulesModel } from "./models/rules.ts";
+import { scriptedModel } from "./models/scripted.ts";
 import type { RealtimeModel } from "./models/types.ts";
+import { decodeScript, SCRIPT_PARAM } from "./models/url-script.ts";
 import { selfSignedCertificate, type TlsCredentials } from "./tls.ts";
 
 export interface LocalRealtimeOptions {
@@ -53,6 +55,11 @@ export interface LocalRealtimeOptions {
    * fits, so a test can step a conversation's timing exactly.
    */
   clock?: ServerClock;
+  /**
+   * Let a client hand one connection a script (`?parley_script=`, see `encodeScript`) played by the scripted model
+   * instead of `model`. Off by default; `agent sim` turns it on so `agent test --url` can play its scenarios there.
+   */
+  scriptsFromUrl?: boolean;
 }
 
 /** Output audio goes out this many times faster than real time unless `audioPace` says otherwise. */
@@ -252,12 +259,21 @@ export async function startLocalRealtime(
     if (attach && !attach.ok)
       return rejectUpgrade(socket, attach.status, attach.code, attach.message);
     const call = attach?.call;
+    let connectionModel = model;
+    const script = options.scriptsFromUrl ? url.searchParams.get(SCRIPT_PARAM) : null;
+    if (script !== null) {
+      try {
+        connectionModel = scriptedModel(decodeScript(script));
+      } catch (error) {
+        return rejectUpgrade(socket, 400, "invalid_request_error", (error as Error).message);
+      }
+    }
     // A valid client secret stands in for the API key, as it does for the API.
     const refusal = connectRefusal(request, url, secret ? options.apiKey : key, options.apiKey);
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
       if (refusal) return refuseSession(ws, refusal, options.onServerEvent);
       const connection = new Connection(ws, ++count, {
-        model,
+        model: connectionModel,
         modelName: url.searchParams.get("model") ?? modelName,
         pace,
         audioPace,

@@ -76,6 +76,8 @@ export const registerSim: RegisterCommand = (program: Command) => {
           tls: options.tls === true,
           ...(options.apiKey ? { apiKey: options.apiKey } : {}),
           pace: options.pace ?? (envPace !== undefined && envPace >= 0 ? envPace : 1),
+          // `agent test --url` hands each scenario's script to its connection (docs/testing.md).
+          scriptsFromUrl: true,
         });
       } catch (error) {
         // A busy port or a bad host is the user's input, not our bug: a message, exit 1, no stack trace.

@@ -113,7 +113,11 @@ export async function runScenario(
     };
     session = await startSession({
       agent,
-      ...(server ? { url: server.url } : options.url ? { url: options.url } : {}),
+      ...(server
+        ? { url: server.url }
+        : options.url
+          ? { url: options.live ? options.url : await withScript(options.url, scenario, agent) }
+          : {}),
       ...(options.apiKey ? { apiKey: options.apiKey } : {}),
       variables: scenario.variables,
       tools: (host) => new AgentTools(host, agent, { approvers: approversFor(agent, approver) }),
@@ -162,6 +166,21 @@ export async function runScenario(
     await session?.close().catch(() => {});
     await server?.close().catch(() => {});
   }
+}
+
+/** Loopback hosts: only a local server (e.g. `agent sim`) listens there, never the OpenAI API. */
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+
+/**
+ * `--url` on loopback: adds the scenario's script as `?parley_script=`, which a server started by `agent sim`
+ * plays for this connection (any other server ignores it and its own model decides). Other hosts get the URL as is.
+ */
+async function withScript(raw: string, scenario: Scenario, agent: LoadedAgent): Promise<string> {
+  const url = new URL(raw);
+  if (!LOOPBACK.has(url.hostname)) return raw;
+  const { encodeScript, SCRIPT_PARAM } = await import("@parley/local-realtime");
+  url.searchParams.set(SCRIPT_PARAM, encodeScript(compileScript(scenario, exampleArgsOf(agent))));
+  return url.toString();
 }
 
 /** Logs what a scenario can expect, and the transcript its report shows. */

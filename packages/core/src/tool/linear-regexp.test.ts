@@ -15,6 +15,20 @@ describe("JSON Schema patterns run in linear time", () => {
     expect(check(JSON.stringify({ code: "aaaa" }))).toMatchObject({ ok: true });
   });
 
+  it("two tools with different patterns each check their own (ajv caches patterns by their text)", () => {
+    const letters = compileArgsValidator("a", {
+      type: "object",
+      properties: { code: { type: "string", pattern: "^[a-z]+$" } },
+    });
+    const time = compileArgsValidator("b", {
+      type: "object",
+      properties: { time: { type: "string", pattern: "^\\d{2}:\\d{2}$" } },
+    });
+    expect(letters(JSON.stringify({ code: "abc" }))).toMatchObject({ ok: true });
+    expect(time(JSON.stringify({ time: "08:00" }))).toMatchObject({ ok: true });
+    expect(time(JSON.stringify({ time: "8am" }))).toMatchObject({ ok: false });
+  });
+
   it("keeps JavaScript pattern meaning: search not anchored, \\u escapes, classes, case", () => {
     expect(linearRegExp("b", "u").test("abc")).toBe(true);
     expect(linearRegExp("^\\u00e9t\\u00e9$", "u").test("été")).toBe(true);

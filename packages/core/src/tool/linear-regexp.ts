@@ -11,6 +11,7 @@ function re2(): typeof Re2 {
 /** What ajv needs of a compiled `pattern`. */
 interface RegExpLike {
   test(text: string): boolean;
+  toString(): string;
 }
 
 /**
@@ -53,7 +54,9 @@ export const linearRegExp = Object.assign(
     } catch {
       return new RegExp(pattern, flags);
     }
-    return { test: (text: string) => re.matcher(text).find() };
+    // ajv caches compiled patterns by `toString()`: without a distinct one every pattern would share the first.
+    const source = `/${pattern}/${flags}`;
+    return { test: (text: string) => re.matcher(text).find(), toString: () => source };
   },
   // ajv only reads `code` when generating standalone validator source, which Parley never does.
   { code: "linearRegExp" },

@@ -44,6 +44,11 @@ export function wsTransport(options: WsTransportOptions): Transport {
   return new WsTransport(options);
 }
 
+// The WebSocket readyState values (the standard's), so a socket given as `socket` needs no constants of its own.
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSED = 3;
+
 // `ws` is required when the first socket is made, not when core is imported: `agent validate` never pays for it.
 let wsClass: typeof WebSocket | undefined;
 function loadWs(): typeof WebSocket {
@@ -76,7 +81,7 @@ class WsTransport implements Transport {
         headers: { ...(options.ws?.headers as Record<string, string>), ...options.headers },
       });
     this.#ws = ws;
-    this.#wasOpen = ws.readyState === ws.OPEN;
+    this.#wasOpen = ws.readyState === OPEN;
     ws.on("message", (data, isBinary) => this.#onMessage(data, isBinary));
     let stopKeepalive = () => {};
     const startKeepalive = () => {
@@ -108,7 +113,7 @@ class WsTransport implements Transport {
   }
 
   get isOpen(): boolean {
-    return this.#ws.readyState === this.#ws.OPEN && !this.#closingByUs;
+    return this.#ws.readyState === OPEN && !this.#closingByUs;
   }
 
   listen(listener: TransportListener): void {
@@ -117,7 +122,7 @@ class WsTransport implements Transport {
   }
 
   opened(timeoutMs: number): Promise<void> {
-    if (this.#ws.readyState === this.#ws.OPEN) return Promise.resolve();
+    if (this.#ws.readyState === OPEN) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const cleanup = () => {
         this.#clock.clearTimeout(timer);
@@ -148,15 +153,15 @@ class WsTransport implements Transport {
   }
 
   send(event: RealtimeClientEvent): void {
-    if (this.#ws.readyState !== this.#ws.OPEN) return;
+    if (this.#ws.readyState !== OPEN) return;
     this.#ws.send(JSON.stringify(event));
   }
 
   /** Closes the socket (normal closure) and resolves once it is closed, or after a second (then terminates). */
   async close(reason = "session closed"): Promise<void> {
     this.#closingByUs = true;
-    if (this.#ws.readyState === this.#ws.CLOSED) return;
-    if (this.#ws.readyState === this.#ws.CONNECTING) this.#ws.terminate();
+    if (this.#ws.readyState === CLOSED) return;
+    if (this.#ws.readyState === CONNECTING) this.#ws.terminate();
     else this.#ws.close(1000, reason);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<void>((resolve) => {
