@@ -39,7 +39,7 @@ describe("agent dev in a terminal", { timeout: 45_000 }, () => {
     at = await pty.waitFor(/agent\s+.*confirmed/, { from: at });
     // Offline nothing is billed: the figure is what the same tokens would cost at API prices.
     await pty.waitFor(
-      /local · gpt-realtime · ~\$\d\.\d{4} est\. · last turn: first audio \d+ms · answer \d+ms/,
+      /local · gpt-realtime · ~\$\d\.\d{4} est\. · last turn: first audio \d+(?:ms|\.\ds) · answer \d+(?:ms|\.\ds)/,
       { from: at },
     );
 

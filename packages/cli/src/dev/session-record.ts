@@ -11,14 +11,26 @@ export class SessionRecord {
   readonly #lines: string[] = [];
   readonly #firstAudio: number[] = [];
   readonly #answers: number[] = [];
+  /** Agent lines being said: item id → their place in `#lines`. */
+  readonly #saying = new Map<string, number>();
   #turns = 0;
   #toolCalls = 0;
 
   constructor(session: Session) {
     session.on("user.transcript.done", (e) => this.#add(`user: ${e.transcript}`));
+    // An agent line takes its place in the transcript when it starts to be said, not when its audio ends: a reply
+    // spoken in real time is still playing when the person types the next turn.
+    session.on("agent.transcript.delta", (e) => {
+      if (!this.#saying.has(e.itemId)) this.#saying.set(e.itemId, this.#lines.push("") - 1);
+    });
     session.on("agent.transcript.done", (e) => {
-      if (e.transcript.trim())
-        this.#add(`${e.kind === "filler" ? "filler" : "agent"}: ${e.transcript.trim()}`);
+      const at = this.#saying.get(e.itemId);
+      this.#saying.delete(e.itemId);
+      const text = e.transcript.trim();
+      const line = text ? `${e.kind === "filler" ? "filler" : "agent"}: ${text}` : undefined;
+      if (at === undefined) {
+        if (line) this.#add(line);
+      } else this.#lines[at] = line ? this.#stamp(line) : "";
     });
     session.on("tool.call", (e) => {
       this.#toolCalls++;
@@ -38,17 +50,22 @@ export class SessionRecord {
   }
 
   #add(line: string): void {
-    this.#lines.push(`${new Date().toISOString()} ${redactString(line)}`);
+    this.#lines.push(this.#stamp(line));
+  }
+
+  #stamp(line: string): string {
+    return `${new Date().toISOString()} ${redactString(line)}`;
   }
 
   /** Writes the transcript under `<dir>/.parley/transcripts/`; returns its path, or undefined if it could not. */
   save(dir: string, agentName: string): string | undefined {
-    if (this.#lines.length === 0) return undefined;
+    const lines = this.#lines.filter((l) => l !== "");
+    if (lines.length === 0) return undefined;
     const folder = join(dir, ".parley", "transcripts");
     const file = join(folder, `${agentName}-${new Date().toISOString().replace(/[:.]/g, "-")}.txt`);
     try {
       mkdirSync(folder, { recursive: true });
-      writeFileSync(file, `${this.#lines.join("\n")}\n`, { mode: 0o600 });
+      writeFileSync(file, `${lines.join("\n")}\n`, { mode: 0o600 });
       return file;
     } catch {
       return undefined;
