@@ -401,10 +401,11 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   /**
    * True until the turn is over: a response in progress, queued or awaited, the user speaking, a tool call running or
-   * awaiting approval, or the answer about an output scheduled. The `idle` event says when it becomes false.
+   * awaiting approval, the answer about an output scheduled, or the connection being restored. The `idle` event
+   * says when it becomes false.
    */
   get busy(): boolean {
-    return this.open && (!this.#responses.settled || this.#calls.busy);
+    return this.open && (this.restoring || !this.#responses.settled || this.#calls.busy);
   }
 
   /** True while a response is in progress (or our `response.create` is on its way). */
@@ -751,6 +752,7 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   /** The connection is gone: what was in progress on it is cut off; requests and events wait. */
   #suspend(): void {
+    this.#idleSaid = false; // the restore is part of the turn: `idle` follows it, even with nothing else to do
     this.#clearRecycle();
     if (this.#responses.suspend()) this.#cutOff = true;
   }
