@@ -10,6 +10,7 @@ import type {
 } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
 import { CallLedger } from "../contracts/call-ledger.ts";
+import type { ResponsesClient } from "../delegate/host.ts";
 import type { ParleyError } from "../errors/index.ts";
 import type { LoadedAgent, LoadedHandoff } from "../load/index.ts";
 import type { Logger } from "../log/index.ts";
@@ -22,6 +23,7 @@ import { AgentSwitch } from "./agent-switch.ts";
 import { AudioClock } from "./audio-clock.ts";
 import { CallRouter } from "./calls.ts";
 import { ConversationRecord, type ConversationSnapshot } from "./conversation.ts";
+import { delegationHost } from "./delegation-host.ts";
 import { createDispatcher } from "./dispatch.ts";
 import { RealtimeServerError, SessionError } from "./errors.ts";
 import { EventStream, type StreamListener } from "./event-stream.ts";
@@ -78,6 +80,8 @@ export interface SessionInit {
   maxSessionLengthMs: number | undefined;
   timeoutMs: number;
   log: Logger;
+  /** The Responses client delegate tools call (absent: delegate tools fail with a clear output). */
+  responsesClient?: ResponsesClient;
 }
 
 /**
@@ -129,6 +133,8 @@ export class Session extends SafeEmitter<SessionEvents> {
   #id = `parley_sess_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
 
   readonly #stream: EventStream;
+  /** Aborted at the close: async delegations still running stop. */
+  readonly #delegations = new AbortController();
 
   /** @internal Use `startSession`. */
   constructor(init: SessionInit) {
@@ -237,6 +243,7 @@ export class Session extends SafeEmitter<SessionEvents> {
       goodbye: init.goodbye,
       timeoutMs: init.timeoutMs,
       closed: (reason, detail, code) => {
+        this.#delegations.abort();
         this.#clearRecycle();
         this.#switch.release();
         this.emit("closed", {
@@ -333,6 +340,19 @@ export class Session extends SafeEmitter<SessionEvents> {
           },
           sessionId: () => this.#id,
           session: this.#toolControl(),
+          ...(this.#init.responsesClient
+            ? {
+                delegation: delegationHost({
+                  client: this.#init.responsesClient,
+                  conversation: this.conversation,
+                  meter: this.#meter,
+                  prices: this.#init.prices,
+                  send: this.#hostSend,
+                  responses: this.#responses,
+                  closed: this.#delegations.signal,
+                }),
+              }
+            : {}),
         }),
       );
     }
