@@ -244,7 +244,8 @@ function onEvent(state: ConsoleState, e: StreamEvent): ConsoleState {
         tools: updateTool(state.tools, e.callId, (t) => ({
           ...t,
           approval: {
-            reason: t.approval?.reason ?? e.reason ?? "",
+            // The rule's reason stays; a denial's own reason (who declined, a timeout) is added to it.
+            reason: [t.approval?.reason, e.approved ? undefined : e.reason].filter(Boolean).join(" · "),
             approver: e.approver,
             decided: true,
             approved: e.approved,

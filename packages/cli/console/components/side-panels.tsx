@@ -62,7 +62,11 @@ export function AgentPanel({ state }: { state: ConsoleState }) {
         {a.tools.map((t) => (
           <li key={t.name} data-tool={t.name} title={t.description}>
             <code>{t.name}</code>
-            {t.approval && <span class="badge">approval</span>}
+            {t.approval && (
+              <span class="badge" title={`needs approval ${t.approval}`}>
+                approval {t.approval === "always" ? "" : t.approval}
+              </span>
+            )}
           </li>
         ))}
       </ul>

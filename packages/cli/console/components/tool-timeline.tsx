@@ -72,7 +72,7 @@ function ApprovalCard({ entry, decide, canApprove }: { entry: ToolEntry; decide:
       aria-label={pending ? `Approve ${entry.tool}?` : undefined}
     >
       <p>
-        {pending ? "Needs approval" : a.approved ? `Approved by ${a.approver}` : `Denied by ${a.approver}`}: {a.reason}
+        {pending ? "Needs approval" : a.approved ? "Approved" : "Denied"}: {a.reason}
       </p>
       {pending && canApprove && (
         <div class="buttons">

@@ -24,8 +24,15 @@ export function agentInfo(
     tools: agent.tools.map((tool) => ({
       name: tool.name,
       description: tool.description ?? "",
-      approval: Boolean(tool.approval || policy?.tools?.[tool.name]),
+      approval: approvalText(policy?.tools?.[tool.name] ?? tool.approval ?? policy?.default),
     })),
     variables: redact(merged) as Record<string, string>,
   };
+}
+
+/** `always`, `when args.nights > 7`, or null (never asks). */
+function approvalText(rule: unknown): string | null {
+  if (rule === "always") return "always";
+  if (rule && typeof rule === "object" && "when" in rule) return `when ${String(rule.when)}`;
+  return null;
 }

@@ -11,7 +11,8 @@ export interface AgentInfo {
   file: string;
   model: string;
   voice: string | undefined;
-  tools: { name: string; description: string; approval: boolean }[];
+  /** `approval`: when a call needs a person's yes (`always`, `when args.nights > 7`), null when never. */
+  tools: { name: string; description: string; approval: string | null }[];
   /** The session variables (the agent's defaults overridden by `--var`), secret-looking values redacted. */
   variables: Record<string, string>;
 }
