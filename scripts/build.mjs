@@ -95,12 +95,40 @@ for (const name of packages) {
   }
   if (!quiet) console.log(`built ${relative(root, outdir)} (${entries.length} entries)`);
 }
+await buildConsolePage();
 if (flags.dts) buildDeclarations();
 
 writeFileSync(STAMP, `${new Date(started).toISOString()}\n`);
 // The build start, not its end: a source file saved while building must count as newer than the build.
 utimesSync(STAMP, started / 1000, started / 1000);
 if (!quiet) console.log(`build done in ${Date.now() - started} ms`);
+
+/**
+ * The browser console (`agent dev --web`): packages/cli/console/ bundled for the browser, Preact included, into
+ * packages/cli/dist/console/ beside its HTML and CSS. Shipped inside the CLI package (its `files` has dist), served
+ * from there: no CDN and nothing fetched at run time. The AudioWorklet is its own bundle (it runs in the audio thread).
+ */
+async function buildConsolePage() {
+  const dir = join(root, "packages/cli/console");
+  const outdir = join(outRoot, "packages/cli/dist/console");
+  await build({
+    absWorkingDir: dir,
+    entryPoints: { console: "main.tsx", "mic-worklet": "mic-worklet.ts" },
+    outdir,
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: ["chrome111", "firefox115", "safari16.4"],
+    jsx: "automatic",
+    jsxImportSource: "preact",
+    minify: true,
+    sourcemap: true,
+    legalComments: "linked",
+    logLevel: "warning",
+  });
+  for (const file of ["index.html", "console.css"]) cpSync(join(dir, file), join(outdir, file));
+  if (!quiet) console.log(`built ${relative(root, outdir)} (the browser console)`);
+}
 
 /**
  * tsc writes every package's declarations into one cache folder (scripts/tsconfig.dts.json), then each package's

@@ -4,6 +4,7 @@ import type {
   RealtimeToolsConfigUnion,
 } from "openai/resources/realtime/realtime";
 import type { LoadedAgent } from "../load/load-agent.ts";
+import { privateToolNames } from "../load/resolve-delegates.ts";
 import type { AgentConfig } from "../schema/agent.ts";
 import { isBridgedMcp } from "../schema/mcp.ts";
 import { renderInstructions, templateScope, type VariableValues } from "./instructions.ts";
@@ -28,8 +29,10 @@ const compiledTools = new WeakMap<LoadedAgent, readonly RealtimeToolsConfigUnion
 function toolsOf(agent: LoadedAgent): readonly RealtimeToolsConfigUnion[] {
   let tools = compiledTools.get(agent);
   if (!tools) {
+    // Tools a delegation keeps to itself (`private: true`) are the text model's, not the voice model's.
+    const hidden = privateToolNames(agent.tools);
     tools = [
-      ...agent.tools.map(functionTool),
+      ...agent.tools.filter((t) => !hidden.has(t.name)).map(functionTool),
       ...agent.handoffs.map(handoffTool),
       // Bridged servers (command:, bridge: true) are already function tools in agent.tools.
       ...(agent.config.mcp ?? []).filter((m) => !isBridgedMcp(m)).map(mcpTool),

@@ -64,6 +64,7 @@ export class ToolScheduler implements CallHandler {
       log: options.log ?? quietLog,
       emit: this.#emit,
       end: (call, outcome) => this.#end(call, outcome),
+      options,
     };
     const prepared = preparedTools(options.tools, options);
     this.#tools = prepared.byName;
