@@ -4,9 +4,9 @@
 // - setup: client CPU per session setup for the 200-tool agent, against a plain `ws` client sending the identical
 //   `session.update` (the compiled one) and waiting for `session.updated` the same way.
 import { join } from "node:path";
+import { getHeapSpaceStatistics } from "node:v8";
 import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
 import WebSocket from "ws";
-import { getHeapSpaceStatistics } from "node:v8";
 import { cpuMs, figure, interval, settledMemory, verdict } from "../../../bench/verdict.ts";
 import { compileSession } from "../src/compile/index.ts";
 import { type LoadedAgent, loadAgent } from "../src/load/index.ts";
