@@ -105,6 +105,12 @@ verdict(
   "x",
   { max: 1 },
 );
+// The local server's own work grows with the conversation: the raw client's ratio shows that part.
+figure(
+  "peers turn 1,000 / turn 50 latency, raw client (the server's share)",
+  get("raw", "turnLastMs") / get("raw", "turn50Ms"),
+  "x",
+);
 verdict(
   "peers turn 1,000 / turn 50 latency, Parley",
   get("parley", "turnLastMs") / get("parley", "turn50Ms"),
