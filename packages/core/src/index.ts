@@ -154,6 +154,15 @@ export {
   type VoiceName,
 } from "./schema/index.ts";
 export {
+  defaultTelemetry,
+  GenAi,
+  INSTRUMENTATION_SCOPE,
+  Parley,
+  Telemetry,
+  type TelemetryOptions,
+  toolSpanShape,
+} from "./telemetry/index.ts";
+export {
   type AnyToolDefinition,
   type DurationInput,
   defineTool,
