@@ -37,17 +37,27 @@ const STAMP = join(outRoot, "packages/cli/dist/.built");
  * whose loading dominated `agent validate`'s cold start (yaml: ~100 ms of CPU as files, ~25 ms bundled).
  */
 const BUNDLED = new Set(["yaml"]);
-const externalExceptBundled = {
+/**
+ * zod is ~100 ES modules (~160 ms of CPU to load as files, ~60 ms as one bundle). Core bundles it and re-exports
+ * `z` (src/index.ts), and the other packages' `import { z } from "zod"` become `from "@parley/core"`: one copy in
+ * a process. A user's own zod is another copy, which works: schemas are recognised by their `_zod` member, and
+ * zod keeps its registry (`.describe()`, `.meta()`) on globalThis, shared by every copy.
+ */
+const externalExceptBundled = (pkg) => ({
   name: "external-except-bundled",
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
       const name = args.path.startsWith("@")
         ? args.path.split("/").slice(0, 2).join("/")
         : args.path.split("/")[0];
+      if (name === "zod") {
+        if (args.path !== "zod") throw new Error(`build: import "zod", not "${args.path}"`);
+        return pkg === "core" ? undefined : { path: "@parley/core", external: true };
+      }
       return BUNDLED.has(name) ? undefined : { path: args.path, external: true };
     });
   },
-};
+});
 
 const started = Date.now();
 const quiet = flags.quiet;
@@ -70,7 +80,7 @@ for (const name of packages) {
     format: "esm",
     platform: "node",
     target: "node20",
-    plugins: [externalExceptBundled],
+    plugins: [externalExceptBundled(name)],
     // A bundled CommonJS package calls require() for Node's built-ins: give the ESM output one.
     banner: {
       js: 'import { createRequire as __parleyRequire } from "node:module"; const require = __parleyRequire(import.meta.url);',
