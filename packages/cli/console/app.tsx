@@ -149,25 +149,23 @@ export function App() {
         </p>
         <nav class="session-controls" aria-label="Session">
           {state.mode === "dev" && (
-            <>
-              <button
-                type="button"
-                data-testid="restart-button"
-                onClick={() => send({ type: "restart" })}
-                disabled={!state.connected}
-              >
-                Restart
-              </button>
-              <button
-                type="button"
-                data-testid="end-button"
-                onClick={() => send({ type: "end" })}
-                disabled={!open}
-              >
-                End
-              </button>
-            </>
+            <button
+              type="button"
+              data-testid="restart-button"
+              onClick={() => send({ type: "restart" })}
+              disabled={!state.connected}
+            >
+              Restart
+            </button>
           )}
+          <button
+            type="button"
+            data-testid="end-button"
+            onClick={() => send({ type: "end" })}
+            disabled={!open}
+          >
+            {state.mode === "dev" ? "End" : "End call"}
+          </button>
           <a class="button" href="transcript.txt" download data-testid="download-transcript">
             Transcript
           </a>
