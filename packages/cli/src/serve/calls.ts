@@ -38,6 +38,8 @@ export interface CallManagerOptions {
   session?: Partial<StartSessionOptions>;
   /** Called with each call's summary when it ends (after it is logged). */
   onSummary?: (summary: CallSummary) => void;
+  /** Called when a call's session is attached (the browser console follows calls with it). */
+  onSession?: (session: Session, call: AttachOptions) => void;
 }
 
 export interface AttachOptions {
@@ -142,6 +144,7 @@ export class CallManager {
     }
     this.#live.set(call.callId, session);
     stats.follow(session);
+    this.options.onSession?.(session, call);
     log({ level: "info", msg: "call attached", ...fields, sessionId: session.id });
     session.on("closed", (closed) => {
       const summary = stats.summary(closed.reason, closed.detail, closed.costUsd);
