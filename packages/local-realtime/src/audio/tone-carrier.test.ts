@@ -40,6 +40,25 @@ describe("the tone carrier", () => {
     ]);
   });
 
+  it("keeps its place when a busy audio thread drops, repeats or zero-fills a few milliseconds", () => {
+    const samples = decodeSamples(
+      "audio/pcm",
+      speechAudio("look up booking ABC", { carrier: "tones" }),
+    );
+    const ms = (t: number) => Math.round(t * 24);
+    const glitched = new Int16Array([
+      ...samples.subarray(0, ms(300)),
+      ...samples.subarray(ms(307), ms(700)), // 7 ms dropped
+      ...new Int16Array(ms(10)), // 10 ms of nothing
+      ...samples.subarray(ms(700), ms(1100)),
+      ...samples.subarray(ms(1094)), // 6 ms played twice
+    ]);
+    expect(readToneTexts(glitched, 24000)).toEqual(["look up booking ABC"]);
+    // Repeated nibbles ("oo", "00") are sent as a "same again" tone and read back.
+    const repeats = decodeSamples("audio/pcm", speechAudio("book 1000", { carrier: "tones" }));
+    expect(readToneTexts(repeats, 24000)).toEqual(["book 1000"]);
+  });
+
   it("reads two utterances in order and nothing from silence or the plain voice", () => {
     const two = Buffer.concat([
       speechAudio("first", { carrier: "tones" }),
