@@ -16,12 +16,17 @@ for (const pkg of readdirSync(join(root, "packages"))) {
     if (f.endsWith(".bench.ts")) files.push(join("packages", pkg, "bench", f));
   }
 }
+/** A word picks the bench of that exact name (`sessions`, not also `audio-sessions`), else every path containing it. */
+function picks(word: string, file: string): boolean {
+  const exact = files.some((f) => f.endsWith(`/${word}.bench.ts`));
+  return exact ? file.endsWith(`/${word}.bench.ts`) : file.includes(word);
+}
 let failed = 0;
 const verdicts: string[] = [];
 const seconds: string[] = [];
 const started = performance.now();
 for (const file of files) {
-  if (filters.length && !filters.some((w) => file.includes(w))) continue;
+  if (filters.length && !filters.some((w) => picks(w, file))) continue;
   process.stdout.write(`\n## ${file}\n`);
   const benchStarted = performance.now();
   // `source`: benches measure the TypeScript source as tests do (the CLI a bench spawns runs as a user's would).
