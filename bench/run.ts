@@ -1,6 +1,6 @@
 // `pnpm bench`: runs every packages/*/bench/*.bench.ts in its own process (so memory figures are not shared),
 // prints what each reports, then a summary of every figure printed beside its target (PASS/FAIL, bench/verdict.ts).
-// Pass words to run only benches whose path contains one of them (`pnpm bench peers`, `pnpm bench sessions`).
+// Pass words to run only some: a bench's exact name (`pnpm bench sessions`), else any path containing the word.
 // Exits non-zero when a bench fails to run or a figure misses its target.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
