@@ -71,7 +71,10 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
   const apiKey = options.apiKey ?? process.env.OPENAI_API_KEY ?? "";
   const api = new RealtimeApi(
     apiKey,
-    config.baseUrl ?? process.env.OPENAI_BASE_URL ?? DEFAULT_BASE_URL,
+    config.baseUrl ??
+      process.env.PARLEY_API_BASE ??
+      process.env.OPENAI_BASE_URL ??
+      DEFAULT_BASE_URL,
   );
   const calls = new CallManager({
     api,

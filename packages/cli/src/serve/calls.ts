@@ -110,7 +110,9 @@ export class CallManager {
   }
 
   async #attach(call: AttachOptions): Promise<Session | undefined> {
-    const { api, log } = this.options;
+    const { log } = this.options;
+    // The agent's region (apiBase) for the sideband and the hang-up, else the process's.
+    const api = this.options.api.forBase(call.agent.config.apiBase);
     const fields = { callId: call.callId, agent: call.agent.name, kind: call.kind };
     const stats = new CallStats({ ...fields, acceptMs: call.acceptMs });
     let session: Session;
@@ -138,7 +140,7 @@ export class CallManager {
         ...fields,
         error: (error as Error).message,
       });
-      await this.#hangup(call.callId, fields);
+      await this.#hangup(api, call.callId, fields);
       this.release(call.callId);
       return undefined;
     }
@@ -152,7 +154,9 @@ export class CallManager {
       this.options.onSummary?.(summary);
       // Parley ended it (end_call, a limit, drain): the phone line must hang up too. A caller's hang-up needs nothing.
       const hangup =
-        closed.reason === "socket_closed" ? Promise.resolve() : this.#hangup(call.callId, fields);
+        closed.reason === "socket_closed"
+          ? Promise.resolve()
+          : this.#hangup(api, call.callId, fields);
       void hangup.finally(() => this.release(call.callId));
     });
     return session;
@@ -168,9 +172,9 @@ export class CallManager {
     await Promise.all([...this.#live.values()].map((s) => s.close().catch(() => {})));
   }
 
-  async #hangup(callId: string, fields: Record<string, unknown>): Promise<void> {
+  async #hangup(api: RealtimeApi, callId: string, fields: Record<string, unknown>): Promise<void> {
     try {
-      await this.options.api.hangup(callId);
+      await api.hangup(callId);
     } catch (error) {
       // 404: the call was already gone (the caller hung up first).
       if (!(error instanceof RealtimeApiError && error.status === 404))
