@@ -1,10 +1,11 @@
 import type { Command } from "commander";
+import { addLogOptions } from "../logs/settings.ts";
 import { examples } from "./help.ts";
 import type { RegisterCommand } from "./index.ts";
 
 /** `agent dev <agent-file>`: talk to the agent in the terminal, with live reload. */
 export const registerDev: RegisterCommand = (program: Command) => {
-  program
+  const command = program
     .command("dev")
     .description(
       "talk to an agent in the terminal; saving its files reloads it (offline unless OPENAI_API_KEY is set)",
@@ -18,7 +19,8 @@ export const registerDev: RegisterCommand = (program: Command) => {
       "local server speed: 1 real time (default), 0 as fast as possible (env PARLEY_SIM_PACE)",
     )
     .option("--var <name=value...>", "set a session variable (repeatable)")
-    .option("--no-watch", "do not reload when files change")
+    .option("--no-watch", "do not reload when files change");
+  addLogOptions(command)
     .addHelpText(
       "after",
       "\nWhile talking: /image <path> [text], /interrupt, /call <tool> <json>, /vars, /reload, /help, /quit.\n" +

@@ -67,13 +67,15 @@ export class SessionLogWriter {
       };
     }
     const { agent } = options;
+    const files = agent.files.length ? agent.files : [agent.file];
     this.header = {
       type: SESSION_LOG_TYPE,
       version: SESSION_LOG_VERSION,
       id: this.id,
       agent: agent.name,
       file: agent.file,
-      hash: hashFiles(agent.files.length ? agent.files : [agent.file]),
+      files,
+      hash: hashFiles(files),
       model: agent.config.model,
       startedAt: started.toISOString(),
       clockAt: (options.clock ?? performance).now(),
