@@ -9,7 +9,7 @@ export interface LogSummary {
   durationMs: number;
   /** The session's cost at its end (0 when no response was priced). */
   costUsd: number;
-  /** User turns (what the user said or typed). */
+  /** User turns (what the user said or typed: transcripts, or latency marks when speech was not transcribed). */
   turns: number;
   toolCalls: number;
   /** `error` events, and tool calls that failed or timed out. */
@@ -28,6 +28,7 @@ export function summarize(log: SessionLog): LogSummary {
   const { header, events } = log;
   let costUsd = 0;
   let turns = 0;
+  let measured = 0; // latency events: one per user turn, spoken or typed, transcribed or not
   let toolCalls = 0;
   let errors = 0;
   let end = "running";
@@ -35,6 +36,9 @@ export function summarize(log: SessionLog): LogSummary {
     switch (e.type) {
       case "user.transcript.done":
         turns++;
+        break;
+      case "latency":
+        measured = Math.max(measured, e.turn);
         break;
       case "tool.call":
         toolCalls++;
@@ -61,7 +65,7 @@ export function summarize(log: SessionLog): LogSummary {
     startedAt: header.startedAt,
     durationMs: span(events),
     costUsd,
-    turns,
+    turns: Math.max(turns, measured),
     toolCalls,
     errors,
     end,

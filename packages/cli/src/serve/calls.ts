@@ -165,7 +165,8 @@ export class CallManager {
       // Parley ended it (end_call, a limit, drain): the phone line must hang up too. A caller's hang-up needs nothing.
       const hangup =
         closed.reason === "socket_closed" ? Promise.resolve() : this.#hangup(call.callId, fields);
-      void hangup.finally(() => this.release(call.callId));
+      // The call's slot is free once its session log is on disk too (`idle()` then means every log is whole).
+      void Promise.all([hangup, sessionLog?.close()]).finally(() => this.release(call.callId));
     });
     return session;
   }
