@@ -23,6 +23,7 @@ export const commands: Record<string, () => Promise<RegisterCommand>> = {
   serve: async () => (await import("./serve.ts")).registerServe,
   conformance: async () => (await import("./conformance.ts")).registerConformance,
   logs: async () => (await import("./logs.ts")).registerLogs,
+  diff: async () => (await import("./diff.ts")).registerDiff,
 };
 
 /** Sub-commands that never load an agent: nothing to close after them, so core is not imported for that. */
