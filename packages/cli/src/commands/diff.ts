@@ -25,7 +25,6 @@ export const registerDiff: RegisterCommand = (program: Command) => {
       "\nExit: 0 nothing that reaches the model changed, 1 something did (or a scenario outcome changed), 2 error." +
         examples(
           ["agent diff", "every agent file changed since HEAD"],
-          ["agent diff agents/desk.agent.yaml --rev main", "this file against main"],
           ["agent diff HEAD~1:agents/desk.agent.yaml agents/desk.agent.yaml", "two versions"],
           ["agent diff --scenarios --markdown > review.md", "a PR comment with scenario outcomes"],
         ),

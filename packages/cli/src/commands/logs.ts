@@ -16,7 +16,6 @@ export const registerLogs: RegisterCommand = (program: Command) => {
       examples(
         ["agent logs", "the sessions agent dev and agent serve recorded here"],
         ["agent logs show a1b2c3", "one session's transcript and tool timeline"],
-        ["agent logs to-test a1b2c3 -o desk.replay.test.yaml", "a recorded session as a scenario"],
         [
           "agent test --from-log .parley/logs/<file>.jsonl",
           "replay it against the agent as it is now",

@@ -41,7 +41,6 @@ export const registerTest: RegisterCommand = (program: Command) => {
         ["agent test agents", "every scenario under agents/, offline"],
         ["agent test -g approval", 'only scenarios whose name contains "approval"'],
         ["agent test --reporter junit -o report.xml", "a JUnit report for CI"],
-        ["agent test --from-log a1b2c3", "replay a recorded session (agent logs lists them)"],
       ),
     )
     .action(async (paths: string[], opts: Record<string, string | boolean | undefined>) => {
