@@ -24,7 +24,11 @@ export function MetersPanel({ state }: { state: ConsoleState }) {
           {duration(m.firstAnswerMs)}
         </dd>
         <dt>Tokens</dt>
-        <dd data-testid="meter-tokens" data-total={total} title={tokens.map(([k, n]) => `${k} ${n}`).join(", ")}>
+        <dd
+          data-testid="meter-tokens"
+          data-total={total}
+          title={tokens.map(([k, n]) => `${k} ${n}`).join(", ")}
+        >
           {total}
         </dd>
         <dt>Agent audio</dt>
@@ -122,11 +126,15 @@ function ReloadStatus({ state }: { state: ConsoleState }) {
 export function ErrorPanel({ errors }: { errors: string[] }) {
   if (errors.length === 0) return null;
   return (
-    <section class="panel errors" aria-labelledby="errors-title" data-testid="error-panel" role="alert">
+    <section
+      class="panel errors"
+      aria-labelledby="errors-title"
+      data-testid="error-panel"
+      role="alert"
+    >
       <h2 id="errors-title">Problems</h2>
       <ul>
         {errors.map((e, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: errors only ever append
           <li key={i} data-testid="error-line">
             {e}
           </li>

@@ -30,7 +30,16 @@ export const registerServe: RegisterCommand = (program: Command) => {
       "calls held at once; more get 486 Busy",
       whole(1, 1_000_000, "max calls"),
     )
-    .option("--no-watch", "do not reload agents when their files change");
+    .option("--no-watch", "do not reload agents when their files change")
+    .option(
+      "--console",
+      "also serve the browser console on 127.0.0.1 (its own port and token): watch and join the calls",
+    )
+    .option(
+      "--console-port <port>",
+      "the console's port (default: a free one)",
+      whole(0, 65535, "a port"),
+    );
   addLogOptions(command)
     .addHelpText(
       "after",

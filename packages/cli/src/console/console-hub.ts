@@ -46,6 +46,7 @@ export class ConsoleHub {
   #replay: StreamEvent[] = [];
   #session: Session | undefined;
   #state: SessionState = "starting";
+  #generation = 0;
   #agent: AgentInfo;
   /** Set by the `agent.audio` listener, sent right after that event by the stream listener (same emit). */
   #audio: Buffer | undefined;
@@ -81,14 +82,26 @@ export class ConsoleHub {
   sessionHooks(): Required<Pick<StartSessionOptions, "onEvent" | "on" | "playedMs">> {
     this.#replay = [];
     this.#played.clear();
+    // Only the newest session speaks to the pages: one followed before (an earlier call of serve) is ignored.
+    const generation = ++this.#generation;
+    const current = () => generation === this.#generation;
     return {
-      onEvent: (event) => this.#onEvent(event),
-      on: { "agent.audio": (e) => void (this.#audio = e.audio) },
+      onEvent: (event) => {
+        if (current()) this.#onEvent(event);
+      },
+      on: {
+        "agent.audio": (e) => {
+          if (current()) this.#audio = e.audio;
+        },
+      },
       playedMs: this.playedMs,
     };
   }
 
-  /** Follows a (new) session: its events go to every page, and into the downloads. `hooked`: started with `sessionHooks()`. */
+  /**
+   * Follows a (new) session: its events go to every page, and into the downloads. `hooked`: started with
+   * `sessionHooks()`; otherwise (a session already running, e.g. a call of `agent serve`) it subscribes now.
+   */
   attach(session: Session, hooked = false): void {
     if (!hooked) {
       const hooks = this.sessionHooks();
@@ -191,7 +204,10 @@ export class ConsoleHub {
       return;
     }
     const message = parseClientMessage(toBuffer(data).toString("utf8"));
-    if ("error" in message) return this.#send(ws, { type: "problem", message: message.error });
+    if ("error" in message) {
+      this.#send(ws, { type: "problem", message: message.error });
+      return;
+    }
     void this.#handle(message).catch((error: unknown) =>
       this.#send(ws, {
         type: "problem",

@@ -5,7 +5,7 @@ import { cors } from "hono/cors";
 import type { LogSettings } from "../logs/settings.ts";
 import type { AgentCatalog } from "./agents.ts";
 import { handleClientSecret, handleSession, handleSessionHangup } from "./browser.ts";
-import { CallManager } from "./calls.ts";
+import { CallManager, type CallManagerOptions } from "./calls.ts";
 import type { ServeConfig } from "./config.ts";
 import type { ServeContext } from "./context.ts";
 import { jsonLines, type LogWriter } from "./log.ts";
@@ -29,6 +29,8 @@ export interface ServeAppOptions {
   /** Write a session log per call to this folder (`agent serve` does by default; off when undefined). */
   sessionLogs?: LogSettings;
   onAccepted?: (ms: number) => void;
+  /** Called when a call's session is attached (`agent serve --console` follows calls with it). */
+  onSession?: CallManagerOptions["onSession"];
 }
 
 export interface ServeApp {
@@ -72,7 +74,10 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
   const apiKey = options.apiKey ?? process.env.OPENAI_API_KEY ?? "";
   const api = new RealtimeApi(
     apiKey,
-    config.baseUrl ?? process.env.OPENAI_BASE_URL ?? DEFAULT_BASE_URL,
+    config.baseUrl ??
+      process.env.PARLEY_API_BASE ??
+      process.env.OPENAI_BASE_URL ??
+      DEFAULT_BASE_URL,
   );
   const calls = new CallManager({
     api,
@@ -82,6 +87,7 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
     ...(options.session ? { session: options.session } : {}),
     ...(options.onSummary ? { onSummary: options.onSummary } : {}),
     ...(options.sessionLogs ? { sessionLogs: options.sessionLogs } : {}),
+    ...(options.onSession ? { onSession: options.onSession } : {}),
   });
   const ctx: ServeContext = {
     config,

@@ -41,6 +41,8 @@ export interface CallManagerOptions {
   sessionLogs?: LogSettings;
   /** Called with each call's summary when it ends (after it is logged). */
   onSummary?: (summary: CallSummary) => void;
+  /** Called when a call's session is attached (the browser console follows calls with it). */
+  onSession?: (session: Session, call: AttachOptions) => void;
 }
 
 export interface AttachOptions {
@@ -111,7 +113,9 @@ export class CallManager {
   }
 
   async #attach(call: AttachOptions): Promise<Session | undefined> {
-    const { api, log } = this.options;
+    const { log } = this.options;
+    // The agent's region (apiBase) for the sideband and the hang-up, else the process's.
+    const api = this.options.api.forBase(call.agent.config.apiBase);
     const fields = { callId: call.callId, agent: call.agent.name, kind: call.kind };
     const stats = new CallStats({ ...fields, acceptMs: call.acceptMs });
     const sessionLog = openLog(this.options.sessionLogs, call.agent, call.variables, (message) =>
@@ -144,13 +148,14 @@ export class CallManager {
         ...fields,
         error: (error as Error).message,
       });
-      await this.#hangup(call.callId, fields);
+      await this.#hangup(api, call.callId, fields);
       this.release(call.callId);
       return undefined;
     }
     this.#live.set(call.callId, session);
     sessionLog?.attach(session);
     stats.follow(session);
+    this.options.onSession?.(session, call);
     log({
       level: "info",
       msg: "call attached",
@@ -164,7 +169,9 @@ export class CallManager {
       this.options.onSummary?.(summary);
       // Parley ended it (end_call, a limit, drain): the phone line must hang up too. A caller's hang-up needs nothing.
       const hangup =
-        closed.reason === "socket_closed" ? Promise.resolve() : this.#hangup(call.callId, fields);
+        closed.reason === "socket_closed"
+          ? Promise.resolve()
+          : this.#hangup(api, call.callId, fields);
       // The call's slot is free once its session log is on disk too (`idle()` then means every log is whole).
       void Promise.all([hangup, sessionLog?.close()]).finally(() => this.release(call.callId));
     });
@@ -181,9 +188,9 @@ export class CallManager {
     await Promise.all([...this.#live.values()].map((s) => s.close().catch(() => {})));
   }
 
-  async #hangup(callId: string, fields: Record<string, unknown>): Promise<void> {
+  async #hangup(api: RealtimeApi, callId: string, fields: Record<string, unknown>): Promise<void> {
     try {
-      await this.options.api.hangup(callId);
+      await api.hangup(callId);
     } catch (error) {
       // 404: the call was already gone (the caller hung up first).
       if (!(error instanceof RealtimeApiError && error.status === 404))

@@ -6,7 +6,7 @@ import { type LocalRealtime, newWebhookSecret, startLocalRealtime } from "@parle
 import { onTestFinished } from "vitest";
 import type { LogSettings } from "../../src/logs/settings.ts";
 import { AgentCatalog } from "../../src/serve/agents.ts";
-import { createServeApp, type ServeApp } from "../../src/serve/app.ts";
+import { createServeApp, type ServeApp, type ServeAppOptions } from "../../src/serve/app.ts";
 import type { ServeConfig } from "../../src/serve/config.ts";
 import type { LogLine } from "../../src/serve/log.ts";
 import type { CallSummary } from "../../src/serve/summary.ts";
@@ -31,6 +31,7 @@ export async function startServe(
     approvers?: Approver[];
     session?: Partial<StartSessionOptions>;
     sessionLogs?: LogSettings;
+    onSession?: ServeAppOptions["onSession"];
   } = {},
 ): Promise<ServeUnderTest> {
   const local = await startLocalRealtime({ pace: 0 });
@@ -54,6 +55,7 @@ export async function startServe(
     ...(options.approvers ? { approvers: options.approvers } : {}),
     ...(options.session ? { session: options.session } : {}),
     ...(options.sessionLogs ? { sessionLogs: options.sessionLogs } : {}),
+    ...(options.onSession ? { onSession: options.onSession } : {}),
     onSummary: (s) => void summaries.push(s),
   });
   const server = await new Promise<ReturnType<typeof serveNode>>((resolve) => {
