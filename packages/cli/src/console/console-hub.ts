@@ -160,9 +160,16 @@ export class ConsoleHub {
   #onEvent(event: StreamEvent): void {
     if (this.#log.length >= MAX_LOG_LINES) this.#log.shift();
     this.#log.push(JSON.stringify(event));
-    if ((event.type === "client.event" || event.type === "server.event") && NOISY.has(event.event.type))
+    if (
+      (event.type === "client.event" || event.type === "server.event") &&
+      NOISY.has(event.event.type)
+    )
       return;
-    if (event.type !== "agent.audio" && event.type !== "client.event" && event.type !== "server.event") {
+    if (
+      event.type !== "agent.audio" &&
+      event.type !== "client.event" &&
+      event.type !== "server.event"
+    ) {
       if (this.#replay.length >= MAX_REPLAY) this.#replay.shift();
       this.#replay.push(event);
     }
@@ -170,7 +177,8 @@ export class ConsoleHub {
     if (event.type === "agent.audio" && this.#audio) {
       const audio = this.#audio;
       this.#audio = undefined;
-      for (const ws of this.#sockets) if (ws.readyState === ws.OPEN) ws.send(audio, { binary: true });
+      for (const ws of this.#sockets)
+        if (ws.readyState === ws.OPEN) ws.send(audio, { binary: true });
     }
   }
 
@@ -219,7 +227,9 @@ export class ConsoleHub {
         });
       case "interrupt":
         // Also when the answer is fully generated but still playing in the page: the truncate drops the unheard rest.
-        return session.interrupt(message.playedMs === undefined ? {} : { playedMs: message.playedMs });
+        return session.interrupt(
+          message.playedMs === undefined ? {} : { playedMs: message.playedMs },
+        );
       case "commit":
         return session.commitAudio();
     }
