@@ -60,7 +60,7 @@ export function checkDelegates(
   const names = [...byName.keys()];
   const labels = (config.mcp ?? []).filter((m) => !isBridgedMcp(m)).map((m) => m.label);
   for (const [index, entry] of (config.tools ?? []).entries()) {
-    if (!("delegate" in entry)) continue;
+    if (!("delegate" in entry) || !entry.delegate) continue;
     const at = ["tools", index, "delegate"];
     for (const [i, name] of (entry.delegate.tools ?? []).entries()) {
       const tool = byName.get(name);

@@ -257,7 +257,9 @@ function responsesFor(
       : apiBaseFor({ option: options.apiBase, agent: agent?.config.apiBase });
   // A local server takes any key (or the one it was started with, which the caller passes as apiKey).
   const apiKey = options.apiKey ?? (options.url ? "local" : process.env.OPENAI_API_KEY);
-  return apiKey ? { responsesClient: responsesClient({ apiBase, apiKey }) } : {};
+  if (!apiKey) return {};
+  const warm = agent?.tools.some((t) => t.delegate) ?? false;
+  return { responsesClient: responsesClient({ apiBase, apiKey, warm }) };
 }
 
 /** The WebSocket URL for a model (or a SIP call), keeping a caller's own query (a local server's URL). */
