@@ -49,9 +49,11 @@ export interface SessionParts {
   readonly outbound: Outbound;
   readonly reconnect: SessionReconnect;
   readonly turn: TurnWatch;
+  /** Aborted at the close: async delegations still running stop. */
+  readonly delegations: AbortController;
   /** True from the handshake until `close()` or a drop that is not restored. */
   open(): boolean;
-  /** True until the turn is over (see Session.busy). */
+  /** True until the turn is over, the connection's restore included (see Session.busy). */
   busy(): boolean;
   /** Sends a `session.update` and waits for its `session.updated`; it is then the update in force. */
   update(update: SessionUpdateEvent): Promise<void>;
@@ -120,7 +122,8 @@ export function composeSession(
   const ledger = new CallLedger(outbound.send);
   const calls = new CallRouter(ledger, outbound.send, responses, log);
   const open = () => !life.closing && (wire.isOpen || reconnect.restoring);
-  const busy = () => open() && (!responses.settled || calls.busy);
+  const busy = () => open() && (reconnect.restoring || !responses.settled || calls.busy);
+  const delegations = new AbortController();
   const assertOpen = () => {
     if (!open())
       throw new SessionError(
@@ -187,6 +190,7 @@ export function composeSession(
     goodbye: init.goodbye,
     timeoutMs: init.timeoutMs,
     closed: (reason, detail, code) => {
+      delegations.abort();
       reconnect.clearRecycle();
       agents.release();
       events.emit("closed", {
@@ -234,7 +238,7 @@ export function composeSession(
     events,
     update,
     busy,
-    settle: () => turn.check(),
+    turn,
   });
   const dispatch = createDispatcher({
     conversation,
@@ -268,6 +272,7 @@ export function composeSession(
     outbound,
     reconnect,
     turn,
+    delegations,
     open,
     busy,
     update,

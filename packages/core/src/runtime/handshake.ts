@@ -1,6 +1,7 @@
 import { sayExactly } from "../scheduler/fillers.ts";
 import type { ToolSessionControl } from "../tool/index.ts";
 import type { SessionParts } from "./compose.ts";
+import { delegationHost } from "./delegation-host.ts";
 import { SessionError } from "./errors.ts";
 import { schedulerHost } from "./scheduler-host.ts";
 
@@ -44,6 +45,19 @@ export async function handshake(p: SessionParts): Promise<void> {
         },
         sessionId: () => state.id,
         session: toolControl(p),
+        ...(init.responsesClient
+          ? {
+              delegation: delegationHost({
+                client: init.responsesClient,
+                conversation: p.conversation,
+                meter: p.meter,
+                prices: init.prices,
+                send: p.outbound.send,
+                responses: p.responses,
+                closed: p.delegations.signal,
+              }),
+            }
+          : {}),
       }),
     );
   }

@@ -254,6 +254,7 @@ export class ResponseQueue implements ResponseQueueContract {
     if (pending && pending.request.kind !== "answer" && pending.request.kind !== "filler")
       this.#queue.unshift(pending.request);
     this.#watchdog.stopAll();
+    const gone = [...this.#live.keys()];
     this.#live.clear();
     this.#awaitServer.clear();
     this.#userSpeaking = false;
@@ -261,6 +262,9 @@ export class ResponseQueue implements ResponseQueueContract {
     for (let i = this.#queue.length - 1; i >= 0; i--)
       if (this.#queue[i]?.kind === "filler")
         this.#o.onDropped?.(this.#queue.splice(i, 1)[0] as ResponseRequest, "connection lost");
+    // A response cut off by the drop is over for good (its response.done will never come): what waited for its end
+    // (the answer about the tool calls it asked for) goes on now; requests it makes wait for resume().
+    for (const id of gone) this.#after.finished(id);
     return cut;
   }
 

@@ -1,6 +1,7 @@
 import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
 import type { LoadedAgent, LoadedHandoff } from "../contracts/agent.ts";
+import type { ResponsesClient } from "../delegate/host.ts";
 import type { Logger } from "../log/index.ts";
 import type { PriceTable } from "../pricing/index.ts";
 import type { CallHandler, SchedulerHost } from "../scheduler/host.ts";
@@ -43,4 +44,6 @@ export interface SessionInit {
   maxSessionLengthMs: number | undefined;
   timeoutMs: number;
   log: Logger;
+  /** The Responses client delegate tools call (absent: delegate tools fail with a clear output). */
+  responsesClient?: ResponsesClient;
 }

@@ -91,7 +91,8 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   /**
    * True until the turn is over: a response in progress, queued or awaited, the user speaking, a tool call running or
-   * awaiting approval, or the answer about an output scheduled. The `idle` event says when it becomes false.
+   * awaiting approval, the answer about an output scheduled, or the connection being restored. The `idle` event
+   * says when it becomes false.
    */
   get busy(): boolean {
     return this.#p.busy();

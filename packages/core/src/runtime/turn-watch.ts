@@ -17,7 +17,7 @@ export class TurnWatch {
     this.#idle = deps.idle;
   }
 
-  /** The user took a turn: the next idle is news again. */
+  /** A new turn began (the user's, a restore): the next idle is news again. */
   userTurn(): void {
     this.#said = false;
   }

@@ -9,6 +9,7 @@ import type { Lifecycle } from "../lifecycle.ts";
 import type { ResponseQueue } from "../response-queue.ts";
 import type { SafeEmitter } from "../safe-emitter.ts";
 import type { SessionState } from "../session-state.ts";
+import type { TurnWatch } from "../turn-watch.ts";
 import type { Wire } from "../wire.ts";
 import { classifyClose } from "./classify.ts";
 import type { ReconnectSettings } from "./options.ts";
@@ -34,8 +35,8 @@ export interface SessionReconnectDeps {
   /** Sends a `session.update` and waits for `session.updated`. */
   update(update: SessionUpdateEvent): Promise<void>;
   busy(): boolean;
-  /** The session may have become idle (a resumed session re-checks its turn). */
-  settle(): void;
+  /** The `idle` event: a restore is part of the turn, and a resumed session re-checks it. */
+  turn: TurnWatch;
 }
 
 /**
@@ -119,6 +120,7 @@ export class SessionReconnect {
 
   /** The connection is gone: what was in progress on it is cut off; requests and events wait. */
   #suspend(): void {
+    this.#d.turn.userTurn(); // the restore is part of the turn: `idle` follows it, even with nothing else to do
     this.clearRecycle();
     if (this.#d.responses.suspend()) this.#cutOff = true;
   }
@@ -140,7 +142,7 @@ export class SessionReconnect {
         },
       });
     else if (cut) responses.request({ kind: "answer" });
-    this.#d.settle();
+    this.#d.turn.check();
   }
 
   /** At a turn boundary past the recycle time: a new connection replaces this one before the cap ends it. */
