@@ -11,14 +11,6 @@ import {
 import { DoneWaiters, ServerResponseHold } from "./response-waits.ts";
 import { DEFAULT_STALL_GRACE_MS, DEFAULT_STALL_MS, StallWatchdog } from "./stall-watchdog.ts";
 
-export {
-  type LiveResponse,
-  REQUEST_TAG,
-  type ResponseOrigin,
-  type ResponseQueueOptions,
-} from "./response-types.ts";
-export { DEFAULT_STALL_GRACE_MS, DEFAULT_STALL_MS } from "./stall-watchdog.ts";
-
 /**
  * The only code that sends `response.create`. Invariant: never a create while a response is in progress,
  * where "in progress" spans our create's flight (sent, `response.created` not yet seen), every created response
