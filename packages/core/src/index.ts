@@ -31,7 +31,14 @@ export {
   type WebhookApproverOptions,
   webhookApprover,
 } from "./approval/index.ts";
-export { type Clock, systemClock, type TimerHandle, VirtualClock } from "./clock/index.ts";
+export {
+  type Clock,
+  type SleepTimers,
+  sleep,
+  systemClock,
+  type TimerHandle,
+  VirtualClock,
+} from "./clock/index.ts";
 export {
   type ClientSecretOptions,
   type CompiledSessionUpdate,
