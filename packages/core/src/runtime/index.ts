@@ -3,7 +3,7 @@ export {
   ConversationRecord,
   type ConversationSnapshot,
 } from "./conversation.ts";
-export { RealtimeServerError, SessionError } from "./errors.ts";
+export { RealtimeServerError, SessionError, type SessionErrorCode } from "./errors.ts";
 export {
   type StreamEvent,
   type StreamEventType,
