@@ -4,12 +4,15 @@ const packages = ["core", "tools", "cli", "local-realtime"];
 // Tests run the TypeScript source: `@parley/*` resolve through their `parley-source` export condition, not the built dist/
 // (which may be stale). Vite's default conditions are kept; the server (ssr) ones are what tests in Node use.
 const conditions = ["parley-source", "module", "node", "development|production"];
+// Vitest hands the server conditions to Node (`--conditions`), so they must be ones Node itself would use: `module`
+// would make Node's require() load bundler builds (OpenTelemetry's `module` build imports without file extensions).
+const nodeConditions = conditions.filter((c) => c !== "module");
 
 export default defineConfig({
   test: {
     projects: packages.map((name) => ({
       resolve: { conditions },
-      ssr: { resolve: { conditions } },
+      ssr: { resolve: { conditions: nodeConditions } },
       test: {
         name,
         root: `packages/${name}`,

@@ -179,6 +179,15 @@ export {
   SessionLogWriter,
 } from "./session-log/index.ts";
 export {
+  defaultTelemetry,
+  GenAi,
+  INSTRUMENTATION_SCOPE,
+  Parley,
+  Telemetry,
+  type TelemetryOptions,
+  toolSpanShape,
+} from "./telemetry/index.ts";
+export {
   type AnyToolDefinition,
   type DurationInput,
   defineTool,

@@ -57,6 +57,8 @@ export interface SessionParts {
   busy(): boolean;
   /** Sends a `session.update` and waits for its `session.updated`; it is then the update in force. */
   update(update: SessionUpdateEvent): Promise<void>;
+  /** open → session.created → `update` → session.updated, on the current transport. */
+  connect(update: SessionUpdateEvent): Promise<void>;
   /** Throws `session_closed` when the session is not open. */
   assertOpen(): void;
 }
@@ -86,6 +88,9 @@ export function composeSession(
   const wire = new Wire(init.transport, clock, log, {
     event: (e) => {
       if (e.type !== "error") state.closingError = undefined;
+      if (e.type === "conversation.item.added" || e.type === "conversation.item.created")
+        outbound.confirmed(e.item.id ?? "");
+      else if (e.type === "error" && e.error.event_id) outbound.refused(e.error.event_id);
       if (events.listenerCount("server.event")) events.emit("server.event", e);
       dispatch(e);
       turn.check();
@@ -137,6 +142,13 @@ export function composeSession(
     wire.send({ ...next, event_id: eventId });
     await done;
     state.currentUpdate = next;
+  };
+  const connect = async (next: SessionUpdateEvent) => {
+    const created = wire.waitFor("session.created", init.timeoutMs);
+    created.catch(() => {}); // awaited below; a failed connect is reported by opened()
+    await wire.opened(init.timeoutMs);
+    await created;
+    await update(next);
   };
   const agents = new AgentSwitch(
     {
@@ -228,7 +240,6 @@ export function composeSession(
     callId: init.callId,
     clock,
     log,
-    timeoutMs: init.timeoutMs,
     state,
     wire,
     responses,
@@ -236,7 +247,7 @@ export function composeSession(
     conversation,
     life,
     events,
-    update,
+    connect,
     busy,
     turn,
   });
@@ -276,6 +287,7 @@ export function composeSession(
     open,
     busy,
     update,
+    connect,
     assertOpen,
   };
   react(parts);

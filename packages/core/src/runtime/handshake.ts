@@ -3,6 +3,7 @@ import type { ToolSessionControl } from "../tool/index.ts";
 import type { SessionParts } from "./compose.ts";
 import { delegationHost } from "./delegation-host.ts";
 import { SessionError } from "./errors.ts";
+import { classifyClose } from "./reconnect/classify.ts";
 import { schedulerHost } from "./scheduler-host.ts";
 
 /**
@@ -11,24 +12,30 @@ import { schedulerHost } from "./scheduler-host.ts";
  */
 export async function handshake(p: SessionParts): Promise<void> {
   const { init, wire, state } = p;
-  const { timeoutMs } = init;
-  const created = wire.waitFor("session.created", timeoutMs);
-  created.catch(() => {}); // awaited below; a failed connect is reported by opened()
-  try {
-    await wire.opened(timeoutMs);
-    await created;
-    await p.update(init.update);
-  } catch (error) {
-    // The API refuses a bad key or secret after the upgrade: an error event, then a close. Say what it said.
-    const said = state.closingError;
-    if (said && (error as { code?: string })?.code === "socket_closed")
-      throw new SessionError(
-        "connect_failed",
-        // Only the code: the API's message can echo part of the key.
-        `the server refused the session: ${said.code ?? said.type}`,
-        { cause: error },
-      );
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await p.connect(init.update);
+      break;
+    } catch (error) {
+      // A connection that dropped during the handshake (not refused) is tried again, as a restore would.
+      const drop = state.earlyDrop;
+      state.earlyDrop = undefined;
+      const retry =
+        drop !== undefined &&
+        classifyClose({ code: drop, error: state.closingError }) !== "fatal" &&
+        (await p.reconnect.retryHandshake(attempt, (error as Error).message));
+      if (retry) continue;
+      // The API refuses a bad key or secret after the upgrade: an error event, then a close. Say what it said.
+      const said = state.closingError;
+      if (said && (error as { code?: string })?.code === "socket_closed")
+        throw new SessionError(
+          "connect_failed",
+          // Only the code: the API's message can echo part of the key.
+          `the server refused the session: ${said.code ?? said.type}`,
+          { cause: error },
+        );
+      throw error;
+    }
   }
   state.started = true;
   if (init.tools) {

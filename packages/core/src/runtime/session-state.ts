@@ -21,6 +21,8 @@ export class SessionState {
   closingError: ClosingError | undefined;
   /** The handshake is over: a drop before it is a failed start, not something to restore. */
   started = false;
+  /** The close code of a connection that dropped during the handshake (the start decides whether to try again). */
+  earlyDrop: number | undefined;
   /** Clock time the handshake ended: session-length limits count from it, across handoffs. */
   startedAt = 0;
 

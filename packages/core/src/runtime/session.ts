@@ -233,8 +233,7 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   #send(event: RealtimeClientEvent): void {
     this.#p.assertOpen();
-    if (this.#p.reconnect.restoring) this.#p.outbound.send(event);
-    else this.#p.wire.send(event);
+    this.#p.outbound.send(event);
   }
 
   #userTurn(respond: boolean): void {

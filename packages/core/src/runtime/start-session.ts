@@ -8,6 +8,7 @@ import { createLogger, type Logger, redactString } from "../log/index.ts";
 import { defaultPrices, type PriceTable } from "../pricing/index.ts";
 import { AgentTools } from "../scheduler/agent-tools.ts";
 import type { ToolSchedulerOptions } from "../scheduler/tool-scheduler.ts";
+import { defaultTelemetry, type Telemetry } from "../telemetry/telemetry.ts";
 import type { KeepaliveOptions } from "../transport/keepalive.ts";
 import type { Transport, TransportFactory } from "../transport/transport.ts";
 import { wsTransport } from "../transport/ws-transport.ts";
@@ -89,6 +90,11 @@ export interface StartSessionOptions {
   on?: { [K in keyof SessionEvents]?: SessionEvents[K] };
   /** A listener of the session's event stream (`session.onEvent`), attached before connecting. */
   onEvent?: StreamListener;
+  /**
+   * OpenTelemetry traces and metrics for this session (docs/observability.md): `true` uses the global providers
+   * (whatever SDK the app registered; no-ops without one), or pass a `Telemetry` with its own. Off by default.
+   */
+  telemetry?: Telemetry | boolean;
   clock?: Clock;
   /** Connect and handshake timeout, and the longest wait for a goodbye (default 15 s). */
   timeoutMs?: number;
@@ -160,6 +166,9 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
     ...responsesFor(options, agent),
   });
   if (options.onEvent) session.onEvent(options.onEvent);
+  const telemetry =
+    options.telemetry === true ? defaultTelemetry() : options.telemetry || undefined;
+  if (telemetry) session.onEvent(telemetry.observe(() => session.agent));
   for (const [name, fn] of Object.entries(options.on ?? {}))
     session.on(name as keyof SessionEvents, fn as never);
   try {

@@ -99,6 +99,27 @@ export class Reconnector {
     this.#running = run;
   }
 
+  /**
+   * The first connection dropped during its handshake: waits the backoff before attempt `failed + 1` and attaches a
+   * new transport. False (nothing done) when no attempts are left or the session is closing.
+   */
+  async retryHandshake(failed: number, detail: string): Promise<boolean> {
+    const d = this.#d;
+    if (failed >= d.settings.maxAttempts || d.closing()) return false;
+    const attempt = failed + 1;
+    const delayMs = backoffMs(attempt, d.settings);
+    if (delayMs > 0) await sleep(delayMs, { clock: d.clock });
+    if (d.closing()) return false;
+    d.reconnecting({
+      reason: "network",
+      attempt,
+      delayMs,
+      detail: `${detail} (during the handshake)`,
+    });
+    d.attach(d.factory({ attempt: ++this.#connects }));
+    return true;
+  }
+
   async #run(reason: RestoreReason, detail: string, startedAt: number): Promise<void> {
     const d = this.#d;
     let why = detail;

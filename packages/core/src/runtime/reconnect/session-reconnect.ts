@@ -24,7 +24,6 @@ export interface SessionReconnectDeps {
   callId: string | undefined;
   clock: Clock;
   log: Logger;
-  timeoutMs: number;
   state: SessionState;
   wire: Wire;
   responses: ResponseQueue;
@@ -32,8 +31,8 @@ export interface SessionReconnectDeps {
   conversation: ConversationRecord;
   life: Lifecycle;
   events: SafeEmitter<SessionEvents>;
-  /** Sends a `session.update` and waits for `session.updated`. */
-  update(update: SessionUpdateEvent): Promise<void>;
+  /** open → session.created → `update` → session.updated, on the current transport. */
+  connect(update: SessionUpdateEvent): Promise<void>;
   busy(): boolean;
   /** The `idle` event: a restore is part of the turn, and a resumed session re-checks it. */
   turn: TurnWatch;
@@ -69,7 +68,10 @@ export class SessionReconnect {
   dropped(detail: string, code: number): void {
     const { life, state } = this.#d;
     const reconnector = this.#reconnector;
-    if (!state.started) return; // start() fails on its own (its waiters are rejected) and ends the session
+    if (!state.started) {
+      state.earlyDrop = code; // start() sees its waiters rejected, and may try a new connection
+      return;
+    }
     if (!reconnector || life.closing) {
       life.dropped(detail, code);
       return;
@@ -91,6 +93,14 @@ export class SessionReconnect {
     }
     this.#suspend();
     reconnector.start(kind, detail);
+  }
+
+  /**
+   * The first connection dropped during the handshake (attempt `failed`): with reconnect on, a new one is set up
+   * after the backoff and true returned (the start tries again); false when it is given up.
+   */
+  async retryHandshake(failed: number, detail: string): Promise<boolean> {
+    return (await this.#reconnector?.retryHandshake(failed, detail)) ?? false;
   }
 
   /** A connection is set up: the recycle before the API's cap counts from now. */
@@ -122,6 +132,7 @@ export class SessionReconnect {
   #suspend(): void {
     this.#d.turn.userTurn(); // the restore is part of the turn: `idle` follows it, even with nothing else to do
     this.clearRecycle();
+    this.#d.outbound.dropped(); // what the old server never confirmed goes again after the replay
     if (this.#d.responses.suspend()) this.#cutOff = true;
   }
 
@@ -167,14 +178,7 @@ export class SessionReconnect {
       log: log.child("reconnect"),
       closing: () => this.#d.life.closing,
       attach: (transport) => wire.attach(transport),
-      handshake: async () => {
-        const { timeoutMs } = this.#d;
-        const created = wire.waitFor("session.created", timeoutMs);
-        created.catch(() => {});
-        await wire.opened(timeoutMs);
-        await created;
-        await this.#d.update(this.#d.state.currentUpdate);
-      },
+      handshake: () => this.#d.connect(this.#d.state.currentUpdate),
       replay: () => {
         if (reattach) return 0;
         const items = conversation.toReplayItems();

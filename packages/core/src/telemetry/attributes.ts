@@ -1,0 +1,59 @@
+/**
+ * Attribute names on Parley's spans and metrics. Where the OpenTelemetry GenAI / MCP semantic conventions name a
+ * thing they are used as is (status Development: `gen_ai.provider.name` replaced `gen_ai.system`, which is still
+ * written beside it for backends that read only the old name); what they do not cover is under `parley.`.
+ */
+export const GenAi = {
+  operationName: "gen_ai.operation.name",
+  providerName: "gen_ai.provider.name",
+  /** Deprecated by the conventions in favour of gen_ai.provider.name; kept for older backends. */
+  system: "gen_ai.system",
+  requestModel: "gen_ai.request.model",
+  conversationId: "gen_ai.conversation.id",
+  agentName: "gen_ai.agent.name",
+  responseId: "gen_ai.response.id",
+  finishReasons: "gen_ai.response.finish_reasons",
+  inputTokens: "gen_ai.usage.input_tokens",
+  outputTokens: "gen_ai.usage.output_tokens",
+  cachedInputTokens: "gen_ai.usage.cache_read.input_tokens",
+  toolName: "gen_ai.tool.name",
+  toolCallId: "gen_ai.tool.call.id",
+  toolType: "gen_ai.tool.type",
+  toolArguments: "gen_ai.tool.call.arguments",
+  toolResult: "gen_ai.tool.call.result",
+  tokenType: "gen_ai.token.type",
+  errorType: "error.type",
+  mcpMethod: "mcp.method.name",
+} as const;
+
+/** Parley's own attributes (no convention covers them). */
+export const Parley = {
+  agent: "parley.agent",
+  transport: "parley.transport",
+  closeReason: "parley.session.close_reason",
+  costUsd: "parley.cost_usd",
+  turn: "parley.turn.number",
+  firstAudioMs: "parley.turn.first_audio_ms",
+  firstAnswerMs: "parley.turn.first_answer_ms",
+  fillerFirst: "parley.turn.filler_first",
+  superseded: "parley.turn.superseded",
+  responseKind: "parley.response.kind",
+  responseOrigin: "parley.response.origin",
+  outOfBand: "parley.response.out_of_band",
+  firstOutputMs: "parley.response.first_output_ms",
+  outcome: "parley.tool.outcome",
+  toolMs: "parley.tool.ms",
+  approvalMs: "parley.tool.approval_ms",
+  queueMs: "parley.tool.queue_ms",
+  runMs: "parley.tool.run_ms",
+  outputChars: "parley.tool.output_chars",
+  approver: "parley.approval.approver",
+  approved: "parley.approval.approved",
+  approvalReason: "parley.approval.reason",
+  mcpServer: "parley.mcp.server",
+  mcpSide: "parley.mcp.side",
+  phase: "parley.phase",
+} as const;
+
+/** The provider every Parley session talks to (the Realtime API, or a local server speaking its protocol). */
+export const PROVIDER = "openai";

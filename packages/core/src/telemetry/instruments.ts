@@ -1,0 +1,110 @@
+import type {
+  Attributes,
+  Counter,
+  Histogram,
+  Meter,
+  MetricOptions,
+  UpDownCounter,
+} from "@opentelemetry/api";
+
+/** Latency buckets in seconds: voice turns live between a fifth of a second and a few seconds. */
+const LATENCY_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30];
+const TOKEN_BUCKETS = [16, 64, 256, 1024, 4096, 16384, 65536];
+
+const seconds = (description: string, buckets = LATENCY_BUCKETS): MetricOptions => ({
+  description,
+  unit: "s",
+  advice: { explicitBucketBoundaries: buckets },
+});
+
+/**
+ * Every metric Parley records, created once per meter and shared by the sessions it observes. Names follow the
+ * GenAI conventions where they exist (`gen_ai.client.token.usage`, `gen_ai.client.operation.duration`); the rest
+ * are `parley.*`. docs/observability.md lists them with their attributes.
+ */
+export class Instruments {
+  readonly activeSessions: UpDownCounter;
+  readonly sessions: Counter;
+  readonly sessionDuration: Histogram;
+  readonly turns: Counter;
+  readonly firstAudio: Histogram;
+  readonly firstAnswer: Histogram;
+  readonly responses: Counter;
+  readonly responseDuration: Histogram;
+  readonly tokens: Histogram;
+  readonly cost: Counter;
+  readonly toolCalls: Counter;
+  readonly toolDuration: Histogram;
+  readonly approvalWait: Histogram;
+  readonly mcpCalls: Counter;
+  readonly errors: Counter;
+
+  constructor(meter: Meter) {
+    this.activeSessions = meter.createUpDownCounter("parley.sessions.active", {
+      description: "Sessions open now.",
+      unit: "{session}",
+    });
+    this.sessions = meter.createCounter("parley.sessions", {
+      description: "Sessions ended, by close reason.",
+      unit: "{session}",
+    });
+    this.sessionDuration = meter.createHistogram(
+      "parley.session.duration",
+      seconds(
+        "Session length, from the first event to the close.",
+        [10, 30, 60, 120, 300, 600, 1800, 3600, 7200],
+      ),
+    );
+    this.turns = meter.createCounter("parley.turns", {
+      description: "User turns measured (the end of the user's input to the agent's answer).",
+      unit: "{turn}",
+    });
+    this.firstAudio = meter.createHistogram(
+      "parley.turn.first_audio",
+      seconds("End of the user's input to the agent's first output, filler or not."),
+    );
+    this.firstAnswer = meter.createHistogram(
+      "parley.turn.first_answer",
+      seconds("End of the user's input to the first output of the real answer (not a filler)."),
+    );
+    this.responses = meter.createCounter("parley.responses", {
+      description: "Responses finished, by kind and status.",
+      unit: "{response}",
+    });
+    this.responseDuration = meter.createHistogram(
+      "gen_ai.client.operation.duration",
+      seconds("One Realtime response, from response.created to response.done."),
+    );
+    this.tokens = meter.createHistogram("gen_ai.client.token.usage", {
+      description: "Tokens per response, by gen_ai.token.type (input, output).",
+      unit: "{token}",
+      advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
+    });
+    this.cost = meter.createCounter("parley.cost", {
+      description: "Estimated spend from the price table (responses whose model has a price).",
+      unit: "USD",
+    });
+    this.toolCalls = meter.createCounter("parley.tool.calls", {
+      description: "Tool calls answered, by tool and outcome.",
+      unit: "{call}",
+    });
+    this.toolDuration = meter.createHistogram(
+      "parley.tool.duration",
+      seconds("A tool call from its arrival to its output (approval and queue included)."),
+    );
+    this.approvalWait = meter.createHistogram(
+      "parley.tool.approval_wait",
+      seconds("Time a tool call waited for an approval decision."),
+    );
+    this.mcpCalls = meter.createCounter("parley.mcp.calls", {
+      description: "MCP tool calls run by the Realtime API (server side), by outcome.",
+      unit: "{call}",
+    });
+    this.errors = meter.createCounter("parley.errors", {
+      description: "Error events of sessions, by code.",
+      unit: "{error}",
+    });
+  }
+}
+
+export type { Attributes };

@@ -1,0 +1,373 @@
+import { type Attributes, type Span, SpanStatusCode } from "@opentelemetry/api";
+import type { LoadedAgent } from "../contracts/agent.ts";
+import type { StreamEvent } from "../runtime/event-stream.ts";
+import { GenAi, Parley, PROVIDER } from "./attributes.ts";
+import type { Instruments } from "./instruments.ts";
+import type { SpanClock } from "./span-clock.ts";
+import { ToolSpans } from "./tool-spans.ts";
+
+type Of<T extends StreamEvent["type"]> = Extract<StreamEvent, { type: T }>;
+/** A protocol event as the stream carries it (`client.event` / `server.event`). */
+type Protocol = Extract<StreamEvent, { event: unknown }>;
+
+interface Turn {
+  span: Span;
+  number: number;
+  at: number;
+  /** The latency event for this turn arrived (its answer started, or it was superseded). */
+  measured: boolean;
+}
+
+interface Response {
+  span: Span;
+  at: number;
+  kind: string;
+  output: boolean;
+}
+
+/**
+ * One session's spans and metrics, derived from its event stream alone:
+ *
+ * ```
+ * invoke_agent {agent}                      the session, first event → closed
+ * ├─ turn                                   end of the user's input → idle (first_audio / first_answer events)
+ * │  ├─ chat {model}                        each response: response.created → response.done, tokens, cost
+ * │  │  └─ tools/call {tool}                an MCP call the Realtime API runs
+ * │  └─ execute_tool {tool}                 each tool call: tool.call → tool.output, outcome
+ * │     └─ tool.approval_wait / tool.queue / tool.run
+ * └─ chat {model}                           responses outside a turn (the greeting, a goodbye)
+ * ```
+ */
+export class SessionObserver {
+  readonly #clock: SpanClock;
+  readonly #metrics: Instruments;
+  readonly #agent: () => LoadedAgent | undefined;
+  readonly #tools: ToolSpans;
+  #session: Span | undefined;
+  #openedAt = 0;
+  #labels: Attributes = {};
+  #model: string | undefined;
+  #turn: Turn | undefined;
+  /** Turns a newer one replaced before their latency was reported: ended when it is. */
+  readonly #superseded = new Map<number, Turn>();
+  #turns = 0;
+  readonly #responses = new Map<string, Response>();
+  #restoring = false;
+  #closed = false;
+
+  constructor(
+    clock: SpanClock,
+    metrics: Instruments,
+    agent: () => LoadedAgent | undefined,
+    captureContent: boolean,
+  ) {
+    this.#clock = clock;
+    this.#metrics = metrics;
+    this.#agent = agent;
+    this.#tools = new ToolSpans(clock, metrics, () => this.#labels, captureContent);
+  }
+
+  handle(e: StreamEvent): void {
+    if (this.#closed) return;
+    if (!this.#session) this.#open(e);
+    switch (e.type) {
+      case "client.event":
+        this.#clientEvent(e);
+        return;
+      case "server.event":
+        this.#serverEvent(e);
+        return;
+      case "agent.audio":
+      case "agent.transcript.delta":
+        this.#output(e.responseId, e.at);
+        return;
+      case "session.started":
+        this.#session?.setAttribute(Parley.transport, e.transport);
+        return;
+      case "user.speech.stopped":
+        this.#startTurn(e.at);
+        return;
+      case "latency":
+        this.#latency(e);
+        return;
+      case "idle":
+        this.#endTurn(e.at);
+        return;
+      case "response.started":
+        this.#startResponse(e);
+        return;
+      case "usage":
+        this.#usage(e);
+        return;
+      case "response.done":
+        this.#endResponse(e);
+        return;
+      case "tool.call":
+        this.#tools.call(e, this.#parent(), this.#agent());
+        return;
+      case "tool.state":
+        this.#tools.state(e);
+        return;
+      case "tool.filler":
+      case "tool.progress":
+        this.#tools.note(e);
+        return;
+      case "tool.output":
+        this.#tools.output(e);
+        return;
+      case "approval.requested":
+        this.#tools.approvalRequested(e, this.#parent());
+        return;
+      case "approval.decided":
+        this.#tools.approvalDecided(e);
+        return;
+      case "interrupted":
+        this.#turn?.span.addEvent(
+          "interrupted",
+          { "parley.interrupt.source": e.source },
+          this.#clock.time(e.at),
+        );
+        return;
+      case "error":
+        this.#metrics.errors.add(1, {
+          ...this.#labels,
+          [GenAi.errorType]: e.error.code ?? e.error.name,
+        });
+        this.#session?.addEvent(
+          "error",
+          {
+            [GenAi.errorType]: e.error.code ?? e.error.name,
+            "parley.error.message": e.error.message,
+          },
+          this.#clock.time(e.at),
+        );
+        return;
+      case "reconnecting":
+        this.#restoring = true;
+        this.#mark(e.type, e.at);
+        return;
+      case "restored":
+      case "restore_failed":
+        this.#restoring = false;
+        this.#mark(e.type, e.at);
+        return;
+      case "handoff":
+      case "warning":
+      case "budget.exceeded":
+      case "response.dropped":
+        this.#mark(e.type, e.at);
+        return;
+      case "closed":
+        this.#close(e);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** The session span, opened on the session's first event (the handshake). */
+  #open(e: StreamEvent): void {
+    const agent = this.#agent()?.name;
+    this.#labels = agent ? { [Parley.agent]: agent } : {};
+    this.#openedAt = e.at;
+    this.#session = this.#clock.start(`invoke_agent ${agent ?? "realtime"}`, e.at, undefined, {
+      [GenAi.operationName]: "invoke_agent",
+      [GenAi.providerName]: PROVIDER,
+      [GenAi.system]: PROVIDER,
+      ...(agent ? { [GenAi.agentName]: agent } : {}),
+    });
+    this.#metrics.activeSessions.add(1, this.#labels);
+  }
+
+  /** Where a span opened now belongs: the turn in progress, else the session. */
+  #parent(): Span | undefined {
+    return this.#turn?.span ?? this.#session;
+  }
+
+  #mark(name: string, at: number): void {
+    this.#session?.addEvent(name, undefined, this.#clock.time(at));
+  }
+
+  #clientEvent(e: Protocol): void {
+    const event = e.event;
+    if (event.type === "session.update") this.#setModel(event.session);
+    else if (event.type === "input_audio_buffer.commit") this.#startTurn(e.at);
+    else if (event.type === "conversation.item.create" && !this.#restoring) {
+      // What the user typed or showed. A replayed item after a reconnect carries its old id: not a new turn.
+      const item = event.item as { type?: string; role?: string; id?: string } | undefined;
+      if (item?.type === "message" && item.role === "user" && !item.id) this.#startTurn(e.at);
+    }
+  }
+
+  #serverEvent(e: Protocol): void {
+    const event = e.event;
+    if (event.type === "session.created" || event.type === "session.updated")
+      this.#setModel(event.session);
+    else if (
+      event.type.startsWith("response.output_item.") ||
+      event.type === "response.mcp_call.failed"
+    )
+      this.#tools.serverEvent(event, e.at, (id) => this.#responses.get(id)?.span ?? this.#parent());
+  }
+
+  #setModel(session: unknown): void {
+    const model = (session as { model?: unknown } | undefined)?.model;
+    if (typeof model !== "string" || model === this.#model) return;
+    this.#model = model;
+    this.#session?.setAttribute(GenAi.requestModel, model);
+  }
+
+  #startTurn(at: number): void {
+    const previous = this.#turn;
+    if (previous) {
+      previous.span.setAttribute(Parley.superseded, true);
+      if (previous.measured) previous.span.end(this.#clock.time(at));
+      else this.#superseded.set(previous.number, previous);
+    }
+    const number = ++this.#turns;
+    const span = this.#clock.start("turn", at, this.#session, { [Parley.turn]: number });
+    this.#turn = { span, number, at, measured: false };
+  }
+
+  #latency(e: Of<"latency">): void {
+    const labels = this.#labels;
+    this.#metrics.turns.add(1, labels);
+    const filler =
+      e.firstAudioMs !== null && e.firstAnswerMs !== null && e.firstAudioMs < e.firstAnswerMs;
+    if (e.firstAudioMs !== null)
+      this.#metrics.firstAudio.record(e.firstAudioMs / 1000, {
+        ...labels,
+        [Parley.fillerFirst]: filler,
+      });
+    if (e.firstAnswerMs !== null) this.#metrics.firstAnswer.record(e.firstAnswerMs / 1000, labels);
+    const turn = this.#turn?.number === e.turn ? this.#turn : this.#superseded.get(e.turn);
+    if (!turn) return;
+    turn.measured = true;
+    const { span } = turn;
+    if (e.firstAudioMs !== null) {
+      span.setAttribute(Parley.firstAudioMs, e.firstAudioMs);
+      span.addEvent(
+        "first_audio",
+        { [Parley.fillerFirst]: filler },
+        this.#clock.time(turn.at + e.firstAudioMs),
+      );
+    }
+    if (e.firstAnswerMs !== null) {
+      span.setAttributes({ [Parley.firstAnswerMs]: e.firstAnswerMs, [Parley.fillerFirst]: filler });
+      span.addEvent("first_answer", undefined, this.#clock.time(turn.at + e.firstAnswerMs));
+    } else {
+      // No answer: a newer turn replaced this one.
+      span.setAttribute(Parley.superseded, true);
+      this.#superseded.delete(turn.number);
+      if (turn === this.#turn) this.#turn = undefined;
+      span.end(this.#clock.time(e.at));
+    }
+  }
+
+  #endTurn(at: number): void {
+    const turn = this.#turn;
+    if (!turn) return;
+    this.#turn = undefined;
+    turn.span.end(this.#clock.time(at));
+  }
+
+  #startResponse(e: Of<"response.started">): void {
+    const model = this.#model ?? "realtime";
+    const span = this.#clock.start(
+      `chat ${model}`,
+      e.at,
+      this.#parent(),
+      {
+        [GenAi.operationName]: "chat",
+        [GenAi.providerName]: PROVIDER,
+        [GenAi.system]: PROVIDER,
+        [GenAi.requestModel]: model,
+        [GenAi.responseId]: e.responseId,
+        [Parley.responseKind]: e.kind,
+        [Parley.responseOrigin]: e.origin,
+        [Parley.outOfBand]: e.outOfBand,
+      },
+      true,
+    );
+    this.#responses.set(e.responseId, { span, at: e.at, kind: e.kind, output: false });
+  }
+
+  #output(responseId: string, at: number): void {
+    const response = this.#responses.get(responseId);
+    if (!response || response.output) return;
+    response.output = true;
+    response.span.setAttribute(Parley.firstOutputMs, at - response.at);
+    response.span.addEvent("first_output", undefined, this.#clock.time(at));
+  }
+
+  #usage(e: Of<"usage">): void {
+    const span = this.#responses.get(e.responseId)?.span;
+    const usage = e.usage;
+    const input = usage?.input_tokens ?? 0;
+    const output = usage?.output_tokens ?? 0;
+    const cached = usage?.input_token_details?.cached_tokens ?? 0;
+    span?.setAttributes({
+      [GenAi.inputTokens]: input,
+      [GenAi.outputTokens]: output,
+      [GenAi.cachedInputTokens]: cached,
+      ...(e.cost ? { [Parley.costUsd]: e.cost.usd } : {}),
+    });
+    const labels = { ...this.#labels, [GenAi.requestModel]: this.#model ?? "realtime" };
+    if (usage) {
+      this.#metrics.tokens.record(input, { ...labels, [GenAi.tokenType]: "input" });
+      this.#metrics.tokens.record(output, { ...labels, [GenAi.tokenType]: "output" });
+    }
+    if (e.cost) this.#metrics.cost.add(e.cost.usd, labels);
+  }
+
+  #endResponse(e: Of<"response.done">): void {
+    const response = this.#responses.get(e.responseId);
+    if (!response) return;
+    this.#responses.delete(e.responseId);
+    const status = e.status ?? "unknown";
+    response.span.setAttribute(GenAi.finishReasons, [status]);
+    if (status === "failed") {
+      response.span.setAttribute(GenAi.errorType, "response_failed");
+      response.span.setStatus({ code: SpanStatusCode.ERROR, message: "response failed" });
+    }
+    response.span.end(this.#clock.time(e.at));
+    const labels = {
+      ...this.#labels,
+      [Parley.responseKind]: e.kind,
+      "parley.response.status": status,
+    };
+    this.#metrics.responses.add(1, labels);
+    this.#metrics.responseDuration.record((e.at - response.at) / 1000, {
+      ...this.#labels,
+      [GenAi.operationName]: "chat",
+      [GenAi.requestModel]: this.#model ?? "realtime",
+    });
+  }
+
+  #close(e: Of<"closed">): void {
+    this.#closed = true;
+    const time = this.#clock.time(e.at);
+    this.#tools.closeAll(e.at);
+    for (const response of this.#responses.values()) {
+      response.span.setAttribute(GenAi.finishReasons, ["unfinished"]);
+      response.span.end(time);
+    }
+    this.#responses.clear();
+    for (const turn of this.#superseded.values()) turn.span.end(time);
+    this.#superseded.clear();
+    this.#endTurn(e.at);
+    const session = this.#session;
+    if (!session) return;
+    session.setAttributes({
+      [GenAi.conversationId]: e.sessionId,
+      [Parley.closeReason]: e.reason,
+      [Parley.costUsd]: e.costUsd,
+      "parley.session.turns": this.#turns,
+    });
+    if (e.reason === "error") session.setStatus({ code: SpanStatusCode.ERROR, message: e.detail });
+    session.end(time);
+    this.#metrics.activeSessions.add(-1, this.#labels);
+    this.#metrics.sessions.add(1, { ...this.#labels, [Parley.closeReason]: e.reason });
+    this.#metrics.sessionDuration.record((e.at - this.#openedAt) / 1000, this.#labels);
+  }
+}

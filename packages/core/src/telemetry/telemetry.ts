@@ -1,0 +1,80 @@
+import {
+  context,
+  type MeterProvider,
+  metrics,
+  type TracerProvider,
+  trace,
+} from "@opentelemetry/api";
+import type { LoadedAgent } from "../contracts/agent.ts";
+import type { StreamListener } from "../runtime/event-stream.ts";
+import { Instruments } from "./instruments.ts";
+import { SessionObserver } from "./session-observer.ts";
+import { SpanClock } from "./span-clock.ts";
+
+/** The instrumentation scope Parley's spans and metrics are reported under. */
+export const INSTRUMENTATION_SCOPE = "@parley/core";
+
+export interface TelemetryOptions {
+  /** Where spans go (default: the global provider, `trace.setGlobalTracerProvider` / an SDK's `register()`). */
+  tracerProvider?: TracerProvider;
+  /** Where metrics go (default: the global provider). */
+  meterProvider?: MeterProvider;
+  /**
+   * Put tool arguments and results on the tool spans (`gen_ai.tool.call.arguments` / `.result`, redacted, cut at
+   * 4 KB). Off by default: they are the caller's data.
+   */
+  captureContent?: boolean;
+}
+
+/**
+ * Traces and metrics for sessions, through the OpenTelemetry API only: with no SDK registered (and no provider
+ * given) every span and instrument is a no-op. Derived from each session's event stream, nothing else.
+ *
+ * @example
+ * // once, at start-up: any OpenTelemetry SDK and exporter (OTLP, Jaeger, the console…)
+ * new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] }).register();
+ * const session = await startSession({ agent, telemetry: true });
+ */
+export class Telemetry {
+  readonly #options: TelemetryOptions;
+  #instruments: { provider: MeterProvider; instruments: Instruments } | undefined;
+
+  constructor(options: TelemetryOptions = {}) {
+    this.#options = options;
+  }
+
+  /**
+   * A listener for one session's stream (`session.onEvent` or `startSession({ onEvent })`, attached before the
+   * handshake). `agent` tells it the agent the session runs now (which tools are MCP or delegations).
+   */
+  observe(agent: () => LoadedAgent | undefined = () => undefined): StreamListener {
+    const provider = this.#options.tracerProvider ?? trace.getTracerProvider();
+    const clock = new SpanClock(provider.getTracer(INSTRUMENTATION_SCOPE), context.active());
+    const observer = new SessionObserver(
+      clock,
+      this.#meters(),
+      agent,
+      this.#options.captureContent ?? false,
+    );
+    return (event) => observer.handle(event);
+  }
+
+  /** Instruments made once per provider (the global one has no proxy: an SDK registered later is a new one). */
+  #meters(): Instruments {
+    const provider = this.#options.meterProvider ?? metrics.getMeterProvider();
+    if (this.#instruments?.provider !== provider)
+      this.#instruments = {
+        provider,
+        instruments: new Instruments(provider.getMeter(INSTRUMENTATION_SCOPE)),
+      };
+    return this.#instruments.instruments;
+  }
+}
+
+let globalTelemetry: Telemetry | undefined;
+
+/** The Telemetry over the global providers (what `startSession({ telemetry: true })` uses). */
+export function defaultTelemetry(): Telemetry {
+  globalTelemetry ??= new Telemetry();
+  return globalTelemetry;
+}
