@@ -124,7 +124,8 @@ export function App() {
     const reader = new FileReader();
     reader.onload = () => {
       const data = String(reader.result).replace(/^data:[^,]*,/, "");
-      dispatch({ type: "image", id: `image-${Date.now()}`, url: URL.createObjectURL(file), text });
+      // The text sent with it shows as its own line when the session confirms it (user.transcript.done).
+      dispatch({ type: "image", id: `image-${Date.now()}`, url: URL.createObjectURL(file), text: "" });
       send({ type: "image", data, ...(text ? { text } : {}) });
     };
     reader.readAsDataURL(file);
@@ -149,25 +150,23 @@ export function App() {
         </p>
         <nav class="session-controls" aria-label="Session">
           {state.mode === "dev" && (
-            <>
-              <button
-                type="button"
-                data-testid="restart-button"
-                onClick={() => send({ type: "restart" })}
-                disabled={!state.connected}
-              >
-                Restart
-              </button>
-              <button
-                type="button"
-                data-testid="end-button"
-                onClick={() => send({ type: "end" })}
-                disabled={!open}
-              >
-                End
-              </button>
-            </>
+            <button
+              type="button"
+              data-testid="restart-button"
+              onClick={() => send({ type: "restart" })}
+              disabled={!state.connected}
+            >
+              Restart
+            </button>
           )}
+          <button
+            type="button"
+            data-testid="end-button"
+            onClick={() => send({ type: "end" })}
+            disabled={!open}
+          >
+            {state.mode === "dev" ? "End" : "End call"}
+          </button>
           <a class="button" href="transcript.txt" download data-testid="download-transcript">
             Transcript
           </a>

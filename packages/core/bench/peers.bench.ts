@@ -6,7 +6,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { figure, interval, median, verdict } from "../../../bench/verdict.ts";
+import { median } from "../../../bench/stats.ts";
+import { figure, interval, verdict } from "../../../bench/verdict.ts";
 import { serverProcess } from "./runtime-support.ts";
 
 const CLIENTS = ["parley", "agents", "raw"] as const;

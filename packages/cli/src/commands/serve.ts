@@ -30,6 +30,15 @@ export const registerServe: RegisterCommand = (program: Command) => {
       whole(1, 1_000_000, "max calls"),
     )
     .option("--no-watch", "do not reload agents when their files change")
+    .option(
+      "--console",
+      "also serve the browser console on 127.0.0.1 (its own port and token): watch and join the calls",
+    )
+    .option(
+      "--console-port <port>",
+      "the console's port (default: a free one)",
+      whole(0, 65535, "a port"),
+    )
     .addHelpText(
       "after",
       "\nEnv: OPENAI_API_KEY (accepts calls), OPENAI_WEBHOOK_SECRET (verifies the webhook), OPENAI_BASE_URL (API base).\n" +

@@ -38,6 +38,8 @@ export interface CallManagerOptions {
   session?: Partial<StartSessionOptions>;
   /** Called with each call's summary when it ends (after it is logged). */
   onSummary?: (summary: CallSummary) => void;
+  /** Called when a call's session is attached (the browser console follows calls with it). */
+  onSession?: (session: Session, call: AttachOptions) => void;
 }
 
 export interface AttachOptions {
@@ -108,7 +110,9 @@ export class CallManager {
   }
 
   async #attach(call: AttachOptions): Promise<Session | undefined> {
-    const { api, log } = this.options;
+    const { log } = this.options;
+    // The agent's region (apiBase) for the sideband and the hang-up, else the process's.
+    const api = this.options.api.forBase(call.agent.config.apiBase);
     const fields = { callId: call.callId, agent: call.agent.name, kind: call.kind };
     const stats = new CallStats({ ...fields, acceptMs: call.acceptMs });
     let session: Session;
@@ -136,12 +140,13 @@ export class CallManager {
         ...fields,
         error: (error as Error).message,
       });
-      await this.#hangup(call.callId, fields);
+      await this.#hangup(api, call.callId, fields);
       this.release(call.callId);
       return undefined;
     }
     this.#live.set(call.callId, session);
     stats.follow(session);
+    this.options.onSession?.(session, call);
     log({ level: "info", msg: "call attached", ...fields, sessionId: session.id });
     session.on("closed", (closed) => {
       const summary = stats.summary(closed.reason, closed.detail, closed.costUsd);
@@ -149,7 +154,9 @@ export class CallManager {
       this.options.onSummary?.(summary);
       // Parley ended it (end_call, a limit, drain): the phone line must hang up too. A caller's hang-up needs nothing.
       const hangup =
-        closed.reason === "socket_closed" ? Promise.resolve() : this.#hangup(call.callId, fields);
+        closed.reason === "socket_closed"
+          ? Promise.resolve()
+          : this.#hangup(api, call.callId, fields);
       void hangup.finally(() => this.release(call.callId));
     });
     return session;
@@ -165,9 +172,9 @@ export class CallManager {
     await Promise.all([...this.#live.values()].map((s) => s.close().catch(() => {})));
   }
 
-  async #hangup(callId: string, fields: Record<string, unknown>): Promise<void> {
+  async #hangup(api: RealtimeApi, callId: string, fields: Record<string, unknown>): Promise<void> {
     try {
-      await this.options.api.hangup(callId);
+      await api.hangup(callId);
     } catch (error) {
       // 404: the call was already gone (the caller hung up first).
       if (!(error instanceof RealtimeApiError && error.status === 404))

@@ -26,7 +26,7 @@ export const TOOL_TURN_TEXT = "/call current_time {}";
 // differs only by the framework around it.
 const [currentTime] = createClockTools({ timeZone: "Europe/Lisbon" });
 const currentTimeOutput = async () =>
-  JSON.stringify(await currentTime?.run({ timeZone: undefined }, {} as never));
+  JSON.stringify(await currentTime?.run({} as never, {} as never));
 const KEY = "sk-local-bench";
 
 export function parley(url: string, agent: LoadedAgent): Connect {
