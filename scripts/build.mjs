@@ -37,17 +37,27 @@ const STAMP = join(outRoot, "packages/cli/dist/.built");
  * whose loading dominated `agent validate`'s cold start (yaml: ~100 ms of CPU as files, ~25 ms bundled).
  */
 const BUNDLED = new Set(["yaml"]);
-const externalExceptBundled = {
+/**
+ * zod is ~100 ES modules (~160 ms of CPU to load as files, ~60 ms as one bundle). Core bundles it and re-exports
+ * `z` (src/index.ts), and the other packages' `import { z } from "zod"` become `from "@parley/core"`: one copy in
+ * a process. A user's own zod is another copy, which works: schemas are recognised by their `_zod` member, and
+ * zod keeps its registry (`.describe()`, `.meta()`) on globalThis, shared by every copy.
+ */
+const externalExceptBundled = (pkg) => ({
   name: "external-except-bundled",
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
       const name = args.path.startsWith("@")
         ? args.path.split("/").slice(0, 2).join("/")
         : args.path.split("/")[0];
+      if (name === "zod") {
+        if (args.path !== "zod") throw new Error(`build: import "zod", not "${args.path}"`);
+        return pkg === "core" ? undefined : { path: "@parley/core", external: true };
+      }
       return BUNDLED.has(name) ? undefined : { path: args.path, external: true };
     });
   },
-};
+});
 
 const started = Date.now();
 const quiet = flags.quiet;
@@ -70,7 +80,7 @@ for (const name of packages) {
     format: "esm",
     platform: "node",
     target: "node20",
-    plugins: [externalExceptBundled],
+    plugins: [externalExceptBundled(name)],
     // A bundled CommonJS package calls require() for Node's built-ins: give the ESM output one.
     banner: {
       js: 'import { createRequire as __parleyRequire } from "node:module"; const require = __parleyRequire(import.meta.url);',
@@ -85,12 +95,40 @@ for (const name of packages) {
   }
   if (!quiet) console.log(`built ${relative(root, outdir)} (${entries.length} entries)`);
 }
+await buildConsolePage();
 if (flags.dts) buildDeclarations();
 
 writeFileSync(STAMP, `${new Date(started).toISOString()}\n`);
 // The build start, not its end: a source file saved while building must count as newer than the build.
 utimesSync(STAMP, started / 1000, started / 1000);
 if (!quiet) console.log(`build done in ${Date.now() - started} ms`);
+
+/**
+ * The browser console (`agent dev --web`): packages/cli/console/ bundled for the browser, Preact included, into
+ * packages/cli/dist/console/ beside its HTML and CSS. Shipped inside the CLI package (its `files` has dist), served
+ * from there: no CDN and nothing fetched at run time. The AudioWorklet is its own bundle (it runs in the audio thread).
+ */
+async function buildConsolePage() {
+  const dir = join(root, "packages/cli/console");
+  const outdir = join(outRoot, "packages/cli/dist/console");
+  await build({
+    absWorkingDir: dir,
+    entryPoints: { console: "main.tsx", "mic-worklet": "mic-worklet.ts" },
+    outdir,
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: ["chrome111", "firefox115", "safari16.4"],
+    jsx: "automatic",
+    jsxImportSource: "preact",
+    minify: true,
+    sourcemap: true,
+    legalComments: "linked",
+    logLevel: "warning",
+  });
+  for (const file of ["index.html", "console.css"]) cpSync(join(dir, file), join(outdir, file));
+  if (!quiet) console.log(`built ${relative(root, outdir)} (the browser console)`);
+}
 
 /**
  * tsc writes every package's declarations into one cache folder (scripts/tsconfig.dts.json), then each package's

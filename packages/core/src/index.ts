@@ -154,6 +154,21 @@ export {
   type VoiceName,
 } from "./schema/index.ts";
 export {
+  hashFiles,
+  openSessionLog,
+  parseSessionLog,
+  readSessionLog,
+  SESSION_LOG_TYPE,
+  SESSION_LOG_VERSION,
+  type SessionLog,
+  SessionLogError,
+  type SessionLogErrorCode,
+  type SessionLogEvent,
+  type SessionLogHeader,
+  type SessionLogOptions,
+  SessionLogWriter,
+} from "./session-log/index.ts";
+export {
   defaultTelemetry,
   GenAi,
   INSTRUMENTATION_SCOPE,

@@ -5,7 +5,6 @@ import {
   formatProblems,
   type LoadedAgent,
   loadAgent,
-  ParleyError,
   type Session,
   startSession,
   terminalApprover,
@@ -13,14 +12,15 @@ import {
 import pc from "picocolors";
 import { approversFor } from "./approvers.ts";
 import { type AudioLink, startAudio } from "./audio.ts";
-import { summarizeChange } from "./change-summary.ts";
 import { devCommands, parseDevInput } from "./input.ts";
 import { callTool } from "./manual-call.ts";
 import { PlainView } from "./plain-view.ts";
+import { reloadAgent } from "./reload.ts";
 import { SessionRecord } from "./session-record.ts";
 import { openTarget, resolvePace, type Target } from "./target.ts";
 import { TtyView } from "./tty-view.ts";
 import { TurnTracker } from "./turn-tracker.ts";
+import { parseVariables } from "./variables.ts";
 import type { DevStatus, DevView } from "./view.ts";
 import { type AgentWatcher, watchAgentFiles } from "./watcher.ts";
 import { wireSession } from "./wire-session.ts";
@@ -171,29 +171,16 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
   let reloading = Promise.resolve();
   const reload = (changed: string[]) => {
     reloading = reloading.then(async () => {
-      const t0 = performance.now();
-      let next: LoadedAgent;
-      try {
-        next = await loadAgent(agentFile, loadOptions);
-      } catch (error) {
-        if (error instanceof AgentFileError) {
-          view.problem(showProblems(error));
-          view.notice("the previous version keeps running; fix the file and save again");
-          return;
-        }
-        view.problem(`reload failed: ${errorText(error)}`);
+      const outcome = await reloadAgent(session, agentFile, agent, changed, loadOptions);
+      if (outcome.kind === "invalid") {
+        view.problem(showProblems(outcome.error));
+        view.notice("the previous version keeps running; fix the file and save again");
         return;
       }
-      try {
-        await session.updateAgent(next);
-      } catch (error) {
-        view.problem(`reload failed: ${errorText(error)}`);
-        return;
-      }
-      const summary = summarizeChange(agent, next, changed);
-      agent = next;
-      watcher?.setFiles(next.files);
-      view.notice(`reloaded in ${Math.round(performance.now() - t0)} ms: ${summary}`);
+      if (outcome.kind === "failed") return view.problem(outcome.message);
+      agent = outcome.agent;
+      watcher?.setFiles(outcome.agent.files);
+      view.notice(`reloaded in ${outcome.ms} ms: ${outcome.summary}`);
     });
     return reloading;
   };
@@ -342,16 +329,6 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
 /** A first thing to say: a tool example (the local model recognises those), so a newcomer sees a tool run at once. */
 function tryThis(agent: LoadedAgent): string | undefined {
   return agent.tools.find((t) => t.examples?.length)?.examples?.[0]?.say;
-}
-
-function parseVariables(pairs: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of pairs) {
-    const i = pair.indexOf("=");
-    if (i <= 0) throw new ParleyError("usage", `--var ${pair}: expected name=value`);
-    out[pair.slice(0, i)] = pair.slice(i + 1);
-  }
-  return out;
 }
 
 function errorText(error: unknown): string {

@@ -57,6 +57,12 @@ export class SessionRecord {
     return `${new Date().toISOString()} ${redactString(line)}`;
   }
 
+  /** The transcript so far, one stamped line per thing said or done (secrets redacted); "" when nothing yet. */
+  text(): string {
+    const lines = this.#lines.filter((l) => l !== "");
+    return lines.length ? `${lines.join("\n")}\n` : "";
+  }
+
   /** Writes the transcript under `<dir>/.parley/transcripts/`; returns its path, or undefined if it could not. */
   save(dir: string, agentName: string): string | undefined {
     const lines = this.#lines.filter((l) => l !== "");

@@ -7,6 +7,7 @@ import OpenAI from "openai";
 import { OpenAIRealtimeWS } from "openai/realtime/ws";
 import type { RealtimeServerEvent, SessionUpdateEvent } from "openai/resources/realtime/realtime";
 import { z } from "zod";
+import { createClockTools } from "../../../tools/src/packs/clock/tools.ts";
 import type { LoadedAgent } from "../../src/load/index.ts";
 import { startSession } from "../../src/runtime/start-session.ts";
 
@@ -20,6 +21,12 @@ export interface PeerSession {
 export type Connect = () => Promise<PeerSession>;
 
 export const TOOL_TURN_TEXT = "/call current_time {}";
+
+// The peers run the handler Parley runs (the clock pack's current_time, the agent's options), so the tool turn
+// differs only by the framework around it.
+const [currentTime] = createClockTools({ timeZone: "Europe/Lisbon" });
+const currentTimeOutput = async () =>
+  JSON.stringify(await currentTime?.run({ timeZone: undefined }, {} as never));
 const KEY = "sk-local-bench";
 
 export function parley(url: string, agent: LoadedAgent): Connect {
@@ -96,15 +103,19 @@ export function raw(url: string, update: SessionUpdateEvent): Connect {
         const first = nextDone();
         say(TOOL_TURN_TEXT);
         const r = await first;
+        const calls = (r.response.output ?? []).flatMap((item) =>
+          item.type === "function_call" ? [item] : [],
+        );
+        // A response without the call would make this a second text turn, not a tool turn.
+        if (calls.length === 0) throw new Error(`no function call in ${r.response.id}`);
         const answer = nextDone();
-        for (const item of r.response.output ?? []) {
-          if (item.type !== "function_call") continue;
+        for (const item of calls) {
           rt.send({
             type: "conversation.item.create",
             item: {
               type: "function_call_output",
               call_id: item.call_id ?? "",
-              output: JSON.stringify({ time: new Date().toISOString() }),
+              output: await currentTimeOutput(),
             },
           });
         }
@@ -126,7 +137,7 @@ export function agentsSdk(url: string, instructions: string): Connect {
     name: "current_time",
     description: "The current date and time.",
     parameters: z.object({}),
-    execute: async () => JSON.stringify({ time: new Date().toISOString() }),
+    execute: currentTimeOutput,
   });
   const agent = new RealtimeAgent({ name: "peer-concierge", instructions, tools: [currentTime] });
   return async () => {

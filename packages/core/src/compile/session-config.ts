@@ -4,6 +4,7 @@ import type {
   RealtimeToolsConfigUnion,
 } from "openai/resources/realtime/realtime";
 import type { LoadedAgent } from "../load/load-agent.ts";
+import { privateToolNames } from "../load/resolve-delegates.ts";
 import type { AgentConfig } from "../schema/agent.ts";
 import { isBridgedMcp } from "../schema/mcp.ts";
 import { renderInstructions, templateScope, type VariableValues } from "./instructions.ts";
@@ -40,8 +41,10 @@ export function compileSessionConfig(
   session.output_modalities = [config.output];
   const audio = compileAudio(config);
   if (audio) session.audio = audio;
+  // Tools a delegation keeps to itself (`private: true`) are the text model's, not the voice model's.
+  const hidden = privateToolNames(agent.tools);
   const tools: RealtimeToolsConfigUnion[] = [
-    ...agent.tools.map(functionTool),
+    ...agent.tools.filter((t) => !hidden.has(t.name)).map(functionTool),
     ...agent.handoffs.map(handoffTool),
     // Bridged servers (command:, bridge: true) are already function tools in agent.tools.
     ...(config.mcp ?? []).filter((m) => !isBridgedMcp(m)).map(mcpTool),

@@ -5,6 +5,7 @@ import type {
   RealtimeResponseCreateParams,
 } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
+import type { DelegationHost } from "../delegate/host.ts";
 import type { SchedulerEvent } from "../scheduler/events.ts";
 import type { ToolSessionControl } from "../tool/index.ts";
 import type { LoadedAgent } from "./agent.ts";
@@ -54,6 +55,8 @@ export interface SchedulerHost {
   ledger?: CallLedger;
   /** Tool lifecycle events for UIs (`tool.call`, `tool.state`, `tool.filler`, `approval.decided`, …). Optional. */
   emit?(event: SchedulerEvent): void;
+  /** What delegate tools use (the Responses client, history, meters, async delivery). Optional: without it they fail. */
+  delegation?: DelegationHost;
 }
 
 /**

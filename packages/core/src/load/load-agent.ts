@@ -14,6 +14,7 @@ import type { ModuleCache } from "./module-cache.ts";
 import { AgentFileError, type Problem } from "./problem.ts";
 import { type FileReader, readUtf8 } from "./read-source.ts";
 import { resolveAllTools } from "./resolve-all-tools.ts";
+import { checkDelegates } from "./resolve-delegates.ts";
 import { resolveHandoffs } from "./resolve-handoffs.ts";
 import type { ResolveContext } from "./resolve-tools.ts";
 import { applyToolDefaults } from "./tool-defaults.ts";
@@ -121,6 +122,7 @@ export async function loadWith(
   const config = (parsed as { data: AgentConfig }).data;
   state.problems.push(...checkApprovalTools(config, resolved, raw, absolute));
   state.problems.push(...checkModel(config.model, raw, absolute));
+  state.problems.push(...checkDelegates(config, resolved, raw, absolute));
   if (state.problems.some((p) => p.severity === "error")) return failAndClose();
   return live.attach({
     name: config.name,

@@ -1,18 +1,25 @@
 import { z } from "zod";
 import { parametersJsonSchema } from "../compile/tools.ts";
-import { inlineToolSchema, packUseSchema, TOOL_NAME } from "../schema/tools.ts";
+import { delegateToolSchema, inlineToolSchema, packUseSchema, TOOL_NAME } from "../schema/tools.ts";
 import type { AnyToolDefinition } from "../tool/tool-pack.ts";
 import type { LoadState } from "./load-raw.ts";
 import { problemAt } from "./located.ts";
 import { checkParameters } from "./parameters.ts";
 import type { Problem } from "./problem.ts";
+import { delegateTool } from "./resolve-delegates.ts";
 import { resolveMcpBridges } from "./resolve-mcp-bridges.ts";
 import { resolvePackUse } from "./resolve-packs.ts";
-import { asToolDefinition, type ResolveContext, resolveInlineTool } from "./resolve-tools.ts";
+import {
+  asToolDefinition,
+  declaringFile,
+  type ResolveContext,
+  resolveInlineTool,
+} from "./resolve-tools.ts";
 
 // Unknown keys are reported by the full schema; resolving handlers and packs despite them reports everything at once.
 const lenientInline = z.object(inlineToolSchema.shape);
 const lenientPack = z.object(packUseSchema.shape);
+const lenientDelegate = z.object(delegateToolSchema.shape);
 
 /** A resolved tool and the `tools[i]` entry it came from. */
 export interface ResolvedTool {
@@ -42,6 +49,13 @@ export async function resolveAllTools(
       if (!pack.success) continue;
       for (const tool of await resolvePackUse(ctx, index, pack.data, env))
         resolved.push({ tool, path: ["tools", index], order: orderOf(index) });
+    } else if (entry && typeof entry === "object" && "delegate" in entry) {
+      if ("parameters" in entry)
+        state.problems.push(...checkParameters(raw, ["tools", index, "parameters"], absolute));
+      const delegate = lenientDelegate.safeParse(entry);
+      if (!delegate.success) continue;
+      const tool = delegateTool(delegate.data, declaringFile(ctx, ["tools", index]));
+      resolved.push({ tool, path: ["tools", index], order: orderOf(index) });
     } else {
       if (entry && typeof entry === "object" && "parameters" in entry) {
         state.problems.push(...checkParameters(raw, ["tools", index, "parameters"], absolute));

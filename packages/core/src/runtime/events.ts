@@ -144,6 +144,10 @@ export interface SessionEvents {
   "tool.output": (e: ToolEvent<"tool.output">) => void;
   "approval.requested": (e: ToolEvent<"approval.requested">) => void;
   "approval.decided": (e: ToolEvent<"approval.decided">) => void;
+  /** A delegate tool's text model answered one request (its tool calls, tokens, cost): docs/delegation.md. */
+  "delegation.step": (e: ToolEvent<"delegation.step">) => void;
+  /** A delegation ended: answered (the answer, redacted), failed, cancelled or timed out. */
+  "delegation.done": (e: ToolEvent<"delegation.done">) => void;
   /** Every server event, as received (for recorders and debugging UIs; only built when listened to). */
   "server.event": (e: RealtimeServerEvent) => void;
   /** Every client event, as sent. */

@@ -47,6 +47,12 @@ export class CostMeter {
     return { tokens, cost };
   }
 
+  /** Spend outside the Realtime responses (a delegate's text model): in the session's totals and its budget. */
+  add(tokens: TokenCounts, usd: number | undefined): void {
+    addCounts(this.tokens, tokens);
+    if (usd) this.#spent += usd;
+  }
+
   /** The projected spend after one more response, when it passes `budgetUsd`; otherwise undefined. */
   wouldExceed(budgetUsd: number | undefined): number | undefined {
     if (budgetUsd === undefined) return undefined;

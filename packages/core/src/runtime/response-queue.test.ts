@@ -189,4 +189,20 @@ describe("after the queue is closed, and waits for a response's end", () => {
     t.done("resp_2");
     expect(ran).toEqual(["a", "b"]);
   });
+
+  it("a response cut off by a dropped connection is over: its waits run at the drop, their requests wait for resume", () => {
+    const t = setup();
+    t.queue.request({ kind: "answer" });
+    t.ackLast("resp_1");
+    t.queue.afterResponse(() => t.queue.request({ kind: "answer" }));
+    expect(t.queue.suspend()).toBe(true);
+    // The answer the wait asked for is queued, not sent: the connection is gone.
+    expect(t.queue.queued).toBe(1);
+    expect(t.creates()).toHaveLength(1);
+    t.queue.resume();
+    expect(t.creates()).toHaveLength(2);
+    // The dead response's late done (if a stale event came) runs nothing twice.
+    t.done("resp_1");
+    expect(t.queue.queued).toBe(0);
+  });
 });

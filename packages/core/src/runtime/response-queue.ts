@@ -287,6 +287,7 @@ export class ResponseQueue implements ResponseQueueContract {
     }
     this.#pending = undefined;
     for (const id of [...this.#watch.keys()]) this.#stopWatch(id);
+    const gone = [...this.#live.keys()];
     this.#live.clear();
     this.#clearAwaitServer();
     this.#userSpeaking = false;
@@ -294,6 +295,9 @@ export class ResponseQueue implements ResponseQueueContract {
     for (let i = this.#queue.length - 1; i >= 0; i--)
       if (this.#queue[i]?.kind === "filler")
         this.#o.onDropped?.(this.#queue.splice(i, 1)[0] as ResponseRequest, "connection lost");
+    // A response cut off by the drop is over for good (its response.done will never come): what waited for its end
+    // (the answer about the tool calls it asked for) goes on now; requests it makes wait for resume().
+    for (const id of gone) this.#finished(id);
     return cut;
   }
 

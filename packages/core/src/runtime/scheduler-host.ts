@@ -1,6 +1,7 @@
 import type { RealtimeClientEvent } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
 import type { CallLedger } from "../contracts/call-ledger.ts";
+import type { DelegationHost } from "../delegate/host.ts";
 import type { Logger } from "../log/index.ts";
 import type { SchedulerEvent } from "../scheduler/events.ts";
 import type { SchedulerHost } from "../scheduler/host.ts";
@@ -46,6 +47,8 @@ export function schedulerHost(deps: {
   sessionId: () => string;
   /** `ctx.session` for tools (end the session, the SIP call id). */
   session?: ToolSessionControl;
+  /** What delegate tools use (the Responses client, history, meters, async delivery). */
+  delegation?: DelegationHost;
 }): SchedulerHost {
   const { responses } = deps;
   return {
@@ -64,5 +67,6 @@ export function schedulerHost(deps: {
     },
     emit: deps.emit,
     ...(deps.session ? { session: deps.session } : {}),
+    ...(deps.delegation ? { delegation: deps.delegation } : {}),
   };
 }

@@ -10,6 +10,7 @@ import type {
 } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
 import { CallLedger } from "../contracts/call-ledger.ts";
+import type { ResponsesClient } from "../delegate/host.ts";
 import type { ParleyError } from "../errors/index.ts";
 import type { LoadedAgent, LoadedHandoff } from "../load/index.ts";
 import type { Logger } from "../log/index.ts";
@@ -22,6 +23,7 @@ import { AgentSwitch } from "./agent-switch.ts";
 import { AudioClock } from "./audio-clock.ts";
 import { CallRouter } from "./calls.ts";
 import { ConversationRecord, type ConversationSnapshot } from "./conversation.ts";
+import { delegationHost } from "./delegation-host.ts";
 import { createDispatcher } from "./dispatch.ts";
 import { RealtimeServerError, SessionError } from "./errors.ts";
 import { EventStream, type StreamListener } from "./event-stream.ts";
@@ -78,6 +80,8 @@ export interface SessionInit {
   maxSessionLengthMs: number | undefined;
   timeoutMs: number;
   log: Logger;
+  /** The Responses client delegate tools call (absent: delegate tools fail with a clear output). */
+  responsesClient?: ResponsesClient;
 }
 
 /**
@@ -113,6 +117,8 @@ export class Session extends SafeEmitter<SessionEvents> {
   #closingError: ClosingError | undefined;
   /** The handshake is over: a drop before it is a failed start, not something to restore. */
   #started = false;
+  /** The close code of a connection that dropped during the handshake (start() decides whether to try again). */
+  #earlyDrop: number | undefined;
   /** A response (or our request for one) was cut off by the drop: the restored session answers. */
   #cutOff = false;
   /** Clock time the current connection was set up (the recycle counts from it). */
@@ -129,6 +135,8 @@ export class Session extends SafeEmitter<SessionEvents> {
   #id = `parley_sess_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
 
   readonly #stream: EventStream;
+  /** Aborted at the close: async delegations still running stop. */
+  readonly #delegations = new AbortController();
 
   /** @internal Use `startSession`. */
   constructor(init: SessionInit) {
@@ -237,6 +245,7 @@ export class Session extends SafeEmitter<SessionEvents> {
       goodbye: init.goodbye,
       timeoutMs: init.timeoutMs,
       closed: (reason, detail, code) => {
+        this.#delegations.abort();
         this.#clearRecycle();
         this.#switch.release();
         this.emit("closed", {
@@ -298,24 +307,30 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   /** @internal The handshake: `session.created`, our `session.update`, `session.updated`; then tools, timers, greeting. */
   async start(): Promise<this> {
-    const { timeoutMs } = this.#init;
-    const created = this.#wire.waitFor("session.created", timeoutMs);
-    created.catch(() => {}); // awaited below; a failed connect is reported by opened()
-    try {
-      await this.#wire.opened(timeoutMs);
-      await created;
-      await this.#update(this.#init.update);
-    } catch (error) {
-      // The API refuses a bad key or secret after the upgrade: an error event, then a close. Say what it said.
-      const said = this.#closingError;
-      if (said && (error as { code?: string })?.code === "socket_closed")
-        throw new SessionError(
-          "connect_failed",
-          // Only the code: the API's message can echo part of the key.
-          `the server refused the session: ${said.code ?? said.type}`,
-          { cause: error },
-        );
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#handshake(this.#init.update);
+        break;
+      } catch (error) {
+        // A connection that dropped during the handshake (not refused) is tried again, as a restore would.
+        const drop = this.#earlyDrop;
+        this.#earlyDrop = undefined;
+        const retry =
+          drop !== undefined &&
+          classifyClose({ code: drop, error: this.#closingError }) !== "fatal" &&
+          (await this.#reconnector?.retryHandshake(attempt, (error as Error).message));
+        if (retry) continue;
+        // The API refuses a bad key or secret after the upgrade: an error event, then a close. Say what it said.
+        const said = this.#closingError;
+        if (said && (error as { code?: string })?.code === "socket_closed")
+          throw new SessionError(
+            "connect_failed",
+            // Only the code: the API's message can echo part of the key.
+            `the server refused the session: ${said.code ?? said.type}`,
+            { cause: error },
+          );
+        throw error;
+      }
     }
     this.#started = true;
     const { tools, maxSessionLengthMs: ms } = this.#init;
@@ -333,6 +348,19 @@ export class Session extends SafeEmitter<SessionEvents> {
           },
           sessionId: () => this.#id,
           session: this.#toolControl(),
+          ...(this.#init.responsesClient
+            ? {
+                delegation: delegationHost({
+                  client: this.#init.responsesClient,
+                  conversation: this.conversation,
+                  meter: this.#meter,
+                  prices: this.#init.prices,
+                  send: this.#hostSend,
+                  responses: this.#responses,
+                  closed: this.#delegations.signal,
+                }),
+              }
+            : {}),
         }),
       );
     }
@@ -401,10 +429,11 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   /**
    * True until the turn is over: a response in progress, queued or awaited, the user speaking, a tool call running or
-   * awaiting approval, or the answer about an output scheduled. The `idle` event says when it becomes false.
+   * awaiting approval, the answer about an output scheduled, or the connection being restored. The `idle` event
+   * says when it becomes false.
    */
   get busy(): boolean {
-    return this.open && (!this.#responses.settled || this.#calls.busy);
+    return this.open && (this.restoring || !this.#responses.settled || this.#calls.busy);
   }
 
   /** True while a response is in progress (or our `response.create` is on its way). */
@@ -558,8 +587,7 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   #send(event: RealtimeClientEvent): void {
     this.#assertOpen();
-    if (this.#reconnector?.restoring) this.#outbound.send(event);
-    else this.#wire.send(event);
+    this.#outbound.send(event);
   }
 
   #assertOpen(): void {
@@ -574,6 +602,16 @@ export class Session extends SafeEmitter<SessionEvents> {
     this.#idleSaid = false;
     this.#latency.userInputEnded(this.#init.clock.now());
     if (respond) this.#responses.request({ kind: "answer" });
+  }
+
+  /** open → session.created → `update` → session.updated, on the current transport. */
+  async #handshake(update: SessionUpdateEvent): Promise<void> {
+    const { timeoutMs } = this.#init;
+    const created = this.#wire.waitFor("session.created", timeoutMs);
+    created.catch(() => {}); // awaited below; a failed connect is reported by opened()
+    await this.#wire.opened(timeoutMs);
+    await created;
+    await this.#update(update);
   }
 
   async #update(update: SessionUpdateEvent): Promise<void> {
@@ -592,6 +630,10 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   #onServerEvent(event: RealtimeServerEvent): void {
     if (event.type !== "error") this.#closingError = undefined;
+    if (event.type === "conversation.item.added" || event.type === "conversation.item.created")
+      this.#outbound.confirmed(event.item.id ?? "");
+    else if (event.type === "error" && event.error.event_id)
+      this.#outbound.refused(event.error.event_id);
     if (this.listenerCount("server.event")) this.emit("server.event", event);
     this.#dispatch(event);
     this.#checkIdle();
@@ -687,14 +729,7 @@ export class Session extends SafeEmitter<SessionEvents> {
       log: log.child("reconnect"),
       closing: () => this.#life.closing,
       attach: (transport) => this.#wire.attach(transport),
-      handshake: async () => {
-        const { timeoutMs } = this.#init;
-        const created = this.#wire.waitFor("session.created", timeoutMs);
-        created.catch(() => {});
-        await this.#wire.opened(timeoutMs);
-        await created;
-        await this.#update(this.#currentUpdate);
-      },
+      handshake: () => this.#handshake(this.#currentUpdate),
       replay: () => {
         if (reattach) return 0;
         const items = this.conversation.toReplayItems();
@@ -725,7 +760,10 @@ export class Session extends SafeEmitter<SessionEvents> {
   /** The connection closed without our asking: restore it, unless the close says retrying cannot help. */
   #onDrop(detail: string, code: number): void {
     const reconnector = this.#reconnector;
-    if (!this.#started) return; // start() fails on its own (its waiters are rejected) and ends the session
+    if (!this.#started) {
+      this.#earlyDrop = code; // start() sees its waiters rejected, and may try a new connection
+      return;
+    }
     if (!reconnector || this.#life.closing) {
       this.#life.dropped(detail, code);
       return;
@@ -751,7 +789,9 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   /** The connection is gone: what was in progress on it is cut off; requests and events wait. */
   #suspend(): void {
+    this.#idleSaid = false; // the restore is part of the turn: `idle` follows it, even with nothing else to do
     this.#clearRecycle();
+    this.#outbound.dropped(); // what the old server never confirmed goes again after the replay
     if (this.#responses.suspend()) this.#cutOff = true;
   }
 

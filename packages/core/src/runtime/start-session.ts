@@ -2,6 +2,7 @@ import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
 import type { ClientOptions } from "ws";
 import { type Clock, systemClock } from "../clock/index.ts";
 import { compileSession, renderGreeting, type VariableValues } from "../compile/index.ts";
+import type { ResponsesClient } from "../delegate/host.ts";
 import { type LoadedAgent, type LoadedHandoff, loadAgent } from "../load/index.ts";
 import { createLogger, type Logger, redactString } from "../log/index.ts";
 import { defaultPrices, type PriceTable } from "../pricing/index.ts";
@@ -11,6 +12,7 @@ import { defaultTelemetry, type Telemetry } from "../telemetry/telemetry.ts";
 import type { KeepaliveOptions } from "../transport/keepalive.ts";
 import type { Transport, TransportFactory } from "../transport/transport.ts";
 import { wsTransport } from "../transport/ws-transport.ts";
+import { apiBaseFor, apiBaseOfRealtimeUrl, realtimeUrlOf, responsesClient } from "./api-base.ts";
 import { SessionError } from "./errors.ts";
 import type { StreamListener } from "./event-stream.ts";
 import type { SessionEvents } from "./events.ts";
@@ -38,6 +40,17 @@ export interface StartSessionOptions {
   transport?: Transport | TransportFactory;
   /** Server URL (default the OpenAI API; a local server's `url` works the same). */
   url?: string;
+  /**
+   * The API base for this session (per-region, e.g. EU data residency `https://eu.api.openai.com/v1`): the Realtime
+   * WebSocket (unless `url` is given) and delegate tools' Responses calls use it. Default: the agent file's
+   * `apiBase`, else `PARLEY_API_BASE` / `OPENAI_BASE_URL`, else `https://api.openai.com/v1`.
+   */
+  apiBase?: string;
+  /**
+   * The Responses client delegate tools call (`client.responses` of an `openai` client fits). Default: one for the
+   * session's API base (or, with `url`, the same server's REST base) and key; `false` for none (delegate calls fail).
+   */
+  responses?: ResponsesClient | false;
   /** API key (default `OPENAI_API_KEY`). Never logged. */
   apiKey?: string;
   /** An ephemeral client secret (`ek_…`) instead of an API key. */
@@ -150,6 +163,7 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
     maxSessionLengthMs: limits?.maxSessionLength,
     timeoutMs: options.timeoutMs ?? 15_000,
     log,
+    ...responsesFor(options, agent),
   });
   if (options.onEvent) session.onEvent(options.onEvent);
   const telemetry =
@@ -176,7 +190,12 @@ function transportFactoryFor(
 ): TransportFactory | undefined {
   const given = options.transport;
   if (given) return typeof given === "function" ? given : undefined;
-  const url = realtimeUrl(options.url, model, options.callId);
+  const url = realtimeUrl(
+    options.url ??
+      realtimeUrlOf(apiBaseFor({ option: options.apiBase, agent: options.agent?.config.apiBase })),
+    model,
+    options.callId,
+  );
   const credential =
     options.apiKey ??
     options.clientSecret ??
@@ -202,6 +221,22 @@ function transportFactoryFor(
       log,
     });
   };
+}
+
+/** The Responses client of the session's delegate tools (none with only a client secret: the API refuses those). */
+function responsesFor(
+  options: StartSessionOptions,
+  agent: LoadedAgent | undefined,
+): { responsesClient?: ResponsesClient } {
+  if (options.responses === false) return {};
+  if (options.responses) return { responsesClient: options.responses };
+  const apiBase =
+    options.url && !options.apiBase
+      ? apiBaseOfRealtimeUrl(options.url)
+      : apiBaseFor({ option: options.apiBase, agent: agent?.config.apiBase });
+  // A local server takes any key (or the one it was started with, which the caller passes as apiKey).
+  const apiKey = options.apiKey ?? (options.url ? "local" : process.env.OPENAI_API_KEY);
+  return apiKey ? { responsesClient: responsesClient({ apiBase, apiKey }) } : {};
 }
 
 /** The WebSocket URL for a model (or a SIP call), keeping a caller's own query (a local server's URL). */

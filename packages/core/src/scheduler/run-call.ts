@@ -1,8 +1,10 @@
+import { startDelegation } from "../delegate/start-delegation.ts";
 import { redactMessage } from "../log/redact.ts";
 import type { ToolContext, ToolLogger } from "../tool/index.ts";
 import type { Call } from "./call.ts";
 import type { SchedulerEvent } from "./events.ts";
 import type { SchedulerHost } from "./host.ts";
+import type { ToolSchedulerOptions } from "./options.ts";
 import type { CallOutcome } from "./outputs.ts";
 import type { PreparedTool } from "./prepare-tool.ts";
 
@@ -13,6 +15,8 @@ export interface RunEnv {
   emit(event: SchedulerEvent): void;
   /** Ends the call with its one output (a no-op once it has ended: late results are ignored). */
   end(call: Call, outcome: CallOutcome): void;
+  /** The scheduler's options: a delegate tool's text model calls the agent's tools with the same policy. */
+  options: ToolSchedulerOptions;
 }
 
 /**
@@ -55,7 +59,20 @@ export function runCall(call: Call, tool: PreparedTool, env: RunEnv): void {
     });
   let result: unknown;
   try {
-    result = tool.definition.run(call.args as never, ctx);
+    const { delegate } = tool.definition;
+    result = delegate
+      ? startDelegation(
+          {
+            tool: { ...tool.definition, delegate },
+            callId: call.id,
+            args: call.args as Record<string, unknown>,
+            host,
+            options: env.options,
+            signal: call.abort.signal,
+          },
+          tool.timeoutMs,
+        )
+      : tool.definition.run(call.args as never, ctx);
   } catch (error) {
     failed(error);
     return;

@@ -63,6 +63,7 @@ export class ToolScheduler implements CallHandler {
       log: options.log ?? quietLog,
       emit: this.#emit,
       end: (call, outcome) => this.#end(call, outcome),
+      options,
     };
     for (const tool of options.tools) {
       if (this.#tools.has(tool.name))

@@ -123,6 +123,13 @@ export const agentSchema = z.strictObject({
     ])
     .optional(),
   handoffs: z.array(handoffSchema).optional(),
+  apiBase: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .meta({
+      description:
+        "API base of this agent's sessions (per region, e.g. https://eu.api.openai.com/v1): Realtime, client secrets, SIP accept, delegations.",
+    }),
   metadata: z.record(z.string(), scalar).optional(),
 });
 

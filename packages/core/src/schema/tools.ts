@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { approvalSchema } from "./approval.ts";
+import { delegateSpecSchema } from "./delegate.ts";
 import { durationSchema } from "./duration.ts";
 import { toolFillerSchema } from "./filler.ts";
 
@@ -88,8 +89,26 @@ export const packUseSchema = z.strictObject({
   }),
 });
 
-export const toolEntrySchema = z.union([packUseSchema, inlineToolSchema]);
+/**
+ * A tool whose handler is a text model (the Responses API): `delegate:` says which model, with which of the
+ * agent's tools and how much history; the rest is a function tool's (default parameters: one `question` string).
+ *
+ * @example
+ * delegateToolSchema.parse({ name: "billing_expert", description: "Billing disputes", delegate: { model: "gpt-5.4", tools: ["lookup_invoice"] } })
+ */
+export const delegateToolSchema = z.strictObject({
+  name: toolName,
+  description: z.string().min(1),
+  parameters: parametersSchema.optional(),
+  delegate: delegateSpecSchema,
+  ...toolBehaviour,
+  onInterrupt: z.enum(["continue", "cancel"]).optional(),
+  examples: z.array(toolExampleSchema).optional(),
+});
+
+export const toolEntrySchema = z.union([packUseSchema, delegateToolSchema, inlineToolSchema]);
 
 export type InlineToolConfig = z.output<typeof inlineToolSchema>;
+export type DelegateToolConfig = z.output<typeof delegateToolSchema>;
 export type PackUseConfig = z.output<typeof packUseSchema>;
 export type ToolEntryConfig = z.output<typeof toolEntrySchema>;

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { approvalSchema } from "../schema/approval.ts";
+import type { DelegateSpecConfig } from "../schema/delegate.ts";
 import type { fillerSchema } from "../schema/filler.ts";
 
 /** A JSON Schema object as written in agent files (the subset the Realtime API accepts for function parameters). */
@@ -84,6 +85,11 @@ export interface ToolDefinition<P = z.ZodType | JsonSchema, Result = unknown> {
   duplicate?: "allow" | "reject" | "replace";
   examples?: ToolExample<InferInput<P>>[];
   origin?: ToolOrigin;
+  /**
+   * Set on a `delegate` tool from an agent file: its handler is a text model called through the Responses API by
+   * the session (docs/delegation.md); `run` is then only what runs outside a session (it refuses).
+   */
+  delegate?: DelegateSpecConfig;
 }
 
 /**

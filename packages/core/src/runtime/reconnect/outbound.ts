@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type {
   ConversationItemCreateEvent,
   RealtimeClientEvent,
@@ -19,12 +20,20 @@ export interface OutboundDeps {
  * excepted: it is about a moment that has passed, and it is dropped). A tool's output whose function call item
  * lived in a previous connection cannot be sent as a `function_call_output` (the new session has no such call and
  * refuses it): it goes as a system message saying what the tool returned, so the call still ends exactly once.
+ *
+ * A connection can die before the client hears of it: what was sent in that window never reached a server. Every
+ * item created here carries its id (one is given when it has none), and stays "unconfirmed" until the server echoes
+ * it (`conversation.item.added`) or refuses it (`error`): at a drop, the unconfirmed items are sent again after the
+ * replay, so the user's words and a tool's output sent just before a drop are not lost (and never sent twice to one
+ * server: only what no server confirmed goes again).
  */
 export class Outbound {
   readonly #d: OutboundDeps;
   /** Calls made on a connection that is gone: their outputs become text. */
   readonly #orphaned = new Set<string>();
   #held: RealtimeClientEvent[] = [];
+  /** Items sent on the current connection that its server has not echoed yet, by item id, in send order. */
+  readonly #unconfirmed = new Map<string, ConversationItemCreateEvent>();
 
   constructor(deps: OutboundDeps) {
     this.#d = deps;
@@ -36,8 +45,35 @@ export class Outbound {
       this.#held.push(event);
       return;
     }
-    this.#d.send(this.#convert(event));
+    this.#out(event);
   };
+
+  /** The server echoed an item (`conversation.item.added`/`created`): it reached the server, it is never sent again. */
+  confirmed(itemId: string): void {
+    this.#unconfirmed.delete(itemId);
+  }
+
+  /** The server refused a client event (`error` naming its `event_id`): an item it carried is not sent again. */
+  refused(eventId: string): void {
+    for (const [id, event] of this.#unconfirmed)
+      if (event.event_id === eventId) this.#unconfirmed.delete(id);
+  }
+
+  /**
+   * The connection dropped: items it never confirmed are sent again once the connection is back (after the replay,
+   * before what waited during the restore). Returns how many.
+   */
+  dropped(): number {
+    const again = [...this.#unconfirmed.values()];
+    this.#unconfirmed.clear();
+    this.#held.unshift(...again);
+    return again.length;
+  }
+
+  /** Items sent and not yet confirmed by the server (for tests and leak checks). */
+  get unconfirmed(): number {
+    return this.#unconfirmed.size;
+  }
 
   /** The calls of the old connection: from now on their outputs are said as text. */
   orphan(callIds: Iterable<string>): void {
@@ -48,7 +84,19 @@ export class Outbound {
   flush(): void {
     const held = this.#held;
     this.#held = [];
-    for (const event of held) this.#d.send(this.#convert(event));
+    for (const event of held) this.#out(event);
+  }
+
+  #out(event: RealtimeClientEvent): void {
+    const out = this.#convert(event);
+    if (out.type === "conversation.item.create") {
+      // Our own event id, so a refusal (`error`) can be matched to the item it was about.
+      if (!out.event_id) out.event_id = `parley_item_create_${randomUUID().slice(0, 8)}`;
+      if (!out.item.id) out.item = { ...out.item, id: itemId() };
+      const id = out.item.id as string;
+      this.#unconfirmed.set(id, out);
+    }
+    this.#d.send(out);
   }
 
   /** Events that waited for the connection (for tests and leak checks). */
@@ -57,10 +105,10 @@ export class Outbound {
   }
 
   #convert(event: RealtimeClientEvent): RealtimeClientEvent {
-    if (event.type !== "conversation.item.create" || event.item.type !== "function_call_output")
-      return event;
+    if (event.type !== "conversation.item.create") return event;
+    if (event.item.type !== "function_call_output") return { ...event };
     const callId = event.item.call_id;
-    if (!this.#orphaned.has(callId)) return event;
+    if (!this.#orphaned.has(callId)) return { ...event };
     this.#orphaned.delete(callId);
     const tool = this.#d.toolOf(callId) ?? "a tool";
     this.#d.log.info("delivering the output of a call from before the restore as text", {
@@ -82,4 +130,9 @@ export class Outbound {
     };
     return text;
   }
+}
+
+/** A client-chosen item id (the API takes ids up to 32 characters). */
+function itemId(): string {
+  return `parley_item_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
 }

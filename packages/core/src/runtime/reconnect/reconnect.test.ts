@@ -222,6 +222,45 @@ describe("tool calls across a drop", () => {
     expect(collisions(rec)).toEqual([]);
   });
 
+  it("a drop between a call item and its response.done: the call ends once, its answer comes, the turn ends (idle)", async () => {
+    // The CI failure of 2026-12-01 (drop point 32): the answer about the call waited for a response.done that died
+    // with the connection, so the turn never ended and the next call of the restored session joined that wait.
+    let events = 0;
+    let armed = true;
+    const s = await server({
+      onServerEvent: (e) => {
+        events++; // one connection until the drop: its count
+        const item = e.item as { type?: string } | undefined;
+        if (armed && e.type === "response.output_item.done" && item?.type === "function_call") {
+          armed = false;
+          s.setFaults({ dropAfterEvents: events }); // this event is the last one the client gets
+        }
+      },
+    });
+    const tools = await import("../../../test/fixtures/runtime/reconnect-tools.ts");
+    tools.gate().release(); // the tool ends at once, racing the drop
+    const rec = await session(s);
+    const sess = rec.session;
+    const outputs: string[] = [];
+    sess.on("tool.output", (e) => outputs.push(e.callId));
+    const seen: string[] = [];
+    for (const name of ["reconnecting", "restored", "idle"] as const)
+      sess.on(name, () => seen.push(name));
+    sess.on("reconnecting", () => s.setFaults({}));
+    sess.sendText('/call lookup {"reference":"R1"}');
+    await next(sess, "restored");
+    while (sess.busy) await next(sess, "idle");
+    expect(sess.restoring).toBe(false);
+    expect(seen.slice(0, 2)).toEqual(["reconnecting", "restored"]);
+    expect(seen.at(-1)).toBe("idle");
+    // Every call (the model may ask again after the replay) got one output, and the last one was answered.
+    expect(outputs.length).toBeGreaterThan(0);
+    expect(new Set(outputs).size).toBe(outputs.length);
+    const last = sess.snapshot().items.at(-1);
+    expect(last).toMatchObject({ type: "message", role: "assistant" });
+    expect(collisions(rec)).toEqual([]);
+  });
+
   it("a call waiting for approval when the connection drops runs once approved, its output said once", async () => {
     const s = await server();
     let approve: (ok: boolean) => void = () => {};

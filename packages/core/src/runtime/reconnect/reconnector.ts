@@ -65,6 +65,8 @@ export class Reconnector {
   /** Transports asked of the factory so far (the first connect was 1). */
   #connects = 1;
   #running: Promise<void> | undefined;
+  /** Set from the drop until just before the session resumes or gives up (before `restored` / `restore_failed`). */
+  #active = false;
 
   constructor(deps: ReconnectorDeps) {
     this.#d = deps;
@@ -72,21 +74,49 @@ export class Reconnector {
 
   /** True from a drop (or a recycle) until the session is restored or given up. */
   get restoring(): boolean {
-    return this.#running !== undefined;
+    return this.#active;
   }
 
   /** Starts a restore (once; a second call while one runs is ignored). `before` runs first (a recycle's close). */
   start(reason: RestoreReason, detail: string, before?: () => Promise<void>): void {
-    if (this.#running) return;
+    if (this.#active) return;
+    this.#active = true;
     const startedAt = this.#d.clock.now();
-    this.#running = (async () => {
+    const run = (async () => {
       await before?.().catch((error: unknown) =>
         this.#d.log.warn("closing the old connection failed", { error }),
       );
       await this.#run(reason, detail, startedAt);
-    })().finally(() => {
-      this.#running = undefined;
+    })()
+      .catch((error: unknown) => this.#d.log.error("the restore failed unexpectedly", { error }))
+      .finally(() => {
+        // A drop right after the resume may have started the next restore already: that one is not ours to end.
+        if (this.#running !== run) return;
+        this.#active = false;
+        this.#running = undefined;
+      });
+    this.#running = run;
+  }
+
+  /**
+   * The first connection dropped during its handshake: waits the backoff before attempt `failed + 1` and attaches a
+   * new transport. False (nothing done) when no attempts are left or the session is closing.
+   */
+  async retryHandshake(failed: number, detail: string): Promise<boolean> {
+    const d = this.#d;
+    if (failed >= d.settings.maxAttempts || d.closing()) return false;
+    const attempt = failed + 1;
+    const delayMs = backoffMs(attempt, d.settings);
+    if (delayMs > 0) await new Promise<void>((resolve) => d.clock.setTimeout(resolve, delayMs));
+    if (d.closing()) return false;
+    d.reconnecting({
+      reason: "network",
+      attempt,
+      delayMs,
+      detail: `${detail} (during the handshake)`,
     });
+    d.attach(d.factory({ attempt: ++this.#connects }));
+    return true;
   }
 
   async #run(reason: RestoreReason, detail: string, startedAt: number): Promise<void> {
@@ -100,12 +130,18 @@ export class Reconnector {
             ? 0
             : backoffMs(attempt, d.settings);
       if (delayMs > 0) await new Promise<void>((resolve) => d.clock.setTimeout(resolve, delayMs));
-      if (d.closing()) return;
+      if (d.closing()) {
+        this.#active = false;
+        return;
+      }
       d.reconnecting({ reason, attempt, delayMs, detail });
       try {
         d.attach(d.factory({ attempt: ++this.#connects }));
         await d.handshake();
         const replayed = d.replay();
+        // No longer restoring by the time anyone hears of it: a listener of `restored` (or of the `idle` that
+        // follows) sees a session it can use, and the events it sends go straight out.
+        this.#active = false;
         d.resume(reason);
         d.restored({
           reason,
@@ -120,6 +156,7 @@ export class Reconnector {
         d.log.warn("restore attempt failed", { reason, attempt, error: why });
       }
     }
+    this.#active = false;
     d.failed({ reason, attempts: d.settings.maxAttempts, detail: why });
   }
 }

@@ -38,17 +38,29 @@ export function createClockTools(options: ClockToolsOptions = {}) {
     return Intl.DateTimeFormat().resolvedOptions().timeZone;
   }
 
+  // Building an Intl.DateTimeFormat costs about 0.3 ms (it loads locale data); a call costs microseconds. Kept per
+  // zone for the life of these tools (the zones an agent is asked about are few).
+  const formats = new Map<string, { weekday: Intl.DateTimeFormat; spoken: Intl.DateTimeFormat }>();
+  function formatsFor(timeZone: string) {
+    let f = formats.get(timeZone);
+    if (!f) {
+      f = {
+        weekday: new Intl.DateTimeFormat("en-US", { timeZone, weekday: "long" }),
+        spoken: new Intl.DateTimeFormat(locale, { timeZone, dateStyle: "full", timeStyle: "short" }),
+      };
+      formats.set(timeZone, f);
+    }
+    return f;
+  }
+
   function describe(instant: number, timeZone: string) {
+    const f = formatsFor(timeZone);
     return {
       timeZone,
       iso: isoInZone(instant, timeZone),
       date: dateInZone(instant, timeZone),
-      weekday: new Intl.DateTimeFormat("en-US", { timeZone, weekday: "long" }).format(instant),
-      spoken: new Intl.DateTimeFormat(locale, {
-        timeZone,
-        dateStyle: "full",
-        timeStyle: "short",
-      }).format(instant),
+      weekday: f.weekday.format(instant),
+      spoken: f.spoken.format(instant),
     };
   }
 

@@ -1,0 +1,195 @@
+import { useEffect, useReducer, useRef, useState } from "preact/hooks";
+import type { ClientMessage } from "../src/console/protocol.ts";
+import { resumeAudio } from "./audio/context.ts";
+import { Mic } from "./audio/mic.ts";
+import { Player } from "./audio/player.ts";
+import { Composer } from "./components/composer.tsx";
+import { AgentPanel, ErrorPanel, MetersPanel } from "./components/side-panels.tsx";
+import { ToolTimeline } from "./components/tool-timeline.tsx";
+import { Transcript } from "./components/transcript.tsx";
+import { VoiceControls } from "./components/voice-controls.tsx";
+import { Connection } from "./connection.ts";
+import { initialState, reduce } from "./state.ts";
+
+/** How often the page tells Parley how much of the agent's current item it has played. */
+const PLAYBACK_REPORT_MS = 100;
+
+export function App() {
+  const [state, dispatch] = useReducer(reduce, initialState);
+  const [micMode, setMicMode] = useState<"off" | "open" | "ptt">("off");
+  const [talking, setTalking] = useState(false);
+  const [muted, setMuted] = useState(false);
+  const conn = useRef<Connection | undefined>(undefined);
+  const player = useRef(new Player());
+  /** The agent item the next binary frame belongs to (its `agent.audio` event comes just before it). */
+  const audioItem = useRef<string | undefined>(undefined);
+  const sending = useRef(false);
+  const mutedRef = useRef(false);
+  const mic = useRef(
+    new Mic((pcm) => {
+      if (sending.current && !mutedRef.current) conn.current?.sendAudio(pcm);
+    }),
+  );
+
+  const send = (message: ClientMessage) => {
+    if (!conn.current?.send(message)) dispatch({ type: "local-error", message: "not connected to Parley" });
+  };
+  const interrupt = () => {
+    const heard = player.current.stop();
+    send({ type: "interrupt", ...(heard ? { playedMs: heard.playedMs } : {}) });
+  };
+  const startMic = async () => {
+    try {
+      await mic.current.start();
+      return true;
+    } catch (error) {
+      dispatch({ type: "local-error", message: `microphone: ${(error as Error).message}` });
+      return false;
+    }
+  };
+
+  useEffect(() => {
+    const c = new Connection({
+      message(m) {
+        if (m.type === "event" && m.event.type === "agent.audio") audioItem.current = m.event.itemId;
+        if (m.type === "event" && m.event.type === "interrupted") player.current.stop();
+        if (m.type === "session" && m.state !== "open") player.current.stop();
+        dispatch({ type: "server", message: m });
+      },
+      audio(pcm) {
+        if (audioItem.current) player.current.play(audioItem.current, pcm);
+      },
+      connected(on) {
+        dispatch({ type: "connected", connected: on });
+      },
+    });
+    conn.current = c;
+    const report = setInterval(() => {
+      if (!player.current.playing) return;
+      const at = player.current.position();
+      if (at) c.send({ type: "playback", ...at });
+    }, PLAYBACK_REPORT_MS);
+    const onKey = (e: KeyboardEvent) => {
+      resumeAudio();
+      if (e.key === "Escape") {
+        const heard = player.current.stop();
+        c.send({ type: "interrupt", ...(heard ? { playedMs: heard.playedMs } : {}) });
+      }
+    };
+    window.addEventListener("pointerdown", resumeAudio);
+    window.addEventListener("keydown", onKey);
+    return () => {
+      clearInterval(report);
+      window.removeEventListener("pointerdown", resumeAudio);
+      window.removeEventListener("keydown", onKey);
+      c.close();
+      mic.current.stop();
+    };
+  }, []);
+
+  useEffect(() => {
+    document.title = state.agent ? `${state.agent.name} · Parley console` : "Parley console";
+  }, [state.agent?.name]);
+
+  const open = state.connected && state.session.state === "open";
+  const talkable = open && state.mode === "dev";
+  const toggleOpenMic = async () => {
+    if (micMode === "open") {
+      sending.current = false;
+      mic.current.stop();
+      return setMicMode("off");
+    }
+    if (!(await startMic())) return;
+    sending.current = true;
+    setMicMode("open");
+  };
+  const pushToTalk = async (down: boolean) => {
+    if (down) {
+      if (micMode === "open") return;
+      if (player.current.playing) interrupt();
+      setTalking(true);
+      setMicMode("ptt");
+      if (!(await startMic())) return setTalking(false);
+      sending.current = true;
+      return;
+    }
+    if (!talking) return;
+    setTalking(false);
+    sending.current = false;
+    send({ type: "commit" });
+  };
+  const sendImage = (file: File, text: string) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      const data = String(reader.result).replace(/^data:[^,]*,/, "");
+      dispatch({ type: "image", id: `image-${Date.now()}`, url: URL.createObjectURL(file), text });
+      send({ type: "image", data, ...(text ? { text } : {}) });
+    };
+    reader.readAsDataURL(file);
+  };
+
+  return (
+    <div class="console" data-connected={String(state.connected)} data-session={state.session.state}>
+      <header class="top">
+        <h1>
+          Parley console{state.agent ? <span class="agent-name"> · {state.agent.name}</span> : null}
+        </h1>
+        <p class="status" data-testid="session-status" role="status">
+          <span class={`dot ${open ? "on" : "off"}`} aria-hidden="true" />
+          {!state.connected
+            ? "disconnected, retrying…"
+            : `${state.session.state}${state.session.detail ? ` (${state.session.detail})` : ""}`}{" "}
+          · <span title={state.describe}>{state.target || "…"}</span>
+        </p>
+        <nav class="session-controls" aria-label="Session">
+          {state.mode === "dev" && (
+            <>
+              <button type="button" data-testid="restart-button" onClick={() => send({ type: "restart" })} disabled={!state.connected}>
+                Restart
+              </button>
+              <button type="button" data-testid="end-button" onClick={() => send({ type: "end" })} disabled={!open}>
+                End
+              </button>
+            </>
+          )}
+          <a class="button" href="transcript.txt" download data-testid="download-transcript">
+            Transcript
+          </a>
+          <a class="button" href="events.jsonl" download data-testid="download-events">
+            Event log
+          </a>
+        </nav>
+      </header>
+      <main class="layout">
+        <section class="conversation" aria-labelledby="conversation-title">
+          <h2 id="conversation-title" class="visually-hidden">
+            Conversation
+          </h2>
+          <Transcript lines={state.lines} />
+          {state.mode === "dev" && (
+            <VoiceControls
+              micMode={micMode}
+              talking={talking}
+              muted={muted}
+              disabled={!talkable}
+              toggleOpenMic={() => void toggleOpenMic()}
+              pushToTalk={(down) => void pushToTalk(down)}
+              toggleMute={() => {
+                mutedRef.current = !muted;
+                setMuted(!muted);
+              }}
+              interrupt={interrupt}
+            />
+          )}
+          <Composer disabled={!open} sendText={(text) => send({ type: "text", text })} sendImage={sendImage} />
+        </section>
+        <aside class="side">
+          <ErrorPanel errors={state.errors} />
+          <ToolTimeline tools={state.tools} canApprove={open} decide={(callId, approved) => send({ type: "approval", callId, approved })} />
+          <MetersPanel state={state} />
+          <AgentPanel state={state} />
+        </aside>
+      </main>
+    </div>
+  );
+}

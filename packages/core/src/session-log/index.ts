@@ -1,0 +1,15 @@
+export {
+  SESSION_LOG_TYPE,
+  SESSION_LOG_VERSION,
+  type SessionLogEvent,
+  type SessionLogHeader,
+} from "./format.ts";
+export { hashFiles } from "./hash.ts";
+export {
+  parseSessionLog,
+  readSessionLog,
+  type SessionLog,
+  SessionLogError,
+  type SessionLogErrorCode,
+} from "./read.ts";
+export { openSessionLog, type SessionLogOptions, SessionLogWriter } from "./writer.ts";

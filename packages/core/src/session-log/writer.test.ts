@@ -1,0 +1,142 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startLocalRealtime } from "@parley/local-realtime";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadAgent } from "../load/index.ts";
+import { startSession } from "../runtime/start-session.ts";
+import { next } from "../runtime/test-support/harness.ts";
+import { SESSION_LOG_TYPE } from "./format.ts";
+import { hashFiles } from "./hash.ts";
+import { readSessionLog } from "./read.ts";
+import { openSessionLog } from "./writer.ts";
+
+const fixture = (name: string) =>
+  new URL(`../../test/fixtures/session-log/${name}`, import.meta.url).pathname;
+const TOKEN = "mcp-fixture-token-4f9a8b7c6d5e";
+const API_KEY = "sk-proj-SESSIONKEY0123456789abcdefghijklmn";
+
+const cleanup: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+async function recordedSession(options: { audio?: boolean } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "parley-log-"));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const server = await startLocalRealtime({ port: 0, pace: 0, apiKey: API_KEY });
+  cleanup.push(() => server.close());
+  const agent = await loadAgent(fixture("vault.agent.yaml"), {
+    env: { PARLEY_LOG_FIXTURE_TOKEN: TOKEN },
+  });
+  const variables = { desk: "night", apiKey: "sk-proj-VARIABLEKEY0123456789abcdefghij" };
+  const log = openSessionLog({ dir, agent, variables, ...options });
+  const session = await startSession({
+    agent,
+    url: server.url,
+    apiKey: API_KEY,
+    variables: { desk: "night" },
+    timeoutMs: 15_000,
+    onEvent: log.write,
+  });
+  log.attach(session);
+  cleanup.push(() => session.close());
+  return { dir, log, session, agent };
+}
+
+describe("session logs", () => {
+  it("write a self-describing header, then every stream event of a tool turn, one JSON line each", async () => {
+    const { log, session, agent } = await recordedSession();
+    const answered = next(session, "agent.transcript.done", (e) => e.kind === "answer");
+    session.sendText('/call account {"number":"42"}');
+    await answered;
+    await session.close();
+    await log.close();
+
+    const { header, events } = await readSessionLog(log.file);
+    expect(header).toMatchObject({
+      type: SESSION_LOG_TYPE,
+      version: 1,
+      id: log.id,
+      agent: "vault",
+      file: agent.file,
+      model: agent.config.model,
+      hash: hashFiles(agent.files),
+      variables: { desk: "night", apiKey: "[redacted]" },
+    });
+    expect(Date.parse(header.startedAt)).toBeGreaterThan(Date.parse("2026-01-01"));
+    expect(log.file.endsWith(`${log.id}.jsonl`)).toBe(true);
+    // Nothing lost, nothing reordered: the stream's seq runs 1…n and ends with the close.
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.some((e) => e.type === "closed")).toBe(true);
+    expect(events.findIndex((e) => e.type === "closed")).toBeGreaterThan(events.length - 3);
+    const types = new Set(events.map((e) => e.type));
+    for (const type of [
+      "session.started",
+      "client.event",
+      "server.event",
+      "tool.call",
+      "tool.output",
+      "usage",
+    ])
+      expect(types).toContain(type);
+    const call = events.find((e) => e.type === "tool.call");
+    expect(call).toMatchObject({ tool: "account", arguments: { number: "42" } });
+    // Audio is counted, never written into the log.
+    expect(events.some((e) => e.type === "agent.audio" && e.audioBytes > 0)).toBe(true);
+    expect(readFileSync(log.file, "utf8")).not.toMatch(/"audio":"|"delta":"[A-Za-z0-9+/]{40}/);
+    expect(statSync(log.file).mode & 0o777).toBe(0o600);
+  });
+
+  it("never write a secret: the API key, the MCP authorization, a key in a tool's output or in the variables", async () => {
+    const { log, session } = await recordedSession();
+    const answered = next(session, "agent.transcript.done", (e) => e.kind === "answer");
+    session.sendText('/call account {"number":"42"}');
+    await answered;
+    await session.close();
+    await log.close();
+    const text = readFileSync(log.file, "utf8");
+    // The compiled MCP tool did reach the log (so the check below is about redaction, not absence).
+    expect(text).toContain('"server_label":"crm"');
+    for (const secret of [
+      TOKEN,
+      API_KEY,
+      "sk-proj-OUTPUTKEY0123456789abcdefghijklmnop",
+      "tok_live_0123456789abcdefghij",
+      "sk-proj-VARIABLEKEY0123456789abcdefghij",
+    ])
+      expect(text).not.toContain(secret);
+    expect(text).toContain("[redacted]");
+  });
+
+  it("keep the raw audio beside the log when asked, and name it in the header", async () => {
+    const { dir, log, session } = await recordedSession({ audio: true });
+    const answered = next(session, "agent.transcript.done", (e) => e.kind === "answer");
+    session.sendText("hello there");
+    await answered;
+    await session.close();
+    await log.close();
+    const { header, events } = await readSessionLog(log.file);
+    expect(header.audio).toMatchObject({
+      user: `${log.id}.user.audio`,
+      agent: `${log.id}.agent.audio`,
+    });
+    const said = events
+      .filter((e) => e.type === "agent.audio")
+      .reduce((n, e) => n + (e.type === "agent.audio" ? e.audioBytes : 0), 0);
+    expect(said).toBeGreaterThan(0);
+    expect(statSync(join(dir, `${log.id}.agent.audio`)).size).toBe(said);
+    expect(readdirSync(dir).sort()).toEqual(
+      [`${log.id}.agent.audio`, `${log.id}.jsonl`, `${log.id}.user.audio`].sort(),
+    );
+  });
+
+  it("close themselves with the session and leave a whole file", async () => {
+    const { log, session } = await recordedSession();
+    await session.close();
+    await log.close(); // already closing: the same promise
+    const lines = readFileSync(log.file, "utf8").split("\n");
+    expect(lines.at(-1)).toBe("");
+    for (const line of lines.slice(0, -1)) expect(() => JSON.parse(line)).not.toThrow();
+  });
+});

@@ -1,0 +1,170 @@
+import { randomBytes } from "node:crypto";
+import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import { join } from "node:path";
+import type { Clock } from "../clock/index.ts";
+import { compileSession } from "../compile/index.ts";
+import type { LoadedAgent } from "../load/index.ts";
+import { redact } from "../log/redact.ts";
+import type { StreamEvent } from "../runtime/event-stream.ts";
+import type { Session } from "../runtime/index.ts";
+import { SESSION_LOG_TYPE, SESSION_LOG_VERSION, type SessionLogHeader } from "./format.ts";
+import { hashFiles } from "./hash.ts";
+
+export interface SessionLogOptions {
+  /** The folder (created if missing, mode 0700). */
+  dir: string;
+  agent: LoadedAgent;
+  /** The session's variables (written redacted: a replay starts with the same ones). */
+  variables?: Record<string, unknown>;
+  /** Keep the raw audio too, as `<id>.user.audio` and `<id>.agent.audio` beside the log. */
+  audio?: boolean;
+  /** The session's clock, when it is not the system clock (events' `at` are read on it). */
+  clock?: Clock;
+  /** Buffered bytes that trigger a write (default 32 KiB). */
+  flushBytes?: number;
+  /** Longest time an event waits in the buffer (default 200 ms). */
+  flushMs?: number;
+}
+
+/**
+ * Writes one session's event stream to `<dir>/<id>.jsonl`: a header line (SessionLogHeader), then one redacted
+ * StreamEvent per line. Writes never block the session: lines collect in a buffer handed to a file stream when it
+ * reaches `flushBytes` or after `flushMs`, and on the session's `closed` event (or `close()`) the rest is written
+ * and the file closed. A crash loses at most the last buffer. A write that fails (disk full) stops the log, never
+ * the session.
+ *
+ * @example
+ * const log = openSessionLog({ dir: ".parley/logs", agent });
+ * const session = await startSession({ agent, onEvent: log.write });
+ * log.attach(session); // closes itself with the session (and keeps its audio when asked)
+ */
+export class SessionLogWriter {
+  readonly id: string;
+  readonly file: string;
+  readonly header: SessionLogHeader;
+  /** The first write error, if any (the log stopped there). */
+  error: Error | undefined;
+  readonly #stream: WriteStream;
+  readonly #audio: { user: WriteStream; agent: WriteStream } | undefined;
+  readonly #flushBytes: number;
+  readonly #flushMs: number;
+  #pending = "";
+  #timer: NodeJS.Timeout | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: SessionLogOptions) {
+    const started = new Date();
+    this.id = `${started.toISOString().replace(/[:.]/g, "-")}-${safeName(options.agent.name)}-${randomBytes(3).toString("hex")}`;
+    this.file = join(options.dir, `${this.id}.jsonl`);
+    this.#flushBytes = options.flushBytes ?? 32 * 1024;
+    this.#flushMs = options.flushMs ?? 200;
+    mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+    this.#stream = this.#open(this.file);
+    if (options.audio) {
+      this.#audio = {
+        user: this.#open(join(options.dir, `${this.id}.user.audio`)),
+        agent: this.#open(join(options.dir, `${this.id}.agent.audio`)),
+      };
+    }
+    const { agent } = options;
+    this.header = {
+      type: SESSION_LOG_TYPE,
+      version: SESSION_LOG_VERSION,
+      id: this.id,
+      agent: agent.name,
+      file: agent.file,
+      hash: hashFiles(agent.files.length ? agent.files : [agent.file]),
+      model: agent.config.model,
+      startedAt: started.toISOString(),
+      clockAt: (options.clock ?? performance).now(),
+      variables: redact(options.variables ?? {}),
+      ...(this.#audio
+        ? {
+            audio: {
+              format: audioFormat(agent, options.variables),
+              user: `${this.id}.user.audio`,
+              agent: `${this.id}.agent.audio`,
+            },
+          }
+        : {}),
+    };
+    this.#pending = `${JSON.stringify(this.header)}\n`;
+  }
+
+  /** The stream listener: give it to `startSession({ onEvent })` so the handshake is logged too. */
+  readonly write = (event: StreamEvent): void => {
+    if (this.#closing) return;
+    this.#pending += `${JSON.stringify(event)}\n`;
+    // What the runtime emits in the same turn as the close (a last `idle`) still belongs in the file.
+    if (event.type === "closed") {
+      setImmediate(() => void this.close());
+      return;
+    }
+    if (this.#pending.length >= this.#flushBytes) this.#flush();
+    else this.#timer ??= setTimeout(() => this.#flush(), this.#flushMs).unref();
+  };
+
+  /** Follows the session: its raw audio when asked, and the close (which `write` sees in the stream too). */
+  attach(session: Session): void {
+    const audio = this.#audio;
+    if (audio) {
+      session.on("agent.audio", (e) => void (this.#closing || audio.agent.write(e.audio)));
+      session.on("client.event", (e) => {
+        if (this.#closing || e.type !== "input_audio_buffer.append") return;
+        audio.user.write(Buffer.from(e.audio, "base64"));
+      });
+    }
+    session.on("closed", () => setImmediate(() => void this.close()));
+  }
+
+  /** Writes what is buffered and closes the files; resolves once they are on disk. Safe to call again. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#flush();
+      const streams = [this.#stream, ...(this.#audio ? [this.#audio.user, this.#audio.agent] : [])];
+      await Promise.all(
+        streams.map((s) => new Promise<void>((resolve) => (s.closed ? resolve() : s.end(resolve)))),
+      );
+    })();
+    return this.#closing;
+  }
+
+  #flush(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (!this.#pending || this.error) return;
+    const chunk = this.#pending;
+    this.#pending = "";
+    this.#stream.write(chunk);
+  }
+
+  #open(file: string): WriteStream {
+    // `wx`: a log is never appended to another session's file.
+    const stream = createWriteStream(file, { flags: "wx", mode: 0o600 });
+    stream.on("error", (error) => {
+      this.error ??= error;
+      this.#pending = "";
+    });
+    return stream;
+  }
+}
+
+/** Opens a session log (see SessionLogWriter). */
+export function openSessionLog(options: SessionLogOptions): SessionLogWriter {
+  return new SessionLogWriter(options);
+}
+
+/** File-name safe: agent names are user text. */
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 40) || "agent";
+}
+
+/** The output audio format the session compiles to (both directions use it unless the agent says otherwise). */
+function audioFormat(agent: LoadedAgent, variables: Record<string, unknown> | undefined): string {
+  try {
+    const audio = compileSession(agent, { variables: variables as never }).session.audio;
+    return JSON.stringify({ input: audio?.input?.format, output: audio?.output?.format });
+  } catch {
+    return "unknown";
+  }
+}
