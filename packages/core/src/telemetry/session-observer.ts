@@ -2,6 +2,7 @@ import { type Attributes, type Span, SpanStatusCode } from "@opentelemetry/api";
 import type { LoadedAgent } from "../contracts/agent.ts";
 import type { StreamEvent } from "../runtime/event-stream.ts";
 import { GenAi, Parley, PROVIDER } from "./attributes.ts";
+import { DelegationSpans } from "./delegation-spans.ts";
 import type { Instruments } from "./instruments.ts";
 import type { SpanClock } from "./span-clock.ts";
 import { ToolSpans } from "./tool-spans.ts";
@@ -33,8 +34,10 @@ interface Response {
  * ├─ turn                                   end of the user's input → idle (first_audio / first_answer events)
  * │  ├─ chat {model}                        each response: response.created → response.done, tokens, cost
  * │  │  └─ tools/call {tool}                an MCP call the Realtime API runs
- * │  └─ execute_tool {tool}                 each tool call: tool.call → tool.output, outcome
- * │     └─ tool.approval_wait / tool.queue / tool.run
+ * │  ├─ execute_tool {tool}                 each tool call: tool.call → tool.output, outcome
+ * │  │  └─ tool.approval_wait / tool.queue / tool.run
+ * │  └─ invoke_agent {tool}                 a delegate tool's call: chat {model} per text-model request,
+ * │     └─ chat {model}, execute_tool …     and the tools that model called
  * └─ chat {model}                           responses outside a turn (the greeting, a goodbye)
  * ```
  */
@@ -43,6 +46,7 @@ export class SessionObserver {
   readonly #metrics: Instruments;
   readonly #agent: () => LoadedAgent | undefined;
   readonly #tools: ToolSpans;
+  readonly #delegations: DelegationSpans;
   #session: Span | undefined;
   #openedAt = 0;
   #labels: Attributes = {};
@@ -53,6 +57,8 @@ export class SessionObserver {
   #turns = 0;
   readonly #responses = new Map<string, Response>();
   #restoring = false;
+  /** Ids of the user items seen (a resent or replayed one is not a new turn). */
+  readonly #userItems = new Set<string>();
   #closed = false;
 
   constructor(
@@ -65,6 +71,12 @@ export class SessionObserver {
     this.#metrics = metrics;
     this.#agent = agent;
     this.#tools = new ToolSpans(clock, metrics, () => this.#labels, captureContent);
+    this.#delegations = new DelegationSpans(
+      clock,
+      metrics,
+      () => this.#labels,
+      (id) => this.#tools.spanOf(id),
+    );
   }
 
   handle(e: StreamEvent): void {
@@ -120,6 +132,12 @@ export class SessionObserver {
         return;
       case "approval.decided":
         this.#tools.approvalDecided(e);
+        return;
+      case "delegation.step":
+        this.#delegations.step(e, this.#parent());
+        return;
+      case "delegation.done":
+        this.#delegations.done(e, this.#parent());
         return;
       case "interrupted":
         this.#turn?.span.addEvent(
@@ -193,9 +211,15 @@ export class SessionObserver {
     if (event.type === "session.update") this.#setModel(event.session);
     else if (event.type === "input_audio_buffer.commit") this.#startTurn(e.at);
     else if (event.type === "conversation.item.create" && !this.#restoring) {
-      // What the user typed or showed. A replayed item after a reconnect carries its old id: not a new turn.
+      // What the user typed or showed. The replay after a reconnect, and an item sent again because its connection
+      // died, carry an id already seen: not a new turn.
       const item = event.item as { type?: string; role?: string; id?: string } | undefined;
-      if (item?.type === "message" && item.role === "user" && !item.id) this.#startTurn(e.at);
+      if (item?.type !== "message" || item.role !== "user") return;
+      if (item.id) {
+        if (this.#userItems.has(item.id)) return;
+        this.#userItems.add(item.id);
+      }
+      this.#startTurn(e.at);
     }
   }
 
@@ -348,6 +372,7 @@ export class SessionObserver {
     this.#closed = true;
     const time = this.#clock.time(e.at);
     this.#tools.closeAll(e.at);
+    this.#delegations.closeAll(e.at);
     for (const response of this.#responses.values()) {
       response.span.setAttribute(GenAi.finishReasons, ["unfinished"]);
       response.span.end(time);

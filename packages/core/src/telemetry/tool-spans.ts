@@ -47,9 +47,16 @@ export class ToolSpans {
     private readonly captureContent: boolean,
   ) {}
 
+  /** The open span of a call (a delegation's model requests and nested calls go under it). */
+  spanOf(callId: string): Span | undefined {
+    return this.#calls.get(callId)?.span;
+  }
+
   call(e: Of<"tool.call">, parent: Span | undefined, agent: LoadedAgent | undefined): void {
     const shape = toolSpanShape(e.tool, agent);
-    const span = this.clock.start(shape.name, e.at, parent, {
+    // A delegate's text model calling a tool: nested under the delegation, not the turn.
+    const under = (e.parentCallId && this.spanOf(e.parentCallId)) || parent;
+    const span = this.clock.start(shape.name, e.at, under, {
       ...shape.attributes,
       [GenAi.toolCallId]: e.callId,
       ...(this.captureContent ? { [GenAi.toolArguments]: content(e.arguments) } : {}),
