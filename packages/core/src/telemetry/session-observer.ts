@@ -11,6 +11,13 @@ type Of<T extends StreamEvent["type"]> = Extract<StreamEvent, { type: T }>;
 /** A protocol event as the stream carries it (`client.event` / `server.event`). */
 type Protocol = Extract<StreamEvent, { event: unknown }>;
 
+/** The server events that carry a response's output (its first one is the response's first output). */
+const OUTPUT_DELTAS = new Set([
+  "response.output_audio.delta",
+  "response.output_text.delta",
+  "response.output_audio_transcript.delta",
+]);
+
 interface Turn {
   span: Span;
   number: number;
@@ -81,17 +88,11 @@ export class SessionObserver {
 
   handle(e: StreamEvent): void {
     if (this.#closed) return;
-    if (!this.#session) this.#open(e);
+    if (!this.#session) this.#open(e.at);
     switch (e.type) {
       case "client.event":
-        this.#clientEvent(e);
-        return;
       case "server.event":
-        this.#serverEvent(e);
-        return;
-      case "agent.audio":
-      case "agent.transcript.delta":
-        this.#output(e.responseId, e.at);
+        this.protocol(e.type === "client.event", e.event, () => e.at);
         return;
       case "session.started":
         this.#session?.setAttribute(Parley.transport, e.transport);
@@ -183,12 +184,27 @@ export class SessionObserver {
     }
   }
 
+  /**
+   * A protocol event, sent (`client.event`) or received: most are audio and transcript deltas, so the time is read
+   * only when one matters, and a delta costs a map lookup.
+   */
+  protocol(
+    sent: boolean,
+    event: { type: string } & Record<string, unknown>,
+    now: () => number,
+  ): void {
+    if (this.#closed) return;
+    if (!this.#session) this.#open(now());
+    if (sent) this.#clientEvent(event, now);
+    else this.#serverEvent(event, now);
+  }
+
   /** The session span, opened on the session's first event (the handshake). */
-  #open(e: StreamEvent): void {
+  #open(at: number): void {
     const agent = this.#agent()?.name;
     this.#labels = agent ? { [Parley.agent]: agent } : {};
-    this.#openedAt = e.at;
-    this.#session = this.#clock.start(`invoke_agent ${agent ?? "realtime"}`, e.at, undefined, {
+    this.#openedAt = at;
+    this.#session = this.#clock.start(`invoke_agent ${agent ?? "realtime"}`, at, undefined, {
       [GenAi.operationName]: "invoke_agent",
       [GenAi.providerName]: PROVIDER,
       [GenAi.system]: PROVIDER,
@@ -206,10 +222,9 @@ export class SessionObserver {
     this.#session?.addEvent(name, undefined, this.#clock.time(at));
   }
 
-  #clientEvent(e: Protocol): void {
-    const event = e.event;
+  #clientEvent(event: Protocol["event"], now: () => number): void {
     if (event.type === "session.update") this.#setModel(event.session);
-    else if (event.type === "input_audio_buffer.commit") this.#startTurn(e.at);
+    else if (event.type === "input_audio_buffer.commit") this.#startTurn(now());
     else if (event.type === "conversation.item.create" && !this.#restoring) {
       // What the user typed or showed. The replay after a reconnect, and an item sent again because its connection
       // died, carry an id already seen: not a new turn.
@@ -219,19 +234,25 @@ export class SessionObserver {
         if (this.#userItems.has(item.id)) return;
         this.#userItems.add(item.id);
       }
-      this.#startTurn(e.at);
+      this.#startTurn(now());
     }
   }
 
-  #serverEvent(e: Protocol): void {
-    const event = e.event;
-    if (event.type === "session.created" || event.type === "session.updated")
+  #serverEvent(event: Protocol["event"], now: () => number): void {
+    if (OUTPUT_DELTAS.has(event.type)) {
+      const response = this.#responses.get(event.response_id as string);
+      if (response && !response.output) this.#output(response, now());
+    } else if (event.type === "session.created" || event.type === "session.updated")
       this.#setModel(event.session);
     else if (
       event.type.startsWith("response.output_item.") ||
       event.type === "response.mcp_call.failed"
     )
-      this.#tools.serverEvent(event, e.at, (id) => this.#responses.get(id)?.span ?? this.#parent());
+      this.#tools.serverEvent(
+        event,
+        now(),
+        (id) => this.#responses.get(id)?.span ?? this.#parent(),
+      );
   }
 
   #setModel(session: unknown): void {
@@ -316,9 +337,7 @@ export class SessionObserver {
     this.#responses.set(e.responseId, { span, at: e.at, kind: e.kind, output: false });
   }
 
-  #output(responseId: string, at: number): void {
-    const response = this.#responses.get(responseId);
-    if (!response || response.output) return;
+  #output(response: Response, at: number): void {
     response.output = true;
     response.span.setAttribute(Parley.firstOutputMs, at - response.at);
     response.span.addEvent("first_output", undefined, this.#clock.time(at));

@@ -1,5 +1,6 @@
 import { type Attributes, type Span, SpanStatusCode } from "@opentelemetry/api";
 import type { LoadedAgent } from "../contracts/agent.ts";
+import { redactString } from "../log/redact.ts";
 import type { StreamEvent } from "../runtime/event-stream.ts";
 import type { CallState } from "../scheduler/call-state.ts";
 import { GenAi, Parley } from "./attributes.ts";
@@ -234,8 +235,8 @@ export class ToolSpans {
   }
 }
 
-/** Content for an attribute (already redacted by the stream), cut to MAX_CONTENT characters. */
+/** Content for an attribute, redacted and cut to MAX_CONTENT characters. */
 function content(value: unknown): string {
-  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? "");
+  const text = redactString(typeof value === "string" ? value : (JSON.stringify(value) ?? ""));
   return text.length > MAX_CONTENT ? `${text.slice(0, MAX_CONTENT)}…` : text;
 }
