@@ -2,9 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import type { Approver, StartSessionOptions } from "@parley/core";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
+import type { LogSettings } from "../logs/settings.ts";
 import type { AgentCatalog } from "./agents.ts";
 import { handleClientSecret, handleSession, handleSessionHangup } from "./browser.ts";
-import { CallManager } from "./calls.ts";
+import { CallManager, type CallManagerOptions } from "./calls.ts";
 import type { ServeConfig } from "./config.ts";
 import type { ServeContext } from "./context.ts";
 import { jsonLines, type LogWriter } from "./log.ts";
@@ -26,12 +27,16 @@ export interface ServeAppOptions {
   /** Extra `startSession` options for every call. */
   session?: Partial<StartSessionOptions>;
   onSummary?: (summary: CallSummary) => void;
+  /** Write a session log per call to this folder (`agent serve` does by default; off when undefined). */
+  sessionLogs?: LogSettings;
   onAccepted?: (ms: number) => void;
   /**
    * The bearer token `GET /metrics` needs (default PARLEY_METRICS_TOKEN). Without one, only loopback clients may
    * read it. Never logged.
    */
   metricsToken?: string;
+  /** Called when a call's session is attached (`agent serve --console` follows calls with it). */
+  onSession?: CallManagerOptions["onSession"];
 }
 
 export interface ServeApp {
@@ -77,7 +82,10 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
   const apiKey = options.apiKey ?? process.env.OPENAI_API_KEY ?? "";
   const api = new RealtimeApi(
     apiKey,
-    config.baseUrl ?? process.env.OPENAI_BASE_URL ?? DEFAULT_BASE_URL,
+    config.baseUrl ??
+      process.env.PARLEY_API_BASE ??
+      process.env.OPENAI_BASE_URL ??
+      DEFAULT_BASE_URL,
   );
   // Read at scrape time only, when ctx (below) exists.
   const metrics: ServeMetrics = new ServeMetrics(
@@ -92,6 +100,8 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
     // Every call is traced (global tracer provider) and measured (this app's /metrics), unless the app says otherwise.
     session: { telemetry: metrics.telemetry, ...options.session },
     ...(options.onSummary ? { onSummary: options.onSummary } : {}),
+    ...(options.sessionLogs ? { sessionLogs: options.sessionLogs } : {}),
+    ...(options.onSession ? { onSession: options.onSession } : {}),
   });
   const ctx: ServeContext = {
     config,
