@@ -55,6 +55,8 @@ export interface SessionInit {
   transportFactory?: TransportFactory;
   /** How drops are survived (absent: a drop ends the session). */
   reconnect?: ReconnectSettings;
+  /** The resume line of an agent (its file's `reconnect.announce`, rendered), when `reconnect.announce` is unset. */
+  announceOf?: (agent: LoadedAgent) => string | undefined;
   update: SessionUpdateEvent;
   /** The agent the session starts with (its handoffs are what `transfer_to_<name>` calls switch to). */
   agent?: LoadedAgent;
@@ -800,7 +802,9 @@ export class Session extends SafeEmitter<SessionEvents> {
     this.#connected();
     this.#responses.resume();
     this.#outbound.flush();
-    const announce = this.#init.reconnect?.announce;
+    const agent = this.#switch.agent;
+    const announce =
+      this.#init.reconnect?.announce ?? (agent ? this.#init.announceOf?.(agent) : undefined);
     const cut = this.#cutOff;
     this.#cutOff = false;
     if (announce && reason !== "recycle")
