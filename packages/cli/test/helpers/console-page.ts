@@ -94,7 +94,10 @@ export class PageSocket {
         test(m.event as Extract<StreamEvent, { type: K }>),
       from,
     );
-    return { event: (message as { event: Extract<StreamEvent, { type: K }> }).event, at };
+    return {
+      event: (message as unknown as { event: Extract<StreamEvent, { type: K }> }).event,
+      at,
+    };
   }
 
   close(): void {
