@@ -734,7 +734,7 @@ export class Session extends SafeEmitter<SessionEvents> {
       handshake: () => this.#handshake(this.#currentUpdate),
       replay: () => {
         if (reattach) return 0;
-        const items = this.conversation.toReplayItems();
+        const items = this.conversation.toReplayItems(settings.maxReplayItems);
         // Calls of the old connection cannot be answered with function_call_output any more: text instead.
         this.#outbound.orphan(
           this.conversation
