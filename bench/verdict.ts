@@ -39,17 +39,6 @@ export function interval(text: string): void {
   process.stdout.write(`interval: ${text}\n`);
 }
 
-export function median(samples: readonly number[]): number {
-  return quantile(samples, 0.5);
-}
-
-export function quantile(samples: readonly number[], q: number): number {
-  if (samples.length === 0) return Number.NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[at] as number;
-}
-
 /** CPU time (user + system) of this process so far, in ms. */
 export function cpuMs(): number {
   const u = process.cpuUsage();

@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { report } from "../../../bench/stats.ts";
 import { BIN, PtySession, testEnv } from "../test/helpers/cli.ts";
 
 const root = join(import.meta.dirname, "../../..");
@@ -14,12 +15,7 @@ const fixture = join(import.meta.dirname, "../test/fixtures/dev");
 const quick = process.env.PARLEY_BENCH_QUICK === "1";
 
 function stats(name: string, samples: number[], unit: string): void {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] as number;
-  const f = (n: number) => n.toFixed(1);
-  process.stdout.write(
-    `${name}: median ${f(at(0.5))}, p95 ${f(at(0.95))}, p99 ${f(at(0.99))} (${unit}, n=${s.length})\n`,
-  );
+  report(name, samples, unit, { digits: 1, percentiles: [50, 95, 99], count: true });
 }
 
 const dir = mkdtempSync(join(tmpdir(), "parley-bench-dev-"));

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { newWebhookSecret, type SimulatedCall, startLocalRealtime } from "@parley/local-realtime";
-import { percentile } from "../../local-realtime/bench/stats.ts";
+import { percentile } from "../../../bench/stats.ts";
 import { BIN, testEnv } from "../test/helpers/cli.ts";
 
 const quick = process.env.PARLEY_BENCH_QUICK === "1";

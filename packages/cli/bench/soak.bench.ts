@@ -11,6 +11,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { loadAgent, type Session, startSession, VirtualClock } from "@parley/core";
 import { startLocalRealtime } from "@parley/local-realtime";
+import { percentile } from "../../../bench/stats.ts";
 
 const SESSIONS = Number(process.env.PARLEY_SOAK_SESSIONS ?? 2_000);
 /** Sessions open at once (a server holds many calls at a time); each sample is taken with none open. */
@@ -120,9 +121,7 @@ for (let i = 0; i < 50; i++) {
   await idle(session);
   await session.close();
 }
-restoreMs.sort((a, b) => a - b);
-const pct = (p: number) =>
-  restoreMs[Math.min(restoreMs.length - 1, Math.ceil((p / 100) * restoreMs.length) - 1)] as number;
+const pct = (p: number) => percentile(restoreMs, p);
 console.log(
   `restore after a drop: median ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms (local server, 50 drops)`,
 );

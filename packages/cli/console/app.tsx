@@ -32,7 +32,8 @@ export function App() {
   );
 
   const send = (message: ClientMessage) => {
-    if (!conn.current?.send(message)) dispatch({ type: "local-error", message: "not connected to Parley" });
+    if (!conn.current?.send(message))
+      dispatch({ type: "local-error", message: "not connected to Parley" });
   };
   const interrupt = () => {
     const heard = player.current.stop();
@@ -51,7 +52,8 @@ export function App() {
   useEffect(() => {
     const c = new Connection({
       message(m) {
-        if (m.type === "event" && m.event.type === "agent.audio") audioItem.current = m.event.itemId;
+        if (m.type === "event" && m.event.type === "agent.audio")
+          audioItem.current = m.event.itemId;
         if (m.type === "event" && m.event.type === "interrupted") player.current.stop();
         if (m.type === "session" && m.state !== "open") player.current.stop();
         dispatch({ type: "server", message: m });
@@ -122,14 +124,19 @@ export function App() {
     const reader = new FileReader();
     reader.onload = () => {
       const data = String(reader.result).replace(/^data:[^,]*,/, "");
-      dispatch({ type: "image", id: `image-${Date.now()}`, url: URL.createObjectURL(file), text });
+      // The text sent with it shows as its own line when the session confirms it (user.transcript.done).
+      dispatch({ type: "image", id: `image-${Date.now()}`, url: URL.createObjectURL(file), text: "" });
       send({ type: "image", data, ...(text ? { text } : {}) });
     };
     reader.readAsDataURL(file);
   };
 
   return (
-    <div class="console" data-connected={String(state.connected)} data-session={state.session.state}>
+    <div
+      class="console"
+      data-connected={String(state.connected)}
+      data-session={state.session.state}
+    >
       <header class="top">
         <h1>
           Parley console{state.agent ? <span class="agent-name"> · {state.agent.name}</span> : null}
@@ -143,15 +150,23 @@ export function App() {
         </p>
         <nav class="session-controls" aria-label="Session">
           {state.mode === "dev" && (
-            <>
-              <button type="button" data-testid="restart-button" onClick={() => send({ type: "restart" })} disabled={!state.connected}>
-                Restart
-              </button>
-              <button type="button" data-testid="end-button" onClick={() => send({ type: "end" })} disabled={!open}>
-                End
-              </button>
-            </>
+            <button
+              type="button"
+              data-testid="restart-button"
+              onClick={() => send({ type: "restart" })}
+              disabled={!state.connected}
+            >
+              Restart
+            </button>
           )}
+          <button
+            type="button"
+            data-testid="end-button"
+            onClick={() => send({ type: "end" })}
+            disabled={!open}
+          >
+            {state.mode === "dev" ? "End" : "End call"}
+          </button>
           <a class="button" href="transcript.txt" download data-testid="download-transcript">
             Transcript
           </a>
@@ -181,11 +196,19 @@ export function App() {
               interrupt={interrupt}
             />
           )}
-          <Composer disabled={!open} sendText={(text) => send({ type: "text", text })} sendImage={sendImage} />
+          <Composer
+            disabled={!open}
+            sendText={(text) => send({ type: "text", text })}
+            sendImage={sendImage}
+          />
         </section>
         <aside class="side">
           <ErrorPanel errors={state.errors} />
-          <ToolTimeline tools={state.tools} canApprove={open} decide={(callId, approved) => send({ type: "approval", callId, approved })} />
+          <ToolTimeline
+            tools={state.tools}
+            canApprove={open}
+            decide={(callId, approved) => send({ type: "approval", callId, approved })}
+          />
           <MetersPanel state={state} />
           <AgentPanel state={state} />
         </aside>

@@ -1,7 +1,12 @@
 // The page's state, built only from Parley's messages (the session's event stream), so a page opened late or
 // reloaded shows the same thing once the replay is in.
 import type { StreamEvent } from "@parley/core";
-import type { AgentInfo, ConsoleProblem, ServerMessage, SessionState } from "../src/console/protocol.ts";
+import type {
+  AgentInfo,
+  ConsoleProblem,
+  ServerMessage,
+  SessionState,
+} from "../src/console/protocol.ts";
 
 export interface Line {
   /** The conversation item id (or a local id for notices and images). */
@@ -24,7 +29,13 @@ export interface ToolEntry {
   state: string;
   progress: string[];
   fillers: { phase: string; text: string | undefined }[];
-  approval?: { reason: string; approver: string; decided?: boolean; approved?: boolean; by?: string };
+  approval?: {
+    reason: string;
+    approver: string;
+    decided?: boolean;
+    approved?: boolean;
+    by?: string;
+  };
   output?: string;
   failed?: boolean;
   ms?: number;
@@ -36,7 +47,11 @@ export interface Meters {
   turn: number;
   firstAudioMs: number | null;
   firstAnswerMs: number | null;
+  /** The person's time at approval cards during the turn: not the agent's latency, taken out of "real answer". */
+  approvalMs: number | null;
   audioBytes: number;
+  /** Approval cards open now: call id → when asked (session clock). */
+  asked: Record<string, number>;
 }
 
 export interface ConsoleState {
@@ -52,7 +67,9 @@ export interface ConsoleState {
   tools: ToolEntry[];
   meters: Meters;
   /** The last reload: what changed, or the located problems of an invalid save. */
-  reload?: { ok: true; ms: number; summary: string } | { ok: false; text: string; problems: ConsoleProblem[] };
+  reload?:
+    | { ok: true; ms: number; summary: string }
+    | { ok: false; text: string; problems: ConsoleProblem[] };
   errors: string[];
 }
 
@@ -73,7 +90,16 @@ export const initialState: ConsoleState = {
   agent: undefined,
   lines: [],
   tools: [],
-  meters: { costUsd: 0, tokens: {}, turn: 0, firstAudioMs: null, firstAnswerMs: null, audioBytes: 0 },
+  meters: {
+    costUsd: 0,
+    tokens: {},
+    turn: 0,
+    firstAudioMs: null,
+    firstAnswerMs: null,
+    approvalMs: null,
+    audioBytes: 0,
+    asked: {},
+  },
   errors: [],
 };
 
@@ -86,7 +112,14 @@ export function reduce(state: ConsoleState, action: Action): ConsoleState {
         ...state,
         lines: [
           ...state.lines,
-          { id: action.id, role: "user", text: action.text, done: true, interrupted: false, image: action.url },
+          {
+            id: action.id,
+            role: "user",
+            text: action.text,
+            done: true,
+            interrupted: false,
+            image: action.url,
+          },
         ],
       };
     case "local-error":
@@ -120,9 +153,16 @@ function onMessage(state: ConsoleState, m: ServerMessage): ConsoleState {
           tools: m.state === "starting" ? [] : state.tools,
           meters: m.state === "starting" ? initialState.meters : state.meters,
         };
-      return { ...state, session: { state: m.state, id: m.id, ...(m.detail ? { detail: m.detail } : {}) } };
+      return {
+        ...state,
+        session: { state: m.state, id: m.id, ...(m.detail ? { detail: m.detail } : {}) },
+      };
     case "agent":
-      return { ...state, agent: m.agent, ...(m.reload ? { reload: { ok: true, ...m.reload } } : {}) };
+      return {
+        ...state,
+        agent: m.agent,
+        ...(m.reload ? { reload: { ok: true, ...m.reload } } : {}),
+      };
     case "reload.failed":
       return { ...state, reload: { ok: false, text: m.text, problems: m.problems } };
     case "problem":
@@ -132,7 +172,12 @@ function onMessage(state: ConsoleState, m: ServerMessage): ConsoleState {
   }
 }
 
-function upsertLine(lines: Line[], id: string, make: () => Line, change: (l: Line) => Line): Line[] {
+function upsertLine(
+  lines: Line[],
+  id: string,
+  make: () => Line,
+  change: (l: Line) => Line,
+): Line[] {
   const i = lines.findIndex((l) => l.id === id);
   if (i < 0) return [...lines, change(make())];
   const next = lines.slice();
@@ -140,7 +185,11 @@ function upsertLine(lines: Line[], id: string, make: () => Line, change: (l: Lin
   return next;
 }
 
-function updateTool(tools: ToolEntry[], callId: string, change: (t: ToolEntry) => ToolEntry): ToolEntry[] {
+function updateTool(
+  tools: ToolEntry[],
+  callId: string,
+  change: (t: ToolEntry) => ToolEntry,
+): ToolEntry[] {
   return tools.map((t) => (t.callId === callId ? change(t) : t));
 }
 
@@ -156,7 +205,9 @@ function onEvent(state: ConsoleState, e: StreamEvent): ConsoleState {
         () => ({ id: e.itemId, role: "user", text: "", done: false, interrupted: false }),
         (l) => ({ ...l, text: text ?? l.text + delta, done: text !== undefined }),
       );
-      return { ...state, lines };
+      // A new turn: its own approval time.
+      const meters = text === undefined ? state.meters : { ...state.meters, approvalMs: null };
+      return { ...state, lines, meters };
     }
     case "agent.transcript.delta":
     case "agent.transcript.done": {
@@ -165,15 +216,32 @@ function onEvent(state: ConsoleState, e: StreamEvent): ConsoleState {
       const lines = upsertLine(
         state.lines,
         e.itemId,
-        () => ({ id: e.itemId, role, text: "", done: false, interrupted: false, responseId: e.responseId }),
-        (l) => ({ ...l, text: done ? (e as { transcript: string }).transcript : l.text + (e as { delta: string }).delta, done }),
+        () => ({
+          id: e.itemId,
+          role,
+          text: "",
+          done: false,
+          interrupted: false,
+          responseId: e.responseId,
+        }),
+        (l) => ({
+          ...l,
+          text: done
+            ? (e as { transcript: string }).transcript
+            : l.text + (e as { delta: string }).delta,
+          done,
+        }),
       );
       let tools = state.tools;
-      if (done && role === "filler") tools = fillFiller(tools, (e as { transcript: string }).transcript);
+      if (done && role === "filler")
+        tools = fillFiller(tools, (e as { transcript: string }).transcript);
       return { ...state, lines, tools };
     }
     case "agent.audio":
-      return { ...state, meters: { ...state.meters, audioBytes: state.meters.audioBytes + e.audioBytes } };
+      return {
+        ...state,
+        meters: { ...state.meters, audioBytes: state.meters.audioBytes + e.audioBytes },
+      };
     case "interrupted":
       if (!e.itemId) return state;
       return {
@@ -209,7 +277,10 @@ function onEvent(state: ConsoleState, e: StreamEvent): ConsoleState {
     case "tool.progress":
       return {
         ...state,
-        tools: updateTool(state.tools, e.callId, (t) => ({ ...t, progress: [...t.progress, e.message] })),
+        tools: updateTool(state.tools, e.callId, (t) => ({
+          ...t,
+          progress: [...t.progress, e.message],
+        })),
       };
     case "tool.filler":
       return {
@@ -233,6 +304,7 @@ function onEvent(state: ConsoleState, e: StreamEvent): ConsoleState {
     case "approval.requested":
       return {
         ...state,
+        meters: { ...state.meters, asked: { ...state.meters.asked, [e.callId]: e.at } },
         tools: updateTool(state.tools, e.callId, (t) => ({
           ...t,
           approval: { reason: e.reason, approver: e.approver },
@@ -241,11 +313,14 @@ function onEvent(state: ConsoleState, e: StreamEvent): ConsoleState {
     case "approval.decided":
       return {
         ...state,
+        meters: decidedMeters(state.meters, e.callId, e.at),
         tools: updateTool(state.tools, e.callId, (t) => ({
           ...t,
           approval: {
             // The rule's reason stays; a denial's own reason (who declined, a timeout) is added to it.
-            reason: [t.approval?.reason, e.approved ? undefined : e.reason].filter(Boolean).join(" · "),
+            reason: [t.approval?.reason, e.approved ? undefined : e.reason]
+              .filter(Boolean)
+              .join(" · "),
             approver: e.approver,
             decided: true,
             approved: e.approved,
@@ -264,16 +339,31 @@ function onEvent(state: ConsoleState, e: StreamEvent): ConsoleState {
     case "latency":
       return {
         ...state,
-        meters: { ...state.meters, turn: e.turn, firstAudioMs: e.firstAudioMs, firstAnswerMs: e.firstAnswerMs },
+        meters: {
+          ...state.meters,
+          turn: e.turn,
+          firstAudioMs: e.firstAudioMs,
+          // As `agent dev` shows it: the time a person took at approval cards is not the agent's.
+          firstAnswerMs:
+            e.firstAnswerMs === null
+              ? null
+              : Math.max(0, e.firstAnswerMs - (state.meters.approvalMs ?? 0)),
+        },
       };
     case "warning":
       return { ...state, lines: [...state.lines, notice(e.seq, e.message)] };
     case "handoff":
-      return { ...state, lines: [...state.lines, notice(e.seq, `handed off from ${e.from} to ${e.to}`)] };
+      return {
+        ...state,
+        lines: [...state.lines, notice(e.seq, `handed off from ${e.from} to ${e.to}`)],
+      };
     case "error":
       return {
         ...state,
-        errors: [...state.errors, `error[${e.error.code ?? e.error.name}]: ${e.error.message}`].slice(-20),
+        errors: [
+          ...state.errors,
+          `error[${e.error.code ?? e.error.name}]: ${e.error.message}`,
+        ].slice(-20),
       };
     default:
       return state;
@@ -296,4 +386,11 @@ function fillFiller(tools: ToolEntry[], text: string): ToolEntry[] {
     }
   }
   return tools;
+}
+
+function decidedMeters(meters: Meters, callId: string, at: number): Meters {
+  const since = meters.asked[callId];
+  if (since === undefined) return meters;
+  const { [callId]: _, ...asked } = meters.asked;
+  return { ...meters, asked, approvalMs: (meters.approvalMs ?? 0) + (at - since) };
 }

@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { median, percentile } from "../../../bench/stats.ts";
 import { verdict } from "../../../bench/verdict.ts";
 import { compileSession, loadAgent } from "../src/index.ts";
 
@@ -16,10 +17,7 @@ const EXAMPLES = {
 const env = { HELPDESK_MCP_TOKEN: "bench-token" };
 
 function stats(samples: number[]): { median: number; p99: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) =>
-    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
-  return { median: at(0.5), p99: at(0.99) };
+  return { median: median(samples), p99: percentile(samples, 99) };
 }
 
 const fmt = (n: number) => n.toFixed(n < 10 ? 3 : 1);

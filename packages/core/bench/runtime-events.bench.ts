@@ -4,7 +4,8 @@
 
 import { EventEmitter } from "node:events";
 import WebSocket from "ws";
-import { quantile, verdict } from "../../../bench/verdict.ts";
+import { quantile, report } from "../../../bench/stats.ts";
+import { verdict } from "../../../bench/verdict.ts";
 import { VirtualClock } from "../src/clock/index.ts";
 import { compileSession } from "../src/compile/index.ts";
 import { loadAgent } from "../src/load/index.ts";
@@ -12,7 +13,7 @@ import { createLogger } from "../src/log/index.ts";
 import { defaultPrices } from "../src/pricing/index.ts";
 import { Session } from "../src/runtime/session.ts";
 import { wsTransport } from "../src/transport/ws-transport.ts";
-import { report, serverProcess } from "./runtime-support.ts";
+import { serverProcess } from "./runtime-support.ts";
 
 const agent = await loadAgent(
   new URL("../test/fixtures/runtime/assistant.agent.yaml", import.meta.url).pathname,

@@ -2,11 +2,13 @@
 // configured (session.update acknowledged), greeting done, no user turn. Sessions are opened in batches against a
 // local server in its own process; after each batch the heap is collected and the growth of heap + external memory
 // (socket buffers) per session is one sample. The comparison with the raw openai client is `pnpm bench peers`.
+
+import { median, report } from "../../../bench/stats.ts";
 import { verdict } from "../../../bench/verdict.ts";
 import { loadAgent } from "../src/load/index.ts";
 import type { Session } from "../src/runtime/session.ts";
 import { startSession } from "../src/runtime/start-session.ts";
-import { gc, report, serverProcess } from "./runtime-support.ts";
+import { gc, serverProcess } from "./runtime-support.ts";
 
 const agent = await loadAgent(
   new URL("../../../agents/hotel-concierge/concierge.agent.yaml", import.meta.url).pathname,
@@ -43,14 +45,9 @@ for (let b = 0; b < batches; b++) {
   perSession.push((after.heap - before.heap) / batch / 1024);
   perSessionRss.push((after.rss - before.rss) / batch / 1024);
 }
-report("runtime memory per idle session (heap + external)", perSession, "KB", 1);
-verdict(
-  "runtime memory per idle concierge session, median",
-  [...perSession].sort((a, b) => a - b)[Math.floor(perSession.length / 2)] as number,
-  "KB",
-  { max: 64 },
-);
-report("runtime memory per idle session (rss, noisy)", perSessionRss, "KB", 1);
+report("runtime memory per idle session (heap + external)", perSession, "KB", { digits: 1 });
+verdict("runtime memory per idle concierge session, median", median(perSession), "KB", { max: 64 });
+report("runtime memory per idle session (rss, noisy)", perSessionRss, "KB", { digits: 1 });
 await Promise.all(kept.map((s) => s.close()));
 await server.stop();
 process.exit(0);

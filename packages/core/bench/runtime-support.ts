@@ -1,4 +1,4 @@
-// Shared by the runtime benchmarks: the server child process and percentiles.
+// Shared by the runtime benchmarks: the server child process (statistics: bench/stats.ts).
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 
@@ -36,21 +36,6 @@ export async function serverProcess(options: { tls?: boolean } = {}): Promise<Se
         child.stdin?.end();
       }),
   };
-}
-
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const at = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[at] as number;
-}
-
-/** `name: median X, p99 Y (unit)`, the line format bench/run.ts collects. */
-export function report(name: string, samples: number[], unit: string, digits = 2): void {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const f = (n: number) => n.toFixed(digits);
-  process.stdout.write(
-    `${name}: median ${f(percentile(sorted, 50))}, p99 ${f(percentile(sorted, 99))} (${unit})\n`,
-  );
 }
 
 export function gc(): void {

@@ -6,11 +6,12 @@
 import OpenAI from "openai";
 import { OpenAIRealtimeWS } from "openai/realtime/ws";
 import type { RealtimeServerEvent } from "openai/resources/realtime/realtime";
+import { median, percentile, report } from "../../../bench/stats.ts";
 import { verdict } from "../../../bench/verdict.ts";
 import { compileSession } from "../src/compile/index.ts";
 import { loadAgent } from "../src/load/index.ts";
 import { startSession } from "../src/runtime/start-session.ts";
-import { percentile, report, serverProcess } from "./runtime-support.ts";
+import { serverProcess } from "./runtime-support.ts";
 
 const agent = await loadAgent(new URL("./fixtures/peer.agent.yaml", import.meta.url).pathname);
 const update = compileSession(agent);
@@ -77,16 +78,8 @@ for (let i = 0; i < turns + 20; i++) {
 }
 report("text turn, parley runtime", ours, "ms");
 report("text turn, official openai client", theirs, "ms");
-const med = (x: number[]) =>
-  percentile(
-    [...x].sort((p, q) => p - q),
-    50,
-  );
-const p99 = (x: number[]) =>
-  percentile(
-    [...x].sort((p, q) => p - q),
-    99,
-  );
+const med = median;
+const p99 = (x: number[]) => percentile(x, 99);
 process.stdout.write(
   `text turn latency ratio parley/official: median ${(med(ours) / med(theirs)).toFixed(2)}, p99 ${(p99(ours) / p99(theirs)).toFixed(2)} (x)\n`,
 );

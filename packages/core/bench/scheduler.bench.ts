@@ -4,24 +4,14 @@
 import { scriptedModel, startLocalRealtime } from "@parley/local-realtime";
 import type { RealtimeClientEvent } from "openai/resources/realtime/realtime";
 import { z } from "zod";
-import { quantile as quantileOf, verdict } from "../../../bench/verdict.ts";
+import { quantile, report } from "../../../bench/stats.ts";
+import { verdict } from "../../../bench/verdict.ts";
 import { systemClock } from "../src/clock/index.ts";
 import { loadAgent } from "../src/load/index.ts";
 import { startSession } from "../src/runtime/start-session.ts";
 import type { ResponseRequest, SchedulerHost } from "../src/scheduler/host.ts";
 import { ToolScheduler } from "../src/scheduler/tool-scheduler.ts";
 import { defineTool, type ToolDefinition } from "../src/tool/index.ts";
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
-}
-
-function report(name: string, samples: number[], unit: string, digits = 1): void {
-  const s = [...samples].sort((a, b) => a - b);
-  process.stdout.write(
-    `${name}: median ${quantile(s, 0.5).toFixed(digits)}, p99 ${quantile(s, 0.99).toFixed(digits)} (${unit})\n`,
-  );
-}
 
 /** A host on the real clock whose queue never blocks (the runtime's queue is measured elsewhere). */
 function benchHost(
@@ -72,7 +62,7 @@ async function overhead(): Promise<void> {
   }
   await scheduler.close();
   report("scheduler overhead, function call to handler invoked", samples, "µs");
-  verdict("scheduler overhead p99, call to handler invoked", quantileOf(samples, 0.99), "µs", {
+  verdict("scheduler overhead p99, call to handler invoked", quantile(samples, 0.99), "µs", {
     max: 200,
   });
 }
@@ -111,8 +101,8 @@ async function fillerTiming(): Promise<void> {
   await new Promise((r) => setTimeout(r, 1200));
   await scheduler.close();
   if (errors.length !== 900) throw new Error(`expected 900 fillers, got ${errors.length}`);
-  report("filler timing error against configured time", errors, "ms", 2);
-  verdict("filler timing error p99", quantileOf(errors, 0.99), "ms", { max: 20 });
+  report("filler timing error against configured time", errors, "ms", { digits: 2 });
+  verdict("filler timing error p99", quantile(errors, 0.99), "ms", { max: 20 });
 }
 
 async function thousandCalls(): Promise<void> {

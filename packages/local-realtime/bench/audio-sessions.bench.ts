@@ -5,9 +5,9 @@
 // allow). A level "keeps up" when p99 lateness stays under 100 ms (one chunk: a client with a 100 ms jitter buffer
 // would not underrun) and the server's event-loop delay p99 stays under 100 ms. Bounded: ~6 s per level.
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { percentile, report } from "../../../bench/stats.ts";
 import { startLocalRealtime } from "../src/index.ts";
 import { runClients } from "./run-clients.ts";
-import { percentile, report } from "./stats.ts";
 
 const LEVELS = (process.env.PARLEY_BENCH_AUDIO_LEVELS ?? "100,250,500,750,1000")
   .split(",")

@@ -1,8 +1,9 @@
 // Events per second one server process sustains: 20 sessions in a client process stream text responses
 // back to back at pace 0 for 4 s; the rate is counted in 250 ms windows on the server side.
+
+import { report } from "../../../bench/stats.ts";
 import { startLocalRealtime } from "../src/index.ts";
 import { runClients } from "./run-clients.ts";
-import { report } from "./stats.ts";
 
 let sent = 0;
 const server = await startLocalRealtime({ pace: 0, onServerEvent: () => void sent++ });

@@ -1,8 +1,9 @@
 // Memory per connected session: the server's heap + external memory (after GC) as a client process holds
 // 100, 300 and 500 configured sessions open; per-session cost at each step, median over the steps.
+
+import { report } from "../../../bench/stats.ts";
 import { startLocalRealtime } from "../src/index.ts";
 import { runClients } from "./run-clients.ts";
-import { report } from "./stats.ts";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const used = () => {

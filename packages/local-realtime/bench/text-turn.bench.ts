@@ -1,7 +1,7 @@
 // A text turn end to end on loopback: user message + response.create → response.done, one client, pace 0.
 import WebSocket from "ws";
+import { report } from "../../../bench/stats.ts";
 import { startLocalRealtime } from "../src/index.ts";
-import { report } from "./stats.ts";
 
 const TURNS = 300;
 const server = await startLocalRealtime({ pace: 0 });

@@ -10,7 +10,9 @@ export class IdGenerator {
 
   constructor(private readonly connection: number) {}
 
-  next(prefix: "item" | "resp" | "event" | "call" | "sess" | "conv" | "mcpr"): string {
+  next(
+    prefix: "item" | "resp" | "event" | "call" | "sess" | "conv" | "mcpr" | "msg" | "fc",
+  ): string {
     this.seq++;
     return `${prefix}_${base62(this.connection, 8)}${base62(this.seq, 13)}`;
   }

@@ -1,6 +1,5 @@
 // The public door of @parley/local-realtime.
 
-export { extractTexts as transcriptsInAudio } from "./audio/carrier.ts";
 export type { AudioFormat } from "./audio/formats.ts";
 export {
   audioChunks,
@@ -8,6 +7,8 @@ export {
   silenceAudio,
   speechAudio,
 } from "./audio/speech-audio.ts";
+export { toneSamples } from "./audio/tone-carrier.ts";
+export { carriedTexts as transcriptsInAudio } from "./audio/transcripts.ts";
 export type { CallEndReason, CallRecord, CallRegistry, CallState } from "./calls/registry.ts";
 export {
   type CallAnswer,

@@ -22,6 +22,7 @@ import { rulesModel } from "./models/rules.ts";
 import { scriptedModel } from "./models/scripted.ts";
 import type { RealtimeModel } from "./models/types.ts";
 import { decodeScript, SCRIPT_PARAM } from "./models/url-script.ts";
+import { handleResponses, type ResponsesEndpointContext } from "./responses-api/endpoint.ts";
 import { selfSignedCertificate, type TlsCredentials } from "./tls.ts";
 
 export interface LocalRealtimeOptions {
@@ -35,6 +36,11 @@ export interface LocalRealtimeOptions {
   apiKey?: string;
   /** The simulated model (default: the rules model). */
   model?: RealtimeModel;
+  /**
+   * The simulated text model of `POST /v1/responses` (delegate tools' text model). Default: the rules model, which
+   * calls the function tools it is given as the realtime one does, then answers about their outputs.
+   */
+  textModel?: RealtimeModel;
   /** Model name reported in sessions when the URL names none (default "gpt-realtime"). */
   modelName?: string;
   /** Timing scale of text, `wait` actions and audio: 1 (default) = as below, 0 = as fast as possible, 0.1 = ten times faster. */
@@ -93,6 +99,8 @@ export interface LocalRealtime {
    */
   simulateIncomingCall(options: SimulatedCallOptions): Promise<SimulatedCall>;
   setFaults(faults: FaultOptions): void;
+  /** `POST /v1/responses` requests answered so far. */
+  readonly textRequests: number;
   /** Closes every session and stops listening. */
   close(): Promise<void>;
 }
@@ -193,19 +201,27 @@ export async function startLocalRealtime(
   const secrets = new ClientSecrets();
   const modelName = options.modelName ?? "gpt-realtime";
   const api = { calls, secrets, apiKey: options.apiKey, modelName };
+  const textApi: ResponsesEndpointContext = {
+    apiKey: options.apiKey,
+    model: options.textModel ?? rulesModel(),
+    today: () => (options.today === undefined ? new Date() : new Date(options.today)),
+    count: 0,
+  };
   server.on("request", (req, res) => {
-    handleHttpApi(req, res, api).then(
-      (handled) => {
-        if (!handled) notFound(res);
-      },
-      (error: unknown) => {
-        if (res.headersSent) return res.destroy();
-        res.writeHead(500, { "content-type": "application/json" });
-        res.end(
-          JSON.stringify({ error: { message: String(error), type: "server_error", code: null } }),
-        );
-      },
-    );
+    handleResponses(req, res, textApi)
+      .then((done) => done || handleHttpApi(req, res, api))
+      .then(
+        (handled) => {
+          if (!handled) notFound(res);
+        },
+        (error: unknown) => {
+          if (res.headersSent) return res.destroy();
+          res.writeHead(500, { "content-type": "application/json" });
+          res.end(
+            JSON.stringify({ error: { message: String(error), type: "server_error", code: null } }),
+          );
+        },
+      );
   });
   const notFound = (res: import("node:http").ServerResponse) => {
     res.writeHead(404, { "content-type": "application/json" });
@@ -213,7 +229,7 @@ export async function startLocalRealtime(
       JSON.stringify({
         error: {
           message:
-            "The local Realtime server serves WebSocket sessions at /v1/realtime, the calls endpoints and client secrets.",
+            "The local Realtime server serves WebSocket sessions at /v1/realtime, the calls endpoints, client secrets and POST /v1/responses.",
           type: "invalid_request_error",
           code: "not_found",
         },
@@ -320,6 +336,9 @@ export async function startLocalRealtime(
     port,
     host,
     certificate: credentials?.cert,
+    get textRequests() {
+      return textApi.count;
+    },
     get sessions() {
       return live.size;
     },

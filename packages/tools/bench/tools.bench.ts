@@ -5,20 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ToolContext } from "@parley/core";
+import { report } from "../../../bench/stats.ts";
 import { McpBridge } from "../src/mcp/index.ts";
 import { indexFiles } from "../src/packs/knowledge/index.ts";
 import { startHttpMcpServer } from "../test/mcp-test-server.ts";
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
-}
-
-function report(name: string, samples: number[], unit: string, digits = 2): void {
-  const s = [...samples].sort((a, b) => a - b);
-  process.stdout.write(
-    `${name}: median ${quantile(s, 0.5).toFixed(digits)}, p99 ${quantile(s, 0.99).toFixed(digits)} (${unit})\n`,
-  );
-}
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const ctx = (): ToolContext => ({
@@ -82,8 +72,8 @@ async function knowledgeSearch(): Promise<void> {
     index.search(queries[i % queries.length] as string, 3);
     samples.push(performance.now() - started);
   }
-  report(`knowledge index build (${index.size} passages)`, [buildMs], "ms", 1);
-  report("knowledge search (2,000 passages, top 3)", samples, "ms", 3);
+  report(`knowledge index build (${index.size} passages)`, [buildMs], "ms", { digits: 1 });
+  report("knowledge search (2,000 passages, top 3)", samples, "ms", { digits: 3 });
   await rm(dir, { recursive: true, force: true });
 }
 

@@ -22,7 +22,12 @@ export class Mic {
     await ctx.resume();
     await ctx.audioWorklet.addModule(new URL("mic-worklet.js", location.href));
     this.#stream = await navigator.mediaDevices.getUserMedia({
-      audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+      audio: {
+        channelCount: 1,
+        echoCancellation: true,
+        noiseSuppression: true,
+        autoGainControl: true,
+      },
     });
     this.#source = ctx.createMediaStreamSource(this.#stream);
     this.#node = new AudioWorkletNode(ctx, "parley-mic");

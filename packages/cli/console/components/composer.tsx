@@ -11,7 +11,7 @@ export function Composer({ disabled, sendText, sendImage }: ComposerProps) {
   const [text, setText] = useState("");
   const [over, setOver] = useState(false);
   const image = (file: File | undefined | null) => {
-    if (!file || !file.type.startsWith("image/")) return false;
+    if (!file?.type.startsWith("image/")) return false;
     sendImage(file, text.trim());
     setText("");
     return true;

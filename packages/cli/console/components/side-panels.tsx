@@ -19,12 +19,18 @@ export function MetersPanel({ state }: { state: ConsoleState }) {
         <dd data-testid="meter-first-audio" data-ms={m.firstAudioMs ?? ""}>
           {duration(m.firstAudioMs)}
         </dd>
-        <dt>Real answer</dt>
+        <dt title="to the first words of the real answer (not a filler), without the time spent at approval cards">
+          Real answer{m.approvalMs ? " (approval time excluded)" : ""}
+        </dt>
         <dd data-testid="meter-first-answer" data-ms={m.firstAnswerMs ?? ""}>
           {duration(m.firstAnswerMs)}
         </dd>
         <dt>Tokens</dt>
-        <dd data-testid="meter-tokens" data-total={total} title={tokens.map(([k, n]) => `${k} ${n}`).join(", ")}>
+        <dd
+          data-testid="meter-tokens"
+          data-total={total}
+          title={tokens.map(([k, n]) => `${k} ${n}`).join(", ")}
+        >
           {total}
         </dd>
         <dt>Agent audio</dt>
@@ -122,11 +128,15 @@ function ReloadStatus({ state }: { state: ConsoleState }) {
 export function ErrorPanel({ errors }: { errors: string[] }) {
   if (errors.length === 0) return null;
   return (
-    <section class="panel errors" aria-labelledby="errors-title" data-testid="error-panel" role="alert">
+    <section
+      class="panel errors"
+      aria-labelledby="errors-title"
+      data-testid="error-panel"
+      role="alert"
+    >
       <h2 id="errors-title">Problems</h2>
       <ul>
         {errors.map((e, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: errors only ever append
           <li key={i} data-testid="error-line">
             {e}
           </li>

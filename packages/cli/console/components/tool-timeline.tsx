@@ -33,15 +33,15 @@ export function ToolTimeline({ tools, decide, canApprove }: ToolTimelineProps) {
                 {duration(t.ms ?? now - t.startedAt)}
               </span>
             </div>
-            <pre class="args" data-testid="tool-arguments">{JSON.stringify(t.arguments, null, 1)}</pre>
+            <pre class="args" data-testid="tool-arguments">
+              {JSON.stringify(t.arguments, null, 1)}
+            </pre>
             {t.fillers.map((f, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: fillers only ever append
               <p key={i} class="filler" data-testid="tool-filler">
                 filler ({f.phase}): {f.text ?? "…"}
               </p>
             ))}
             {t.progress.map((p, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: progress only ever appends
               <p key={i} class="progress" data-testid="tool-progress">
                 {p}
               </p>
@@ -59,7 +59,15 @@ export function ToolTimeline({ tools, decide, canApprove }: ToolTimelineProps) {
   );
 }
 
-function ApprovalCard({ entry, decide, canApprove }: { entry: ToolEntry; decide: ToolTimelineProps["decide"]; canApprove: boolean }) {
+function ApprovalCard({
+  entry,
+  decide,
+  canApprove,
+}: {
+  entry: ToolEntry;
+  decide: ToolTimelineProps["decide"];
+  canApprove: boolean;
+}) {
   const a = entry.approval;
   if (!a) return null;
   const pending = !a.decided;
@@ -68,18 +76,27 @@ function ApprovalCard({ entry, decide, canApprove }: { entry: ToolEntry; decide:
       class={`approval ${pending ? "pending" : a.approved ? "approved" : "denied"}`}
       data-testid="approval-card"
       data-call-id={entry.callId}
-      role={pending ? "alertdialog" : undefined}
-      aria-label={pending ? `Approve ${entry.tool}?` : undefined}
+      {...(pending ? { role: "alertdialog", "aria-label": `Approve ${entry.tool}?` } : {})}
     >
       <p>
         {pending ? "Needs approval" : a.approved ? "Approved" : "Denied"}: {a.reason}
       </p>
       {pending && canApprove && (
         <div class="buttons">
-          <button type="button" class="approve" data-testid="approve-button" onClick={() => decide(entry.callId, true)}>
+          <button
+            type="button"
+            class="approve"
+            data-testid="approve-button"
+            onClick={() => decide(entry.callId, true)}
+          >
             Approve
           </button>
-          <button type="button" class="deny" data-testid="deny-button" onClick={() => decide(entry.callId, false)}>
+          <button
+            type="button"
+            class="deny"
+            data-testid="deny-button"
+            onClick={() => decide(entry.callId, false)}
+          >
             Deny
           </button>
         </div>

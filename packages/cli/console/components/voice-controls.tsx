@@ -21,7 +21,8 @@ export function VoiceControls(p: VoiceControlsProps) {
     }
   };
   return (
-    <div class="voice" role="group" aria-label="Voice">
+    <fieldset class="voice">
+      <legend class="visually-hidden">Voice</legend>
       <button
         type="button"
         data-testid="mic-button"
@@ -47,9 +48,14 @@ export function VoiceControls(p: VoiceControlsProps) {
       <button type="button" data-testid="mute-button" aria-pressed={p.muted} onClick={p.toggleMute}>
         {p.muted ? "Unmute" : "Mute"}
       </button>
-      <button type="button" data-testid="interrupt-button" disabled={p.disabled} onClick={p.interrupt}>
+      <button
+        type="button"
+        data-testid="interrupt-button"
+        disabled={p.disabled}
+        onClick={p.interrupt}
+      >
         Interrupt <kbd>Esc</kbd>
       </button>
-    </div>
+    </fieldset>
   );
 }

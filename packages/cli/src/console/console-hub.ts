@@ -46,9 +46,12 @@ export class ConsoleHub {
   #replay: StreamEvent[] = [];
   #session: Session | undefined;
   #state: SessionState = "starting";
+  #generation = 0;
   #agent: AgentInfo;
   /** Set by the `agent.audio` listener, sent right after that event by the stream listener (same emit). */
   #audio: Buffer | undefined;
+  /** Microphone audio was appended since the input buffer was last committed (by the server's VAD or by us). */
+  #uncommitted = false;
 
   constructor(options: ConsoleHubOptions) {
     this.#o = options;
@@ -81,14 +84,26 @@ export class ConsoleHub {
   sessionHooks(): Required<Pick<StartSessionOptions, "onEvent" | "on" | "playedMs">> {
     this.#replay = [];
     this.#played.clear();
+    // Only the newest session speaks to the pages: one followed before (an earlier call of serve) is ignored.
+    const generation = ++this.#generation;
+    const current = () => generation === this.#generation;
     return {
-      onEvent: (event) => this.#onEvent(event),
-      on: { "agent.audio": (e) => void (this.#audio = e.audio) },
+      onEvent: (event) => {
+        if (current()) this.#onEvent(event);
+      },
+      on: {
+        "agent.audio": (e) => {
+          if (current()) this.#audio = e.audio;
+        },
+      },
       playedMs: this.playedMs,
     };
   }
 
-  /** Follows a (new) session: its events go to every page, and into the downloads. `hooked`: started with `sessionHooks()`. */
+  /**
+   * Follows a (new) session: its events go to every page, and into the downloads. `hooked`: started with
+   * `sessionHooks()`; otherwise (a session already running, e.g. a call of `agent serve`) it subscribes now.
+   */
   attach(session: Session, hooked = false): void {
     if (!hooked) {
       const hooks = this.sessionHooks();
@@ -158,11 +173,20 @@ export class ConsoleHub {
   }
 
   #onEvent(event: StreamEvent): void {
+    if (event.type === "server.event" && event.event.type === "input_audio_buffer.committed")
+      this.#uncommitted = false;
     if (this.#log.length >= MAX_LOG_LINES) this.#log.shift();
     this.#log.push(JSON.stringify(event));
-    if ((event.type === "client.event" || event.type === "server.event") && NOISY.has(event.event.type))
+    if (
+      (event.type === "client.event" || event.type === "server.event") &&
+      NOISY.has(event.event.type)
+    )
       return;
-    if (event.type !== "agent.audio" && event.type !== "client.event" && event.type !== "server.event") {
+    if (
+      event.type !== "agent.audio" &&
+      event.type !== "client.event" &&
+      event.type !== "server.event"
+    ) {
       if (this.#replay.length >= MAX_REPLAY) this.#replay.shift();
       this.#replay.push(event);
     }
@@ -170,7 +194,8 @@ export class ConsoleHub {
     if (event.type === "agent.audio" && this.#audio) {
       const audio = this.#audio;
       this.#audio = undefined;
-      for (const ws of this.#sockets) if (ws.readyState === ws.OPEN) ws.send(audio, { binary: true });
+      for (const ws of this.#sockets)
+        if (ws.readyState === ws.OPEN) ws.send(audio, { binary: true });
     }
   }
 
@@ -178,12 +203,17 @@ export class ConsoleHub {
     const session = this.#session;
     if (isBinary) {
       // Microphone audio: PCM16 24 kHz mono. Dropped while no session is open (starting, ended, restoring).
-      if (this.#o.mode === "dev" && session?.open && !session.restoring)
+      if (this.#o.mode === "dev" && session?.open && !session.restoring) {
         session.appendAudio(toBuffer(data));
+        this.#uncommitted = true;
+      }
       return;
     }
     const message = parseClientMessage(toBuffer(data).toString("utf8"));
-    if ("error" in message) return this.#send(ws, { type: "problem", message: message.error });
+    if ("error" in message) {
+      this.#send(ws, { type: "problem", message: message.error });
+      return;
+    }
     void this.#handle(message).catch((error: unknown) =>
       this.#send(ws, {
         type: "problem",
@@ -219,8 +249,14 @@ export class ConsoleHub {
         });
       case "interrupt":
         // Also when the answer is fully generated but still playing in the page: the truncate drops the unheard rest.
-        return session.interrupt(message.playedMs === undefined ? {} : { playedMs: message.playedMs });
+        return session.interrupt(
+          message.playedMs === undefined ? {} : { playedMs: message.playedMs },
+        );
       case "commit":
+        // Push-to-talk released after the agent's turn detection already committed what was said: nothing to commit
+        // (an empty commit is an error from the server).
+        if (!this.#uncommitted) return;
+        this.#uncommitted = false;
         return session.commitAudio();
     }
   }

@@ -83,7 +83,10 @@ function serveHttp(
   options: ConsoleServerOptions,
 ): void {
   const path = tokenPath(req.url, token);
-  if (path === undefined || (req.method !== "GET" && req.method !== "HEAD")) return notFound(res);
+  if (path === undefined || (req.method !== "GET" && req.method !== "HEAD")) {
+    notFound(res);
+    return;
+  }
   // `/<token>` → `/<token>/`: the page's files are relative to it.
   if (path === null) {
     res.writeHead(308, { location: `/${token}/`, "cache-control": "no-store" });
@@ -104,7 +107,10 @@ function serveHttp(
     return void res.end(text);
   }
   const asset = assets.get(path === CONSOLE_PATHS.page ? "index.html" : path);
-  if (!asset) return notFound(res);
+  if (!asset) {
+    notFound(res);
+    return;
+  }
   res.writeHead(200, {
     ...headers,
     "content-type": asset.type,

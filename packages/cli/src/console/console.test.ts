@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,7 +39,9 @@ async function page(url: string, origin?: string): Promise<PageSocket> {
   return socket;
 }
 
-function get(url: string): Promise<{ status: number; type: string; body: string; location?: string }> {
+function get(
+  url: string,
+): Promise<{ status: number; type: string; body: string; location?: string }> {
   return new Promise((resolve, reject) => {
     request(url, (res) => {
       let body = "";
@@ -74,7 +76,12 @@ describe("the console server", { timeout: 30_000 }, () => {
     expect((await get(`${url}mic-worklet.js`)).body).toContain("parley-mic");
     expect((await get(`${base}/${server.token}`)).location).toBe(`/${server.token}/`);
 
-    for (const path of ["/", "/console.js", `/${server.token.slice(1)}/`, `/x${server.token}/console.js`])
+    for (const path of [
+      "/",
+      "/console.js",
+      `/${server.token.slice(1)}/`,
+      `/x${server.token}/console.js`,
+    ])
       expect((await get(base + path)).status).toBe(404);
     const wrong = `${base}/${server.token.replace(/^./, (c) => (c === "a" ? "b" : "a"))}/`;
     expect((await get(wrong)).status).toBe(404);
@@ -106,12 +113,23 @@ describe("the console server", { timeout: 30_000 }, () => {
     const socket = await page(url);
     let { at } = await socket.event("agent.transcript.done", 0, (e) => e.kind === "greeting");
     socket.send({ type: "text", text: "look up booking ABC" });
-    ({ at } = await socket.event("user.transcript.done", at, (e) => e.transcript === "look up booking ABC"));
+    ({ at } = await socket.event(
+      "user.transcript.done",
+      at,
+      (e) => e.transcript === "look up booking ABC",
+    ));
     const call = await socket.event("tool.call", at, (e) => e.tool === "lookup_booking");
     expect(call.event.arguments).toEqual({ ref: "ABC" });
     await socket.event("tool.filler", call.at, (e) => e.callId === call.event.callId);
-    const output = await socket.event("tool.output", call.at, (e) => e.callId === call.event.callId);
-    expect(output.event).toMatchObject({ state: "completed", output: '{"ref":"ABC","status":"confirmed"}' });
+    const output = await socket.event(
+      "tool.output",
+      call.at,
+      (e) => e.callId === call.event.callId,
+    );
+    expect(output.event).toMatchObject({
+      state: "completed",
+      output: '{"ref":"ABC","status":"confirmed"}',
+    });
     const answer = await socket.event(
       "agent.transcript.done",
       output.at,
@@ -126,11 +144,17 @@ describe("the console server", { timeout: 30_000 }, () => {
     );
     expect(audio.length).toBeGreaterThan(0);
     for (const { bytes, event } of audio)
-      expect(event).toMatchObject({ type: "event", event: { type: "agent.audio", audioBytes: bytes } });
+      expect(event).toMatchObject({
+        type: "event",
+        event: { type: "agent.audio", audioBytes: bytes },
+      });
     // The per-chunk protocol events stay out of the page's feed (they are in the event log).
     expect(
       socket.received.some(
-        (m) => m.type === "event" && m.event.type === "server.event" && m.event.event.type === "response.output_audio.delta",
+        (m) =>
+          m.type === "event" &&
+          m.event.type === "server.event" &&
+          m.event.event.type === "response.output_audio.delta",
       ),
     ).toBe(false);
   });
@@ -143,22 +167,61 @@ describe("the console server", { timeout: 30_000 }, () => {
     const asked = await socket.event("approval.requested", at, (e) => e.tool === "refund");
     expect(asked.event).toMatchObject({ arguments: { amount: 40 }, approver: expect.any(String) });
     socket.send({ type: "approval", callId: asked.event.callId, approved: true });
-    const decided = await socket.event("approval.decided", asked.at, (e) => e.callId === asked.event.callId);
+    const decided = await socket.event(
+      "approval.decided",
+      asked.at,
+      (e) => e.callId === asked.event.callId,
+    );
     expect(decided.event.approved).toBe(true);
-    const output = await socket.event("tool.output", decided.at, (e) => e.callId === asked.event.callId);
+    const output = await socket.event(
+      "tool.output",
+      decided.at,
+      (e) => e.callId === asked.event.callId,
+    );
     expect(output.event).toMatchObject({ state: "completed", output: '{"refunded":40}' });
     ({ at } = await socket.event("idle", output.at));
 
     socket.send({ type: "text", text: "refund me 40 euros" });
     const again = await socket.event("approval.requested", at, (e) => e.tool === "refund");
     socket.send({ type: "approval", callId: again.event.callId, approved: false });
-    const no = await socket.event("approval.decided", again.at, (e) => e.callId === again.event.callId);
+    const no = await socket.event(
+      "approval.decided",
+      again.at,
+      (e) => e.callId === again.event.callId,
+    );
     expect(no.event).toMatchObject({ approved: false, reason: "declined in the console" });
     const denied = await socket.event("tool.output", no.at, (e) => e.callId === again.event.callId);
     expect(denied.event.state).toBe("rejected");
     // A second answer (or one for a call nobody asked about) is refused, and says so.
     socket.send({ type: "approval", callId: again.event.callId, approved: true });
     const refused = await socket.waitFor((m) => m.type === "problem", denied.at);
-    expect(refused.message).toMatchObject({ message: `no approval is waiting for call ${again.event.callId}` });
+    expect(refused.message).toMatchObject({
+      message: `no approval is waiting for call ${again.event.callId}`,
+    });
+  });
+
+  it("interrupt truncates the agent's item at the position the page played; playback reports feed barge-in", async () => {
+    const { url, hub } = await start();
+    const socket = await page(url);
+    const greeting = await socket.event("agent.audio.done", 0, (e) => e.kind === "greeting");
+    const itemId = greeting.event.itemId;
+    socket.send({ type: "interrupt", playedMs: 120 });
+    const cut = await socket.event("interrupted", greeting.at);
+    expect(cut.event).toMatchObject({ itemId, playedMs: 120, source: "user" });
+    const truncate = await socket.event(
+      "client.event",
+      greeting.at,
+      (e) => e.event.type === "conversation.item.truncate",
+    );
+    expect(truncate.event.event).toMatchObject({ item_id: itemId, audio_end_ms: 120 });
+
+    // The page's playback reports are what a barge-in detected by the server truncates at.
+    expect(hub.playedMs(itemId)).toBeUndefined();
+    socket.send({ type: "playback", itemId, playedMs: 80 });
+    socket.send({ type: "nonsense" }); // answered after the report is taken in: messages are handled in order
+    await socket.waitFor((m) => m.type === "problem");
+    const heard = hub.playedMs(itemId) as number;
+    expect(heard).toBeGreaterThanOrEqual(80);
+    expect(heard).toBeLessThan(80 + 500);
   });
 });

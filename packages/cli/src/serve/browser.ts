@@ -98,9 +98,11 @@ export async function handleClientSecret(
   const agent = agentFor(ctx, typeof body.agent === "string" ? body.agent : undefined);
   if (!agent) return c.json({ error: "no such agent" }, 404);
   try {
-    const minted = await ctx.api.clientSecret(
-      compileClientSecretBody(agent, { expiresInSeconds: cfg.expiresInSeconds ?? 60 }),
-    );
+    const minted = await ctx.api
+      .forBase(agent.config.apiBase)
+      .clientSecret(
+        compileClientSecretBody(agent, { expiresInSeconds: cfg.expiresInSeconds ?? 60 }),
+      );
     ctx.log({
       level: "info",
       msg: "client secret minted",

@@ -6,6 +6,7 @@ import {
   type StartSessionOptions,
   startSession,
 } from "@parley/core";
+import { type LogSettings, openLog } from "../logs/settings.ts";
 import { callLogger, type LogWriter } from "./log.ts";
 import { type RealtimeApi, RealtimeApiError } from "./realtime-api.ts";
 import { CallStats, type CallSummary } from "./summary.ts";
@@ -36,8 +37,12 @@ export interface CallManagerOptions {
   goodbye?: string;
   /** Extra `startSession` options for every call (e.g. `ws` for a local TLS server, `watchdog`). */
   session?: Partial<StartSessionOptions>;
+  /** Session logs: one JSON-lines file per call in this folder (see docs/logs.md); none when undefined. */
+  sessionLogs?: LogSettings;
   /** Called with each call's summary when it ends (after it is logged). */
   onSummary?: (summary: CallSummary) => void;
+  /** Called when a call's session is attached (the browser console follows calls with it). */
+  onSession?: (session: Session, call: AttachOptions) => void;
 }
 
 export interface AttachOptions {
@@ -108,9 +113,14 @@ export class CallManager {
   }
 
   async #attach(call: AttachOptions): Promise<Session | undefined> {
-    const { api, log } = this.options;
+    const { log } = this.options;
+    // The agent's region (apiBase) for the sideband and the hang-up, else the process's.
+    const api = this.options.api.forBase(call.agent.config.apiBase);
     const fields = { callId: call.callId, agent: call.agent.name, kind: call.kind };
     const stats = new CallStats({ ...fields, acceptMs: call.acceptMs });
+    const sessionLog = openLog(this.options.sessionLogs, call.agent, call.variables, (message) =>
+      log({ level: "warn", msg: message, ...fields }),
+    );
     let session: Session;
     try {
       session = await startSession({
@@ -123,6 +133,7 @@ export class CallManager {
         log: callLogger(log, fields, "parley:call"),
         // The session's own event stream (serialisable, redacted): the call's timeline in the log.
         onEvent: (event) => {
+          sessionLog?.write(event);
           const level = CALL_EVENTS[event.type];
           if (level) log({ level, msg: event.type, ...fields, event });
         },
@@ -130,27 +141,39 @@ export class CallManager {
         scheduler: { approvers: this.options.approvers ?? [] },
       });
     } catch (error) {
+      await sessionLog?.close();
       log({
         level: "error",
         msg: "sideband attach failed",
         ...fields,
         error: (error as Error).message,
       });
-      await this.#hangup(call.callId, fields);
+      await this.#hangup(api, call.callId, fields);
       this.release(call.callId);
       return undefined;
     }
     this.#live.set(call.callId, session);
+    sessionLog?.attach(session);
     stats.follow(session);
-    log({ level: "info", msg: "call attached", ...fields, sessionId: session.id });
+    this.options.onSession?.(session, call);
+    log({
+      level: "info",
+      msg: "call attached",
+      ...fields,
+      sessionId: session.id,
+      ...(sessionLog ? { sessionLog: sessionLog.file } : {}),
+    });
     session.on("closed", (closed) => {
       const summary = stats.summary(closed.reason, closed.detail, closed.costUsd);
       log({ level: "info", msg: "call summary", ...summary });
       this.options.onSummary?.(summary);
       // Parley ended it (end_call, a limit, drain): the phone line must hang up too. A caller's hang-up needs nothing.
       const hangup =
-        closed.reason === "socket_closed" ? Promise.resolve() : this.#hangup(call.callId, fields);
-      void hangup.finally(() => this.release(call.callId));
+        closed.reason === "socket_closed"
+          ? Promise.resolve()
+          : this.#hangup(api, call.callId, fields);
+      // The call's slot is free once its session log is on disk too (`idle()` then means every log is whole).
+      void Promise.all([hangup, sessionLog?.close()]).finally(() => this.release(call.callId));
     });
     return session;
   }
@@ -165,9 +188,9 @@ export class CallManager {
     await Promise.all([...this.#live.values()].map((s) => s.close().catch(() => {})));
   }
 
-  async #hangup(callId: string, fields: Record<string, unknown>): Promise<void> {
+  async #hangup(api: RealtimeApi, callId: string, fields: Record<string, unknown>): Promise<void> {
     try {
-      await this.options.api.hangup(callId);
+      await api.hangup(callId);
     } catch (error) {
       // 404: the call was already gone (the caller hung up first).
       if (!(error instanceof RealtimeApiError && error.status === 404))

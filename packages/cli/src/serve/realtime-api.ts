@@ -36,6 +36,23 @@ export class RealtimeApi {
     this.#client = new OpenAI({ apiKey, baseURL: this.baseUrl, maxRetries: 1, timeout: 10_000 });
   }
 
+  readonly #regions = new Map<string, RealtimeApi>();
+
+  /**
+   * The same API with another base (an agent's `apiBase`, e.g. EU data residency), same key; this one when `base`
+   * is undefined or the same. Instances are kept, one per base.
+   */
+  forBase(base: string | undefined): RealtimeApi {
+    const wanted = base?.replace(/\/+$/, "");
+    if (!wanted || wanted === this.baseUrl) return this;
+    let api = this.#regions.get(wanted);
+    if (!api) {
+      api = new RealtimeApi(this.apiKey, wanted);
+      this.#regions.set(wanted, api);
+    }
+    return api;
+  }
+
   /** The sideband WebSocket base (`wss://api.openai.com/v1/realtime`; ws:// for an http base). */
   get websocketUrl(): string {
     return `${this.baseUrl.replace(/^http/, "ws")}/realtime`;

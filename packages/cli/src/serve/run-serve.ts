@@ -1,17 +1,21 @@
 import { type ServerType, serve as serveNode } from "@hono/node-server";
 import { webhookApprover } from "@parley/core";
 import { findAgentFiles, UsageError } from "../agent-file/find-agent-files.ts";
+import { type LogFlags, logSettings } from "../logs/settings.ts";
 import { AgentCatalog } from "./agents.ts";
 import { createServeApp } from "./app.ts";
 import { readServeConfig, type ServeConfig } from "./config.ts";
 import { jsonLines } from "./log.ts";
 
-export interface ServeFlags {
+export interface ServeFlags extends LogFlags {
   port?: number;
   host?: string;
   config?: string;
   maxCalls?: number;
   watch?: boolean;
+  /** Serve the browser console too (loopback, its own port and token). */
+  console?: boolean;
+  consolePort?: number;
 }
 
 /**
@@ -54,7 +58,17 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<numb
   const approvers = config.approvals
     ? [webhookApprover({ url: config.approvals.webhook, secret: config.approvals.secret })]
     : [];
-  const serve = createServeApp({ agents, config, log, approvers });
+  const web = flags.console ? await startWebConsole(agents, flags.consolePort) : undefined;
+  if (web) approvers.push(web.approvals.approver);
+  const sessionLogs = logSettings(flags, process.env);
+  const serve = createServeApp({
+    agents,
+    config,
+    log,
+    approvers,
+    ...(sessionLogs ? { sessionLogs } : {}),
+    ...(web ? { onSession: (session, call) => web.follow(session, call.agent) } : {}),
+  });
   const port = flags.port ?? config.port ?? 8080;
   const host = flags.host ?? config.host ?? "127.0.0.1";
   const server: ServerType = await new Promise((resolve, reject) => {
@@ -70,6 +84,7 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<numb
     port: shown,
     agents: agents.names,
     webhook: "/openai/webhook",
+    sessionLogs: sessionLogs?.dir ?? "off",
     baseUrl: config.baseUrl ?? process.env.OPENAI_BASE_URL ?? "https://api.openai.com/v1",
   });
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -80,7 +95,23 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<numb
   // The port stays open while draining: new calls get a 503 reject and /readyz says not ready.
   await serve.drain((config.drainSeconds ?? 30) * 1000);
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  await web?.close();
   await agents.close();
   log({ level: "info", msg: "stopped" });
   return 0;
+}
+
+/**
+ * The console of `agent serve --console`, on loopback whatever `--host` says (the page can talk into calls and
+ * approve): its address, with its token, goes to stderr for the person at the terminal, never into the JSON log.
+ */
+async function startWebConsole(agents: AgentCatalog, port: number | undefined) {
+  const { startServeConsole } = await import("../console/serve-console.ts");
+  const first = agents.get(agents.names[0] as string);
+  if (!first) return undefined;
+  const web = await startServeConsole({ agent: first, ...(port !== undefined ? { port } : {}) });
+  process.stderr.write(
+    `console: ${web.url} (this machine only; the address holds a secret token)\n`,
+  );
+  return web;
 }

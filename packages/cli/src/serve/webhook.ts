@@ -64,7 +64,9 @@ export async function handleWebhook(c: Context, ctx: ServeContext): Promise<Resp
   if (slot === "busy") return reject(486, "maxCalls reached");
   const variables = sipVariables(headers, agent, ctx.config.variables);
   try {
-    await ctx.api.accept(callId, compileSipAcceptBody(agent, { variables }));
+    await ctx.api
+      .forBase(agent.config.apiBase)
+      .accept(callId, compileSipAcceptBody(agent, { variables }));
   } catch (error) {
     ctx.calls.release(callId);
     if (error instanceof RealtimeApiError && error.status === 404) {

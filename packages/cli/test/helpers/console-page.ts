@@ -1,7 +1,8 @@
 // Test support for the browser console: a page's side of its WebSocket, without a browser (the protocol of
 // src/console/README.md), collecting what Parley sends and waiting for messages by content (never by time).
-import WebSocket from "ws";
+
 import type { StreamEvent } from "@parley/core";
+import WebSocket from "ws";
 import type { ClientMessage, ServerMessage } from "../../src/console/protocol.ts";
 
 export type Received = ServerMessage | { type: "audio"; bytes: number; after: string | undefined };
@@ -56,7 +57,10 @@ export class PageSocket {
     test: (m: Received) => m is T,
     from?: number,
   ): Promise<{ message: T; at: number }>;
-  waitFor(test: (m: Received) => boolean, from?: number): Promise<{ message: Received; at: number }>;
+  waitFor(
+    test: (m: Received) => boolean,
+    from?: number,
+  ): Promise<{ message: Received; at: number }>;
   waitFor(test: (m: Received) => boolean, from = 0): Promise<{ message: Received; at: number }> {
     return new Promise((resolve, reject) => {
       const check = () => {
@@ -90,7 +94,10 @@ export class PageSocket {
         test(m.event as Extract<StreamEvent, { type: K }>),
       from,
     );
-    return { event: (message as { event: Extract<StreamEvent, { type: K }> }).event, at };
+    return {
+      event: (message as unknown as { event: Extract<StreamEvent, { type: K }> }).event,
+      at,
+    };
   }
 
   close(): void {

@@ -4,8 +4,9 @@ import { serve as serveNode } from "@hono/node-server";
 import type { Approver, StartSessionOptions } from "@parley/core";
 import { type LocalRealtime, newWebhookSecret, startLocalRealtime } from "@parley/local-realtime";
 import { onTestFinished } from "vitest";
+import type { LogSettings } from "../../src/logs/settings.ts";
 import { AgentCatalog } from "../../src/serve/agents.ts";
-import { createServeApp, type ServeApp } from "../../src/serve/app.ts";
+import { createServeApp, type ServeApp, type ServeAppOptions } from "../../src/serve/app.ts";
 import type { ServeConfig } from "../../src/serve/config.ts";
 import type { LogLine } from "../../src/serve/log.ts";
 import type { CallSummary } from "../../src/serve/summary.ts";
@@ -29,6 +30,8 @@ export async function startServe(
     files?: string[];
     approvers?: Approver[];
     session?: Partial<StartSessionOptions>;
+    sessionLogs?: LogSettings;
+    onSession?: ServeAppOptions["onSession"];
   } = {},
 ): Promise<ServeUnderTest> {
   const local = await startLocalRealtime({ pace: 0 });
@@ -51,6 +54,8 @@ export async function startServe(
     log,
     ...(options.approvers ? { approvers: options.approvers } : {}),
     ...(options.session ? { session: options.session } : {}),
+    ...(options.sessionLogs ? { sessionLogs: options.sessionLogs } : {}),
+    ...(options.onSession ? { onSession: options.onSession } : {}),
     onSummary: (s) => void summaries.push(s),
   });
   const server = await new Promise<ReturnType<typeof serveNode>>((resolve) => {

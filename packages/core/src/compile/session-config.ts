@@ -22,6 +22,26 @@ const FORMATS: Record<string, RealtimeAudioFormats> = {
   g711_alaw: { type: "audio/pcma" },
 };
 
+/** Per loaded agent (a reload or a changed tool list is a new object): its tools do not depend on variables. */
+const compiledTools = new WeakMap<LoadedAgent, readonly RealtimeToolsConfigUnion[]>();
+
+/** The agent's tools as the API wants them, built once per loaded agent (setup stays flat in the tool count). */
+function toolsOf(agent: LoadedAgent): readonly RealtimeToolsConfigUnion[] {
+  let tools = compiledTools.get(agent);
+  if (!tools) {
+    // Tools a delegation keeps to itself (`private: true`) are the text model's, not the voice model's.
+    const hidden = privateToolNames(agent.tools);
+    tools = [
+      ...agent.tools.filter((t) => !hidden.has(t.name)).map(functionTool),
+      ...agent.handoffs.map(handoffTool),
+      // Bridged servers (command:, bridge: true) are already function tools in agent.tools.
+      ...(agent.config.mcp ?? []).filter((m) => !isBridgedMcp(m)).map(mcpTool),
+    ];
+    compiledTools.set(agent, tools);
+  }
+  return tools;
+}
+
 /** Milliseconds as the whole number the API wants. */
 const ms = (value: number): number => Math.round(value);
 
@@ -41,15 +61,8 @@ export function compileSessionConfig(
   session.output_modalities = [config.output];
   const audio = compileAudio(config);
   if (audio) session.audio = audio;
-  // Tools a delegation keeps to itself (`private: true`) are the text model's, not the voice model's.
-  const hidden = privateToolNames(agent.tools);
-  const tools: RealtimeToolsConfigUnion[] = [
-    ...agent.tools.filter((t) => !hidden.has(t.name)).map(functionTool),
-    ...agent.handoffs.map(handoffTool),
-    // Bridged servers (command:, bridge: true) are already function tools in agent.tools.
-    ...(config.mcp ?? []).filter((m) => !isBridgedMcp(m)).map(mcpTool),
-  ];
-  if (tools.length) session.tools = tools;
+  const tools = toolsOf(agent);
+  if (tools.length) session.tools = [...tools];
   if (config.toolChoice) session.tool_choice = config.toolChoice;
   const limits = config.limits;
   if (limits?.maxOutputTokens !== undefined) session.max_output_tokens = limits.maxOutputTokens;

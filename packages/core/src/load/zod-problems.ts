@@ -147,7 +147,9 @@ function pickBranch(branches: Issue[][], value: unknown): Issue[] {
     let score = 0;
     for (const issue of branch) {
       const root = issue.path.length === 0;
-      if (root && issue.code === "invalid_type") score += 1000;
+      // A key the branch forbids outright (z.never()) says the entry belongs to another branch.
+      if (issue.code === "invalid_type" && issue.expected === "never") score += 1000;
+      else if (root && issue.code === "invalid_type") score += 1000;
       else if (
         root &&
         issue.code === "invalid_value" &&

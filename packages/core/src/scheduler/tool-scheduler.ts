@@ -21,7 +21,8 @@ import { McpApprovals } from "./mcp-approvals.ts";
 import { parseModelJsonLoose } from "./model-json.ts";
 import type { ToolSchedulerOptions } from "./options.ts";
 import { type CallOutcome, endWith, outputText } from "./outputs.ts";
-import { type PreparedTool, prepareTool } from "./prepare-tool.ts";
+import type { PreparedTool } from "./prepare-tool.ts";
+import { preparedTools } from "./prepared-tools.ts";
 import { type RunEnv, runCall } from "./run-call.ts";
 
 export type { ToolSchedulerOptions } from "./options.ts";
@@ -40,7 +41,7 @@ const quietLog: ToolLogger = { debug() {}, info() {}, warn() {}, error() {} };
 export class ToolScheduler implements CallHandler {
   readonly #host: SchedulerHost;
   readonly #options: ToolSchedulerOptions;
-  readonly #tools = new Map<string, PreparedTool>();
+  readonly #tools: ReadonlyMap<string, PreparedTool>;
   readonly #calls = new Map<string, Call>();
   readonly #ledger: CallLedger;
   readonly #inFlight = new InFlightCalls<Call>();
@@ -65,11 +66,8 @@ export class ToolScheduler implements CallHandler {
       end: (call, outcome) => this.#end(call, outcome),
       options,
     };
-    for (const tool of options.tools) {
-      if (this.#tools.has(tool.name))
-        throw new ParleyError("duplicate_tool", `two tools are named "${tool.name}"`);
-      this.#tools.set(tool.name, prepareTool(tool, options));
-    }
+    const prepared = preparedTools(options.tools, options);
+    this.#tools = prepared.byName;
     this.#ownedAudit =
       typeof options.auditLog === "string" ? new AuditLog(options.auditLog) : undefined;
     this.#desk = new ApprovalDesk({
@@ -81,8 +79,8 @@ export class ToolScheduler implements CallHandler {
       emit: this.#emit,
       wallNow: options.wallNow,
     });
-    for (const tool of this.#tools.values()) {
-      if (!tool.approval.active || this.#desk.has(tool.approval.approver)) continue;
+    for (const tool of prepared.needApproval) {
+      if (this.#desk.has(tool.approval.approver)) continue;
       const name = tool.approval.approver ?? options.approval?.approver;
       options.log?.warn(
         `tool ${tool.name} needs approval from "${name}", which is not configured: its calls will be denied`,

@@ -47,11 +47,9 @@ export const delegateSpecSchema = z.strictObject({
   private: z.boolean().optional().meta({
     description: "The listed tools are the text model's only: the voice model does not see them.",
   }),
-  history: delegateHistorySchema
-    .optional()
-    .meta({
-      description: 'Conversation it sees: last N turns, "all", "none" or "summary" (default 6).',
-    }),
+  history: delegateHistorySchema.optional().meta({
+    description: 'Conversation it sees: last N turns, "all", "none" or "summary" (default 6).',
+  }),
   output: delegateOutputSchema
     .optional()
     .meta({ description: '"text" (default) or { schema } for a JSON answer.' }),

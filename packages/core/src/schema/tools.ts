@@ -59,6 +59,9 @@ export const inlineToolSchema = z.strictObject({
   onInterrupt: z.enum(["continue", "cancel"]).optional(),
   duplicate: z.enum(["allow", "reject", "replace"]).optional(),
   examples: z.array(toolExampleSchema).optional(),
+  // A `delegate:` entry is a delegateToolSchema: saying so here makes a broken one report its own problems
+  // (zod prefers a branch whose only issue is an unknown key).
+  delegate: z.never().optional(),
 });
 
 /** Per-tool overrides of a pack's tool. */

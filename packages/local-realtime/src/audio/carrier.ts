@@ -8,7 +8,8 @@ import type { AudioFormat } from "./formats.ts";
  */
 const MARKER = [0xb7, 0x4c, 0x50, 0x54];
 
-function payload(text: string): number[] {
+/** The bytes a carrier sends for `text`: marker, 2-byte length, UTF-8 text, checksum. */
+export function payload(text: string): number[] {
   const utf8 = [...Buffer.from(text, "utf8")];
   const length = Math.min(utf8.length, 0xffff);
   const body = utf8.slice(0, length);

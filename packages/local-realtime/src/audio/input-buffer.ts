@@ -1,5 +1,5 @@
-import { extractTexts } from "./carrier.ts";
 import { type AudioFormat, bytesPerMs, decodeSamples, sampleRate } from "./formats.ts";
+import { carriedTexts } from "./transcripts.ts";
 import { EnergyVad, type TurnDetectionConfig, type VadEvent } from "./vad.ts";
 
 /** A committed stretch of user audio: its duration and the transcript it carried (if any). */
@@ -59,7 +59,7 @@ export class InputAudioBuffer {
     const bytes = Buffer.concat(this.chunks, this.bytes);
     const ms = this.bufferedMs;
     this.clear();
-    const texts = extractTexts(bytes, this.format);
+    const texts = carriedTexts(bytes, this.format);
     return { bytes, ms, transcript: texts.length ? texts.join(" ") : undefined };
   }
 

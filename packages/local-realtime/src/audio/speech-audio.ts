@@ -1,5 +1,6 @@
 import { embedText } from "./carrier.ts";
 import { type AudioFormat, bytesPerMs, encodeSamples, sampleRate } from "./formats.ts";
+import { toneDurationMs, toneSamples } from "./tone-carrier.ts";
 import { speechDurationMs } from "./voice.ts";
 
 export interface SpeechAudioOptions {
@@ -14,6 +15,12 @@ export interface SpeechAudioOptions {
    * by itself when the audio is streamed). Use 0 to end a turn with an explicit commit instead.
    */
   silenceAfterMs?: number;
+  /**
+   * How the text is carried (default "bits"): "bits" hides it in the samples' lowest bits (exact bytes only);
+   * "tones" says it as a sequence of tones that survive resampling and level changes, for audio played through a
+   * real audio stack such as a browser's fake microphone. With "tones" the voiced part lasts as long as the tones.
+   */
+  carrier?: "bits" | "tones";
 }
 
 /**
@@ -28,11 +35,16 @@ export interface SpeechAudioOptions {
 export function speechAudio(text: string, options: SpeechAudioOptions = {}): Buffer {
   const format = options.format ?? "audio/pcm";
   const rate = sampleRate(format);
-  const voicedMs = options.ms ?? speechDurationMs(text);
+  const tones = options.carrier === "tones";
+  const voicedMs = tones ? toneDurationMs(text) : (options.ms ?? speechDurationMs(text));
   const before = Math.round(((options.silenceBeforeMs ?? 100) * rate) / 1000);
   const voiced = Math.round((voicedMs * rate) / 1000);
   const after = Math.round(((options.silenceAfterMs ?? 700) * rate) / 1000);
   const samples = new Float64Array(before + voiced + after);
+  if (tones) {
+    samples.set(toneSamples(text, rate).subarray(0, voiced), before);
+    return encodeSamples(format, samples);
+  }
   for (let i = 0; i < voiced; i++) {
     const t = i / rate;
     // A voice-like tone whose loudness never drops to silence mid-utterance (so VAD keeps one turn).

@@ -1,5 +1,5 @@
-import { extractTexts } from "../audio/carrier.ts";
 import { asAudioFormat, durationMs } from "../audio/formats.ts";
+import { carriedTexts } from "../audio/transcripts.ts";
 import type { Connection } from "../connection.ts";
 import type { StoredItem } from "../conversation.ts";
 import { textOf } from "../model-view.ts";
@@ -132,7 +132,7 @@ export function createItem(
       if (part.type !== "input_audio" || typeof part.audio !== "string") return;
       const bytes = Buffer.from(part.audio, "base64");
       audioMs = (audioMs ?? 0) + durationMs(format, bytes.length);
-      const carried = extractTexts(bytes, format).join(" ");
+      const carried = carriedTexts(bytes, format).join(" ");
       if (carried) heard = `${heard ? `${heard} ` : ""}${carried}`;
       transcripts.push({ index, transcript: carried, ms: durationMs(format, bytes.length) });
     });

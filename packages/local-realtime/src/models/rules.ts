@@ -14,7 +14,9 @@ export const CONFIRMATION_FILLER = "I'm just waiting for a confirmation on that.
  * 2. answers other out-of-band responses with a neutral filler that states no result (one about waiting for a
  *    confirmation when the instructions speak of one);
  * 3. greets when asked to (a quoted greeting in the session instructions, or one derived from "You are …");
- * 4. after a tool output (function_call_output, an MCP call), speaks briefly about it, quoting its fields;
+ * 4. after a tool output (function_call_output, an MCP call), speaks briefly about it, quoting its fields; after a
+ *    delegated answer delivered as a system message ("Answer from <tool> …" then the answer on the next lines),
+ *    speaks about the answer the same way;
  * 5. on a user turn: `/call tool_name {json}` calls that tool; an utterance that asks for a tool (its examples, its
  *    name) calls it with arguments read from what was said by the tool's JSON Schema (examples fill only what was
  *    not said), two tools asked for at once are called in parallel; otherwise a brief conversational reply — never
@@ -44,6 +46,8 @@ function respond(ctx: ModelContext): ModelAction[] {
   if (!last) return [{ say: greetingFrom(ctx.sessionInstructions) }];
   const item = last.item;
   if (item.type === "function_call_output") return [{ say: speakAboutOutput(item.output) }];
+  if (item.type === "message" && item.role === "system")
+    return [{ say: delegatedAnswer(last.text) }];
   if (item.type === "mcp_call")
     return [
       {
@@ -58,12 +62,22 @@ function respond(ctx: ModelContext): ModelAction[] {
   return answerUser(last.text, ctx);
 }
 
-/** The item the reply is about: the latest user message or tool result. */
+/** Delegated answers arrive as system messages with these first words (core's delivery text). */
+const DELEGATED = /^(Answer|No answer) from [\w-]+/;
+
+function delegatedAnswer(text: string): string {
+  if (text.startsWith("No answer"))
+    return "Sorry, I couldn't get an answer to that. Can I help another way?";
+  return speakAboutOutput(text.slice(text.indexOf("\n") + 1));
+}
+
+/** The item the reply is about: the latest user message, tool result or delegated answer. */
 function lastTurnItem(items: readonly ModelItem[]): ModelItem | undefined {
   for (let i = items.length - 1; i >= 0; i--) {
     const it = items[i] as ModelItem;
     const t = it.item.type;
     if (t === "message" && it.item.role === "user") return it;
+    if (t === "message" && it.item.role === "system" && DELEGATED.test(it.text)) return it;
     if (
       t === "function_call_output" ||
       t === "mcp_approval_response" ||

@@ -15,6 +15,8 @@ export function speakAboutOutput(output: string): string {
   try {
     parsed = JSON.parse(trimmed);
   } catch {
+    // A simulated text model's answer (a delegation) is already phrased this way: not said twice.
+    if (trimmed.startsWith("Here's what I got: ")) return clip(trimmed);
     return `Here's what I got: ${clip(trimmed)}`;
   }
   if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {

@@ -46,7 +46,11 @@ export function createClockTools(options: ClockToolsOptions = {}) {
     if (!f) {
       f = {
         weekday: new Intl.DateTimeFormat("en-US", { timeZone, weekday: "long" }),
-        spoken: new Intl.DateTimeFormat(locale, { timeZone, dateStyle: "full", timeStyle: "short" }),
+        spoken: new Intl.DateTimeFormat(locale, {
+          timeZone,
+          dateStyle: "full",
+          timeStyle: "short",
+        }),
       };
       formats.set(timeZone, f);
     }
