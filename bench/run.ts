@@ -18,10 +18,12 @@ for (const pkg of readdirSync(join(root, "packages"))) {
 }
 let failed = 0;
 const verdicts: string[] = [];
+const seconds: string[] = [];
 const started = performance.now();
 for (const file of files) {
   if (filters.length && !filters.some((w) => file.includes(w))) continue;
   process.stdout.write(`\n## ${file}\n`);
+  const benchStarted = performance.now();
   // `source`: benches measure the TypeScript source as tests do (the CLI a bench spawns runs as a user's would).
   const run = spawnSync(
     process.execPath,
@@ -35,6 +37,7 @@ for (const file of files) {
     },
   );
   process.stdout.write(run.stdout ?? "");
+  seconds.push(`${file.split("/").pop()} ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`);
   for (const line of (run.stdout ?? "").split("\n"))
     if (/ (PASS|FAIL)$/.test(line)) verdicts.push(`${file.split("/").pop()}  ${line}`);
   if (run.status !== 0) {
@@ -47,4 +50,6 @@ process.stdout.write(
   `\n## summary (${((performance.now() - started) / 1000).toFixed(0)} s): ${verdicts.length - missed} PASS, ${missed} FAIL${failed ? `, ${failed} bench(es) failed to run` : ""}\n`,
 );
 for (const v of verdicts) process.stdout.write(`${v}\n`);
+// Where the run's time went, to keep `pnpm bench` short (each bench's env overrides trim its rounds).
+process.stdout.write(`\ntime per bench: ${seconds.join(", ")}\n`);
 process.exitCode = failed || missed ? 1 : 0;

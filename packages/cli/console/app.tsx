@@ -124,7 +124,8 @@ export function App() {
     const reader = new FileReader();
     reader.onload = () => {
       const data = String(reader.result).replace(/^data:[^,]*,/, "");
-      dispatch({ type: "image", id: `image-${Date.now()}`, url: URL.createObjectURL(file), text });
+      // The text sent with it shows as its own line when the session confirms it (user.transcript.done).
+      dispatch({ type: "image", id: `image-${Date.now()}`, url: URL.createObjectURL(file), text: "" });
       send({ type: "image", data, ...(text ? { text } : {}) });
     };
     reader.readAsDataURL(file);

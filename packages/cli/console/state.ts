@@ -47,7 +47,11 @@ export interface Meters {
   turn: number;
   firstAudioMs: number | null;
   firstAnswerMs: number | null;
+  /** The person's time at approval cards during the turn: not the agent's latency, taken out of "real answer". */
+  approvalMs: number | null;
   audioBytes: number;
+  /** Approval cards open now: call id → when asked (session clock). */
+  asked: Record<string, number>;
 }
 
 export interface ConsoleState {
@@ -92,7 +96,9 @@ export const initialState: ConsoleState = {
     turn: 0,
     firstAudioMs: null,
     firstAnswerMs: null,
+    approvalMs: null,
     audioBytes: 0,
+    asked: {},
   },
   errors: [],
 };
@@ -199,7 +205,9 @@ function onEvent(state: ConsoleState, e: StreamEvent): ConsoleState {
         () => ({ id: e.itemId, role: "user", text: "", done: false, interrupted: false }),
         (l) => ({ ...l, text: text ?? l.text + delta, done: text !== undefined }),
       );
-      return { ...state, lines };
+      // A new turn: its own approval time.
+      const meters = text === undefined ? state.meters : { ...state.meters, approvalMs: null };
+      return { ...state, lines, meters };
     }
     case "agent.transcript.delta":
     case "agent.transcript.done": {
@@ -296,6 +304,7 @@ function onEvent(state: ConsoleState, e: StreamEvent): ConsoleState {
     case "approval.requested":
       return {
         ...state,
+        meters: { ...state.meters, asked: { ...state.meters.asked, [e.callId]: e.at } },
         tools: updateTool(state.tools, e.callId, (t) => ({
           ...t,
           approval: { reason: e.reason, approver: e.approver },
@@ -304,6 +313,7 @@ function onEvent(state: ConsoleState, e: StreamEvent): ConsoleState {
     case "approval.decided":
       return {
         ...state,
+        meters: decidedMeters(state.meters, e.callId, e.at),
         tools: updateTool(state.tools, e.callId, (t) => ({
           ...t,
           approval: {
@@ -333,7 +343,11 @@ function onEvent(state: ConsoleState, e: StreamEvent): ConsoleState {
           ...state.meters,
           turn: e.turn,
           firstAudioMs: e.firstAudioMs,
-          firstAnswerMs: e.firstAnswerMs,
+          // As `agent dev` shows it: the time a person took at approval cards is not the agent's.
+          firstAnswerMs:
+            e.firstAnswerMs === null
+              ? null
+              : Math.max(0, e.firstAnswerMs - (state.meters.approvalMs ?? 0)),
         },
       };
     case "warning":
@@ -372,4 +386,11 @@ function fillFiller(tools: ToolEntry[], text: string): ToolEntry[] {
     }
   }
   return tools;
+}
+
+function decidedMeters(meters: Meters, callId: string, at: number): Meters {
+  const since = meters.asked[callId];
+  if (since === undefined) return meters;
+  const { [callId]: _, ...asked } = meters.asked;
+  return { ...meters, asked, approvalMs: (meters.approvalMs ?? 0) + (at - since) };
 }

@@ -19,7 +19,9 @@ export function MetersPanel({ state }: { state: ConsoleState }) {
         <dd data-testid="meter-first-audio" data-ms={m.firstAudioMs ?? ""}>
           {duration(m.firstAudioMs)}
         </dd>
-        <dt>Real answer</dt>
+        <dt title="to the first words of the real answer (not a filler), without the time spent at approval cards">
+          Real answer{m.approvalMs ? " (approval time excluded)" : ""}
+        </dt>
         <dd data-testid="meter-first-answer" data-ms={m.firstAnswerMs ?? ""}>
           {duration(m.firstAnswerMs)}
         </dd>

@@ -50,6 +50,8 @@ export class ConsoleHub {
   #agent: AgentInfo;
   /** Set by the `agent.audio` listener, sent right after that event by the stream listener (same emit). */
   #audio: Buffer | undefined;
+  /** Microphone audio was appended since the input buffer was last committed (by the server's VAD or by us). */
+  #uncommitted = false;
 
   constructor(options: ConsoleHubOptions) {
     this.#o = options;
@@ -171,6 +173,8 @@ export class ConsoleHub {
   }
 
   #onEvent(event: StreamEvent): void {
+    if (event.type === "server.event" && event.event.type === "input_audio_buffer.committed")
+      this.#uncommitted = false;
     if (this.#log.length >= MAX_LOG_LINES) this.#log.shift();
     this.#log.push(JSON.stringify(event));
     if (
@@ -199,8 +203,10 @@ export class ConsoleHub {
     const session = this.#session;
     if (isBinary) {
       // Microphone audio: PCM16 24 kHz mono. Dropped while no session is open (starting, ended, restoring).
-      if (this.#o.mode === "dev" && session?.open && !session.restoring)
+      if (this.#o.mode === "dev" && session?.open && !session.restoring) {
         session.appendAudio(toBuffer(data));
+        this.#uncommitted = true;
+      }
       return;
     }
     const message = parseClientMessage(toBuffer(data).toString("utf8"));
@@ -247,6 +253,10 @@ export class ConsoleHub {
           message.playedMs === undefined ? {} : { playedMs: message.playedMs },
         );
       case "commit":
+        // Push-to-talk released after the agent's turn detection already committed what was said: nothing to commit
+        // (an empty commit is an error from the server).
+        if (!this.#uncommitted) return;
+        this.#uncommitted = false;
         return session.commitAudio();
     }
   }

@@ -139,6 +139,27 @@ describe("the console's session", { timeout: 30_000 }, () => {
     await page.event("agent.transcript.done", open.at, (e) => e.kind === "greeting");
   });
 
+  it("push-to-talk commits what was said once; a release after the server committed sends nothing", async () => {
+    const { handle, page } = await start();
+    page.sendAudio(Buffer.alloc(9600)); // 200 ms held
+    page.send({ type: "commit" });
+    const committed = await page.event(
+      "server.event",
+      0,
+      (e) => e.event.type === "input_audio_buffer.committed",
+    );
+    page.send({ type: "commit" }); // released again without audio: nothing to commit
+    page.send({ type: "text", text: "look up booking ABC" });
+    const done = await page.event("tool.output", committed.at, (e) => e.tool === "lookup_booking");
+    const log = await download(`${handle.url}events.jsonl`);
+    expect(log.match(/"type":"input_audio_buffer\.commit"/g)).toHaveLength(1);
+    expect(
+      page.received
+        .slice(committed.at, done.at)
+        .filter((m) => m.type === "problem" || (m.type === "event" && m.event.type === "error")),
+    ).toEqual([]);
+  });
+
   it("refuses malformed messages with a reason, and goes on", async () => {
     const { page } = await start();
     page.send({ type: "shout", text: "hi" });

@@ -199,4 +199,29 @@ describe("the console server", { timeout: 30_000 }, () => {
       message: `no approval is waiting for call ${again.event.callId}`,
     });
   });
+
+  it("interrupt truncates the agent's item at the position the page played; playback reports feed barge-in", async () => {
+    const { url, hub } = await start();
+    const socket = await page(url);
+    const greeting = await socket.event("agent.audio.done", 0, (e) => e.kind === "greeting");
+    const itemId = greeting.event.itemId;
+    socket.send({ type: "interrupt", playedMs: 120 });
+    const cut = await socket.event("interrupted", greeting.at);
+    expect(cut.event).toMatchObject({ itemId, playedMs: 120, source: "user" });
+    const truncate = await socket.event(
+      "client.event",
+      greeting.at,
+      (e) => e.event.type === "conversation.item.truncate",
+    );
+    expect(truncate.event.event).toMatchObject({ item_id: itemId, audio_end_ms: 120 });
+
+    // The page's playback reports are what a barge-in detected by the server truncates at.
+    expect(hub.playedMs(itemId)).toBeUndefined();
+    socket.send({ type: "playback", itemId, playedMs: 80 });
+    socket.send({ type: "nonsense" }); // answered after the report is taken in: messages are handled in order
+    await socket.waitFor((m) => m.type === "problem");
+    const heard = hub.playedMs(itemId) as number;
+    expect(heard).toBeGreaterThanOrEqual(80);
+    expect(heard).toBeLessThan(80 + 500);
+  });
 });

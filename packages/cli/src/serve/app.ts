@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import type { Approver, StartSessionOptions } from "@parley/core";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
+import type { LogSettings } from "../logs/settings.ts";
 import type { AgentCatalog } from "./agents.ts";
 import { handleClientSecret, handleSession, handleSessionHangup } from "./browser.ts";
 import { CallManager, type CallManagerOptions } from "./calls.ts";
@@ -25,6 +26,8 @@ export interface ServeAppOptions {
   /** Extra `startSession` options for every call. */
   session?: Partial<StartSessionOptions>;
   onSummary?: (summary: CallSummary) => void;
+  /** Write a session log per call to this folder (`agent serve` does by default; off when undefined). */
+  sessionLogs?: LogSettings;
   onAccepted?: (ms: number) => void;
   /** Called when a call's session is attached (`agent serve --console` follows calls with it). */
   onSession?: CallManagerOptions["onSession"];
@@ -83,6 +86,7 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
     ...(config.goodbye ? { goodbye: config.goodbye } : {}),
     ...(options.session ? { session: options.session } : {}),
     ...(options.onSummary ? { onSummary: options.onSummary } : {}),
+    ...(options.sessionLogs ? { sessionLogs: options.sessionLogs } : {}),
     ...(options.onSession ? { onSession: options.onSession } : {}),
   });
   const ctx: ServeContext = {

@@ -166,6 +166,8 @@ function requestBody(
     store: false,
   };
   if (spec.instructions) body.instructions = renderTemplate(spec.instructions, scopeOf(variables));
+  // Remote MCP servers: the compiled Realtime `mcp` tool has the Responses API's shape.
+  tools.push(...((tool.delegateMcp ?? []) as Tool[]));
   if (tools.length) body.tools = tools;
   if (spec.reasoning) body.reasoning = { effort: spec.reasoning.effort };
   if (spec.output && spec.output !== "text")

@@ -14,7 +14,7 @@ import type { ModuleCache } from "./module-cache.ts";
 import { AgentFileError, type Problem } from "./problem.ts";
 import { type FileReader, readUtf8 } from "./read-source.ts";
 import { resolveAllTools } from "./resolve-all-tools.ts";
-import { checkDelegates } from "./resolve-delegates.ts";
+import { checkDelegates, withDelegateMcp } from "./resolve-delegates.ts";
 import { resolveHandoffs } from "./resolve-handoffs.ts";
 import type { ResolveContext } from "./resolve-tools.ts";
 import { applyToolDefaults } from "./tool-defaults.ts";
@@ -129,7 +129,10 @@ export async function loadWith(
     file: absolute,
     files: [...state.files],
     config,
-    tools: resolved.map((r) => applyToolDefaults(r.tool, config)),
+    tools: withDelegateMcp(
+      resolved.map((r) => applyToolDefaults(r.tool, config)),
+      config,
+    ),
     handoffs,
     warnings: state.problems.filter((p) => p.severity === "warning"),
   });

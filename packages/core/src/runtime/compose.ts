@@ -236,6 +236,7 @@ export function composeSession(
   });
   const reconnect: SessionReconnect = new SessionReconnect({
     settings: init.reconnect,
+    announce: () => (agents.agent ? init.announceOf?.(agents.agent) : undefined),
     factory: init.transportFactory,
     callId: init.callId,
     clock,

@@ -19,6 +19,8 @@ export interface SessionInit {
   transportFactory?: TransportFactory;
   /** How drops are survived (absent: a drop ends the session). */
   reconnect?: ReconnectSettings;
+  /** The resume line of an agent (its file's `reconnect.announce`, rendered), when `reconnect.announce` is unset. */
+  announceOf?: (agent: LoadedAgent) => string | undefined;
   update: SessionUpdateEvent;
   /** The agent the session starts with (its handoffs are what `transfer_to_<name>` calls switch to). */
   agent?: LoadedAgent;

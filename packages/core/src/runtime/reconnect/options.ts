@@ -1,3 +1,5 @@
+import type { ReconnectConfig } from "../../schema/reconnect.ts";
+
 /**
  * How a session survives a dropped connection and the API's hour cap. See docs/runtime.md ("Reconnect and restore").
  *
@@ -22,7 +24,10 @@ export interface ReconnectOptions {
    * treats it like any session. Default `reattach`.
    */
   sideband?: "reattach" | "restore";
-  /** What the agent says when it resumes after a restore (it resumes silently when unset). */
+  /**
+   * What the agent says when it resumes after a dropped connection (it resumes silently when unset). Overrides the
+   * agent file's `reconnect.announce` (which is a template, and follows handoffs).
+   */
   announce?: string;
   /** Randomness for the jitter (tests pass a fixed one). Default Math.random. */
   random?: () => number;
@@ -39,6 +44,22 @@ export interface ReconnectSettings {
 }
 
 export const DEFAULT_RECYCLE_AFTER_MS = 55 * 60_000;
+
+/**
+ * The connection settings of the agent file's `reconnect:` (of the agent the session starts with) under the
+ * application's options: a field given to `startSession` wins. The resume line (`announce`) is not merged here: it
+ * follows the agent in force (a handoff changes it), see `Session`.
+ */
+export function reconnectOptionsFor(
+  file: ReconnectConfig | undefined,
+  given: ReconnectOptions = {},
+): ReconnectOptions {
+  return {
+    ...(file?.maxAttempts === undefined ? {} : { maxAttempts: file.maxAttempts }),
+    ...(file?.recycleAfter === undefined ? {} : { recycleAfterMs: file.recycleAfter }),
+    ...given,
+  };
+}
 
 export function reconnectSettings(options: ReconnectOptions = {}): ReconnectSettings {
   return {

@@ -19,6 +19,8 @@ import { Reconnector, type RestoreReason } from "./reconnector.ts";
 export interface SessionReconnectDeps {
   /** How drops are survived (absent, or no factory: a drop ends the session). */
   settings: ReconnectSettings | undefined;
+  /** The resume line of the agent in force (its file's `reconnect.announce`), when `settings.announce` is unset. */
+  announce: () => string | undefined;
   factory: TransportFactory | undefined;
   /** The SIP call id: such a session lives on the server (re-attaching may replay nothing). */
   callId: string | undefined;
@@ -142,7 +144,7 @@ export class SessionReconnect {
     this.connected();
     responses.resume();
     this.#d.outbound.flush();
-    const announce = this.#d.settings?.announce;
+    const announce = this.#d.settings?.announce ?? this.#d.announce();
     const cut = this.#cutOff;
     this.#cutOff = false;
     if (announce && reason !== "recycle")
