@@ -153,3 +153,13 @@ describe("a recorded session replayed as a test", { timeout: 180_000 }, () => {
     expect(readdirSync(logs).filter((f) => f.endsWith(".jsonl"))).toEqual([file]);
   });
 });
+
+describe("agent logs to-test", () => {
+  it("refuses a session in which the user said nothing, instead of inventing a turn", async () => {
+    const error = await logToTest("a0a0a0", join(fixtures, "logs/quiet"), {}, io().io).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: "log_no_turns" });
+    expect((error as Error).message).toMatch(/a0a0a0\.jsonl: the session has no user turn/);
+  });
+});
