@@ -42,7 +42,9 @@ for (const file of files) {
     },
   );
   process.stdout.write(run.stdout ?? "");
-  seconds.push(`${file.split("/").pop()} ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`);
+  seconds.push(
+    `${file.split("/").pop()} ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`,
+  );
   for (const line of (run.stdout ?? "").split("\n"))
     if (/ (PASS|FAIL)$/.test(line)) verdicts.push(`${file.split("/").pop()}  ${line}`);
   if (run.status !== 0) {
