@@ -22,11 +22,17 @@ export interface ConsoleUnderTest {
   close(): Promise<void>;
 }
 
-/** Starts the console on a temporary copy of test/fixtures/console (the embedded local server, at `pace`). */
-export async function startTestConsole(pace = 0): Promise<ConsoleUnderTest> {
+/**
+ * Starts the console on a temporary copy of test/fixtures/console (the embedded local server, at `pace`), running
+ * `agent` (front-desk: a tool with approval and filler; lobby: no tools).
+ */
+export async function startTestConsole(
+  pace = 0,
+  agent: "front-desk" | "lobby" = "front-desk",
+): Promise<ConsoleUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), "parley-console-browser-"));
   cpSync(CONSOLE_FIXTURES, dir, { recursive: true });
-  const agentFile = join(dir, "front-desk.agent.yaml");
+  const agentFile = join(dir, `${agent}.agent.yaml`);
   const handle = await startConsole(agentFile, {
     pace,
     env: { ...process.env, OPENAI_API_KEY: "" },
