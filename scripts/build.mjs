@@ -52,7 +52,10 @@ const externalExceptBundled = (pkg) => ({
         : args.path.split("/")[0];
       if (name === "zod") {
         if (args.path !== "zod") throw new Error(`build: import "zod", not "${args.path}"`);
-        return pkg === "core" ? undefined : { path: "@parley/core", external: true };
+        if (pkg === "core") return undefined;
+        // Only packages that depend on core take it from there.
+        if (pkg === "tools" || pkg === "cli") return { path: "@parley/core", external: true };
+        return { path: args.path, external: true };
       }
       return BUNDLED.has(name) ? undefined : { path: args.path, external: true };
     });

@@ -25,7 +25,18 @@ describe("a CLI that explains itself", { timeout: 120_000 }, () => {
   });
 
   it("every command's help ends with two or three real examples", async () => {
-    const commands = ["init", "dev", "test", "validate", "compile", "schema", "tools", "sim"];
+    const commands = [
+      "init",
+      "dev",
+      "test",
+      "validate",
+      "compile",
+      "schema",
+      "tools",
+      "sim",
+      "logs",
+      "diff",
+    ];
     const helps = await Promise.all(
       commands.map((command) => runCli([command, "--help"], { timeoutMs: 60_000 })),
     );

@@ -20,11 +20,13 @@ Examples:
   $ agent dev hello/hello.agent.yaml       talk to it in the terminal (offline without OPENAI_API_KEY)
   $ agent test hello                       run its scenarios against the local Realtime server
   $ agent validate                         check every agent file under the current folder
+  $ agent diff --scenarios                 what your edits change for the model, and which scenarios
 
 Environment:
   OPENAI_API_KEY     use the OpenAI Realtime API (dev, test --live); without it everything runs offline
   PARLEY_SIM_PACE    local server speed: 1 real time, 0 as fast as possible
   PARLEY_LOG         debug log namespaces to stderr, e.g. parley:* or parley:runtime:wire
+  PARLEY_SESSION_LOGS  where dev and serve write session logs (default .parley/logs; off: none)
   NO_COLOR           no colours
 
 Docs: docs/*.md in the Parley repository (dev.md, testing.md, agent-file.md), and \`agent <command> --help\`.

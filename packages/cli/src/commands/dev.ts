@@ -1,12 +1,13 @@
 import { relative } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
 import { findAgentFiles, UsageError } from "../agent-file/find-agent-files.ts";
+import { addLogOptions } from "../logs/settings.ts";
 import { examples } from "./help.ts";
 import type { RegisterCommand } from "./index.ts";
 
 /** `agent dev <agent-file>`: talk to the agent in the terminal, with live reload. */
 export const registerDev: RegisterCommand = (program: Command) => {
-  program
+  const command = program
     .command("dev")
     .description(
       "talk to an agent in the terminal; saving its files reloads it (offline unless OPENAI_API_KEY is set)",
@@ -27,7 +28,8 @@ export const registerDev: RegisterCommand = (program: Command) => {
     .option("--web", "talk in the browser console instead (microphone, transcript, tool timeline)")
     .option("--port <port>", "--web: the console's port (default: a free one)", port)
     .option("--host <host>", "--web: the interface to bind (default 127.0.0.1, this machine only)")
-    .option("--open", "--web: open the console in the browser")
+    .option("--open", "--web: open the console in the browser");
+  addLogOptions(command)
     .addHelpText(
       "after",
       "\nWhile talking: /image <path> [text], /interrupt, /call <tool> <json>, /vars, /reload, /help, /quit.\n" +

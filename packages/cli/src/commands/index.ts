@@ -22,6 +22,8 @@ export const commands: Record<string, () => Promise<RegisterCommand>> = {
   sim: async () => (await import("./sim.ts")).registerSim,
   serve: async () => (await import("./serve.ts")).registerServe,
   conformance: async () => (await import("./conformance.ts")).registerConformance,
+  logs: async () => (await import("./logs.ts")).registerLogs,
+  diff: async () => (await import("./diff.ts")).registerDiff,
 };
 
 /** Sub-commands that never load an agent: nothing to close after them, so core is not imported for that. */

@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from "commander";
+import { addLogOptions } from "../logs/settings.ts";
 import type { RegisterCommand } from "./index.ts";
 
 function whole(min: number, max: number, what: string) {
@@ -12,7 +13,7 @@ function whole(min: number, max: number, what: string) {
 
 /** `agent serve [files or folders]`: answer phone calls (SIP webhook) and browser sessions (WebRTC). */
 export const registerServe: RegisterCommand = (program: Command) => {
-  program
+  const command = program
     .command("serve")
     .description(
       "answer phone calls (SIP, via the Realtime API webhook) and browser sessions (WebRTC) with your agents",
@@ -38,7 +39,8 @@ export const registerServe: RegisterCommand = (program: Command) => {
       "--console-port <port>",
       "the console's port (default: a free one)",
       whole(0, 65535, "a port"),
-    )
+    );
+  addLogOptions(command)
     .addHelpText(
       "after",
       "\nEnv: OPENAI_API_KEY (accepts calls), OPENAI_WEBHOOK_SECRET (verifies the webhook), OPENAI_BASE_URL (API base).\n" +

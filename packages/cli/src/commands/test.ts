@@ -23,6 +23,18 @@ export const registerTest: RegisterCommand = (program: Command) => {
       "local server speed: 0 as fast as possible (default), 1 real time (env PARLEY_SIM_PACE)",
     )
     .option("--timeout <ms>", "longest wait for one expectation (default 5000, live 30000)")
+    .option(
+      "--from-log <log>",
+      "replay a recorded session (a log file, or its id in .parley/logs) as a scenario against the agent as it is now",
+    )
+    .option(
+      "--save <file>",
+      "with --from-log: where to write the scenario (default: beside the log)",
+    )
+    .option(
+      "--agent <file>",
+      "with --from-log: test this agent file instead of the one the log names",
+    )
     .addHelpText(
       "after",
       examples(

@@ -125,7 +125,10 @@ export class PlainView implements DevView {
 
   toolCall(e: ViewArg<"toolCall">): void {
     this.#started.set(e.callId, Date.now());
-    this.#out.write(`tool: ${e.tool} ${compactJson(e.arguments, 200)}\n`);
+    // A delegation's own calls are shown under it.
+    this.#out.write(
+      `${e.parentCallId ? "  ↳ " : ""}tool: ${e.tool} ${compactJson(e.arguments, 200)}\n`,
+    );
   }
 
   toolProgress(e: ViewArg<"toolProgress">): void {
@@ -137,7 +140,7 @@ export class PlainView implements DevView {
     this.#started.delete(e.callId);
     const ms = e.ms ?? (started === undefined ? undefined : Date.now() - started);
     const took = ms === undefined ? "" : ` in ${elapsed(ms)}`;
-    const line = `tool: ${e.tool} ${e.state}${took} → ${compactJson(e.output, 200)}\n`;
+    const line = `${e.parentCallId ? "  ↳ " : ""}tool: ${e.tool} ${e.state}${took} → ${compactJson(e.output, 200)}\n`;
     this.#order.after(() => this.#out.write(line));
   }
 

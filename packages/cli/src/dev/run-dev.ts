@@ -10,6 +10,8 @@ import {
   terminalApprover,
 } from "@parley/core";
 import pc from "picocolors";
+import { shortId } from "../logs/list.ts";
+import { type LogFlags, logSettings, openLog } from "../logs/settings.ts";
 import { approversFor } from "./approvers.ts";
 import { type AudioLink, startAudio } from "./audio.ts";
 import { devCommands, parseDevInput } from "./input.ts";
@@ -25,7 +27,7 @@ import type { DevStatus, DevView } from "./view.ts";
 import { type AgentWatcher, watchAgentFiles } from "./watcher.ts";
 import { wireSession } from "./wire-session.ts";
 
-export interface DevOptions {
+interface DevFlags {
   live?: boolean;
   url?: string;
   audio?: boolean;
@@ -36,6 +38,8 @@ export interface DevOptions {
   /** Watch the agent's files and reload on save (default true). */
   watch?: boolean;
 }
+
+export type DevOptions = DevFlags & LogFlags;
 
 export interface DevIo {
   stdin: NodeJS.ReadStream;
@@ -118,6 +122,7 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
   const approver = terminalApprover({
     ask: (question, request) => view.askApproval(question, request.signal),
   });
+  const sessionLog = openLog(logSettings(options, io.env), agent, variables, (m) => view.notice(m));
   let session: Session;
   try {
     session = await startSession({
@@ -128,8 +133,11 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
       // Always a handler, even for an agent without tools yet: a reload may add the first one. The runtime swaps
       // its tools on every agent change (reload or handoff).
       tools: (host) => new AgentTools(host, agent, { approvers: approversFor(agent, approver) }),
+      ...(sessionLog ? { onEvent: sessionLog.write } : {}),
     });
+    sessionLog?.attach(session);
   } catch (error) {
+    await sessionLog?.close();
     await watcher?.close();
     await target.close();
     throw error;
@@ -197,10 +205,16 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
       turns.dispose();
       await session.close().catch(() => {});
       await target.close().catch(() => {});
+      await sessionLog?.close();
       const saved = record.save(cwd, agent.name);
       const summary = [
         `session ended · ${record.summary(session.costUsd, status.costIsEstimate)}`,
         ...(saved ? [`transcript saved to ${relative(cwd, saved)} (secrets redacted)`] : []),
+        ...(sessionLog && !sessionLog.error
+          ? [
+              `session log: ${relative(cwd, sessionLog.file)} (agent logs show ${shortId(sessionLog.file)})`,
+            ]
+          : []),
       ];
       view.close();
       if (tty) io.stdout.write(`${summary.map((l) => c.dim(l)).join("\n")}\n`);

@@ -145,7 +145,8 @@ export class TtyView implements DevView {
 
   toolCall(e: ViewArg<"toolCall">): void {
     this.#tools.set(e.callId, {
-      tool: e.tool,
+      // A delegation's own calls are drawn under it.
+      tool: e.parentCallId ? `↳ ${e.tool}` : e.tool,
       rawArgs: e.arguments,
       args: compactJson(e.arguments, Math.max(12, Math.floor((this.#cols() - WHO - 30) * 0.5))),
       startedAt: Date.now(),
@@ -168,13 +169,13 @@ export class TtyView implements DevView {
     const took = ms === undefined ? "" : elapsed(ms);
     // One row whatever the width: arguments and output are cut (never wrapped mid-token by the terminal).
     const room =
-      this.#cols() - WHO - 6 - e.tool.length - took.length - (ok ? 2 : e.state.length + 2);
+      this.#cols() - WHO - 8 - e.tool.length - took.length - (ok ? 2 : e.state.length + 2);
     const argsRoom = Math.max(8, Math.floor(room * 0.4));
     const args = t ? compactJson(t.rawArgs, argsRoom) : "";
     const output = compactJson(e.output, Math.max(8, room - args.length));
     const outcome = ok ? this.#c.dim(`→ ${output}`) : this.#c.red(`${e.state}: ${output}`);
     const line = truncate(
-      `${" ".repeat(WHO + 1)}${mark} ${this.#c.magenta(e.tool)} ${this.#c.dim(args)} ${this.#c.dim(took)} ${outcome}`,
+      `${" ".repeat(WHO + 1)}${mark} ${this.#c.magenta(e.parentCallId ? `↳ ${e.tool}` : e.tool)} ${this.#c.dim(args)} ${this.#c.dim(took)} ${outcome}`,
       this.#cols() - 1,
     );
     this.#order.after(() => this.#paint([line]));

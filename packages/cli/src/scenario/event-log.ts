@@ -2,8 +2,17 @@ import type { ApprovalRequest } from "@parley/core";
 
 /** What a scenario can expect, recorded as it happens (times in ms since the scenario started). */
 export type LogEvent =
-  | { type: "tool"; at: number; tool: string; args: unknown; callId: string }
-  | { type: "output"; at: number; tool: string; callId: string; state: string; output: string }
+  | { type: "tool"; at: number; tool: string; args: unknown; callId: string; parent?: string }
+  | {
+      type: "output";
+      at: number;
+      tool: string;
+      callId: string;
+      state: string;
+      output: string;
+      parent?: string;
+    }
+  | { type: "delegation"; at: number; tool: string; callId: string; state: string; answer: string }
   | { type: "filler"; at: number; text: string }
   | { type: "say"; at: number; text: string; kind: string }
   | {
@@ -24,7 +33,14 @@ type OfKind<K extends Kind> = Extract<LogEvent, { type: K }>;
  */
 export class EventLog {
   readonly events: LogEvent[] = [];
-  readonly #cursor: Record<Kind, number> = { tool: 0, output: 0, filler: 0, say: 0, approval: 0 };
+  readonly #cursor: Record<Kind, number> = {
+    tool: 0,
+    output: 0,
+    filler: 0,
+    say: 0,
+    approval: 0,
+    delegation: 0,
+  };
   #listeners = new Set<() => void>();
 
   push(event: LogEvent): void {

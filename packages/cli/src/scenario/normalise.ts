@@ -26,6 +26,20 @@ export function normalise(action: StepAction, s: Record<string, unknown>): Step 
         output: s.output,
         state: (s.state as "completed" | undefined) ?? "completed",
       };
+    case "expect_delegation":
+      return {
+        kind: "expect_delegation",
+        name: s.expect_delegation as string,
+        args: s.args as Record<string, unknown>,
+        calls: (
+          (s.calls as Record<string, Record<string, unknown> | null>[] | undefined) ?? []
+        ).map((c) => {
+          const [tool, args] = Object.entries(c)[0] ?? ["", null];
+          return args ? { tool, args } : { tool };
+        }),
+        ...(s.answer ? { answer: s.answer as string } : {}),
+        within,
+      };
     case "expect_filler":
       return {
         kind: "expect_filler",
@@ -57,6 +71,8 @@ export function describeStep(step: Step): string {
       return `image ${step.path}`;
     case "expect_tool":
       return `expect_tool ${step.name}${step.args ? ` ${JSON.stringify(step.args)}` : ""}`;
+    case "expect_delegation":
+      return `expect_delegation ${step.name}${step.calls.length ? ` → ${step.calls.map((c) => c.tool).join(", ")}` : ""}`;
     case "expect_output":
       return `expect_output ${step.name}${step.state !== "completed" ? ` ${step.state}` : ""}${step.output !== undefined ? ` ${JSON.stringify(step.output)}` : ""}`;
     case "expect_filler":

@@ -1,4 +1,5 @@
 import { writeFile } from "node:fs/promises";
+import { dirname, relative } from "node:path";
 import { ParleyError, parseDuration } from "@parley/core";
 import pc from "picocolors";
 import { resolvePace } from "../dev/target.ts";
@@ -21,6 +22,12 @@ export interface TestOptions {
   grep?: string;
   pace?: string;
   timeout?: string;
+  /** Replay this session log (a file, or an id in the logs folder) instead of `paths`. */
+  fromLog?: string;
+  /** With `fromLog`: where the scenario is written (default beside the log, `<id>.test.yaml`). */
+  save?: string;
+  /** With `fromLog`: the agent file to test (default the one the log names). */
+  agent?: string;
 }
 
 /** `agent test [paths]`: loads scenario files, runs them one after another, reports; resolves to the exit code. */
@@ -39,6 +46,11 @@ export async function runTests(
   const apiKey = io.env.OPENAI_API_KEY || undefined;
   if (options.live && !apiKey)
     throw new ParleyError("missing_api_key", "--live needs OPENAI_API_KEY in the environment");
+  if (options.fromLog) {
+    if (paths.length)
+      throw new ParleyError("usage", "--from-log replays one log: give no paths with it");
+    paths = [await scenarioFromLog(options.fromLog, options, io)];
+  }
   const files = await findScenarioFiles(paths);
   if (files.length === 0)
     throw new ParleyError(
@@ -102,6 +114,31 @@ export async function runTests(
     );
   }
   return summary.failed > 0 ? 1 : 0;
+}
+
+/** `--from-log`: the log written as a scenario file (beside the log unless `--save`); its path. */
+async function scenarioFromLog(
+  ref: string,
+  options: TestOptions,
+  io: { stderr: NodeJS.WriteStream; env: NodeJS.ProcessEnv },
+): Promise<string> {
+  const { findLog } = await import("../logs/find.ts");
+  const { logToTest, logsDir } = await import("../logs/run-logs.ts");
+  const log = findLog(ref, logsDir(undefined, io.env));
+  const output = options.save ?? log.replace(/\.jsonl$/, ".test.yaml");
+  const file = await logToTest(
+    log,
+    dirname(log),
+    { output, ...(options.agent ? { agent: options.agent } : {}) },
+    {
+      stdout: io.stderr,
+      stderr: io.stderr,
+    },
+  );
+  io.stderr.write(
+    `replaying ${relative(process.cwd(), log)} as ${relative(process.cwd(), output)}\n`,
+  );
+  return file ?? output;
 }
 
 /** `--output <file>`: a missing folder or a read-only path is the user's input, reported without a stack trace. */

@@ -206,11 +206,34 @@ function record(
         return;
       }
       case "tool.call":
-        log.push({ type: "tool", at: clock(), tool: e.tool, args: e.arguments, callId: e.callId });
+        log.push({
+          type: "tool",
+          at: clock(),
+          tool: e.tool,
+          args: e.arguments,
+          callId: e.callId,
+          ...(e.parentCallId ? { parent: e.parentCallId } : {}),
+        });
         transcript.push({
           at: clock(),
           role: "tool",
-          text: `${e.tool} ${JSON.stringify(e.arguments)}`,
+          // A delegation's own calls are shown under it.
+          text: `${e.parentCallId ? "  ↳ " : ""}${e.tool} ${JSON.stringify(e.arguments)}`,
+        });
+        return;
+      case "delegation.done":
+        log.push({
+          type: "delegation",
+          at: clock(),
+          tool: e.tool,
+          callId: e.callId,
+          state: e.state,
+          answer: e.answer,
+        });
+        transcript.push({
+          at: clock(),
+          role: "tool",
+          text: `${e.tool} (${e.model}) ${e.state} in ${e.steps} step${e.steps === 1 ? "" : "s"}: ${e.answer.length > 160 ? `${e.answer.slice(0, 159)}…` : e.answer}`,
         });
         return;
       case "tool.output":
@@ -221,11 +244,12 @@ function record(
           callId: e.callId,
           state: e.state,
           output: e.output,
+          ...(e.parentCallId ? { parent: e.parentCallId } : {}),
         });
         transcript.push({
           at: clock(),
           role: "tool",
-          text: `${e.tool} ${e.state} → ${e.output.length > 160 ? `${e.output.slice(0, 159)}…` : e.output}`,
+          text: `${e.parentCallId ? "  ↳ " : ""}${e.tool} ${e.state} → ${e.output.length > 160 ? `${e.output.slice(0, 159)}…` : e.output}`,
         });
         return;
       case "approval.decided":

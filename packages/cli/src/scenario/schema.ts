@@ -47,6 +47,27 @@ export const expectOutputStepSchema = z.strictObject({
     .optional()
     .describe("How the call must end (default completed)"),
 });
+export const expectDelegationStepSchema = z.strictObject({
+  expect_delegation: toolName.describe(
+    "The agent must call this delegate tool next (its text model then answers, calling tools of its own)",
+  ),
+  args: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe("Arguments the voice model's call must include (a partial match)"),
+  calls: z
+    .array(z.record(toolName, z.record(z.string(), z.unknown()).nullable()))
+    .optional()
+    .describe(
+      "The text model's own tool calls, in order: `- tool: {partial args}` (null: any arguments)",
+    ),
+  answer: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The text model's answer must contain this (case-insensitive)"),
+  within: within.optional(),
+});
 export const expectFillerStepSchema = z.strictObject({
   expect_filler: z
     .union([z.literal(true), z.string().min(1)])
@@ -94,6 +115,7 @@ export const stepSchemas = {
   image: imageStepSchema,
   expect_tool: expectToolStepSchema,
   expect_output: expectOutputStepSchema,
+  expect_delegation: expectDelegationStepSchema,
   expect_filler: expectFillerStepSchema,
   approve: approveStepSchema,
   deny: denyStepSchema,
@@ -156,6 +178,14 @@ export type Step =
       name: string;
       output?: unknown;
       state: "completed" | "failed" | "timed_out" | "cancelled" | "rejected";
+    }
+  | {
+      kind: "expect_delegation";
+      name: string;
+      args?: Record<string, unknown>;
+      calls: { tool: string; args?: Record<string, unknown> }[];
+      answer?: string;
+      within?: number;
     }
   | { kind: "expect_filler"; contains?: string; within?: number }
   | { kind: "approve" | "deny"; tool?: string }

@@ -49,7 +49,8 @@ export function compileScript(
       continue;
     }
     if (!turn) continue; // expectations before any input are about the greeting: nothing for the model to do
-    if (step.kind === "expect_tool") {
+    if (step.kind === "expect_tool" || step.kind === "expect_delegation") {
+      // A delegation's own calls are the text model's (the local server's /v1/responses), not scripted here.
       // Without `args`, the call carries the tool's first example's arguments: valid ones, so the handler runs.
       turn.calls.push({
         call: { name: step.name, arguments: step.args ?? exampleArgs(step.name) ?? {} },

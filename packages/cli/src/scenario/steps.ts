@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { Session } from "@parley/core";
 import type { TurnTracker } from "../dev/turn-tracker.ts";
+import { expectDelegation } from "./delegation-step.ts";
 import type { EventLog } from "./event-log.ts";
 import { partialMatch, sayMatches } from "./match.ts";
 import type { TranscriptLine } from "./result.ts";
@@ -54,7 +55,12 @@ export async function runStep(step: LocatedStep, ctx: StepContext): Promise<Step
       const found = await ctx.log.next(
         "tool",
         (e) =>
-          e.tool === step.name && (!step.args || partialMatch(step.args, e.args)) ? true : "stop",
+          // A delegation's own calls (nested) are expect_delegation's business.
+          e.parent !== undefined
+            ? false
+            : e.tool === step.name && (!step.args || partialMatch(step.args, e.args))
+              ? true
+              : "stop",
         endOfTurn(ctx),
       );
       const want = `${step.name}${step.args ? ` with ${JSON.stringify(step.args)}` : ""}`;
@@ -69,7 +75,11 @@ export async function runStep(step: LocatedStep, ctx: StepContext): Promise<Step
       return budget(ctx, step.within, found.event.at, `the call to ${step.name}`);
     }
     case "expect_output": {
-      const found = await ctx.log.next("output", (e) => e.tool === step.name, endOfTurn(ctx));
+      const found = await ctx.log.next(
+        "output",
+        (e) => e.tool === step.name && e.parent === undefined,
+        endOfTurn(ctx),
+      );
       if (!found)
         return fail(`expected ${step.name} to end, but no call of it ended${saidSince(ctx)}`);
       ctx.log.consume(found.event);
@@ -89,6 +99,8 @@ export async function runStep(step: LocatedStep, ctx: StepContext): Promise<Step
       }
       return pass;
     }
+    case "expect_delegation":
+      return expectDelegation(step, ctx);
     case "expect_filler": {
       const found = await ctx.log.next(
         "filler",
@@ -148,7 +160,7 @@ export async function runStep(step: LocatedStep, ctx: StepContext): Promise<Step
       await ctx.turns.idle();
       const calls = ctx.log
         .since("tool", ctx.lastInputIndex)
-        .filter((c) => !step.tool || c.tool === step.tool);
+        .filter((c) => c.parent === undefined && (!step.tool || c.tool === step.tool));
       const first = calls[0];
       if (first)
         return fail(
@@ -188,7 +200,7 @@ async function turnEnds(ctx: StepContext): Promise<boolean> {
 }
 
 /** Resolves when the turn is over or the step's time is up, whichever comes first. */
-function endOfTurn(ctx: StepContext): Promise<"ended" | "timed_out"> {
+export function endOfTurn(ctx: StepContext): Promise<"ended" | "timed_out"> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<"timed_out">((r) => {
     timer = setTimeout(() => r("timed_out"), ctx.timeoutMs);
@@ -198,7 +210,7 @@ function endOfTurn(ctx: StepContext): Promise<"ended" | "timed_out"> {
   );
 }
 
-function budget(
+export function budget(
   ctx: StepContext,
   within: number | undefined,
   at: number,
@@ -212,7 +224,7 @@ function budget(
   );
 }
 
-function saidSince(ctx: StepContext): string {
+export function saidSince(ctx: StepContext): string {
   const said = ctx.log.unread("say").map((s) => JSON.stringify(s.text));
   return said.length ? `; the agent said ${said.join(" then ")}` : "";
 }

@@ -6,6 +6,7 @@ import {
   type StartSessionOptions,
   startSession,
 } from "@parley/core";
+import { type LogSettings, openLog } from "../logs/settings.ts";
 import { callLogger, type LogWriter } from "./log.ts";
 import { type RealtimeApi, RealtimeApiError } from "./realtime-api.ts";
 import { CallStats, type CallSummary } from "./summary.ts";
@@ -36,6 +37,8 @@ export interface CallManagerOptions {
   goodbye?: string;
   /** Extra `startSession` options for every call (e.g. `ws` for a local TLS server, `watchdog`). */
   session?: Partial<StartSessionOptions>;
+  /** Session logs: one JSON-lines file per call in this folder (see docs/logs.md); none when undefined. */
+  sessionLogs?: LogSettings;
   /** Called with each call's summary when it ends (after it is logged). */
   onSummary?: (summary: CallSummary) => void;
   /** Called when a call's session is attached (the browser console follows calls with it). */
@@ -115,6 +118,9 @@ export class CallManager {
     const api = this.options.api.forBase(call.agent.config.apiBase);
     const fields = { callId: call.callId, agent: call.agent.name, kind: call.kind };
     const stats = new CallStats({ ...fields, acceptMs: call.acceptMs });
+    const sessionLog = openLog(this.options.sessionLogs, call.agent, call.variables, (message) =>
+      log({ level: "warn", msg: message, ...fields }),
+    );
     let session: Session;
     try {
       session = await startSession({
@@ -127,6 +133,7 @@ export class CallManager {
         log: callLogger(log, fields, "parley:call"),
         // The session's own event stream (serialisable, redacted): the call's timeline in the log.
         onEvent: (event) => {
+          sessionLog?.write(event);
           const level = CALL_EVENTS[event.type];
           if (level) log({ level, msg: event.type, ...fields, event });
         },
@@ -134,6 +141,7 @@ export class CallManager {
         scheduler: { approvers: this.options.approvers ?? [] },
       });
     } catch (error) {
+      await sessionLog?.close();
       log({
         level: "error",
         msg: "sideband attach failed",
@@ -145,9 +153,16 @@ export class CallManager {
       return undefined;
     }
     this.#live.set(call.callId, session);
+    sessionLog?.attach(session);
     stats.follow(session);
     this.options.onSession?.(session, call);
-    log({ level: "info", msg: "call attached", ...fields, sessionId: session.id });
+    log({
+      level: "info",
+      msg: "call attached",
+      ...fields,
+      sessionId: session.id,
+      ...(sessionLog ? { sessionLog: sessionLog.file } : {}),
+    });
     session.on("closed", (closed) => {
       const summary = stats.summary(closed.reason, closed.detail, closed.costUsd);
       log({ level: "info", msg: "call summary", ...summary });
@@ -157,7 +172,8 @@ export class CallManager {
         closed.reason === "socket_closed"
           ? Promise.resolve()
           : this.#hangup(api, call.callId, fields);
-      void hangup.finally(() => this.release(call.callId));
+      // The call's slot is free once its session log is on disk too (`idle()` then means every log is whole).
+      void Promise.all([hangup, sessionLog?.close()]).finally(() => this.release(call.callId));
     });
     return session;
   }

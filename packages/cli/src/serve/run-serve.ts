@@ -1,12 +1,13 @@
 import { type ServerType, serve as serveNode } from "@hono/node-server";
 import { webhookApprover } from "@parley/core";
 import { findAgentFiles, UsageError } from "../agent-file/find-agent-files.ts";
+import { type LogFlags, logSettings } from "../logs/settings.ts";
 import { AgentCatalog } from "./agents.ts";
 import { createServeApp } from "./app.ts";
 import { readServeConfig, type ServeConfig } from "./config.ts";
 import { jsonLines } from "./log.ts";
 
-export interface ServeFlags {
+export interface ServeFlags extends LogFlags {
   port?: number;
   host?: string;
   config?: string;
@@ -59,11 +60,13 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<numb
     : [];
   const web = flags.console ? await startWebConsole(agents, flags.consolePort) : undefined;
   if (web) approvers.push(web.approvals.approver);
+  const sessionLogs = logSettings(flags, process.env);
   const serve = createServeApp({
     agents,
     config,
     log,
     approvers,
+    ...(sessionLogs ? { sessionLogs } : {}),
     ...(web ? { onSession: (session, call) => web.follow(session, call.agent) } : {}),
   });
   const port = flags.port ?? config.port ?? 8080;
@@ -81,6 +84,7 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<numb
     port: shown,
     agents: agents.names,
     webhook: "/openai/webhook",
+    sessionLogs: sessionLogs?.dir ?? "off",
     baseUrl: config.baseUrl ?? process.env.OPENAI_BASE_URL ?? "https://api.openai.com/v1",
   });
   const signal = await new Promise<NodeJS.Signals>((resolve) => {

@@ -4,6 +4,7 @@ import { serve as serveNode } from "@hono/node-server";
 import type { Approver, StartSessionOptions } from "@parley/core";
 import { type LocalRealtime, newWebhookSecret, startLocalRealtime } from "@parley/local-realtime";
 import { onTestFinished } from "vitest";
+import type { LogSettings } from "../../src/logs/settings.ts";
 import { AgentCatalog } from "../../src/serve/agents.ts";
 import { createServeApp, type ServeApp, type ServeAppOptions } from "../../src/serve/app.ts";
 import type { ServeConfig } from "../../src/serve/config.ts";
@@ -29,6 +30,7 @@ export async function startServe(
     files?: string[];
     approvers?: Approver[];
     session?: Partial<StartSessionOptions>;
+    sessionLogs?: LogSettings;
     onSession?: ServeAppOptions["onSession"];
   } = {},
 ): Promise<ServeUnderTest> {
@@ -52,6 +54,7 @@ export async function startServe(
     log,
     ...(options.approvers ? { approvers: options.approvers } : {}),
     ...(options.session ? { session: options.session } : {}),
+    ...(options.sessionLogs ? { sessionLogs: options.sessionLogs } : {}),
     ...(options.onSession ? { onSession: options.onSession } : {}),
     onSummary: (s) => void summaries.push(s),
   });

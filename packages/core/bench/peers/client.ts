@@ -2,10 +2,9 @@
 // Prints one JSON line of raw samples; peers.bench.ts aggregates. Clocks start after the agent is loaded (loading is
 // the load-compile bench's figure), before the connect.
 import { join } from "node:path";
+import { compileSession, loadAgent } from "@parley/core";
 import { median } from "../../../../bench/stats.ts";
 import { cpuMs, settledMemory } from "../../../../bench/verdict.ts";
-import { compileSession } from "../../src/compile/index.ts";
-import { loadAgent } from "../../src/load/index.ts";
 import { agentsSdk, type Connect, parley, raw } from "./drivers.ts";
 
 const [which, mode, url] = process.argv.slice(2) as [string, string, string];

@@ -3,13 +3,13 @@
 // close. Each runs the same agent: Parley loads the file; the raw client sends Parley's compiled session.update and
 // runs the same tool itself; the agents SDK gets a RealtimeAgent with the same instructions and tool.
 import { RealtimeAgent, RealtimeSession, tool } from "@openai/agents-realtime";
+// By package name: Parley runs from its built dist here (peers.bench.ts), as an installed package would.
+import { type LoadedAgent, startSession } from "@parley/core";
+import { createClockTools } from "@parley/tools/clock";
 import OpenAI from "openai";
 import { OpenAIRealtimeWS } from "openai/realtime/ws";
 import type { RealtimeServerEvent, SessionUpdateEvent } from "openai/resources/realtime/realtime";
 import { z } from "zod";
-import { createClockTools } from "../../../tools/src/packs/clock/tools.ts";
-import type { LoadedAgent } from "../../src/load/index.ts";
-import { startSession } from "../../src/runtime/start-session.ts";
 
 export interface PeerSession {
   textTurn(text: string): Promise<void>;

@@ -32,7 +32,13 @@ export interface DelegationRun {
 }
 
 /** The delegation failed: no delegation host (no session), the text model refused, or it never answered. */
-export class DelegationError extends ParleyError {}
+export type DelegationErrorCode =
+  | "delegate_bad_json"
+  | "delegate_failed"
+  | "delegate_no_host"
+  | "delegate_too_many_steps";
+
+export class DelegationError extends ParleyError<DelegationErrorCode> {}
 
 /**
  * Asks the delegate's text model through the Responses API and loops over its tool calls (each through a nested
@@ -160,6 +166,8 @@ function requestBody(
     store: false,
   };
   if (spec.instructions) body.instructions = renderTemplate(spec.instructions, scopeOf(variables));
+  // Remote MCP servers: the compiled Realtime `mcp` tool has the Responses API's shape.
+  tools.push(...((tool.delegateMcp ?? []) as Tool[]));
   if (tools.length) body.tools = tools;
   if (spec.reasoning) body.reasoning = { effort: spec.reasoning.effort };
   if (spec.output && spec.output !== "text")

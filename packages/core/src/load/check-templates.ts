@@ -21,7 +21,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Every `{{name}}` in `instructions`, `greeting` and the persona fields (variables only) must be a declared variable or a persona field that is set:
+ * Every `{{name}}` in `instructions`, `greeting`, `reconnect.announce` and the persona fields (variables only) must be a declared variable or a persona field that is set:
  * an unknown one is a problem located at the reference itself, never an empty string at run time.
  */
 export function checkTemplates(
@@ -37,6 +37,11 @@ export function checkTemplates(
   const texts: { path: PropertyKey[]; text: unknown; names: string[] }[] = [
     { path: ["instructions"], text: config.instructions, names: known },
     { path: ["greeting"], text: config.greeting, names: known },
+    {
+      path: ["reconnect", "announce"],
+      text: isObject(config.reconnect) ? config.reconnect.announce : undefined,
+      names: known,
+    },
     ...PERSONA_FIELDS.flatMap((f) => {
       const value = persona[f];
       const list = Array.isArray(value)

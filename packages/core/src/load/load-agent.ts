@@ -5,6 +5,7 @@ import { checkApprovalTools } from "./check-approval-tools.ts";
 import { checkConditions } from "./check-conditions.ts";
 import { checkExamples } from "./check-examples.ts";
 import { checkModel } from "./check-model.ts";
+import { checkModelSettings } from "./check-model-settings.ts";
 import { checkTemplates } from "./check-templates.ts";
 import { importWithTsx, type ModuleImporter } from "./import-module.ts";
 import { LiveTools } from "./live-tools.ts";
@@ -14,7 +15,7 @@ import type { ModuleCache } from "./module-cache.ts";
 import { AgentFileError, type Problem } from "./problem.ts";
 import { type FileReader, readUtf8 } from "./read-source.ts";
 import { resolveAllTools } from "./resolve-all-tools.ts";
-import { checkDelegates } from "./resolve-delegates.ts";
+import { checkDelegates, withDelegateMcp } from "./resolve-delegates.ts";
 import { resolveHandoffs } from "./resolve-handoffs.ts";
 import type { ResolveContext } from "./resolve-tools.ts";
 import { applyToolDefaults } from "./tool-defaults.ts";
@@ -123,13 +124,17 @@ export async function loadWith(
   state.problems.push(...checkApprovalTools(config, resolved, raw, absolute));
   state.problems.push(...checkModel(config.model, raw, absolute));
   state.problems.push(...checkDelegates(config, resolved, raw, absolute));
+  state.problems.push(...checkModelSettings(config, raw, absolute));
   if (state.problems.some((p) => p.severity === "error")) return failAndClose();
   return live.attach({
     name: config.name,
     file: absolute,
     files: [...state.files],
     config,
-    tools: resolved.map((r) => applyToolDefaults(r.tool, config)),
+    tools: withDelegateMcp(
+      resolved.map((r) => applyToolDefaults(r.tool, config)),
+      config,
+    ),
     handoffs,
     warnings: state.problems.filter((p) => p.severity === "warning"),
   });

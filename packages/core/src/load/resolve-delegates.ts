@@ -1,3 +1,4 @@
+import { mcpTool } from "../compile/tools.ts";
 import { ParleyError } from "../errors/index.ts";
 import type { AgentConfig } from "../schema/agent.ts";
 import { isBridgedMcp } from "../schema/mcp.ts";
@@ -60,7 +61,7 @@ export function checkDelegates(
   const names = [...byName.keys()];
   const labels = (config.mcp ?? []).filter((m) => !isBridgedMcp(m)).map((m) => m.label);
   for (const [index, entry] of (config.tools ?? []).entries()) {
-    if (!("delegate" in entry)) continue;
+    if (!("delegate" in entry) || !entry.delegate) continue;
     const at = ["tools", index, "delegate"];
     for (const [i, name] of (entry.delegate.tools ?? []).entries()) {
       const tool = byName.get(name);
@@ -113,6 +114,22 @@ export function checkDelegates(
     }
   }
   return problems;
+}
+
+/**
+ * A delegate's `mcp:` labels as the MCP tools its text model gets (the compiled `type: "mcp"` entries of the agent's
+ * remote servers: the Responses API takes the same shape).
+ */
+export function withDelegateMcp(
+  tools: AnyToolDefinition[],
+  config: AgentConfig,
+): AnyToolDefinition[] {
+  return tools.map((tool) => {
+    const labels = tool.delegate?.mcp;
+    if (!labels?.length) return tool;
+    const servers = (config.mcp ?? []).filter((m) => !isBridgedMcp(m) && labels.includes(m.label));
+    return { ...tool, delegateMcp: servers.map(mcpTool) };
+  });
 }
 
 /** Tools only a delegation may call (`private: true`): the voice model's session leaves them out. */

@@ -98,6 +98,11 @@ function safeJson(value: unknown): string {
   }
 }
 
+// A logger holds nothing but its namespace, so one per namespace is shared: each session used to build seven
+// (runtime, wire, queue, scheduler, …), six closures each. Bounded, should a caller make namespaces of its own.
+const loggers = new Map<string, Logger>();
+const MAX_SHARED_LOGGERS = 256;
+
 /**
  * A logger for one namespace. Silent unless enabled (`PARLEY_LOG=parley:*`) or a sink is set; secrets are redacted.
  *
@@ -106,7 +111,9 @@ function safeJson(value: unknown): string {
  * log.warn("skipped a malformed server event", { raw });
  */
 export function createLogger(namespace: string): Logger {
-  return {
+  const known = loggers.get(namespace);
+  if (known) return known;
+  const logger: Logger = {
     namespace,
     debug: (m, d) => write(namespace, "debug", m, d),
     info: (m, d) => write(namespace, "info", m, d),
@@ -115,4 +122,6 @@ export function createLogger(namespace: string): Logger {
     child: (name) => createLogger(`${namespace}:${name}`),
     enabled: (level) => isEnabled(namespace, level),
   };
+  if (loggers.size < MAX_SHARED_LOGGERS) loggers.set(namespace, logger);
+  return logger;
 }

@@ -14,12 +14,28 @@ const MIN_KNOWN_VALUE = 4;
  * every occurrence of `known` values (what `${env:…}` put into an agent's config, whatever its shape).
  */
 export function redactString(text: string, known: readonly string[] = []): string {
+  // Event streams repeat short strings (types, ids, words): their verdict is kept, while the known secrets stay the same.
+  const cacheable = known.length === 0 && text.length <= MAX_CACHED_CHARS;
+  if (cacheable) {
+    const seen = shortVerdicts.get(text);
+    if (seen !== undefined) return seen;
+  }
   let out = text;
   for (const value of known)
     if (value.length >= MIN_KNOWN_VALUE) out = out.replaceAll(value, REDACTED);
   for (const value of envSecrets) out = out.replaceAll(value, REDACTED);
-  return maskSecrets(out, REDACTED);
+  out = maskSecrets(out, REDACTED);
+  if (cacheable) {
+    if (shortVerdicts.size >= MAX_CACHED) shortVerdicts.clear();
+    shortVerdicts.set(text, out);
+  }
+  return out;
 }
+
+/** Short strings already redacted → their redacted form; cleared when a new env secret is remembered. */
+const shortVerdicts = new Map<string, string>();
+const MAX_CACHED = 8192;
+const MAX_CACHED_CHARS = 64;
 
 /** Values agent files read with `${env:…}` in this process, longest first; masked by every redaction. */
 let envSecrets: string[] = [];
@@ -34,6 +50,7 @@ export function rememberEnvSecret(value: string): void {
   if (value.length < MIN_KNOWN_VALUE || envSecrets.includes(value)) return;
   if (envSecrets.length >= MAX_ENV_SECRETS) return;
   envSecrets = [...envSecrets, value].sort((a, b) => b.length - a.length);
+  shortVerdicts.clear(); // a string redacted before may hold this value
 }
 
 /**

@@ -58,19 +58,28 @@ export function apiBaseOfRealtimeUrl(realtimeUrl: string): string {
  * const client = responsesClient({ apiBase: "http://127.0.0.1:4100/v1", apiKey: "local" });
  * const response = await client.create({ model: "gpt-5.4", input: "hello" });
  */
-export function responsesClient(options: { apiBase: string; apiKey: string }): ResponsesClient {
+export function responsesClient(options: {
+  apiBase: string;
+  apiKey: string;
+  /** Start loading the `openai` package now (an agent with delegate tools), not on the first delegation. */
+  warm?: boolean;
+}): ResponsesClient {
   let client: Promise<{ responses: ResponsesClient }> | undefined;
+  const load = (): Promise<{ responses: ResponsesClient }> => {
+    client ??= import("openai").then(
+      ({ default: OpenAI }) =>
+        // Retries are the scheduler's business (timeout, one output): the client tries once.
+        new OpenAI({ apiKey: options.apiKey, baseURL: options.apiBase, maxRetries: 0 }),
+    );
+    return client;
+  };
+  if (options.warm) load().catch(() => {}); // a failure is reported by the first create
   return {
     create(
       body: ResponseCreateParamsNonStreaming,
       request?: { signal?: AbortSignal },
     ): Promise<Response> {
-      client ??= import("openai").then(
-        ({ default: OpenAI }) =>
-          // Retries are the scheduler's business (timeout, one output): the client tries once.
-          new OpenAI({ apiKey: options.apiKey, baseURL: options.apiBase, maxRetries: 0 }),
-      );
-      return client.then((c) => c.responses.create(body, request));
+      return load().then((c) => c.responses.create(body, request));
     },
   };
 }

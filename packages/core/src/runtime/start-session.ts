@@ -1,7 +1,13 @@
 import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
 import type { ClientOptions } from "ws";
 import { type Clock, systemClock } from "../clock/index.ts";
-import { compileSession, renderGreeting, type VariableValues } from "../compile/index.ts";
+import {
+  compileSession,
+  renderGreeting,
+  renderTemplate,
+  templateScope,
+  type VariableValues,
+} from "../compile/index.ts";
 import type { ResponsesClient } from "../delegate/host.ts";
 import { type LoadedAgent, type LoadedHandoff, loadAgent } from "../load/index.ts";
 import { createLogger, type Logger, redactString } from "../log/index.ts";
@@ -16,7 +22,11 @@ import { apiBaseFor, apiBaseOfRealtimeUrl, realtimeUrlOf, responsesClient } from
 import { SessionError } from "./errors.ts";
 import type { StreamListener } from "./event-stream.ts";
 import type { SessionEvents } from "./events.ts";
-import { type ReconnectOptions, reconnectSettings } from "./reconnect/options.ts";
+import {
+  type ReconnectOptions,
+  reconnectOptionsFor,
+  reconnectSettings,
+} from "./reconnect/options.ts";
 import { type CallHandlerFactory, Session } from "./session.ts";
 
 /** The API's WebSocket endpoint; `?model=` (or `?call_id=`) is added. */
@@ -140,7 +150,18 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
   const session = new Session({
     transport,
     ...(factory && options.reconnect !== false
-      ? { transportFactory: factory, reconnect: reconnectSettings(options.reconnect) }
+      ? {
+          transportFactory: factory,
+          reconnect: reconnectSettings(
+            reconnectOptionsFor(agent?.config.reconnect, options.reconnect || undefined),
+          ),
+          announceOf: (next: LoadedAgent) => {
+            const line = next.config.reconnect?.announce;
+            return line === undefined
+              ? undefined
+              : renderTemplate(line, templateScope(next.config, templateValues(given)));
+          },
+        }
       : {}),
     update,
     ...(agent ? { agent } : {}),
@@ -168,7 +189,7 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
   if (options.onEvent) session.onEvent(options.onEvent);
   const telemetry =
     options.telemetry === true ? defaultTelemetry() : options.telemetry || undefined;
-  if (telemetry) session.onEvent(telemetry.observe(() => session.agent));
+  if (telemetry) telemetry.attach(session, options.clock ?? systemClock);
   for (const [name, fn] of Object.entries(options.on ?? {}))
     session.on(name as keyof SessionEvents, fn as never);
   try {
@@ -236,7 +257,9 @@ function responsesFor(
       : apiBaseFor({ option: options.apiBase, agent: agent?.config.apiBase });
   // A local server takes any key (or the one it was started with, which the caller passes as apiKey).
   const apiKey = options.apiKey ?? (options.url ? "local" : process.env.OPENAI_API_KEY);
-  return apiKey ? { responsesClient: responsesClient({ apiBase, apiKey }) } : {};
+  if (!apiKey) return {};
+  const warm = agent?.tools.some((t) => t.delegate) ?? false;
+  return { responsesClient: responsesClient({ apiBase, apiKey, warm }) };
 }
 
 /** The WebSocket URL for a model (or a SIP call), keeping a caller's own query (a local server's URL). */
@@ -263,8 +286,25 @@ function compileFor(
       "missing_agent",
       "startSession needs an agent (from loadAgent) or a session.update",
     );
-  return compileSession(agent, { variables: templateValues(variables) });
+  const values = templateValues(variables);
+  const key = JSON.stringify(values);
+  const last = lastCompiled.get(agent);
+  if (last?.key === key) return last.update;
+  const update = compileSession(agent, { variables: values });
+  // Shared by the agent's sessions from now on: frozen where a holder could write by mistake.
+  Object.freeze(update.session.tools);
+  Object.freeze(update.session);
+  Object.freeze(update);
+  lastCompiled.set(agent, { key, update });
+  return update;
 }
+
+/**
+ * The last `session.update` compiled per loaded agent and its variables: sessions of one agent with the same
+ * variables (the common case: none, or a server's fixed ones) share one, so an idle session holds no copy of the
+ * instructions and the tool list. A reloaded agent is a new object, compiled anew.
+ */
+const lastCompiled = new WeakMap<LoadedAgent, { key: string; update: SessionUpdateEvent }>();
 
 function templateValues(variables: Record<string, unknown>): VariableValues {
   const out: VariableValues = {};

@@ -4,6 +4,7 @@ import { audioSchema } from "./audio.ts";
 import { durationSchema } from "./duration.ts";
 import { fillerSchema } from "./filler.ts";
 import { mcpServerSchema } from "./mcp.ts";
+import { reconnectSchema } from "./reconnect.ts";
 import { toolEntrySchema } from "./tools.ts";
 import { voiceSchema } from "./voice.ts";
 
@@ -101,6 +102,7 @@ export const agentSchema = z.strictObject({
   approval: approvalPolicySchema.optional(),
   filler: z.union([z.literal(false), fillerSchema]).optional(),
   limits: limitsSchema.optional(),
+  reconnect: reconnectSchema.optional(),
   prompt: z
     .strictObject({
       id: z.string().min(1),
@@ -111,6 +113,10 @@ export const agentSchema = z.strictObject({
   reasoning: z
     .strictObject({ effort: z.enum(["minimal", "low", "medium", "high", "xhigh"]) })
     .optional(),
+  parallelToolCalls: z.boolean().optional().meta({
+    description:
+      "Whether the model may call several tools at once (reasoning models: gpt-realtime-2 and later).",
+  }),
   tracing: z
     .union([
       z.literal("auto"),

@@ -16,6 +16,7 @@ export {
   type McpServerConfig,
   mcpServerSchema,
 } from "./mcp.ts";
+export { type ReconnectConfig, reconnectSchema } from "./reconnect.ts";
 export {
   type InlineToolConfig,
   inlineToolSchema,

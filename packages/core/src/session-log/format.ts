@@ -17,6 +17,8 @@ export interface SessionLogHeader {
   agent: string;
   /** Its file (absolute). */
   file: string;
+  /** The agent's files (absolute): the file, its bases, handlers, packs' local files. */
+  files: string[];
   /** `sha256:<hex>` of the agent's files (the file, its bases, handlers, packs' local files), in order. */
   hash: string;
   model: string;

@@ -51,6 +51,7 @@ export class SessionLogWriter {
   #pending = "";
   #timer: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
+  #ended = false;
 
   constructor(options: SessionLogOptions) {
     const started = new Date();
@@ -67,13 +68,15 @@ export class SessionLogWriter {
       };
     }
     const { agent } = options;
+    const files = agent.files.length ? agent.files : [agent.file];
     this.header = {
       type: SESSION_LOG_TYPE,
       version: SESSION_LOG_VERSION,
       id: this.id,
       agent: agent.name,
       file: agent.file,
-      hash: hashFiles(agent.files.length ? agent.files : [agent.file]),
+      files,
+      hash: hashFiles(files),
       model: agent.config.model,
       startedAt: started.toISOString(),
       clockAt: (options.clock ?? performance).now(),
@@ -93,11 +96,10 @@ export class SessionLogWriter {
 
   /** The stream listener: give it to `startSession({ onEvent })` so the handshake is logged too. */
   readonly write = (event: StreamEvent): void => {
-    if (this.#closing) return;
+    if (this.#ended) return;
     this.#pending += `${JSON.stringify(event)}\n`;
-    // What the runtime emits in the same turn as the close (a last `idle`) still belongs in the file.
     if (event.type === "closed") {
-      setImmediate(() => void this.close());
+      void this.close();
       return;
     }
     if (this.#pending.length >= this.#flushBytes) this.#flush();
@@ -108,18 +110,23 @@ export class SessionLogWriter {
   attach(session: Session): void {
     const audio = this.#audio;
     if (audio) {
-      session.on("agent.audio", (e) => void (this.#closing || audio.agent.write(e.audio)));
+      session.on("agent.audio", (e) => void (this.#ended || audio.agent.write(e.audio)));
       session.on("client.event", (e) => {
-        if (this.#closing || e.type !== "input_audio_buffer.append") return;
+        if (this.#ended || e.type !== "input_audio_buffer.append") return;
         audio.user.write(Buffer.from(e.audio, "base64"));
       });
     }
-    session.on("closed", () => setImmediate(() => void this.close()));
+    session.on("closed", () => void this.close());
   }
 
-  /** Writes what is buffered and closes the files; resolves once they are on disk. Safe to call again. */
+  /**
+   * Writes what is buffered and closes the files; resolves once they are on disk. Safe to call again. Events emitted
+   * in the same turn as the call (the stream's own `closed`, a last `idle`) still go in.
+   */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      this.#ended = true;
       this.#flush();
       const streams = [this.#stream, ...(this.#audio ? [this.#audio.user, this.#audio.agent] : [])];
       await Promise.all(

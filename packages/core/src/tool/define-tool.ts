@@ -90,6 +90,8 @@ export interface ToolDefinition<P = z.ZodType | JsonSchema, Result = unknown> {
    * the session (docs/delegation.md); `run` is then only what runs outside a session (it refuses).
    */
   delegate?: DelegateSpecConfig;
+  /** A delegate's remote MCP servers (`delegate.mcp`), compiled by the loader: given to its text model as they are. */
+  delegateMcp?: readonly object[];
 }
 
 /**

@@ -74,7 +74,8 @@ describe("in flight when the connection dies", () => {
       new Set(creates.map((e) => e.type === "conversation.item.create" && e.item.id)).size,
     ).toBe(1);
     const taken = rec.received.filter(
-      (e) => e.type === "conversation.item.added" && e.item.role === "user",
+      (e) =>
+        e.type === "conversation.item.added" && e.item.type === "message" && e.item.role === "user",
     );
     expect(taken).toHaveLength(1);
     expect(rec.session.snapshot().items.at(-1)).toMatchObject({ role: "assistant" });

@@ -1,3 +1,5 @@
+import type { ReconnectConfig } from "../../schema/reconnect.ts";
+
 /**
  * How a session survives a dropped connection and the API's hour cap. See docs/runtime.md ("Reconnect and restore").
  *
@@ -22,8 +24,16 @@ export interface ReconnectOptions {
    * treats it like any session. Default `reattach`.
    */
   sideband?: "reattach" | "restore";
-  /** What the agent says when it resumes after a restore (it resumes silently when unset). */
+  /**
+   * What the agent says when it resumes after a dropped connection (it resumes silently when unset). Overrides the
+   * agent file's `reconnect.announce` (which is a template, and follows handoffs).
+   */
   announce?: string;
+  /**
+   * At most this many items are replayed into a restored session (the most recent ones, after a note saying how many
+   * came before): a very long conversation is not sent again whole. Default 200.
+   */
+  maxReplayItems?: number;
   /** Randomness for the jitter (tests pass a fixed one). Default Math.random. */
   random?: () => number;
 }
@@ -35,10 +45,28 @@ export interface ReconnectSettings {
   recycleAfterMs: number | false;
   sideband: "reattach" | "restore";
   announce: string | undefined;
+  maxReplayItems: number;
   random: () => number;
 }
 
 export const DEFAULT_RECYCLE_AFTER_MS = 55 * 60_000;
+export const DEFAULT_MAX_REPLAY_ITEMS = 200;
+
+/**
+ * The connection settings of the agent file's `reconnect:` (of the agent the session starts with) under the
+ * application's options: a field given to `startSession` wins. The resume line (`announce`) is not merged here: it
+ * follows the agent in force (a handoff changes it), see `Session`.
+ */
+export function reconnectOptionsFor(
+  file: ReconnectConfig | undefined,
+  given: ReconnectOptions = {},
+): ReconnectOptions {
+  return {
+    ...(file?.maxAttempts === undefined ? {} : { maxAttempts: file.maxAttempts }),
+    ...(file?.recycleAfter === undefined ? {} : { recycleAfterMs: file.recycleAfter }),
+    ...given,
+  };
+}
 
 export function reconnectSettings(options: ReconnectOptions = {}): ReconnectSettings {
   return {
@@ -48,6 +76,7 @@ export function reconnectSettings(options: ReconnectOptions = {}): ReconnectSett
     recycleAfterMs: options.recycleAfterMs ?? DEFAULT_RECYCLE_AFTER_MS,
     sideband: options.sideband ?? "reattach",
     announce: options.announce,
+    maxReplayItems: Math.max(0, options.maxReplayItems ?? DEFAULT_MAX_REPLAY_ITEMS),
     random: options.random ?? Math.random,
   };
 }
