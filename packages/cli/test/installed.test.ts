@@ -156,11 +156,44 @@ export const agent = defineAgent({ name: "hello", instructions: "Say hi.", tools
 export const start = (url: string): Promise<Session> => startSession({ url });
 `;
     writeFileSync(join(app, "src/agent.ts"), good);
+    // Each subpath export has its types (a wrong use of them would fail this same tsc run).
+    writeFileSync(
+      join(app, "src/subpaths.ts"),
+      `import { AuditLog } from "@parley/core/approval";
+import { createLoader } from "@parley/core/load";
+import { ResponseQueue, startSession } from "@parley/core/runtime";
+import { ToolScheduler } from "@parley/core/scheduler";
+import { memoryTransportPair } from "@parley/core/testing";
+
+export const parts: [typeof AuditLog, typeof createLoader, typeof ResponseQueue, typeof ToolScheduler] = [
+  AuditLog, createLoader, ResponseQueue, ToolScheduler,
+];
+export const pair: ReturnType<typeof memoryTransportPair> = memoryTransportPair();
+export const started: typeof startSession = startSession;
+`,
+    );
     // Types are real, not `any`: a wrong argument type is caught (one tsc run for both files: it is slow).
     writeFileSync(join(app, "src/wrong.ts"), good.replace("text.toUpperCase()", "text * 2"));
     const tsc = await run(join(app, "node_modules/.bin/tsc"), ["-p", "."], { cwd: app });
     const errors = tsc.stdout.trim().split("\n");
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^src\/wrong\.ts\(7,\d+\): error TS2362/);
+  });
+
+  it("the subpath exports load, and share one copy of the code with the main entry", async () => {
+    const script = `const main = await import("@parley/core");
+const paths = ["runtime", "scheduler", "approval", "load", "testing"];
+const subs = await Promise.all(paths.map((p) => import(\`@parley/core/\${p}\`)));
+const [runtime, scheduler, approval, load] = subs;
+console.log(JSON.stringify([
+  runtime.startSession === main.startSession,
+  scheduler.ToolScheduler === main.ToolScheduler,
+  approval.AuditLog === main.AuditLog,
+  load.createLoader === main.createLoader,
+  typeof subs[4].memoryTransportPair,
+]));`;
+    const ran = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: app });
+    expect(ran.stderr).toBe("");
+    expect(JSON.parse(ran.stdout)).toEqual([true, true, true, true, "function"]);
   });
 });

@@ -8,6 +8,7 @@ export {
   ApprovalConditionError,
   type ApprovalDecision,
   ApprovalError,
+  type ApprovalErrorCode,
   type ApprovalRequest,
   type ApprovalSettings,
   type Approver,
@@ -31,11 +32,19 @@ export {
   type WebhookApproverOptions,
   webhookApprover,
 } from "./approval/index.ts";
-export { type Clock, systemClock, type TimerHandle, VirtualClock } from "./clock/index.ts";
+export {
+  type Clock,
+  type SleepTimers,
+  sleep,
+  systemClock,
+  type TimerHandle,
+  VirtualClock,
+} from "./clock/index.ts";
 export {
   type ClientSecretOptions,
   type CompiledSessionUpdate,
   CompileError,
+  type CompileErrorCode,
   type CompileOptions,
   compileClientSecretBody,
   compileSession,
@@ -102,6 +111,7 @@ export {
   Session,
   type SessionClosed,
   SessionError,
+  type SessionErrorCode,
   type SessionEvents,
   type SessionUsage,
   type StartSessionOptions,
@@ -197,6 +207,7 @@ export {
   type ToolPackDefaults,
   type ToolPackEnv,
   ToolPackError,
+  type ToolPackErrorCode,
   type ToolPackFactory,
   type ToolPackOptionIssue,
   type ToolSessionControl,

@@ -1,3 +1,6 @@
+// One abortable sleep for every package: core's, bundled into this package (core is not a dependency).
+import { sleep } from "../../core/src/clock/sleep.ts";
+
 /**
  * Time as the server reads it. Structurally the same as `Clock` in @parley/core (which this package does not
  * depend on), so a test can pass core's `VirtualClock` and drive audio pacing, `wait` steps and fault latency
@@ -21,13 +24,6 @@ export const realClock: ServerClock = {
 export function sleepUntil(clock: ServerClock, time: number, signal?: AbortSignal): Promise<void> {
   const ms = time - clock.now();
   if (ms <= 0 || signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clock.clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = clock.setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
+  // An abort ends the wait early and is not an error here: the caller looks at its own signal.
+  return sleep(ms, { clock, signal }).catch(() => {});
 }

@@ -1,6 +1,7 @@
 // Pack tools and bridged MCP tools run through the real runtime, scheduler and local Realtime server.
 import { fileURLToPath } from "node:url";
 import {
+  closeAllAgents,
   codeApprover,
   type LoadedAgent,
   loadAgent,
@@ -11,7 +12,6 @@ import {
 import { type LocalRealtime, startLocalRealtime } from "@parley/local-realtime";
 import { validateClientEvent } from "@parley/local-realtime/conformance";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { closeAllMcpBridges } from "./mcp/index.ts";
 
 const agentFile = fileURLToPath(
   new URL("../test/fixtures/e2e/assistant.agent.yaml", import.meta.url),
@@ -24,7 +24,7 @@ beforeAll(async () => {
   agent = await loadAgent(agentFile);
 });
 afterAll(async () => {
-  await closeAllMcpBridges();
+  await closeAllAgents();
   await server.close();
 });
 

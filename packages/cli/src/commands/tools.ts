@@ -228,8 +228,7 @@ function formatMs(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
-// Bridged MCP servers hold connections (child processes) that would keep the CLI alive.
-async function closeAgent(_agent: LoadedAgent): Promise<void> {
-  const { closeAllMcpBridges } = await import("@parley/tools/mcp");
-  await closeAllMcpBridges();
+// Bridged MCP servers hold connections (child processes) that would keep the CLI alive: the agent owns them.
+async function closeAgent(agent: LoadedAgent): Promise<void> {
+  await agent.close?.();
 }

@@ -16,7 +16,7 @@ export interface ScenarioProblem {
  * @example
  * try { await loadScenarioFile("concierge.test.yaml") } catch (e) { if (e instanceof ScenarioFileError) console.log(e.problems) }
  */
-export class ScenarioFileError extends ParleyError {
+export class ScenarioFileError extends ParleyError<"scenario_invalid"> {
   readonly problems: ScenarioProblem[];
   /** Source text by file, for code frames. */
   readonly sources: Record<string, string>;

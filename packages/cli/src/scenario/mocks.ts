@@ -1,4 +1,4 @@
-import { type LoadedAgent, ParleyError } from "@parley/core";
+import { type LoadedAgent, ParleyError, sleep } from "@parley/core";
 import type { ToolMock } from "./schema.ts";
 
 /**
@@ -30,26 +30,11 @@ export function withMocks(
     return {
       ...tool,
       run: async (_args: unknown, ctx: { signal: AbortSignal }) => {
-        if (mock.latency) await sleep(mock.latency, ctx.signal);
+        if (mock.latency) await sleep(mock.latency, { signal: ctx.signal });
         if (mock.error !== undefined) throw new Error(mock.error);
         return mock.output ?? null;
       },
     };
   });
   return { ...agent, tools: tools as LoadedAgent["tools"] };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }

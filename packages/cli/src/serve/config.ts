@@ -5,7 +5,9 @@ import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 
 /** A serve config file is wrong: the message names `file:line:col`. */
-export class ServeConfigError extends ParleyError {}
+export type ServeConfigErrorCode = "invalid_serve_config" | "missing_env" | "usage";
+
+export class ServeConfigError extends ParleyError<ServeConfigErrorCode> {}
 
 const sipStatus = z.number().int().min(400).max(699);
 

@@ -88,7 +88,8 @@ describe("the console in a browser", { timeout: 60_000 }, () => {
     const output = log
       .protocol("client", "conversation.item.create")
       .find((e) => (e.item as { type?: string })?.type === "function_call_output");
-    expect(JSON.parse((output?.item as { output: string }).output)).toMatchObject({ room: 412 });
+    const item = output?.item as { output: string } | undefined;
+    expect(JSON.parse(item?.output ?? "null")).toMatchObject({ room: 412 });
   });
 
   it("reloads on save: shows what changed; an invalid save shows a located error and the old version runs", async () => {

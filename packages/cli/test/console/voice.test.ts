@@ -56,17 +56,17 @@ describe("the fake microphone", { timeout: 60_000 }, () => {
     const errors = pageErrors(page);
     await page.goto(pagesUrl);
     await page.evaluate(
-      (url) => (window as never as { listen: (u: string) => Promise<void> }).listen(url),
+      (url) => (globalThis as unknown as { listen: (u: string) => Promise<void> }).listen(url),
       `${local.url}?model=gpt-realtime`,
     );
     const done = await page.waitForFunction(() =>
-      (window as never as { events: Array<{ type: string }> }).events.find(
+      (globalThis as unknown as { events: Array<{ type: string }> }).events.find(
         (e) => e.type === "conversation.item.input_audio_transcription.completed",
       ),
     );
     expect(await done.jsonValue()).toMatchObject({ transcript: MIC_SAYS });
     const types = await page.evaluate(() =>
-      (window as never as { events: Array<{ type: string }> }).events.map((e) => e.type),
+      (globalThis as unknown as { events: Array<{ type: string }> }).events.map((e) => e.type),
     );
     const turn = types.filter((t) => t.startsWith("input_audio_buffer."));
     expect(turn).toEqual([
@@ -92,11 +92,7 @@ describe("voice in the console", { timeout: 90_000 }, () => {
     const { event: firstAudio } = await log.waitForEvent((e) => e.type === "agent.audio");
     const agentItem = firstAudio.itemId as string;
     // The agent's audio reaches the page and is played there.
-    await page.waitForFunction(
-      () =>
-        Number(document.querySelector('[data-testid="meter-audio"]')?.getAttribute("data-bytes")) >
-        0,
-    );
+    await page.locator('[data-testid="meter-audio"]:not([data-bytes="0"])').waitFor();
 
     // Open the mic while the agent speaks: the recording starts with a pause, then the person talks over it.
     await page.getByTestId("mic-button").click();

@@ -1,7 +1,7 @@
 import { ParleyError } from "../errors/index.ts";
 
 /** A condition string that does not parse; `column` is 1-based within the condition. */
-export class ApprovalConditionError extends ParleyError {
+export class ApprovalConditionError extends ParleyError<"invalid_approval_condition"> {
   readonly column: number;
   constructor(condition: string, column: number, problem: string) {
     super(

@@ -16,7 +16,7 @@ export {
   type ConditionScope,
   compileCondition,
 } from "./condition.ts";
-export { ApprovalError } from "./errors.ts";
+export { ApprovalError, type ApprovalErrorCode } from "./errors.ts";
 export { type ApprovalSettings, DEFAULT_APPROVAL_TIMEOUT_MS } from "./policy.ts";
 export {
   SIGNATURE_HEADER,

@@ -1,2 +1,3 @@
 export { type Clock, systemClock, type TimerHandle } from "./clock.ts";
+export { type SleepTimers, sleep } from "./sleep.ts";
 export { VirtualClock } from "./virtual-clock.ts";

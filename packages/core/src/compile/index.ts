@@ -4,7 +4,7 @@ export {
   compileSipAcceptBody,
   SIP_REFUSED_TURN_DETECTION,
 } from "./client-secret.ts";
-export { CompileError } from "./compile-error.ts";
+export { CompileError, type CompileErrorCode } from "./compile-error.ts";
 export { type CompiledSessionUpdate, compileSession } from "./compile-session.ts";
 export {
   renderInstructions,

@@ -32,7 +32,13 @@ export interface DelegationRun {
 }
 
 /** The delegation failed: no delegation host (no session), the text model refused, or it never answered. */
-export class DelegationError extends ParleyError {}
+export type DelegationErrorCode =
+  | "delegate_bad_json"
+  | "delegate_failed"
+  | "delegate_no_host"
+  | "delegate_too_many_steps";
+
+export class DelegationError extends ParleyError<DelegationErrorCode> {}
 
 /**
  * Asks the delegate's text model through the Responses API and loops over its tool calls (each through a nested

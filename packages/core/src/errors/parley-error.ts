@@ -16,13 +16,14 @@ export interface SourceLocation {
 // ParleyError is another class; the brand lets isParleyError recognise its errors all the same.
 const BRAND = Symbol.for("parley.error");
 
-export class ParleyError extends Error {
+export class ParleyError<Code extends string = string> extends Error {
   readonly [BRAND] = true;
-  readonly code: string;
+  /** Stable; each subclass narrows it to the closed union of its codes (`SessionErrorCode`, …). */
+  readonly code: Code;
   readonly location: SourceLocation | undefined;
 
   constructor(
-    code: string,
+    code: Code,
     message: string,
     options?: { location?: SourceLocation; cause?: unknown },
   ) {

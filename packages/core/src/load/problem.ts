@@ -26,7 +26,7 @@ export interface Problem {
  *   if (e instanceof AgentFileError) console.error(formatProblems(e.problems, sources))
  * }
  */
-export class AgentFileError extends ParleyError {
+export class AgentFileError extends ParleyError<"agent_file_invalid"> {
   readonly problems: Problem[];
   /** Source text of each file involved, for code frames. */
   readonly sources: Record<string, string>;

@@ -4,8 +4,10 @@ import { ParleyError } from "../errors/index.ts";
 import { LOAD_LIMITS } from "./limits.ts";
 
 /** A file the loader will not read: not a regular file (a FIFO, a device, a folder) or too big. */
-export class UnreadableFileError extends ParleyError {
-  constructor(code: "not_a_file" | "file_too_large", message: string) {
+export type UnreadableFileErrorCode = "not_a_file" | "file_too_large";
+
+export class UnreadableFileError extends ParleyError<UnreadableFileErrorCode> {
+  constructor(code: UnreadableFileErrorCode, message: string) {
     super(code, message);
   }
 }

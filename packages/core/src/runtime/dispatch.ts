@@ -1,24 +1,20 @@
-import type {
-  ConversationItem,
-  RealtimeConversationItemFunctionCall,
-  RealtimeErrorEvent,
-  RealtimeMcpApprovalRequest,
-  RealtimeResponse,
-  RealtimeServerEvent,
-  SessionCreatedEvent,
-  SessionUpdatedEvent,
-} from "openai/resources/realtime/realtime";
+import type { ConversationItem, RealtimeServerEvent } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { AudioClock } from "./audio-clock.ts";
 import { base64Bytes } from "./audio-clock.ts";
 import type { ConversationRecord } from "./conversation.ts";
 import type { ResponseKind, SessionEvents } from "./events.ts";
+import type { RuntimeBus } from "./internal-events.ts";
 import type { LatencyTracker } from "./latency.ts";
-import type { LiveResponse, ResponseQueue } from "./response-queue.ts";
+import type { ResponseQueue } from "./response-queue.ts";
+import type { LiveResponse } from "./response-types.ts";
 import type { SafeEmitter } from "./safe-emitter.ts";
 
-/** What the dispatcher needs from its session. The session builds it over its private state. */
+/**
+ * What the dispatcher works on: the state it updates, where session events go (`events`) and where the runtime's
+ * own reactions go (`bus`, typed internal events), plus two questions about the session.
+ */
 export interface DispatchContext {
   conversation: ConversationRecord;
   responses: ResponseQueue;
@@ -27,21 +23,11 @@ export interface DispatchContext {
   clock: Clock;
   log: Logger;
   events: SafeEmitter<SessionEvents>;
+  bus: RuntimeBus;
   /** True for a response cut off by an interruption: its trailing audio is dropped. */
   muted(responseId: string): boolean;
   /** True for text-only sessions: the first text delta, not audio, marks latency. */
   textOnly(): boolean;
-  sessionCreated(event: SessionCreatedEvent): void;
-  sessionUpdated(event: SessionUpdatedEvent): void;
-  serverError(event: RealtimeErrorEvent): void;
-  audioProduced(): void;
-  speechStarted(): void;
-  speechStopped(): void;
-  functionCall(item: RealtimeConversationItemFunctionCall): void;
-  approvalRequest(item: RealtimeMcpApprovalRequest): void;
-  /** Usage, cost and budget; called before the slot is freed, so a goodbye can go first. */
-  responseFinishing(response: RealtimeResponse, live: LiveResponse | undefined): void;
-  responseFinished(response: RealtimeResponse, live: LiveResponse | undefined): void;
 }
 
 /**
@@ -49,7 +35,8 @@ export interface DispatchContext {
  * payloads need; events nobody listens to are not built (audio is only decoded for `agent.audio` listeners).
  */
 export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEvent) => void {
-  const { conversation, responses, audio, latency, clock, events, log } = ctx;
+  const { conversation, responses, audio, latency, clock, events, bus, log } = ctx;
+  let spoke = false;
   const kinds = new Map<string, LiveResponse>(); // responseId → what it is, while its deltas arrive
 
   const kindOf = (responseId: string): ResponseKind => kinds.get(responseId)?.kind ?? "answer";
@@ -79,13 +66,13 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
     if (typeof responseId === "string") responses.touch(responseId);
     switch (event.type) {
       case "session.created":
-        ctx.sessionCreated(event);
+        bus.emit("session.created", event);
         return;
       case "session.updated":
-        ctx.sessionUpdated(event);
+        bus.emit("session.updated", event);
         return;
       case "error":
-        ctx.serverError(event);
+        bus.emit("server.error", event);
         return;
       case "conversation.item.added":
       case "conversation.item.created":
@@ -114,14 +101,14 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
         });
         return;
       case "input_audio_buffer.speech_started":
-        ctx.speechStarted();
+        bus.emit("speech.started", event);
         events.emit("user.speech.started", {
           itemId: event.item_id,
           audioStartMs: event.audio_start_ms,
         });
         return;
       case "input_audio_buffer.speech_stopped":
-        ctx.speechStopped();
+        bus.emit("speech.stopped", event);
         events.emit("user.speech.stopped", {
           itemId: event.item_id,
           audioEndMs: event.audio_end_ms,
@@ -153,7 +140,10 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
           event.response_id,
         );
         conversation.addAudio(event.item_id, ms);
-        ctx.audioProduced();
+        if (!spoke) {
+          spoke = true;
+          bus.emit("agent.spoke");
+        }
         const kind = kindOf(event.response_id);
         latency.agentOutput(kind, now);
         if (events.listenerCount("agent.audio")) {
@@ -203,8 +193,9 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
         return;
       }
       case "response.output_item.done":
-        if (event.item.type === "function_call") ctx.functionCall(event.item);
-        else if (event.item.type === "mcp_approval_request") ctx.approvalRequest(event.item);
+        if (event.item.type === "function_call") bus.emit("function.call", event.item);
+        else if (event.item.type === "mcp_approval_request")
+          bus.emit("approval.request", event.item);
         return;
       case "response.done": {
         const id = event.response.id ?? "";
@@ -212,12 +203,13 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
         kinds.delete(id);
         // A call whose output_item.done we missed still gets handled (the session dedupes by call_id).
         for (const item of event.response.output ?? []) {
-          if (item.type === "function_call") ctx.functionCall(item);
-          else if (item.type === "mcp_approval_request") ctx.approvalRequest(item);
+          if (item.type === "function_call") bus.emit("function.call", item);
+          else if (item.type === "mcp_approval_request") bus.emit("approval.request", item);
         }
-        ctx.responseFinishing(event.response, live);
+        const end = { response: event.response, live };
+        bus.emit("response.finishing", end);
         responses.responseDone(event.response);
-        ctx.responseFinished(event.response, live);
+        bus.emit("response.finished", end);
         return;
       }
       case "input_audio_buffer.committed":

@@ -30,10 +30,27 @@ export class RealtimeServerError extends ParleyError {
 }
 
 /**
- * Something the session itself refuses or cannot do. Stable codes:
- * `connect_failed`, `handshake_timeout`, `missing_credentials`, `session_closed`, `image_unreadable`,
- * `image_unsupported`, `image_too_large`, `listener_failed`, `response_timeout`, `socket_error`,
- * `handoff_failed` (a `transfer_to_<name>` call could not switch agents), `response_stalled` (the watchdog),
- * `connection_fatal` (the connection closed for a reason reconnecting cannot fix: a bad key, no quota, …).
+ * The codes of SessionError. `handoff_failed`: a `transfer_to_<name>` call could not switch agents;
+ * `response_stalled`: the watchdog cancelled a silent response; `connection_fatal`: the connection closed for a reason
+ * reconnecting cannot fix (a bad key, no quota, …); `socket_closed`: the connection ended while the session waited
+ * on it; `update_unsupported` / `missing_agent` / `tools_update_failed`: an agent change the session cannot make.
  */
-export class SessionError extends ParleyError {}
+export type SessionErrorCode =
+  | "connect_failed"
+  | "connection_fatal"
+  | "handoff_failed"
+  | "handshake_timeout"
+  | "image_too_large"
+  | "image_unreadable"
+  | "image_unsupported"
+  | "listener_failed"
+  | "missing_agent"
+  | "missing_credentials"
+  | "response_stalled"
+  | "session_closed"
+  | "socket_closed"
+  | "tools_update_failed"
+  | "update_unsupported";
+
+/** Something the session itself refuses or cannot do; `code` is one of SessionErrorCode. */
+export class SessionError extends ParleyError<SessionErrorCode> {}

@@ -16,7 +16,7 @@ import type {
   RestoredEvent,
   RestoreFailedEvent,
 } from "./reconnect/reconnector.ts";
-import type { ResponseOrigin } from "./response-queue.ts";
+import type { ResponseOrigin } from "./response-types.ts";
 
 export type ResponseKind = ResponseRequest["kind"];
 

@@ -206,10 +206,20 @@ describe("handoffs", () => {
     const slow = next(session, "tool.output", (e) => e.tool === "slow_status");
     const handedOff = next(session, "handoff");
     const called = next(session, "tool.call", (e) => e.tool === "slow_status");
+    let release = () => {};
+    const gates = globalThis as { slowStatusGate?: Promise<void> };
+    gates.slowStatusGate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    cleanup.push(async () => {
+      release();
+      delete gates.slowStatusGate;
+    });
     session.sendText("/call slow_status {}");
     await called;
     session.sendText("/call transfer_to_billing {}");
     await handedOff;
+    release();
     const out = await slow;
     expect(out.state).toBe("completed");
     expect(JSON.parse(out.output)).toEqual({ status: "all systems normal, thoroughly" });

@@ -3,7 +3,7 @@ export {
   ConversationRecord,
   type ConversationSnapshot,
 } from "./conversation.ts";
-export { RealtimeServerError, SessionError } from "./errors.ts";
+export { RealtimeServerError, SessionError, type SessionErrorCode } from "./errors.ts";
 export {
   type StreamEvent,
   type StreamEventType,
@@ -26,16 +26,11 @@ export {
   sniffImageType,
 } from "./image.ts";
 export type { TurnLatency } from "./latency.ts";
-export {
-  DEFAULT_STALL_GRACE_MS,
-  DEFAULT_STALL_MS,
-  type LiveResponse,
-  type ResponseOrigin,
-  ResponseQueue,
-  type ResponseQueueOptions,
-} from "./response-queue.ts";
+export { ResponseQueue } from "./response-queue.ts";
+export type { LiveResponse, ResponseOrigin, ResponseQueueOptions } from "./response-types.ts";
 export { type CallHandlerFactory, Session } from "./session.ts";
 export type { RuntimeSettings } from "./settings.ts";
+export { DEFAULT_STALL_GRACE_MS, DEFAULT_STALL_MS } from "./stall-watchdog.ts";
 export {
   OPENAI_REALTIME_URL,
   realtimeUrl,

@@ -9,7 +9,7 @@ import {
   zeroCounts,
 } from "../pricing/index.ts";
 import type { ResponseKind, SessionEvents } from "./events.ts";
-import type { ResponseOrigin } from "./response-queue.ts";
+import type { ResponseOrigin } from "./response-types.ts";
 
 /**
  * Tokens and dollars per response and per session, and the budget check. "Would be exceeded" is a forecast: the

@@ -2,7 +2,8 @@ import type { ResponseCancelEvent, ResponseCreateEvent } from "openai/resources/
 import { describe, expect, it } from "vitest";
 import { VirtualClock } from "../clock/index.ts";
 import { createLogger } from "../log/index.ts";
-import { REQUEST_TAG, ResponseQueue } from "./response-queue.ts";
+import { ResponseQueue } from "./response-queue.ts";
+import { REQUEST_TAG } from "./response-types.ts";
 
 function setup(options: { vad?: boolean } = {}) {
   const clock = new VirtualClock();

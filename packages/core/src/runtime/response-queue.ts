@@ -1,72 +1,15 @@
-import type {
-  RealtimeError,
-  RealtimeResponse,
-  ResponseCancelEvent,
-  ResponseCreateEvent,
-} from "openai/resources/realtime/realtime";
-import type { Clock, TimerHandle } from "../clock/index.ts";
-import type { Logger } from "../log/index.ts";
+import type { RealtimeError, RealtimeResponse } from "openai/resources/realtime/realtime";
 import type { ResponseQueue as ResponseQueueContract, ResponseRequest } from "../scheduler/host.ts";
-
-/** Who asked for a response: this runtime (`client`) or the server itself (VAD `create_response`). */
-export type ResponseOrigin = "client" | "server";
-
-/** A response the server has created and not yet finished. */
-export interface LiveResponse {
-  id: string;
-  kind: ResponseRequest["kind"];
-  origin: ResponseOrigin;
-  /** Out-of-band (`conversation: "none"`): its items are not part of the conversation. */
-  outOfBand: boolean;
-  cancelled: boolean;
-}
-
-export interface ResponseQueueOptions {
-  send(event: ResponseCreateEvent | ResponseCancelEvent): void;
-  clock: Clock;
-  log: Logger;
-  /** True when the server starts a response itself after the user stops speaking (VAD with `create_response`). */
-  serverCreatesResponses(): boolean;
-  /** A request left the queue without a response (stale filler, rejected create, session ending). */
-  onDropped?(request: ResponseRequest, reason: string): void;
-  /** How long to wait for `response.created` after our `response.create` before giving the slot back. */
-  createdTimeoutMs?: number;
-  /** How long to hold our requests after `speech_stopped` for the response the server will create. */
-  serverResponseWaitMs?: number;
-  /**
-   * The watchdog: a response with no event for this long (ms) is stalled: it is cancelled and, if the server does not
-   * confirm with `response.done` within `stallGraceMs`, its slot is given back. Default 30 s; 0 turns it off.
-   */
-  stallMs?: number;
-  /** How long to wait for the server to confirm the cancel of a stalled response (default 5 s). */
-  stallGraceMs?: number;
-  /** A response stalled (`cancelling`: its cancel was just sent) or its slot was given back unconfirmed (`released`). */
-  onStall?(live: LiveResponse, phase: "cancelling" | "released", idleMs: number): void;
-  /** The queue may have become settled (nothing in progress, queued or awaited): the session re-checks its turn. */
-  onSettle?(): void;
-}
-
-/** Defaults of the stalled-response watchdog. */
-export const DEFAULT_STALL_MS = 30_000;
-export const DEFAULT_STALL_GRACE_MS = 5_000;
-
-interface Watch {
-  /** Clock time of the response's latest event. */
-  last: number;
-  timer: TimerHandle;
-  stalled: boolean;
-}
-
-/** Metadata key carrying our request tag, echoed by the server in `response.created`, so we know which is ours. */
-export const REQUEST_TAG = "parley_request";
-
-interface Pending {
-  eventId: string;
-  tag: string;
-  request: ResponseRequest;
-  timer: TimerHandle;
-  cancelOnCreate: boolean;
-}
+import { CreateFlight } from "./create-flight.ts";
+import {
+  isPlainAnswer,
+  type LiveResponse,
+  REQUEST_TAG,
+  type ResponseQueueOptions,
+  safeWanted,
+} from "./response-types.ts";
+import { DoneWaiters, ServerResponseHold } from "./response-waits.ts";
+import { DEFAULT_STALL_GRACE_MS, DEFAULT_STALL_MS, StallWatchdog } from "./stall-watchdog.ts";
 
 /**
  * The only code that sends `response.create`. Invariant: never a create while a response is in progress,
@@ -82,12 +25,11 @@ export class ResponseQueue implements ResponseQueueContract {
   readonly #o: ResponseQueueOptions;
   readonly #queue: ResponseRequest[] = [];
   readonly #live = new Map<string, LiveResponse>();
-  readonly #watch = new Map<string, Watch>();
-  /** What waits for a live response to be done (the scheduler's answer for the calls that response asked). */
-  readonly #after = new Map<string, (() => void)[]>();
-  #pending: Pending | undefined;
+  readonly #watchdog: StallWatchdog;
+  readonly #after: DoneWaiters;
+  readonly #awaitServer: ServerResponseHold;
+  readonly #flight: CreateFlight;
   #userSpeaking = false;
-  #awaitServer: TimerHandle | undefined;
   #ending = false;
   #closed = false;
   /** The connection is gone and being restored: requests wait, nothing is sent. */
@@ -97,10 +39,34 @@ export class ResponseQueue implements ResponseQueueContract {
 
   constructor(options: ResponseQueueOptions) {
     this.#o = options;
+    this.#after = new DoneWaiters(options.log);
+    this.#flight = new CreateFlight(
+      options.clock,
+      options.log,
+      options.createdTimeoutMs ?? 15_000,
+      (r) => {
+        this.#o.onDropped?.(r, "no response.created in time");
+        this.#pump();
+      },
+    );
+    // The server decided not to answer after the user's speech: stop holding.
+    this.#awaitServer = new ServerResponseHold(
+      options.clock,
+      options.serverResponseWaitMs ?? 1_500,
+      () => this.#pump(),
+    );
+    this.#watchdog = new StallWatchdog({
+      clock: options.clock,
+      stallMs: options.stallMs ?? DEFAULT_STALL_MS,
+      graceMs: options.stallGraceMs ?? DEFAULT_STALL_GRACE_MS,
+      live: (id) => this.#live.has(id),
+      stalled: (id, idle) => this.#stalled(id, idle),
+      unconfirmed: (id, idle) => this.#release(id, idle),
+    });
   }
 
   get inProgress(): boolean {
-    return this.#pending !== undefined || this.#live.size > 0;
+    return this.#flight.current !== undefined || this.#live.size > 0;
   }
 
   /** Responses in progress right now (at most one, by construction). */
@@ -112,9 +78,7 @@ export class ResponseQueue implements ResponseQueueContract {
     let id: string | undefined;
     for (const key of this.#live.keys()) id = key; // the newest: the one whose output is arriving
     if (id === undefined) return false;
-    const waiting = this.#after.get(id);
-    if (waiting) waiting.push(fn);
-    else this.#after.set(id, [fn]);
+    this.#after.add(id, fn);
     return true;
   }
 
@@ -135,7 +99,7 @@ export class ResponseQueue implements ResponseQueueContract {
       !this.inProgress &&
       this.#queue.length === 0 &&
       !this.#userSpeaking &&
-      this.#awaitServer === undefined
+      !this.#awaitServer.holding
     );
   }
 
@@ -164,7 +128,7 @@ export class ResponseQueue implements ResponseQueueContract {
 
   userSpeechStopped(): void {
     this.#userSpeaking = false;
-    if (this.#o.serverCreatesResponses() && !this.#closed) this.#expectServerResponse();
+    if (this.#o.serverCreatesResponses() && !this.#closed) this.#awaitServer.start();
     this.#pump();
   }
 
@@ -172,15 +136,14 @@ export class ResponseQueue implements ResponseQueueContract {
   responseCreated(response: RealtimeResponse): LiveResponse {
     const id = response.id ?? `unknown_${++this.#seq}`;
     const tag = response.metadata?.[REQUEST_TAG];
-    const pending = this.#pending;
+    const pending = this.#flight.current;
     // Without an echoed tag, a created response is ours only if we are not waiting for one the server starts.
     const ours =
       pending !== undefined &&
-      (tag === pending.tag || (tag === undefined && this.#awaitServer === undefined));
+      (tag === pending.tag || (tag === undefined && !this.#awaitServer.holding));
     let live: LiveResponse;
     if (ours && pending) {
-      this.#o.clock.clearTimeout(pending.timer);
-      this.#pending = undefined;
+      this.#flight.end();
       live = {
         id,
         kind: pending.request.kind,
@@ -193,7 +156,7 @@ export class ResponseQueue implements ResponseQueueContract {
     } else {
       live = { id, kind: "answer", origin: "server", outOfBand: false, cancelled: false };
       this.#live.set(id, live);
-      this.#clearAwaitServer();
+      this.#awaitServer.clear();
       // The server's response sees the whole conversation: plain answers queued before it are answered by it.
       for (let i = this.#queue.length - 1; i >= 0; i--) {
         const r = this.#queue[i] as ResponseRequest;
@@ -201,14 +164,13 @@ export class ResponseQueue implements ResponseQueueContract {
       }
     }
     // Events still arrive while the socket closes: a closed queue arms no timer (it would hold the session for 30 s).
-    if (!this.#closed) this.#startWatch(live.id);
+    if (!this.#closed) this.#watchdog.watch(live.id);
     return live;
   }
 
   /** An event of a response in progress arrived: it is alive (the watchdog's clock restarts). Cheap: no timer work. */
   touch(responseId: string): void {
-    const watch = this.#watch.get(responseId);
-    if (watch) watch.last = this.#o.clock.now();
+    this.#watchdog.touch(responseId);
   }
 
   /** `response.done`: frees the slot and dispatches the next request. */
@@ -216,8 +178,8 @@ export class ResponseQueue implements ResponseQueueContract {
     const id = response.id ?? "";
     const live = this.#live.get(id);
     this.#live.delete(id);
-    this.#stopWatch(id);
-    this.#finished(id);
+    this.#watchdog.stop(id);
+    this.#after.finished(id);
     this.#pump();
     return live;
   }
@@ -228,10 +190,9 @@ export class ResponseQueue implements ResponseQueueContract {
    * Returns true when the error was about our create.
    */
   serverError(error: RealtimeError): boolean {
-    const pending = this.#pending;
+    const pending = this.#flight.current;
     if (!pending || !error.event_id || error.event_id !== pending.eventId) return false;
-    this.#o.clock.clearTimeout(pending.timer);
-    this.#pending = undefined;
+    this.#flight.end();
     if (error.code === "conversation_already_has_active_response")
       this.#queue.unshift(pending.request);
     else
@@ -248,17 +209,18 @@ export class ResponseQueue implements ResponseQueueContract {
    * as the server acknowledges it.
    */
   cancel(which: (live: LiveResponse) => boolean = () => true): void {
+    const pending = this.#flight.current;
     if (
-      this.#pending &&
+      pending &&
       which({
         id: "",
-        kind: this.#pending.request.kind,
+        kind: pending.request.kind,
         origin: "client",
-        outOfBand: this.#pending.request.response?.conversation === "none",
+        outOfBand: pending.request.response?.conversation === "none",
         cancelled: false,
       })
     ) {
-      this.#pending.cancelOnCreate = true;
+      pending.cancelOnCreate = true;
     }
     for (const live of this.#live.values()) {
       if (live.cancelled || !which(live)) continue;
@@ -278,18 +240,15 @@ export class ResponseQueue implements ResponseQueueContract {
    */
   suspend(): boolean {
     this.#suspended = true;
-    const cut = this.#pending !== undefined || [...this.#live.values()].some((r) => !r.outOfBand);
-    if (this.#pending) {
-      this.#o.clock.clearTimeout(this.#pending.timer);
-      // A goodbye or greeting in flight is asked again; a plain answer is asked again by the caller (coalesced).
-      if (this.#pending.request.kind !== "answer" && this.#pending.request.kind !== "filler")
-        this.#queue.unshift(this.#pending.request);
-    }
-    this.#pending = undefined;
-    for (const id of [...this.#watch.keys()]) this.#stopWatch(id);
+    const pending = this.#flight.end();
+    const cut = pending !== undefined || [...this.#live.values()].some((r) => !r.outOfBand);
+    // A goodbye or greeting in flight is asked again; a plain answer is asked again by the caller (coalesced).
+    if (pending && pending.request.kind !== "answer" && pending.request.kind !== "filler")
+      this.#queue.unshift(pending.request);
+    this.#watchdog.stopAll();
     const gone = [...this.#live.keys()];
     this.#live.clear();
-    this.#clearAwaitServer();
+    this.#awaitServer.clear();
     this.#userSpeaking = false;
     // Fillers are about a moment that has passed.
     for (let i = this.#queue.length - 1; i >= 0; i--)
@@ -297,7 +256,7 @@ export class ResponseQueue implements ResponseQueueContract {
         this.#o.onDropped?.(this.#queue.splice(i, 1)[0] as ResponseRequest, "connection lost");
     // A response cut off by the drop is over for good (its response.done will never come): what waited for its end
     // (the answer about the tool calls it asked for) goes on now; requests it makes wait for resume().
-    for (const id of gone) this.#finished(id);
+    for (const id of gone) this.#after.finished(id);
     return cut;
   }
 
@@ -315,85 +274,34 @@ export class ResponseQueue implements ResponseQueueContract {
   /** Drops everything; later requests are refused. */
   close(): void {
     this.#closed = true;
-    if (this.#pending) this.#o.clock.clearTimeout(this.#pending.timer);
-    this.#pending = undefined;
-    this.#clearAwaitServer();
+    this.#flight.end();
+    this.#awaitServer.clear();
     for (const r of this.#queue.splice(0)) this.#o.onDropped?.(r, "session closed");
-    for (const id of [...this.#watch.keys()]) this.#stopWatch(id);
+    this.#watchdog.stopAll();
     this.#live.clear();
     this.#after.clear();
   }
 
-  #startWatch(id: string): void {
-    const ms = this.#o.stallMs ?? DEFAULT_STALL_MS;
-    if (!(ms > 0)) return;
-    this.#stopWatch(id);
-    const now = this.#o.clock.now();
-    // One timer per response, re-armed only when it fires: events just stamp `last`, so streaming costs nothing.
-    const watch: Watch = { last: now, stalled: false, timer: undefined as unknown as TimerHandle };
-    watch.timer = this.#o.clock.setTimeout(() => this.#check(id, watch), ms);
-    this.#watch.set(id, watch);
-  }
-
-  #stopWatch(id: string): void {
-    const watch = this.#watch.get(id);
-    if (!watch) return;
-    this.#o.clock.clearTimeout(watch.timer);
-    this.#watch.delete(id);
-  }
-
-  #check(id: string, watch: Watch): void {
-    if (this.#watch.get(id) !== watch) return;
+  /** The watchdog found a response quiet for too long: cancel it (the server should confirm with response.done). */
+  #stalled(id: string, idle: number): void {
     const live = this.#live.get(id);
-    if (!live) {
-      this.#watch.delete(id);
-      return;
-    }
-    const { clock } = this.#o;
-    const ms = this.#o.stallMs ?? DEFAULT_STALL_MS;
-    const idle = clock.now() - watch.last;
-    if (!watch.stalled) {
-      if (idle < ms) {
-        watch.timer = clock.setTimeout(() => this.#check(id, watch), ms - idle);
-        return;
-      }
-      watch.stalled = true;
-      this.#o.log.warn("a response stalled: no event for it; cancelling it", { id, idleMs: idle });
-      this.#o.onStall?.(live, "cancelling", idle);
-      if (!live.cancelled) {
-        live.cancelled = true;
-        this.#o.send({
-          type: "response.cancel",
-          event_id: this.#eventId("cancel"),
-          response_id: id,
-        });
-      }
-      watch.timer = clock.setTimeout(
-        () => this.#check(id, watch),
-        this.#o.stallGraceMs ?? DEFAULT_STALL_GRACE_MS,
-      );
-      return;
-    }
-    // The server never confirmed the cancel: give the slot back so the conversation can go on.
-    this.#watch.delete(id);
+    if (!live) return;
+    this.#o.log.warn("a response stalled: no event for it; cancelling it", { id, idleMs: idle });
+    this.#o.onStall?.(live, "cancelling", idle);
+    if (live.cancelled) return;
+    live.cancelled = true;
+    this.#o.send({ type: "response.cancel", event_id: this.#eventId("cancel"), response_id: id });
+  }
+
+  /** The server never confirmed the cancel: give the slot back so the conversation can go on. */
+  #release(id: string, idle: number): void {
+    const live = this.#live.get(id);
+    if (!live) return;
     this.#live.delete(id);
     this.#o.log.warn("a stalled response was never confirmed done; its slot is given back", { id });
     this.#o.onStall?.(live, "released", idle);
-    this.#finished(id);
+    this.#after.finished(id);
     this.#pump();
-  }
-
-  #finished(id: string): void {
-    const waiting = this.#after.get(id);
-    if (!waiting) return;
-    this.#after.delete(id);
-    for (const fn of waiting) {
-      try {
-        fn();
-      } catch (error) {
-        this.#o.log.warn("a wait for response.done threw", { id, error });
-      }
-    }
   }
 
   #pump(): void {
@@ -405,7 +313,7 @@ export class ResponseQueue implements ResponseQueueContract {
         !this.#suspended &&
         !this.inProgress &&
         !this.#userSpeaking &&
-        this.#awaitServer === undefined
+        !this.#awaitServer.holding
       ) {
         const next = this.#queue.shift();
         if (!next) return;
@@ -428,56 +336,10 @@ export class ResponseQueue implements ResponseQueueContract {
   }
 
   #dispatch(request: ResponseRequest): void {
-    const tag = `r${++this.#seq}`;
-    const eventId = this.#eventId("response");
-    const response = {
-      ...request.response,
-      metadata: { ...request.response?.metadata, [REQUEST_TAG]: tag, parley_kind: request.kind },
-    };
-    const timeoutMs = this.#o.createdTimeoutMs ?? 15_000;
-    const timer = this.#o.clock.setTimeout(() => {
-      if (this.#pending?.eventId !== eventId) return;
-      this.#o.log.warn("no response.created for our response.create; giving the slot back", {
-        eventId,
-        timeoutMs,
-      });
-      this.#pending = undefined;
-      this.#o.onDropped?.(request, "no response.created in time");
-      this.#pump();
-    }, timeoutMs);
-    this.#pending = { eventId, tag, request, timer, cancelOnCreate: false };
-    this.#o.send({ type: "response.create", event_id: eventId, response });
-  }
-
-  #expectServerResponse(): void {
-    this.#clearAwaitServer();
-    this.#awaitServer = this.#o.clock.setTimeout(() => {
-      // The server decided not to answer (empty audio, or create_response turned off): stop holding.
-      this.#awaitServer = undefined;
-      this.#pump();
-    }, this.#o.serverResponseWaitMs ?? 1_500);
-  }
-
-  #clearAwaitServer(): void {
-    if (this.#awaitServer === undefined) return;
-    this.#o.clock.clearTimeout(this.#awaitServer);
-    this.#awaitServer = undefined;
+    this.#o.send(this.#flight.start(request, `r${++this.#seq}`, this.#eventId("response")));
   }
 
   #eventId(what: string): string {
     return `parley_${what}_${++this.#seq}`;
-  }
-}
-
-function isPlainAnswer(r: ResponseRequest): boolean {
-  return r.kind === "answer" && r.response === undefined && r.stillWanted === undefined;
-}
-
-function safeWanted(r: ResponseRequest, log: Logger): boolean {
-  try {
-    return r.stillWanted?.() !== false;
-  } catch (error) {
-    log.warn("stillWanted() threw; dropping the request", { kind: r.kind, error });
-    return false;
   }
 }

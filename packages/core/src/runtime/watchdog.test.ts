@@ -3,7 +3,8 @@ import type { RealtimeClientEvent, ResponseCancelEvent } from "openai/resources/
 import { afterEach, describe, expect, it } from "vitest";
 import { VirtualClock } from "../clock/index.ts";
 import { createLogger } from "../log/index.ts";
-import { REQUEST_TAG, ResponseQueue } from "./response-queue.ts";
+import { ResponseQueue } from "./response-queue.ts";
+import { REQUEST_TAG } from "./response-types.ts";
 import type { Session } from "./session.ts";
 import { type LocalServer, next, open, startServer } from "./test-support/harness.ts";
 

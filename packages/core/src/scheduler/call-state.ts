@@ -38,7 +38,7 @@ const NEXT: Record<CallState, readonly CallState[]> = {
 };
 
 /** A move the state machine does not allow: always a scheduler bug, never a user error. */
-export class IllegalCallTransitionError extends ParleyError {
+export class IllegalCallTransitionError extends ParleyError<"illegal_call_transition"> {
   constructor(callId: string, from: CallState, to: CallState) {
     super("illegal_call_transition", `call ${callId}: illegal transition ${from} → ${to}`);
   }

@@ -5,8 +5,7 @@ import { SESSION_LOG_TYPE, type SessionLogEvent, type SessionLogHeader } from ".
 export type SessionLogErrorCode = "log_malformed" | "log_not_session_log" | "log_unreadable";
 
 /** A session log that cannot be read: where (file:line:col) and why. */
-export class SessionLogError extends ParleyError {
-  declare readonly code: SessionLogErrorCode;
+export class SessionLogError extends ParleyError<SessionLogErrorCode> {
   constructor(
     code: SessionLogErrorCode,
     message: string,

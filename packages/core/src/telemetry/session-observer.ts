@@ -2,6 +2,7 @@ import { type Attributes, type Span, SpanStatusCode } from "@opentelemetry/api";
 import type { LoadedAgent } from "../contracts/agent.ts";
 import type { StreamEvent } from "../runtime/event-stream.ts";
 import { GenAi, Parley, PROVIDER } from "./attributes.ts";
+import { DelegationSpans } from "./delegation-spans.ts";
 import type { Instruments } from "./instruments.ts";
 import type { SpanClock } from "./span-clock.ts";
 import { ToolSpans } from "./tool-spans.ts";
@@ -9,6 +10,13 @@ import { ToolSpans } from "./tool-spans.ts";
 type Of<T extends StreamEvent["type"]> = Extract<StreamEvent, { type: T }>;
 /** A protocol event as the stream carries it (`client.event` / `server.event`). */
 type Protocol = Extract<StreamEvent, { event: unknown }>;
+
+/** The server events that carry a response's output (its first one is the response's first output). */
+const OUTPUT_DELTAS = new Set([
+  "response.output_audio.delta",
+  "response.output_text.delta",
+  "response.output_audio_transcript.delta",
+]);
 
 interface Turn {
   span: Span;
@@ -33,8 +41,10 @@ interface Response {
  * ├─ turn                                   end of the user's input → idle (first_audio / first_answer events)
  * │  ├─ chat {model}                        each response: response.created → response.done, tokens, cost
  * │  │  └─ tools/call {tool}                an MCP call the Realtime API runs
- * │  └─ execute_tool {tool}                 each tool call: tool.call → tool.output, outcome
- * │     └─ tool.approval_wait / tool.queue / tool.run
+ * │  ├─ execute_tool {tool}                 each tool call: tool.call → tool.output, outcome
+ * │  │  └─ tool.approval_wait / tool.queue / tool.run
+ * │  └─ invoke_agent {tool}                 a delegate tool's call: chat {model} per text-model request,
+ * │     └─ chat {model}, execute_tool …     and the tools that model called
  * └─ chat {model}                           responses outside a turn (the greeting, a goodbye)
  * ```
  */
@@ -43,6 +53,7 @@ export class SessionObserver {
   readonly #metrics: Instruments;
   readonly #agent: () => LoadedAgent | undefined;
   readonly #tools: ToolSpans;
+  readonly #delegations: DelegationSpans;
   #session: Span | undefined;
   #openedAt = 0;
   #labels: Attributes = {};
@@ -53,6 +64,8 @@ export class SessionObserver {
   #turns = 0;
   readonly #responses = new Map<string, Response>();
   #restoring = false;
+  /** Ids of the user items seen (a resent or replayed one is not a new turn). */
+  readonly #userItems = new Set<string>();
   #closed = false;
 
   constructor(
@@ -65,21 +78,21 @@ export class SessionObserver {
     this.#metrics = metrics;
     this.#agent = agent;
     this.#tools = new ToolSpans(clock, metrics, () => this.#labels, captureContent);
+    this.#delegations = new DelegationSpans(
+      clock,
+      metrics,
+      () => this.#labels,
+      (id) => this.#tools.spanOf(id),
+    );
   }
 
   handle(e: StreamEvent): void {
     if (this.#closed) return;
-    if (!this.#session) this.#open(e);
+    if (!this.#session) this.#open(e.at);
     switch (e.type) {
       case "client.event":
-        this.#clientEvent(e);
-        return;
       case "server.event":
-        this.#serverEvent(e);
-        return;
-      case "agent.audio":
-      case "agent.transcript.delta":
-        this.#output(e.responseId, e.at);
+        this.protocol(e.type === "client.event", e.event, () => e.at);
         return;
       case "session.started":
         this.#session?.setAttribute(Parley.transport, e.transport);
@@ -120,6 +133,12 @@ export class SessionObserver {
         return;
       case "approval.decided":
         this.#tools.approvalDecided(e);
+        return;
+      case "delegation.step":
+        this.#delegations.step(e, this.#parent());
+        return;
+      case "delegation.done":
+        this.#delegations.done(e, this.#parent());
         return;
       case "interrupted":
         this.#turn?.span.addEvent(
@@ -165,12 +184,27 @@ export class SessionObserver {
     }
   }
 
+  /**
+   * A protocol event, sent (`client.event`) or received: most are audio and transcript deltas, so the time is read
+   * only when one matters, and a delta costs a map lookup.
+   */
+  protocol(
+    sent: boolean,
+    event: { type: string } & Record<string, unknown>,
+    now: () => number,
+  ): void {
+    if (this.#closed) return;
+    if (!this.#session) this.#open(now());
+    if (sent) this.#clientEvent(event, now);
+    else this.#serverEvent(event, now);
+  }
+
   /** The session span, opened on the session's first event (the handshake). */
-  #open(e: StreamEvent): void {
+  #open(at: number): void {
     const agent = this.#agent()?.name;
     this.#labels = agent ? { [Parley.agent]: agent } : {};
-    this.#openedAt = e.at;
-    this.#session = this.#clock.start(`invoke_agent ${agent ?? "realtime"}`, e.at, undefined, {
+    this.#openedAt = at;
+    this.#session = this.#clock.start(`invoke_agent ${agent ?? "realtime"}`, at, undefined, {
       [GenAi.operationName]: "invoke_agent",
       [GenAi.providerName]: PROVIDER,
       [GenAi.system]: PROVIDER,
@@ -188,26 +222,37 @@ export class SessionObserver {
     this.#session?.addEvent(name, undefined, this.#clock.time(at));
   }
 
-  #clientEvent(e: Protocol): void {
-    const event = e.event;
+  #clientEvent(event: Protocol["event"], now: () => number): void {
     if (event.type === "session.update") this.#setModel(event.session);
-    else if (event.type === "input_audio_buffer.commit") this.#startTurn(e.at);
+    else if (event.type === "input_audio_buffer.commit") this.#startTurn(now());
     else if (event.type === "conversation.item.create" && !this.#restoring) {
-      // What the user typed or showed. A replayed item after a reconnect carries its old id: not a new turn.
+      // What the user typed or showed. The replay after a reconnect, and an item sent again because its connection
+      // died, carry an id already seen: not a new turn.
       const item = event.item as { type?: string; role?: string; id?: string } | undefined;
-      if (item?.type === "message" && item.role === "user" && !item.id) this.#startTurn(e.at);
+      if (item?.type !== "message" || item.role !== "user") return;
+      if (item.id) {
+        if (this.#userItems.has(item.id)) return;
+        this.#userItems.add(item.id);
+      }
+      this.#startTurn(now());
     }
   }
 
-  #serverEvent(e: Protocol): void {
-    const event = e.event;
-    if (event.type === "session.created" || event.type === "session.updated")
+  #serverEvent(event: Protocol["event"], now: () => number): void {
+    if (OUTPUT_DELTAS.has(event.type)) {
+      const response = this.#responses.get(event.response_id as string);
+      if (response && !response.output) this.#output(response, now());
+    } else if (event.type === "session.created" || event.type === "session.updated")
       this.#setModel(event.session);
     else if (
       event.type.startsWith("response.output_item.") ||
       event.type === "response.mcp_call.failed"
     )
-      this.#tools.serverEvent(event, e.at, (id) => this.#responses.get(id)?.span ?? this.#parent());
+      this.#tools.serverEvent(
+        event,
+        now(),
+        (id) => this.#responses.get(id)?.span ?? this.#parent(),
+      );
   }
 
   #setModel(session: unknown): void {
@@ -292,9 +337,7 @@ export class SessionObserver {
     this.#responses.set(e.responseId, { span, at: e.at, kind: e.kind, output: false });
   }
 
-  #output(responseId: string, at: number): void {
-    const response = this.#responses.get(responseId);
-    if (!response || response.output) return;
+  #output(response: Response, at: number): void {
     response.output = true;
     response.span.setAttribute(Parley.firstOutputMs, at - response.at);
     response.span.addEvent("first_output", undefined, this.#clock.time(at));
@@ -348,6 +391,7 @@ export class SessionObserver {
     this.#closed = true;
     const time = this.#clock.time(e.at);
     this.#tools.closeAll(e.at);
+    this.#delegations.closeAll(e.at);
     for (const response of this.#responses.values()) {
       response.span.setAttribute(GenAi.finishReasons, ["unfinished"]);
       response.span.end(time);

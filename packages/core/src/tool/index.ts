@@ -21,6 +21,7 @@ export {
   type ToolPackDefaults,
   type ToolPackEnv,
   ToolPackError,
+  type ToolPackErrorCode,
   type ToolPackFactory,
   type ToolPackOptionIssue,
 } from "./tool-pack.ts";

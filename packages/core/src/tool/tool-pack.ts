@@ -79,12 +79,14 @@ export interface ToolPackOptionIssue {
  * A pack that cannot be used: the module exports no pack (`pack_invalid`), its options are wrong
  * (`pack_options_invalid`, with `issues`), or building its tools failed (`pack_failed`).
  */
-export class ToolPackError extends ParleyError {
+export type ToolPackErrorCode = "pack_invalid" | "pack_options_invalid" | "pack_failed";
+
+export class ToolPackError extends ParleyError<ToolPackErrorCode> {
   readonly pack: string | undefined;
   readonly issues: ToolPackOptionIssue[];
 
   constructor(
-    code: "pack_invalid" | "pack_options_invalid" | "pack_failed",
+    code: ToolPackErrorCode,
     message: string,
     options?: { pack?: string; issues?: ToolPackOptionIssue[]; cause?: unknown },
   ) {

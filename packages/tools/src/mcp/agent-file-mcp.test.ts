@@ -1,14 +1,13 @@
 // `mcp:` entries with `command:` (or `url:` + `bridge: true`) load as the bridge pack; remote ones stay `type: "mcp"`.
 import { fileURLToPath } from "node:url";
-import { AgentFileError, compileSession, loadAgent } from "@parley/core";
+import { AgentFileError, closeAllAgents, compileSession, loadAgent } from "@parley/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { testContext } from "../../test/tool-context.ts";
-import { closeAllMcpBridges } from "./index.ts";
 
 const fixture = (name: string) =>
   fileURLToPath(new URL(`../../test/fixtures/agents/${name}`, import.meta.url));
 
-afterAll(() => closeAllMcpBridges());
+afterAll(() => closeAllAgents());
 
 describe("mcp: entries in an agent file", () => {
   it("bridges a stdio server (tools run by Parley) and keeps a remote one for the API", async () => {

@@ -6,9 +6,24 @@ import { ParleyError } from "@parley/core";
  * `mcp_call_failed` (the request itself failed), `mcp_invalid_tool` (a listed tool's inputSchema does not compile; the
  * tool is left out, the others are offered). `server` is the server's label.
  */
-export class McpBridgeError extends ParleyError {
+export type McpBridgeErrorCode =
+  | "mcp_call_failed"
+  | "mcp_closed"
+  | "mcp_disconnected"
+  | "mcp_invalid_tool"
+  | "mcp_list_unbounded"
+  | "mcp_refresh_failed"
+  | "mcp_tool_error"
+  | "mcp_unreachable";
+
+export class McpBridgeError extends ParleyError<McpBridgeErrorCode> {
   readonly server: string;
-  constructor(code: string, server: string, message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: McpBridgeErrorCode,
+    server: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(code, `MCP server "${server}": ${message}`, options);
     this.server = server;
   }

@@ -2,7 +2,7 @@
 import { mcpBridgePack } from "./pack.ts";
 
 export { McpBridge, type McpBridgeInit, type McpToolsChange } from "./bridge.ts";
-export { McpBridgeError } from "./errors.ts";
+export { McpBridgeError, type McpBridgeErrorCode } from "./errors.ts";
 export {
   type McpBridgeOptions,
   type McpBridgeSettings,

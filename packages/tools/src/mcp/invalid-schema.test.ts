@@ -1,17 +1,16 @@
 // An MCP server that lists a tool with an invalid inputSchema: reported when the agent loads, the tool left out,
 // the other tools offered, and the session starts.
 import { fileURLToPath } from "node:url";
-import { loadAgent, startSession } from "@parley/core";
+import { closeAllAgents, loadAgent, startSession } from "@parley/core";
 import { startLocalRealtime } from "@parley/local-realtime";
 import { afterAll, describe, expect, it } from "vitest";
 import { testContext } from "../../test/tool-context.ts";
-import { closeAllMcpBridges } from "./index.ts";
 
 const fixture = fileURLToPath(
   new URL("../../test/fixtures/agents/broken-schema.agent.yaml", import.meta.url),
 );
 
-afterAll(() => closeAllMcpBridges());
+afterAll(() => closeAllAgents());
 
 describe("a bridged MCP tool whose inputSchema is invalid", () => {
   it("is reported at load and left out; the other tools work and the session starts", async () => {

@@ -1,7 +1,7 @@
 import { defineToolPack } from "../pack/define-tool-pack.ts";
 import { McpBridge } from "./bridge.ts";
 import { mcpBridgeOptionsSchema } from "./options.ts";
-import { trackUntilClosed, untrack } from "./registry.ts";
+import { trackUnowned } from "./registry.ts";
 
 /**
  * `@parley/tools/mcp` as a pack: bridges one local MCP server, given as `options`. Its tools carry the origin
@@ -26,16 +26,13 @@ export const mcpBridgePack = defineToolPack({
     "Bridge a local MCP server (stdio or streamable HTTP): its tools run through Parley's scheduler.",
   options: mcpBridgeOptionsSchema,
   tools: async (options, env) => {
+    // The agent that loads the pack owns the bridge (closed with it); without an owner, closeAllMcpBridges() ends it.
+    const { onClose } = env;
     const bridge: McpBridge = new McpBridge(options, {
       baseDir: env.baseDir,
-      // Open connections are also tracked so closeAllMcpBridges() can end them before the process exits (a
-      // program that never calls LoadedAgent.close(), or a loader without the onClose hook).
-      onOpen: () => trackUntilClosed(bridge),
+      ...(onClose ? {} : { onOpen: () => trackUnowned(bridge) }),
     });
-    env.onClose?.(() => {
-      untrack(bridge);
-      return bridge.close();
-    });
+    onClose?.(() => bridge.close());
     bridge.onToolsChanged((tools) => env.onToolsChanged?.(tools));
     bridge.onProblem((problem) => env.warn?.(problem.message));
     try {

@@ -1,31 +1,24 @@
 import type { McpBridge } from "./bridge.ts";
 
-// Bridges opened by packs whose loader gave no `onClose` hook. Kept on globalThis because the loader imports
-// pack modules in their own module graph (tsx's tsImport), so a module-level set would not be shared.
-const KEY = Symbol.for("parley.mcp.openBridges");
-const registry = globalThis as typeof globalThis & { [KEY]?: Set<McpBridge> };
+// Bridges no agent owns: opened through the pack by a program that gave no `onClose` hook (the loader always gives
+// one, so a loaded agent owns its bridges and closes them with `agent.close()`, its loader's `close()` or
+// `closeAllAgents()`). Module state of this copy of @parley/tools, not a process-wide registry: whoever opened
+// bridges through it closes them through it.
+const unowned = new Set<McpBridge>();
 
-export function trackUntilClosed(bridge: McpBridge): void {
-  registry[KEY] ??= new Set();
-  registry[KEY].add(bridge);
-}
-
-/** The bridge was closed by its agent: stop holding it, or reloads (`agent dev`) would pile closed bridges up. */
-export function untrack(bridge: McpBridge): void {
-  registry[KEY]?.delete(bridge);
+export function trackUnowned(bridge: McpBridge): void {
+  unowned.add(bridge);
 }
 
 /**
- * Closes every MCP bridge opened by a pack without an `onClose` hook (their stdio child processes would keep
- * the process alive). The CLI calls it before exiting.
+ * Closes every MCP bridge opened by the pack without an owner (no `onClose` hook): their stdio child processes would
+ * keep the process alive. Bridges of loaded agents are not touched: close the agent (or its loader) instead.
  *
  * @example
  * await closeAllMcpBridges();
  */
 export async function closeAllMcpBridges(): Promise<void> {
-  const open = registry[KEY];
-  if (!open) return;
-  const all = [...open];
-  open.clear();
+  const all = [...unowned];
+  unowned.clear();
   await Promise.all(all.map((b) => b.close()));
 }

@@ -1,4 +1,5 @@
 import type { Clock } from "../../clock/index.ts";
+import { sleep } from "../../clock/sleep.ts";
 import type { Logger } from "../../log/index.ts";
 import type { Transport, TransportFactory } from "../../transport/transport.ts";
 import type { CloseClass } from "./classify.ts";
@@ -107,7 +108,7 @@ export class Reconnector {
     if (failed >= d.settings.maxAttempts || d.closing()) return false;
     const attempt = failed + 1;
     const delayMs = backoffMs(attempt, d.settings);
-    if (delayMs > 0) await new Promise<void>((resolve) => d.clock.setTimeout(resolve, delayMs));
+    if (delayMs > 0) await sleep(delayMs, { clock: d.clock });
     if (d.closing()) return false;
     d.reconnecting({
       reason: "network",
@@ -129,7 +130,7 @@ export class Reconnector {
           : attempt === 1
             ? 0
             : backoffMs(attempt, d.settings);
-      if (delayMs > 0) await new Promise<void>((resolve) => d.clock.setTimeout(resolve, delayMs));
+      if (delayMs > 0) await sleep(delayMs, { clock: d.clock });
       if (d.closing()) {
         this.#active = false;
         return;

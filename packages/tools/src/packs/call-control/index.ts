@@ -6,7 +6,14 @@ import { defineToolPack } from "../../pack/define-tool-pack.ts";
  * Why a call-control tool could not act: `no_session` (the tool runs outside a session), `not_a_phone_call`
  * (transfer needs a SIP call), `unknown_target`, `no_api_key`, `refer_failed`.
  */
-export class CallControlError extends ParleyError {}
+export type CallControlErrorCode =
+  | "no_api_key"
+  | "no_session"
+  | "not_a_phone_call"
+  | "refer_failed"
+  | "unknown_target";
+
+export class CallControlError extends ParleyError<CallControlErrorCode> {}
 
 const SIP_URI = /^(sip|sips|tel):\S+$/i;
 

@@ -5,7 +5,7 @@ import { HostAllowlist } from "./allowlist.ts";
 import { createHttpRequestTool, HTTP_METHODS } from "./request.ts";
 
 export { HostAllowlist } from "./allowlist.ts";
-export { HttpToolError } from "./errors.ts";
+export { HttpToolError, type HttpToolErrorCode } from "./errors.ts";
 export {
   createHttpRequestTool,
   type HttpRequestSettings,
