@@ -203,6 +203,16 @@ describe("handoffs", () => {
     const s = await server();
     const rec = await open(s, "handoff/front.agent.yaml");
     const session = track(rec.session);
+    // The slow call's handler waits on this gate (released after the handoff), not on a timer.
+    const g = globalThis as { parleySlowStatus?: Promise<void> };
+    let release = () => {};
+    g.parleySlowStatus = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    cleanup.push(async () => {
+      release();
+      g.parleySlowStatus = undefined;
+    });
     const slow = next(session, "tool.output", (e) => e.tool === "slow_status");
     const handedOff = next(session, "handoff");
     const called = next(session, "tool.call", (e) => e.tool === "slow_status");
@@ -210,6 +220,7 @@ describe("handoffs", () => {
     await called;
     session.sendText("/call transfer_to_billing {}");
     await handedOff;
+    release(); // the slow call ends only now, after the switch
     const out = await slow;
     expect(out.state).toBe("completed");
     expect(JSON.parse(out.output)).toEqual({ status: "all systems normal, thoroughly" });
