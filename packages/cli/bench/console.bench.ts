@@ -10,7 +10,8 @@
 import type { AddressInfo } from "node:net";
 import { startLocalRealtime } from "@parley/local-realtime";
 import WebSocket, { WebSocketServer } from "ws";
-import { figure, interval, median, quantile, verdict } from "../../../bench/verdict.ts";
+import { median, quantile } from "../../../bench/stats.ts";
+import { figure, interval, verdict } from "../../../bench/verdict.ts";
 import { type ConsoleHandle, startConsole } from "../src/console/start-console.ts";
 import { launchChromium } from "../test/helpers/chromium.ts";
 import { CONSOLE_FIXTURES } from "../test/helpers/console-browser.ts";

@@ -49,6 +49,14 @@ describe("agent logs", () => {
     );
   });
 
+  it("says there are no sessions yet when the folder does not exist", async () => {
+    const { out, io: streams } = io();
+    expect(await listLogs(join(dir, "none"), {}, streams)).toBe(0);
+    expect(out.stdout).toBe(
+      `no session logs in ${join(dir, "none")} (agent dev and agent serve write them there)\n`,
+    );
+  });
+
   it("reports a truncated log at its file:line, lists the others and exits 1", async () => {
     const { out, io: streams } = io();
     const folder = join(fixtures, "logs/broken");

@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, pageErrors } from "../helpers/chromium.ts";
+import { browserSetup, launchChromium, pageErrors } from "../helpers/chromium.ts";
 import {
   type ConsoleUnderTest,
   openConsole,
@@ -18,12 +18,15 @@ let page: Page;
 let log: SocketLog;
 let errors: string[];
 
-beforeAll(async () => {
-  [browser, consoleRun] = await Promise.all([launchChromium(), startTestConsole()]);
-  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  errors = pageErrors(page);
-  log = await openConsole(page, consoleRun.handle.url);
-}, 60_000);
+beforeAll(
+  browserSetup(async () => {
+    [browser, consoleRun] = await Promise.all([launchChromium(), startTestConsole()]);
+    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    errors = pageErrors(page);
+    log = await openConsole(page, consoleRun.handle.url);
+  }),
+  60_000,
+);
 afterAll(async () => {
   await browser?.close();
   await consoleRun?.close();

@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { type LocalRealtime, startLocalRealtime } from "@parley/local-realtime";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, pageErrors } from "../helpers/chromium.ts";
+import { browserSetup, launchChromium, pageErrors } from "../helpers/chromium.ts";
 import {
   type ConsoleUnderTest,
   openConsole,
@@ -24,21 +24,24 @@ let pages: Server;
 let pagesUrl: string;
 let consoleRun: ConsoleUnderTest;
 
-beforeAll(async () => {
-  // Real-time pace: the agent is still speaking when the person speaks over it.
-  [browser, local, consoleRun] = await Promise.all([
-    launchChromium({ micWav: MIC_WAV }),
-    startLocalRealtime({ pace: 0 }),
-    startTestConsole(1, "lobby"),
-  ]);
-  pages = createServer((req, res) => {
-    const name = req.url === "/mic-worklet.js" ? "mic-worklet.js" : "mic-page.html";
-    res.setHeader("content-type", name.endsWith(".js") ? "text/javascript" : "text/html");
-    res.end(readFileSync(new URL(name, FIXTURES)));
-  });
-  await new Promise<void>((resolve) => pages.listen(0, "127.0.0.1", resolve));
-  pagesUrl = `http://127.0.0.1:${(pages.address() as AddressInfo).port}/`;
-}, 60_000);
+beforeAll(
+  browserSetup(async () => {
+    // Real-time pace: the agent is still speaking when the person speaks over it.
+    [browser, local, consoleRun] = await Promise.all([
+      launchChromium({ micWav: MIC_WAV }),
+      startLocalRealtime({ pace: 0 }),
+      startTestConsole(1, "lobby"),
+    ]);
+    pages = createServer((req, res) => {
+      const name = req.url === "/mic-worklet.js" ? "mic-worklet.js" : "mic-page.html";
+      res.setHeader("content-type", name.endsWith(".js") ? "text/javascript" : "text/html");
+      res.end(readFileSync(new URL(name, FIXTURES)));
+    });
+    await new Promise<void>((resolve) => pages.listen(0, "127.0.0.1", resolve));
+    pagesUrl = `http://127.0.0.1:${(pages.address() as AddressInfo).port}/`;
+  }),
+  60_000,
+);
 afterAll(async () => {
   await browser?.close();
   await consoleRun?.close();

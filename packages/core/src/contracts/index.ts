@@ -1,7 +1,7 @@
 // Neutral ground for what the loader, compiler, runtime, scheduler and local server share.
 export type { LoadedAgent, LoadedHandoff } from "./agent.ts";
 export { CallLedger, functionCallOutput, type LedgerState, ledgerOf } from "./call-ledger.ts";
-export { SAY_EXACTLY, sayExactly } from "./fillers.ts";
+export { lineToSay, SAY_EXACTLY, sayExactly } from "./fillers.ts";
 export type {
   CallHandler,
   ResponseQueue,

@@ -4,6 +4,7 @@ import type { StreamEvent } from "../runtime/event-stream.ts";
 import { GenAi, Parley, PROVIDER } from "./attributes.ts";
 import { DelegationSpans } from "./delegation-spans.ts";
 import type { Instruments } from "./instruments.ts";
+import { ResponseSpans } from "./response-spans.ts";
 import type { SpanClock } from "./span-clock.ts";
 import { ToolSpans } from "./tool-spans.ts";
 
@@ -24,13 +25,6 @@ interface Turn {
   at: number;
   /** The latency event for this turn arrived (its answer started, or it was superseded). */
   measured: boolean;
-}
-
-interface Response {
-  span: Span;
-  at: number;
-  kind: string;
-  output: boolean;
 }
 
 /**
@@ -62,7 +56,7 @@ export class SessionObserver {
   /** Turns a newer one replaced before their latency was reported: ended when it is. */
   readonly #superseded = new Map<number, Turn>();
   #turns = 0;
-  readonly #responses = new Map<string, Response>();
+  readonly #responses: ResponseSpans;
   #restoring = false;
   /** Ids of the user items seen (a resent or replayed one is not a new turn). */
   readonly #userItems = new Set<string>();
@@ -78,6 +72,12 @@ export class SessionObserver {
     this.#metrics = metrics;
     this.#agent = agent;
     this.#tools = new ToolSpans(clock, metrics, () => this.#labels, captureContent);
+    this.#responses = new ResponseSpans(
+      clock,
+      metrics,
+      () => this.#labels,
+      () => this.#model ?? "realtime",
+    );
     this.#delegations = new DelegationSpans(
       clock,
       metrics,
@@ -107,13 +107,13 @@ export class SessionObserver {
         this.#endTurn(e.at);
         return;
       case "response.started":
-        this.#startResponse(e);
+        this.#responses.start(e, this.#parent());
         return;
       case "usage":
-        this.#usage(e);
+        this.#responses.usage(e);
         return;
       case "response.done":
-        this.#endResponse(e);
+        this.#responses.end(e);
         return;
       case "tool.call":
         this.#tools.call(e, this.#parent(), this.#agent());
@@ -240,19 +240,14 @@ export class SessionObserver {
 
   #serverEvent(event: Protocol["event"], now: () => number): void {
     if (OUTPUT_DELTAS.has(event.type)) {
-      const response = this.#responses.get(event.response_id as string);
-      if (response && !response.output) this.#output(response, now());
+      this.#responses.output(event.response_id as string, now);
     } else if (event.type === "session.created" || event.type === "session.updated")
       this.#setModel(event.session);
     else if (
       event.type.startsWith("response.output_item.") ||
       event.type === "response.mcp_call.failed"
     )
-      this.#tools.serverEvent(
-        event,
-        now(),
-        (id) => this.#responses.get(id)?.span ?? this.#parent(),
-      );
+      this.#tools.serverEvent(event, now(), (id) => this.#responses.spanOf(id) ?? this.#parent());
   }
 
   #setModel(session: unknown): void {
@@ -316,87 +311,12 @@ export class SessionObserver {
     turn.span.end(this.#clock.time(at));
   }
 
-  #startResponse(e: Of<"response.started">): void {
-    const model = this.#model ?? "realtime";
-    const span = this.#clock.start(
-      `chat ${model}`,
-      e.at,
-      this.#parent(),
-      {
-        [GenAi.operationName]: "chat",
-        [GenAi.providerName]: PROVIDER,
-        [GenAi.system]: PROVIDER,
-        [GenAi.requestModel]: model,
-        [GenAi.responseId]: e.responseId,
-        [Parley.responseKind]: e.kind,
-        [Parley.responseOrigin]: e.origin,
-        [Parley.outOfBand]: e.outOfBand,
-      },
-      true,
-    );
-    this.#responses.set(e.responseId, { span, at: e.at, kind: e.kind, output: false });
-  }
-
-  #output(response: Response, at: number): void {
-    response.output = true;
-    response.span.setAttribute(Parley.firstOutputMs, at - response.at);
-    response.span.addEvent("first_output", undefined, this.#clock.time(at));
-  }
-
-  #usage(e: Of<"usage">): void {
-    const span = this.#responses.get(e.responseId)?.span;
-    const usage = e.usage;
-    const input = usage?.input_tokens ?? 0;
-    const output = usage?.output_tokens ?? 0;
-    const cached = usage?.input_token_details?.cached_tokens ?? 0;
-    span?.setAttributes({
-      [GenAi.inputTokens]: input,
-      [GenAi.outputTokens]: output,
-      [GenAi.cachedInputTokens]: cached,
-      ...(e.cost ? { [Parley.costUsd]: e.cost.usd } : {}),
-    });
-    const labels = { ...this.#labels, [GenAi.requestModel]: this.#model ?? "realtime" };
-    if (usage) {
-      this.#metrics.tokens.record(input, { ...labels, [GenAi.tokenType]: "input" });
-      this.#metrics.tokens.record(output, { ...labels, [GenAi.tokenType]: "output" });
-    }
-    if (e.cost) this.#metrics.cost.add(e.cost.usd, labels);
-  }
-
-  #endResponse(e: Of<"response.done">): void {
-    const response = this.#responses.get(e.responseId);
-    if (!response) return;
-    this.#responses.delete(e.responseId);
-    const status = e.status ?? "unknown";
-    response.span.setAttribute(GenAi.finishReasons, [status]);
-    if (status === "failed") {
-      response.span.setAttribute(GenAi.errorType, "response_failed");
-      response.span.setStatus({ code: SpanStatusCode.ERROR, message: "response failed" });
-    }
-    response.span.end(this.#clock.time(e.at));
-    const labels = {
-      ...this.#labels,
-      [Parley.responseKind]: e.kind,
-      "parley.response.status": status,
-    };
-    this.#metrics.responses.add(1, labels);
-    this.#metrics.responseDuration.record((e.at - response.at) / 1000, {
-      ...this.#labels,
-      [GenAi.operationName]: "chat",
-      [GenAi.requestModel]: this.#model ?? "realtime",
-    });
-  }
-
   #close(e: Of<"closed">): void {
     this.#closed = true;
     const time = this.#clock.time(e.at);
     this.#tools.closeAll(e.at);
     this.#delegations.closeAll(e.at);
-    for (const response of this.#responses.values()) {
-      response.span.setAttribute(GenAi.finishReasons, ["unfinished"]);
-      response.span.end(time);
-    }
-    this.#responses.clear();
+    this.#responses.closeAll(e.at);
     for (const turn of this.#superseded.values()) turn.span.end(time);
     this.#superseded.clear();
     this.#endTurn(e.at);

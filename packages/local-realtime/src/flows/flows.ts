@@ -1,3 +1,4 @@
+import { sayExactly } from "../../../core/src/contracts/fillers.ts";
 import { audioChunks, silenceAudio, speechAudio } from "../audio/speech-audio.ts";
 import { type Endpoint, Probe } from "./probe.ts";
 
@@ -189,7 +190,7 @@ export const FLOWS: Flow[] = [
             conversation: "none",
             metadata: { kind: "probe" },
             output_modalities: ["text"],
-            instructions: 'Say exactly: "OK"',
+            instructions: sayExactly("OK"),
             input: [
               { type: "message", role: "user", content: [{ type: "input_text", text: "Say OK." }] },
             ],

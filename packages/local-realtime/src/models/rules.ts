@@ -1,5 +1,7 @@
+// The Say exactly convention is core's (one definition; a dependency-free file, bundled here).
+import { lineToSay } from "../../../core/src/contracts/fillers.ts";
 import { callFor, chooseCalls } from "./rules/choose.ts";
-import { asksForGreeting, greetingFrom, personaName, sayExactly } from "./rules/persona.ts";
+import { asksForGreeting, greetingFrom, personaName } from "./rules/persona.ts";
 import { speakAboutOutput } from "./rules/speak-output.ts";
 import type { ModelAction, ModelContext, ModelItem, ModelTool, RealtimeModel } from "./types.ts";
 
@@ -30,7 +32,7 @@ export function rulesModel(): RealtimeModel {
 }
 
 function respond(ctx: ModelContext): ModelAction[] {
-  const exact = sayExactly(ctx.responseInstructions);
+  const exact = lineToSay(ctx.responseInstructions);
   if (exact !== undefined) return [{ say: exact }];
   if (ctx.outOfBand && !asksForGreeting(ctx.responseInstructions))
     return [

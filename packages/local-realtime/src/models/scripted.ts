@@ -1,3 +1,4 @@
+import { lineToSay } from "../../../core/src/contracts/fillers.ts";
 import { rulesModel } from "./rules.ts";
 import type { ModelAction, ModelContext, ModelItem, RealtimeModel } from "./types.ts";
 
@@ -113,7 +114,7 @@ export function scriptedModel(
   let consumedUserId: string | undefined;
 
   const respond = (ctx: ModelContext): ModelAction[] | Promise<ModelAction[]> => {
-    if (ctx.outOfBand || /Say exactly:/i.test(ctx.responseInstructions ?? ""))
+    if (ctx.outOfBand || lineToSay(ctx.responseInstructions) !== undefined)
       return fallback.respond(ctx);
     if (ctx.continuation && current && current.response < current.turn.responses.length) {
       return current.turn.responses[current.response++] as ModelAction[];

@@ -1,16 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { asksForGreeting, greetingFrom, sayExactly } from "./persona.ts";
-
-describe("Say exactly", () => {
-  it("takes the line verbatim, quotes inside it included", () => {
-    expect(sayExactly('Say exactly: "One moment."')).toBe("One moment.");
-    expect(sayExactly('Say exactly: "Welcome to "Lumen", how can I help?"')).toBe(
-      'Welcome to "Lumen", how can I help?',
-    );
-    expect(sayExactly('Say exactly: "Hold on." Then stop.')).toBe("Hold on.");
-    expect(sayExactly("Say something nice.")).toBeUndefined();
-  });
-});
+import { asksForGreeting, greetingFrom } from "./persona.ts";
 
 describe("greetings", () => {
   it("knows when it is asked to greet and what to say", () => {

@@ -1,13 +1,3 @@
-/** `Say exactly: "<line>"` in instructions: the line to say verbatim (fillers, scripted greetings). */
-export function sayExactly(instructions: string | undefined): string | undefined {
-  if (!instructions) return undefined;
-  // A line ending the instruction's line may itself contain quotes (`Welcome to "Lumen"!`): take up to the last one.
-  const whole = /Say exactly:\s*"(.*)"\s*$/im.exec(instructions);
-  if (whole) return whole[1];
-  const m = /Say exactly:\s*(?:"([^"]*)"|“([^”]*)”)/i.exec(instructions);
-  return m ? (m[1] ?? m[2]) : undefined;
-}
-
 /** Does a response's instructions ask for a greeting? */
 export function asksForGreeting(instructions: string | undefined): boolean {
   return !!instructions && /\b(greet|greeting|say hello|introduce yourself)\b/i.test(instructions);
