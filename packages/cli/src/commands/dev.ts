@@ -47,10 +47,6 @@ export const registerDev: RegisterCommand = (program: Command) => {
           "OPENAI_API_KEY=sk-\u2026 agent dev concierge.agent.yaml --audio",
           "talk to gpt-realtime through the microphone",
         ],
-        [
-          "echo 'book a room' | agent dev concierge.agent.yaml",
-          "one scripted turn, a plain transcript",
-        ],
       ),
     )
     .action(async (given: string | undefined, opts: Record<string, unknown>) => {
