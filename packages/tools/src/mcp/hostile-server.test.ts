@@ -66,7 +66,7 @@ describe("a closed bridge stays closed", () => {
       }),
     );
     await bridge.connect();
-    // The server now announces a change every 5 ms: by the second refresh a debounce timer is always armed.
+    // The server now announces changes in bursts every 30 ms: a debounce timer is armed for most of each cycle.
     await changed;
     await bridge.close();
     await expect(bridge.refresh()).rejects.toMatchObject({ code: "mcp_closed" });
