@@ -1,6 +1,6 @@
 // `pnpm bench`: runs every packages/*/bench/*.bench.ts in its own process (so memory figures are not shared),
 // prints what each reports, then a summary of every figure printed beside its target (PASS/FAIL, bench/verdict.ts).
-// Pass words to run only benches whose path contains one of them (`pnpm bench peers`, `pnpm bench sessions`).
+// Pass words to run only some: a bench's exact name (`pnpm bench sessions`), else any path containing the word.
 // Exits non-zero when a bench fails to run or a figure misses its target.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
@@ -16,12 +16,17 @@ for (const pkg of readdirSync(join(root, "packages"))) {
     if (f.endsWith(".bench.ts")) files.push(join("packages", pkg, "bench", f));
   }
 }
+/** A word picks the bench of that exact name (`sessions`, not also `audio-sessions`), else every path containing it. */
+function picks(word: string, file: string): boolean {
+  const exact = files.some((f) => f.endsWith(`/${word}.bench.ts`));
+  return exact ? file.endsWith(`/${word}.bench.ts`) : file.includes(word);
+}
 let failed = 0;
 const verdicts: string[] = [];
 const seconds: string[] = [];
 const started = performance.now();
 for (const file of files) {
-  if (filters.length && !filters.some((w) => file.includes(w))) continue;
+  if (filters.length && !filters.some((w) => picks(w, file))) continue;
   process.stdout.write(`\n## ${file}\n`);
   const benchStarted = performance.now();
   // `source`: benches measure the TypeScript source as tests do (the CLI a bench spawns runs as a user's would).
@@ -37,7 +42,9 @@ for (const file of files) {
     },
   );
   process.stdout.write(run.stdout ?? "");
-  seconds.push(`${file.split("/").pop()} ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`);
+  seconds.push(
+    `${file.split("/").pop()} ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`,
+  );
   for (const line of (run.stdout ?? "").split("\n"))
     if (/ (PASS|FAIL)$/.test(line)) verdicts.push(`${file.split("/").pop()}  ${line}`);
   if (run.status !== 0) {

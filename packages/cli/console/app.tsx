@@ -125,7 +125,12 @@ export function App() {
     reader.onload = () => {
       const data = String(reader.result).replace(/^data:[^,]*,/, "");
       // The text sent with it shows as its own line when the session confirms it (user.transcript.done).
-      dispatch({ type: "image", id: `image-${Date.now()}`, url: URL.createObjectURL(file), text: "" });
+      dispatch({
+        type: "image",
+        id: `image-${Date.now()}`,
+        url: URL.createObjectURL(file),
+        text: "",
+      });
       send({ type: "image", data, ...(text ? { text } : {}) });
     };
     reader.readAsDataURL(file);

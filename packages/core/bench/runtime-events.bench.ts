@@ -13,7 +13,7 @@ import { createLogger } from "../src/log/index.ts";
 import { defaultPrices } from "../src/pricing/index.ts";
 import { Session } from "../src/runtime/session.ts";
 import { wsTransport } from "../src/transport/ws-transport.ts";
-import { serverProcess } from "./runtime-support.ts";
+import { recordTurns } from "./runtime-support.ts";
 
 const agent = await loadAgent(
   new URL("../test/fixtures/runtime/assistant.agent.yaml", import.meta.url).pathname,
@@ -21,37 +21,11 @@ const agent = await loadAgent(
 const update = compileSession(agent);
 
 // 1. Record the raw frames of a few turns from the real server (in its own process).
-const server = await serverProcess();
-const frames: Buffer[] = [];
-{
-  // As a client connects to the API: a model and a key (the local server refuses a connection without them).
-  const ws = new WebSocket(`${server.url}?model=gpt-realtime`, {
-    headers: { Authorization: "Bearer bench" },
-  });
-  const turns = ["Hello there", "What time is breakfast served?", "Thank you, goodbye"];
-  const say = (text: string) => {
-    const item = { type: "message", role: "user", content: [{ type: "input_text", text }] };
-    ws.send(JSON.stringify({ type: "conversation.item.create", item }));
-    ws.send(JSON.stringify({ type: "response.create" }));
-  };
-  const finished = new Promise<void>((resolve) => {
-    let done = 0;
-    ws.on("message", (data: Buffer) => {
-      frames.push(Buffer.from(data));
-      const type = (JSON.parse(String(data)) as { type: string }).type;
-      if (type === "session.updated" && done === 0) say(turns[0] as string);
-      if (type !== "response.done") return;
-      const nextTurn = turns[++done];
-      if (nextTurn) say(nextTurn);
-      else resolve();
-    });
-  });
-  await new Promise((r) => ws.once("open", r));
-  ws.send(JSON.stringify(update));
-  await finished;
-  ws.close();
-}
-await server.stop();
+const frames = await recordTurns(update, [
+  "Hello there",
+  "What time is breakfast served?",
+  "Thank you, goodbye",
+]);
 
 // 2. Replay them into a Session over an in-memory socket, timing each frame's handling.
 class MemorySocket extends EventEmitter {

@@ -1,6 +1,8 @@
 // Shared by the runtime benchmarks: the server child process (statistics: bench/stats.ts).
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
+import WebSocket from "ws";
 
 export interface ServerProcess {
   url: string;
@@ -40,4 +42,40 @@ export async function serverProcess(options: { tls?: boolean } = {}): Promise<Se
 
 export function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
+}
+
+/**
+ * The raw server frames of a few typed turns, recorded from the real local server (in its own process): what the
+ * replay benches feed a Session over an in-memory socket.
+ */
+export async function recordTurns(update: SessionUpdateEvent, turns: string[]): Promise<Buffer[]> {
+  const server = await serverProcess();
+  const frames: Buffer[] = [];
+  // As a client connects to the API: a model and a key (the local server refuses a connection without them).
+  const ws = new WebSocket(`${server.url}?model=gpt-realtime`, {
+    headers: { Authorization: "Bearer bench" },
+  });
+  const say = (text: string) => {
+    const item = { type: "message", role: "user", content: [{ type: "input_text", text }] };
+    ws.send(JSON.stringify({ type: "conversation.item.create", item }));
+    ws.send(JSON.stringify({ type: "response.create" }));
+  };
+  const finished = new Promise<void>((resolve) => {
+    let done = 0;
+    ws.on("message", (data: Buffer) => {
+      frames.push(Buffer.from(data));
+      const type = (JSON.parse(String(data)) as { type: string }).type;
+      if (type === "session.updated" && done === 0) say(turns[0] as string);
+      if (type !== "response.done") return;
+      const nextTurn = turns[++done];
+      if (nextTurn) say(nextTurn);
+      else resolve();
+    });
+  });
+  await new Promise((r) => ws.once("open", r));
+  ws.send(JSON.stringify(update));
+  await finished;
+  ws.close();
+  await server.stop();
+  return frames;
 }

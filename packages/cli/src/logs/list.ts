@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { basename } from "node:path";
 import { readSessionLog, SessionLogError } from "@parley/core";
 import { logFiles } from "./find.ts";
@@ -17,6 +18,11 @@ export async function listLogs(
   options: { json?: boolean },
   io: LogsIo,
 ): Promise<number> {
+  // No folder yet is no sessions yet, not a mistake: a newcomer runs this before their first session.
+  if (!existsSync(dir)) {
+    io.stdout.write(`no session logs in ${dir} (agent dev and agent serve write them there)\n`);
+    return 0;
+  }
   const rows: LogSummary[] = [];
   let problems = 0;
   for (const file of logFiles(dir)) {
@@ -29,7 +35,8 @@ export async function listLogs(
     }
   }
   if (options.json) io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-  else if (rows.length === 0 && problems === 0) io.stdout.write(`no session logs in ${dir}\n`);
+  else if (rows.length === 0 && problems === 0)
+    io.stdout.write(`no session logs in ${dir} (agent dev and agent serve write them there)\n`);
   else if (rows.length) io.stdout.write(table(rows));
   return problems ? 1 : 0;
 }

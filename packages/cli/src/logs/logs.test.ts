@@ -49,6 +49,14 @@ describe("agent logs", () => {
     );
   });
 
+  it("says there are no sessions yet when the folder does not exist", async () => {
+    const { out, io: streams } = io();
+    expect(await listLogs(join(dir, "none"), {}, streams)).toBe(0);
+    expect(out.stdout).toBe(
+      `no session logs in ${join(dir, "none")} (agent dev and agent serve write them there)\n`,
+    );
+  });
+
   it("reports a truncated log at its file:line, lists the others and exits 1", async () => {
     const { out, io: streams } = io();
     const folder = join(fixtures, "logs/broken");
@@ -151,5 +159,15 @@ describe("a recorded session replayed as a test", { timeout: 180_000 }, () => {
     expect(quiet.code).toBe(0);
     expect(existsSync(join(dir, ".parley/logs"))).toBe(false);
     expect(readdirSync(logs).filter((f) => f.endsWith(".jsonl"))).toEqual([file]);
+  });
+});
+
+describe("agent logs to-test", () => {
+  it("refuses a session in which the user said nothing, instead of inventing a turn", async () => {
+    const error = await logToTest("a0a0a0", join(fixtures, "logs/quiet"), {}, io().io).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: "log_no_turns" });
+    expect((error as Error).message).toMatch(/a0a0a0\.jsonl: the session has no user turn/);
   });
 });

@@ -1,5 +1,5 @@
 import { relative } from "node:path";
-import { hashFiles, REDACTED, type SessionLog } from "@parley/core";
+import { hashFiles, ParleyError, REDACTED, type SessionLog } from "@parley/core";
 import { Document, isMap, isSeq, type YAMLMap } from "yaml";
 
 export interface ToScenarioOptions {
@@ -93,6 +93,11 @@ export function logToScenario(log: SessionLog, options: ToScenarioOptions): stri
   }
   for (const [tool, ms] of Object.entries(latency))
     if (mocks[tool]) mocks[tool] = { ...mocks[tool], latency: `${ms}ms` };
+  if (steps.length === 0)
+    throw new ParleyError(
+      "log_no_turns",
+      `${log.file}: the session has no user turn, so there is nothing to replay`,
+    );
   const agentFile = options.agentFile ?? header.file;
   const variables = Object.fromEntries(
     Object.entries(header.variables ?? {}).filter(([, v]) => v !== REDACTED),
@@ -104,9 +109,7 @@ export function logToScenario(log: SessionLog, options: ToScenarioOptions): stri
     agent: relative(options.dir, agentFile) || agentFile,
     ...(Object.keys(variables).length ? { variables } : {}),
     ...(Object.keys(mocks).length ? { mocks } : {}),
-    scenarios: [
-      { name: `replay of ${header.id}`, steps: steps.length ? steps : [{ user: "hello" }] },
-    ],
+    scenarios: [{ name: `replay of ${header.id}`, steps }],
   });
   const unchanged = hashFiles(header.files ?? [header.file]) === header.hash;
   doc.commentBefore = [

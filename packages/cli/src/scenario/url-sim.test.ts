@@ -34,12 +34,12 @@ function startSim(): Promise<string> {
 describe("agent test --url <agent sim>", () => {
   it("plays shipped scenarios through the simulator", { timeout: 120_000 }, async () => {
     const url = await startSim();
-    // billing: all four failed under sim's rules model before the script was handed over.
+    // billing: the four first failed under sim's rules model before the script was handed over.
     const run = await runCli(["test", "agents/support/billing.test.yaml", "--url", url], {
       cwd: ROOT,
       timeoutMs: 100_000,
     });
-    expect(run.stdout).toContain("4 scenarios: 4 passed");
+    expect(run.stdout).toContain("5 scenarios: 5 passed");
     expect(run.stdout).toContain(
       "✓ agents/support/billing.test.yaml › a large refund waits for a supervisor's approval",
     );

@@ -9,6 +9,7 @@ import { CallManager, type CallManagerOptions } from "./calls.ts";
 import type { ServeConfig } from "./config.ts";
 import type { ServeContext } from "./context.ts";
 import { jsonLines, type LogWriter } from "./log.ts";
+import { ServeMetrics } from "./metrics.ts";
 import { RateLimiter, SeenIds } from "./rate-limit.ts";
 import { DEFAULT_BASE_URL, RealtimeApi } from "./realtime-api.ts";
 import type { CallSummary } from "./summary.ts";
@@ -29,6 +30,11 @@ export interface ServeAppOptions {
   /** Write a session log per call to this folder (`agent serve` does by default; off when undefined). */
   sessionLogs?: LogSettings;
   onAccepted?: (ms: number) => void;
+  /**
+   * The bearer token `GET /metrics` needs (default PARLEY_METRICS_TOKEN). Without one, only loopback clients may
+   * read it. Never logged.
+   */
+  metricsToken?: string;
   /** Called when a call's session is attached (`agent serve --console` follows calls with it). */
   onSession?: CallManagerOptions["onSession"];
 }
@@ -38,6 +44,8 @@ export interface ServeApp {
   readonly app: Hono;
   readonly fetch: (request: Request, env?: unknown) => Response | Promise<Response>;
   readonly calls: CallManager;
+  /** The calls' OpenTelemetry metrics, as `GET /metrics` serves them. */
+  readonly metrics: ServeMetrics;
   readonly draining: boolean;
   /**
    * Graceful drain: new calls are refused (503), running calls may finish for `limitMs`, then each is ended with
@@ -79,12 +87,18 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
       process.env.OPENAI_BASE_URL ??
       DEFAULT_BASE_URL,
   );
+  // Read at scrape time only, when ctx (below) exists.
+  const metrics: ServeMetrics = new ServeMetrics(
+    { token: options.metricsToken ?? process.env.PARLEY_METRICS_TOKEN },
+    (): { size: number; draining: boolean } => ({ size: calls.size, draining: ctx.draining }),
+  );
   const calls = new CallManager({
     api,
     log,
     ...(options.approvers ? { approvers: options.approvers } : {}),
     ...(config.goodbye ? { goodbye: config.goodbye } : {}),
-    ...(options.session ? { session: options.session } : {}),
+    // Every call is traced (global tracer provider) and measured (this app's /metrics), unless the app says otherwise.
+    session: { telemetry: metrics.telemetry, ...options.session },
     ...(options.onSummary ? { onSummary: options.onSummary } : {}),
     ...(options.sessionLogs ? { sessionLogs: options.sessionLogs } : {}),
     ...(options.onSession ? { onSession: options.onSession } : {}),
@@ -123,6 +137,7 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
     c.body(clientJs, 200, { "content-type": "text/javascript; charset=utf-8" }),
   );
   app.get("/healthz", (c) => c.json({ ok: true }));
+  app.get("/metrics", (c) => metrics.respond(c.req.raw.headers, remoteAddress(c.env)));
   app.get("/readyz", (c) => {
     const ready = !ctx.draining && calls.size < ctx.maxCalls && options.agents.names.length > 0;
     return c.json(
@@ -134,6 +149,7 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
     app,
     fetch: app.fetch,
     calls,
+    metrics,
     get draining() {
       return ctx.draining;
     },
@@ -154,15 +170,15 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
   };
 }
 
+/** The peer's socket address when served by the node server (undefined when mounted elsewhere). */
+function remoteAddress(env: unknown): string | undefined {
+  return (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming
+    ?.socket?.remoteAddress;
+}
+
 /** The client's address for rate limiting: the socket's (node server), else the first X-Forwarded-For hop. */
 function clientKey(headers: Headers, env: unknown): string {
-  const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
-    ?.incoming;
-  return (
-    incoming?.socket?.remoteAddress ??
-    headers.get("x-forwarded-for")?.split(",")[0]?.trim() ??
-    "unknown"
-  );
+  return remoteAddress(env) ?? headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? "unknown";
 }
 
 /** True when `promise` settles within `ms`. */

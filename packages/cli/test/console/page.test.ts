@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, pageErrors } from "../helpers/chromium.ts";
+import { browserSetup, launchChromium, pageErrors } from "../helpers/chromium.ts";
 import {
   type ConsoleUnderTest,
   openConsole,
@@ -18,12 +18,15 @@ let page: Page;
 let log: SocketLog;
 let errors: string[];
 
-beforeAll(async () => {
-  [browser, consoleRun] = await Promise.all([launchChromium(), startTestConsole()]);
-  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  errors = pageErrors(page);
-  log = await openConsole(page, consoleRun.handle.url);
-}, 60_000);
+beforeAll(
+  browserSetup(async () => {
+    [browser, consoleRun] = await Promise.all([launchChromium(), startTestConsole()]);
+    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    errors = pageErrors(page);
+    log = await openConsole(page, consoleRun.handle.url);
+  }),
+  60_000,
+);
 afterAll(async () => {
   await browser?.close();
   await consoleRun?.close();
@@ -88,7 +91,8 @@ describe("the console in a browser", { timeout: 60_000 }, () => {
     const output = log
       .protocol("client", "conversation.item.create")
       .find((e) => (e.item as { type?: string })?.type === "function_call_output");
-    expect(JSON.parse((output?.item as { output: string }).output)).toMatchObject({ room: 412 });
+    const item = output?.item as { output: string } | undefined;
+    expect(JSON.parse(item?.output ?? "null")).toMatchObject({ room: 412 });
   });
 
   it("reloads on save: shows what changed; an invalid save shows a located error and the old version runs", async () => {

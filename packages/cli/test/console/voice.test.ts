@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { type LocalRealtime, startLocalRealtime } from "@parley/local-realtime";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, pageErrors } from "../helpers/chromium.ts";
+import { browserSetup, launchChromium, pageErrors } from "../helpers/chromium.ts";
 import {
   type ConsoleUnderTest,
   openConsole,
@@ -24,21 +24,24 @@ let pages: Server;
 let pagesUrl: string;
 let consoleRun: ConsoleUnderTest;
 
-beforeAll(async () => {
-  // Real-time pace: the agent is still speaking when the person speaks over it.
-  [browser, local, consoleRun] = await Promise.all([
-    launchChromium({ micWav: MIC_WAV }),
-    startLocalRealtime({ pace: 0 }),
-    startTestConsole(1, "lobby"),
-  ]);
-  pages = createServer((req, res) => {
-    const name = req.url === "/mic-worklet.js" ? "mic-worklet.js" : "mic-page.html";
-    res.setHeader("content-type", name.endsWith(".js") ? "text/javascript" : "text/html");
-    res.end(readFileSync(new URL(name, FIXTURES)));
-  });
-  await new Promise<void>((resolve) => pages.listen(0, "127.0.0.1", resolve));
-  pagesUrl = `http://127.0.0.1:${(pages.address() as AddressInfo).port}/`;
-}, 60_000);
+beforeAll(
+  browserSetup(async () => {
+    // Real-time pace: the agent is still speaking when the person speaks over it.
+    [browser, local, consoleRun] = await Promise.all([
+      launchChromium({ micWav: MIC_WAV }),
+      startLocalRealtime({ pace: 0 }),
+      startTestConsole(1, "lobby"),
+    ]);
+    pages = createServer((req, res) => {
+      const name = req.url === "/mic-worklet.js" ? "mic-worklet.js" : "mic-page.html";
+      res.setHeader("content-type", name.endsWith(".js") ? "text/javascript" : "text/html");
+      res.end(readFileSync(new URL(name, FIXTURES)));
+    });
+    await new Promise<void>((resolve) => pages.listen(0, "127.0.0.1", resolve));
+    pagesUrl = `http://127.0.0.1:${(pages.address() as AddressInfo).port}/`;
+  }),
+  60_000,
+);
 afterAll(async () => {
   await browser?.close();
   await consoleRun?.close();
@@ -56,17 +59,17 @@ describe("the fake microphone", { timeout: 60_000 }, () => {
     const errors = pageErrors(page);
     await page.goto(pagesUrl);
     await page.evaluate(
-      (url) => (window as never as { listen: (u: string) => Promise<void> }).listen(url),
+      (url) => (globalThis as unknown as { listen: (u: string) => Promise<void> }).listen(url),
       `${local.url}?model=gpt-realtime`,
     );
     const done = await page.waitForFunction(() =>
-      (window as never as { events: Array<{ type: string }> }).events.find(
+      (globalThis as unknown as { events: Array<{ type: string }> }).events.find(
         (e) => e.type === "conversation.item.input_audio_transcription.completed",
       ),
     );
     expect(await done.jsonValue()).toMatchObject({ transcript: MIC_SAYS });
     const types = await page.evaluate(() =>
-      (window as never as { events: Array<{ type: string }> }).events.map((e) => e.type),
+      (globalThis as unknown as { events: Array<{ type: string }> }).events.map((e) => e.type),
     );
     const turn = types.filter((t) => t.startsWith("input_audio_buffer."));
     expect(turn).toEqual([
@@ -92,11 +95,7 @@ describe("voice in the console", { timeout: 90_000 }, () => {
     const { event: firstAudio } = await log.waitForEvent((e) => e.type === "agent.audio");
     const agentItem = firstAudio.itemId as string;
     // The agent's audio reaches the page and is played there.
-    await page.waitForFunction(
-      () =>
-        Number(document.querySelector('[data-testid="meter-audio"]')?.getAttribute("data-bytes")) >
-        0,
-    );
+    await page.locator('[data-testid="meter-audio"]:not([data-bytes="0"])').waitFor();
 
     // Open the mic while the agent speaks: the recording starts with a pause, then the person talks over it.
     await page.getByTestId("mic-button").click();

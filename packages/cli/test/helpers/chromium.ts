@@ -4,6 +4,7 @@
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { beforeEach } from "vitest";
 
 export class ChromiumMissingError extends Error {
   readonly code = "CHROMIUM_MISSING";
@@ -69,4 +70,26 @@ export function pageErrors(page: Page): string[] {
     if (message.type() === "error") errors.push(message.text());
   });
   return errors;
+}
+
+/**
+ * Runs a file's browser setup once; when it fails (no Chromium, say), every test of the file fails with its error,
+ * rather than being reported as skipped as a failed `beforeAll` would leave them.
+ *
+ * @example
+ * const setup = browserSetup(async () => { browser = await launchChromium(); });
+ * beforeAll(setup, 60_000);
+ */
+export function browserSetup(setup: () => Promise<void>): () => Promise<void> {
+  let failure: unknown;
+  beforeEach(() => {
+    if (failure) throw failure;
+  });
+  return async () => {
+    try {
+      await setup();
+    } catch (error) {
+      failure = error;
+    }
+  };
 }

@@ -5,6 +5,9 @@ import type { StreamEvent } from "@parley/core";
 import WebSocket from "ws";
 import type { ClientMessage, ServerMessage } from "../../src/console/protocol.ts";
 
+/** The stream event of type K (protocol events share one member, typed `"client.event" | "server.event"`). */
+export type EventOf<K extends StreamEvent["type"]> = StreamEvent & { type: K };
+
 export type Received = ServerMessage | { type: "audio"; bytes: number; after: string | undefined };
 
 /** One console page's socket: everything received, in order; `waitFor` looks from a position on. */
@@ -85,17 +88,14 @@ export class PageSocket {
   async event<K extends StreamEvent["type"]>(
     type: K,
     from = 0,
-    test: (e: Extract<StreamEvent, { type: K }>) => boolean = () => true,
-  ): Promise<{ event: Extract<StreamEvent, { type: K }>; at: number }> {
+    test: (e: EventOf<K>) => boolean = () => true,
+  ): Promise<{ event: EventOf<K>; at: number }> {
     const { message, at } = await this.waitFor(
-      (m) =>
-        m.type === "event" &&
-        m.event.type === type &&
-        test(m.event as Extract<StreamEvent, { type: K }>),
+      (m) => m.type === "event" && m.event.type === type && test(m.event as EventOf<K>),
       from,
     );
     return {
-      event: (message as unknown as { event: Extract<StreamEvent, { type: K }> }).event,
+      event: (message as unknown as { event: EventOf<K> }).event,
       at,
     };
   }

@@ -185,3 +185,24 @@ describe("the greeting", () => {
     );
   });
 });
+
+describe("the newest model settings", () => {
+  it("compiles reasoning, parallel_tool_calls and the logprobs include, in a body the spec accepts everywhere", async () => {
+    const agent = await loadAgent(
+      new URL("../../test/fixtures/valid/reasoner.agent.yaml", import.meta.url).pathname,
+    );
+    const event = compileSession(agent);
+    expect(event.session).toMatchObject({
+      model: "gpt-realtime-2",
+      reasoning: { effort: "low" },
+      parallel_tool_calls: false,
+      include: ["item.input_audio_transcription.logprobs"],
+    });
+    expect(validateAgainstSchema("RealtimeClientEventSessionUpdate", event)).toEqual([]);
+    expect(compileSipAcceptBody(agent)).toMatchObject({
+      parallel_tool_calls: false,
+      reasoning: { effort: "low" },
+    });
+    expect(compileClientSecretBody(agent).session).toMatchObject({ parallel_tool_calls: false });
+  });
+});

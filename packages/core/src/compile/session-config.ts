@@ -87,6 +87,11 @@ export function compileSessionConfig(
     };
   }
   if (config.reasoning) session.reasoning = { effort: config.reasoning.effort };
+  if (config.parallelToolCalls !== undefined)
+    session.parallel_tool_calls = config.parallelToolCalls;
+  const transcription = config.audio?.input?.transcription;
+  if (transcription && transcription.logprobs)
+    session.include = ["item.input_audio_transcription.logprobs"];
   if (config.tracing !== undefined) {
     const t = config.tracing;
     session.tracing =

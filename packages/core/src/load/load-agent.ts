@@ -5,6 +5,7 @@ import { checkApprovalTools } from "./check-approval-tools.ts";
 import { checkConditions } from "./check-conditions.ts";
 import { checkExamples } from "./check-examples.ts";
 import { checkModel } from "./check-model.ts";
+import { checkModelSettings } from "./check-model-settings.ts";
 import { checkTemplates } from "./check-templates.ts";
 import { importWithTsx, type ModuleImporter } from "./import-module.ts";
 import { LiveTools } from "./live-tools.ts";
@@ -123,6 +124,7 @@ export async function loadWith(
   state.problems.push(...checkApprovalTools(config, resolved, raw, absolute));
   state.problems.push(...checkModel(config.model, raw, absolute));
   state.problems.push(...checkDelegates(config, resolved, raw, absolute));
+  state.problems.push(...checkModelSettings(config, raw, absolute));
   if (state.problems.some((p) => p.severity === "error")) return failAndClose();
   return live.attach({
     name: config.name,

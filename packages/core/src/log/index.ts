@@ -6,4 +6,11 @@ export {
   type LogSink,
   setLogSink,
 } from "./logger.ts";
-export { MAX_MESSAGE_CHARS, REDACTED, redact, redactMessage, redactString } from "./redact.ts";
+export {
+  MAX_MESSAGE_CHARS,
+  REDACTED,
+  redact,
+  redactMessage,
+  redactQuick,
+  redactString,
+} from "./redact.ts";

@@ -1,4 +1,4 @@
-import { isCardNumber, isSecretKey, maskSecrets } from "./secret-shapes.ts";
+import { isCardNumber, isSecretKey, maskSecrets, mayHoldSecret } from "./secret-shapes.ts";
 
 export const REDACTED = "[redacted]";
 
@@ -14,12 +14,28 @@ const MIN_KNOWN_VALUE = 4;
  * every occurrence of `known` values (what `${env:…}` put into an agent's config, whatever its shape).
  */
 export function redactString(text: string, known: readonly string[] = []): string {
+  // Event streams repeat short strings (types, ids, words): their verdict is kept, while the known secrets stay the same.
+  const cacheable = known.length === 0 && text.length <= MAX_CACHED_CHARS;
+  if (cacheable) {
+    const seen = shortVerdicts.get(text);
+    if (seen !== undefined) return seen;
+  }
   let out = text;
   for (const value of known)
     if (value.length >= MIN_KNOWN_VALUE) out = out.replaceAll(value, REDACTED);
   for (const value of envSecrets) out = out.replaceAll(value, REDACTED);
-  return maskSecrets(out, REDACTED);
+  out = maskSecrets(out, REDACTED);
+  if (cacheable) {
+    if (shortVerdicts.size >= MAX_CACHED) shortVerdicts.clear();
+    shortVerdicts.set(text, out);
+  }
+  return out;
 }
+
+/** Short strings already redacted → their redacted form; cleared when a new env secret is remembered. */
+const shortVerdicts = new Map<string, string>();
+const MAX_CACHED = 8192;
+const MAX_CACHED_CHARS = 64;
 
 /** Values agent files read with `${env:…}` in this process, longest first; masked by every redaction. */
 let envSecrets: string[] = [];
@@ -34,6 +50,7 @@ export function rememberEnvSecret(value: string): void {
   if (value.length < MIN_KNOWN_VALUE || envSecrets.includes(value)) return;
   if (envSecrets.length >= MAX_ENV_SECRETS) return;
   envSecrets = [...envSecrets, value].sort((a, b) => b.length - a.length);
+  shortVerdicts.clear(); // a string redacted before may hold this value
 }
 
 /**
@@ -68,6 +85,43 @@ export function redactMessage(
 export function redact<T>(value: T, options: { values?: readonly string[] } = {}): T {
   const known = [...(options.values ?? [])].sort((a, b) => b.length - a.length);
   return walk(value, new WeakSet(), known) as T;
+}
+
+/**
+ * The same result as `redact(value)`, cheaper when nothing needs masking (most events of a session): the value's JSON
+ * text is checked in one pass (see mayHoldSecret) and only a value that may hold a secret is walked string by string;
+ * the others are copied as they are. For values that are mostly clean: a dirty one costs the check on top.
+ */
+export function redactQuick<T>(value: T): T {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    // A cycle or a bigint: the walk handles both.
+  }
+  if (json === undefined || mayHoldSecret(json, envSecrets)) return redact(value);
+  return copy(value, new WeakSet()) as T;
+}
+
+/** walk() for a value known to be clean: the same structure, errors and URLs as their (redacted) text. */
+function copy(value: unknown, seen: WeakSet<object>): unknown {
+  if (!value || typeof value !== "object") return value;
+  // An error's message is not in the JSON text the check saw (an Error serialises as {}).
+  // Other class instances too: their JSON (a toJSON) need not be what their fields hold.
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null && !Array.isArray(value))
+    return walk(value, seen, []);
+  if (seen.has(value)) return "[circular]";
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((v) => copy(v, seen));
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value))
+      out[key] = copy((value as Record<string, unknown>)[key], seen);
+    return out;
+  } finally {
+    seen.delete(value);
+  }
 }
 
 function walk(value: unknown, seen: WeakSet<object>, known: readonly string[]): unknown {

@@ -76,6 +76,36 @@ describe("the conversation record", () => {
     ]);
   });
 
+  it("replays at most maxItems of a long conversation: the most recent, after a note of how many came before", () => {
+    const c = new ConversationRecord();
+    for (let i = 0; i < 500; i++)
+      c.added(
+        i % 2
+          ? {
+              id: `m${i}`,
+              type: "message",
+              role: "assistant",
+              content: [{ type: "output_text", text: `turn ${i}` }],
+            }
+          : {
+              id: `m${i}`,
+              type: "message",
+              role: "user",
+              content: [{ type: "input_text", text: `turn ${i}` }],
+            },
+      );
+    expect(c.toReplayItems()).toHaveLength(500);
+    const replay = c.toReplayItems(200);
+    expect(replay).toHaveLength(201);
+    const [note, first] = replay;
+    expect(note).toMatchObject({ type: "message", role: "system" });
+    expect(JSON.stringify(note)).toContain("began 300 items before");
+    // Its own id (never one of the record's), so its echo is ignored like the replayed items'.
+    expect(note?.id).toMatch(/^parley_item_/);
+    expect(first?.id).toBe("m300");
+    expect(replay.at(-1)?.id).toBe("m499");
+  });
+
   it("gives snapshots that later changes do not touch, and forgets deleted items", () => {
     const c = new ConversationRecord();
     c.added({

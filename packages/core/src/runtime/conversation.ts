@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { ConversationItem } from "openai/resources/realtime/realtime";
 
 /** One item of the conversation as the runtime knows it: enough to show, audit and replay it. Audio bytes are not kept. */
@@ -121,7 +122,29 @@ export class ConversationRecord {
    * since the API reports no text position for the cut. Function calls and their outputs cannot be re-created in a
    * new session (the API refuses a call item it did not make), so they are summarised as system text.
    */
-  toReplayItems(): ConversationItem[] {
+  toReplayItems(maxItems = Number.POSITIVE_INFINITY): ConversationItem[] {
+    const out = this.#replayItems();
+    if (out.length <= maxItems) return out;
+    // A very long conversation: the most recent items, after one note saying how much came before.
+    const kept = out.slice(out.length - Math.max(0, maxItems));
+    const dropped = out.length - kept.length;
+    return [
+      {
+        id: `parley_item_${randomUUID().replaceAll("-", "").slice(0, 20)}`,
+        type: "message",
+        role: "system",
+        content: [
+          {
+            type: "input_text",
+            text: `[earlier] The conversation began ${dropped} items before what follows; those are not shown.`,
+          },
+        ],
+      },
+      ...kept,
+    ];
+  }
+
+  #replayItems(): ConversationItem[] {
     const out: ConversationItem[] = [];
     const names = new Map<string, string>();
     const text = (

@@ -1,6 +1,6 @@
 import type { Clock } from "../clock/index.ts";
 import { isParleyError } from "../errors/index.ts";
-import { redact } from "../log/redact.ts";
+import { redactQuick } from "../log/redact.ts";
 import type { SessionEvents } from "./events.ts";
 
 /**
@@ -125,7 +125,7 @@ export class EventStream {
 /** The JSON form of one session event's payload (see StreamEvent). */
 export function streamPayload(type: string, payload: unknown): Record<string, unknown> {
   if (type === "client.event" || type === "server.event")
-    return { event: redact(withoutAudio(payload as Record<string, unknown>)) };
+    return { event: redactQuick(withoutAudio(payload as Record<string, unknown>)) };
   if (!payload || typeof payload !== "object") return {};
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(payload)) {
@@ -133,7 +133,7 @@ export function streamPayload(type: string, payload: unknown): Record<string, un
     else if (value instanceof Error) out[key] = errorJson(value);
     else out[key] = value;
   }
-  return redact(out);
+  return redactQuick(out);
 }
 
 /** Audio carried as base64 in protocol events, replaced by its size in bytes. */

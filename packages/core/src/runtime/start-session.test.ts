@@ -1,5 +1,9 @@
+import { acceptInMemory } from "@parley/local-realtime";
+import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
 import { describe, expect, it } from "vitest";
-import { realtimeUrl } from "./start-session.ts";
+import { type LoadedAgent, loadAgent } from "../load/index.ts";
+import { memoryTransportPair } from "../testing/index.ts";
+import { realtimeUrl, startSession } from "./start-session.ts";
 
 describe("the WebSocket URL", () => {
   it("adds the model to the OpenAI endpoint, or the SIP call id instead", () => {
@@ -17,6 +21,49 @@ describe("the WebSocket URL", () => {
     );
     expect(realtimeUrl("wss://eu.example/v1/realtime?model=x", "gpt-realtime")).toBe(
       "wss://eu.example/v1/realtime?model=x",
+    );
+  });
+});
+
+describe("the session.update an agent's sessions share", () => {
+  const agentFile = new URL(
+    "../../../../agents/hotel-concierge/concierge.agent.yaml",
+    import.meta.url,
+  ).pathname;
+
+  /** Starts a session on an in-memory local server; resolves to the session.update it sent, then closes. */
+  async function sentUpdate(agent: LoadedAgent, variables?: Record<string, unknown>) {
+    const { client, server } = memoryTransportPair();
+    const peer = acceptInMemory(server, { pace: 0 });
+    let sent: SessionUpdateEvent | undefined;
+    const session = await startSession({
+      agent,
+      transport: client,
+      ...(variables ? { variables } : {}),
+      on: {
+        "client.event": (e) => {
+          if (e.type === "session.update") sent ??= e;
+        },
+      },
+    });
+    await session.close();
+    await peer.close();
+    return sent as SessionUpdateEvent;
+  }
+
+  it("is compiled once per agent and variables: other variables get their own, never a neighbour's", async () => {
+    const agent = await loadAgent(agentFile, { env: { HELPDESK_MCP_TOKEN: "t" } });
+    const ada = await sentUpdate(agent, { guest_name: "Ada", city: "Porto" });
+    const again = await sentUpdate(agent, { guest_name: "Ada", city: "Porto" });
+    const bo = await sentUpdate(agent, { guest_name: "Bo", city: "Faro" });
+    expect(again.session).toBe(ada.session); // shared, not rebuilt
+    expect(Object.isFrozen(ada.session)).toBe(true); // so no session can change it for the others
+    expect(ada.session.instructions).toContain("Porto");
+    expect(bo.session.instructions).toContain("Faro");
+    expect(bo.session.instructions).not.toContain("Porto");
+    const reloaded = await loadAgent(agentFile, { env: { HELPDESK_MCP_TOKEN: "t" } });
+    expect((await sentUpdate(reloaded, { guest_name: "Ada", city: "Porto" })).session).not.toBe(
+      ada.session,
     );
   });
 });

@@ -189,7 +189,7 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
   if (options.onEvent) session.onEvent(options.onEvent);
   const telemetry =
     options.telemetry === true ? defaultTelemetry() : options.telemetry || undefined;
-  if (telemetry) session.onEvent(telemetry.observe(() => session.agent));
+  if (telemetry) telemetry.attach(session, options.clock ?? systemClock);
   for (const [name, fn] of Object.entries(options.on ?? {}))
     session.on(name as keyof SessionEvents, fn as never);
   try {

@@ -113,6 +113,10 @@ export const agentSchema = z.strictObject({
   reasoning: z
     .strictObject({ effort: z.enum(["minimal", "low", "medium", "high", "xhigh"]) })
     .optional(),
+  parallelToolCalls: z.boolean().optional().meta({
+    description:
+      "Whether the model may call several tools at once (reasoning models: gpt-realtime-2 and later).",
+  }),
   tracing: z
     .union([
       z.literal("auto"),

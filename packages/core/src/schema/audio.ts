@@ -9,6 +9,10 @@ const transcriptionSchema = z.strictObject({
   model: z.string().min(1).optional().meta({ description: "e.g. gpt-4o-transcribe, whisper-1." }),
   language: z.string().min(2).optional().meta({ description: "ISO-639-1 code, e.g. en." }),
   prompt: z.string().optional().meta({ description: "Words and names to help the transcriber." }),
+  logprobs: z.boolean().optional().meta({
+    description:
+      "Include the transcription's logprobs in server events (include: item.input_audio_transcription.logprobs).",
+  }),
 });
 
 const serverVadSchema = z.strictObject({

@@ -2,7 +2,9 @@ import { type Attributes, type Span, SpanStatusCode } from "@opentelemetry/api";
 import type { LoadedAgent } from "../contracts/agent.ts";
 import type { StreamEvent } from "../runtime/event-stream.ts";
 import { GenAi, Parley, PROVIDER } from "./attributes.ts";
+import { DelegationSpans } from "./delegation-spans.ts";
 import type { Instruments } from "./instruments.ts";
+import { ResponseSpans } from "./response-spans.ts";
 import type { SpanClock } from "./span-clock.ts";
 import { ToolSpans } from "./tool-spans.ts";
 
@@ -10,19 +12,19 @@ type Of<T extends StreamEvent["type"]> = Extract<StreamEvent, { type: T }>;
 /** A protocol event as the stream carries it (`client.event` / `server.event`). */
 type Protocol = Extract<StreamEvent, { event: unknown }>;
 
+/** The server events that carry a response's output (its first one is the response's first output). */
+const OUTPUT_DELTAS = new Set([
+  "response.output_audio.delta",
+  "response.output_text.delta",
+  "response.output_audio_transcript.delta",
+]);
+
 interface Turn {
   span: Span;
   number: number;
   at: number;
   /** The latency event for this turn arrived (its answer started, or it was superseded). */
   measured: boolean;
-}
-
-interface Response {
-  span: Span;
-  at: number;
-  kind: string;
-  output: boolean;
 }
 
 /**
@@ -33,8 +35,10 @@ interface Response {
  * ├─ turn                                   end of the user's input → idle (first_audio / first_answer events)
  * │  ├─ chat {model}                        each response: response.created → response.done, tokens, cost
  * │  │  └─ tools/call {tool}                an MCP call the Realtime API runs
- * │  └─ execute_tool {tool}                 each tool call: tool.call → tool.output, outcome
- * │     └─ tool.approval_wait / tool.queue / tool.run
+ * │  ├─ execute_tool {tool}                 each tool call: tool.call → tool.output, outcome
+ * │  │  └─ tool.approval_wait / tool.queue / tool.run
+ * │  └─ invoke_agent {tool}                 a delegate tool's call: chat {model} per text-model request,
+ * │     └─ chat {model}, execute_tool …     and the tools that model called
  * └─ chat {model}                           responses outside a turn (the greeting, a goodbye)
  * ```
  */
@@ -43,6 +47,7 @@ export class SessionObserver {
   readonly #metrics: Instruments;
   readonly #agent: () => LoadedAgent | undefined;
   readonly #tools: ToolSpans;
+  readonly #delegations: DelegationSpans;
   #session: Span | undefined;
   #openedAt = 0;
   #labels: Attributes = {};
@@ -51,8 +56,10 @@ export class SessionObserver {
   /** Turns a newer one replaced before their latency was reported: ended when it is. */
   readonly #superseded = new Map<number, Turn>();
   #turns = 0;
-  readonly #responses = new Map<string, Response>();
+  readonly #responses: ResponseSpans;
   #restoring = false;
+  /** Ids of the user items seen (a resent or replayed one is not a new turn). */
+  readonly #userItems = new Set<string>();
   #closed = false;
 
   constructor(
@@ -65,21 +72,27 @@ export class SessionObserver {
     this.#metrics = metrics;
     this.#agent = agent;
     this.#tools = new ToolSpans(clock, metrics, () => this.#labels, captureContent);
+    this.#responses = new ResponseSpans(
+      clock,
+      metrics,
+      () => this.#labels,
+      () => this.#model ?? "realtime",
+    );
+    this.#delegations = new DelegationSpans(
+      clock,
+      metrics,
+      () => this.#labels,
+      (id) => this.#tools.spanOf(id),
+    );
   }
 
   handle(e: StreamEvent): void {
     if (this.#closed) return;
-    if (!this.#session) this.#open(e);
+    if (!this.#session) this.#open(e.at);
     switch (e.type) {
       case "client.event":
-        this.#clientEvent(e);
-        return;
       case "server.event":
-        this.#serverEvent(e);
-        return;
-      case "agent.audio":
-      case "agent.transcript.delta":
-        this.#output(e.responseId, e.at);
+        this.protocol(e.type === "client.event", e.event, () => e.at);
         return;
       case "session.started":
         this.#session?.setAttribute(Parley.transport, e.transport);
@@ -94,13 +107,13 @@ export class SessionObserver {
         this.#endTurn(e.at);
         return;
       case "response.started":
-        this.#startResponse(e);
+        this.#responses.start(e, this.#parent());
         return;
       case "usage":
-        this.#usage(e);
+        this.#responses.usage(e);
         return;
       case "response.done":
-        this.#endResponse(e);
+        this.#responses.end(e);
         return;
       case "tool.call":
         this.#tools.call(e, this.#parent(), this.#agent());
@@ -120,6 +133,12 @@ export class SessionObserver {
         return;
       case "approval.decided":
         this.#tools.approvalDecided(e);
+        return;
+      case "delegation.step":
+        this.#delegations.step(e, this.#parent());
+        return;
+      case "delegation.done":
+        this.#delegations.done(e, this.#parent());
         return;
       case "interrupted":
         this.#turn?.span.addEvent(
@@ -165,12 +184,27 @@ export class SessionObserver {
     }
   }
 
+  /**
+   * A protocol event, sent (`client.event`) or received: most are audio and transcript deltas, so the time is read
+   * only when one matters, and a delta costs a map lookup.
+   */
+  protocol(
+    sent: boolean,
+    event: { type: string } & Record<string, unknown>,
+    now: () => number,
+  ): void {
+    if (this.#closed) return;
+    if (!this.#session) this.#open(now());
+    if (sent) this.#clientEvent(event, now);
+    else this.#serverEvent(event, now);
+  }
+
   /** The session span, opened on the session's first event (the handshake). */
-  #open(e: StreamEvent): void {
+  #open(at: number): void {
     const agent = this.#agent()?.name;
     this.#labels = agent ? { [Parley.agent]: agent } : {};
-    this.#openedAt = e.at;
-    this.#session = this.#clock.start(`invoke_agent ${agent ?? "realtime"}`, e.at, undefined, {
+    this.#openedAt = at;
+    this.#session = this.#clock.start(`invoke_agent ${agent ?? "realtime"}`, at, undefined, {
       [GenAi.operationName]: "invoke_agent",
       [GenAi.providerName]: PROVIDER,
       [GenAi.system]: PROVIDER,
@@ -188,26 +222,32 @@ export class SessionObserver {
     this.#session?.addEvent(name, undefined, this.#clock.time(at));
   }
 
-  #clientEvent(e: Protocol): void {
-    const event = e.event;
+  #clientEvent(event: Protocol["event"], now: () => number): void {
     if (event.type === "session.update") this.#setModel(event.session);
-    else if (event.type === "input_audio_buffer.commit") this.#startTurn(e.at);
+    else if (event.type === "input_audio_buffer.commit") this.#startTurn(now());
     else if (event.type === "conversation.item.create" && !this.#restoring) {
-      // What the user typed or showed. A replayed item after a reconnect carries its old id: not a new turn.
+      // What the user typed or showed. The replay after a reconnect, and an item sent again because its connection
+      // died, carry an id already seen: not a new turn.
       const item = event.item as { type?: string; role?: string; id?: string } | undefined;
-      if (item?.type === "message" && item.role === "user" && !item.id) this.#startTurn(e.at);
+      if (item?.type !== "message" || item.role !== "user") return;
+      if (item.id) {
+        if (this.#userItems.has(item.id)) return;
+        this.#userItems.add(item.id);
+      }
+      this.#startTurn(now());
     }
   }
 
-  #serverEvent(e: Protocol): void {
-    const event = e.event;
-    if (event.type === "session.created" || event.type === "session.updated")
+  #serverEvent(event: Protocol["event"], now: () => number): void {
+    if (OUTPUT_DELTAS.has(event.type)) {
+      this.#responses.output(event.response_id as string, now);
+    } else if (event.type === "session.created" || event.type === "session.updated")
       this.#setModel(event.session);
     else if (
       event.type.startsWith("response.output_item.") ||
       event.type === "response.mcp_call.failed"
     )
-      this.#tools.serverEvent(event, e.at, (id) => this.#responses.get(id)?.span ?? this.#parent());
+      this.#tools.serverEvent(event, now(), (id) => this.#responses.spanOf(id) ?? this.#parent());
   }
 
   #setModel(session: unknown): void {
@@ -271,88 +311,12 @@ export class SessionObserver {
     turn.span.end(this.#clock.time(at));
   }
 
-  #startResponse(e: Of<"response.started">): void {
-    const model = this.#model ?? "realtime";
-    const span = this.#clock.start(
-      `chat ${model}`,
-      e.at,
-      this.#parent(),
-      {
-        [GenAi.operationName]: "chat",
-        [GenAi.providerName]: PROVIDER,
-        [GenAi.system]: PROVIDER,
-        [GenAi.requestModel]: model,
-        [GenAi.responseId]: e.responseId,
-        [Parley.responseKind]: e.kind,
-        [Parley.responseOrigin]: e.origin,
-        [Parley.outOfBand]: e.outOfBand,
-      },
-      true,
-    );
-    this.#responses.set(e.responseId, { span, at: e.at, kind: e.kind, output: false });
-  }
-
-  #output(responseId: string, at: number): void {
-    const response = this.#responses.get(responseId);
-    if (!response || response.output) return;
-    response.output = true;
-    response.span.setAttribute(Parley.firstOutputMs, at - response.at);
-    response.span.addEvent("first_output", undefined, this.#clock.time(at));
-  }
-
-  #usage(e: Of<"usage">): void {
-    const span = this.#responses.get(e.responseId)?.span;
-    const usage = e.usage;
-    const input = usage?.input_tokens ?? 0;
-    const output = usage?.output_tokens ?? 0;
-    const cached = usage?.input_token_details?.cached_tokens ?? 0;
-    span?.setAttributes({
-      [GenAi.inputTokens]: input,
-      [GenAi.outputTokens]: output,
-      [GenAi.cachedInputTokens]: cached,
-      ...(e.cost ? { [Parley.costUsd]: e.cost.usd } : {}),
-    });
-    const labels = { ...this.#labels, [GenAi.requestModel]: this.#model ?? "realtime" };
-    if (usage) {
-      this.#metrics.tokens.record(input, { ...labels, [GenAi.tokenType]: "input" });
-      this.#metrics.tokens.record(output, { ...labels, [GenAi.tokenType]: "output" });
-    }
-    if (e.cost) this.#metrics.cost.add(e.cost.usd, labels);
-  }
-
-  #endResponse(e: Of<"response.done">): void {
-    const response = this.#responses.get(e.responseId);
-    if (!response) return;
-    this.#responses.delete(e.responseId);
-    const status = e.status ?? "unknown";
-    response.span.setAttribute(GenAi.finishReasons, [status]);
-    if (status === "failed") {
-      response.span.setAttribute(GenAi.errorType, "response_failed");
-      response.span.setStatus({ code: SpanStatusCode.ERROR, message: "response failed" });
-    }
-    response.span.end(this.#clock.time(e.at));
-    const labels = {
-      ...this.#labels,
-      [Parley.responseKind]: e.kind,
-      "parley.response.status": status,
-    };
-    this.#metrics.responses.add(1, labels);
-    this.#metrics.responseDuration.record((e.at - response.at) / 1000, {
-      ...this.#labels,
-      [GenAi.operationName]: "chat",
-      [GenAi.requestModel]: this.#model ?? "realtime",
-    });
-  }
-
   #close(e: Of<"closed">): void {
     this.#closed = true;
     const time = this.#clock.time(e.at);
     this.#tools.closeAll(e.at);
-    for (const response of this.#responses.values()) {
-      response.span.setAttribute(GenAi.finishReasons, ["unfinished"]);
-      response.span.end(time);
-    }
-    this.#responses.clear();
+    this.#delegations.closeAll(e.at);
+    this.#responses.closeAll(e.at);
     for (const turn of this.#superseded.values()) turn.span.end(time);
     this.#superseded.clear();
     this.#endTurn(e.at);

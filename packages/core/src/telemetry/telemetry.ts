@@ -5,8 +5,11 @@ import {
   type TracerProvider,
   trace,
 } from "@opentelemetry/api";
+import { type Clock, systemClock } from "../clock/index.ts";
 import type { LoadedAgent } from "../contracts/agent.ts";
 import type { StreamListener } from "../runtime/event-stream.ts";
+import type { Session } from "../runtime/session.ts";
+import { attachToSession } from "./attach.ts";
 import { Instruments } from "./instruments.ts";
 import { SessionObserver } from "./session-observer.ts";
 import { SpanClock } from "./span-clock.ts";
@@ -43,20 +46,42 @@ export class Telemetry {
     this.#options = options;
   }
 
+  /** The tracer provider given (undefined: the global one, read when a session is observed). */
+  get tracerProvider(): TracerProvider | undefined {
+    return this.#options.tracerProvider;
+  }
+
+  /** The meter provider given (undefined: the global one). */
+  get meterProvider(): MeterProvider | undefined {
+    return this.#options.meterProvider;
+  }
+
   /**
-   * A listener for one session's stream (`session.onEvent` or `startSession({ onEvent })`, attached before the
-   * handshake). `agent` tells it the agent the session runs now (which tools are MCP or delegations).
+   * Traces and measures `session` from its events (what `startSession({ telemetry })` does, before the handshake).
+   * `clock` is the session's (default the system clock). Returns a function that stops.
+   */
+  attach(session: Session, clock: Clock = systemClock): () => void {
+    return attachToSession(
+      session,
+      clock,
+      this.#observer(() => session.agent),
+    );
+  }
+
+  /**
+   * The same from a session's serialisable event stream: a listener for `session.onEvent`, or for events read back
+   * from a session log or received from another process. `agent` tells it the agent the session runs (which tools
+   * are MCP or delegations). The stream costs more per event than `attach` (every event copied and redacted).
    */
   observe(agent: () => LoadedAgent | undefined = () => undefined): StreamListener {
+    const observer = this.#observer(agent);
+    return (event) => observer.handle(event);
+  }
+
+  #observer(agent: () => LoadedAgent | undefined): SessionObserver {
     const provider = this.#options.tracerProvider ?? trace.getTracerProvider();
     const clock = new SpanClock(provider.getTracer(INSTRUMENTATION_SCOPE), context.active());
-    const observer = new SessionObserver(
-      clock,
-      this.#meters(),
-      agent,
-      this.#options.captureContent ?? false,
-    );
-    return (event) => observer.handle(event);
+    return new SessionObserver(clock, this.#meters(), agent, this.#options.captureContent ?? false);
   }
 
   /** Instruments made once per provider (the global one has no proxy: an SDK registered later is a new one). */

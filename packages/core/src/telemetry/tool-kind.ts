@@ -10,26 +10,26 @@ export interface ToolSpanShape {
 
 /**
  * The span shape of a call to `tool` on `agent`. Tools declared inline or by a pack are `execute_tool` spans;
- * tools bridged from an MCP server (origin `mcp`) carry the MCP conventions (`mcp.method.name: tools/call`) too.
- *
- * Delegation hook: a tool whose origin kind is `delegate` (another agent or a text model answering the call) is
- * traced as `invoke_agent {tool}`, the GenAI convention for one agent calling another. The engineer adding
- * `delegate` tools only needs to stamp `origin: { kind: "delegate", file: <target> }`; nothing here changes.
+ * tools bridged from an MCP server (origin `mcp`) carry the MCP conventions (`mcp.method.name: tools/call`) too;
+ * a `delegate` tool (a text model answers the call, docs/delegation.md) is `invoke_agent {tool}`, the GenAI
+ * convention for handing work to another agent: its model requests and nested tool calls are its children
+ * (ToolSpans). A new kind of tool gets its shape here, and nothing else in telemetry changes.
  */
 export function toolSpanShape(tool: string, agent: LoadedAgent | undefined): ToolSpanShape {
-  const origin = agent?.tools.find((t) => t.name === tool)?.origin;
-  const kind = origin?.kind as string | undefined;
-  if (kind === "delegate")
+  const definition = agent?.tools.find((t) => t.name === tool);
+  const origin = definition?.origin;
+  if (definition?.delegate)
     return {
       name: `invoke_agent ${tool}`,
       attributes: {
         [GenAi.operationName]: "invoke_agent",
+        [GenAi.agentName]: tool,
         [GenAi.toolName]: tool,
         [GenAi.toolType]: "function",
-        ...(origin?.file ? { [GenAi.agentName]: origin.file } : {}),
+        [GenAi.requestModel]: definition.delegate.model,
       },
     };
-  if (kind === "mcp")
+  if (origin?.kind === "mcp")
     return {
       name: `tools/call ${tool}`,
       attributes: {
@@ -38,7 +38,7 @@ export function toolSpanShape(tool: string, agent: LoadedAgent | undefined): Too
         [GenAi.toolType]: "extension",
         [GenAi.mcpMethod]: "tools/call",
         [Parley.mcpSide]: "client",
-        ...(origin?.file ? { [Parley.mcpServer]: origin.file } : {}),
+        ...(origin.file ? { [Parley.mcpServer]: origin.file } : {}),
       },
     };
   return {

@@ -1,5 +1,6 @@
 import { type Attributes, type Span, SpanStatusCode } from "@opentelemetry/api";
 import type { LoadedAgent } from "../contracts/agent.ts";
+import { redactString } from "../log/redact.ts";
 import type { StreamEvent } from "../runtime/event-stream.ts";
 import type { CallState } from "../scheduler/call-state.ts";
 import { GenAi, Parley } from "./attributes.ts";
@@ -47,9 +48,16 @@ export class ToolSpans {
     private readonly captureContent: boolean,
   ) {}
 
+  /** The open span of a call (a delegation's model requests and nested calls go under it). */
+  spanOf(callId: string): Span | undefined {
+    return this.#calls.get(callId)?.span;
+  }
+
   call(e: Of<"tool.call">, parent: Span | undefined, agent: LoadedAgent | undefined): void {
     const shape = toolSpanShape(e.tool, agent);
-    const span = this.clock.start(shape.name, e.at, parent, {
+    // A delegate's text model calling a tool: nested under the delegation, not the turn.
+    const under = (e.parentCallId && this.spanOf(e.parentCallId)) || parent;
+    const span = this.clock.start(shape.name, e.at, under, {
       ...shape.attributes,
       [GenAi.toolCallId]: e.callId,
       ...(this.captureContent ? { [GenAi.toolArguments]: content(e.arguments) } : {}),
@@ -227,8 +235,8 @@ export class ToolSpans {
   }
 }
 
-/** Content for an attribute (already redacted by the stream), cut to MAX_CONTENT characters. */
+/** Content for an attribute, redacted and cut to MAX_CONTENT characters. */
 function content(value: unknown): string {
-  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? "");
+  const text = redactString(typeof value === "string" ? value : (JSON.stringify(value) ?? ""));
   return text.length > MAX_CONTENT ? `${text.slice(0, MAX_CONTENT)}…` : text;
 }

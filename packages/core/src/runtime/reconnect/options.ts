@@ -29,6 +29,11 @@ export interface ReconnectOptions {
    * agent file's `reconnect.announce` (which is a template, and follows handoffs).
    */
   announce?: string;
+  /**
+   * At most this many items are replayed into a restored session (the most recent ones, after a note saying how many
+   * came before): a very long conversation is not sent again whole. Default 200.
+   */
+  maxReplayItems?: number;
   /** Randomness for the jitter (tests pass a fixed one). Default Math.random. */
   random?: () => number;
 }
@@ -40,10 +45,12 @@ export interface ReconnectSettings {
   recycleAfterMs: number | false;
   sideband: "reattach" | "restore";
   announce: string | undefined;
+  maxReplayItems: number;
   random: () => number;
 }
 
 export const DEFAULT_RECYCLE_AFTER_MS = 55 * 60_000;
+export const DEFAULT_MAX_REPLAY_ITEMS = 200;
 
 /**
  * The connection settings of the agent file's `reconnect:` (of the agent the session starts with) under the
@@ -69,6 +76,7 @@ export function reconnectSettings(options: ReconnectOptions = {}): ReconnectSett
     recycleAfterMs: options.recycleAfterMs ?? DEFAULT_RECYCLE_AFTER_MS,
     sideband: options.sideband ?? "reattach",
     announce: options.announce,
+    maxReplayItems: Math.max(0, options.maxReplayItems ?? DEFAULT_MAX_REPLAY_ITEMS),
     random: options.random ?? Math.random,
   };
 }

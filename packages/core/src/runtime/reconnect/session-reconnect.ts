@@ -183,7 +183,7 @@ export class SessionReconnect {
       handshake: () => this.#d.connect(this.#d.state.currentUpdate),
       replay: () => {
         if (reattach) return 0;
-        const items = conversation.toReplayItems();
+        const items = conversation.toReplayItems(settings.maxReplayItems);
         // Calls of the old connection cannot be answered with function_call_output any more: text instead.
         this.#d.outbound.orphan(
           conversation

@@ -1,0 +1,167 @@
+// Overhead of traces and metrics: the same recorded server frames (real turns from the local server) replayed into
+// two Sessions in one process, one plain and one with `telemetry` (an OpenTelemetry SDK recording every span and
+// metric, spans dropped by a no-op exporter, so what is measured is Parley's work plus the SDK's, not an exporter's
+// network). Rounds alternate between the two so drift and GC land on both.
+// Target: under 10 % extra CPU per event with tracing on. Also shown: the event stream alone (a listener that does
+// nothing), and the heap the traced session keeps after its rounds beside the plain one's.
+
+import { EventEmitter } from "node:events";
+import { MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
+import {
+  BasicTracerProvider,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+  type SpanExporter,
+} from "@opentelemetry/sdk-trace-base";
+import WebSocket from "ws";
+import { cpuMs, figure, interval, settledMemory, verdict } from "../../../bench/verdict.ts";
+import { VirtualClock } from "../src/clock/index.ts";
+import { compileSession } from "../src/compile/index.ts";
+import { loadAgent } from "../src/load/index.ts";
+import { createLogger } from "../src/log/index.ts";
+import { defaultPrices } from "../src/pricing/index.ts";
+import { Session } from "../src/runtime/session.ts";
+import { Telemetry } from "../src/telemetry/index.ts";
+import { wsTransport } from "../src/transport/ws-transport.ts";
+import { recordTurns } from "./runtime-support.ts";
+
+const agent = await loadAgent(
+  new URL("../test/fixtures/runtime/assistant.agent.yaml", import.meta.url).pathname,
+);
+const update = compileSession(agent);
+const frames = await recordTurns(update, [
+  "Hello there",
+  "What time is breakfast served?",
+  "Thank you, goodbye",
+]);
+
+class MemorySocket extends EventEmitter {
+  readyState = WebSocket.OPEN;
+  send(): void {}
+  close(): void {}
+  terminate(): void {}
+}
+
+/** Counts what it is given and keeps nothing: the cost of an exporter's network is not Parley's. */
+class DroppingExporter implements SpanExporter {
+  spans = 0;
+  export(spans: ReadableSpan[], done: (result: { code: 0 }) => void): void {
+    this.spans += spans.length;
+    done({ code: 0 });
+  }
+  async shutdown(): Promise<void> {}
+}
+class PullReader extends MetricReader {
+  protected async onShutdown(): Promise<void> {}
+  protected async onForceFlush(): Promise<void> {}
+}
+
+const exporter = new DroppingExporter();
+const reader = new PullReader();
+const telemetry = new Telemetry({
+  tracerProvider: new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+  meterProvider: new MeterProvider({ readers: [reader] }),
+});
+
+const clock = new VirtualClock();
+function replaySession(): { session: Session; socket: MemorySocket } {
+  const socket = new MemorySocket();
+  const session = new Session({
+    transport: wsTransport({ socket: socket as unknown as WebSocket }),
+    update,
+    agent,
+    clock,
+    prices: defaultPrices,
+    tools: undefined,
+    playedMs: undefined,
+    greeting: undefined,
+    goodbye: "Goodbye!",
+    budgetUsd: undefined,
+    maxSessionLengthMs: undefined,
+    timeoutMs: 15_000,
+    log: createLogger("parley:bench"),
+  });
+  // What an app listens to: audio to play, transcripts to show, usage.
+  session.on("agent.audio", () => {});
+  session.on("agent.transcript.delta", () => {});
+  session.on("usage", () => {});
+  return { session, socket };
+}
+
+const plain = replaySession();
+const traced = replaySession();
+// As startSession({ telemetry }) does: from the session's typed events.
+let detach: (() => void) | undefined = telemetry.attach(traced.session, clock);
+// The breakdown: spans alone (no meter provider: the API's no-ops), metrics alone, and neither (no SDK at all).
+const spansOnly = replaySession();
+new Telemetry({ tracerProvider: telemetry.tracerProvider }).attach(spansOnly.session, clock);
+const metricsOnly = replaySession();
+new Telemetry({ meterProvider: telemetry.meterProvider }).attach(metricsOnly.session, clock);
+const noSdk = replaySession();
+new Telemetry().attach(noSdk.session, clock);
+// For reference: the event stream alone, and telemetry derived from it (a log replayed, another process).
+const streamed = replaySession();
+streamed.session.onEvent(() => {});
+const fromStream = replaySession();
+fromStream.session.onEvent(telemetry.observe(() => agent));
+/** CPU per frame of each run, rounds alternating between them (who goes first rotates). */
+function measure(
+  runs: { socket: MemorySocket; cpu: number }[],
+  rounds: number,
+  warmup = 20,
+): number[] {
+  for (let round = 0; round < rounds + warmup; round++) {
+    for (let k = 0; k < runs.length; k++) {
+      const run = runs[(round + k) % runs.length] as (typeof runs)[number];
+      const t0 = cpuMs();
+      for (const frame of frames) run.socket.emit("message", frame, false);
+      if (round >= warmup) run.cpu += cpuMs() - t0;
+    }
+  }
+  return runs.map((r) => (r.cpu * 1000) / (rounds * frames.length));
+}
+
+const rounds = Number(process.env.PARLEY_BENCH_ROUNDS ?? 300);
+// The verdict's pair alone, so the stream's garbage does not land in their windows.
+const [off, on, spans, meters, none] = measure(
+  [plain, traced, spansOnly, metricsOnly, noSdk].map((s) => ({ socket: s.socket, cpu: 0 })),
+  rounds,
+) as [number, number, number, number, number];
+const [stream, onStream] = measure(
+  [
+    { socket: streamed.socket, cpu: 0 },
+    { socket: fromStream.socket, cpu: 0 },
+  ],
+  Math.ceil(rounds / 3),
+) as [number, number];
+
+interval(
+  `${frames.length} recorded server frames × ${rounds} rounds per session, CPU (user + system) per frame`,
+);
+figure("telemetry per-event CPU, tracing off", off, "µs");
+figure("telemetry per-event CPU, tracing and metrics on", on, "µs");
+figure("telemetry per-event CPU, spans only (no meter provider)", spans, "µs");
+figure("telemetry per-event CPU, metrics only (no tracer provider)", meters, "µs");
+figure("telemetry per-event CPU, no OpenTelemetry SDK registered", none, "µs");
+figure("telemetry per-event CPU, event stream only (no-op listener)", stream, "µs");
+figure("telemetry per-event CPU, tracing from the event stream", onStream, "µs");
+figure("telemetry spans exported", exporter.spans, "spans");
+verdict("telemetry extra per-event CPU, tracing on vs off", ((on - off) / off) * 100, "%", {
+  max: 10,
+});
+
+// Memory: what telemetry keeps for a session once its rounds are over (every span ended and dropped, metrics
+// aggregated): the heap freed when it lets the session go. A span kept per response would be megabytes here.
+const kept = settledMemory();
+detach();
+detach = undefined;
+const released = settledMemory();
+verdict(
+  "telemetry heap kept for a session after its turns",
+  Math.max(0, kept - released) / 1024,
+  "KB",
+  {
+    max: 256,
+  },
+);
+process.exit(0);
