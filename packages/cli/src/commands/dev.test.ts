@@ -33,7 +33,7 @@ describe("agent dev in a terminal", { timeout: 45_000 }, () => {
     // The filler is marked as a filler, the call shows its arguments, elapsed time and outcome.
     await pty.waitFor(/filler\s+Hang on, checking the ledger\./, { from: at });
     at = await pty.waitFor(
-      /✓ lookup_booking \{"ref":"ABC"\} \d+ms → \{"ref":"ABC","status":"confirmed"\}/,
+      /✓ lookup_booking \{"ref":"ABC"\} (?:\d+ms|\d+(?:\.\d)?s) → \{"ref":"ABC","status":"confirmed"\}/,
       { from: at },
     );
     at = await pty.waitFor(/agent\s+.*confirmed/, { from: at });
@@ -147,7 +147,7 @@ describe("agent dev in a terminal", { timeout: 45_000 }, () => {
     at = await pty.waitFor(/reloaded in \d+ ms: re-imported desk-tools\.ts/, { from: at });
     pty.type("look up booking ABC\r");
     await pty.waitFor(
-      /✓ lookup_booking \{"ref":"ABC"\} \d+ms → \{"ref":"ABC","status":"moved to room 12"\}/,
+      /✓ lookup_booking \{"ref":"ABC"\} (?:\d+ms|\d+(?:\.\d)?s) → \{"ref":"ABC","status":"moved to room 12"\}/,
       { from: at },
     );
 
@@ -226,14 +226,16 @@ describe("agent dev piped", { timeout: 45_000 }, () => {
       'tool: lookup_booking {"ref":"ABC"}',
       "filler: Hang on, checking the ledger.",
       expect.stringMatching(
-        /^tool: lookup_booking completed in \d+ms → \{"ref":"ABC","status":"confirmed"\}$/,
+        /^tool: lookup_booking completed in (?:\d+ms|\d+(?:\.\d)?s) → \{"ref":"ABC","status":"confirmed"\}$/,
       ),
       expect.stringMatching(/^agent: .*confirmed/),
       "user: refund me 40 euros",
       'tool: refund {"amount":40}',
       expect.stringMatching(/^approval\? Allow refund\(\{"amount":40\}\)\? .* \[y\/n\]$/),
       "approval: refund approved by terminal",
-      expect.stringMatching(/^tool: refund completed in \d+ms → \{"refunded":40\}$/),
+      expect.stringMatching(
+        /^tool: refund completed in (?:\d+ms|\d+(?:\.\d)?s) → \{"refunded":40\}$/,
+      ),
       expect.stringMatching(/^agent: .*40/),
     ]);
   });

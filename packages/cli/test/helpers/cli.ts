@@ -43,10 +43,10 @@ export function runCli(
       child.kill("SIGKILL");
       reject(
         new Error(
-          `agent ${args.join(" ")} did not finish in ${options.timeoutMs ?? 15_000} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+          `agent ${args.join(" ")} did not finish in ${options.timeoutMs ?? 40_000} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`,
         ),
       );
-    }, options.timeoutMs ?? 15_000);
+    }, options.timeoutMs ?? 40_000);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
@@ -128,7 +128,7 @@ export class PtySession {
             `timed out waiting for ${String(pattern)}; screen so far:\n${this.text.slice(-3000)}`,
           ),
         );
-      }, options.timeoutMs ?? 10_000);
+      }, options.timeoutMs ?? 30_000);
       this.#waiters.add(check);
       check();
     });

@@ -79,12 +79,21 @@ describe("the conversation record", () => {
   it("replays at most maxItems of a long conversation: the most recent, after a note of how many came before", () => {
     const c = new ConversationRecord();
     for (let i = 0; i < 500; i++)
-      c.added({
-        id: `m${i}`,
-        type: "message",
-        role: i % 2 ? "assistant" : "user",
-        content: [{ type: i % 2 ? "output_text" : "input_text", text: `turn ${i}` }],
-      });
+      c.added(
+        i % 2
+          ? {
+              id: `m${i}`,
+              type: "message",
+              role: "assistant",
+              content: [{ type: "output_text", text: `turn ${i}` }],
+            }
+          : {
+              id: `m${i}`,
+              type: "message",
+              role: "user",
+              content: [{ type: "input_text", text: `turn ${i}` }],
+            },
+      );
     expect(c.toReplayItems()).toHaveLength(500);
     const replay = c.toReplayItems(200);
     expect(replay).toHaveLength(201);

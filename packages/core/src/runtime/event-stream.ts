@@ -62,9 +62,12 @@ export type StreamEvent =
       [K in Exclude<keyof SessionEvents, "client.event" | "server.event">]: StreamMeta<K> &
         Omit<JsonPayload<SessionPayload<K>>, "type" | "at">;
     }[Exclude<keyof SessionEvents, "client.event" | "server.event">]
-  | (StreamMeta<"client.event" | "server.event"> & {
-      event: { type: string } & Record<string, unknown>;
-    })
+  | {
+      // One member per name, so `Extract<StreamEvent, { type: "server.event" }>` finds it.
+      [K in "client.event" | "server.event"]: StreamMeta<K> & {
+        event: { type: string } & Record<string, unknown>;
+      };
+    }["client.event" | "server.event"]
   | { [K in keyof StreamOnlyEvents]: StreamMeta<K> & StreamOnlyEvents[K] }[keyof StreamOnlyEvents];
 
 export type StreamListener = (event: StreamEvent) => void;
