@@ -157,7 +157,7 @@ export function composeSession(
   const agents = new AgentSwitch(
     {
       compile: init.compile,
-      update,
+      update: (next) => update(fallback.adjust(next)),
       voice: () => state.settings.voice,
       spoken: () => state.spoke,
       given: init.givenVariables ?? {},

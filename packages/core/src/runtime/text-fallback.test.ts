@@ -1,8 +1,9 @@
 import { speechAudio } from "@parley/local-realtime";
 import { afterEach, describe, expect, it } from "vitest";
+import { loadAgent } from "../load/index.ts";
 import type { StreamEvent } from "./event-stream.ts";
 import type { Session } from "./session.ts";
-import { type LocalServer, next, open, startServer } from "./test-support/harness.ts";
+import { fixture, type LocalServer, next, open, startServer } from "./test-support/harness.ts";
 import { isAudioError } from "./text-fallback.ts";
 
 let server: LocalServer | undefined;
@@ -75,6 +76,9 @@ describe("text fallback", () => {
     session.on("mode.changed", (e) => changes.push(e));
     await session.useText("microphone_denied");
     await session.useText("microphone_denied"); // already in text: nothing more
+    expect(session.settings.textOnly).toBe(true);
+    // An agent change in text mode stays in text (its audio output comes back with useAudio).
+    await session.updateAgent(await loadAgent(fixture("assistant.agent.yaml")));
     expect(session.settings.textOnly).toBe(true);
     await session.useAudio();
     expect(session.settings.textOnly).toBe(false);

@@ -68,6 +68,16 @@ export class TextFallback {
     return this.#mode;
   }
 
+  /**
+   * An agent's update (a handoff, `updateAgent`) made while in text mode stays in text: its own output modalities
+   * are kept for the way back.
+   */
+  adjust(next: SessionUpdateEvent): SessionUpdateEvent {
+    if (this.#mode === "audio") return next;
+    this.#audioModalities = (next.session as { output_modalities?: Modalities }).output_modalities;
+    return withModalities(next, ["text"]);
+  }
+
   /** Reads every server event (called by the wire before dispatch). */
   serverEvent(e: RealtimeServerEvent): void {
     if (e.type === "conversation.item.input_audio_transcription.failed") {
