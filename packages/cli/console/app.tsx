@@ -45,6 +45,8 @@ export function App() {
       return true;
     } catch (error) {
       dispatch({ type: "local-error", message: `microphone: ${(error as Error).message}` });
+      // No microphone: the session carries on in text (the agent answers in text; the text box stays).
+      send({ type: "mode", mode: "text", reason: "microphone_denied" });
       return false;
     }
   };

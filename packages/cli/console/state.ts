@@ -352,6 +352,9 @@ function onEvent(state: ConsoleState, e: StreamEvent): ConsoleState {
       };
     case "warning":
       return { ...state, lines: [...state.lines, notice(e.seq, e.message)] };
+    case "mode.changed":
+      // Text fallback: told once per switch, in the transcript.
+      return { ...state, lines: [...state.lines, notice(e.seq, e.notice)] };
     case "handoff":
       return {
         ...state,

@@ -52,6 +52,10 @@ export class Connection implements ResponseHost {
   private readonly sender: FaultySender;
   private audioOut = false;
   private previousInput = 0;
+  /** The faults in force now (a handler reads those that change what it sends). */
+  faults(): FaultOptions {
+    return this.options.faults();
+  }
   /** The response in progress in the default conversation (at most one). */
   active: ActiveResponse | undefined;
   /** Out-of-band responses in progress (they may overlap the default conversation's). */

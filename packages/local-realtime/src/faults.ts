@@ -29,6 +29,12 @@ export interface FaultOptions {
   errorAfterEvents?: number;
   /** The injected error (defaults: type "server_error", code "injected_fault"). */
   error?: { type?: string; code?: string; message?: string };
+  /**
+   * While set, every input audio transcription fails: `conversation.item.input_audio_transcription.failed` (with
+   * this error, default code "transcription_failed") instead of `completed`, as when the API's audio path has
+   * problems. Applies to open connections too; clear it to let transcription work again.
+   */
+  failTranscription?: boolean | { code?: string; message?: string };
   /** Stop sending anything after this many events; the socket stays open (a stalled server). */
   stallAfterEvents?: number;
   /**

@@ -12,6 +12,11 @@ const clientMessage = z.discriminatedUnion("type", [
     playedMs: z.number().nonnegative(),
   }),
   z.object({ type: z.literal("commit") }),
+  z.object({
+    type: z.literal("mode"),
+    mode: z.enum(["text", "audio"]),
+    reason: z.string().min(1).max(200).optional(),
+  }),
   z.object({ type: z.literal("restart") }),
   z.object({ type: z.literal("end") }),
 ]) satisfies z.ZodType<ClientMessage>;

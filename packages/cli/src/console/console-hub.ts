@@ -258,6 +258,11 @@ export class ConsoleHub {
         if (!this.#uncommitted) return;
         this.#uncommitted = false;
         return session.commitAudio();
+      case "mode":
+        // The page's microphone was denied or lost (or works again): the session's text fallback, on its word.
+        return message.mode === "text"
+          ? session.useText(message.reason ?? "microphone_unavailable")
+          : session.useAudio(message.reason ?? "microphone_available");
     }
   }
 

@@ -139,6 +139,21 @@ describe("the console's session", { timeout: 30_000 }, () => {
     await page.event("agent.transcript.done", open.at, (e) => e.kind === "greeting");
   });
 
+  it("switches to text when the page says the microphone is denied, and back", async () => {
+    const { page } = await start();
+    page.send({ type: "mode", mode: "text", reason: "microphone_denied" });
+    const toText = await page.event("mode.changed", 0, (e) => e.mode === "text");
+    expect(toText.event).toMatchObject({ reason: "microphone_denied", notice: expect.any(String) });
+    page.send({ type: "text", text: "hello" });
+    await page.event(
+      "server.event",
+      toText.at,
+      (e) => e.event.type === "response.output_text.delta",
+    );
+    page.send({ type: "mode", mode: "audio" });
+    await page.event("mode.changed", toText.at, (e) => e.mode === "audio");
+  });
+
   it("push-to-talk commits what was said once; a release after the server committed sends nothing", async () => {
     const { handle, page } = await start();
     page.sendAudio(Buffer.alloc(9600)); // 200 ms held

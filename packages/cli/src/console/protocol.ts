@@ -62,6 +62,8 @@ export type ClientMessage =
   | { type: "playback"; itemId: string; playedMs: number }
   /** Push-to-talk released: commit the audio sent since it was pressed. */
   | { type: "commit" }
+  /** Text fallback: the microphone was denied or lost (`text`), or works again (`audio`). */
+  | { type: "mode"; mode: "text" | "audio"; reason?: string }
   | { type: "restart" }
   | { type: "end" };
 

@@ -59,6 +59,9 @@ export function wireSession(session: Session, view: DevView, status: DevStatus):
         return view.status(status);
       case "warning":
         return view.notice(e.message);
+      case "mode.changed":
+        // Told once per switch: the text fallback (audio-path failures) or the way back to voice.
+        return view.notice(`${e.notice} [${e.mode} mode: ${e.reason}]`);
       case "error":
         return view.problem(`error[${e.error.code ?? e.error.name}]: ${e.error.message}`);
     }

@@ -62,7 +62,7 @@ describe("redactQuick", () => {
     );
   });
 
-  it("redacts what the JSON text does not show: an error's message, a class's own fields", () => {
+  it("redacts an error's message and a class's own fields (whatever its toJSON says)", () => {
     class Hidden {
       token = "sk-proj-abcdefghijklmnop";
       toJSON() {
@@ -70,6 +70,9 @@ describe("redactQuick", () => {
       }
     }
     const v = { error: new Error("failed with Bearer abcdefghijklmnop"), hidden: new Hidden() };
-    expect(redactQuick(v)).toEqual({ error: "failed with [redacted]", hidden: { token: "[redacted]" } });
+    expect(redactQuick(v)).toEqual({
+      error: "failed with [redacted]",
+      hidden: { token: "[redacted]" },
+    });
   });
 });

@@ -117,25 +117,22 @@ export function hasSecretShape(text: string): boolean {
 }
 
 /**
- * A name right before a `=`/`:` separator (NAMED_VALUE's name and separator, the value not consumed): run over a JSON
- * text it finds every plain key (`"api_key":`) and every `name=value` pair inside a string.
+ * A name right before a `=`/`:` separator: NAMED_VALUE's name and separator, the value not consumed, so that one
+ * match never hides the next (a superset of the names NAMED_VALUE looks at).
  */
 const NAME_BEFORE_SEP = /([A-Za-z][A-Za-z0-9_.-]{0,63})(?="?\s*(?:=|:(?!\/\/)))/g;
-/** Keys the name scan could read differently: any character outside a name's, or long enough to be cut at 64. */
-const ODD_KEY = /"([^"]{60,}|[^"]*[^A-Za-z0-9_."-][^"]*)":/g;
 
 /**
- * False only when nothing in a value can be redacted, judged on its JSON text in one pass per check: no escape at
- * all (so each string sits in the text verbatim, between quotes that no shape, name or card can cross), no credential
- * shape, no secret name before a separator (every key is one), no card number (numbers are in the text too), none
- * of `known`. True means "run the full redaction", which decides; it is a prefilter only.
+ * False only when maskSecrets would leave `text` as it is and it holds none of `known`: one pass of each check over
+ * the text (strings joined by a newline, which no shape, name or card crosses to hide another). True means "run the
+ * full redaction", which decides; a prefilter only.
  */
-export function mayHoldSecret(json: string, known: readonly string[]): boolean {
-  if (json.includes("\\")) return true;
-  for (const value of known) if (json.includes(value)) return true;
-  if (ANY_SHAPE.test(json)) return true;
-  for (const m of json.matchAll(NAME_BEFORE_SEP)) if (isSecretKey(m[1] as string)) return true;
-  for (const m of json.matchAll(ODD_KEY)) if (isSecretKey(m[1] as string)) return true;
-  for (const m of json.matchAll(CARD_CANDIDATE)) if (isCardNumber(m[0])) return true;
+export function mayHoldSecret(text: string, known: readonly string[]): boolean {
+  for (const value of known) if (text.includes(value)) return true;
+  if (ANY_SHAPE.test(text)) return true;
+  if (text.includes(":") || text.includes("="))
+    for (const m of text.matchAll(NAME_BEFORE_SEP)) if (isSecretKey(m[1] as string)) return true;
+  if (!/\d/.test(text)) return false;
+  for (const m of text.matchAll(CARD_CANDIDATE)) if (isCardNumber(m[0])) return true;
   return false;
 }

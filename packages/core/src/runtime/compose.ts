@@ -22,6 +22,7 @@ import type { SafeEmitter } from "./safe-emitter.ts";
 import { guardedSend } from "./scheduler-host.ts";
 import type { SessionInit } from "./session-init.ts";
 import { SessionState } from "./session-state.ts";
+import { TextFallback } from "./text-fallback.ts";
 import { TurnWatch } from "./turn-watch.ts";
 import { Wire } from "./wire.ts";
 
@@ -49,6 +50,8 @@ export interface SessionParts {
   readonly outbound: Outbound;
   readonly reconnect: SessionReconnect;
   readonly turn: TurnWatch;
+  /** Audio-path failures switch the session to text and back (text-fallback.ts). */
+  readonly fallback: TextFallback;
   /** Aborted at the close: async delegations still running stop. */
   readonly delegations: AbortController;
   /** True from the handshake until `close()` or a drop that is not restored. */
@@ -92,6 +95,7 @@ export function composeSession(
         outbound.confirmed(e.item.id ?? "");
       else if (e.type === "error" && e.error.event_id) outbound.refused(e.error.event_id);
       if (events.listenerCount("server.event")) events.emit("server.event", e);
+      fallback.serverEvent(e);
       dispatch(e);
       turn.check();
     },
@@ -153,7 +157,7 @@ export function composeSession(
   const agents = new AgentSwitch(
     {
       compile: init.compile,
-      update,
+      update: (next) => update(fallback.adjust(next)),
       voice: () => state.settings.voice,
       spoken: () => state.spoke,
       given: init.givenVariables ?? {},
@@ -252,6 +256,17 @@ export function composeSession(
     busy,
     turn,
   });
+  const fallback = new TextFallback(
+    {
+      clock,
+      log: log.child("fallback"),
+      current: () => state.currentUpdate,
+      update,
+      changed: (change) => events.emit("mode.changed", change),
+      failed: (error) => log.warn("mode switch failed", { error }),
+    },
+    init.textFallback,
+  );
   const dispatch = createDispatcher({
     conversation,
     responses,
@@ -284,6 +299,7 @@ export function composeSession(
     outbound,
     reconnect,
     turn,
+    fallback,
     delegations,
     open,
     busy,

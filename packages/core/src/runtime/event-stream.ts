@@ -62,9 +62,12 @@ export type StreamEvent =
       [K in Exclude<keyof SessionEvents, "client.event" | "server.event">]: StreamMeta<K> &
         Omit<JsonPayload<SessionPayload<K>>, "type" | "at">;
     }[Exclude<keyof SessionEvents, "client.event" | "server.event">]
-  | (StreamMeta<"client.event" | "server.event"> & {
-      event: { type: string } & Record<string, unknown>;
-    })
+  | {
+      // One member per name, so `Extract<StreamEvent, { type: "server.event" }>` finds it.
+      [K in "client.event" | "server.event"]: StreamMeta<K> & {
+        event: { type: string } & Record<string, unknown>;
+      };
+    }["client.event" | "server.event"]
   | { [K in keyof StreamOnlyEvents]: StreamMeta<K> & StreamOnlyEvents[K] }[keyof StreamOnlyEvents];
 
 export type StreamListener = (event: StreamEvent) => void;
@@ -76,6 +79,7 @@ export class EventStream {
   readonly #sessionId: () => string;
   readonly #failed: (error: unknown) => void;
   #seq = 0;
+  #listed: StreamListener[] | undefined;
   #reporting = false;
 
   constructor(clock: Clock, sessionId: () => string, failed: (error: unknown) => void) {
@@ -90,21 +94,30 @@ export class EventStream {
 
   subscribe(listener: StreamListener): () => void {
     this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    this.#listed = undefined;
+    return () => {
+      this.#listed = undefined;
+      return this.#listeners.delete(listener);
+    };
+  }
+
+  /** The listeners when an event starts out (one added or removed meanwhile counts from the next), kept between events. */
+  #snapshot(): StreamListener[] {
+    this.#listed ??= [...this.#listeners];
+    return this.#listed;
   }
 
   push(type: StreamEventType, payload: unknown): void {
     if (!this.active) return;
-    const event = {
-      ...streamPayload(type, payload),
-      type,
-      at: this.#clock.now(),
-      sessionId: this.#sessionId(),
-      seq: ++this.#seq,
-    } as StreamEvent;
-    for (const listener of [...this.#listeners]) {
+    // The payload's copy takes the meta fields in place (no second copy); its own `type`/`at` keep their place.
+    const event = streamPayload(type, payload);
+    event.type = type;
+    event.at = this.#clock.now();
+    event.sessionId = this.#sessionId();
+    event.seq = ++this.#seq;
+    for (const listener of this.#snapshot()) {
       try {
-        listener(event);
+        listener(event as unknown as StreamEvent);
       } catch (error) {
         // The report is itself an event in the stream: a listener that throws on it too is not reported again.
         if (this.#reporting) continue;
@@ -142,8 +155,11 @@ function withoutAudio(event: Record<string, unknown>): Record<string, unknown> {
         ? "delta"
         : undefined;
   if (!field || typeof event[field] !== "string") return event;
-  const { [field]: b64, ...rest } = event;
-  return { ...rest, audioBytes: base64Length(b64 as string) };
+  // A plain loop: a rest pattern with a computed key is a slow path in V8, and this runs for every audio chunk.
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(event)) if (key !== field) out[key] = event[key];
+  out.audioBytes = base64Length(event[field] as string);
+  return out;
 }
 
 function base64Length(b64: string): number {

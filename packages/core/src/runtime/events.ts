@@ -17,6 +17,7 @@ import type {
   RestoreFailedEvent,
 } from "./reconnect/reconnector.ts";
 import type { ResponseOrigin } from "./response-types.ts";
+import type { ModeChange } from "./text-fallback.ts";
 
 export type ResponseKind = ResponseRequest["kind"];
 
@@ -148,6 +149,11 @@ export interface SessionEvents {
   "delegation.step": (e: ToolEvent<"delegation.step">) => void;
   /** A delegation ended: answered (the answer, redacted), failed, cancelled or timed out. */
   "delegation.done": (e: ToolEvent<"delegation.done">) => void;
+  /**
+   * The session switched to text (audio-path failures, or `useText`) or back to audio: `notice` is one line for the
+   * user. The conversation is unchanged. See docs/runtime.md (Text fallback).
+   */
+  "mode.changed": (e: ModeChange) => void;
   /** Every server event, as received (for recorders and debugging UIs; only built when listened to). */
   "server.event": (e: RealtimeServerEvent) => void;
   /** Every client event, as sent. */

@@ -7,6 +7,7 @@ import type { PriceTable } from "../pricing/index.ts";
 import type { CallHandler, SchedulerHost } from "../scheduler/host.ts";
 import type { Transport, TransportFactory } from "../transport/transport.ts";
 import type { ReconnectSettings } from "./reconnect/options.ts";
+import type { TextFallbackOptions } from "./text-fallback.ts";
 
 /** Builds the tool-call handler (the scheduler) for a session, over the host the runtime gives it. */
 export type CallHandlerFactory = (host: SchedulerHost) => CallHandler;
@@ -28,6 +29,8 @@ export interface SessionInit {
   loadHandoff?: (handoff: LoadedHandoff, from: LoadedAgent) => Promise<LoadedAgent>;
   /** The variables the application gave (over each agent's defaults when the agent changes). */
   givenVariables?: Record<string, unknown>;
+  /** When audio-path failures switch the session to text (text-fallback.ts). */
+  textFallback?: TextFallbackOptions;
   /** The stalled-response watchdog (`false` turns it off). */
   watchdog?: { stallMs?: number; graceMs?: number } | false;
   /** Compiles a new agent for `updateAgent` (absent: only ready-made `session.update` events are accepted). */

@@ -206,6 +206,29 @@ export class Session extends SafeEmitter<SessionEvents> {
     await this.#p.agents.apply(agent);
   }
 
+  /** "audio", or "text" after a text fallback (audio-path failures, or `useText`). */
+  get mode(): "audio" | "text" {
+    return this.#p.fallback.mode;
+  }
+
+  /**
+   * Switches to text (`output_modalities: ["text"]`): the conversation goes on, the agent answers in text, the user
+   * types. `mode.changed` tells when the server has applied it. For a console whose microphone is denied or lost.
+   *
+   * @example
+   * mic.on("error", () => session.useText("microphone_lost"));
+   */
+  async useText(reason: string, detail?: string): Promise<void> {
+    this.#p.assertOpen();
+    await this.#p.fallback.useText(reason, detail);
+  }
+
+  /** Switches back to audio after `useText` or a fallback (a no-op in audio mode). */
+  async useAudio(reason = "application"): Promise<void> {
+    this.#p.assertOpen();
+    await this.#p.fallback.useAudio(reason);
+  }
+
   /** Ends the session: tool calls are aborted (each gets its output while the socket is open), then the socket closes. */
   close(): Promise<void> {
     return this.#p.life.shutdown("closed", "closed by the application");

@@ -28,6 +28,7 @@ import {
   reconnectSettings,
 } from "./reconnect/options.ts";
 import { type CallHandlerFactory, Session } from "./session.ts";
+import type { TextFallbackOptions } from "./text-fallback.ts";
 
 /** The API's WebSocket endpoint; `?model=` (or `?call_id=`) is added. */
 export const OPENAI_REALTIME_URL = "wss://api.openai.com/v1/realtime";
@@ -81,6 +82,11 @@ export interface StartSessionOptions {
    * env). Pass your own to give loader options (env, missingEnv) or to cache agents.
    */
   loadHandoff?: (handoff: LoadedHandoff, from: LoadedAgent) => Promise<LoadedAgent>;
+  /**
+   * Text fallback: this many audio-path errors (failed input transcriptions, error events about audio or
+   * transcription) within `windowMs` switch the session to text (default 3 within 60 s). See docs/runtime.md.
+   */
+  textFallback?: TextFallbackOptions;
   /**
    * The stalled-response watchdog: a response with no event for `stallMs` (default 30 s) is reported (`error`,
    * code `response_stalled`) and cancelled; if the server does not confirm within `graceMs` (default 5 s) its slot
@@ -168,6 +174,7 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
     givenVariables: given,
     loadHandoff: options.loadHandoff ?? ((handoff) => loadAgent(handoff.file)),
     ...(options.watchdog === undefined ? {} : { watchdog: options.watchdog }),
+    ...(options.textFallback === undefined ? {} : { textFallback: options.textFallback }),
     compile: (next) => compileFor(next, given),
     ...(options.callId ? { callId: options.callId } : {}),
     clock: options.clock ?? systemClock,

@@ -13,6 +13,22 @@ export function sendTranscription(
   transcript: string,
   ms: number,
 ): void {
+  const fail = c.faults().failTranscription;
+  if (fail) {
+    const error = typeof fail === "object" ? fail : {};
+    c.send({
+      type: "conversation.item.input_audio_transcription.failed",
+      item_id: itemId,
+      content_index: contentIndex,
+      error: {
+        type: "transcription_error",
+        code: error.code ?? "transcription_failed",
+        message: error.message ?? "Injected fault (local-realtime faults.failTranscription).",
+        param: null,
+      },
+    });
+    return;
+  }
   if (transcript) {
     c.send({
       type: "conversation.item.input_audio_transcription.delta",
