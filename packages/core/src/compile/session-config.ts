@@ -90,7 +90,7 @@ export function compileSessionConfig(
   if (config.parallelToolCalls !== undefined)
     session.parallel_tool_calls = config.parallelToolCalls;
   const transcription = config.audio?.input?.transcription;
-  if (transcription && transcription.logprobs)
+  if (transcription !== false && transcription?.logprobs)
     session.include = ["item.input_audio_transcription.logprobs"];
   if (config.tracing !== undefined) {
     const t = config.tracing;

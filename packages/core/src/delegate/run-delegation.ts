@@ -14,7 +14,6 @@ import type { ToolSchedulerOptions } from "../scheduler/options.ts";
 import type { DelegateSpecConfig } from "../schema/delegate.ts";
 import type { AnyToolDefinition } from "../tool/tool-pack.ts";
 import { historyInput } from "./history.ts";
-import type { DelegationHost } from "./host.ts";
 import { NestedCalls } from "./nested-calls.ts";
 
 /** Requests to the text model per delegation when the delegate does not say (`maxSteps:`). */

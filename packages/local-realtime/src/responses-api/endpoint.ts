@@ -71,31 +71,28 @@ export async function handleResponses(
     else sendApiError(res, 400, "invalid_json", "The request body is not a JSON object.");
     return true;
   }
-  const refuse = (message: string, param: string | null) =>
+  // Answers 400 and says the request was handled.
+  const refuse = (message: string, param: string | null): true => {
     sendApiError(res, 400, param ? "invalid_value" : "invalid_request", message, param);
+    return true;
+  };
   if (typeof body.model !== "string" || !body.model)
-    return (refuse("Missing required parameter: 'model'.", "model"), true);
+    return refuse("Missing required parameter: 'model'.", "model");
   if ((body as { stream?: unknown }).stream === true)
-    return (
-      refuse(
-        "The local server answers Responses requests without streaming (stream: false).",
-        "stream",
-      ),
-      true
+    return refuse(
+      "The local server answers Responses requests without streaming (stream: false).",
+      "stream",
     );
   if (body.previous_response_id)
-    return (
-      refuse(
-        "The local server keeps no responses: send the whole input (store: false).",
-        "previous_response_id",
-      ),
-      true
+    return refuse(
+      "The local server keeps no responses: send the whole input (store: false).",
+      "previous_response_id",
     );
   if (typeof body.input !== "string" && !Array.isArray(body.input))
-    return (refuse("Missing required parameter: 'input'.", "input"), true);
+    return refuse("Missing required parameter: 'input'.", "input");
   const items = inputItems(body.input);
   const problem = inputProblem(items);
-  if (problem) return (refuse(problem, "input"), true);
+  if (problem) return refuse(problem, "input");
   const abort = new AbortController();
   res.on("close", () => abort.abort());
   const response = await respond(body, items, {
