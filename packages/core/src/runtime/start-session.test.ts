@@ -1,5 +1,8 @@
 import { acceptInMemory } from "@parley/local-realtime";
-import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
+import type {
+  RealtimeSessionCreateRequest,
+  SessionUpdateEvent,
+} from "openai/resources/realtime/realtime";
 import { describe, expect, it } from "vitest";
 import { type LoadedAgent, loadAgent } from "../load/index.ts";
 import { memoryTransportPair } from "../testing/index.ts";
@@ -48,7 +51,8 @@ describe("the session.update an agent's sessions share", () => {
     });
     await session.close();
     await peer.close();
-    return sent as SessionUpdateEvent;
+    // A voice agent compiles to a realtime session (a transcription session has no instructions).
+    return sent as SessionUpdateEvent & { session: RealtimeSessionCreateRequest };
   }
 
   it("is compiled once per agent and variables: other variables get their own, never a neighbour's", async () => {
