@@ -2,18 +2,11 @@
 // latency marks, typed events to listeners), on frames recorded from a real turn with the local server.
 // Target: p99 under 100 µs.
 
-import { EventEmitter } from "node:events";
-import WebSocket from "ws";
 import { quantile, report } from "../../../bench/stats.ts";
 import { verdict } from "../../../bench/verdict.ts";
-import { VirtualClock } from "../src/clock/index.ts";
 import { compileSession } from "../src/compile/index.ts";
 import { loadAgent } from "../src/load/index.ts";
-import { createLogger } from "../src/log/index.ts";
-import { defaultPrices } from "../src/pricing/index.ts";
-import { Session } from "../src/runtime/session.ts";
-import { wsTransport } from "../src/transport/ws-transport.ts";
-import { recordTurns } from "./runtime-support.ts";
+import { recordTurns, replaySession, THREE_TURNS } from "./runtime-support.ts";
 
 const agent = await loadAgent(
   new URL("../test/fixtures/runtime/assistant.agent.yaml", import.meta.url).pathname,
@@ -21,34 +14,10 @@ const agent = await loadAgent(
 const update = compileSession(agent);
 
 // 1. Record the raw frames of a few turns from the real server (in its own process).
-const frames = await recordTurns(update, [
-  "Hello there",
-  "What time is breakfast served?",
-  "Thank you, goodbye",
-]);
+const frames = await recordTurns(update, THREE_TURNS);
 
 // 2. Replay them into a Session over an in-memory socket, timing each frame's handling.
-class MemorySocket extends EventEmitter {
-  readyState = WebSocket.OPEN;
-  send(): void {}
-  close(): void {}
-  terminate(): void {}
-}
-const socket = new MemorySocket();
-const session = new Session({
-  transport: wsTransport({ socket: socket as unknown as WebSocket }),
-  update,
-  clock: new VirtualClock(),
-  prices: defaultPrices,
-  tools: undefined,
-  playedMs: undefined,
-  greeting: undefined,
-  goodbye: "Goodbye!",
-  budgetUsd: undefined,
-  maxSessionLengthMs: undefined,
-  timeoutMs: 15_000,
-  log: createLogger("parley:bench"),
-});
+const { session, socket } = replaySession(update);
 // What an app listens to: audio to play, transcripts to show, usage.
 let sink = 0;
 session.on("agent.audio", (e) => {

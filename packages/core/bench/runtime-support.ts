@@ -1,8 +1,51 @@
-// Shared by the runtime benchmarks: the server child process (statistics: bench/stats.ts).
+// Shared by the runtime benchmarks: the server child process, recorded turns and a Session to replay them into
+// (statistics: bench/stats.ts).
 import { type ChildProcess, spawn } from "node:child_process";
+import { EventEmitter } from "node:events";
 import { createInterface } from "node:readline";
 import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
 import WebSocket from "ws";
+import { type Clock, VirtualClock } from "../src/clock/index.ts";
+import type { LoadedAgent } from "../src/load/index.ts";
+import { createLogger } from "../src/log/index.ts";
+import { defaultPrices } from "../src/pricing/index.ts";
+import { Session } from "../src/runtime/session.ts";
+import { wsTransport } from "../src/transport/ws-transport.ts";
+
+/** The turns the per-event benches record: a greeting, a question, a goodbye. */
+export const THREE_TURNS = ["Hello there", "What time is breakfast served?", "Thank you, goodbye"];
+
+/** A socket that sends nowhere: recorded frames are fed to it with `emit("message", frame, false)`. */
+export class MemorySocket extends EventEmitter {
+  readyState = WebSocket.OPEN;
+  send(): void {}
+  close(): void {}
+  terminate(): void {}
+}
+
+/** A Session over a MemorySocket, as the per-event benches replay recorded frames into it. */
+export function replaySession(
+  update: SessionUpdateEvent,
+  options: { agent?: LoadedAgent; clock?: Clock } = {},
+): { session: Session; socket: MemorySocket } {
+  const socket = new MemorySocket();
+  const session = new Session({
+    transport: wsTransport({ socket: socket as unknown as WebSocket }),
+    update,
+    agent: options.agent,
+    clock: options.clock ?? new VirtualClock(),
+    prices: defaultPrices,
+    tools: undefined,
+    playedMs: undefined,
+    greeting: undefined,
+    goodbye: "Goodbye!",
+    budgetUsd: undefined,
+    maxSessionLengthMs: undefined,
+    timeoutMs: 15_000,
+    log: createLogger("parley:bench"),
+  });
+  return { session, socket };
+}
 
 export interface ServerProcess {
   url: string;

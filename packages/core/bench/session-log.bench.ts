@@ -3,22 +3,15 @@
 // stream is not built), a session log writer, a stream listener that does nothing (what agent dev's view or serve's
 // call log already pay) and that listener plus the log. Target (issue 18): the log adds under 10 % per-event CPU.
 
-import { EventEmitter } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import WebSocket from "ws";
 import { median } from "../../../bench/stats.ts";
 import { figure, verdict } from "../../../bench/verdict.ts";
-import { VirtualClock } from "../src/clock/index.ts";
 import { compileSession } from "../src/compile/index.ts";
 import { loadAgent } from "../src/load/index.ts";
-import { createLogger } from "../src/log/index.ts";
-import { defaultPrices } from "../src/pricing/index.ts";
-import { Session } from "../src/runtime/session.ts";
 import { openSessionLog } from "../src/session-log/index.ts";
-import { wsTransport } from "../src/transport/ws-transport.ts";
-import { serverProcess } from "./runtime-support.ts";
+import { recordTurns, replaySession, THREE_TURNS } from "./runtime-support.ts";
 
 const agent = await loadAgent(
   new URL("../test/fixtures/runtime/assistant.agent.yaml", import.meta.url).pathname,
@@ -26,59 +19,10 @@ const agent = await loadAgent(
 const update = compileSession(agent);
 
 // 1. The raw frames of three turns from the real server (in its own process).
-const server = await serverProcess();
-const frames: Buffer[] = [];
-{
-  const ws = new WebSocket(`${server.url}?model=gpt-realtime`, {
-    headers: { Authorization: "Bearer bench" },
-  });
-  const turns = ["Hello there", "What time is breakfast served?", "Thank you, goodbye"];
-  const say = (text: string) => {
-    const item = { type: "message", role: "user", content: [{ type: "input_text", text }] };
-    ws.send(JSON.stringify({ type: "conversation.item.create", item }));
-    ws.send(JSON.stringify({ type: "response.create" }));
-  };
-  const finished = new Promise<void>((resolve) => {
-    let done = 0;
-    ws.on("message", (data: Buffer) => {
-      frames.push(Buffer.from(data));
-      const type = (JSON.parse(String(data)) as { type: string }).type;
-      if (type === "session.updated" && done === 0) say(turns[0] as string);
-      if (type !== "response.done") return;
-      const next = turns[++done];
-      if (next) say(next);
-      else resolve();
-    });
-  });
-  await new Promise((r) => ws.once("open", r));
-  ws.send(JSON.stringify(update));
-  await finished;
-  ws.close();
-}
-await server.stop();
+const frames = await recordTurns(update, THREE_TURNS);
 
 // 2. One session over an in-memory socket, an app's listeners attached (audio, transcript, usage).
-class MemorySocket extends EventEmitter {
-  readyState = WebSocket.OPEN;
-  send(): void {}
-  close(): void {}
-  terminate(): void {}
-}
-const socket = new MemorySocket();
-const session = new Session({
-  transport: wsTransport({ socket: socket as unknown as WebSocket }),
-  update,
-  clock: new VirtualClock(),
-  prices: defaultPrices,
-  tools: undefined,
-  playedMs: undefined,
-  greeting: undefined,
-  goodbye: "Goodbye!",
-  budgetUsd: undefined,
-  maxSessionLengthMs: undefined,
-  timeoutMs: 15_000,
-  log: createLogger("parley:bench"),
-});
+const { session, socket } = replaySession(update);
 let sink = 0;
 session.on("agent.audio", (e) => {
   sink += e.audio.length;

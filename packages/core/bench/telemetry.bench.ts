@@ -5,7 +5,6 @@
 // Target: under 10 % extra CPU per event with tracing on. Also shown: the event stream alone (a listener that does
 // nothing), and the heap the traced session keeps after its rounds beside the plain one's.
 
-import { EventEmitter } from "node:events";
 import { MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
 import {
   BasicTracerProvider,
@@ -13,34 +12,19 @@ import {
   SimpleSpanProcessor,
   type SpanExporter,
 } from "@opentelemetry/sdk-trace-base";
-import WebSocket from "ws";
 import { cpuMs, figure, interval, settledMemory, verdict } from "../../../bench/verdict.ts";
 import { VirtualClock } from "../src/clock/index.ts";
 import { compileSession } from "../src/compile/index.ts";
 import { loadAgent } from "../src/load/index.ts";
-import { createLogger } from "../src/log/index.ts";
-import { defaultPrices } from "../src/pricing/index.ts";
-import { Session } from "../src/runtime/session.ts";
+import type { Session } from "../src/runtime/session.ts";
 import { Telemetry } from "../src/telemetry/index.ts";
-import { wsTransport } from "../src/transport/ws-transport.ts";
-import { recordTurns } from "./runtime-support.ts";
+import { type MemorySocket, recordTurns, replaySession, THREE_TURNS } from "./runtime-support.ts";
 
 const agent = await loadAgent(
   new URL("../test/fixtures/runtime/assistant.agent.yaml", import.meta.url).pathname,
 );
 const update = compileSession(agent);
-const frames = await recordTurns(update, [
-  "Hello there",
-  "What time is breakfast served?",
-  "Thank you, goodbye",
-]);
-
-class MemorySocket extends EventEmitter {
-  readyState = WebSocket.OPEN;
-  send(): void {}
-  close(): void {}
-  terminate(): void {}
-}
+const frames = await recordTurns(update, THREE_TURNS);
 
 /** Counts what it is given and keeps nothing: the cost of an exporter's network is not Parley's. */
 class DroppingExporter implements SpanExporter {
@@ -64,23 +48,8 @@ const telemetry = new Telemetry({
 });
 
 const clock = new VirtualClock();
-function replaySession(): { session: Session; socket: MemorySocket } {
-  const socket = new MemorySocket();
-  const session = new Session({
-    transport: wsTransport({ socket: socket as unknown as WebSocket }),
-    update,
-    agent,
-    clock,
-    prices: defaultPrices,
-    tools: undefined,
-    playedMs: undefined,
-    greeting: undefined,
-    goodbye: "Goodbye!",
-    budgetUsd: undefined,
-    maxSessionLengthMs: undefined,
-    timeoutMs: 15_000,
-    log: createLogger("parley:bench"),
-  });
+function listenedSession(): { session: Session; socket: MemorySocket } {
+  const { session, socket } = replaySession(update, { agent, clock });
   // What an app listens to: audio to play, transcripts to show, usage.
   session.on("agent.audio", () => {});
   session.on("agent.transcript.delta", () => {});
@@ -88,21 +57,21 @@ function replaySession(): { session: Session; socket: MemorySocket } {
   return { session, socket };
 }
 
-const plain = replaySession();
-const traced = replaySession();
+const plain = listenedSession();
+const traced = listenedSession();
 // As startSession({ telemetry }) does: from the session's typed events.
 let detach: (() => void) | undefined = telemetry.attach(traced.session, clock);
 // The breakdown: spans alone (no meter provider: the API's no-ops), metrics alone, and neither (no SDK at all).
-const spansOnly = replaySession();
+const spansOnly = listenedSession();
 new Telemetry({ tracerProvider: telemetry.tracerProvider }).attach(spansOnly.session, clock);
-const metricsOnly = replaySession();
+const metricsOnly = listenedSession();
 new Telemetry({ meterProvider: telemetry.meterProvider }).attach(metricsOnly.session, clock);
-const noSdk = replaySession();
+const noSdk = listenedSession();
 new Telemetry().attach(noSdk.session, clock);
 // For reference: the event stream alone, and telemetry derived from it (a log replayed, another process).
-const streamed = replaySession();
+const streamed = listenedSession();
 streamed.session.onEvent(() => {});
-const fromStream = replaySession();
+const fromStream = listenedSession();
 fromStream.session.onEvent(telemetry.observe(() => agent));
 /** CPU per frame of each run, rounds alternating between them (who goes first rotates). */
 function measure(
