@@ -126,7 +126,11 @@ export function replayParts(
         break;
       case "tool.output": {
         const run = runs.get(e.callId);
-        if (run && !delegations.has(e.callId) && (e.state === "completed" || e.state === "failed")) {
+        if (
+          run &&
+          !delegations.has(e.callId) &&
+          (e.state === "completed" || e.state === "failed")
+        ) {
           run.mock =
             e.state === "completed" ? { output: parsed(e.output) } : { error: errorOf(e.output) };
           // A filler was said over the call: its mock takes as long as the recorded run, so the filler is due again.

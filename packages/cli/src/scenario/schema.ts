@@ -174,10 +174,7 @@ export const scenarioFileSchema = z.strictObject({
     .record(z.string(), z.unknown())
     .optional()
     .describe("Session variables for every scenario"),
-  mocks: z
-    .record(z.string(), toolMocksSchema)
-    .optional()
-    .describe("Tool mocks for every scenario"),
+  mocks: z.record(z.string(), toolMocksSchema).optional().describe("Tool mocks for every scenario"),
   scenarios: z.array(scenarioSchema).min(1),
 });
 

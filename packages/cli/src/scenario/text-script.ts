@@ -18,12 +18,15 @@ export function delegationScript(
   scenario: Pick<Scenario, "steps">,
   fallback: RealtimeModel,
 ): RealtimeModel | undefined {
-  const delegations = scenario.steps.filter((s): s is Delegation & (typeof scenario.steps)[number] =>
-    s.kind === "expect_delegation",
+  const delegations = scenario.steps.filter(
+    (s): s is Delegation & (typeof scenario.steps)[number] => s.kind === "expect_delegation",
   );
   if (!delegations.some((d) => d.reply)) return undefined;
   let next = 0;
-  let current: { step: Delegation | undefined; called: boolean } = { step: undefined, called: false };
+  let current: { step: Delegation | undefined; called: boolean } = {
+    step: undefined,
+    called: false,
+  };
   return {
     name: "scripted-text",
     respond(ctx) {
