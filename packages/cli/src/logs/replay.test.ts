@@ -11,6 +11,8 @@ import { runScenario } from "../scenario/run.ts";
 import { runTests } from "../scenario/run-test.ts";
 import { logToTest } from "./run-logs.ts";
 
+// A step waits at most this long: generous, so a busy machine is never mistaken for a changed agent.
+const SLOW_MACHINE = 30_000;
 const fixtures = join(import.meta.dirname, "../../test/fixtures");
 let dir: string;
 beforeEach(() => {
@@ -108,7 +110,9 @@ describe("a recorded session replayed as a test", { timeout: 120_000 }, () => {
 
     // Replayed against the same agent: it passes, each call getting its own recorded output.
     const [loaded] = await loadScenarioFile(scenarioFile);
-    const result = await runScenario(loaded as NonNullable<typeof loaded>);
+    const result = await runScenario(loaded as NonNullable<typeof loaded>, {
+      stepTimeoutMs: SLOW_MACHINE,
+    });
     expect(result.steps.filter((s) => s.status !== "passed")).toEqual([]);
     expect(result.status).toBe("passed");
     const outputs = result.transcript
@@ -124,7 +128,7 @@ describe("a recorded session replayed as a test", { timeout: 120_000 }, () => {
 
     // `agent test --from-log` on the same log passes too.
     const same = quietIo();
-    expect(await runTests([], { fromLog: file }, same.io)).toBe(0);
+    expect(await runTests([], { fromLog: file, timeout: "30s" }, same.io)).toBe(0);
     expect(same.out.stdout).toContain("1 passed");
 
     // The specialist may no longer look orders up: the replay fails at the delegation's nested call.
@@ -132,7 +136,7 @@ describe("a recorded session replayed as a test", { timeout: 120_000 }, () => {
     const original = readFileSync(agentFile, "utf8");
     writeFileSync(agentFile, original.replace("tools: [lookup_order]", "tools: []"));
     const noTools = quietIo();
-    expect(await runTests([scenarioFile], {}, noTools.io)).toBe(1);
+    expect(await runTests([scenarioFile], { timeout: "30s" }, noTools.io)).toBe(1);
     expect(noTools.out.stdout).toMatch(
       /step 8: expect_delegation ask_specialist → lookup_order[\s\S]*expected ask_specialist's text model's call to lookup_order to complete, but it ended failed: .*unknown_tool/,
     );
@@ -145,7 +149,7 @@ describe("a recorded session replayed as a test", { timeout: 120_000 }, () => {
         .replace("required: [order_id]", "required: [id]"),
     );
     const renamed = quietIo();
-    expect(await runTests([scenarioFile], {}, renamed.io)).toBe(1);
+    expect(await runTests([scenarioFile], { timeout: "30s" }, renamed.io)).toBe(1);
     expect(renamed.out.stdout).toMatch(/step 3: expect_output lookup_order[\s\S]*ended failed/);
     // Replays record no session logs of their own.
     expect(readdirSync(join(dir, "logs")).filter((f) => f.endsWith(".jsonl"))).toHaveLength(1);
