@@ -86,6 +86,11 @@ export class SessionObserver {
     );
   }
 
+  /** The span of a tool call still open (its trace context goes to the tool as `ctx.trace`). */
+  callSpan(callId: string): Span | undefined {
+    return this.#tools.spanOf(callId);
+  }
+
   handle(e: StreamEvent): void {
     if (this.#closed) return;
     if (!this.#session) this.#open(e.at);

@@ -9,8 +9,10 @@ import { type Clock, systemClock } from "../clock/index.ts";
 import type { LoadedAgent } from "../contracts/agent.ts";
 import type { StreamListener } from "../runtime/event-stream.ts";
 import type { Session } from "../runtime/session.ts";
+import { provideTraceContext } from "../runtime/trace-context.ts";
 import { attachToSession } from "./attach.ts";
 import { Instruments } from "./instruments.ts";
+import { w3cTraceContext } from "./propagation.ts";
 import { SessionObserver } from "./session-observer.ts";
 import { SpanClock } from "./span-clock.ts";
 
@@ -61,11 +63,16 @@ export class Telemetry {
    * `clock` is the session's (default the system clock). Returns a function that stops.
    */
   attach(session: Session, clock: Clock = systemClock): () => void {
-    return attachToSession(
-      session,
-      clock,
-      this.#observer(() => session.agent),
+    const observer = this.#observer(() => session.agent);
+    const detach = attachToSession(session, clock, observer);
+    // Each tool call gets its span's trace context (ctx.trace), which bridged MCP tools send on.
+    const stop = provideTraceContext(session, (callId) =>
+      w3cTraceContext(observer.callSpan(callId)),
     );
+    return () => {
+      detach();
+      stop();
+    };
   }
 
   /**
