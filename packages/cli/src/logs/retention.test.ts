@@ -178,7 +178,7 @@ describe("agent dev applies the retention policy when it starts", { timeout: 120
         return true;
       },
     } as unknown as NodeJS.WriteStream;
-    expect(await listLogs(logs, {}, { stdout: out, stderr: out, env: testEnv() })).toBe(0);
+    expect(await listLogs(logs, {}, { stdout: out, stderr: out })).toBe(0);
     expect(listed.trim().split("\n")).toHaveLength(4); // the header and three sessions
   });
 });
