@@ -40,7 +40,7 @@ function received(session: Session): Promise<{ callId: string; seen: Record<stri
   });
 }
 
-describe("trace context into MCP requests", { timeout: 60_000 }, () => {
+describe("trace context into MCP requests", { timeout: 180_000 }, () => {
   it("gives the MCP server the traceparent of the tool call's span", async () => {
     const exporter = new InMemorySpanExporter();
     const tracerProvider = new BasicTracerProvider({
