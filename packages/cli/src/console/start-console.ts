@@ -4,12 +4,14 @@ import {
   type LoadedAgent,
   loadAgent,
   type Session,
+  type SessionLogWriter,
   startSession,
 } from "@parley/core";
 import { approversFor } from "../dev/approvers.ts";
 import { reloadAgent } from "../dev/reload.ts";
 import { openTarget, type Target } from "../dev/target.ts";
 import { type AgentWatcher, watchAgentFiles } from "../dev/watcher.ts";
+import { type LogSettings, openLog } from "../logs/settings.ts";
 import { agentInfo } from "./agent-info.ts";
 import { ConsoleApprovals } from "./console-approvals.ts";
 import { ConsoleHub } from "./console-hub.ts";
@@ -30,6 +32,8 @@ export interface ConsoleOptions {
   token?: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Session logs (`logSettings(flags, env)`, as `agent dev`): one file per session, restarts included; none when undefined. */
+  logs?: LogSettings;
 }
 
 /** A running `agent dev --web`: the session, the console server and the watcher. */
@@ -41,6 +45,8 @@ export interface ConsoleHandle {
   readonly target: Target;
   /** The agent running now (after reloads and handoffs). */
   readonly agent: LoadedAgent;
+  /** The session log files written so far (one per session; a restart starts another). */
+  readonly logFiles: readonly string[];
   /** Resolves after the reloads asked for so far are applied or refused (tests wait on it). */
   reloaded(): Promise<void>;
   close(): Promise<void>;
@@ -98,18 +104,39 @@ export async function startConsole(file: string, options: ConsoleOptions): Promi
     },
   });
 
+  const logs: SessionLogWriter[] = [];
   const start = async () => {
     hub.starting();
-    const started = await startSession({
-      agent,
-      ...(target.url ? { url: target.url } : {}),
-      ...(target.apiKey ? { apiKey: target.apiKey } : {}),
-      variables,
-      ...hub.sessionHooks(),
-      // Always a handler, even for an agent without tools yet: a reload may add the first one.
-      tools: (host) =>
-        new AgentTools(host, agent, { approvers: approversFor(agent, approvals.approver) }),
-    });
+    // As `agent dev`: a log per session, closed with it; a folder that cannot be written is said, never fatal.
+    const sessionLog = openLog(options.logs, agent, variables, (message) => hub.problem(message));
+    const hooks = hub.sessionHooks();
+    let started: Session;
+    try {
+      started = await startSession({
+        agent,
+        ...(target.url ? { url: target.url } : {}),
+        ...(target.apiKey ? { apiKey: target.apiKey } : {}),
+        variables,
+        ...hooks,
+        ...(sessionLog
+          ? {
+              onEvent: (event) => {
+                hooks.onEvent(event);
+                sessionLog.write(event);
+              },
+            }
+          : {}),
+        // Always a handler, even for an agent without tools yet: a reload may add the first one.
+        tools: (host) =>
+          new AgentTools(host, agent, { approvers: approversFor(agent, approvals.approver) }),
+      });
+    } catch (error) {
+      await sessionLog?.close();
+      throw error;
+    }
+    // Closes itself with the session (a restart, End, the session ending by itself).
+    sessionLog?.attach(started);
+    if (sessionLog) logs.push(sessionLog);
     session = started;
     hub.attach(started, true);
     // After a handoff the other agent runs the session: saves of its files reload it.
@@ -186,11 +213,16 @@ export async function startConsole(file: string, options: ConsoleOptions): Promi
     get agent() {
       return agent;
     },
+    get logFiles() {
+      return logs.map((log) => log.file);
+    },
     reloaded: () => reloading,
     async close() {
       await watcher?.close();
       await starting.catch(() => {});
       await session?.close().catch(() => {});
+      // Every session's log is on disk before close resolves.
+      await Promise.all(logs.map((log) => log.close()));
       hub.close();
       await listening.close();
       await target.close().catch(() => {});
