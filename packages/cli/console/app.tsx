@@ -104,6 +104,8 @@ export function App() {
       return setMicMode("off");
     }
     if (!(await startMic())) return;
+    // Leaving hold-to-talk: the agent's turn detection decides turns again.
+    if (micMode === "ptt") send({ type: "ptt", state: "off" });
     sending.current = true;
     setMicMode("open");
   };
@@ -114,13 +116,16 @@ export function App() {
       setTalking(true);
       setMicMode("ptt");
       if (!(await startMic())) return setTalking(false);
+      // Before any audio: Parley turns the agent's turn detection off, so a pause while holding ends nothing.
+      send({ type: "ptt", state: "down" });
       sending.current = true;
       return;
     }
     if (!talking) return;
     setTalking(false);
     sending.current = false;
-    send({ type: "commit" });
+    // Released: Parley commits what was said and asks for one answer.
+    send({ type: "ptt", state: "up" });
   };
   const sendImage = (file: File, text: string) => {
     const reader = new FileReader();

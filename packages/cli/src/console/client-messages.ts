@@ -12,6 +12,7 @@ const clientMessage = z.discriminatedUnion("type", [
     playedMs: z.number().nonnegative(),
   }),
   z.object({ type: z.literal("commit") }),
+  z.object({ type: z.literal("ptt"), state: z.enum(["down", "up", "off"]) }),
   z.object({
     type: z.literal("mode"),
     mode: z.enum(["text", "audio"]),

@@ -3,6 +3,7 @@ import type { RawData, WebSocket } from "ws";
 import { SessionRecord } from "../dev/session-record.ts";
 import { parseClientMessage } from "./client-messages.ts";
 import type { ConsoleApprovals } from "./console-approvals.ts";
+import { HoldToTalk, type HoldToTalkUpdate } from "./hold-to-talk.ts";
 import type {
   AgentInfo,
   ClientMessage,
@@ -20,6 +21,8 @@ export interface ConsoleHubOptions {
   /** The Restart and End buttons (absent: refused with a problem message). */
   restart?(): Promise<void>;
   end?(): Promise<void>;
+  /** Hold-to-talk's switch of the agent's turn detection (absent: holding only commits on release). */
+  holdToTalk?: HoldToTalkUpdate;
 }
 
 /** Protocol events the page never needs (one per audio chunk): kept in the event log, not sent. */
@@ -50,12 +53,14 @@ export class ConsoleHub {
   #agent: AgentInfo;
   /** Set by the `agent.audio` listener, sent right after that event by the stream listener (same emit). */
   #audio: Buffer | undefined;
-  /** Microphone audio was appended since the input buffer was last committed (by the server's VAD or by us). */
-  #uncommitted = false;
+  readonly #hold: HoldToTalk;
+  /** The page holding to talk: if it goes away, the agent's turn detection comes back. */
+  #holder: WebSocket | undefined;
 
   constructor(options: ConsoleHubOptions) {
     this.#o = options;
     this.#agent = options.agent;
+    this.#hold = new HoldToTalk(options.holdToTalk, (message) => this.problem(message));
   }
 
   get session(): Session | undefined {
@@ -111,6 +116,7 @@ export class ConsoleHub {
       session.onEvent(hooks.onEvent);
     }
     this.#session = session;
+    this.#hold.reset();
     this.#records.push(new SessionRecord(session));
     session.on("closed", (e) => {
       if (this.#session !== session) return;
@@ -127,6 +133,8 @@ export class ConsoleHub {
   /** The agent changed (a reload that worked, a handoff): the panel shows it, with what changed. */
   agentChanged(agent: AgentInfo, reload?: { ms: number; summary: string }): void {
     this.#agent = agent;
+    // A reload or a handoff applied the agent's own turn detection: off again while someone holds to talk.
+    if (this.#session) this.#hold.reapply(this.#session);
     this.#broadcast({ type: "agent", agent, ...(reload ? { reload } : {}) });
   }
 
@@ -142,7 +150,10 @@ export class ConsoleHub {
   /** A page connected (its token already checked). */
   add(ws: WebSocket): void {
     this.#sockets.add(ws);
-    ws.on("close", () => this.#sockets.delete(ws));
+    ws.on("close", () => {
+      this.#sockets.delete(ws);
+      if (this.#holder === ws && this.#session?.open) this.#hold.leave(this.#session);
+    });
     ws.on("error", () => ws.terminate());
     ws.on("message", (data, isBinary) => this.#onMessage(ws, data, isBinary));
     this.#send(ws, {
@@ -174,7 +185,7 @@ export class ConsoleHub {
 
   #onEvent(event: StreamEvent): void {
     if (event.type === "server.event" && event.event.type === "input_audio_buffer.committed")
-      this.#uncommitted = false;
+      this.#hold.committed();
     if (this.#log.length >= MAX_LOG_LINES) this.#log.shift();
     this.#log.push(JSON.stringify(event));
     if (
@@ -205,7 +216,7 @@ export class ConsoleHub {
       // Microphone audio: PCM16 24 kHz mono. Dropped while no session is open (starting, ended, restoring).
       if (this.#o.mode === "dev" && session?.open && !session.restoring) {
         session.appendAudio(toBuffer(data));
-        this.#uncommitted = true;
+        this.#hold.appended();
       }
       return;
     }
@@ -214,7 +225,7 @@ export class ConsoleHub {
       this.#send(ws, { type: "problem", message: message.error });
       return;
     }
-    void this.#handle(message).catch((error: unknown) =>
+    void this.#handle(message, ws).catch((error: unknown) =>
       this.#send(ws, {
         type: "problem",
         message: error instanceof Error ? error.message : String(error),
@@ -222,7 +233,7 @@ export class ConsoleHub {
     );
   }
 
-  async #handle(message: ClientMessage): Promise<void> {
+  async #handle(message: ClientMessage, ws: WebSocket): Promise<void> {
     switch (message.type) {
       case "restart":
         if (!this.#o.restart) throw new Error("this console cannot restart the session");
@@ -253,11 +264,17 @@ export class ConsoleHub {
           message.playedMs === undefined ? {} : { playedMs: message.playedMs },
         );
       case "commit":
-        // Push-to-talk released after the agent's turn detection already committed what was said: nothing to commit
-        // (an empty commit is an error from the server).
-        if (!this.#uncommitted) return;
-        this.#uncommitted = false;
-        return session.commitAudio();
+        // Released after the agent's turn detection already committed what was said: nothing to commit.
+        return this.#hold.release(session);
+      case "ptt":
+        if (this.#o.mode !== "dev") throw new Error("this console has no microphone");
+        if (message.state === "down") {
+          this.#holder = ws;
+          return this.#hold.press(session);
+        }
+        if (message.state === "up") return this.#hold.release(session);
+        this.#holder = undefined;
+        return this.#hold.leave(session);
       case "mode":
         // The page's microphone was denied or lost (or works again): the session's text fallback, on its word.
         return message.mode === "text"

@@ -60,8 +60,13 @@ export type ClientMessage =
   | { type: "interrupt"; playedMs?: number }
   /** The page's playback position of an agent item (sent while it plays): barge-in truncates there. */
   | { type: "playback"; itemId: string; playedMs: number }
-  /** Push-to-talk released: commit the audio sent since it was pressed. */
+  /** Push-to-talk released: commit the audio sent since it was pressed (kept for older pages; `ptt` `up` does it). */
   | { type: "commit" }
+  /**
+   * Hold-to-talk: `down` (pressed; the first press turns the agent's turn detection off, before the audio that
+   * follows), `up` (released: commit and one answer), `off` (left hold-to-talk: the agent's turn detection is back).
+   */
+  | { type: "ptt"; state: "down" | "up" | "off" }
   /** Text fallback: the microphone was denied or lost (`text`), or works again (`audio`). */
   | { type: "mode"; mode: "text" | "audio"; reason?: string }
   | { type: "restart" }

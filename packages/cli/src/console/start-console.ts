@@ -1,12 +1,14 @@
 import {
   AgentFileError,
   AgentTools,
+  compileSession,
   type LoadedAgent,
   loadAgent,
   type Session,
   type SessionLogWriter,
   startSession,
 } from "@parley/core";
+import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
 import { approversFor } from "../dev/approvers.ts";
 import { reloadAgent } from "../dev/reload.ts";
 import { openTarget, type Target } from "../dev/target.ts";
@@ -91,6 +93,7 @@ export async function startConsole(file: string, options: ConsoleOptions): Promi
     },
     agent: agentInfo(agent, variables, cwd),
     approvals,
+    holdToTalk: (held) => holdToTalkUpdate(agent, variables, held),
     restart: () => {
       starting = starting.then(async () => {
         await session?.close().catch(() => {});
@@ -228,4 +231,23 @@ export async function startConsole(file: string, options: ConsoleOptions): Promi
       await target.close().catch(() => {});
     },
   };
+}
+
+/**
+ * The agent's whole `session.update` with its turn detection off (`held`) or as the agent has it (an agent that says
+ * nothing has the API's default, server VAD: said explicitly, since an update that leaves it out keeps the "off");
+ * undefined when the agent turned it off itself (its turns already end only on a commit).
+ */
+export function holdToTalkUpdate(
+  agent: LoadedAgent,
+  variables: Record<string, string>,
+  held: boolean,
+): SessionUpdateEvent | undefined {
+  const update = structuredClone(compileSession(agent, { variables }));
+  const audio = update.session.audio ?? {};
+  const input = audio.input ?? {};
+  if (input.turn_detection === null) return undefined;
+  input.turn_detection = held ? null : (input.turn_detection ?? { type: "server_vad" });
+  update.session.audio = { ...audio, input };
+  return update;
 }
