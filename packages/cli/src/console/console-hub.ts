@@ -21,6 +21,8 @@ export interface ConsoleHubOptions {
   /** The Restart and End buttons (absent: refused with a problem message). */
   restart?(): Promise<void>;
   end?(): Promise<void>;
+  /** Serve's call picker: the page chose a call (null: follow the newest). Absent: refused. */
+  pick?(ws: WebSocket, callId: string | null): void;
   /** Hold-to-talk's switch of the agent's turn detection (absent: holding only commits on release). */
   holdToTalk?: HoldToTalkUpdate;
 }
@@ -147,15 +149,20 @@ export class ConsoleHub {
     this.#broadcast({ type: "problem", message });
   }
 
-  /** A page connected (its token already checked). */
+  /** A page connected (its token already checked): this hub answers its messages for as long as it is open. */
   add(ws: WebSocket): void {
-    this.#sockets.add(ws);
-    ws.on("close", () => {
-      this.#sockets.delete(ws);
-      if (this.#holder === ws && this.#session?.open) this.#hold.leave(this.#session);
-    });
+    ws.on("close", () => this.leave(ws));
     ws.on("error", () => ws.terminate());
-    ws.on("message", (data, isBinary) => this.#onMessage(ws, data, isBinary));
+    ws.on("message", (data, isBinary) => this.receive(ws, data, isBinary));
+    this.join(ws);
+  }
+
+  /**
+   * A page starts following this hub's session: the hello, then what it missed of the session. Its messages reach
+   * `receive` from whoever owns the socket (`add`, or serve's call picker).
+   */
+  join(ws: WebSocket): void {
+    this.#sockets.add(ws);
     this.#send(ws, {
       type: "hello",
       agent: this.#agent,
@@ -166,6 +173,15 @@ export class ConsoleHub {
       mode: this.#o.mode,
     });
     for (const event of this.#replay) this.#send(ws, { type: "event", event });
+  }
+
+  /** A page stops following (it closed, or picked another call). */
+  leave(ws: WebSocket): void {
+    this.#sockets.delete(ws);
+    if (this.#holder === ws) {
+      this.#holder = undefined;
+      if (this.#session?.open) this.#hold.leave(this.#session);
+    }
   }
 
   /** The transcript of every session so far (redacted). */
@@ -210,7 +226,8 @@ export class ConsoleHub {
     }
   }
 
-  #onMessage(ws: WebSocket, data: RawData, isBinary: boolean): void {
+  /** One frame from a page following this hub. */
+  receive(ws: WebSocket, data: RawData, isBinary: boolean): void {
     const session = this.#session;
     if (isBinary) {
       // Microphone audio: PCM16 24 kHz mono. Dropped while no session is open (starting, ended, restoring).
@@ -248,6 +265,10 @@ export class ConsoleHub {
       case "playback":
         this.#played.set(message.itemId, { ms: message.playedMs, at: performance.now() });
         return;
+      case "pick":
+        if (!this.#o.pick)
+          throw new Error("this console has one session: there is no call to pick");
+        return this.#o.pick(ws, message.callId);
     }
     const session = this.#session;
     if (!session?.open) throw new Error("the session is not open: restart it");

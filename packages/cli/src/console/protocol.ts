@@ -48,7 +48,27 @@ export type ServerMessage =
   | { type: "session"; state: SessionState; id: string | undefined; detail?: string }
   | { type: "agent"; agent: AgentInfo; reload?: { ms: number; summary: string } }
   | { type: "reload.failed"; text: string; problems: ConsoleProblem[] }
-  | { type: "problem"; message: string };
+  | { type: "problem"; message: string }
+  /**
+   * `agent serve --console`: the calls a page can pick (live ones, and recently ended ones, newest first), which one
+   * this page watches, and whether it follows the newest call (it has not picked one). Sent on connecting and on
+   * every change.
+   */
+  | { type: "calls"; calls: CallInfo[]; watching: string | null; follow: boolean };
+
+/** One call of `agent serve`, as the call picker lists it. */
+export interface CallInfo {
+  /** The Realtime call id (`rtc_…`). */
+  id: string;
+  agent: string;
+  kind: "sip" | "webrtc";
+  state: "live" | "ended";
+  /** Epoch ms. */
+  startedAt: number;
+  endedAt?: number;
+  /** Why it ended (`closed`, `socket_closed`, `transferred`, …). */
+  reason?: string;
+}
 
 /** Page → Parley. */
 export type ClientMessage =
@@ -70,7 +90,9 @@ export type ClientMessage =
   /** Text fallback: the microphone was denied or lost (`text`), or works again (`audio`). */
   | { type: "mode"; mode: "text" | "audio"; reason?: string }
   | { type: "restart" }
-  | { type: "end" };
+  | { type: "end" }
+  /** `agent serve --console`: watch this call (its stream so far, then live); null: follow the newest call. */
+  | { type: "pick"; callId: string | null };
 
 /** The paths under the console's token prefix (`/<token>/…`). */
 export const CONSOLE_PATHS = {
