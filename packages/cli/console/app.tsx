@@ -3,6 +3,7 @@ import type { ClientMessage } from "../src/console/protocol.ts";
 import { resumeAudio } from "./audio/context.ts";
 import { Mic } from "./audio/mic.ts";
 import { Player } from "./audio/player.ts";
+import { CallPicker } from "./components/call-picker.tsx";
 import { Composer } from "./components/composer.tsx";
 import { AgentPanel, ErrorPanel, MetersPanel } from "./components/side-panels.tsx";
 import { ToolTimeline } from "./components/tool-timeline.tsx";
@@ -160,6 +161,18 @@ export function App() {
             : `${state.session.state}${state.session.detail ? ` (${state.session.detail})` : ""}`}{" "}
           · <span title={state.describe}>{state.target || "…"}</span>
         </p>
+        {state.mode === "watch" && (
+          <CallPicker
+            calls={state.calls.list}
+            watching={state.calls.watching}
+            follow={state.calls.follow}
+            pick={(callId) => {
+              // Another call's audio is not this one's: what was queued stops.
+              player.current.stop();
+              send({ type: "pick", callId });
+            }}
+          />
+        )}
         <nav class="session-controls" aria-label="Session">
           {state.mode === "dev" && (
             <button
