@@ -57,6 +57,11 @@ export function App() {
       message(m) {
         if (m.type === "event" && m.event.type === "agent.audio")
           audioItem.current = m.event.itemId;
+        // After a dropped connection: the rest of the agent's audio comes next, from where this page was.
+        if (m.type === "audio.resume") {
+          audioItem.current = m.itemId;
+          player.current.resume(m.itemId, m.offsetBytes);
+        }
         if (m.type === "event" && m.event.type === "interrupted") player.current.stop();
         if (m.type === "session" && m.state !== "open") player.current.stop();
         dispatch({ type: "server", message: m });
@@ -67,6 +72,7 @@ export function App() {
       connected(on) {
         dispatch({ type: "connected", connected: on });
       },
+      resume: () => player.current.received,
     });
     conn.current = c;
     const report = setInterval(() => {

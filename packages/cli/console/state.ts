@@ -175,6 +175,11 @@ function onMessage(state: ConsoleState, m: ServerMessage): ConsoleState {
       return { ...state, reload: { ok: false, text: m.text, problems: m.problems } };
     case "problem":
       return { ...state, errors: [...state.errors, m.message].slice(-20) };
+    case "audio.resume":
+      return {
+        ...state,
+        meters: { ...state.meters, audioBytes: state.meters.audioBytes + m.bytes },
+      };
     case "event":
       return onEvent(state, m.event);
   }

@@ -1,6 +1,7 @@
 import type { Session, StartSessionOptions, StreamEvent } from "@parley/core";
 import type { RawData, WebSocket } from "ws";
 import { SessionRecord } from "../dev/session-record.ts";
+import { type AudioPart, AudioTail } from "./audio-tail.ts";
 import { parseClientMessage } from "./client-messages.ts";
 import type { ConsoleApprovals } from "./console-approvals.ts";
 import { HoldToTalk, type HoldToTalkUpdate } from "./hold-to-talk.ts";
@@ -33,6 +34,14 @@ const MAX_LOG_LINES = 200_000;
 const MAX_REPLAY = 5_000;
 /** A playback report older than this is not extrapolated (the page stopped playing, or went away). */
 const PLAYBACK_FRESH_MS = 500;
+/** A page that comes back within this long after its last playback report resumes the agent's audio from there. */
+const RESUME_WITHIN_MS = 15_000;
+
+/** What a reconnecting page already has of the agent's audio (its socket URL's `?resume_item=…&resume_bytes=…`). */
+export interface ResumeFrom {
+  itemId: string;
+  bytes: number;
+}
 
 /**
  * Links console pages (any number of WebSockets) to the session of the moment: sends each page the session's event
@@ -49,6 +58,8 @@ export class ConsoleHub {
   /** Playback reports: agent item id → position heard and when it was reported. */
   readonly #played = new Map<string, { ms: number; at: number }>();
   #replay: StreamEvent[] = [];
+  /** The agent's recent audio, for a page that comes back while it plays. */
+  readonly #tail = new AudioTail();
   #session: Session | undefined;
   #state: SessionState = "starting";
   #generation = 0;
@@ -91,6 +102,7 @@ export class ConsoleHub {
   sessionHooks(): Required<Pick<StartSessionOptions, "onEvent" | "on" | "playedMs">> {
     this.#replay = [];
     this.#played.clear();
+    this.#tail.clear();
     // Only the newest session speaks to the pages: one followed before (an earlier call of serve) is ignored.
     const generation = ++this.#generation;
     const current = () => generation === this.#generation;
@@ -150,18 +162,18 @@ export class ConsoleHub {
   }
 
   /** A page connected (its token already checked): this hub answers its messages for as long as it is open. */
-  add(ws: WebSocket): void {
+  add(ws: WebSocket, resume?: ResumeFrom): void {
     ws.on("close", () => this.leave(ws));
     ws.on("error", () => ws.terminate());
     ws.on("message", (data, isBinary) => this.receive(ws, data, isBinary));
-    this.join(ws);
+    this.join(ws, resume);
   }
 
   /**
    * A page starts following this hub's session: the hello, then what it missed of the session. Its messages reach
    * `receive` from whoever owns the socket (`add`, or serve's call picker).
    */
-  join(ws: WebSocket): void {
+  join(ws: WebSocket, resume?: ResumeFrom): void {
     this.#sockets.add(ws);
     this.#send(ws, {
       type: "hello",
@@ -173,6 +185,31 @@ export class ConsoleHub {
       mode: this.#o.mode,
     });
     for (const event of this.#replay) this.#send(ws, { type: "event", event });
+    // The agent's audio the page has not played yet: after the events, before anything live.
+    for (const part of this.#resumeParts(resume)) {
+      this.#send(ws, {
+        type: "audio.resume",
+        itemId: part.itemId,
+        offsetBytes: part.offset,
+        bytes: part.audio.length,
+      });
+      if (ws.readyState === ws.OPEN) ws.send(part.audio, { binary: true });
+    }
+  }
+
+  /**
+   * A page that says what it has (it reconnected): the rest of that item, and the items after it. A new page (a
+   * reload): the newest item from where a page last reported playing it, if that was lately and it is not over.
+   */
+  #resumeParts(resume: ResumeFrom | undefined): AudioPart[] {
+    if (this.#state !== "open") return [];
+    if (resume) return this.#tail.from(resume.itemId, resume.bytes);
+    const latest = this.#tail.latest;
+    const report = latest === undefined ? undefined : this.#played.get(latest);
+    if (latest === undefined || !report || performance.now() - report.at > RESUME_WITHIN_MS)
+      return [];
+    const bytes = Math.floor((this.playedMs(latest) ?? 0) * 24) * 2;
+    return bytes < this.#tail.size(latest) ? this.#tail.from(latest, bytes) : [];
   }
 
   /** A page stops following (it closed, or picked another call). */
@@ -218,9 +255,11 @@ export class ConsoleHub {
       this.#replay.push(event);
     }
     this.#broadcast({ type: "event", event });
+    if (event.type === "interrupted" && event.itemId) this.#tail.drop(event.itemId);
     if (event.type === "agent.audio" && this.#audio) {
       const audio = this.#audio;
       this.#audio = undefined;
+      this.#tail.push(event.itemId, audio);
       for (const ws of this.#sockets)
         if (ws.readyState === ws.OPEN) ws.send(audio, { binary: true });
     }
@@ -306,6 +345,7 @@ export class ConsoleHub {
 
   #setState(state: SessionState, detail?: string): void {
     this.#state = state;
+    if (state !== "open") this.#tail.clear();
     this.#broadcast({
       type: "session",
       state,

@@ -50,6 +50,12 @@ export type ServerMessage =
   | { type: "reload.failed"; text: string; problems: ConsoleProblem[] }
   | { type: "problem"; message: string }
   /**
+   * The agent's audio a (re)connecting page has not got yet, in one binary frame right after this message: the rest
+   * of item `itemId` from `offsetBytes` (its bytes before that were already received, or heard), then further items
+   * each with their own `audio.resume`. Sent after the replay, before anything live.
+   */
+  | { type: "audio.resume"; itemId: string; offsetBytes: number; bytes: number }
+  /**
    * `agent serve --console`: the calls a page can pick (live ones, and recently ended ones, newest first), which one
    * this page watches, and whether it follows the newest call (it has not picked one). Sent on connecting and on
    * every change.

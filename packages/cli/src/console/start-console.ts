@@ -195,7 +195,7 @@ export async function startConsole(file: string, options: ConsoleOptions): Promi
       ...(options.host ? { host: options.host } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.token ? { token: options.token } : {}),
-      onSocket: (ws) => hub.add(ws),
+      onSocket: (ws, resume) => hub.add(ws, resume),
       transcript: () => hub.transcript(),
       events: () => hub.events(),
     });

@@ -1,0 +1,130 @@
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PageSocket, type Received } from "../../test/helpers/console-page.ts";
+import { type ConsoleHandle, startConsole } from "./start-console.ts";
+
+const fixture = join(import.meta.dirname, "../../test/fixtures/console");
+// The rules model says it back: about 13 s of speech, streamed in real time (pace 1).
+const QUESTION =
+  "Could you tell me when the swimming pool and the gym open in the morning, how early breakfast is " +
+  "served for a seven o'clock train, and whether parking is included in the price";
+let dir: string;
+let handle: ConsoleHandle | undefined;
+const pages: PageSocket[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "parley-console-resume-"));
+  cpSync(fixture, dir, { recursive: true });
+});
+afterEach(async () => {
+  for (const page of pages.splice(0)) page.close();
+  await handle?.close();
+  handle = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function open(query?: Record<string, string>): Promise<PageSocket> {
+  const page = await PageSocket.open((handle as ConsoleHandle).url, undefined, query);
+  pages.push(page);
+  return page;
+}
+
+/** The number of agent audio frames of `itemId` a page has received. */
+function frames(page: PageSocket, itemId: string): number {
+  let item: string | undefined;
+  let n = 0;
+  for (const m of page.received) {
+    if (m.type === "event" && m.event.type === "agent.audio") item = m.event.itemId;
+    else if (m.type === "audio" && item === itemId) n++;
+  }
+  return n;
+}
+
+/** Everything Parley sent `page` before this returns has arrived: a refused message's answer comes after it. */
+async function settled(page: PageSocket): Promise<void> {
+  const from = page.received.length;
+  page.send({ type: "settle" });
+  await page.waitFor((m) => m.type === "problem", from);
+}
+
+describe("the agent's audio after a dropped page connection", { timeout: 60_000 }, () => {
+  it("resumes: the page says what it has, gets the rest of the answer, and nothing twice", async () => {
+    handle = await startConsole(join(dir, "lobby.agent.yaml"), {
+      pace: 1,
+      env: { ...process.env, OPENAI_API_KEY: "" },
+      cwd: dir,
+      watch: false,
+    });
+    const page = await open();
+    const watcher = await open(); // stays connected: it hears the whole answer
+    await page.waitFor(
+      (m) => m.type === "session" || (m.type === "hello" && m.session.state === "open"),
+    );
+    page.send({ type: "text", text: QUESTION });
+    const first = await page.event("agent.audio", 0, (e) => e.kind === "answer");
+    const item = first.event.itemId;
+    await page.waitFor((m) => m.type === "audio", first.at);
+    page.drop();
+    const had = page.audioBytes(item);
+    expect(had).toBeGreaterThan(0);
+
+    // The answer goes on while the page is away (the watcher hears more of it).
+    const heardAtDrop = frames(watcher, item);
+    await watcher.waitFor(() => frames(watcher, item) >= heardAtDrop + 3);
+    const back = await open({ resume_item: item, resume_bytes: String(had) });
+    const resumed = await back.waitFor(
+      (m): m is Extract<Received, { type: "audio.resume" }> => m.type === "audio.resume",
+    );
+    expect(resumed.message).toMatchObject({ itemId: item, offsetBytes: had });
+    expect(resumed.message.bytes).toBeGreaterThan(0);
+    expect(back.received[resumed.at + 1]).toEqual({
+      type: "audio",
+      bytes: resumed.message.bytes,
+      after: "audio.resume",
+    });
+
+    // To the end: what the page had, the resumed part and the live rest are the whole answer, byte for byte.
+    const done = await watcher.event("agent.audio.done", 0, (e) => e.itemId === item);
+    expect(done.event.itemId).toBe(item);
+    await settled(back);
+    expect(had + back.audioBytes(item)).toBe(watcher.audioBytes(item));
+    expect(watcher.audioBytes(item)).toBeGreaterThan(had + resumed.message.bytes);
+  });
+
+  it("a reloaded page (nothing to say) resumes from where a page last reported playing; an interrupted answer does not come back", async () => {
+    handle = await startConsole(join(dir, "lobby.agent.yaml"), {
+      pace: 1,
+      env: { ...process.env, OPENAI_API_KEY: "" },
+      cwd: dir,
+      watch: false,
+    });
+    const page = await open();
+    await page.waitFor(
+      (m) => m.type === "session" || (m.type === "hello" && m.session.state === "open"),
+    );
+    page.send({ type: "text", text: QUESTION });
+    const first = await page.event("agent.audio", 0, (e) => e.kind === "answer");
+    const item = first.event.itemId;
+    await page.waitFor(() => page.audioBytes(item) >= 48_000);
+    page.send({ type: "playback", itemId: item, playedMs: 600 });
+    await settled(page);
+    page.drop();
+
+    const reloaded = await open();
+    const resumed = await reloaded.waitFor(
+      (m): m is Extract<Received, { type: "audio.resume" }> => m.type === "audio.resume",
+    );
+    // From 600 ms on (plus the time since the report, as the page kept playing), not from the start.
+    expect(resumed.message.itemId).toBe(item);
+    expect(resumed.message.offsetBytes).toBeGreaterThanOrEqual(600 * 48);
+    expect(resumed.message.offsetBytes % 2).toBe(0);
+
+    reloaded.send({ type: "interrupt", playedMs: 900 });
+    await reloaded.event("interrupted", resumed.at, (e) => e.itemId === item);
+    const after = await open({ resume_item: item, resume_bytes: "0" });
+    await settled(after);
+    expect(after.received.some((m) => m.type === "audio.resume")).toBe(false);
+  });
+});
