@@ -1,10 +1,10 @@
 import type { Session, StartSessionOptions, StreamEvent } from "@parley/core";
 import type { RawData, WebSocket } from "ws";
-import { SessionRecord } from "../dev/session-record.ts";
-import { type AudioPart, AudioTail } from "./audio-tail.ts";
 import { parseClientMessage } from "./client-messages.ts";
 import type { ConsoleApprovals } from "./console-approvals.ts";
+import { ConsoleRecord } from "./console-record.ts";
 import { HoldToTalk, type HoldToTalkUpdate } from "./hold-to-talk.ts";
+import { Playback, type ResumeFrom } from "./playback.ts";
 import type {
   AgentInfo,
   ClientMessage,
@@ -12,6 +12,7 @@ import type {
   ServerMessage,
   SessionState,
 } from "./protocol.ts";
+import { isSessionCommand, runSessionCommand } from "./session-commands.ts";
 
 export interface ConsoleHubOptions {
   /** `dev`: the page talks and controls the session; `watch`: a call of `agent serve` (no microphone). */
@@ -28,21 +29,6 @@ export interface ConsoleHubOptions {
   holdToTalk?: HoldToTalkUpdate;
 }
 
-/** Protocol events the page never needs (one per audio chunk): kept in the event log, not sent. */
-const NOISY = new Set(["input_audio_buffer.append", "response.output_audio.delta"]);
-const MAX_LOG_LINES = 200_000;
-const MAX_REPLAY = 5_000;
-/** A playback report older than this is not extrapolated (the page stopped playing, or went away). */
-const PLAYBACK_FRESH_MS = 500;
-/** A page that comes back within this long after its last playback report resumes the agent's audio from there. */
-const RESUME_WITHIN_MS = 15_000;
-
-/** What a reconnecting page already has of the agent's audio (its socket URL's `?resume_item=…&resume_bytes=…`). */
-export interface ResumeFrom {
-  itemId: string;
-  bytes: number;
-}
-
 /**
  * Links console pages (any number of WebSockets) to the session of the moment: sends each page the session's event
  * stream (`session.onEvent`, already redacted) and the agent's audio, and turns the pages' messages into session
@@ -53,13 +39,9 @@ export interface ResumeFrom {
 export class ConsoleHub {
   readonly #o: ConsoleHubOptions;
   readonly #sockets = new Set<WebSocket>();
-  readonly #log: string[] = [];
-  readonly #records: SessionRecord[] = [];
-  /** Playback reports: agent item id → position heard and when it was reported. */
-  readonly #played = new Map<string, { ms: number; at: number }>();
-  #replay: StreamEvent[] = [];
-  /** The agent's recent audio, for a page that comes back while it plays. */
-  readonly #tail = new AudioTail();
+  readonly #record = new ConsoleRecord();
+  /** The pages' playback positions and the agent's recent audio (for a page that comes back while it plays). */
+  readonly #playback = new Playback();
   #session: Session | undefined;
   #state: SessionState = "starting";
   #generation = 0;
@@ -84,25 +66,18 @@ export class ConsoleHub {
     return this.#sockets.size;
   }
 
-  /**
-   * The page's playback position of an agent item: its last report plus the time since (it kept playing), for
-   * `startSession({ playedMs })`, so a barge-in truncates where the person stopped hearing.
-   */
-  readonly playedMs = (itemId: string): number | undefined => {
-    const report = this.#played.get(itemId);
-    if (!report) return undefined;
-    const since = performance.now() - report.at;
-    return report.ms + (since < PLAYBACK_FRESH_MS ? since : 0);
-  };
+  /** The pages' playback position of an agent item (`startSession({ playedMs })`). */
+  get playedMs(): (itemId: string) => number | undefined {
+    return this.#playback.playedMs;
+  }
 
   /**
    * `startSession` options that feed the pages from the handshake on (the stream, the agent's audio, the page's
    * playback position); call `attach(session, true)` once the session is started.
    */
   sessionHooks(): Required<Pick<StartSessionOptions, "onEvent" | "on" | "playedMs">> {
-    this.#replay = [];
-    this.#played.clear();
-    this.#tail.clear();
+    this.#record.restart();
+    this.#playback.clear();
     // Only the newest session speaks to the pages: one followed before (an earlier call of serve) is ignored.
     const generation = ++this.#generation;
     const current = () => generation === this.#generation;
@@ -131,7 +106,7 @@ export class ConsoleHub {
     }
     this.#session = session;
     this.#hold.reset();
-    this.#records.push(new SessionRecord(session));
+    this.#record.follow(session);
     session.on("closed", (e) => {
       if (this.#session !== session) return;
       this.#setState("ended", e.reason === "closed" ? "the session was ended" : e.detail);
@@ -184,9 +159,9 @@ export class ConsoleHub {
       session: { state: this.#state, id: this.#session?.id },
       mode: this.#o.mode,
     });
-    for (const event of this.#replay) this.#send(ws, { type: "event", event });
+    for (const event of this.#record.replay) this.#send(ws, { type: "event", event });
     // The agent's audio the page has not played yet: after the events, before anything live.
-    for (const part of this.#resumeParts(resume)) {
+    for (const part of this.#state === "open" ? this.#playback.resume(resume) : []) {
       this.#send(ws, {
         type: "audio.resume",
         itemId: part.itemId,
@@ -195,21 +170,6 @@ export class ConsoleHub {
       });
       if (ws.readyState === ws.OPEN) ws.send(part.audio, { binary: true });
     }
-  }
-
-  /**
-   * A page that says what it has (it reconnected): the rest of that item, and the items after it. A new page (a
-   * reload): the newest item from where a page last reported playing it, if that was lately and it is not over.
-   */
-  #resumeParts(resume: ResumeFrom | undefined): AudioPart[] {
-    if (this.#state !== "open") return [];
-    if (resume) return this.#tail.from(resume.itemId, resume.bytes);
-    const latest = this.#tail.latest;
-    const report = latest === undefined ? undefined : this.#played.get(latest);
-    if (latest === undefined || !report || performance.now() - report.at > RESUME_WITHIN_MS)
-      return [];
-    const bytes = Math.floor((this.playedMs(latest) ?? 0) * 24) * 2;
-    return bytes < this.#tail.size(latest) ? this.#tail.from(latest, bytes) : [];
   }
 
   /** A page stops following (it closed, or picked another call). */
@@ -223,12 +183,12 @@ export class ConsoleHub {
 
   /** The transcript of every session so far (redacted). */
   transcript(): string {
-    return this.#records.map((r) => r.text()).join("");
+    return this.#record.transcript();
   }
 
   /** Every stream event so far, one JSON line each (redacted by the stream). */
   events(): string {
-    return this.#log.length ? `${this.#log.join("\n")}\n` : "";
+    return this.#record.events();
   }
 
   close(): void {
@@ -239,27 +199,13 @@ export class ConsoleHub {
   #onEvent(event: StreamEvent): void {
     if (event.type === "server.event" && event.event.type === "input_audio_buffer.committed")
       this.#hold.committed();
-    if (this.#log.length >= MAX_LOG_LINES) this.#log.shift();
-    this.#log.push(JSON.stringify(event));
-    if (
-      (event.type === "client.event" || event.type === "server.event") &&
-      NOISY.has(event.event.type)
-    )
-      return;
-    if (
-      event.type !== "agent.audio" &&
-      event.type !== "client.event" &&
-      event.type !== "server.event"
-    ) {
-      if (this.#replay.length >= MAX_REPLAY) this.#replay.shift();
-      this.#replay.push(event);
-    }
+    if (!this.#record.push(event)) return;
     this.#broadcast({ type: "event", event });
-    if (event.type === "interrupted" && event.itemId) this.#tail.drop(event.itemId);
+    if (event.type === "interrupted" && event.itemId) this.#playback.interrupted(event.itemId);
     if (event.type === "agent.audio" && this.#audio) {
       const audio = this.#audio;
       this.#audio = undefined;
-      this.#tail.push(event.itemId, audio);
+      this.#playback.audio(event.itemId, audio);
       for (const ws of this.#sockets)
         if (ws.readyState === ws.OPEN) ws.send(audio, { binary: true });
     }
@@ -302,7 +248,7 @@ export class ConsoleHub {
           throw new Error(`no approval is waiting for call ${message.callId}`);
         return;
       case "playback":
-        this.#played.set(message.itemId, { ms: message.playedMs, at: performance.now() });
+        this.#playback.report(message.itemId, message.playedMs);
         return;
       case "pick":
         if (!this.#o.pick)
@@ -311,41 +257,22 @@ export class ConsoleHub {
     }
     const session = this.#session;
     if (!session?.open) throw new Error("the session is not open: restart it");
-    switch (message.type) {
-      case "text":
-        return session.sendText(message.text);
-      case "image":
-        return session.sendImage(Buffer.from(message.data, "base64"), {
-          ...(message.text ? { text: message.text } : {}),
-        });
-      case "interrupt":
-        // Also when the answer is fully generated but still playing in the page: the truncate drops the unheard rest.
-        return session.interrupt(
-          message.playedMs === undefined ? {} : { playedMs: message.playedMs },
-        );
-      case "commit":
-        // Released after the agent's turn detection already committed what was said: nothing to commit.
-        return this.#hold.release(session);
-      case "ptt":
-        if (this.#o.mode !== "dev") throw new Error("this console has no microphone");
-        if (message.state === "down") {
-          this.#holder = ws;
-          return this.#hold.press(session);
-        }
-        if (message.state === "up") return this.#hold.release(session);
-        this.#holder = undefined;
-        return this.#hold.leave(session);
-      case "mode":
-        // The page's microphone was denied or lost (or works again): the session's text fallback, on its word.
-        return message.mode === "text"
-          ? session.useText(message.reason ?? "microphone_unavailable")
-          : session.useAudio(message.reason ?? "microphone_available");
+    if (isSessionCommand(message)) return runSessionCommand(session, message);
+    if (message.type === "commit") return this.#hold.release(session);
+    // Hold-to-talk (`ptt`): only where there is a microphone.
+    if (this.#o.mode !== "dev") throw new Error("this console has no microphone");
+    if (message.state === "down") {
+      this.#holder = ws;
+      return this.#hold.press(session);
     }
+    if (message.state === "up") return this.#hold.release(session);
+    this.#holder = undefined;
+    return this.#hold.leave(session);
   }
 
   #setState(state: SessionState, detail?: string): void {
     this.#state = state;
-    if (state !== "open") this.#tail.clear();
+    if (state !== "open") this.#playback.clear();
     this.#broadcast({
       type: "session",
       state,

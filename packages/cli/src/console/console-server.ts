@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
 import { type Asset, loadConsoleAssets } from "./assets.ts";
-import type { ResumeFrom } from "./console-hub.ts";
+import type { ResumeFrom } from "./playback.ts";
 import { CONSOLE_PATHS } from "./protocol.ts";
 
 export interface ConsoleServerOptions {
