@@ -16,7 +16,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("agent dev --web", { timeout: 60_000 }, () => {
+describe("agent dev --web", { timeout: 120_000 }, () => {
   it("prints the console's address with its token, serves it, stops cleanly on SIGTERM, and writes a session log (none with --no-logs)", async () => {
     const quiet = mkdtempSync(join(tmpdir(), "parley-console-cli-"));
     cpSync(fixture, quiet, { recursive: true });
