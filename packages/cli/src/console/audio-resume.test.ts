@@ -79,6 +79,8 @@ describe("the agent's audio after a dropped page connection", { timeout: 90_000 
     );
     expect(resumed.message).toMatchObject({ itemId: item, offsetBytes: had });
     expect(resumed.message.bytes).toBeGreaterThan(0);
+    // Its audio is the very next frame.
+    await back.waitFor(() => back.received.length > resumed.at + 1);
     expect(back.received[resumed.at + 1]).toEqual({
       type: "audio",
       bytes: resumed.message.bytes,
