@@ -49,7 +49,7 @@ async function settled(page: PageSocket): Promise<void> {
   await page.waitFor((m) => m.type === "problem", from);
 }
 
-describe("the agent's audio after a dropped page connection", { timeout: 90_000 }, () => {
+describe("the agent's audio after a dropped page connection", { timeout: 120_000 }, () => {
   it("resumes: the page says what it has, gets the rest of the answer, and nothing twice", async () => {
     handle = await startConsole(join(dir, "lobby.agent.yaml"), {
       pace: 1,

@@ -23,7 +23,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe("the console's session logs", { timeout: 90_000 }, () => {
+describe("the console's session logs", { timeout: 120_000 }, () => {
   it("writes one log per session (a restart starts another), secrets redacted, on disk when the console closes", async () => {
     const logs = join(dir, "logs");
     handle = await startConsole(join(dir, "desk.agent.yaml"), {

@@ -77,7 +77,7 @@ function isUpdated(m: Received): boolean {
   );
 }
 
-describe("hold-to-talk in the console", { timeout: 90_000 }, () => {
+describe("hold-to-talk in the console", { timeout: 120_000 }, () => {
   it("switches the agent's turn detection off while held: a pause makes no turn; the release makes exactly one answer", async () => {
     const { page, idle } = await start();
     page.send({ type: "ptt", state: "down" });

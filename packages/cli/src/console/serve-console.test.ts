@@ -7,7 +7,7 @@ import { startServeConsole } from "./serve-console.ts";
 /** The local caller's waits: generous, the machine may be busy (they end as soon as the words come). */
 const SLOW = 60_000;
 
-describe("agent serve --console", { timeout: 90_000 }, () => {
+describe("agent serve --console", { timeout: 120_000 }, () => {
   it("follows a phone call: its timeline live, typed text into the call, an approval from the page", async () => {
     const web = await startServeConsole({ agent: await loadAgent(`${FIXTURES}desk.agent.yaml`) });
     onTestFinished(() => web.close());

@@ -14,7 +14,7 @@ beforeAll(
     // Real-time pace: the answer is still streaming when the connection drops.
     [browser, consoleRun] = await Promise.all([launchChromium(), startTestConsole(1, "lobby")]);
   }),
-  60_000,
+  120_000,
 );
 afterAll(async () => {
   await browser?.close();
