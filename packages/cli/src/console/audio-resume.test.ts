@@ -1,33 +1,20 @@
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PageSocket, type Received } from "../../test/helpers/console-page.ts";
-import { type ConsoleHandle, startConsole } from "./start-console.ts";
+import { describe, expect, it } from "vitest";
+import type { PageSocket, Received } from "../../test/helpers/console-page.ts";
+import { useConsoleRun } from "../../test/helpers/console-run.ts";
 
-const fixture = join(import.meta.dirname, "../../test/fixtures/console");
 // The rules model says it back: about 13 s of speech, streamed in real time (pace 1).
 const QUESTION =
   "Could you tell me when the swimming pool and the gym open in the morning, how early breakfast is " +
   "served for a seven o'clock train, and whether parking is included in the price";
-let dir: string;
-let handle: ConsoleHandle | undefined;
-const pages: PageSocket[] = [];
+const run = useConsoleRun("console");
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "parley-console-resume-"));
-  cpSync(fixture, dir, { recursive: true });
-});
-afterEach(async () => {
-  for (const page of pages.splice(0)) page.close();
-  await handle?.close();
-  handle = undefined;
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function open(query?: Record<string, string>): Promise<PageSocket> {
-  const page = await PageSocket.open((handle as ConsoleHandle).url, undefined, query);
-  pages.push(page);
+/** The lobby agent at real-time pace; a page asks the long question once the session is open. */
+async function asked(): Promise<PageSocket> {
+  await run.start("lobby.agent.yaml", { pace: 1 });
+  const page = await run.open();
+  await page.waitFor(
+    (m) => m.type === "session" || (m.type === "hello" && m.session.state === "open"),
+  );
   return page;
 }
 
@@ -51,17 +38,8 @@ async function settled(page: PageSocket): Promise<void> {
 
 describe("the agent's audio after a dropped page connection", { timeout: 120_000 }, () => {
   it("resumes: the page says what it has, gets the rest of the answer, and nothing twice", async () => {
-    handle = await startConsole(join(dir, "lobby.agent.yaml"), {
-      pace: 1,
-      env: { ...process.env, OPENAI_API_KEY: "" },
-      cwd: dir,
-      watch: false,
-    });
-    const page = await open();
-    const watcher = await open(); // stays connected: it hears the whole answer
-    await page.waitFor(
-      (m) => m.type === "session" || (m.type === "hello" && m.session.state === "open"),
-    );
+    const page = await asked();
+    const watcher = await run.open(); // stays connected: it hears the whole answer
     page.send({ type: "text", text: QUESTION });
     const first = await page.event("agent.audio", 0, (e) => e.kind === "answer");
     const item = first.event.itemId;
@@ -73,7 +51,7 @@ describe("the agent's audio after a dropped page connection", { timeout: 120_000
     // The answer goes on while the page is away (the watcher hears more of it).
     const heardAtDrop = frames(watcher, item);
     await watcher.waitFor(() => frames(watcher, item) >= heardAtDrop + 3);
-    const back = await open({ resume_item: item, resume_bytes: String(had) });
+    const back = await run.open({ resume_item: item, resume_bytes: String(had) });
     const resumed = await back.waitFor(
       (m): m is Extract<Received, { type: "audio.resume" }> => m.type === "audio.resume",
     );
@@ -96,16 +74,7 @@ describe("the agent's audio after a dropped page connection", { timeout: 120_000
   });
 
   it("a reloaded page (nothing to say) resumes from where a page last reported playing; an interrupted answer does not come back", async () => {
-    handle = await startConsole(join(dir, "lobby.agent.yaml"), {
-      pace: 1,
-      env: { ...process.env, OPENAI_API_KEY: "" },
-      cwd: dir,
-      watch: false,
-    });
-    const page = await open();
-    await page.waitFor(
-      (m) => m.type === "session" || (m.type === "hello" && m.session.state === "open"),
-    );
+    const page = await asked();
     page.send({ type: "text", text: QUESTION });
     const first = await page.event("agent.audio", 0, (e) => e.kind === "answer");
     const item = first.event.itemId;
@@ -114,7 +83,7 @@ describe("the agent's audio after a dropped page connection", { timeout: 120_000
     await settled(page);
     page.drop();
 
-    const reloaded = await open();
+    const reloaded = await run.open();
     const resumed = await reloaded.waitFor(
       (m): m is Extract<Received, { type: "audio.resume" }> => m.type === "audio.resume",
     );
@@ -125,7 +94,7 @@ describe("the agent's audio after a dropped page connection", { timeout: 120_000
 
     reloaded.send({ type: "interrupt", playedMs: 900 });
     await reloaded.event("interrupted", resumed.at, (e) => e.itemId === item);
-    const after = await open({ resume_item: item, resume_bytes: "0" });
+    const after = await run.open({ resume_item: item, resume_bytes: "0" });
     await settled(after);
     expect(after.received.some((m) => m.type === "audio.resume")).toBe(false);
   });

@@ -1,40 +1,19 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readSessionLog } from "@parley/core";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PageSocket } from "../../test/helpers/console-page.ts";
-import { type ConsoleHandle, startConsole } from "./start-console.ts";
+import { describe, expect, it } from "vitest";
+import { useConsoleRun } from "../../test/helpers/console-run.ts";
 
-const fixture = join(import.meta.dirname, "../../test/fixtures/dev");
 const SECRET = "sk-live-0123456789abcdefghijklmnopqrstuv";
-let dir: string;
-let handle: ConsoleHandle | undefined;
-let page: PageSocket | undefined;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "parley-console-logs-"));
-  cpSync(fixture, dir, { recursive: true });
-});
-afterEach(async () => {
-  page?.close();
-  await handle?.close();
-  handle = undefined;
-  rmSync(dir, { recursive: true, force: true });
-});
+const run = useConsoleRun("dev");
 
 describe("the console's session logs", { timeout: 120_000 }, () => {
   it("writes one log per session (a restart starts another), secrets redacted, on disk when the console closes", async () => {
-    const logs = join(dir, "logs");
-    handle = await startConsole(join(dir, "desk.agent.yaml"), {
-      pace: 0,
+    const handle = await run.start("desk.agent.yaml", {
       variables: { guest: SECRET },
-      env: { ...process.env, OPENAI_API_KEY: "" },
-      cwd: dir,
-      watch: false,
-      logs: { dir: logs, audio: false },
+      logs: { dir: join(run.dir, "logs"), audio: false },
     });
-    page = await PageSocket.open(handle.url);
+    const page = await run.open();
     const greeted = await page.event("agent.transcript.done", 0, (e) => e.kind === "greeting");
     page.send({ type: "text", text: `look up booking ABC, my key is ${SECRET}` });
     const first = await page.event("tool.output", greeted.at, (e) => e.tool === "lookup_booking");
@@ -44,8 +23,7 @@ describe("the console's session logs", { timeout: 120_000 }, () => {
     await page.event("agent.transcript.done", open.at, (e) => e.kind === "greeting");
     const files = [...handle.logFiles];
     expect(files).toHaveLength(2);
-    await handle.close();
-    handle = undefined;
+    await run.stop();
 
     const [one, two] = await Promise.all(files.map((f) => readSessionLog(f)));
     expect(one?.header).toMatchObject({ agent: "desk", variables: { guest: "[redacted]" } });

@@ -1,44 +1,16 @@
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { speechAudio } from "@parley/local-realtime";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PageSocket, type Received } from "../../test/helpers/console-page.ts";
-import { type ConsoleHandle, startConsole } from "./start-console.ts";
+import { describe, expect, it } from "vitest";
+import type { PageSocket, Received } from "../../test/helpers/console-page.ts";
+import { useConsoleRun } from "../../test/helpers/console-run.ts";
 
-const fixture = join(import.meta.dirname, "../../test/fixtures/dev");
-let dir: string;
-let handle: ConsoleHandle | undefined;
-const pages: PageSocket[] = [];
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "parley-console-ptt-"));
-  cpSync(fixture, dir, { recursive: true });
-});
-afterEach(async () => {
-  for (const page of pages.splice(0)) page.close();
-  await handle?.close();
-  handle = undefined;
-  rmSync(dir, { recursive: true, force: true });
-});
+const run = useConsoleRun("dev");
 
 async function start(): Promise<{ page: PageSocket; idle: number }> {
-  handle = await startConsole(join(dir, "desk.agent.yaml"), {
-    pace: 0,
-    env: { ...process.env, OPENAI_API_KEY: "" },
-    cwd: dir,
-    watch: false,
-  });
-  const page = await open();
+  await run.start("desk.agent.yaml");
+  const page = await run.open();
   const greeted = await page.event("agent.transcript.done", 0, (e) => e.kind === "greeting");
   const idle = await page.event("idle", greeted.at);
   return { page, idle: idle.at };
-}
-
-async function open(): Promise<PageSocket> {
-  const page = await PageSocket.open((handle as ConsoleHandle).url);
-  pages.push(page);
-  return page;
 }
 
 /** Two phrases with a pause longer than the agent's VAD silence between them, sent as the page does: 20 ms frames. */
@@ -136,7 +108,7 @@ describe("hold-to-talk in the console", { timeout: 120_000 }, () => {
 
   it("puts the agent's turn detection back when the page holding to talk goes away", async () => {
     const { page } = await start();
-    const watcher = await open();
+    const watcher = await run.open();
     await watcher.waitFor((m) => m.type === "hello");
     page.send({ type: "ptt", state: "down" });
     const off = await watcher.waitFor((m) => isUpdated(m) && turnDetection(m) === null);

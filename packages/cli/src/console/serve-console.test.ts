@@ -7,16 +7,22 @@ import { startServeConsole } from "./serve-console.ts";
 /** The local caller's waits: generous, the machine may be busy (they end as soon as the words come). */
 const SLOW = 60_000;
 
+/** `agent serve` on the local server with its console, and a page on the console (all closed after the test). */
+async function watching() {
+  const web = await startServeConsole({ agent: await loadAgent(`${FIXTURES}desk.agent.yaml`) });
+  onTestFinished(() => web.close());
+  const t = await startServe({
+    approvers: [web.approvals.approver],
+    onSession: (session, call) => web.follow(session, call),
+  });
+  const page = await PageSocket.open(web.url);
+  onTestFinished(() => page.close());
+  return { web, t, page };
+}
+
 describe("agent serve --console", { timeout: 120_000 }, () => {
   it("follows a phone call: its timeline live, typed text into the call, an approval from the page", async () => {
-    const web = await startServeConsole({ agent: await loadAgent(`${FIXTURES}desk.agent.yaml`) });
-    onTestFinished(() => web.close());
-    const t = await startServe({
-      approvers: [web.approvals.approver],
-      onSession: (session, call) => web.follow(session, call),
-    });
-    const page = await PageSocket.open(web.url);
-    onTestFinished(() => page.close());
+    const { web, t, page } = await watching();
     const hello = await page.waitFor((m) => m.type === "hello");
     expect(hello.message).toMatchObject({ mode: "watch", session: { state: "starting" } });
 
@@ -47,14 +53,7 @@ describe("agent serve --console", { timeout: 120_000 }, () => {
   });
 
   it("lists the calls; a page picks one (its stream so far, then live), follows the newest until it picks, and keeps ended calls", async () => {
-    const web = await startServeConsole({ agent: await loadAgent(`${FIXTURES}desk.agent.yaml`) });
-    onTestFinished(() => web.close());
-    const t = await startServe({
-      approvers: [web.approvals.approver],
-      onSession: (session, call) => web.follow(session, call),
-    });
-    const page = await PageSocket.open(web.url);
-    onTestFinished(() => page.close());
+    const { web, t, page } = await watching();
     const none = await page.waitFor(isCalls);
     expect(none.message).toMatchObject({ calls: [], watching: null, follow: true });
 
