@@ -263,6 +263,7 @@ export function composeSession(
       current: () => state.currentUpdate,
       update,
       changed: (change) => events.emit("mode.changed", change),
+      tell: (instructions) => responses.request({ kind: "answer", response: { instructions } }),
       failed: (error) => log.warn("mode switch failed", { error }),
     },
     init.textFallback,
