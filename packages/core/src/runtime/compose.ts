@@ -94,6 +94,9 @@ export function composeSession(
       if (e.type === "conversation.item.added" || e.type === "conversation.item.created")
         outbound.confirmed(e.item.id ?? "");
       else if (e.type === "error" && e.error.event_id) outbound.refused(e.error.event_id);
+      // Server VAD: the user's turn starts here, not at a commit of ours. The whole turn can arrive in one read (a
+      // fast server), with no check in between seeing the session busy: the next idle must still be said.
+      else if (e.type === "input_audio_buffer.speech_started") turn.userTurn();
       if (events.listenerCount("server.event")) events.emit("server.event", e);
       fallback.serverEvent(e);
       dispatch(e);

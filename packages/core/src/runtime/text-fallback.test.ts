@@ -122,15 +122,19 @@ describe("text fallback", () => {
   });
 
   it("classifies error events by their exact param", () => {
-    expect(audioErrorKind({ code: "input_audio_buffer_commit_empty", param: null })).toBeUndefined();
+    expect(
+      audioErrorKind({ code: "input_audio_buffer_commit_empty", param: null }),
+    ).toBeUndefined();
     expect(
       audioErrorKind({ code: "invalid_value", param: "session.audio.input.transcription.model" }),
     ).toBe("transcription_refused");
     expect(audioErrorKind({ code: "invalid_value", param: "audio" })).toBe("audio");
-    expect(audioErrorKind({ code: "invalid_value", param: "session.audio.input.format.type" })).toBe(
-      "audio",
-    );
-    expect(audioErrorKind({ code: "invalid_value", param: "session.audio.output.voice" })).toBeUndefined();
+    expect(
+      audioErrorKind({ code: "invalid_value", param: "session.audio.input.format.type" }),
+    ).toBe("audio");
+    expect(
+      audioErrorKind({ code: "invalid_value", param: "session.audio.output.voice" }),
+    ).toBeUndefined();
     expect(audioErrorKind({ code: "invalid_value", param: "session.tools" })).toBeUndefined();
     expect(audioErrorKind({ code: "rate_limit_exceeded", param: null })).toBeUndefined();
   });
