@@ -143,11 +143,16 @@ describe("voice in the console", { timeout: 90_000 }, () => {
       const errors = pageErrors(page);
       // Keep the page's microphone streams, so the test can end the track as an unplugged device would.
       await page.addInitScript(() => {
-        const g = globalThis as unknown as { micStreams: MediaStream[] };
+        // Page code (no DOM types in the tests' tsconfig): the shapes used, written out.
+        type Stream = { getAudioTracks(): Array<{ dispatchEvent(e: unknown): boolean }> };
+        const g = globalThis as unknown as {
+          micStreams: Stream[];
+          navigator: { mediaDevices: { getUserMedia(c: unknown): Promise<Stream> } };
+        };
         g.micStreams = [];
-        const media = navigator.mediaDevices;
+        const media = g.navigator.mediaDevices;
         const get = media.getUserMedia.bind(media);
-        media.getUserMedia = async (c) => {
+        media.getUserMedia = async (c: unknown) => {
           const stream = await get(c);
           g.micStreams.push(stream);
           return stream;
@@ -156,11 +161,14 @@ describe("voice in the console", { timeout: 90_000 }, () => {
       const log = await openConsole(page, own.handle.url);
       await page.getByTestId("mic-button").click();
       await page.waitForFunction(
-        () => (globalThis as unknown as { micStreams: MediaStream[] }).micStreams.length === 1,
+        () => (globalThis as unknown as { micStreams: unknown[] }).micStreams.length === 1,
       );
       await page.evaluate(() => {
-        const [stream] = (globalThis as unknown as { micStreams: MediaStream[] }).micStreams;
-        stream?.getAudioTracks()[0]?.dispatchEvent(new Event("ended"));
+        const g = globalThis as unknown as {
+          micStreams: Array<{ getAudioTracks(): Array<{ dispatchEvent(e: unknown): boolean }> }>;
+          Event: new (type: string) => unknown;
+        };
+        g.micStreams[0]?.getAudioTracks()[0]?.dispatchEvent(new g.Event("ended"));
       });
       const { event: toText } = await log.waitForEvent((e) => e.type === "mode.changed");
       expect(toText).toMatchObject({ mode: "text", reason: "microphone_lost" });

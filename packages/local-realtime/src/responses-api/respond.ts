@@ -1,5 +1,4 @@
 import type {
-  Response,
   ResponseCreateParamsNonStreaming,
   ResponseFunctionToolCall,
   ResponseOutputItem,
@@ -11,11 +10,11 @@ import type { ModelAction, ModelContext, ModelItem, RealtimeModel } from "../mod
 import type { SessionObject } from "../session-state.ts";
 import { answerShaped } from "./json-answer.ts";
 import { ResponsesMcp } from "./mcp-tools.ts";
+import { responseShell, type WireResponse } from "./response-shell.ts";
 
 type Json = Record<string, unknown>;
 
-/** A Response as the API sends it (`output_text` is added by the `openai` client, not sent). */
-export type WireResponse = Omit<Response, "output_text">;
+export type { WireResponse } from "./response-shell.ts";
 
 /** Model turns within one request (MCP calls the server runs, then the model reads their output). */
 const MAX_MCP_ROUNDS = 8;
@@ -43,6 +42,8 @@ export async function respond(
     today: Date;
     nowSeconds: number;
     signal: AbortSignal;
+    /** The response's id, when it was announced before the model ran (streaming). */
+    id?: string;
   },
 ): Promise<WireResponse> {
   const mcp = await ResponsesMcp.open(body.tools ?? [], deps.ids);
@@ -62,6 +63,7 @@ async function respondWith(
     today: Date;
     nowSeconds: number;
     signal: AbortSignal;
+    id?: string;
   },
   mcp: ResponsesMcp,
 ): Promise<WireResponse> {
@@ -174,27 +176,10 @@ async function respondWith(
   );
   const outputTokens = tokens(JSON.stringify(output));
   return {
-    id: deps.ids.next("resp"),
-    object: "response",
-    created_at: deps.nowSeconds,
+    ...responseShell(body, deps.id ?? deps.ids.next("resp"), deps.nowSeconds),
     status: "completed",
     completed_at: deps.nowSeconds,
-    error: null,
-    incomplete_details: null,
-    instructions: (body.instructions as Response["instructions"]) ?? null,
-    max_output_tokens: body.max_output_tokens ?? null,
-    metadata: (body.metadata as Response["metadata"]) ?? {},
-    model: body.model ?? "gpt-5",
     output,
-    parallel_tool_calls: body.parallel_tool_calls !== false,
-    previous_response_id: body.previous_response_id ?? null,
-    reasoning: body.reasoning ? { effort: body.reasoning.effort ?? null, summary: null } : null,
-    temperature: body.temperature ?? 1,
-    text: body.text ?? { format: { type: "text" } },
-    tool_choice: body.tool_choice ?? "auto",
-    tools: body.tools ?? [],
-    top_p: body.top_p ?? 1,
-    truncation: body.truncation ?? "disabled",
     usage: {
       input_tokens: inputTokens,
       input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
