@@ -8,8 +8,8 @@ const fail = (message: string): StepOutcome => ({ ok: false, message });
  * `expect_delegation`: the voice model calls the delegate tool (args partially matched), its text model makes the
  * listed calls of its own in order (nested under that call), and answers (containing `answer`). For an async delegate
  * (`mode: async`) the voice model's turn ends before the text model answers: the nested calls and the answer are
- * awaited for the step's time, then until the answer is delivered to the conversation (its system item is added),
- * so the `expect_say` that follows waits for the later reply.
+ * awaited until the delegation ends (its own timeout bounds that), then until the answer is delivered to the
+ * conversation (its system item is added), so the `expect_say` that follows waits for the later reply.
  */
 export async function expectDelegation(
   step: Extract<LocatedStep, { kind: "expect_delegation" }>,
@@ -18,7 +18,8 @@ export async function expectDelegation(
   const async =
     ctx.session.agent?.tools.find((t) => t.name === step.name)?.delegate?.mode === "async";
   if (!async) return delegation(step, ctx, () => endOfTurn(ctx));
-  // Listening from the start: the delivery can come before the nested calls have been checked.
+  // Async: the voice model's turn is over long before the text model answers. The delegation's own end (it always
+  // ends: answered, failed, or at its own timeout) bounds the waits; the cap only keeps a broken run from hanging.
   let timer: NodeJS.Timeout | undefined;
   let delivered = false;
   let onDelivered: (() => void) | undefined;
@@ -31,13 +32,15 @@ export async function expectDelegation(
     onDelivered?.();
   };
   ctx.session.on("server.event", listener as never);
-  const timeout = new Promise<void>((r) => {
-    timer = setTimeout(r, ctx.timeoutMs);
+  const cap = new Promise<void>((r) => {
+    timer = setTimeout(r, Math.max(ctx.timeoutMs, ASYNC_CAP_MS));
   });
   try {
-    const outcome = await delegation(step, ctx, () => timeout);
+    const outcome = await delegation(step, ctx, (parent) =>
+      ctx.log.next("delegation", (e) => e.callId === parent, cap),
+    );
     if (!outcome.ok) return outcome;
-    await Promise.race([deliveredOnce, timeout]);
+    await Promise.race([deliveredOnce, cap]);
     return delivered
       ? outcome
       : fail(`${step.name} answered, but its answer never reached the conversation`);
@@ -46,6 +49,9 @@ export async function expectDelegation(
     ctx.session.off("server.event", listener as never);
   }
 }
+
+/** Only keeps a broken async delegation from hanging a run: the delegation's own timeout ends it first. */
+const ASYNC_CAP_MS = 120_000;
 
 /** The async answer's system item (runtime/delegation-host.ts `deliveryText`): "Answer from <tool> …". */
 function isDelivery(item: unknown, tool: string): boolean {
@@ -58,7 +64,8 @@ function isDelivery(item: unknown, tool: string): boolean {
 async function delegation(
   step: Extract<LocatedStep, { kind: "expect_delegation" }>,
   ctx: StepContext,
-  until: () => Promise<unknown>,
+  /** What ends the waits for the text model's calls and answer, given the delegate call's id. */
+  until: (parent: string) => Promise<unknown>,
 ): Promise<StepOutcome> {
   const want = `${step.name}${step.args ? ` with ${JSON.stringify(step.args)}` : ""}`;
   const found = await ctx.log.next(
@@ -90,7 +97,7 @@ async function delegation(
           : e.tool === call.tool && (!call.args || partialMatch(call.args, e.args))
             ? true
             : "stop",
-      until(),
+      until(parent),
     );
     const wanted = `${call.tool}${call.args ? ` with ${JSON.stringify(call.args)}` : ""}`;
     if (!nested)
@@ -103,7 +110,7 @@ async function delegation(
         `expected ${step.name}'s text model to call ${wanted}\n   but it called ${nested.event.tool} with ${JSON.stringify(nested.event.args)}`,
       );
   }
-  const done = await ctx.log.next("delegation", (e) => e.callId === parent, until());
+  const done = await ctx.log.next("delegation", (e) => e.callId === parent, until(parent));
   if (!done)
     return fail(`expected ${step.name}'s text model to answer, but the delegation did not end`);
   ctx.log.consume(done.event);

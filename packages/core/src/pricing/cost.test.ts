@@ -49,6 +49,7 @@ describe("pricing a response's usage", () => {
         input_tokens: 1_000_000,
         output_tokens: 100_000,
         input_token_details: { text_tokens: 1_000_000 },
+        output_token_details: { text_tokens: 100_000 },
       },
       "gpt-5.4",
     );
