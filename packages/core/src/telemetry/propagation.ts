@@ -1,5 +1,6 @@
-import { isSpanContextValid, type Span } from "@opentelemetry/api";
+import type { Span } from "@opentelemetry/api";
 import type { TraceContext } from "../tool/index.ts";
+import { otel } from "./otel.ts";
 
 /**
  * A span as W3C Trace Context (`traceparent: 00-<trace id>-<span id>-<flags>`, and its `tracestate`), or undefined
@@ -10,7 +11,8 @@ import type { TraceContext } from "../tool/index.ts";
  */
 export function w3cTraceContext(span: Span | undefined): TraceContext | undefined {
   const context = span?.spanContext();
-  if (!context || !isSpanContextValid(context)) return undefined;
+  // Only asked once a span exists, so the (lazily loaded) API is already in.
+  if (!context || !otel().isSpanContextValid(context)) return undefined;
   const flags = (context.traceFlags & 0xff).toString(16).padStart(2, "0");
   const out: TraceContext = { traceparent: `00-${context.traceId}-${context.spanId}-${flags}` };
   const state = context.traceState?.serialize();
