@@ -67,7 +67,7 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<numb
     log,
     approvers,
     ...(sessionLogs ? { sessionLogs } : {}),
-    ...(web ? { onSession: (session, call) => web.follow(session, call.agent) } : {}),
+    ...(web ? { onSession: (session, call) => web.follow(session, call) } : {}),
   });
   const port = flags.port ?? config.port ?? 8080;
   const host = flags.host ?? config.host ?? "127.0.0.1";

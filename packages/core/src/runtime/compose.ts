@@ -94,6 +94,9 @@ export function composeSession(
       if (e.type === "conversation.item.added" || e.type === "conversation.item.created")
         outbound.confirmed(e.item.id ?? "");
       else if (e.type === "error" && e.error.event_id) outbound.refused(e.error.event_id);
+      // Server VAD: the user's turn starts here, not at a commit of ours. The whole turn can arrive in one read (a
+      // fast server), with no check in between seeing the session busy: the next idle must still be said.
+      else if (e.type === "input_audio_buffer.speech_started") turn.userTurn();
       if (events.listenerCount("server.event")) events.emit("server.event", e);
       fallback.serverEvent(e);
       dispatch(e);
@@ -272,6 +275,7 @@ export function composeSession(
       current: () => state.currentUpdate,
       update,
       changed: (change) => events.emit("mode.changed", change),
+      tell: (instructions) => responses.request({ kind: "answer", response: { instructions } }),
       failed: (error) => log.warn("mode switch failed", { error }),
     },
     init.textFallback,
