@@ -1,6 +1,8 @@
 import { type Attributes, type Span, SpanStatusCode } from "@opentelemetry/api";
 import type { LoadedAgent } from "../contracts/agent.ts";
 import type { StreamEvent } from "../runtime/event-stream.ts";
+import { mcpErrorText } from "../runtime/dispatch.ts";
+import type { McpCallEvent } from "../runtime/events.ts";
 import { GenAi, Parley, PROVIDER } from "./attributes.ts";
 import { DelegationSpans } from "./delegation-spans.ts";
 import type { Instruments } from "./instruments.ts";
@@ -199,7 +201,29 @@ export class SessionObserver {
     else this.#serverEvent(event, now);
   }
 
-  /** The session span, opened on the session's first event (the handshake). */
+  /** Opens the session span now (a session observed from its start), with the model it starts with. */
+  open(at: number, model: string): void {
+    if (!this.#session) this.#open(at);
+    this.model(model);
+  }
+
+  /** A user turn began (the runtime's `user.turn`: speech stopped, audio committed, text sent). */
+  turnStarted(at: number): void {
+    if (!this.#closed) this.#startTurn(at);
+  }
+
+  /** A response's first output (the runtime's `response.first_output`). */
+  firstOutput(responseId: string, at: number): void {
+    if (!this.#closed) this.#responses.output(responseId, () => at);
+  }
+
+  /** A server-side MCP call's item started, failed or finished (the runtime's `mcp.call`). */
+  mcpCall(e: McpCallEvent, at: number): void {
+    if (!this.#closed)
+      this.#tools.mcp(e, at, (id) => this.#responses.spanOf(id) ?? this.#parent());
+  }
+
+  /** The session's first event: its span opens. */
   #open(at: number): void {
     const agent = this.#agent()?.name;
     this.#labels = agent ? { [Parley.agent]: agent } : {};
@@ -246,13 +270,20 @@ export class SessionObserver {
     else if (
       event.type.startsWith("response.output_item.") ||
       event.type === "response.mcp_call.failed"
-    )
-      this.#tools.serverEvent(event, now(), (id) => this.#responses.spanOf(id) ?? this.#parent());
+    ) {
+      const mcp = mcpCallOf(event);
+      if (mcp) this.mcpCall(mcp, now());
+    }
   }
 
   #setModel(session: unknown): void {
     const model = (session as { model?: unknown } | undefined)?.model;
-    if (typeof model !== "string" || model === this.#model) return;
+    if (typeof model === "string") this.model(model);
+  }
+
+  /** The model the session runs now (names the response spans). */
+  model(model: string): void {
+    if (model === this.#model) return;
     this.#model = model;
     this.#session?.setAttribute(GenAi.requestModel, model);
   }
@@ -334,4 +365,24 @@ export class SessionObserver {
     this.#metrics.sessions.add(1, { ...this.#labels, [Parley.closeReason]: e.reason });
     this.#metrics.sessionDuration.record((e.at - this.#openedAt) / 1000, this.#labels);
   }
+}
+
+/** The `mcp.call` a protocol event of the stream stands for (a log read back has no typed `mcp.call`). */
+function mcpCallOf(event: Protocol["event"]): McpCallEvent | undefined {
+  if (event.type === "response.mcp_call.failed")
+    return { state: "failed", itemId: String(event.item_id), responseId: "", tool: "", server: "" };
+  const item = event.item as
+    | { type?: string; id?: string; name?: string; server_label?: string; error?: unknown }
+    | undefined;
+  if (item?.type !== "mcp_call" || !item.id) return undefined;
+  const done = event.type === "response.output_item.done";
+  if (!done && event.type !== "response.output_item.added") return undefined;
+  return {
+    state: done ? "done" : "started",
+    itemId: item.id,
+    responseId: String(event.response_id ?? ""),
+    tool: item.name ?? "",
+    server: item.server_label ?? "",
+    ...(done && item.error != null ? { error: mcpErrorText(item.error) } : {}),
+  };
 }
