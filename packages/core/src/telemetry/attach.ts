@@ -41,7 +41,9 @@ const NAMES = [
 export function attachToSession(
   session: Session,
   clock: Clock,
-  observer: Pick<SessionObserver, "handle" | "open" | "turnStarted" | "firstOutput" | "mcpCall" | "model"
+  observer: Pick<
+    SessionObserver,
+    "handle" | "open" | "turnStarted" | "firstOutput" | "mcpCall" | "model"
   >,
 ): () => void {
   const detach: Array<() => void> = [];
@@ -57,7 +59,12 @@ export function attachToSession(
     listen(name, ((payload?: Record<string, unknown>) => {
       const at = typeof payload?.at === "number" ? payload.at : clock.now();
       const sessionId = name === "closed" ? session.id : "";
-      observer.handle({ ...payload, type: name, at, sessionId, seq: 0 } as StreamEvent);
+      // Meta fields first, then the payload (its own `type`/`at` set back): a property added after a spread is a
+      // slow path in V8 (see withAttributes).
+      const event = { type: name, at, sessionId, seq: 0, ...payload };
+      event.type = name;
+      event.at = at;
+      observer.handle(event as unknown as StreamEvent);
     }) as never);
   listen("user.turn", () => observer.turnStarted(clock.now()));
   listen("response.first_output", (e) => observer.firstOutput(e.responseId, clock.now()));

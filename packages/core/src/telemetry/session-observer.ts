@@ -1,9 +1,9 @@
 import { type Attributes, type Span, SpanStatusCode } from "@opentelemetry/api";
 import type { LoadedAgent } from "../contracts/agent.ts";
-import type { StreamEvent } from "../runtime/event-stream.ts";
 import { mcpErrorText } from "../runtime/dispatch.ts";
+import type { StreamEvent } from "../runtime/event-stream.ts";
 import type { McpCallEvent } from "../runtime/events.ts";
-import { GenAi, Parley, PROVIDER } from "./attributes.ts";
+import { GenAi, Parley, PROVIDER, withAttributes } from "./attributes.ts";
 import { DelegationSpans } from "./delegation-spans.ts";
 import type { Instruments } from "./instruments.ts";
 import { ResponseSpans } from "./response-spans.ts";
@@ -150,10 +150,12 @@ export class SessionObserver {
         );
         return;
       case "error":
-        this.#metrics.errors.add(1, {
-          ...this.#labels,
-          [GenAi.errorType]: e.error.code ?? e.error.name,
-        });
+        this.#metrics.errors.add(
+          1,
+          withAttributes(this.#labels, {
+            [GenAi.errorType]: e.error.code ?? e.error.name,
+          }),
+        );
         this.#session?.addEvent(
           "error",
           {
@@ -219,8 +221,7 @@ export class SessionObserver {
 
   /** A server-side MCP call's item started, failed or finished (the runtime's `mcp.call`). */
   mcpCall(e: McpCallEvent, at: number): void {
-    if (!this.#closed)
-      this.#tools.mcp(e, at, (id) => this.#responses.spanOf(id) ?? this.#parent());
+    if (!this.#closed) this.#tools.mcp(e, at, (id) => this.#responses.spanOf(id) ?? this.#parent());
   }
 
   /** The session's first event: its span opens. */
@@ -306,10 +307,12 @@ export class SessionObserver {
     const filler =
       e.firstAudioMs !== null && e.firstAnswerMs !== null && e.firstAudioMs < e.firstAnswerMs;
     if (e.firstAudioMs !== null)
-      this.#metrics.firstAudio.record(e.firstAudioMs / 1000, {
-        ...labels,
-        [Parley.fillerFirst]: filler,
-      });
+      this.#metrics.firstAudio.record(
+        e.firstAudioMs / 1000,
+        withAttributes(labels, {
+          [Parley.fillerFirst]: filler,
+        }),
+      );
     if (e.firstAnswerMs !== null) this.#metrics.firstAnswer.record(e.firstAnswerMs / 1000, labels);
     const turn = this.#turn?.number === e.turn ? this.#turn : this.#superseded.get(e.turn);
     if (!turn) return;
@@ -362,7 +365,7 @@ export class SessionObserver {
     if (e.reason === "error") session.setStatus({ code: SpanStatusCode.ERROR, message: e.detail });
     session.end(time);
     this.#metrics.activeSessions.add(-1, this.#labels);
-    this.#metrics.sessions.add(1, { ...this.#labels, [Parley.closeReason]: e.reason });
+    this.#metrics.sessions.add(1, withAttributes(this.#labels, { [Parley.closeReason]: e.reason }));
     this.#metrics.sessionDuration.record((e.at - this.#openedAt) / 1000, this.#labels);
   }
 }

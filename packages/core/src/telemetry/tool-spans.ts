@@ -4,7 +4,7 @@ import { redactString } from "../log/redact.ts";
 import type { StreamEvent } from "../runtime/event-stream.ts";
 import type { McpCallEvent } from "../runtime/events.ts";
 import type { CallState } from "../scheduler/call-state.ts";
-import { GenAi, Parley } from "./attributes.ts";
+import { GenAi, Parley, withAttributes } from "./attributes.ts";
 import type { Instruments } from "./instruments.ts";
 import type { SpanClock } from "./span-clock.ts";
 import { toolSpanShape } from "./tool-kind.ts";
@@ -58,11 +58,15 @@ export class ToolSpans {
     const shape = toolSpanShape(e.tool, agent);
     // A delegate's text model calling a tool: nested under the delegation, not the turn.
     const under = (e.parentCallId && this.spanOf(e.parentCallId)) || parent;
-    const span = this.clock.start(shape.name, e.at, under, {
-      ...shape.attributes,
-      [GenAi.toolCallId]: e.callId,
-      ...(this.captureContent ? { [GenAi.toolArguments]: content(e.arguments) } : {}),
-    });
+    const span = this.clock.start(
+      shape.name,
+      e.at,
+      under,
+      withAttributes(shape.attributes, {
+        [GenAi.toolCallId]: e.callId,
+        ...(this.captureContent ? { [GenAi.toolArguments]: content(e.arguments) } : {}),
+      }),
+    );
     this.#calls.set(e.callId, { span, tool: e.tool, at: e.at });
   }
 
@@ -89,11 +93,12 @@ export class ToolSpans {
     // An MCP approval the Realtime API asks for: no scheduler call, so the wait is a span of its own.
     this.#approvals.set(
       e.callId,
-      this.clock.start(`approval ${e.tool}`, e.at, parent, {
-        ...attrs,
-        [GenAi.toolName]: e.tool,
-        [Parley.mcpSide]: "server",
-      }),
+      this.clock.start(
+        `approval ${e.tool}`,
+        e.at,
+        parent,
+        withAttributes(attrs, { [GenAi.toolName]: e.tool, [Parley.mcpSide]: "server" }),
+      ),
     );
   }
 
@@ -144,14 +149,19 @@ export class ToolSpans {
       call.span.setStatus({ code: SpanStatusCode.ERROR, message: e.state });
     }
     call.span.end(this.clock.time(e.at));
-    const labels = { ...this.labels(), [GenAi.toolName]: e.tool, [Parley.outcome]: e.state };
+    const labels = withAttributes(this.labels(), {
+      [GenAi.toolName]: e.tool,
+      [Parley.outcome]: e.state,
+    });
     this.metrics.toolCalls.add(1, labels);
     this.metrics.toolDuration.record(ms / 1000, labels);
     if (call.approvalMs !== undefined)
-      this.metrics.approvalWait.record(call.approvalMs / 1000, {
-        ...this.labels(),
-        [GenAi.toolName]: e.tool,
-      });
+      this.metrics.approvalWait.record(
+        call.approvalMs / 1000,
+        withAttributes(this.labels(), {
+          [GenAi.toolName]: e.tool,
+        }),
+      );
   }
 
   /** MCP calls the Realtime API runs (server-side `mcp` tools), from the runtime's `mcp.call` events. */
@@ -190,12 +200,14 @@ export class ToolSpans {
       open.span.setStatus({ code: SpanStatusCode.ERROR, message: content(e.error ?? "failed") });
     }
     open.span.end(this.clock.time(at));
-    this.metrics.mcpCalls.add(1, {
-      ...this.labels(),
-      [GenAi.toolName]: open.tool,
-      [Parley.mcpServer]: open.server,
-      [Parley.outcome]: outcome,
-    });
+    this.metrics.mcpCalls.add(
+      1,
+      withAttributes(this.labels(), {
+        [GenAi.toolName]: open.tool,
+        [Parley.mcpServer]: open.server,
+        [Parley.outcome]: outcome,
+      }),
+    );
   }
 
   /** The session ended: whatever is still open ends now, marked unfinished. */
