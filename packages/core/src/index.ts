@@ -212,10 +212,12 @@ export {
   type ToolPackFactory,
   type ToolPackOptionIssue,
   type ToolSessionControl,
+  type TraceContext,
 } from "./tool/index.ts";
 export {
   closeDetail,
   type KeepaliveOptions,
+  readCapped,
   type Transport,
   type TransportClose,
   type TransportFactory,
