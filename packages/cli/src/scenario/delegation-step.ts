@@ -6,10 +6,11 @@ const fail = (message: string): StepOutcome => ({ ok: false, message });
 
 /**
  * `expect_delegation`: the voice model calls the delegate tool (args partially matched), its text model makes the
- * listed calls of its own in order (nested under that call), and answers (containing `answer`). For an async delegate
- * (`mode: async`) the voice model's turn ends before the text model answers: the nested calls and the answer are
- * awaited until the delegation ends (its own timeout bounds that), then until the answer is delivered to the
- * conversation (its system item is added), so the `expect_say` that follows waits for the later reply.
+ * listed calls of its own in order (nested under that call), each of them completes, and it answers (containing
+ * `answer`). For an async delegate (`mode: async`) the voice model's turn ends before the text model answers: the
+ * nested calls and the answer are awaited until the delegation ends (its own timeout bounds that), then until the
+ * answer is delivered to the conversation (its system item is added), so the `expect_say` that follows waits for the
+ * later reply.
  */
 export async function expectDelegation(
   step: Extract<LocatedStep, { kind: "expect_delegation" }>,
@@ -88,6 +89,7 @@ async function delegation(
       `expected a delegation to ${want}\n   but it called ${found.event.tool} with ${JSON.stringify(found.event.args)}`,
     );
   const parent = found.event.callId;
+  const listed = new Set<string>();
   for (const call of step.calls) {
     const nested = await ctx.log.next(
       "tool",
@@ -105,6 +107,7 @@ async function delegation(
         `expected ${step.name}'s text model to call ${wanted}, but it made no more calls`,
       );
     ctx.log.consume(nested.event);
+    listed.add(nested.event.callId);
     if (!nested.matched)
       return fail(
         `expected ${step.name}'s text model to call ${wanted}\n   but it called ${nested.event.tool} with ${JSON.stringify(nested.event.args)}`,
@@ -117,6 +120,15 @@ async function delegation(
   if (done.event.state !== "answered")
     return fail(
       `expected ${step.name}'s text model to answer, but the delegation ${done.event.state}: ${done.event.answer}`,
+    );
+  // A listed call must have worked: one the text model may no longer make (or that fails now) is a change.
+  const broken = ctx.log.events.find(
+    (e) =>
+      e.type === "output" && e.parent === parent && listed.has(e.callId) && e.state !== "completed",
+  );
+  if (broken?.type === "output")
+    return fail(
+      `expected ${step.name}'s text model's call to ${broken.tool} to complete, but it ended ${broken.state}: ${broken.output}`,
     );
   if (step.answer && !done.event.answer.toLowerCase().includes(step.answer.toLowerCase()))
     return fail(

@@ -38,6 +38,7 @@ export function normalise(action: StepAction, s: Record<string, unknown>): Step 
           return args ? { tool, args } : { tool };
         }),
         ...(s.answer ? { answer: s.answer as string } : {}),
+        ...(s.reply ? { reply: s.reply as string } : {}),
         within,
       };
     case "expect_filler":

@@ -18,6 +18,7 @@ import type { ScenarioResult, StepResult, TranscriptLine } from "./result.ts";
 import type { Scenario } from "./schema.ts";
 import { compileScript, type ScriptOptions } from "./script.ts";
 import { runStep, type StepContext } from "./steps.ts";
+import { delegationScript } from "./text-script.ts";
 
 export interface RunScenarioOptions {
   /** Run against the OpenAI Realtime API instead of the local server (needs `apiKey`). */
@@ -69,6 +70,7 @@ export async function runScenario(
   };
 
   let agent: LoadedAgent;
+  const mockCalls = new Map<string, number>();
   try {
     const agents = options.agents ?? new Map();
     const key = `${scenario.agentFile}\0${JSON.stringify(scenario.env)}`;
@@ -77,7 +79,7 @@ export async function runScenario(
       loading = loadAgent(scenario.agentFile, { env: { ...process.env, ...scenario.env } });
       agents.set(key, loading);
     }
-    agent = withMocks(await loading, scenario.mocks);
+    agent = withMocks(await loading, scenario.mocks, { calls: mockCalls });
   } catch (error) {
     if (error instanceof AgentFileError)
       return result(formatProblems(error.problems, error.sources, { cwd: process.cwd() }));
@@ -96,11 +98,15 @@ export async function runScenario(
   let turns: TurnTracker | undefined;
   try {
     if (!live) {
-      const { startLocalRealtime, scriptedModel } = await import("@parley/local-realtime");
+      const { startLocalRealtime, scriptedModel, rulesModel } = await import(
+        "@parley/local-realtime"
+      );
+      const textModel = delegationScript(scenario, rulesModel());
       server = await startLocalRealtime({
         port: 0,
         pace: options.pace ?? 0,
         model: scriptedModel(compileScript(scenario, scriptOptions(agent))),
+        ...(textModel ? { textModel } : {}),
       });
     }
     const log = new EventLog();
@@ -132,9 +138,7 @@ export async function runScenario(
         withMocks(
           await loadAgent(handoff.file, { env: { ...process.env, ...scenario.env } }),
           scenario.mocks,
-          {
-            strict: false,
-          },
+          { strict: false, calls: mockCalls },
         ),
     });
     turns = new TurnTracker(session);

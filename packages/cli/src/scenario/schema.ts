@@ -66,6 +66,13 @@ export const expectDelegationStepSchema = z.strictObject({
     .min(1)
     .optional()
     .describe("The text model's answer must contain this (case-insensitive)"),
+  reply: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Offline: the text model is scripted: it makes the `calls:` (with their arguments) and answers this. Without it the local server's rules model decides. Ignored with --live",
+    ),
   within: within.optional(),
 });
 export const expectFillerStepSchema = z.strictObject({
@@ -152,10 +159,17 @@ export const toolMockSchema = z
   })
   .describe("Replaces the tool's handler for this scenario");
 
+/** One mock for every call, or a list: the first call gets the first, and so on; the last one answers any call after. */
+export const toolMocksSchema = z
+  .union([toolMockSchema, z.array(toolMockSchema).min(1)])
+  .describe(
+    "Replaces the tool's handler: one mock for every call, or a list used call by call (the last repeats)",
+  );
+
 export const scenarioSchema = z.strictObject({
   name: z.string().min(1),
   variables: z.record(z.string(), z.unknown()).optional(),
-  mocks: z.record(z.string(), toolMockSchema).optional(),
+  mocks: z.record(z.string(), toolMocksSchema).optional(),
   steps: z.array(stepSchema).min(1),
 });
 
@@ -177,12 +191,14 @@ export const scenarioFileSchema = z.strictObject({
     .record(z.string(), z.unknown())
     .optional()
     .describe("Session variables for every scenario"),
-  mocks: z.record(z.string(), toolMockSchema).optional().describe("Tool mocks for every scenario"),
+  mocks: z.record(z.string(), toolMocksSchema).optional().describe("Tool mocks for every scenario"),
   scenarios: z.array(scenarioSchema).min(1),
 });
 
 export type UserStep = z.output<typeof userStepSchema>;
 export type ToolMock = z.output<typeof toolMockSchema>;
+/** A tool's mock, or its mocks call by call. */
+export type ToolMocks = z.output<typeof toolMocksSchema>;
 export type ScenarioFileInput = z.input<typeof scenarioFileSchema>;
 
 /** One step, normalised: `kind` says which action; `location` is where it is written. */
@@ -202,6 +218,7 @@ export type Step =
       args?: Record<string, unknown>;
       calls: { tool: string; args?: Record<string, unknown> }[];
       answer?: string;
+      reply?: string;
       within?: number;
     }
   | { kind: "expect_filler"; contains?: string; within?: number }
@@ -229,6 +246,6 @@ export interface Scenario {
   /** Environment overrides for loading the agent file. */
   env: Record<string, string>;
   variables: Record<string, unknown>;
-  mocks: Record<string, ToolMock>;
+  mocks: Record<string, ToolMocks>;
   steps: LocatedStep[];
 }

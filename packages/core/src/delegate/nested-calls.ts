@@ -65,6 +65,8 @@ export class NestedCalls {
       },
       ...(parent.session ? { session: parent.session } : {}),
       emit: (event) => parent.emit?.({ ...event, parentCallId }),
+      // Nested calls have spans of their own (under the delegation's), found by their call id.
+      ...(parent.traceContext ? { traceContext: (id: string) => parent.traceContext?.(id) } : {}),
     };
     this.#scheduler = new ToolScheduler(host, {
       ...options,
