@@ -22,6 +22,13 @@ export type Connect = () => Promise<PeerSession>;
 
 export const TOOL_TURN_TEXT = "/call current_time {}";
 
+/**
+ * A text turn's words: a question the local server's rules model answers in words. (Asking what time something
+ * is makes it call `current_time`: Parley and the agents SDK would then run a tool turn behind every "text" turn,
+ * the raw client not; its driver now refuses such a response.)
+ */
+export const textTurnText = (i: number) => `Where can I leave my luggage on day ${i}?`;
+
 // The peers run the handler Parley runs (the clock pack's current_time, the agent's options), so the tool turn
 // differs only by the framework around it.
 const [currentTime] = createClockTools({ timeZone: "Europe/Lisbon" });
@@ -97,7 +104,9 @@ export function raw(url: string, update: SessionUpdateEvent): Connect {
       async textTurn(text) {
         const done = nextDone();
         say(text);
-        await done;
+        const r = await done;
+        if ((r.response.output ?? []).some((item) => item.type === "function_call"))
+          throw new Error(`a function call in the text turn ${r.response.id}`);
       },
       async toolTurn() {
         const first = nextDone();
