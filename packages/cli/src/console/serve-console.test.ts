@@ -4,7 +4,7 @@ import { PageSocket } from "../../test/helpers/console-page.ts";
 import { FIXTURES, startServe } from "../../test/helpers/serve.ts";
 import { startServeConsole } from "./serve-console.ts";
 
-describe("agent serve --console", { timeout: 30_000 }, () => {
+describe("agent serve --console", { timeout: 120_000 }, () => {
   it("follows a phone call: its timeline live, typed text into the call, an approval from the page", async () => {
     const web = await startServeConsole({ agent: await loadAgent(`${FIXTURES}desk.agent.yaml`) });
     onTestFinished(() => web.close());

@@ -262,7 +262,7 @@ describe("the cost budget", () => {
   });
 });
 
-async function vi_waitFor(test: () => boolean, ms = 2000): Promise<void> {
+async function vi_waitFor(test: () => boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!test()) {
     if (Date.now() > end) throw new Error("condition not met in time");
