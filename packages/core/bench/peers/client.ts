@@ -15,8 +15,8 @@ const connect: Connect =
   which === "parley"
     ? parley(url, agent)
     : which === "raw"
-      ? raw(url, update)
-      : agentsSdk(url, instructions);
+      ? await raw(url, update)
+      : await agentsSdk(url, instructions);
 
 const out: Record<string, unknown> = {};
 if (mode === "memory") {
