@@ -5,6 +5,8 @@ export interface ConnectionHandlers {
   /** A chunk of agent audio (PCM16 24 kHz): it belongs to the `agent.audio` event just received. */
   audio(pcm: ArrayBuffer): void;
   connected(on: boolean): void;
+  /** What the page already has of the agent's audio: sent when (re)connecting, so only the rest comes. */
+  resume(): { itemId: string; bytes: number } | undefined;
 }
 
 /**
@@ -39,6 +41,11 @@ export class Connection {
   #open(): void {
     const url = new URL("ws", location.href);
     url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+    const has = this.on.resume();
+    if (has) {
+      url.searchParams.set("resume_item", has.itemId);
+      url.searchParams.set("resume_bytes", String(has.bytes));
+    }
     const ws = new WebSocket(url);
     ws.binaryType = "arraybuffer";
     this.#ws = ws;

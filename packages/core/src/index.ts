@@ -211,6 +211,7 @@ export {
   type ToolPackFactory,
   type ToolPackOptionIssue,
   type ToolSessionControl,
+  type TraceContext,
 } from "./tool/index.ts";
 export {
   closeDetail,
