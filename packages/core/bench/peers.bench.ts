@@ -1,7 +1,9 @@
 // `pnpm bench peers`: Parley against @openai/agents-realtime (RealtimeSession, WebSocket transport) and the raw
 // `openai` realtime client (OpenAIRealtimeWS), all on one local server (its own process, TLS: the openai client
 // dials wss:// only), each client in its own child process (peers/client.ts), client order rotated across rounds.
-// Figures are medians over rounds of each round's median.
+// Setup and turn figures are medians over rounds of each round's median (client order rotated); the long
+// conversation (1,000 turns) and idle memory run once per client: their spread between runs is small next to what
+// they show, and they are most of the bench's time (the agents SDK's turns grow with the conversation).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -47,11 +49,31 @@ const add = (client: Client, r: Record<string, number>) => {
     samples.set(key, [...(samples.get(key) ?? []), v]);
   }
 };
-for (let round = 0; round < ROUNDS; round++) {
-  const order = CLIENTS.map((_, i) => CLIENTS[(i + round) % CLIENTS.length] as Client);
-  if (!ONLY_MEMORY) for (const c of order) add(c, child(c, "turns"));
-  for (const c of order) add(c, child(c, "memory"));
+const phases: string[] = [];
+const phase = (name: string, run: () => void) => {
+  const t0 = performance.now();
+  run();
+  phases.push(`${name} ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+};
+if (!ONLY_MEMORY) {
+  phase(`turns (${ROUNDS} rounds)`, () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = CLIENTS.map((_, i) => CLIENTS[(i + round) % CLIENTS.length] as Client);
+      for (const c of order) add(c, child(c, "turns"));
+    }
+  });
+  phase("long conversation", () => {
+    for (const c of CLIENTS) add(c, child(c, "long"));
+  });
 }
+// Idle memory once per client in the full bench; over the rounds (rotated) when it is all the bench measures.
+const memoryRounds = ONLY_MEMORY ? ROUNDS : 1;
+phase("idle memory", () => {
+  for (let round = 0; round < memoryRounds; round++) {
+    const order = CLIENTS.map((_, i) => CLIENTS[(i + round) % CLIENTS.length] as Client);
+    for (const c of order) add(c, child(c, "memory"));
+  }
+});
 const get = (client: Client, k: string) => median(samples.get(`${client}.${k}`) ?? []);
 const idleMemory = () =>
   verdict(
@@ -95,7 +117,7 @@ for (const [label, key, unit] of rows) {
     `| ${label} (${unit}) | ${p.toFixed(2)} | ${a.toFixed(2)} | ${r.toFixed(2)} | ${(p / r).toFixed(2)} |\n`,
   );
 }
-process.stdout.write("\n");
+process.stdout.write(`\ntime per phase: ${phases.join(", ")}\n\n`);
 for (const [label, key, unit] of rows)
   figure(`peers ${label}, agents-realtime`, get("agents", key), unit);
 verdict(

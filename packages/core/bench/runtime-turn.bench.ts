@@ -68,7 +68,9 @@ const turns = Number(process.env.PARLEY_BENCH_TURNS ?? 150);
 const ours: number[] = [];
 const theirs: number[] = [];
 for (let i = 0; i < turns + 20; i++) {
-  const text = `What time is breakfast on day ${i}?`;
+  // Words the rules model answers in words (asking the time makes it call current_time: Parley would then run a
+  // tool turn behind each text turn, the official client not; see peers/drivers.ts textTurnText).
+  const text = `Where can I leave my luggage on day ${i}?`;
   // Alternate who goes first so neither always gets the warmer path.
   const [a, b] = i % 2 ? [await parleyTurn(text), await officialTurn(text)] : [0, 0];
   const [c, d] = i % 2 ? [0, 0] : [await officialTurn(text), await parleyTurn(text)];

@@ -12,7 +12,7 @@ type Json = Record<string, unknown>;
 
 /** What a model sees of the conversation: the conversation itself, or an out-of-band response's `input`. */
 export function modelItems(host: ResponseHost, input: ConversationItem[] | undefined): ModelItem[] {
-  const stored: StoredItem[] = input
+  const stored: StoredItem[] | undefined = input
     ? input.flatMap((raw, i) => {
         // `{ type: "item_reference", id }` stands for an item already in the conversation.
         const ref = raw as { type?: string; id?: string };
@@ -22,7 +22,9 @@ export function modelItems(host: ResponseHost, input: ConversationItem[] | undef
         }
         return [{ item: { id: `input_${i}`, ...raw } as StoredItem["item"], heard: textOf(raw) }];
       })
-    : [...host.conversation.list()];
+    : undefined;
+  // The conversation keeps its model view up to date per item; a copy, so the model sees a snapshot.
+  if (!stored) return host.conversation.modelItems().slice();
   return stored.map((s) => ({ id: s.item.id, item: s.item, text: s.heard ?? textOf(s.item) }));
 }
 

@@ -49,10 +49,10 @@ export function closeItem(t: OutputTarget, outputIndex: number, item: Json): voi
   t.output[outputIndex] = item;
   if (!t.outOfBand) {
     const stored = t.host.conversation.get(item.id as string);
-    if (stored) stored.item = item as never;
+    if (stored) t.host.conversation.update(stored, { item: item as never });
     t.host.send({
       type: "conversation.item.done",
-      previous_item_id: previousOf(t, item.id as string),
+      previous_item_id: t.host.conversation.previousId(item.id as string),
       item: { ...item },
     });
   }
@@ -62,12 +62,6 @@ export function closeItem(t: OutputTarget, outputIndex: number, item: Json): voi
     output_index: outputIndex,
     item: { ...item },
   });
-}
-
-function previousOf(t: OutputTarget, id: string): string | null {
-  const list = t.host.conversation.list();
-  const at = list.findIndex((s) => s.item.id === id);
-  return at > 0 ? (list[at - 1]?.item.id ?? null) : null;
 }
 
 /**
@@ -97,13 +91,15 @@ export async function streamMessage(t: OutputTarget, text: string): Promise<void
     const track = () => {
       // After a truncate the item keeps the cut: later chunks still go to the client, not into the conversation.
       if (!stored || stored.truncated) return;
-      stored.audioMs = sentMs;
-      stored.heard = spoken;
-      stored.item = {
-        ...base,
-        status: "in_progress",
-        content: [{ type: "output_audio", transcript: spoken }],
-      } as never;
+      host.conversation.update(stored, {
+        audioMs: sentMs,
+        heard: spoken,
+        item: {
+          ...base,
+          status: "in_progress",
+          content: [{ type: "output_audio", transcript: spoken }],
+        } as never,
+      });
     };
     let wordIndex = 0;
     while (sentMs < totalMs && !t.signal.aborted) {
@@ -134,10 +130,8 @@ export async function streamMessage(t: OutputTarget, text: string): Promise<void
     // A truncate during the stream (the user interrupted) decides what the item keeps.
     // The API removes the transcript of a truncated item from the conversation.
     const kept = stored?.truncated ? "" : transcript;
-    if (stored && !stored.truncated) {
-      stored.audioMs = sentMs;
-      stored.heard = transcript;
-    }
+    if (stored && !stored.truncated)
+      host.conversation.update(stored, { audioMs: sentMs, heard: transcript });
     t.outputTokens.text += textTokens(transcript);
     t.outputTokens.audio += modelAudioTokens(sentMs);
     closeItem(t, index, {
@@ -161,7 +155,7 @@ export async function streamMessage(t: OutputTarget, text: string): Promise<void
   host.send({ type: "response.output_text.done", ...ref, text: final });
   host.send({ type: "response.content_part.done", ...ref, part: { type: "text", text: final } });
   const stored = host.conversation.get(id);
-  if (stored) stored.heard = final;
+  if (stored) host.conversation.update(stored, { heard: final });
   t.outputTokens.text += textTokens(final);
   closeItem(t, index, {
     ...base,

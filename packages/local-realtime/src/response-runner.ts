@@ -219,6 +219,8 @@ export class ActiveResponse {
 
   /** Runs MCP calls the client approved (mcp_approval_response with approve: true) since they were requested. */
   private async runApprovedCalls(target: OutputTarget): Promise<boolean> {
+    // Without any approval response (nearly every conversation) there is nothing to look for.
+    if (!this.host.conversation.hasApprovalResponses()) return false;
     const items = this.host.conversation.list();
     let ran = false;
     for (const stored of items) {
@@ -259,6 +261,14 @@ export class ActiveResponse {
     const session = this.host.session();
     counts.text += textTokens(this.params.instructions ?? String(session.instructions ?? ""));
     counts.text += textTokens(JSON.stringify(this.params.tools ?? session.tools ?? []));
+    if (!this.outOfBand || !this.params.input) {
+      // The conversation keeps its tokens counted per item.
+      const total = this.host.conversation.tokens();
+      counts.text += total.text;
+      counts.audio += total.audio;
+      counts.image += total.image;
+      return counts;
+    }
     for (const item of this.modelItems()) {
       const audioMs = this.host.conversation.get(item.id)?.audioMs ?? 0;
       addItemTokens(counts, item.item, audioMs);

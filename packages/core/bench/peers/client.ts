@@ -1,11 +1,11 @@
-// One client of the peer benchmark in its own process: `client.ts <parley|agents|raw> <turns|memory> <url>`.
+// One client of the peer benchmark in its own process: `client.ts <parley|agents|raw> <turns|long|memory> <url>`.
 // Prints one JSON line of raw samples; peers.bench.ts aggregates. Clocks start after the agent is loaded (loading is
 // the load-compile bench's figure), before the connect.
 import { join } from "node:path";
 import { compileSession, loadAgent } from "@parley/core";
 import { median } from "../../../../bench/stats.ts";
 import { cpuMs, settledMemory } from "../../../../bench/verdict.ts";
-import { agentsSdk, type Connect, parley, raw } from "./drivers.ts";
+import { agentsSdk, type Connect, parley, raw, textTurnText } from "./drivers.ts";
 
 const [which, mode, url] = process.argv.slice(2) as [string, string, string];
 const agent = await loadAgent(join(import.meta.dirname, "../fixtures/peer.agent.yaml"));
@@ -15,8 +15,8 @@ const connect: Connect =
   which === "parley"
     ? parley(url, agent)
     : which === "raw"
-      ? raw(url, update)
-      : agentsSdk(url, instructions);
+      ? await raw(url, update)
+      : await agentsSdk(url, instructions);
 
 const out: Record<string, unknown> = {};
 if (mode === "memory") {
@@ -28,11 +28,12 @@ if (mode === "memory") {
   await new Promise((r) => setTimeout(r, 100));
   out.idleKB = (settledMemory() - before) / n / 1024;
   for (const s of kept) await s.close();
-} else {
-  // setup: connect → session.updated (wall and CPU), then close (not timed).
+} else if (mode === "turns") {
+  // setup: connect → session.updated (wall and CPU), then close (not timed); the first 5 warm up.
   const setupMs: number[] = [];
   const setupCpu: number[] = [];
-  for (let i = 0; i < 25; i++) {
+  const setups = Number(process.env.PARLEY_BENCH_SETUPS ?? 15);
+  for (let i = 0; i < setups; i++) {
     const c0 = cpuMs();
     const t0 = performance.now();
     const s = await connect();
@@ -55,14 +56,23 @@ if (mode === "memory") {
     ms.push(performance.now() - t0);
     cpu.push(cpuMs() - c0);
   };
-  const pairs = Number(process.env.PARLEY_BENCH_TOOL_TURNS ?? 120);
+  const pairs = Number(process.env.PARLEY_BENCH_TOOL_TURNS ?? 60);
   for (let i = 0; i < pairs; i++) {
-    const keep = i >= 20; // warm-up
-    await timed(() => t.textTurn(`What time is breakfast on day ${i}?`), textMs, textCpu, keep);
+    const keep = i >= 10; // warm-up
+    await timed(() => t.textTurn(textTurnText(i)), textMs, textCpu, keep);
     await timed(() => t.toolTurn(), toolMs, toolCpu, keep);
   }
   await t.close();
-  // a long session: turn 50 and turn 1,000 are the medians of turns 41–60 and 981–1,000.
+  Object.assign(out, {
+    setupMs: median(setupMs.slice(5)),
+    setupCpuMs: median(setupCpu.slice(5)),
+    textMs: median(textMs),
+    textCpuMs: median(textCpu),
+    toolMs: median(toolMs),
+    toolCpuMs: median(toolCpu),
+  });
+} else {
+  // long: one session; turn 50 and turn 1,000 are the medians of turns 41–60 and 981–1,000.
   const turns = Number(process.env.PARLEY_BENCH_LONG_TURNS ?? 1000);
   const s = await connect();
   const ms: number[] = [];
@@ -70,23 +80,17 @@ if (mode === "memory") {
   for (let i = 1; i <= turns; i++) {
     const c0 = cpuMs();
     const t0 = performance.now();
-    await s.textTurn(`What time is breakfast on day ${i}?`);
+    await s.textTurn(textTurnText(i));
     ms.push(performance.now() - t0);
     cpu.push(cpuMs() - c0);
   }
   await s.close();
   const window = (from: number, to: number, x: number[]) => median(x.slice(from - 1, to));
   Object.assign(out, {
-    setupMs: median(setupMs.slice(5)),
-    setupCpuMs: median(setupCpu.slice(5)),
-    textMs: median(textMs),
-    textCpuMs: median(textCpu),
     turn50Ms: window(41, 60, ms),
     turn50CpuMs: window(41, 60, cpu),
     turnLastMs: window(turns - 19, turns, ms),
     turnLastCpuMs: window(turns - 19, turns, cpu),
-    toolMs: median(toolMs),
-    toolCpuMs: median(toolCpu),
   });
 }
 process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -2,14 +2,12 @@
 // turn (user text → response.done), a tool turn (user text → function call → output → the answer's response.done),
 // close. Each runs the same agent: Parley loads the file; the raw client sends Parley's compiled session.update and
 // runs the same tool itself; the agents SDK gets a RealtimeAgent with the same instructions and tool.
-import { RealtimeAgent, RealtimeSession, tool } from "@openai/agents-realtime";
-// By package name: Parley runs from its built dist here (peers.bench.ts), as an installed package would.
+// By package name: Parley runs from its built dist here (peers.bench.ts), as an installed package would. The peers'
+// libraries are imported by their own driver only: each child process loads what its client needs (a child's start
+// is a good part of the bench's time on a busy machine).
 import { type LoadedAgent, startSession } from "@parley/core";
 import { createClockTools } from "@parley/tools/clock";
-import OpenAI from "openai";
-import { OpenAIRealtimeWS } from "openai/realtime/ws";
 import type { RealtimeServerEvent, SessionUpdateEvent } from "openai/resources/realtime/realtime";
-import { z } from "zod";
 
 export interface PeerSession {
   textTurn(text: string): Promise<void>;
@@ -21,6 +19,13 @@ export interface PeerSession {
 export type Connect = () => Promise<PeerSession>;
 
 export const TOOL_TURN_TEXT = "/call current_time {}";
+
+/**
+ * A text turn's words: a question the local server's rules model answers in words. (Asking what time something
+ * is makes it call `current_time`: Parley and the agents SDK would then run a tool turn behind every "text" turn,
+ * the raw client not; its driver now refuses such a response.)
+ */
+export const textTurnText = (i: number) => `Where can I leave my luggage on day ${i}?`;
 
 // The peers run the handler Parley runs (the clock pack's current_time, the agent's options), so the tool turn
 // differs only by the framework around it.
@@ -58,7 +63,9 @@ export function parley(url: string, agent: LoadedAgent): Connect {
   };
 }
 
-export function raw(url: string, update: SessionUpdateEvent): Connect {
+export async function raw(url: string, update: SessionUpdateEvent): Promise<Connect> {
+  const { default: OpenAI } = await import("openai");
+  const { OpenAIRealtimeWS } = await import("openai/realtime/ws");
   const port = new URL(url).port;
   // The openai client dials wss:// only: the local server runs with TLS (its CA in NODE_EXTRA_CA_CERTS).
   const client = new OpenAI({ apiKey: KEY, baseURL: `https://127.0.0.1:${port}/v1` });
@@ -97,7 +104,9 @@ export function raw(url: string, update: SessionUpdateEvent): Connect {
       async textTurn(text) {
         const done = nextDone();
         say(text);
-        await done;
+        const r = await done;
+        if ((r.response.output ?? []).some((item) => item.type === "function_call"))
+          throw new Error(`a function call in the text turn ${r.response.id}`);
       },
       async toolTurn() {
         const first = nextDone();
@@ -132,7 +141,9 @@ export function raw(url: string, update: SessionUpdateEvent): Connect {
   };
 }
 
-export function agentsSdk(url: string, instructions: string): Connect {
+export async function agentsSdk(url: string, instructions: string): Promise<Connect> {
+  const { RealtimeAgent, RealtimeSession, tool } = await import("@openai/agents-realtime");
+  const { z } = await import("zod");
   const currentTime = tool({
     name: "current_time",
     description: "The current date and time.",

@@ -103,7 +103,9 @@ export function composeSession(
       if (events.listenerCount("server.event")) events.emit("server.event", e);
       fallback.serverEvent(e);
       dispatch(e);
-      turn.check();
+      // A delta changes nothing the idle check reads (its response.created already made the session busy): no
+      // check per audio or transcript chunk.
+      if (!e.type.endsWith(".delta")) turn.check();
     },
     sent: (e) => events.listenerCount("client.event") > 0 && events.emit("client.event", e),
     dropped: (reason, code) => reconnect.dropped(reason, code),

@@ -14,13 +14,21 @@ afterEach(async () => {
 });
 
 /** A server that answers pings (or, with autoPong false, is a dead peer that never does). */
-async function peer(autoPong: boolean): Promise<{ url: string; pings: () => number }> {
+async function peer(
+  autoPong: boolean,
+): Promise<{ url: string; pings: () => number; say: () => void }> {
   let pings = 0;
   const server = new WebSocketServer({ port: 0, host: "127.0.0.1", autoPong });
   servers.push(server);
   server.on("connection", (ws) => ws.on("ping", () => pings++));
   await new Promise((resolve) => server.once("listening", resolve));
-  return { url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, pings: () => pings };
+  return {
+    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    pings: () => pings,
+    say: () => {
+      for (const c of server.clients) c.send(JSON.stringify({ type: "rate_limits.updated" }));
+    },
+  };
 }
 
 async function connect(url: string, clock: VirtualClock) {
@@ -67,6 +75,22 @@ describe("the ws transport's keepalive", () => {
     await clock.advance(14_999);
     expect(transport.isOpen).toBe(true);
     expect(server.pings()).toBe(3);
+    await transport.close();
+  });
+
+  it("sends no ping while the server speaks: the silence counts from its last frame", async () => {
+    const clock = new VirtualClock();
+    const server = await peer(false);
+    const { socket, transport } = await connect(server.url, clock);
+    await clock.advance(10_000);
+    const heard = new Promise((resolve) => socket.once("message", resolve));
+    server.say();
+    await heard;
+    await clock.advance(14_999); // 14,999 ms after the frame, 24,999 after the start
+    expect(server.pings()).toBe(0);
+    expect(transport.isOpen).toBe(true);
+    await clock.advance(1);
+    await expect.poll(server.pings).toBe(1);
     await transport.close();
   });
 });

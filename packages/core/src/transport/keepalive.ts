@@ -27,25 +27,42 @@ export function keepAlive(
   const timeoutMs = options.timeoutMs ?? DEFAULT_KEEPALIVE.timeoutMs;
   let timer: TimerHandle | undefined;
   let stopped = false;
+  // A frame only notes the time: re-arming a timer per frame cost a Timeout object and its async hooks for every
+  // audio delta. The one timer checks the silence when it fires and waits out the rest when there was a frame since.
+  let last = clock.now();
+  let pinged = false;
   const arm = (ms: number, fn: () => void) => {
-    if (timer !== undefined) clock.clearTimeout(timer);
     timer = stopped ? undefined : clock.setTimeout(fn, ms);
   };
-  const idle = () => {
+  const silence = () => {
+    const quiet = clock.now() - last;
+    if (quiet < intervalMs) {
+      arm(intervalMs - quiet, silence);
+      return;
+    }
     try {
       ws.ping();
     } catch {
       return; // closing already: the close reports itself
     }
-    arm(timeoutMs, () => {
-      dead(`no answer to a keepalive ping within ${timeoutMs} ms`);
-      ws.terminate();
-    });
+    pinged = true;
+    arm(timeoutMs, answered);
   };
-  const alive = () => arm(intervalMs, idle);
+  const answered = () => {
+    if (!pinged) {
+      silence();
+      return;
+    }
+    dead(`no answer to a keepalive ping within ${timeoutMs} ms`);
+    ws.terminate();
+  };
+  const alive = () => {
+    last = clock.now();
+    pinged = false;
+  };
   ws.on("message", alive);
   ws.on("pong", alive);
-  alive();
+  arm(intervalMs, silence);
   return () => {
     stopped = true;
     if (timer !== undefined) clock.clearTimeout(timer);

@@ -100,7 +100,7 @@ export function createItem(
     );
     return;
   }
-  if (raw.type === "function_call_output" && !callExists(c, String(raw.call_id))) {
+  if (raw.type === "function_call_output" && !c.conversation.hasCall(String(raw.call_id))) {
     c.error(
       "invalid_value",
       `No function_call with call_id '${String(raw.call_id)}' found in the conversation.`,
@@ -150,12 +150,6 @@ export function createItem(
   }
 }
 
-function callExists(c: Connection, callId: string): boolean {
-  return c.conversation
-    .list()
-    .some((s) => s.item.type === "function_call" && s.item.call_id === callId);
-}
-
 /**
  * Truncates an assistant message's audio to what the user heard. Like the API, the server-side transcript is removed
  * (so no text the user did not hear stays in the context); the model still "hears" the share of the text
@@ -203,10 +197,12 @@ function truncate(
   const kept =
     total > 0 ? transcript.slice(0, Math.round((transcript.length * audioEndMs) / total)) : "";
   const nextContent = content.map((p, i) => (i === contentIndex ? { ...p, transcript: "" } : p));
-  stored.item = { ...item, content: nextContent } as unknown as StoredItem["item"];
-  stored.audioMs = audioEndMs;
-  stored.heard = kept;
-  stored.truncated = true;
+  c.conversation.update(stored, {
+    item: { ...item, content: nextContent } as unknown as StoredItem["item"],
+    audioMs: audioEndMs,
+    heard: kept,
+    truncated: true,
+  });
   c.send({
     type: "conversation.item.truncated",
     item_id: id,

@@ -58,5 +58,5 @@ export function sendTranscription(
   const content = stored.item.content.map((part, i) =>
     i === contentIndex ? { ...part, transcript } : part,
   );
-  stored.item = { ...stored.item, content } as typeof stored.item;
+  c.conversation.update(stored, { item: { ...stored.item, content } as typeof stored.item });
 }

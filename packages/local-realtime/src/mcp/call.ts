@@ -60,6 +60,6 @@ export async function runMcpCall(
   });
   t.outputTokens.text += textTokens(args);
   const stored = host.conversation.get(id);
-  if (stored) stored.heard = output ?? "";
+  if (stored) host.conversation.update(stored, { heard: output ?? "" });
   closeItem(t, index, { ...base, arguments: args, output, error });
 }

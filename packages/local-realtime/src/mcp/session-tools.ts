@@ -56,7 +56,7 @@ export class McpSessionTools {
       this.listed.set(label, tools);
       const done = { ...item, tools };
       const stored = c.conversation.get(id);
-      if (stored) stored.item = done as never;
+      if (stored) c.conversation.update(stored, { item: done as never });
       c.send({ type: "mcp_list_tools.completed", item_id: id });
       c.send({ type: "conversation.item.done", previous_item_id: previous, item: done });
     } catch {
