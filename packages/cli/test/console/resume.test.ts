@@ -93,10 +93,8 @@ describe("the console in a browser after a dropped connection", { timeout: 120_0
     const first = sockets[0] as Socket;
     let item = "";
     await until(() => {
-      const audio = first.received.find(
-        (f) => f.type === "event" && f.event?.type === "agent.audio",
-      );
-      item = String(audio?.event?.itemId ?? "");
+      for (const f of first.received)
+        if (!item && "event" in f && f.event?.type === "agent.audio") item = String(f.event.itemId);
       return item !== "" && audioBytes(first.received, item) >= 9_600;
     });
     await until(() => first.sent.some((m) => m.type === "playback" && m.itemId === item));
