@@ -26,10 +26,22 @@ export function App() {
   const audioItem = useRef<string | undefined>(undefined);
   const sending = useRef(false);
   const mutedRef = useRef(false);
+  /** The session went to text because the microphone failed or was lost: a working mic switches it back. */
+  const micFailed = useRef(false);
   const mic = useRef(
-    new Mic((pcm) => {
-      if (sending.current && !mutedRef.current) conn.current?.sendAudio(pcm);
-    }),
+    new Mic(
+      (pcm) => {
+        if (sending.current && !mutedRef.current) conn.current?.sendAudio(pcm);
+      },
+      () => {
+        sending.current = false;
+        setMicMode("off");
+        setTalking(false);
+        micFailed.current = true;
+        dispatch({ type: "local-error", message: "microphone: lost" });
+        conn.current?.send({ type: "mode", mode: "text", reason: "microphone_lost" });
+      },
+    ),
   );
 
   const send = (message: ClientMessage) => {
@@ -43,8 +55,13 @@ export function App() {
   const startMic = async () => {
     try {
       await mic.current.start();
+      if (micFailed.current) {
+        micFailed.current = false;
+        send({ type: "mode", mode: "audio", reason: "microphone_restored" });
+      }
       return true;
     } catch (error) {
+      micFailed.current = true;
       dispatch({ type: "local-error", message: `microphone: ${(error as Error).message}` });
       // No microphone: the session carries on in text (the agent answers in text; the text box stays).
       send({ type: "mode", mode: "text", reason: "microphone_denied" });

@@ -40,6 +40,8 @@ export interface ToolEntry {
   output?: string;
   failed?: boolean;
   ms?: number;
+  /** A delegation's own call: the delegate call it runs under (drawn nested under it). */
+  parentCallId?: string;
 }
 
 export interface Meters {
@@ -282,6 +284,7 @@ function onEvent(state: ConsoleState, e: StreamEvent): ConsoleState {
             state: "received",
             progress: [],
             fillers: [],
+            ...(e.parentCallId ? { parentCallId: e.parentCallId } : {}),
           },
         ],
       };

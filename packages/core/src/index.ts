@@ -215,6 +215,7 @@ export {
 export {
   closeDetail,
   type KeepaliveOptions,
+  readCapped,
   type Transport,
   type TransportClose,
   type TransportFactory,

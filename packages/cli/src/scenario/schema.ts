@@ -6,7 +6,7 @@ import { z } from "zod";
  * schema comes from `z.toJSONSchema(scenarioFileSchema)` (see `agent schema --scenario`), docs/testing.md follows it.
  *
  * A step is a map with exactly one action key (`user`, `image`, `expect_tool`, `expect_output`, `expect_filler`, `approve`, `deny`,
- * `expect_say`, `expect_no_tool`) plus that action's modifiers (`audio`, `args`, `within`, …).
+ * `expect_say`, `expect_no_tool`, `fault`, `expect_mode`) plus that action's modifiers (`audio`, `args`, `within`, …).
  */
 
 const toolName = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "a tool name: letters, digits, _ and -");
@@ -109,6 +109,21 @@ export const expectNoToolStepSchema = z.strictObject({
     .describe("No tool call (or no call of this tool) until the turn ends"),
 });
 
+export const faultStepSchema = z.strictObject({
+  fault: z
+    .enum(["transcription", "none"])
+    .describe(
+      "Offline only: from this step on the local server's input transcriptions fail (`transcription`, the audio path has problems), or work again (`none`)",
+    ),
+});
+export const expectModeStepSchema = z.strictObject({
+  expect_mode: z
+    .enum(["text", "audio"])
+    .describe(
+      "The session switches to this mode (text fallback: audio errors switch to text, working audio switches back)",
+    ),
+});
+
 /** The action keys, in the order they are documented, each with its schema. */
 export const stepSchemas = {
   user: userStepSchema,
@@ -121,6 +136,8 @@ export const stepSchemas = {
   deny: denyStepSchema,
   expect_say: expectSayStepSchema,
   expect_no_tool: expectNoToolStepSchema,
+  fault: faultStepSchema,
+  expect_mode: expectModeStepSchema,
 } as const;
 export type StepAction = keyof typeof stepSchemas;
 export const stepActions = Object.keys(stepSchemas) as StepAction[];
@@ -190,7 +207,9 @@ export type Step =
   | { kind: "expect_filler"; contains?: string; within?: number }
   | { kind: "approve" | "deny"; tool?: string }
   | { kind: "expect_say"; contains?: string; regex?: string; reply?: string; within?: number }
-  | { kind: "expect_no_tool"; tool?: string };
+  | { kind: "expect_no_tool"; tool?: string }
+  | { kind: "fault"; fault: "transcription" | "none" }
+  | { kind: "expect_mode"; mode: "text" | "audio" };
 
 export interface Located {
   /** Absolute path of the scenario file. */

@@ -1,5 +1,6 @@
 import type { ConversationItem, RealtimeServerEvent } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
+import { LazyMap } from "../collections/lazy.ts";
 import type { Logger } from "../log/index.ts";
 import type { AudioClock } from "./audio-clock.ts";
 import { base64Bytes } from "./audio-clock.ts";
@@ -37,7 +38,7 @@ export interface DispatchContext {
 export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEvent) => void {
   const { conversation, responses, audio, latency, clock, events, bus, log } = ctx;
   let spoke = false;
-  const kinds = new Map<string, LiveResponse>(); // responseId → what it is, while its deltas arrive
+  const kinds = new LazyMap<string, LiveResponse>(); // responseId → what it is, while its deltas arrive
 
   const kindOf = (responseId: string): ResponseKind => kinds.get(responseId)?.kind ?? "answer";
 

@@ -61,7 +61,7 @@ export async function handshake(p: SessionParts): Promise<void> {
                 prices: init.prices,
                 send: p.outbound.send,
                 responses: p.responses,
-                closed: p.delegations.signal,
+                closed: p.delegations,
               }),
             }
           : {}),

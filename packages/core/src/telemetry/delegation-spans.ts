@@ -1,7 +1,8 @@
-import { type Attributes, type Span, SpanStatusCode } from "@opentelemetry/api";
+import type { Attributes, Span } from "@opentelemetry/api";
 import type { StreamEvent } from "../runtime/event-stream.ts";
 import { GenAi, Parley } from "./attributes.ts";
 import type { Instruments } from "./instruments.ts";
+import { otel } from "./otel.ts";
 import type { SpanClock } from "./span-clock.ts";
 
 type Of<T extends StreamEvent["type"]> = Extract<StreamEvent, { type: T }>;
@@ -59,7 +60,7 @@ export class DelegationSpans {
     });
     if (e.state === "failed" || e.state === "timed_out") {
       span.setAttribute(GenAi.errorType, e.state);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: e.state });
+      span.setStatus({ code: otel().SpanStatusCode.ERROR, message: e.state });
     }
     const late = this.#late.get(e.callId);
     if (late) {

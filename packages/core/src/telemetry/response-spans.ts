@@ -1,7 +1,8 @@
-import { type Attributes, type Span, SpanStatusCode } from "@opentelemetry/api";
+import type { Attributes, Span } from "@opentelemetry/api";
 import type { StreamEvent } from "../runtime/event-stream.ts";
 import { GenAi, Parley, PROVIDER } from "./attributes.ts";
 import type { Instruments } from "./instruments.ts";
+import { otel } from "./otel.ts";
 import type { SpanClock } from "./span-clock.ts";
 
 type Of<T extends StreamEvent["type"]> = Extract<StreamEvent, { type: T }>;
@@ -91,7 +92,7 @@ export class ResponseSpans {
     response.span.setAttribute(GenAi.finishReasons, [status]);
     if (status === "failed") {
       response.span.setAttribute(GenAi.errorType, "response_failed");
-      response.span.setStatus({ code: SpanStatusCode.ERROR, message: "response failed" });
+      response.span.setStatus({ code: otel().SpanStatusCode.ERROR, message: "response failed" });
     }
     response.span.end(this.clock.time(e.at));
     const labels = {

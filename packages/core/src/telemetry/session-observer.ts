@@ -1,9 +1,10 @@
-import { type Attributes, type Span, SpanStatusCode } from "@opentelemetry/api";
+import type { Attributes, Span } from "@opentelemetry/api";
 import type { LoadedAgent } from "../contracts/agent.ts";
 import type { StreamEvent } from "../runtime/event-stream.ts";
 import { GenAi, Parley, PROVIDER } from "./attributes.ts";
 import { DelegationSpans } from "./delegation-spans.ts";
 import type { Instruments } from "./instruments.ts";
+import { otel } from "./otel.ts";
 import { ResponseSpans } from "./response-spans.ts";
 import type { SpanClock } from "./span-clock.ts";
 import { ToolSpans } from "./tool-spans.ts";
@@ -328,7 +329,8 @@ export class SessionObserver {
       [Parley.costUsd]: e.costUsd,
       "parley.session.turns": this.#turns,
     });
-    if (e.reason === "error") session.setStatus({ code: SpanStatusCode.ERROR, message: e.detail });
+    if (e.reason === "error")
+      session.setStatus({ code: otel().SpanStatusCode.ERROR, message: e.detail });
     session.end(time);
     this.#metrics.activeSessions.add(-1, this.#labels);
     this.#metrics.sessions.add(1, { ...this.#labels, [Parley.closeReason]: e.reason });

@@ -1,10 +1,11 @@
-import { type Attributes, type Span, SpanStatusCode } from "@opentelemetry/api";
+import type { Attributes, Span } from "@opentelemetry/api";
 import type { LoadedAgent } from "../contracts/agent.ts";
 import { redactString } from "../log/redact.ts";
 import type { StreamEvent } from "../runtime/event-stream.ts";
 import type { CallState } from "../scheduler/call-state.ts";
 import { GenAi, Parley } from "./attributes.ts";
 import type { Instruments } from "./instruments.ts";
+import { otel } from "./otel.ts";
 import type { SpanClock } from "./span-clock.ts";
 import { toolSpanShape } from "./tool-kind.ts";
 
@@ -140,7 +141,7 @@ export class ToolSpans {
     });
     if (FAILED.has(e.state)) {
       call.span.setAttribute(GenAi.errorType, e.state);
-      call.span.setStatus({ code: SpanStatusCode.ERROR, message: e.state });
+      call.span.setStatus({ code: otel().SpanStatusCode.ERROR, message: e.state });
     }
     call.span.end(this.clock.time(e.at));
     const labels = { ...this.labels(), [GenAi.toolName]: e.tool, [Parley.outcome]: e.state };
@@ -193,7 +194,7 @@ export class ToolSpans {
       open.span.setAttribute(Parley.outcome, outcome);
       if (failed) {
         open.span.setAttribute(GenAi.errorType, "tool_error");
-        open.span.setStatus({ code: SpanStatusCode.ERROR, message: content(item.error) });
+        open.span.setStatus({ code: otel().SpanStatusCode.ERROR, message: content(item.error) });
       }
       open.span.end(this.clock.time(at));
       this.metrics.mcpCalls.add(1, {
