@@ -39,6 +39,8 @@ export function App() {
         setTalking(false);
         micFailed.current = true;
         dispatch({ type: "local-error", message: "microphone: lost" });
+        // Out of hold-to-talk too: the agent's turn detection comes back (a no-op when it was not held).
+        conn.current?.send({ type: "ptt", state: "off" });
         conn.current?.send({ type: "mode", mode: "text", reason: "microphone_lost" });
       },
     ),

@@ -93,13 +93,12 @@ describe("the console in a browser after a dropped connection", { timeout: 120_0
     const first = sockets[0] as Socket;
     let item = "";
     await until(() => {
-      const audio = first.received.find(
-        (f) => f.type === "event" && f.event?.type === "agent.audio",
-      );
-      item = String(audio?.event?.itemId ?? "");
+      for (const f of first.received)
+        if (!item && "event" in f && f.event?.type === "agent.audio") item = String(f.event.itemId);
       return item !== "" && audioBytes(first.received, item) >= 9_600;
     });
-    await until(() => first.sent.some((m) => m.type === "playback" && m.itemId === item));
+    // Cut at once (not after the page reports playing, which a busy machine delays): most of the answer is still to
+    // come, so there is a rest to resume.
     await first.route.close({ code: 4000, reason: "the test cuts the connection" });
 
     // The page comes back by itself and says how much of the answer it has.
