@@ -19,7 +19,9 @@ describe("LazyMap", () => {
       ["b", 2],
     ]);
     const seen: string[] = [];
-    lazy.forEach((value, key) => seen.push(`${key}=${value}`));
+    lazy.forEach((value, key) => {
+      seen.push(`${key}=${value}`);
+    });
     expect(seen).toEqual(["a=1", "b=2"]);
     expect(lazy.delete("a")).toBe(true);
     expect([...lazy.keys()]).toEqual(["b"]);
@@ -39,7 +41,9 @@ describe("LazySet", () => {
     expect(lazy.size).toBe(2);
     expect([...lazy.values()]).toEqual(["x", "y"]);
     const seen: string[] = [];
-    lazy.forEach((v) => seen.push(v));
+    lazy.forEach((v) => {
+      seen.push(v);
+    });
     expect(seen).toEqual(["x", "y"]);
     expect(lazy.delete("x")).toBe(true);
     expect([...lazy]).toEqual(["y"]);
