@@ -1,6 +1,7 @@
 import { useEffect, useReducer, useRef, useState } from "preact/hooks";
 import type { ClientMessage } from "../src/console/protocol.ts";
 import { resumeAudio } from "./audio/context.ts";
+import { showMicLevel } from "./audio/level.ts";
 import { Mic } from "./audio/mic.ts";
 import { Player } from "./audio/player.ts";
 import { Composer } from "./components/composer.tsx";
@@ -27,6 +28,7 @@ export function App() {
   const mutedRef = useRef(false);
   const mic = useRef(
     new Mic((pcm) => {
+      showMicLevel(pcm);
       if (sending.current && !mutedRef.current) conn.current?.sendAudio(pcm);
     }),
   );

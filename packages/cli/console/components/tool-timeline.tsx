@@ -87,6 +87,7 @@ function ApprovalCard({
             type="button"
             class="approve"
             data-testid="approve-button"
+            aria-label={`Approve ${entry.tool}`}
             onClick={() => decide(entry.callId, true)}
           >
             Approve
@@ -95,6 +96,7 @@ function ApprovalCard({
             type="button"
             class="deny"
             data-testid="deny-button"
+            aria-label={`Deny ${entry.tool}`}
             onClick={() => decide(entry.callId, false)}
           >
             Deny
