@@ -57,6 +57,8 @@ export interface Meters {
 export interface ConsoleState {
   connected: boolean;
   hello: boolean;
+  /** Replayed events still to come after the hello: at 0 the page shows the session as it is. */
+  replayLeft: number;
   mode: "dev" | "watch";
   target: string;
   describe: string;
@@ -82,6 +84,7 @@ export type Action =
 export const initialState: ConsoleState = {
   connected: false,
   hello: false,
+  replayLeft: 0,
   mode: "dev",
   target: "",
   describe: "",
@@ -137,6 +140,7 @@ function onMessage(state: ConsoleState, m: ServerMessage): ConsoleState {
         ...initialState,
         connected: true,
         hello: true,
+        replayLeft: m.replay ?? 0,
         mode: m.mode,
         target: m.target,
         describe: m.describe,
@@ -167,8 +171,10 @@ function onMessage(state: ConsoleState, m: ServerMessage): ConsoleState {
       return { ...state, reload: { ok: false, text: m.text, problems: m.problems } };
     case "problem":
       return { ...state, errors: [...state.errors, m.message].slice(-20) };
-    case "event":
-      return onEvent(state, m.event);
+    case "event": {
+      const next = onEvent(state, m.event);
+      return state.replayLeft > 0 ? { ...next, replayLeft: state.replayLeft - 1 } : next;
+    }
   }
 }
 

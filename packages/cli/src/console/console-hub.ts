@@ -10,6 +10,7 @@ import type {
   ServerMessage,
   SessionState,
 } from "./protocol.ts";
+import { compactReplay } from "./replay.ts";
 
 export interface ConsoleHubOptions {
   /** `dev`: the page talks and controls the session; `watch`: a call of `agent serve` (no microphone). */
@@ -145,6 +146,7 @@ export class ConsoleHub {
     ws.on("close", () => this.#sockets.delete(ws));
     ws.on("error", () => ws.terminate());
     ws.on("message", (data, isBinary) => this.#onMessage(ws, data, isBinary));
+    const replay = compactReplay(this.#replay);
     this.#send(ws, {
       type: "hello",
       agent: this.#agent,
@@ -153,8 +155,9 @@ export class ConsoleHub {
       costIsEstimate: this.#o.target.costIsEstimate,
       session: { state: this.#state, id: this.#session?.id },
       mode: this.#o.mode,
+      replay: replay.length,
     });
-    for (const event of this.#replay) this.#send(ws, { type: "event", event });
+    for (const event of replay) this.#send(ws, { type: "event", event });
   }
 
   /** The transcript of every session so far (redacted). */
