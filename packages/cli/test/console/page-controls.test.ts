@@ -18,6 +18,23 @@ import {
 } from "../helpers/console-browser.ts";
 import { wavFile } from "../helpers/mic.ts";
 
+// Browser globals used inside page.evaluate: the tests compile against Node's types, without the DOM's (module scope).
+declare const document: {
+  activeElement: { dataset: Record<string, string | undefined>; tagName: string } | null;
+};
+declare const navigator: { clipboard: { write(items: unknown[]): Promise<void> } };
+declare const ClipboardItem: new (items: Record<string, Blob>) => unknown;
+declare const createImageBitmap: (blob: Blob) => Promise<{ width: number; height: number }>;
+declare const OffscreenCanvas: new (
+  width: number,
+  height: number,
+) => {
+  getContext(type: "2d"): {
+    drawImage(image: unknown, x: number, y: number): void;
+    getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+  };
+};
+
 const SECRET = "sk-live-0123456789abcdefghijklmnopqrstuv";
 const PNG = readFileSync(`${CONSOLE_FIXTURES}key-card.png`);
 
@@ -56,7 +73,7 @@ afterAll(async () => {
 /** The data-testid (or tag) of the element that has the keyboard focus. */
 const focused = () =>
   page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
+    const el = document.activeElement;
     return el?.dataset.testid ?? el?.tagName.toLowerCase() ?? "";
   });
 
@@ -98,7 +115,7 @@ describe("page controls in a browser", { timeout: 60_000 }, () => {
         const bytes = Uint8Array.from(atob(source.split(",")[1] as string), (c) => c.charCodeAt(0));
         const bitmap = await createImageBitmap(new Blob([bytes], { type: "image/png" }));
         const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-        const context = canvas.getContext("2d") as OffscreenCanvasRenderingContext2D;
+        const context = canvas.getContext("2d");
         context.drawImage(bitmap, 0, 0);
         const { data } = context.getImageData(0, 0, bitmap.width, bitmap.height);
         return { width: bitmap.width, height: bitmap.height, data: [...data] };

@@ -121,9 +121,7 @@ describe("voice controls in a browser", { timeout: 90_000 }, () => {
     const level = page.getByTestId("mic-level");
     const chunks = Number(await level.getAttribute("data-chunks"));
     await page.waitForFunction(
-      (target) =>
-        Number(document.getElementById("mic-level")?.dataset.chunks) >= (target as number),
-      chunks + 50,
+      `Number(document.getElementById("mic-level").dataset.chunks) >= ${chunks + 50}`,
     );
     expect(await level.getAttribute("aria-label")).toMatch(/muted/);
     const second = await type("second marker");
@@ -161,7 +159,7 @@ describe("voice controls in a browser", { timeout: 90_000 }, () => {
 
     await page.getByTestId("interrupt-button").click();
     const { frame: interrupt } = await log.waitForSent((f) => f.type === "interrupt", sentFrom);
-    const played = interrupt.playedMs as number;
+    const played = (interrupt as { playedMs?: number }).playedMs as number;
     expect(played).toBeGreaterThan(0);
     const { raw: truncate } = await log.waitForProtocol(
       "client",
