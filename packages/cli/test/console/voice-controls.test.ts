@@ -14,6 +14,11 @@ import {
 } from "../helpers/console-browser.ts";
 import { MIC_SAYS, MIC_WAV } from "../helpers/mic.ts";
 
+// The page's document, inside page.waitForFunction: the tests compile against Node's types, without the DOM's.
+declare const document: {
+  getElementById(id: string): { dataset: Record<string, string | undefined> } | null;
+};
+
 /** The fixture's words end 2.78 s into the file: 190 frames of 20 ms sent means they are all in, with 1 s to spare. */
 const FRAMES_PAST_THE_WORDS = 190;
 
@@ -121,7 +126,8 @@ describe("voice controls in a browser", { timeout: 90_000 }, () => {
     const level = page.getByTestId("mic-level");
     const chunks = Number(await level.getAttribute("data-chunks"));
     await page.waitForFunction(
-      `Number(document.getElementById("mic-level").dataset.chunks) >= ${chunks + 50}`,
+      (target) => Number(document.getElementById("mic-level")?.dataset.chunks) >= target,
+      chunks + 50,
     );
     expect(await level.getAttribute("aria-label")).toMatch(/muted/);
     const second = await type("second marker");
