@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useReducer, useRef, useState } from "preact/hooks";
-import type { ClientMessage } from "../src/console/protocol.ts";
+import type { ClientMessage, ServerMessage } from "../src/console/protocol.ts";
 import { resumeAudio } from "./audio/context.ts";
 import { showMicLevel } from "./audio/level.ts";
 import { Mic } from "./audio/mic.ts";
@@ -26,6 +26,8 @@ export function App({ early }: { early?: EarlySocket } = {}) {
   /** The agent item the next binary frame belongs to (its `agent.audio` event comes just before it). */
   const audioItem = useRef<string | undefined>(undefined);
   const sending = useRef(false);
+  /** A hello and the replay still arriving after it: dispatched together once the last replayed event is in. */
+  const replay = useRef<{ left: number; messages: ServerMessage[] } | undefined>(undefined);
   const mutedRef = useRef(false);
   const mic = useRef(
     new Mic((pcm) => {
@@ -63,6 +65,19 @@ export function App({ early }: { early?: EarlySocket } = {}) {
             audioItem.current = m.event.itemId;
           if (m.type === "event" && m.event.type === "interrupted") player.current.stop();
           if (m.type === "session" && m.state !== "open") player.current.stop();
+          if (m.type === "hello" && m.replay > 0) {
+            replay.current = { left: m.replay, messages: [m] };
+            return;
+          }
+          const pending = replay.current;
+          if (pending) {
+            // (the hub sends a replay in one go: nothing else comes in between; kept in order if it did)
+            pending.messages.push(m);
+            if (m.type === "event") pending.left--;
+            if (pending.left > 0) return;
+            replay.current = undefined;
+            return dispatch({ type: "server-batch", messages: pending.messages });
+          }
           dispatch({ type: "server", message: m });
         },
         audio(pcm) {

@@ -78,6 +78,8 @@ export interface ConsoleState {
 export type Action =
   | { type: "connected"; connected: boolean }
   | { type: "server"; message: ServerMessage }
+  /** A hello and its replay, applied at once: one render for the lot. */
+  | { type: "server-batch"; messages: ServerMessage[] }
   | { type: "image"; id: string; url: string; text: string }
   | { type: "local-error"; message: string };
 
@@ -129,6 +131,8 @@ export function reduce(state: ConsoleState, action: Action): ConsoleState {
       return { ...state, errors: [...state.errors, action.message].slice(-20) };
     case "server":
       return onMessage(state, action.message);
+    case "server-batch":
+      return action.messages.reduce(onMessage, state);
   }
 }
 
