@@ -17,8 +17,11 @@ export default defineConfig({
         name,
         root: `packages/${name}`,
         include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-        testTimeout: 20_000,
-        hookTimeout: 20_000,
+        // Safety nets against a hang, not expectations of speed: the first test of a file also pays for loading its
+        // modules, which on a loaded 2-core machine can take tens of seconds. Tests wait on events, never on time.
+        testTimeout: 60_000,
+        hookTimeout: 60_000,
+        expect: { poll: { timeout: 30_000 } },
       },
     })),
   },

@@ -10,7 +10,7 @@
 // 3. otherwise (a source file was edited since the last build, or there is no build), run this file again with
 //    `--conditions=parley-source`: the condition has to be set at start-up for `require()` to see it too.
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const args = process.argv.slice(2);
@@ -44,25 +44,36 @@ function hasSourceCondition() {
   );
 }
 
-/** dist was built (its stamp carries the build's start time) after the last change to any package's source. */
+/**
+ * dist was built (its stamp carries the build's start time) after the last change to any package's source: to the
+ * source files the build read (listed in the stamp by scripts/build.mjs: one stat each, no folder reads) and to the
+ * packages' package.json files. A stamp without the list (an older build) means a walk of every source folder.
+ */
 function distIsFresh() {
   // An installed package ships no source (package.json "files"): its dist is all there is.
   if (!existsSync(join(import.meta.dirname, "../src"))) return true;
+  const stamp = join(import.meta.dirname, "../dist/.built");
   let built;
+  let sources;
   try {
-    built = statSync(join(import.meta.dirname, "../dist/.built")).mtimeMs;
+    built = statSync(stamp).mtimeMs;
+    sources = readFileSync(stamp, "utf8").split("\n").slice(1).filter(Boolean);
   } catch {
     return false;
   }
-  for (const pkg of readdirSync(packagesDir)) {
-    try {
-      if (statSync(join(packagesDir, pkg, "package.json")).mtimeMs > built) return false;
-    } catch {
-      continue; // not a package
-    }
-    if (newerUnder(join(packagesDir, pkg, "src"), built)) return false;
+  const packages = readdirSync(packagesDir);
+  for (const pkg of packages) {
+    const manifest = statSync(join(packagesDir, pkg, "package.json"), { throwIfNoEntry: false });
+    if (manifest && manifest.mtimeMs > built) return false;
   }
-  return true;
+  if (sources.length > 0)
+    // A listed file gone (deleted or renamed) is a change too.
+    return sources.every(
+      (file) =>
+        (statSync(join(packagesDir, file), { throwIfNoEntry: false })?.mtimeMs ?? Infinity) <=
+        built,
+    );
+  return !packages.some((pkg) => newerUnder(join(packagesDir, pkg, "src"), built));
 }
 
 /** Any file or folder (a folder's time changes when an entry is added, removed or renamed) changed after `time`. */

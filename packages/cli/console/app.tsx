@@ -4,6 +4,7 @@ import { resumeAudio } from "./audio/context.ts";
 import { showMicLevel } from "./audio/level.ts";
 import { Mic } from "./audio/mic.ts";
 import { Player } from "./audio/player.ts";
+import { CallPicker } from "./components/call-picker.tsx";
 import { Composer } from "./components/composer.tsx";
 import { AgentPanel, ErrorPanel, MetersPanel } from "./components/side-panels.tsx";
 import { ToolTimeline } from "./components/tool-timeline.tsx";
@@ -29,11 +30,23 @@ export function App({ early }: { early?: EarlySocket } = {}) {
   /** A hello and the replay still arriving after it: dispatched together once the last replayed event is in. */
   const replay = useRef<{ left: number; messages: ServerMessage[] } | undefined>(undefined);
   const mutedRef = useRef(false);
+  /** The session went to text because the microphone failed or was lost: a working mic switches it back. */
+  const micFailed = useRef(false);
   const mic = useRef(
-    new Mic((pcm) => {
-      showMicLevel(pcm);
-      if (sending.current && !mutedRef.current) conn.current?.sendAudio(pcm);
-    }),
+    new Mic(
+      (pcm) => {
+        showMicLevel(pcm);
+        if (sending.current && !mutedRef.current) conn.current?.sendAudio(pcm);
+      },
+      () => {
+        sending.current = false;
+        setMicMode("off");
+        setTalking(false);
+        micFailed.current = true;
+        dispatch({ type: "local-error", message: "microphone: lost" });
+        conn.current?.send({ type: "mode", mode: "text", reason: "microphone_lost" });
+      },
+    ),
   );
 
   const send = (message: ClientMessage) => {
@@ -47,8 +60,13 @@ export function App({ early }: { early?: EarlySocket } = {}) {
   const startMic = async () => {
     try {
       await mic.current.start();
+      if (micFailed.current) {
+        micFailed.current = false;
+        send({ type: "mode", mode: "audio", reason: "microphone_restored" });
+      }
       return true;
     } catch (error) {
+      micFailed.current = true;
       dispatch({ type: "local-error", message: `microphone: ${(error as Error).message}` });
       // No microphone: the session carries on in text (the agent answers in text; the text box stays).
       send({ type: "mode", mode: "text", reason: "microphone_denied" });
@@ -63,6 +81,11 @@ export function App({ early }: { early?: EarlySocket } = {}) {
           if (m.type === "hello") performance.mark("parley:hello");
           if (m.type === "event" && m.event.type === "agent.audio")
             audioItem.current = m.event.itemId;
+          // After a dropped connection: the rest of the agent's audio comes next, from where this page was.
+          if (m.type === "audio.resume") {
+            audioItem.current = m.itemId;
+            player.current.resume(m.itemId, m.offsetBytes);
+          }
           if (m.type === "event" && m.event.type === "interrupted") player.current.stop();
           if (m.type === "session" && m.state !== "open") player.current.stop();
           if (m.type === "hello" && m.replay > 0) {
@@ -86,6 +109,7 @@ export function App({ early }: { early?: EarlySocket } = {}) {
         connected(on) {
           dispatch({ type: "connected", connected: on });
         },
+        resume: () => player.current.received,
       },
       early,
     );
@@ -138,6 +162,8 @@ export function App({ early }: { early?: EarlySocket } = {}) {
       return setMicMode("off");
     }
     if (!(await startMic())) return;
+    // Leaving hold-to-talk: the agent's turn detection decides turns again.
+    if (micMode === "ptt") send({ type: "ptt", state: "off" });
     sending.current = true;
     setMicMode("open");
   };
@@ -148,13 +174,16 @@ export function App({ early }: { early?: EarlySocket } = {}) {
       setTalking(true);
       setMicMode("ptt");
       if (!(await startMic())) return setTalking(false);
+      // Before any audio: Parley turns the agent's turn detection off, so a pause while holding ends nothing.
+      send({ type: "ptt", state: "down" });
       sending.current = true;
       return;
     }
     if (!talking) return;
     setTalking(false);
     sending.current = false;
-    send({ type: "commit" });
+    // Released: Parley commits what was said and asks for one answer.
+    send({ type: "ptt", state: "up" });
   };
   const sendImage = (file: File, text: string) => {
     const reader = new FileReader();
@@ -190,6 +219,18 @@ export function App({ early }: { early?: EarlySocket } = {}) {
             : `${state.session.state}${state.session.detail ? ` (${state.session.detail})` : ""}`}{" "}
           · <span title={state.describe}>{state.target || "…"}</span>
         </p>
+        {state.mode === "watch" && (
+          <CallPicker
+            calls={state.calls.list}
+            watching={state.calls.watching}
+            follow={state.calls.follow}
+            pick={(callId) => {
+              // Another call's audio is not this one's: what was queued stops.
+              player.current.stop();
+              send({ type: "pick", callId });
+            }}
+          />
+        )}
         <nav class="session-controls" aria-label="Session">
           {state.mode === "dev" && (
             <button

@@ -5,6 +5,8 @@ export interface ConnectionHandlers {
   /** A chunk of agent audio (PCM16 24 kHz): it belongs to the `agent.audio` event just received. */
   audio(pcm: ArrayBuffer): void;
   connected(on: boolean): void;
+  /** What the page already has of the agent's audio: sent when (re)connecting, so only the rest comes. */
+  resume(): { itemId: string; bytes: number } | undefined;
 }
 
 /**
@@ -41,7 +43,9 @@ export class Connection {
   }
 
   #open(early?: EarlySocket): void {
-    const ws = early?.ws ?? socket();
+    // A reconnection asks for the rest of the agent's audio from where this page was; the early socket (the page's
+    // first connection) has nothing to resume.
+    const ws = early?.ws ?? socket(this.on.resume());
     this.#ws = ws;
     const opened = () => {
       this.#retryMs = 500;
@@ -85,9 +89,13 @@ export function openEarly(): EarlySocket {
 }
 
 /** The page's socket, at `ws` beside the page; marks when it opens (the page's load timeline, `pnpm bench console`). */
-function socket(): WebSocket {
+function socket(resume?: { itemId: string; bytes: number }): WebSocket {
   const url = new URL("ws", location.href);
   url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+  if (resume) {
+    url.searchParams.set("resume_item", resume.itemId);
+    url.searchParams.set("resume_bytes", String(resume.bytes));
+  }
   const ws = new WebSocket(url);
   ws.binaryType = "arraybuffer";
   ws.addEventListener("open", () => performance.mark("parley:socket-open"), { once: true });

@@ -3,6 +3,7 @@
 import type { StreamEvent } from "@parley/core";
 import type {
   AgentInfo,
+  CallInfo,
   ConsoleProblem,
   ServerMessage,
   SessionState,
@@ -39,6 +40,8 @@ export interface ToolEntry {
   output?: string;
   failed?: boolean;
   ms?: number;
+  /** A delegation's own call: the delegate call it runs under (drawn nested under it). */
+  parentCallId?: string;
 }
 
 export interface Meters {
@@ -73,6 +76,8 @@ export interface ConsoleState {
     | { ok: true; ms: number; summary: string }
     | { ok: false; text: string; problems: ConsoleProblem[] };
   errors: string[];
+  /** `agent serve --console`: the calls listed, the one this page watches, whether it follows the newest. */
+  calls: { list: CallInfo[]; watching: string | null; follow: boolean };
 }
 
 export type Action =
@@ -106,6 +111,7 @@ export const initialState: ConsoleState = {
     asked: {},
   },
   errors: [],
+  calls: { list: [], watching: null, follow: true },
 };
 
 export function reduce(state: ConsoleState, action: Action): ConsoleState {
@@ -151,7 +157,11 @@ function onMessage(state: ConsoleState, m: ServerMessage): ConsoleState {
         costIsEstimate: m.costIsEstimate,
         session: m.session,
         agent: m.agent,
+        // Picking another call sends its hello: the list stays (its update follows).
+        calls: state.calls,
       };
+    case "calls":
+      return { ...state, calls: { list: m.calls, watching: m.watching, follow: m.follow } };
     case "session":
       if (m.state === "starting" || (m.state === "open" && m.id !== state.session.id))
         return {
@@ -175,6 +185,11 @@ function onMessage(state: ConsoleState, m: ServerMessage): ConsoleState {
       return { ...state, reload: { ok: false, text: m.text, problems: m.problems } };
     case "problem":
       return { ...state, errors: [...state.errors, m.message].slice(-20) };
+    case "audio.resume":
+      return {
+        ...state,
+        meters: { ...state.meters, audioBytes: state.meters.audioBytes + m.bytes },
+      };
     case "event": {
       const next = onEvent(state, m.event);
       return state.replayLeft > 0 ? { ...next, replayLeft: state.replayLeft - 1 } : next;
@@ -279,6 +294,7 @@ function onEvent(state: ConsoleState, e: StreamEvent): ConsoleState {
             state: "received",
             progress: [],
             fillers: [],
+            ...(e.parentCallId ? { parentCallId: e.parentCallId } : {}),
           },
         ],
       };

@@ -29,6 +29,6 @@ describe("agent <command> with a bridged MCP server", () => {
     } finally {
       out.mockRestore();
     }
-    await vi.waitFor(() => expect(mcpChildren()).toEqual([]), { timeout: 5_000 });
+    await vi.waitFor(() => expect(mcpChildren()).toEqual([]), { timeout: 30_000 });
   });
 });

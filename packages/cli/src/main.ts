@@ -27,6 +27,7 @@ Environment:
   PARLEY_SIM_PACE    local server speed: 1 real time, 0 as fast as possible
   PARLEY_LOG         debug log namespaces to stderr, e.g. parley:* or parley:runtime:wire
   PARLEY_SESSION_LOGS  where dev and serve write session logs (default .parley/logs; off: none)
+  PARLEY_LOGS_KEEP / PARLEY_LOGS_DAYS / PARLEY_LOGS_MAX_MB  session logs kept (default 500 / 30 / 1024; 0: no limit)
   NO_COLOR           no colours
 
 Docs: docs/*.md in the Parley repository (dev.md, testing.md, agent-file.md), and \`agent <command> --help\`.

@@ -12,7 +12,7 @@ const fixtures = join(import.meta.dirname, "fixtures/prebuilt");
 const agents = [join(fixtures, "esm/probe.agent.yaml"), join(fixtures, "cjs/probe.agent.yaml")];
 const packagesDir = join(import.meta.dirname, "../..");
 
-describe("prebuilt packages", { timeout: 30_000 }, () => {
+describe("prebuilt packages", { timeout: 120_000 }, () => {
   it("tests import @parley/* from source (the `parley-source` export condition)", () => {
     expect(ParleyError).toBe(SourceParleyError);
   });

@@ -13,6 +13,8 @@ import { serverProcess } from "./runtime-support.ts";
 const CLIENTS = ["parley", "agents", "raw"] as const;
 type Client = (typeof CLIENTS)[number];
 const ROUNDS = Number(process.env.PARLEY_BENCH_ROUNDS ?? 3);
+// `PARLEY_BENCH_PEERS=memory` runs only the idle-memory part (about a minute instead of eight): for working on it.
+const ONLY_MEMORY = process.env.PARLEY_BENCH_PEERS === "memory";
 
 // The clients run Parley from its built JavaScript (dist), as an installed package runs, not the TypeScript source
 // through tsx: tsx compiles with esbuild's keepNames, which gives every closure its own `name` property (a 256-byte
@@ -47,10 +49,23 @@ const add = (client: Client, r: Record<string, number>) => {
 };
 for (let round = 0; round < ROUNDS; round++) {
   const order = CLIENTS.map((_, i) => CLIENTS[(i + round) % CLIENTS.length] as Client);
-  for (const c of order) add(c, child(c, "turns"));
+  if (!ONLY_MEMORY) for (const c of order) add(c, child(c, "turns"));
   for (const c of order) add(c, child(c, "memory"));
 }
 const get = (client: Client, k: string) => median(samples.get(`${client}.${k}`) ?? []);
+const idleMemory = () =>
+  verdict(
+    "peers idle memory per session, Parley / raw client",
+    get("parley", "idleKB") / get("raw", "idleKB"),
+    "x",
+    { max: 1 },
+  );
+if (ONLY_MEMORY) {
+  for (const c of CLIENTS) figure(`peers idle memory per session, ${c}`, get(c, "idleKB"), "KB");
+  idleMemory();
+  await server.stop();
+  process.exit(0);
+}
 
 interval(
   "setup: connect → session.updated (close not timed); text turn: user text sent → response.done; tool turn: " +
@@ -99,12 +114,7 @@ verdict(
     max: 1.2,
   },
 );
-verdict(
-  "peers idle memory per session, Parley / raw client",
-  get("parley", "idleKB") / get("raw", "idleKB"),
-  "x",
-  { max: 1 },
-);
+idleMemory();
 // The local server's own work grows with the conversation: the raw client's ratio shows that part.
 figure(
   "peers turn 1,000 / turn 50 latency, raw client (the server's share)",

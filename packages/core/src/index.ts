@@ -107,6 +107,7 @@ export {
   type ResponseKind,
   type ResponseOrigin,
   type RuntimeSettings,
+  type McpCallEvent,
   realtimeUrl,
   Session,
   type SessionClosed,
@@ -211,10 +212,12 @@ export {
   type ToolPackFactory,
   type ToolPackOptionIssue,
   type ToolSessionControl,
+  type TraceContext,
 } from "./tool/index.ts";
 export {
   closeDetail,
   type KeepaliveOptions,
+  readCapped,
   type Transport,
   type TransportClose,
   type TransportFactory,

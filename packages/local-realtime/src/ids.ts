@@ -11,7 +11,18 @@ export class IdGenerator {
   constructor(private readonly connection: number) {}
 
   next(
-    prefix: "item" | "resp" | "event" | "call" | "sess" | "conv" | "mcpr" | "msg" | "fc",
+    prefix:
+      | "item"
+      | "resp"
+      | "event"
+      | "call"
+      | "sess"
+      | "conv"
+      | "mcpr"
+      | "mcpl"
+      | "mcp"
+      | "msg"
+      | "fc",
   ): string {
     this.seq++;
     return `${prefix}_${base62(this.connection, 8)}${base62(this.seq, 13)}`;

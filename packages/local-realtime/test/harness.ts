@@ -76,7 +76,7 @@ export class TestClient {
   async next(
     type: string,
     where: (e: Json) => boolean = () => true,
-    timeoutMs = 5000,
+    timeoutMs = 30_000,
   ): Promise<Json> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -7,8 +7,8 @@ import { z } from "zod";
 
 /**
  * A real MCP server (the SDK's McpServer) with tools that exercise the bridge: a plain result, structured
- * output, progress notifications, a tool that throws, a slow tool that honours cancellation, and a tool that
- * changes the tool list.
+ * output, progress notifications, a tool that throws, a slow tool that honours cancellation, a tool that
+ * changes the tool list, and one that echoes the trace context it received.
  */
 export function buildTestServer(): McpServer {
   const server = new McpServer(
@@ -62,6 +62,16 @@ export function buildTestServer(): McpServer {
         }
       }
       return { content: [{ type: "text", text: `done counting to ${n}` }] };
+    },
+  );
+
+  server.registerTool(
+    "trace_context",
+    { description: "Says which W3C trace context the request carried in _meta", inputSchema: {} },
+    async (_args, extra) => {
+      const meta = (extra._meta ?? {}) as Record<string, unknown>;
+      const seen = { traceparent: meta.traceparent ?? null, tracestate: meta.tracestate ?? null };
+      return { content: [{ type: "text", text: JSON.stringify(seen) }] };
     },
   );
 

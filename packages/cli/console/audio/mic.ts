@@ -2,7 +2,9 @@ import { audioContext } from "./context.ts";
 
 /**
  * The microphone: captured by an AudioWorklet at 24 kHz as PCM16, handed to `onChunk` in 20 ms chunks (binary
- * frames to Parley). The browser's echo cancellation keeps the agent's voice out of it.
+ * frames to Parley). The browser's echo cancellation keeps the agent's voice out of it. `onLost` is called when the
+ * microphone is lost while on: its track ends without us stopping it (unplugged, permission revoked, taken by the
+ * system); our own `stop()` does not fire a track's `ended` event (the spec says so).
  */
 export class Mic {
   #stream: MediaStream | undefined;
@@ -10,7 +12,10 @@ export class Mic {
   #source: MediaStreamAudioSourceNode | undefined;
   #sink: GainNode | undefined;
 
-  constructor(private readonly onChunk: (pcm: ArrayBuffer) => void) {}
+  constructor(
+    private readonly onChunk: (pcm: ArrayBuffer) => void,
+    private readonly onLost: () => void = () => {},
+  ) {}
 
   get on(): boolean {
     return this.#node !== undefined;
@@ -29,7 +34,18 @@ export class Mic {
         autoGainControl: true,
       },
     });
-    this.#source = ctx.createMediaStreamSource(this.#stream);
+    const stream = this.#stream;
+    for (const track of stream.getAudioTracks())
+      track.addEventListener(
+        "ended",
+        () => {
+          if (this.#stream !== stream) return; // stopped or restarted since
+          this.stop();
+          this.onLost();
+        },
+        { once: true },
+      );
+    this.#source = ctx.createMediaStreamSource(stream);
     this.#node = new AudioWorkletNode(ctx, "parley-mic");
     this.#node.port.onmessage = (e: MessageEvent<ArrayBuffer>) => this.onChunk(e.data);
     this.#source.connect(this.#node);

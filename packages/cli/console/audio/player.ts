@@ -17,6 +17,8 @@ export class Player {
   /** Milliseconds of the current item played before its current segments (segments are pruned as they end). */
   #doneMs = 0;
   #volume: GainNode | undefined;
+  /** Bytes of the current item received (what a reconnecting page tells Parley it has). */
+  #received = 0;
 
   /** Queues one chunk of PCM16 for `itemId` (a new item starts its own count). */
   play(itemId: string, pcm: ArrayBuffer): void {
@@ -25,7 +27,9 @@ export class Player {
       this.#itemId = itemId;
       this.#segments = [];
       this.#doneMs = 0;
+      this.#received = 0;
     }
+    this.#received += pcm.byteLength;
     const samples = new Int16Array(pcm);
     if (samples.length === 0) return;
     const buffer = ctx.createBuffer(1, samples.length, SAMPLE_RATE);
@@ -42,6 +46,23 @@ export class Player {
     source.start(start);
     this.#next = start + buffer.duration;
     this.#segments.push({ start, duration: buffer.duration, source });
+  }
+
+  /**
+   * Audio of `itemId` resumes at `offsetBytes` (after a dropped connection or a reload): for an item this page was
+   * not playing, its position counts from there.
+   */
+  resume(itemId: string, offsetBytes: number): void {
+    if (itemId === this.#itemId) return;
+    this.#itemId = itemId;
+    this.#segments = [];
+    this.#doneMs = offsetBytes / 48;
+    this.#received = offsetBytes;
+  }
+
+  /** The current item and the bytes of it received so far. */
+  get received(): { itemId: string; bytes: number } | undefined {
+    return this.#itemId ? { itemId: this.#itemId, bytes: this.#received } : undefined;
   }
 
   /** True while queued audio is still to be heard. */

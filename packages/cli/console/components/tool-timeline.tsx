@@ -20,14 +20,18 @@ export function ToolTimeline({ tools, decide, canApprove }: ToolTimelineProps) {
         {tools.map((t) => (
           <li
             key={t.callId}
-            class={`tool ${t.output === undefined ? "running" : t.failed ? "failed" : "succeeded"}`}
+            class={`tool ${t.output === undefined ? "running" : t.failed ? "failed" : "succeeded"}${t.parentCallId ? " nested" : ""}`}
             data-testid="tool-entry"
             data-call-id={t.callId}
+            data-parent-call-id={t.parentCallId}
             data-tool={t.tool}
             data-state={t.state}
           >
             <div class="tool-head">
-              <code class="tool-name">{t.tool}</code>
+              <code class="tool-name">
+                {t.parentCallId ? "↳ " : ""}
+                {t.tool}
+              </code>
               <span class="tool-state">{t.state}</span>
               <span class="tool-time" data-testid="tool-duration">
                 {duration(t.ms ?? now - t.startedAt)}

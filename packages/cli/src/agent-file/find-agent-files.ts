@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { findFilesUnder } from "../files/walk.ts";
 
-const AGENT_FILE = /\.agent\.(ya?ml|md|ts|mts|js|mjs)$/;
+export const AGENT_FILE = /\.agent\.(ya?ml|md|ts|mts|js|mjs)$/;
 
 /** A path argument that does not exist, or a folder without agent files: a usage error (exit 2). */
 export class UsageError extends Error {}

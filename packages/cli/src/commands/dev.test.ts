@@ -21,7 +21,7 @@ afterEach(() => {
 });
 
 // Real processes on a shared machine: generous time, the assertions stay exact.
-describe("agent dev in a terminal", { timeout: 45_000 }, () => {
+describe("agent dev in a terminal", { timeout: 120_000 }, () => {
   it("talks, shows a tool call with its filler, asks for approval, reloads on save and quits", async () => {
     pty = new PtySession(["dev", agentFile], { cwd: dir });
     await pty.waitFor("costs shown are estimates at API prices");
@@ -211,7 +211,7 @@ describe("agent dev in a terminal", { timeout: 45_000 }, () => {
 });
 
 // Real processes on a shared machine: generous time, the assertions stay exact.
-describe("agent dev piped", { timeout: 45_000 }, () => {
+describe("agent dev piped", { timeout: 120_000 }, () => {
   it("reads one user line per input line, prints a plain transcript and exits when input ends", async () => {
     const { code, stdout, stderr } = await runCli(["dev", agentFile], {
       cwd: dir,

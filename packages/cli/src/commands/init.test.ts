@@ -12,7 +12,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Real processes on a shared machine: generous time, the assertions stay exact.
-describe("agent init", { timeout: 45_000 }, () => {
+describe("agent init", { timeout: 120_000 }, () => {
   it.each(["basic", "approval"])(
     "scaffolds the %s template: it validates and its scenarios pass straight away",
     async (template) => {

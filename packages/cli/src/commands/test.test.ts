@@ -13,7 +13,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Real processes on a shared machine: generous time, the assertions stay exact.
-describe("agent test", { timeout: 45_000 }, () => {
+describe("agent test", { timeout: 120_000 }, () => {
   it("fails failing scenarios with the step, what happened, where, and a transcript excerpt", async () => {
     const { code, stdout } = await runCli(["test", "desk.test.yaml"], { cwd: dir });
     expect(code).toBe(1);

@@ -12,6 +12,7 @@ const clientMessage = z.discriminatedUnion("type", [
     playedMs: z.number().nonnegative(),
   }),
   z.object({ type: z.literal("commit") }),
+  z.object({ type: z.literal("ptt"), state: z.enum(["down", "up", "off"]) }),
   z.object({
     type: z.literal("mode"),
     mode: z.enum(["text", "audio"]),
@@ -19,6 +20,7 @@ const clientMessage = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("restart") }),
   z.object({ type: z.literal("end") }),
+  z.object({ type: z.literal("pick"), callId: z.string().min(1).max(200).nullable() }),
 ]) satisfies z.ZodType<ClientMessage>;
 
 /** A page's text frame as a ClientMessage, or a one-line reason it is not one. */

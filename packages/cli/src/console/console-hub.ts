@@ -1,8 +1,10 @@
 import type { Session, StartSessionOptions, StreamEvent } from "@parley/core";
 import type { RawData, WebSocket } from "ws";
-import { SessionRecord } from "../dev/session-record.ts";
 import { parseClientMessage } from "./client-messages.ts";
 import type { ConsoleApprovals } from "./console-approvals.ts";
+import { ConsoleRecord } from "./console-record.ts";
+import { HoldToTalk, type HoldToTalkUpdate } from "./hold-to-talk.ts";
+import { Playback, type ResumeFrom } from "./playback.ts";
 import type {
   AgentInfo,
   ClientMessage,
@@ -11,6 +13,7 @@ import type {
   SessionState,
 } from "./protocol.ts";
 import { compactReplay } from "./replay.ts";
+import { isSessionCommand, runSessionCommand } from "./session-commands.ts";
 
 export interface ConsoleHubOptions {
   /** `dev`: the page talks and controls the session; `watch`: a call of `agent serve` (no microphone). */
@@ -21,14 +24,11 @@ export interface ConsoleHubOptions {
   /** The Restart and End buttons (absent: refused with a problem message). */
   restart?(): Promise<void>;
   end?(): Promise<void>;
+  /** Serve's call picker: the page chose a call (null: follow the newest). Absent: refused. */
+  pick?(ws: WebSocket, callId: string | null): void;
+  /** Hold-to-talk's switch of the agent's turn detection (absent: holding only commits on release). */
+  holdToTalk?: HoldToTalkUpdate;
 }
-
-/** Protocol events the page never needs (one per audio chunk): kept in the event log, not sent. */
-const NOISY = new Set(["input_audio_buffer.append", "response.output_audio.delta"]);
-const MAX_LOG_LINES = 200_000;
-const MAX_REPLAY = 5_000;
-/** A playback report older than this is not extrapolated (the page stopped playing, or went away). */
-const PLAYBACK_FRESH_MS = 500;
 
 /**
  * Links console pages (any number of WebSockets) to the session of the moment: sends each page the session's event
@@ -40,23 +40,23 @@ const PLAYBACK_FRESH_MS = 500;
 export class ConsoleHub {
   readonly #o: ConsoleHubOptions;
   readonly #sockets = new Set<WebSocket>();
-  readonly #log: string[] = [];
-  readonly #records: SessionRecord[] = [];
-  /** Playback reports: agent item id → position heard and when it was reported. */
-  readonly #played = new Map<string, { ms: number; at: number }>();
-  #replay: StreamEvent[] = [];
+  readonly #record = new ConsoleRecord();
+  /** The pages' playback positions and the agent's recent audio (for a page that comes back while it plays). */
+  readonly #playback = new Playback();
   #session: Session | undefined;
   #state: SessionState = "starting";
   #generation = 0;
   #agent: AgentInfo;
   /** Set by the `agent.audio` listener, sent right after that event by the stream listener (same emit). */
   #audio: Buffer | undefined;
-  /** Microphone audio was appended since the input buffer was last committed (by the server's VAD or by us). */
-  #uncommitted = false;
+  readonly #hold: HoldToTalk;
+  /** The page holding to talk: if it goes away, the agent's turn detection comes back. */
+  #holder: WebSocket | undefined;
 
   constructor(options: ConsoleHubOptions) {
     this.#o = options;
     this.#agent = options.agent;
+    this.#hold = new HoldToTalk(options.holdToTalk, (message) => this.problem(message));
   }
 
   get session(): Session | undefined {
@@ -67,24 +67,18 @@ export class ConsoleHub {
     return this.#sockets.size;
   }
 
-  /**
-   * The page's playback position of an agent item: its last report plus the time since (it kept playing), for
-   * `startSession({ playedMs })`, so a barge-in truncates where the person stopped hearing.
-   */
-  readonly playedMs = (itemId: string): number | undefined => {
-    const report = this.#played.get(itemId);
-    if (!report) return undefined;
-    const since = performance.now() - report.at;
-    return report.ms + (since < PLAYBACK_FRESH_MS ? since : 0);
-  };
+  /** The pages' playback position of an agent item (`startSession({ playedMs })`). */
+  get playedMs(): (itemId: string) => number | undefined {
+    return this.#playback.playedMs;
+  }
 
   /**
    * `startSession` options that feed the pages from the handshake on (the stream, the agent's audio, the page's
    * playback position); call `attach(session, true)` once the session is started.
    */
   sessionHooks(): Required<Pick<StartSessionOptions, "onEvent" | "on" | "playedMs">> {
-    this.#replay = [];
-    this.#played.clear();
+    this.#record.restart();
+    this.#playback.clear();
     // Only the newest session speaks to the pages: one followed before (an earlier call of serve) is ignored.
     const generation = ++this.#generation;
     const current = () => generation === this.#generation;
@@ -112,7 +106,8 @@ export class ConsoleHub {
       session.onEvent(hooks.onEvent);
     }
     this.#session = session;
-    this.#records.push(new SessionRecord(session));
+    this.#hold.reset();
+    this.#record.follow(session);
     session.on("closed", (e) => {
       if (this.#session !== session) return;
       this.#setState("ended", e.reason === "closed" ? "the session was ended" : e.detail);
@@ -128,6 +123,8 @@ export class ConsoleHub {
   /** The agent changed (a reload that worked, a handoff): the panel shows it, with what changed. */
   agentChanged(agent: AgentInfo, reload?: { ms: number; summary: string }): void {
     this.#agent = agent;
+    // A reload or a handoff applied the agent's own turn detection: off again while someone holds to talk.
+    if (this.#session) this.#hold.reapply(this.#session);
     this.#broadcast({ type: "agent", agent, ...(reload ? { reload } : {}) });
   }
 
@@ -140,13 +137,21 @@ export class ConsoleHub {
     this.#broadcast({ type: "problem", message });
   }
 
-  /** A page connected (its token already checked). */
-  add(ws: WebSocket): void {
-    this.#sockets.add(ws);
-    ws.on("close", () => this.#sockets.delete(ws));
+  /** A page connected (its token already checked): this hub answers its messages for as long as it is open. */
+  add(ws: WebSocket, resume?: ResumeFrom): void {
+    ws.on("close", () => this.leave(ws));
     ws.on("error", () => ws.terminate());
-    ws.on("message", (data, isBinary) => this.#onMessage(ws, data, isBinary));
-    const replay = compactReplay(this.#replay);
+    ws.on("message", (data, isBinary) => this.receive(ws, data, isBinary));
+    this.join(ws, resume);
+  }
+
+  /**
+   * A page starts following this hub's session: the hello, then what it missed of the session. Its messages reach
+   * `receive` from whoever owns the socket (`add`, or serve's call picker).
+   */
+  join(ws: WebSocket, resume?: ResumeFrom): void {
+    this.#sockets.add(ws);
+    const replay = compactReplay(this.#record.replay);
     this.#send(ws, {
       type: "hello",
       agent: this.#agent,
@@ -158,16 +163,35 @@ export class ConsoleHub {
       replay: replay.length,
     });
     for (const event of replay) this.#send(ws, { type: "event", event });
+    // The agent's audio the page has not played yet: after the events, before anything live.
+    for (const part of this.#state === "open" ? this.#playback.resume(resume) : []) {
+      this.#send(ws, {
+        type: "audio.resume",
+        itemId: part.itemId,
+        offsetBytes: part.offset,
+        bytes: part.audio.length,
+      });
+      if (ws.readyState === ws.OPEN) ws.send(part.audio, { binary: true });
+    }
+  }
+
+  /** A page stops following (it closed, or picked another call). */
+  leave(ws: WebSocket): void {
+    this.#sockets.delete(ws);
+    if (this.#holder === ws) {
+      this.#holder = undefined;
+      if (this.#session?.open) this.#hold.leave(this.#session);
+    }
   }
 
   /** The transcript of every session so far (redacted). */
   transcript(): string {
-    return this.#records.map((r) => r.text()).join("");
+    return this.#record.transcript();
   }
 
   /** Every stream event so far, one JSON line each (redacted by the stream). */
   events(): string {
-    return this.#log.length ? `${this.#log.join("\n")}\n` : "";
+    return this.#record.events();
   }
 
   close(): void {
@@ -177,38 +201,27 @@ export class ConsoleHub {
 
   #onEvent(event: StreamEvent): void {
     if (event.type === "server.event" && event.event.type === "input_audio_buffer.committed")
-      this.#uncommitted = false;
-    if (this.#log.length >= MAX_LOG_LINES) this.#log.shift();
-    this.#log.push(JSON.stringify(event));
-    if (
-      (event.type === "client.event" || event.type === "server.event") &&
-      NOISY.has(event.event.type)
-    )
-      return;
-    if (
-      event.type !== "agent.audio" &&
-      event.type !== "client.event" &&
-      event.type !== "server.event"
-    ) {
-      if (this.#replay.length >= MAX_REPLAY) this.#replay.shift();
-      this.#replay.push(event);
-    }
+      this.#hold.committed();
+    if (!this.#record.push(event)) return;
     this.#broadcast({ type: "event", event });
+    if (event.type === "interrupted" && event.itemId) this.#playback.interrupted(event.itemId);
     if (event.type === "agent.audio" && this.#audio) {
       const audio = this.#audio;
       this.#audio = undefined;
+      this.#playback.audio(event.itemId, audio);
       for (const ws of this.#sockets)
         if (ws.readyState === ws.OPEN) ws.send(audio, { binary: true });
     }
   }
 
-  #onMessage(ws: WebSocket, data: RawData, isBinary: boolean): void {
+  /** One frame from a page following this hub. */
+  receive(ws: WebSocket, data: RawData, isBinary: boolean): void {
     const session = this.#session;
     if (isBinary) {
       // Microphone audio: PCM16 24 kHz mono. Dropped while no session is open (starting, ended, restoring).
       if (this.#o.mode === "dev" && session?.open && !session.restoring) {
         session.appendAudio(toBuffer(data));
-        this.#uncommitted = true;
+        this.#hold.appended();
       }
       return;
     }
@@ -217,7 +230,7 @@ export class ConsoleHub {
       this.#send(ws, { type: "problem", message: message.error });
       return;
     }
-    void this.#handle(message).catch((error: unknown) =>
+    void this.#handle(message, ws).catch((error: unknown) =>
       this.#send(ws, {
         type: "problem",
         message: error instanceof Error ? error.message : String(error),
@@ -225,7 +238,7 @@ export class ConsoleHub {
     );
   }
 
-  async #handle(message: ClientMessage): Promise<void> {
+  async #handle(message: ClientMessage, ws: WebSocket): Promise<void> {
     switch (message.type) {
       case "restart":
         if (!this.#o.restart) throw new Error("this console cannot restart the session");
@@ -238,39 +251,31 @@ export class ConsoleHub {
           throw new Error(`no approval is waiting for call ${message.callId}`);
         return;
       case "playback":
-        this.#played.set(message.itemId, { ms: message.playedMs, at: performance.now() });
+        this.#playback.report(message.itemId, message.playedMs);
         return;
+      case "pick":
+        if (!this.#o.pick)
+          throw new Error("this console has one session: there is no call to pick");
+        return this.#o.pick(ws, message.callId);
     }
     const session = this.#session;
     if (!session?.open) throw new Error("the session is not open: restart it");
-    switch (message.type) {
-      case "text":
-        return session.sendText(message.text);
-      case "image":
-        return session.sendImage(Buffer.from(message.data, "base64"), {
-          ...(message.text ? { text: message.text } : {}),
-        });
-      case "interrupt":
-        // Also when the answer is fully generated but still playing in the page: the truncate drops the unheard rest.
-        return session.interrupt(
-          message.playedMs === undefined ? {} : { playedMs: message.playedMs },
-        );
-      case "commit":
-        // Push-to-talk released after the agent's turn detection already committed what was said: nothing to commit
-        // (an empty commit is an error from the server).
-        if (!this.#uncommitted) return;
-        this.#uncommitted = false;
-        return session.commitAudio();
-      case "mode":
-        // The page's microphone was denied or lost (or works again): the session's text fallback, on its word.
-        return message.mode === "text"
-          ? session.useText(message.reason ?? "microphone_unavailable")
-          : session.useAudio(message.reason ?? "microphone_available");
+    if (isSessionCommand(message)) return runSessionCommand(session, message);
+    if (message.type === "commit") return this.#hold.release(session);
+    // Hold-to-talk (`ptt`): only where there is a microphone.
+    if (this.#o.mode !== "dev") throw new Error("this console has no microphone");
+    if (message.state === "down") {
+      this.#holder = ws;
+      return this.#hold.press(session);
     }
+    if (message.state === "up") return this.#hold.release(session);
+    this.#holder = undefined;
+    return this.#hold.leave(session);
   }
 
   #setState(state: SessionState, detail?: string): void {
     this.#state = state;
+    if (state !== "open") this.#playback.clear();
     this.#broadcast({
       type: "session",
       state,

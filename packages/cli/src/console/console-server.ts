@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
 import { type Asset, loadConsoleAssets } from "./assets.ts";
+import type { ResumeFrom } from "./playback.ts";
 import { CONSOLE_PATHS } from "./protocol.ts";
 
 export interface ConsoleServerOptions {
@@ -12,8 +13,8 @@ export interface ConsoleServerOptions {
   port?: number;
   /** The secret in every URL (default: 24 random bytes, base64url). */
   token?: string;
-  /** An authorised page connected its WebSocket. */
-  onSocket(socket: WebSocket): void;
+  /** An authorised page connected its WebSocket; `resume`: what it already has of the agent's audio. */
+  onSocket(socket: WebSocket, resume: ResumeFrom | undefined): void;
   /** The downloads: the transcript (text) and the event log (JSON lines), both redacted. */
   transcript(): string;
   events(): string;
@@ -50,7 +51,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       socket.end("HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
       return;
     }
-    sockets.handleUpgrade(req, socket, head, (ws) => options.onSocket(ws));
+    sockets.handleUpgrade(req, socket, head, (ws) => options.onSocket(ws, resumeFrom(req.url)));
   });
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
@@ -130,6 +131,15 @@ export function tokenPath(url: string | undefined, token: string): string | null
   const [, given, ...rest] = pathname.split("/");
   if (given === undefined || !sameSecret(given, token)) return undefined;
   return rest.length === 0 ? null : rest.join("/");
+}
+
+/** A reconnecting page's `?resume_item=<item id>&resume_bytes=<n>`: the agent audio it already has. */
+export function resumeFrom(url: string | undefined): ResumeFrom | undefined {
+  const query = new URLSearchParams((url ?? "").split("?")[1] ?? "");
+  const itemId = query.get("resume_item");
+  const bytes = Number(query.get("resume_bytes"));
+  if (!itemId || !Number.isSafeInteger(bytes) || bytes < 0) return undefined;
+  return { itemId, bytes };
 }
 
 function sameSecret(given: string, token: string): boolean {

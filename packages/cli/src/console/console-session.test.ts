@@ -42,7 +42,7 @@ async function download(url: string): Promise<string> {
   return res.text();
 }
 
-describe("the console's session", { timeout: 30_000 }, () => {
+describe("the console's session", { timeout: 120_000 }, () => {
   it("reloads on save, shows located problems of an invalid save, and keeps the previous version running", async () => {
     const { page } = await start();
     const original = readFileSync(agentFile, "utf8");

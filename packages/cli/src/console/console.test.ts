@@ -60,7 +60,7 @@ function get(
   });
 }
 
-describe("the console server", { timeout: 30_000 }, () => {
+describe("the console server", { timeout: 120_000 }, () => {
   it("serves the page and its socket only under the token, on loopback", async () => {
     const { url, server } = await start();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[\w-]{32}\/$/);

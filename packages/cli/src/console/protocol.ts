@@ -50,7 +50,33 @@ export type ServerMessage =
   | { type: "session"; state: SessionState; id: string | undefined; detail?: string }
   | { type: "agent"; agent: AgentInfo; reload?: { ms: number; summary: string } }
   | { type: "reload.failed"; text: string; problems: ConsoleProblem[] }
-  | { type: "problem"; message: string };
+  | { type: "problem"; message: string }
+  /**
+   * The agent's audio a (re)connecting page has not got yet, in one binary frame right after this message: the rest
+   * of item `itemId` from `offsetBytes` (its bytes before that were already received, or heard), then further items
+   * each with their own `audio.resume`. Sent after the replay, before anything live.
+   */
+  | { type: "audio.resume"; itemId: string; offsetBytes: number; bytes: number }
+  /**
+   * `agent serve --console`: the calls a page can pick (live ones, and recently ended ones, newest first), which one
+   * this page watches, and whether it follows the newest call (it has not picked one). Sent on connecting and on
+   * every change.
+   */
+  | { type: "calls"; calls: CallInfo[]; watching: string | null; follow: boolean };
+
+/** One call of `agent serve`, as the call picker lists it. */
+export interface CallInfo {
+  /** The Realtime call id (`rtc_…`). */
+  id: string;
+  agent: string;
+  kind: "sip" | "webrtc";
+  state: "live" | "ended";
+  /** Epoch ms. */
+  startedAt: number;
+  endedAt?: number;
+  /** Why it ended (`closed`, `socket_closed`, `transferred`, …). */
+  reason?: string;
+}
 
 /** Page → Parley. */
 export type ClientMessage =
@@ -62,12 +88,19 @@ export type ClientMessage =
   | { type: "interrupt"; playedMs?: number }
   /** The page's playback position of an agent item (sent while it plays): barge-in truncates there. */
   | { type: "playback"; itemId: string; playedMs: number }
-  /** Push-to-talk released: commit the audio sent since it was pressed. */
+  /** Push-to-talk released: commit the audio sent since it was pressed (kept for older pages; `ptt` `up` does it). */
   | { type: "commit" }
+  /**
+   * Hold-to-talk: `down` (pressed; the first press turns the agent's turn detection off, before the audio that
+   * follows), `up` (released: commit and one answer), `off` (left hold-to-talk: the agent's turn detection is back).
+   */
+  | { type: "ptt"; state: "down" | "up" | "off" }
   /** Text fallback: the microphone was denied or lost (`text`), or works again (`audio`). */
   | { type: "mode"; mode: "text" | "audio"; reason?: string }
   | { type: "restart" }
-  | { type: "end" };
+  | { type: "end" }
+  /** `agent serve --console`: watch this call (its stream so far, then live); null: follow the newest call. */
+  | { type: "pick"; callId: string | null };
 
 /** The paths under the console's token prefix (`/<token>/…`). */
 export const CONSOLE_PATHS = {

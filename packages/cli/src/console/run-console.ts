@@ -1,10 +1,13 @@
 import { spawn } from "node:child_process";
+import { relative } from "node:path";
 import { AgentFileError, formatProblems } from "@parley/core";
 import { resolvePace } from "../dev/target.ts";
 import { parseVariables } from "../dev/variables.ts";
+import { shortId } from "../logs/list.ts";
+import { type LogFlags, logSettings } from "../logs/settings.ts";
 import { startConsole } from "./start-console.ts";
 
-export interface RunConsoleFlags {
+export interface RunConsoleFlags extends LogFlags {
   live?: boolean;
   url?: string;
   pace?: string;
@@ -31,6 +34,7 @@ export async function runConsole(
   io: RunConsoleIo,
 ): Promise<number> {
   const cwd = process.cwd();
+  const logs = logSettings(flags, io.env, cwd);
   let handle: Awaited<ReturnType<typeof startConsole>>;
   try {
     handle = await startConsole(file, {
@@ -38,6 +42,7 @@ export async function runConsole(
       variables: parseVariables(flags.var ?? []),
       env: io.env,
       cwd,
+      ...(logs ? { logs } : {}),
       ...(flags.live ? { live: true } : {}),
       ...(flags.url ? { url: flags.url } : {}),
       ...(flags.watch === false ? { watch: false } : {}),
@@ -62,6 +67,9 @@ export async function runConsole(
     process.once("SIGTERM", () => resolve());
   });
   await handle.close();
+  // As `agent dev` ends: where each session's log is (one per session: Restart starts another).
+  for (const file of handle.logFiles)
+    io.stderr.write(`session log: ${relative(cwd, file)} (agent logs show ${shortId(file)})\n`);
   io.stderr.write("console stopped\n");
   return 0;
 }

@@ -1,15 +1,19 @@
 import {
   AgentFileError,
   AgentTools,
+  compileSession,
   type LoadedAgent,
   loadAgent,
   type Session,
+  type SessionLogWriter,
   startSession,
 } from "@parley/core";
+import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
 import { approversFor } from "../dev/approvers.ts";
 import { reloadAgent } from "../dev/reload.ts";
 import { openTarget, type Target } from "../dev/target.ts";
 import { type AgentWatcher, watchAgentFiles } from "../dev/watcher.ts";
+import { type LogSettings, openLog } from "../logs/settings.ts";
 import { agentInfo } from "./agent-info.ts";
 import { ConsoleApprovals } from "./console-approvals.ts";
 import { ConsoleHub } from "./console-hub.ts";
@@ -30,6 +34,8 @@ export interface ConsoleOptions {
   token?: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Session logs (`logSettings(flags, env)`, as `agent dev`): one file per session, restarts included; none when undefined. */
+  logs?: LogSettings;
 }
 
 /** A running `agent dev --web`: the session, the console server and the watcher. */
@@ -41,6 +47,8 @@ export interface ConsoleHandle {
   readonly target: Target;
   /** The agent running now (after reloads and handoffs). */
   readonly agent: LoadedAgent;
+  /** The session log files written so far (one per session; a restart starts another). */
+  readonly logFiles: readonly string[];
   /** Resolves after the reloads asked for so far are applied or refused (tests wait on it). */
   reloaded(): Promise<void>;
   close(): Promise<void>;
@@ -85,6 +93,7 @@ export async function startConsole(file: string, options: ConsoleOptions): Promi
     },
     agent: agentInfo(agent, variables, cwd),
     approvals,
+    holdToTalk: (held) => holdToTalkUpdate(agent, variables, held),
     restart: () => {
       starting = starting.then(async () => {
         await session?.close().catch(() => {});
@@ -98,18 +107,39 @@ export async function startConsole(file: string, options: ConsoleOptions): Promi
     },
   });
 
+  const logs: SessionLogWriter[] = [];
   const start = async () => {
     hub.starting();
-    const started = await startSession({
-      agent,
-      ...(target.url ? { url: target.url } : {}),
-      ...(target.apiKey ? { apiKey: target.apiKey } : {}),
-      variables,
-      ...hub.sessionHooks(),
-      // Always a handler, even for an agent without tools yet: a reload may add the first one.
-      tools: (host) =>
-        new AgentTools(host, agent, { approvers: approversFor(agent, approvals.approver) }),
-    });
+    // As `agent dev`: a log per session, closed with it; a folder that cannot be written is said, never fatal.
+    const sessionLog = openLog(options.logs, agent, variables, (message) => hub.problem(message));
+    const hooks = hub.sessionHooks();
+    let started: Session;
+    try {
+      started = await startSession({
+        agent,
+        ...(target.url ? { url: target.url } : {}),
+        ...(target.apiKey ? { apiKey: target.apiKey } : {}),
+        variables,
+        ...hooks,
+        ...(sessionLog
+          ? {
+              onEvent: (event) => {
+                hooks.onEvent(event);
+                sessionLog.write(event);
+              },
+            }
+          : {}),
+        // Always a handler, even for an agent without tools yet: a reload may add the first one.
+        tools: (host) =>
+          new AgentTools(host, agent, { approvers: approversFor(agent, approvals.approver) }),
+      });
+    } catch (error) {
+      await sessionLog?.close();
+      throw error;
+    }
+    // Closes itself with the session (a restart, End, the session ending by itself).
+    sessionLog?.attach(started);
+    if (sessionLog) logs.push(sessionLog);
     session = started;
     hub.attach(started, true);
     // After a handoff the other agent runs the session: saves of its files reload it.
@@ -165,7 +195,7 @@ export async function startConsole(file: string, options: ConsoleOptions): Promi
       ...(options.host ? { host: options.host } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.token ? { token: options.token } : {}),
-      onSocket: (ws) => hub.add(ws),
+      onSocket: (ws, resume) => hub.add(ws, resume),
       transcript: () => hub.transcript(),
       events: () => hub.events(),
     });
@@ -186,14 +216,38 @@ export async function startConsole(file: string, options: ConsoleOptions): Promi
     get agent() {
       return agent;
     },
+    get logFiles() {
+      return logs.map((log) => log.file);
+    },
     reloaded: () => reloading,
     async close() {
       await watcher?.close();
       await starting.catch(() => {});
       await session?.close().catch(() => {});
+      // Every session's log is on disk before close resolves.
+      await Promise.all(logs.map((log) => log.close()));
       hub.close();
       await listening.close();
       await target.close().catch(() => {});
     },
   };
+}
+
+/**
+ * The agent's whole `session.update` with its turn detection off (`held`) or as the agent has it (an agent that says
+ * nothing has the API's default, server VAD: said explicitly, since an update that leaves it out keeps the "off");
+ * undefined when the agent turned it off itself (its turns already end only on a commit).
+ */
+export function holdToTalkUpdate(
+  agent: LoadedAgent,
+  variables: Record<string, string>,
+  held: boolean,
+): SessionUpdateEvent | undefined {
+  const update = structuredClone(compileSession(agent, { variables }));
+  const audio = update.session.audio ?? {};
+  const input = audio.input ?? {};
+  if (input.turn_detection === null) return undefined;
+  input.turn_detection = held ? null : (input.turn_detection ?? { type: "server_vad" });
+  update.session.audio = { ...audio, input };
+  return update;
 }

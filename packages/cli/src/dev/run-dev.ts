@@ -11,7 +11,7 @@ import {
 } from "@parley/core";
 import pc from "picocolors";
 import { shortId } from "../logs/list.ts";
-import { type LogFlags, logSettings, openLog } from "../logs/settings.ts";
+import { type LogFlags, logSettings, openLog, pruneLogs } from "../logs/settings.ts";
 import { approversFor } from "./approvers.ts";
 import { type AudioLink, startAudio } from "./audio.ts";
 import { devCommands, parseDevInput } from "./input.ts";
@@ -122,7 +122,9 @@ export async function runDev(file: string, options: DevOptions, io: DevIo): Prom
   const approver = terminalApprover({
     ask: (question, request) => view.askApproval(question, request.signal),
   });
-  const sessionLog = openLog(logSettings(options, io.env), agent, variables, (m) => view.notice(m));
+  const logs = logSettings(options, io.env);
+  pruneLogs(logs, (m) => view.notice(m));
+  const sessionLog = openLog(logs, agent, variables, (m) => view.notice(m));
   let session: Session;
   try {
     session = await startSession({

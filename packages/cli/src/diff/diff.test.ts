@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -125,6 +125,50 @@ describe("agent diff", { timeout: 60_000 }, () => {
     expect(stdout).toContain("    tools: - refund\n");
     expect(stdout).toContain('    mcp: + crm {"server_url":"https://crm.example.com/mcp"}\n');
     expect(stdout).toContain('    tools: + refund_stay "Refund an amount to the guest."\n');
+  });
+
+  it("reports agents deleted since the revision, and a renamed agent as a rename with its changes", async () => {
+    writeFileSync(
+      join(repo, "lobby.agent.yaml"),
+      "name: lobby\ninstructions: You greet guests in the lobby.\n",
+    );
+    git("add", "-A");
+    git("commit", "-qm", "lobby");
+    rmSync(join(repo, "lobby.agent.yaml"));
+    renameSync(agentFile, join(repo, "front-desk.agent.yaml"));
+
+    const gone = await diff([]);
+    expect(gone.stderr).toBe("");
+    expect(gone.stdout).toBe(
+      [
+        "front-desk.agent.yaml  HEAD:desk.agent.yaml → working tree",
+        "  renamed from desk.agent.yaml",
+        "  no other change",
+        "",
+        "lobby.agent.yaml  HEAD → not in working tree",
+        "  agent removed",
+        "",
+      ].join("\n"),
+    );
+    expect(gone.code).toBe(1); // an agent the model used to be is gone
+
+    // Only the rename: nothing that reaches the model changed.
+    git("checkout", "--", "lobby.agent.yaml");
+    const moved = await diff([]);
+    expect(moved.stdout).toContain("renamed from desk.agent.yaml");
+    expect(moved.stdout).not.toContain("lobby");
+    expect(moved.code).toBe(0);
+
+    // Renamed and changed: the change is shown against the old file.
+    edit(
+      (t) => t.replace("name: desk\n", "name: desk\nvoice: cedar\n"),
+      join(repo, "front-desk.agent.yaml"),
+    );
+    const changed = await diff([], { markdown: true });
+    expect(changed.stdout).toMatch(
+      /### `front-desk.agent.yaml` \(HEAD:desk.agent.yaml → working tree\)\n\nRenamed from `desk.agent.yaml`.\n\n\*\*Reaches the model\*\*[\s\S]*\| voice \|/,
+    );
+    expect(changed.code).toBe(1);
   });
 
   it("writes Markdown for a pull-request comment", async () => {

@@ -11,6 +11,8 @@ export interface AgentDiff {
   scenarios?: ScenarioChange[];
   /** The agent is new, or gone, in the second version. */
   status?: "added" | "removed";
+  /** The agent's path in the first version, when it was renamed or moved (its changes are shown as usual). */
+  renamedFrom?: string;
 }
 
 interface Paint {
@@ -34,10 +36,11 @@ export function formatText(diffs: AgentDiff[], paint: Paint = plain): string {
       );
       continue;
     }
+    if (d.renamedFrom) out.push(`  renamed from ${d.renamedFrom}`);
     const model = d.changes.filter((c) => c.model);
     const runtime = d.changes.filter((c) => !c.model);
     if (!model.length && !runtime.length && !d.scenarios?.length)
-      out.push(paint.dim("  no change"));
+      out.push(paint.dim(d.renamedFrom ? "  no other change" : "  no change"));
     for (const [title, list] of [
       ["reaches the model", model],
       ["runtime only (not sent to the model)", runtime],
@@ -92,9 +95,11 @@ export function formatMarkdown(diffs: AgentDiff[]): string {
       out.push(d.status === "added" ? "New agent." : "Agent removed.", "");
       continue;
     }
+    if (d.renamedFrom) out.push(`Renamed from \`${d.renamedFrom}\`.`, "");
     const model = d.changes.filter((c) => c.model);
     const runtime = d.changes.filter((c) => !c.model);
-    if (!model.length && !runtime.length && !d.scenarios?.length) out.push("No change.", "");
+    if (!model.length && !runtime.length && !d.scenarios?.length)
+      out.push(d.renamedFrom ? "No other change." : "No change.", "");
     for (const [title, list] of [
       ["Reaches the model", model],
       ["Runtime only (not sent to the model)", runtime],

@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
+import { AGENT_FILE } from "../agent-file/find-agent-files.ts";
+import { SKIP } from "../files/walk.ts";
 import { DiffError } from "./errors.ts";
 
 const run = promisify(execFile);
@@ -79,6 +81,30 @@ export class Revisions {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * The agent files `rev` has under the working-tree folder `dir` (as working-tree paths), skipping the folders
+   * `agent diff` never searches (dependencies, build output, fixtures, dot folders).
+   */
+  async agentFilesAt(rev: string, dir: string): Promise<string[]> {
+    const root = await this.root();
+    const under = relative(root, dir) || ".";
+    const listed = await git(["ls-tree", "-r", "-z", "--name-only", rev, "--", under], root);
+    return listed
+      .split("\0")
+      .filter((path) => {
+        const parts = path.split("/");
+        const name = parts.pop() ?? "";
+        return AGENT_FILE.test(name) && !parts.some((p) => p.startsWith(".") || SKIP.has(p));
+      })
+      .map((path) => join(root, path));
+  }
+
+  /** A file's text at `rev` (a working-tree path), without extracting the revision. */
+  async textAt(rev: string, file: string): Promise<string> {
+    const root = await this.root();
+    return git(["show", `${rev}:${relative(root, file)}`], root);
   }
 
   /** Where a copied file sits in the working tree (for messages), or the path itself. */

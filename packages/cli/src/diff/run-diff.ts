@@ -1,9 +1,11 @@
+import { existsSync } from "node:fs";
 import { relative } from "node:path";
 import { AgentFileError, formatProblems, isParleyError } from "@parley/core";
 import pc from "picocolors";
 import { findAgentFiles, UsageError } from "../agent-file/find-agent-files.ts";
 import { agentView } from "./agent-view.ts";
 import { DiffError } from "./errors.ts";
+import { renames } from "./gone.ts";
 import { type AgentDiff, formatMarkdown, formatText } from "./render.ts";
 import { parseSide, Revisions, type Side } from "./revision.ts";
 import { compareOutcomes, scenarioOutcomes } from "./scenarios.ts";
@@ -37,7 +39,7 @@ export async function runDiff(args: string[], options: DiffOptions, io: DiffIo):
     for (const pair of pairs) diffs.push(await compare(pair, options, revisions, io.env, cwd));
     const shown = args.length
       ? diffs
-      : diffs.filter((d) => d.status || d.changes.length || d.scenarios?.length);
+      : diffs.filter((d) => d.status || d.renamedFrom || d.changes.length || d.scenarios?.length);
     if (options.markdown) io.stdout.write(`${formatMarkdown(shown)}\n`);
     else {
       const c = pc.createColors(Boolean(io.stdout.isTTY) && !io.env.NO_COLOR);
@@ -69,6 +71,8 @@ interface Pair {
   old: Side | undefined;
   now: Side | undefined;
   label: string;
+  /** The agent's path in the revision, when it was renamed or moved since. */
+  renamedFrom?: string;
 }
 
 async function sidesOf(
@@ -103,17 +107,51 @@ async function sidesOf(
       { old: { kind: "rev", rev, path: side.path }, now: side, label: relative(cwd, side.path) },
     ];
   }
-  const files = findAgentFiles([cwd]);
+  const before = await revisions.agentFilesAt(rev, cwd);
+  // Every agent deleted is still a change to show, so a tree with none left is not an error when the revision had some.
+  const files = before.length ? agentFilesOrNone(cwd) : findAgentFiles([cwd]);
   const pairs: Pair[] = [];
+  const added: string[] = [];
   for (const file of files) {
     const label = relative(cwd, file);
+    if (await revisions.has(rev, file))
+      pairs.push({
+        old: { kind: "rev", rev, path: file },
+        now: { kind: "file", path: file },
+        label,
+      });
+    else added.push(file);
+  }
+  const gone = before.filter((file) => !existsSync(file));
+  const moved = await renames(gone, added, (file) => revisions.textAt(rev, file));
+  for (const file of gone) {
+    const to = moved.get(file);
     pairs.push(
-      (await revisions.has(rev, file))
-        ? { old: { kind: "rev", rev, path: file }, now: { kind: "file", path: file }, label }
-        : { old: undefined, now: { kind: "file", path: file }, label },
+      to
+        ? {
+            old: { kind: "rev", rev, path: file },
+            now: { kind: "file", path: to },
+            label: relative(cwd, to),
+            renamedFrom: relative(cwd, file),
+          }
+        : { old: { kind: "rev", rev, path: file }, now: undefined, label: relative(cwd, file) },
     );
   }
-  return pairs;
+  const renamedTo = new Set(moved.values());
+  for (const file of added)
+    if (!renamedTo.has(file))
+      pairs.push({ old: undefined, now: { kind: "file", path: file }, label: relative(cwd, file) });
+  return pairs.sort((a, b) => a.label.localeCompare(b.label));
+}
+
+/** The working tree's agent files under `cwd`, or none (instead of a usage error) when every one was deleted. */
+function agentFilesOrNone(cwd: string): string[] {
+  try {
+    return findAgentFiles([cwd]);
+  } catch (error) {
+    if (error instanceof UsageError) return [];
+    throw error;
+  }
 }
 
 function labelOf(side: Side, cwd: string): string {
@@ -134,19 +172,20 @@ async function compare(
   cwd: string,
 ): Promise<AgentDiff> {
   const { old, now, label } = pair;
-  if (!old || !now)
-    return {
-      label,
-      sides: `not in ${options.rev ?? "HEAD"} → working tree`,
-      changes: [],
-      status: "added",
-    };
-  const sides = `${sideName(old, now, cwd)} → ${sideName(now, old, cwd)}`;
+  const rev = options.rev ?? "HEAD";
+  if (!old) return { label, sides: `not in ${rev} → working tree`, changes: [], status: "added" };
+  if (!now) return { label, sides: `${rev} → not in working tree`, changes: [], status: "removed" };
+  const sides = `${pair.renamedFrom ? `${rev}:${pair.renamedFrom}` : sideName(old, now, cwd)} → ${sideName(now, old, cwd)}`;
   const [oldFile, newFile] = [await revisions.file(old), await revisions.file(now)];
   const before = await agentView(oldFile, env);
   const after = await agentView(newFile, env);
   const { semanticDiff } = await import("./semantic.ts");
-  const diff: AgentDiff = { label, sides, changes: semanticDiff(before, after) };
+  const diff: AgentDiff = {
+    label,
+    sides,
+    changes: semanticDiff(before, after),
+    ...(pair.renamedFrom ? { renamedFrom: pair.renamedFrom } : {}),
+  };
   if (options.scenarios)
     diff.scenarios = compareOutcomes(
       await scenarioOutcomes(before.file),

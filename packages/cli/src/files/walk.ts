@@ -6,7 +6,7 @@ import ignore, { type Ignore } from "ignore";
  * Folders never searched: dependencies, build output, and test fixtures (often broken on purpose; name a fixture
  * file to use it). Dot folders are skipped too.
  */
-const SKIP = new Set(["node_modules", "dist", "coverage", "fixtures"]);
+export const SKIP = new Set(["node_modules", "dist", "coverage", "fixtures"]);
 
 interface IgnoreScope {
   base: string;

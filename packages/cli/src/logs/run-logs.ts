@@ -1,5 +1,5 @@
 import { writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { ParleyError, readSessionLog } from "@parley/core";
 import { findLog } from "./find.ts";
 import { type LogsIo, listLogs } from "./list.ts";
@@ -41,21 +41,25 @@ export async function logToTest(
 ): Promise<string | undefined> {
   const log = await readSessionLog(findLog(ref, dir));
   const out = options.output ? resolve(options.output) : undefined;
-  const text = logToScenario(log, {
-    dir: out ? dirname(out) : process.cwd(),
+  const folder = out ? dirname(out) : process.cwd();
+  const { text, images } = logToScenario(log, {
+    dir: folder,
     ...(options.agent ? { agentFile: resolve(options.agent) } : {}),
+    ...(out ? { imageStem: basename(out).replace(/(\.test)?\.ya?ml$/, "") } : {}),
   });
-  if (!out) {
-    io.stdout.write(text);
-    return undefined;
-  }
   try {
+    // The images the user sent go beside the scenario (the current folder when it goes to stdout).
+    for (const image of images) await writeFile(resolve(folder, image.path), image.bytes);
+    if (!out) {
+      io.stdout.write(text);
+      return undefined;
+    }
     await writeFile(out, text);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new ParleyError(
       "output_failed",
-      `${options.output}: could not write the scenario (${reason})`,
+      `${options.output ?? "."}: could not write the scenario (${reason})`,
       {
         cause: error,
       },

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
-import { type LoadedAgent, openSessionLog, type SessionLogWriter } from "@parley/core";
+import { type LoadedAgent, openSessionLog, ParleyError, type SessionLogWriter } from "@parley/core";
 import type { Command } from "commander";
+import { DEFAULT_RETENTION, pruneSessionLogs, type Retention } from "./retention.ts";
 
 /** Where `agent dev` and `agent serve` write session logs unless told otherwise (relative to the current folder). */
 export const DEFAULT_LOG_DIR = ".parley/logs";
@@ -13,12 +14,43 @@ export interface LogSettings {
   dir: string;
   /** Keep raw audio beside each log. */
   audio: boolean;
+  /** How many logs, how old and how much disk to keep, applied when `agent dev` / `agent serve` start (default DEFAULT_RETENTION). */
+  retention?: Retention;
 }
 
 export interface LogFlags {
   /** `--logs <dir>` (a string), `--no-logs` (false), neither (undefined or true). */
   logs?: string | boolean;
   logAudio?: boolean;
+  /** `--logs-keep <n>`, `--logs-days <n>`, `--logs-max-mb <n>` (0: no limit). */
+  logsKeep?: string;
+  logsDays?: string;
+  logsMaxMb?: string;
+}
+
+/** The retention settings: flag, env variable, default. */
+const RETENTION: { key: keyof Retention; flag: keyof LogFlags; option: string; env: string }[] = [
+  { key: "keep", flag: "logsKeep", option: "--logs-keep", env: "PARLEY_LOGS_KEEP" },
+  { key: "days", flag: "logsDays", option: "--logs-days", env: "PARLEY_LOGS_DAYS" },
+  { key: "maxMb", flag: "logsMaxMb", option: "--logs-max-mb", env: "PARLEY_LOGS_MAX_MB" },
+];
+
+/** The retention policy from the flags, then the env, then the defaults; a value that is not a number ≥ 0 is a usage error. */
+export function retentionOf(flags: LogFlags, env: NodeJS.ProcessEnv): Retention {
+  const policy = { ...DEFAULT_RETENTION };
+  for (const { key, flag, option, env: name } of RETENTION) {
+    const fromFlag = flags[flag];
+    const raw = typeof fromFlag === "string" ? fromFlag : env[name]?.trim() || undefined;
+    if (raw === undefined) continue;
+    const value = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value))
+      throw new ParleyError(
+        "usage",
+        `${typeof fromFlag === "string" ? option : name} ${raw}: expected a number ≥ 0 (0: no limit)`,
+      );
+    policy[key] = value;
+  }
+  return policy;
 }
 
 /**
@@ -39,7 +71,37 @@ export function logSettings(
   if (typeof flags.logs !== "string" && fromEnv && /^(off|false|0|no)$/i.test(fromEnv))
     return undefined;
   const dir = typeof flags.logs === "string" ? flags.logs : fromEnv || DEFAULT_LOG_DIR;
-  return { dir: resolve(cwd, dir), audio: Boolean(flags.logAudio) };
+  return {
+    dir: resolve(cwd, dir),
+    audio: Boolean(flags.logAudio),
+    retention: retentionOf(flags, env),
+  };
+}
+
+/**
+ * Applies the retention policy to the log folder (when `agent dev` or `agent serve` starts) and says what it removed.
+ * A folder that cannot be read or cleaned is reported, never a reason not to start.
+ */
+export function pruneLogs(settings: LogSettings | undefined, say: (message: string) => void): void {
+  if (!settings) return;
+  const retention = settings.retention ?? DEFAULT_RETENTION;
+  const { keep, days, maxMb } = retention;
+  try {
+    const { removed, spared } = pruneSessionLogs(settings.dir, retention);
+    const policy = `keep ${keep || "any number"}, ${days ? `${days} days` : "any age"}, ${maxMb ? `${maxMb} MB` : "any size"}`;
+    if (removed.length)
+      say(
+        `session logs: removed ${removed.length} old log${removed.length === 1 ? "" : "s"} (${policy})`,
+      );
+    if (spared.length)
+      say(
+        `session logs: kept ${spared.length} over the limit whose session is still being written`,
+      );
+  } catch (error) {
+    say(
+      `session logs: could not apply the retention policy: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
 /** The session log flags `agent dev` and `agent serve` share. */
@@ -50,7 +112,19 @@ export function addLogOptions(command: Command): Command {
       `write a session log per session to this folder (default ${DEFAULT_LOG_DIR}; env ${LOG_DIR_ENV}=<dir>|off)`,
     )
     .option("--no-logs", "write no session logs")
-    .option("--log-audio", "keep each session's raw audio beside its log");
+    .option("--log-audio", "keep each session's raw audio beside its log")
+    .option(
+      "--logs-keep <n>",
+      `keep at most n session logs, the newest (default ${DEFAULT_RETENTION.keep}; 0: no limit; env PARLEY_LOGS_KEEP)`,
+    )
+    .option(
+      "--logs-days <n>",
+      `remove session logs older than n days (default ${DEFAULT_RETENTION.days}; 0: never; env PARLEY_LOGS_DAYS)`,
+    )
+    .option(
+      "--logs-max-mb <n>",
+      `keep the log folder under n MB (default ${DEFAULT_RETENTION.maxMb}; 0: no limit; env PARLEY_LOGS_MAX_MB)`,
+    );
 }
 
 /**

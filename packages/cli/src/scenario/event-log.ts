@@ -15,6 +15,7 @@ export type LogEvent =
   | { type: "delegation"; at: number; tool: string; callId: string; state: string; answer: string }
   | { type: "filler"; at: number; text: string }
   | { type: "say"; at: number; text: string; kind: string }
+  | { type: "mode"; at: number; mode: "text" | "audio"; reason: string }
   | {
       type: "approval";
       at: number;
@@ -40,6 +41,7 @@ export class EventLog {
     say: 0,
     approval: 0,
     delegation: 0,
+    mode: 0,
   };
   #listeners = new Set<() => void>();
 

@@ -40,7 +40,7 @@ describe("loading a scenario file", () => {
 
   it("reports every problem at its line and column, with did-you-mean", async () => {
     expect(await problemsOf("broken.test.yaml")).toEqual([
-      "6:9 scenarios[0].steps[1]: a step needs one of: user, image, expect_tool, expect_output, expect_delegation, expect_filler, approve, deny, expect_say, expect_no_tool (did you mean expect_tool?)",
+      "6:9 scenarios[0].steps[1]: a step needs one of: user, image, expect_tool, expect_output, expect_delegation, expect_filler, approve, deny, expect_say, expect_no_tool, fault, expect_mode (did you mean expect_tool?)",
       '8:17 scenarios[0].steps[2].within: expected a duration like "300ms", "1.5s", "2m" or a number of milliseconds',
       "9:9 scenarios[0].steps[3]: a step has one action, this one has user and expect_no_tool: split it into 2 steps",
       expect.stringMatching(

@@ -38,6 +38,7 @@ export function normalise(action: StepAction, s: Record<string, unknown>): Step 
           return args ? { tool, args } : { tool };
         }),
         ...(s.answer ? { answer: s.answer as string } : {}),
+        ...(s.reply ? { reply: s.reply as string } : {}),
         within,
       };
     case "expect_filler":
@@ -59,6 +60,10 @@ export function normalise(action: StepAction, s: Record<string, unknown>): Step 
         kind: "expect_no_tool",
         tool: s.expect_no_tool === true ? undefined : (s.expect_no_tool as string),
       };
+    case "fault":
+      return { kind: "fault", fault: s.fault as "transcription" | "none" };
+    case "expect_mode":
+      return { kind: "expect_mode", mode: s.expect_mode as "text" | "audio" };
   }
 }
 
@@ -84,5 +89,9 @@ export function describeStep(step: Step): string {
       return `expect_say ${step.regex ? `/${step.regex}/i` : JSON.stringify(step.contains)}`;
     case "expect_no_tool":
       return `expect_no_tool${step.tool ? ` ${step.tool}` : ""}`;
+    case "fault":
+      return `fault ${step.fault}`;
+    case "expect_mode":
+      return `expect_mode ${step.mode}`;
   }
 }

@@ -4,7 +4,7 @@ import type { Located, LocatedStep } from "./schema.ts";
 export interface TranscriptLine {
   /** Milliseconds since the scenario started. */
   at: number;
-  role: "user" | "agent" | "filler" | "tool" | "approval";
+  role: "user" | "agent" | "filler" | "tool" | "approval" | "notice";
   text: string;
 }
 

@@ -45,4 +45,47 @@ describe("running a scenario against the local server", () => {
       "agent: It looks green to me.",
     ]);
   });
+
+  it("expects an async delegation's nested call and its later answer, spoken after the turn that asked", async () => {
+    const [async] = await loadScenarioFile(join(fixtures, "desk.test.yaml"));
+    const result = await runScenario(async as never);
+    expect(
+      result.status,
+      JSON.stringify({ steps: result.steps, transcript: result.transcript }),
+    ).toBe("passed");
+    const lines = result.transcript.map((t) => `${t.role}: ${t.text}`);
+    // The voice model acknowledged first; the planner's answer came as its own later reply.
+    const ack = lines.findIndex((l) => l.startsWith("agent: Let me look into that"));
+    const answer = lines.findIndex((l) => l.includes("agent: The planner says it is sunny"));
+    expect(ack).toBeGreaterThan(-1);
+    expect(answer).toBeGreaterThan(ack);
+    expect(lines).toContain('tool:   ↳ get_weather {"city":"Paris"}');
+  });
+
+  it("injects a transcription fault: the session switches to text, the agent says so, and switches back", async () => {
+    const [, fallback] = await loadScenarioFile(join(fixtures, "desk.test.yaml"));
+    const result = await runScenario(fallback as never);
+    expect(
+      result.status,
+      JSON.stringify({ steps: result.steps, transcript: result.transcript }),
+    ).toBe("passed");
+    const notices = result.transcript.filter((t) => t.role === "notice").map((t) => t.text);
+    expect(notices).toEqual([
+      expect.stringContaining("[text mode: audio_errors]"),
+      expect.stringContaining("[audio mode: recovered]"),
+    ]);
+  });
+
+  it("fails an expect_mode step when the session never switches", async () => {
+    const [, fallback] = await loadScenarioFile(join(fixtures, "desk.test.yaml"));
+    const withoutFault = {
+      ...(fallback as object),
+      steps: (fallback as { steps: { kind: string }[] }).steps.filter((s) => s.kind !== "fault"),
+    };
+    const result = await runScenario(withoutFault as never, { stepTimeoutMs: 3000 });
+    expect(result.status).toBe("failed");
+    expect(result.steps.find((s) => s.status === "failed")?.message).toMatch(
+      /expected the session to switch to text, but it stayed in audio mode/,
+    );
+  });
 });

@@ -16,8 +16,9 @@ import { EventLog } from "./event-log.ts";
 import { withMocks } from "./mocks.ts";
 import type { ScenarioResult, StepResult, TranscriptLine } from "./result.ts";
 import type { Scenario } from "./schema.ts";
-import { compileScript } from "./script.ts";
+import { compileScript, type ScriptOptions } from "./script.ts";
 import { runStep, type StepContext } from "./steps.ts";
+import { delegationScript } from "./text-script.ts";
 
 export interface RunScenarioOptions {
   /** Run against the OpenAI Realtime API instead of the local server (needs `apiKey`). */
@@ -69,6 +70,7 @@ export async function runScenario(
   };
 
   let agent: LoadedAgent;
+  const mockCalls = new Map<string, number>();
   try {
     const agents = options.agents ?? new Map();
     const key = `${scenario.agentFile}\0${JSON.stringify(scenario.env)}`;
@@ -77,7 +79,7 @@ export async function runScenario(
       loading = loadAgent(scenario.agentFile, { env: { ...process.env, ...scenario.env } });
       agents.set(key, loading);
     }
-    agent = withMocks(await loading, scenario.mocks);
+    agent = withMocks(await loading, scenario.mocks, { calls: mockCalls });
   } catch (error) {
     if (error instanceof AgentFileError)
       return result(formatProblems(error.problems, error.sources, { cwd: process.cwd() }));
@@ -85,16 +87,26 @@ export async function runScenario(
   }
 
   const live = Boolean(options.live || options.url);
-  let server: { url: string; close(): Promise<void> } | undefined;
+  let server:
+    | {
+        url: string;
+        close(): Promise<void>;
+        setFaults(faults: { failTranscription?: boolean }): void;
+      }
+    | undefined;
   let session: Session | undefined;
   let turns: TurnTracker | undefined;
   try {
     if (!live) {
-      const { startLocalRealtime, scriptedModel } = await import("@parley/local-realtime");
+      const { startLocalRealtime, scriptedModel, rulesModel } = await import(
+        "@parley/local-realtime"
+      );
+      const textModel = delegationScript(scenario, rulesModel());
       server = await startLocalRealtime({
         port: 0,
         pace: options.pace ?? 0,
-        model: scriptedModel(compileScript(scenario, exampleArgsOf(agent))),
+        model: scriptedModel(compileScript(scenario, scriptOptions(agent))),
+        ...(textModel ? { textModel } : {}),
       });
     }
     const log = new EventLog();
@@ -126,9 +138,7 @@ export async function runScenario(
         withMocks(
           await loadAgent(handoff.file, { env: { ...process.env, ...scenario.env } }),
           scenario.mocks,
-          {
-            strict: false,
-          },
+          { strict: false, calls: mockCalls },
         ),
     });
     turns = new TurnTracker(session);
@@ -144,6 +154,7 @@ export async function runScenario(
       timeoutMs: options.stepTimeoutMs ?? (live ? 30_000 : 5_000),
       lastInputAt: 0,
       lastInputIndex: 0,
+      ...(server ? { faults: server.setFaults.bind(server) } : {}),
     };
     await turns.idle(); // the greeting, if any, is said before the first step
     for (const step of scenario.steps) {
@@ -179,7 +190,7 @@ async function withScript(raw: string, scenario: Scenario, agent: LoadedAgent): 
   const url = new URL(raw);
   if (!LOOPBACK.has(url.hostname)) return raw;
   const { encodeScript, SCRIPT_PARAM } = await import("@parley/local-realtime");
-  url.searchParams.set(SCRIPT_PARAM, encodeScript(compileScript(scenario, exampleArgsOf(agent))));
+  url.searchParams.set(SCRIPT_PARAM, encodeScript(compileScript(scenario, scriptOptions(agent))));
   return url.toString();
 }
 
@@ -252,6 +263,14 @@ function record(
           text: `${e.parentCallId ? "  ↳ " : ""}${e.tool} ${e.state} → ${e.output.length > 160 ? `${e.output.slice(0, 159)}…` : e.output}`,
         });
         return;
+      case "mode.changed":
+        log.push({ type: "mode", at: clock(), mode: e.mode, reason: e.reason });
+        transcript.push({
+          at: clock(),
+          role: "notice",
+          text: `${e.notice} [${e.mode} mode: ${e.reason}]`,
+        });
+        return;
       case "approval.decided":
         transcript.push({
           at: clock(),
@@ -263,12 +282,13 @@ function record(
   });
 }
 
-/** The first example's arguments of each tool, for `expect_tool` steps that give none. */
-function exampleArgsOf(agent: LoadedAgent): (tool: string) => Record<string, unknown> | undefined {
-  return (name) =>
-    agent.tools.find((t) => t.name === name)?.examples?.[0]?.args as
-      | Record<string, unknown>
-      | undefined;
+/** The first example's arguments of each tool (for `expect_tool` steps that give none), and its delegate's mode. */
+function scriptOptions(agent: LoadedAgent): ScriptOptions {
+  const tool = (name: string) => agent.tools.find((t) => t.name === name);
+  return {
+    exampleArgs: (name) => tool(name)?.examples?.[0]?.args as Record<string, unknown> | undefined,
+    asyncDelegate: (name) => tool(name)?.delegate?.mode === "async",
+  };
 }
 
 function errorText(error: unknown): string {

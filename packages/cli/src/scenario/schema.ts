@@ -6,7 +6,7 @@ import { z } from "zod";
  * schema comes from `z.toJSONSchema(scenarioFileSchema)` (see `agent schema --scenario`), docs/testing.md follows it.
  *
  * A step is a map with exactly one action key (`user`, `image`, `expect_tool`, `expect_output`, `expect_filler`, `approve`, `deny`,
- * `expect_say`, `expect_no_tool`) plus that action's modifiers (`audio`, `args`, `within`, …).
+ * `expect_say`, `expect_no_tool`, `fault`, `expect_mode`) plus that action's modifiers (`audio`, `args`, `within`, …).
  */
 
 const toolName = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "a tool name: letters, digits, _ and -");
@@ -66,6 +66,13 @@ export const expectDelegationStepSchema = z.strictObject({
     .min(1)
     .optional()
     .describe("The text model's answer must contain this (case-insensitive)"),
+  reply: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Offline: the text model is scripted: it makes the `calls:` (with their arguments) and answers this. Without it the local server's rules model decides. Ignored with --live",
+    ),
   within: within.optional(),
 });
 export const expectFillerStepSchema = z.strictObject({
@@ -109,6 +116,21 @@ export const expectNoToolStepSchema = z.strictObject({
     .describe("No tool call (or no call of this tool) until the turn ends"),
 });
 
+export const faultStepSchema = z.strictObject({
+  fault: z
+    .enum(["transcription", "none"])
+    .describe(
+      "Offline only: from this step on the local server's input transcriptions fail (`transcription`, the audio path has problems), or work again (`none`)",
+    ),
+});
+export const expectModeStepSchema = z.strictObject({
+  expect_mode: z
+    .enum(["text", "audio"])
+    .describe(
+      "The session switches to this mode (text fallback: audio errors switch to text, working audio switches back)",
+    ),
+});
+
 /** The action keys, in the order they are documented, each with its schema. */
 export const stepSchemas = {
   user: userStepSchema,
@@ -121,6 +143,8 @@ export const stepSchemas = {
   deny: denyStepSchema,
   expect_say: expectSayStepSchema,
   expect_no_tool: expectNoToolStepSchema,
+  fault: faultStepSchema,
+  expect_mode: expectModeStepSchema,
 } as const;
 export type StepAction = keyof typeof stepSchemas;
 export const stepActions = Object.keys(stepSchemas) as StepAction[];
@@ -135,10 +159,17 @@ export const toolMockSchema = z
   })
   .describe("Replaces the tool's handler for this scenario");
 
+/** One mock for every call, or a list: the first call gets the first, and so on; the last one answers any call after. */
+export const toolMocksSchema = z
+  .union([toolMockSchema, z.array(toolMockSchema).min(1)])
+  .describe(
+    "Replaces the tool's handler: one mock for every call, or a list used call by call (the last repeats)",
+  );
+
 export const scenarioSchema = z.strictObject({
   name: z.string().min(1),
   variables: z.record(z.string(), z.unknown()).optional(),
-  mocks: z.record(z.string(), toolMockSchema).optional(),
+  mocks: z.record(z.string(), toolMocksSchema).optional(),
   steps: z.array(stepSchema).min(1),
 });
 
@@ -160,12 +191,14 @@ export const scenarioFileSchema = z.strictObject({
     .record(z.string(), z.unknown())
     .optional()
     .describe("Session variables for every scenario"),
-  mocks: z.record(z.string(), toolMockSchema).optional().describe("Tool mocks for every scenario"),
+  mocks: z.record(z.string(), toolMocksSchema).optional().describe("Tool mocks for every scenario"),
   scenarios: z.array(scenarioSchema).min(1),
 });
 
 export type UserStep = z.output<typeof userStepSchema>;
 export type ToolMock = z.output<typeof toolMockSchema>;
+/** A tool's mock, or its mocks call by call. */
+export type ToolMocks = z.output<typeof toolMocksSchema>;
 export type ScenarioFileInput = z.input<typeof scenarioFileSchema>;
 
 /** One step, normalised: `kind` says which action; `location` is where it is written. */
@@ -185,12 +218,15 @@ export type Step =
       args?: Record<string, unknown>;
       calls: { tool: string; args?: Record<string, unknown> }[];
       answer?: string;
+      reply?: string;
       within?: number;
     }
   | { kind: "expect_filler"; contains?: string; within?: number }
   | { kind: "approve" | "deny"; tool?: string }
   | { kind: "expect_say"; contains?: string; regex?: string; reply?: string; within?: number }
-  | { kind: "expect_no_tool"; tool?: string };
+  | { kind: "expect_no_tool"; tool?: string }
+  | { kind: "fault"; fault: "transcription" | "none" }
+  | { kind: "expect_mode"; mode: "text" | "audio" };
 
 export interface Located {
   /** Absolute path of the scenario file. */
@@ -210,6 +246,6 @@ export interface Scenario {
   /** Environment overrides for loading the agent file. */
   env: Record<string, string>;
   variables: Record<string, unknown>;
-  mocks: Record<string, ToolMock>;
+  mocks: Record<string, ToolMocks>;
   steps: LocatedStep[];
 }

@@ -14,6 +14,15 @@ export interface ScriptTurn {
 
 /** Said when a turn expects nothing in particular from the model (only `expect_no_tool`, or nothing at all). */
 export const NEUTRAL_REPLY = "Okay.";
+/** Said after an async delegate's call answers at once, before its later answer arrives. */
+export const ASYNC_ACK = "Let me look into that; I'll tell you as soon as I know.";
+
+export interface ScriptOptions {
+  /** The first example's arguments of a tool, for calls the scenario gives none for. */
+  exampleArgs?: (tool: string) => Record<string, unknown> | undefined;
+  /** True for a delegate tool whose answer comes later (`mode: async`). */
+  asyncDelegate?: (tool: string) => boolean;
+}
 
 /**
  * Compiles a scenario into what the offline scripted model does, turn by turn. For each user step: the calls the
@@ -30,22 +39,31 @@ export const NEUTRAL_REPLY = "Okay.";
  */
 export function compileScript(
   scenario: Pick<Scenario, "steps">,
-  exampleArgs: (tool: string) => Record<string, unknown> | undefined = () => undefined,
+  options: ScriptOptions = {},
 ): ScriptTurn[] {
+  const exampleArgs = options.exampleArgs ?? (() => undefined);
   const turns: ScriptTurn[] = [];
-  let turn: { user: string; calls: ScriptAction[]; says: string[] } | undefined;
+  let turn:
+    | { user: string; calls: ScriptAction[]; says: string[]; async: boolean; notice?: boolean }
+    | undefined;
   const close = () => {
     if (!turn) return;
     const say = turn.says.length ? turn.says : [NEUTRAL_REPLY];
     const responses: ScriptAction[][] = [];
     if (turn.calls.length) responses.push(turn.calls);
+    if (turn.async) responses.push([{ say: ASYNC_ACK }]);
     responses.push(say.map((s) => ({ say: s })));
     turns.push({ user: turn.user, responses });
   };
   for (const step of scenario.steps) {
     if (step.kind === "user" || step.kind === "image") {
       close();
-      turn = { user: step.kind === "user" ? step.text : (step.text ?? ""), calls: [], says: [] };
+      turn = {
+        user: step.kind === "user" ? step.text : (step.text ?? ""),
+        calls: [],
+        says: [],
+        async: false,
+      };
       continue;
     }
     if (!turn) continue; // expectations before any input are about the greeting: nothing for the model to do
@@ -55,8 +73,12 @@ export function compileScript(
       turn.calls.push({
         call: { name: step.name, arguments: step.args ?? exampleArgs(step.name) ?? {} },
       });
+      if (step.kind === "expect_delegation" && options.asyncDelegate?.(step.name))
+        turn.async = true;
     }
-    if (step.kind === "expect_say") {
+    // What is said after a mode switch is the runtime's notice (the agent tells the user), not scripted.
+    if (step.kind === "expect_mode") turn.notice = true;
+    if (step.kind === "expect_say" && !turn.notice) {
       const line = replyFor(step);
       if (line) turn.says.push(line);
     }

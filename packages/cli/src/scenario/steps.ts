@@ -4,6 +4,7 @@ import type { TurnTracker } from "../dev/turn-tracker.ts";
 import { expectDelegation } from "./delegation-step.ts";
 import type { EventLog } from "./event-log.ts";
 import { partialMatch, sayMatches } from "./match.ts";
+import { expectMode, setFault } from "./mode-steps.ts";
 import type { TranscriptLine } from "./result.ts";
 import type { LocatedStep } from "./schema.ts";
 
@@ -21,6 +22,8 @@ export interface StepContext {
   lastInputAt: number;
   /** Log length at the last user input: `expect_no_tool` looks from there. */
   lastInputIndex: number;
+  /** Sets the local server's faults (offline only; `fault` steps). */
+  faults?: (faults: { failTranscription?: boolean }) => void;
 }
 
 export type StepOutcome = { ok: true } | { ok: false; message: string };
@@ -156,6 +159,10 @@ export async function runStep(step: LocatedStep, ctx: StepContext): Promise<Step
       ctx.log.consume(found.event);
       return budget(ctx, step.within, found.event.at, "the answer");
     }
+    case "fault":
+      return setFault(step, ctx);
+    case "expect_mode":
+      return expectMode(step, ctx);
     case "expect_no_tool": {
       await ctx.turns.idle();
       const calls = ctx.log

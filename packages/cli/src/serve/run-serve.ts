@@ -1,7 +1,7 @@
 import { type ServerType, serve as serveNode } from "@hono/node-server";
 import { webhookApprover } from "@parley/core";
 import { findAgentFiles, UsageError } from "../agent-file/find-agent-files.ts";
-import { type LogFlags, logSettings } from "../logs/settings.ts";
+import { type LogFlags, logSettings, pruneLogs } from "../logs/settings.ts";
 import { AgentCatalog } from "./agents.ts";
 import { createServeApp } from "./app.ts";
 import { readServeConfig, type ServeConfig } from "./config.ts";
@@ -61,13 +61,14 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<numb
   const web = flags.console ? await startWebConsole(agents, flags.consolePort) : undefined;
   if (web) approvers.push(web.approvals.approver);
   const sessionLogs = logSettings(flags, process.env);
+  pruneLogs(sessionLogs, (msg) => log({ level: "info", msg }));
   const serve = createServeApp({
     agents,
     config,
     log,
     approvers,
     ...(sessionLogs ? { sessionLogs } : {}),
-    ...(web ? { onSession: (session, call) => web.follow(session, call.agent) } : {}),
+    ...(web ? { onSession: (session, call) => web.follow(session, call) } : {}),
   });
   const port = flags.port ?? config.port ?? 8080;
   const host = flags.host ?? config.host ?? "127.0.0.1";

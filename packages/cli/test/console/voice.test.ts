@@ -135,4 +135,56 @@ describe("voice in the console", { timeout: 90_000 }, () => {
     await log.waitForEvent((e) => e.type === "agent.audio" && e.itemId === answer.itemId);
     expect(errors).toEqual([]);
   });
+
+  it("a microphone lost mid-call switches the session to text (the agent says so), and a working one switches back", async () => {
+    const own = await startTestConsole(0, "lobby");
+    try {
+      const page = await browser.newPage();
+      const errors = pageErrors(page);
+      // Keep the page's microphone streams, so the test can end the track as an unplugged device would.
+      await page.addInitScript(() => {
+        // Page code (no DOM types in the tests' tsconfig): the shapes used, written out.
+        type Stream = { getAudioTracks(): Array<{ dispatchEvent(e: unknown): boolean }> };
+        const g = globalThis as unknown as {
+          micStreams: Stream[];
+          navigator: { mediaDevices: { getUserMedia(c: unknown): Promise<Stream> } };
+        };
+        g.micStreams = [];
+        const media = g.navigator.mediaDevices;
+        const get = media.getUserMedia.bind(media);
+        media.getUserMedia = async (c: unknown) => {
+          const stream = await get(c);
+          g.micStreams.push(stream);
+          return stream;
+        };
+      });
+      const log = await openConsole(page, own.handle.url);
+      await page.getByTestId("mic-button").click();
+      await page.waitForFunction(
+        () => (globalThis as unknown as { micStreams: unknown[] }).micStreams.length === 1,
+      );
+      await page.evaluate(() => {
+        const g = globalThis as unknown as {
+          micStreams: Array<{ getAudioTracks(): Array<{ dispatchEvent(e: unknown): boolean }> }>;
+          Event: new (type: string) => unknown;
+        };
+        g.micStreams[0]?.getAudioTracks()[0]?.dispatchEvent(new g.Event("ended"));
+      });
+      const { event: toText } = await log.waitForEvent((e) => e.type === "mode.changed");
+      expect(toText).toMatchObject({ mode: "text", reason: "microphone_lost" });
+      await log.waitForEvent(
+        (e) => e.type === "agent.transcript.done" && /continue by text/i.test(String(e.transcript)),
+      );
+      // The microphone works again: opening it switches the session back to voice.
+      await page.getByTestId("mic-button").click();
+      const { event: toAudio } = await log.waitForEvent(
+        (e) => e.type === "mode.changed" && e.mode === "audio",
+      );
+      expect(toAudio).toMatchObject({ reason: "microphone_restored" });
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await own.close();
+    }
+  });
 });

@@ -134,7 +134,7 @@ export class PtySession {
     });
   }
 
-  exited(timeoutMs = 10_000): Promise<number> {
+  exited(timeoutMs = 30_000): Promise<number> {
     return Promise.race([
       this.#exit,
       new Promise<number>((_, reject) =>

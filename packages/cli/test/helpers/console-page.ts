@@ -33,10 +33,18 @@ export class PageSocket {
     });
   }
 
-  /** Connects to the console page at `pageUrl` (`http://…/<token>/`); `origin` plays a browser page's Origin. */
-  static open(pageUrl: string, origin?: string): Promise<PageSocket> {
+  /**
+   * Connects to the console page at `pageUrl` (`http://…/<token>/`); `origin` plays a browser page's Origin; `query`
+   * goes on the socket's URL (a reconnecting page's `resume_item` / `resume_bytes`).
+   */
+  static open(
+    pageUrl: string,
+    origin?: string,
+    query: Record<string, string> = {},
+  ): Promise<PageSocket> {
     const url = new URL("ws", pageUrl);
     url.protocol = "ws:";
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
     const ws = new WebSocket(url, origin ? { origin } : {});
     return new Promise((resolve, reject) => {
       ws.once("open", () => resolve(new PageSocket(ws)));
@@ -102,5 +110,22 @@ export class PageSocket {
 
   close(): void {
     this.#ws.close();
+  }
+
+  /** The connection drops (no closing handshake): what Parley sends after this never arrives. */
+  drop(): void {
+    this.#ws.terminate();
+  }
+
+  /** Bytes of agent audio received for `itemId` (binary frames after that item's `agent.audio` or `audio.resume`). */
+  audioBytes(itemId: string): number {
+    let item: string | undefined;
+    let bytes = 0;
+    for (const m of this.received) {
+      if (m.type === "event" && m.event.type === "agent.audio") item = m.event.itemId;
+      else if (m.type === "audio.resume") item = m.itemId;
+      else if (m.type === "audio" && item === itemId) bytes += m.bytes;
+    }
+    return bytes;
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../clock/index.ts";
+import { LazyMap } from "../collections/lazy.ts";
 import { redact } from "../log/redact.ts";
 import type { SchedulerEvent } from "../scheduler/events.ts";
 import type { Approver } from "./approver.ts";
@@ -30,7 +31,7 @@ export type Verdict =
  * emits `approval.requested` / `approval.decided`. Shared by function calls and the API's MCP approval requests.
  */
 export class ApprovalDesk {
-  readonly #approvers = new Map<string, Approver>();
+  readonly #approvers = new LazyMap<string, Approver>();
   readonly #defaultName: string;
   readonly #clock: Clock;
   readonly #sessionId: string;

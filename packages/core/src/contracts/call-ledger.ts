@@ -2,6 +2,7 @@ import type {
   ConversationItemCreateEvent,
   RealtimeClientEvent,
 } from "openai/resources/realtime/realtime";
+import { LazyMap, LazySet } from "../collections/lazy.ts";
 
 /** Where a call is in the ledger: reported by the model, taken by a handler, answered. */
 export type LedgerState = "received" | "taken" | "answered";
@@ -32,8 +33,8 @@ export function functionCallOutput(callId: string, output: string): Conversation
  */
 export class CallLedger {
   readonly #send: (event: RealtimeClientEvent) => void;
-  readonly #calls = new Map<string, LedgerState>();
-  readonly #approvals = new Set<string>();
+  readonly #calls = new LazyMap<string, LedgerState>();
+  readonly #approvals = new LazySet<string>();
 
   constructor(send: (event: RealtimeClientEvent) => void) {
     this.#send = send;

@@ -7,7 +7,7 @@ import type {
 import type { Clock } from "../clock/index.ts";
 import type { DelegationHost } from "../delegate/host.ts";
 import type { SchedulerEvent } from "../scheduler/events.ts";
-import type { ToolSessionControl } from "../tool/index.ts";
+import type { ToolSessionControl, TraceContext } from "../tool/index.ts";
 import type { LoadedAgent } from "./agent.ts";
 import type { CallLedger } from "./call-ledger.ts";
 
@@ -57,6 +57,8 @@ export interface SchedulerHost {
   emit?(event: SchedulerEvent): void;
   /** What delegate tools use (the Responses client, history, meters, async delivery). Optional: without it they fail. */
   delegation?: DelegationHost;
+  /** The W3C trace context of a call's span, handed to its tool as `ctx.trace`. Optional: only when traced. */
+  traceContext?(callId: string): TraceContext | undefined;
 }
 
 /**

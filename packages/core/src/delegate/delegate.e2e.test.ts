@@ -61,6 +61,13 @@ describe("delegate tools", () => {
     // The text model's tokens are in the session's meters; its two requests reached the server.
     expect(s.textRequests).toBe(2);
     expect(rec.session.tokens.textOutput).toBeGreaterThan(0);
+    // gpt-5.4 is in the default price table: each request is priced and joins the session's cost.
+    const steps = events.filter((e) => e.type === "delegation.step") as Array<{ costUsd?: number }>;
+    expect(steps).toHaveLength(2);
+    expect(steps.every((e) => (e.costUsd ?? 0) > 0)).toBe(true);
+    expect(rec.session.costUsd).toBeGreaterThanOrEqual(
+      steps.reduce((sum, e) => sum + (e.costUsd ?? 0), 0),
+    );
     expect(rec.invalid).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import type {
   ResponseFunctionToolCall,
   ResponseInputItem,
+  ResponseOutputItem,
 } from "openai/resources/responses/responses";
 import { CallLedger } from "../contracts/call-ledger.ts";
 import type { SchedulerHost } from "../scheduler/host.ts";
@@ -18,6 +19,7 @@ import type { AnyToolDefinition } from "../tool/tool-pack.ts";
 export class NestedCalls {
   readonly #scheduler: ToolScheduler;
   readonly #waiters = new Map<string, (output: string) => void>();
+  readonly #approvals = new Map<string, (answer: ResponseInputItem.McpApprovalResponse) => void>();
 
   constructor(
     parent: SchedulerHost,
@@ -34,7 +36,20 @@ export class NestedCalls {
       waiter?.(item.output);
     });
     const host: SchedulerHost = {
-      send: () => {},
+      // The scheduler's answer to an MCP approval request (McpApprovals) comes back here, for the next request.
+      send: (event) => {
+        if (event.type !== "conversation.item.create") return;
+        const item = event.item;
+        if (item.type !== "mcp_approval_response") return;
+        const waiter = this.#approvals.get(item.approval_request_id);
+        this.#approvals.delete(item.approval_request_id);
+        waiter?.({
+          type: "mcp_approval_response",
+          approval_request_id: item.approval_request_id,
+          approve: item.approve,
+          ...(item.reason ? { reason: item.reason } : {}),
+        });
+      },
       ledger,
       // Nothing is said about a nested call: the text model reads its output, not the caller.
       responses: { request: () => {}, inProgress: false },
@@ -50,6 +65,8 @@ export class NestedCalls {
       },
       ...(parent.session ? { session: parent.session } : {}),
       emit: (event) => parent.emit?.({ ...event, parentCallId }),
+      // Nested calls have spans of their own (under the delegation's), found by their call id.
+      ...(parent.traceContext ? { traceContext: (id: string) => parent.traceContext?.(id) } : {}),
     };
     this.#scheduler = new ToolScheduler(host, {
       ...options,
@@ -75,6 +92,24 @@ export class NestedCalls {
               name: call.name,
               arguments: call.arguments,
             });
+          }),
+      ),
+    );
+  }
+
+  /**
+   * The text model's remote MCP calls that the API holds for approval (`mcp_approval_request`): each decided by the
+   * agent's approval policy and approvers, as the voice model's are; the answers go in the next request's input.
+   */
+  approve(
+    requests: readonly ResponseOutputItem.McpApprovalRequest[],
+  ): Promise<ResponseInputItem.McpApprovalResponse[]> {
+    return Promise.all(
+      requests.map(
+        (request) =>
+          new Promise<ResponseInputItem.McpApprovalResponse>((resolve) => {
+            this.#approvals.set(request.id, resolve);
+            this.#scheduler.onMcpApprovalRequest({ ...request, type: "mcp_approval_request" });
           }),
       ),
     );

@@ -3,6 +3,7 @@ import type {
   ResponseCreateParamsNonStreaming,
   ResponseFunctionToolCall,
   ResponseInputItem,
+  ResponseOutputItem,
   Tool,
 } from "openai/resources/responses/responses";
 import { renderTemplate } from "../compile/template.ts";
@@ -98,13 +99,20 @@ export async function runDelegation(run: DelegationRun): Promise<unknown> {
       const calls = response.output.filter(
         (o): o is ResponseFunctionToolCall => o.type === "function_call",
       );
+      // Remote MCP tools run inside the API (mcp_call items); those it holds for approval are decided here.
+      const approvals = response.output.filter(
+        (o): o is ResponseOutputItem.McpApprovalRequest => o.type === "mcp_approval_request",
+      );
+      const remote = response.output.flatMap((o) =>
+        o.type === "mcp_call" ? [`${o.server_label}/${o.name}`] : [],
+      );
       host.emit?.({
         type: "delegation.step",
         callId,
         tool: tool.name,
         model: spec.model,
         step: steps,
-        calls: calls.map((c) => c.name),
+        calls: [...calls.map((c) => c.name), ...remote],
         ms,
         tokens: {
           input: response.usage?.input_tokens ?? 0,
@@ -116,13 +124,14 @@ export async function runDelegation(run: DelegationRun): Promise<unknown> {
       });
       if (response.error)
         throw new DelegationError("delegate_failed", `${spec.model}: ${response.error.message}`);
-      if (calls.length === 0) {
+      if (calls.length === 0 && approvals.length === 0) {
         const text = response.output_text ?? "";
         done("answered", text);
         return spec.output && spec.output !== "text" ? parseAnswer(text, spec.model) : text;
       }
       // The model's own items go back with their outputs: the API is used statelessly (store: false).
-      input.push(...(response.output as ResponseInputItem[]), ...(await nested.run(calls)));
+      const [outputs, answers] = await Promise.all([nested.run(calls), nested.approve(approvals)]);
+      input.push(...(response.output as ResponseInputItem[]), ...outputs, ...answers);
       if (signal.aborted) throw signal.reason;
     }
   } catch (error) {

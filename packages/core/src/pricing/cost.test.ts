@@ -39,6 +39,24 @@ describe("pricing a response's usage", () => {
     expect(pricesFor("gpt-realtime-mini-2025-10-06")?.audioOutput).toBe(20);
   });
 
+  it("prices the text models a delegate calls (text only), leaving realtime previews unpriced", () => {
+    expect(pricesFor("gpt-5.4")).toMatchObject({ textInput: 2.5, textOutput: 15 });
+    expect(pricesFor("gpt-5.4-mini")?.textOutput).toBe(4.5); // its own row, not gpt-5.4's
+    expect(pricesFor("gpt-5-mini-2025-08-07")?.textOutput).toBe(2);
+    expect(pricesFor("gpt-4.1-2025-04-14")?.textInput).toBe(2);
+    const cost = priceUsage(
+      {
+        input_tokens: 1_000_000,
+        output_tokens: 100_000,
+        input_token_details: { text_tokens: 1_000_000 },
+        output_token_details: { text_tokens: 100_000 },
+      },
+      "gpt-5.4",
+    );
+    expect(cost?.usd).toBeCloseTo(2.5 + 1.5);
+    expect(pricesFor("gpt-4o-realtime-preview")).toBeUndefined();
+  });
+
   it("returns undefined for a model without prices, and uses user overrides", () => {
     expect(priceUsage({ output_tokens: 10 }, "my-model")).toBeUndefined();
     const cost = priceUsage({ output_token_details: { audio_tokens: 1_000_000 } }, "my-model", {

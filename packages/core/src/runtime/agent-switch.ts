@@ -1,4 +1,5 @@
 import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
+import { LazySet } from "../collections/lazy.ts";
 import type { LoadedAgent } from "../contracts/agent.ts";
 import type { Logger } from "../log/index.ts";
 import { SessionError } from "./errors.ts";
@@ -34,7 +35,7 @@ export class AgentSwitch {
   readonly #d: AgentSwitchDeps;
   #agent: LoadedAgent | undefined;
   #variables: Readonly<Record<string, unknown>>;
-  readonly #ran = new Set<LoadedAgent>();
+  readonly #ran = new LazySet<LoadedAgent>();
   #unwatch: (() => void) | undefined;
 
   constructor(deps: AgentSwitchDeps, agent: LoadedAgent | undefined) {

@@ -52,8 +52,8 @@ export interface SessionParts {
   readonly turn: TurnWatch;
   /** Audio-path failures switch the session to text and back (text-fallback.ts). */
   readonly fallback: TextFallback;
-  /** Aborted at the close: async delegations still running stop. */
-  readonly delegations: AbortController;
+  /** Aborted at the close: async delegations still running stop. Made on first use (most sessions delegate nothing). */
+  delegations(): AbortSignal;
   /** True from the handshake until `close()` or a drop that is not restored. */
   open(): boolean;
   /** True until the turn is over, the connection's restore included (see Session.busy). */
@@ -87,13 +87,19 @@ export function composeSession(
   );
   const meter = new CostMeter(state.settings.model, init.prices);
   const audio = new AudioClock(state.settings.outputBytesPerMs);
-  const latency = new LatencyTracker((l) => events.emit("latency", l));
+  const latency = new LatencyTracker(
+    (l) => events.emit("latency", l),
+    (turn) => events.listenerCount("user.turn") > 0 && events.emit("user.turn", { turn }),
+  );
   const wire = new Wire(init.transport, clock, log, {
     event: (e) => {
       if (e.type !== "error") state.closingError = undefined;
       if (e.type === "conversation.item.added" || e.type === "conversation.item.created")
         outbound.confirmed(e.item.id ?? "");
       else if (e.type === "error" && e.error.event_id) outbound.refused(e.error.event_id);
+      // Server VAD: the user's turn starts here, not at a commit of ours. The whole turn can arrive in one read (a
+      // fast server), with no check in between seeing the session busy: the next idle must still be said.
+      else if (e.type === "input_audio_buffer.speech_started") turn.userTurn();
       if (events.listenerCount("server.event")) events.emit("server.event", e);
       fallback.serverEvent(e);
       dispatch(e);
@@ -132,7 +138,15 @@ export function composeSession(
   const calls = new CallRouter(ledger, outbound.send, responses, log);
   const open = () => !life.closing && (wire.isOpen || reconnect.restoring);
   const busy = () => open() && (reconnect.restoring || !responses.settled || calls.busy);
-  const delegations = new AbortController();
+  let delegations: AbortController | undefined;
+  let ended = false;
+  const delegationSignal = (): AbortSignal => {
+    if (!delegations) {
+      delegations = new AbortController();
+      if (ended) delegations.abort();
+    }
+    return delegations.signal;
+  };
   const assertOpen = () => {
     if (!open())
       throw new SessionError(
@@ -206,7 +220,8 @@ export function composeSession(
     goodbye: init.goodbye,
     timeoutMs: init.timeoutMs,
     closed: (reason, detail, code) => {
-      delegations.abort();
+      ended = true;
+      delegations?.abort();
       reconnect.clearRecycle();
       agents.release();
       events.emit("closed", {
@@ -263,6 +278,7 @@ export function composeSession(
       current: () => state.currentUpdate,
       update,
       changed: (change) => events.emit("mode.changed", change),
+      tell: (instructions) => responses.request({ kind: "answer", response: { instructions } }),
       failed: (error) => log.warn("mode switch failed", { error }),
     },
     init.textFallback,
@@ -300,7 +316,7 @@ export function composeSession(
     reconnect,
     turn,
     fallback,
-    delegations,
+    delegations: delegationSignal,
     open,
     busy,
     update,

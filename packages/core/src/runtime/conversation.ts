@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ConversationItem } from "openai/resources/realtime/realtime";
+import { LazyMap, LazySet } from "../collections/lazy.ts";
 
 /** One item of the conversation as the runtime knows it: enough to show, audit and replay it. Audio bytes are not kept. */
 export interface ConversationEntry {
@@ -41,10 +42,10 @@ interface Link {
  * Every per-event operation is O(1) (a map lookup and a list splice), so turn 1,000 costs what turn 1 did.
  */
 export class ConversationRecord {
-  readonly #byId = new Map<string, Link>();
+  readonly #byId = new LazyMap<string, Link>();
   #first: Link | undefined;
   #last: Link | undefined;
-  readonly #ignored = new Set<string>();
+  readonly #ignored = new LazySet<string>();
 
   get size(): number {
     return this.#byId.size;

@@ -39,7 +39,8 @@ export function delegationHost(deps: {
   prices: PriceTable;
   send: (event: RealtimeClientEvent) => void;
   responses: ResponseQueue;
-  closed: AbortSignal;
+  /** The session's close signal, made on first use: most sessions never delegate. */
+  closed: () => AbortSignal;
 }): DelegationHost {
   return {
     responses: deps.client,
@@ -51,7 +52,7 @@ export function delegationHost(deps: {
       return { tokens, cost };
     },
     deliver: (answer) => {
-      if (deps.closed.aborted) return;
+      if (deps.closed().aborted) return;
       deps.send({
         type: "conversation.item.create",
         item: {
@@ -62,6 +63,8 @@ export function delegationHost(deps: {
       });
       deps.responses.request({ kind: "answer" });
     },
-    closed: deps.closed,
+    get closed() {
+      return deps.closed();
+    },
   };
 }

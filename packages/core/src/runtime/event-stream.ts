@@ -1,4 +1,5 @@
 import type { Clock } from "../clock/index.ts";
+import { LazySet } from "../collections/lazy.ts";
 import { isParleyError } from "../errors/index.ts";
 import { redactQuick } from "../log/redact.ts";
 import type { SessionEvents } from "./events.ts";
@@ -74,7 +75,7 @@ export type StreamListener = (event: StreamEvent) => void;
 
 /** The session's one stream: built only while someone listens; a listener that throws is reported, never rethrown. */
 export class EventStream {
-  readonly #listeners = new Set<StreamListener>();
+  readonly #listeners = new LazySet<StreamListener>();
   readonly #clock: Clock;
   readonly #sessionId: () => string;
   readonly #failed: (error: unknown) => void;

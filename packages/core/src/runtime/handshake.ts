@@ -5,6 +5,7 @@ import { delegationHost } from "./delegation-host.ts";
 import { SessionError } from "./errors.ts";
 import { classifyClose } from "./reconnect/classify.ts";
 import { schedulerHost } from "./scheduler-host.ts";
+import { traceContextOf } from "./trace-context.ts";
 
 /**
  * A session's start: `session.created`, our `session.update`, `session.updated`; then the tools, the limits, the
@@ -52,6 +53,7 @@ export async function handshake(p: SessionParts): Promise<void> {
         },
         sessionId: () => state.id,
         session: toolControl(p),
+        traceContext: (callId) => traceContextOf(p.events, callId),
         ...(init.responsesClient
           ? {
               delegation: delegationHost({
@@ -61,7 +63,7 @@ export async function handshake(p: SessionParts): Promise<void> {
                 prices: init.prices,
                 send: p.outbound.send,
                 responses: p.responses,
-                closed: p.delegations.signal,
+                closed: p.delegations,
               }),
             }
           : {}),

@@ -1,5 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { readCapped } from "../transport/read-capped.ts";
 import { SessionError } from "./errors.ts";
 
 /** Default cap on an image's size (bytes, before base64). Override with `sendImage(src, { maxBytes })`. */
@@ -78,12 +79,9 @@ async function readImage(
       }
       const res = await fetch(url);
       if (!res.ok) throw new SessionError("image_unreadable", `${label}: HTTP ${res.status}`);
-      const declared = Number(res.headers.get("content-length") ?? 0);
-      if (declared > maxBytes) {
-        await res.body?.cancel();
-        throw tooLarge(label, declared, maxBytes);
-      }
-      return await readCapped(res, label, maxBytes);
+      const body = await readCapped(res, maxBytes);
+      if ("tooLarge" in body) throw tooLarge(label, body.tooLarge, maxBytes, body.partial);
+      return body.bytes;
     }
     const path = url ? fileURLToPath(url) : (source as string);
     const info = await stat(path);
@@ -97,28 +95,6 @@ async function readImage(
       { cause: error },
     );
   }
-}
-
-/**
- * Reads a response body chunk by chunk and stops (cancelling the download) as soon as it passes `maxBytes`: a
- * server that sends no content-length, or lies in it, cannot make us buffer more than the limit.
- */
-async function readCapped(res: Response, label: string, maxBytes: number): Promise<Uint8Array> {
-  if (!res.body) return new Uint8Array(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(label, total, maxBytes, true);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, total);
 }
 
 function tooLarge(label: string, size: number, max: number, partial = false): SessionError {

@@ -1,5 +1,6 @@
 import type { ConversationItemTruncateEvent } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
+import { LazySet } from "../collections/lazy.ts";
 import type { AudioClock } from "./audio-clock.ts";
 import type { ConversationRecord } from "./conversation.ts";
 import type { ResponseQueue } from "./response-queue.ts";
@@ -30,7 +31,7 @@ export class Interruptions {
   readonly #d: InterruptionDeps;
   #deferred: { responseId: string; event: ConversationItemTruncateEvent } | undefined;
   /** Responses interrupted but not yet done: their trailing audio is not played (not emitted). */
-  readonly #muted = new Set<string>();
+  readonly #muted = new LazySet<string>();
 
   constructor(deps: InterruptionDeps) {
     this.#d = deps;

@@ -1,4 +1,5 @@
 import type { RealtimeError, RealtimeResponse } from "openai/resources/realtime/realtime";
+import { LazyMap } from "../collections/lazy.ts";
 import type { ResponseQueue as ResponseQueueContract, ResponseRequest } from "../scheduler/host.ts";
 import { CreateFlight } from "./create-flight.ts";
 import {
@@ -24,7 +25,7 @@ import { DEFAULT_STALL_GRACE_MS, DEFAULT_STALL_MS, StallWatchdog } from "./stall
 export class ResponseQueue implements ResponseQueueContract {
   readonly #o: ResponseQueueOptions;
   readonly #queue: ResponseRequest[] = [];
-  readonly #live = new Map<string, LiveResponse>();
+  readonly #live = new LazyMap<string, LiveResponse>();
   readonly #watchdog: StallWatchdog;
   readonly #after: DoneWaiters;
   readonly #awaitServer: ServerResponseHold;

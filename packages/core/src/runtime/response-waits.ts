@@ -1,9 +1,10 @@
 import type { Clock, TimerHandle } from "../clock/index.ts";
+import { LazyMap } from "../collections/lazy.ts";
 import type { Logger } from "../log/index.ts";
 
 /** What waits for a live response to be done (the scheduler's answer for the calls that response asked). */
 export class DoneWaiters {
-  readonly #after = new Map<string, (() => void)[]>();
+  readonly #after = new LazyMap<string, (() => void)[]>();
   readonly #log: Logger;
 
   constructor(log: Logger) {

@@ -9,7 +9,7 @@ type Listener = (...args: never[]) => void;
  */
 export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends EventEmitter<Events> {
   /** Per function, per event: one function listening to two events must report each failure under its own event. */
-  readonly #wrappers = new WeakMap<Listener, Map<unknown, Listener>>();
+  #wrappers: WeakMap<Listener, Map<unknown, Listener>> | undefined;
   readonly #onListenerError: (error: unknown, event: string) => void;
 
   constructor(onListenerError: (error: unknown, event: string) => void) {
@@ -18,6 +18,8 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
   }
 
   #wrap(event: unknown, fn: Listener): Listener {
+    // Made on the first listener: a session nobody listens to keeps no table.
+    if (!this.#wrappers) this.#wrappers = new WeakMap();
     let byEvent = this.#wrappers.get(fn);
     if (!byEvent) {
       byEvent = new Map();
@@ -74,7 +76,7 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
   ): this {
     return super.off(
       event,
-      fn && ((this.#wrappers.get(fn as Listener)?.get(event) ?? fn) as typeof fn),
+      fn && ((this.#wrappers?.get(fn as Listener)?.get(event) ?? fn) as typeof fn),
       context,
       once,
     );

@@ -5,7 +5,7 @@ import type { DelegationHost } from "../delegate/host.ts";
 import type { Logger } from "../log/index.ts";
 import type { SchedulerEvent } from "../scheduler/events.ts";
 import type { SchedulerHost } from "../scheduler/host.ts";
-import type { ToolSessionControl } from "../tool/index.ts";
+import type { ToolSessionControl, TraceContext } from "../tool/index.ts";
 import type { ResponseQueue } from "./response-queue.ts";
 import type { Wire } from "./wire.ts";
 
@@ -49,6 +49,8 @@ export function schedulerHost(deps: {
   session?: ToolSessionControl;
   /** What delegate tools use (the Responses client, history, meters, async delivery). */
   delegation?: DelegationHost;
+  /** The trace context of a call's span, when telemetry traces the session. */
+  traceContext?: (callId: string) => TraceContext | undefined;
 }): SchedulerHost {
   const { responses } = deps;
   return {
@@ -68,5 +70,6 @@ export function schedulerHost(deps: {
     emit: deps.emit,
     ...(deps.session ? { session: deps.session } : {}),
     ...(deps.delegation ? { delegation: deps.delegation } : {}),
+    ...(deps.traceContext ? { traceContext: deps.traceContext } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { Clock, TimerHandle } from "../clock/index.ts";
+import { LazyMap } from "../collections/lazy.ts";
 
 /** Defaults of the stalled-response watchdog. */
 export const DEFAULT_STALL_MS = 30_000;
@@ -32,7 +33,7 @@ interface Watch {
  */
 export class StallWatchdog {
   readonly #o: StallWatchdogOptions;
-  readonly #watch = new Map<string, Watch>();
+  readonly #watch = new LazyMap<string, Watch>();
 
   constructor(options: StallWatchdogOptions) {
     this.#o = options;

@@ -4,7 +4,7 @@ import { loadAgent } from "../load/index.ts";
 import type { StreamEvent } from "./event-stream.ts";
 import type { Session } from "./session.ts";
 import { fixture, type LocalServer, next, open, startServer } from "./test-support/harness.ts";
-import { isAudioError } from "./text-fallback.ts";
+import { audioErrorKind } from "./text-fallback.ts";
 
 let server: LocalServer | undefined;
 const sessions: Session[] = [];
@@ -38,10 +38,15 @@ describe("text fallback", () => {
     await twoFailed;
     expect(session.mode).toBe("audio"); // two failures: not yet
     const toText = next(session, "mode.changed");
+    // The agent itself tells the user, once, in text (the switch is applied before it speaks).
+    const told = next(session, "agent.transcript.done");
+    const textDeltas = received.length;
     speak(session, "anyone");
     expect(await toText).toMatchObject({ mode: "text", reason: "audio_errors" });
     expect(session.mode).toBe("text");
     expect(session.settings.textOnly).toBe(true);
+    expect((await told).transcript).toMatch(/continue by text/i);
+    expect(received.slice(textDeltas).map((e) => e.type)).toContain("response.output_text.delta");
     // The conversation is intact: the three user audio items are still there.
     expect(
       session.snapshot().items.filter((i) => i.type === "message" && i.role === "user"),
@@ -59,8 +64,10 @@ describe("text fallback", () => {
     // Audio works again: the next transcription completes and the session goes back to audio.
     server.setFaults({});
     const toAudio = next(session, "mode.changed");
+    const toldBack = next(session, "agent.transcript.done");
     speak(session, "is the pool open");
     expect(await toAudio).toMatchObject({ mode: "audio", reason: "recovered" });
+    expect((await toldBack).transcript).toMatch(/back to voice/i);
     expect(session.settings.textOnly).toBe(false);
     expect(
       streamed.filter((e) => e.type === "mode.changed").map((e) => (e as { mode: string }).mode),
@@ -90,12 +97,45 @@ describe("text fallback", () => {
     expect(invalid).toEqual([]);
   });
 
-  it("counts only errors about audio or transcription", () => {
-    expect(isAudioError({ code: "input_audio_buffer_commit_empty" })).toBe(true);
+  it("does not count empty commits (a push-to-talk released on silence) toward the switch", async () => {
+    server = await startServer();
+    const { session, invalid } = await open(server, "push-to-talk.agent.yaml");
+    sessions.push(session);
+    const changes: unknown[] = [];
+    session.on("mode.changed", (e) => changes.push(e));
+    let empties = 0;
+    const fourRefused = next(
+      session,
+      "server.event",
+      (e) =>
+        e.type === "error" && e.error.code === "input_audio_buffer_commit_empty" && ++empties === 4,
+    );
+    for (let i = 0; i < 4; i++) session.commitAudio({ respond: false });
+    await fourRefused;
+    // Then a real turn: it is heard and transcribed, and the session is still in audio.
+    const heard = next(session, "user.transcript.done");
+    speak(session, "hello there");
+    await heard;
+    expect(session.mode).toBe("audio");
+    expect(changes).toEqual([]);
+    expect(invalid).toEqual([]);
+  });
+
+  it("classifies error events by their exact param", () => {
     expect(
-      isAudioError({ code: "invalid_value", param: "session.audio.input.transcription.model" }),
-    ).toBe(true);
-    expect(isAudioError({ code: "invalid_value", param: "session.tools" })).toBe(false);
-    expect(isAudioError({ code: "rate_limit_exceeded", param: null })).toBe(false);
+      audioErrorKind({ code: "input_audio_buffer_commit_empty", param: null }),
+    ).toBeUndefined();
+    expect(
+      audioErrorKind({ code: "invalid_value", param: "session.audio.input.transcription.model" }),
+    ).toBe("transcription_refused");
+    expect(audioErrorKind({ code: "invalid_value", param: "audio" })).toBe("audio");
+    expect(
+      audioErrorKind({ code: "invalid_value", param: "session.audio.input.format.type" }),
+    ).toBe("audio");
+    expect(
+      audioErrorKind({ code: "invalid_value", param: "session.audio.output.voice" }),
+    ).toBeUndefined();
+    expect(audioErrorKind({ code: "invalid_value", param: "session.tools" })).toBeUndefined();
+    expect(audioErrorKind({ code: "rate_limit_exceeded", param: null })).toBeUndefined();
   });
 });

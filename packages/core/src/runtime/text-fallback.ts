@@ -29,6 +29,8 @@ interface Deps {
   current(): SessionUpdateEvent;
   update(next: SessionUpdateEvent): Promise<void>;
   changed(e: ModeChange): void;
+  /** The agent tells the user itself: a response with these instructions (after the switch is applied). */
+  tell(instructions: string): void;
   failed(error: unknown): void;
 }
 
@@ -38,6 +40,18 @@ const NOTICES = {
   text: "Audio is not working right now: let's continue by text.",
   audio: "Audio works again: back to voice.",
 };
+
+/**
+ * What the agent is asked to say at a switch, once: the line in the conversation's language. The English line
+ * is written with the `Say exactly` convention so the local server's rules model (which cannot translate) says it.
+ */
+export function tellUser(mode: "text" | "audio"): string {
+  const why =
+    mode === "text"
+      ? "The audio connection is not working, so the conversation continues in text for now."
+      : "Audio works again, so the conversation continues by voice.";
+  return `${why} Tell the user this once, in one short sentence, in the language the user has been speaking (translate it if that is not English). In English, say exactly: "${NOTICES[mode]}"`;
+}
 
 /**
  * Text fallback: counts audio-path failures the server reports (a failed input transcription, an error event about
@@ -82,10 +96,11 @@ export class TextFallback {
   serverEvent(e: RealtimeServerEvent): void {
     if (e.type === "conversation.item.input_audio_transcription.failed") {
       this.#failure(e.error.message ?? e.error.code ?? "input transcription failed");
-    } else if (e.type === "error" && isAudioError(e.error)) {
-      if (this.#mode === "audio" && e.error.param?.includes("transcription.model"))
-        this.#start(() => this.#toText("transcription_refused", e.error.message));
-      else this.#failure(e.error.message);
+    } else if (e.type === "error") {
+      const kind = audioErrorKind(e.error);
+      if (kind === "transcription_refused" && this.#mode === "audio")
+        this.#start(() => this.#toText("transcription_refused", e.error.message)).catch(() => {});
+      else if (kind === "audio") this.#failure(e.error.message);
     } else if (
       e.type === "conversation.item.input_audio_transcription.completed" &&
       this.#mode === "text" &&
@@ -131,6 +146,7 @@ export class TextFallback {
     this.#reason = reason;
     this.#failures = [];
     await this.deps.update(withModalities(current, ["text"]));
+    this.deps.tell(tellUser("text"));
     this.deps.changed({
       mode: "text",
       reason,
@@ -144,6 +160,7 @@ export class TextFallback {
     this.#mode = "audio";
     this.#reason = undefined;
     await this.deps.update(withModalities(this.deps.current(), this.#audioModalities ?? ["audio"]));
+    this.deps.tell(tellUser("audio"));
     this.deps.changed({ mode: "audio", reason, notice: NOTICES.audio });
   }
 }
@@ -155,7 +172,36 @@ function withModalities(update: SessionUpdateEvent, modalities: Modalities): Ses
   } as SessionUpdateEvent;
 }
 
-/** An error event about the audio path: its code or param names audio or transcription. */
-export function isAudioError(error: { code?: string | null; param?: string | null }): boolean {
-  return /audio|transcri/i.test(`${error.code ?? ""} ${error.param ?? ""}`);
+/**
+ * The `error` events that count toward the switch, by their exact `param` (the `openai` types give `code` and
+ * `param` as strings; the API names the field it refused): audio the server could not take, or a refused audio
+ * format or transcription setting. Anything else does not count: an empty commit (`input_audio_buffer_commit_empty`,
+ * a push-to-talk released on silence, param null), a refused voice, a tool or rate-limit error.
+ */
+const AUDIO_PARAMS = new Set([
+  "audio", // input_audio_buffer.append with audio the server cannot decode
+  "session.audio.input.format",
+  "session.audio.input.format.type",
+  "session.audio.input.format.rate",
+  "session.audio.output.format",
+  "session.audio.output.format.type",
+  "session.audio.output.format.rate",
+  "session.audio.input.transcription",
+  "session.audio.input.transcription.language",
+  "session.audio.input.transcription.prompt",
+]);
+/** A refused transcription model: input can no longer be understood, so the switch is at once. */
+const TRANSCRIPTION_MODEL = "session.audio.input.transcription.model";
+
+/**
+ * How an error event bears on the audio path: `transcription_refused` (switch at once), `audio` (counts toward the
+ * switch), or undefined (does not count).
+ */
+export function audioErrorKind(error: {
+  code?: string | null;
+  param?: string | null;
+}): "transcription_refused" | "audio" | undefined {
+  if (!error.param) return undefined;
+  if (error.param === TRANSCRIPTION_MODEL) return "transcription_refused";
+  return AUDIO_PARAMS.has(error.param) ? "audio" : undefined;
 }

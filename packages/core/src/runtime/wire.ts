@@ -1,5 +1,6 @@
 import type { RealtimeClientEvent, RealtimeServerEvent } from "openai/resources/realtime/realtime";
 import type { Clock, TimerHandle } from "../clock/index.ts";
+import { LazySet } from "../collections/lazy.ts";
 import type { Logger } from "../log/index.ts";
 import type { Transport } from "../transport/transport.ts";
 import { SessionError } from "./errors.ts";
@@ -33,7 +34,7 @@ export class Wire {
   readonly #wireLog: Logger;
   #waiters: Waiter[] = [];
   /** Replies that arrived before anyone waited for them (session.created can come in the upgrade's packet). */
-  readonly #early = new Set<string>();
+  readonly #early = new LazySet<string>();
   #seq = 0;
   #closingByUs = false;
   skipped = 0;

@@ -3,6 +3,7 @@ import type {
   RealtimeMcpApprovalRequest,
 } from "openai/resources/realtime/realtime";
 import { AuditLog } from "../approval/audit-log.ts";
+import { LazySet } from "../collections/lazy.ts";
 import type { LoadedAgent } from "../load/index.ts";
 import type { CallHandler, SchedulerHost } from "./host.ts";
 import type { ToolSchedulerOptions } from "./options.ts";
@@ -34,7 +35,7 @@ export class AgentTools implements CallHandler {
   readonly #overrides: Partial<ToolSchedulerOptions>;
   readonly #ownedAudit: AuditLog | undefined;
   #current: ToolScheduler;
-  readonly #retired = new Set<ToolScheduler>();
+  readonly #retired = new LazySet<ToolScheduler>();
 
   constructor(
     host: SchedulerHost,

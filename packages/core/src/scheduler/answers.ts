@@ -1,3 +1,4 @@
+import { LazySet } from "../collections/lazy.ts";
 import type { SchedulerHost } from "./host.ts";
 
 /** The calls one model response asked for: answered together once all have their output and the response is done. */
@@ -16,7 +17,7 @@ export class AnswerGate {
   readonly #host: SchedulerHost;
   #current: CallBatch | undefined;
   /** Batches whose calls all have their output, waiting for their response to be done. */
-  readonly #waiting = new Set<CallBatch>();
+  readonly #waiting = new LazySet<CallBatch>();
   #closed = false;
 
   constructor(host: SchedulerHost) {

@@ -1,3 +1,5 @@
+import { LazyMap } from "../collections/lazy.ts";
+
 interface Waiter {
   tool: string;
   limit: number;
@@ -12,8 +14,8 @@ interface Waiter {
 export class ConcurrencyGate {
   readonly #sessionLimit: number;
   #running = 0;
-  readonly #perTool = new Map<string, number>();
-  readonly #waitingPerTool = new Map<string, number>();
+  readonly #perTool = new LazyMap<string, number>();
+  readonly #waitingPerTool = new LazyMap<string, number>();
   #waiters: Waiter[] = [];
   #draining = false;
   #again = false;

@@ -1,3 +1,4 @@
+import { LazyMap } from "../collections/lazy.ts";
 /** What a second call with the same tool and arguments does while the first is still in flight. */
 export type DuplicatePolicy = "allow" | "reject" | "replace";
 
@@ -23,7 +24,7 @@ export function canonicalJson(value: unknown): string {
 
 /** The calls in flight per fingerprint, for tools whose duplicate policy is not "allow". */
 export class InFlightCalls<C> {
-  readonly #byKey = new Map<string, Set<C>>();
+  readonly #byKey = new LazyMap<string, Set<C>>();
 
   /** Calls in flight with this fingerprint. */
   twins(key: string): C[] {

@@ -7,6 +7,7 @@ import {
   compileApprovalRule,
   mcpApprovalOption,
 } from "../approval/policy.ts";
+import { LazyMap, LazySet } from "../collections/lazy.ts";
 import type { SchedulerEvent } from "./events.ts";
 import type { ApprovalFillerOptions } from "./filler-plan.ts";
 import { resolveFillerPlan } from "./filler-plan.ts";
@@ -25,8 +26,8 @@ export class McpApprovals {
   readonly #options: { language?: string; approvalFiller?: ApprovalFillerOptions | false };
   readonly #emit: (event: SchedulerEvent) => void;
   readonly #rules = new Map<string, CompiledApprovalRule>();
-  readonly #pending = new Map<string, { abort: AbortController; fillers?: FillerTimer }>();
-  readonly #seen = new Set<string>();
+  readonly #pending = new LazyMap<string, { abort: AbortController; fillers?: FillerTimer }>();
+  readonly #seen = new LazySet<string>();
 
   /** MCP approval requests waiting for a decision. */
   get pending(): number {

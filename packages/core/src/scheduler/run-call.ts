@@ -51,6 +51,8 @@ export function runCall(call: Call, tool: PreparedTool, env: RunEnv): void {
     callId: call.id,
     ...(host.session ? { session: host.session } : {}),
   };
+  const trace = host.traceContext?.(call.id);
+  if (trace) ctx.trace = trace;
   const failed = (error: unknown) =>
     env.end(call, {
       state: "failed",

@@ -4,6 +4,7 @@ import type {
 } from "openai/resources/realtime/realtime";
 import { AuditLog } from "../approval/audit-log.ts";
 import { ApprovalDesk, type Verdict } from "../approval/desk.ts";
+import { LazyMap } from "../collections/lazy.ts";
 import { type CallLedger, ledgerOf } from "../contracts/call-ledger.ts";
 import { ParleyError } from "../errors/index.ts";
 import { redact } from "../log/redact.ts";
@@ -42,7 +43,7 @@ export class ToolScheduler implements CallHandler {
   readonly #host: SchedulerHost;
   readonly #options: ToolSchedulerOptions;
   readonly #tools: ReadonlyMap<string, PreparedTool>;
-  readonly #calls = new Map<string, Call>();
+  readonly #calls = new LazyMap<string, Call>();
   readonly #ledger: CallLedger;
   readonly #inFlight = new InFlightCalls<Call>();
   readonly #gate: ConcurrencyGate;

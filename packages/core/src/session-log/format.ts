@@ -28,6 +28,8 @@ export interface SessionLogHeader {
   clockAt: number;
   /** The session's variables, redacted. */
   variables: Record<string, unknown>;
+  /** The process writing the log: a log whose session has not ended is still being written while it runs. */
+  writer?: { pid: number; host: string };
   /** Raw audio kept beside the log (`--log-audio`): file names relative to the log's folder, and their format. */
   audio?: { format: string; user: string; agent: string };
 }

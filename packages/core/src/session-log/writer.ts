@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import type { Clock } from "../clock/index.ts";
 import { compileSession } from "../compile/index.ts";
@@ -81,6 +82,7 @@ export class SessionLogWriter {
       startedAt: started.toISOString(),
       clockAt: (options.clock ?? performance).now(),
       variables: redact(options.variables ?? {}),
+      writer: { pid: process.pid, host: hostname() },
       ...(this.#audio
         ? {
             audio: {

@@ -1,7 +1,8 @@
-import { type Attributes, type Span, SpanStatusCode } from "@opentelemetry/api";
+import type { Attributes, Span } from "@opentelemetry/api";
 import type { StreamEvent } from "../runtime/event-stream.ts";
-import { GenAi, Parley } from "./attributes.ts";
+import { GenAi, Parley, withAttributes } from "./attributes.ts";
 import type { Instruments } from "./instruments.ts";
+import { otel } from "./otel.ts";
 import type { SpanClock } from "./span-clock.ts";
 
 type Of<T extends StreamEvent["type"]> = Extract<StreamEvent, { type: T }>;
@@ -43,9 +44,15 @@ export class DelegationSpans {
       true,
     );
     span.end(this.clock.time(e.at));
-    const labels = { ...this.labels(), [GenAi.requestModel]: e.model };
-    this.metrics.tokens.record(e.tokens.input, { ...labels, [GenAi.tokenType]: "input" });
-    this.metrics.tokens.record(e.tokens.output, { ...labels, [GenAi.tokenType]: "output" });
+    const labels = withAttributes(this.labels(), { [GenAi.requestModel]: e.model });
+    this.metrics.tokens.record(
+      e.tokens.input,
+      withAttributes(labels, { [GenAi.tokenType]: "input" }),
+    );
+    this.metrics.tokens.record(
+      e.tokens.output,
+      withAttributes(labels, { [GenAi.tokenType]: "output" }),
+    );
     if (e.costUsd !== undefined) this.metrics.cost.add(e.costUsd, labels);
   }
 
@@ -59,7 +66,7 @@ export class DelegationSpans {
     });
     if (e.state === "failed" || e.state === "timed_out") {
       span.setAttribute(GenAi.errorType, e.state);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: e.state });
+      span.setStatus({ code: otel().SpanStatusCode.ERROR, message: e.state });
     }
     const late = this.#late.get(e.callId);
     if (late) {

@@ -1,11 +1,5 @@
-import {
-  type Attributes,
-  type Context,
-  type Span,
-  SpanKind,
-  type Tracer,
-  trace,
-} from "@opentelemetry/api";
+import type { Attributes, Context, Span, Tracer } from "@opentelemetry/api";
+import { otel } from "./otel.ts";
 
 /**
  * Opens spans at the times the stream events carry. Events are stamped with the session clock (monotonic ms, not
@@ -34,13 +28,13 @@ export class SpanClock {
     attributes: Attributes,
     client = false,
   ): Span {
-    const ctx = parent ? trace.setSpan(this.root, parent) : this.root;
+    const ctx = parent ? otel().trace.setSpan(this.root, parent) : this.root;
     return this.tracer.startSpan(
       name,
       {
         startTime: this.time(at),
         attributes,
-        kind: client ? SpanKind.CLIENT : SpanKind.INTERNAL,
+        kind: client ? otel().SpanKind.CLIENT : otel().SpanKind.INTERNAL,
       },
       ctx,
     );

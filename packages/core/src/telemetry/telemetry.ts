@@ -1,16 +1,13 @@
-import {
-  context,
-  type MeterProvider,
-  metrics,
-  type TracerProvider,
-  trace,
-} from "@opentelemetry/api";
+import type { MeterProvider, TracerProvider } from "@opentelemetry/api";
 import { type Clock, systemClock } from "../clock/index.ts";
 import type { LoadedAgent } from "../contracts/agent.ts";
 import type { StreamListener } from "../runtime/event-stream.ts";
 import type { Session } from "../runtime/session.ts";
+import { provideTraceContext } from "../runtime/trace-context.ts";
 import { attachToSession } from "./attach.ts";
 import { Instruments } from "./instruments.ts";
+import { otel } from "./otel.ts";
+import { w3cTraceContext } from "./propagation.ts";
 import { SessionObserver } from "./session-observer.ts";
 import { SpanClock } from "./span-clock.ts";
 
@@ -61,11 +58,16 @@ export class Telemetry {
    * `clock` is the session's (default the system clock). Returns a function that stops.
    */
   attach(session: Session, clock: Clock = systemClock): () => void {
-    return attachToSession(
-      session,
-      clock,
-      this.#observer(() => session.agent),
+    const observer = this.#observer(() => session.agent);
+    const detach = attachToSession(session, clock, observer);
+    // Each tool call gets its span's trace context (ctx.trace), which bridged MCP tools send on.
+    const stop = provideTraceContext(session, (callId) =>
+      w3cTraceContext(observer.callSpan(callId)),
     );
+    return () => {
+      detach();
+      stop();
+    };
   }
 
   /**
@@ -79,14 +81,14 @@ export class Telemetry {
   }
 
   #observer(agent: () => LoadedAgent | undefined): SessionObserver {
-    const provider = this.#options.tracerProvider ?? trace.getTracerProvider();
-    const clock = new SpanClock(provider.getTracer(INSTRUMENTATION_SCOPE), context.active());
+    const provider = this.#options.tracerProvider ?? otel().trace.getTracerProvider();
+    const clock = new SpanClock(provider.getTracer(INSTRUMENTATION_SCOPE), otel().context.active());
     return new SessionObserver(clock, this.#meters(), agent, this.#options.captureContent ?? false);
   }
 
   /** Instruments made once per provider (the global one has no proxy: an SDK registered later is a new one). */
   #meters(): Instruments {
-    const provider = this.#options.meterProvider ?? metrics.getMeterProvider();
+    const provider = this.#options.meterProvider ?? otel().metrics.getMeterProvider();
     if (this.#instruments?.provider !== provider)
       this.#instruments = {
         provider,

@@ -42,6 +42,21 @@ export interface ToolContext<Vars = Record<string, unknown>> {
   callId: string;
   /** The session the call runs in, for tools that steer the conversation itself (end it, transfer a phone call). */
   session?: ToolSessionControl;
+  /**
+   * The W3C trace context of this call's span (`traceparent`, `tracestate`) when telemetry traces the session: pass
+   * it on to what the tool calls so its spans join the trace (bridged MCP tools send it in `params._meta`).
+   */
+  trace?: TraceContext;
+}
+
+/**
+ * W3C Trace Context of a tool call's span (`traceparent`, and `tracestate` when there is one): what a tool passes on
+ * to the services it calls, so their spans join the session's trace (an MCP server gets it in `params._meta`, the
+ * convention of the MCP specification and the OpenTelemetry MCP semantic conventions).
+ */
+export interface TraceContext {
+  traceparent: string;
+  tracestate?: string;
 }
 
 /** What a tool may do to its session. Given by the runtime; absent when a tool runs outside a session. */

@@ -10,6 +10,7 @@ export {
   type ToolLogger,
   type ToolOrigin,
   type ToolSessionControl,
+  type TraceContext,
 } from "./define-tool.ts";
 export {
   type AnyToolDefinition,

@@ -1,5 +1,6 @@
 export { DEFAULT_KEEPALIVE, type KeepaliveOptions } from "./keepalive.ts";
 export { type MemoryPeer, memoryTransportPair } from "./memory-transport.ts";
+export { readCapped } from "./read-capped.ts";
 export {
   closeDetail,
   type Transport,

@@ -5,6 +5,8 @@ import { IdGenerator } from "../ids.ts";
 import type { RealtimeModel } from "../models/types.ts";
 import { inputItems, inputProblem } from "./input-items.ts";
 import { respond } from "./respond.ts";
+import { responseShell } from "./response-shell.ts";
+import { ResponseEventStream } from "./stream.ts";
 
 /** What the Responses endpoint needs from the server. */
 export interface ResponsesEndpointContext {
@@ -35,8 +37,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 /**
- * `POST /v1/responses`: a minimal, deterministic Responses API (non-streaming; `store` is accepted but nothing is
- * kept, so `previous_response_id` is refused). Returns false for any other path.
+ * `POST /v1/responses`: a minimal, deterministic Responses API (`stream: true` gives the API's server-sent events;
+ * `store` is accepted but nothing is kept, so `previous_response_id` is refused). Returns false for any other path.
  */
 export async function handleResponses(
   req: IncomingMessage,
@@ -78,11 +80,6 @@ export async function handleResponses(
   };
   if (typeof body.model !== "string" || !body.model)
     return refuse("Missing required parameter: 'model'.", "model");
-  if ((body as { stream?: unknown }).stream === true)
-    return refuse(
-      "The local server answers Responses requests without streaming (stream: false).",
-      "stream",
-    );
   if (body.previous_response_id)
     return refuse(
       "The local server keeps no responses: send the whole input (store: false).",
@@ -95,13 +92,19 @@ export async function handleResponses(
   if (problem) return refuse(problem, "input");
   const abort = new AbortController();
   res.on("close", () => abort.abort());
-  const response = await respond(body, items, {
-    model: ctx.model,
-    ids,
-    today: ctx.today(),
-    nowSeconds: Math.floor(Date.now() / 1000),
-    signal: abort.signal,
-  });
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  const deps = { model: ctx.model, ids, today: ctx.today(), nowSeconds, signal: abort.signal };
+  if ((body as { stream?: unknown }).stream === true) {
+    // Streamed: created and in_progress at once, the output as the model produced it, then completed.
+    const id = ids.next("resp");
+    const events = new ResponseEventStream(res);
+    events.start(responseShell(body, id, nowSeconds));
+    const response = await respond(body, items, { ...deps, id });
+    ctx.count++;
+    events.finish(response);
+    return true;
+  }
+  const response = await respond(body, items, deps);
   ctx.count++;
   res.writeHead(200, { "content-type": "application/json" });
   res.end(JSON.stringify(response));

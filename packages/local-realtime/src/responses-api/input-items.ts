@@ -17,7 +17,8 @@ function contentText(content: unknown): string {
 
 /**
  * A Responses request's `input` as the items a simulated model reads (the Realtime item shapes, which the rules
- * model knows): messages (developer → system), function calls and their outputs. Other item types are skipped.
+ * model knows): messages (developer → system), function calls and their outputs, MCP calls and approvals. Other
+ * item types are skipped.
  */
 export function inputItems(input: ResponseCreateParamsNonStreaming["input"]): ModelItem[] {
   const raw: unknown[] =
@@ -48,6 +49,13 @@ export function inputItems(input: ResponseCreateParamsNonStreaming["input"]): Mo
     } else if (type === "function_call_output") {
       const output = typeof entry.output === "string" ? entry.output : contentText(entry.output);
       item = { id, type: "function_call_output", call_id: String(entry.call_id), output };
+    } else if (
+      type === "mcp_call" ||
+      type === "mcp_approval_request" ||
+      type === "mcp_approval_response"
+    ) {
+      // The Responses and Realtime shapes of these items are the same fields.
+      item = { ...entry, id } as unknown as ConversationItem;
     }
     if (item) out.push({ id, item, text: textOf(item) });
   }

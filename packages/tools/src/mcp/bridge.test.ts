@@ -68,6 +68,31 @@ describe.each(transports)("a bridged MCP server over %s", (_name, options) => {
     });
   });
 
+  it("sends the call's trace context in the request's _meta, beside the progress token", async () => {
+    const tools = await bridge(options()).connect();
+    const trace = {
+      traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+      tracestate: "parley=1",
+    };
+    expect(
+      JSON.parse(String(await byName(tools, "trace_context").run({}, testContext({ trace }).ctx))),
+    ).toEqual(trace);
+    // Untraced calls carry none.
+    expect(
+      JSON.parse(String(await byName(tools, "trace_context").run({}, testContext().ctx))),
+    ).toEqual({
+      traceparent: null,
+      tracestate: null,
+    });
+    // Progress (the SDK's own _meta key) still works with a trace context beside it.
+    const { ctx, progress } = testContext({ trace });
+    expect(await byName(tools, "count_slowly").run({ n: 3 }, ctx)).toBe("done counting to 3");
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(
+      ["counted 1 of 3", "counted 2 of 3", "counted 3 of 3"].slice(0, progress.length),
+    ).toEqual(progress);
+  });
+
   it("turns MCP progress notifications into ctx.progress", async () => {
     const tools = await bridge(options()).connect();
     const { ctx, progress } = testContext();

@@ -374,7 +374,10 @@ export class McpBridge {
     }
     let result: CallToolResult;
     try {
-      result = (await client.callTool({ name, arguments: args }, undefined, {
+      // The call's trace context rides in `params._meta` (the MCP / OpenTelemetry convention), so the server's
+      // spans join the session's trace; the SDK adds its progress token beside it.
+      const meta = ctx.trace ? { _meta: { ...ctx.trace } } : {};
+      result = (await client.callTool({ name, arguments: args, ...meta }, undefined, {
         signal: ctx.signal,
         timeout: NO_SDK_TIMEOUT,
         onprogress: (p) => {

@@ -39,14 +39,14 @@ describe("a bridged server's tool list changes during a session", () => {
     await vi.waitFor(
       () => expect(session.agent?.tools.map((t) => t.name)).toContain("local_extra"),
       {
-        timeout: 10_000,
+        timeout: 30_000,
       },
     );
     expect(updates.at(-1)).toEqual(["local_add", "local_pid", "local_toggle_extra", "local_extra"]);
 
     session.sendText("/call local_extra {}");
     await vi.waitFor(() => expect(outputs.map((o) => o.tool)).toContain("local_extra"), {
-      timeout: 10_000,
+      timeout: 30_000,
     });
     const extra = outputs.find((o) => o.tool === "local_extra");
     expect(extra?.state).toBe("completed");
@@ -56,17 +56,17 @@ describe("a bridged server's tool list changes during a session", () => {
     session.sendText("/call local_toggle_extra {}");
     await vi.waitFor(
       () => expect(session.agent?.tools.map((t) => t.name)).not.toContain("local_extra"),
-      { timeout: 10_000 },
+      { timeout: 30_000 },
     );
     session.sendText("/call local_pid {}");
     await vi.waitFor(() => expect(outputs.map((o) => o.tool)).toContain("local_pid"), {
-      timeout: 10_000,
+      timeout: 30_000,
     });
     const pid = Number(outputs.find((o) => o.tool === "local_pid")?.output.replace(/\D/g, ""));
     expect(alive(pid)).toBe(true);
     await session.close();
     // The session closed its agent: the bridge ended the server's process.
-    await vi.waitFor(() => expect(alive(pid)).toBe(false), { timeout: 5_000 });
+    await vi.waitFor(() => expect(alive(pid)).toBe(false), { timeout: 30_000 });
   });
 });
 
@@ -87,7 +87,7 @@ describe("sessions sharing one loaded agent", () => {
     expect(alive(pid)).toBe(true);
     expect(await pidOf(two)).toBe(pid); // the same connection, still open
     await two.close();
-    await vi.waitFor(() => expect(alive(pid)).toBe(false), { timeout: 5_000 });
+    await vi.waitFor(() => expect(alive(pid)).toBe(false), { timeout: 30_000 });
   });
 });
 

@@ -3,6 +3,7 @@ import type {
   ConversationItemCreateEvent,
   RealtimeClientEvent,
 } from "openai/resources/realtime/realtime";
+import { LazyMap, LazySet } from "../../collections/lazy.ts";
 import type { Logger } from "../../log/index.ts";
 
 export interface OutboundDeps {
@@ -30,10 +31,10 @@ export interface OutboundDeps {
 export class Outbound {
   readonly #d: OutboundDeps;
   /** Calls made on a connection that is gone: their outputs become text. */
-  readonly #orphaned = new Set<string>();
+  readonly #orphaned = new LazySet<string>();
   #held: RealtimeClientEvent[] = [];
   /** Items sent on the current connection that its server has not echoed yet, by item id, in send order. */
-  readonly #unconfirmed = new Map<string, ConversationItemCreateEvent>();
+  readonly #unconfirmed = new LazyMap<string, ConversationItemCreateEvent>();
 
   constructor(deps: OutboundDeps) {
     this.#d = deps;

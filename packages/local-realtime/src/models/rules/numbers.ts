@@ -53,6 +53,13 @@ const TENS: Record<string, number> = {
 };
 const SCALES: Record<string, number> = { hundred: 100, thousand: 1000, million: 1_000_000 };
 
+/** Words that are a number on their own ("twelve", "forty", "hundred"), without "a", "couple" or "half". */
+export const NUMBER_WORDS: Readonly<Record<string, number>> = Object.fromEntries(
+  Object.entries({ ...UNITS, ...TENS, ...SCALES }).filter(
+    ([word]) => !["a", "an", "couple", "single", "dozen", "half"].includes(word),
+  ),
+);
+
 // "a" and "an" count only before a unit word ("a hundred", "an hour" is not a number we want).
 const NUMBER_WORD = new RegExp(
   `\\b(?:${[...Object.keys(UNITS), ...Object.keys(TENS), ...Object.keys(SCALES)].join("|")})\\b`,

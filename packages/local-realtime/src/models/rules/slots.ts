@@ -3,6 +3,8 @@
  * capitalized names. Matching compares utterances with slots replaced by their kind; filling carries the user's
  * slot values into an example's arguments.
  */
+import { NUMBER_WORDS } from "./numbers.ts";
+
 export type SlotKind = "number" | "time" | "date" | "name";
 
 export interface Slot {
@@ -13,27 +15,6 @@ export interface Slot {
   value: number | string;
 }
 
-const NUMBER_WORDS: Record<string, number> = {
-  zero: 0,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  fifteen: 15,
-  twenty: 20,
-  thirty: 30,
-  forty: 40,
-  fifty: 50,
-  hundred: 100,
-};
 const DATE_WORDS = [
   "today",
   "tomorrow",

@@ -1,5 +1,19 @@
+import { createRequire } from "node:module";
 import { ParleyError } from "@parley/core";
-import { Temporal } from "temporal-polyfill";
+import type { Temporal } from "temporal-polyfill";
+
+let polyfill: typeof Temporal | undefined;
+
+/**
+ * The Temporal polyfill, loaded on first use (~35 ms of CPU): loading an agent that uses the clock pack (`agent
+ * validate`, a session's start) never pays for it; the first tool call that does date arithmetic does, once.
+ */
+function temporal(): typeof Temporal {
+  polyfill ??= (
+    createRequire(import.meta.url)("temporal-polyfill") as { Temporal: typeof Temporal }
+  ).Temporal;
+  return polyfill;
+}
 
 /** Calendar fields of an instant as seen in one time zone. Month is 1-12. */
 export interface WallTime {
@@ -72,7 +86,7 @@ export function resolveTimeZone(input: string): string {
 
 /** The instant as a ZonedDateTime in `timeZone`. */
 export function zoned(instant: number, timeZone: string): Temporal.ZonedDateTime {
-  return Temporal.Instant.fromEpochMilliseconds(instant).toZonedDateTimeISO(timeZone);
+  return temporal().Instant.fromEpochMilliseconds(instant).toZonedDateTimeISO(timeZone);
 }
 
 /** The calendar fields of `instant` in `timeZone`. */
@@ -99,7 +113,7 @@ export function offsetMinutes(instant: number, timeZone: string): number {
  * "compatible" disambiguation, as for Date).
  */
 export function zonedToInstant(w: WallTime, timeZone: string): number {
-  return Temporal.ZonedDateTime.from({ timeZone, ...w }, { disambiguation: "compatible" })
+  return temporal().ZonedDateTime.from({ timeZone, ...w }, { disambiguation: "compatible" })
     .epochMilliseconds;
 }
 
@@ -138,7 +152,7 @@ export function parseMoment(input: string, timeZone: string, now: number): numbe
     const [, y, mo, d, h, mi, s] = local;
     let w: Temporal.PlainDateTime;
     try {
-      w = Temporal.PlainDateTime.from(
+      w = temporal().PlainDateTime.from(
         {
           year: Number(y),
           month: Number(mo),
