@@ -1,6 +1,7 @@
-import { useEffect, useReducer, useRef, useState } from "preact/hooks";
-import type { ClientMessage } from "../src/console/protocol.ts";
+import { useEffect, useLayoutEffect, useReducer, useRef, useState } from "preact/hooks";
+import type { ClientMessage, ServerMessage } from "../src/console/protocol.ts";
 import { resumeAudio } from "./audio/context.ts";
+import { showMicLevel } from "./audio/level.ts";
 import { Mic } from "./audio/mic.ts";
 import { Player } from "./audio/player.ts";
 import { CallPicker } from "./components/call-picker.tsx";
@@ -9,13 +10,14 @@ import { AgentPanel, ErrorPanel, MetersPanel } from "./components/side-panels.ts
 import { ToolTimeline } from "./components/tool-timeline.tsx";
 import { Transcript } from "./components/transcript.tsx";
 import { VoiceControls } from "./components/voice-controls.tsx";
-import { Connection } from "./connection.ts";
+import { Connection, type EarlySocket } from "./connection.ts";
 import { initialState, reduce } from "./state.ts";
 
 /** How often the page tells Parley how much of the agent's current item it has played. */
 const PLAYBACK_REPORT_MS = 100;
 
-export function App() {
+/** `early`: the socket main.tsx opened before this first render (the first connection uses it). */
+export function App({ early }: { early?: EarlySocket } = {}) {
   const [state, dispatch] = useReducer(reduce, initialState);
   const [micMode, setMicMode] = useState<"off" | "open" | "ptt">("off");
   const [talking, setTalking] = useState(false);
@@ -25,12 +27,15 @@ export function App() {
   /** The agent item the next binary frame belongs to (its `agent.audio` event comes just before it). */
   const audioItem = useRef<string | undefined>(undefined);
   const sending = useRef(false);
+  /** A hello and the replay still arriving after it: dispatched together once the last replayed event is in. */
+  const replay = useRef<{ left: number; messages: ServerMessage[] } | undefined>(undefined);
   const mutedRef = useRef(false);
   /** The session went to text because the microphone failed or was lost: a working mic switches it back. */
   const micFailed = useRef(false);
   const mic = useRef(
     new Mic(
       (pcm) => {
+        showMicLevel(pcm);
         if (sending.current && !mutedRef.current) conn.current?.sendAudio(pcm);
       },
       () => {
@@ -72,27 +77,44 @@ export function App() {
   };
 
   useEffect(() => {
-    const c = new Connection({
-      message(m) {
-        if (m.type === "event" && m.event.type === "agent.audio")
-          audioItem.current = m.event.itemId;
-        // After a dropped connection: the rest of the agent's audio comes next, from where this page was.
-        if (m.type === "audio.resume") {
-          audioItem.current = m.itemId;
-          player.current.resume(m.itemId, m.offsetBytes);
-        }
-        if (m.type === "event" && m.event.type === "interrupted") player.current.stop();
-        if (m.type === "session" && m.state !== "open") player.current.stop();
-        dispatch({ type: "server", message: m });
+    const c = new Connection(
+      {
+        message(m) {
+          if (m.type === "hello") performance.mark("parley:hello");
+          if (m.type === "event" && m.event.type === "agent.audio")
+            audioItem.current = m.event.itemId;
+          // After a dropped connection: the rest of the agent's audio comes next, from where this page was.
+          if (m.type === "audio.resume") {
+            audioItem.current = m.itemId;
+            player.current.resume(m.itemId, m.offsetBytes);
+          }
+          if (m.type === "event" && m.event.type === "interrupted") player.current.stop();
+          if (m.type === "session" && m.state !== "open") player.current.stop();
+          if (m.type === "hello" && m.replay > 0) {
+            replay.current = { left: m.replay, messages: [m] };
+            return;
+          }
+          const pending = replay.current;
+          if (pending) {
+            // (the hub sends a replay in one go: nothing else comes in between; kept in order if it did)
+            pending.messages.push(m);
+            if (m.type === "event") pending.left--;
+            if (pending.left > 0) return;
+            replay.current = undefined;
+            return dispatch({ type: "server-batch", messages: pending.messages });
+          }
+          dispatch({ type: "server", message: m });
+        },
+        audio(pcm) {
+          if (audioItem.current) player.current.play(audioItem.current, pcm);
+        },
+        connected(on) {
+          dispatch({ type: "connected", connected: on });
+        },
+        resume: () => player.current.received,
       },
-      audio(pcm) {
-        if (audioItem.current) player.current.play(audioItem.current, pcm);
-      },
-      connected(on) {
-        dispatch({ type: "connected", connected: on });
-      },
-      resume: () => player.current.received,
-    });
+      early,
+    );
     conn.current = c;
     const report = setInterval(() => {
       if (!player.current.playing) return;
@@ -116,6 +138,18 @@ export function App() {
       mic.current.stop();
     };
   }, []);
+
+  // The page's load timeline (read by `pnpm bench console`): first drawn with the session as it is (the hello and
+  // its replay applied).
+  const ready = state.hello && state.replayLeft === 0;
+  useLayoutEffect(() => {
+    // In the DOM now; the next frame's callback runs once this frame is painted.
+    if (ready && performance.getEntriesByName("parley:drawn").length === 0)
+      requestAnimationFrame(() => {
+        if (performance.getEntriesByName("parley:drawn").length === 0)
+          performance.mark("parley:drawn");
+      });
+  }, [ready]);
 
   useEffect(() => {
     document.title = state.agent ? `${state.agent.name} · Parley console` : "Parley console";
@@ -174,6 +208,7 @@ export function App() {
       class="console"
       data-connected={String(state.connected)}
       data-session={state.session.state}
+      data-ready={String(ready)}
     >
       <header class="top">
         <h1>

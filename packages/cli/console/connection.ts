@@ -19,8 +19,12 @@ export class Connection {
   #closed = false;
   #retryMs = 500;
 
-  constructor(private readonly on: ConnectionHandlers) {
-    this.#open();
+  /** `early`: the socket main.tsx opened before the first render (see `openEarly`), used for the first connection. */
+  constructor(
+    private readonly on: ConnectionHandlers,
+    early?: EarlySocket,
+  ) {
+    this.#open(early);
   }
 
   send(message: ClientMessage): boolean {
@@ -38,30 +42,62 @@ export class Connection {
     this.#ws?.close();
   }
 
-  #open(): void {
-    const url = new URL("ws", location.href);
-    url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
-    const has = this.on.resume();
-    if (has) {
-      url.searchParams.set("resume_item", has.itemId);
-      url.searchParams.set("resume_bytes", String(has.bytes));
-    }
-    const ws = new WebSocket(url);
-    ws.binaryType = "arraybuffer";
+  #open(early?: EarlySocket): void {
+    // A reconnection asks for the rest of the agent's audio from where this page was; the early socket (the page's
+    // first connection) has nothing to resume.
+    const ws = early?.ws ?? socket(this.on.resume());
     this.#ws = ws;
-    ws.onopen = () => {
+    const opened = () => {
       this.#retryMs = 500;
       this.on.connected(true);
     };
-    ws.onmessage = (e: MessageEvent<string | ArrayBuffer>) => {
+    const received = (e: MessageEvent<string | ArrayBuffer>) => {
       if (typeof e.data === "string") this.on.message(JSON.parse(e.data) as ServerMessage);
       else this.on.audio(e.data);
     };
-    ws.onclose = () => {
+    const closed = () => {
       this.on.connected(false);
       if (this.#closed) return;
       setTimeout(() => this.#open(), this.#retryMs);
       this.#retryMs = Math.min(this.#retryMs * 2, 5_000);
     };
+    ws.onopen = opened;
+    ws.onmessage = received;
+    ws.onclose = closed;
+    if (!early) return;
+    // What the early socket did before the page took it over, in order: opened, received, maybe closed.
+    if (ws.readyState !== WebSocket.CONNECTING) opened();
+    for (const e of early.received.splice(0)) received(e);
+    if (ws.readyState === WebSocket.CLOSING || ws.readyState === WebSocket.CLOSED) closed();
   }
+}
+
+/** A socket opened as the page's script starts, and what it received until the page took it over. */
+export interface EarlySocket {
+  ws: WebSocket;
+  received: MessageEvent<string | ArrayBuffer>[];
+}
+
+/**
+ * Opens the socket before the page's first render, so the handshake and the hello overlap with it (a Connection
+ * created in an effect would wait for the first frame to be painted); `new Connection(handlers, early)` takes it over.
+ */
+export function openEarly(): EarlySocket {
+  const early: EarlySocket = { ws: socket(), received: [] };
+  early.ws.onmessage = (e: MessageEvent<string | ArrayBuffer>) => early.received.push(e);
+  return early;
+}
+
+/** The page's socket, at `ws` beside the page; marks when it opens (the page's load timeline, `pnpm bench console`). */
+function socket(resume?: { itemId: string; bytes: number }): WebSocket {
+  const url = new URL("ws", location.href);
+  url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+  if (resume) {
+    url.searchParams.set("resume_item", resume.itemId);
+    url.searchParams.set("resume_bytes", String(resume.bytes));
+  }
+  const ws = new WebSocket(url);
+  ws.binaryType = "arraybuffer";
+  ws.addEventListener("open", () => performance.mark("parley:socket-open"), { once: true });
+  return ws;
 }

@@ -60,6 +60,8 @@ export interface Meters {
 export interface ConsoleState {
   connected: boolean;
   hello: boolean;
+  /** Replayed events still to come after the hello: at 0 the page shows the session as it is. */
+  replayLeft: number;
   mode: "dev" | "watch";
   target: string;
   describe: string;
@@ -81,12 +83,15 @@ export interface ConsoleState {
 export type Action =
   | { type: "connected"; connected: boolean }
   | { type: "server"; message: ServerMessage }
+  /** A hello and its replay, applied at once: one render for the lot. */
+  | { type: "server-batch"; messages: ServerMessage[] }
   | { type: "image"; id: string; url: string; text: string }
   | { type: "local-error"; message: string };
 
 export const initialState: ConsoleState = {
   connected: false,
   hello: false,
+  replayLeft: 0,
   mode: "dev",
   target: "",
   describe: "",
@@ -132,6 +137,8 @@ export function reduce(state: ConsoleState, action: Action): ConsoleState {
       return { ...state, errors: [...state.errors, action.message].slice(-20) };
     case "server":
       return onMessage(state, action.message);
+    case "server-batch":
+      return action.messages.reduce(onMessage, state);
   }
 }
 
@@ -143,6 +150,7 @@ function onMessage(state: ConsoleState, m: ServerMessage): ConsoleState {
         ...initialState,
         connected: true,
         hello: true,
+        replayLeft: m.replay ?? 0,
         mode: m.mode,
         target: m.target,
         describe: m.describe,
@@ -182,8 +190,10 @@ function onMessage(state: ConsoleState, m: ServerMessage): ConsoleState {
         ...state,
         meters: { ...state.meters, audioBytes: state.meters.audioBytes + m.bytes },
       };
-    case "event":
-      return onEvent(state, m.event);
+    case "event": {
+      const next = onEvent(state, m.event);
+      return state.replayLeft > 0 ? { ...next, replayLeft: state.replayLeft - 1 } : next;
+    }
   }
 }
 

@@ -91,6 +91,7 @@ function ApprovalCard({
             type="button"
             class="approve"
             data-testid="approve-button"
+            aria-label={`Approve ${entry.tool}`}
             onClick={() => decide(entry.callId, true)}
           >
             Approve
@@ -99,6 +100,7 @@ function ApprovalCard({
             type="button"
             class="deny"
             data-testid="deny-button"
+            aria-label={`Deny ${entry.tool}`}
             onClick={() => decide(entry.callId, false)}
           >
             Deny

@@ -52,10 +52,21 @@ export function VoiceControls(p: VoiceControlsProps) {
         type="button"
         data-testid="interrupt-button"
         disabled={p.disabled}
+        aria-keyshortcuts="Escape"
         onClick={p.interrupt}
       >
         Interrupt <kbd>Esc</kbd>
       </button>
+      <meter
+        id="mic-level"
+        data-testid="mic-level"
+        class="mic-level"
+        min={0}
+        max={1}
+        value={0}
+        data-chunks="0"
+        aria-label={p.muted ? "Microphone level (muted: nothing is sent)" : "Microphone level"}
+      />
     </fieldset>
   );
 }

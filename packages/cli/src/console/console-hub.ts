@@ -12,6 +12,7 @@ import type {
   ServerMessage,
   SessionState,
 } from "./protocol.ts";
+import { compactReplay } from "./replay.ts";
 import { isSessionCommand, runSessionCommand } from "./session-commands.ts";
 
 export interface ConsoleHubOptions {
@@ -150,6 +151,7 @@ export class ConsoleHub {
    */
   join(ws: WebSocket, resume?: ResumeFrom): void {
     this.#sockets.add(ws);
+    const replay = compactReplay(this.#record.replay);
     this.#send(ws, {
       type: "hello",
       agent: this.#agent,
@@ -158,8 +160,9 @@ export class ConsoleHub {
       costIsEstimate: this.#o.target.costIsEstimate,
       session: { state: this.#state, id: this.#session?.id },
       mode: this.#o.mode,
+      replay: replay.length,
     });
-    for (const event of this.#record.replay) this.#send(ws, { type: "event", event });
+    for (const event of replay) this.#send(ws, { type: "event", event });
     // The agent's audio the page has not played yet: after the events, before anything live.
     for (const part of this.#state === "open" ? this.#playback.resume(resume) : []) {
       this.#send(ws, {

@@ -43,6 +43,8 @@ export type ServerMessage =
       session: { state: SessionState; id: string | undefined };
       /** `dev`: the page talks (mic, text, controls); `watch`: a call of `agent serve`, without the mic. */
       mode: "dev" | "watch";
+      /** How many `event` messages follow as the replay of the session so far (the page is current after them). */
+      replay: number;
     }
   | { type: "event"; event: StreamEvent }
   | { type: "session"; state: SessionState; id: string | undefined; detail?: string }

@@ -23,19 +23,24 @@ export interface ConsoleUnderTest {
 }
 
 /**
- * Starts the console on a temporary copy of test/fixtures/console (the embedded local server, at `pace`), running
- * `agent` (front-desk: a tool with approval and filler; lobby: no tools).
+ * Starts the console on a temporary copy of test/fixtures/console (the embedded local server at `pace`, or the
+ * Realtime server at `options.url`), running
+ * `agent` (front-desk: a tool with approval and filler; lobby: no tools; walkie: no tools, no turn detection).
  */
 export async function startTestConsole(
   pace = 0,
-  agent: "front-desk" | "lobby" = "front-desk",
+  agent: "front-desk" | "lobby" | "walkie" = "front-desk",
+  options: { variables?: Record<string, string>; url?: string } = {},
 ): Promise<ConsoleUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), "parley-console-browser-"));
   cpSync(CONSOLE_FIXTURES, dir, { recursive: true });
   const agentFile = join(dir, `${agent}.agent.yaml`);
   const handle = await startConsole(agentFile, {
     pace,
-    env: { ...process.env, OPENAI_API_KEY: "" },
+    variables: options.variables ?? {},
+    // A Realtime server of the test's own (`url`) takes a key; the embedded one runs without.
+    ...(options.url ? { url: options.url } : {}),
+    env: { ...process.env, OPENAI_API_KEY: options.url ? "sk-test-console" : "" },
     cwd: dir,
   });
   return {
@@ -52,10 +57,20 @@ export async function startTestConsole(
 /** What a page's console socket carried, in order, with waits by content. */
 export class SocketLog {
   readonly frames: Frame[] = [];
+  /** What the page sent, in order: its JSON messages, and `audio` for each microphone frame. */
+  readonly sent: Frame[] = [];
   readonly #waiters = new Set<() => void>();
 
   constructor(page: Page) {
     page.on("websocket", (ws) => {
+      ws.on("framesent", ({ payload }) => {
+        this.sent.push(
+          typeof payload === "string"
+            ? (JSON.parse(payload) as Frame)
+            : { type: "audio", bytes: payload.byteLength },
+        );
+        for (const wake of this.#waiters) wake();
+      });
       ws.on("framereceived", ({ payload }) => {
         this.frames.push(
           typeof payload === "string"
@@ -79,6 +94,38 @@ export class SocketLog {
     return this.events(`${direction}.event`).flatMap((e) => {
       const raw = e.event as { type?: string } | undefined;
       return raw?.type === type ? [raw as Record<string, unknown>] : [];
+    });
+  }
+
+  /** Resolves with the first message the page sent at or after index `from` that matches, and its index. */
+  waitForSent(test: (frame: Frame) => boolean, from = 0): Promise<{ frame: Frame; at: number }> {
+    return this.#until(() => {
+      const at = this.sent.findIndex((frame, i) => i >= from && test(frame));
+      return at < 0 ? undefined : { frame: this.sent[at] as Frame, at };
+    });
+  }
+
+  /** Microphone frames the page sent from index `from` of `sent` (to `to`, exclusive). */
+  micFrames(from = 0, to = this.sent.length): number {
+    return this.sent.slice(from, to).filter((f) => f.type === "audio").length;
+  }
+
+  /** Resolves once the page has sent `count` microphone frames since index `from` of `sent`. */
+  waitForMicFrames(count: number, from = 0): Promise<void> {
+    return this.#until(() => (this.micFrames(from) >= count ? true : undefined)).then(() => {});
+  }
+
+  /** Resolves with `found()`'s first defined value, checked again on every frame either way. */
+  #until<T>(found: () => T | undefined): Promise<T> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const value = found();
+        if (value === undefined) return;
+        this.#waiters.delete(check);
+        resolve(value);
+      };
+      this.#waiters.add(check);
+      check();
     });
   }
 
@@ -121,6 +168,6 @@ export class SocketLog {
 export async function openConsole(page: Page, url: string): Promise<SocketLog> {
   const log = new SocketLog(page);
   await page.goto(url);
-  await page.locator('.console[data-connected="true"][data-session="open"]').waitFor();
+  await page.locator('.console[data-connected="true"][data-session="open"][data-ready="true"]').waitFor();
   return log;
 }
