@@ -168,6 +168,8 @@ export class SocketLog {
 export async function openConsole(page: Page, url: string): Promise<SocketLog> {
   const log = new SocketLog(page);
   await page.goto(url);
-  await page.locator('.console[data-connected="true"][data-session="open"][data-ready="true"]').waitFor();
+  await page
+    .locator('.console[data-connected="true"][data-session="open"][data-ready="true"]')
+    .waitFor();
   return log;
 }
