@@ -107,6 +107,7 @@ export {
   type ResponseKind,
   type ResponseOrigin,
   type RuntimeSettings,
+  type McpCallEvent,
   realtimeUrl,
   Session,
   type SessionClosed,

@@ -5,9 +5,7 @@ import { runScenario } from "./run.ts";
 
 const fixtures = join(import.meta.dirname, "../../test/fixtures/scenarios");
 
-// Whole scenarios end to end (agent load, server, session, every step): on a machine with both cores busy the first
-// one, which also pays the imports, takes over vitest's default 20 s. The steps wait on protocol events, not time.
-describe("running a scenario against the local server", { timeout: 60_000 }, () => {
+describe("running a scenario against the local server", () => {
   it("sends speech audio, runs the mocked tool, says its filler and checks the answer", async () => {
     const [withAudio, noTool] = await loadScenarioFile(join(fixtures, "weather.test.yaml"));
     const result = await runScenario(withAudio as never);

@@ -58,5 +58,5 @@ describe("a delegate with remote MCP servers", () => {
     ]);
     expect(server.textRequests).toBe(2);
     expect(rec.invalid).toEqual([]);
-  }, 60_000); // the MCP SDK loads on first use and the machine may be busy: the steps wait on events, not time
+  });
 });

@@ -69,7 +69,7 @@ describe("delegate tools", () => {
       steps.reduce((sum, e) => sum + (e.costUsd ?? 0), 0),
     );
     expect(rec.invalid).toEqual([]);
-  }, 60_000); // the first test pays the clients' start-up; its steps wait on events, not time
+  });
 
   it("async: the call answers at once, and the text model's answer comes later as its own reply", async () => {
     const s = await server();

@@ -87,7 +87,10 @@ export function composeSession(
   );
   const meter = new CostMeter(state.settings.model, init.prices);
   const audio = new AudioClock(state.settings.outputBytesPerMs);
-  const latency = new LatencyTracker((l) => events.emit("latency", l));
+  const latency = new LatencyTracker(
+    (l) => events.emit("latency", l),
+    (turn) => events.listenerCount("user.turn") > 0 && events.emit("user.turn", { turn }),
+  );
   const wire = new Wire(init.transport, clock, log, {
     event: (e) => {
       if (e.type !== "error") state.closingError = undefined;

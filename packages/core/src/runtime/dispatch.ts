@@ -41,6 +41,30 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
   const kinds = new LazyMap<string, LiveResponse>(); // responseId → what it is, while its deltas arrive
 
   const kindOf = (responseId: string): ResponseKind => kinds.get(responseId)?.kind ?? "answer";
+  /** Responses whose first output was seen: `response.first_output` once each (a set lookup per delta). */
+  const outputs = new Set<string>();
+  const firstOutput = (responseId: string) => {
+    if (outputs.has(responseId)) return;
+    outputs.add(responseId);
+    if (events.listenerCount("response.first_output"))
+      events.emit("response.first_output", { responseId, kind: kindOf(responseId) });
+  };
+  /** A server-side MCP call's item (the Realtime API runs it): `mcp.call` for tracing. */
+  const mcpCall = (
+    state: "started" | "done",
+    responseId: string,
+    item: { type: string; id?: string; name?: string; server_label?: string; error?: unknown },
+  ) => {
+    if (item.type !== "mcp_call" || !item.id || !events.listenerCount("mcp.call")) return;
+    events.emit("mcp.call", {
+      state,
+      itemId: item.id,
+      responseId,
+      tool: item.name ?? "",
+      server: item.server_label ?? "",
+      ...(state === "done" && item.error != null ? { error: mcpErrorText(item.error) } : {}),
+    });
+  };
 
   const itemEvent = (
     name: "item.added" | "item.done",
@@ -127,6 +151,7 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
         return;
       }
       case "response.output_audio.delta": {
+        firstOutput(event.response_id);
         const bytes = base64Bytes(event.delta);
         if (ctx.muted(event.response_id)) {
           conversation.addAudio(event.item_id, audio.ms(bytes));
@@ -168,6 +193,7 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
         return;
       case "response.output_audio_transcript.delta":
       case "response.output_text.delta": {
+        firstOutput(event.response_id);
         conversation.appendText(event.item_id, event.delta);
         const kind = kindOf(event.response_id);
         if (event.type === "response.output_text.delta" || ctx.textOnly())
@@ -193,15 +219,30 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
         });
         return;
       }
+      case "response.output_item.added":
+        mcpCall("started", event.response_id, event.item);
+        return;
       case "response.output_item.done":
         if (event.item.type === "function_call") bus.emit("function.call", event.item);
         else if (event.item.type === "mcp_approval_request")
           bus.emit("approval.request", event.item);
+        else mcpCall("done", event.response_id, event.item);
+        return;
+      case "response.mcp_call.failed":
+        if (events.listenerCount("mcp.call"))
+          events.emit("mcp.call", {
+            state: "failed",
+            itemId: event.item_id,
+            responseId: "",
+            tool: "",
+            server: "",
+          });
         return;
       case "response.done": {
         const id = event.response.id ?? "";
         const live = kinds.get(id);
         kinds.delete(id);
+        outputs.delete(id);
         // A call whose output_item.done we missed still gets handled (the session dedupes by call_id).
         for (const item of event.response.output ?? []) {
           if (item.type === "function_call") bus.emit("function.call", item);
@@ -216,7 +257,6 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
       case "input_audio_buffer.committed":
       case "input_audio_buffer.cleared":
       case "rate_limits.updated":
-      case "response.output_item.added":
       case "response.content_part.added":
       case "response.content_part.done":
       case "response.function_call_arguments.delta":
@@ -228,4 +268,11 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
           log.debug("ignored server event", { type: (event as { type: string }).type });
     }
   };
+}
+
+/** An `mcp_call` item's error as one line of text (its shape differs per failure: protocol, HTTP, tool). */
+export function mcpErrorText(error: unknown): string {
+  if (typeof error === "string") return error;
+  const message = (error as { message?: unknown }).message;
+  return typeof message === "string" ? message : JSON.stringify(error);
 }

@@ -21,6 +21,17 @@ import type { ModeChange } from "./text-fallback.ts";
 
 export type ResponseKind = ResponseRequest["kind"];
 
+/** A server-side MCP call's progress (`mcp.call`), from its `mcp_call` item. */
+export interface McpCallEvent {
+  state: "started" | "failed" | "done";
+  itemId: string;
+  responseId: string;
+  tool: string;
+  server: string;
+  /** `done` only: the item's error (as text) when it finished with one. */
+  error?: string;
+}
+
 /** Why a session ended. */
 export type CloseReason =
   | "closed" // session.close() was called
@@ -105,6 +116,15 @@ export interface SessionEvents {
     status: RealtimeResponse["status"];
     costUsd: number | undefined;
   }) => void;
+  /**
+   * A response's first output (an audio, text or transcript delta), once per response: what tracing measures time to
+   * first output from, without listening to every protocol event.
+   */
+  "response.first_output": (e: { responseId: string; kind: ResponseKind }) => void;
+  /** A user turn began: the end of the user's input (speech stopped, audio committed, text sent), numbered as `latency`. */
+  "user.turn": (e: { turn: number }) => void;
+  /** An MCP call the Realtime API runs itself (a server-side `mcp` tool): its item started, failed or finished. */
+  "mcp.call": (e: McpCallEvent) => void;
   /** Usage and cost of one response, with the session's running totals. */
   usage: (e: SessionUsage) => void;
   /** Per user turn: end of user input → first agent output, and → first substantive answer. */

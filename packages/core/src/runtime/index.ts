@@ -13,6 +13,7 @@ export {
 } from "./event-stream.ts";
 export type {
   CloseReason,
+  McpCallEvent,
   ResponseKind,
   SessionClosed,
   SessionEvents,

@@ -16,9 +16,11 @@ export class LatencyTracker {
   #start: number | undefined;
   #firstAudio: number | null = null;
   readonly #emit: (latency: TurnLatency) => void;
+  readonly #started: (turn: number) => void;
 
-  constructor(emit: (latency: TurnLatency) => void) {
+  constructor(emit: (latency: TurnLatency) => void, started: (turn: number) => void = () => {}) {
     this.#emit = emit;
+    this.#started = started;
   }
 
   userInputEnded(at: number): void {
@@ -28,6 +30,7 @@ export class LatencyTracker {
     this.#turn++;
     this.#start = at;
     this.#firstAudio = null;
+    this.#started(this.#turn);
   }
 
   agentOutput(kind: ResponseRequest["kind"], at: number): void {

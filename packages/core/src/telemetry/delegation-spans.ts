@@ -1,6 +1,6 @@
 import type { Attributes, Span } from "@opentelemetry/api";
 import type { StreamEvent } from "../runtime/event-stream.ts";
-import { GenAi, Parley } from "./attributes.ts";
+import { GenAi, Parley, withAttributes } from "./attributes.ts";
 import type { Instruments } from "./instruments.ts";
 import { otel } from "./otel.ts";
 import type { SpanClock } from "./span-clock.ts";
@@ -44,9 +44,15 @@ export class DelegationSpans {
       true,
     );
     span.end(this.clock.time(e.at));
-    const labels = { ...this.labels(), [GenAi.requestModel]: e.model };
-    this.metrics.tokens.record(e.tokens.input, { ...labels, [GenAi.tokenType]: "input" });
-    this.metrics.tokens.record(e.tokens.output, { ...labels, [GenAi.tokenType]: "output" });
+    const labels = withAttributes(this.labels(), { [GenAi.requestModel]: e.model });
+    this.metrics.tokens.record(
+      e.tokens.input,
+      withAttributes(labels, { [GenAi.tokenType]: "input" }),
+    );
+    this.metrics.tokens.record(
+      e.tokens.output,
+      withAttributes(labels, { [GenAi.tokenType]: "output" }),
+    );
     if (e.costUsd !== undefined) this.metrics.cost.add(e.costUsd, labels);
   }
 

@@ -1,6 +1,6 @@
 import type { Attributes, Span } from "@opentelemetry/api";
 import type { StreamEvent } from "../runtime/event-stream.ts";
-import { GenAi, Parley, PROVIDER } from "./attributes.ts";
+import { GenAi, Parley, PROVIDER, withAttributes } from "./attributes.ts";
 import type { Instruments } from "./instruments.ts";
 import { otel } from "./otel.ts";
 import type { SpanClock } from "./span-clock.ts";
@@ -60,8 +60,8 @@ export class ResponseSpans {
 
   #first(response: Response, at: number): void {
     response.output = true;
+    // An attribute, not a span event: the time is all there is to say.
     response.span.setAttribute(Parley.firstOutputMs, at - response.at);
-    response.span.addEvent("first_output", undefined, this.clock.time(at));
   }
 
   usage(e: Of<"usage">): void {
@@ -76,10 +76,10 @@ export class ResponseSpans {
       [GenAi.cachedInputTokens]: cached,
       ...(e.cost ? { [Parley.costUsd]: e.cost.usd } : {}),
     });
-    const labels = { ...this.labels(), [GenAi.requestModel]: this.model() };
+    const labels = withAttributes(this.labels(), { [GenAi.requestModel]: this.model() });
     if (usage) {
-      this.metrics.tokens.record(input, { ...labels, [GenAi.tokenType]: "input" });
-      this.metrics.tokens.record(output, { ...labels, [GenAi.tokenType]: "output" });
+      this.metrics.tokens.record(input, withAttributes(labels, { [GenAi.tokenType]: "input" }));
+      this.metrics.tokens.record(output, withAttributes(labels, { [GenAi.tokenType]: "output" }));
     }
     if (e.cost) this.metrics.cost.add(e.cost.usd, labels);
   }
@@ -95,17 +95,18 @@ export class ResponseSpans {
       response.span.setStatus({ code: otel().SpanStatusCode.ERROR, message: "response failed" });
     }
     response.span.end(this.clock.time(e.at));
-    const labels = {
-      ...this.labels(),
+    const labels = withAttributes(this.labels(), {
       [Parley.responseKind]: e.kind,
       "parley.response.status": status,
-    };
-    this.metrics.responses.add(1, labels);
-    this.metrics.responseDuration.record((e.at - response.at) / 1000, {
-      ...this.labels(),
-      [GenAi.operationName]: "chat",
-      [GenAi.requestModel]: this.model(),
     });
+    this.metrics.responses.add(1, labels);
+    this.metrics.responseDuration.record(
+      (e.at - response.at) / 1000,
+      withAttributes(this.labels(), {
+        [GenAi.operationName]: "chat",
+        [GenAi.requestModel]: this.model(),
+      }),
+    );
   }
 
   /** The session ended: responses still open end now. */

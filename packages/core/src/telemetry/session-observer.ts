@@ -1,7 +1,9 @@
 import type { Attributes, Span } from "@opentelemetry/api";
 import type { LoadedAgent } from "../contracts/agent.ts";
+import { mcpErrorText } from "../runtime/dispatch.ts";
 import type { StreamEvent } from "../runtime/event-stream.ts";
-import { GenAi, Parley, PROVIDER } from "./attributes.ts";
+import type { McpCallEvent } from "../runtime/events.ts";
+import { GenAi, Parley, PROVIDER, withAttributes } from "./attributes.ts";
 import { DelegationSpans } from "./delegation-spans.ts";
 import type { Instruments } from "./instruments.ts";
 import { otel } from "./otel.ts";
@@ -154,10 +156,12 @@ export class SessionObserver {
         );
         return;
       case "error":
-        this.#metrics.errors.add(1, {
-          ...this.#labels,
-          [GenAi.errorType]: e.error.code ?? e.error.name,
-        });
+        this.#metrics.errors.add(
+          1,
+          withAttributes(this.#labels, {
+            [GenAi.errorType]: e.error.code ?? e.error.name,
+          }),
+        );
         this.#session?.addEvent(
           "error",
           {
@@ -205,7 +209,28 @@ export class SessionObserver {
     else this.#serverEvent(event, now);
   }
 
-  /** The session span, opened on the session's first event (the handshake). */
+  /** Opens the session span now (a session observed from its start), with the model it starts with. */
+  open(at: number, model: string): void {
+    if (!this.#session) this.#open(at);
+    this.model(model);
+  }
+
+  /** A user turn began (the runtime's `user.turn`: speech stopped, audio committed, text sent). */
+  turnStarted(at: number): void {
+    if (!this.#closed) this.#startTurn(at);
+  }
+
+  /** A response's first output (the runtime's `response.first_output`). */
+  firstOutput(responseId: string, at: number): void {
+    if (!this.#closed) this.#responses.output(responseId, () => at);
+  }
+
+  /** A server-side MCP call's item started, failed or finished (the runtime's `mcp.call`). */
+  mcpCall(e: McpCallEvent, at: number): void {
+    if (!this.#closed) this.#tools.mcp(e, at, (id) => this.#responses.spanOf(id) ?? this.#parent());
+  }
+
+  /** The session's first event: its span opens. */
   #open(at: number): void {
     const agent = this.#agent()?.name;
     this.#labels = agent ? { [Parley.agent]: agent } : {};
@@ -252,13 +277,20 @@ export class SessionObserver {
     else if (
       event.type.startsWith("response.output_item.") ||
       event.type === "response.mcp_call.failed"
-    )
-      this.#tools.serverEvent(event, now(), (id) => this.#responses.spanOf(id) ?? this.#parent());
+    ) {
+      const mcp = mcpCallOf(event);
+      if (mcp) this.mcpCall(mcp, now());
+    }
   }
 
   #setModel(session: unknown): void {
     const model = (session as { model?: unknown } | undefined)?.model;
-    if (typeof model !== "string" || model === this.#model) return;
+    if (typeof model === "string") this.model(model);
+  }
+
+  /** The model the session runs now (names the response spans). */
+  model(model: string): void {
+    if (model === this.#model) return;
     this.#model = model;
     this.#session?.setAttribute(GenAi.requestModel, model);
   }
@@ -281,10 +313,12 @@ export class SessionObserver {
     const filler =
       e.firstAudioMs !== null && e.firstAnswerMs !== null && e.firstAudioMs < e.firstAnswerMs;
     if (e.firstAudioMs !== null)
-      this.#metrics.firstAudio.record(e.firstAudioMs / 1000, {
-        ...labels,
-        [Parley.fillerFirst]: filler,
-      });
+      this.#metrics.firstAudio.record(
+        e.firstAudioMs / 1000,
+        withAttributes(labels, {
+          [Parley.fillerFirst]: filler,
+        }),
+      );
     if (e.firstAnswerMs !== null) this.#metrics.firstAnswer.record(e.firstAnswerMs / 1000, labels);
     const turn = this.#turn?.number === e.turn ? this.#turn : this.#superseded.get(e.turn);
     if (!turn) return;
@@ -338,7 +372,27 @@ export class SessionObserver {
       session.setStatus({ code: otel().SpanStatusCode.ERROR, message: e.detail });
     session.end(time);
     this.#metrics.activeSessions.add(-1, this.#labels);
-    this.#metrics.sessions.add(1, { ...this.#labels, [Parley.closeReason]: e.reason });
+    this.#metrics.sessions.add(1, withAttributes(this.#labels, { [Parley.closeReason]: e.reason }));
     this.#metrics.sessionDuration.record((e.at - this.#openedAt) / 1000, this.#labels);
   }
+}
+
+/** The `mcp.call` a protocol event of the stream stands for (a log read back has no typed `mcp.call`). */
+function mcpCallOf(event: Protocol["event"]): McpCallEvent | undefined {
+  if (event.type === "response.mcp_call.failed")
+    return { state: "failed", itemId: String(event.item_id), responseId: "", tool: "", server: "" };
+  const item = event.item as
+    | { type?: string; id?: string; name?: string; server_label?: string; error?: unknown }
+    | undefined;
+  if (item?.type !== "mcp_call" || !item.id) return undefined;
+  const done = event.type === "response.output_item.done";
+  if (!done && event.type !== "response.output_item.added") return undefined;
+  return {
+    state: done ? "done" : "started",
+    itemId: item.id,
+    responseId: String(event.response_id ?? ""),
+    tool: item.name ?? "",
+    server: item.server_label ?? "",
+    ...(done && item.error != null ? { error: mcpErrorText(item.error) } : {}),
+  };
 }

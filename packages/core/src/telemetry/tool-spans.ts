@@ -2,8 +2,9 @@ import type { Attributes, Span } from "@opentelemetry/api";
 import type { LoadedAgent } from "../contracts/agent.ts";
 import { redactString } from "../log/redact.ts";
 import type { StreamEvent } from "../runtime/event-stream.ts";
+import type { McpCallEvent } from "../runtime/events.ts";
 import type { CallState } from "../scheduler/call-state.ts";
-import { GenAi, Parley } from "./attributes.ts";
+import { GenAi, Parley, withAttributes } from "./attributes.ts";
 import type { Instruments } from "./instruments.ts";
 import { otel } from "./otel.ts";
 import type { SpanClock } from "./span-clock.ts";
@@ -58,11 +59,15 @@ export class ToolSpans {
     const shape = toolSpanShape(e.tool, agent);
     // A delegate's text model calling a tool: nested under the delegation, not the turn.
     const under = (e.parentCallId && this.spanOf(e.parentCallId)) || parent;
-    const span = this.clock.start(shape.name, e.at, under, {
-      ...shape.attributes,
-      [GenAi.toolCallId]: e.callId,
-      ...(this.captureContent ? { [GenAi.toolArguments]: content(e.arguments) } : {}),
-    });
+    const span = this.clock.start(
+      shape.name,
+      e.at,
+      under,
+      withAttributes(shape.attributes, {
+        [GenAi.toolCallId]: e.callId,
+        ...(this.captureContent ? { [GenAi.toolArguments]: content(e.arguments) } : {}),
+      }),
+    );
     this.#calls.set(e.callId, { span, tool: e.tool, at: e.at });
   }
 
@@ -89,11 +94,12 @@ export class ToolSpans {
     // An MCP approval the Realtime API asks for: no scheduler call, so the wait is a span of its own.
     this.#approvals.set(
       e.callId,
-      this.clock.start(`approval ${e.tool}`, e.at, parent, {
-        ...attrs,
-        [GenAi.toolName]: e.tool,
-        [Parley.mcpSide]: "server",
-      }),
+      this.clock.start(
+        `approval ${e.tool}`,
+        e.at,
+        parent,
+        withAttributes(attrs, { [GenAi.toolName]: e.tool, [Parley.mcpSide]: "server" }),
+      ),
     );
   }
 
@@ -144,66 +150,68 @@ export class ToolSpans {
       call.span.setStatus({ code: otel().SpanStatusCode.ERROR, message: e.state });
     }
     call.span.end(this.clock.time(e.at));
-    const labels = { ...this.labels(), [GenAi.toolName]: e.tool, [Parley.outcome]: e.state };
+    const labels = withAttributes(this.labels(), {
+      [GenAi.toolName]: e.tool,
+      [Parley.outcome]: e.state,
+    });
     this.metrics.toolCalls.add(1, labels);
     this.metrics.toolDuration.record(ms / 1000, labels);
     if (call.approvalMs !== undefined)
-      this.metrics.approvalWait.record(call.approvalMs / 1000, {
-        ...this.labels(),
-        [GenAi.toolName]: e.tool,
-      });
+      this.metrics.approvalWait.record(
+        call.approvalMs / 1000,
+        withAttributes(this.labels(), {
+          [GenAi.toolName]: e.tool,
+        }),
+      );
   }
 
-  /** MCP calls the Realtime API runs (server-side `mcp` tools), from the protocol events that carry them. */
-  serverEvent(
-    event: { type: string } & Record<string, unknown>,
-    at: number,
-    parent: (responseId: string) => Span | undefined,
-  ): void {
-    const item = event.item as
-      | { type?: string; id?: string; name?: string; server_label?: string; error?: unknown }
-      | undefined;
-    if (event.type === "response.output_item.added" && item?.type === "mcp_call" && item.id) {
-      const tool = item.name ?? "";
-      const server = item.server_label ?? "";
+  /** MCP calls the Realtime API runs (server-side `mcp` tools), from the runtime's `mcp.call` events. */
+  mcp(e: McpCallEvent, at: number, parent: (responseId: string) => Span | undefined): void {
+    if (e.state === "started") {
       const span = this.clock.start(
-        `tools/call ${tool}`,
+        `tools/call ${e.tool}`,
         at,
-        parent(String(event.response_id ?? "")),
+        parent(e.responseId),
         {
           [GenAi.operationName]: "execute_tool",
           [GenAi.mcpMethod]: "tools/call",
-          [GenAi.toolName]: tool,
+          [GenAi.toolName]: e.tool,
           [GenAi.toolType]: "extension",
-          [GenAi.toolCallId]: item.id,
-          [Parley.mcpServer]: server,
+          [GenAi.toolCallId]: e.itemId,
+          [Parley.mcpServer]: e.server,
           [Parley.mcpSide]: "server",
         },
         true,
       );
-      this.#mcp.set(item.id, { span, failed: false, tool, server });
-    } else if (event.type === "response.mcp_call.failed") {
-      const open = this.#mcp.get(String(event.item_id));
-      if (open) open.failed = true;
-    } else if (event.type === "response.output_item.done" && item?.type === "mcp_call" && item.id) {
-      const open = this.#mcp.get(item.id);
-      if (!open) return;
-      this.#mcp.delete(item.id);
-      const failed = open.failed || (item.error !== undefined && item.error !== null);
-      const outcome = failed ? "failed" : "completed";
-      open.span.setAttribute(Parley.outcome, outcome);
-      if (failed) {
-        open.span.setAttribute(GenAi.errorType, "tool_error");
-        open.span.setStatus({ code: otel().SpanStatusCode.ERROR, message: content(item.error) });
-      }
-      open.span.end(this.clock.time(at));
-      this.metrics.mcpCalls.add(1, {
-        ...this.labels(),
+      this.#mcp.set(e.itemId, { span, failed: false, tool: e.tool, server: e.server });
+      return;
+    }
+    const open = this.#mcp.get(e.itemId);
+    if (!open) return;
+    if (e.state === "failed") {
+      open.failed = true;
+      return;
+    }
+    this.#mcp.delete(e.itemId);
+    const failed = open.failed || e.error !== undefined;
+    const outcome = failed ? "failed" : "completed";
+    open.span.setAttribute(Parley.outcome, outcome);
+    if (failed) {
+      open.span.setAttribute(GenAi.errorType, "tool_error");
+      open.span.setStatus({
+        code: otel().SpanStatusCode.ERROR,
+        message: content(e.error ?? "failed"),
+      });
+    }
+    open.span.end(this.clock.time(at));
+    this.metrics.mcpCalls.add(
+      1,
+      withAttributes(this.labels(), {
         [GenAi.toolName]: open.tool,
         [Parley.mcpServer]: open.server,
         [Parley.outcome]: outcome,
-      });
-    }
+      }),
+    );
   }
 
   /** The session ended: whatever is still open ends now, marked unfinished. */
