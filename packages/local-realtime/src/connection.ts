@@ -61,6 +61,8 @@ export class Connection implements ResponseHost {
   /** Out-of-band responses in progress (they may overlap the default conversation's). */
   readonly outOfBand = new Set<ActiveResponse>();
   private closed = false;
+  /** VAD committed the user's turn while the response it interrupted was still ending: answer once it has. */
+  private answerAfterActive = false;
   /** Received-audio time since which nobody has spoken (idle_timeout_ms); undefined while disarmed. */
   idleSinceMs: number | undefined;
 
@@ -336,6 +338,10 @@ export class Connection implements ResponseHost {
         if (this.active === response) {
           this.active = undefined;
           this.idleSinceMs = this.audio.receivedMs;
+          if (this.answerAfterActive && !this.closed) {
+            this.answerAfterActive = false;
+            this.createResponse({});
+          }
         }
         this.outOfBand.delete(response);
         this.send({
@@ -346,6 +352,16 @@ export class Connection implements ResponseHost {
           ],
         });
       });
+  }
+
+  /**
+   * VAD's answer to a committed turn. The API cancels the response the user talked over and answers the turn; when
+   * the whole utterance arrives in one append (pace 0, a buffered caller) the cancelled response has not ended yet
+   * at the commit, so the answer waits for its response.done instead of being lost.
+   */
+  answerTurn(): void {
+    if (!this.active) this.createResponse({});
+    else if (this.active.cancelling) this.answerAfterActive = true;
   }
 
   private cancelResponse(responseId: string | undefined, eventId: string | undefined): void {

@@ -51,6 +51,11 @@ export class ActiveResponse {
     this.done = this.run();
   }
 
+  /** True once cancel() was called: the response is ending, its response.done is on its way. */
+  get cancelling(): boolean {
+    return this.cancelReason !== undefined;
+  }
+
   /** Ends the response as cancelled; what was streamed so far stays (items marked incomplete). */
   cancel(reason: "client_cancelled" | "turn_detected"): void {
     this.cancelReason ??= reason;

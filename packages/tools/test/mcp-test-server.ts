@@ -75,6 +75,23 @@ export function buildTestServer(): McpServer {
     },
   );
 
+  server.registerTool(
+    "trace_headers",
+    {
+      description:
+        "Says which W3C trace context headers the HTTP request carried (null over stdio)",
+      inputSchema: {},
+    },
+    async (_args, extra) => {
+      const headers = (extra.requestInfo?.headers ?? {}) as Record<string, unknown>;
+      const seen = {
+        traceparent: headers.traceparent ?? null,
+        tracestate: headers.tracestate ?? null,
+      };
+      return { content: [{ type: "text", text: JSON.stringify(seen) }] };
+    },
+  );
+
   server.registerTool("explode", { description: "Always fails", inputSchema: {} }, async () => {
     throw new Error("the warehouse database is down");
   });

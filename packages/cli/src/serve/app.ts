@@ -29,6 +29,8 @@ export interface ServeAppOptions {
   onSummary?: (summary: CallSummary) => void;
   /** Write a session log per call to this folder (`agent serve` does by default; off when undefined). */
   sessionLogs?: LogSettings;
+  /** How often the session log folder is pruned to `sessionLogs.retention` (default hourly). */
+  pruneEveryMs?: number;
   onAccepted?: (ms: number) => void;
   /**
    * The bearer token `GET /metrics` needs (default PARLEY_METRICS_TOKEN). Without one, only loopback clients may
@@ -101,6 +103,7 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
     session: { telemetry: metrics.telemetry, ...options.session },
     ...(options.onSummary ? { onSummary: options.onSummary } : {}),
     ...(options.sessionLogs ? { sessionLogs: options.sessionLogs } : {}),
+    ...(options.pruneEveryMs ? { pruneEveryMs: options.pruneEveryMs } : {}),
     ...(options.onSession ? { onSession: options.onSession } : {}),
   });
   const ctx: ServeContext = {
@@ -155,6 +158,7 @@ export function createServeApp(options: ServeAppOptions): ServeApp {
     },
     async drain(limitMs, goodbyeMs = 15_000) {
       ctx.draining = true;
+      calls.stopPruning();
       log({ level: "info", msg: "draining", calls: calls.size, limitMs });
       if (await settled(calls.idle(), limitMs)) return;
       log({

@@ -6,6 +6,7 @@ import {
   type StartSessionOptions,
   startSession,
 } from "@parley/core";
+import { LogJanitor } from "../logs/janitor.ts";
 import { type LogSettings, openLog } from "../logs/settings.ts";
 import { callLogger, type LogWriter } from "./log.ts";
 import { type RealtimeApi, RealtimeApiError } from "./realtime-api.ts";
@@ -39,6 +40,8 @@ export interface CallManagerOptions {
   session?: Partial<StartSessionOptions>;
   /** Session logs: one JSON-lines file per call in this folder (see docs/logs.md); none when undefined. */
   sessionLogs?: LogSettings;
+  /** How often the session log folder is pruned to its retention policy (default hourly; with `sessionLogs`). */
+  pruneEveryMs?: number;
   /** Called with each call's summary when it ends (after it is logged). */
   onSummary?: (summary: CallSummary) => void;
   /** Called when a call's session is attached (the browser console follows calls with it). */
@@ -63,7 +66,18 @@ export class CallManager {
   readonly #attaching = new Map<string, Promise<Session | undefined>>();
   readonly #idle = new Set<() => void>();
 
-  constructor(private readonly options: CallManagerOptions) {}
+  readonly #janitor: LogJanitor | undefined;
+
+  constructor(private readonly options: CallManagerOptions) {
+    // Only with a retention policy (agent serve always has one; an embedder without one keeps every log).
+    const logs = options.sessionLogs;
+    this.#janitor = logs?.retention
+      ? new LogJanitor(logs, {
+          say: (msg) => options.log({ level: "info", msg }),
+          ...(options.pruneEveryMs ? { everyMs: options.pruneEveryMs } : {}),
+        })
+      : undefined;
+  }
 
   /** Calls reserved or running. */
   get size(): number {
@@ -173,9 +187,17 @@ export class CallManager {
           ? Promise.resolve()
           : this.#hangup(api, call.callId, fields);
       // The call's slot is free once its session log is on disk too (`idle()` then means every log is whole).
-      void Promise.all([hangup, sessionLog?.close()]).finally(() => this.release(call.callId));
+      void Promise.all([hangup, sessionLog?.close()]).finally(() => {
+        this.#janitor?.logClosed();
+        this.release(call.callId);
+      });
     });
     return session;
+  }
+
+  /** Stops the periodic pruning of the session log folder (serve is stopping). */
+  stopPruning(): void {
+    this.#janitor?.stop();
   }
 
   /** Ends every call with the goodbye line. */

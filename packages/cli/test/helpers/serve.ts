@@ -31,6 +31,7 @@ export async function startServe(
     approvers?: Approver[];
     session?: Partial<StartSessionOptions>;
     sessionLogs?: LogSettings;
+    pruneEveryMs?: number;
     onSession?: ServeAppOptions["onSession"];
   } = {},
 ): Promise<ServeUnderTest> {
@@ -55,6 +56,7 @@ export async function startServe(
     ...(options.approvers ? { approvers: options.approvers } : {}),
     ...(options.session ? { session: options.session } : {}),
     ...(options.sessionLogs ? { sessionLogs: options.sessionLogs } : {}),
+    ...(options.pruneEveryMs ? { pruneEveryMs: options.pruneEveryMs } : {}),
     ...(options.onSession ? { onSession: options.onSession } : {}),
     onSummary: (s) => void summaries.push(s),
   });
@@ -63,6 +65,7 @@ export async function startServe(
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   onTestFinished(async () => {
+    serve.calls.stopPruning();
     await serve.calls.closeAll();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await agents.close();

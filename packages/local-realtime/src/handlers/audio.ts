@@ -106,5 +106,5 @@ function commit(c: Connection, respond: boolean): void {
   c.send({ type: "conversation.item.added", previous_item_id: previous, item });
   c.send({ type: "conversation.item.done", previous_item_id: previous, item });
   if (transcription) sendTranscription(c, itemId, 0, audio.transcript ?? "", audio.ms);
-  if (respond && !c.active) c.createResponse({});
+  if (respond) c.answerTurn();
 }

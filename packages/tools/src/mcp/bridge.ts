@@ -18,6 +18,7 @@ import {
 } from "./options.ts";
 import { schemaProblem } from "./schema-check.ts";
 import { contentText, progressMessage, toOutput, toToolDefinition } from "./to-tool.ts";
+import { traceHeadersFetch } from "./trace-headers.ts";
 
 /** How the tool list changed, by exposed tool name. */
 export interface McpToolsChange {
@@ -305,10 +306,11 @@ export class McpBridge {
   #transport(): Transport {
     const s = this.settings;
     if (s.url) {
-      return new StreamableHTTPClientTransport(
-        new URL(s.url),
-        s.headers ? { requestInit: { headers: s.headers } } : undefined,
-      );
+      // The call's trace context also goes out as `traceparent` / `tracestate` headers (see traceHeadersFetch).
+      return new StreamableHTTPClientTransport(new URL(s.url), {
+        fetch: traceHeadersFetch(),
+        ...(s.headers ? { requestInit: { headers: s.headers } } : {}),
+      });
     }
     const transport = new StdioClientTransport({
       command: s.command as string,
