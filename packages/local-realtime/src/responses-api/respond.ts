@@ -24,6 +24,17 @@ function tokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
+/** What a response needs besides the request: the model, ids, the clock and the request's abort signal. */
+export interface RespondDeps {
+  model: RealtimeModel;
+  ids: IdGenerator;
+  today: Date;
+  nowSeconds: number;
+  signal: AbortSignal;
+  /** The response's id, when it was announced before the model ran (streaming). */
+  id?: string;
+}
+
 /**
  * Answers one `POST /v1/responses` request with a simulated model: the model reads the request's input (as the
  * Realtime item shapes) and its function tools, and either calls tools (`function_call` items, the arguments it
@@ -36,15 +47,7 @@ function tokens(text: string): number {
 export async function respond(
   body: ResponseCreateParamsNonStreaming,
   items: ModelItem[],
-  deps: {
-    model: RealtimeModel;
-    ids: IdGenerator;
-    today: Date;
-    nowSeconds: number;
-    signal: AbortSignal;
-    /** The response's id, when it was announced before the model ran (streaming). */
-    id?: string;
-  },
+  deps: RespondDeps,
 ): Promise<WireResponse> {
   const mcp = await ResponsesMcp.open(body.tools ?? [], deps.ids);
   try {
@@ -57,14 +60,7 @@ export async function respond(
 async function respondWith(
   body: ResponseCreateParamsNonStreaming,
   input: ModelItem[],
-  deps: {
-    model: RealtimeModel;
-    ids: IdGenerator;
-    today: Date;
-    nowSeconds: number;
-    signal: AbortSignal;
-    id?: string;
-  },
+  deps: RespondDeps,
   mcp: ResponsesMcp,
 ): Promise<WireResponse> {
   const items = [...input];
