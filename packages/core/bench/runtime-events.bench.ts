@@ -6,7 +6,7 @@ import { quantile, report } from "../../../bench/stats.ts";
 import { verdict } from "../../../bench/verdict.ts";
 import { compileSession } from "../src/compile/index.ts";
 import { loadAgent } from "../src/load/index.ts";
-import { recordTurns, replaySession, THREE_TURNS } from "./runtime-support.ts";
+import { listenLikeAnApp, recordTurns, replaySession, THREE_TURNS } from "./runtime-support.ts";
 
 const agent = await loadAgent(
   new URL("../test/fixtures/runtime/assistant.agent.yaml", import.meta.url).pathname,
@@ -18,17 +18,7 @@ const frames = await recordTurns(update, THREE_TURNS);
 
 // 2. Replay them into a Session over an in-memory socket, timing each frame's handling.
 const { session, socket } = replaySession(update);
-// What an app listens to: audio to play, transcripts to show, usage.
-let sink = 0;
-session.on("agent.audio", (e) => {
-  sink += e.audio.length;
-});
-session.on("agent.transcript.delta", (e) => {
-  sink += e.delta.length;
-});
-session.on("usage", (e) => {
-  sink += e.sessionCostUsd;
-});
+const sink = listenLikeAnApp(session);
 
 const all: number[] = [];
 const audio: number[] = [];
@@ -47,5 +37,5 @@ for (let round = 0; round < rounds; round++) {
 report("runtime event parse+dispatch, all events", all, "µs");
 verdict("runtime event parse+dispatch p99, all events", quantile(all, 0.99), "µs", { max: 100 });
 report("runtime event parse+dispatch, audio delta (decoded for a listener)", audio, "µs");
-if (sink < 0) process.stdout.write("");
+if (sink() < 0) process.stdout.write("");
 process.exit(0);

@@ -47,6 +47,24 @@ export function replaySession(
   return { session, socket };
 }
 
+/**
+ * Attaches what an app listens to (audio to play, transcripts to show, usage), so a replay pays for decoding them.
+ * The returned total keeps the work from being optimised away.
+ */
+export function listenLikeAnApp(session: Session): () => number {
+  let sink = 0;
+  session.on("agent.audio", (e) => {
+    sink += e.audio.length;
+  });
+  session.on("agent.transcript.delta", (e) => {
+    sink += e.delta.length;
+  });
+  session.on("usage", (e) => {
+    sink += e.sessionCostUsd;
+  });
+  return () => sink;
+}
+
 export interface ServerProcess {
   url: string;
   certificate: string | undefined;

@@ -11,7 +11,7 @@ import { cpuMs, figure, verdict } from "../../../bench/verdict.ts";
 import { compileSession } from "../src/compile/index.ts";
 import { loadAgent } from "../src/load/index.ts";
 import { openSessionLog } from "../src/session-log/index.ts";
-import { recordTurns, replaySession, THREE_TURNS } from "./runtime-support.ts";
+import { listenLikeAnApp, recordTurns, replaySession, THREE_TURNS } from "./runtime-support.ts";
 
 const agent = await loadAgent(
   new URL("../test/fixtures/runtime/assistant.agent.yaml", import.meta.url).pathname,
@@ -23,13 +23,7 @@ const frames = await recordTurns(update, THREE_TURNS);
 
 // 2. One session over an in-memory socket, an app's listeners attached (audio, transcript, usage).
 const { session, socket } = replaySession(update);
-let sink = 0;
-session.on("agent.audio", (e) => {
-  sink += e.audio.length;
-});
-session.on("agent.transcript.delta", (e) => {
-  sink += e.delta.length;
-});
+const sink = listenLikeAnApp(session);
 
 const dir = mkdtempSync(join(tmpdir(), "parley-log-bench-"));
 const log = openSessionLog({ dir, agent });
@@ -81,5 +75,5 @@ figure(
   "KiB",
 );
 rmSync(dir, { recursive: true, force: true });
-if (sink < 0) process.stdout.write("");
+if (sink() < 0) process.stdout.write("");
 process.exit(0);

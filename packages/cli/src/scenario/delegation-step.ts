@@ -1,4 +1,4 @@
-import { partialMatch } from "./match.ts";
+import { callMatch } from "./match.ts";
 import type { LocatedStep } from "./schema.ts";
 import { budget, endOfTurn, type StepContext, type StepOutcome, saidSince } from "./steps.ts";
 
@@ -71,12 +71,7 @@ async function delegation(
   const want = `${step.name}${step.args ? ` with ${JSON.stringify(step.args)}` : ""}`;
   const found = await ctx.log.next(
     "tool",
-    (e) =>
-      e.parent !== undefined
-        ? false
-        : e.tool === step.name && (!step.args || partialMatch(step.args, e.args))
-          ? true
-          : "stop",
+    callMatch(step.name, step.args, undefined),
     endOfTurn(ctx),
   );
   if (!found)
@@ -93,12 +88,7 @@ async function delegation(
   for (const call of step.calls) {
     const nested = await ctx.log.next(
       "tool",
-      (e) =>
-        e.parent !== parent
-          ? false
-          : e.tool === call.tool && (!call.args || partialMatch(call.args, e.args))
-            ? true
-            : "stop",
+      callMatch(call.tool, call.args, parent),
       until(parent),
     );
     const wanted = `${call.tool}${call.args ? ` with ${JSON.stringify(call.args)}` : ""}`;

@@ -39,3 +39,24 @@ export function sayMatches(text: string, expect: { contains?: string; regex?: st
 function normal(s: string): string {
   return s.toLowerCase().replace(/[’‘]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, " ");
 }
+
+/**
+ * The event-log test for "the next call should be `tool` (with `args`)" among the calls made under `parent` (a
+ * delegation's call id; `undefined`: the voice model's own calls): a call elsewhere is skipped (`false`), the right
+ * call matches (`true`), any other call there ends the wait (`"stop"`).
+ *
+ * @example
+ * await ctx.log.next("tool", callMatch("refund", { amount: 40 }, undefined), endOfTurn(ctx));
+ */
+export function callMatch(
+  tool: string,
+  args: unknown,
+  parent: string | undefined,
+): (e: { tool: string; args: unknown; parent?: string }) => boolean | "stop" {
+  return (e) =>
+    e.parent !== parent
+      ? false
+      : e.tool === tool && (!args || partialMatch(args, e.args))
+        ? true
+        : "stop";
+}

@@ -3,7 +3,7 @@ import type { Session } from "@parley/core";
 import type { TurnTracker } from "../dev/turn-tracker.ts";
 import { expectDelegation } from "./delegation-step.ts";
 import type { EventLog } from "./event-log.ts";
-import { partialMatch, sayMatches } from "./match.ts";
+import { callMatch, partialMatch, sayMatches } from "./match.ts";
 import { expectMode, setFault } from "./mode-steps.ts";
 import type { TranscriptLine } from "./result.ts";
 import type { LocatedStep } from "./schema.ts";
@@ -55,15 +55,10 @@ export async function runStep(step: LocatedStep, ctx: StepContext): Promise<Step
         ),
       );
     case "expect_tool": {
+      // A delegation's own calls (nested) are expect_delegation's business.
       const found = await ctx.log.next(
         "tool",
-        (e) =>
-          // A delegation's own calls (nested) are expect_delegation's business.
-          e.parent !== undefined
-            ? false
-            : e.tool === step.name && (!step.args || partialMatch(step.args, e.args))
-              ? true
-              : "stop",
+        callMatch(step.name, step.args, undefined),
         endOfTurn(ctx),
       );
       const want = `${step.name}${step.args ? ` with ${JSON.stringify(step.args)}` : ""}`;
