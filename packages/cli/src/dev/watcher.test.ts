@@ -39,8 +39,14 @@ describe("watching an agent's files", () => {
     changes = [];
     wake = nextChange();
     watcher.setFiles([agent, tools]);
-    await new Promise((r) => setTimeout(r, 100));
-    writeFileSync(tools, "export const x = 1;\n");
-    expect(await wake.promise).toEqual([tools]);
+    // chokidar starts watching an added file asynchronously and says nothing when it is ready: a save made before
+    // that is not seen. Save again until one is reported (on a busy machine the first ones may come too early).
+    const reported = wake.promise;
+    let seen: string[] | undefined;
+    for (let save = 1; !seen; save++) {
+      writeFileSync(tools, `export const x = ${save};\n`);
+      seen = await Promise.race([reported, new Promise<undefined>((r) => setTimeout(r, 250))]);
+    }
+    expect(seen).toEqual([tools]);
   });
 });
