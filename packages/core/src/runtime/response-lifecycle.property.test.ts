@@ -63,10 +63,11 @@ afterAll(async () => {
 
 describe("the response lifecycle under random interleavings", () => {
   it("never provokes conversation_already_has_active_response, never two responses at once", async () => {
+    const T0 = Date.now(); let runs = 0;
     const coverage = { toolOutputs: 0, fillers: 0, serverResponses: 0, interruptions: 0 };
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 3, maxLength: 14 }), async (ops) => {
-        let host: SchedulerHost | undefined;
+        let host: SchedulerHost | undefined; runs++; console.log('RUN', runs, Date.now()-T0);
         process.env.PARLEY_TEST_TOOL_MS = "40";
         const r = await open(server, "booking.agent.yaml", {
           tools: (h) => {
@@ -189,6 +190,7 @@ describe("the response lifecycle under random interleavings", () => {
       }),
       { numRuns: Number(process.env.PARLEY_PROPERTY_RUNS ?? 25), interruptAfterTimeLimit: 60_000 },
     );
+    console.log('COVERAGE', JSON.stringify(coverage), Date.now()-T0);
     // The runs did exercise what they claim to: tool results, fillers, VAD responses, barge-ins.
     expect(coverage.toolOutputs).toBeGreaterThan(0);
     expect(coverage.fillers).toBeGreaterThan(0);
