@@ -13,6 +13,8 @@ const stdio = {
   command: process.execPath,
   args: ["--import", "tsx", "stdio-server.ts"],
   cwd: fixtures,
+  // A tsx start takes seconds on a busy machine (the 10 s default failed there): wait for it, however long.
+  connectTimeout: 60_000,
 };
 
 const open: McpBridge[] = [];
