@@ -1,22 +1,15 @@
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { findFilesUnder } from "../files/walk.ts";
 import { findScenarioFiles } from "./discover.ts";
 import { loadScenarioFile } from "./load.ts";
 import { runScenario } from "./run.ts";
 import type { Scenario } from "./schema.ts";
 
 const agentsDir = join(import.meta.dirname, "../../../../agents");
-
-function agentFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? agentFiles(join(dir, e.name))
-      : /\.agent\.(ya?ml|md|ts)$/.test(e.name)
-        ? [join(dir, e.name)]
-        : [],
-  );
-}
+// The agents `agent test` would find: the same walker, so the scratch copies other test files make meanwhile under a
+// dot folder (agents/.readme-…, agents/.fuzz-…) are not counted as examples without scenarios.
+const AGENT_FILE = /\.agent\.(ya?ml|md|ts)$/;
 
 describe("the example agents", { timeout: 60_000 }, () => {
   it("each ship with scenarios, and every scenario passes offline", async () => {
@@ -24,7 +17,7 @@ describe("the example agents", { timeout: 60_000 }, () => {
     for (const file of await findScenarioFiles([agentsDir]))
       scenarios.push(...(await loadScenarioFile(file)));
     const tested = new Set(scenarios.map((s) => s.agentFile));
-    expect(agentFiles(agentsDir).filter((f) => !tested.has(f))).toEqual([]);
+    expect(findFilesUnder(agentsDir, AGENT_FILE).filter((f) => !tested.has(f))).toEqual([]);
 
     const agents = new Map();
     const failures: string[] = [];
