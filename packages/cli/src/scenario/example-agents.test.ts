@@ -11,7 +11,8 @@ const agentsDir = join(import.meta.dirname, "../../../../agents");
 // dot folder (agents/.readme-…, agents/.fuzz-…) are not counted as examples without scenarios.
 const AGENT_FILE = /\.agent\.(ya?ml|md|ts)$/;
 
-describe("the example agents", { timeout: 60_000 }, () => {
+// Every example scenario in one test: minutes on a loaded 2-core machine (it timed out at 60 s beside two busy loops).
+describe("the example agents", { timeout: 240_000 }, () => {
   it("each ship with scenarios, and every scenario passes offline", async () => {
     const scenarios: Scenario[] = [];
     for (const file of await findScenarioFiles([agentsDir]))
