@@ -3,7 +3,7 @@ import type { LoadedAgent } from "../contracts/agent.ts";
 import { mcpErrorText } from "../runtime/dispatch.ts";
 import type { StreamEvent } from "../runtime/event-stream.ts";
 import type { McpCallEvent, SessionEvents } from "../runtime/events.ts";
-import { GenAi, Parley, PROVIDER, withAttributes } from "./attributes.ts";
+import { GenAi, LabelSets, Parley, PROVIDER, withAttributes } from "./attributes.ts";
 import { DelegationSpans } from "./delegation-spans.ts";
 import type { Instruments } from "./instruments.ts";
 import { otel } from "./otel.ts";
@@ -55,6 +55,8 @@ export class SessionObserver {
   #session: Span | undefined;
   #openedAt = 0;
   #labels: Attributes = {};
+  /** Metric attribute sets over #labels, made once. */
+  readonly #sets = new LabelSets(() => this.#labels);
   #model: string | undefined;
   #turn: Turn | undefined;
   /** Turns a newer one replaced before their latency was reported: ended when it is. */
@@ -331,9 +333,7 @@ export class SessionObserver {
     if (e.firstAudioMs !== null)
       this.#metrics.firstAudio.record(
         e.firstAudioMs / 1000,
-        withAttributes(labels, {
-          [Parley.fillerFirst]: filler,
-        }),
+        this.#sets.get(filler ? "filler" : "direct", () => ({ [Parley.fillerFirst]: filler })),
       );
     if (e.firstAnswerMs !== null) this.#metrics.firstAnswer.record(e.firstAnswerMs / 1000, labels);
     const turn = this.#turn?.number === e.turn ? this.#turn : this.#superseded.get(e.turn);
