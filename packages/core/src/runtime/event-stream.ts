@@ -1,14 +1,13 @@
 import type { Clock } from "../clock/index.ts";
 import { LazySet } from "../collections/lazy.ts";
-import { isParleyError } from "../errors/index.ts";
 import { redactQuick } from "../log/redact.ts";
 import type { SessionEvents } from "./events.ts";
 import {
-  audioField,
-  base64Length,
-  flatPayloadMember,
+  errorJson,
   metaTail,
+  payloadMember,
   protocolMember,
+  withoutAudio,
 } from "./stream-lines.ts";
 
 /**
@@ -187,12 +186,9 @@ export class EventStream {
     seq: number,
   ): string {
     if (frame && frame.event === payload) return metaTail(frame.member, type, at, sessionId, seq);
-    if (event) return JSON.stringify(event);
-    const member =
-      type === "client.event" || type === "server.event" || !payload || typeof payload !== "object"
-        ? undefined
-        : flatPayloadMember(payload);
+    const member = payloadMember(type, payload);
     if (member !== undefined) return metaTail(member, type, at, sessionId, seq);
+    if (event) return JSON.stringify(event);
     const built = streamPayload(type, payload);
     built.type = type;
     built.at = at;
@@ -229,26 +225,4 @@ export function streamPayload(type: string, payload: unknown): Record<string, un
     else out[key] = value;
   }
   return redactQuick(out);
-}
-
-/** Audio carried as base64 in protocol events, replaced by its size in bytes. */
-function withoutAudio(event: Record<string, unknown>): Record<string, unknown> {
-  const field = audioField(event.type);
-  if (!field || typeof event[field] !== "string") return event;
-  // A plain loop: a rest pattern with a computed key is a slow path in V8, and this runs for every audio chunk.
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(event)) if (key !== field) out[key] = event[key];
-  out.audioBytes = base64Length(event[field] as string);
-  return out;
-}
-
-function errorJson(error: Error): StreamError {
-  const out: StreamError = { name: error.name, message: error.message };
-  if (!isParleyError(error)) return out;
-  out.code = error.code;
-  const extra = error as unknown as Partial<Record<"type" | "param" | "eventId", string>>;
-  if (extra.type !== undefined) out.type = extra.type;
-  if (extra.param !== undefined) out.param = extra.param;
-  if (extra.eventId !== undefined) out.eventId = extra.eventId;
-  return out;
 }

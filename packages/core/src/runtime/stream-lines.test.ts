@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Clock } from "../clock/index.ts";
 import { rememberEnvSecret } from "../log/redact.ts";
 import { EventStream, STREAM_LINES, type StreamEventType } from "./event-stream.ts";
-import { flatPayloadMember, protocolMember } from "./stream-lines.ts";
+import { payloadMember, protocolMember } from "./stream-lines.ts";
 
 /** One stream with a line listener only (the session log's path), one with an object listener (the ordinary path). */
 function streams() {
@@ -188,8 +188,8 @@ describe("the event stream as JSON lines (session logs)", () => {
       const { line, object } = s.payload(type, payload);
       expect(JSON.parse(line), type).toEqual(object);
     }
-    expect(flatPayloadMember({ a: { b: 1 } })).toBeUndefined();
-    expect(flatPayloadMember({ error: new Error("x") })).toBeUndefined();
+    expect(payloadMember("warning", { at: new URL("https://example.com") })).toBeUndefined();
+    expect(payloadMember("warning", { where: new URL("https://example.com") })).toBeUndefined();
     expect(s.payload("warning", { message: "Bearer abcdefgh12345678" }).line).toContain(
       "[redacted]",
     );

@@ -2,8 +2,10 @@
 // event is written from the frame text the transport already has, a flat payload member by member. Each returns
 // undefined when the event must take the ordinary path (build the StreamEvent, JSON.stringify it), which decides.
 
-import { isCleanJson, REDACTED, redactString } from "../log/redact.ts";
-import { isCardNumber, isSecretKey } from "../log/secret-shapes.ts";
+import { isParleyError } from "../errors/index.ts";
+import { isCleanJson } from "../log/redact.ts";
+import { numberJson, quoted, redactedJson, redactedMembers } from "../log/redacted-json.ts";
+import type { StreamError } from "./event-stream.ts";
 
 /** Where a protocol event carries base64 audio (written as `audioBytes`, its size): see withoutAudio. */
 export function audioField(type: unknown): "audio" | "delta" | undefined {
@@ -68,40 +70,26 @@ function withoutAudioText(text: string, field: string, audio: string): string | 
 const META = new Set(["type", "at", "sessionId", "seq"]);
 
 /**
- * The JSON of streamPayload(type, payload) minus its closing brace, for a flat payload (strings, numbers, booleans,
- * null, bytes): redacted as `redact` does it (secret keys, card numbers, redactString on every string, whose
- * verdicts on short strings are kept), written member by member from kept fragments (JSON.stringify of a small
- * object costs several times more). Undefined for anything nested, an error, or a payload with a field of the
- * stream's own (the ordinary path then decides).
+ * The JSON of streamPayload(type, payload) minus its closing brace, written in one pass (redactedMembers: the same
+ * text as redacting a copy and serialising it). Undefined when the ordinary path must decide: a payload with a field
+ * of the stream's own, or a value that is not plain JSON.
  */
-export function flatPayloadMember(payload: object): string | undefined {
-  let out = "{";
-  for (const key of Object.keys(payload)) {
-    let value = (payload as Record<string, unknown>)[key];
-    let name = key;
-    if (value === undefined || typeof value === "function" || typeof value === "symbol") continue;
-    if (META.has(key)) return undefined;
-    if (value instanceof Uint8Array) {
-      name = bytesName(key);
-      value = value.byteLength;
-    }
-    let json: string;
-    if (typeof value === "string")
-      json = quoted(value !== "" && isSecretKey(name) ? REDACTED : redactString(value));
-    else if (typeof value === "number")
-      json = isSecretKey(name) || isCardInteger(value) ? REDACTED_JSON : numberJson(value);
-    else if (value === null) json = "null";
-    else if (typeof value === "boolean") json = value ? "true" : "false";
-    else return undefined;
-    out += out.length > 1 ? `,${quoted(name)}:${json}` : `${quoted(name)}:${json}`;
+export function payloadMember(type: string, payload: unknown): string | undefined {
+  if (type === "client.event" || type === "server.event") {
+    if (!payload || typeof payload !== "object") return undefined;
+    const json = redactedJson(withoutAudio(payload as Record<string, unknown>));
+    return json === undefined ? undefined : `{"event":${json}`;
   }
-  return out;
+  if (!payload || typeof payload !== "object") return "{";
+  for (const key of META) if (Object.hasOwn(payload, key)) return undefined;
+  return redactedMembers(payload, 0, streamValue);
 }
 
-const REDACTED_JSON = JSON.stringify(REDACTED);
-
-function numberJson(value: number): string {
-  return Number.isFinite(value) ? `${value}` : "null";
+/** What streamPayload does to a payload's own fields: bytes become their count, errors StreamError. */
+function streamValue(key: string, value: unknown): [string, unknown] | undefined {
+  if (value instanceof Uint8Array) return [bytesName(key), value.byteLength];
+  if (value instanceof Error) return [key, errorJson(value)];
+  return undefined;
 }
 
 /** `audio` → `audioBytes`, the same string each time. */
@@ -116,8 +104,27 @@ function bytesName(key: string): string {
   return name;
 }
 
-function isCardInteger(value: number): boolean {
-  return Number.isInteger(value) && Math.abs(value) >= 1e12 && isCardNumber(String(value));
+/** Audio carried as base64 in protocol events, replaced by its size in bytes. */
+export function withoutAudio(event: Record<string, unknown>): Record<string, unknown> {
+  const field = audioField(event.type);
+  if (!field || typeof event[field] !== "string") return event;
+  // A plain loop: a rest pattern with a computed key is a slow path in V8, and this runs for every audio chunk.
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(event)) if (key !== field) out[key] = event[key];
+  out.audioBytes = base64Length(event[field] as string);
+  return out;
+}
+
+/** An error as the stream carries it. */
+export function errorJson(error: Error): StreamError {
+  const out: StreamError = { name: error.name, message: error.message };
+  if (!isParleyError(error)) return out;
+  out.code = error.code;
+  const extra = error as unknown as Partial<Record<"type" | "param" | "eventId", string>>;
+  if (extra.type !== undefined) out.type = extra.type;
+  if (extra.param !== undefined) out.param = extra.param;
+  if (extra.eventId !== undefined) out.eventId = extra.eventId;
+  return out;
 }
 
 /** The stream's own fields and the closing brace: `,"type":…,"at":…,"sessionId":…,"seq":…}`. */
@@ -130,21 +137,4 @@ export function metaTail(
 ): string {
   const sep = opened.length > 1 ? "," : "";
   return `${opened}${sep}"type":${quoted(type)},"at":${numberJson(at)},"sessionId":${quoted(sessionId)},"seq":${seq}}`;
-}
-
-/**
- * A string as JSON. Names, types, ids and kinds repeat on every event of a response: the short ones are kept (the
- * same string object then hashes once), emptied when full. Text already redacted only: this holds no verdict.
- */
-const quotes = new Map<string, string>();
-
-function quoted(text: string): string {
-  if (text.length > 64) return JSON.stringify(text);
-  let json = quotes.get(text);
-  if (json === undefined) {
-    json = JSON.stringify(text);
-    if (quotes.size >= 4096) quotes.clear();
-    quotes.set(text, json);
-  }
-  return json;
 }
