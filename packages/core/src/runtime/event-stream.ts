@@ -186,9 +186,10 @@ export class EventStream {
     seq: number,
   ): string {
     if (frame && frame.event === payload) return metaTail(frame.member, type, at, sessionId, seq);
+    // Built for object listeners already (redacted): serialising it costs less than a second pass.
+    if (event) return JSON.stringify(event);
     const member = payloadMember(type, payload);
     if (member !== undefined) return metaTail(member, type, at, sessionId, seq);
-    if (event) return JSON.stringify(event);
     const built = streamPayload(type, payload);
     built.type = type;
     built.at = at;
