@@ -141,12 +141,14 @@ export class EventStream {
 
   /**
    * The frame text a protocol event (`server.event`, `client.event`) was read from or sent as, given before the event
-   * is emitted: line listeners get that text (checked as the event would be redacted) instead of a serialised copy.
-   * Used by the push of that very event object only.
+   * is emitted: when only line listeners listen, they get that text (checked as the event would be redacted) instead
+   * of a serialised copy. Used by the push of that very event object only.
    */
   frameText(event: object, text: string | undefined): void {
     this.#frame = undefined;
-    if (text === undefined || !this.#snapshot().lines.length) return;
+    // With object listeners the event is built and redacted anyway: serialising it is the cheaper line.
+    const { objects, lines } = this.#snapshot();
+    if (text === undefined || !lines.length || objects.length) return;
     const member = protocolMember(event as Record<string, unknown>, text);
     if (member !== undefined) this.#frame = { event, member };
   }

@@ -1,0 +1,36 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { median } from "../../../bench/stats.ts";
+import { cpuMs } from "../../../bench/verdict.ts";
+import { compileSession } from "../src/compile/index.ts";
+import { loadAgent } from "../src/load/index.ts";
+import { STREAM_LINES } from "../src/runtime/event-stream.ts";
+import { openSessionLog } from "../src/session-log/index.ts";
+import { listenLikeAnApp, recordTurns, replaySession, THREE_TURNS } from "./runtime-support.ts";
+const agent = await loadAgent(new URL("../test/fixtures/runtime/assistant.agent.yaml", import.meta.url).pathname);
+const update = compileSession(agent);
+const frames = await recordTurns(update, THREE_TURNS);
+const { session, socket } = replaySession(update);
+listenLikeAnApp(session);
+const log = openSessionLog({ dir: mkdtempSync(join(tmpdir(), "p-")), agent });
+let n = 0;
+const nullSink = Object.assign(() => {}, { [STREAM_LINES]: (l: string) => { n += l.length; } });
+let m = 0;
+const concatSink = Object.assign(() => {}, { [STREAM_LINES]: (l: string) => { s += `${l}\n`; if (s.length > 32768) { m += s.length; s = ""; } } });
+let s = "";
+const modes = { off: [], nullsink: [], concat: [], log: [] } as Record<string, number[]>;
+const names = Object.keys(modes);
+for (let r = 0; r < 600; r++) {
+  const mode = names[r % names.length] as string;
+  const l = mode === "nullsink" ? nullSink : mode === "concat" ? concatSink : mode === "log" ? log.write : undefined;
+  const off = l ? session.onEvent(l) : undefined;
+  const t0 = cpuMs();
+  for (const f of frames) socket.emit("message", f, false);
+  const us = (cpuMs() - t0) * 1000;
+  off?.();
+  if (r >= 40) modes[mode]?.push(us / frames.length);
+  await new Promise((r) => setImmediate(r));
+}
+for (const k of names) console.log(k, median(modes[k] as number[]).toFixed(2));
+process.exit(0);

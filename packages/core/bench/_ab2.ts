@@ -1,0 +1,30 @@
+import { median } from "../../../bench/stats.ts";
+import { cpuMs } from "../../../bench/verdict.ts";
+import { compileSession } from "../src/compile/index.ts";
+import { loadAgent } from "../src/load/index.ts";
+import { EventStream, STREAM_LINES } from "../src/runtime/event-stream.ts";
+import { listenLikeAnApp, recordTurns, replaySession, THREE_TURNS } from "./runtime-support.ts";
+const agent = await loadAgent(new URL("../test/fixtures/runtime/assistant.agent.yaml", import.meta.url).pathname);
+const update = compileSession(agent);
+const frames = await recordTurns(update, THREE_TURNS);
+const { session, socket } = replaySession(update);
+listenLikeAnApp(session);
+let n = 0;
+const nullSink = Object.assign(() => {}, { [STREAM_LINES]: (l: string) => { n += l.length; } });
+const push = EventStream.prototype.push; const frameText = EventStream.prototype.frameText;
+const modes = { off: [], emitsOnly: [], noFrameText: [], nullsink: [] } as Record<string, number[]>;
+const names = Object.keys(modes);
+for (let r = 0; r < 800; r++) {
+  const mode = names[r % names.length] as string;
+  EventStream.prototype.push = mode === "emitsOnly" ? function () {} : push;
+  EventStream.prototype.frameText = mode === "emitsOnly" || mode === "noFrameText" ? function () {} : frameText;
+  const off = mode !== "off" ? session.onEvent(nullSink) : undefined;
+  const t0 = cpuMs();
+  for (const f of frames) socket.emit("message", f, false);
+  const us = (cpuMs() - t0) * 1000;
+  off?.();
+  if (r >= 40) modes[mode]?.push(us / frames.length);
+  await new Promise((r) => setImmediate(r));
+}
+for (const k of names) console.log(k, median(modes[k] as number[]).toFixed(2));
+process.exit(0);

@@ -1,0 +1,26 @@
+import { flatPayload, metaTail, protocolMember } from "../src/runtime/stream-lines.ts";
+import { isCleanJson } from "../src/log/redact.ts";
+const audio = Buffer.alloc(4800, 7).toString("base64");
+const text = JSON.stringify({type:"response.output_audio.delta",event_id:"event_abc123",response_id:"resp_abc",item_id:"item_abc",output_index:0,content_index:0,delta:audio});
+const ttext = JSON.stringify({type:"response.output_audio_transcript.delta",event_id:"event_abc123",response_id:"resp_abc",item_id:"item_abc",output_index:0,content_index:0,delta:"Breakfast is served"});
+const e = JSON.parse(text); const te = JSON.parse(ttext);
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+function t(name: string, fn: () => unknown, n=300000){ for(let i=0;i<1000;i++) fn(); const t0=cpu(); let x=0; for(let i=0;i<n;i++) x+= fn() ? 1 : 0; console.log(name.padEnd(28), ((cpu()-t0)/n*1000).toFixed(3),"µs"); }
+t("JSON.parse audio frame", () => JSON.parse(text), 20000);
+t("JSON.parse transcript", () => JSON.parse(ttext));
+t("protocolMember audio", () => protocolMember(e, text));
+t("protocolMember transcript", () => protocolMember(te, ttext));
+t("isCleanJson transcript", () => isCleanJson(te));
+const p = {itemId:"item_abc", responseId:"resp_abc", kind:"answer", audio: Buffer.alloc(4800), ms: 100};
+t("flat agent.audio", () => flatPayload(p));
+const m = protocolMember(e, text) as string;
+t("metaTail", () => metaTail(m, "server.event", 1234.5678, "sess_abc", 42));
+t("JSON.stringify small", () => JSON.stringify({itemId:"item_abc", responseId:"resp_abc", kind:"answer", audioBytes: 4800, ms: 100, type:"agent.audio", at: 1234.5678, sessionId:"sess_abc", seq: 42}));
+let k = 0;
+const texts = Array.from({length: 1000}, (_, i) => JSON.stringify({type:"response.output_audio.delta",event_id:`event_${Math.random().toString(36).slice(2)}`,response_id:"resp_abc",item_id:"item_abc",output_index:0,content_index:0,delta:audio}));
+const evs = texts.map((x) => JSON.parse(x));
+t("protocolMember audio varied", () => { k = (k + 1) % 1000; return protocolMember(evs[k], texts[k]); });
+const ttexts = Array.from({length: 1000}, (_, i) => JSON.stringify({type:"response.output_audio_transcript.delta",event_id:`event_${Math.random().toString(36).slice(2)}`,response_id:"resp_abc",item_id:"item_abc",output_index:0,content_index:0,delta:` word${i}`}));
+const tevs = ttexts.map((x) => JSON.parse(x));
+t("protocolMember transcr varied", () => { k = (k + 1) % 1000; return protocolMember(tevs[k], ttexts[k]); });
+t("JSON.parse transcr varied", () => { k = (k + 1) % 1000; return JSON.parse(ttexts[k]); });
