@@ -1,7 +1,7 @@
 // Session log overhead per received server event, logging on vs off in the same run: frames recorded from a real
 // turn with the local server are replayed into one Session, rounds alternating between no stream listener (the
-// stream is not built), a session log writer, a stream listener that does nothing (what agent dev's view or serve's
-// call log already pay) and that listener plus the log. Target (issue 18): the log adds under 10 % per-event CPU.
+// stream is not built), a session log writer, a stream listener that does nothing (what agent dev's view or an app's
+// onEvent already pay) and that listener plus the log. Target (issue 18): the log adds under 10 % per-event CPU.
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -54,7 +54,7 @@ verdict("session log overhead per event, log vs off", ((m.log - m.off) / m.off) 
   max: 10,
 });
 figure(
-  "session log overhead per event, with a stream listener already (dev, serve)",
+  "session log overhead per event, with a stream listener already (agent dev, an app's onEvent)",
   ((m["stream+log"] - m.stream) / m.stream) * 100,
   "%",
 );
