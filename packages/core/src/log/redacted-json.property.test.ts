@@ -33,7 +33,7 @@ describe("the session log's one-pass redaction", () => {
           expect(redact(event)).toEqual(event);
           const text = JSON.stringify(event);
           const member = protocolMember(event, text);
-        if (member !== undefined) written++;
+          if (member !== undefined) written++;
           expect(member === undefined ? undefined : JSON.parse(`${member}}`).event).toEqual(event);
         },
       ),

@@ -51,6 +51,7 @@ export interface Transport {
    * Sends one client event (already carrying its `event_id`). A closed transport drops it. Returns the text it sent,
    * when it serialised the event (a session log writes that text instead of serialising the event again).
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a transport written before this returns nothing, and still fits
   send(event: RealtimeClientEvent): string | undefined | void;
   /** Closes the connection (normal closure, with `reason`) and resolves once it is closed. Idempotent. */
   close(reason?: string): Promise<void>;
