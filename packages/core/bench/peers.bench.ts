@@ -15,8 +15,10 @@ import { serverProcess } from "./runtime-support.ts";
 const CLIENTS = ["parley", "agents", "raw"] as const;
 type Client = (typeof CLIENTS)[number];
 const ROUNDS = Number(process.env.PARLEY_BENCH_ROUNDS ?? 3);
-// `PARLEY_BENCH_PEERS=memory` runs only the idle-memory part (about a minute instead of eight): for working on it.
+// `PARLEY_BENCH_PEERS=memory` runs only the idle-memory part (about a minute instead of eight), `=turns` only the
+// setup and turn rounds (no 1,000-turn conversation, no idle memory): for working on one of them.
 const ONLY_MEMORY = process.env.PARLEY_BENCH_PEERS === "memory";
+const ONLY_TURNS = process.env.PARLEY_BENCH_PEERS === "turns";
 
 // The clients run Parley from its built JavaScript (dist), as an installed package runs, not the TypeScript source
 // through tsx: tsx compiles with esbuild's keepNames, which gives every closure its own `name` property (a 256-byte
@@ -62,18 +64,20 @@ if (!ONLY_MEMORY) {
       for (const c of order) add(c, child(c, "turns"));
     }
   });
-  phase("long conversation", () => {
-    for (const c of CLIENTS) add(c, child(c, "long"));
-  });
+  if (!ONLY_TURNS)
+    phase("long conversation", () => {
+      for (const c of CLIENTS) add(c, child(c, "long"));
+    });
 }
 // Idle memory once per client in the full bench; over the rounds (rotated) when it is all the bench measures.
 const memoryRounds = ONLY_MEMORY ? ROUNDS : 1;
-phase("idle memory", () => {
-  for (let round = 0; round < memoryRounds; round++) {
-    const order = CLIENTS.map((_, i) => CLIENTS[(i + round) % CLIENTS.length] as Client);
-    for (const c of order) add(c, child(c, "memory"));
-  }
-});
+if (!ONLY_TURNS)
+  phase("idle memory", () => {
+    for (let round = 0; round < memoryRounds; round++) {
+      const order = CLIENTS.map((_, i) => CLIENTS[(i + round) % CLIENTS.length] as Client);
+      for (const c of order) add(c, child(c, "memory"));
+    }
+  });
 const get = (client: Client, k: string) => median(samples.get(`${client}.${k}`) ?? []);
 const idleMemory = () =>
   verdict(
@@ -95,7 +99,7 @@ interval(
     "process only (the server is another process); idle memory: heap + external per connected, configured " +
     "session (100 held, full GCs); turn 50 / turn 1,000: medians of turns 41–60 and 981–1,000 of one session",
 );
-const rows: [string, string, string][] = [
+const allRows: [string, string, string][] = [
   ["setup time", "setupMs", "ms"],
   ["setup CPU", "setupCpuMs", "ms"],
   ["text turn", "textMs", "ms"],
@@ -108,6 +112,7 @@ const rows: [string, string, string][] = [
   ["turn 50 CPU", "turn50CpuMs", "ms"],
   ["turn 1,000 CPU", "turnLastCpuMs", "ms"],
 ];
+const rows = ONLY_TURNS ? allRows.slice(0, 6) : allRows;
 process.stdout.write(
   `\n| figure | Parley | agents-realtime | raw openai | Parley / raw |\n|---|---|---|---|---|\n`,
 );
@@ -136,6 +141,10 @@ verdict(
     max: 1.2,
   },
 );
+if (ONLY_TURNS) {
+  await server.stop();
+  process.exit(0);
+}
 idleMemory();
 // The local server's own work grows with the conversation: the raw client's ratio shows that part.
 figure(

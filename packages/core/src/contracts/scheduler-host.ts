@@ -55,6 +55,11 @@ export interface SchedulerHost {
   ledger?: CallLedger;
   /** Tool lifecycle events for UIs (`tool.call`, `tool.state`, `tool.filler`, `approval.decided`, …). Optional. */
   emit?(event: SchedulerEvent): void;
+  /**
+   * False when nobody would see an event of this type (no listener, no event stream): its costly fields (a call's
+   * redacted arguments) need not be built. Optional: without it every event is built in full.
+   */
+  listens?(type: SchedulerEvent["type"]): boolean;
   /** What delegate tools use (the Responses client, history, meters, async delivery). Optional: without it they fail. */
   delegation?: DelegationHost;
   /** The W3C trace context of a call's span, handed to its tool as `ctx.trace`. Optional: only when traced. */

@@ -142,12 +142,13 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
       case "response.created": {
         const live = responses.responseCreated(event.response);
         kinds.set(live.id, live);
-        events.emit("response.started", {
-          responseId: live.id,
-          kind: live.kind,
-          origin: live.origin,
-          outOfBand: live.outOfBand,
-        });
+        if (events.listenerCount("response.started"))
+          events.emit("response.started", {
+            responseId: live.id,
+            kind: live.kind,
+            origin: live.origin,
+            outOfBand: live.outOfBand,
+          });
         return;
       }
       case "response.output_audio.delta": {
@@ -185,25 +186,26 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
         return;
       }
       case "response.output_audio.done":
-        events.emit("agent.audio.done", {
-          itemId: event.item_id,
-          responseId: event.response_id,
-          kind: kindOf(event.response_id),
-        });
+        if (events.listenerCount("agent.audio.done"))
+          events.emit("agent.audio.done", {
+            itemId: event.item_id,
+            responseId: event.response_id,
+            kind: kindOf(event.response_id),
+          });
         return;
       case "response.output_audio_transcript.delta":
       case "response.output_text.delta": {
         firstOutput(event.response_id);
         conversation.appendText(event.item_id, event.delta);
-        const kind = kindOf(event.response_id);
         if (event.type === "response.output_text.delta" || ctx.textOnly())
-          latency.agentOutput(kind, clock.now());
-        events.emit("agent.transcript.delta", {
-          itemId: event.item_id,
-          responseId: event.response_id,
-          kind,
-          delta: event.delta,
-        });
+          latency.agentOutput(kindOf(event.response_id), clock.now());
+        if (events.listenerCount("agent.transcript.delta"))
+          events.emit("agent.transcript.delta", {
+            itemId: event.item_id,
+            responseId: event.response_id,
+            kind: kindOf(event.response_id),
+            delta: event.delta,
+          });
         return;
       }
       case "response.output_audio_transcript.done":
@@ -211,12 +213,13 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
         const transcript =
           event.type === "response.output_text.done" ? event.text : event.transcript;
         conversation.setText(event.item_id, transcript);
-        events.emit("agent.transcript.done", {
-          itemId: event.item_id,
-          responseId: event.response_id,
-          kind: kindOf(event.response_id),
-          transcript,
-        });
+        if (events.listenerCount("agent.transcript.done"))
+          events.emit("agent.transcript.done", {
+            itemId: event.item_id,
+            responseId: event.response_id,
+            kind: kindOf(event.response_id),
+            transcript,
+          });
         return;
       }
       case "response.output_item.added":

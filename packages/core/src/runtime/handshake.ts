@@ -51,6 +51,7 @@ export async function handshake(p: SessionParts): Promise<void> {
           p.events.emit(event.type, event as never);
           p.turn.check();
         },
+        listens: (type) => p.events.listenerCount(type) > 0,
         sessionId: () => state.id,
         session: toolControl(p),
         traceContext: (callId) => traceContextOf(p.events, callId),

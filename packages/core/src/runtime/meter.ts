@@ -80,19 +80,22 @@ export function settleResponse(
     ending: boolean;
   },
   emit: Emit,
+  /** False when nobody would see `usage`: its payload (a copy of the session's totals) is not built. */
+  listens: (name: "usage") => boolean = () => true,
 ): string | undefined {
   const responseId = response.id ?? "";
   const { kind, origin, budgetUsd } = info;
   const { tokens, cost } = meter.record(response.usage);
-  emit("usage", {
-    responseId,
-    kind,
-    usage: response.usage,
-    tokens,
-    cost,
-    sessionTokens: { ...meter.tokens },
-    sessionCostUsd: meter.spentUsd,
-  });
+  if (listens("usage"))
+    emit("usage", {
+      responseId,
+      kind,
+      usage: response.usage,
+      tokens,
+      cost,
+      sessionTokens: { ...meter.tokens },
+      sessionCostUsd: meter.spentUsd,
+    });
   emit("response.done", { responseId, kind, origin, status: response.status, costUsd: cost?.usd });
   const projected = meter.wouldExceed(budgetUsd);
   if (projected === undefined || budgetUsd === undefined || info.ending) return undefined;

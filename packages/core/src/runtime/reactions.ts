@@ -54,8 +54,12 @@ export function react(p: SessionParts): void {
       budgetUsd: state.budgetUsd,
       ending: life.ending,
     };
-    const over = settleResponse(p.meter, response, info, (name, payload) =>
-      events.emit(name, payload as never),
+    const over = settleResponse(
+      p.meter,
+      response,
+      info,
+      (name, payload) => events.emit(name, payload as never),
+      (name) => events.listenerCount(name) > 0,
     );
     if (over) life.goodbye("budget", over);
   });

@@ -44,6 +44,8 @@ export function schedulerHost(deps: {
   /** The session variables now (replaced, not edited, when the agent changes). */
   variables: () => Readonly<Record<string, unknown>>;
   emit: (event: SchedulerEvent) => void;
+  /** False when nobody would see an event of this type (see SchedulerHost.listens). */
+  listens?: (type: SchedulerEvent["type"]) => boolean;
   sessionId: () => string;
   /** `ctx.session` for tools (end the session, the SIP call id). */
   session?: ToolSessionControl;
@@ -68,6 +70,7 @@ export function schedulerHost(deps: {
       return deps.variables() as Record<string, unknown>;
     },
     emit: deps.emit,
+    ...(deps.listens ? { listens: deps.listens } : {}),
     ...(deps.session ? { session: deps.session } : {}),
     ...(deps.delegation ? { delegation: deps.delegation } : {}),
     ...(deps.traceContext ? { traceContext: deps.traceContext } : {}),

@@ -9,7 +9,11 @@ export class Call implements FillerSubject {
   readonly tool: string;
   readonly rawArguments: string;
   readonly receivedAt: number;
-  readonly abort = new AbortController();
+  /** Made when first asked for: most calls end without anyone reading their signal (an AbortController is costly). */
+  #abort: AbortController | undefined;
+  /** Why the call was aborted, kept for a signal first asked for after the abort. */
+  #abortReason: unknown;
+  #aborted = false;
   #state: CallState = "received";
   args: Record<string, unknown> | undefined;
   fingerprint: string | undefined;
@@ -29,6 +33,23 @@ export class Call implements FillerSubject {
     this.tool = tool;
     this.rawArguments = rawArguments;
     this.receivedAt = receivedAt;
+  }
+
+  /** The call's abort signal: aborted when the call ends other than completed (timeout, cancel, close). */
+  get signal(): AbortSignal {
+    if (!this.#abort) {
+      this.#abort = new AbortController();
+      if (this.#aborted) this.#abort.abort(this.#abortReason);
+    }
+    return this.#abort.signal;
+  }
+
+  /** Aborts the call's signal (now, or as soon as it is first asked for). */
+  abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#abortReason = reason;
+    this.#abort?.abort(reason);
   }
 
   get state(): CallState {

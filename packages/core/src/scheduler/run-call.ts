@@ -34,7 +34,10 @@ export function runCall(call: Call, tool: PreparedTool, env: RunEnv): void {
     });
   }, tool.timeoutMs);
   const ctx: ToolContext = {
-    signal: call.abort.signal,
+    // A getter: the AbortSignal is made only for a tool that reads it.
+    get signal() {
+      return call.signal;
+    },
     progress: (message: string) => {
       if (call.state !== "running") return;
       call.setProgress(message);
@@ -70,7 +73,7 @@ export function runCall(call: Call, tool: PreparedTool, env: RunEnv): void {
             args: call.args as Record<string, unknown>,
             host,
             options: env.options,
-            signal: call.abort.signal,
+            signal: call.signal,
           },
           tool.timeoutMs,
         )

@@ -173,6 +173,22 @@ describe("timeouts", () => {
     expect(host.outputs()).toHaveLength(1);
   });
 
+  it("aborts a signal the handler took at the start, with the timeout as its reason", async () => {
+    const { tool, runs } = controlledTool("slow", { timeout: "1s", filler: false });
+    const { host, scheduler } = setup({ tools: [tool] });
+    scheduler.onFunctionCall(fnCall("c1", "slow", { q: "x" }));
+    await host.clock.advance(0);
+    const signal = runs[0]?.ctx.signal as AbortSignal;
+    const heard: unknown[] = [];
+    signal.addEventListener("abort", () => heard.push(signal.reason));
+    expect(signal.aborted).toBe(false);
+    await host.clock.advance(1000);
+    expect(heard).toHaveLength(1);
+    expect((heard[0] as { code?: string }).code).toBe("call_timeout");
+    // The same signal every time it is asked for.
+    expect(runs[0]?.ctx.signal).toBe(signal);
+  });
+
   it("honours a per-tool timeout written as a duration", async () => {
     const { tool } = controlledTool("slow", { timeout: "2.5s", filler: false });
     const { host, scheduler } = setup({ tools: [tool] });

@@ -126,7 +126,11 @@ export class ToolScheduler implements CallHandler {
       type: "tool.call",
       callId: id,
       tool: call.tool,
-      arguments: redact(parseModelJsonLoose(call.rawArguments)),
+      // Parsed and redacted only for someone who will see it (nobody listening is the common case).
+      arguments:
+        this.#host.listens?.("tool.call") === false
+          ? {}
+          : redact(parseModelJsonLoose(call.rawArguments)),
       at: call.receivedAt,
     });
     if (this.#closing) {
@@ -158,7 +162,7 @@ export class ToolScheduler implements CallHandler {
       callId: id,
       tool: tool.name,
       args,
-      signal: call.abort.signal,
+      signal: call.signal,
     };
     if (reason === undefined) {
       this.#desk.pass(subject);
@@ -246,6 +250,11 @@ export class ToolScheduler implements CallHandler {
   #startFillers(call: Call, tool: PreparedTool, phase: FillerPhase): void {
     call.fillers?.stop();
     const plan = phase === "run" ? tool.runFillers : tool.approvalFillers;
+    // A plan that says nothing needs no timer object (tools with fillers off, the common case for fast tools).
+    if (!plan.enabled || plan.max <= 0) {
+      call.fillers = undefined;
+      return;
+    }
     call.fillers = new FillerTimer(
       this.#host,
       call,
@@ -280,7 +289,7 @@ export class ToolScheduler implements CallHandler {
     if (call.timeout !== undefined) this.#host.clock.clearTimeout(call.timeout);
     if (call.startWhenFree) this.#gate.withdraw(call.startWhenFree);
     if (outcome.state !== "completed")
-      call.abort.abort(new ParleyError(`call_${outcome.code}`, outcome.message));
+      call.abort(new ParleyError(`call_${outcome.code}`, outcome.message));
     if (call.fingerprint) this.#inFlight.remove(call.fingerprint, call);
     this.#calls.delete(call.id);
     const output = outputText(outcome);
