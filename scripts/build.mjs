@@ -40,7 +40,7 @@ const STAMP = join(outRoot, "packages/cli/dist/.built");
 const BUNDLED = new Set(["yaml", "eventemitter3"]);
 /**
  * zod is ~100 ES modules (~160 ms of CPU to load as files, ~60 ms as one bundle). Core bundles it and re-exports
- * `z` (src/index.ts), and the other packages' `import { z } from "zod"` become `from "@parley/core"`: one copy in
+ * `z` (src/index.ts, src/pack.ts), and the other packages' `import { z } from "zod"` become `from "@parley/core/pack"`: one copy in
  * a process. A user's own zod is another copy, which works: schemas are recognised by their `_zod` member, and
  * zod keeps its registry (`.describe()`, `.meta()`) on globalThis, shared by every copy.
  */
@@ -54,8 +54,9 @@ const externalExceptBundled = (pkg) => ({
       if (name === "zod") {
         if (args.path !== "zod") throw new Error(`build: import "zod", not "${args.path}"`);
         if (pkg === "core") return undefined;
-        // Only packages that depend on core take it from there.
-        if (pkg === "tools" || pkg === "cli") return { path: "@parley/core", external: true };
+        // Only packages that depend on core take it from there: from its lean entry (src/pack.ts), so a pack's
+        // `import { z } from "zod"` does not load core's session runtime.
+        if (pkg === "tools" || pkg === "cli") return { path: "@parley/core/pack", external: true };
         return { path: args.path, external: true };
       }
       return BUNDLED.has(name) ? undefined : { path: args.path, external: true };
