@@ -35,9 +35,11 @@ const STAMP = join(outRoot, "packages/cli/dist/.built");
  * Bare imports stay external (one copy of each package, whoever imports it), except these, which are bundled in:
  * used only inside our packages (never passed across a package boundary), and CommonJS whose loading weighed on
  * `agent validate`'s cold start (yaml: ~100 ms of CPU as files, ~25 ms bundled; eventemitter3, the Session's base
- * class, imported by core alone: ~10 ms through Node's CommonJS loader, about nothing bundled).
+ * class, imported by core alone: ~10 ms through Node's CommonJS loader, about nothing bundled; commander, picocolors
+ * and ignore, the CLI's own, loaded by `agent validate`: six CommonJS files through Node's loader and its export
+ * lexer otherwise).
  */
-const BUNDLED = new Set(["yaml", "eventemitter3"]);
+const BUNDLED = new Set(["yaml", "eventemitter3", "commander", "picocolors", "ignore"]);
 /**
  * zod is ~100 ES modules (~160 ms of CPU to load as files, ~60 ms as one bundle). Core bundles it and re-exports
  * `z` (src/index.ts, src/pack.ts), and the other packages' `import { z } from "zod"` become `from "@parley/core/pack"`: one copy in
