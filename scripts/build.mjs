@@ -95,6 +95,8 @@ for (const name of packages) {
       js: 'import { createRequire as __parleyRequire } from "node:module"; const require = __parleyRequire(import.meta.url);',
     },
     sourcemap: true,
+    minifyWhitespace: process.env.S4_MIN === "1",
+    minifySyntax: process.env.S4_MIN === "1",
     chunkNames: "chunks/[name]-[hash]",
     logLevel: "warning",
     metafile: true,
