@@ -95,8 +95,11 @@ for (const name of packages) {
       js: 'import { createRequire as __parleyRequire } from "node:module"; const require = __parleyRequire(import.meta.url);',
     },
     sourcemap: true,
-    minifyWhitespace: process.env.S4_MIN === "1",
-    minifySyntax: process.env.S4_MIN === "1",
+    // Less text to read and parse at every start (core's chunks: ~1.3 MB → ~0.9 MB; a cold `agent validate` parses
+    // most of it). Identifiers are not renamed: function and class names, and so stack traces, stay readable, and
+    // the source map (node --enable-source-maps) points into src/.
+    minifyWhitespace: true,
+    minifySyntax: true,
     chunkNames: "chunks/[name]-[hash]",
     logLevel: "warning",
     metafile: true,
