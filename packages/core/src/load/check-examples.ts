@@ -2,7 +2,7 @@ import type { ValidateFunction } from "ajv";
 import type { AnyToolDefinition } from "../tool/tool-pack.ts";
 import { loaderAjv } from "./ajv.ts";
 import { problemAt } from "./located.ts";
-import { PARSE_ONCE } from "./parse-once.ts";
+import { parseOptions } from "./parse-options.ts";
 import type { Problem } from "./problem.ts";
 
 const compiled = new Map<string, ValidateFunction>();
@@ -19,13 +19,13 @@ function argumentProblems(parameters: unknown, args: unknown): string[] {
       parameters as {
         safeParse(
           v: unknown,
-          ctx: typeof PARSE_ONCE,
+          ctx: ReturnType<typeof parseOptions>,
         ): {
           success: boolean;
           error?: { issues: { path: PropertyKey[]; message: string }[] };
         };
       }
-    ).safeParse(args, PARSE_ONCE);
+    ).safeParse(args, parseOptions());
     return result.success
       ? []
       : (result.error?.issues ?? []).map(

@@ -12,7 +12,7 @@ import { LiveTools } from "./live-tools.ts";
 import { type LoadState, loadRaw } from "./load-raw.ts";
 import { defaultLoader } from "./loader.ts";
 import type { ModuleCache } from "./module-cache.ts";
-import { PARSE_ONCE } from "./parse-once.ts";
+import { parseOptions } from "./parse-options.ts";
 import { AgentFileError, type Problem } from "./problem.ts";
 import { type FileReader, readUtf8 } from "./read-source.ts";
 import { resolveAllTools } from "./resolve-all-tools.ts";
@@ -84,7 +84,7 @@ export async function loadWith(
   };
   if (raw === undefined) fail();
 
-  const parsed = agentSchema.safeParse(raw, PARSE_ONCE);
+  const parsed = agentSchema.safeParse(raw, parseOptions());
   if (!parsed.success) {
     // A value whose ${env:…} is unset is already an error; its placeholder failing the schema is no news.
     // (Under missingEnv "warn" the schema problem stays: the value cannot be checked without the variable.)
