@@ -92,7 +92,7 @@ export function composeSession(
     (turn) => events.listenerCount("user.turn") > 0 && events.emit("user.turn", { turn }),
   );
   const wire = new Wire(init.transport, clock, log, {
-    event: (e) => {
+    event: (e, text) => {
       if (e.type !== "error") state.closingError = undefined;
       if (e.type === "conversation.item.added" || e.type === "conversation.item.created")
         outbound.confirmed(e.item.id ?? "");
@@ -100,14 +100,21 @@ export function composeSession(
       // Server VAD: the user's turn starts here, not at a commit of ours. The whole turn can arrive in one read (a
       // fast server), with no check in between seeing the session busy: the next idle must still be said.
       else if (e.type === "input_audio_buffer.speech_started") turn.userTurn();
-      if (events.listenerCount("server.event")) events.emit("server.event", e);
+      if (events.listenerCount("server.event")) {
+        stream.frameText(e, text);
+        events.emit("server.event", e);
+      }
       fallback.serverEvent(e);
       dispatch(e);
       // A delta changes nothing the idle check reads (its response.created already made the session busy): no
       // check per audio or transcript chunk.
       if (!e.type.endsWith(".delta")) turn.check();
     },
-    sent: (e) => events.listenerCount("client.event") > 0 && events.emit("client.event", e),
+    sent: (e, text) => {
+      if (!events.listenerCount("client.event")) return;
+      stream.frameText(e, text);
+      events.emit("client.event", e);
+    },
     dropped: (reason, code) => reconnect.dropped(reason, code),
   });
   const watchdog = init.watchdog;
