@@ -57,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     // Loaded here, not at start-up: `agent --help` and commands that fail early stay quick.
-    const { isParleyError } = await import("@parley/core");
+    const { isParleyError } = await import("@parley/core/pack");
     if (isParleyError(error)) {
       process.stderr.write(`error[${error.code}]: ${error.message}\n`);
       // "usage": the command line itself is wrong (a bad flag value, a missing path), as commander's own errors.
@@ -78,6 +78,6 @@ async function closeLoadedAgents(argv: readonly string[]): Promise<void> {
   const first = argv.find((a) => !a.startsWith("-"));
   if (first === undefined || !Object.hasOwn(commands, first) || loadsNoAgent.has(first)) return;
   if (argv.some((a) => a === "-h" || a === "--help")) return;
-  const { closeAllAgents } = await import("@parley/core");
+  const { closeAllAgents } = await import("@parley/core/load");
   await closeAllAgents();
 }

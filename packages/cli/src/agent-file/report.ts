@@ -1,5 +1,6 @@
 import { relative } from "node:path";
-import { AgentFileError, formatProblems, isParleyError, type Problem } from "@parley/core";
+import { AgentFileError, formatProblems, type Problem } from "@parley/core/load";
+import { isParleyError } from "@parley/core/pack";
 import pc from "picocolors";
 
 export const paint = (

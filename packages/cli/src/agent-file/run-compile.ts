@@ -1,14 +1,11 @@
 import { existsSync } from "node:fs";
 import {
-  AgentFileError,
   compileClientSecretBody,
   compileSession,
   compileSipAcceptBody,
-  isParleyError,
-  loadAgent,
-  redact,
-  redactString,
-} from "@parley/core";
+} from "@parley/core/compile";
+import { AgentFileError, loadAgent } from "@parley/core/load";
+import { isParleyError, redact, redactString } from "@parley/core/pack";
 import { envSecretValues } from "./env-secrets.ts";
 import { paint, problemsOf, renderProblems } from "./report.ts";
 

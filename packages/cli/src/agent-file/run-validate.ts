@@ -1,4 +1,5 @@
-import { loadAgent, type Problem, redact, redactString } from "@parley/core";
+import { loadAgent, type Problem } from "@parley/core/load";
+import { redact, redactString } from "@parley/core/pack";
 import pc from "picocolors";
 import { envSecretValues } from "./env-secrets.ts";
 import { findAgentFiles, UsageError } from "./find-agent-files.ts";

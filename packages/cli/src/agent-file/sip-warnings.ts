@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { LoadedAgent, Problem } from "@parley/core";
+import type { LoadedAgent, Problem } from "@parley/core/load";
 
 /** Agent-file names of the turn-detection fields the SIP accept endpoint refuses (see SIP_REFUSED_TURN_DETECTION). */
 const REFUSED = ["threshold", "prefixPadding", "silenceDuration"] as const;

@@ -1,4 +1,4 @@
-import type { LoadedAgent } from "@parley/core";
+import type { LoadedAgent } from "@parley/core/load";
 
 /**
  * How many tools an agent has, said the same way by `agent validate` and `agent tools`: function tools (packs,

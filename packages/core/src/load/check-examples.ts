@@ -2,6 +2,7 @@ import type { ValidateFunction } from "ajv";
 import type { AnyToolDefinition } from "../tool/tool-pack.ts";
 import { loaderAjv } from "./ajv.ts";
 import { problemAt } from "./located.ts";
+import { parseOptions } from "./parse-options.ts";
 import type { Problem } from "./problem.ts";
 
 const compiled = new Map<string, ValidateFunction>();
@@ -16,12 +17,15 @@ function argumentProblems(parameters: unknown, args: unknown): string[] {
   ) {
     const result = (
       parameters as {
-        safeParse(v: unknown): {
+        safeParse(
+          v: unknown,
+          ctx: ReturnType<typeof parseOptions>,
+        ): {
           success: boolean;
           error?: { issues: { path: PropertyKey[]; message: string }[] };
         };
       }
-    ).safeParse(args);
+    ).safeParse(args, parseOptions());
     return result.success
       ? []
       : (result.error?.issues ?? []).map(

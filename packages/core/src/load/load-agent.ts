@@ -12,6 +12,7 @@ import { LiveTools } from "./live-tools.ts";
 import { type LoadState, loadRaw } from "./load-raw.ts";
 import { defaultLoader } from "./loader.ts";
 import type { ModuleCache } from "./module-cache.ts";
+import { parseOptions } from "./parse-options.ts";
 import { AgentFileError, type Problem } from "./problem.ts";
 import { type FileReader, readUtf8 } from "./read-source.ts";
 import { resolveAllTools } from "./resolve-all-tools.ts";
@@ -83,7 +84,7 @@ export async function loadWith(
   };
   if (raw === undefined) fail();
 
-  const parsed = agentSchema.safeParse(raw);
+  const parsed = agentSchema.safeParse(raw, parseOptions());
   if (!parsed.success) {
     // A value whose ${env:…} is unset is already an error; its placeholder failing the schema is no news.
     // (Under missingEnv "warn" the schema problem stays: the value cannot be checked without the variable.)

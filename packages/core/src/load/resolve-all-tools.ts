@@ -5,6 +5,7 @@ import type { AnyToolDefinition } from "../tool/tool-pack.ts";
 import type { LoadState } from "./load-raw.ts";
 import { problemAt } from "./located.ts";
 import { checkParameters } from "./parameters.ts";
+import { parseOptions } from "./parse-options.ts";
 import type { Problem } from "./problem.ts";
 import { delegateTool } from "./resolve-delegates.ts";
 import { resolveMcpBridges } from "./resolve-mcp-bridges.ts";
@@ -45,14 +46,14 @@ export async function resolveAllTools(
   const orderOf = (index: number): number => state.toolOrder?.[index] ?? index;
   for (const [index, entry] of entries.entries()) {
     if (entry && typeof entry === "object" && "use" in entry) {
-      const pack = lenientPack.safeParse(entry);
+      const pack = lenientPack.safeParse(entry, parseOptions());
       if (!pack.success) continue;
       for (const tool of await resolvePackUse(ctx, index, pack.data, env))
         resolved.push({ tool, path: ["tools", index], order: orderOf(index) });
     } else if (entry && typeof entry === "object" && "delegate" in entry) {
       if ("parameters" in entry)
         state.problems.push(...checkParameters(raw, ["tools", index, "parameters"], absolute));
-      const delegate = lenientDelegate.safeParse(entry);
+      const delegate = lenientDelegate.safeParse(entry, parseOptions());
       if (!delegate.success) continue;
       const tool = delegateTool(delegate.data, declaringFile(ctx, ["tools", index]));
       resolved.push({ tool, path: ["tools", index], order: orderOf(index) });
@@ -60,7 +61,7 @@ export async function resolveAllTools(
       if (entry && typeof entry === "object" && "parameters" in entry) {
         state.problems.push(...checkParameters(raw, ["tools", index, "parameters"], absolute));
       }
-      const inline = lenientInline.safeParse(entry);
+      const inline = lenientInline.safeParse(entry, parseOptions());
       if (!inline.success) continue;
       const tool = await resolveInlineTool(ctx, index, inline.data);
       if (tool) resolved.push({ tool, path: ["tools", index], order: orderOf(index) });

@@ -1,5 +1,6 @@
 import { isBridgedMcp, type McpServerConfig, mcpServerSchema } from "../schema/mcp.ts";
 import type { AnyToolDefinition } from "../tool/tool-pack.ts";
+import { parseOptions } from "./parse-options.ts";
 import { resolvePackUse } from "./resolve-packs.ts";
 import type { ResolveContext } from "./resolve-tools.ts";
 
@@ -19,7 +20,7 @@ export async function resolveMcpBridges(
   const entries = Array.isArray(raw?.mcp) ? (raw.mcp as unknown[]) : [];
   const out: { tool: AnyToolDefinition; path: PropertyKey[] }[] = [];
   for (const [index, entry] of entries.entries()) {
-    const parsed = mcpServerSchema.safeParse(entry);
+    const parsed = mcpServerSchema.safeParse(entry, parseOptions());
     if (!parsed.success || !isBridgedMcp(parsed.data)) continue;
     const at = ["mcp", index];
     const tools = await resolvePackUse(

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { isParleyError, ParleyError } from "../errors/index.ts";
+import { parseOptions } from "../load/parse-options.ts";
 import type {
   DurationInput,
   ToolApprovalOption,
@@ -144,7 +145,7 @@ export async function instantiateToolPack(
   const label = `${pack.name}@${pack.version}`;
   let parsed: unknown = options;
   if (pack.options) {
-    const result = pack.options.safeParse(options ?? {});
+    const result = pack.options.safeParse(options ?? {}, parseOptions());
     if (!result.success) {
       const issues = result.error.issues.map((i) => ({
         path: i.path.filter((p): p is string | number => typeof p !== "symbol"),

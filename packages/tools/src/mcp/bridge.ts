@@ -8,7 +8,7 @@ import {
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
-import type { AnyToolDefinition, ToolContext, ToolLogger } from "@parley/core";
+import type { AnyToolDefinition, ToolContext, ToolLogger } from "@parley/core/pack";
 import pRetry from "p-retry";
 import { McpBridgeError } from "./errors.ts";
 import {

@@ -1,4 +1,4 @@
-import { ParleyError } from "@parley/core";
+import { ParleyError } from "@parley/core/pack";
 
 /**
  * A local MCP server problem: `mcp_unreachable` (could not start or connect), `mcp_disconnected` (the

@@ -1,4 +1,4 @@
-import { bridgedToolOverrideSchema, durationSchema } from "@parley/core";
+import { bridgedToolOverrideSchema, durationSchema } from "@parley/core/pack";
 import { z } from "zod";
 
 const toolNames = z.array(z.string().min(1));

@@ -1,4 +1,4 @@
-import { type AnyToolDefinition, compileArgsValidator } from "@parley/core";
+import { type AnyToolDefinition, compileArgsValidator } from "@parley/core/pack";
 
 /**
  * Why a bridged tool cannot be offered (its `inputSchema` does not compile as a JSON Schema), or undefined when it

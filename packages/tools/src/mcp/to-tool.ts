@@ -1,5 +1,10 @@
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
-import type { AnyToolDefinition, JsonSchema, ToolApprovalOption, ToolContext } from "@parley/core";
+import type {
+  AnyToolDefinition,
+  JsonSchema,
+  ToolApprovalOption,
+  ToolContext,
+} from "@parley/core/pack";
 import type { McpBridgeSettings } from "./options.ts";
 
 const INVALID_NAME_CHARS = /[^a-zA-Z0-9_-]/g;

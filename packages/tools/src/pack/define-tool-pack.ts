@@ -1,4 +1,4 @@
-import type { ToolPack } from "@parley/core";
+import type { ToolPack } from "@parley/core/pack";
 
 /**
  * Declares a tool pack: a named, versioned set of tools with their implementations, default fillers and

@@ -1,4 +1,9 @@
-import { defineTool, ParleyError, type ToolContext, type ToolSessionControl } from "@parley/core";
+import {
+  defineTool,
+  ParleyError,
+  type ToolContext,
+  type ToolSessionControl,
+} from "@parley/core/pack";
 import { z } from "zod";
 import { defineToolPack } from "../../pack/define-tool-pack.ts";
 

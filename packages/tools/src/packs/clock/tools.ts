@@ -1,4 +1,4 @@
-import { defineTool, type ToolContext } from "@parley/core";
+import { defineTool, type ToolContext } from "@parley/core/pack";
 import { z } from "zod";
 import {
   addInZone,

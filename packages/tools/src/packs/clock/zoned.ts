@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { ParleyError } from "@parley/core";
+import { ParleyError } from "@parley/core/pack";
 import type { Temporal } from "temporal-polyfill";
 
 let polyfill: typeof Temporal | undefined;

@@ -1,4 +1,4 @@
-import { ParleyError } from "@parley/core";
+import { ParleyError } from "@parley/core/pack";
 
 /**
  * Hosts a pack may call, as written in the agent file: `api.example.com` (its default port only: 443 for https, 80

@@ -1,4 +1,4 @@
-import { ParleyError } from "@parley/core";
+import { ParleyError } from "@parley/core/pack";
 
 /**
  * Why an HTTP tool call failed: `host_not_allowed`, `invalid_url`, `http_timeout`, `response_too_large`,

@@ -1,4 +1,4 @@
-import { durationSchema } from "@parley/core";
+import { durationSchema } from "@parley/core/pack";
 import { z } from "zod";
 import { defineToolPack } from "../../pack/define-tool-pack.ts";
 import { HostAllowlist } from "./allowlist.ts";

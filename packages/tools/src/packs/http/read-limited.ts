@@ -1,4 +1,4 @@
-import { readCapped } from "@parley/core";
+import { readCapped } from "@parley/core/pack";
 import { HttpToolError } from "./errors.ts";
 
 /** Reads a response body as text, refusing more than `maxBytes` (a huge or endless body is cut off unbuffered). */

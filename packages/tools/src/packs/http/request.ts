@@ -1,4 +1,4 @@
-import { defineTool, redact, type ToolContext } from "@parley/core";
+import { defineTool, redact, type ToolContext } from "@parley/core/pack";
 import { z } from "zod";
 import type { HostAllowlist } from "./allowlist.ts";
 import { HttpToolError } from "./errors.ts";

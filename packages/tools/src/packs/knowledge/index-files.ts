@@ -1,6 +1,6 @@
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { extname, isAbsolute, join, relative, resolve } from "node:path";
-import { ParleyError } from "@parley/core";
+import { ParleyError } from "@parley/core/pack";
 import MiniSearch from "minisearch";
 import { type Passage, splitPassages } from "./passages.ts";
 

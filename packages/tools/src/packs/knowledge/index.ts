@@ -1,4 +1,4 @@
-import { defineTool } from "@parley/core";
+import { defineTool } from "@parley/core/pack";
 import { z } from "zod";
 import { defineToolPack } from "../../pack/define-tool-pack.ts";
 import { indexFiles, listFiles } from "./index-files.ts";
