@@ -1,5 +1,6 @@
 import { acceptInMemory } from "@parley/local-realtime";
 import { afterEach, describe, expect, it } from "vitest";
+import { holdLookupUntil } from "../../test/fixtures/runtime/tools.ts";
 import { loadAgent } from "../load/index.ts";
 import { memoryTransportPair } from "../testing/index.ts";
 import type { StreamEvent } from "./event-stream.ts";
@@ -36,6 +37,9 @@ describe("the session's event stream", () => {
       (e) => e.kind === "answer" && e.transcript.includes("confirmed"),
     );
     const usage = next(session, "usage", (e) => e.kind === "answer");
+    // The tool runs until its filler was sent: a filler is what happens while a tool is slow.
+    holdLookupUntil(next(session, "tool.filler"));
+    cleanup.push(() => holdLookupUntil(undefined));
     session.sendText('/call lookup {"reference":"AB12"}');
     await answered;
     await usage;

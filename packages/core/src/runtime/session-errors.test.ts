@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { holdLookupUntil } from "../../test/fixtures/runtime/tools.ts";
 import type { CallHandler, SchedulerHost } from "../scheduler/host.ts";
 import { RealtimeServerError } from "./errors.ts";
 import type { Session } from "./session.ts";
@@ -29,6 +30,7 @@ afterAll(async () => {
   await server.close();
 });
 afterEach(async () => {
+  holdLookupUntil(undefined);
   await Promise.all(sessions.splice(0).map((s) => s.close()));
 });
 
@@ -151,6 +153,8 @@ describe("errors and faults", () => {
       (e) => e.kind === "answer" && e.transcript.includes("confirmed"),
     );
     const latency = next(session, "latency");
+    // The tool runs until the filler was spoken: what the test is about, whatever the machine's load.
+    holdLookupUntil(filler);
     session.sendText('/call lookup {"reference":"AB12"}');
     expect((await filler).transcript).toBe("One moment, I'm checking.");
     await answer;
