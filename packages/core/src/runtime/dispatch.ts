@@ -24,7 +24,7 @@ export interface DispatchContext {
   clock: Clock;
   log: Logger;
   events: SafeEmitter<SessionEvents>;
-  bus: RuntimeBus;
+  bus: Pick<RuntimeBus, "emit">;
   /** True for a response cut off by an interruption: its trailing audio is dropped. */
   muted(responseId: string): boolean;
   /** True for text-only sessions: the first text delta, not audio, marks latency. */

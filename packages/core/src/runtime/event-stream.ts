@@ -73,20 +73,26 @@ export type StreamEvent =
 
 export type StreamListener = (event: StreamEvent) => void;
 
+/** What a stream asks its session, as methods of one object (no closure per session). */
+export interface StreamHooks {
+  /** The session id stamped on each event. */
+  sessionId(): string;
+  /** A listener threw. */
+  failed(error: unknown): void;
+}
+
 /** The session's one stream: built only while someone listens; a listener that throws is reported, never rethrown. */
 export class EventStream {
   readonly #listeners = new LazySet<StreamListener>();
   readonly #clock: Clock;
-  readonly #sessionId: () => string;
-  readonly #failed: (error: unknown) => void;
+  readonly #hooks: StreamHooks;
   #seq = 0;
   #listed: StreamListener[] | undefined;
   #reporting = false;
 
-  constructor(clock: Clock, sessionId: () => string, failed: (error: unknown) => void) {
+  constructor(clock: Clock, hooks: StreamHooks) {
     this.#clock = clock;
-    this.#sessionId = sessionId;
-    this.#failed = failed;
+    this.#hooks = hooks;
   }
 
   get active(): boolean {
@@ -114,7 +120,7 @@ export class EventStream {
     const event = streamPayload(type, payload);
     event.type = type;
     event.at = this.#clock.now();
-    event.sessionId = this.#sessionId();
+    event.sessionId = this.#hooks.sessionId();
     event.seq = ++this.#seq;
     for (const listener of this.#snapshot()) {
       try {
@@ -124,7 +130,7 @@ export class EventStream {
         if (this.#reporting) continue;
         this.#reporting = true;
         try {
-          this.#failed(error);
+          this.#hooks.failed(error);
         } finally {
           this.#reporting = false;
         }
