@@ -153,6 +153,7 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
   const factory = transportFactoryFor(options, model, log);
   const transport = factory ? factory({ attempt: 1 }) : (options.transport as Transport);
   const limits = agent?.config.limits;
+  const templating = templatingFor(given);
   const session = new Session({
     transport,
     ...(factory && options.reconnect !== false
@@ -161,31 +162,27 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
           reconnect: reconnectSettings(
             reconnectOptionsFor(agent?.config.reconnect, options.reconnect || undefined),
           ),
-          announceOf: (next: LoadedAgent) => {
-            const line = next.config.reconnect?.announce;
-            return line === undefined
-              ? undefined
-              : renderTemplate(line, templateScope(next.config, templateValues(given)));
-          },
+          announceOf: templating.announceOf,
         }
       : {}),
     update,
     ...(agent ? { agent } : {}),
     givenVariables: given,
-    loadHandoff: options.loadHandoff ?? ((handoff) => loadAgent(handoff.file)),
+    loadHandoff: options.loadHandoff ?? loadHandoffFile,
     ...(options.watchdog === undefined ? {} : { watchdog: options.watchdog }),
     ...(options.textFallback === undefined ? {} : { textFallback: options.textFallback }),
-    compile: (next) => compileFor(next, given),
+    compile: templating.compile,
     ...(options.callId ? { callId: options.callId } : {}),
     clock: options.clock ?? systemClock,
-    prices: { ...defaultPrices, ...options.prices },
+    // The default table is shared (never written); overrides get the session its own.
+    prices: options.prices ? { ...defaultPrices, ...options.prices } : defaultPrices,
     tools:
       options.tools === false
         ? undefined
         : (options.tools ?? defaultTools(agent, options.scheduler, log)),
     playedMs: options.playedMs,
-    greeting: agent ? renderGreeting(agent, { variables: templateValues(given) }) : undefined,
-    greetingOf: (next) => renderGreeting(next, { variables: templateValues(given) }),
+    greeting: agent ? templating.greetingOf(agent) : undefined,
+    greetingOf: templating.greetingOf,
     goodbye: options.goodbye ?? DEFAULT_GOODBYE,
     budgetUsd: limits?.costBudgetUsd,
     maxSessionLengthMs: limits?.maxSessionLength,
@@ -205,6 +202,40 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
     await session.abort(error instanceof Error ? error.message : String(error)).catch(() => {});
     throw error;
   }
+}
+
+const loadHandoffFile = (handoff: LoadedHandoff): Promise<LoadedAgent> => loadAgent(handoff.file);
+
+/** What fills an agent's templates with a session's variables: compile, greeting and resume line. */
+interface Templating {
+  key: string;
+  compile(agent: LoadedAgent): SessionUpdateEvent;
+  greetingOf(agent: LoadedAgent): string | undefined;
+  announceOf(agent: LoadedAgent): string | undefined;
+}
+
+/**
+ * The last sessions' templating, shared by the next ones with the same variables (the common case: none, or a
+ * server's fixed ones), so an idle session holds no functions of its own for it.
+ */
+let lastTemplating: Templating | undefined;
+
+function templatingFor(given: Record<string, unknown>): Templating {
+  const values = templateValues(given);
+  const key = JSON.stringify(values);
+  if (lastTemplating?.key === key) return lastTemplating;
+  lastTemplating = {
+    key,
+    compile: (next) => compileFor(next, values),
+    greetingOf: (next) => renderGreeting(next, { variables: values }),
+    announceOf: (next) => {
+      const line = next.config.reconnect?.announce;
+      return line === undefined
+        ? undefined
+        : renderTemplate(line, templateScope(next.config, values));
+    },
+  };
+  return lastTemplating;
 }
 
 /**
@@ -266,8 +297,19 @@ function responsesFor(
   const apiKey = options.apiKey ?? (options.url ? "local" : process.env.OPENAI_API_KEY);
   if (!apiKey) return {};
   const warm = agent?.tools.some((t) => t.delegate) ?? false;
-  return { responsesClient: responsesClient({ apiBase, apiKey, warm }) };
+  // Sessions with the same API base and key share one client (it holds no per-session state).
+  const last = lastResponses;
+  if (last?.apiBase === apiBase && last.apiKey === apiKey && (last.warm || !warm))
+    return { responsesClient: last.client };
+  const client = responsesClient({ apiBase, apiKey, warm });
+  lastResponses = { apiBase, apiKey, warm, client };
+  return { responsesClient: client };
 }
+
+/** The last Responses client made, for the next session with the same base and key. */
+let lastResponses:
+  | { apiBase: string; apiKey: string; warm: boolean; client: ResponsesClient }
+  | undefined;
 
 /** The WebSocket URL for a model (or a SIP call), keeping a caller's own query (a local server's URL). */
 export function realtimeUrl(base: string | undefined, model: string, callId?: string): string {
@@ -337,5 +379,15 @@ function defaultTools(
   )
     return undefined;
   // The audit log and approvers see the Realtime session id (host.sessionId), not the agent's name.
-  return (host) => new AgentTools(host, agent, { log: log.child("scheduler"), ...overrides });
+  if (overrides)
+    return (host) => new AgentTools(host, agent, { log: log.child("scheduler"), ...overrides });
+  // Without overrides the factory depends on the agent and the logger only: one per agent, shared by its sessions.
+  const known = agentTools.get(agent);
+  if (known?.log === log) return known.factory;
+  const factory: CallHandlerFactory = (host) =>
+    new AgentTools(host, agent, { log: log.child("scheduler") });
+  agentTools.set(agent, { log, factory });
+  return factory;
 }
+
+const agentTools = new WeakMap<LoadedAgent, { log: Logger; factory: CallHandlerFactory }>();
