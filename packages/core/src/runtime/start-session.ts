@@ -24,6 +24,7 @@ import type { StreamListener } from "./event-stream.ts";
 import type { SessionEvents } from "./events.ts";
 import {
   type ReconnectOptions,
+  type ReconnectSettings,
   reconnectOptionsFor,
   reconnectSettings,
 } from "./reconnect/options.ts";
@@ -132,6 +133,9 @@ export interface StartSessionOptions {
   log?: Logger;
 }
 
+/** The variables of a session given none: one frozen object for all of them. */
+const NO_VARIABLES: Record<string, unknown> = Object.freeze({});
+
 const DEFAULT_GOODBYE = "I'm sorry, I have to end our conversation here. Goodbye!";
 
 /**
@@ -147,7 +151,7 @@ const DEFAULT_GOODBYE = "I'm sorry, I have to end our conversation here. Goodbye
 export async function startSession(options: StartSessionOptions): Promise<Session> {
   const log = options.log ?? createLogger("parley:runtime");
   const agent = options.agent;
-  const given = options.variables ?? {};
+  const given = options.variables ?? NO_VARIABLES;
   const update = options.session ?? compileFor(agent, given);
   const model = modelOf(update) ?? agent?.config.model ?? "gpt-realtime";
   const factory = transportFactoryFor(options, model, log);
@@ -159,9 +163,7 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
     ...(factory && options.reconnect !== false
       ? {
           transportFactory: factory,
-          reconnect: reconnectSettings(
-            reconnectOptionsFor(agent?.config.reconnect, options.reconnect || undefined),
-          ),
+          reconnect: reconnectSettingsFor(agent, options.reconnect || undefined),
           announceOf: templating.announceOf,
         }
       : {}),
@@ -202,6 +204,19 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
     await session.abort(error instanceof Error ? error.message : String(error)).catch(() => {});
     throw error;
   }
+}
+
+/** The default reconnect settings (neither the agent file nor the caller set any): one object for all sessions. */
+let defaultReconnect: ReconnectSettings | undefined;
+
+function reconnectSettingsFor(
+  agent: LoadedAgent | undefined,
+  given: ReconnectOptions | undefined,
+): ReconnectSettings {
+  const file = agent?.config.reconnect;
+  if (file || given) return reconnectSettings(reconnectOptionsFor(file, given));
+  defaultReconnect ??= Object.freeze(reconnectSettings(reconnectOptionsFor(undefined, undefined)));
+  return defaultReconnect;
 }
 
 const loadHandoffFile = (handoff: LoadedHandoff): Promise<LoadedAgent> => loadAgent(handoff.file);
