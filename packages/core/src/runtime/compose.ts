@@ -4,20 +4,22 @@ import { AgentSwitch } from "./agent-switch.ts";
 import { AudioClock } from "./audio-clock.ts";
 import { CallRouter } from "./calls.ts";
 import {
-  AgentSwitchHooks,
   DispatchHooks,
-  FallbackHooks,
-  HandoffHooks,
-  InterruptionHooks,
   LatencyHooksOf,
-  LifecycleHooks,
   OutboundHooks,
   QueueHooks,
-  ReconnectHooks,
   StreamHooksOf,
   TurnHooks,
   WireHooksOf,
 } from "./compose-hooks.ts";
+import {
+  AgentSwitchHooks,
+  FallbackHooks,
+  HandoffHooks,
+  InterruptionHooks,
+  LifecycleHooks,
+  ReconnectHooks,
+} from "./compose-hooks-session.ts";
 import { ConversationRecord } from "./conversation.ts";
 import { createDispatcher } from "./dispatch.ts";
 import { SessionError } from "./errors.ts";
