@@ -21,7 +21,9 @@ function mcpChildren(): string[] {
   }
 }
 
-describe("agent <command> with a bridged MCP server", () => {
+// Each start of the tsx MCP test server took up to 20 s on a loaded 2-core machine (tests that start it twice took 45 s):
+// a safety net above that, not an expectation of speed.
+describe("agent <command> with a bridged MCP server", { timeout: 120_000 }, () => {
   it("closes the agent's server process before returning", async () => {
     const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
     try {

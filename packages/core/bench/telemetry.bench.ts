@@ -1,15 +1,19 @@
 // Overhead of traces and metrics: the same recorded server frames (real turns from the local server) replayed into
 // two Sessions in one process, one plain and one with `telemetry` (an OpenTelemetry SDK recording every span and
-// metric, spans dropped by a no-op exporter, so what is measured is Parley's work plus the SDK's, not an exporter's
-// network). Rounds alternate between the two so drift and GC land on both.
-// Target: under 10 % extra CPU per event with tracing on. Also shown: the event stream alone (a listener that does
-// nothing), and the heap the traced session keeps after its rounds beside the plain one's.
+// metric, set up as docs/observability.md tells a user to run it in production: a BatchSpanProcessor; spans dropped
+// by a no-op exporter, so what is measured is Parley's work plus the SDK's, not an exporter's network). Rounds
+// alternate between the two so drift and GC land on both.
+// Target: under 10 % extra CPU per event with tracing on. Also shown: the breakdown (spans only, metrics only, no SDK),
+// the floor (the same SDK calls made straight from the session's events, no Parley code: what the SDK itself costs
+// for what is recorded), the event stream alone (a listener that does nothing), and the heap the traced session
+// keeps after its rounds beside the plain one's.
 
+import * as otel from "@opentelemetry/api";
 import { MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
 import {
   BasicTracerProvider,
+  BatchSpanProcessor,
   type ReadableSpan,
-  SimpleSpanProcessor,
   type SpanExporter,
 } from "@opentelemetry/sdk-trace-base";
 import { cpuMs, figure, interval, settledMemory, verdict } from "../../../bench/verdict.ts";
@@ -42,8 +46,11 @@ class PullReader extends MetricReader {
 
 const exporter = new DroppingExporter();
 const reader = new PullReader();
+// Batched, as in production (a SimpleSpanProcessor exports each span as it ends: for tests and debugging). Its
+// exports run on its own timer, in whichever round is being measured then: with a dropping exporter, a few calls.
+const spanProcessor = new BatchSpanProcessor(exporter);
 const telemetry = new Telemetry({
-  tracerProvider: new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+  tracerProvider: new BasicTracerProvider({ spanProcessors: [spanProcessor] }),
   meterProvider: new MeterProvider({ readers: [reader] }),
 });
 
@@ -68,6 +75,10 @@ const metricsOnly = listenedSession();
 new Telemetry({ meterProvider: telemetry.meterProvider }).attach(metricsOnly.session, clock);
 const noSdk = listenedSession();
 new Telemetry().attach(noSdk.session, clock);
+// The floor: what the SDK alone costs for what Parley records per response (one span with its attributes, two token
+// records, cost, duration), called straight from the session's events, no Parley code in between.
+const sdkOnly = listenedSession();
+sdkCallsOnly(sdkOnly.session);
 // For reference: the event stream alone, and telemetry derived from it (a log replayed, another process).
 const streamed = listenedSession();
 streamed.session.onEvent(() => {});
@@ -95,12 +106,80 @@ async function measure(
   return runs.map((r) => (r.cpu * 1000) / (rounds * frames.length));
 }
 
+function sdkCallsOnly(session: Session): void {
+  // Providers of its own, set up as the traced session's (its spans are not counted below).
+  const tracer = new BasicTracerProvider({
+    spanProcessors: [new BatchSpanProcessor(new DroppingExporter())],
+  }).getTracer("floor");
+  const meter = new MeterProvider({ readers: [new PullReader()] }).getMeter("floor");
+  const tokens = meter.createHistogram("floor.tokens");
+  const cost = meter.createCounter("floor.cost");
+  const duration = meter.createHistogram("floor.duration");
+  const labels = (extra: Record<string, string>) => ({ "parley.agent": agent.name, ...extra });
+  const model = { "gen_ai.request.model": update.session.model ?? "gpt-realtime" };
+  const [input, output] = [
+    labels({ ...model, "gen_ai.token.type": "input" }),
+    labels({ ...model, "gen_ai.token.type": "output" }),
+  ];
+  const costLabels = labels(model);
+  const parent = otel.trace.setSpan(otel.context.active(), tracer.startSpan("session"));
+  const started = new Map<string, number>();
+  const durationLabels = new Map<string, Record<string, string>>();
+  session.on("response.started", (e) => started.set(e.responseId, clock.now()));
+  session.on("usage", (e) => {
+    tokens.record(e.usage?.input_tokens ?? 0, input);
+    tokens.record(e.usage?.output_tokens ?? 0, output);
+    if (e.cost) cost.add(e.cost.usd, costLabels);
+  });
+  session.on("response.done", (e) => {
+    const at = started.get(e.responseId) ?? clock.now();
+    started.delete(e.responseId);
+    const attributes = {
+      ...model,
+      "gen_ai.operation.name": "chat",
+      "gen_ai.provider.name": "openai",
+      "gen_ai.system": "openai",
+      "gen_ai.response.id": e.responseId,
+      "parley.response.kind": e.kind,
+      "parley.response.origin": e.origin,
+      "parley.response.out_of_band": false,
+      "parley.response.first_output_ms": 1,
+      "gen_ai.usage.input_tokens": 1,
+      "gen_ai.usage.output_tokens": 1,
+      "gen_ai.usage.cache_read.input_tokens": 0,
+      "parley.cost_usd": e.costUsd ?? 0,
+      "gen_ai.response.finish_reasons": [e.status ?? "unknown"],
+    };
+    const span = tracer.startSpan(
+      `chat ${model["gen_ai.request.model"]}`,
+      { startTime: at, attributes, kind: otel.SpanKind.CLIENT },
+      parent,
+    );
+    span.end(clock.now());
+    const key = `${e.kind}/${e.status}`;
+    let byKind = durationLabels.get(key);
+    if (!byKind) {
+      byKind = labels({
+        ...model,
+        "gen_ai.operation.name": "chat",
+        "parley.response.kind": e.kind,
+        "parley.response.status": e.status ?? "unknown",
+      });
+      durationLabels.set(key, byKind);
+    }
+    duration.record((clock.now() - at) / 1000, byKind);
+  });
+}
+
 const rounds = Number(process.env.PARLEY_BENCH_ROUNDS ?? 300);
 // The verdict's pair alone, so the stream's garbage does not land in their windows.
-const [off, on, spans, meters, none] = (await measure(
-  [plain, traced, spansOnly, metricsOnly, noSdk].map((s) => ({ socket: s.socket, cpu: 0 })),
+const [off, on, spans, meters, none, floor] = (await measure(
+  [plain, traced, spansOnly, metricsOnly, noSdk, sdkOnly].map((s) => ({
+    socket: s.socket,
+    cpu: 0,
+  })),
   rounds,
-)) as [number, number, number, number, number];
+)) as [number, number, number, number, number, number];
 const [stream, onStream] = (await measure(
   [
     { socket: streamed.socket, cpu: 0 },
@@ -117,8 +196,10 @@ figure("telemetry per-event CPU, tracing and metrics on", on, "µs");
 figure("telemetry per-event CPU, spans only (no meter provider)", spans, "µs");
 figure("telemetry per-event CPU, metrics only (no tracer provider)", meters, "µs");
 figure("telemetry per-event CPU, no OpenTelemetry SDK registered", none, "µs");
+figure("telemetry per-event CPU, the same SDK calls without Parley (floor)", floor, "µs");
 figure("telemetry per-event CPU, event stream only (no-op listener)", stream, "µs");
 figure("telemetry per-event CPU, tracing from the event stream", onStream, "µs");
+await spanProcessor.forceFlush();
 figure("telemetry spans exported", exporter.spans, "spans");
 verdict("telemetry extra per-event CPU, tracing on vs off", ((on - off) / off) * 100, "%", {
   max: 10,

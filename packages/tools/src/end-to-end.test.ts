@@ -55,7 +55,8 @@ async function open(approve?: (tool: string) => boolean) {
   return { session, events };
 }
 
-function nextOutput(session: Session, tool: string, ms = 10_000): Promise<Output> {
+/** The next output of `tool`. The limit only keeps a broken test from hanging (a busy machine needs seconds). */
+function nextOutput(session: Session, tool: string, ms = 30_000): Promise<Output> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no output for ${tool} within ${ms}ms`)), ms);
     const listener = (e: Output) => {

@@ -39,8 +39,31 @@ describe("watching an agent's files", () => {
     changes = [];
     wake = nextChange();
     watcher.setFiles([agent, tools]);
-    await new Promise((r) => setTimeout(r, 100));
-    writeFileSync(tools, "export const x = 1;\n");
-    expect(await wake.promise).toEqual([tools]);
+    // chokidar starts watching an added file asynchronously and says nothing when it is ready: a save made before
+    // that is not seen. Save again until one is reported (on a busy machine the first ones may come too early).
+    const reported = wake.promise;
+    let seen: string[] | undefined;
+    for (let save = 1; !seen; save++) {
+      writeFileSync(tools, `export const x = ${save};\n`);
+      seen = await Promise.race([
+        reported,
+        new Promise<undefined>((r) => setTimeout(() => r(undefined), 250)),
+      ]);
+    }
+    expect(seen).toEqual([tools]);
+  });
+
+  it("reports a save made right after a reported one (chokidar drops a second change within 50 ms)", async () => {
+    dir = mkdtempSync(join(tmpdir(), "parley-watch-"));
+    const agent = join(dir, "a.agent.yaml");
+    writeFileSync(agent, "name: a\n");
+    let wake = nextChange();
+    watcher = await watchAgentFiles([agent], (files) => wake.onChange(files));
+    writeFileSync(agent, "name: a\ninstructions: hi\n");
+    expect(await wake.promise).toEqual([agent]);
+    // At once, as an editor that saves again, or a person who fixes a typo and saves within a breath.
+    wake = nextChange();
+    writeFileSync(agent, "name: a\ninstructions: hello\n");
+    expect(await wake.promise).toEqual([agent]);
   });
 });

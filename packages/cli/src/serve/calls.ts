@@ -3,7 +3,10 @@ import {
   type LoadedAgent,
   type LogLevel,
   type Session,
+  STREAM_LINES,
   type StartSessionOptions,
+  type StreamEventType,
+  type StreamListener,
   startSession,
 } from "@parley/core";
 import { LogJanitor } from "../logs/janitor.ts";
@@ -146,11 +149,10 @@ export class CallManager {
         variables: call.variables,
         log: callLogger(log, fields, "parley:call"),
         // The session's own event stream (serialisable, redacted): the call's timeline in the log.
-        onEvent: (event) => {
-          sessionLog?.write(event);
-          const level = CALL_EVENTS[event.type];
-          if (level) log({ level, msg: event.type, ...fields, event });
-        },
+        onEvent: callEvents(sessionLog?.write[STREAM_LINES], (type, event) => {
+          const level = CALL_EVENTS[type];
+          if (level) log({ level, msg: type, ...fields, event });
+        }),
         ...(this.options.goodbye ? { goodbye: this.options.goodbye } : {}),
         scheduler: { approvers: this.options.approvers ?? [] },
       });
@@ -224,4 +226,22 @@ export class CallManager {
         });
     }
   }
+}
+
+/**
+ * The call's stream listener: with a session log, a line listener (STREAM_LINES) so the stream builds no event
+ * object (the log writes protocol events from their frame text), the call log's few events read back from their
+ * line; without one, an ordinary listener.
+ */
+function callEvents(
+  lines: ((line: string, type: StreamEventType) => void) | undefined,
+  show: (type: string, event: unknown) => void,
+): StreamListener {
+  if (!lines) return (event) => show(event.type, event);
+  return Object.assign(() => {}, {
+    [STREAM_LINES]: (line: string, type: StreamEventType) => {
+      lines(line, type);
+      if (CALL_EVENTS[type]) show(type, JSON.parse(line));
+    },
+  });
 }

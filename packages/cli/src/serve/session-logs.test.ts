@@ -49,6 +49,11 @@ describe("session logs under agent serve", () => {
     const text = JSON.stringify(log);
     expect(text).toContain("check_room");
     expect(text).not.toContain("sk-test-serve");
+    // The call log's own lines, read back from the stream's lines: the tool call with its event, as in the log.
+    const shown = t.logs.find((l) => l.msg === "tool.call" && l.callId === attached?.callId);
+    const logged = log.events.find((e) => e.type === "tool.call");
+    expect(logged).toMatchObject({ tool: "check_room" });
+    expect(shown?.event).toEqual(logged);
   });
 
   it("prune to the retention policy while serving: periodically, sparing the call being written, and when a log closes", async () => {

@@ -57,6 +57,14 @@ async function type(text: string): Promise<number> {
   return (await log.waitForSent((f) => f.type === "text" && f.text === text, from)).at;
 }
 
+/** The agent's words for an item so far, from its transcript deltas. */
+const saidSoFar = (itemId: string) =>
+  log
+    .events("agent.transcript.delta")
+    .filter((e) => e.itemId === itemId)
+    .map((e) => String(e.delta))
+    .join("");
+
 const pressed = (testid: string, on: boolean) =>
   page.locator(`[data-testid="${testid}"][aria-pressed="${on}"]`).waitFor();
 
@@ -142,10 +150,9 @@ describe("voice controls in a browser", { timeout: 90_000 }, () => {
   });
 
   it("the Interrupt button while the agent is heard: its response is cancelled and truncated where the page was", async () => {
-    // The markers' answers are over first (every response started is done), so the next audio is this question's.
-    await log.waitForEvent(
-      () => log.events("response.started").length === log.events("response.done").length,
-    );
+    // Earlier tests' turns (the markers, the push-to-talk commits) may still be answered while this one starts, and
+    // a moment with every started response done proves nothing about one about to start: the answer under test is
+    // found by its words, and its response by its item.
     const from = log.frames.length;
     const sentFrom = log.sent.length;
     // A long question gets a long spoken answer (the rules model repeats it back: 60 ms a character, over 20 s
@@ -155,8 +162,13 @@ describe("voice controls in a browser", { timeout: 90_000 }, () => {
       "served for a seven o'clock train, whether parking is included in the price, and whether the spa, " +
       "the sauna and the roof terrace are open to guests who arrive late in the evening after ten o'clock";
     await type(question);
-    const { event: audio } = await log.waitForEvent((e) => e.type === "agent.audio", from);
-    const item = audio.itemId as string;
+    const { event: words } = await log.waitForEvent(
+      (e) =>
+        e.type === "agent.transcript.delta" &&
+        saidSoFar(String(e.itemId)).includes("the swimming pool"),
+      from,
+    );
+    const item = String(words.itemId);
     // The page reports what it has played of that item: it is being heard.
     await log.waitForSent(
       (f) => f.type === "playback" && f.itemId === item && (f.playedMs as number) > 0,
@@ -176,7 +188,14 @@ describe("voice controls in a browser", { timeout: 90_000 }, () => {
     expect(truncate.audio_end_ms).toBe(played);
     expect(played).toBeLessThan(question.length * 60);
     await log.waitForProtocol("client", "response.cancel", () => true, from);
-    const { raw: done } = await log.waitForProtocol("server", "response.done", () => true, from);
+    const { raw: done } = await log.waitForProtocol(
+      "server",
+      "response.done",
+      (e) =>
+        (e.response as { output?: Array<{ id?: string }> }).output?.some((o) => o.id === item) ===
+        true,
+      from,
+    );
     expect((done.response as { status: string }).status).toBe("cancelled");
     await page
       .locator(`[data-testid="transcript-line"][data-item-id="${item}"][data-interrupted="true"]`)

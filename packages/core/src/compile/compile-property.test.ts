@@ -195,7 +195,8 @@ describe("compiling any agent file", () => {
           expect(JSON.stringify(compileSession(agent))).toBe(JSON.stringify(event));
         },
       ),
-      { numRuns: 150 },
+      // A fixed seed: CI runs the cases a developer reproduces (another seed explores; fast-check prints the case).
+      { numRuns: 150, seed: 12 },
     );
   });
 });

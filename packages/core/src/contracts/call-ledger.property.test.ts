@@ -188,7 +188,8 @@ describe("the call ledger under random interleavings", () => {
         const outputs = host.outputs().map((o) => o.callId);
         expect([...outputs].sort()).toEqual(calls.map((c) => c.id).sort());
       }),
-      { numRuns: 200 },
+      // A fixed seed: CI runs the cases a developer reproduces (another seed explores; fast-check prints the case).
+      { numRuns: 200, seed: 12 },
     );
   });
 });

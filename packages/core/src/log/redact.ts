@@ -100,6 +100,47 @@ export function redactQuick<T>(value: T): T {
   return out as T;
 }
 
+/**
+ * True when `redact(value)` would change nothing in `value`: redactQuick's own check (keys as it goes, every string
+ * in one combined check, card-like numbers), without the copy. For a value parsed from or serialised to JSON text,
+ * which can then be written as that text. `skip`: a top-level key left out (audio, written as its size).
+ */
+export function isCleanJson(value: Record<string, unknown>, skip?: string): boolean {
+  const strings: string[] = [];
+  if (!collectClean(value, strings, skip)) return false;
+  return strings.length === 0 || !mayHoldSecret(strings.join("\n"), envSecrets);
+}
+
+/**
+ * copyClean's checks without the copy, for JSON values (no cycles: JSON text cannot hold one). Short strings are
+ * judged by redactString itself, whose verdicts are kept (ids and types repeat on every event of a response); the
+ * longer ones are collected for one combined check.
+ */
+function collectClean(value: unknown, strings: string[], skip?: string): boolean {
+  if (typeof value === "string") {
+    if (value.length > MAX_CACHED_CHARS) strings.push(value);
+    else if (redactString(value) !== value) return false;
+    return true;
+  }
+  if (typeof value === "number")
+    return !(Number.isInteger(value) && Math.abs(value) >= 1e12 && isCardNumber(String(value)));
+  if (!value || typeof value !== "object") return true;
+  const proto = Object.getPrototypeOf(value);
+  if (Array.isArray(value)) {
+    for (const inner of value) if (!collectClean(inner, strings)) return false;
+    return true;
+  }
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key of Object.keys(value)) {
+    if (key === skip) continue;
+    const inner = (value as Record<string, unknown>)[key];
+    if (inner != null && inner !== "" && typeof inner !== "boolean" && isSecretKey(key))
+      return false;
+    if (!collectClean(inner, strings)) return false;
+  }
+  return true;
+}
+
 const DIRTY = Symbol("needs the full walk");
 
 /** walk() without masking, for a value that turns out clean; DIRTY as soon as it may not be. */

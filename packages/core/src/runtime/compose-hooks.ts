@@ -52,7 +52,7 @@ export class WireHooksOf implements WireHooks {
   constructor(p: ComposedSession) {
     this.#p = p;
   }
-  event(e: RealtimeServerEvent): void {
+  event(e: RealtimeServerEvent, text: string | undefined): void {
     const p = this.#p;
     if (e.type !== "error") p.state.closingError = undefined;
     if (e.type === "conversation.item.added" || e.type === "conversation.item.created")
@@ -61,16 +61,21 @@ export class WireHooksOf implements WireHooks {
     // Server VAD: the user's turn starts here, not at a commit of ours. The whole turn can arrive in one read (a
     // fast server), with no check in between seeing the session busy: the next idle must still be said.
     else if (e.type === "input_audio_buffer.speech_started") p.turn.userTurn();
-    if (p.events.listenerCount("server.event")) p.events.emit("server.event", e);
+    if (p.events.listenerCount("server.event")) {
+      p.stream.frameText(e, text);
+      p.events.emit("server.event", e);
+    }
     p.fallback.serverEvent(e);
     p.dispatch(e);
     // A delta changes nothing the idle check reads (its response.created already made the session busy): no
     // check per audio or transcript chunk.
     if (!e.type.endsWith(".delta")) p.turn.check();
   }
-  sent(e: RealtimeClientEvent): void {
+  sent(e: RealtimeClientEvent, text: string | undefined): void {
     const events = this.#p.events;
-    if (events.listenerCount("client.event") > 0) events.emit("client.event", e);
+    if (!events.listenerCount("client.event")) return;
+    this.#p.stream.frameText(e, text);
+    events.emit("client.event", e);
   }
   dropped(reason: string, code: number): void {
     this.#p.reconnect.dropped(reason, code);

@@ -1,8 +1,14 @@
 import type { Clock } from "../clock/index.ts";
 import { LazySet } from "../collections/lazy.ts";
-import { isParleyError } from "../errors/index.ts";
 import { redactQuick } from "../log/redact.ts";
 import type { SessionEvents } from "./events.ts";
+import {
+  errorJson,
+  metaTail,
+  payloadMember,
+  protocolMember,
+  withoutAudio,
+} from "./stream-lines.ts";
 
 /**
  * Events that exist only in the stream: decisions the runtime makes that no listener API carries.
@@ -73,6 +79,21 @@ export type StreamEvent =
 
 export type StreamListener = (event: StreamEvent) => void;
 
+/**
+ * Marks a listener that takes the stream as JSON lines (a session log): `listener[STREAM_LINES](line, type)` gets
+ * each event as `JSON.stringify(event)` would write it (no newline), and the listener itself is not called. The
+ * stream then writes protocol events from their frame text and flat payloads member by member, building no event
+ * object for it (stream-lines.ts).
+ */
+export const STREAM_LINES: unique symbol = Symbol("parley.stream-lines");
+
+/** A listener that takes JSON lines (see STREAM_LINES). */
+export type StreamLineListener = StreamListener & {
+  readonly [STREAM_LINES]: (line: string, type: StreamEventType) => void;
+};
+
+type LineSink = (line: string, type: StreamEventType) => void;
+
 /** What a stream asks its session, as methods of one object (no closure per session). */
 export interface StreamHooks {
   /** The session id stamped on each event. */
@@ -87,8 +108,10 @@ export class EventStream {
   readonly #clock: Clock;
   readonly #hooks: StreamHooks;
   #seq = 0;
-  #listed: StreamListener[] | undefined;
+  #listed: { objects: StreamListener[]; lines: LineSink[] } | undefined;
   #reporting = false;
+  /** The next protocol event's line member, made from its frame text before anyone else saw the event. */
+  #frame: { event: unknown; member: string } | undefined;
 
   constructor(clock: Clock, hooks: StreamHooks) {
     this.#clock = clock;
@@ -109,31 +132,91 @@ export class EventStream {
   }
 
   /** The listeners when an event starts out (one added or removed meanwhile counts from the next), kept between events. */
-  #snapshot(): StreamListener[] {
-    this.#listed ??= [...this.#listeners];
+  #snapshot(): { objects: StreamListener[]; lines: LineSink[] } {
+    if (this.#listed) return this.#listed;
+    const objects: StreamListener[] = [];
+    const lines: LineSink[] = [];
+    for (const listener of this.#listeners) {
+      const sink = (listener as Partial<StreamLineListener>)[STREAM_LINES];
+      if (typeof sink === "function") lines.push(sink);
+      else objects.push(listener);
+    }
+    this.#listed = { objects, lines };
     return this.#listed;
+  }
+
+  /**
+   * The frame text a protocol event (`server.event`, `client.event`) was read from or sent as, given before the event
+   * is emitted: when only line listeners listen, they get that text (checked as the event would be redacted) instead
+   * of a serialised copy. Used by the push of that very event object only.
+   */
+  frameText(event: object, text: string | undefined): void {
+    this.#frame = undefined;
+    // With object listeners the event is built and redacted anyway: serialising it is the cheaper line.
+    const { objects, lines } = this.#snapshot();
+    if (text === undefined || !lines.length || objects.length) return;
+    const member = protocolMember(event as Record<string, unknown>, text);
+    if (member !== undefined) this.#frame = { event, member };
   }
 
   push(type: StreamEventType, payload: unknown): void {
     if (!this.active) return;
-    // The payload's copy takes the meta fields in place (no second copy); its own `type`/`at` keep their place.
-    const event = streamPayload(type, payload);
-    event.type = type;
-    event.at = this.#clock.now();
-    event.sessionId = this.#hooks.sessionId();
-    event.seq = ++this.#seq;
-    for (const listener of this.#snapshot()) {
+    const { objects, lines } = this.#snapshot();
+    const frame = this.#frame;
+    if (frame?.event === payload) this.#frame = undefined;
+    const at = this.#clock.now();
+    const sessionId = this.#hooks.sessionId();
+    const seq = ++this.#seq;
+    let event: Record<string, unknown> | undefined;
+    if (objects.length) {
+      // The payload's copy takes the meta fields in place (no second copy); its own `type`/`at` keep their place.
+      event = streamPayload(type, payload);
+      event.type = type;
+      event.at = at;
+      event.sessionId = sessionId;
+      event.seq = seq;
+    }
+    if (lines.length) {
+      const line = this.#line(type, payload, frame, event, at, sessionId, seq);
+      for (const sink of lines) this.#deliver(sink, line, type);
+    }
+    if (event)
+      for (const listener of objects) this.#deliver(listener, event as unknown as StreamEvent);
+  }
+
+  #line(
+    type: StreamEventType,
+    payload: unknown,
+    frame: { event: unknown; member: string } | undefined,
+    event: Record<string, unknown> | undefined,
+    at: number,
+    sessionId: string,
+    seq: number,
+  ): string {
+    if (frame && frame.event === payload) return metaTail(frame.member, type, at, sessionId, seq);
+    // Built for object listeners already (redacted): serialising it costs less than a second pass.
+    if (event) return JSON.stringify(event);
+    const member = payloadMember(type, payload);
+    if (member !== undefined) return metaTail(member, type, at, sessionId, seq);
+    const built = streamPayload(type, payload);
+    built.type = type;
+    built.at = at;
+    built.sessionId = sessionId;
+    built.seq = seq;
+    return JSON.stringify(built);
+  }
+
+  #deliver<A, B>(listener: (a: A, b: B) => void, a: A, b?: B): void {
+    try {
+      listener(a, b as B);
+    } catch (error) {
+      // The report is itself an event in the stream: a listener that throws on it too is not reported again.
+      if (this.#reporting) return;
+      this.#reporting = true;
       try {
-        listener(event as unknown as StreamEvent);
-      } catch (error) {
-        // The report is itself an event in the stream: a listener that throws on it too is not reported again.
-        if (this.#reporting) continue;
-        this.#reporting = true;
-        try {
-          this.#hooks.failed(error);
-        } finally {
-          this.#reporting = false;
-        }
+        this.#hooks.failed(error);
+      } finally {
+        this.#reporting = false;
       }
     }
   }
@@ -151,36 +234,4 @@ export function streamPayload(type: string, payload: unknown): Record<string, un
     else out[key] = value;
   }
   return redactQuick(out);
-}
-
-/** Audio carried as base64 in protocol events, replaced by its size in bytes. */
-function withoutAudio(event: Record<string, unknown>): Record<string, unknown> {
-  const field =
-    event.type === "input_audio_buffer.append"
-      ? "audio"
-      : event.type === "response.output_audio.delta"
-        ? "delta"
-        : undefined;
-  if (!field || typeof event[field] !== "string") return event;
-  // A plain loop: a rest pattern with a computed key is a slow path in V8, and this runs for every audio chunk.
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(event)) if (key !== field) out[key] = event[key];
-  out.audioBytes = base64Length(event[field] as string);
-  return out;
-}
-
-function base64Length(b64: string): number {
-  const pad = b64.endsWith("==") ? 2 : b64.endsWith("=") ? 1 : 0;
-  return Math.floor((b64.length * 3) / 4) - pad;
-}
-
-function errorJson(error: Error): StreamError {
-  const out: StreamError = { name: error.name, message: error.message };
-  if (!isParleyError(error)) return out;
-  out.code = error.code;
-  const extra = error as unknown as Partial<Record<"type" | "param" | "eventId", string>>;
-  if (extra.type !== undefined) out.type = extra.type;
-  if (extra.param !== undefined) out.param = extra.param;
-  if (extra.eventId !== undefined) out.eventId = extra.eventId;
-  return out;
 }

@@ -45,7 +45,7 @@ describe("server events the runtime does not understand", () => {
       const session = await startSession({
         session: { type: "session.update", session: { type: "realtime" } },
         url: `ws://127.0.0.1:${port}/v1/realtime`,
-        timeoutMs: 3_000,
+        timeoutMs: 15_000, // a hang guard: a handshake on a busy machine can take seconds
       });
       sessions.push(session);
       expect(session.open).toBe(true);
@@ -112,7 +112,7 @@ describe("limits", () => {
         session: { type: "session.update", session: { type: "realtime" } },
         url: server.url,
         apiKey: "sk-wrong-key-1234567890",
-        timeoutMs: 3_000,
+        timeoutMs: 15_000, // a hang guard: a handshake on a busy machine can take seconds
         on: { closed: (e) => closed.push(`${e.reason}: ${e.detail}`) },
       });
       await expect(attempt).rejects.toMatchObject({ code: "connect_failed" });

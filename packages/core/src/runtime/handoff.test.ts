@@ -262,7 +262,7 @@ describe("handoffs", () => {
       await startSession({
         agent: await loadAgent(file, { env }),
         url: s.url,
-        timeoutMs: 3_000,
+        timeoutMs: 15_000, // a hang guard: a handshake on a busy machine can take seconds
         loadHandoff: (handoff) => loadAgent(handoff.file, { env }),
       }),
     );

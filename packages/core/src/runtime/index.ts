@@ -5,8 +5,10 @@ export {
 } from "./conversation.ts";
 export { RealtimeServerError, SessionError, type SessionErrorCode } from "./errors.ts";
 export {
+  STREAM_LINES,
   type StreamEvent,
   type StreamEventType,
+  type StreamLineListener,
   type StreamListener,
   type StreamOnlyEvents,
   streamPayload,

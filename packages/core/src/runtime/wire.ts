@@ -14,8 +14,10 @@ interface Waiter {
 }
 
 export interface WireHooks {
-  event(event: RealtimeServerEvent): void;
-  sent(event: RealtimeClientEvent): void;
+  /** `text`: the frame the event was read from, when the transport has it (see Transport). */
+  event(event: RealtimeServerEvent, text: string | undefined): void;
+  /** `text`: what the transport sent, when it serialised the event. */
+  sent(event: RealtimeClientEvent, text: string | undefined): void;
   /** The transport closed without our asking (after it was open). */
   dropped(detail: string, code: number, reason: string): void;
 }
@@ -68,7 +70,7 @@ export class Wire {
   #listen(transport: Transport): void {
     transport.listen({
       // A transport replaced since is not listened to any more: a late event of it must not reach the session.
-      event: (event) => transport === this.#transport && this.#onEvent(event),
+      event: (event, text) => transport === this.#transport && this.#onEvent(event, text),
       closed: (close) => {
         if (transport !== this.#transport) return;
         this.#rejectAll(new SessionError("socket_closed", close.detail));
@@ -105,9 +107,9 @@ export class Wire {
       event.event_id || event.type === "input_audio_buffer.append"
         ? event
         : { ...event, event_id: this.nextId("event") };
-    this.#transport.send(out);
+    const text = this.#transport.send(out);
     if (this.#wireLog.enabled("debug")) this.#wireLog.debug("sent", out);
-    this.#hooks.sent(out);
+    this.#hooks.sent(out, text || undefined);
   }
 
   /** Waits for a server event of `type` (the first one, or the one answering `eventId`). */
@@ -162,10 +164,10 @@ export class Wire {
     await this.#transport.close("session closed");
   }
 
-  #onEvent(event: RealtimeServerEvent): void {
+  #onEvent(event: RealtimeServerEvent, text: string | undefined): void {
     if (this.#wireLog.enabled("debug")) this.#wireLog.debug("received", event);
     try {
-      this.#hooks.event(event);
+      this.#hooks.event(event, text);
     } catch (error) {
       // A known type with an unexpected shape must not take the session down.
       this.skipped++;

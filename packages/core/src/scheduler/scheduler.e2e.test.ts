@@ -8,9 +8,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { codeApprover } from "../approval/approvers/code.ts";
 import { VirtualClock } from "../clock/index.ts";
 import { loadAgent } from "../load/index.ts";
-import type { SessionEvents } from "../runtime/events.ts";
-import type { Session } from "../runtime/session.ts";
 import { startSession } from "../runtime/start-session.ts";
+import { next } from "../runtime/test-support/harness.ts";
 import type { ToolContext, ToolDefinition } from "../tool/index.ts";
 import type { ToolSchedulerOptions } from "./tool-scheduler.ts";
 
@@ -68,28 +67,11 @@ async function open(
   return { server, session, clock, runs, sent, invalid, transcripts };
 }
 
-/** Waits (real time) for the next `name` event passing `test`. */
-function next<K extends keyof SessionEvents>(
-  session: Session,
-  name: K,
-  test: (e: Parameters<SessionEvents[K]>[0]) => boolean = () => true,
-) {
-  return new Promise<Parameters<SessionEvents[K]>[0]>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${String(name)} within 5s`)), 5000);
-    const listener = (e: Parameters<SessionEvents[K]>[0]) => {
-      if (!test(e)) return;
-      clearTimeout(timer);
-      session.off(name, listener as never);
-      resolve(e);
-    };
-    session.on(name, listener as never);
-  });
-}
-
+/** Polls (real time) until `test` holds; the limit only keeps a broken test from hanging, even on a busy machine. */
 async function until(test: () => boolean): Promise<void> {
-  const end = Date.now() + 5000;
+  const end = Date.now() + 30_000;
   while (!test()) {
-    if (Date.now() > end) throw new Error("condition not met within 5s");
+    if (Date.now() > end) throw new Error("condition not met within 30 s");
     await new Promise((r) => setTimeout(r, 2));
   }
 }

@@ -241,7 +241,8 @@ describe("the scheduler under random interleavings", () => {
         // Only the queue creates responses.
         expect(host.sent.some((e) => e.type === "response.create")).toBe(false);
       }),
-      { numRuns: 150 },
+      // A fixed seed: CI runs the cases a developer reproduces (another seed explores; fast-check prints the case).
+      { numRuns: 150, seed: 12 },
     );
   });
 });

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { webhookApprover } from "../approval/approvers/webhook.ts";
 import { createLogger, type LogRecord, setLogSink } from "../log/index.ts";
+import { leaked } from "../log/test-support/leaked.ts";
 import { defineTool } from "../tool/index.ts";
 import { RecordingHost } from "./test-support/recording-host.ts";
 import { ToolScheduler } from "./tool-scheduler.ts";
@@ -117,10 +118,7 @@ describe("secrets in a session's calls", () => {
     expect(streams.webhook).toContain("approval.requested");
     expect(streams.logs).toContain("charging card");
     for (const [name, text] of Object.entries(streams))
-      expect(
-        SECRETS.filter((s) => text.includes(s)),
-        name,
-      ).toEqual([]);
+      expect(leaked(text, SECRETS), name).toEqual([]);
     // The error told to the model is capped, not the whole 120 KB message.
     expect(streams.model.length).toBeLessThan(4000);
   });

@@ -6,7 +6,12 @@ import type { Clock } from "../clock/index.ts";
 import { compileSession } from "../compile/index.ts";
 import type { LoadedAgent } from "../load/index.ts";
 import { redact } from "../log/redact.ts";
-import type { StreamEvent } from "../runtime/event-stream.ts";
+import {
+  STREAM_LINES,
+  type StreamEvent,
+  type StreamEventType,
+  type StreamLineListener,
+} from "../runtime/event-stream.ts";
 import type { Session } from "../runtime/index.ts";
 import { SESSION_LOG_TYPE, SESSION_LOG_VERSION, type SessionLogHeader } from "./format.ts";
 import { hashFiles } from "./hash.ts";
@@ -96,17 +101,26 @@ export class SessionLogWriter {
     this.#pending = `${JSON.stringify(this.header)}\n`;
   }
 
-  /** The stream listener: give it to `startSession({ onEvent })` so the handshake is logged too. */
-  readonly write = (event: StreamEvent): void => {
+  /**
+   * The stream listener: give it to `startSession({ onEvent })` so the handshake is logged too. The stream hands it
+   * each event as its JSON line (STREAM_LINES), written from the frame text for protocol events; called with an
+   * event object (any other use), it serialises it.
+   */
+  readonly write: StreamLineListener = Object.assign(
+    (event: StreamEvent) => this.#append(JSON.stringify(event), event.type),
+    { [STREAM_LINES]: (line: string, type: StreamEventType) => this.#append(line, type) },
+  );
+
+  #append(line: string, type: StreamEventType): void {
     if (this.#ended) return;
-    this.#pending += `${JSON.stringify(event)}\n`;
-    if (event.type === "closed") {
+    this.#pending += `${line}\n`;
+    if (type === "closed") {
       void this.close();
       return;
     }
     if (this.#pending.length >= this.#flushBytes) this.#flush();
     else this.#timer ??= setTimeout(() => this.#flush(), this.#flushMs).unref();
-  };
+  }
 
   /** Follows the session: its raw audio when asked, and the close (which `write` sees in the stream too). */
   attach(session: Session): void {

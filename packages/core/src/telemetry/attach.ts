@@ -8,9 +8,6 @@ import type { SessionObserver } from "./session-observer.ts";
 const NAMES = [
   "latency",
   "idle",
-  "response.started",
-  "usage",
-  "response.done",
   "tool.call",
   "tool.state",
   "tool.filler",
@@ -43,7 +40,15 @@ export function attachToSession(
   clock: Clock,
   observer: Pick<
     SessionObserver,
-    "handle" | "open" | "turnStarted" | "firstOutput" | "mcpCall" | "model"
+    | "handle"
+    | "open"
+    | "turnStarted"
+    | "firstOutput"
+    | "mcpCall"
+    | "model"
+    | "responseStarted"
+    | "usage"
+    | "responseDone"
   >,
 ): () => void {
   const detach: Array<() => void> = [];
@@ -54,7 +59,10 @@ export function attachToSession(
   // The session span opens now (before the handshake); the model names the response spans, read when one starts
   // (a session.update may change it mid-session), so before the response's own listener below.
   observer.open(clock.now(), session.settings.model);
-  listen("response.started", () => observer.model(session.settings.model));
+  listen("response.started", (e) => {
+    observer.model(session.settings.model);
+    observer.responseStarted(e, clock.now());
+  });
   for (const name of NAMES)
     listen(name, ((payload?: Record<string, unknown>) => {
       const at = typeof payload?.at === "number" ? payload.at : clock.now();
@@ -66,6 +74,9 @@ export function attachToSession(
       event.at = at;
       observer.handle(event as unknown as StreamEvent);
     }) as never);
+  // A response's three events, several per turn: straight to the observer, no stream event built for them.
+  listen("usage", (e) => observer.usage(e));
+  listen("response.done", (e) => observer.responseDone(e, clock.now()));
   listen("user.turn", () => observer.turnStarted(clock.now()));
   listen("response.first_output", (e) => observer.firstOutput(e.responseId, clock.now()));
   listen("mcp.call", (e) => observer.mcpCall(e, clock.now()));

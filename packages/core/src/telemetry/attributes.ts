@@ -41,6 +41,7 @@ export const Parley = {
   responseKind: "parley.response.kind",
   responseOrigin: "parley.response.origin",
   outOfBand: "parley.response.out_of_band",
+  responseStatus: "parley.response.status",
   firstOutputMs: "parley.response.first_output_ms",
   outcome: "parley.tool.outcome",
   toolMs: "parley.tool.ms",
@@ -66,4 +67,37 @@ export const PROVIDER = "openai";
  */
 export function withAttributes(base: Attributes, extra: Attributes): Attributes {
   return Object.assign({}, base, extra);
+}
+
+/** Most label sets a LabelSets keeps before starting over (tool and model names are few; this bounds a surprise). */
+const MAX_LABEL_SETS = 256;
+
+/**
+ * Metric attribute sets made once and reused: a record per response or tool call then allocates nothing, and hands
+ * the SDK the same object each time. `base` is the session's labels (its agent); the sets are rebuilt if it changes.
+ *
+ * @example
+ * const sets = new LabelSets(() => labels);
+ * histogram.record(ms, sets.get(`${model}\0input`, () => ({ [GenAi.requestModel]: model, [GenAi.tokenType]: "input" })));
+ */
+export class LabelSets {
+  #base: Attributes | undefined;
+  readonly #sets = new Map<string, Attributes>();
+
+  constructor(private readonly base: () => Attributes) {}
+
+  /** The set named `key`: the base labels with `extra()` added (called only the first time). */
+  get(key: string, extra: () => Attributes): Attributes {
+    const base = this.base();
+    if (base !== this.#base || this.#sets.size >= MAX_LABEL_SETS) {
+      this.#base = base;
+      this.#sets.clear();
+    }
+    let set = this.#sets.get(key);
+    if (!set) {
+      set = Object.freeze(withAttributes(base, extra()));
+      this.#sets.set(key, set);
+    }
+    return set;
+  }
 }

@@ -29,7 +29,6 @@ export class Instruments {
   readonly turns: Counter;
   readonly firstAudio: Histogram;
   readonly firstAnswer: Histogram;
-  readonly responses: Counter;
   readonly responseDuration: Histogram;
   readonly tokens: Histogram;
   readonly cost: Counter;
@@ -67,13 +66,11 @@ export class Instruments {
       "parley.turn.first_answer",
       seconds("End of the user's input to the first output of the real answer (not a filler)."),
     );
-    this.responses = meter.createCounter("parley.responses", {
-      description: "Responses finished, by kind and status.",
-      unit: "{response}",
-    });
+    // Its count is the number of responses, by kind and status: no counter of its own (one record per response
+    // fewer).
     this.responseDuration = meter.createHistogram(
       "gen_ai.client.operation.duration",
-      seconds("One Realtime response, from response.created to response.done."),
+      seconds("One Realtime response, from response.created to response.done, by kind and status."),
     );
     this.tokens = meter.createHistogram("gen_ai.client.token.usage", {
       description: "Tokens per response, by gen_ai.token.type (input, output).",

@@ -1,42 +1,59 @@
 import type { Attributes, Span } from "@opentelemetry/api";
-import type { StreamEvent } from "../runtime/event-stream.ts";
-import { GenAi, Parley, PROVIDER, withAttributes } from "./attributes.ts";
+import type { SessionEvents } from "../runtime/events.ts";
+import { GenAi, LabelSets, Parley, PROVIDER } from "./attributes.ts";
 import type { Instruments } from "./instruments.ts";
 import { otel } from "./otel.ts";
 import type { SpanClock } from "./span-clock.ts";
 
-type Of<T extends StreamEvent["type"]> = Extract<StreamEvent, { type: T }>;
+/** A session event's payload (a stream event of that type is one too). */
+type Payload<K extends keyof SessionEvents> = Parameters<SessionEvents[K]>[0];
 
 interface Response {
-  span: Span;
+  /** Opened only when something must go under it before the response ends (an MCP call it runs), else at its end. */
+  span: Span | undefined;
+  parent: Span | undefined;
   at: number;
-  kind: string;
+  model: string;
+  attributes: Attributes;
   output: boolean;
 }
 
-/** One `chat {model}` span per Realtime response: response.created → response.done, first output, tokens, cost. */
+/**
+ * One `chat {model}` span per Realtime response: response.created → response.done, first output, tokens, cost.
+ * The span is made when the response ends, with its start time and every attribute at once (one call into the SDK
+ * per response instead of one per event; the exported span is the same), unless an MCP call needs it as a parent
+ * sooner. Then four metric records (tokens in and out, cost, duration), their attribute sets made once.
+ */
 export class ResponseSpans {
   readonly #responses = new Map<string, Response>();
+  readonly #sets: LabelSets;
 
   constructor(
     private readonly clock: SpanClock,
     private readonly metrics: Instruments,
-    private readonly labels: () => Attributes,
+    labels: () => Attributes,
     private readonly model: () => string,
-  ) {}
-
-  /** The open span of a response (an MCP call it runs goes under it). */
-  spanOf(responseId: string): Span | undefined {
-    return this.#responses.get(responseId)?.span;
+  ) {
+    this.#sets = new LabelSets(labels);
   }
 
-  start(e: Of<"response.started">, parent: Span | undefined): void {
+  /** The span of a response still open (an MCP call it runs goes under it): opened now if it was not yet. */
+  spanOf(responseId: string): Span | undefined {
+    const response = this.#responses.get(responseId);
+    if (!response) return undefined;
+    response.span ??= this.#open(response);
+    return response.span;
+  }
+
+  start(e: Payload<"response.started">, at: number, parent: Span | undefined): void {
     const model = this.model();
-    const span = this.clock.start(
-      `chat ${model}`,
-      e.at,
+    this.#responses.set(e.responseId, {
+      span: undefined,
       parent,
-      {
+      at,
+      model,
+      output: false,
+      attributes: {
         [GenAi.operationName]: "chat",
         [GenAi.providerName]: PROVIDER,
         [GenAi.system]: PROVIDER,
@@ -46,75 +63,97 @@ export class ResponseSpans {
         [Parley.responseOrigin]: e.origin,
         [Parley.outOfBand]: e.outOfBand,
       },
-      true,
-    );
-    this.#responses.set(e.responseId, { span, at: e.at, kind: e.kind, output: false });
+    });
   }
 
   /** The first output of `responseId` (later ones cost a map lookup). */
   output(responseId: string, at: () => number): void {
     const response = this.#responses.get(responseId);
     if (!response || response.output) return;
-    this.#first(response, at());
-  }
-
-  #first(response: Response, at: number): void {
     response.output = true;
     // An attribute, not a span event: the time is all there is to say.
-    response.span.setAttribute(Parley.firstOutputMs, at - response.at);
+    response.attributes[Parley.firstOutputMs] = at() - response.at;
   }
 
-  usage(e: Of<"usage">): void {
-    const span = this.#responses.get(e.responseId)?.span;
+  usage(e: Payload<"usage">): void {
+    const response = this.#responses.get(e.responseId);
     const usage = e.usage;
     const input = usage?.input_tokens ?? 0;
     const output = usage?.output_tokens ?? 0;
-    const cached = usage?.input_token_details?.cached_tokens ?? 0;
-    span?.setAttributes({
-      [GenAi.inputTokens]: input,
-      [GenAi.outputTokens]: output,
-      [GenAi.cachedInputTokens]: cached,
-      ...(e.cost ? { [Parley.costUsd]: e.cost.usd } : {}),
-    });
-    const labels = withAttributes(this.labels(), { [GenAi.requestModel]: this.model() });
-    if (usage) {
-      this.metrics.tokens.record(input, withAttributes(labels, { [GenAi.tokenType]: "input" }));
-      this.metrics.tokens.record(output, withAttributes(labels, { [GenAi.tokenType]: "output" }));
+    if (response) {
+      const attributes = response.attributes;
+      attributes[GenAi.inputTokens] = input;
+      attributes[GenAi.outputTokens] = output;
+      attributes[GenAi.cachedInputTokens] = usage?.input_token_details?.cached_tokens ?? 0;
+      if (e.cost) attributes[Parley.costUsd] = e.cost.usd;
     }
-    if (e.cost) this.metrics.cost.add(e.cost.usd, labels);
+    const model = response?.model ?? this.model();
+    if (usage) {
+      this.metrics.tokens.record(input, this.#tokens(model, "input"));
+      this.metrics.tokens.record(output, this.#tokens(model, "output"));
+    }
+    if (e.cost)
+      this.metrics.cost.add(
+        e.cost.usd,
+        this.#sets.get(`cost\0${model}`, () => ({ [GenAi.requestModel]: model })),
+      );
   }
 
-  end(e: Of<"response.done">): void {
+  end(e: Payload<"response.done">, at: number): void {
     const response = this.#responses.get(e.responseId);
     if (!response) return;
     this.#responses.delete(e.responseId);
     const status = e.status ?? "unknown";
-    response.span.setAttribute(GenAi.finishReasons, [status]);
-    if (status === "failed") {
-      response.span.setAttribute(GenAi.errorType, "response_failed");
-      response.span.setStatus({ code: otel().SpanStatusCode.ERROR, message: "response failed" });
-    }
-    response.span.end(this.clock.time(e.at));
-    const labels = withAttributes(this.labels(), {
-      [Parley.responseKind]: e.kind,
-      "parley.response.status": status,
-    });
-    this.metrics.responses.add(1, labels);
+    const failed = status === "failed";
+    response.attributes[GenAi.finishReasons] = [status];
+    if (failed) response.attributes[GenAi.errorType] = "response_failed";
+    this.#end(response, at, failed);
+    const model = response.model;
     this.metrics.responseDuration.record(
-      (e.at - response.at) / 1000,
-      withAttributes(this.labels(), {
+      (at - response.at) / 1000,
+      this.#sets.get(`duration\0${model}\0${e.kind}\0${status}`, () => ({
         [GenAi.operationName]: "chat",
-        [GenAi.requestModel]: this.model(),
-      }),
+        [GenAi.requestModel]: model,
+        [Parley.responseKind]: e.kind,
+        [Parley.responseStatus]: status,
+        ...(failed ? { [GenAi.errorType]: "response_failed" } : {}),
+      })),
     );
   }
 
   /** The session ended: responses still open end now. */
   closeAll(at: number): void {
     for (const response of this.#responses.values()) {
-      response.span.setAttribute(GenAi.finishReasons, ["unfinished"]);
-      response.span.end(this.clock.time(at));
+      response.attributes[GenAi.finishReasons] = ["unfinished"];
+      this.#end(response, at, false);
     }
     this.#responses.clear();
+  }
+
+  #open(response: Response): Span {
+    return this.clock.start(
+      `chat ${response.model}`,
+      response.at,
+      response.parent,
+      response.attributes,
+      true,
+    );
+  }
+
+  #end(response: Response, at: number, failed: boolean): void {
+    let span = response.span;
+    // Opened earlier (a child needed it): what it learnt since is set now, only if the span is recorded.
+    if (span) {
+      if (span.isRecording()) span.setAttributes(response.attributes);
+    } else span = this.#open(response);
+    if (failed) span.setStatus({ code: otel().SpanStatusCode.ERROR, message: "response failed" });
+    span.end(this.clock.time(at));
+  }
+
+  #tokens(model: string, type: "input" | "output"): Attributes {
+    return this.#sets.get(`tokens\0${model}\0${type}`, () => ({
+      [GenAi.requestModel]: model,
+      [GenAi.tokenType]: type,
+    }));
   }
 }

@@ -2,8 +2,8 @@ import type { Attributes, Span } from "@opentelemetry/api";
 import type { LoadedAgent } from "../contracts/agent.ts";
 import { mcpErrorText } from "../runtime/dispatch.ts";
 import type { StreamEvent } from "../runtime/event-stream.ts";
-import type { McpCallEvent } from "../runtime/events.ts";
-import { GenAi, Parley, PROVIDER, withAttributes } from "./attributes.ts";
+import type { McpCallEvent, SessionEvents } from "../runtime/events.ts";
+import { GenAi, LabelSets, Parley, PROVIDER, withAttributes } from "./attributes.ts";
 import { DelegationSpans } from "./delegation-spans.ts";
 import type { Instruments } from "./instruments.ts";
 import { otel } from "./otel.ts";
@@ -12,6 +12,7 @@ import type { SpanClock } from "./span-clock.ts";
 import { ToolSpans } from "./tool-spans.ts";
 
 type Of<T extends StreamEvent["type"]> = Extract<StreamEvent, { type: T }>;
+type Payload<K extends keyof SessionEvents> = Parameters<SessionEvents[K]>[0];
 /** A protocol event as the stream carries it (`client.event` / `server.event`). */
 type Protocol = Extract<StreamEvent, { event: unknown }>;
 
@@ -54,6 +55,8 @@ export class SessionObserver {
   #session: Span | undefined;
   #openedAt = 0;
   #labels: Attributes = {};
+  /** Metric attribute sets over #labels, made once. */
+  readonly #sets = new LabelSets(() => this.#labels);
   #model: string | undefined;
   #turn: Turn | undefined;
   /** Turns a newer one replaced before their latency was reported: ended when it is. */
@@ -115,13 +118,13 @@ export class SessionObserver {
         this.#endTurn(e.at);
         return;
       case "response.started":
-        this.#responses.start(e, this.#parent());
+        this.#responses.start(e, e.at, this.#parent());
         return;
       case "usage":
         this.#responses.usage(e);
         return;
       case "response.done":
-        this.#responses.end(e);
+        this.#responses.end(e, e.at);
         return;
       case "tool.call":
         this.#tools.call(e, this.#parent(), this.#agent());
@@ -225,6 +228,21 @@ export class SessionObserver {
     if (!this.#closed) this.#responses.output(responseId, () => at);
   }
 
+  /** A response began (the runtime's `response.started`, straight from the session: no stream event built). */
+  responseStarted(e: Payload<"response.started">, at: number): void {
+    if (!this.#closed) this.#responses.start(e, at, this.#parent());
+  }
+
+  /** A response's usage and cost (the runtime's `usage`). */
+  usage(e: Payload<"usage">): void {
+    if (!this.#closed) this.#responses.usage(e);
+  }
+
+  /** A response ended (the runtime's `response.done`). */
+  responseDone(e: Payload<"response.done">, at: number): void {
+    if (!this.#closed) this.#responses.end(e, at);
+  }
+
   /** A server-side MCP call's item started, failed or finished (the runtime's `mcp.call`). */
   mcpCall(e: McpCallEvent, at: number): void {
     if (!this.#closed) this.#tools.mcp(e, at, (id) => this.#responses.spanOf(id) ?? this.#parent());
@@ -315,9 +333,7 @@ export class SessionObserver {
     if (e.firstAudioMs !== null)
       this.#metrics.firstAudio.record(
         e.firstAudioMs / 1000,
-        withAttributes(labels, {
-          [Parley.fillerFirst]: filler,
-        }),
+        this.#sets.get(filler ? "filler" : "direct", () => ({ [Parley.fillerFirst]: filler })),
       );
     if (e.firstAnswerMs !== null) this.#metrics.firstAnswer.record(e.firstAnswerMs / 1000, labels);
     const turn = this.#turn?.number === e.turn ? this.#turn : this.#superseded.get(e.turn);

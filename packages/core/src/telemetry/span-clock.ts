@@ -1,4 +1,4 @@
-import type { Attributes, Context, Span, Tracer } from "@opentelemetry/api";
+import type { Attributes, Context, Span, SpanOptions, Tracer } from "@opentelemetry/api";
 import { otel } from "./otel.ts";
 
 /**
@@ -8,6 +8,9 @@ import { otel } from "./otel.ts";
  */
 export class SpanClock {
   #offset: number | undefined;
+  readonly #api = otel();
+  /** The context of each parent span (a turn, a call: many spans open under one), made once. */
+  readonly #contexts = new WeakMap<Span, Context>();
 
   constructor(
     readonly tracer: Tracer,
@@ -28,15 +31,20 @@ export class SpanClock {
     attributes: Attributes,
     client = false,
   ): Span {
-    const ctx = parent ? otel().trace.setSpan(this.root, parent) : this.root;
-    return this.tracer.startSpan(
-      name,
-      {
-        startTime: this.time(at),
-        attributes,
-        kind: client ? otel().SpanKind.CLIENT : otel().SpanKind.INTERNAL,
-      },
-      ctx,
-    );
+    const options: SpanOptions = {
+      startTime: this.time(at),
+      attributes,
+      kind: client ? this.#api.SpanKind.CLIENT : this.#api.SpanKind.INTERNAL,
+    };
+    return this.tracer.startSpan(name, options, parent ? this.#context(parent) : this.root);
+  }
+
+  #context(parent: Span): Context {
+    let ctx = this.#contexts.get(parent);
+    if (!ctx) {
+      ctx = this.#api.trace.setSpan(this.root, parent);
+      this.#contexts.set(parent, ctx);
+    }
+    return ctx;
   }
 }

@@ -154,7 +154,20 @@ describe("telemetry from the event stream", () => {
       expect(r.attributes["gen_ai.usage.output_tokens"]).toBeGreaterThan(0);
       expect(r.attributes["parley.cost_usd"]).toBeGreaterThan(0);
       expect(r.attributes["gen_ai.response.finish_reasons"]).toEqual(["completed"]);
+      expect(String(r.attributes["gen_ai.response.id"])).toMatch(/^resp_/);
     }
+    // Time to first output on those that said something (the filler, the answer; not the tool call's response).
+    const spoke = responses.filter(
+      (r) => r.attributes["parley.response.first_output_ms"] !== undefined,
+    );
+    expect(spoke.map((r) => r.attributes["parley.response.kind"])).toEqual(
+      expect.arrayContaining(["filler", "answer"]),
+    );
+    for (const r of spoke)
+      expect(r.attributes["parley.response.first_output_ms"]).toBeGreaterThanOrEqual(0);
+    // One span per response (each is made once, at its end).
+    const ids = responses.map((r) => r.attributes["gen_ai.response.id"]);
+    expect(new Set(ids).size).toBe(ids.length);
 
     const [tool] = named(all, "execute_tool lookup");
     expect(parentOf(tool as ReadableSpan)).toBe(idOf(theTurn));
@@ -239,6 +252,18 @@ describe("telemetry from the event stream", () => {
       "input",
       "output",
     ]);
+    // Responses are counted by the duration histogram, by kind and status.
+    const durations = get("gen_ai.client.operation.duration")?.dataPoints ?? [];
+    const answers = durations.find(
+      (p) =>
+        p.attributes["parley.response.kind"] === "answer" &&
+        p.attributes["parley.response.status"] === "completed",
+    );
+    expect((answers?.value as { count: number } | undefined)?.count).toBe(2);
+    expect(answers?.attributes).toMatchObject({
+      "gen_ai.operation.name": "chat",
+      "gen_ai.request.model": "gpt-realtime",
+    });
     await session.close();
     const closed = await metrics();
     expect(

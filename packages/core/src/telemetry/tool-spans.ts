@@ -4,7 +4,7 @@ import { redactString } from "../log/redact.ts";
 import type { StreamEvent } from "../runtime/event-stream.ts";
 import type { McpCallEvent } from "../runtime/events.ts";
 import type { CallState } from "../scheduler/call-state.ts";
-import { GenAi, Parley, withAttributes } from "./attributes.ts";
+import { GenAi, LabelSets, Parley, withAttributes } from "./attributes.ts";
 import type { Instruments } from "./instruments.ts";
 import { otel } from "./otel.ts";
 import type { SpanClock } from "./span-clock.ts";
@@ -42,13 +42,17 @@ export class ToolSpans {
   readonly #calls = new Map<string, OpenCall>();
   readonly #mcp = new Map<string, { span: Span; failed: boolean; tool: string; server: string }>();
   readonly #approvals = new Map<string, Span>();
+  /** Metric attribute sets, made once per tool and outcome. */
+  readonly #sets: LabelSets;
 
   constructor(
     private readonly clock: SpanClock,
     private readonly metrics: Instruments,
-    private readonly labels: () => Attributes,
+    labels: () => Attributes,
     private readonly captureContent: boolean,
-  ) {}
+  ) {
+    this.#sets = new LabelSets(labels);
+  }
 
   /** The open span of a call (a delegation's model requests and nested calls go under it). */
   spanOf(callId: string): Span | undefined {
@@ -63,11 +67,11 @@ export class ToolSpans {
       shape.name,
       e.at,
       under,
-      withAttributes(shape.attributes, {
-        [GenAi.toolCallId]: e.callId,
-        ...(this.captureContent ? { [GenAi.toolArguments]: content(e.arguments) } : {}),
-      }),
+      withAttributes(shape.attributes, { [GenAi.toolCallId]: e.callId }),
     );
+    // Redacting content costs a walk of it: only for a span that is recorded.
+    if (this.captureContent && span.isRecording())
+      span.setAttribute(GenAi.toolArguments, content(e.arguments));
     this.#calls.set(e.callId, { span, tool: e.tool, at: e.at });
   }
 
@@ -125,7 +129,7 @@ export class ToolSpans {
   /** A filler or progress line said while the call waits or runs. */
   note(e: Of<"tool.filler"> | Of<"tool.progress">): void {
     const call = this.#calls.get(e.callId);
-    if (!call) return;
+    if (!call?.span.isRecording()) return;
     const attrs: Attributes =
       e.type === "tool.filler"
         ? { [Parley.phase]: e.phase, "parley.filler.source": e.source }
@@ -139,29 +143,27 @@ export class ToolSpans {
     this.#calls.delete(e.callId);
     this.#endPhase(call, e.at);
     const ms = e.ms ?? e.at - call.at;
-    call.span.setAttributes({
-      [Parley.outcome]: e.state,
-      [Parley.toolMs]: ms,
-      [Parley.outputChars]: e.output.length,
-      ...(this.captureContent ? { [GenAi.toolResult]: content(e.output) } : {}),
-    });
-    if (FAILED.has(e.state)) {
-      call.span.setAttribute(GenAi.errorType, e.state);
-      call.span.setStatus({ code: otel().SpanStatusCode.ERROR, message: e.state });
-    }
+    const failed = FAILED.has(e.state);
+    if (call.span.isRecording())
+      call.span.setAttributes({
+        [Parley.outcome]: e.state,
+        [Parley.toolMs]: ms,
+        [Parley.outputChars]: e.output.length,
+        ...(this.captureContent ? { [GenAi.toolResult]: content(e.output) } : {}),
+        ...(failed ? { [GenAi.errorType]: e.state } : {}),
+      });
+    if (failed) call.span.setStatus({ code: otel().SpanStatusCode.ERROR, message: e.state });
     call.span.end(this.clock.time(e.at));
-    const labels = withAttributes(this.labels(), {
+    const labels = this.#sets.get(`call\0${e.tool}\0${e.state}`, () => ({
       [GenAi.toolName]: e.tool,
       [Parley.outcome]: e.state,
-    });
+    }));
     this.metrics.toolCalls.add(1, labels);
     this.metrics.toolDuration.record(ms / 1000, labels);
     if (call.approvalMs !== undefined)
       this.metrics.approvalWait.record(
         call.approvalMs / 1000,
-        withAttributes(this.labels(), {
-          [GenAi.toolName]: e.tool,
-        }),
+        this.#sets.get(`approval\0${e.tool}`, () => ({ [GenAi.toolName]: e.tool })),
       );
   }
 
@@ -206,11 +208,11 @@ export class ToolSpans {
     open.span.end(this.clock.time(at));
     this.metrics.mcpCalls.add(
       1,
-      withAttributes(this.labels(), {
+      this.#sets.get(`mcp\0${open.server}\0${open.tool}\0${outcome}`, () => ({
         [GenAi.toolName]: open.tool,
         [Parley.mcpServer]: open.server,
         [Parley.outcome]: outcome,
-      }),
+      })),
     );
   }
 

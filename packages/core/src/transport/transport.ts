@@ -17,8 +17,11 @@ export interface TransportClose {
 
 /** What a transport reports to the one party listening to it (the session's wire). */
 export interface TransportListener {
-  /** A server event, already parsed; malformed frames are logged and skipped by the transport. */
-  event(event: RealtimeServerEvent): void;
+  /**
+   * A server event, already parsed; malformed frames are logged and skipped by the transport. `text`: the frame it
+   * was parsed from, when there was one (a session log writes it as is instead of serialising the event again).
+   */
+  event(event: RealtimeServerEvent, text?: string): void;
   /** The connection ended (once). */
   closed(close: TransportClose): void;
 }
@@ -44,8 +47,11 @@ export interface Transport {
   listen(listener: TransportListener): void;
   /** Resolves once the transport is open; rejects (SessionError `connect_failed`) if it cannot open in time. */
   opened(timeoutMs: number): Promise<void>;
-  /** Sends one client event (already carrying its `event_id`). A closed transport drops it. */
-  send(event: RealtimeClientEvent): void;
+  /**
+   * Sends one client event (already carrying its `event_id`). A closed transport drops it. Returns the text it sent,
+   * when it serialised the event (a session log writes that text instead of serialising the event again).
+   */
+  send(event: RealtimeClientEvent): string | undefined | void;
   /** Closes the connection (normal closure, with `reason`) and resolves once it is closed. Idempotent. */
   close(reason?: string): Promise<void>;
 }

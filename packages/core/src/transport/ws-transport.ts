@@ -83,7 +83,7 @@ class WsTransport implements Transport {
   readonly #keepaliveOptions: KeepaliveOptions | false | undefined;
   #listener: TransportListener | undefined;
   /** What arrived before `listen` (the server may speak first, in the upgrade's packet). */
-  #early: (RealtimeServerEvent | TransportClose)[] = [];
+  #early: (Frame | TransportClose)[] = [];
   #closingByUs = false;
   #wasOpen: boolean;
   #openError: Error | undefined;
@@ -192,9 +192,11 @@ class WsTransport implements Transport {
     });
   }
 
-  send(event: RealtimeClientEvent): void {
-    if (this.#ws.readyState !== OPEN) return;
-    this.#ws.send(JSON.stringify(event));
+  send(event: RealtimeClientEvent): string | undefined {
+    if (this.#ws.readyState !== OPEN) return undefined;
+    const text = JSON.stringify(event);
+    this.#ws.send(text);
+    return text;
   }
 
   /** Closes the socket (normal closure) and resolves once it is closed, or after a second (then terminates). */
@@ -221,13 +223,13 @@ class WsTransport implements Transport {
     clearTimeout(timer);
   }
 
-  #deliver(item: RealtimeServerEvent | TransportClose): void {
+  #deliver(item: Frame | TransportClose): void {
     const listener = this.#listener;
     if (!listener) {
       this.#early.push(item);
       return;
     }
-    if ("type" in item) listener.event(item);
+    if ("event" in item) listener.event(item.event, item.text);
     else listener.closed(item);
   }
 
@@ -238,7 +240,17 @@ class WsTransport implements Transport {
       this.#log.warn("skipped a malformed server frame", { preview: "(binary frame)" });
       return;
     }
-    const event = parseServerFrame(data.toString(), this.#log);
-    if (event) this.#deliver(event);
+    const text = data.toString();
+    const event = parseServerFrame(text, this.#log);
+    if (!event) return;
+    // No object per frame once listened to (the common case): only early frames are kept with their text.
+    if (this.#listener) this.#listener.event(event, text);
+    else this.#early.push({ event, text });
   }
+}
+
+/** A server event with the frame text it was parsed from. */
+interface Frame {
+  event: RealtimeServerEvent;
+  text: string;
 }

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { type AnyToolDefinition, instantiateToolPack } from "@parley/core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startHttpMcpServer } from "../../test/mcp-test-server.ts";
 import { testContext } from "../../test/tool-context.ts";
 import { McpBridge } from "./bridge.ts";
@@ -13,7 +13,13 @@ const stdio = {
   command: process.execPath,
   args: ["--import", "tsx", "stdio-server.ts"],
   cwd: fixtures,
+  // A tsx start takes seconds on a busy machine (the 10 s default failed there): wait for it, however long.
+  connectTimeout: 60_000,
 };
+
+// Each start of the tsx MCP test server took up to 20 s on a loaded 2-core machine (tests that start it twice took 45 s):
+// a safety net above that, not an expectation of speed.
+vi.setConfig({ testTimeout: 120_000 });
 
 const open: McpBridge[] = [];
 function bridge(options: ConstructorParameters<typeof McpBridge>[0]) {

@@ -20,7 +20,9 @@ afterAll(async () => {
 
 type Output = Parameters<SessionEvents["tool.output"]>[0];
 
-describe("a bridged server's tool list changes during a session", () => {
+// Each start of the tsx MCP test server took up to 20 s on a loaded 2-core machine (tests that start it twice took 45 s):
+// a safety net above that, not an expectation of speed.
+describe("a bridged server's tool list changes during a session", { timeout: 120_000 }, () => {
   it("the new tool reaches the model (session.update) and runs; closing the session closes the bridge", async () => {
     const agent = await loadAgent(agentFile);
     expect(agent.tools.map((t) => t.name)).not.toContain("local_extra");
@@ -70,7 +72,7 @@ describe("a bridged server's tool list changes during a session", () => {
   });
 });
 
-describe("sessions sharing one loaded agent", () => {
+describe("sessions sharing one loaded agent", { timeout: 120_000 }, () => {
   it("the bridged server stays up until the last session closes", async () => {
     const agent = await loadAgent(agentFile);
     const one = await startSession({ agent, url: server.url });

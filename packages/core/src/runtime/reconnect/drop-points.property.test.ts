@@ -83,7 +83,8 @@ describe("a drop at any point of a conversation", () => {
           await session.close();
         }
       }),
-      { numRuns: 12 },
+      // A fixed seed: the drop points are the same on every run (and the coverage check below is not left to chance).
+      { numRuns: 12, seed: 12 },
     );
     // The drop points fall inside the conversation: most runs really went through a restore.
     expect(restoredRuns).toBeGreaterThanOrEqual(8);

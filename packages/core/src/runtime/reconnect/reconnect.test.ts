@@ -111,10 +111,15 @@ describe("close classes", () => {
   });
 
   it("session_expired: the error event then the close restores at once (no backoff)", async () => {
-    const s = await server({ faults: { expireAfterMs: 300 } });
+    // The expiry runs on the server's virtual clock: it comes after the handshake however long that took (a real
+    // 300 ms could end the first connection before startSession had it, on a busy machine).
+    const clock = new VirtualClock();
+    const s = await server({ faults: { expireAfterMs: 300 }, clock });
     const rec = await session(s);
     s.setFaults({}); // only the first connection expires
-    const r = await next(rec.session, "restored", () => true, 10_000);
+    const restored = next(rec.session, "restored");
+    await clock.advance(300);
+    const r = await restored;
     expect(r).toMatchObject({ reason: "expired", attempts: 1 });
     expect(rec.session.open).toBe(true);
   });

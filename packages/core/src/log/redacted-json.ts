@@ -1,0 +1,99 @@
+// JSON.stringify(redact(value)) in one pass for plain JSON values, without the copy: what a session log writes for
+// each event. Small objects cost several times more through JSON.stringify than through kept fragments here.
+
+import { REDACTED, redactString } from "./redact.ts";
+import { isCardNumber, isSecretKey } from "./secret-shapes.ts";
+
+/** Deeper than this is left to redact (which also ends cycles). */
+const MAX_DEPTH = 24;
+
+/**
+ * `JSON.stringify(redact(value))`, the same text, for a value made of plain objects, arrays, strings, numbers,
+ * booleans and null; undefined for anything else (a class instance, an error, a URL, a bigint, a `toJSON`, depth
+ * over 24), which the caller then gives to `redact` and JSON.stringify.
+ */
+export function redactedJson(value: unknown, depth = 0): string | undefined {
+  if (typeof value === "string") return quoted(redactString(value));
+  if (typeof value === "number") return isCardInteger(value) ? REDACTED_JSON : numberJson(value);
+  if (value === null) return "null";
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (typeof value !== "object" || depth > MAX_DEPTH) return undefined;
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) {
+      const inner: unknown = value[i];
+      // redact maps them to undefined, which JSON writes as null in an array.
+      const json = skipped(inner) ? "null" : redactedJson(inner, depth + 1);
+      if (json === undefined) return undefined;
+      out += i ? `,${json}` : json;
+    }
+    return `${out}]`;
+  }
+  const members = redactedMembers(value, depth);
+  return members === undefined ? undefined : `${members}}`;
+}
+
+/**
+ * An object's redacted JSON without its closing brace (`{"a":1`), so that more members can follow; undefined as
+ * redactedJson. `rename` turns a member into another before it is judged (bytes into their count).
+ */
+export function redactedMembers(
+  value: object,
+  depth = 0,
+  rename?: (key: string, inner: unknown) => [string, unknown] | undefined,
+): string | undefined {
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return undefined;
+  let out = "{";
+  for (const key of Object.keys(value)) {
+    let name = key;
+    let inner: unknown = (value as Record<string, unknown>)[key];
+    const renamed = rename?.(key, inner);
+    if (renamed) [name, inner] = renamed;
+    // Flags (`hasToken: true`) and empty values hide nothing (as in redact).
+    const hides = inner != null && inner !== "" && typeof inner !== "boolean";
+    let json: string | undefined = REDACTED_JSON;
+    if (!hides || !isSecretKey(name)) {
+      if (skipped(inner)) continue;
+      json = redactedJson(inner, depth + 1);
+      if (json === undefined) return undefined;
+    }
+    out += out.length > 1 ? `,${quoted(name)}:${json}` : `${quoted(name)}:${json}`;
+  }
+  return out;
+}
+
+/** What JSON leaves out of an object (and writes as null in an array). */
+function skipped(value: unknown): boolean {
+  return value === undefined || typeof value === "function" || typeof value === "symbol";
+}
+
+const REDACTED_JSON = JSON.stringify(REDACTED);
+
+function isCardInteger(value: number): boolean {
+  return Number.isInteger(value) && Math.abs(value) >= 1e12 && isCardNumber(String(value));
+}
+
+/** A number as JSON writes it. */
+export function numberJson(value: number): string {
+  return Number.isFinite(value) ? `${value}` : "null";
+}
+
+/**
+ * A string as JSON. Names, types, ids and kinds repeat on every event: the short ones are kept (the same string
+ * object then hashes once), emptied when full. Text already redacted only: this holds no verdict.
+ */
+const quotes = new Map<string, string>();
+const MAX_QUOTED = 4096;
+
+export function quoted(text: string): string {
+  if (text.length > 64) return JSON.stringify(text);
+  let json = quotes.get(text);
+  if (json === undefined) {
+    json = JSON.stringify(text);
+    if (quotes.size >= MAX_QUOTED) quotes.clear();
+    quotes.set(text, json);
+  }
+  return json;
+}

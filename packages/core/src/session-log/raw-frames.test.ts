@@ -1,0 +1,87 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defineModel, startLocalRealtime } from "@parley/local-realtime";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadAgent } from "../load/index.ts";
+import { startSession } from "../runtime/start-session.ts";
+import { next } from "../runtime/test-support/harness.ts";
+import { readSessionLog } from "./read.ts";
+import { openSessionLog } from "./writer.ts";
+
+const fixture = (name: string) =>
+  new URL(`../../test/fixtures/session-log/${name}`, import.meta.url).pathname;
+const TOKEN = "mcp-raw-frame-token-1b2c3d4e5f";
+const API_KEY = "sk-proj-RAWFRAMESKEY0123456789abcdefghij";
+const SPOKEN = "sk-proj-SPOKENKEY0123456789abcdefghijkl";
+const FAILED = "sk-proj-ERRORKEY0123456789abcdefghijklm";
+
+const cleanup: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+// A model whose words and whose failure carry secrets: they reach the session inside raw server frames over a real
+// WebSocket, the frames the session log writes from their text.
+const leaky = defineModel({
+  name: "leaky",
+  respond: (ctx) => {
+    if (ctx.items.at(-1)?.text.includes("fail"))
+      throw new Error(`upstream refused Authorization: Bearer ${FAILED}`);
+    return [{ say: `Your key is ${SPOKEN}, keep it safe.` }];
+  },
+});
+
+describe("session logs written from raw frames", () => {
+  it("redact a secret inside a server frame (the model's words, an error's message) or a sent one (the MCP authorization)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "parley-log-raw-"));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const server = await startLocalRealtime({ port: 0, pace: 0, apiKey: API_KEY, model: leaky });
+    cleanup.push(() => server.close());
+    const agent = await loadAgent(fixture("vault.agent.yaml"), {
+      env: { PARLEY_LOG_FIXTURE_TOKEN: TOKEN },
+    });
+    const log = openSessionLog({ dir, agent });
+    const session = await startSession({
+      agent,
+      url: server.url,
+      apiKey: API_KEY,
+      timeoutMs: 15_000,
+      onEvent: log.write,
+    });
+    log.attach(session);
+    cleanup.push(() => session.close());
+    // The protocol as received, unredacted: proof the secrets did cross the socket.
+    const received: string[] = [];
+    session.on("server.event", (e) => received.push(JSON.stringify(e)));
+
+    const said = next(session, "agent.transcript.done", (e) => e.kind === "answer");
+    session.sendText("what is my key?");
+    await said;
+    const failed = next(session, "error");
+    session.sendText("now fail please");
+    await failed;
+    await session.close();
+    await log.close();
+
+    const raw = received.join("\n");
+    for (const secret of [SPOKEN, FAILED]) expect(raw, secret).toContain(secret);
+    const text = readFileSync(log.file, "utf8");
+    for (const secret of [SPOKEN, FAILED, TOKEN, API_KEY])
+      expect(text, secret).not.toContain(secret);
+    // The frames themselves are in the log, masked where the secret was.
+    const { events } = await readSessionLog(log.file);
+    const frames = events.flatMap((e) => (e.type === "server.event" ? [e.event] : []));
+    const error = frames.find((e) => e.type === "error");
+    expect(JSON.stringify(error)).toContain("upstream refused Authorization: [redacted]");
+    const words = frames.find((e) => e.type === "response.output_audio_transcript.done");
+    expect(words).toMatchObject({ transcript: "Your key is [redacted], keep it safe." });
+    // The MCP authorization went out in the session.update the log wrote from the sent text.
+    const update = events.find(
+      (e) => e.type === "client.event" && e.event.type === "session.update",
+    );
+    expect(JSON.stringify(update)).toMatch(/"server_label":"crm".*"authorization":"\[redacted\]"/);
+    // Nothing lost or reordered by the two ways lines are written.
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+  });
+});
