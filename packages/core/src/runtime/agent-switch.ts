@@ -1,5 +1,4 @@
 import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
-import { LazySet } from "../collections/lazy.ts";
 import type { LoadedAgent } from "../contracts/agent.ts";
 import type { Logger } from "../log/index.ts";
 import { SessionError } from "./errors.ts";
@@ -35,7 +34,8 @@ export class AgentSwitch {
   readonly #d: AgentSwitchDeps;
   #agent: LoadedAgent | undefined;
   #variables: Readonly<Record<string, unknown>>;
-  readonly #ran = new LazySet<LoadedAgent>();
+  /** Every agent the session ran (an array: most sessions run one, and a Set's table would cost more). */
+  #ran: LoadedAgent[] | undefined;
   #unwatch: (() => void) | undefined;
 
   constructor(deps: AgentSwitchDeps, agent: LoadedAgent | undefined) {
@@ -92,7 +92,7 @@ export class AgentSwitch {
   release(): void {
     this.#unwatch?.();
     this.#unwatch = undefined;
-    for (const agent of this.#ran)
+    for (const agent of this.#ran ?? [])
       agent
         .close?.()
         .catch((error: unknown) =>
@@ -105,7 +105,8 @@ export class AgentSwitch {
    * a live `session.update` and the scheduler takes its tools, as `updateAgent` does.
    */
   #watch(agent: LoadedAgent): void {
-    this.#ran.add(agent);
+    if (!this.#ran) this.#ran = [agent];
+    else if (!this.#ran.includes(agent)) this.#ran.push(agent);
     this.#unwatch?.();
     this.#unwatch = agent.onToolsChanged?.((next) => {
       if (!this.#d.open()) return;

@@ -1,10 +1,13 @@
-import type { RealtimeClientEvent } from "openai/resources/realtime/realtime";
 import type { ResponseUsage } from "openai/resources/responses/responses";
-import type { DelegatedAnswer, DelegationHost, ResponsesClient } from "../delegate/host.ts";
-import { type PriceTable, priceCounts, type TokenCounts, zeroCounts } from "../pricing/index.ts";
-import type { ConversationRecord } from "./conversation.ts";
-import type { CostMeter } from "./meter.ts";
-import type { ResponseQueue } from "./response-queue.ts";
+import type {
+  DelegatedAnswer,
+  DelegationHost,
+  DelegationUsage,
+  ResponsesClient,
+} from "../delegate/host.ts";
+import { type Cost, priceCounts, type TokenCounts, zeroCounts } from "../pricing/index.ts";
+import type { SessionParts } from "./compose.ts";
+import type { ConversationEntry } from "./conversation.ts";
 
 /** A text model's usage as the meter's token lines (text only; the cached part of the input apart). */
 export function textTokens(usage: ResponseUsage | undefined): TokenCounts {
@@ -30,41 +33,46 @@ export function deliveryText(answer: DelegatedAnswer): string {
 /**
  * What the runtime gives delegate tools: the Responses client, the conversation, the meter (text-model tokens and
  * dollars join the session's totals and its budget), and delivery of async answers (a system item, then an answer
- * request the response queue sends once no response is in progress).
+ * request the response queue sends once no response is in progress). Made on a session's first delegation.
  */
-export function delegationHost(deps: {
-  client: ResponsesClient;
-  conversation: ConversationRecord;
-  meter: CostMeter;
-  prices: PriceTable;
-  send: (event: RealtimeClientEvent) => void;
-  responses: ResponseQueue;
+export class SessionDelegation implements DelegationHost {
+  readonly #p: SessionParts;
+
+  constructor(p: SessionParts) {
+    this.#p = p;
+  }
+
+  get responses(): ResponsesClient {
+    return this.#p.init.responsesClient as ResponsesClient;
+  }
+
+  history(): readonly ConversationEntry[] {
+    return this.#p.conversation.snapshot().items;
+  }
+
+  record({ model, usage }: DelegationUsage): { tokens: TokenCounts; cost: Cost | undefined } {
+    const tokens = textTokens(usage);
+    const cost = priceCounts(tokens, model, this.#p.init.prices);
+    this.#p.meter.add(tokens, cost?.usd);
+    return { tokens, cost };
+  }
+
+  deliver(answer: DelegatedAnswer): void {
+    const p = this.#p;
+    if (p.delegations().aborted) return;
+    p.outbound.send({
+      type: "conversation.item.create",
+      item: {
+        type: "message",
+        role: "system",
+        content: [{ type: "input_text", text: deliveryText(answer) }],
+      },
+    });
+    p.responses.request({ kind: "answer" });
+  }
+
   /** The session's close signal, made on first use: most sessions never delegate. */
-  closed: () => AbortSignal;
-}): DelegationHost {
-  return {
-    responses: deps.client,
-    history: () => deps.conversation.snapshot().items,
-    record: ({ model, usage }) => {
-      const tokens = textTokens(usage);
-      const cost = priceCounts(tokens, model, deps.prices);
-      deps.meter.add(tokens, cost?.usd);
-      return { tokens, cost };
-    },
-    deliver: (answer) => {
-      if (deps.closed().aborted) return;
-      deps.send({
-        type: "conversation.item.create",
-        item: {
-          type: "message",
-          role: "system",
-          content: [{ type: "input_text", text: deliveryText(answer) }],
-        },
-      });
-      deps.responses.request({ kind: "answer" });
-    },
-    get closed() {
-      return deps.closed();
-    },
-  };
+  get closed(): AbortSignal {
+    return this.#p.delegations();
+  }
 }

@@ -1,6 +1,6 @@
 import type { ConversationItem, RealtimeServerEvent } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
-import { LazyMap } from "../collections/lazy.ts";
+import { LazyMap, LazySet } from "../collections/lazy.ts";
 import type { Logger } from "../log/index.ts";
 import type { AudioClock } from "./audio-clock.ts";
 import { base64Bytes } from "./audio-clock.ts";
@@ -24,7 +24,7 @@ export interface DispatchContext {
   clock: Clock;
   log: Logger;
   events: SafeEmitter<SessionEvents>;
-  bus: RuntimeBus;
+  bus: Pick<RuntimeBus, "emit">;
   /** True for a response cut off by an interruption: its trailing audio is dropped. */
   muted(responseId: string): boolean;
   /** True for text-only sessions: the first text delta, not audio, marks latency. */
@@ -42,7 +42,7 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
 
   const kindOf = (responseId: string): ResponseKind => kinds.get(responseId)?.kind ?? "answer";
   /** Responses whose first output was seen: `response.first_output` once each (a set lookup per delta). */
-  const outputs = new Set<string>();
+  const outputs = new LazySet<string>();
   const firstOutput = (responseId: string) => {
     if (outputs.has(responseId)) return;
     outputs.add(responseId);

@@ -94,22 +94,28 @@ export type StreamLineListener = StreamListener & {
 
 type LineSink = (line: string, type: StreamEventType) => void;
 
+/** What a stream asks its session, as methods of one object (no closure per session). */
+export interface StreamHooks {
+  /** The session id stamped on each event. */
+  sessionId(): string;
+  /** A listener threw. */
+  failed(error: unknown): void;
+}
+
 /** The session's one stream: built only while someone listens; a listener that throws is reported, never rethrown. */
 export class EventStream {
   readonly #listeners = new LazySet<StreamListener>();
   readonly #clock: Clock;
-  readonly #sessionId: () => string;
-  readonly #failed: (error: unknown) => void;
+  readonly #hooks: StreamHooks;
   #seq = 0;
   #listed: { objects: StreamListener[]; lines: LineSink[] } | undefined;
   #reporting = false;
   /** The next protocol event's line member, made from its frame text before anyone else saw the event. */
   #frame: { event: unknown; member: string } | undefined;
 
-  constructor(clock: Clock, sessionId: () => string, failed: (error: unknown) => void) {
+  constructor(clock: Clock, hooks: StreamHooks) {
     this.#clock = clock;
-    this.#sessionId = sessionId;
-    this.#failed = failed;
+    this.#hooks = hooks;
   }
 
   get active(): boolean {
@@ -159,7 +165,7 @@ export class EventStream {
     const frame = this.#frame;
     if (frame?.event === payload) this.#frame = undefined;
     const at = this.#clock.now();
-    const sessionId = this.#sessionId();
+    const sessionId = this.#hooks.sessionId();
     const seq = ++this.#seq;
     let event: Record<string, unknown> | undefined;
     if (objects.length) {
@@ -208,7 +214,7 @@ export class EventStream {
       if (this.#reporting) return;
       this.#reporting = true;
       try {
-        this.#failed(error);
+        this.#hooks.failed(error);
       } finally {
         this.#reporting = false;
       }

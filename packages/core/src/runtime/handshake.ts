@@ -1,11 +1,8 @@
 import { sayExactly } from "../scheduler/fillers.ts";
-import type { ToolSessionControl } from "../tool/index.ts";
 import type { SessionParts } from "./compose.ts";
-import { delegationHost } from "./delegation-host.ts";
 import { SessionError } from "./errors.ts";
 import { classifyClose } from "./reconnect/classify.ts";
-import { schedulerHost } from "./scheduler-host.ts";
-import { traceContextOf } from "./trace-context.ts";
+import { SessionToolHost } from "./scheduler-host.ts";
 
 /**
  * A session's start: `session.created`, our `session.update`, `session.updated`; then the tools, the limits, the
@@ -39,38 +36,7 @@ export async function handshake(p: SessionParts): Promise<void> {
     }
   }
   state.started = true;
-  if (init.tools) {
-    p.calls.handler = init.tools(
-      schedulerHost({
-        send: p.outbound.send,
-        ledger: p.ledger,
-        responses: p.responses,
-        clock: init.clock,
-        variables: () => p.agents.variables,
-        emit: (event) => {
-          p.events.emit(event.type, event as never);
-          p.turn.check();
-        },
-        listens: (type) => p.events.listenerCount(type) > 0,
-        sessionId: () => state.id,
-        session: toolControl(p),
-        traceContext: (callId) => traceContextOf(p.events, callId),
-        ...(init.responsesClient
-          ? {
-              delegation: delegationHost({
-                client: init.responsesClient,
-                conversation: p.conversation,
-                meter: p.meter,
-                prices: init.prices,
-                send: p.outbound.send,
-                responses: p.responses,
-                closed: p.delegations,
-              }),
-            }
-          : {}),
-      }),
-    );
-  }
+  if (init.tools) p.calls.handler = init.tools(new SessionToolHost(p));
   p.agents.begin();
   state.startedAt = init.clock.now();
   p.life.limitLength(init.maxSessionLengthMs, state.startedAt);
@@ -81,20 +47,4 @@ export async function handshake(p: SessionParts): Promise<void> {
       kind: "greeting",
       response: { instructions: sayExactly(init.greeting) },
     });
-}
-
-/** `ctx.session` for tools: the SIP call id, and `end()` — close after the agent's answer to the tool's output. */
-function toolControl(p: SessionParts): ToolSessionControl {
-  const { callId, log } = p.init;
-  return {
-    ...(callId ? { callId } : {}),
-    end: (reason) => {
-      const detail = reason ? `ended by a tool: ${reason}` : "ended by a tool";
-      log.info("session ending", { reason });
-      p.life.endAfterAnswer(
-        detail,
-        p.responses.live.map((r) => r.id),
-      );
-    },
-  };
 }

@@ -38,28 +38,28 @@ export interface RuntimeEvents {
   "response.stalled": { live: LiveResponse; phase: "cancelling" | "released"; idleMs: number };
 }
 
-type Handler<K extends keyof RuntimeEvents> = (payload: RuntimeEvents[K]) => void;
+/** What the session does on each internal event: one function per event, shared by every session (no closures). */
+export type Reactions<T> = {
+  [K in keyof RuntimeEvents]: (target: T, payload: RuntimeEvents[K]) => void;
+};
 
 /**
- * Typed, synchronous internal events: handlers run in the order they were added, in the emitter's turn (what the
- * dispatcher relies on: a call is routed before the response's usage is settled). A handler that throws is the
- * emitter's problem, as a direct call would be.
+ * The dispatcher's internal events, delivered to the session's reactions (reactions.ts). The table is the module's,
+ * shared by all sessions: a session holds only this small object, not a subscription list and a closure per event.
  */
-export class RuntimeBus {
-  readonly #handlers: { [K in keyof RuntimeEvents]?: Handler<K>[] } = {};
+export class RuntimeBus<T = unknown> {
+  readonly #target: T;
+  readonly #reactions: Reactions<T>;
 
-  on<K extends keyof RuntimeEvents>(name: K, fn: Handler<K>): void {
-    const list = this.#handlers[name] as Handler<K>[] | undefined;
-    if (list) list.push(fn);
-    else (this.#handlers as Record<K, Handler<K>[]>)[name] = [fn];
+  constructor(target: T, reactions: Reactions<T>) {
+    this.#target = target;
+    this.#reactions = reactions;
   }
 
   emit<K extends keyof RuntimeEvents>(
     name: K,
     ...payload: RuntimeEvents[K] extends undefined ? [] : [RuntimeEvents[K]]
   ): void {
-    const list = this.#handlers[name] as Handler<K>[] | undefined;
-    if (!list) return;
-    for (const fn of list) fn(payload[0] as RuntimeEvents[K]);
+    this.#reactions[name](this.#target, payload[0] as RuntimeEvents[K]);
   }
 }

@@ -10,27 +10,32 @@ export interface TurnLatency {
   firstAnswerMs: number | null;
 }
 
+/** Where a tracker reports: called as methods of the one object given (no closure per session). */
+export interface LatencyHooks {
+  emit(latency: TurnLatency): void;
+  /** A user turn began (its 1-based number). */
+  started?(turn: number): void;
+}
+
 /** Marks per turn: the end of user input (speech stopped, audio committed, text sent) to the agent's first output. */
 export class LatencyTracker {
   #turn = 0;
   #start: number | undefined;
   #firstAudio: number | null = null;
-  readonly #emit: (latency: TurnLatency) => void;
-  readonly #started: (turn: number) => void;
+  readonly #hooks: LatencyHooks;
 
-  constructor(emit: (latency: TurnLatency) => void, started: (turn: number) => void = () => {}) {
-    this.#emit = emit;
-    this.#started = started;
+  constructor(hooks: LatencyHooks) {
+    this.#hooks = hooks;
   }
 
   userInputEnded(at: number): void {
     // A new turn before the last got its answer: report the unanswered one, then start over.
     if (this.#start !== undefined)
-      this.#emit({ turn: this.#turn, firstAudioMs: this.#firstAudio, firstAnswerMs: null });
+      this.#hooks.emit({ turn: this.#turn, firstAudioMs: this.#firstAudio, firstAnswerMs: null });
     this.#turn++;
     this.#start = at;
     this.#firstAudio = null;
-    this.#started(this.#turn);
+    this.#hooks.started?.(this.#turn);
   }
 
   agentOutput(kind: ResponseRequest["kind"], at: number): void {
@@ -39,6 +44,6 @@ export class LatencyTracker {
     if (this.#firstAudio === null) this.#firstAudio = since;
     if (kind === "filler") return;
     this.#start = undefined;
-    this.#emit({ turn: this.#turn, firstAudioMs: this.#firstAudio, firstAnswerMs: since });
+    this.#hooks.emit({ turn: this.#turn, firstAudioMs: this.#firstAudio, firstAnswerMs: since });
   }
 }

@@ -1,57 +1,58 @@
 import type { SessionParts } from "./compose.ts";
 import { RealtimeServerError, SessionError } from "./errors.ts";
+import type { Reactions } from "./internal-events.ts";
 import { settleResponse } from "./meter.ts";
 import { readSettings } from "./settings.ts";
 
 /**
  * How the session's parts react to what the server says (the dispatcher's internal events), in one place. Each
- * handler is a few lines; the parts do the work.
+ * handler is a few lines; the parts do the work. One table for every session (each gets its parts as `p`).
  */
-export function react(p: SessionParts): void {
-  const { bus, state, wire, responses, calls, life, interruptions, events, latency, init } = p;
-
-  bus.on("session.created", (e) => {
+export const reactions: Reactions<SessionParts> = {
+  "session.created": (p, e) => {
     const id = (e.session as { id?: unknown }).id;
-    if (typeof id === "string" && id) state.id = id;
-    wire.resolve("session.created");
-  });
-  bus.on("session.updated", (e) => {
+    if (typeof id === "string" && id) p.state.id = id;
+    p.wire.resolve("session.created");
+  },
+  "session.updated": (p, e) => {
+    const { state } = p;
     state.settings = readSettings(e.session, state.settings);
     p.meter.model = state.settings.model;
     p.audio.setFormat(state.settings.outputBytesPerMs);
-    wire.resolve("session.updated");
-  });
-  bus.on("server.error", (event) => {
-    state.closingError = event.error;
+    p.wire.resolve("session.updated");
+  },
+  "server.error": (p, event) => {
+    p.state.closingError = event.error;
     const error = new RealtimeServerError(event);
     const id = error.eventId;
     // Our cancel racing the response's own end is harmless; nobody needs to hear about it.
     if (id?.startsWith("parley_cancel_") && error.code === "response_cancel_not_active") return;
-    responses.serverError(event.error);
-    if (id) wire.reject(id, error);
-    events.emit("error", { error });
-  });
-  bus.on("agent.spoke", () => {
-    state.spoke = true;
-  });
-  bus.on("speech.started", () => {
-    responses.userSpeechStarted();
-    calls.call((h) => h.onUserSpeechStarted());
-    if (state.settings.serverInterrupts) interruptions.interrupt("server", undefined);
-  });
-  bus.on("speech.stopped", () => {
-    responses.userSpeechStopped();
-    latency.userInputEnded(init.clock.now());
-    calls.call((h) => h.onUserSpeechStopped());
-  });
-  bus.on("function.call", (item) => calls.functionCall(item));
-  bus.on("approval.request", (item) => calls.approvalRequest(item));
-  bus.on("response.finishing", ({ response, live }) => {
-    interruptions.responseDone(response.id);
+    p.responses.serverError(event.error);
+    if (id) p.wire.reject(id, error);
+    p.events.emit("error", { error });
+  },
+  "agent.spoke": (p) => {
+    p.state.spoke = true;
+  },
+  "speech.started": (p) => {
+    p.responses.userSpeechStarted();
+    p.calls.call(speechStarted);
+    if (p.state.settings.serverInterrupts) p.interruptions.interrupt("server", undefined);
+  },
+  "speech.stopped": (p) => {
+    p.responses.userSpeechStopped();
+    p.latency.userInputEnded(p.init.clock.now());
+    p.calls.call(speechStopped);
+  },
+  "function.call": (p, item) => p.calls.functionCall(item),
+  "approval.request": (p, item) => p.calls.approvalRequest(item),
+  "response.finishing": (p, { response, live }) => {
+    const { life, events } = p;
+    p.interruptions.responseDone(response.id);
     const info = {
       kind: live?.kind ?? "answer",
       origin: live?.origin ?? "server",
-      budgetUsd: state.budgetUsd,
+      budgetUsd: p.state.budgetUsd,
       ending: life.ending,
     };
     const over = settleResponse(
@@ -62,14 +63,14 @@ export function react(p: SessionParts): void {
       (name) => events.listenerCount(name) > 0,
     );
     if (over) life.goodbye("budget", over);
-  });
-  bus.on("response.finished", ({ response, live }) => {
-    if (live?.kind === "goodbye") life.goodbyeDone();
-    life.responseFinished(response.id ?? "", live?.kind ?? "answer");
-  });
-  bus.on("response.stalled", ({ live, phase, idleMs }) => {
+  },
+  "response.finished": (p, { response, live }) => {
+    if (live?.kind === "goodbye") p.life.goodbyeDone();
+    p.life.responseFinished(response.id ?? "", live?.kind ?? "answer");
+  },
+  "response.stalled": (p, { live, phase, idleMs }) => {
     if (phase === "cancelling") {
-      events.emit("error", {
+      p.events.emit("error", {
         error: new SessionError(
           "response_stalled",
           `response ${live.id} (${live.kind}) had no event for ${Math.round(idleMs)} ms; it was cancelled`,
@@ -78,11 +79,14 @@ export function react(p: SessionParts): void {
       return;
     }
     // Never confirmed: finish what waits on its response.done (a truncate, the goodbye) as if it had come.
-    interruptions.responseDone(live.id);
-    if (live.kind === "goodbye") life.goodbyeDone();
-    events.emit("warning", {
+    p.interruptions.responseDone(live.id);
+    if (live.kind === "goodbye") p.life.goodbyeDone();
+    p.events.emit("warning", {
       code: "response_released",
       message: `the server never confirmed the end of stalled response ${live.id}; the runtime moved on without it`,
     });
-  });
-}
+  },
+};
+
+const speechStarted = (h: { onUserSpeechStarted(): void }) => h.onUserSpeechStarted();
+const speechStopped = (h: { onUserSpeechStopped(): void }) => h.onUserSpeechStopped();

@@ -26,10 +26,12 @@ export class ResponseQueue implements ResponseQueueContract {
   readonly #o: ResponseQueueOptions;
   readonly #queue: ResponseRequest[] = [];
   readonly #live = new LazyMap<string, LiveResponse>();
-  readonly #watchdog: StallWatchdog;
+  // The watchdog, the create timeout and the hold for the server's own response are made when first needed (a
+  // response, a user's speech): an idle session that has said nothing holds none of them.
+  #watchdog: StallWatchdog | undefined;
   readonly #after: DoneWaiters;
-  readonly #awaitServer: ServerResponseHold;
-  readonly #flight: CreateFlight;
+  #awaitServer: ServerResponseHold | undefined;
+  #flight: CreateFlight | undefined;
   #userSpeaking = false;
   #ending = false;
   #closed = false;
@@ -41,7 +43,11 @@ export class ResponseQueue implements ResponseQueueContract {
   constructor(options: ResponseQueueOptions) {
     this.#o = options;
     this.#after = new DoneWaiters(options.log);
-    this.#flight = new CreateFlight(
+  }
+
+  #flightTimer(): CreateFlight {
+    const options = this.#o;
+    this.#flight ??= new CreateFlight(
       options.clock,
       options.log,
       options.createdTimeoutMs ?? 15_000,
@@ -50,13 +56,22 @@ export class ResponseQueue implements ResponseQueueContract {
         this.#pump();
       },
     );
+    return this.#flight;
+  }
+
+  #serverHold(): ServerResponseHold {
     // The server decided not to answer after the user's speech: stop holding.
-    this.#awaitServer = new ServerResponseHold(
-      options.clock,
-      options.serverResponseWaitMs ?? 1_500,
+    this.#awaitServer ??= new ServerResponseHold(
+      this.#o.clock,
+      this.#o.serverResponseWaitMs ?? 1_500,
       () => this.#pump(),
     );
-    this.#watchdog = new StallWatchdog({
+    return this.#awaitServer;
+  }
+
+  #stallWatch(): StallWatchdog {
+    const options = this.#o;
+    this.#watchdog ??= new StallWatchdog({
       clock: options.clock,
       stallMs: options.stallMs ?? DEFAULT_STALL_MS,
       graceMs: options.stallGraceMs ?? DEFAULT_STALL_GRACE_MS,
@@ -64,10 +79,11 @@ export class ResponseQueue implements ResponseQueueContract {
       stalled: (id, idle) => this.#stalled(id, idle),
       unconfirmed: (id, idle) => this.#release(id, idle),
     });
+    return this.#watchdog;
   }
 
   get inProgress(): boolean {
-    return this.#flight.current !== undefined || this.#live.size > 0;
+    return this.#flight?.current !== undefined || this.#live.size > 0;
   }
 
   /** Responses in progress right now (at most one, by construction). */
@@ -100,7 +116,7 @@ export class ResponseQueue implements ResponseQueueContract {
       !this.inProgress &&
       this.#queue.length === 0 &&
       !this.#userSpeaking &&
-      !this.#awaitServer.holding
+      !this.#awaitServer?.holding
     );
   }
 
@@ -129,7 +145,7 @@ export class ResponseQueue implements ResponseQueueContract {
 
   userSpeechStopped(): void {
     this.#userSpeaking = false;
-    if (this.#o.serverCreatesResponses() && !this.#closed) this.#awaitServer.start();
+    if (this.#o.serverCreatesResponses() && !this.#closed) this.#serverHold().start();
     this.#pump();
   }
 
@@ -137,14 +153,14 @@ export class ResponseQueue implements ResponseQueueContract {
   responseCreated(response: RealtimeResponse): LiveResponse {
     const id = response.id ?? `unknown_${++this.#seq}`;
     const tag = response.metadata?.[REQUEST_TAG];
-    const pending = this.#flight.current;
+    const pending = this.#flight?.current;
     // Without an echoed tag, a created response is ours only if we are not waiting for one the server starts.
     const ours =
       pending !== undefined &&
-      (tag === pending.tag || (tag === undefined && !this.#awaitServer.holding));
+      (tag === pending.tag || (tag === undefined && !this.#awaitServer?.holding));
     let live: LiveResponse;
     if (ours && pending) {
-      this.#flight.end();
+      this.#flight?.end();
       live = {
         id,
         kind: pending.request.kind,
@@ -157,7 +173,7 @@ export class ResponseQueue implements ResponseQueueContract {
     } else {
       live = { id, kind: "answer", origin: "server", outOfBand: false, cancelled: false };
       this.#live.set(id, live);
-      this.#awaitServer.clear();
+      this.#awaitServer?.clear();
       // The server's response sees the whole conversation: plain answers queued before it are answered by it.
       for (let i = this.#queue.length - 1; i >= 0; i--) {
         const r = this.#queue[i] as ResponseRequest;
@@ -165,13 +181,13 @@ export class ResponseQueue implements ResponseQueueContract {
       }
     }
     // Events still arrive while the socket closes: a closed queue arms no timer (it would hold the session for 30 s).
-    if (!this.#closed) this.#watchdog.watch(live.id);
+    if (!this.#closed) this.#stallWatch().watch(live.id);
     return live;
   }
 
   /** An event of a response in progress arrived: it is alive (the watchdog's clock restarts). Cheap: no timer work. */
   touch(responseId: string): void {
-    this.#watchdog.touch(responseId);
+    this.#watchdog?.touch(responseId);
   }
 
   /** `response.done`: frees the slot and dispatches the next request. */
@@ -179,7 +195,7 @@ export class ResponseQueue implements ResponseQueueContract {
     const id = response.id ?? "";
     const live = this.#live.get(id);
     this.#live.delete(id);
-    this.#watchdog.stop(id);
+    this.#watchdog?.stop(id);
     this.#after.finished(id);
     this.#pump();
     return live;
@@ -191,9 +207,9 @@ export class ResponseQueue implements ResponseQueueContract {
    * Returns true when the error was about our create.
    */
   serverError(error: RealtimeError): boolean {
-    const pending = this.#flight.current;
+    const pending = this.#flight?.current;
     if (!pending || !error.event_id || error.event_id !== pending.eventId) return false;
-    this.#flight.end();
+    this.#flight?.end();
     if (error.code === "conversation_already_has_active_response")
       this.#queue.unshift(pending.request);
     else
@@ -210,7 +226,7 @@ export class ResponseQueue implements ResponseQueueContract {
    * as the server acknowledges it.
    */
   cancel(which: (live: LiveResponse) => boolean = () => true): void {
-    const pending = this.#flight.current;
+    const pending = this.#flight?.current;
     if (
       pending &&
       which({
@@ -241,15 +257,15 @@ export class ResponseQueue implements ResponseQueueContract {
    */
   suspend(): boolean {
     this.#suspended = true;
-    const pending = this.#flight.end();
+    const pending = this.#flight?.end();
     const cut = pending !== undefined || [...this.#live.values()].some((r) => !r.outOfBand);
     // A goodbye or greeting in flight is asked again; a plain answer is asked again by the caller (coalesced).
     if (pending && pending.request.kind !== "answer" && pending.request.kind !== "filler")
       this.#queue.unshift(pending.request);
-    this.#watchdog.stopAll();
+    this.#watchdog?.stopAll();
     const gone = [...this.#live.keys()];
     this.#live.clear();
-    this.#awaitServer.clear();
+    this.#awaitServer?.clear();
     this.#userSpeaking = false;
     // Fillers are about a moment that has passed.
     for (let i = this.#queue.length - 1; i >= 0; i--)
@@ -275,10 +291,10 @@ export class ResponseQueue implements ResponseQueueContract {
   /** Drops everything; later requests are refused. */
   close(): void {
     this.#closed = true;
-    this.#flight.end();
-    this.#awaitServer.clear();
+    this.#flight?.end();
+    this.#awaitServer?.clear();
     for (const r of this.#queue.splice(0)) this.#o.onDropped?.(r, "session closed");
-    this.#watchdog.stopAll();
+    this.#watchdog?.stopAll();
     this.#live.clear();
     this.#after.clear();
   }
@@ -314,7 +330,7 @@ export class ResponseQueue implements ResponseQueueContract {
         !this.#suspended &&
         !this.inProgress &&
         !this.#userSpeaking &&
-        !this.#awaitServer.holding
+        !this.#awaitServer?.holding
       ) {
         const next = this.#queue.shift();
         if (!next) return;
@@ -337,7 +353,7 @@ export class ResponseQueue implements ResponseQueueContract {
   }
 
   #dispatch(request: ResponseRequest): void {
-    this.#o.send(this.#flight.start(request, `r${++this.#seq}`, this.#eventId("response")));
+    this.#o.send(this.#flightTimer().start(request, `r${++this.#seq}`, this.#eventId("response")));
   }
 
   #eventId(what: string): string {

@@ -31,8 +31,9 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   /** @internal Use `startSession`. */
   constructor(init: SessionInit) {
-    super((error, event) => this.#listenerFailed(error, event));
-    this.#p = composeSession(init, this, (error, event) => this.#listenerFailed(error, event));
+    const failed = (error: unknown, event: string) => this.#listenerFailed(error, event);
+    super(failed);
+    this.#p = composeSession(init, this, failed);
     this.conversation = this.#p.conversation;
   }
 

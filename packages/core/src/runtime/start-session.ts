@@ -1,18 +1,10 @@
 import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
 import type { ClientOptions } from "ws";
 import { type Clock, systemClock } from "../clock/index.ts";
-import {
-  compileSession,
-  renderGreeting,
-  renderTemplate,
-  templateScope,
-  type VariableValues,
-} from "../compile/index.ts";
 import type { ResponsesClient } from "../delegate/host.ts";
-import { type LoadedAgent, type LoadedHandoff, loadAgent } from "../load/index.ts";
+import type { LoadedAgent, LoadedHandoff } from "../load/index.ts";
 import { createLogger, type Logger, redactString } from "../log/index.ts";
 import { defaultPrices, type PriceTable } from "../pricing/index.ts";
-import { AgentTools } from "../scheduler/agent-tools.ts";
 import type { ToolSchedulerOptions } from "../scheduler/tool-scheduler.ts";
 import { defaultTelemetry, type Telemetry } from "../telemetry/telemetry.ts";
 import type { KeepaliveOptions } from "../transport/keepalive.ts";
@@ -22,12 +14,16 @@ import { apiBaseFor, apiBaseOfRealtimeUrl, realtimeUrlOf, responsesClient } from
 import { SessionError } from "./errors.ts";
 import type { StreamListener } from "./event-stream.ts";
 import type { SessionEvents } from "./events.ts";
-import {
-  type ReconnectOptions,
-  reconnectOptionsFor,
-  reconnectSettings,
-} from "./reconnect/options.ts";
+import type { ReconnectOptions } from "./reconnect/options.ts";
 import { type CallHandlerFactory, Session } from "./session.ts";
+import {
+  compileFor,
+  defaultTools,
+  loadHandoffFile,
+  NO_VARIABLES,
+  reconnectSettingsFor,
+  templatingFor,
+} from "./session-shared.ts";
 import type { TextFallbackOptions } from "./text-fallback.ts";
 
 /** The API's WebSocket endpoint; `?model=` (or `?call_id=`) is added. */
@@ -147,45 +143,40 @@ const DEFAULT_GOODBYE = "I'm sorry, I have to end our conversation here. Goodbye
 export async function startSession(options: StartSessionOptions): Promise<Session> {
   const log = options.log ?? createLogger("parley:runtime");
   const agent = options.agent;
-  const given = options.variables ?? {};
+  const given = options.variables ?? NO_VARIABLES;
   const update = options.session ?? compileFor(agent, given);
   const model = modelOf(update) ?? agent?.config.model ?? "gpt-realtime";
   const factory = transportFactoryFor(options, model, log);
   const transport = factory ? factory({ attempt: 1 }) : (options.transport as Transport);
   const limits = agent?.config.limits;
+  const templating = templatingFor(given);
   const session = new Session({
     transport,
     ...(factory && options.reconnect !== false
       ? {
           transportFactory: factory,
-          reconnect: reconnectSettings(
-            reconnectOptionsFor(agent?.config.reconnect, options.reconnect || undefined),
-          ),
-          announceOf: (next: LoadedAgent) => {
-            const line = next.config.reconnect?.announce;
-            return line === undefined
-              ? undefined
-              : renderTemplate(line, templateScope(next.config, templateValues(given)));
-          },
+          reconnect: reconnectSettingsFor(agent, options.reconnect || undefined),
+          announceOf: templating.announceOf,
         }
       : {}),
     update,
     ...(agent ? { agent } : {}),
     givenVariables: given,
-    loadHandoff: options.loadHandoff ?? ((handoff) => loadAgent(handoff.file)),
+    loadHandoff: options.loadHandoff ?? loadHandoffFile,
     ...(options.watchdog === undefined ? {} : { watchdog: options.watchdog }),
     ...(options.textFallback === undefined ? {} : { textFallback: options.textFallback }),
-    compile: (next) => compileFor(next, given),
+    compile: templating.compile,
     ...(options.callId ? { callId: options.callId } : {}),
     clock: options.clock ?? systemClock,
-    prices: { ...defaultPrices, ...options.prices },
+    // The default table is shared (never written); overrides get the session its own.
+    prices: options.prices ? { ...defaultPrices, ...options.prices } : defaultPrices,
     tools:
       options.tools === false
         ? undefined
         : (options.tools ?? defaultTools(agent, options.scheduler, log)),
     playedMs: options.playedMs,
-    greeting: agent ? renderGreeting(agent, { variables: templateValues(given) }) : undefined,
-    greetingOf: (next) => renderGreeting(next, { variables: templateValues(given) }),
+    greeting: agent ? templating.greetingOf(agent) : undefined,
+    greetingOf: templating.greetingOf,
     goodbye: options.goodbye ?? DEFAULT_GOODBYE,
     budgetUsd: limits?.costBudgetUsd,
     maxSessionLengthMs: limits?.maxSessionLength,
@@ -266,8 +257,19 @@ function responsesFor(
   const apiKey = options.apiKey ?? (options.url ? "local" : process.env.OPENAI_API_KEY);
   if (!apiKey) return {};
   const warm = agent?.tools.some((t) => t.delegate) ?? false;
-  return { responsesClient: responsesClient({ apiBase, apiKey, warm }) };
+  // Sessions with the same API base and key share one client (it holds no per-session state).
+  const last = lastResponses;
+  if (last?.apiBase === apiBase && last.apiKey === apiKey && (last.warm || !warm))
+    return { responsesClient: last.client };
+  const client = responsesClient({ apiBase, apiKey, warm });
+  lastResponses = { apiBase, apiKey, warm, client };
+  return { responsesClient: client };
 }
+
+/** The last Responses client made, for the next session with the same base and key. */
+let lastResponses:
+  | { apiBase: string; apiKey: string; warm: boolean; client: ResponsesClient }
+  | undefined;
 
 /** The WebSocket URL for a model (or a SIP call), keeping a caller's own query (a local server's URL). */
 export function realtimeUrl(base: string | undefined, model: string, callId?: string): string {
@@ -282,60 +284,4 @@ export function realtimeUrl(base: string | undefined, model: string, callId?: st
 function modelOf(update: SessionUpdateEvent): string | undefined {
   const m = (update.session as { model?: unknown }).model;
   return typeof m === "string" ? m : undefined;
-}
-
-function compileFor(
-  agent: LoadedAgent | undefined,
-  variables: Record<string, unknown>,
-): SessionUpdateEvent {
-  if (!agent)
-    throw new SessionError(
-      "missing_agent",
-      "startSession needs an agent (from loadAgent) or a session.update",
-    );
-  const values = templateValues(variables);
-  const key = JSON.stringify(values);
-  const last = lastCompiled.get(agent);
-  if (last?.key === key) return last.update;
-  const update = compileSession(agent, { variables: values });
-  // Shared by the agent's sessions from now on: frozen where a holder could write by mistake.
-  Object.freeze(update.session.tools);
-  Object.freeze(update.session);
-  Object.freeze(update);
-  lastCompiled.set(agent, { key, update });
-  return update;
-}
-
-/**
- * The last `session.update` compiled per loaded agent and its variables: sessions of one agent with the same
- * variables (the common case: none, or a server's fixed ones) share one, so an idle session holds no copy of the
- * instructions and the tool list. A reloaded agent is a new object, compiled anew.
- */
-const lastCompiled = new WeakMap<LoadedAgent, { key: string; update: SessionUpdateEvent }>();
-
-function templateValues(variables: Record<string, unknown>): VariableValues {
-  const out: VariableValues = {};
-  for (const [k, v] of Object.entries(variables)) {
-    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") out[k] = v;
-  }
-  return out;
-}
-
-/** The agent's tools (a ToolScheduler per agent, swapped on handoffs), when it has anything the model can call. */
-function defaultTools(
-  agent: LoadedAgent | undefined,
-  overrides: Partial<ToolSchedulerOptions> | undefined,
-  log: Logger,
-): CallHandlerFactory | undefined {
-  if (!agent) return undefined;
-  const config = agent.config;
-  if (
-    !agent.tools.length &&
-    !agent.handoffs.length &&
-    !config.mcp?.length &&
-    !overrides?.tools?.length
-  )
-    return undefined;
-  // The audit log and approvers see the Realtime session id (host.sessionId), not the agent's name.
-  return (host) => new AgentTools(host, agent, { log: log.child("scheduler"), ...overrides });
 }

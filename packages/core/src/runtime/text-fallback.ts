@@ -34,6 +34,9 @@ interface Deps {
   failed(error: unknown): void;
 }
 
+/** The resolved promise every session's first switch chains on (one for all, not one per session). */
+const settled: Promise<void> = Promise.resolve();
+
 type Modalities = Array<"text" | "audio"> | undefined;
 
 const NOTICES = {
@@ -66,7 +69,7 @@ export class TextFallback {
   #failures: number[] = [];
   /** The output modalities before the switch, restored on the way back. */
   #audioModalities: Modalities | undefined;
-  #switching: Promise<void> = Promise.resolve();
+  #switching: Promise<void> = settled;
   readonly #errors: number;
   readonly #windowMs: number;
 

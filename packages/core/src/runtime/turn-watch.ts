@@ -4,19 +4,22 @@
  */
 const settled = Promise.resolve();
 
+export interface TurnWatchDeps {
+  busy(): boolean;
+  open(): boolean;
+  idle(): void;
+}
+
 export class TurnWatch {
-  readonly #busy: () => boolean;
-  readonly #open: () => boolean;
-  readonly #idle: () => void;
+  readonly #d: TurnWatchDeps;
   /** A turn check is scheduled. */
   #scheduled = false;
   /** `idle` was said and the session has not been seen busy since. */
   #said = false;
 
-  constructor(deps: { busy(): boolean; open(): boolean; idle(): void }) {
-    this.#busy = deps.busy;
-    this.#open = deps.open;
-    this.#idle = deps.idle;
+  /** `deps` is kept and its methods called on it (an object of prototype methods fits: no closure per session). */
+  constructor(deps: TurnWatchDeps) {
+    this.#d = deps;
   }
 
   /** A new turn began (the user's, a restore): the next idle is news again. */
@@ -30,10 +33,10 @@ export class TurnWatch {
     // A resolved promise's then: a microtask like queueMicrotask, without the AsyncResource Node makes for each.
     settled.then(() => {
       this.#scheduled = false;
-      if (this.#busy()) this.#said = false;
-      else if (!this.#said && this.#open()) {
+      if (this.#d.busy()) this.#said = false;
+      else if (!this.#said && this.#d.open()) {
         this.#said = true;
-        this.#idle();
+        this.#d.idle();
       }
     });
   }

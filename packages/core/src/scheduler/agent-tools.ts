@@ -7,6 +7,7 @@ import { LazySet } from "../collections/lazy.ts";
 import type { LoadedAgent } from "../load/index.ts";
 import type { CallHandler, SchedulerHost } from "./host.ts";
 import type { ToolSchedulerOptions } from "./options.ts";
+import { preparedTools } from "./prepared-tools.ts";
 import { ToolScheduler } from "./tool-scheduler.ts";
 
 /** The scheduler options an agent file implies (its tools, fillers, approval policy, language). */
@@ -18,6 +19,12 @@ export function schedulerOptionsFor(agent: LoadedAgent): ToolSchedulerOptions {
     ...(config.filler !== undefined ? { filler: config.filler } : {}),
     ...(config.approval ? { approval: config.approval } : {}),
   };
+}
+
+/** The agent's prepared tools with the session's options (cached per tool list: no work after the first session). */
+function preparedToolsOf(agent: LoadedAgent, overrides: Partial<ToolSchedulerOptions>) {
+  const options = { ...schedulerOptionsFor(agent), ...overrides };
+  return preparedTools(options.tools, options);
 }
 
 /**
@@ -34,7 +41,11 @@ export class AgentTools implements CallHandler {
   readonly #host: SchedulerHost;
   readonly #overrides: Partial<ToolSchedulerOptions>;
   readonly #ownedAudit: AuditLog | undefined;
-  #current: ToolScheduler;
+  /** Made on the session's first call (or first use): an idle session holds no scheduler, only its agent. */
+  #built: ToolScheduler | undefined;
+  #agent: LoadedAgent;
+  /** The session id when the tools were attached: what an eagerly made scheduler's approvals would have recorded. */
+  #sessionId: string | undefined;
   readonly #retired = new LazySet<ToolScheduler>();
 
   constructor(
@@ -50,67 +61,82 @@ export class AgentTools implements CallHandler {
       ...overrides,
       ...(this.#ownedAudit ? { auditLog: this.#ownedAudit } : {}),
     };
-    this.#current = this.#build(agent);
+    this.#agent = agent;
+    this.#sessionId = host.sessionId;
+    // What building the scheduler would report at the start is still reported at the start: a duplicate tool name
+    // throws, and a missing approver is warned about (that scheduler is then made now).
+    if (preparedToolsOf(agent, this.#overrides).needApproval.length > 0)
+      this.#built = this.#build(agent, this.#sessionId);
   }
 
   /** The scheduler that takes new calls. */
   get current(): ToolScheduler {
-    return this.#current;
+    this.#built ??= this.#build(this.#agent, this.#sessionId);
+    return this.#built;
+  }
+
+  /** The current scheduler, if made: one never made has no calls, approvals or answers to act on. */
+  get #current(): ToolScheduler | undefined {
+    return this.#built;
   }
 
   /** Calls started and not yet ended, across the schedulers of every agent the session ran. */
   get activeCalls(): number {
-    let n = this.#current.activeCalls;
+    let n = this.#current?.activeCalls ?? 0;
     for (const s of this.#retired) n += s.activeCalls;
     return n;
   }
 
   /** Some scheduler (this agent's or a previous one's) still has a call, an approval or an answer pending. */
   get busy(): boolean {
-    if (this.#current.busy) return true;
+    if (this.#current?.busy) return true;
     for (const s of this.#retired) if (s.busy) return true;
     return false;
   }
 
   swap(agent: LoadedAgent): void {
     const old = this.#current;
-    this.#current = this.#build(agent);
-    this.#retire(old);
+    this.#agent = agent;
+    this.#sessionId = this.#host.sessionId;
+    this.#built = undefined;
+    if (preparedToolsOf(agent, this.#overrides).needApproval.length > 0)
+      this.#built = this.#build(agent, this.#sessionId);
+    if (old) this.#retire(old);
   }
 
   onFunctionCall(item: RealtimeConversationItemFunctionCall): void {
     // Each call is reported twice (output_item.done, response.done): the schedulers share the host's call ledger,
     // so a call taken by one agent's scheduler is not taken again by the next one's.
-    this.#current.onFunctionCall(item);
+    this.current.onFunctionCall(item);
     this.#sweep();
   }
 
   onMcpApprovalRequest(item: RealtimeMcpApprovalRequest): void {
-    this.#current.onMcpApprovalRequest(item);
+    this.current.onMcpApprovalRequest(item);
   }
 
   onUserSpeechStarted(): void {
-    this.#current.onUserSpeechStarted();
+    this.#current?.onUserSpeechStarted();
   }
 
   onUserSpeechStopped(): void {
-    this.#current.onUserSpeechStopped();
+    this.#current?.onUserSpeechStopped();
   }
 
   onInterrupt(): void {
-    this.#current.onInterrupt();
+    this.#current?.onInterrupt();
     for (const s of this.#retired) s.onInterrupt();
   }
 
   /** Ends a call cancelled from outside, whichever agent's scheduler runs it. */
   cancel(callId: string, reason?: string): boolean {
-    if (this.#current.cancel(callId, reason)) return true;
+    if (this.#current?.cancel(callId, reason)) return true;
     for (const s of this.#retired) if (s.cancel(callId, reason)) return true;
     return false;
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.#current.close(), ...[...this.#retired].map((s) => s.close())]);
+    await Promise.all([this.#current?.close(), ...[...this.#retired].map((s) => s.close())]);
     this.#retired.clear();
     await this.#ownedAudit?.close();
   }
@@ -128,7 +154,11 @@ export class AgentTools implements CallHandler {
     }
   }
 
-  #build(agent: LoadedAgent): ToolScheduler {
-    return new ToolScheduler(this.#host, { ...schedulerOptionsFor(agent), ...this.#overrides });
+  #build(agent: LoadedAgent, sessionId?: string): ToolScheduler {
+    return new ToolScheduler(this.#host, {
+      ...schedulerOptionsFor(agent),
+      ...(sessionId === undefined ? {} : { sessionId }),
+      ...this.#overrides,
+    });
   }
 }

@@ -15,59 +15,71 @@ export const DEFAULT_KEEPALIVE = { intervalMs: 15_000, timeoutMs: 10_000 } as co
  * Pings the peer after `intervalMs` of silence and terminates the socket when `timeoutMs` passes without a pong or
  * any other frame, so a dead peer (a half-open TCP connection, a stalled proxy) is found within
  * `intervalMs + timeoutMs` and reported as a drop (code 1006) that the session can act on. Any frame from the
- * server proves it alive, so a busy session sends no pings. Times are on `clock`. Returns a stop function.
+ * server proves it alive (its owner calls `alive()` for each frame and pong), so a busy session sends no pings.
+ * Times are on `clock`. One object with one timer: no closures held per socket but the pending timer's.
  */
-export function keepAlive(
-  ws: WebSocket,
-  clock: Clock,
-  options: KeepaliveOptions,
-  dead: (detail: string) => void,
-): () => void {
-  const intervalMs = options.intervalMs ?? DEFAULT_KEEPALIVE.intervalMs;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_KEEPALIVE.timeoutMs;
-  let timer: TimerHandle | undefined;
-  let stopped = false;
+export class Keepalive {
+  readonly #ws: WebSocket;
+  readonly #clock: Clock;
+  readonly #intervalMs: number;
+  readonly #timeoutMs: number;
+  readonly #owner: { peerDead(detail: string): void };
+  #timer: TimerHandle | undefined;
+  #stopped = false;
   // A frame only notes the time: re-arming a timer per frame cost a Timeout object and its async hooks for every
   // audio delta. The one timer checks the silence when it fires and waits out the rest when there was a frame since.
-  let last = clock.now();
-  let pinged = false;
-  const arm = (ms: number, fn: () => void) => {
-    timer = stopped ? undefined : clock.setTimeout(fn, ms);
-  };
-  const silence = () => {
-    const quiet = clock.now() - last;
-    if (quiet < intervalMs) {
-      arm(intervalMs - quiet, silence);
+  #last: number;
+  #pinged = false;
+
+  constructor(
+    ws: WebSocket,
+    clock: Clock,
+    options: KeepaliveOptions,
+    owner: { peerDead(detail: string): void },
+  ) {
+    this.#ws = ws;
+    this.#clock = clock;
+    this.#intervalMs = options.intervalMs ?? DEFAULT_KEEPALIVE.intervalMs;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_KEEPALIVE.timeoutMs;
+    this.#owner = owner;
+    this.#last = clock.now();
+    this.#arm(this.#intervalMs);
+  }
+
+  /** A frame (or a pong) came: the peer is alive. */
+  alive(): void {
+    this.#last = this.#clock.now();
+    this.#pinged = false;
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #arm(ms: number): void {
+    this.#timer = this.#stopped ? undefined : this.#clock.setTimeout(() => this.#fired(), ms);
+  }
+
+  /** The timer: after a silence, a ping; after a ping without an answer since, the peer is dead. */
+  #fired(): void {
+    if (this.#pinged) {
+      this.#owner.peerDead(`no answer to a keepalive ping within ${this.#timeoutMs} ms`);
+      this.#ws.terminate();
+      return;
+    }
+    const quiet = this.#clock.now() - this.#last;
+    if (quiet < this.#intervalMs) {
+      this.#arm(this.#intervalMs - quiet);
       return;
     }
     try {
-      ws.ping();
+      this.#ws.ping();
     } catch {
       return; // closing already: the close reports itself
     }
-    pinged = true;
-    arm(timeoutMs, answered);
-  };
-  const answered = () => {
-    if (!pinged) {
-      silence();
-      return;
-    }
-    dead(`no answer to a keepalive ping within ${timeoutMs} ms`);
-    ws.terminate();
-  };
-  const alive = () => {
-    last = clock.now();
-    pinged = false;
-  };
-  ws.on("message", alive);
-  ws.on("pong", alive);
-  arm(intervalMs, silence);
-  return () => {
-    stopped = true;
-    if (timer !== undefined) clock.clearTimeout(timer);
-    timer = undefined;
-    ws.off("message", alive);
-    ws.off("pong", alive);
-  };
+    this.#pinged = true;
+    this.#arm(this.#timeoutMs);
+  }
 }

@@ -5,7 +5,7 @@ import { type Clock, systemClock } from "../clock/index.ts";
 import { createLogger, type Logger, redactString } from "../log/index.ts";
 import { SessionError } from "../runtime/errors.ts";
 import { parseServerFrame } from "./frames.ts";
-import { type KeepaliveOptions, keepAlive } from "./keepalive.ts";
+import { Keepalive, type KeepaliveOptions } from "./keepalive.ts";
 import {
   closeDetail,
   type Transport,
@@ -56,11 +56,31 @@ function loadWs(): typeof WebSocket {
   return wsClass;
 }
 
+// The socket's listeners are these functions, shared by every transport (`this` is the socket; its transport is
+// found in `owners`), not closures made per connection.
+const owners = new WeakMap<WebSocket, WsTransport>();
+function onMessage(this: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
+  owners.get(this)?.message(data, isBinary);
+}
+function onPong(this: WebSocket): void {
+  owners.get(this)?.keepalive?.alive();
+}
+function onOpen(this: WebSocket): void {
+  owners.get(this)?.socketOpened();
+}
+function onError(this: WebSocket, error: Error): void {
+  owners.get(this)?.socketError(error);
+}
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
+  owners.get(this)?.socketClosed(code, reason);
+}
+
 class WsTransport implements Transport {
   readonly kind = "ws";
   readonly #ws: WebSocket;
   readonly #clock: Clock;
   readonly #log: Logger;
+  readonly #keepaliveOptions: KeepaliveOptions | false | undefined;
   #listener: TransportListener | undefined;
   /** What arrived before `listen` (the server may speak first, in the upgrade's packet). */
   #early: (Frame | TransportClose)[] = [];
@@ -69,11 +89,18 @@ class WsTransport implements Transport {
   #openError: Error | undefined;
   /** Set when the keepalive gave up on the peer: the reason of the drop it causes. */
   #deadPeer: string | undefined;
-  readonly #closed: Promise<void>;
+  /** True once the socket's close came. */
+  #isClosed = false;
+  /** `close()`'s wait for the socket's close, made only when someone waits (and its resolve). */
+  #closed: Promise<void> | undefined;
+  #closedWait: (() => void) | undefined;
+  /** @internal The pings that find a dead peer (while open, unless turned off). */
+  keepalive: Keepalive | undefined;
 
   constructor(options: WsTransportOptions) {
     this.#clock = options.clock ?? systemClock;
     this.#log = options.log ?? createLogger("parley:transport");
+    this.#keepaliveOptions = options.keepalive;
     const ws =
       options.socket ??
       new (loadWs())(options.url ?? "", {
@@ -81,35 +108,48 @@ class WsTransport implements Transport {
         headers: { ...(options.ws?.headers as Record<string, string>), ...options.headers },
       });
     this.#ws = ws;
+    owners.set(ws, this);
     this.#wasOpen = ws.readyState === OPEN;
-    ws.on("message", (data, isBinary) => this.#onMessage(data, isBinary));
-    let stopKeepalive = () => {};
-    const startKeepalive = () => {
-      if (options.keepalive === false) return;
-      stopKeepalive = keepAlive(ws, this.#clock, options.keepalive ?? {}, (why) => {
-        this.#deadPeer = why;
-        this.#log.warn("the server stopped answering; closing the connection", { why });
-      });
-    };
-    if (this.#wasOpen) startKeepalive();
-    ws.once("open", () => {
-      this.#wasOpen = true;
-      startKeepalive();
-    });
-    ws.on("error", (error) => {
-      this.#openError ??= error;
-      this.#log.warn("socket error", { message: redactString(error.message) });
-    });
-    this.#closed = new Promise((resolve) => {
-      ws.once("close", (code, reasonBuf) => {
-        stopKeepalive();
-        const reason = this.#deadPeer ?? reasonBuf.toString();
-        // A socket that never opened is a failed connect, reported by opened(), not a drop.
-        const dropped = !this.#closingByUs && this.#wasOpen;
-        this.#deliver({ code, reason, detail: closeDetail(code, reason), dropped });
-        resolve();
-      });
-    });
+    ws.on("message", onMessage);
+    if (this.#wasOpen) this.#startKeepalive();
+    else ws.on("open", onOpen);
+    ws.on("error", onError);
+    ws.on("close", onClose);
+  }
+
+  /** @internal The socket opened. */
+  socketOpened(): void {
+    this.#wasOpen = true;
+    this.#startKeepalive();
+  }
+
+  /** @internal A socket error (the close that follows reports it). */
+  socketError(error: Error): void {
+    this.#openError ??= error;
+    this.#log.warn("socket error", { message: redactString(error.message) });
+  }
+
+  /** @internal The socket closed. */
+  socketClosed(code: number, reasonBuf: Buffer): void {
+    this.keepalive?.stop();
+    this.#isClosed = true;
+    const reason = this.#deadPeer ?? reasonBuf.toString();
+    // A socket that never opened is a failed connect, reported by opened(), not a drop.
+    const dropped = !this.#closingByUs && this.#wasOpen;
+    this.#deliver({ code, reason, detail: closeDetail(code, reason), dropped });
+    this.#closedWait?.();
+  }
+
+  /** @internal The keepalive gave up on the peer. */
+  peerDead(why: string): void {
+    this.#deadPeer = why;
+    this.#log.warn("the server stopped answering; closing the connection", { why });
+  }
+
+  #startKeepalive(): void {
+    if (this.#keepaliveOptions === false || this.keepalive) return;
+    this.keepalive = new Keepalive(this.#ws, this.#clock, this.#keepaliveOptions ?? {}, this);
+    this.#ws.on("pong", onPong);
   }
 
   get isOpen(): boolean {
@@ -174,6 +214,11 @@ class WsTransport implements Transport {
       }, 1000);
       timer.unref();
     });
+    this.#closed ??= this.#isClosed
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          this.#closedWait = resolve;
+        });
     await Promise.race([this.#closed, late]);
     clearTimeout(timer);
   }
@@ -188,7 +233,9 @@ class WsTransport implements Transport {
     else listener.closed(item);
   }
 
-  #onMessage(data: WebSocket.RawData, isBinary: boolean): void {
+  /** @internal A frame came. */
+  message(data: WebSocket.RawData, isBinary: boolean): void {
+    this.keepalive?.alive();
     if (isBinary) {
       this.#log.warn("skipped a malformed server frame", { preview: "(binary frame)" });
       return;

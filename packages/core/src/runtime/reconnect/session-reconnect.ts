@@ -47,7 +47,8 @@ export interface SessionReconnectDeps {
  */
 export class SessionReconnect {
   readonly #d: SessionReconnectDeps;
-  readonly #reconnector: Reconnector | undefined;
+  /** Made on the first drop (or recycle, or retried handshake): most sessions never need one. */
+  #built: Reconnector | undefined;
   /** A response (or our request for one) was cut off by the drop: the restored session answers. */
   #cutOff = false;
   /** Clock time the current connection was set up (the recycle counts from it). */
@@ -57,13 +58,19 @@ export class SessionReconnect {
 
   constructor(deps: SessionReconnectDeps) {
     this.#d = deps;
-    this.#reconnector =
-      deps.settings && deps.factory ? this.#build(deps.settings, deps.factory) : undefined;
+  }
+
+  /** The reconnector, when drops can be survived (settings and a factory). */
+  get #reconnector(): Reconnector | undefined {
+    if (this.#built) return this.#built;
+    const { settings, factory } = this.#d;
+    if (settings && factory) this.#built = this.#build(settings, factory);
+    return this.#built;
   }
 
   /** True while a dropped connection is being restored. */
   get restoring(): boolean {
-    return this.#reconnector?.restoring ?? false;
+    return this.#built?.restoring ?? false;
   }
 
   /** The connection closed without our asking: restore it, unless the close says retrying cannot help. */
@@ -111,7 +118,7 @@ export class SessionReconnect {
     this.#connectedAt = clock.now();
     this.clearRecycle();
     const after = settings?.recycleAfterMs;
-    if (!this.#reconnector || after === undefined || after === false) return;
+    if (!this.#d.settings || !this.#d.factory || after === undefined || after === false) return;
     this.#recycleTimer = clock.setTimeout(() => {
       this.#recycleTimer = undefined;
       this.#recycleDue = true;

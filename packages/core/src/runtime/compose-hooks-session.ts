@@ -1,0 +1,265 @@
+import type {
+  ConversationItemTruncateEvent,
+  SessionUpdateEvent,
+} from "openai/resources/realtime/realtime";
+import type { Clock } from "../clock/index.ts";
+import type { LoadedAgent, LoadedHandoff } from "../contracts/agent.ts";
+import type { Logger } from "../log/index.ts";
+import type { SchedulerEvent } from "../scheduler/events.ts";
+import type { AgentSwitchDeps } from "./agent-switch.ts";
+import type { ComposedSession } from "./compose.ts";
+import { SessionError } from "./errors.ts";
+import type { CloseReason } from "./events.ts";
+import type { HandoffDeps, HandoffEvent } from "./handoffs.ts";
+import type { InterruptionDeps } from "./interruption.ts";
+import type { LifecycleDeps } from "./lifecycle.ts";
+import type { SessionReconnectDeps } from "./reconnect/session-reconnect.ts";
+import type { ModeChange } from "./text-fallback.ts";
+
+// Each part's dependencies as a class over the session's parts (see compose-hooks.ts): the session-level parts
+// here (agent switch, handoffs, lifecycle, interruptions, reconnect, text fallback).
+
+export class AgentSwitchHooks implements AgentSwitchDeps {
+  readonly #p: ComposedSession;
+  constructor(p: ComposedSession) {
+    this.#p = p;
+  }
+  get compile(): ((agent: LoadedAgent) => SessionUpdateEvent) | undefined {
+    return this.#p.init.compile;
+  }
+  get given(): Readonly<Record<string, unknown>> {
+    return this.#p.init.givenVariables ?? {};
+  }
+  get log(): Logger {
+    return this.#p.init.log;
+  }
+  update(next: SessionUpdateEvent): Promise<void> {
+    return this.#p.update(this.#p.fallback.adjust(next));
+  }
+  voice(): string | undefined {
+    return this.#p.state.settings.voice;
+  }
+  spoken(): boolean {
+    return this.#p.state.spoke;
+  }
+  open(): boolean {
+    return this.#p.open();
+  }
+  switched(agent: LoadedAgent): void {
+    // The new agent's limits apply from now on (spend and time so far count against them).
+    const p = this.#p;
+    p.state.budgetUsd = agent.config.limits?.costBudgetUsd;
+    p.life.limitLength(agent.config.limits?.maxSessionLength, p.state.startedAt);
+    p.calls.handler?.swap?.(agent);
+  }
+  warning(code: string, message: string): void {
+    this.#p.events.emit("warning", { code, message });
+  }
+  failed(error: SessionError): void {
+    this.#p.events.emit("error", { error });
+  }
+}
+
+export class HandoffHooks implements HandoffDeps {
+  readonly #p: ComposedSession;
+  constructor(p: ComposedSession) {
+    this.#p = p;
+  }
+  get ledger() {
+    return this.#p.ledger;
+  }
+  get responses() {
+    return this.#p.responses;
+  }
+  get clock(): Clock {
+    return this.#p.init.clock;
+  }
+  get log(): Logger {
+    return this.#p.init.log.child("handoff");
+  }
+  current(): LoadedAgent | undefined {
+    return this.#p.agents.agent;
+  }
+  load(handoff: LoadedHandoff, from: LoadedAgent): Promise<LoadedAgent> {
+    const load = this.#p.init.loadHandoff;
+    return load
+      ? load(handoff, from)
+      : Promise.reject(
+          new SessionError("update_unsupported", "this session cannot load agent files"),
+        );
+  }
+  async switchTo(agent: LoadedAgent): Promise<string | undefined> {
+    this.#p.assertOpen();
+    return this.#p.agents.apply(agent);
+  }
+  greeting(agent: LoadedAgent): string | undefined {
+    return this.#p.init.greetingOf?.(agent);
+  }
+  tool(event: SchedulerEvent): void {
+    this.#p.events.emit(event.type, event as never);
+    this.#p.turn.check();
+  }
+  handedOff(event: HandoffEvent): void {
+    this.#p.events.emit("handoff", event);
+  }
+  failed(error: SessionError): void {
+    this.#p.events.emit("error", { error });
+  }
+}
+
+export class LifecycleHooks implements LifecycleDeps {
+  readonly #p: ComposedSession;
+  constructor(p: ComposedSession) {
+    this.#p = p;
+  }
+  get responses() {
+    return this.#p.responses;
+  }
+  get calls() {
+    return this.#p.calls;
+  }
+  get wire() {
+    return this.#p.wire;
+  }
+  get clock(): Clock {
+    return this.#p.init.clock;
+  }
+  get goodbye(): string {
+    return this.#p.init.goodbye;
+  }
+  get timeoutMs(): number {
+    return this.#p.init.timeoutMs;
+  }
+  closed(reason: CloseReason, detail: string, code: number | undefined): void {
+    const p = this.#p;
+    p.ended();
+    p.reconnect.clearRecycle();
+    p.agents.release();
+    p.events.emit("closed", {
+      reason,
+      detail,
+      ...(code === undefined ? {} : { code }),
+      conversation: p.conversation.snapshot(),
+      costUsd: p.meter.spentUsd,
+    });
+  }
+}
+
+export class InterruptionHooks implements InterruptionDeps {
+  readonly #p: ComposedSession;
+  constructor(p: ComposedSession) {
+    this.#p = p;
+  }
+  get audio() {
+    return this.#p.audio;
+  }
+  get responses() {
+    return this.#p.responses;
+  }
+  get conversation() {
+    return this.#p.conversation;
+  }
+  get clock(): Clock {
+    return this.#p.init.clock;
+  }
+  get playedMs(): ((itemId: string) => number | undefined) | undefined {
+    return this.#p.init.playedMs;
+  }
+  send(event: ConversationItemTruncateEvent): void {
+    this.#p.outbound.send(event);
+  }
+  interrupted(e: {
+    itemId: string | undefined;
+    playedMs: number | undefined;
+    source: "user" | "server";
+  }): void {
+    this.#p.calls.call(onInterrupt);
+    this.#p.events.emit("interrupted", e);
+  }
+}
+
+const onInterrupt = (h: { onInterrupt(): void }) => h.onInterrupt();
+
+export class ReconnectHooks implements SessionReconnectDeps {
+  readonly #p: ComposedSession;
+  constructor(p: ComposedSession) {
+    this.#p = p;
+  }
+  get settings() {
+    return this.#p.init.reconnect;
+  }
+  get factory() {
+    return this.#p.init.transportFactory;
+  }
+  get callId(): string | undefined {
+    return this.#p.init.callId;
+  }
+  get clock(): Clock {
+    return this.#p.init.clock;
+  }
+  get log(): Logger {
+    return this.#p.init.log;
+  }
+  get state() {
+    return this.#p.state;
+  }
+  get wire() {
+    return this.#p.wire;
+  }
+  get responses() {
+    return this.#p.responses;
+  }
+  get outbound() {
+    return this.#p.outbound;
+  }
+  get conversation() {
+    return this.#p.conversation;
+  }
+  get life() {
+    return this.#p.life;
+  }
+  get events() {
+    return this.#p.events;
+  }
+  get turn() {
+    return this.#p.turn;
+  }
+  announce(): string | undefined {
+    const { agents, init } = this.#p;
+    return agents.agent ? init.announceOf?.(agents.agent) : undefined;
+  }
+  connect(update: SessionUpdateEvent): Promise<void> {
+    return this.#p.connect(update);
+  }
+  busy(): boolean {
+    return this.#p.busy();
+  }
+}
+
+export class FallbackHooks {
+  readonly #p: ComposedSession;
+  constructor(p: ComposedSession) {
+    this.#p = p;
+  }
+  get clock(): Clock {
+    return this.#p.init.clock;
+  }
+  get log(): Logger {
+    return this.#p.init.log.child("fallback");
+  }
+  current(): SessionUpdateEvent {
+    return this.#p.state.currentUpdate;
+  }
+  update(next: SessionUpdateEvent): Promise<void> {
+    return this.#p.update(next);
+  }
+  changed(change: ModeChange): void {
+    this.#p.events.emit("mode.changed", change);
+  }
+  tell(instructions: string): void {
+    this.#p.responses.request({ kind: "answer", response: { instructions } });
+  }
+  failed(error: unknown): void {
+    this.#p.init.log.warn("mode switch failed", { error });
+  }
+}

@@ -1,0 +1,212 @@
+import type {
+  RealtimeClientEvent,
+  RealtimeServerEvent,
+  ResponseCancelEvent,
+  ResponseCreateEvent,
+} from "openai/resources/realtime/realtime";
+import type { Clock } from "../clock/index.ts";
+import type { Logger } from "../log/index.ts";
+import type { ResponseRequest } from "../scheduler/host.ts";
+import type { ComposedSession } from "./compose.ts";
+import type { DispatchContext } from "./dispatch.ts";
+import type { StreamHooks } from "./event-stream.ts";
+import type { LatencyHooks, TurnLatency } from "./latency.ts";
+import type { OutboundDeps } from "./reconnect/outbound.ts";
+import type { LiveResponse, ResponseQueueOptions } from "./response-types.ts";
+import type { TurnWatchDeps } from "./turn-watch.ts";
+import type { WireHooks } from "./wire.ts";
+
+// Each part's dependencies as a class over the session's parts: one small object per part whose methods live on the
+// prototype, where closures would cost a function object (and their context) per callback per session. Fields
+// become getters, read when used: parts built later are there by then, as the closures' variables were.
+
+export class StreamHooksOf implements StreamHooks {
+  readonly #p: ComposedSession;
+  constructor(p: ComposedSession) {
+    this.#p = p;
+  }
+  sessionId(): string {
+    return this.#p.state.id;
+  }
+  failed(error: unknown): void {
+    this.#p.listenerFailed(error, "stream");
+  }
+}
+
+export class LatencyHooksOf implements LatencyHooks {
+  readonly #p: ComposedSession;
+  constructor(p: ComposedSession) {
+    this.#p = p;
+  }
+  emit(latency: TurnLatency): void {
+    this.#p.events.emit("latency", latency);
+  }
+  started(turn: number): void {
+    const events = this.#p.events;
+    if (events.listenerCount("user.turn") > 0) events.emit("user.turn", { turn });
+  }
+}
+
+export class WireHooksOf implements WireHooks {
+  readonly #p: ComposedSession;
+  constructor(p: ComposedSession) {
+    this.#p = p;
+  }
+  event(e: RealtimeServerEvent, text: string | undefined): void {
+    const p = this.#p;
+    if (e.type !== "error") p.state.closingError = undefined;
+    if (e.type === "conversation.item.added" || e.type === "conversation.item.created")
+      p.outbound.confirmed(e.item.id ?? "");
+    else if (e.type === "error" && e.error.event_id) p.outbound.refused(e.error.event_id);
+    // Server VAD: the user's turn starts here, not at a commit of ours. The whole turn can arrive in one read (a
+    // fast server), with no check in between seeing the session busy: the next idle must still be said.
+    else if (e.type === "input_audio_buffer.speech_started") p.turn.userTurn();
+    if (p.events.listenerCount("server.event")) {
+      p.stream.frameText(e, text);
+      p.events.emit("server.event", e);
+    }
+    p.fallback.serverEvent(e);
+    p.dispatch(e);
+    // A delta changes nothing the idle check reads (its response.created already made the session busy): no
+    // check per audio or transcript chunk.
+    if (!e.type.endsWith(".delta")) p.turn.check();
+  }
+  sent(e: RealtimeClientEvent, text: string | undefined): void {
+    const events = this.#p.events;
+    if (!events.listenerCount("client.event")) return;
+    this.#p.stream.frameText(e, text);
+    events.emit("client.event", e);
+  }
+  dropped(reason: string, code: number): void {
+    this.#p.reconnect.dropped(reason, code);
+  }
+}
+
+export class QueueHooks implements ResponseQueueOptions {
+  readonly #p: ComposedSession;
+  constructor(p: ComposedSession) {
+    this.#p = p;
+  }
+  get clock(): Clock {
+    return this.#p.init.clock;
+  }
+  get log(): Logger {
+    return this.#p.init.log.child("queue");
+  }
+  get stallMs(): number | undefined {
+    const w = this.#p.init.watchdog;
+    return w === false ? 0 : w?.stallMs;
+  }
+  get stallGraceMs(): number | undefined {
+    const w = this.#p.init.watchdog;
+    return w === false ? undefined : w?.graceMs;
+  }
+  send(e: ResponseCreateEvent | ResponseCancelEvent): void {
+    this.#p.wire.send(e);
+  }
+  serverCreatesResponses(): boolean {
+    return this.#p.state.settings.serverCreatesResponses;
+  }
+  onDropped(req: ResponseRequest, reason: string): void {
+    const p = this.#p;
+    p.init.log.debug("response request dropped", { kind: req.kind, reason });
+    p.stream.push("response.dropped", { kind: req.kind, reason });
+    if (req.kind === "goodbye") p.life.goodbyeDone();
+  }
+  onStall(live: LiveResponse, phase: "cancelling" | "released", idleMs: number): void {
+    this.#p.bus.emit("response.stalled", { live, phase, idleMs });
+  }
+  onSettle(): void {
+    this.#p.turn.check();
+  }
+}
+
+export class OutboundHooks implements OutboundDeps {
+  readonly #p: ComposedSession;
+  constructor(p: ComposedSession) {
+    this.#p = p;
+  }
+  get log(): Logger {
+    return this.#p.init.log.child("reconnect");
+  }
+  /**
+   * The send for code other than the queue (the scheduler, the runtime's own outputs): a `response.create` is routed
+   * through the queue as an answer instead of colliding, and events for a closed socket are dropped with a warning.
+   */
+  send(event: RealtimeClientEvent): void {
+    const { wire, responses, init } = this.#p;
+    if (event.type === "response.create") {
+      init.log.warn("response.create sent through host.send; routed through the response queue");
+      responses.request({
+        kind: "answer",
+        ...(event.response ? { response: event.response } : {}),
+      });
+      return;
+    }
+    if (!wire.isOpen) {
+      init.log.warn("dropped a client event: the socket is closed", { type: event.type });
+      return;
+    }
+    wire.send(event);
+  }
+  restoring(): boolean {
+    return this.#p.reconnect.restoring;
+  }
+  toolOf(callId: string): string | undefined {
+    return this.#p.conversation.toolOf(callId);
+  }
+}
+
+export class TurnHooks implements TurnWatchDeps {
+  readonly #p: ComposedSession;
+  constructor(p: ComposedSession) {
+    this.#p = p;
+  }
+  busy(): boolean {
+    return this.#p.busy();
+  }
+  open(): boolean {
+    return this.#p.open();
+  }
+  idle(): void {
+    this.#p.events.emit("idle");
+    this.#p.reconnect.idle();
+  }
+}
+
+export class DispatchHooks implements DispatchContext {
+  readonly #p: ComposedSession;
+  constructor(p: ComposedSession) {
+    this.#p = p;
+  }
+  get conversation() {
+    return this.#p.conversation;
+  }
+  get responses() {
+    return this.#p.responses;
+  }
+  get audio() {
+    return this.#p.audio;
+  }
+  get latency() {
+    return this.#p.latency;
+  }
+  get clock(): Clock {
+    return this.#p.init.clock;
+  }
+  get log(): Logger {
+    return this.#p.init.log;
+  }
+  get events() {
+    return this.#p.events;
+  }
+  get bus() {
+    return this.#p.bus;
+  }
+  textOnly(): boolean {
+    return this.#p.state.settings.textOnly;
+  }
+  muted(responseId: string): boolean {
+    return this.#p.interruptions.isMuted(responseId);
+  }
+}
