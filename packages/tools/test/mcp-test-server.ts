@@ -196,6 +196,9 @@ export async function startHttpMcpServer(
     }
     await transport.handleRequest(req, res, body);
   });
+  // Node closes an idle kept-alive connection after 5 s, and a client POST sent on it as it closes fails ("other side
+  // closed"): on a loaded machine the gap between listing the tools and calling one can be that long.
+  http.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => http.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = http.address() as AddressInfo;
   return {
