@@ -1,4 +1,4 @@
-import { isCardNumber, isSecretKey, maskSecrets, mayHoldSecret } from "./secret-shapes.ts";
+import { isCardInteger, isSecretKey, maskSecrets, mayHoldSecret } from "./secret-shapes.ts";
 
 export const REDACTED = "[redacted]";
 
@@ -122,8 +122,7 @@ function collectClean(value: unknown, strings: string[], skip?: string): boolean
     else if (redactString(value) !== value) return false;
     return true;
   }
-  if (typeof value === "number")
-    return !(Number.isInteger(value) && Math.abs(value) >= 1e12 && isCardNumber(String(value)));
+  if (typeof value === "number") return !isCardInteger(value);
   if (!value || typeof value !== "object") return true;
   const proto = Object.getPrototypeOf(value);
   if (Array.isArray(value)) {
@@ -149,10 +148,7 @@ function copyClean(value: unknown, seen: WeakSet<object>, strings: string[]): un
     strings.push(value);
     return value;
   }
-  if (typeof value === "number")
-    return Number.isInteger(value) && Math.abs(value) >= 1e12 && isCardNumber(String(value))
-      ? DIRTY
-      : value;
+  if (typeof value === "number") return isCardInteger(value) ? DIRTY : value;
   if (!value || typeof value !== "object") return value;
   // An error's message, a URL, a class's fields: not worth a fast path (rare in events).
   const proto = Object.getPrototypeOf(value);
@@ -186,8 +182,7 @@ function copyClean(value: unknown, seen: WeakSet<object>, strings: string[]): un
 
 function walk(value: unknown, seen: WeakSet<object>, known: readonly string[]): unknown {
   if (typeof value === "string") return redactString(value, known);
-  if (typeof value === "number" && Number.isInteger(value) && isCardNumber(String(value)))
-    return REDACTED;
+  if (typeof value === "number" && isCardInteger(value)) return REDACTED;
   if (!value || typeof value !== "object") return value;
   if (value instanceof URL) return redactString(value.href, known);
   if (value instanceof Error) return redactString(value.message, known);

@@ -2,7 +2,7 @@
 // each event. Small objects cost several times more through JSON.stringify than through kept fragments here.
 
 import { REDACTED, redactString } from "./redact.ts";
-import { isCardNumber, isSecretKey } from "./secret-shapes.ts";
+import { isCardInteger, isSecretKey } from "./secret-shapes.ts";
 
 /** Deeper than this is left to redact (which also ends cycles). */
 const MAX_DEPTH = 24;
@@ -70,10 +70,6 @@ function skipped(value: unknown): boolean {
 }
 
 const REDACTED_JSON = JSON.stringify(REDACTED);
-
-function isCardInteger(value: number): boolean {
-  return Number.isInteger(value) && Math.abs(value) >= 1e12 && isCardNumber(String(value));
-}
 
 /** A number as JSON writes it. */
 export function numberJson(value: number): string {

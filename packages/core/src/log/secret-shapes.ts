@@ -87,6 +87,11 @@ export function isCardNumber(text: string): boolean {
   return /^[2-6]\d{12,18}$/.test(digits) && luhn(digits);
 }
 
+/** True for a number written as a payment card number (an integer of 13–19 digits that passes Luhn). */
+export function isCardInteger(value: number): boolean {
+  return Number.isInteger(value) && Math.abs(value) >= 1e12 && isCardNumber(String(value));
+}
+
 /**
  * One scan that finds text none of USERINFO and SHAPES can match (most of what a session says): every alternative,
  * case-insensitive, so it matches wherever any of them would (and sometimes where none does: then the full pass
