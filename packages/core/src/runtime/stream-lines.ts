@@ -136,5 +136,26 @@ export function metaTail(
   seq: number,
 ): string {
   const sep = opened.length > 1 ? "," : "";
-  return `${opened}${sep}"type":${quoted(type)},"at":${numberJson(at)},"sessionId":${quoted(sessionId)},"seq":${seq}}`;
+  return `${opened}${sep}${typeHead(type)}${numberJson(at)}${sessionHead(sessionId)}${seq}}`;
+}
+
+/** `"type":"<type>","at":` per event name (a few dozen). */
+const typeHeads = new Map<string, string>();
+
+function typeHead(type: string): string {
+  let head = typeHeads.get(type);
+  if (head === undefined) {
+    head = `"type":${quoted(type)},"at":`;
+    if (typeHeads.size < 256) typeHeads.set(type, head);
+  }
+  return head;
+}
+
+/** `,"sessionId":"<id>","seq":` for the last session id seen (a session keeps its id but for one rename). */
+let lastSession = { id: "", head: ',"sessionId":"","seq":' };
+
+function sessionHead(sessionId: string): string {
+  if (lastSession.id !== sessionId)
+    lastSession = { id: sessionId, head: `,"sessionId":${quoted(sessionId)},"seq":` };
+  return lastSession.head;
 }
