@@ -112,10 +112,19 @@ export function redact<T>(value: T, options: { values?: readonly string[] } = {}
  * text that may hold a secret) gets the full walk.
  */
 export function redactQuick<T>(value: T): T {
+  return redactChecked(value).value;
+}
+
+/**
+ * redactQuick, and whether redaction changed nothing (`clean`: the copy equals `value`, so text `value` was parsed
+ * from or serialised to can be written as it is).
+ */
+export function redactChecked<T>(value: T): { value: T; clean: boolean } {
   const strings: string[] = [];
   const out = copyClean(value, new WeakSet(), strings);
-  if (out === DIRTY || mayHoldSecret(strings.join("\n"), envSecrets)) return redact(value);
-  return out as T;
+  if (out === DIRTY || mayHoldSecret(strings.join("\n"), envSecrets))
+    return { value: redact(value), clean: false };
+  return { value: out as T, clean: true };
 }
 
 /**
