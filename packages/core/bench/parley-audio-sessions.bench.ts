@@ -106,8 +106,8 @@ for (const sessions of LEVELS) {
   const busy = result.cpuMs / result.wallMs;
   process.stdout.write(
     `  ${result.ready} started, ${result.completed} calls complete in ` +
-      `${(result.wallMs / 1000).toFixed(1)} s; event-loop delay p99 Parley ${result.loopP99Ms.toFixed(1)} ms, ` +
-      `server ${serverWindow.loopP99Ms.toFixed(1)} ms; CPU Parley ${Math.round(busy * 100)} %, server ` +
+      `${(result.wallMs / 1000).toFixed(1)} s; event-loop delay p99 (max) Parley ${result.loopP99Ms.toFixed(1)} ` +
+      `(${result.loopMaxMs.toFixed(0)}) ms, server ${serverWindow.loopP99Ms.toFixed(1)} (${serverWindow.loopMaxMs.toFixed(0)}) ms; CPU Parley ${Math.round(busy * 100)} %, server ` +
       `${Math.round(serverWindow.cpuPercent)} % (of one core)\n`,
   );
   for (const e of result.errors) process.stdout.write(`  ${e}\n`);

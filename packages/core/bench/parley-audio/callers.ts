@@ -39,6 +39,7 @@ export interface CallersResult {
   wallMs: number;
   loopP50Ms: number;
   loopP99Ms: number;
+  loopMaxMs: number;
   /** The first few errors (session errors, failed starts), for the bench to print. */
   errors: string[];
 }
@@ -188,6 +189,7 @@ async function level(sessions: number, rampMs: number, announce = true): Promise
     wallMs,
     loopP50Ms: loop.percentile(50) / 1e6,
     loopP99Ms: loop.percentile(99) / 1e6,
+    loopMaxMs: loop.max / 1e6,
     errors,
   };
 }

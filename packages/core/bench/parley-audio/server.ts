@@ -9,6 +9,7 @@ import { startLocalRealtime } from "@parley/local-realtime";
 export interface ServerWindow {
   loopP50Ms: number;
   loopP99Ms: number;
+  loopMaxMs: number;
   /** CPU (user + system) over the window, in % of one core. */
   cpuPercent: number;
 }
@@ -36,6 +37,7 @@ process.on("message", async (message: ServerRequest) => {
     const window: ServerWindow = {
       loopP50Ms: loop.percentile(50) / 1e6,
       loopP99Ms: loop.percentile(99) / 1e6,
+      loopMaxMs: loop.max / 1e6,
       cpuPercent: ((used.user + used.system) / 1000 / (performance.now() - t0)) * 100,
     };
     send({ window });
