@@ -57,7 +57,10 @@ describe("the console's session logs", { timeout: 120_000 }, () => {
       logs: { dir, audio: false, retention: { keep: 2, days: 0, maxMb: 0 } },
       notice: (message) => said.push(message),
     });
-    const logs = () => readdirSync(dir).filter((f) => f.endsWith(".jsonl")).sort();
+    const logs = () =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith(".jsonl"))
+        .sort();
     // At start: the oldest planted log goes; the two newest stay, then the first session's log is opened.
     expect(said).toContain("session logs: removed 1 old log (keep 2, any age, any size)");
     expect(logs()).not.toContain("2026-11-01T00-00-00-000Z-desk-aaaaaa.jsonl");
