@@ -20,10 +20,14 @@ const LEVELS = (process.env.PARLEY_BENCH_AUDIO_LEVELS ?? "50,100,200,300")
   .split(",")
   .map(Number)
   .filter((n) => n > 0);
-// Calls arrive at random moments at this mean rate (calls per second), the same at every level: a level of N calls
-// ramps over N / RATE seconds, well inside a call's ~7 s, so all N are on the line together.
-const RATE = Number(process.env.PARLEY_BENCH_AUDIO_RATE ?? 100);
-const rampOf = (sessions: number) => (sessions / RATE) * 1000;
+if (LEVELS.length === 0)
+  throw new Error(
+    `PARLEY_BENCH_AUDIO_LEVELS must list session counts, like "50,100,200" (got "${process.env.PARLEY_BENCH_AUDIO_LEVELS}")`,
+  );
+// A level's calls arrive at random moments within this window (ms): inside a call's ~7 s, so all N are on the line
+// together for a few seconds. (A real line's calls last minutes and arrive far slower than N per 3 s; a shorter
+// window would measure connection storms more than concurrent calls.)
+const RAMP_MS = Number(process.env.PARLEY_BENCH_AUDIO_RAMP_MS ?? 3000);
 const LATE_MS = 100;
 const root = join(import.meta.dirname, "../../..");
 const children = new Set<ChildProcess>();
@@ -51,12 +55,17 @@ function forkScript(script: string, args: string[]): ChildProcess {
 /** The next IPC message from `child` that has `key`; rejects when the child exits first or after `ms`. */
 function next<T>(child: ChildProcess, key: string, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`no "${key}" from the child in ${ms} ms`)), ms);
+    const name =
+      child.spawnargs
+        .find((a) => a.endsWith(".ts"))
+        ?.split("/")
+        .pop() ?? "the child";
+    const timer = setTimeout(() => done(new Error(`no "${key}" from ${name} in ${ms} ms`)), ms);
     const onMessage = (m: Record<string, unknown>) => {
       if (key in m) done(undefined, m[key] as T);
     };
-    const onExit = (code: number | null) =>
-      done(new Error(`the child exited (${code}) before sending "${key}"`));
+    const onExit = (code: number | null, signal: string | null) =>
+      done(new Error(`${name} exited (${code ?? signal}) before sending "${key}"`));
     const done = (error?: Error, value?: T) => {
       clearTimeout(timer);
       child.off("message", onMessage);
@@ -76,7 +85,7 @@ const url = await next<string>(server, "url", 60_000);
 
 interval(
   `each level: N hotel-concierge calls (startSession, its tools) in one process, arriving at random over ` +
-    `N / ${RATE} s, the local server (pace 1) in another; a call = greeting, the caller says "What time is it?" ` +
+    `${RAMP_MS / 1000} s, the local server (pace 1) in another; a call = greeting, the caller says "What time is it?" ` +
     `(microphone streamed 100 ms every 100 ms throughout, server VAD), current_time runs, the answer is spoken; ` +
     `lateness of every agent.audio chunk against ask + audio heard before it (ask = the startSession() call for ` +
     `the greeting, the send of the microphone chunk that ended the turn for the answer); CPU and event-loop ` +
@@ -93,10 +102,10 @@ let carried = 0;
 const projected: number[] = [];
 const perSession: number[] = [];
 for (const sessions of LEVELS) {
-  const windowed = next<ServerWindow>(server, "window", rampOf(sessions) + 120_000);
-  const request: CallersRequest = { level: sessions, rampMs: rampOf(sessions) };
+  const windowed = next<ServerWindow>(server, "window", RAMP_MS + 120_000);
+  const request: CallersRequest = { level: sessions, rampMs: RAMP_MS };
   callers.send(request);
-  const result = await next<CallersResult>(callers, "result", rampOf(sessions) + 120_000);
+  const result = await next<CallersResult>(callers, "result", RAMP_MS + 120_000);
   const serverWindow = await windowed;
   const p99 = percentile(result.lateness, 99);
   report(`Parley audio chunk lateness at ${sessions} sessions`, result.lateness, "ms");
