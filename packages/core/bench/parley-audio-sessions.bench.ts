@@ -168,7 +168,7 @@ const serverCarried = Number(/sessions kept up: median (\d+)/.exec(serverOut)?.[
 process.stdout.write("\n");
 figure("concurrent real-time audio sessions kept up, server only", serverCarried, "sessions");
 // The floor: 100 calls at once, start-up included, on the shared 2-core machine with the server on the same cores.
-// At load 6–8 it kept 100 (2026-12-02), the server using ~1.5× Parley's CPU and falling behind first; by CPU alone
+// At load 6–9 it kept 100 (2026-12-02), the server using ~1.5× Parley's CPU and falling behind first; by CPU alone
 // the Parley process carries ~500 calls per core. At CPU pressure near 100 % (load 11–14) it kept 0–50, and so did
 // the server-only bench: read the two counts together (docs/performance.md).
 verdict(
