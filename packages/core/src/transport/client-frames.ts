@@ -9,9 +9,10 @@ const encoded = new WeakMap<object, string>();
 
 /**
  * An `input_audio_buffer.append` of `bytes`, base64-encoded here, so its text needs no escaping. A microphone sends
- * ten a second per call, and sending them is most of a streaming call's client CPU (parley-audio-sessions'
- * profile): `JSON.stringify` scans each chunk's ~6.4 KB of base64 for characters to escape, `clientEventText`
- * joins the known text around it instead (a chunk's send, base64 and `ws` framing included: ~30 → ~23 µs).
+ * ten a second per call, and sending them is the largest share of a streaming call's client CPU
+ * (parley-audio-sessions' profile): `JSON.stringify` scans each chunk's ~6.4 KB of base64 for characters to
+ * escape, `clientEventText` joins the known text around it instead (a chunk's send, base64 and `ws` framing
+ * included: ~30 → ~23 µs).
  *
  * @example
  * transport.send(encodedAudioAppend(pcm));
