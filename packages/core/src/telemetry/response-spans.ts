@@ -14,19 +14,25 @@ interface Response {
   parent: Span | undefined;
   at: number;
   model: string;
+  /** What it learns after it is created (the attributes samplers see are given at creation, by model). */
   attributes: Attributes;
   output: boolean;
 }
 
 /**
  * One `chat {model}` span per Realtime response: response.created → response.done, first output, tokens, cost.
- * The span is made when the response ends, with its start time and every attribute at once (one call into the SDK
- * per response instead of one per event; the exported span is the same), unless an MCP call needs it as a parent
- * sooner. Then four metric records (tokens in and out, cost, duration), their attribute sets made once.
+ * The span is made when the response ends, with its start time (a few SDK calls per response instead of some per
+ * event; the exported span is the same), unless an MCP call needs it as a parent sooner. It is created with the
+ * attributes the GenAI conventions want at creation (operation, provider, model: what a sampler may read), one
+ * object per model; the rest are set in one call before it ends, so the SDK copies and checks them once rather than
+ * three times (startSpan sanitises its attributes twice before setting them). Then three metric records (tokens in
+ * and out, duration) and the cost added to a tally, their attribute sets made once.
  */
 export class ResponseSpans {
   readonly #responses = new Map<string, Response>();
   readonly #sets: LabelSets;
+  /** Span name and creation attributes of the model last seen (a session rarely changes model). */
+  #shape: { model: string; name: string; attributes: Attributes } | undefined;
 
   constructor(
     private readonly clock: SpanClock,
@@ -54,10 +60,6 @@ export class ResponseSpans {
       model,
       output: false,
       attributes: {
-        [GenAi.operationName]: "chat",
-        [GenAi.providerName]: PROVIDER,
-        [GenAi.system]: PROVIDER,
-        [GenAi.requestModel]: model,
         [GenAi.responseId]: e.responseId,
         [Parley.responseKind]: e.kind,
         [Parley.responseOrigin]: e.origin,
@@ -131,21 +133,29 @@ export class ResponseSpans {
   }
 
   #open(response: Response): Span {
-    return this.clock.start(
-      `chat ${response.model}`,
-      response.at,
-      response.parent,
-      response.attributes,
-      true,
-    );
+    const shape = this.#shapeOf(response.model);
+    return this.clock.start(shape.name, response.at, response.parent, shape.attributes, true);
+  }
+
+  #shapeOf(model: string): { name: string; attributes: Attributes } {
+    if (this.#shape?.model !== model)
+      this.#shape = {
+        model,
+        name: `chat ${model}`,
+        attributes: Object.freeze({
+          [GenAi.operationName]: "chat",
+          [GenAi.providerName]: PROVIDER,
+          [GenAi.system]: PROVIDER,
+          [GenAi.requestModel]: model,
+        }),
+      };
+    return this.#shape;
   }
 
   #end(response: Response, at: number, failed: boolean): void {
-    let span = response.span;
-    // Opened earlier (a child needed it): what it learnt since is set now, only if the span is recorded.
-    if (span) {
-      if (span.isRecording()) span.setAttributes(response.attributes);
-    } else span = this.#open(response);
+    const span = response.span ?? this.#open(response);
+    // Only a recorded span is given them (a sampled-out one would drop them).
+    if (span.isRecording()) span.setAttributes(response.attributes);
     if (failed) span.setStatus({ code: otel().SpanStatusCode.ERROR, message: "response failed" });
     span.end(this.clock.time(at));
   }
