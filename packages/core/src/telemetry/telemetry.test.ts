@@ -339,6 +339,38 @@ describe("telemetry's counters", () => {
   });
 });
 
+describe("telemetry's counters over one meter provider", () => {
+  it("add up across Telemetry objects (one set of instruments per provider, not one callback each)", async () => {
+    const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+    const meterProvider = new MeterProvider({ readers: [reader] });
+    cleanup.push(() => meterProvider.shutdown());
+    // Two sessions' event streams, each observed through its own Telemetry (as `agent serve` and an app may do).
+    for (const sessionId of ["sess_a", "sess_b"]) {
+      const listener = new Telemetry({ meterProvider }).observe();
+      listener({
+        type: "latency",
+        at: 10,
+        sessionId,
+        seq: 1,
+        turn: 1,
+        firstAudioMs: 300,
+        firstAnswerMs: 300,
+      });
+    }
+    await reader.forceFlush();
+    const metrics =
+      exporter
+        .getMetrics()
+        .at(-1)
+        ?.scopeMetrics.flatMap((s) => s.metrics) ?? [];
+    const value = (name: string) =>
+      metrics.find((m) => m.descriptor.name === name)?.dataPoints.map((p) => p.value);
+    expect(value("parley.turns")).toEqual([2]);
+    expect(value("parley.sessions.active")).toEqual([2]);
+  });
+});
+
 function toMs([s, ns]: [number, number]): number {
   return s * 1000 + ns / 1e6;
 }
