@@ -136,7 +136,7 @@ export class SessionLogWriter {
       this.#flush();
       if (most > this.#buf.length) this.#buf = Buffer.allocUnsafeSlow(most);
     }
-    this.#used += this.#buf.utf8Write(text, this.#used);
+    this.#used += this.#buf.write(text, this.#used);
   }
 
   /** Follows the session: its raw audio when asked, and the close (which `write` sees in the stream too). */
