@@ -66,6 +66,41 @@ const externalExceptBundled = (pkg) => ({
   },
 });
 
+/**
+ * zod's locales are half of its code (~300 KB of the ~580 KB core bundles), and every process that loads core
+ * parsed them: the `z` core re-exports includes `z.locales` (and `z.core.locales`). Only English is used unless
+ * someone calls `z.config(z.locales.xx())`. So the bundled `locales/index.js` is replaced by a module with the same
+ * names: `en` is zod's own (classic/schemas.js imports it anyway), every other locale loads zod's CommonJS copy of
+ * that one file when called (`require("zod/v4/locales/de.cjs")`, whose `module.exports` is the locale function). Same
+ * names, same results.
+ */
+const lazyZodLocales = {
+  name: "lazy-zod-locales",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](core|classic|mini)$/.test(args.resolveDir)
+        ? { path: join(args.resolveDir, "../locales/index.js"), namespace: "lazy-zod-locales" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "lazy-zod-locales" }, (args) => {
+      const dir = join(args.path, "..");
+      const lines = readFileSync(args.path, "utf8").split("\n").filter(Boolean);
+      const out = [
+        'import { createRequire } from "node:module";',
+        `import en from ${JSON.stringify(join(dir, "en.js"))};`,
+        "const load = (file) => createRequire(import.meta.url)(`zod/v4/locales/${file}.cjs`);",
+        "export { en };",
+      ];
+      for (const line of lines) {
+        const m = /^export \{ default as (\w+) \} from "\.\/([\w-]+)\.js";$/.exec(line);
+        if (!m) throw new Error(`build: unexpected line in zod's locales/index.js: ${line}`);
+        if (m[1] !== "en") out.push(`export const ${m[1]} = () => load(${JSON.stringify(m[2])})();`);
+      }
+      return { contents: out.join("\n"), resolveDir: dir, loader: "js" };
+    });
+  },
+};
+
 const started = Date.now();
 const quiet = flags.quiet;
 /** Every package's source files the build read (`packages/<pkg>/src/…`): what bin/agent.js checks for freshness. */
@@ -89,7 +124,7 @@ for (const name of packages) {
     format: "esm",
     platform: "node",
     target: "node20",
-    plugins: [externalExceptBundled(name)],
+    plugins: [externalExceptBundled(name), lazyZodLocales],
     // A bundled CommonJS package calls require() for Node's built-ins: give the ESM output one.
     banner: {
       js: 'import { createRequire as __parleyRequire } from "node:module"; const require = __parleyRequire(import.meta.url);',
