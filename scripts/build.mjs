@@ -101,6 +101,30 @@ const lazyZodLocales = {
   },
 };
 
+/**
+ * commander requires child_process as it loads, only to spawn executable sub-commands (`.command(name, description)`),
+ * which the CLI does not define; child_process brings net, dgram and streams with it (~5 ms of every `agent` start).
+ * Its require in commander gets an object whose `spawn` loads child_process on first call. The build fails if
+ * commander ever uses child_process for anything else.
+ */
+const lazyChildProcessForCommander = {
+  name: "lazy-child-process-for-commander",
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) => {
+      if (!/[\\/]commander[\\/]lib[\\/]command\.js$/.test(args.importer)) return undefined;
+      const uses = readFileSync(args.importer, "utf8").match(/\bchildProcess\b[.\w]*/g) ?? [];
+      const other = uses.filter((u) => u !== "childProcess" && u !== "childProcess.spawn");
+      if (other.length) throw new Error(`build: commander uses ${other.join(", ")}: extend the lazy child_process`);
+      return { path: "child_process", namespace: "lazy-child-process" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "lazy-child-process" }, () => ({
+      contents:
+        'let loaded;\nmodule.exports = { spawn: (...args) => (loaded ??= require("node:child_process")).spawn(...args) };',
+      loader: "js",
+    }));
+  },
+};
+
 const started = Date.now();
 const quiet = flags.quiet;
 /** Every package's source files the build read (`packages/<pkg>/src/…`): what bin/agent.js checks for freshness. */
@@ -124,7 +148,7 @@ for (const name of packages) {
     format: "esm",
     platform: "node",
     target: "node20",
-    plugins: [externalExceptBundled(name), lazyZodLocales],
+    plugins: [lazyChildProcessForCommander, externalExceptBundled(name), lazyZodLocales],
     // A bundled CommonJS package calls require() for Node's built-ins: give the ESM output one.
     banner: {
       js: 'import { createRequire as __parleyRequire } from "node:module"; const require = __parleyRequire(import.meta.url);',
