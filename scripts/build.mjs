@@ -149,9 +149,11 @@ for (const name of packages) {
     platform: "node",
     target: "node20",
     plugins: [lazyChildProcessForCommander, externalExceptBundled(name), lazyZodLocales],
-    // A bundled CommonJS package calls require() for Node's built-ins: give the ESM output one.
+    // A bundled CommonJS package calls require() for Node's built-ins: give the ESM output one. Made on the first
+    // call: most files never call it, and createRequire plus import.meta in each of the ~30 files a command loads
+    // cost a few ms of every start. (The bundled packages call require(id) only, never require.resolve or .cache.)
     banner: {
-      js: 'import { createRequire as __parleyRequire } from "node:module"; const require = __parleyRequire(import.meta.url);',
+      js: 'import { createRequire as __parleyCreateRequire } from "node:module"; var __parleyRequire; function require(id) { return (__parleyRequire ??= __parleyCreateRequire(import.meta.url))(id); }',
     },
     sourcemap: true,
     // Less text to read and parse at every start (core's chunks: ~1.3 MB → ~0.9 MB; a cold `agent validate` parses
