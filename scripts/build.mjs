@@ -88,13 +88,14 @@ const lazyZodLocales = {
       const out = [
         'import { createRequire } from "node:module";',
         `import en from ${JSON.stringify(join(dir, "en.js"))};`,
-        "const load = (file) => createRequire(import.meta.url)(`zod/v4/locales/${file}.cjs`);",
+        'const load = (file) => createRequire(import.meta.url)("zod/v4/locales/" + file + ".cjs");',
         "export { en };",
       ];
       for (const line of lines) {
         const m = /^export \{ default as (\w+) \} from "\.\/([\w-]+)\.js";$/.exec(line);
         if (!m) throw new Error(`build: unexpected line in zod's locales/index.js: ${line}`);
-        if (m[1] !== "en") out.push(`export const ${m[1]} = () => load(${JSON.stringify(m[2])})();`);
+        if (m[1] !== "en")
+          out.push(`export const ${m[1]} = () => load(${JSON.stringify(m[2])})();`);
       }
       return { contents: out.join("\n"), resolveDir: dir, loader: "js" };
     });
@@ -114,7 +115,8 @@ const lazyChildProcessForCommander = {
       if (!/[\\/]commander[\\/]lib[\\/]command\.js$/.test(args.importer)) return undefined;
       const uses = readFileSync(args.importer, "utf8").match(/\bchildProcess\b[.\w]*/g) ?? [];
       const other = uses.filter((u) => u !== "childProcess" && u !== "childProcess.spawn");
-      if (other.length) throw new Error(`build: commander uses ${other.join(", ")}: extend the lazy child_process`);
+      if (other.length)
+        throw new Error(`build: commander uses ${other.join(", ")}: extend the lazy child_process`);
       return { path: "child_process", namespace: "lazy-child-process" };
     });
     b.onLoad({ filter: /.*/, namespace: "lazy-child-process" }, () => ({
