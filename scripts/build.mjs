@@ -94,6 +94,8 @@ const lazyZodLocales = {
       for (const line of lines) {
         const m = /^export \{ default as (\w+) \} from "\.\/([\w-]+)\.js";$/.exec(line);
         if (!m) throw new Error(`build: unexpected line in zod's locales/index.js: ${line}`);
+        if (!existsSync(join(dir, `${m[2]}.cjs`)))
+          throw new Error(`build: zod has no locales/${m[2]}.cjs to load ${m[1]} from`);
         if (m[1] !== "en")
           out.push(`export const ${m[1]} = () => load(${JSON.stringify(m[2])})();`);
       }
