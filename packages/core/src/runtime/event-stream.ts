@@ -110,6 +110,7 @@ export class EventStream {
   #seq = 0;
   #listed: { objects: StreamListener[]; lines: LineSink[] } | undefined;
   #reporting = false;
+  #active = false;
   /** The next protocol event's line member, made from its frame text before anyone else saw the event. */
   #frame: { event: unknown; member: string } | undefined;
 
@@ -118,16 +119,20 @@ export class EventStream {
     this.#hooks = hooks;
   }
 
+  /** Read for every event the session emits (and every `listenerCount`): a field, not the set's size. */
   get active(): boolean {
-    return this.#listeners.size > 0;
+    return this.#active;
   }
 
   subscribe(listener: StreamListener): () => void {
     this.#listeners.add(listener);
     this.#listed = undefined;
+    this.#active = true;
     return () => {
       this.#listed = undefined;
-      return this.#listeners.delete(listener);
+      const removed = this.#listeners.delete(listener);
+      this.#active = this.#listeners.size > 0;
+      return removed;
     };
   }
 

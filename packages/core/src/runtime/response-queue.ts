@@ -291,7 +291,7 @@ export class ResponseQueue implements ResponseQueueContract {
   /** Drops everything; later requests are refused. */
   close(): void {
     this.#closed = true;
-    this.#flight?.end();
+    this.#flight?.stop();
     this.#awaitServer?.clear();
     for (const r of this.#queue.splice(0)) this.#o.onDropped?.(r, "session closed");
     this.#watchdog?.stopAll();

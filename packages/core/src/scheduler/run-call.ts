@@ -2,6 +2,7 @@ import { startDelegation } from "../delegate/start-delegation.ts";
 import { redactMessage } from "../log/redact.ts";
 import type { ToolContext, ToolLogger } from "../tool/index.ts";
 import type { Call } from "./call.ts";
+import type { CallDeadlines } from "./call-deadlines.ts";
 import type { SchedulerEvent } from "./events.ts";
 import type { SchedulerHost } from "./host.ts";
 import type { ToolSchedulerOptions } from "./options.ts";
@@ -17,22 +18,27 @@ export interface RunEnv {
   end(call: Call, outcome: CallOutcome): void;
   /** The scheduler's options: a delegate tool's text model calls the agent's tools with the same policy. */
   options: ToolSchedulerOptions;
+  /** The run deadlines: a call that passes its tool's timeout ends `timed_out` (see `timedOut`). */
+  deadlines: CallDeadlines<Call>;
+}
+
+/** The outcome of a call that ran past its tool's timeout. */
+export function timedOut(tool: PreparedTool): CallOutcome {
+  const seconds = Math.round(tool.timeoutMs / 100) / 10;
+  return {
+    state: "timed_out",
+    code: "timeout",
+    message: `${tool.name} did not finish within ${seconds}s`,
+  };
 }
 
 /**
- * Runs a call's handler (the call must be `running`): arms its timeout, hands it a context, and routes its result
+ * Runs a call's handler (the call must be `running`): notes its deadline, hands it a context, and routes its result
  * or error to `env.end`. A handler that returns synchronously ends the call before this returns.
  */
 export function runCall(call: Call, tool: PreparedTool, env: RunEnv): void {
   const { host } = env;
-  call.timeout = host.clock.setTimeout(() => {
-    const seconds = Math.round(tool.timeoutMs / 100) / 10;
-    env.end(call, {
-      state: "timed_out",
-      code: "timeout",
-      message: `${tool.name} did not finish within ${seconds}s`,
-    });
-  }, tool.timeoutMs);
+  env.deadlines.add(call, tool.timeoutMs);
   const ctx: ToolContext = {
     // A getter: the AbortSignal is made only for a tool that reads it.
     get signal() {
