@@ -56,7 +56,7 @@ export class CreateFlight {
     return { type: "response.create", event_id: eventId, response };
   }
 
-  /** The flight ended (created, refused, cut off, closed): its timeout no longer applies; returns what was in flight. */
+  /** The flight ended (created, refused, cut off, closed): its timeout no longer applies. Returns what flew. */
   end(): InFlight | undefined {
     const flight = this.#flight;
     this.#flight = undefined;

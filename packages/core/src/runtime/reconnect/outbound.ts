@@ -35,7 +35,7 @@ export class Outbound {
   #held: RealtimeClientEvent[] = [];
   /** Items sent on the current connection that its server has not echoed yet, by item id, in send order. */
   readonly #unconfirmed = new LazyMap<string, ConversationItemCreateEvent>();
-  /** This session's random part of the ids it gives (made with the first one), then a count: one random draw per session, not two per item. */
+  /** The random part of the ids this session gives (drawn once, with the first), followed by a count. */
   #idPrefix: string | undefined;
   #idSeq = 0;
 
@@ -98,7 +98,9 @@ export class Outbound {
       // server's echo can confirm it. One copy of the caller's event (and of its item when it gets an id): the
       // caller's objects are never written to.
       const seq = this.#nextSeq();
-      const item = out.item.id ? out.item : { ...out.item, id: `parley_item_${this.#idPrefix}${seq}` };
+      const item = out.item.id
+        ? out.item
+        : { ...out.item, id: `parley_item_${this.#idPrefix}${seq}` };
       out = { ...out, item, event_id: out.event_id || `parley_item_create_${seq}` };
       this.#unconfirmed.set(item.id as string, out);
     }
