@@ -40,14 +40,21 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
   let spoke = false;
   const kinds = new LazyMap<string, LiveResponse>(); // responseId → what it is, while its deltas arrive
 
-  const kindOf = (responseId: string): ResponseKind => kinds.get(responseId)?.kind ?? "answer";
-  /** Responses whose first output was seen: `response.first_output` once each (a set lookup per delta). */
+  // The response whose chunks are arriving (they come in runs, dozens per response): its kind, and that its first
+  // output was seen, known without two lookups per chunk. Set at its first output, dropped at its response.done.
+  let runId: string | undefined;
+  let runKind: ResponseKind = "answer";
+  const kindOf = (responseId: string): ResponseKind =>
+    responseId === runId ? runKind : (kinds.get(responseId)?.kind ?? "answer");
+  /** Responses whose first output was seen: `response.first_output` once each. */
   const outputs = new LazySet<string>();
   const firstOutput = (responseId: string) => {
-    if (outputs.has(responseId)) return;
+    if (responseId === runId || outputs.has(responseId)) return;
     outputs.add(responseId);
+    runKind = kindOf(responseId);
+    runId = responseId;
     if (events.listenerCount("response.first_output"))
-      events.emit("response.first_output", { responseId, kind: kindOf(responseId) });
+      events.emit("response.first_output", { responseId, kind: runKind });
   };
   /** A server-side MCP call's item (the Realtime API runs it): `mcp.call` for tracing. */
   const mcpCall = (
@@ -246,6 +253,7 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
         const live = kinds.get(id);
         kinds.delete(id);
         outputs.delete(id);
+        if (runId === id) runId = undefined;
         // A call whose output_item.done we missed still gets handled (the session dedupes by call_id).
         for (const item of event.response.output ?? []) {
           if (item.type === "function_call") bus.emit("function.call", item);
