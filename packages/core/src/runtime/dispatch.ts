@@ -93,9 +93,11 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
   };
 
   return (event) => {
-    // The watchdog's heartbeat: any event naming a response shows it is alive (a field read and a map lookup).
+    // The watchdog's heartbeat: any event naming a response shows it is alive (a field read and a map lookup). The
+    // time is read once per event: an audio chunk's handling below uses it too.
     const responseId = (event as { response_id?: unknown }).response_id;
-    if (typeof responseId === "string") responses.touch(responseId);
+    const at = typeof responseId === "string" ? clock.now() : 0;
+    if (typeof responseId === "string") responses.touch(responseId, at);
     switch (event.type) {
       case "session.created":
         bus.emit("session.created", event);
@@ -165,11 +167,10 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
           conversation.addAudio(event.item_id, audio.ms(bytes));
           return;
         }
-        const now = clock.now();
         const ms = audio.delivered(
           event.item_id,
           bytes,
-          now,
+          at,
           event.content_index,
           event.response_id,
         );
@@ -179,7 +180,7 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
           bus.emit("agent.spoke");
         }
         const kind = kindOf(event.response_id);
-        latency.agentOutput(kind, now);
+        latency.agentOutput(kind, at);
         if (events.listenerCount("agent.audio")) {
           const chunk = Buffer.from(event.delta, "base64");
           events.emit("agent.audio", {
@@ -205,7 +206,7 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
         firstOutput(event.response_id);
         conversation.appendText(event.item_id, event.delta);
         if (event.type === "response.output_text.delta" || ctx.textOnly())
-          latency.agentOutput(kindOf(event.response_id), clock.now());
+          latency.agentOutput(kindOf(event.response_id), at);
         if (events.listenerCount("agent.transcript.delta"))
           events.emit("agent.transcript.delta", {
             itemId: event.item_id,

@@ -110,7 +110,6 @@ export class EventStream {
   #seq = 0;
   #listed: { objects: StreamListener[]; lines: LineSink[] } | undefined;
   #reporting = false;
-  #active = false;
   /** The next protocol event's line member, made from its frame text before anyone else saw the event. */
   #frame: { event: unknown; member: string } | undefined;
 
@@ -119,19 +118,20 @@ export class EventStream {
     this.#hooks = hooks;
   }
 
-  /** Read for every event the session emits (and every `listenerCount`): a field, not the set's size. */
-  get active(): boolean {
-    return this.#active;
-  }
+  /**
+   * True while someone listens. Read for every event the session emits and every `listenerCount` (several per
+   * frame): a plain field, kept by `subscribe`, not a getter over the set. Not to be written from outside.
+   */
+  active = false;
 
   subscribe(listener: StreamListener): () => void {
     this.#listeners.add(listener);
     this.#listed = undefined;
-    this.#active = true;
+    this.active = true;
     return () => {
       this.#listed = undefined;
       const removed = this.#listeners.delete(listener);
-      this.#active = this.#listeners.size > 0;
+      this.active = this.#listeners.size > 0;
       return removed;
     };
   }

@@ -50,10 +50,10 @@ export class StallWatchdog {
     if (this.#timer === undefined) this.#arm(ms);
   }
 
-  /** An event of the response arrived: its clock restarts. */
-  touch(id: string): void {
+  /** An event of the response arrived (at `at`, when the caller has read the clock already): its clock restarts. */
+  touch(id: string, at?: number): void {
     const watch = this.#watch.get(id);
-    if (watch) watch.last = this.#o.clock.now();
+    if (watch) watch.last = at ?? this.#o.clock.now();
   }
 
   stop(id: string): void {
