@@ -2,7 +2,6 @@ import { startDelegation } from "../delegate/start-delegation.ts";
 import { redactMessage } from "../log/redact.ts";
 import type { ToolContext, ToolLogger } from "../tool/index.ts";
 import type { Call } from "./call.ts";
-import type { CallDeadlines } from "./call-deadlines.ts";
 import type { SchedulerEvent } from "./events.ts";
 import type { SchedulerHost } from "./host.ts";
 import type { ToolSchedulerOptions } from "./options.ts";
@@ -18,8 +17,8 @@ export interface RunEnv {
   end(call: Call, outcome: CallOutcome): void;
   /** The scheduler's options: a delegate tool's text model calls the agent's tools with the same policy. */
   options: ToolSchedulerOptions;
-  /** The run deadlines: a call that passes its tool's timeout ends `timed_out` (see `timedOut`). */
-  deadlines: CallDeadlines<Call>;
+  /** Notes the call's run deadline (its tool's timeout from now): past it, the call ends `timed_out` (`timedOut`). */
+  deadline(call: Call, ms: number): void;
 }
 
 /** The outcome of a call that ran past its tool's timeout. */
@@ -38,7 +37,7 @@ export function timedOut(tool: PreparedTool): CallOutcome {
  */
 export function runCall(call: Call, tool: PreparedTool, env: RunEnv): void {
   const { host } = env;
-  env.deadlines.add(call, tool.timeoutMs);
+  env.deadline(call, tool.timeoutMs);
   const ctx: ToolContext = {
     // A getter: the AbortSignal is made only for a tool that reads it.
     get signal() {

@@ -54,7 +54,8 @@ export class ToolScheduler implements CallHandler {
   #closing = false;
   readonly #answers: AnswerGate;
   readonly #runEnv: RunEnv;
-  readonly #deadlines: CallDeadlines<Call>;
+  /** Made with the first run: a session whose agent never runs a tool keeps no timer state. */
+  #deadlines: CallDeadlines<Call> | undefined;
 
   constructor(host: SchedulerHost, options: ToolSchedulerOptions) {
     this.#host = host;
@@ -64,17 +65,19 @@ export class ToolScheduler implements CallHandler {
     this.#answers = new AnswerGate(host);
     const prepared = preparedTools(options.tools, options);
     this.#tools = prepared.byName;
-    this.#deadlines = new CallDeadlines(host.clock, (call) => {
-      const tool = this.#tools.get(call.tool);
-      if (tool) this.#end(call, timedOut(tool));
-    });
     this.#runEnv = {
       host,
       log: options.log ?? quietLog,
       emit: this.#emit,
       end: (call, outcome) => this.#end(call, outcome),
       options,
-      deadlines: this.#deadlines,
+      deadline: (call, ms) => {
+        this.#deadlines ??= new CallDeadlines(host.clock, (late) => {
+          const tool = this.#tools.get(late.tool);
+          if (tool) this.#end(late, timedOut(tool));
+        });
+        this.#deadlines.add(call, ms);
+      },
     };
     this.#ownedAudit =
       typeof options.auditLog === "string" ? new AuditLog(options.auditLog) : undefined;
@@ -231,7 +234,7 @@ export class ToolScheduler implements CallHandler {
         false,
       );
     }
-    this.#deadlines.stop();
+    this.#deadlines?.stop();
     this.#answers.close();
     this.#mcp.close();
     await this.#ownedAudit?.close();
@@ -294,7 +297,7 @@ export class ToolScheduler implements CallHandler {
     if (call.ended) return;
     this.#move(call, outcome.state);
     call.fillers?.stop();
-    this.#deadlines.remove(call);
+    this.#deadlines?.remove(call);
     if (call.startWhenFree) this.#gate.withdraw(call.startWhenFree);
     if (outcome.state !== "completed")
       call.abort(new ParleyError(`call_${outcome.code}`, outcome.message));
