@@ -40,14 +40,21 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
   let spoke = false;
   const kinds = new LazyMap<string, LiveResponse>(); // responseId → what it is, while its deltas arrive
 
-  const kindOf = (responseId: string): ResponseKind => kinds.get(responseId)?.kind ?? "answer";
-  /** Responses whose first output was seen: `response.first_output` once each (a set lookup per delta). */
+  // The response whose chunks are arriving (they come in runs, dozens per response): its kind, and that its first
+  // output was seen, known without two lookups per chunk. Set at its first output, dropped at its response.done.
+  let runId: string | undefined;
+  let runKind: ResponseKind = "answer";
+  const kindOf = (responseId: string): ResponseKind =>
+    responseId === runId ? runKind : (kinds.get(responseId)?.kind ?? "answer");
+  /** Responses whose first output was seen: `response.first_output` once each. */
   const outputs = new LazySet<string>();
   const firstOutput = (responseId: string) => {
-    if (outputs.has(responseId)) return;
+    if (responseId === runId || outputs.has(responseId)) return;
     outputs.add(responseId);
+    runKind = kindOf(responseId);
+    runId = responseId;
     if (events.listenerCount("response.first_output"))
-      events.emit("response.first_output", { responseId, kind: kindOf(responseId) });
+      events.emit("response.first_output", { responseId, kind: runKind });
   };
   /** A server-side MCP call's item (the Realtime API runs it): `mcp.call` for tracing. */
   const mcpCall = (
@@ -86,9 +93,11 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
   };
 
   return (event) => {
-    // The watchdog's heartbeat: any event naming a response shows it is alive (a field read and a map lookup).
+    // The watchdog's heartbeat: any event naming a response shows it is alive (a field read and a map lookup). The
+    // time is read once per event: an audio chunk's handling below uses it too.
     const responseId = (event as { response_id?: unknown }).response_id;
-    if (typeof responseId === "string") responses.touch(responseId);
+    const at = typeof responseId === "string" ? clock.now() : 0;
+    if (typeof responseId === "string") responses.touch(responseId, at);
     switch (event.type) {
       case "session.created":
         bus.emit("session.created", event);
@@ -158,11 +167,10 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
           conversation.addAudio(event.item_id, audio.ms(bytes));
           return;
         }
-        const now = clock.now();
         const ms = audio.delivered(
           event.item_id,
           bytes,
-          now,
+          at,
           event.content_index,
           event.response_id,
         );
@@ -172,7 +180,7 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
           bus.emit("agent.spoke");
         }
         const kind = kindOf(event.response_id);
-        latency.agentOutput(kind, now);
+        latency.agentOutput(kind, at);
         if (events.listenerCount("agent.audio")) {
           const chunk = Buffer.from(event.delta, "base64");
           events.emit("agent.audio", {
@@ -198,7 +206,7 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
         firstOutput(event.response_id);
         conversation.appendText(event.item_id, event.delta);
         if (event.type === "response.output_text.delta" || ctx.textOnly())
-          latency.agentOutput(kindOf(event.response_id), clock.now());
+          latency.agentOutput(kindOf(event.response_id), at);
         if (events.listenerCount("agent.transcript.delta"))
           events.emit("agent.transcript.delta", {
             itemId: event.item_id,
@@ -246,6 +254,7 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
         const live = kinds.get(id);
         kinds.delete(id);
         outputs.delete(id);
+        if (runId === id) runId = undefined;
         // A call whose output_item.done we missed still gets handled (the session dedupes by call_id).
         for (const item of event.response.output ?? []) {
           if (item.type === "function_call") bus.emit("function.call", item);

@@ -131,16 +131,21 @@ export class EventStream {
     this.#hooks = hooks;
   }
 
-  get active(): boolean {
-    return this.#listeners.size > 0;
-  }
+  /**
+   * True while someone listens. Read for every event the session emits and every `listenerCount` (several per
+   * frame): a plain field, kept by `subscribe`, not a getter over the set. Not to be written from outside.
+   */
+  active = false;
 
   subscribe(listener: StreamListener): () => void {
     this.#listeners.add(listener);
     this.#listed = undefined;
+    this.active = true;
     return () => {
       this.#listed = undefined;
-      return this.#listeners.delete(listener);
+      const removed = this.#listeners.delete(listener);
+      this.active = this.#listeners.size > 0;
+      return removed;
     };
   }
 

@@ -1,6 +1,6 @@
 import type { Attributes, Span } from "@opentelemetry/api";
 import type { SessionEvents } from "../runtime/events.ts";
-import { GenAi, Parley, PROVIDER, withAttributes } from "./attributes.ts";
+import { GEN_AI_CHAT, GenAi, Parley, PROVIDER, withAttributes } from "./attributes.ts";
 import type { Instruments } from "./instruments.ts";
 import { otel } from "./otel.ts";
 import type { SpanClock } from "./span-clock.ts";
@@ -154,8 +154,9 @@ export class ResponseSpans {
         [GenAi.system]: PROVIDER,
         [GenAi.requestModel]: model,
       }),
-      input: set({ [GenAi.requestModel]: model, [GenAi.tokenType]: "input" }),
-      output: set({ [GenAi.requestModel]: model, [GenAi.tokenType]: "output" }),
+      // gen_ai.client.token.usage requires the operation and the provider beside the token type.
+      input: set({ ...GEN_AI_CHAT, [GenAi.requestModel]: model, [GenAi.tokenType]: "input" }),
+      output: set({ ...GEN_AI_CHAT, [GenAi.requestModel]: model, [GenAi.tokenType]: "output" }),
       cost: set({ [GenAi.requestModel]: model }),
       durations: new Map(),
     };
@@ -172,7 +173,7 @@ export class ResponseSpans {
     if (!set) {
       set = Object.freeze(
         withAttributes(shape.base, {
-          [GenAi.operationName]: "chat",
+          ...GEN_AI_CHAT,
           [GenAi.requestModel]: shape.model,
           [Parley.responseKind]: kind,
           [Parley.responseStatus]: status,

@@ -252,6 +252,13 @@ describe("telemetry from the event stream", () => {
       "input",
       "output",
     ]);
+    // What the GenAI convention requires on every token record.
+    for (const point of tokens)
+      expect(point.attributes).toMatchObject({
+        "gen_ai.operation.name": "chat",
+        "gen_ai.provider.name": "openai",
+        "gen_ai.request.model": "gpt-realtime",
+      });
     // Responses are counted by the duration histogram, by kind and status.
     const durations = get("gen_ai.client.operation.duration")?.dataPoints ?? [];
     const answers = durations.find(
@@ -262,6 +269,7 @@ describe("telemetry from the event stream", () => {
     expect((answers?.value as { count: number } | undefined)?.count).toBe(2);
     expect(answers?.attributes).toMatchObject({
       "gen_ai.operation.name": "chat",
+      "gen_ai.provider.name": "openai",
       "gen_ai.request.model": "gpt-realtime",
     });
     await session.close();
