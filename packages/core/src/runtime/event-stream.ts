@@ -1,5 +1,5 @@
 import type { Clock } from "../clock/index.ts";
-import { LazySet } from "../collections/lazy.ts";
+import { NONE } from "../collections/lazy.ts";
 import { redactQuick } from "../log/redact.ts";
 import type { SessionEvents } from "./events.ts";
 import {
@@ -104,7 +104,7 @@ export interface StreamHooks {
 
 /** The session's one stream: built only while someone listens; a listener that throws is reported, never rethrown. */
 export class EventStream {
-  readonly #listeners = new LazySet<StreamListener>();
+  #listeners: Set<StreamListener> | undefined;
   readonly #clock: Clock;
   readonly #hooks: StreamHooks;
   #seq = 0;
@@ -119,15 +119,15 @@ export class EventStream {
   }
 
   get active(): boolean {
-    return this.#listeners.size > 0;
+    return (this.#listeners?.size ?? 0) > 0;
   }
 
   subscribe(listener: StreamListener): () => void {
-    this.#listeners.add(listener);
+    this.#listenersOf().add(listener);
     this.#listed = undefined;
     return () => {
       this.#listed = undefined;
-      return this.#listeners.delete(listener);
+      return this.#listeners?.delete(listener) === true;
     };
   }
 
@@ -136,7 +136,7 @@ export class EventStream {
     if (this.#listed) return this.#listed;
     const objects: StreamListener[] = [];
     const lines: LineSink[] = [];
-    for (const listener of this.#listeners) {
+    for (const listener of this.#listeners ?? NONE) {
       const sink = (listener as Partial<StreamLineListener>)[STREAM_LINES];
       if (typeof sink === "function") lines.push(sink);
       else objects.push(listener);
@@ -219,6 +219,12 @@ export class EventStream {
         this.#reporting = false;
       }
     }
+  }
+
+  /** `#listeners`, made on the first write (most sessions never write to it). */
+  #listenersOf(): Set<StreamListener> {
+    this.#listeners ??= new Set();
+    return this.#listeners;
   }
 }
 

@@ -1,6 +1,5 @@
 import type { RealtimeClientEvent, RealtimeServerEvent } from "openai/resources/realtime/realtime";
 import type { Clock, TimerHandle } from "../clock/index.ts";
-import { LazySet } from "../collections/lazy.ts";
 import type { Logger } from "../log/index.ts";
 import type { Transport } from "../transport/transport.ts";
 import { SessionError } from "./errors.ts";
@@ -36,7 +35,7 @@ export class Wire {
   readonly #wireLog: Logger;
   #waiters: Waiter[] = [];
   /** Replies that arrived before anyone waited for them (session.created can come in the upgrade's packet). */
-  readonly #early = new LazySet<string>();
+  #early: Set<string> | undefined;
   #seq = 0;
   #closingByUs = false;
   skipped = 0;
@@ -57,7 +56,7 @@ export class Wire {
   attach(transport: Transport): void {
     const old = this.#transport;
     this.#transport = transport;
-    this.#early.clear();
+    this.#early?.clear();
     if (old.isOpen) void old.close("replaced").catch(() => {});
     this.#listen(transport);
   }
@@ -114,7 +113,7 @@ export class Wire {
 
   /** Waits for a server event of `type` (the first one, or the one answering `eventId`). */
   waitFor(type: string, timeoutMs: number, eventId?: string): Promise<void> {
-    if (eventId === undefined && this.#early.delete(type)) return Promise.resolve();
+    if (eventId === undefined && this.#early?.delete(type)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         type,
@@ -138,7 +137,7 @@ export class Wire {
   resolve(type: string): void {
     const at = this.#waiters.findIndex((w) => w.type === type);
     if (at < 0) {
-      this.#early.add(type);
+      this.#earlyOf().add(type);
       return;
     }
     const [waiter] = this.#waiters.splice(at, 1);
@@ -183,5 +182,11 @@ export class Wire {
       this.#clock.clearTimeout(w.timer);
       w.reject(error);
     }
+  }
+
+  /** `#early`, made on the first write (most sessions never write to it). */
+  #earlyOf(): Set<string> {
+    this.#early ??= new Set();
+    return this.#early;
   }
 }
