@@ -66,7 +66,7 @@ export class WireHooksOf implements WireHooks {
       p.events.emit("server.event", e);
     }
     p.fallback.serverEvent(e);
-    p.dispatch(e);
+    p.dispatcher.dispatch(e);
     // A delta changes nothing the idle check reads (its response.created already made the session busy): no
     // check per audio or transcript chunk.
     if (!e.type.endsWith(".delta")) p.turn.check();

@@ -21,7 +21,7 @@ import {
   ReconnectHooks,
 } from "./compose-hooks-session.ts";
 import { ConversationRecord } from "./conversation.ts";
-import { createDispatcher } from "./dispatch.ts";
+import { Dispatcher } from "./dispatch.ts";
 import { SessionError } from "./errors.ts";
 import { EventStream } from "./event-stream.ts";
 import type { SessionEvents } from "./events.ts";
@@ -122,7 +122,7 @@ export class ComposedSession implements SessionParts {
   readonly turn: TurnWatch;
   readonly fallback: TextFallback;
   /** The server's events, mapped to session events and internal ones (dispatch.ts). */
-  readonly dispatch: (event: RealtimeServerEvent) => void;
+  readonly dispatcher: Dispatcher;
   /** The Session's report of a listener that threw. */
   readonly listenerFailed: (error: unknown, event: string) => void;
   #delegations: AbortController | undefined;
@@ -156,7 +156,7 @@ export class ComposedSession implements SessionParts {
     this.turn = new TurnWatch(new TurnHooks(this));
     this.reconnect = new SessionReconnect(new ReconnectHooks(this));
     this.fallback = new TextFallback(new FallbackHooks(this), init.textFallback);
-    this.dispatch = createDispatcher(new DispatchHooks(this));
+    this.dispatcher = new Dispatcher(new DispatchHooks(this));
   }
 
   delegations(): AbortSignal {
