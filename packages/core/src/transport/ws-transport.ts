@@ -83,7 +83,7 @@ class WsTransport implements Transport {
   readonly #keepaliveOptions: KeepaliveOptions | false | undefined;
   #listener: TransportListener | undefined;
   /** What arrived before `listen` (the server may speak first, in the upgrade's packet). */
-  #early: (Frame | TransportClose)[] = [];
+  #early: (Frame | TransportClose)[] | undefined;
   #closingByUs = false;
   #wasOpen: boolean;
   #openError: Error | undefined;
@@ -164,7 +164,9 @@ class WsTransport implements Transport {
 
   listen(listener: TransportListener): void {
     this.#listener = listener;
-    for (const e of this.#early.splice(0)) this.#deliver(e);
+    const early = this.#early;
+    this.#early = undefined;
+    for (const e of early ?? []) this.#deliver(e);
   }
 
   opened(timeoutMs: number): Promise<void> {
@@ -190,7 +192,8 @@ class WsTransport implements Transport {
   #settleOpen(wait: OpenWait | undefined, error?: SessionError): void {
     const waits = this.#openWaits;
     if (!waits) return;
-    for (const w of wait ? [wait] : waits.splice(0)) {
+    if (!wait) this.#openWaits = undefined;
+    for (const w of wait ? [wait] : waits) {
       if (wait) waits.splice(waits.indexOf(w), 1);
       this.#clock.clearTimeout(w.timer);
       if (error) w.reject(error);
@@ -248,6 +251,7 @@ class WsTransport implements Transport {
   #deliver(item: Frame | TransportClose): void {
     const listener = this.#listener;
     if (!listener) {
+      this.#early ??= [];
       this.#early.push(item);
       return;
     }
@@ -267,7 +271,10 @@ class WsTransport implements Transport {
     if (!event) return;
     // No object per frame once listened to (the common case): only early frames are kept with their text.
     if (this.#listener) this.#listener.event(event, text);
-    else this.#early.push({ event, text });
+    else {
+      this.#early ??= [];
+      this.#early.push({ event, text });
+    }
   }
 }
 

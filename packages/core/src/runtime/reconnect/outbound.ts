@@ -32,7 +32,8 @@ export class Outbound {
   readonly #d: OutboundDeps;
   /** Calls made on a connection that is gone: their outputs become text. */
   #orphaned: Set<string> | undefined;
-  #held: RealtimeClientEvent[] = [];
+  /** What waits for the connection while it is restored (made on the first). */
+  #held: RealtimeClientEvent[] | undefined;
   /** Items sent on the current connection that its server has not echoed yet, by item id, in send order. */
   #unconfirmed: Map<string, ConversationItemCreateEvent> | undefined;
 
@@ -43,6 +44,7 @@ export class Outbound {
   send = (event: RealtimeClientEvent): void => {
     if (this.#d.restoring()) {
       if (event.type === "input_audio_buffer.append") return;
+      this.#held ??= [];
       this.#held.push(event);
       return;
     }
@@ -67,7 +69,10 @@ export class Outbound {
   dropped(): number {
     const again = [...(this.#unconfirmed?.values() ?? NONE)];
     this.#unconfirmed?.clear();
-    this.#held.unshift(...again);
+    if (again.length > 0) {
+      this.#held ??= [];
+      this.#held.unshift(...again);
+    }
     return again.length;
   }
 
@@ -84,8 +89,8 @@ export class Outbound {
   /** The connection is back: what waited goes out, in order. */
   flush(): void {
     const held = this.#held;
-    this.#held = [];
-    for (const event of held) this.#out(event);
+    this.#held = undefined;
+    for (const event of held ?? NONE) this.#out(event);
   }
 
   #out(event: RealtimeClientEvent): void {
@@ -102,7 +107,7 @@ export class Outbound {
 
   /** Events that waited for the connection (for tests and leak checks). */
   get held(): number {
-    return this.#held.length;
+    return this.#held?.length ?? 0;
   }
 
   #convert(event: RealtimeClientEvent): RealtimeClientEvent {
