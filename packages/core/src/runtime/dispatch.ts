@@ -37,15 +37,6 @@ export interface DispatchContext {
  */
 export class Dispatcher {
   readonly #ctx: DispatchContext;
-  // The parts every event may touch, read once (the context's are getters over the session).
-  readonly #conversation: ConversationRecord;
-  readonly #responses: ResponseQueue;
-  readonly #audio: AudioClock;
-  readonly #latency: LatencyTracker;
-  readonly #clock: Clock;
-  readonly #events: SafeEmitter<SessionEvents>;
-  readonly #bus: Pick<RuntimeBus, "emit">;
-  readonly #log: Logger;
   #spoke = false;
   /** responseId → what it is, while its deltas arrive (made on the first response). */
   #kinds: Map<string, LiveResponse> | undefined;
@@ -54,14 +45,6 @@ export class Dispatcher {
 
   constructor(ctx: DispatchContext) {
     this.#ctx = ctx;
-    this.#conversation = ctx.conversation;
-    this.#responses = ctx.responses;
-    this.#audio = ctx.audio;
-    this.#latency = ctx.latency;
-    this.#clock = ctx.clock;
-    this.#events = ctx.events;
-    this.#bus = ctx.bus;
-    this.#log = ctx.log;
   }
 
   #kindOf(responseId: string): ResponseKind {
@@ -72,7 +55,7 @@ export class Dispatcher {
     if (this.#outputs?.has(responseId)) return;
     this.#outputs ??= new Set();
     this.#outputs.add(responseId);
-    const events = this.#events;
+    const events = this.#ctx.events;
     if (events.listenerCount("response.first_output"))
       events.emit("response.first_output", { responseId, kind: this.#kindOf(responseId) });
   }
@@ -83,7 +66,7 @@ export class Dispatcher {
     responseId: string,
     item: { type: string; id?: string; name?: string; server_label?: string; error?: unknown },
   ): void {
-    const events = this.#events;
+    const events = this.#ctx.events;
     if (item.type !== "mcp_call" || !item.id || !events.listenerCount("mcp.call")) return;
     events.emit("mcp.call", {
       state,
@@ -100,8 +83,7 @@ export class Dispatcher {
     item: ConversationItem,
     previous?: string | null,
   ): void {
-    const conversation = this.#conversation;
-    const events = this.#events;
+    const { conversation, events } = this.#ctx;
     const entry =
       name === "item.added"
         ? conversation.added(item, previous)
@@ -118,14 +100,7 @@ export class Dispatcher {
 
   dispatch(event: RealtimeServerEvent): void {
     const ctx = this.#ctx;
-    const conversation = this.#conversation;
-    const responses = this.#responses;
-    const audio = this.#audio;
-    const latency = this.#latency;
-    const clock = this.#clock;
-    const events = this.#events;
-    const bus = this.#bus;
-    const log = this.#log;
+    const { conversation, responses, audio, latency, clock, events, bus, log } = ctx;
     // The watchdog's heartbeat: any event naming a response shows it is alive (a field read and a map lookup).
     const responseId = (event as { response_id?: unknown }).response_id;
     if (typeof responseId === "string") responses.touch(responseId);

@@ -99,7 +99,7 @@ export interface StreamHooks {
   /** The session id stamped on each event. */
   sessionId(): string;
   /** A listener threw. */
-  failed(error: unknown): void;
+  streamListenerFailed(error: unknown): void;
 }
 
 /** The session's one stream: built only while someone listens; a listener that throws is reported, never rethrown. */
@@ -214,7 +214,7 @@ export class EventStream {
       if (this.#reporting) return;
       this.#reporting = true;
       try {
-        this.#hooks.failed(error);
+        this.#hooks.streamListenerFailed(error);
       } finally {
         this.#reporting = false;
       }

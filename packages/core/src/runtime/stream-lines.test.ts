@@ -12,9 +12,15 @@ function streams() {
   const failed = (error: unknown) => {
     throw error;
   };
-  const byLine = new EventStream(clock, { sessionId: () => "sess_lines", failed });
+  const byLine = new EventStream(clock, {
+    sessionId: () => "sess_lines",
+    streamListenerFailed: failed,
+  });
   byLine.subscribe(Object.assign(() => {}, { [STREAM_LINES]: (line: string) => lines.push(line) }));
-  const byObject = new EventStream(clock, { sessionId: () => "sess_lines", failed });
+  const byObject = new EventStream(clock, {
+    sessionId: () => "sess_lines",
+    streamListenerFailed: failed,
+  });
   byObject.subscribe((e) => objects.push(e));
   return {
     /** Pushes a protocol event as the session does (its frame text first), then returns the two results. */
