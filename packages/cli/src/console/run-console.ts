@@ -42,7 +42,7 @@ export async function runConsole(
       variables: parseVariables(flags.var ?? []),
       env: io.env,
       cwd,
-      ...(logs ? { logs } : {}),
+      ...(logs ? { logs, notice: (message: string) => io.stderr.write(`${message}\n`) } : {}),
       ...(flags.live ? { live: true } : {}),
       ...(flags.url ? { url: flags.url } : {}),
       ...(flags.watch === false ? { watch: false } : {}),

@@ -13,7 +13,8 @@ import { approversFor } from "../dev/approvers.ts";
 import { reloadAgent } from "../dev/reload.ts";
 import { openTarget, type Target } from "../dev/target.ts";
 import { type AgentWatcher, watchAgentFiles } from "../dev/watcher.ts";
-import { type LogSettings, openLog } from "../logs/settings.ts";
+import { LogJanitor } from "../logs/janitor.ts";
+import { type LogSettings, openLog, pruneLogs } from "../logs/settings.ts";
 import { agentInfo } from "./agent-info.ts";
 import { ConsoleApprovals } from "./console-approvals.ts";
 import { ConsoleHub } from "./console-hub.ts";
@@ -36,6 +37,10 @@ export interface ConsoleOptions {
   cwd?: string;
   /** Session logs (`logSettings(flags, env)`, as `agent dev`): one file per session, restarts included; none when undefined. */
   logs?: LogSettings;
+  /** Says what the log retention policy removed (`agent dev --web`: a line on stderr). */
+  notice?: (message: string) => void;
+  /** How often the retention policy is applied again while the console runs (default hourly). */
+  pruneEveryMs?: number;
 }
 
 /** A running `agent dev --web`: the session, the console server and the watcher. */
@@ -80,6 +85,16 @@ export async function startConsole(file: string, options: ConsoleOptions): Promi
     throw error;
   }
   const target = await opening;
+  // The console runs for hours and every Restart writes another log: the policy is applied at start, as `agent dev`
+  // does, and again as `agent serve` does (hourly, and when a closed log leaves the folder over its count).
+  const say = options.notice ?? (() => {});
+  pruneLogs(options.logs, say);
+  const janitor = options.logs
+    ? new LogJanitor(options.logs, {
+        say,
+        ...(options.pruneEveryMs ? { everyMs: options.pruneEveryMs } : {}),
+      })
+    : undefined;
   let agentFile = agent.file;
   const approvals = new ConsoleApprovals();
   let session: Session | undefined;
@@ -139,7 +154,10 @@ export async function startConsole(file: string, options: ConsoleOptions): Promi
     }
     // Closes itself with the session (a restart, End, the session ending by itself).
     sessionLog?.attach(started);
-    if (sessionLog) logs.push(sessionLog);
+    if (sessionLog) {
+      logs.push(sessionLog);
+      started.once("closed", () => void sessionLog.close().then(() => janitor?.logClosed()));
+    }
     session = started;
     hub.attach(started, true);
     // After a handoff the other agent runs the session: saves of its files reload it.
@@ -202,6 +220,7 @@ export async function startConsole(file: string, options: ConsoleOptions): Promi
     starting = start();
     await starting;
   } catch (error) {
+    janitor?.stop();
     await watcher?.close();
     await server?.close();
     await target.close();
@@ -221,6 +240,7 @@ export async function startConsole(file: string, options: ConsoleOptions): Promi
     },
     reloaded: () => reloading,
     async close() {
+      janitor?.stop();
       await watcher?.close();
       await starting.catch(() => {});
       await session?.close().catch(() => {});
