@@ -41,7 +41,7 @@ export class AgentSwitch {
   constructor(deps: AgentSwitchDeps, agent: LoadedAgent | undefined) {
     this.#d = deps;
     this.#agent = agent;
-    this.#variables = { ...agent?.config.variables, ...deps.given };
+    this.#variables = merged(agent?.config.variables, deps.given);
   }
 
   /** The agent the session runs now. */
@@ -82,7 +82,7 @@ export class AgentSwitch {
     await d.update(update);
     if (isSessionUpdate(next)) return kept;
     this.#agent = next;
-    this.#variables = { ...next.config.variables, ...d.given };
+    this.#variables = merged(next.config.variables, d.given);
     this.#watch(next);
     d.switched(next);
     return kept;
@@ -122,6 +122,23 @@ export class AgentSwitch {
       );
     });
   }
+}
+
+// Sessions without variables (none given, none defaulted) share this one: replaced, never edited in place.
+const NO_VARIABLES: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** The agent's defaults under what the application gave, as a new object (the shared empty one when both are). */
+function merged(
+  defaults: Readonly<Record<string, unknown>> | undefined,
+  given: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> {
+  if (isEmpty(given) && (defaults === undefined || isEmpty(defaults))) return NO_VARIABLES;
+  return { ...defaults, ...given };
+}
+
+function isEmpty(o: Readonly<Record<string, unknown>>): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 export function isSessionUpdate(value: unknown): value is SessionUpdateEvent {

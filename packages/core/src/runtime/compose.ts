@@ -84,9 +84,8 @@ export interface SessionParts {
 export function composeSession(
   init: SessionInit,
   events: SafeEmitter<SessionEvents>,
-  listenerFailed: (error: unknown, event: string) => void,
 ): SessionParts {
-  return new ComposedSession(init, events, listenerFailed);
+  return new ComposedSession(init, events);
 }
 
 /**
@@ -117,20 +116,13 @@ export class ComposedSession implements SessionParts, StreamHooks, TurnWatchDeps
   readonly fallback: TextFallback;
   /** The server's events, mapped to session events and internal ones (dispatch.ts). */
   readonly dispatcher: Dispatcher;
-  /** The Session's report of a listener that threw. */
-  readonly listenerFailed: (error: unknown, event: string) => void;
   #delegations: AbortController | undefined;
   #ended = false;
 
-  constructor(
-    init: SessionInit,
-    events: SafeEmitter<SessionEvents>,
-    listenerFailed: (error: unknown, event: string) => void,
-  ) {
+  constructor(init: SessionInit, events: SafeEmitter<SessionEvents>) {
     const { clock, log } = init;
     this.init = init;
     this.events = events;
-    this.listenerFailed = listenerFailed;
     this.state = new SessionState(init.update, init.budgetUsd);
     this.bus = new RuntimeBus<SessionParts>(this, reactions);
     this.conversation = new ConversationRecord();
@@ -169,7 +161,7 @@ export class ComposedSession implements SessionParts, StreamHooks, TurnWatchDeps
   }
 
   streamListenerFailed(error: unknown): void {
-    this.listenerFailed(error, "stream");
+    this.events.listenerFailed(error, "stream");
   }
 
   /** The turn is over and nothing is pending (TurnWatch): listeners hear `idle`; a recycle that came due runs. */
