@@ -34,8 +34,8 @@ export class AgentSwitch {
   readonly #d: AgentSwitchDeps;
   #agent: LoadedAgent | undefined;
   #variables: Readonly<Record<string, unknown>>;
-  /** Every agent the session ran (an array: most sessions run one, and a Set's table would cost more). */
-  #ran: LoadedAgent[] | undefined;
+  /** Every agent the session ran: most sessions run one, kept as is; an array once there is a second. */
+  #ran: LoadedAgent | LoadedAgent[] | undefined;
   #unwatch: (() => void) | undefined;
 
   constructor(deps: AgentSwitchDeps, agent: LoadedAgent | undefined) {
@@ -92,7 +92,8 @@ export class AgentSwitch {
   release(): void {
     this.#unwatch?.();
     this.#unwatch = undefined;
-    for (const agent of this.#ran ?? [])
+    const ran = this.#ran;
+    for (const agent of ran === undefined ? [] : Array.isArray(ran) ? ran : [ran])
       agent
         .close?.()
         .catch((error: unknown) =>
@@ -105,8 +106,11 @@ export class AgentSwitch {
    * a live `session.update` and the scheduler takes its tools, as `updateAgent` does.
    */
   #watch(agent: LoadedAgent): void {
-    if (!this.#ran) this.#ran = [agent];
-    else if (!this.#ran.includes(agent)) this.#ran.push(agent);
+    const ran = this.#ran;
+    if (ran === undefined) this.#ran = agent;
+    else if (!Array.isArray(ran)) {
+      if (ran !== agent) this.#ran = [ran, agent];
+    } else if (!ran.includes(agent)) ran.push(agent);
     this.#unwatch?.();
     this.#unwatch = agent.onToolsChanged?.((next) => {
       if (!this.#d.open()) return;
