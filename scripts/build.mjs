@@ -66,6 +66,69 @@ const externalExceptBundled = (pkg) => ({
   },
 });
 
+/**
+ * zod's locales are half of its code (~300 KB of the ~580 KB core bundles), and every process that loads core
+ * parsed them: the `z` core re-exports includes `z.locales` (and `z.core.locales`). Only English is used unless
+ * someone calls `z.config(z.locales.xx())`. So the bundled `locales/index.js` is replaced by a module with the same
+ * names: `en` is zod's own (classic/schemas.js imports it anyway), every other locale loads zod's CommonJS copy of
+ * that one file when called (`require("zod/v4/locales/de.cjs")`, whose `module.exports` is the locale function). Same
+ * names, same results.
+ */
+const lazyZodLocales = {
+  name: "lazy-zod-locales",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](core|classic|mini)$/.test(args.resolveDir)
+        ? { path: join(args.resolveDir, "../locales/index.js"), namespace: "lazy-zod-locales" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "lazy-zod-locales" }, (args) => {
+      const dir = join(args.path, "..");
+      const lines = readFileSync(args.path, "utf8").split("\n").filter(Boolean);
+      const out = [
+        'import { createRequire } from "node:module";',
+        `import en from ${JSON.stringify(join(dir, "en.js"))};`,
+        'const load = (file) => createRequire(import.meta.url)("zod/v4/locales/" + file + ".cjs");',
+        "export { en };",
+      ];
+      for (const line of lines) {
+        const m = /^export \{ default as (\w+) \} from "\.\/([\w-]+)\.js";$/.exec(line);
+        if (!m) throw new Error(`build: unexpected line in zod's locales/index.js: ${line}`);
+        if (!existsSync(join(dir, `${m[2]}.cjs`)))
+          throw new Error(`build: zod has no locales/${m[2]}.cjs to load ${m[1]} from`);
+        if (m[1] !== "en")
+          out.push(`export const ${m[1]} = () => load(${JSON.stringify(m[2])})();`);
+      }
+      return { contents: out.join("\n"), resolveDir: dir, loader: "js" };
+    });
+  },
+};
+
+/**
+ * commander requires child_process as it loads, only to spawn executable sub-commands (`.command(name, description)`),
+ * which the CLI does not define; child_process brings net, dgram and streams with it (~5 ms of every `agent` start).
+ * Its require in commander gets an object whose `spawn` loads child_process on first call. The build fails if
+ * commander ever uses child_process for anything else.
+ */
+const lazyChildProcessForCommander = {
+  name: "lazy-child-process-for-commander",
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) => {
+      if (!/[\\/]commander[\\/]lib[\\/]command\.js$/.test(args.importer)) return undefined;
+      const uses = readFileSync(args.importer, "utf8").match(/\bchildProcess\b[.\w]*/g) ?? [];
+      const other = uses.filter((u) => u !== "childProcess" && u !== "childProcess.spawn");
+      if (other.length)
+        throw new Error(`build: commander uses ${other.join(", ")}: extend the lazy child_process`);
+      return { path: "child_process", namespace: "lazy-child-process" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "lazy-child-process" }, () => ({
+      contents:
+        'let loaded;\nmodule.exports = { spawn: (...args) => (loaded ??= require("node:child_process")).spawn(...args) };',
+      loader: "js",
+    }));
+  },
+};
+
 const started = Date.now();
 const quiet = flags.quiet;
 /** Every package's source files the build read (`packages/<pkg>/src/…`): what bin/agent.js checks for freshness. */
@@ -89,10 +152,12 @@ for (const name of packages) {
     format: "esm",
     platform: "node",
     target: "node20",
-    plugins: [externalExceptBundled(name)],
-    // A bundled CommonJS package calls require() for Node's built-ins: give the ESM output one.
+    plugins: [lazyChildProcessForCommander, externalExceptBundled(name), lazyZodLocales],
+    // A bundled CommonJS package calls require() for Node's built-ins: give the ESM output one. Made on the first
+    // call: most files never call it, and createRequire plus import.meta in each of the ~30 files a command loads
+    // cost a few ms of every start. (The bundled packages call require(id) only, never require.resolve or .cache.)
     banner: {
-      js: 'import { createRequire as __parleyRequire } from "node:module"; const require = __parleyRequire(import.meta.url);',
+      js: 'import { createRequire as __parleyCreateRequire } from "node:module"; var __parleyRequire; function require(id) { return (__parleyRequire ??= __parleyCreateRequire(import.meta.url))(id); }',
     },
     sourcemap: true,
     // Less text to read and parse at every start (core's chunks: ~1.3 MB → ~0.9 MB; a cold `agent validate` parses

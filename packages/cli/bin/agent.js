@@ -9,7 +9,6 @@
 //    has no "type": "module", as `agent init` creates).
 // 3. otherwise (a source file was edited since the last build, or there is no build), run this file again with
 //    `--conditions=parley-source`: the condition has to be set at start-up for `require()` to see it too.
-import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
@@ -32,7 +31,7 @@ if (hasSourceCondition()) {
   const { main } = await import("../dist/main.js");
   process.exitCode = await main(args);
 } else {
-  rerunFromSource();
+  await rerunFromSource();
 }
 
 function hasSourceCondition() {
@@ -97,7 +96,9 @@ function newerUnder(dir, time) {
   return false;
 }
 
-function rerunFromSource() {
+async function rerunFromSource() {
+  // Imported here: child_process (with net, dgram and streams) costs a few ms that the dist path never needs.
+  const { spawn } = await import("node:child_process");
   const child = spawn(
     process.execPath,
     [...process.execArgv, "--conditions=parley-source", process.argv[1], ...args],

@@ -1,13 +1,17 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { commands, commandsFor, loadsNoAgent } from "./commands/index.ts";
 
-/** The version in this package's package.json: the nearest one above this file (src/, dist/ or dist/chunks/). */
+/**
+ * The version in this package's package.json: the nearest one above this file (src/, dist/ or dist/chunks/). Every
+ * command asks (commander's --version), so folders without one are skipped by a stat, not a caught read error.
+ */
 function cliVersion(): string {
   for (let dir = new URL(".", import.meta.url); ; dir = new URL("..", dir)) {
+    const manifest = new URL("package.json", dir);
     try {
-      return (JSON.parse(readFileSync(new URL("package.json", dir), "utf8")) as { version: string })
-        .version;
+      if (existsSync(manifest) || dir.pathname === "/")
+        return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
     } catch (error) {
       if (dir.pathname === "/") throw error;
     }

@@ -1,4 +1,4 @@
-// `agent validate` of a YAML agent loads the loader and the compiler, not the session runtime, the scheduler or tsx
+// `agent validate` of a YAML agent loads the loader and the compiler, not the session runtime, the scheduler, tsx or child_process
 // (docs/performance.md, cold start): the packs and the CLI's validate path import @parley/core's lean entries.
 // What the built CLI loads is recorded by a preload; a module that should not be there fails the test.
 import { spawnSync } from "node:child_process";
@@ -26,16 +26,19 @@ function validateRecorded(agent: string) {
     ],
     { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", PARLEY_RECORD_MODULES: record } },
   );
-  const loaded = readFileSync(record, "utf8")
-    .split("\n")
+  const lines = readFileSync(record, "utf8").split("\n");
+  const loaded = lines
     .filter((line) => line.startsWith("file:") || line.startsWith("/"))
     .map((line) => (line.startsWith("file:") ? fileURLToPath(line) : line));
-  return { ...run, loaded };
+  const builtins = lines.filter((l) => l.startsWith("builtin:")).map((l) => l.slice(8));
+  return { ...run, loaded, builtins };
 }
 
 describe("agent validate's cold path", { timeout: 60_000 }, () => {
-  it("loads neither the runtime, the scheduler, telemetry nor tsx for a YAML agent", () => {
-    const { status, stdout, stderr, loaded } = validateRecorded(join(fixtures, "plain.agent.yaml"));
+  it("loads neither the runtime, the scheduler, telemetry, tsx nor child_process for a YAML agent", () => {
+    const { status, stdout, stderr, loaded, builtins } = validateRecorded(
+      join(fixtures, "plain.agent.yaml"),
+    );
     expect(stderr).toBe("");
     expect(stdout).toContain("1 agent file valid");
     expect(status).toBe(0);
@@ -56,5 +59,8 @@ describe("agent validate's cold path", { timeout: 60_000 }, () => {
     expect(defines(/function startSession\(/)).toEqual([]);
     expect(definesClass("ToolScheduler")).toEqual([]);
     expect(definesClass("SessionObserver")).toEqual([]);
+    // child_process brings net, dgram and streams; commander asks for it only to spawn executable sub-commands.
+    expect(builtins).toContain("fs");
+    expect(builtins.filter((b) => /child_process|dgram/.test(b))).toEqual([]);
   });
 });

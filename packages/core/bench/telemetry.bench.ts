@@ -75,8 +75,9 @@ const metricsOnly = listenedSession();
 new Telemetry({ meterProvider: telemetry.meterProvider }).attach(metricsOnly.session, clock);
 const noSdk = listenedSession();
 new Telemetry().attach(noSdk.session, clock);
-// The floor: what the SDK alone costs for what Parley records per response (one span with its attributes, two token
-// records, cost, duration), called straight from the session's events, no Parley code in between.
+// The floor: what the SDK alone costs for what Parley records per response (one span created with the attributes the
+// conventions want at creation and given the rest in one call, two token records, a duration record, the cost added
+// to a total an observable counter reports), called straight from the session's events, no Parley code in between.
 const sdkOnly = listenedSession();
 sdkCallsOnly(sdkOnly.session);
 // For reference: the event stream alone, and telemetry derived from it (a log replayed, another process).
@@ -113,7 +114,6 @@ function sdkCallsOnly(session: Session): void {
   }).getTracer("floor");
   const meter = new MeterProvider({ readers: [new PullReader()] }).getMeter("floor");
   const tokens = meter.createHistogram("floor.tokens");
-  const cost = meter.createCounter("floor.cost");
   const duration = meter.createHistogram("floor.duration");
   const labels = (extra: Record<string, string>) => ({ "parley.agent": agent.name, ...extra });
   const model = { "gen_ai.request.model": update.session.model ?? "gpt-realtime" };
@@ -122,6 +122,14 @@ function sdkCallsOnly(session: Session): void {
     labels({ ...model, "gen_ai.token.type": "output" }),
   ];
   const costLabels = labels(model);
+  let cost = 0;
+  meter.createObservableCounter("floor.cost").addCallback((r) => r.observe(cost, costLabels));
+  const creation = {
+    ...model,
+    "gen_ai.operation.name": "chat",
+    "gen_ai.provider.name": "openai",
+    "gen_ai.system": "openai",
+  };
   const parent = otel.trace.setSpan(otel.context.active(), tracer.startSpan("session"));
   const started = new Map<string, number>();
   const durationLabels = new Map<string, Record<string, string>>();
@@ -129,16 +137,12 @@ function sdkCallsOnly(session: Session): void {
   session.on("usage", (e) => {
     tokens.record(e.usage?.input_tokens ?? 0, input);
     tokens.record(e.usage?.output_tokens ?? 0, output);
-    if (e.cost) cost.add(e.cost.usd, costLabels);
+    if (e.cost) cost += e.cost.usd;
   });
   session.on("response.done", (e) => {
     const at = started.get(e.responseId) ?? clock.now();
     started.delete(e.responseId);
     const attributes = {
-      ...model,
-      "gen_ai.operation.name": "chat",
-      "gen_ai.provider.name": "openai",
-      "gen_ai.system": "openai",
       "gen_ai.response.id": e.responseId,
       "parley.response.kind": e.kind,
       "parley.response.origin": e.origin,
@@ -152,9 +156,10 @@ function sdkCallsOnly(session: Session): void {
     };
     const span = tracer.startSpan(
       `chat ${model["gen_ai.request.model"]}`,
-      { startTime: at, attributes, kind: otel.SpanKind.CLIENT },
+      { startTime: at, attributes: creation, kind: otel.SpanKind.CLIENT },
       parent,
     );
+    span.setAttributes(attributes);
     span.end(clock.now());
     const key = `${e.kind}/${e.status}`;
     let byKind = durationLabels.get(key);

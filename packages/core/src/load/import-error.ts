@@ -2,18 +2,27 @@ import { readFileSync } from "node:fs";
 import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** Core's own folder (src/ or dist/ above this module): a frame there is Parley refusing a file, not user code. */
-const CORE_DIR = (() => {
+let coreDir: { path: string | undefined } | undefined;
+
+/**
+ * Core's own folder (src/ or dist/ above this module): a frame there is Parley refusing a file, not user code. Found
+ * on the first failed import, not when the loader loads (a few file reads and caught errors at every start).
+ */
+function ownDir(): string | undefined {
+  if (coreDir) return coreDir.path;
+  coreDir = { path: undefined };
   for (let dir = import.meta.dirname; dirname(dir) !== dir; dir = dirname(dir)) {
     try {
-      if (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).name === "@parley/core")
-        return dir + sep;
+      if (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).name === "@parley/core") {
+        coreDir.path = dir + sep;
+        break;
+      }
     } catch {
       // no package.json here
     }
   }
-  return undefined;
-})();
+  return coreDir.path;
+}
 
 /** Where importing a user module went wrong, and what to say: a syntax error, or the line that threw. */
 export interface ImportFailure {
@@ -54,7 +63,8 @@ export function locateImportFailure(error: unknown): ImportFailure | undefined {
   const raw = frame?.[1];
   if (!frame || !raw || raw.includes("/node_modules/")) return undefined;
   const path = raw.startsWith("file:") ? fileURLToPath(raw.split("?")[0] as string) : raw;
-  if (CORE_DIR && path.startsWith(CORE_DIR)) return undefined;
+  const core = ownDir();
+  if (core && path.startsWith(core)) return undefined;
   return {
     code: "import_threw",
     message: `threw while being imported: ${error.message.split("\n")[0]}`,

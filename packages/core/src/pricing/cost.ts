@@ -77,6 +77,11 @@ export function priceUsage(
   return priceCounts(countTokens(usage), model, table);
 }
 
+/** USD per token from a price per million; module-level so a call per usage event makes no closure. */
+function perToken(price: number | undefined): number {
+  return (price ?? 0) / 1_000_000;
+}
+
 export function priceCounts(
   counts: TokenCounts,
   model: string,
@@ -84,7 +89,6 @@ export function priceCounts(
 ): Cost | undefined {
   const p = pricesFor(model, table);
   if (!p) return undefined;
-  const perToken = (price: number | undefined) => (price ?? 0) / 1_000_000;
   const lines: TokenCounts = {
     textInput: counts.textInput * perToken(p.textInput),
     textCachedInput: counts.textCachedInput * perToken(p.textCachedInput ?? p.textInput),

@@ -8,7 +8,8 @@ export function bytesPerMs(format: { type?: string; rate?: number } | undefined)
 export function base64Bytes(b64: string): number {
   const n = b64.length;
   if (n === 0) return 0;
-  const pad = b64.endsWith("==") ? 2 : b64.endsWith("=") ? 1 : 0;
+  // "=" is 61: two character reads, where endsWith made two calls per audio chunk.
+  const pad = b64.charCodeAt(n - 1) !== 61 ? 0 : b64.charCodeAt(n - 2) === 61 ? 2 : 1;
   return (n * 3) / 4 - pad;
 }
 

@@ -40,24 +40,32 @@ export class Dispatcher {
   #spoke = false;
   /** responseId → what it is, while its deltas arrive (made on the first response). */
   #kinds: Map<string, LiveResponse> | undefined;
-  /** Responses whose first output was seen: `response.first_output` once each (a set lookup per delta). */
+  /** Responses whose first output was seen: `response.first_output` once each. */
   #outputs: Set<string> | undefined;
+  // The response whose chunks are arriving (they come in runs, dozens per response): its kind, and that its first
+  // output was seen, known without two lookups per chunk. Set at its first output, dropped at its response.done.
+  #runId: string | undefined;
+  #runKind: ResponseKind = "answer";
 
   constructor(ctx: DispatchContext) {
     this.#ctx = ctx;
   }
 
   #kindOf(responseId: string): ResponseKind {
-    return this.#kinds?.get(responseId)?.kind ?? "answer";
+    return responseId === this.#runId
+      ? this.#runKind
+      : (this.#kinds?.get(responseId)?.kind ?? "answer");
   }
 
   #firstOutput(responseId: string): void {
-    if (this.#outputs?.has(responseId)) return;
+    if (responseId === this.#runId || this.#outputs?.has(responseId)) return;
     this.#outputs ??= new Set();
     this.#outputs.add(responseId);
+    this.#runKind = this.#kindOf(responseId);
+    this.#runId = responseId;
     const events = this.#ctx.events;
     if (events.listenerCount("response.first_output"))
-      events.emit("response.first_output", { responseId, kind: this.#kindOf(responseId) });
+      events.emit("response.first_output", { responseId, kind: this.#runKind });
   }
 
   /** A server-side MCP call's item (the Realtime API runs it): `mcp.call` for tracing. */
@@ -101,9 +109,11 @@ export class Dispatcher {
   dispatch(event: RealtimeServerEvent): void {
     const ctx = this.#ctx;
     const { conversation, responses, audio, latency, clock, events, bus, log } = ctx;
-    // The watchdog's heartbeat: any event naming a response shows it is alive (a field read and a map lookup).
+    // The watchdog's heartbeat: any event naming a response shows it is alive (a field read and a map lookup). The
+    // time is read once per event: an audio chunk's handling below uses it too.
     const responseId = (event as { response_id?: unknown }).response_id;
-    if (typeof responseId === "string") responses.touch(responseId);
+    const at = typeof responseId === "string" ? clock.now() : 0;
+    if (typeof responseId === "string") responses.touch(responseId, at);
     switch (event.type) {
       case "session.created":
         bus.emit("session.created", event);
@@ -174,11 +184,10 @@ export class Dispatcher {
           conversation.addAudio(event.item_id, audio.ms(bytes));
           return;
         }
-        const now = clock.now();
         const ms = audio.delivered(
           event.item_id,
           bytes,
-          now,
+          at,
           event.content_index,
           event.response_id,
         );
@@ -188,7 +197,7 @@ export class Dispatcher {
           bus.emit("agent.spoke");
         }
         const kind = this.#kindOf(event.response_id);
-        latency.agentOutput(kind, now);
+        latency.agentOutput(kind, at);
         if (events.listenerCount("agent.audio")) {
           const chunk = Buffer.from(event.delta, "base64");
           events.emit("agent.audio", {
@@ -214,7 +223,7 @@ export class Dispatcher {
         this.#firstOutput(event.response_id);
         conversation.appendText(event.item_id, event.delta);
         if (event.type === "response.output_text.delta" || ctx.textOnly())
-          latency.agentOutput(this.#kindOf(event.response_id), clock.now());
+          latency.agentOutput(this.#kindOf(event.response_id), at);
         if (events.listenerCount("agent.transcript.delta"))
           events.emit("agent.transcript.delta", {
             itemId: event.item_id,
@@ -262,6 +271,7 @@ export class Dispatcher {
         const live = this.#kinds?.get(id);
         this.#kinds?.delete(id);
         this.#outputs?.delete(id);
+        if (this.#runId === id) this.#runId = undefined;
         // A call whose output_item.done we missed still gets handled (the session dedupes by call_id).
         for (const item of event.response.output ?? []) {
           if (item.type === "function_call") bus.emit("function.call", item);

@@ -118,16 +118,21 @@ export class EventStream {
     this.#hooks = hooks;
   }
 
-  get active(): boolean {
-    return (this.#listeners?.size ?? 0) > 0;
-  }
+  /**
+   * True while someone listens. Read for every event the session emits and every `listenerCount` (several per
+   * frame): a plain field, kept by `subscribe`, not a getter over the set. Not to be written from outside.
+   */
+  active = false;
 
   subscribe(listener: StreamListener): () => void {
     this.#listenersOf().add(listener);
     this.#listed = undefined;
+    this.active = true;
     return () => {
       this.#listed = undefined;
-      return this.#listeners?.delete(listener) === true;
+      const removed = this.#listeners?.delete(listener) === true;
+      this.active = (this.#listeners?.size ?? 0) > 0;
+      return removed;
     };
   }
 

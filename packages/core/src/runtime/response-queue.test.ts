@@ -139,6 +139,22 @@ describe("the response queue sends one response.create at a time", () => {
     expect(t.dropped).toEqual(["answer: no response.created in time"]);
   });
 
+  it("gives each create its own full wait for response.created, one after another (one timer for them all)", async () => {
+    const t = setup();
+    t.queue.request({ kind: "answer" });
+    t.ackLast("resp_1");
+    await t.clock.advance(5_000);
+    t.done("resp_1");
+    t.queue.request({ kind: "greeting" }); // sent at 5 s: never acknowledged
+    expect(t.creates()).toHaveLength(2);
+    await t.clock.advance(14_999);
+    expect(t.dropped).toEqual([]);
+    expect(t.queue.inProgress).toBe(true);
+    await t.clock.advance(1);
+    expect(t.dropped).toEqual(["greeting: no response.created in time"]);
+    expect(t.queue.inProgress).toBe(false);
+  });
+
   it("cancels the live response, and one still in flight as soon as it is created", () => {
     const t = setup();
     t.queue.request({ kind: "answer" });

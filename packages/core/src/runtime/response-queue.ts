@@ -186,8 +186,8 @@ export class ResponseQueue implements ResponseQueueContract {
   }
 
   /** An event of a response in progress arrived: it is alive (the watchdog's clock restarts). Cheap: no timer work. */
-  touch(responseId: string): void {
-    this.#watchdog?.touch(responseId);
+  touch(responseId: string, at?: number): void {
+    this.#watchdog?.touch(responseId, at);
   }
 
   /** `response.done`: frees the slot and dispatches the next request. */
@@ -292,7 +292,7 @@ export class ResponseQueue implements ResponseQueueContract {
   /** Drops everything; later requests are refused. */
   close(): void {
     this.#closed = true;
-    this.#flight?.end();
+    this.#flight?.stop();
     this.#awaitServer?.clear();
     for (const r of this.#queue.splice(0)) this.#o.onDropped?.(r, "session closed");
     this.#watchdog?.stopAll();

@@ -7,6 +7,7 @@ import type {
 import type { ParleyError } from "../errors/index.ts";
 import type { LoadedAgent } from "../load/index.ts";
 import type { TokenCounts } from "../pricing/index.ts";
+import { encodedAudioAppend } from "../transport/client-frames.ts";
 import { composeSession, type SessionParts } from "./compose.ts";
 import type { ConversationRecord, ConversationSnapshot } from "./conversation.ts";
 import { SessionError } from "./errors.ts";
@@ -131,11 +132,11 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   /** Appends user audio (in the session's input format; pcm16 24 kHz mono by default) to the input buffer. */
   appendAudio(audio: Buffer | Uint8Array | string): void {
-    const b64 =
+    this.#send(
       typeof audio === "string"
-        ? audio
-        : Buffer.from(audio.buffer, audio.byteOffset, audio.byteLength).toString("base64");
-    this.#send({ type: "input_audio_buffer.append", audio: b64 });
+        ? { type: "input_audio_buffer.append", audio }
+        : encodedAudioAppend(audio),
+    );
   }
 
   /**

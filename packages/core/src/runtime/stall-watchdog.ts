@@ -22,18 +22,20 @@ export interface StallWatchdogOptions {
 interface Watch {
   /** Clock time of the response's latest event. */
   last: number;
-  timer: TimerHandle;
-  stalled: boolean;
+  /** Clock time the stall was found (its grace runs from here); undefined while it is not stalled. */
+  stalledAt: number | undefined;
 }
 
 /**
  * Times the responses in progress and says when one went quiet: only the timing lives here; what a stall means
- * (cancel, give the slot back) is the response queue's call. One timer per response, re-armed only when it fires:
- * `touch` just stamps a time, so streaming events cost nothing.
+ * (cancel, give the slot back) is the response queue's call. One timer for all the responses of a session, armed
+ * while one is watched and re-armed only when it fires: `touch` just stamps a time and `stop` just forgets, so
+ * streaming events and the responses of a turn cost no timer work (a Timeout object and its async hooks each).
  */
 export class StallWatchdog {
   readonly #o: StallWatchdogOptions;
   readonly #watch = new LazyMap<string, Watch>();
+  #timer: TimerHandle | undefined;
 
   constructor(options: StallWatchdogOptions) {
     this.#o = options;
@@ -43,52 +45,60 @@ export class StallWatchdog {
   watch(id: string): void {
     const ms = this.#o.stallMs;
     if (!(ms > 0)) return;
-    this.stop(id);
-    const watch: Watch = {
-      last: this.#o.clock.now(),
-      stalled: false,
-      timer: undefined as unknown as TimerHandle,
-    };
-    watch.timer = this.#o.clock.setTimeout(() => this.#check(id, watch), ms);
-    this.#watch.set(id, watch);
+    this.#watch.set(id, { last: this.#o.clock.now(), stalledAt: undefined });
+    // A timer already armed fires no later than this response's stall: it re-arms for the rest then.
+    if (this.#timer === undefined) this.#arm(ms);
   }
 
-  /** An event of the response arrived: its clock restarts. */
-  touch(id: string): void {
+  /** An event of the response arrived (at `at`, when the caller has read the clock already): its clock restarts. */
+  touch(id: string, at?: number): void {
     const watch = this.#watch.get(id);
-    if (watch) watch.last = this.#o.clock.now();
+    if (watch) watch.last = at ?? this.#o.clock.now();
   }
 
   stop(id: string): void {
-    const watch = this.#watch.get(id);
-    if (!watch) return;
-    this.#o.clock.clearTimeout(watch.timer);
     this.#watch.delete(id);
   }
 
   stopAll(): void {
-    for (const id of [...this.#watch.keys()]) this.stop(id);
+    this.#watch.clear();
+    if (this.#timer !== undefined) this.#o.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
-  #check(id: string, watch: Watch): void {
-    if (this.#watch.get(id) !== watch) return;
-    if (!this.#o.live(id)) {
-      this.#watch.delete(id);
-      return;
-    }
-    const { clock, stallMs } = this.#o;
-    const idle = clock.now() - watch.last;
-    if (!watch.stalled) {
-      if (idle < stallMs) {
-        watch.timer = clock.setTimeout(() => this.#check(id, watch), stallMs - idle);
-        return;
+  #arm(ms: number): void {
+    this.#timer = this.#o.clock.setTimeout(() => this.#fired(), ms);
+  }
+
+  /** When each watched response is due: its stall (`last + stallMs`), or the end of its grace once stalled. */
+  #dueAt(watch: Watch): number {
+    return watch.stalledAt === undefined
+      ? watch.last + this.#o.stallMs
+      : watch.stalledAt + this.#o.graceMs;
+  }
+
+  #fired(): void {
+    this.#timer = undefined;
+    const now = this.#o.clock.now();
+    for (const [id, watch] of [...this.#watch]) {
+      if (this.#watch.get(id) !== watch) continue; // stopped or re-watched by an earlier one's handling
+      if (!this.#o.live(id)) {
+        this.#watch.delete(id);
+        continue;
       }
-      watch.stalled = true;
-      watch.timer = clock.setTimeout(() => this.#check(id, watch), this.#o.graceMs);
-      this.#o.stalled(id, idle);
-      return;
+      if (this.#dueAt(watch) > now) continue;
+      const idle = now - watch.last;
+      if (watch.stalledAt === undefined) {
+        watch.stalledAt = now;
+        this.#o.stalled(id, idle);
+      } else {
+        this.#watch.delete(id);
+        this.#o.unconfirmed(id, idle);
+      }
     }
-    this.#watch.delete(id);
-    this.#o.unconfirmed(id, idle);
+    if (this.#timer !== undefined) return; // a watch() from a handler armed it already
+    let next = Number.POSITIVE_INFINITY;
+    for (const watch of this.#watch.values()) next = Math.min(next, this.#dueAt(watch));
+    if (next !== Number.POSITIVE_INFINITY) this.#arm(Math.max(0, next - now));
   }
 }

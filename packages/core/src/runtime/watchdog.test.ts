@@ -1,5 +1,9 @@
 import { defineModel, rulesModel } from "@parley/local-realtime";
-import type { RealtimeClientEvent, ResponseCancelEvent } from "openai/resources/realtime/realtime";
+import type {
+  RealtimeClientEvent,
+  ResponseCancelEvent,
+  ResponseCreateEvent,
+} from "openai/resources/realtime/realtime";
 import { afterEach, describe, expect, it } from "vitest";
 import { VirtualClock } from "../clock/index.ts";
 import { createLogger } from "../log/index.ts";
@@ -142,6 +146,37 @@ describe("the stalled-response watchdog", () => {
     expect(finished).toBe(true);
     expect(errors).toEqual([]);
     expect(cancels(rec.sent)).toEqual([]);
+  });
+
+  it("times each response from its own events when responses follow one another (one timer for them all)", async () => {
+    const clock = new VirtualClock();
+    const stalls: string[] = [];
+    const creates: ResponseCreateEvent[] = [];
+    const queue = new ResponseQueue({
+      send: (e) => {
+        if (e.type === "response.create") creates.push(e);
+      },
+      clock,
+      log: createLogger("test"),
+      serverCreatesResponses: () => false,
+      onStall: (live, phase) => stalls.push(`${live.id} ${phase} at ${clock.now()}`),
+    });
+    const created = (id: string) =>
+      queue.responseCreated({ id, metadata: creates.at(-1)?.response?.metadata ?? {} });
+    queue.request({ kind: "answer" });
+    created("resp_1");
+    await clock.advance(1_000);
+    queue.responseDone({ id: "resp_1" });
+    await clock.advance(9_000);
+    queue.request({ kind: "answer" });
+    created("resp_2"); // at 10 s; then silence
+    await clock.advance(29_999);
+    expect(stalls).toEqual([]);
+    await clock.advance(1);
+    expect(stalls).toEqual(["resp_2 cancelling at 40000"]);
+    await clock.advance(5_000);
+    expect(stalls).toEqual(["resp_2 cancelling at 40000", "resp_2 released at 45000"]);
+    queue.close();
   });
 
   it("does not fire for a response that keeps sending events, and can be turned off", async () => {

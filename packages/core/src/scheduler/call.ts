@@ -1,4 +1,3 @@
-import type { TimerHandle } from "../clock/index.ts";
 import type { CallBatch } from "./answers.ts";
 import { assertTransition, type CallState, isTerminal } from "./call-state.ts";
 import type { FillerPhase, FillerSubject, FillerTimer } from "./fillers.ts";
@@ -18,8 +17,6 @@ export class Call implements FillerSubject {
   args: Record<string, unknown> | undefined;
   fingerprint: string | undefined;
   fillers: FillerTimer | undefined;
-  /** The run's deadline timer. */
-  timeout: TimerHandle | undefined;
   /** Set while the call holds a concurrency slot. */
   holdsSlot = false;
   /** Set while the call waits for a slot: withdraws it from the gate. */

@@ -17,22 +17,27 @@ export interface RunEnv {
   end(call: Call, outcome: CallOutcome): void;
   /** The scheduler's options: a delegate tool's text model calls the agent's tools with the same policy. */
   options: ToolSchedulerOptions;
+  /** Notes the call's run deadline (its tool's timeout from now): past it, the call ends `timed_out` (`timedOut`). */
+  deadline(call: Call, ms: number): void;
+}
+
+/** The outcome of a call that ran past its tool's timeout. */
+export function timedOut(tool: PreparedTool): CallOutcome {
+  const seconds = Math.round(tool.timeoutMs / 100) / 10;
+  return {
+    state: "timed_out",
+    code: "timeout",
+    message: `${tool.name} did not finish within ${seconds}s`,
+  };
 }
 
 /**
- * Runs a call's handler (the call must be `running`): arms its timeout, hands it a context, and routes its result
+ * Runs a call's handler (the call must be `running`): notes its deadline, hands it a context, and routes its result
  * or error to `env.end`. A handler that returns synchronously ends the call before this returns.
  */
 export function runCall(call: Call, tool: PreparedTool, env: RunEnv): void {
   const { host } = env;
-  call.timeout = host.clock.setTimeout(() => {
-    const seconds = Math.round(tool.timeoutMs / 100) / 10;
-    env.end(call, {
-      state: "timed_out",
-      code: "timeout",
-      message: `${tool.name} did not finish within ${seconds}s`,
-    });
-  }, tool.timeoutMs);
+  env.deadline(call, tool.timeoutMs);
   const ctx: ToolContext = {
     // A getter: the AbortSignal is made only for a tool that reads it.
     get signal() {

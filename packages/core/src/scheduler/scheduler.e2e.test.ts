@@ -143,6 +143,35 @@ describe("a slow tool over a real socket", () => {
     expect(s.invalid).toEqual([]);
   });
 
+  it("times out each running call at its own tool's timeout, a shorter one started later first", async () => {
+    // The run deadlines share one timer (call-deadlines.ts): a later call whose deadline comes first must move it.
+    const s = await open();
+    const timedOut = () =>
+      outputs(s.sent).flatMap((o) => {
+        const error = (JSON.parse(o.output) as { error?: { code: string; message: string } }).error;
+        return error?.code === "timeout" ? [error.message] : [];
+      });
+    await callTool(s, "check_rooms", { date: "2026-12-24" }); // the default 30s, from now
+    await until(() => s.runs.length === 1);
+    const startedAt = s.clock.now();
+    await s.clock.advance(2_000);
+    await callTool(s, "search_flights", { to: "Lyon" }); // 10s, from 2s later: due first
+    await until(() => s.runs.length === 2);
+    await s.clock.advance(startedAt + 11_999 - s.clock.now());
+    expect(timedOut()).toEqual([]);
+    await s.clock.advance(1);
+    expect(timedOut()).toEqual(["search_flights did not finish within 10s"]);
+    await s.clock.advance(startedAt + 29_999 - s.clock.now());
+    expect(timedOut()).toHaveLength(1);
+    await s.clock.advance(1);
+    expect(timedOut()).toEqual([
+      "search_flights did not finish within 10s",
+      "check_rooms did not finish within 30s",
+    ]);
+    expect(s.runs.map((r) => r.ctx.signal.aborted)).toEqual([true, true]);
+    expect(s.invalid).toEqual([]);
+  });
+
   it("is cancelled when the user interrupts (onInterrupt: cancel), with its one output", async () => {
     const s = await open();
     await callTool(s, "search_flights", { to: "Lyon" });

@@ -12,6 +12,7 @@ import type { ToolLogger } from "../tool/index.ts";
 import { admitCall } from "./admit-call.ts";
 import { AnswerGate } from "./answers.ts";
 import { Call } from "./call.ts";
+import { CallDeadlines } from "./call-deadlines.ts";
 import type { CallState } from "./call-state.ts";
 import { ConcurrencyGate } from "./concurrency.ts";
 import { InFlightCalls } from "./duplicates.ts";
@@ -24,7 +25,7 @@ import type { ToolSchedulerOptions } from "./options.ts";
 import { type CallOutcome, endWith, outputText } from "./outputs.ts";
 import type { PreparedTool } from "./prepare-tool.ts";
 import { preparedTools } from "./prepared-tools.ts";
-import { type RunEnv, runCall } from "./run-call.ts";
+import { type RunEnv, runCall, timedOut } from "./run-call.ts";
 
 export type { ToolSchedulerOptions } from "./options.ts";
 
@@ -53,6 +54,8 @@ export class ToolScheduler implements CallHandler {
   #closing = false;
   readonly #answers: AnswerGate;
   readonly #runEnv: RunEnv;
+  /** Made with the first run: a session whose agent never runs a tool keeps no timer state. */
+  #deadlines: CallDeadlines<Call> | undefined;
 
   constructor(host: SchedulerHost, options: ToolSchedulerOptions) {
     this.#host = host;
@@ -60,15 +63,22 @@ export class ToolScheduler implements CallHandler {
     this.#ledger = ledgerOf(host);
     this.#gate = new ConcurrencyGate(options.maxConcurrentCalls);
     this.#answers = new AnswerGate(host);
+    const prepared = preparedTools(options.tools, options);
+    this.#tools = prepared.byName;
     this.#runEnv = {
       host,
       log: options.log ?? quietLog,
       emit: this.#emit,
       end: (call, outcome) => this.#end(call, outcome),
       options,
+      deadline: (call, ms) => {
+        this.#deadlines ??= new CallDeadlines(host.clock, (late) => {
+          const tool = this.#tools.get(late.tool);
+          if (tool) this.#end(late, timedOut(tool));
+        });
+        this.#deadlines.add(call, ms);
+      },
     };
-    const prepared = preparedTools(options.tools, options);
-    this.#tools = prepared.byName;
     this.#ownedAudit =
       typeof options.auditLog === "string" ? new AuditLog(options.auditLog) : undefined;
     this.#desk = new ApprovalDesk({
@@ -224,6 +234,7 @@ export class ToolScheduler implements CallHandler {
         false,
       );
     }
+    this.#deadlines?.stop();
     this.#answers.close();
     this.#mcp.close();
     await this.#ownedAudit?.close();
@@ -286,7 +297,7 @@ export class ToolScheduler implements CallHandler {
     if (call.ended) return;
     this.#move(call, outcome.state);
     call.fillers?.stop();
-    if (call.timeout !== undefined) this.#host.clock.clearTimeout(call.timeout);
+    this.#deadlines?.remove(call);
     if (call.startWhenFree) this.#gate.withdraw(call.startWhenFree);
     if (outcome.state !== "completed")
       call.abort(new ParleyError(`call_${outcome.code}`, outcome.message));

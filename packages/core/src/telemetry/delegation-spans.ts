@@ -1,6 +1,6 @@
 import type { Attributes, Span } from "@opentelemetry/api";
 import type { StreamEvent } from "../runtime/event-stream.ts";
-import { GenAi, Parley, withAttributes } from "./attributes.ts";
+import { GEN_AI_CHAT, GenAi, Parley, withAttributes } from "./attributes.ts";
 import type { Instruments } from "./instruments.ts";
 import { otel } from "./otel.ts";
 import type { SpanClock } from "./span-clock.ts";
@@ -45,13 +45,14 @@ export class DelegationSpans {
     );
     span.end(this.clock.time(e.at));
     const labels = withAttributes(this.labels(), { [GenAi.requestModel]: e.model });
+    const tokens = withAttributes(labels, GEN_AI_CHAT);
     this.metrics.tokens.record(
       e.tokens.input,
-      withAttributes(labels, { [GenAi.tokenType]: "input" }),
+      withAttributes(tokens, { [GenAi.tokenType]: "input" }),
     );
     this.metrics.tokens.record(
       e.tokens.output,
-      withAttributes(labels, { [GenAi.tokenType]: "output" }),
+      withAttributes(tokens, { [GenAi.tokenType]: "output" }),
     );
     if (e.costUsd !== undefined) this.metrics.cost.add(e.costUsd, labels);
   }

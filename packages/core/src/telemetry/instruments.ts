@@ -1,11 +1,5 @@
-import type {
-  Attributes,
-  Counter,
-  Histogram,
-  Meter,
-  MetricOptions,
-  UpDownCounter,
-} from "@opentelemetry/api";
+import type { Attributes, Histogram, Meter, MetricOptions } from "@opentelemetry/api";
+import { Tally } from "./tally.ts";
 
 /** Latency buckets in seconds: voice turns live between a fifth of a second and a few seconds. */
 const LATENCY_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30];
@@ -21,29 +15,41 @@ const seconds = (description: string, buckets = LATENCY_BUCKETS): MetricOptions 
  * Every metric Parley records, created once per meter and shared by the sessions it observes. Names follow the
  * GenAI conventions where they exist (`gen_ai.client.token.usage`, `gen_ai.client.operation.duration`); the rest
  * are `parley.*`. docs/observability.md lists them with their attributes.
+ *
+ * Counters are observable instruments over Tallies (plain totals read when metrics are collected): the exported
+ * sums are what synchronous counters would give, without the SDK's per-call work. Histograms have no observable
+ * form in OpenTelemetry: they are recorded as they happen.
  */
 export class Instruments {
-  readonly activeSessions: UpDownCounter;
-  readonly sessions: Counter;
+  readonly activeSessions: Tally;
+  readonly sessions: Tally;
   readonly sessionDuration: Histogram;
-  readonly turns: Counter;
+  readonly turns: Tally;
   readonly firstAudio: Histogram;
   readonly firstAnswer: Histogram;
   readonly responseDuration: Histogram;
   readonly tokens: Histogram;
-  readonly cost: Counter;
-  readonly toolCalls: Counter;
+  readonly cost: Tally;
+  readonly toolCalls: Tally;
   readonly toolDuration: Histogram;
   readonly approvalWait: Histogram;
-  readonly mcpCalls: Counter;
-  readonly errors: Counter;
+  readonly mcpCalls: Tally;
+  readonly errors: Tally;
 
   constructor(meter: Meter) {
-    this.activeSessions = meter.createUpDownCounter("parley.sessions.active", {
-      description: "Sessions open now.",
-      unit: "{session}",
-    });
-    this.sessions = meter.createCounter("parley.sessions", {
+    const counter = (name: string, options: MetricOptions): Tally => {
+      const tally = new Tally(true);
+      meter.createObservableCounter(name, options).addCallback((result) => tally.observe(result));
+      return tally;
+    };
+    this.activeSessions = new Tally(false);
+    meter
+      .createObservableUpDownCounter("parley.sessions.active", {
+        description: "Sessions open now.",
+        unit: "{session}",
+      })
+      .addCallback((result) => this.activeSessions.observe(result));
+    this.sessions = counter("parley.sessions", {
       description: "Sessions ended, by close reason.",
       unit: "{session}",
     });
@@ -54,7 +60,7 @@ export class Instruments {
         [10, 30, 60, 120, 300, 600, 1800, 3600, 7200],
       ),
     );
-    this.turns = meter.createCounter("parley.turns", {
+    this.turns = counter("parley.turns", {
       description: "User turns measured (the end of the user's input to the agent's answer).",
       unit: "{turn}",
     });
@@ -77,11 +83,11 @@ export class Instruments {
       unit: "{token}",
       advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
     });
-    this.cost = meter.createCounter("parley.cost", {
+    this.cost = counter("parley.cost", {
       description: "Estimated spend from the price table (responses whose model has a price).",
       unit: "USD",
     });
-    this.toolCalls = meter.createCounter("parley.tool.calls", {
+    this.toolCalls = counter("parley.tool.calls", {
       description: "Tool calls answered, by tool and outcome.",
       unit: "{call}",
     });
@@ -93,11 +99,11 @@ export class Instruments {
       "parley.tool.approval_wait",
       seconds("Time a tool call waited for an approval decision."),
     );
-    this.mcpCalls = meter.createCounter("parley.mcp.calls", {
+    this.mcpCalls = counter("parley.mcp.calls", {
       description: "MCP tool calls run by the Realtime API (server side), by outcome.",
       unit: "{call}",
     });
-    this.errors = meter.createCounter("parley.errors", {
+    this.errors = counter("parley.errors", {
       description: "Error events of sessions, by code.",
       unit: "{error}",
     });

@@ -1,6 +1,6 @@
 import type { Attributes, Span } from "@opentelemetry/api";
 import type { SessionEvents } from "../runtime/events.ts";
-import { GenAi, LabelSets, Parley, PROVIDER } from "./attributes.ts";
+import { GEN_AI_CHAT, GenAi, Parley, PROVIDER, withAttributes } from "./attributes.ts";
 import type { Instruments } from "./instruments.ts";
 import { otel } from "./otel.ts";
 import type { SpanClock } from "./span-clock.ts";
@@ -14,28 +14,47 @@ interface Response {
   parent: Span | undefined;
   at: number;
   model: string;
+  /** What it learns after it is created (the attributes samplers see are given at creation, by model). */
   attributes: Attributes;
   output: boolean;
 }
 
 /**
+ * What the responses of one model are recorded with, made once: the span's name and creation attributes, and the
+ * metric attribute sets over the session's labels (`base`), so a response builds no key and no attribute object.
+ */
+interface ModelShape {
+  model: string;
+  base: Attributes;
+  name: string;
+  creation: Attributes;
+  input: Attributes;
+  output: Attributes;
+  cost: Attributes;
+  /** Duration sets by kind, then status (both a handful of values). */
+  durations: Map<string, Map<string, Attributes>>;
+}
+
+/**
  * One `chat {model}` span per Realtime response: response.created → response.done, first output, tokens, cost.
- * The span is made when the response ends, with its start time and every attribute at once (one call into the SDK
- * per response instead of one per event; the exported span is the same), unless an MCP call needs it as a parent
- * sooner. Then four metric records (tokens in and out, cost, duration), their attribute sets made once.
+ * The span is made when the response ends, with its start time (a few SDK calls per response instead of some per
+ * event; the exported span is the same), unless an MCP call needs it as a parent sooner. It is created with the
+ * attributes the GenAI conventions want at creation (operation, provider, model: what a sampler may read), one
+ * object per model; the rest are set in one call before it ends, so the SDK copies and checks them once rather than
+ * three times (startSpan sanitises its attributes twice before setting them). Then three metric records (tokens in
+ * and out, duration) and the cost added to a tally, their attribute sets made once.
  */
 export class ResponseSpans {
   readonly #responses = new Map<string, Response>();
-  readonly #sets: LabelSets;
+  /** The shape of the model last seen (a session rarely changes model; another one is made when it does). */
+  #shape: ModelShape | undefined;
 
   constructor(
     private readonly clock: SpanClock,
     private readonly metrics: Instruments,
-    labels: () => Attributes,
+    private readonly labels: () => Attributes,
     private readonly model: () => string,
-  ) {
-    this.#sets = new LabelSets(labels);
-  }
+  ) {}
 
   /** The span of a response still open (an MCP call it runs goes under it): opened now if it was not yet. */
   spanOf(responseId: string): Span | undefined {
@@ -54,10 +73,6 @@ export class ResponseSpans {
       model,
       output: false,
       attributes: {
-        [GenAi.operationName]: "chat",
-        [GenAi.providerName]: PROVIDER,
-        [GenAi.system]: PROVIDER,
-        [GenAi.requestModel]: model,
         [GenAi.responseId]: e.responseId,
         [Parley.responseKind]: e.kind,
         [Parley.responseOrigin]: e.origin,
@@ -87,16 +102,12 @@ export class ResponseSpans {
       attributes[GenAi.cachedInputTokens] = usage?.input_token_details?.cached_tokens ?? 0;
       if (e.cost) attributes[Parley.costUsd] = e.cost.usd;
     }
-    const model = response?.model ?? this.model();
+    const shape = this.#shapeOf(response?.model ?? this.model());
     if (usage) {
-      this.metrics.tokens.record(input, this.#tokens(model, "input"));
-      this.metrics.tokens.record(output, this.#tokens(model, "output"));
+      this.metrics.tokens.record(input, shape.input);
+      this.metrics.tokens.record(output, shape.output);
     }
-    if (e.cost)
-      this.metrics.cost.add(
-        e.cost.usd,
-        this.#sets.get(`cost\0${model}`, () => ({ [GenAi.requestModel]: model })),
-      );
+    if (e.cost) this.metrics.cost.add(e.cost.usd, shape.cost);
   }
 
   end(e: Payload<"response.done">, at: number): void {
@@ -108,16 +119,9 @@ export class ResponseSpans {
     response.attributes[GenAi.finishReasons] = [status];
     if (failed) response.attributes[GenAi.errorType] = "response_failed";
     this.#end(response, at, failed);
-    const model = response.model;
     this.metrics.responseDuration.record(
       (at - response.at) / 1000,
-      this.#sets.get(`duration\0${model}\0${e.kind}\0${status}`, () => ({
-        [GenAi.operationName]: "chat",
-        [GenAi.requestModel]: model,
-        [Parley.responseKind]: e.kind,
-        [Parley.responseStatus]: status,
-        ...(failed ? { [GenAi.errorType]: "response_failed" } : {}),
-      })),
+      this.#duration(this.#shapeOf(response.model), e.kind, status),
     );
   }
 
@@ -131,29 +135,61 @@ export class ResponseSpans {
   }
 
   #open(response: Response): Span {
-    return this.clock.start(
-      `chat ${response.model}`,
-      response.at,
-      response.parent,
-      response.attributes,
-      true,
-    );
+    const shape = this.#shapeOf(response.model);
+    return this.clock.start(shape.name, response.at, response.parent, shape.creation, true);
+  }
+
+  #shapeOf(model: string): ModelShape {
+    const base = this.labels();
+    const shape = this.#shape;
+    if (shape?.model === model && shape.base === base) return shape;
+    const set = (extra: Attributes) => Object.freeze(withAttributes(base, extra));
+    this.#shape = {
+      model,
+      base,
+      name: `chat ${model}`,
+      creation: Object.freeze({
+        [GenAi.operationName]: "chat",
+        [GenAi.providerName]: PROVIDER,
+        [GenAi.system]: PROVIDER,
+        [GenAi.requestModel]: model,
+      }),
+      // gen_ai.client.token.usage requires the operation and the provider beside the token type.
+      input: set({ ...GEN_AI_CHAT, [GenAi.requestModel]: model, [GenAi.tokenType]: "input" }),
+      output: set({ ...GEN_AI_CHAT, [GenAi.requestModel]: model, [GenAi.tokenType]: "output" }),
+      cost: set({ [GenAi.requestModel]: model }),
+      durations: new Map(),
+    };
+    return this.#shape;
+  }
+
+  #duration(shape: ModelShape, kind: string, status: string): Attributes {
+    let byStatus = shape.durations.get(kind);
+    if (!byStatus) {
+      byStatus = new Map();
+      shape.durations.set(kind, byStatus);
+    }
+    let set = byStatus.get(status);
+    if (!set) {
+      set = Object.freeze(
+        withAttributes(shape.base, {
+          ...GEN_AI_CHAT,
+          [GenAi.requestModel]: shape.model,
+          [Parley.responseKind]: kind,
+          [Parley.responseStatus]: status,
+          ...(status === "failed" ? { [GenAi.errorType]: "response_failed" } : {}),
+        }),
+      );
+      byStatus.set(status, set);
+    }
+    return set;
   }
 
   #end(response: Response, at: number, failed: boolean): void {
-    let span = response.span;
-    // Opened earlier (a child needed it): what it learnt since is set now, only if the span is recorded.
-    if (span) {
-      if (span.isRecording()) span.setAttributes(response.attributes);
-    } else span = this.#open(response);
+    const span = response.span ?? this.#open(response);
+    // Only a recorded span is given them (a sampled-out one would drop them).
+    if (span.isRecording()) span.setAttributes(response.attributes);
     if (failed) span.setStatus({ code: otel().SpanStatusCode.ERROR, message: "response failed" });
     span.end(this.clock.time(at));
-  }
-
-  #tokens(model: string, type: "input" | "output"): Attributes {
-    return this.#sets.get(`tokens\0${model}\0${type}`, () => ({
-      [GenAi.requestModel]: model,
-      [GenAi.tokenType]: type,
-    }));
   }
 }

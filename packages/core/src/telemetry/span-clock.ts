@@ -9,8 +9,12 @@ import { otel } from "./otel.ts";
 export class SpanClock {
   #offset: number | undefined;
   readonly #api = otel();
+  readonly #client = this.#api.SpanKind.CLIENT;
+  readonly #internal = this.#api.SpanKind.INTERNAL;
   /** The context of each parent span (a turn, a call: many spans open under one), made once. */
   readonly #contexts = new WeakMap<Span, Context>();
+  /** The last parent asked for and its context: most spans in a row go under the same turn or session. */
+  #last: { parent: Span; context: Context } | undefined;
 
   constructor(
     readonly tracer: Tracer,
@@ -34,17 +38,19 @@ export class SpanClock {
     const options: SpanOptions = {
       startTime: this.time(at),
       attributes,
-      kind: client ? this.#api.SpanKind.CLIENT : this.#api.SpanKind.INTERNAL,
+      kind: client ? this.#client : this.#internal,
     };
     return this.tracer.startSpan(name, options, parent ? this.#context(parent) : this.root);
   }
 
   #context(parent: Span): Context {
-    let ctx = this.#contexts.get(parent);
-    if (!ctx) {
-      ctx = this.#api.trace.setSpan(this.root, parent);
-      this.#contexts.set(parent, ctx);
+    if (this.#last?.parent === parent) return this.#last.context;
+    let context = this.#contexts.get(parent);
+    if (!context) {
+      context = this.#api.trace.setSpan(this.root, parent);
+      this.#contexts.set(parent, context);
     }
-    return ctx;
+    this.#last = { parent, context };
+    return context;
   }
 }

@@ -252,6 +252,13 @@ describe("telemetry from the event stream", () => {
       "input",
       "output",
     ]);
+    // What the GenAI convention requires on every token record.
+    for (const point of tokens)
+      expect(point.attributes).toMatchObject({
+        "gen_ai.operation.name": "chat",
+        "gen_ai.provider.name": "openai",
+        "gen_ai.request.model": "gpt-realtime",
+      });
     // Responses are counted by the duration histogram, by kind and status.
     const durations = get("gen_ai.client.operation.duration")?.dataPoints ?? [];
     const answers = durations.find(
@@ -262,6 +269,7 @@ describe("telemetry from the event stream", () => {
     expect((answers?.value as { count: number } | undefined)?.count).toBe(2);
     expect(answers?.attributes).toMatchObject({
       "gen_ai.operation.name": "chat",
+      "gen_ai.provider.name": "openai",
       "gen_ai.request.model": "gpt-realtime",
     });
     await session.close();
@@ -274,6 +282,100 @@ describe("telemetry from the event stream", () => {
       "parley.agent": "desk",
       "parley.session.close_reason": "closed",
     });
+  });
+});
+
+describe("telemetry's counters", () => {
+  it("report what the session did: turns, tool calls by outcome, cost, errors, sessions", async () => {
+    const { session, metrics, asked } = await traced();
+    // What happened, from the session's own events, beside what the counters report.
+    let cost = 0;
+    let latencies = 0;
+    const outcomes: Record<string, number> = {};
+    const errors: Record<string, number> = {};
+    session.on("usage", (e) => {
+      if (e.cost) cost += e.cost.usd;
+    });
+    session.on("latency", () => latencies++);
+    session.on("tool.output", (e) => {
+      const key = `${e.tool}:${e.state}`;
+      outcomes[key] = (outcomes[key] ?? 0) + 1;
+    });
+    session.on("error", (e) => {
+      const key = String(e.error.code ?? e.error.name);
+      errors[key] = (errors[key] ?? 0) + 1;
+    });
+    await turn(session, "/call broken {}", () => true);
+    const idle = next(session, "idle", () => !session.busy);
+    session.sendText('/call lookup {"reference":"AB12"}');
+    (await asked())(true);
+    await idle;
+    await turn(session, "Thanks", () => true);
+
+    const open = await metrics();
+    const points = (name: string, key: (a: Record<string, unknown>) => string) =>
+      Object.fromEntries(
+        (open.find((m) => m.descriptor.name === name)?.dataPoints ?? []).map((p) => [
+          key(p.attributes),
+          p.value,
+        ]),
+      );
+    const agent = (a: Record<string, unknown>) => String(a["parley.agent"]);
+    expect(outcomes).toEqual({ "broken:failed": 1, "lookup:completed": 1 });
+    expect(
+      points("parley.tool.calls", (a) => `${a["gen_ai.tool.name"]}:${a["parley.tool.outcome"]}`),
+    ).toEqual(outcomes);
+    expect(latencies).toBeGreaterThanOrEqual(3);
+    expect(points("parley.turns", agent)).toEqual({ desk: latencies });
+    expect(cost).toBeGreaterThan(0);
+    expect(points("parley.cost", (a) => `${agent(a)}:${a["gen_ai.request.model"]}`)).toEqual({
+      "desk:gpt-realtime": cost,
+    });
+    expect(points("parley.errors", (a) => String(a["error.type"]))).toEqual(errors);
+    expect(points("parley.sessions.active", agent)).toEqual({ desk: 1 });
+
+    await session.close();
+    const closed = await metrics();
+    const after = (name: string) =>
+      closed
+        .find((m) => m.descriptor.name === name)
+        ?.dataPoints.map((p) => [p.attributes, p.value]);
+    expect(after("parley.sessions.active")).toEqual([[{ "parley.agent": "desk" }, 0]]);
+    expect(after("parley.sessions")).toEqual([
+      [{ "parley.agent": "desk", "parley.session.close_reason": "closed" }, 1],
+    ]);
+  });
+});
+
+describe("telemetry's counters over one meter provider", () => {
+  it("add up across Telemetry objects (one set of instruments per provider, not one callback each)", async () => {
+    const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+    const meterProvider = new MeterProvider({ readers: [reader] });
+    cleanup.push(() => meterProvider.shutdown());
+    // Two sessions' event streams, each observed through its own Telemetry (as `agent serve` and an app may do).
+    for (const sessionId of ["sess_a", "sess_b"]) {
+      const listener = new Telemetry({ meterProvider }).observe();
+      listener({
+        type: "latency",
+        at: 10,
+        sessionId,
+        seq: 1,
+        turn: 1,
+        firstAudioMs: 300,
+        firstAnswerMs: 300,
+      });
+    }
+    await reader.forceFlush();
+    const metrics =
+      exporter
+        .getMetrics()
+        .at(-1)
+        ?.scopeMetrics.flatMap((s) => s.metrics) ?? [];
+    const value = (name: string) =>
+      metrics.find((m) => m.descriptor.name === name)?.dataPoints.map((p) => p.value);
+    expect(value("parley.turns")).toEqual([2]);
+    expect(value("parley.sessions.active")).toEqual([2]);
   });
 });
 

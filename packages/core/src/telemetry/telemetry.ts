@@ -86,16 +86,29 @@ export class Telemetry {
     return new SessionObserver(clock, this.#meters(), agent, this.#options.captureContent ?? false);
   }
 
-  /** Instruments made once per provider (the global one has no proxy: an SDK registered later is a new one). */
+  /** The instruments of the provider (the global one has no proxy: an SDK registered later is a new one). */
   #meters(): Instruments {
     const provider = this.#options.meterProvider ?? otel().metrics.getMeterProvider();
     if (this.#instruments?.provider !== provider)
-      this.#instruments = {
-        provider,
-        instruments: new Instruments(provider.getMeter(INSTRUMENTATION_SCOPE)),
-      };
+      this.#instruments = { provider, instruments: instrumentsOf(provider) };
     return this.#instruments.instruments;
   }
+}
+
+const instruments = new WeakMap<MeterProvider, Instruments>();
+
+/**
+ * One set of instruments per provider, whichever Telemetry asks: its counters are totals reported by callbacks, and
+ * two callbacks reporting the same attribute set would each replace the other's figure (a synchronous counter would
+ * have added them).
+ */
+function instrumentsOf(provider: MeterProvider): Instruments {
+  let made = instruments.get(provider);
+  if (!made) {
+    made = new Instruments(provider.getMeter(INSTRUMENTATION_SCOPE));
+    instruments.set(provider, made);
+  }
+  return made;
 }
 
 let globalTelemetry: Telemetry | undefined;

@@ -1,5 +1,6 @@
 import type { RealtimeClientEvent } from "openai/resources/realtime/realtime";
 import { createLogger, type Logger } from "../log/index.ts";
+import { clientEventText } from "./client-frames.ts";
 import { parseServerFrame } from "./frames.ts";
 import { closeDetail, type Transport, type TransportClose } from "./transport.ts";
 
@@ -109,7 +110,7 @@ class MemoryPair {
         }),
       opened: () => Promise.resolve(),
       send: (event: RealtimeClientEvent) => {
-        if (this.open) this.#toServer.push(JSON.stringify(event));
+        if (this.open) this.#toServer.push(clientEventText(event));
       },
       close: (reason = "session closed") => {
         if (!this.open) return this.#closed;

@@ -4,6 +4,7 @@ import type { ClientOptions, default as WebSocket } from "ws";
 import { type Clock, systemClock, type TimerHandle } from "../clock/index.ts";
 import { createLogger, type Logger, redactString } from "../log/index.ts";
 import { SessionError } from "../runtime/errors.ts";
+import { clientEventText } from "./client-frames.ts";
 import { parseServerFrame } from "./frames.ts";
 import { Keepalive, type KeepaliveOptions } from "./keepalive.ts";
 import {
@@ -219,7 +220,7 @@ class WsTransport implements Transport {
 
   send(event: RealtimeClientEvent): string | undefined {
     if (this.#ws.readyState !== OPEN) return undefined;
-    const text = JSON.stringify(event);
+    const text = clientEventText(event);
     this.#ws.send(text);
     return text;
   }

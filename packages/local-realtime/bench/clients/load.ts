@@ -20,21 +20,21 @@ const LINE =
   "This sentence is exactly long enough to keep a session streaming audio for the whole of the measuring window, no less!!";
 
 const lateness: number[] = [];
+// Per socket: how it asks for a response, and when it last did.
+const asks = new Map<WebSocket, () => void>();
+const lastAsk = new Map<WebSocket, number>();
 const finals: Array<() => void> = [];
 
 /**
- * Lateness of each audio delta against a real-time schedule: chunk k is due k × 100 ms after the schedule's
- * start, and the start is the earliest one the arrivals allow (min over k of arrival_k − k × 100 ms). So a stream
- * delivered exactly at real time scores 0 throughout, and one that falls behind scores its growing delay —
- * independent of when the client happened to read response.created.
+ * Lateness of each audio delta against a real-time schedule that starts when the client asked for the response
+ * (its response.create): chunk k is due k × 100 ms after the ask, so the start-up delay is in every chunk's
+ * lateness. The server sends audio faster than real time (as the API does), so a healthy stream arrives early
+ * (negative lateness) once it has started; a schedule starting at the earliest moment the arrivals allow would
+ * count that head start as lateness.
  */
-function settle(arrivals: number[]): void {
-  let start = Number.POSITIVE_INFINITY;
+function settle(arrivals: number[], askedAt: number): void {
   arrivals.forEach((t, k) => {
-    if (!Number.isNaN(t)) start = Math.min(start, t - k * CHUNK_MS);
-  });
-  arrivals.forEach((t, k) => {
-    if (!Number.isNaN(t)) lateness.push(t - (start + k * CHUNK_MS));
+    if (!Number.isNaN(t)) lateness.push(t - (askedAt + k * CHUNK_MS));
   });
   arrivals.length = 0;
 }
@@ -52,8 +52,19 @@ function open(): Promise<void> {
       skipUTF8Validation: true,
     });
     sockets.push(ws);
-    // Arrival times of this response's audio deltas (index = chunk number).
+    // Arrival times of this response's audio deltas (index = chunk number), and when it was asked for.
     let arrivals: number[] = [];
+    let askedAt = 0;
+    const ask = () => {
+      lastAsk.set(ws, performance.now());
+      ws.send(
+        JSON.stringify({
+          type: "response.create",
+          response: { instructions: `Say exactly: "${LINE}"` },
+        }),
+      );
+    };
+    asks.set(ws, ask);
     ws.on("message", (data: Buffer) => {
       events++;
       if (data.indexOf(SESSION_UPDATED) >= 0) {
@@ -63,17 +74,13 @@ function open(): Promise<void> {
       }
       if (mode === "audio") {
         if (data.indexOf(RESPONSE_CREATED) >= 0) {
-          settle(arrivals);
+          settle(arrivals, askedAt);
           arrivals = [];
+          askedAt = lastAsk.get(ws) ?? Number.NaN;
         } else if (data.indexOf(AUDIO_DELTA) >= 0) {
           arrivals.push(measuring ? performance.now() : Number.NaN);
         } else if (data.indexOf(RESPONSE_DONE) >= 0 && measuring) {
-          ws.send(
-            JSON.stringify({
-              type: "response.create",
-              response: { instructions: `Say exactly: "${LINE}"` },
-            }),
-          );
+          ask();
         }
       } else if (mode === "text" && data.indexOf(RESPONSE_DONE) >= 0) {
         ws.send(
@@ -84,7 +91,7 @@ function open(): Promise<void> {
         );
       }
     });
-    finals.push(() => settle(arrivals));
+    finals.push(() => settle(arrivals, askedAt));
     ws.once("open", () => {
       const output = mode === "audio" ? ["audio"] : ["text"];
       ws.send(
@@ -109,23 +116,15 @@ const t0 = performance.now();
 // Sessions start speaking at random moments over the first second, as real calls do, not all in one tick.
 for (const ws of sockets) {
   if (mode === "idle") continue;
-  const create = () =>
-    ws.send(
-      JSON.stringify({
-        type: "response.create",
-        response: { instructions: `Say exactly: "${LINE}"` },
-      }),
-    );
+  const create = asks.get(ws) as () => void;
   if (mode === "audio") setTimeout(create, Math.random() * 1000);
   else create();
 }
 const eventsAt0 = events;
-// Audio: measure once every session has started.
+// Audio: measure once every session has started. Arrivals before are kept as NaN (not timed), so a response
+// that straddles the start keeps its chunk numbers and its schedule.
 if (mode === "audio") {
   await new Promise((r) => setTimeout(r, 1000));
-  measuring = false;
-  for (const f of finals) f();
-  lateness.length = 0;
   measuring = true;
 }
 process.stderr.write("measuring\n");

@@ -38,6 +38,14 @@ export function embedText(bytes: Buffer, format: AudioFormat, text: string, star
   }
 }
 
+/** The marker as one 32-bit word, compared against a rolling window of the last 32 carrier bits. */
+const MARKER_WORD =
+  (((MARKER[0] as number) << 24) |
+    ((MARKER[1] as number) << 16) |
+    ((MARKER[2] as number) << 8) |
+    (MARKER[3] as number)) >>>
+  0;
+
 /**
  * Every text carried in `bytes`, in order (exported as `transcriptsInAudio`).
  *
@@ -54,14 +62,15 @@ export function extractTexts(bytes: Uint8Array, format: AudioFormat): string[] {
     return v;
   };
   const texts: string[] = [];
-  for (let i = 0; i + 56 <= n; i++) {
-    if (
-      byteAt(i) !== MARKER[0] ||
-      byteAt(i + 8) !== MARKER[1] ||
-      byteAt(i + 16) !== MARKER[2] ||
-      byteAt(i + 24) !== MARKER[3]
-    )
-      continue;
+  // Hot path (every commit reads all the audio buffered since the last one, seconds of it): one shift and one
+  // comparison per sample finds each marker, instead of reading 32 bits at every position.
+  let window = 0;
+  let filled = 0;
+  for (let j = 0; j < n; j++) {
+    window = ((window << 1) | bitAt(j)) >>> 0;
+    if (++filled < 32 || window !== MARKER_WORD) continue;
+    const i = j - 31; // the marker's first bit
+    if (i + 56 > n) break;
     const length = (byteAt(i + 32) << 8) | byteAt(i + 40);
     const end = i + 48 + length * 8 + 8;
     if (end > n) continue;
@@ -70,7 +79,10 @@ export function extractTexts(bytes: Uint8Array, format: AudioFormat): string[] {
     const checksum = body.reduce((a, b) => (a + b) & 0xff, length & 0xff);
     if (checksum !== byteAt(i + 48 + length * 8)) continue;
     texts.push(Buffer.from(body).toString("utf8"));
-    i = end - 1;
+    // The next text can start right after this one's checksum.
+    j = end - 1;
+    window = 0;
+    filled = 0;
   }
   return texts;
 }

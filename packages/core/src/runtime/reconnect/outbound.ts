@@ -36,6 +36,9 @@ export class Outbound {
   #held: RealtimeClientEvent[] | undefined;
   /** Items sent on the current connection that its server has not echoed yet, by item id, in send order. */
   #unconfirmed: Map<string, ConversationItemCreateEvent> | undefined;
+  /** The random part of the ids this session gives (drawn once, with the first), followed by a count. */
+  #idPrefix: string | undefined;
+  #idSeq = 0;
 
   constructor(deps: OutboundDeps) {
     this.#d = deps;
@@ -94,15 +97,26 @@ export class Outbound {
   }
 
   #out(event: RealtimeClientEvent): void {
-    const out = this.#convert(event);
+    let out = this.#convert(event);
     if (out.type === "conversation.item.create") {
-      // Our own event id, so a refusal (`error`) can be matched to the item it was about.
-      if (!out.event_id) out.event_id = `parley_item_create_${randomUUID().slice(0, 8)}`;
-      if (!out.item.id) out.item = { ...out.item, id: itemId() };
-      const id = out.item.id as string;
-      this.#unconfirmedOf().set(id, out);
+      // Our own event id, so a refusal (`error`) can be matched to the item it was about, and an item id so the
+      // server's echo can confirm it. One copy of the caller's event (and of its item when it gets an id): the
+      // caller's objects are never written to.
+      const seq = this.#nextSeq();
+      const item = out.item.id
+        ? out.item
+        : { ...out.item, id: `parley_item_${this.#idPrefix}${seq}` };
+      out = { ...out, item, event_id: out.event_id || `parley_item_create_${seq}` };
+      this.#unconfirmedOf().set(item.id as string, out);
     }
     this.#d.send(out);
+  }
+
+  /** The next id suffix: unique within the session (across restores too: this object outlives connections). */
+  #nextSeq(): string {
+    // 12 hex characters + a base-36 count: "parley_item_" + both stays within the API's 32 characters for an id.
+    this.#idPrefix ??= randomUUID().replaceAll("-", "").slice(0, 12);
+    return (++this.#idSeq).toString(36);
   }
 
   /** Events that waited for the connection (for tests and leak checks). */
@@ -112,9 +126,9 @@ export class Outbound {
 
   #convert(event: RealtimeClientEvent): RealtimeClientEvent {
     if (event.type !== "conversation.item.create") return event;
-    if (event.item.type !== "function_call_output") return { ...event };
+    if (event.item.type !== "function_call_output") return event;
     const callId = event.item.call_id;
-    if (!this.#orphaned?.has(callId)) return { ...event };
+    if (!this.#orphaned?.has(callId)) return event;
     this.#orphaned?.delete(callId);
     const tool = this.#d.toolOf(callId) ?? "a tool";
     this.#d.log.info("delivering the output of a call from before the restore as text", {
@@ -148,9 +162,4 @@ export class Outbound {
     this.#unconfirmed ??= new Map();
     return this.#unconfirmed;
   }
-}
-
-/** A client-chosen item id (the API takes ids up to 32 characters). */
-function itemId(): string {
-  return `parley_item_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
 }

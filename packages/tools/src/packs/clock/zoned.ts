@@ -26,6 +26,7 @@ export interface WallTime {
 }
 
 let zoneIndex: Map<string, string> | undefined;
+let zoneNames: Set<string> | undefined;
 
 /** Lower-cased "tokyo", "new york", "asia/tokyo" → canonical IANA name. */
 function zonesByName(): Map<string, string> {
@@ -67,6 +68,12 @@ const ALIASES: Record<string, string> = {
  * ("Tokyo", "New York"), or "UTC". Throws `ParleyError("invalid_time_zone")` otherwise.
  */
 export function resolveTimeZone(input: string): string {
+  // An exact IANA name, as agent files write it, is answered from the runtime's list itself: building the index of
+  // cities and lower-cased names costs about as much again, at every cold start that validates a clock option. Only
+  // names with a "/": no city or alias key has one, so the index would answer the same.
+  const trimmed = input.trim();
+  zoneNames ??= new Set(Intl.supportedValuesOf("timeZone"));
+  if (trimmed.includes("/") && zoneNames.has(trimmed)) return trimmed;
   const key = input.trim().toLowerCase().replaceAll("_", " ");
   const found = zonesByName().get(key) ?? zonesByName().get(input.trim().toLowerCase());
   if (found) return found;

@@ -1,0 +1,49 @@
+// The local Realtime server of the parley-audio-sessions bench, in its own process (forked with IPC), at real-time
+// pace. It sends { url } once listening; then, per level, `{ measure: "start" }` opens a window over its event-loop
+// delay and CPU and `{ measure: "stop" }` closes it and answers with the window's figures (so the server is judged
+// by the same rule as in the server-only bench: its event-loop delay p99 under 100 ms). `{ drain: true }` answers
+// once no session is left. It exits when the parent goes away (the IPC channel closes).
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { startLocalRealtime } from "@parley/local-realtime";
+
+export interface ServerWindow {
+  loopP50Ms: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
+  /** CPU (user + system) over the window, in % of one core. */
+  cpuPercent: number;
+}
+
+export type ServerRequest = { measure: "start" | "stop" } | { drain: true };
+
+const server = await startLocalRealtime({ port: 0, pace: 1 });
+const send = (message: unknown) => process.send?.(message);
+let loop = monitorEventLoopDelay({ resolution: 10 });
+let cpu = process.cpuUsage();
+let t0 = 0;
+
+process.on("message", async (message: ServerRequest) => {
+  if ("drain" in message) {
+    while (server.sessions > 0) await new Promise((r) => setTimeout(r, 50));
+    send({ drained: true });
+  } else if (message.measure === "start") {
+    loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    cpu = process.cpuUsage();
+    t0 = performance.now();
+  } else {
+    loop.disable();
+    const used = process.cpuUsage(cpu);
+    const window: ServerWindow = {
+      loopP50Ms: loop.percentile(50) / 1e6,
+      loopP99Ms: loop.percentile(99) / 1e6,
+      loopMaxMs: loop.max / 1e6,
+      cpuPercent: ((used.user + used.system) / 1000 / (performance.now() - t0)) * 100,
+    };
+    send({ window });
+  }
+});
+process.on("disconnect", () => {
+  void server.close().finally(() => process.exit(0));
+});
+send({ url: server.url });
