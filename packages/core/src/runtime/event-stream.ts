@@ -1,5 +1,5 @@
 import type { Clock } from "../clock/index.ts";
-import { LazySet } from "../collections/lazy.ts";
+import { NONE } from "../collections/lazy.ts";
 import { redactChecked, redactQuick } from "../log/redact.ts";
 import type { SessionEvents } from "./events.ts";
 import {
@@ -109,12 +109,12 @@ export interface StreamHooks {
   /** The session id stamped on each event. */
   sessionId(): string;
   /** A listener threw. */
-  failed(error: unknown): void;
+  streamListenerFailed(error: unknown): void;
 }
 
 /** The session's one stream: built only while someone listens; a listener that throws is reported, never rethrown. */
 export class EventStream {
-  readonly #listeners = new LazySet<StreamListener>();
+  #listeners: Set<StreamListener> | undefined;
   readonly #clock: Clock;
   readonly #hooks: StreamHooks;
   #seq = 0;
@@ -138,13 +138,13 @@ export class EventStream {
   active = false;
 
   subscribe(listener: StreamListener): () => void {
-    this.#listeners.add(listener);
+    this.#listenersOf().add(listener);
     this.#listed = undefined;
     this.active = true;
     return () => {
       this.#listed = undefined;
-      const removed = this.#listeners.delete(listener);
-      this.active = this.#listeners.size > 0;
+      const removed = this.#listeners?.delete(listener) === true;
+      this.active = (this.#listeners?.size ?? 0) > 0;
       return removed;
     };
   }
@@ -154,7 +154,7 @@ export class EventStream {
     if (this.#listed) return this.#listed;
     const objects: StreamListener[] = [];
     const lines: LineSink[] = [];
-    for (const listener of this.#listeners) {
+    for (const listener of this.#listeners ?? NONE) {
       const sink = (listener as Partial<StreamLineListener>)[STREAM_LINES];
       if (typeof sink === "function") lines.push(sink);
       else objects.push(listener);
@@ -240,11 +240,17 @@ export class EventStream {
       if (this.#reporting) return;
       this.#reporting = true;
       try {
-        this.#hooks.failed(error);
+        this.#hooks.streamListenerFailed(error);
       } finally {
         this.#reporting = false;
       }
     }
+  }
+
+  /** `#listeners`, made on the first write (most sessions never write to it). */
+  #listenersOf(): Set<StreamListener> {
+    this.#listeners ??= new Set();
+    return this.#listeners;
   }
 }
 

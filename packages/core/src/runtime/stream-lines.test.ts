@@ -12,9 +12,15 @@ function streams() {
   const failed = (error: unknown) => {
     throw error;
   };
-  const byLine = new EventStream(clock, { sessionId: () => "sess_lines", failed });
+  const byLine = new EventStream(clock, {
+    sessionId: () => "sess_lines",
+    streamListenerFailed: failed,
+  });
   byLine.subscribe(Object.assign(() => {}, { [STREAM_LINES]: (line: string) => lines.push(line) }));
-  const byObject = new EventStream(clock, { sessionId: () => "sess_lines", failed });
+  const byObject = new EventStream(clock, {
+    sessionId: () => "sess_lines",
+    streamListenerFailed: failed,
+  });
   byObject.subscribe((e) => objects.push(e));
   return {
     /** Pushes a protocol event as the session does (its frame text first), then returns the two results. */
@@ -202,7 +208,7 @@ describe("the event stream as JSON lines (session logs)", () => {
     const clock = { now: () => 99.5 } as unknown as Clock;
     const stream = new EventStream(clock, {
       sessionId: () => "sess_both",
-      failed: (error) => {
+      streamListenerFailed: (error) => {
         throw error;
       },
     });
