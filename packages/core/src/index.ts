@@ -167,7 +167,9 @@ export {
   type VoiceName,
 } from "./schema/index.ts";
 export {
+  type ChunkSummary,
   hashFiles,
+  type LogChunksLine,
   openSessionLog,
   parseSessionLog,
   readSessionLog,

@@ -1,4 +1,4 @@
-import type { StreamEvent } from "@parley/core";
+import type { SessionLogEvent } from "@parley/core";
 
 type StepOut = Record<string, unknown>;
 type MockOut = Record<string, unknown>;
@@ -39,7 +39,7 @@ interface CallRun {
  * const { steps, mocks } = replayParts(log.events, (n, ext) => `abc123.image-${n}.${ext}`);
  */
 export function replayParts(
-  events: readonly StreamEvent[],
+  events: readonly SessionLogEvent[],
   imagePath: (n: number, ext: string) => string,
 ): ReplayParts {
   const parts: ReplayParts = { steps: [], comments: new Map(), mocks: {}, images: [], notes: [] };

@@ -90,10 +90,43 @@ export const STREAM_LINES: unique symbol = Symbol("parley.stream-lines");
 
 /** A listener that takes JSON lines (see STREAM_LINES). */
 export type StreamLineListener = StreamListener & {
-  readonly [STREAM_LINES]: (line: string, type: StreamEventType) => void;
+  readonly [STREAM_LINES]: (line: string, type: StreamEventType | typeof LOG_CHUNKS) => void;
+  readonly [STREAM_GATE]?: LineGate;
 };
 
-type LineSink = (line: string, type: StreamEventType) => void;
+/**
+ * Decides, before any line is built, which events a line listener leaves out (a session log's later chunks of a
+ * streamed part, `chunks: "first"`). `take` counts what it leaves out and hands `ended` the summary of each part the
+ * event ends; the stream writes each as a `log.chunks` line (redacted, its own `seq`) before the event's line.
+ */
+export interface LineGate {
+  /** True: no line for this event. */
+  take(
+    type: StreamEventType,
+    payload: unknown,
+    at: number,
+    ended: (summary: object) => void,
+  ): boolean;
+  /** Whether `take` would leave out this protocol event (asked before it is emitted, counting nothing). */
+  skipsFrame(event: Record<string, unknown>): boolean;
+}
+
+/** Marks a line listener's gate (see LineGate): `listener[STREAM_GATE]`. */
+export const STREAM_GATE: unique symbol = Symbol("parley.stream-gate");
+
+/** The type of a log-only line: a part's chunks that went unwritten (see LineGate). */
+export const LOG_CHUNKS = "log.chunks";
+
+type LineSink = (line: string, type: StreamEventType | typeof LOG_CHUNKS) => void;
+
+interface Listed {
+  objects: StreamListener[];
+  lines: LineSink[];
+  /** Per line sink, its gate if it has one. */
+  gates: (LineGate | undefined)[];
+  /** Any gate at all. */
+  gated: boolean;
+}
 
 /** A protocol event made ready before it is emitted (see EventStream.frameText). */
 interface PreparedFrame {
@@ -118,7 +151,7 @@ export class EventStream {
   readonly #clock: Clock;
   readonly #hooks: StreamHooks;
   #seq = 0;
-  #listed: { objects: StreamListener[]; lines: LineSink[] } | undefined;
+  #listed: Listed | undefined;
   #reporting = false;
   /**
    * The next protocol event's line member (made from its frame text) and, with object listeners, its redacted
@@ -150,16 +183,19 @@ export class EventStream {
   }
 
   /** The listeners when an event starts out (one added or removed meanwhile counts from the next), kept between events. */
-  #snapshot(): { objects: StreamListener[]; lines: LineSink[] } {
+  #snapshot(): Listed {
     if (this.#listed) return this.#listed;
     const objects: StreamListener[] = [];
     const lines: LineSink[] = [];
+    const gates: (LineGate | undefined)[] = [];
     for (const listener of this.#listeners ?? NONE) {
       const sink = (listener as Partial<StreamLineListener>)[STREAM_LINES];
-      if (typeof sink === "function") lines.push(sink);
-      else objects.push(listener);
+      if (typeof sink === "function") {
+        lines.push(sink);
+        gates.push((listener as Partial<StreamLineListener>)[STREAM_GATE]);
+      } else objects.push(listener);
     }
-    this.#listed = { objects, lines };
+    this.#listed = { objects, lines, gates, gated: gates.some((g) => g !== undefined) };
     return this.#listed;
   }
 
@@ -171,10 +207,12 @@ export class EventStream {
    */
   frameText(event: object, text: string | undefined): void {
     this.#frame = undefined;
-    const { objects, lines } = this.#snapshot();
+    const { objects, lines, gates, gated } = this.#snapshot();
     if (text === undefined || !lines.length) return;
     const raw = event as Record<string, unknown>;
     if (!objects.length) {
+      // A chunk every log leaves out: no line to prepare.
+      if (gated && gates.every((g) => g?.skipsFrame(raw))) return;
       const member = protocolMember(raw, text);
       if (member !== undefined) this.#frame = { event, member, built: undefined };
       return;
@@ -186,13 +224,26 @@ export class EventStream {
 
   push(type: StreamEventType, payload: unknown): void {
     if (!this.active) return;
-    const { objects, lines } = this.#snapshot();
+    const { objects, lines, gates, gated } = this.#snapshot();
     let frame = this.#frame;
     if (frame?.event === payload) this.#frame = undefined;
     else frame = undefined;
     const at = this.#clock.now();
     const sessionId = this.#hooks.sessionId();
+    // Gates first: the summaries of parts this event ends take their seq before its own.
+    let open = lines;
+    if (gated) {
+      open = [];
+      for (let i = 0; i < lines.length; i++) {
+        const sink = lines[i] as LineSink;
+        const gate = gates[i];
+        if (!gate) open.push(sink);
+        else if (!gate.take(type, payload, at, (s) => this.#summary(sink, s, at, sessionId)))
+          open.push(sink);
+      }
+    }
     const seq = ++this.#seq;
+    if (!objects.length && !open.length) return;
     let event: Record<string, unknown> | undefined;
     if (objects.length) {
       // The payload's copy takes the meta fields in place (no second copy); its own `type`/`at` keep their place.
@@ -202,12 +253,18 @@ export class EventStream {
       event.sessionId = sessionId;
       event.seq = seq;
     }
-    if (lines.length) {
+    if (open.length) {
       const line = this.#line(type, payload, frame?.member, event, at, sessionId, seq);
-      for (const sink of lines) this.#deliver(sink, line, type);
+      for (const sink of open) this.#deliver(sink, line, type);
     }
     if (event)
       for (const listener of objects) this.#deliver(listener, event as unknown as StreamEvent);
+  }
+
+  /** A part's summary line (LineGate), redacted as any payload: text parts may carry their unwritten text. */
+  #summary(sink: LineSink, summary: object, at: number, sessionId: string): void {
+    const line = redactQuick({ type: LOG_CHUNKS, at, sessionId, seq: ++this.#seq, ...summary });
+    this.#deliver(sink, JSON.stringify(line), LOG_CHUNKS);
   }
 
   #line(

@@ -1,8 +1,13 @@
 import type { StreamEvent } from "../runtime/event-stream.ts";
+import type { ChunkSummary } from "./chunk-gate.ts";
 
 /** The `type` of a session log's first line: what makes a `.jsonl` file a Parley session log. */
 export const SESSION_LOG_TYPE = "parley.session-log";
-export const SESSION_LOG_VERSION = 1;
+/**
+ * 2: streamed parts may be summed up (`chunks: "first"`, the default): each part's first chunk is a line, the later
+ * ones one `log.chunks` line when the part ends. Version 1 logs hold every chunk; both read the same.
+ */
+export const SESSION_LOG_VERSION = 2;
 
 /**
  * A session log's first line: enough to know what ran without opening anything else. Every later line is one
@@ -10,7 +15,9 @@ export const SESSION_LOG_VERSION = 1;
  */
 export interface SessionLogHeader {
   type: typeof SESSION_LOG_TYPE;
-  version: typeof SESSION_LOG_VERSION;
+  version: 1 | typeof SESSION_LOG_VERSION;
+  /** `first`: a streamed part's later chunks are counted in one `log.chunks` line; `all` (or absent): every chunk. */
+  chunks?: "first" | "all";
   /** The log's id: its file name without `.jsonl`. */
   id: string;
   /** The agent the session started with. */
@@ -34,5 +41,18 @@ export interface SessionLogHeader {
   audio?: { format: string; user: string; agent: string };
 }
 
+/**
+ * A streamed part's chunks after its first, not written one by one (`chunks: "first"`): written when the part ends
+ * (its `.done`, its response's `response.done`, an input buffer commit or clear, the session's close). `count`
+ * chunks with `bytes` (audio) or `chars` (text) between `first_at` and `last_at`; `max_gap_ms` is the longest wait
+ * between two chunks of the part, its first included. `text`: a text part that ended without its `.done`.
+ */
+export type LogChunksLine = ChunkSummary & {
+  type: "log.chunks";
+  at: number;
+  sessionId: string;
+  seq: number;
+};
+
 /** One line after the header. */
-export type SessionLogEvent = StreamEvent;
+export type SessionLogEvent = StreamEvent | LogChunksLine;

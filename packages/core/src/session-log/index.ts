@@ -1,4 +1,6 @@
+export type { ChunkSummary } from "./chunk-gate.ts";
 export {
+  type LogChunksLine,
   SESSION_LOG_TYPE,
   SESSION_LOG_VERSION,
   type SessionLogEvent,

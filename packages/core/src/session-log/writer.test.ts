@@ -56,7 +56,8 @@ describe("session logs", () => {
     const { header, events } = await readSessionLog(log.file);
     expect(header).toMatchObject({
       type: SESSION_LOG_TYPE,
-      version: 1,
+      version: 2,
+      chunks: "first",
       id: log.id,
       agent: "vault",
       file: agent.file,
@@ -66,8 +67,13 @@ describe("session logs", () => {
     });
     expect(Date.parse(header.startedAt)).toBeGreaterThan(Date.parse("2026-01-01"));
     expect(log.file.endsWith(`${log.id}.jsonl`)).toBe(true);
-    // Nothing lost, nothing reordered: the stream's seq runs 1…n and ends with the close.
-    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    // Nothing lost, nothing reordered: the stream's seq rises and ends with the close; the only seqs missing are the
+    // chunks the `log.chunks` lines count.
+    expect(events.map((e) => e.seq)).toEqual(events.map((e) => e.seq).sort((a, b) => a - b));
+    expect(new Set(events.map((e) => e.seq)).size).toBe(events.length);
+    const counted = events.reduce((n, e) => n + (e.type === "log.chunks" ? e.count : 0), 0);
+    expect(counted).toBeGreaterThan(0);
+    expect((events.at(-1)?.seq ?? 0) - events.length).toBe(counted);
     expect(events.some((e) => e.type === "closed")).toBe(true);
     expect(events.findIndex((e) => e.type === "closed")).toBeGreaterThan(events.length - 3);
     const types = new Set(events.map((e) => e.type));
@@ -121,9 +127,18 @@ describe("session logs", () => {
       user: `${log.id}.user.audio`,
       agent: `${log.id}.agent.audio`,
     });
-    const said = events
-      .filter((e) => e.type === "agent.audio")
-      .reduce((n, e) => n + (e.type === "agent.audio" ? e.audioBytes : 0), 0);
+    // The file is every chunk: the first one's line plus the rest, counted in the part's `log.chunks` line.
+    const said = events.reduce(
+      (n, e) =>
+        n +
+        (e.type === "agent.audio"
+          ? e.audioBytes
+          : e.type === "log.chunks" && e.of === "agent.audio"
+            ? (e.bytes ?? 0)
+            : 0),
+      0,
+    );
+    expect(events.some((e) => e.type === "log.chunks" && e.of === "agent.audio")).toBe(true);
     expect(said).toBeGreaterThan(0);
     expect(statSync(join(dir, `${log.id}.agent.audio`)).size).toBe(said);
     expect(readdirSync(dir).sort()).toEqual(

@@ -7,12 +7,15 @@ import { compileSession } from "../compile/index.ts";
 import type { LoadedAgent } from "../load/index.ts";
 import { redact } from "../log/redact.ts";
 import {
+  type LOG_CHUNKS,
+  STREAM_GATE,
   STREAM_LINES,
   type StreamEvent,
   type StreamEventType,
   type StreamLineListener,
 } from "../runtime/event-stream.ts";
 import type { Session } from "../runtime/index.ts";
+import { ChunkGate } from "./chunk-gate.ts";
 import { SESSION_LOG_TYPE, SESSION_LOG_VERSION, type SessionLogHeader } from "./format.ts";
 import { hashFiles } from "./hash.ts";
 
@@ -30,6 +33,11 @@ export interface SessionLogOptions {
   flushBytes?: number;
   /** Longest time an event waits in the buffer (default 200 ms). */
   flushMs?: number;
+  /**
+   * Streamed parts (audio, transcript and argument deltas, the client's input audio): `first` (default) writes each
+   * part's first chunk and counts the rest in one `log.chunks` line when it ends; `all` writes every chunk.
+   */
+  chunks?: "first" | "all";
 }
 
 /**
@@ -54,6 +62,7 @@ export class SessionLogWriter {
   readonly #audio: { user: WriteStream; agent: WriteStream } | undefined;
   readonly #flushBytes: number;
   readonly #flushMs: number;
+  readonly #chunks: "first" | "all";
   /** Lines not yet handed to the file, encoded in place: no string joined, no buffer allocated per write. */
   #buf: Buffer;
   #used = 0;
@@ -70,6 +79,7 @@ export class SessionLogWriter {
     this.#flushBytes = options.flushBytes ?? 32 * 1024;
     this.#buf = this.#take();
     this.#flushMs = options.flushMs ?? 200;
+    this.#chunks = options.chunks ?? "first";
     mkdirSync(options.dir, { recursive: true, mode: 0o700 });
     this.#stream = this.#open(this.file);
     if (options.audio) {
@@ -83,6 +93,7 @@ export class SessionLogWriter {
     this.header = {
       type: SESSION_LOG_TYPE,
       version: SESSION_LOG_VERSION,
+      chunks: this.#chunks,
       id: this.id,
       agent: agent.name,
       file: agent.file,
@@ -111,12 +122,21 @@ export class SessionLogWriter {
    * each event as its JSON line (STREAM_LINES), written from the frame text for protocol events; called with an
    * event object (any other use), it serialises it.
    */
-  readonly write: StreamLineListener = Object.assign(
-    (event: StreamEvent) => this.#append(JSON.stringify(event), event.type),
-    { [STREAM_LINES]: (line: string, type: StreamEventType) => this.#append(line, type) },
-  );
+  get write(): StreamLineListener {
+    this.#write ??= Object.assign(
+      (event: StreamEvent) => this.#append(JSON.stringify(event), event.type),
+      {
+        [STREAM_LINES]: (line: string, type: StreamEventType | typeof LOG_CHUNKS) =>
+          this.#append(line, type),
+        // Only the line path is gated: a caller serialising objects itself gets every event.
+        ...(this.#chunks === "first" ? { [STREAM_GATE]: new ChunkGate() } : {}),
+      },
+    ) as StreamLineListener;
+    return this.#write;
+  }
+  #write: StreamLineListener | undefined;
 
-  #append(line: string, type: StreamEventType): void {
+  #append(line: string, type: StreamEventType | typeof LOG_CHUNKS): void {
     if (this.#ended || this.error) return;
     this.#put(line);
     this.#buf[this.#used++] = 10; // room kept by #put
