@@ -1,0 +1,211 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defineModel, startLocalRealtime } from "@parley/local-realtime";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadAgent } from "../load/index.ts";
+import type { StreamEvent } from "../runtime/event-stream.ts";
+import { startSession } from "../runtime/start-session.ts";
+import { base64Length } from "../runtime/stream-lines.ts";
+import { next } from "../runtime/test-support/harness.ts";
+import type { SessionLogEvent } from "./format.ts";
+import { readSessionLog } from "./read.ts";
+import { openSessionLog, type SessionLogOptions } from "./writer.ts";
+
+const fixture = (name: string) =>
+  new URL(`../../test/fixtures/session-log/${name}`, import.meta.url).pathname;
+const TOKEN = "mcp-chunks-token-7a6b5c4d3e2f";
+const API_KEY = "sk-proj-CHUNKSKEY0123456789abcdefghijkl";
+const SPOKEN = "sk-proj-CHUNKSPOKEN0123456789abcdefghij";
+const OUTPUT = "sk-proj-OUTPUTKEY0123456789abcdefghijklmnop";
+
+const cleanup: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+// Says a secret in the middle of a long answer: its words are transcript deltas after the first.
+const chatty = defineModel({
+  name: "chatty",
+  respond: (ctx) =>
+    ctx.items.at(-1)?.text.startsWith("/call")
+      ? [{ call: { name: "account", arguments: { number: "42" } } }]
+      : [
+          {
+            say: `Sure, let me read it out slowly for you. The backup key is ${SPOKEN} and you should keep it somewhere safe and private, away from anyone else who might ask.`,
+          },
+        ],
+});
+
+async function logged(options: Partial<SessionLogOptions>, pace = 0) {
+  const dir = mkdtempSync(join(tmpdir(), "parley-log-chunks-"));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const server = await startLocalRealtime({ port: 0, pace, apiKey: API_KEY, model: chatty });
+  cleanup.push(() => server.close());
+  const agent = await loadAgent(fixture("vault.agent.yaml"), {
+    env: { PARLEY_LOG_FIXTURE_TOKEN: TOKEN },
+  });
+  const log = openSessionLog({ dir, agent, ...options });
+  // Every event as the stream numbers it: what the log must account for, line by line or counted.
+  const all: StreamEvent[] = [];
+  const session = await startSession({
+    agent,
+    url: server.url,
+    apiKey: API_KEY,
+    timeoutMs: 15_000,
+    onEvent: (e) => all.push(structuredClone(e)),
+  });
+  session.onEvent(log.write);
+  log.attach(session);
+  cleanup.push(() => session.close());
+  // Each part's chunk sizes as said (the stream's copies are redacted: a masked secret is shorter).
+  const sizes = new Map<string, number[]>();
+  const add = (key: string, n: number) => sizes.set(key, [...(sizes.get(key) ?? []), n]);
+  session.on("server.event", (e) => {
+    if (!e.type.endsWith(".delta")) return;
+    const d = e as { item_id: string; content_index?: number; delta: string };
+    const n = e.type === "response.output_audio.delta" ? base64Length(d.delta) : d.delta.length;
+    add(`${e.type}|${d.item_id}|${d.content_index ?? ""}`, n);
+  });
+  session.on("agent.audio", (e) => add(`agent.audio|${e.itemId}|`, e.audio.byteLength));
+  session.on("agent.transcript.delta", (e) =>
+    add(`agent.transcript.delta|${e.itemId}|`, e.delta.length),
+  );
+  return { log, session, all, sizes };
+}
+
+/** The streamed parts of a session: the key, then its chunks in order. */
+function parts(events: readonly StreamEvent[]): Map<string, StreamEvent[]> {
+  const out = new Map<string, StreamEvent[]>();
+  const add = (key: string, e: StreamEvent) => out.set(key, [...(out.get(key) ?? []), e]);
+  for (const e of events) {
+    if (e.type === "server.event" && e.event.type.endsWith(".delta"))
+      add(`${e.event.type}|${e.event.item_id}|${e.event.content_index ?? ""}`, e);
+    else if (e.type === "agent.audio" || e.type === "agent.transcript.delta")
+      add(`${e.type}|${e.itemId}|`, e);
+  }
+  return out;
+}
+
+function summaryOf(events: readonly SessionLogEvent[], key: string) {
+  const found = events.filter(
+    (e) => e.type === "log.chunks" && `${e.of}|${e.item_id}|${e.content_index ?? ""}` === key,
+  );
+  expect(found.length, key).toBeLessThanOrEqual(1);
+  return found[0]?.type === "log.chunks" ? found[0] : undefined;
+}
+
+async function toolTurn(session: Awaited<ReturnType<typeof logged>>["session"]) {
+  const called = next(session, "tool.output");
+  session.sendText('/call account {"number":"42"}');
+  await called;
+  const said = next(session, "agent.transcript.done", (e) => e.kind === "answer");
+  session.sendText("and the backup key?");
+  await said;
+  await session.close();
+}
+
+describe("session logs of streamed parts", () => {
+  it("write each part's first chunk and one log.chunks line counting the rest (the default)", async () => {
+    const { log, session, all, sizes } = await logged({});
+    await toolTurn(session);
+    await log.close();
+    const { header, events } = await readSessionLog(log.file);
+    expect(header.chunks).toBe("first");
+    const seqs = new Set(events.map((e) => e.seq));
+    const streamed = parts(all);
+    expect([...streamed.keys()].some((k) => k.startsWith("response.output_audio.delta|"))).toBe(
+      true,
+    );
+    expect([...streamed.keys()].some((k) => k.startsWith("agent.audio|"))).toBe(true);
+    let summed = 0;
+    for (const [key, chunks] of streamed) {
+      const [first, ...rest] = chunks as [StreamEvent, ...StreamEvent[]];
+      // The first chunk is a line (what "first audio" and the readers look for), no later one is.
+      expect(seqs.has(first.seq), key).toBe(true);
+      for (const e of rest) expect(seqs.has(e.seq), key).toBe(false);
+      const summary = summaryOf(events, key);
+      if (!rest.length) {
+        expect(summary, key).toBeUndefined();
+        continue;
+      }
+      summed++;
+      const said = sizes.get(key) ?? [];
+      expect(said.length, key).toBe(chunks.length);
+      const gaps = chunks.slice(1).map((e, i) => e.at - (chunks[i] as StreamEvent).at);
+      expect(summary, key).toMatchObject({
+        count: rest.length,
+        first_at: rest[0]?.at,
+        last_at: rest.at(-1)?.at,
+        max_gap_ms: Math.max(...gaps),
+        [key.includes("audio.delta|") || key.startsWith("agent.audio|") ? "bytes" : "chars"]: said
+          .slice(1)
+          .reduce((n, size) => n + size, 0),
+      });
+      // Ended by its `.done`, which carries the whole text: no text in the summary.
+      expect(summary?.text, key).toBeUndefined();
+      // Written before the event that ended the part, with a seq of its own after the last chunk.
+      expect(summary?.seq ?? 0, key).toBeGreaterThan(rest.at(-1)?.seq ?? 0);
+    }
+    expect(summed).toBeGreaterThan(2);
+    // The tool turn is whole: its arguments and output are lines.
+    expect(events.some((e) => e.type === "tool.output")).toBe(true);
+    const text = readFileSync(log.file, "utf8");
+    for (const secret of [SPOKEN, TOKEN, API_KEY, OUTPUT])
+      expect(text, secret).not.toContain(secret);
+  });
+
+  it('write every chunk with chunks: "all", as before', async () => {
+    const { log, session, all } = await logged({ chunks: "all" });
+    await toolTurn(session);
+    await log.close();
+    const { header, events } = await readSessionLog(log.file);
+    expect(header.chunks).toBe("all");
+    expect(events.some((e) => e.type === "log.chunks")).toBe(false);
+    // Line for line what the stream gave its object listener (the log listens from after the handshake).
+    const from = events[0]?.seq ?? 0;
+    expect(from).toBeGreaterThan(0);
+    expect(events.map((e) => `${e.seq} ${e.type}`)).toEqual(
+      all.filter((e) => e.seq >= from).map((e) => `${e.seq} ${e.type}`),
+    );
+    const audio = all.filter((e) => e.type === "agent.audio").length;
+    expect(audio).toBeGreaterThan(2);
+    expect(events.filter((e) => e.type === "agent.audio").length).toBe(audio);
+    const text = readFileSync(log.file, "utf8");
+    for (const secret of [SPOKEN, TOKEN, API_KEY, OUTPUT])
+      expect(text, secret).not.toContain(secret);
+  });
+
+  it("keep the unwritten text, redacted, of a part that never got its .done (the session closed mid-answer)", async () => {
+    // Real-time pace: the answer is still streaming when the session closes.
+    const { log, session, all } = await logged({}, 1);
+    const heard: string[] = [];
+    const past = new Promise<void>((resolve) =>
+      session.on("agent.transcript.delta", (e) => {
+        heard.push(e.delta);
+        if (heard.join("").includes(`${SPOKEN} and you`)) resolve();
+      }),
+    );
+    session.sendText("what is the backup key?");
+    await past;
+    await session.close();
+    await log.close();
+    const { events } = await readSessionLog(log.file);
+    expect(all.some((e) => e.type === "agent.transcript.done")).toBe(false);
+    const deltas = all.filter((e) => e.type === "agent.transcript.delta");
+    const summary = summaryOf(events, `agent.transcript.delta|${deltas[0]?.itemId}|`);
+    // As said (the stream's copies are redacted one by one).
+    const unwritten = heard.slice(1, deltas.length).join("");
+    expect(unwritten).toContain(SPOKEN);
+    expect(summary).toMatchObject({
+      count: deltas.length - 1,
+      chars: unwritten.length,
+      text: unwritten.replace(SPOKEN, "[redacted]"),
+    });
+    const frames = events.filter(
+      (e) => e.type === "log.chunks" && e.of === "response.output_audio_transcript.delta",
+    );
+    expect(frames[0]).toMatchObject({ text: unwritten.replace(SPOKEN, "[redacted]") });
+    expect(readFileSync(log.file, "utf8")).not.toContain(SPOKEN);
+  });
+});
