@@ -14,6 +14,7 @@ import { runCli, testEnv } from "../../test/helpers/cli.ts";
 import { runTests } from "../scenario/run-test.ts";
 import { listLogs } from "./list.ts";
 import { logToTest, showLog } from "./run-logs.ts";
+import { logSettings } from "./settings.ts";
 
 const fixtures = join(import.meta.dirname, "../../test/fixtures");
 let dir: string;
@@ -109,6 +110,19 @@ describe("a recorded session replayed as a test", { timeout: 180_000 }, () => {
     const [file] = readdirSync(logs);
     expect(file).toMatch(/^\d{4}-\d\d-\d\dT[\d-]+Z-desk-[0-9a-f]{6}\.jsonl$/);
     expect(recorded.stderr).toContain(`session log: recorded/${file}`);
+    // Written the default way (each streamed part's first chunk and a count of the rest), and read as before.
+    const recordedText = readFileSync(join(logs, file as string), "utf8");
+    expect(JSON.parse(recordedText.split("\n")[0] as string)).toMatchObject({
+      version: 2,
+      chunks: "first",
+    });
+    expect(recordedText).toContain('"type":"log.chunks"');
+    const shown = io();
+    await showLog(join(logs, file as string), logs, shown.io);
+    expect(shown.out.stdout).toMatch(
+      /user {5}look up booking ABC\n.*tool {3}→ lookup_booking \{"ref":"ABC"\}/,
+    );
+    expect(shown.out.stdout).toMatch(/tool timeline[^\n]*\n {2}lookup_booking call_\w+ · called/);
 
     // The scenario: user turns as steps, calls as expectations, outputs as mocks.
     const scenario = join(dir, "desk.replay.test.yaml");
@@ -159,6 +173,18 @@ describe("a recorded session replayed as a test", { timeout: 180_000 }, () => {
     expect(quiet.code).toBe(0);
     expect(existsSync(join(dir, ".parley/logs"))).toBe(false);
     expect(readdirSync(logs).filter((f) => f.endsWith(".jsonl"))).toEqual([file]);
+
+    // --log-chunks writes every chunk.
+    const every = await runCli(["dev", "desk.agent.yaml", "--logs", "every", "--log-chunks"], {
+      cwd: dir,
+      input: "hello\n",
+      timeoutMs: 60_000,
+    });
+    expect(every.code).toBe(0);
+    const [full] = readdirSync(join(dir, "every"));
+    const fullText = readFileSync(join(dir, "every", full as string), "utf8");
+    expect(JSON.parse(fullText.split("\n")[0] as string)).toMatchObject({ chunks: "all" });
+    expect(fullText).not.toContain('"type":"log.chunks"');
   });
 });
 
@@ -169,5 +195,16 @@ describe("agent logs to-test", () => {
     );
     expect(error).toMatchObject({ code: "log_no_turns" });
     expect((error as Error).message).toMatch(/a0a0a0\.jsonl: the session has no user turn/);
+  });
+});
+
+describe("session log settings", () => {
+  it("write each streamed part's first chunk by default, every chunk with --log-chunks or PARLEY_LOG_CHUNKS=all", () => {
+    expect(logSettings({}, {}, dir)?.chunks).toBe("first");
+    expect(logSettings({ logChunks: true }, {}, dir)?.chunks).toBe("all");
+    expect(logSettings({}, { PARLEY_LOG_CHUNKS: "all" }, dir)?.chunks).toBe("all");
+    expect(() => logSettings({}, { PARLEY_LOG_CHUNKS: "every" }, dir)).toThrow(
+      "PARLEY_LOG_CHUNKS=every: expected all or first",
+    );
   });
 });

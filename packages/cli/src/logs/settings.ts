@@ -9,11 +9,25 @@ export const DEFAULT_LOG_DIR = ".parley/logs";
 /** The env variable that moves session logs (a folder) or turns them off (`off`). */
 export const LOG_DIR_ENV = "PARLEY_SESSION_LOGS";
 
+/** The env variable that writes every chunk of streamed parts (`all`) instead of the first and a count (`first`). */
+export const LOG_CHUNKS_ENV = "PARLEY_LOG_CHUNKS";
+
+/** `--log-chunks`, then PARLEY_LOG_CHUNKS (`all` or `first`); another value is a usage error. */
+export function chunksOf(flags: LogFlags, env: NodeJS.ProcessEnv): "first" | "all" {
+  if (flags.logChunks) return "all";
+  const raw = env[LOG_CHUNKS_ENV]?.trim();
+  if (!raw) return "first";
+  if (raw === "all" || raw === "first") return raw;
+  throw new ParleyError("usage", `${LOG_CHUNKS_ENV}=${raw}: expected all or first`);
+}
+
 export interface LogSettings {
   /** Absolute folder. */
   dir: string;
   /** Keep raw audio beside each log. */
   audio: boolean;
+  /** Streamed parts: `first` writes each part's first chunk and a count of the rest, `all` every chunk (SessionLogOptions). */
+  chunks?: "first" | "all";
   /** How many logs, how old and how much disk to keep, applied when `agent dev` / `agent serve` start (default DEFAULT_RETENTION). */
   retention?: Retention;
 }
@@ -22,6 +36,8 @@ export interface LogFlags {
   /** `--logs <dir>` (a string), `--no-logs` (false), neither (undefined or true). */
   logs?: string | boolean;
   logAudio?: boolean;
+  /** `--log-chunks`: write every audio, transcript and argument chunk. */
+  logChunks?: boolean;
   /** `--logs-keep <n>`, `--logs-days <n>`, `--logs-max-mb <n>` (0: no limit). */
   logsKeep?: string;
   logsDays?: string;
@@ -59,7 +75,7 @@ export function retentionOf(flags: LogFlags, env: NodeJS.ProcessEnv): Retention 
  *
  * @example
  * logSettings({ logs: false }, process.env) // undefined: --no-logs
- * logSettings({}, { PARLEY_SESSION_LOGS: "/var/log/parley" }) // { dir: "/var/log/parley", audio: false }
+ * logSettings({}, { PARLEY_SESSION_LOGS: "/var/log/parley" }) // { dir: "/var/log/parley", audio: false, chunks: "first", … }
  */
 export function logSettings(
   flags: LogFlags,
@@ -74,6 +90,7 @@ export function logSettings(
   return {
     dir: resolve(cwd, dir),
     audio: Boolean(flags.logAudio),
+    chunks: chunksOf(flags, env),
     retention: retentionOf(flags, env),
   };
 }
@@ -114,6 +131,10 @@ export function addLogOptions(command: Command): Command {
     .option("--no-logs", "write no session logs")
     .option("--log-audio", "keep each session's raw audio beside its log")
     .option(
+      "--log-chunks",
+      `write every audio, transcript and argument chunk (default: each part's first, then a count; env ${LOG_CHUNKS_ENV}=all)`,
+    )
+    .option(
       "--logs-keep <n>",
       `keep at most n session logs, the newest (default ${DEFAULT_RETENTION.keep}; 0: no limit; env PARLEY_LOGS_KEEP)`,
     )
@@ -139,7 +160,13 @@ export function openLog(
 ): SessionLogWriter | undefined {
   if (!settings) return undefined;
   try {
-    return openSessionLog({ dir: settings.dir, agent, variables, audio: settings.audio });
+    return openSessionLog({
+      dir: settings.dir,
+      agent,
+      variables,
+      audio: settings.audio,
+      ...(settings.chunks ? { chunks: settings.chunks } : {}),
+    });
   } catch (error) {
     warn(`no session log: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
