@@ -2,7 +2,8 @@
 // turn with the local server are replayed into one Session, rounds alternating between no stream listener (the
 // stream is not built), a session log writer, a stream listener that does nothing (what agent dev's view or an app's
 // onEvent already pay) and that listener plus the log, each in blocks of rounds. Target (issue 18): the log adds under
-// 10 % per-event CPU.
+// 10 % per-event CPU. The log is the default one (each streamed part's first chunk, then a count); a log writing every
+// chunk (`chunks: "all"`) is measured beside it as a reference.
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,10 +29,15 @@ const sink = listenLikeAnApp(session);
 
 const dir = mkdtempSync(join(tmpdir(), "parley-log-bench-"));
 const log = openSessionLog({ dir, agent });
+// The log as it was before (issue 18): every chunk a line. A reference, in the same rotation.
+const logAll = openSessionLog({ dir, agent, chunks: "all" });
 const noop = () => {};
-type Mode = "off" | "log" | "stream" | "stream+log";
-const modes: Mode[] = ["off", "log", "stream", "stream+log"];
-const perEvent: Record<Mode, number[]> = { off: [], log: [], stream: [], "stream+log": [] };
+type Mode = "off" | "log" | "stream" | "stream+log" | "log (chunks: all)";
+const modes: Mode[] = ["off", "log", "stream", "stream+log", "log (chunks: all)"];
+const perEvent = Object.fromEntries(modes.map((k) => [k, [] as number[]])) as Record<
+  Mode,
+  number[]
+>;
 // Modes take turns in blocks of BLOCK rounds, the first 2 of each block left out: a round's file write finishes on the
 // thread pool and its garbage is collected during the rounds after it, so with modes alternating round by round the
 // log's writes and collections were counted in the next round (a "stream" round) and the log looked cheaper than it
@@ -46,6 +52,7 @@ for (let round = 0; round < rounds; round++) {
   const off = [
     ...(mode.startsWith("stream") ? [session.onEvent(noop)] : []),
     ...(mode.endsWith("log") ? [session.onEvent(log.write)] : []),
+    ...(mode === "log (chunks: all)" ? [session.onEvent(logAll.write)] : []),
   ];
   // CPU time, not wall time: on a shared machine wall time counts the time other processes held the core. The
   // turn of the event loop after the frames is counted too: the log's writes proceed there (as between frames
@@ -68,6 +75,12 @@ figure(
   ((m["stream+log"] - m.stream) / m.stream) * 100,
   "%",
 );
+figure(
+  'session log overhead per event, log vs off, chunks: "all" (every chunk a line, as before issue 18)',
+  ((m["log (chunks: all)"] - m.off) / m.off) * 100,
+  "%",
+);
+await logAll.close();
 
 // 3. Memory: the heap after many logged rounds, against before them (the buffer is written out, not kept).
 const gc = (globalThis as { gc?: () => void }).gc;
