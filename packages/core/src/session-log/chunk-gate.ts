@@ -22,6 +22,10 @@ export interface ChunkSummary {
 }
 
 interface Part {
+  /** What the part is found by: its chunks' type (`of`), item and content index. */
+  of: string;
+  item: string | undefined;
+  contentIndex: number | undefined;
   summary: ChunkSummary;
   /** Text parts: the unwritten chunks' text until the part ends (undefined for audio). */
   text: string | undefined;
@@ -48,15 +52,15 @@ const APPEND = "input_audio_buffer.append";
  * per log. The stream asks before it builds any line (LineGate).
  */
 export class ChunkGate implements LineGate {
-  readonly #parts = new Map<string, Part>();
+  /** The parts open now: a handful at most (an answer's audio and transcript, the input audio), found by a scan. */
+  readonly #open: Part[] = [];
 
-  /** Whether `take` would leave a protocol event out, without counting it (the stream's check before emitting). */
   skipsFrame(event: Record<string, unknown>): boolean {
     const e = event as unknown as Chunk;
     const of = e.type;
-    if (of === APPEND) return this.#parts.has(APPEND);
+    if (of === APPEND) return this.#find(APPEND, undefined, undefined) !== undefined;
     if (!isChunkType(of)) return false;
-    return this.#parts.has(partKey(of, e.item_id, e.content_index));
+    return this.#find(of, e.item_id, e.content_index) !== undefined;
   }
 
   take(type: StreamEventType, payload: unknown, at: number, ended: Ended): boolean {
@@ -66,41 +70,59 @@ export class ChunkGate implements LineGate {
       case "client.event": {
         const e = payload as Chunk;
         if (e.type === APPEND)
-          return this.#chunk(APPEND, APPEND, undefined, undefined, undefined, at, {
-            bytes: typeof e.audio === "string" ? base64Length(e.audio) : 0,
-          });
+          return this.#chunk(
+            APPEND,
+            undefined,
+            undefined,
+            undefined,
+            at,
+            audioBytes(e.audio),
+            undefined,
+          );
         if (e.type === "input_audio_buffer.commit" || e.type === "input_audio_buffer.clear")
-          this.#end(APPEND, ended, false);
+          this.#end(APPEND, undefined, undefined, ended, false);
         return false;
       }
       case "agent.audio": {
         const e = payload as { itemId: string; responseId: string; audio: Uint8Array };
-        return this.#chunk(`${type}|${e.itemId}`, type, e.itemId, e.responseId, undefined, at, {
-          bytes: e.audio.byteLength,
-        });
+        return this.#chunk(
+          type,
+          e.itemId,
+          undefined,
+          e.responseId,
+          at,
+          e.audio.byteLength,
+          undefined,
+        );
       }
       case "agent.transcript.delta":
       case "user.transcript.delta": {
         const e = payload as { itemId: string; responseId?: string; delta: string };
-        return this.#chunk(`${type}|${e.itemId}`, type, e.itemId, e.responseId, undefined, at, {
-          text: e.delta,
-        });
+        return this.#chunk(type, e.itemId, undefined, e.responseId, at, 0, e.delta);
       }
       case "agent.audio.done":
-        this.#end(`agent.audio|${(payload as { itemId: string }).itemId}`, ended, false);
+        this.#end("agent.audio", (payload as { itemId: string }).itemId, undefined, ended, false);
         return false;
       case "agent.transcript.done":
-      case "user.transcript.done": {
-        const item = (payload as { itemId: string }).itemId;
         this.#end(
-          `${type === "agent.transcript.done" ? "agent" : "user"}.transcript.delta|${item}`,
+          "agent.transcript.delta",
+          (payload as { itemId: string }).itemId,
+          undefined,
           ended,
           true,
         );
         return false;
-      }
+      case "user.transcript.done":
+        this.#end(
+          "user.transcript.delta",
+          (payload as { itemId: string }).itemId,
+          undefined,
+          ended,
+          true,
+        );
+        return false;
       case "closed":
-        for (const key of [...this.#parts.keys()]) this.#end(key, ended, false);
+        while (this.#open.length) this.#close(0, ended, false);
         return false;
       default:
         return false;
@@ -112,38 +134,40 @@ export class ChunkGate implements LineGate {
     switch (of) {
       case "response.output_audio.delta":
         return this.#chunk(
-          partKey(of, e.item_id, e.content_index),
           of,
           e.item_id,
-          e.response_id,
           e.content_index,
+          e.response_id,
           at,
-          {
-            bytes: typeof e.delta === "string" ? base64Length(e.delta) : 0,
-          },
+          audioBytes(e.delta),
+          undefined,
         );
       case "response.output_audio_transcript.delta":
       case "response.output_text.delta":
       case "response.function_call_arguments.delta":
       case "conversation.item.input_audio_transcription.delta":
-        return this.#chunk(
-          partKey(of, e.item_id, e.content_index),
-          of,
-          e.item_id,
-          e.response_id,
-          e.content_index,
-          at,
-          {
-            text: e.delta ?? "",
-          },
-        );
+        return this.#chunk(of, e.item_id, e.content_index, e.response_id, at, 0, e.delta ?? "");
+      // The `.done` of a text part carries the whole text: the summary need not.
       case "response.output_audio.done":
+        this.#end("response.output_audio.delta", e.item_id, e.content_index, ended, true);
+        return false;
       case "response.output_audio_transcript.done":
-      case "response.output_text.done":
-      case "response.function_call_arguments.done":
-        // The `.done` of a text part carries the whole text: the summary need not.
         this.#end(
-          partKey(of.replace(/\.done$/, ".delta"), e.item_id, e.content_index),
+          "response.output_audio_transcript.delta",
+          e.item_id,
+          e.content_index,
+          ended,
+          true,
+        );
+        return false;
+      case "response.output_text.done":
+        this.#end("response.output_text.delta", e.item_id, e.content_index, ended, true);
+        return false;
+      case "response.function_call_arguments.done":
+        this.#end(
+          "response.function_call_arguments.delta",
+          e.item_id,
+          e.content_index,
           ended,
           true,
         );
@@ -151,70 +175,107 @@ export class ChunkGate implements LineGate {
       case "conversation.item.input_audio_transcription.completed":
       case "conversation.item.input_audio_transcription.failed":
         this.#end(
-          partKey("conversation.item.input_audio_transcription.delta", e.item_id, e.content_index),
+          "conversation.item.input_audio_transcription.delta",
+          e.item_id,
+          e.content_index,
           ended,
           of.endsWith(".completed"),
         );
         return false;
       case "response.done": {
         const id = (e as { response?: { id?: string } }).response?.id;
-        for (const [key, part] of [...this.#parts])
-          if (id !== undefined && part.summary.response_id === id) this.#end(key, ended, false);
+        if (id === undefined) return false;
+        for (let i = this.#open.length - 1; i >= 0; i--)
+          if ((this.#open[i] as Part).summary.response_id === id) this.#close(i, ended, false);
         return false;
       }
       // Server VAD commits (and clears) the input buffer itself: the client's appends run on between.
       case "input_audio_buffer.committed":
       case "input_audio_buffer.cleared":
-        this.#end(APPEND, ended, false);
+        this.#end(APPEND, undefined, undefined, ended, false);
         return false;
       default:
         return false;
     }
   }
 
-  /** Counts a chunk of a part already started (true), or starts the part (false: the chunk is written). */
-  #chunk(
-    key: string,
+  #find(
     of: string,
     item: string | undefined,
-    response: string | undefined,
     contentIndex: number | undefined,
+  ): number | undefined {
+    const open = this.#open;
+    for (let i = 0; i < open.length; i++) {
+      const part = open[i] as Part;
+      if (part.of === of && part.item === item && part.contentIndex === contentIndex) return i;
+    }
+    return undefined;
+  }
+
+  /** Counts a chunk of a part already started (true), or starts the part (false: the chunk is written). */
+  #chunk(
+    of: string,
+    item: string | undefined,
+    contentIndex: number | undefined,
+    response: string | undefined,
     at: number,
-    size: { bytes?: number; text?: string },
+    bytes: number,
+    text: string | undefined,
   ): boolean {
-    const part = this.#parts.get(key);
-    if (!part) {
+    const found = this.#find(of, item, contentIndex);
+    if (found === undefined) {
       const summary: ChunkSummary = { of, count: 0, first_at: at, last_at: at, max_gap_ms: 0 };
       if (item !== undefined) summary.item_id = item;
       if (response !== undefined) summary.response_id = response;
       if (contentIndex !== undefined) summary.content_index = contentIndex;
-      if (size.text === undefined) summary.bytes = 0;
+      if (text === undefined) summary.bytes = 0;
       else summary.chars = 0;
-      this.#parts.set(key, { summary, text: size.text === undefined ? undefined : "", prevAt: at });
+      this.#open.push({
+        of,
+        item,
+        contentIndex,
+        summary,
+        text: text === undefined ? undefined : "",
+        prevAt: at,
+      });
       return false;
     }
+    const part = this.#open[found] as Part;
     const s = part.summary;
     if (s.count === 0) s.first_at = at;
     s.count++;
     s.last_at = at;
     if (at - part.prevAt > s.max_gap_ms) s.max_gap_ms = at - part.prevAt;
     part.prevAt = at;
-    if (size.text !== undefined) {
-      s.chars = (s.chars ?? 0) + size.text.length;
-      part.text += size.text;
-    } else s.bytes = (s.bytes ?? 0) + (size.bytes ?? 0);
+    if (text !== undefined) {
+      s.chars = (s.chars as number) + text.length;
+      part.text += text;
+    } else s.bytes = (s.bytes as number) + bytes;
     return true;
   }
 
+  #end(
+    of: string,
+    item: string | undefined,
+    contentIndex: number | undefined,
+    ended: Ended,
+    done: boolean,
+  ): void {
+    const found = this.#find(of, item, contentIndex);
+    if (found !== undefined) this.#close(found, ended, done);
+  }
+
   /** Ends a part: its summary goes out if any chunk went unwritten (with their text unless its `.done` has it). */
-  #end(key: string, ended: Ended, done: boolean): void {
-    const part = this.#parts.get(key);
-    if (!part) return;
-    this.#parts.delete(key);
+  #close(index: number, ended: Ended, done: boolean): void {
+    const [part] = this.#open.splice(index, 1) as [Part];
     if (!part.summary.count) return;
     if (!done && part.text) part.summary.text = part.text;
     ended(part.summary);
   }
+}
+
+function audioBytes(b64: unknown): number {
+  return typeof b64 === "string" ? base64Length(b64) : 0;
 }
 
 function isChunkType(type: string): boolean {
@@ -225,8 +286,4 @@ function isChunkType(type: string): boolean {
     type === "response.function_call_arguments.delta" ||
     type === "conversation.item.input_audio_transcription.delta"
   );
-}
-
-function partKey(of: string, item: string | undefined, contentIndex: number | undefined): string {
-  return `${of}|${item ?? ""}|${contentIndex ?? ""}`;
 }
