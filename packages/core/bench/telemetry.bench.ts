@@ -22,7 +22,14 @@ import { compileSession } from "../src/compile/index.ts";
 import { loadAgent } from "../src/load/index.ts";
 import type { Session } from "../src/runtime/session.ts";
 import { Telemetry } from "../src/telemetry/index.ts";
-import { type MemorySocket, recordTurns, replaySession, THREE_TURNS } from "./runtime-support.ts";
+import { alternateLive, LIVE_INTERVAL, liveServer } from "./live-replay.ts";
+import {
+  liveSession,
+  type MemorySocket,
+  recordTurns,
+  replaySession,
+  THREE_TURNS,
+} from "./runtime-support.ts";
 
 const agent = await loadAgent(
   new URL("../test/fixtures/runtime/assistant.agent.yaml", import.meta.url).pathname,
@@ -206,9 +213,11 @@ figure("telemetry per-event CPU, event stream only (no-op listener)", stream, "�
 figure("telemetry per-event CPU, tracing from the event stream", onStream, "µs");
 await spanProcessor.forceFlush();
 figure("telemetry spans exported", exporter.spans, "spans");
-verdict("telemetry extra per-event CPU, tracing on vs off", ((on - off) / off) * 100, "%", {
-  max: 10,
-});
+figure(
+  "telemetry extra per-event CPU, runtime only (in-memory socket, no transport), tracing on vs off",
+  ((on - off) / off) * 100,
+  "%",
+);
 
 // Memory: what telemetry keeps for a session once its rounds are over (every span ended and dropped, metrics
 // aggregated): the heap freed when it lets the session go. A span kept per response would be megabytes here.
@@ -223,5 +232,43 @@ verdict(
   {
     max: 256,
   },
+);
+
+// Live (the target): the same frames from a ws server in a child process over a loopback socket into the same
+// sessions on the real ws transport, the same telemetry attached; what a process serving a session pays per event.
+const sender = await liveServer(frames);
+const liveRuns = [];
+for (const attach of [
+  undefined,
+  (s: Session) => telemetry.attach(s, clock),
+  (s: Session) => new Telemetry({ tracerProvider: telemetry.tracerProvider }).attach(s, clock),
+  (s: Session) => new Telemetry({ meterProvider: telemetry.meterProvider }).attach(s, clock),
+  (s: Session) => new Telemetry().attach(s, clock),
+]) {
+  const live = await sender.connect();
+  const session = liveSession(live.socket, update, { agent, clock });
+  session.on("agent.audio", () => {});
+  session.on("agent.transcript.delta", () => {});
+  session.on("usage", () => {});
+  attach?.(session);
+  liveRuns.push(live);
+}
+const liveRounds = Number(process.env.PARLEY_BENCH_LIVE_ROUNDS ?? 200);
+const [liveOff, liveOn, liveSpans, liveMeters, liveNone] = (await alternateLive(
+  liveRuns,
+  liveRounds,
+)) as [number, number, number, number, number];
+await sender.stop();
+interval(`${LIVE_INTERVAL}; ${frames.length} frames × ${liveRounds} rounds per session`);
+figure("telemetry live per-event CPU, tracing off", liveOff, "µs");
+figure("telemetry live per-event CPU, tracing and metrics on", liveOn, "µs");
+figure("telemetry live per-event CPU, spans only (no meter provider)", liveSpans, "µs");
+figure("telemetry live per-event CPU, metrics only (no tracer provider)", liveMeters, "µs");
+figure("telemetry live per-event CPU, no OpenTelemetry SDK registered", liveNone, "µs");
+verdict(
+  "telemetry extra per-event CPU, live session over a loopback socket, tracing on vs off",
+  ((liveOn - liveOff) / liveOff) * 100,
+  "%",
+  { max: 10 },
 );
 process.exit(0);
