@@ -2,7 +2,8 @@
 // the first turn. V8 gives every Map and Set a hash table when it is constructed (~150–180 bytes with the object);
 // these allocate it on the first write, so an idle session pays ~16 bytes for each one instead.
 
-const NONE: readonly never[] = [];
+/** The one empty list that iterating a collection not made yet goes over (`this.#map?.values() ?? NONE`). */
+export const NONE: readonly never[] = [];
 
 /** A Map whose table is created on the first `set`. Same semantics as Map for the methods it has. */
 export class LazyMap<K, V> implements Iterable<[K, V]> {

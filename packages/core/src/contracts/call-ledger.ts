@@ -2,7 +2,7 @@ import type {
   ConversationItemCreateEvent,
   RealtimeClientEvent,
 } from "openai/resources/realtime/realtime";
-import { LazyMap, LazySet } from "../collections/lazy.ts";
+import { NONE } from "../collections/lazy.ts";
 
 /** Where a call is in the ledger: reported by the model, taken by a handler, answered. */
 export type LedgerState = "received" | "taken" | "answered";
@@ -33,8 +33,8 @@ export function functionCallOutput(callId: string, output: string): Conversation
  */
 export class CallLedger {
   readonly #send: (event: RealtimeClientEvent) => void;
-  readonly #calls = new LazyMap<string, LedgerState>();
-  readonly #approvals = new LazySet<string>();
+  #calls: Map<string, LedgerState> | undefined;
+  #approvals: Set<string> | undefined;
 
   constructor(send: (event: RealtimeClientEvent) => void) {
     this.#send = send;
@@ -42,15 +42,15 @@ export class CallLedger {
 
   /** Registers a reported call; true the first time its id is seen, false for a repeated report. */
   receive(callId: string): boolean {
-    if (this.#calls.has(callId)) return false;
-    this.#calls.set(callId, "received");
+    if (this.#calls?.has(callId)) return false;
+    this.#callsOf().set(callId, "received");
     return true;
   }
 
   /** Registers a reported MCP approval request (reported twice too); true the first time its id is seen. */
   receiveApproval(requestId: string): boolean {
-    if (this.#approvals.has(requestId)) return false;
-    this.#approvals.add(requestId);
+    if (this.#approvals?.has(requestId)) return false;
+    this.#approvalsOf().add(requestId);
     return true;
   }
 
@@ -59,28 +59,28 @@ export class CallLedger {
    * before is received now: a handler used without a router).
    */
   take(callId: string): boolean {
-    const state = this.#calls.get(callId);
+    const state = this.#calls?.get(callId);
     if (state !== undefined && state !== "received") return false;
-    this.#calls.set(callId, "taken");
+    this.#callsOf().set(callId, "taken");
     return true;
   }
 
   /** Sends the call's one output; false (and nothing sent) when it was answered already. */
   answer(callId: string, output: string): boolean {
-    if (this.#calls.get(callId) === "answered") return false;
-    this.#calls.set(callId, "answered");
+    if (this.#calls?.get(callId) === "answered") return false;
+    this.#callsOf().set(callId, "answered");
     this.#send(functionCallOutput(callId, output));
     return true;
   }
 
   stateOf(callId: string): LedgerState | undefined {
-    return this.#calls.get(callId);
+    return this.#calls?.get(callId);
   }
 
   /** Calls received or taken and not answered yet. */
   get open(): string[] {
     const out: string[] = [];
-    for (const [id, state] of this.#calls) if (state !== "answered") out.push(id);
+    for (const [id, state] of this.#calls ?? NONE) if (state !== "answered") out.push(id);
     return out;
   }
 
@@ -89,6 +89,18 @@ export class CallLedger {
     const ended = this.open;
     for (const id of ended) this.answer(id, output);
     return ended;
+  }
+
+  /** `#calls`, made on the first write (most sessions never write to it). */
+  #callsOf(): Map<string, LedgerState> {
+    this.#calls ??= new Map();
+    return this.#calls;
+  }
+
+  /** `#approvals`, made on the first write (most sessions never write to it). */
+  #approvalsOf(): Set<string> {
+    this.#approvals ??= new Set();
+    return this.#approvals;
   }
 }
 

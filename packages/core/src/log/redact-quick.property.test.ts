@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { redact, redactQuick, rememberEnvSecret } from "./redact.ts";
+import { redact, redactChecked, redactQuick, rememberEnvSecret } from "./redact.ts";
 import { secretValues as value } from "./test-support/secret-values.ts";
 
 describe("redactQuick", () => {
@@ -12,6 +12,22 @@ describe("redactQuick", () => {
       }),
       { numRuns: 3000, seed: 18 },
     );
+  });
+
+  it("says clean only when redact changes nothing (a line may then be the frame's own text)", () => {
+    rememberEnvSecret("quick-env-secret-value");
+    let clean = 0;
+    fc.assert(
+      fc.property(value, (v) => {
+        const checked = redactChecked(v);
+        expect(checked.value).toEqual(redact(v));
+        if (!checked.clean) return;
+        clean++;
+        expect(redact(v)).toEqual(v);
+      }),
+      { numRuns: 3000, seed: 18 },
+    );
+    expect(clean).toBeGreaterThan(300); // not vacuous
   });
 
   it("redacts an error's message and a class's own fields (whatever its toJSON says)", () => {

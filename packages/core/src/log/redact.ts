@@ -34,6 +34,23 @@ export function redactString(text: string, known: readonly string[] = []): strin
 
 /** Short strings already redacted → their redacted form; cleared when a new env secret is remembered. */
 const shortVerdicts = new Map<string, string>();
+/** Short strings → their redacted form as JSON text (what a session log writes); cleared with shortVerdicts. */
+const shortJson = new Map<string, string>();
+
+/**
+ * `JSON.stringify(redactString(text))`. A session log writes the same ids, types and kinds on every event: a short
+ * string's JSON is kept with its verdict, so that writing it is one lookup.
+ */
+export function redactedQuote(text: string): string {
+  if (text.length > MAX_CACHED_CHARS) return JSON.stringify(redactString(text));
+  let json = shortJson.get(text);
+  if (json === undefined) {
+    json = JSON.stringify(redactString(text));
+    if (shortJson.size >= MAX_CACHED) shortJson.clear();
+    shortJson.set(text, json);
+  }
+  return json;
+}
 const MAX_CACHED = 8192;
 const MAX_CACHED_CHARS = 64;
 
@@ -51,6 +68,7 @@ export function rememberEnvSecret(value: string): void {
   if (envSecrets.length >= MAX_ENV_SECRETS) return;
   envSecrets = [...envSecrets, value].sort((a, b) => b.length - a.length);
   shortVerdicts.clear(); // a string redacted before may hold this value
+  shortJson.clear();
 }
 
 /**
@@ -94,10 +112,19 @@ export function redact<T>(value: T, options: { values?: readonly string[] } = {}
  * text that may hold a secret) gets the full walk.
  */
 export function redactQuick<T>(value: T): T {
+  return redactChecked(value).value;
+}
+
+/**
+ * redactQuick, and whether redaction changed nothing (`clean`: the copy equals `value`, so text `value` was parsed
+ * from or serialised to can be written as it is).
+ */
+export function redactChecked<T>(value: T): { value: T; clean: boolean } {
   const strings: string[] = [];
   const out = copyClean(value, new WeakSet(), strings);
-  if (out === DIRTY || mayHoldSecret(strings.join("\n"), envSecrets)) return redact(value);
-  return out as T;
+  if (out === DIRTY || mayHoldSecret(strings.join("\n"), envSecrets))
+    return { value: redact(value), clean: false };
+  return { value: out as T, clean: true };
 }
 
 /**

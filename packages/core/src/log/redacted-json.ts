@@ -1,7 +1,7 @@
 // JSON.stringify(redact(value)) in one pass for plain JSON values, without the copy: what a session log writes for
 // each event. Small objects cost several times more through JSON.stringify than through kept fragments here.
 
-import { REDACTED, redactString } from "./redact.ts";
+import { REDACTED, redactedQuote } from "./redact.ts";
 import { isCardInteger, isSecretKey } from "./secret-shapes.ts";
 
 /** Deeper than this is left to redact (which also ends cycles). */
@@ -13,7 +13,7 @@ const MAX_DEPTH = 24;
  * over 24), which the caller then gives to `redact` and JSON.stringify.
  */
 export function redactedJson(value: unknown, depth = 0): string | undefined {
-  if (typeof value === "string") return quoted(redactString(value));
+  if (typeof value === "string") return redactedQuote(value);
   if (typeof value === "number") return isCardInteger(value) ? REDACTED_JSON : numberJson(value);
   if (value === null) return "null";
   if (typeof value === "boolean") return value ? "true" : "false";
@@ -51,17 +51,31 @@ export function redactedMembers(
     let inner: unknown = (value as Record<string, unknown>)[key];
     const renamed = rename?.(key, inner);
     if (renamed) [name, inner] = renamed;
+    const head = memberHead(name);
     // Flags (`hasToken: true`) and empty values hide nothing (as in redact).
     const hides = inner != null && inner !== "" && typeof inner !== "boolean";
     let json: string | undefined = REDACTED_JSON;
-    if (!hides || !isSecretKey(name)) {
+    if (!hides || !head.secret) {
       if (skipped(inner)) continue;
       json = redactedJson(inner, depth + 1);
       if (json === undefined) return undefined;
     }
-    out += out.length > 1 ? `,${quoted(name)}:${json}` : `${quoted(name)}:${json}`;
+    out += out.length > 1 ? `,${head.json}${json}` : `${head.json}${json}`;
   }
   return out;
+}
+
+/** A key's `"name":` and whether it names a secret, judged once: every event of a kind has the same keys. Bounded. */
+const heads = new Map<string, { json: string; secret: boolean }>();
+
+function memberHead(key: string): { json: string; secret: boolean } {
+  let head = heads.get(key);
+  if (head === undefined) {
+    head = { json: `${JSON.stringify(key)}:`, secret: isSecretKey(key) };
+    if (heads.size >= MAX_QUOTED) heads.clear();
+    heads.set(key, head);
+  }
+  return head;
 }
 
 /** What JSON leaves out of an object (and writes as null in an array). */

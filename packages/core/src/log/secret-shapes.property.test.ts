@@ -5,8 +5,10 @@ import {
   isCardNumber,
   isSecretKey,
   maskSecrets,
+  NAME_BEFORE_SEP,
   NAMED_VALUE,
   SHAPES,
+  secretNameBeforeSep,
   USERINFO,
 } from "./secret-shapes.ts";
 
@@ -55,5 +57,44 @@ describe("maskSecrets' prefilters", () => {
       ),
       { numRuns: 3000, seed: 18 },
     );
+  });
+
+  it("read a separator's name backwards exactly as the name regex finds it, so the named-pair check never misses", () => {
+    const pieces = fc.oneof(
+      fragments,
+      fc.constantFrom(
+        "token",
+        "apiKey",
+        "x-api-key",
+        "_pin",
+        "9pwd",
+        "user.password",
+        '"',
+        ":",
+        "=",
+        "://",
+        " ",
+        "\u00a0",
+        "\u2028",
+        "\t",
+        "a".repeat(70),
+        `${"b".repeat(61)}secret`,
+        `1${"c".repeat(63)}token`,
+      ),
+      fc.stringMatching(/^[\w :="/.-]{0,12}$/),
+    );
+    let secret = 0;
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 8 }), (parts) => {
+        const text = parts.join("");
+        const byRegex = [...text.matchAll(NAME_BEFORE_SEP)].some((m) =>
+          isSecretKey(m[1] as string),
+        );
+        if (byRegex) secret++;
+        expect(secretNameBeforeSep(text), JSON.stringify(text)).toBe(byRegex);
+      }),
+      { numRuns: 5000, seed: 18 },
+    );
+    expect(secret).toBeGreaterThan(500); // not vacuous
   });
 });

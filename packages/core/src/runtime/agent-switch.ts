@@ -34,14 +34,14 @@ export class AgentSwitch {
   readonly #d: AgentSwitchDeps;
   #agent: LoadedAgent | undefined;
   #variables: Readonly<Record<string, unknown>>;
-  /** Every agent the session ran (an array: most sessions run one, and a Set's table would cost more). */
-  #ran: LoadedAgent[] | undefined;
+  /** Every agent the session ran: most sessions run one, kept as is; an array once there is a second. */
+  #ran: LoadedAgent | LoadedAgent[] | undefined;
   #unwatch: (() => void) | undefined;
 
   constructor(deps: AgentSwitchDeps, agent: LoadedAgent | undefined) {
     this.#d = deps;
     this.#agent = agent;
-    this.#variables = { ...agent?.config.variables, ...deps.given };
+    this.#variables = merged(agent?.config.variables, deps.given);
   }
 
   /** The agent the session runs now. */
@@ -82,7 +82,7 @@ export class AgentSwitch {
     await d.update(update);
     if (isSessionUpdate(next)) return kept;
     this.#agent = next;
-    this.#variables = { ...next.config.variables, ...d.given };
+    this.#variables = merged(next.config.variables, d.given);
     this.#watch(next);
     d.switched(next);
     return kept;
@@ -92,7 +92,8 @@ export class AgentSwitch {
   release(): void {
     this.#unwatch?.();
     this.#unwatch = undefined;
-    for (const agent of this.#ran ?? [])
+    const ran = this.#ran;
+    for (const agent of ran === undefined ? [] : Array.isArray(ran) ? ran : [ran])
       agent
         .close?.()
         .catch((error: unknown) =>
@@ -105,8 +106,11 @@ export class AgentSwitch {
    * a live `session.update` and the scheduler takes its tools, as `updateAgent` does.
    */
   #watch(agent: LoadedAgent): void {
-    if (!this.#ran) this.#ran = [agent];
-    else if (!this.#ran.includes(agent)) this.#ran.push(agent);
+    const ran = this.#ran;
+    if (ran === undefined) this.#ran = agent;
+    else if (!Array.isArray(ran)) {
+      if (ran !== agent) this.#ran = [ran, agent];
+    } else if (!ran.includes(agent)) ran.push(agent);
     this.#unwatch?.();
     this.#unwatch = agent.onToolsChanged?.((next) => {
       if (!this.#d.open()) return;
@@ -122,6 +126,23 @@ export class AgentSwitch {
       );
     });
   }
+}
+
+// Sessions without variables (none given, none defaulted) share this one: replaced, never edited in place.
+const NO_VARIABLES: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** The agent's defaults under what the application gave, as a new object (the shared empty one when both are). */
+function merged(
+  defaults: Readonly<Record<string, unknown>> | undefined,
+  given: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> {
+  if (isEmpty(given) && (defaults === undefined || isEmpty(defaults))) return NO_VARIABLES;
+  return { ...defaults, ...given };
+}
+
+function isEmpty(o: Readonly<Record<string, unknown>>): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 export function isSessionUpdate(value: unknown): value is SessionUpdateEvent {

@@ -8,30 +8,14 @@ import type { Clock } from "../clock/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { ResponseRequest } from "../scheduler/host.ts";
 import type { ComposedSession } from "./compose.ts";
-import type { DispatchContext } from "./dispatch.ts";
-import type { StreamHooks } from "./event-stream.ts";
 import type { LatencyHooks, TurnLatency } from "./latency.ts";
 import type { OutboundDeps } from "./reconnect/outbound.ts";
 import type { LiveResponse, ResponseQueueOptions } from "./response-types.ts";
-import type { TurnWatchDeps } from "./turn-watch.ts";
 import type { WireHooks } from "./wire.ts";
 
 // Each part's dependencies as a class over the session's parts: one small object per part whose methods live on the
 // prototype, where closures would cost a function object (and their context) per callback per session. Fields
 // become getters, read when used: parts built later are there by then, as the closures' variables were.
-
-export class StreamHooksOf implements StreamHooks {
-  readonly #p: ComposedSession;
-  constructor(p: ComposedSession) {
-    this.#p = p;
-  }
-  sessionId(): string {
-    return this.#p.state.id;
-  }
-  failed(error: unknown): void {
-    this.#p.listenerFailed(error, "stream");
-  }
-}
 
 export class LatencyHooksOf implements LatencyHooks {
   readonly #p: ComposedSession;
@@ -71,7 +55,7 @@ export class WireHooksOf implements WireHooks {
       p.events.emit("server.event", e);
     }
     if (!delta) p.fallback.serverEvent(e);
-    p.dispatch(e);
+    p.dispatcher.dispatch(e);
     if (!delta) p.turn.check();
   }
   sent(e: RealtimeClientEvent, text: string | undefined): void {
@@ -157,59 +141,5 @@ export class OutboundHooks implements OutboundDeps {
   }
   toolOf(callId: string): string | undefined {
     return this.#p.conversation.toolOf(callId);
-  }
-}
-
-export class TurnHooks implements TurnWatchDeps {
-  readonly #p: ComposedSession;
-  constructor(p: ComposedSession) {
-    this.#p = p;
-  }
-  busy(): boolean {
-    return this.#p.busy();
-  }
-  open(): boolean {
-    return this.#p.open();
-  }
-  idle(): void {
-    this.#p.events.emit("idle");
-    this.#p.reconnect.idle();
-  }
-}
-
-export class DispatchHooks implements DispatchContext {
-  readonly #p: ComposedSession;
-  constructor(p: ComposedSession) {
-    this.#p = p;
-  }
-  get conversation() {
-    return this.#p.conversation;
-  }
-  get responses() {
-    return this.#p.responses;
-  }
-  get audio() {
-    return this.#p.audio;
-  }
-  get latency() {
-    return this.#p.latency;
-  }
-  get clock(): Clock {
-    return this.#p.init.clock;
-  }
-  get log(): Logger {
-    return this.#p.init.log;
-  }
-  get events() {
-    return this.#p.events;
-  }
-  get bus() {
-    return this.#p.bus;
-  }
-  textOnly(): boolean {
-    return this.#p.state.settings.textOnly;
-  }
-  muted(responseId: string): boolean {
-    return this.#p.interruptions.isMuted(responseId);
   }
 }

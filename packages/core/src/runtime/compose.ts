@@ -1,17 +1,11 @@
-import type { RealtimeServerEvent, SessionUpdateEvent } from "openai/resources/realtime/realtime";
+import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
+import type { Clock } from "../clock/index.ts";
 import { CallLedger } from "../contracts/call-ledger.ts";
+import type { Logger } from "../log/index.ts";
 import { AgentSwitch } from "./agent-switch.ts";
 import { AudioClock } from "./audio-clock.ts";
 import { CallRouter } from "./calls.ts";
-import {
-  DispatchHooks,
-  LatencyHooksOf,
-  OutboundHooks,
-  QueueHooks,
-  StreamHooksOf,
-  TurnHooks,
-  WireHooksOf,
-} from "./compose-hooks.ts";
+import { LatencyHooksOf, OutboundHooks, QueueHooks, WireHooksOf } from "./compose-hooks.ts";
 import {
   AgentSwitchHooks,
   FallbackHooks,
@@ -21,9 +15,9 @@ import {
   ReconnectHooks,
 } from "./compose-hooks-session.ts";
 import { ConversationRecord } from "./conversation.ts";
-import { createDispatcher } from "./dispatch.ts";
+import { type DispatchContext, Dispatcher } from "./dispatch.ts";
 import { SessionError } from "./errors.ts";
-import { EventStream } from "./event-stream.ts";
+import { EventStream, type StreamHooks } from "./event-stream.ts";
 import type { SessionEvents } from "./events.ts";
 import { Handoffs } from "./handoffs.ts";
 import { RuntimeBus } from "./internal-events.ts";
@@ -39,7 +33,7 @@ import type { SafeEmitter } from "./safe-emitter.ts";
 import type { SessionInit } from "./session-init.ts";
 import { SessionState } from "./session-state.ts";
 import { TextFallback } from "./text-fallback.ts";
-import { TurnWatch } from "./turn-watch.ts";
+import { TurnWatch, type TurnWatchDeps } from "./turn-watch.ts";
 import { Wire } from "./wire.ts";
 
 /** A session's parts, wired: what the public Session (session.ts) and the handshake (handshake.ts) work with. */
@@ -90,9 +84,8 @@ export interface SessionParts {
 export function composeSession(
   init: SessionInit,
   events: SafeEmitter<SessionEvents>,
-  listenerFailed: (error: unknown, event: string) => void,
 ): SessionParts {
-  return new ComposedSession(init, events, listenerFailed);
+  return new ComposedSession(init, events);
 }
 
 /**
@@ -100,7 +93,7 @@ export function composeSession(
  * of prototype methods over this one (compose-hooks.ts), not a closure per callback: an idle session holds its
  * parts' state and little else (the peers bench's idle memory).
  */
-export class ComposedSession implements SessionParts {
+export class ComposedSession implements SessionParts, StreamHooks, TurnWatchDeps, DispatchContext {
   readonly init: SessionInit;
   readonly state: SessionState;
   readonly events: SafeEmitter<SessionEvents>;
@@ -122,25 +115,18 @@ export class ComposedSession implements SessionParts {
   readonly turn: TurnWatch;
   readonly fallback: TextFallback;
   /** The server's events, mapped to session events and internal ones (dispatch.ts). */
-  readonly dispatch: (event: RealtimeServerEvent) => void;
-  /** The Session's report of a listener that threw. */
-  readonly listenerFailed: (error: unknown, event: string) => void;
+  readonly dispatcher: Dispatcher;
   #delegations: AbortController | undefined;
   #ended = false;
 
-  constructor(
-    init: SessionInit,
-    events: SafeEmitter<SessionEvents>,
-    listenerFailed: (error: unknown, event: string) => void,
-  ) {
+  constructor(init: SessionInit, events: SafeEmitter<SessionEvents>) {
     const { clock, log } = init;
     this.init = init;
     this.events = events;
-    this.listenerFailed = listenerFailed;
     this.state = new SessionState(init.update, init.budgetUsd);
     this.bus = new RuntimeBus<SessionParts>(this, reactions);
     this.conversation = new ConversationRecord();
-    this.stream = new EventStream(clock, new StreamHooksOf(this));
+    this.stream = new EventStream(clock, this);
     this.meter = new CostMeter(this.state.settings.model, init.prices);
     this.audio = new AudioClock(this.state.settings.outputBytesPerMs);
     this.latency = new LatencyTracker(new LatencyHooksOf(this));
@@ -153,10 +139,44 @@ export class ComposedSession implements SessionParts {
     this.calls.handoffs = new Handoffs(new HandoffHooks(this));
     this.life = new Lifecycle(new LifecycleHooks(this));
     this.interruptions = new Interruptions(new InterruptionHooks(this));
-    this.turn = new TurnWatch(new TurnHooks(this));
+    this.turn = new TurnWatch(this);
     this.reconnect = new SessionReconnect(new ReconnectHooks(this));
     this.fallback = new TextFallback(new FallbackHooks(this), init.textFallback);
-    this.dispatch = createDispatcher(new DispatchHooks(this));
+    this.dispatcher = new Dispatcher(this);
+  }
+
+  // What the event stream, the turn watch and the dispatcher ask of the session: this object answers them itself
+  // (their own hook objects would cost every idle session one object each).
+
+  get clock(): Clock {
+    return this.init.clock;
+  }
+
+  get log(): Logger {
+    return this.init.log;
+  }
+
+  sessionId(): string {
+    return this.state.id;
+  }
+
+  streamListenerFailed(error: unknown): void {
+    this.events.listenerFailed(error, "stream");
+  }
+
+  /** The turn is over and nothing is pending (TurnWatch): listeners hear `idle`; a recycle that came due runs. */
+  idle(): void {
+    this.events.emit("idle");
+    this.reconnect.idle();
+  }
+
+  /** True for a response cut off by an interruption (its trailing audio is dropped). */
+  muted(responseId: string): boolean {
+    return this.interruptions.isMuted(responseId);
+  }
+
+  textOnly(): boolean {
+    return this.state.settings.textOnly;
   }
 
   delegations(): AbortSignal {

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { ConversationItem } from "openai/resources/realtime/realtime";
-import { LazyMap, LazySet } from "../collections/lazy.ts";
 
 /** One item of the conversation as the runtime knows it: enough to show, audit and replay it. Audio bytes are not kept. */
 export interface ConversationEntry {
@@ -42,32 +41,32 @@ interface Link {
  * Every per-event operation is O(1) (a map lookup and a list splice), so turn 1,000 costs what turn 1 did.
  */
 export class ConversationRecord {
-  readonly #byId = new LazyMap<string, Link>();
+  #byId: Map<string, Link> | undefined;
   #first: Link | undefined;
   #last: Link | undefined;
-  readonly #ignored = new LazySet<string>();
+  #ignored: Set<string> | undefined;
 
   get size(): number {
-    return this.#byId.size;
+    return this.#byId?.size ?? 0;
   }
 
   get(id: string): ConversationEntry | undefined {
-    return this.#byId.get(id)?.entry;
+    return this.#byId?.get(id)?.entry;
   }
 
   /** Adds (or refreshes) an item, placed after `previousItemId` when the server says where it goes. */
   added(item: ConversationItem, previousItemId?: string | null): ConversationEntry | undefined {
-    if (!item.id || this.#ignored.has(item.id)) return undefined;
-    const known = this.#byId.get(item.id);
+    if (!item.id || this.#ignored?.has(item.id)) return undefined;
+    const known = this.#byId?.get(item.id);
     if (known) return this.#merge(known.entry, item);
     const entry = this.#merge({ id: item.id, type: item.type, text: "" }, item);
-    const after = previousItemId ? this.#byId.get(previousItemId) : undefined;
+    const after = previousItemId ? this.#byId?.get(previousItemId) : undefined;
     const link: Link = { entry, prev: after ?? this.#last, next: after ? after.next : undefined };
     if (link.prev) link.prev.next = link;
     else this.#first = link;
     if (link.next) link.next.prev = link;
     else this.#last = link;
-    this.#byId.set(entry.id, link);
+    this.#byIdOf().set(entry.id, link);
     return entry;
   }
 
@@ -97,9 +96,9 @@ export class ConversationRecord {
   }
 
   deleted(id: string): void {
-    const link = this.#byId.get(id);
+    const link = this.#byId?.get(id);
     if (!link) return;
-    this.#byId.delete(id);
+    this.#byId?.delete(id);
     if (link.prev) link.prev.next = link.next;
     else this.#first = link.next;
     if (link.next) link.next.prev = link.prev;
@@ -188,7 +187,7 @@ export class ConversationRecord {
    * record as it is and emit nothing.
    */
   ignore(ids: Iterable<string>): void {
-    for (const id of ids) this.#ignored.add(id);
+    for (const id of ids) this.#ignoredOf().add(id);
   }
 
   #merge(entry: ConversationEntry, item: ConversationItem): ConversationEntry {
@@ -231,5 +230,17 @@ export class ConversationRecord {
         break;
     }
     return entry;
+  }
+
+  /** `#byId`, made on the first write (most sessions never write to it). */
+  #byIdOf(): Map<string, Link> {
+    this.#byId ??= new Map();
+    return this.#byId;
+  }
+
+  /** `#ignored`, made on the first write (most sessions never write to it). */
+  #ignoredOf(): Set<string> {
+    this.#ignored ??= new Set();
+    return this.#ignored;
   }
 }

@@ -1,6 +1,5 @@
 import type { ConversationItem, RealtimeServerEvent } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
-import { LazyMap, LazySet } from "../collections/lazy.ts";
 import type { Logger } from "../log/index.ts";
 import type { AudioClock } from "./audio-clock.ts";
 import { base64Bytes } from "./audio-clock.ts";
@@ -34,34 +33,48 @@ export interface DispatchContext {
 /**
  * Maps each server event to state changes and session events. One switch, no per-event allocation beyond what the
  * payloads need; events nobody listens to are not built (audio is only decoded for `agent.audio` listeners).
+ * A class, not a closure over its helpers: an idle session holds one small object (the peers bench's idle memory).
  */
-export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEvent) => void {
-  const { conversation, responses, audio, latency, clock, events, bus, log } = ctx;
-  let spoke = false;
-  const kinds = new LazyMap<string, LiveResponse>(); // responseId → what it is, while its deltas arrive
-
+export class Dispatcher {
+  readonly #ctx: DispatchContext;
+  #spoke = false;
+  /** responseId → what it is, while its deltas arrive (made on the first response). */
+  #kinds: Map<string, LiveResponse> | undefined;
+  /** Responses whose first output was seen: `response.first_output` once each. */
+  #outputs: Set<string> | undefined;
   // The response whose chunks are arriving (they come in runs, dozens per response): its kind, and that its first
   // output was seen, known without two lookups per chunk. Set at its first output, dropped at its response.done.
-  let runId: string | undefined;
-  let runKind: ResponseKind = "answer";
-  const kindOf = (responseId: string): ResponseKind =>
-    responseId === runId ? runKind : (kinds.get(responseId)?.kind ?? "answer");
-  /** Responses whose first output was seen: `response.first_output` once each. */
-  const outputs = new LazySet<string>();
-  const firstOutput = (responseId: string) => {
-    if (responseId === runId || outputs.has(responseId)) return;
-    outputs.add(responseId);
-    runKind = kindOf(responseId);
-    runId = responseId;
+  #runId: string | undefined;
+  #runKind: ResponseKind = "answer";
+
+  constructor(ctx: DispatchContext) {
+    this.#ctx = ctx;
+  }
+
+  #kindOf(responseId: string): ResponseKind {
+    return responseId === this.#runId
+      ? this.#runKind
+      : (this.#kinds?.get(responseId)?.kind ?? "answer");
+  }
+
+  #firstOutput(responseId: string): void {
+    if (responseId === this.#runId || this.#outputs?.has(responseId)) return;
+    this.#outputs ??= new Set();
+    this.#outputs.add(responseId);
+    this.#runKind = this.#kindOf(responseId);
+    this.#runId = responseId;
+    const events = this.#ctx.events;
     if (events.listenerCount("response.first_output"))
-      events.emit("response.first_output", { responseId, kind: runKind });
-  };
+      events.emit("response.first_output", { responseId, kind: this.#runKind });
+  }
+
   /** A server-side MCP call's item (the Realtime API runs it): `mcp.call` for tracing. */
-  const mcpCall = (
+  #mcpCall(
     state: "started" | "done",
     responseId: string,
     item: { type: string; id?: string; name?: string; server_label?: string; error?: unknown },
-  ) => {
+  ): void {
+    const events = this.#ctx.events;
     if (item.type !== "mcp_call" || !item.id || !events.listenerCount("mcp.call")) return;
     events.emit("mcp.call", {
       state,
@@ -71,13 +84,14 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
       server: item.server_label ?? "",
       ...(state === "done" && item.error != null ? { error: mcpErrorText(item.error) } : {}),
     });
-  };
+  }
 
-  const itemEvent = (
+  #itemEvent(
     name: "item.added" | "item.done",
     item: ConversationItem,
     previous?: string | null,
-  ) => {
+  ): void {
+    const { conversation, events } = this.#ctx;
     const entry =
       name === "item.added"
         ? conversation.added(item, previous)
@@ -90,9 +104,11 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
         events.emit("user.transcript.done", { itemId: entry.id, transcript: entry.text });
       }
     }
-  };
+  }
 
-  return (event) => {
+  dispatch(event: RealtimeServerEvent): void {
+    const ctx = this.#ctx;
+    const { conversation, responses, audio, latency, clock, events, bus, log } = ctx;
     // The watchdog's heartbeat: any event naming a response shows it is alive (a field read and a map lookup). The
     // time is read once per event: an audio chunk's handling below uses it too.
     const responseId = (event as { response_id?: unknown }).response_id;
@@ -110,10 +126,10 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
         return;
       case "conversation.item.added":
       case "conversation.item.created":
-        itemEvent("item.added", event.item, event.previous_item_id);
+        this.#itemEvent("item.added", event.item, event.previous_item_id);
         return;
       case "conversation.item.done":
-        itemEvent("item.done", event.item, event.previous_item_id);
+        this.#itemEvent("item.done", event.item, event.previous_item_id);
         return;
       case "conversation.item.deleted":
         conversation.deleted(event.item_id);
@@ -150,7 +166,8 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
         return;
       case "response.created": {
         const live = responses.responseCreated(event.response);
-        kinds.set(live.id, live);
+        this.#kinds ??= new Map();
+        this.#kinds.set(live.id, live);
         if (events.listenerCount("response.started"))
           events.emit("response.started", {
             responseId: live.id,
@@ -161,7 +178,7 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
         return;
       }
       case "response.output_audio.delta": {
-        firstOutput(event.response_id);
+        this.#firstOutput(event.response_id);
         const bytes = base64Bytes(event.delta);
         if (ctx.muted(event.response_id)) {
           conversation.addAudio(event.item_id, audio.ms(bytes));
@@ -175,11 +192,11 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
           event.response_id,
         );
         conversation.addAudio(event.item_id, ms);
-        if (!spoke) {
-          spoke = true;
+        if (!this.#spoke) {
+          this.#spoke = true;
           bus.emit("agent.spoke");
         }
-        const kind = kindOf(event.response_id);
+        const kind = this.#kindOf(event.response_id);
         latency.agentOutput(kind, at);
         if (events.listenerCount("agent.audio")) {
           const chunk = Buffer.from(event.delta, "base64");
@@ -198,20 +215,20 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
           events.emit("agent.audio.done", {
             itemId: event.item_id,
             responseId: event.response_id,
-            kind: kindOf(event.response_id),
+            kind: this.#kindOf(event.response_id),
           });
         return;
       case "response.output_audio_transcript.delta":
       case "response.output_text.delta": {
-        firstOutput(event.response_id);
+        this.#firstOutput(event.response_id);
         conversation.appendText(event.item_id, event.delta);
         if (event.type === "response.output_text.delta" || ctx.textOnly())
-          latency.agentOutput(kindOf(event.response_id), at);
+          latency.agentOutput(this.#kindOf(event.response_id), at);
         if (events.listenerCount("agent.transcript.delta"))
           events.emit("agent.transcript.delta", {
             itemId: event.item_id,
             responseId: event.response_id,
-            kind: kindOf(event.response_id),
+            kind: this.#kindOf(event.response_id),
             delta: event.delta,
           });
         return;
@@ -225,19 +242,19 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
           events.emit("agent.transcript.done", {
             itemId: event.item_id,
             responseId: event.response_id,
-            kind: kindOf(event.response_id),
+            kind: this.#kindOf(event.response_id),
             transcript,
           });
         return;
       }
       case "response.output_item.added":
-        mcpCall("started", event.response_id, event.item);
+        this.#mcpCall("started", event.response_id, event.item);
         return;
       case "response.output_item.done":
         if (event.item.type === "function_call") bus.emit("function.call", event.item);
         else if (event.item.type === "mcp_approval_request")
           bus.emit("approval.request", event.item);
-        else mcpCall("done", event.response_id, event.item);
+        else this.#mcpCall("done", event.response_id, event.item);
         return;
       case "response.mcp_call.failed":
         if (events.listenerCount("mcp.call"))
@@ -251,10 +268,10 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
         return;
       case "response.done": {
         const id = event.response.id ?? "";
-        const live = kinds.get(id);
-        kinds.delete(id);
-        outputs.delete(id);
-        if (runId === id) runId = undefined;
+        const live = this.#kinds?.get(id);
+        this.#kinds?.delete(id);
+        this.#outputs?.delete(id);
+        if (this.#runId === id) this.#runId = undefined;
         // A call whose output_item.done we missed still gets handled (the session dedupes by call_id).
         for (const item of event.response.output ?? []) {
           if (item.type === "function_call") bus.emit("function.call", item);
@@ -279,7 +296,7 @@ export function createDispatcher(ctx: DispatchContext): (event: RealtimeServerEv
         if (log.enabled("debug"))
           log.debug("ignored server event", { type: (event as { type: string }).type });
     }
-  };
+  }
 }
 
 /** An `mcp_call` item's error as one line of text (its shape differs per failure: protocol, HTTP, tool). */

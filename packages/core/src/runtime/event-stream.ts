@@ -1,9 +1,10 @@
 import type { Clock } from "../clock/index.ts";
-import { LazySet } from "../collections/lazy.ts";
-import { redactQuick } from "../log/redact.ts";
+import { NONE } from "../collections/lazy.ts";
+import { redactChecked, redactQuick } from "../log/redact.ts";
 import type { SessionEvents } from "./events.ts";
 import {
   errorJson,
+  frameMember,
   metaTail,
   payloadMember,
   protocolMember,
@@ -94,24 +95,36 @@ export type StreamLineListener = StreamListener & {
 
 type LineSink = (line: string, type: StreamEventType) => void;
 
+/** A protocol event made ready before it is emitted (see EventStream.frameText). */
+interface PreparedFrame {
+  event: unknown;
+  /** Its line up to the stream's own fields, from the frame text; undefined: serialise the event instead. */
+  member: string | undefined;
+  /** The payload object listeners get (redacted copy), when there are any. */
+  built: Record<string, unknown> | undefined;
+}
+
 /** What a stream asks its session, as methods of one object (no closure per session). */
 export interface StreamHooks {
   /** The session id stamped on each event. */
   sessionId(): string;
   /** A listener threw. */
-  failed(error: unknown): void;
+  streamListenerFailed(error: unknown): void;
 }
 
 /** The session's one stream: built only while someone listens; a listener that throws is reported, never rethrown. */
 export class EventStream {
-  readonly #listeners = new LazySet<StreamListener>();
+  #listeners: Set<StreamListener> | undefined;
   readonly #clock: Clock;
   readonly #hooks: StreamHooks;
   #seq = 0;
   #listed: { objects: StreamListener[]; lines: LineSink[] } | undefined;
   #reporting = false;
-  /** The next protocol event's line member, made from its frame text before anyone else saw the event. */
-  #frame: { event: unknown; member: string } | undefined;
+  /**
+   * The next protocol event's line member (made from its frame text) and, with object listeners, its redacted
+   * copy: both made before anyone else saw the event (a listener may change it; the text is what was on the wire).
+   */
+  #frame: PreparedFrame | undefined;
 
   constructor(clock: Clock, hooks: StreamHooks) {
     this.#clock = clock;
@@ -125,13 +138,13 @@ export class EventStream {
   active = false;
 
   subscribe(listener: StreamListener): () => void {
-    this.#listeners.add(listener);
+    this.#listenersOf().add(listener);
     this.#listed = undefined;
     this.active = true;
     return () => {
       this.#listed = undefined;
-      const removed = this.#listeners.delete(listener);
-      this.active = this.#listeners.size > 0;
+      const removed = this.#listeners?.delete(listener) === true;
+      this.active = (this.#listeners?.size ?? 0) > 0;
       return removed;
     };
   }
@@ -141,7 +154,7 @@ export class EventStream {
     if (this.#listed) return this.#listed;
     const objects: StreamListener[] = [];
     const lines: LineSink[] = [];
-    for (const listener of this.#listeners) {
+    for (const listener of this.#listeners ?? NONE) {
       const sink = (listener as Partial<StreamLineListener>)[STREAM_LINES];
       if (typeof sink === "function") lines.push(sink);
       else objects.push(listener);
@@ -152,37 +165,45 @@ export class EventStream {
 
   /**
    * The frame text a protocol event (`server.event`, `client.event`) was read from or sent as, given before the event
-   * is emitted: when only line listeners listen, they get that text (checked as the event would be redacted) instead
-   * of a serialised copy. Used by the push of that very event object only.
+   * is emitted: line listeners get that text (checked as the event would be redacted) instead of a serialised copy.
+   * With object listeners too, the one check is the one their copy takes (redactChecked). Used by the push of that
+   * very event object only.
    */
   frameText(event: object, text: string | undefined): void {
     this.#frame = undefined;
-    // With object listeners the event is built and redacted anyway: serialising it is the cheaper line.
     const { objects, lines } = this.#snapshot();
-    if (text === undefined || !lines.length || objects.length) return;
-    const member = protocolMember(event as Record<string, unknown>, text);
-    if (member !== undefined) this.#frame = { event, member };
+    if (text === undefined || !lines.length) return;
+    const raw = event as Record<string, unknown>;
+    if (!objects.length) {
+      const member = protocolMember(raw, text);
+      if (member !== undefined) this.#frame = { event, member, built: undefined };
+      return;
+    }
+    const { value, clean } = redactChecked(withoutAudio(raw));
+    const member = clean ? frameMember(raw, text) : undefined;
+    this.#frame = { event, member, built: { event: value } };
   }
 
   push(type: StreamEventType, payload: unknown): void {
     if (!this.active) return;
     const { objects, lines } = this.#snapshot();
-    const frame = this.#frame;
+    let frame = this.#frame;
     if (frame?.event === payload) this.#frame = undefined;
+    else frame = undefined;
     const at = this.#clock.now();
     const sessionId = this.#hooks.sessionId();
     const seq = ++this.#seq;
     let event: Record<string, unknown> | undefined;
     if (objects.length) {
       // The payload's copy takes the meta fields in place (no second copy); its own `type`/`at` keep their place.
-      event = streamPayload(type, payload);
+      event = frame?.built ?? streamPayload(type, payload);
       event.type = type;
       event.at = at;
       event.sessionId = sessionId;
       event.seq = seq;
     }
     if (lines.length) {
-      const line = this.#line(type, payload, frame, event, at, sessionId, seq);
+      const line = this.#line(type, payload, frame?.member, event, at, sessionId, seq);
       for (const sink of lines) this.#deliver(sink, line, type);
     }
     if (event)
@@ -192,17 +213,17 @@ export class EventStream {
   #line(
     type: StreamEventType,
     payload: unknown,
-    frame: { event: unknown; member: string } | undefined,
+    member: string | undefined,
     event: Record<string, unknown> | undefined,
     at: number,
     sessionId: string,
     seq: number,
   ): string {
-    if (frame && frame.event === payload) return metaTail(frame.member, type, at, sessionId, seq);
+    if (member !== undefined) return metaTail(member, type, at, sessionId, seq);
     // Built for object listeners already (redacted): serialising it costs less than a second pass.
     if (event) return JSON.stringify(event);
-    const member = payloadMember(type, payload);
-    if (member !== undefined) return metaTail(member, type, at, sessionId, seq);
+    const opened = payloadMember(type, payload);
+    if (opened !== undefined) return metaTail(opened, type, at, sessionId, seq);
     const built = streamPayload(type, payload);
     built.type = type;
     built.at = at;
@@ -219,11 +240,17 @@ export class EventStream {
       if (this.#reporting) return;
       this.#reporting = true;
       try {
-        this.#hooks.failed(error);
+        this.#hooks.streamListenerFailed(error);
       } finally {
         this.#reporting = false;
       }
     }
+  }
+
+  /** `#listeners`, made on the first write (most sessions never write to it). */
+  #listenersOf(): Set<StreamListener> {
+    this.#listeners ??= new Set();
+    return this.#listeners;
   }
 }
 

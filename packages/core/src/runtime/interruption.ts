@@ -1,6 +1,5 @@
 import type { ConversationItemTruncateEvent } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
-import { LazySet } from "../collections/lazy.ts";
 import type { AudioClock } from "./audio-clock.ts";
 import type { ConversationRecord } from "./conversation.ts";
 import type { ResponseQueue } from "./response-queue.ts";
@@ -31,7 +30,7 @@ export class Interruptions {
   readonly #d: InterruptionDeps;
   #deferred: { responseId: string; event: ConversationItemTruncateEvent } | undefined;
   /** Responses interrupted but not yet done: their trailing audio is not played (not emitted). */
-  readonly #muted = new LazySet<string>();
+  #muted: Set<string> | undefined;
 
   constructor(deps: InterruptionDeps) {
     this.#d = deps;
@@ -44,7 +43,7 @@ export class Interruptions {
     const talking = d.responses.live.length > 0;
     const playing = current !== undefined && current.playedMs < current.deliveredMs;
     if (source === "server" && !talking && !playing) return; // the user spoke into silence: no interruption
-    for (const r of d.responses.live) this.#muted.add(r.id);
+    for (const r of d.responses.live) this.#mutedOf().add(r.id);
     // The server's VAD cancels the conversation's response itself; a filler (out of band) is ours to stop.
     if (source === "server") d.responses.cancel((r) => r.outOfBand);
     let playedMs: number | undefined;
@@ -70,12 +69,12 @@ export class Interruptions {
 
   /** True for a response being cancelled after an interruption: its late audio chunks must not be played. */
   isMuted(responseId: string): boolean {
-    return this.#muted.size > 0 && this.#muted.has(responseId);
+    return (this.#muted?.size ?? 0) > 0 && this.#muted?.has(responseId) === true;
   }
 
   /** A response is done: send the truncate that was waiting for it. Call before the queue dispatches the next. */
   responseDone(responseId: string | undefined): void {
-    if (responseId) this.#muted.delete(responseId);
+    if (responseId) this.#muted?.delete(responseId);
     if (!this.#deferred || this.#deferred.responseId !== responseId) return;
     const { event } = this.#deferred;
     this.#deferred = undefined;
@@ -83,5 +82,11 @@ export class Interruptions {
     const total = this.#d.conversation.get(event.item_id)?.audioMs;
     if (total !== undefined) event.audio_end_ms = Math.min(event.audio_end_ms, Math.floor(total));
     this.#d.send(event);
+  }
+
+  /** `#muted`, made on the first write (most sessions never write to it). */
+  #mutedOf(): Set<string> {
+    this.#muted ??= new Set();
+    return this.#muted;
   }
 }

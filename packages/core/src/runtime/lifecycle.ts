@@ -25,7 +25,7 @@ export interface LifecycleDeps {
  */
 export class Lifecycle {
   readonly #d: LifecycleDeps;
-  #timers: TimerHandle[] = [];
+  #timers: TimerHandle[] | undefined;
   /** The maxSessionLength timer: one at a time, re-armed when the agent (and so the limit) changes. */
   #limit: TimerHandle | undefined;
   #ending: { reason: CloseReason; detail: string } | undefined;
@@ -49,6 +49,7 @@ export class Lifecycle {
 
   /** A timer that dies with the session (the maxSessionLength limit). */
   after(ms: number, fn: () => void): void {
+    this.#timers ??= [];
     this.#timers.push(this.#d.clock.setTimeout(fn, ms));
   }
 
@@ -126,8 +127,8 @@ export class Lifecycle {
   }
 
   #clearTimers(): void {
-    for (const t of this.#timers) this.#d.clock.clearTimeout(t);
-    this.#timers = [];
+    for (const t of this.#timers ?? []) this.#d.clock.clearTimeout(t);
+    this.#timers = undefined;
     if (this.#limit !== undefined) this.#d.clock.clearTimeout(this.#limit);
     this.#limit = undefined;
   }

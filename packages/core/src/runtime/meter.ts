@@ -16,8 +16,12 @@ import type { ResponseOrigin } from "./response-types.ts";
  * next response re-reads the whole conversation, so it costs at least about what the last one did; when the spend
  * so far plus that would pass the budget, the session says goodbye now rather than after overspending.
  */
+// An idle session has counted nothing: its totals are this shared zero until the first usage (a counts object and its
+// number boxes are ~180 bytes a session).
+const NO_TOKENS: Readonly<TokenCounts> = Object.freeze(zeroCounts());
+
 export class CostMeter {
-  readonly tokens: TokenCounts = zeroCounts();
+  #tokens: TokenCounts | undefined;
   #spent = 0;
   #last = 0;
   /** The session's model: `session.updated` may change it, and later responses are priced for the new one. */
@@ -29,6 +33,16 @@ export class CostMeter {
     this.#prices = prices;
   }
 
+  /** The session's token totals so far. */
+  get tokens(): Readonly<TokenCounts> {
+    return this.#tokens ?? NO_TOKENS;
+  }
+
+  #counts(): TokenCounts {
+    this.#tokens ??= zeroCounts();
+    return this.#tokens;
+  }
+
   get spentUsd(): number {
     return this.#spent;
   }
@@ -38,7 +52,7 @@ export class CostMeter {
     cost: Cost | undefined;
   } {
     const tokens = countTokens(usage);
-    addCounts(this.tokens, tokens);
+    addCounts(this.#counts(), tokens);
     const cost = priceCounts(tokens, this.model, this.#prices);
     if (cost) {
       this.#spent += cost.usd;
@@ -49,7 +63,7 @@ export class CostMeter {
 
   /** Spend outside the Realtime responses (a delegate's text model): in the session's totals and its budget. */
   add(tokens: TokenCounts, usd: number | undefined): void {
-    addCounts(this.tokens, tokens);
+    addCounts(this.#counts(), tokens);
     if (usd) this.#spent += usd;
   }
 

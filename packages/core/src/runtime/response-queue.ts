@@ -1,5 +1,5 @@
 import type { RealtimeError, RealtimeResponse } from "openai/resources/realtime/realtime";
-import { LazyMap } from "../collections/lazy.ts";
+import { NONE } from "../collections/lazy.ts";
 import type { ResponseQueue as ResponseQueueContract, ResponseRequest } from "../scheduler/host.ts";
 import { CreateFlight } from "./create-flight.ts";
 import {
@@ -25,7 +25,7 @@ import { DEFAULT_STALL_GRACE_MS, DEFAULT_STALL_MS, StallWatchdog } from "./stall
 export class ResponseQueue implements ResponseQueueContract {
   readonly #o: ResponseQueueOptions;
   readonly #queue: ResponseRequest[] = [];
-  readonly #live = new LazyMap<string, LiveResponse>();
+  #live: Map<string, LiveResponse> | undefined;
   // The watchdog, the create timeout and the hold for the server's own response are made when first needed (a
   // response, a user's speech): an idle session that has said nothing holds none of them.
   #watchdog: StallWatchdog | undefined;
@@ -75,7 +75,7 @@ export class ResponseQueue implements ResponseQueueContract {
       clock: options.clock,
       stallMs: options.stallMs ?? DEFAULT_STALL_MS,
       graceMs: options.stallGraceMs ?? DEFAULT_STALL_GRACE_MS,
-      live: (id) => this.#live.has(id),
+      live: (id) => this.#live?.has(id) === true,
       stalled: (id, idle) => this.#stalled(id, idle),
       unconfirmed: (id, idle) => this.#release(id, idle),
     });
@@ -83,17 +83,17 @@ export class ResponseQueue implements ResponseQueueContract {
   }
 
   get inProgress(): boolean {
-    return this.#flight?.current !== undefined || this.#live.size > 0;
+    return this.#flight?.current !== undefined || (this.#live?.size ?? 0) > 0;
   }
 
   /** Responses in progress right now (at most one, by construction). */
   get live(): readonly LiveResponse[] {
-    return [...this.#live.values()];
+    return [...(this.#live?.values() ?? NONE)];
   }
 
   afterResponse(fn: () => void): boolean {
     let id: string | undefined;
-    for (const key of this.#live.keys()) id = key; // the newest: the one whose output is arriving
+    for (const key of this.#live?.keys() ?? NONE) id = key; // the newest: the one whose output is arriving
     if (id === undefined) return false;
     this.#after.add(id, fn);
     return true;
@@ -168,11 +168,11 @@ export class ResponseQueue implements ResponseQueueContract {
         outOfBand: pending.request.response?.conversation === "none",
         cancelled: false,
       };
-      this.#live.set(id, live);
+      this.#liveOf().set(id, live);
       if (pending.cancelOnCreate) this.cancel();
     } else {
       live = { id, kind: "answer", origin: "server", outOfBand: false, cancelled: false };
-      this.#live.set(id, live);
+      this.#liveOf().set(id, live);
       this.#awaitServer?.clear();
       // The server's response sees the whole conversation: plain answers queued before it are answered by it.
       for (let i = this.#queue.length - 1; i >= 0; i--) {
@@ -193,8 +193,8 @@ export class ResponseQueue implements ResponseQueueContract {
   /** `response.done`: frees the slot and dispatches the next request. */
   responseDone(response: RealtimeResponse): LiveResponse | undefined {
     const id = response.id ?? "";
-    const live = this.#live.get(id);
-    this.#live.delete(id);
+    const live = this.#live?.get(id);
+    this.#live?.delete(id);
     this.#watchdog?.stop(id);
     this.#after.finished(id);
     this.#pump();
@@ -239,7 +239,7 @@ export class ResponseQueue implements ResponseQueueContract {
     ) {
       pending.cancelOnCreate = true;
     }
-    for (const live of this.#live.values()) {
+    for (const live of this.#live?.values() ?? NONE) {
       if (live.cancelled || !which(live)) continue;
       live.cancelled = true;
       this.#o.send({
@@ -258,13 +258,14 @@ export class ResponseQueue implements ResponseQueueContract {
   suspend(): boolean {
     this.#suspended = true;
     const pending = this.#flight?.end();
-    const cut = pending !== undefined || [...this.#live.values()].some((r) => !r.outOfBand);
+    const cut =
+      pending !== undefined || [...(this.#live?.values() ?? NONE)].some((r) => !r.outOfBand);
     // A goodbye or greeting in flight is asked again; a plain answer is asked again by the caller (coalesced).
     if (pending && pending.request.kind !== "answer" && pending.request.kind !== "filler")
       this.#queue.unshift(pending.request);
     this.#watchdog?.stopAll();
-    const gone = [...this.#live.keys()];
-    this.#live.clear();
+    const gone = [...(this.#live?.keys() ?? NONE)];
+    this.#live?.clear();
     this.#awaitServer?.clear();
     this.#userSpeaking = false;
     // Fillers are about a moment that has passed.
@@ -295,13 +296,13 @@ export class ResponseQueue implements ResponseQueueContract {
     this.#awaitServer?.clear();
     for (const r of this.#queue.splice(0)) this.#o.onDropped?.(r, "session closed");
     this.#watchdog?.stopAll();
-    this.#live.clear();
+    this.#live?.clear();
     this.#after.clear();
   }
 
   /** The watchdog found a response quiet for too long: cancel it (the server should confirm with response.done). */
   #stalled(id: string, idle: number): void {
-    const live = this.#live.get(id);
+    const live = this.#live?.get(id);
     if (!live) return;
     this.#o.log.warn("a response stalled: no event for it; cancelling it", { id, idleMs: idle });
     this.#o.onStall?.(live, "cancelling", idle);
@@ -312,9 +313,9 @@ export class ResponseQueue implements ResponseQueueContract {
 
   /** The server never confirmed the cancel: give the slot back so the conversation can go on. */
   #release(id: string, idle: number): void {
-    const live = this.#live.get(id);
+    const live = this.#live?.get(id);
     if (!live) return;
-    this.#live.delete(id);
+    this.#live?.delete(id);
     this.#o.log.warn("a stalled response was never confirmed done; its slot is given back", { id });
     this.#o.onStall?.(live, "released", idle);
     this.#after.finished(id);
@@ -358,5 +359,11 @@ export class ResponseQueue implements ResponseQueueContract {
 
   #eventId(what: string): string {
     return `parley_${what}_${++this.#seq}`;
+  }
+
+  /** `#live`, made on the first write (most sessions never write to it). */
+  #liveOf(): Map<string, LiveResponse> {
+    this.#live ??= new Map();
+    return this.#live;
   }
 }

@@ -1,10 +1,9 @@
 import type { Clock, TimerHandle } from "../clock/index.ts";
-import { LazyMap } from "../collections/lazy.ts";
 import type { Logger } from "../log/index.ts";
 
 /** What waits for a live response to be done (the scheduler's answer for the calls that response asked). */
 export class DoneWaiters {
-  readonly #after = new LazyMap<string, (() => void)[]>();
+  #after: Map<string, (() => void)[]> | undefined;
   readonly #log: Logger;
 
   constructor(log: Logger) {
@@ -12,16 +11,16 @@ export class DoneWaiters {
   }
 
   add(responseId: string, fn: () => void): void {
-    const waiting = this.#after.get(responseId);
+    const waiting = this.#after?.get(responseId);
     if (waiting) waiting.push(fn);
-    else this.#after.set(responseId, [fn]);
+    else this.#afterOf().set(responseId, [fn]);
   }
 
   /** The response is done (or given up): its waiters run once; one that throws does not stop the others. */
   finished(responseId: string): void {
-    const waiting = this.#after.get(responseId);
+    const waiting = this.#after?.get(responseId);
     if (!waiting) return;
-    this.#after.delete(responseId);
+    this.#after?.delete(responseId);
     for (const fn of waiting) {
       try {
         fn();
@@ -32,7 +31,13 @@ export class DoneWaiters {
   }
 
   clear(): void {
-    this.#after.clear();
+    this.#after?.clear();
+  }
+
+  /** `#after`, made on the first write (most sessions never write to it). */
+  #afterOf(): Map<string, (() => void)[]> {
+    this.#after ??= new Map();
+    return this.#after;
   }
 }
 

@@ -10,11 +10,17 @@ type Listener = (...args: never[]) => void;
 export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends EventEmitter<Events> {
   /** Per function, per event: one function listening to two events must report each failure under its own event. */
   #wrappers: WeakMap<Listener, Map<unknown, Listener>> | undefined;
-  readonly #onListenerError: (error: unknown, event: string) => void;
+  readonly #onListenerError: ((error: unknown, event: string) => void) | undefined;
 
-  constructor(onListenerError: (error: unknown, event: string) => void) {
+  /** `onListenerError` hears of a listener that threw; a subclass may report them itself (`listenerFailed`). */
+  constructor(onListenerError?: (error: unknown, event: string) => void) {
     super();
     this.#onListenerError = onListenerError;
+  }
+
+  /** @internal A listener of `event` threw (or its promise rejected). */
+  listenerFailed(error: unknown, event: string): void {
+    this.#onListenerError?.(error, event);
   }
 
   #wrap(event: unknown, fn: Listener): Listener {
@@ -27,7 +33,7 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
     }
     let wrapped = byEvent.get(event);
     if (!wrapped) {
-      const report = this.#onListenerError;
+      const report = (error: unknown, name: string) => this.listenerFailed(error, name);
       wrapped = function (this: unknown, ...args: never[]) {
         try {
           const result = (fn as (...a: unknown[]) => unknown).apply(this, args);

@@ -32,9 +32,8 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   /** @internal Use `startSession`. */
   constructor(init: SessionInit) {
-    const failed = (error: unknown, event: string) => this.#listenerFailed(error, event);
-    super(failed);
-    this.#p = composeSession(init, this, failed);
+    super();
+    this.#p = composeSession(init, this);
     this.conversation = this.#p.conversation;
   }
 
@@ -267,7 +266,8 @@ export class Session extends SafeEmitter<SessionEvents> {
     if (respond) this.#p.responses.request({ kind: "answer" });
   }
 
-  #listenerFailed(error: unknown, event: string): void {
+  /** @internal A listener threw: logged, and said as an `error` event (unless an `error` listener threw). */
+  override listenerFailed(error: unknown, event: string): void {
     this.#p.init.log.warn(`a "${event}" listener threw`, { error });
     if (event === "error") return;
     const wrapped: ParleyError = new SessionError(

@@ -12,9 +12,15 @@ function streams() {
   const failed = (error: unknown) => {
     throw error;
   };
-  const byLine = new EventStream(clock, { sessionId: () => "sess_lines", failed });
+  const byLine = new EventStream(clock, {
+    sessionId: () => "sess_lines",
+    streamListenerFailed: failed,
+  });
   byLine.subscribe(Object.assign(() => {}, { [STREAM_LINES]: (line: string) => lines.push(line) }));
-  const byObject = new EventStream(clock, { sessionId: () => "sess_lines", failed });
+  const byObject = new EventStream(clock, {
+    sessionId: () => "sess_lines",
+    streamListenerFailed: failed,
+  });
   byObject.subscribe((e) => objects.push(e));
   return {
     /** Pushes a protocol event as the session does (its frame text first), then returns the two results. */
@@ -193,5 +199,55 @@ describe("the event stream as JSON lines (session logs)", () => {
     expect(s.payload("warning", { message: "Bearer abcdefgh12345678" }).line).toContain(
       "[redacted]",
     );
+  });
+
+  it("with object listeners too (agent dev, an app's onEvent), writes clean frames from their text and masks the rest", () => {
+    rememberEnvSecret("both-listeners-env-7731");
+    const lines: string[] = [];
+    const objects: unknown[] = [];
+    const clock = { now: () => 99.5 } as unknown as Clock;
+    const stream = new EventStream(clock, {
+      sessionId: () => "sess_both",
+      streamListenerFailed: (error) => {
+        throw error;
+      },
+    });
+    stream.subscribe((e) => objects.push(e));
+    stream.subscribe(
+      Object.assign(() => {}, { [STREAM_LINES]: (line: string) => lines.push(line) }),
+    );
+    const frames = [
+      // Spaces between tokens: kept only when the line is the frame's own text.
+      '{ "type" : "response.output_audio_transcript.delta", "item_id" : "item_1", "delta" : "Hi «there»" }',
+      delta(),
+      JSON.stringify({
+        type: "error",
+        error: { message: "Authorization: Bearer sk-proj-BOTH0123456789abcdefgh" },
+      }),
+      JSON.stringify({
+        type: "x",
+        headers: { "X-Tenant": "both-listeners-env-7731" },
+        card: 4111111111111111,
+      }),
+      '{"type":"x","text":"key sk\\u002dproj-BOTHESCAPED0123456789abcd"}',
+    ];
+    for (const text of frames) {
+      const event = JSON.parse(text) as Record<string, unknown>;
+      stream.frameText(event, text);
+      stream.push("server.event", event);
+      expect(JSON.parse(lines.at(-1) as string), text.slice(0, 60)).toEqual(json(objects.at(-1)));
+    }
+    expect(lines[0]).toContain('"type" : "response.output_audio_transcript.delta"');
+    expect(lines[1]).toContain('"audioBytes":4800');
+    expect(lines[1]).not.toMatch(/[A-Za-z0-9+/]{64}/);
+    const all = lines.join("\n");
+    for (const secret of [
+      "sk-proj-BOTH0123456789",
+      "both-listeners-env-7731",
+      "4111111111111111",
+      "BOTHESCAPED",
+    ])
+      expect(all, secret).not.toContain(secret);
+    expect(JSON.stringify(objects)).not.toContain("both-listeners-env-7731");
   });
 });

@@ -30,14 +30,28 @@ export function base64Length(b64: string): number {
  */
 export function protocolMember(event: Record<string, unknown>, text: string): string | undefined {
   const field = audioField(event.type);
+  const member = frameMember(event, text, field);
+  // The audio is left out of the check only where it is cut out of the text (a string).
+  const skip = field && typeof event[field] === "string" ? field : undefined;
+  return member !== undefined && isCleanJson(event, skip) ? member : undefined;
+}
+
+/**
+ * protocolMember for an event already found clean (redactChecked on its copy for object listeners): the text's
+ * layout only. The caller has checked the very object `text` is the frame of.
+ */
+export function frameMember(
+  event: Record<string, unknown>,
+  text: string,
+  field = audioField(event.type),
+): string | undefined {
   const audio = field ? event[field] : undefined;
   if (typeof audio !== "string") {
-    if (text.includes("\n") || text.includes("\r") || !isCleanJson(event)) return undefined;
+    if (text.includes("\n") || text.includes("\r")) return undefined;
     return `{"event":${text}`;
   }
   const json = withoutAudioText(text, field as string, audio);
-  if (json === undefined || !isCleanJson(event, field)) return undefined;
-  return `{"event":${json}`;
+  return json === undefined ? undefined : `{"event":${json}`;
 }
 
 /**
@@ -136,5 +150,26 @@ export function metaTail(
   seq: number,
 ): string {
   const sep = opened.length > 1 ? "," : "";
-  return `${opened}${sep}"type":${quoted(type)},"at":${numberJson(at)},"sessionId":${quoted(sessionId)},"seq":${seq}}`;
+  return `${opened}${sep}${typeHead(type)}${numberJson(at)}${sessionHead(sessionId)}${seq}}`;
+}
+
+/** `"type":"<type>","at":` per event name (a few dozen). */
+const typeHeads = new Map<string, string>();
+
+function typeHead(type: string): string {
+  let head = typeHeads.get(type);
+  if (head === undefined) {
+    head = `"type":${quoted(type)},"at":`;
+    if (typeHeads.size < 256) typeHeads.set(type, head);
+  }
+  return head;
+}
+
+/** `,"sessionId":"<id>","seq":` for the last session id seen (a session keeps its id but for one rename). */
+let lastSession = { id: "", head: ',"sessionId":"","seq":' };
+
+function sessionHead(sessionId: string): string {
+  if (lastSession.id !== sessionId)
+    lastSession = { id: sessionId, head: `,"sessionId":${quoted(sessionId)},"seq":` };
+  return lastSession.head;
 }

@@ -63,10 +63,13 @@ export function tellUser(mode: "text" | "audio"): string {
  * model switches at once. A transcription that completes while in text mode (audio works again) switches back;
  * the application switches with `useText` / `useAudio` (a console whose microphone is denied or lost).
  */
+// The failure times are replaced, never changed in place: sessions without one share this list.
+const NO_FAILURES: readonly number[] = [];
+
 export class TextFallback {
   #mode: "audio" | "text" = "audio";
   #reason: ModeChangeReason | undefined;
-  #failures: number[] = [];
+  #failures: readonly number[] = NO_FAILURES;
   /** The output modalities before the switch, restored on the way back. */
   #audioModalities: Modalities | undefined;
   #switching: Promise<void> = settled;
@@ -147,7 +150,7 @@ export class TextFallback {
     ).output_modalities;
     this.#mode = "text";
     this.#reason = reason;
-    this.#failures = [];
+    this.#failures = NO_FAILURES;
     await this.deps.update(withModalities(current, ["text"]));
     this.deps.tell(tellUser("text"));
     this.deps.changed({

@@ -1,8 +1,7 @@
 import type { RealtimeClientEvent, RealtimeServerEvent } from "openai/resources/realtime/realtime";
 import type { Clock, TimerHandle } from "../clock/index.ts";
-import { LazySet } from "../collections/lazy.ts";
 import type { Logger } from "../log/index.ts";
-import type { Transport } from "../transport/transport.ts";
+import type { Transport, TransportClose, TransportListener } from "../transport/transport.ts";
 import { SessionError } from "./errors.ts";
 
 interface Waiter {
@@ -34,9 +33,9 @@ export class Wire {
   readonly #hooks: WireHooks;
   /** Every event in and out, at debug level (`agent --verbose`, `PARLEY_LOG=parley:runtime:wire`). */
   readonly #wireLog: Logger;
-  #waiters: Waiter[] = [];
+  #waiters: Waiter[] | undefined;
   /** Replies that arrived before anyone waited for them (session.created can come in the upgrade's packet). */
-  readonly #early = new LazySet<string>();
+  #early: Set<string> | undefined;
   #seq = 0;
   #closingByUs = false;
   skipped = 0;
@@ -57,7 +56,7 @@ export class Wire {
   attach(transport: Transport): void {
     const old = this.#transport;
     this.#transport = transport;
-    this.#early.clear();
+    this.#early?.clear();
     if (old.isOpen) void old.close("replaced").catch(() => {});
     this.#listen(transport);
   }
@@ -68,16 +67,20 @@ export class Wire {
   }
 
   #listen(transport: Transport): void {
-    transport.listen({
-      // A transport replaced since is not listened to any more: a late event of it must not reach the session.
-      event: (event, text) => transport === this.#transport && this.#onEvent(event, text),
-      closed: (close) => {
-        if (transport !== this.#transport) return;
-        this.#rejectAll(new SessionError("socket_closed", close.detail));
-        if (close.dropped && !this.#closingByUs)
-          this.#hooks.dropped(close.detail, close.code, close.reason);
-      },
-    });
+    transport.listen(new WireListener(this, transport));
+  }
+
+  /** @internal A transport's event: a transport replaced since is not listened to any more. */
+  transportEvent(transport: Transport, event: RealtimeServerEvent, text: string | undefined): void {
+    if (transport === this.#transport) this.#onEvent(event, text);
+  }
+
+  /** @internal A transport's close. */
+  transportClosed(transport: Transport, close: TransportClose): void {
+    if (transport !== this.#transport) return;
+    this.#rejectAll(new SessionError("socket_closed", close.detail));
+    if (close.dropped && !this.#closingByUs)
+      this.#hooks.dropped(close.detail, close.code, close.reason);
   }
 
   /** What carries the session (`ws`, `memory`, …). */
@@ -114,7 +117,7 @@ export class Wire {
 
   /** Waits for a server event of `type` (the first one, or the one answering `eventId`). */
   waitFor(type: string, timeoutMs: number, eventId?: string): Promise<void> {
-    if (eventId === undefined && this.#early.delete(type)) return Promise.resolve();
+    if (eventId === undefined && this.#early?.delete(type)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         type,
@@ -122,7 +125,8 @@ export class Wire {
         resolve,
         reject,
         timer: this.#clock.setTimeout(() => {
-          this.#waiters = this.#waiters.filter((w) => w !== waiter);
+          const left = this.#waiters?.filter((w) => w !== waiter);
+          this.#waiters = left?.length ? left : undefined;
           reject(
             new SessionError(
               "handshake_timeout",
@@ -131,17 +135,18 @@ export class Wire {
           );
         }, timeoutMs),
       };
+      this.#waiters ??= [];
       this.#waiters.push(waiter);
     });
   }
 
   resolve(type: string): void {
-    const at = this.#waiters.findIndex((w) => w.type === type);
+    const at = this.#waiters?.findIndex((w) => w.type === type) ?? -1;
     if (at < 0) {
-      this.#early.add(type);
+      this.#earlyOf().add(type);
       return;
     }
-    const [waiter] = this.#waiters.splice(at, 1);
+    const [waiter] = this.#takeWaiter(at);
     if (!waiter) return;
     this.#clock.clearTimeout(waiter.timer);
     waiter.resolve();
@@ -149,9 +154,9 @@ export class Wire {
 
   /** Rejects the waiter for the client event `eventId` (an `error` answered it). */
   reject(eventId: string, error: Error): boolean {
-    const at = this.#waiters.findIndex((w) => w.eventId === eventId);
+    const at = this.#waiters?.findIndex((w) => w.eventId === eventId) ?? -1;
     if (at < 0) return false;
-    const [waiter] = this.#waiters.splice(at, 1);
+    const [waiter] = this.#takeWaiter(at);
     if (!waiter) return false;
     this.#clock.clearTimeout(waiter.timer);
     waiter.reject(error);
@@ -178,10 +183,44 @@ export class Wire {
     }
   }
 
+  /** Takes the waiter at `at` out; none left, the list goes too (an idle session holds no empty one). */
+  #takeWaiter(at: number): Waiter[] {
+    const taken = this.#waiters?.splice(at, 1) ?? [];
+    if (this.#waiters?.length === 0) this.#waiters = undefined;
+    return taken;
+  }
+
   #rejectAll(error: Error): void {
-    for (const w of this.#waiters.splice(0)) {
+    const waiters = this.#waiters ?? [];
+    this.#waiters = undefined;
+    for (const w of waiters) {
       this.#clock.clearTimeout(w.timer);
       w.reject(error);
     }
+  }
+
+  /** `#early`, made on the first write (most sessions never write to it). */
+  #earlyOf(): Set<string> {
+    this.#early ??= new Set();
+    return this.#early;
+  }
+}
+
+/** What a transport reports to its wire: one small object per connection, not two closures and their context. */
+class WireListener implements TransportListener {
+  readonly #wire: Wire;
+  readonly #transport: Transport;
+
+  constructor(wire: Wire, transport: Transport) {
+    this.#wire = wire;
+    this.#transport = transport;
+  }
+
+  event(event: RealtimeServerEvent, text?: string): void {
+    this.#wire.transportEvent(this.#transport, event, text);
+  }
+
+  closed(close: TransportClose): void {
+    this.#wire.transportClosed(this.#transport, close);
   }
 }

@@ -3,7 +3,7 @@ import type {
   RealtimeMcpApprovalRequest,
 } from "openai/resources/realtime/realtime";
 import { AuditLog } from "../approval/audit-log.ts";
-import { LazySet } from "../collections/lazy.ts";
+import { NONE } from "../collections/lazy.ts";
 import type { LoadedAgent } from "../load/index.ts";
 import type { CallHandler, SchedulerHost } from "./host.ts";
 import type { ToolSchedulerOptions } from "./options.ts";
@@ -46,7 +46,7 @@ export class AgentTools implements CallHandler {
   #agent: LoadedAgent;
   /** The session id when the tools were attached: what an eagerly made scheduler's approvals would have recorded. */
   #sessionId: string | undefined;
-  readonly #retired = new LazySet<ToolScheduler>();
+  #retired: Set<ToolScheduler> | undefined;
 
   constructor(
     host: SchedulerHost,
@@ -83,14 +83,14 @@ export class AgentTools implements CallHandler {
   /** Calls started and not yet ended, across the schedulers of every agent the session ran. */
   get activeCalls(): number {
     let n = this.#current?.activeCalls ?? 0;
-    for (const s of this.#retired) n += s.activeCalls;
+    for (const s of this.#retired ?? NONE) n += s.activeCalls;
     return n;
   }
 
   /** Some scheduler (this agent's or a previous one's) still has a call, an approval or an answer pending. */
   get busy(): boolean {
     if (this.#current?.busy) return true;
-    for (const s of this.#retired) if (s.busy) return true;
+    for (const s of this.#retired ?? NONE) if (s.busy) return true;
     return false;
   }
 
@@ -125,31 +125,34 @@ export class AgentTools implements CallHandler {
 
   onInterrupt(): void {
     this.#current?.onInterrupt();
-    for (const s of this.#retired) s.onInterrupt();
+    for (const s of this.#retired ?? NONE) s.onInterrupt();
   }
 
   /** Ends a call cancelled from outside, whichever agent's scheduler runs it. */
   cancel(callId: string, reason?: string): boolean {
     if (this.#current?.cancel(callId, reason)) return true;
-    for (const s of this.#retired) if (s.cancel(callId, reason)) return true;
+    for (const s of this.#retired ?? NONE) if (s.cancel(callId, reason)) return true;
     return false;
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.#current?.close(), ...[...this.#retired].map((s) => s.close())]);
-    this.#retired.clear();
+    await Promise.all([
+      this.#current?.close(),
+      ...[...(this.#retired ?? NONE)].map((s) => s.close()),
+    ]);
+    this.#retired?.clear();
     await this.#ownedAudit?.close();
   }
 
   #retire(scheduler: ToolScheduler): void {
     if (scheduler.activeCalls === 0) void scheduler.close();
-    else this.#retired.add(scheduler);
+    else this.#retiredOf().add(scheduler);
   }
 
   #sweep(): void {
-    for (const s of this.#retired) {
+    for (const s of this.#retired ?? NONE) {
       if (s.activeCalls > 0) continue;
-      this.#retired.delete(s);
+      this.#retired?.delete(s);
       void s.close();
     }
   }
@@ -160,5 +163,11 @@ export class AgentTools implements CallHandler {
       ...(sessionId === undefined ? {} : { sessionId }),
       ...this.#overrides,
     });
+  }
+
+  /** `#retired`, made on the first write (most sessions never write to it). */
+  #retiredOf(): Set<ToolScheduler> {
+    this.#retired ??= new Set();
+    return this.#retired;
   }
 }

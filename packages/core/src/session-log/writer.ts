@@ -54,7 +54,11 @@ export class SessionLogWriter {
   readonly #audio: { user: WriteStream; agent: WriteStream } | undefined;
   readonly #flushBytes: number;
   readonly #flushMs: number;
-  #pending = "";
+  /** Lines not yet handed to the file, encoded in place: no string joined, no buffer allocated per write. */
+  #buf: Buffer;
+  #used = 0;
+  /** Buffers whose write has completed, ready to take lines again. */
+  readonly #spare: Buffer[] = [];
   #timer: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
   #ended = false;
@@ -64,6 +68,7 @@ export class SessionLogWriter {
     this.id = `${started.toISOString().replace(/[:.]/g, "-")}-${safeName(options.agent.name)}-${randomBytes(3).toString("hex")}`;
     this.file = join(options.dir, `${this.id}.jsonl`);
     this.#flushBytes = options.flushBytes ?? 32 * 1024;
+    this.#buf = this.#take();
     this.#flushMs = options.flushMs ?? 200;
     mkdirSync(options.dir, { recursive: true, mode: 0o700 });
     this.#stream = this.#open(this.file);
@@ -98,7 +103,7 @@ export class SessionLogWriter {
           }
         : {}),
     };
-    this.#pending = `${JSON.stringify(this.header)}\n`;
+    this.#put(`${JSON.stringify(this.header)}\n`);
   }
 
   /**
@@ -112,14 +117,26 @@ export class SessionLogWriter {
   );
 
   #append(line: string, type: StreamEventType): void {
-    if (this.#ended) return;
-    this.#pending += `${line}\n`;
+    if (this.#ended || this.error) return;
+    this.#put(line);
+    this.#buf[this.#used++] = 10; // room kept by #put
     if (type === "closed") {
       void this.close();
       return;
     }
-    if (this.#pending.length >= this.#flushBytes) this.#flush();
+    if (this.#used >= this.#flushBytes) this.#flush();
     else this.#timer ??= setTimeout(() => this.#flush(), this.#flushMs).unref();
+  }
+
+  /** Encodes `text` after what is buffered, leaving room for one more byte (a line's newline). */
+  #put(text: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: a line that might not fit goes after a flush, or alone.
+    const most = text.length * 3 + 1;
+    if (this.#used + most > this.#buf.length) {
+      this.#flush();
+      if (most > this.#buf.length) this.#buf = Buffer.allocUnsafeSlow(most);
+    }
+    this.#used += this.#buf.write(text, this.#used);
   }
 
   /** Follows the session: its raw audio when asked, and the close (which `write` sees in the stream too). */
@@ -155,10 +172,24 @@ export class SessionLogWriter {
   #flush(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (!this.#pending || this.error) return;
-    const chunk = this.#pending;
-    this.#pending = "";
-    this.#stream.write(chunk);
+    if (!this.#used || this.error) return;
+    const full = this.#buf;
+    const chunk = full.subarray(0, this.#used);
+    this.#buf = this.#take();
+    this.#used = 0;
+    // The buffer is the file stream's until written, then takes lines again (a longer one-off is dropped).
+    this.#stream.write(chunk, () => {
+      if (full.length === this.#bufferBytes && this.#spare.length < 4) this.#spare.push(full);
+    });
+  }
+
+  get #bufferBytes(): number {
+    return Math.max(2 * this.#flushBytes, 64 * 1024);
+  }
+
+  #take(): Buffer {
+    // Not from Node's shared pool: the buffer outlives many writes and is reused.
+    return this.#spare.pop() ?? Buffer.allocUnsafeSlow(this.#bufferBytes);
   }
 
   #open(file: string): WriteStream {
@@ -166,7 +197,7 @@ export class SessionLogWriter {
     const stream = createWriteStream(file, { flags: "wx", mode: 0o600 });
     stream.on("error", (error) => {
       this.error ??= error;
-      this.#pending = "";
+      this.#used = 0;
     });
     return stream;
   }

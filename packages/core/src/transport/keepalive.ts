@@ -1,5 +1,6 @@
 import type WebSocket from "ws";
-import type { Clock, TimerHandle } from "../clock/index.ts";
+import { type Deadline, type Deadlines, deadlinesOf } from "../clock/deadlines.ts";
+import type { Clock } from "../clock/index.ts";
 
 /** WebSocket pings that find a dead peer while nothing else is said (no response in progress, nobody speaking). */
 export interface KeepaliveOptions {
@@ -16,15 +17,18 @@ export const DEFAULT_KEEPALIVE = { intervalMs: 15_000, timeoutMs: 10_000 } as co
  * any other frame, so a dead peer (a half-open TCP connection, a stalled proxy) is found within
  * `intervalMs + timeoutMs` and reported as a drop (code 1006) that the session can act on. Any frame from the
  * server proves it alive (its owner calls `alive()` for each frame and pong), so a busy session sends no pings.
- * Times are on `clock`. One object with one timer: no closures held per socket but the pending timer's.
+ * Times are on `clock`. One object, its wait on the clock's shared timer (clock/deadlines.ts): no timer or closure
+ * per socket.
  */
-export class Keepalive {
+export class Keepalive implements Deadline {
   readonly #ws: WebSocket;
   readonly #clock: Clock;
+  readonly #deadlines: Deadlines;
   readonly #intervalMs: number;
   readonly #timeoutMs: number;
   readonly #owner: { peerDead(detail: string): void };
-  #timer: TimerHandle | undefined;
+  /** @internal When the check runs next (the shared timer's). */
+  dueAt = 0;
   #stopped = false;
   // A frame only notes the time: re-arming a timer per frame cost a Timeout object and its async hooks for every
   // audio delta. The one timer checks the silence when it fires and waits out the rest when there was a frame since.
@@ -39,6 +43,7 @@ export class Keepalive {
   ) {
     this.#ws = ws;
     this.#clock = clock;
+    this.#deadlines = deadlinesOf(clock);
     this.#intervalMs = options.intervalMs ?? DEFAULT_KEEPALIVE.intervalMs;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_KEEPALIVE.timeoutMs;
     this.#owner = owner;
@@ -54,16 +59,15 @@ export class Keepalive {
 
   stop(): void {
     this.#stopped = true;
-    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#deadlines.disarm(this);
   }
 
   #arm(ms: number): void {
-    this.#timer = this.#stopped ? undefined : this.#clock.setTimeout(() => this.#fired(), ms);
+    if (!this.#stopped) this.#deadlines.arm(this, ms);
   }
 
-  /** The timer: after a silence, a ping; after a ping without an answer since, the peer is dead. */
-  #fired(): void {
+  /** @internal The check, when due: after a silence, a ping; after a ping without an answer since, the peer is dead. */
+  due(): void {
     if (this.#pinged) {
       this.#owner.peerDead(`no answer to a keepalive ping within ${this.#timeoutMs} ms`);
       this.#ws.terminate();

@@ -149,6 +149,21 @@ describe("the ws transport", () => {
     const { wss, url } = await wsServer();
     wss.options.verifyClient = () => false;
     const transport = wsTransport({ url });
-    await expect(transport.opened(3_000)).rejects.toMatchObject({ code: "connect_failed" });
+    await expect(transport.opened(3_000)).rejects.toMatchObject({
+      code: "connect_failed",
+      message: "the server refused the connection: HTTP 401 (check the API key)",
+    });
+  });
+
+  it("fails to open with the socket's error when nothing answers", async () => {
+    const { wss, url } = await wsServer();
+    await new Promise<void>((r) => wss.close(() => r()));
+    const transport = wsTransport({ url });
+    await expect(transport.opened(3_000)).rejects.toMatchObject({
+      code: "connect_failed",
+      message: expect.stringMatching(/^could not connect: connect ECONNREFUSED/),
+    });
+    // Asked again once closed, it says so at once rather than waiting out its timeout.
+    await expect(transport.opened(60_000)).rejects.toMatchObject({ code: "connect_failed" });
   });
 });

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import type { RealtimeClientEvent, RealtimeServerEvent } from "openai/resources/realtime/realtime";
 import type { ClientOptions, default as WebSocket } from "ws";
-import { type Clock, systemClock } from "../clock/index.ts";
+import { type Clock, systemClock, type TimerHandle } from "../clock/index.ts";
 import { createLogger, type Logger, redactString } from "../log/index.ts";
 import { SessionError } from "../runtime/errors.ts";
 import { clientEventText } from "./client-frames.ts";
@@ -84,7 +84,7 @@ class WsTransport implements Transport {
   readonly #keepaliveOptions: KeepaliveOptions | false | undefined;
   #listener: TransportListener | undefined;
   /** What arrived before `listen` (the server may speak first, in the upgrade's packet). */
-  #early: (Frame | TransportClose)[] = [];
+  #early: (Frame | TransportClose)[] | undefined;
   #closingByUs = false;
   #wasOpen: boolean;
   #openError: Error | undefined;
@@ -95,6 +95,8 @@ class WsTransport implements Transport {
   /** `close()`'s wait for the socket's close, made only when someone waits (and its resolve). */
   #closed: Promise<void> | undefined;
   #closedWait: (() => void) | undefined;
+  /** The callers of `opened` while the socket connects (most sessions: one, the handshake). */
+  #openWaits: OpenWait[] | undefined;
   /** @internal The pings that find a dead peer (while open, unless turned off). */
   keepalive: Keepalive | undefined;
 
@@ -122,11 +124,14 @@ class WsTransport implements Transport {
   socketOpened(): void {
     this.#wasOpen = true;
     this.#startKeepalive();
+    this.#settleOpen(undefined);
   }
 
   /** @internal A socket error (the close that follows reports it). */
   socketError(error: Error): void {
     this.#openError ??= error;
+    // A refused upgrade is opened()'s rejection, as it was when the transport listened for it.
+    if (!this.#wasOpen && error.message.startsWith("Unexpected server response: ")) return;
     this.#log.warn("socket error", { message: redactString(error.message) });
   }
 
@@ -137,6 +142,7 @@ class WsTransport implements Transport {
     const reason = this.#deadPeer ?? reasonBuf.toString();
     // A socket that never opened is a failed connect, reported by opened(), not a drop.
     const dropped = !this.#closingByUs && this.#wasOpen;
+    if (!this.#wasOpen) this.#settleOpen(undefined, this.#connectFailed());
     this.#deliver({ code, reason, detail: closeDetail(code, reason), dropped });
     this.#closedWait?.();
   }
@@ -159,38 +165,57 @@ class WsTransport implements Transport {
 
   listen(listener: TransportListener): void {
     this.#listener = listener;
-    for (const e of this.#early.splice(0)) this.#deliver(e);
+    const early = this.#early;
+    this.#early = undefined;
+    for (const e of early ?? []) this.#deliver(e);
   }
 
   opened(timeoutMs: number): Promise<void> {
     if (this.#ws.readyState === OPEN) return Promise.resolve();
+    if (this.#isClosed) return Promise.reject(this.#connectFailed());
+    // No listeners of its own: the socket's shared ones settle the wait (an `open`, `close` or refused upgrade
+    // added and removed per connect would leave the socket's listener table a size larger for its whole life).
     return new Promise((resolve, reject) => {
-      const cleanup = () => {
-        this.#clock.clearTimeout(timer);
-        this.#ws.off("open", ok).off("unexpected-response", refused).off("close", closed);
-      };
-      const fail = (message: string) => {
-        cleanup();
-        reject(new SessionError("connect_failed", redactString(message)));
-      };
-      const ok = () => {
-        cleanup();
-        resolve();
-      };
-      const refused = (_req: unknown, res: { statusCode?: number }) => {
-        fail(
-          `the server refused the connection: HTTP ${res.statusCode}${res.statusCode === 401 ? " (check the API key)" : ""}`,
+      const timer = this.#clock.setTimeout(() => {
+        this.#settleOpen(
+          wait,
+          new SessionError("connect_failed", `could not connect within ${timeoutMs} ms`),
         );
         this.#ws.terminate();
-      };
-      const closed = () =>
-        fail(`could not connect: ${this.#openError?.message ?? "the socket closed"}`);
-      const timer = this.#clock.setTimeout(() => {
-        fail(`could not connect within ${timeoutMs} ms`);
-        this.#ws.terminate();
       }, timeoutMs);
-      this.#ws.on("open", ok).on("unexpected-response", refused).on("close", closed);
+      const wait: OpenWait = { resolve, reject, timer };
+      this.#openWaits ??= [];
+      this.#openWaits.push(wait);
     });
+  }
+
+  /** Ends one wait of `opened` (all of them when `wait` is undefined) with `error`, or resolved. */
+  #settleOpen(wait: OpenWait | undefined, error?: SessionError): void {
+    const waits = this.#openWaits;
+    if (!waits) return;
+    if (!wait) this.#openWaits = undefined;
+    for (const w of wait ? [wait] : waits) {
+      if (wait) waits.splice(waits.indexOf(w), 1);
+      this.#clock.clearTimeout(w.timer);
+      if (error) w.reject(error);
+      else w.resolve();
+    }
+  }
+
+  /** Why the socket closed before it opened: the refused upgrade's HTTP status, or the socket's error. */
+  #connectFailed(): SessionError {
+    const message = this.#openError?.message ?? "the socket closed";
+    // `ws` reports an upgrade the server answered with another status as this error when no one listens for
+    // `unexpected-response` (listening would cost every socket a larger listener table; see opened()).
+    const status = /^Unexpected server response: (\d+)$/.exec(message)?.[1];
+    return new SessionError(
+      "connect_failed",
+      redactString(
+        status
+          ? `the server refused the connection: HTTP ${status}${status === "401" ? " (check the API key)" : ""}`
+          : `could not connect: ${message}`,
+      ),
+    );
   }
 
   send(event: RealtimeClientEvent): string | undefined {
@@ -227,6 +252,7 @@ class WsTransport implements Transport {
   #deliver(item: Frame | TransportClose): void {
     const listener = this.#listener;
     if (!listener) {
+      this.#early ??= [];
       this.#early.push(item);
       return;
     }
@@ -246,8 +272,18 @@ class WsTransport implements Transport {
     if (!event) return;
     // No object per frame once listened to (the common case): only early frames are kept with their text.
     if (this.#listener) this.#listener.event(event, text);
-    else this.#early.push({ event, text });
+    else {
+      this.#early ??= [];
+      this.#early.push({ event, text });
+    }
   }
+}
+
+/** One caller of `opened`, waiting. */
+interface OpenWait {
+  resolve: () => void;
+  reject: (error: SessionError) => void;
+  timer: TimerHandle;
 }
 
 /** A server event with the frame text it was parsed from. */

@@ -3,7 +3,7 @@ import type {
   ConversationItemCreateEvent,
   RealtimeClientEvent,
 } from "openai/resources/realtime/realtime";
-import { LazyMap, LazySet } from "../../collections/lazy.ts";
+import { NONE } from "../../collections/lazy.ts";
 import type { Logger } from "../../log/index.ts";
 
 export interface OutboundDeps {
@@ -31,10 +31,11 @@ export interface OutboundDeps {
 export class Outbound {
   readonly #d: OutboundDeps;
   /** Calls made on a connection that is gone: their outputs become text. */
-  readonly #orphaned = new LazySet<string>();
-  #held: RealtimeClientEvent[] = [];
+  #orphaned: Set<string> | undefined;
+  /** What waits for the connection while it is restored (made on the first). */
+  #held: RealtimeClientEvent[] | undefined;
   /** Items sent on the current connection that its server has not echoed yet, by item id, in send order. */
-  readonly #unconfirmed = new LazyMap<string, ConversationItemCreateEvent>();
+  #unconfirmed: Map<string, ConversationItemCreateEvent> | undefined;
   /** The random part of the ids this session gives (drawn once, with the first), followed by a count. */
   #idPrefix: string | undefined;
   #idSeq = 0;
@@ -46,6 +47,7 @@ export class Outbound {
   send = (event: RealtimeClientEvent): void => {
     if (this.#d.restoring()) {
       if (event.type === "input_audio_buffer.append") return;
+      this.#held ??= [];
       this.#held.push(event);
       return;
     }
@@ -54,13 +56,13 @@ export class Outbound {
 
   /** The server echoed an item (`conversation.item.added`/`created`): it reached the server, it is never sent again. */
   confirmed(itemId: string): void {
-    this.#unconfirmed.delete(itemId);
+    this.#unconfirmed?.delete(itemId);
   }
 
   /** The server refused a client event (`error` naming its `event_id`): an item it carried is not sent again. */
   refused(eventId: string): void {
-    for (const [id, event] of this.#unconfirmed)
-      if (event.event_id === eventId) this.#unconfirmed.delete(id);
+    for (const [id, event] of this.#unconfirmed ?? NONE)
+      if (event.event_id === eventId) this.#unconfirmed?.delete(id);
   }
 
   /**
@@ -68,27 +70,30 @@ export class Outbound {
    * before what waited during the restore). Returns how many.
    */
   dropped(): number {
-    const again = [...this.#unconfirmed.values()];
-    this.#unconfirmed.clear();
-    this.#held.unshift(...again);
+    const again = [...(this.#unconfirmed?.values() ?? NONE)];
+    this.#unconfirmed?.clear();
+    if (again.length > 0) {
+      this.#held ??= [];
+      this.#held.unshift(...again);
+    }
     return again.length;
   }
 
   /** Items sent and not yet confirmed by the server (for tests and leak checks). */
   get unconfirmed(): number {
-    return this.#unconfirmed.size;
+    return this.#unconfirmed?.size ?? 0;
   }
 
   /** The calls of the old connection: from now on their outputs are said as text. */
   orphan(callIds: Iterable<string>): void {
-    for (const id of callIds) this.#orphaned.add(id);
+    for (const id of callIds) this.#orphanedOf().add(id);
   }
 
   /** The connection is back: what waited goes out, in order. */
   flush(): void {
     const held = this.#held;
-    this.#held = [];
-    for (const event of held) this.#out(event);
+    this.#held = undefined;
+    for (const event of held ?? NONE) this.#out(event);
   }
 
   #out(event: RealtimeClientEvent): void {
@@ -102,7 +107,7 @@ export class Outbound {
         ? out.item
         : { ...out.item, id: `parley_item_${this.#idPrefix}${seq}` };
       out = { ...out, item, event_id: out.event_id || `parley_item_create_${seq}` };
-      this.#unconfirmed.set(item.id as string, out);
+      this.#unconfirmedOf().set(item.id as string, out);
     }
     this.#d.send(out);
   }
@@ -116,15 +121,15 @@ export class Outbound {
 
   /** Events that waited for the connection (for tests and leak checks). */
   get held(): number {
-    return this.#held.length;
+    return this.#held?.length ?? 0;
   }
 
   #convert(event: RealtimeClientEvent): RealtimeClientEvent {
     if (event.type !== "conversation.item.create") return event;
     if (event.item.type !== "function_call_output") return event;
     const callId = event.item.call_id;
-    if (!this.#orphaned.has(callId)) return event;
-    this.#orphaned.delete(callId);
+    if (!this.#orphaned?.has(callId)) return event;
+    this.#orphaned?.delete(callId);
     const tool = this.#d.toolOf(callId) ?? "a tool";
     this.#d.log.info("delivering the output of a call from before the restore as text", {
       callId,
@@ -144,5 +149,17 @@ export class Outbound {
       },
     };
     return text;
+  }
+
+  /** `#orphaned`, made on the first write (most sessions never write to it). */
+  #orphanedOf(): Set<string> {
+    this.#orphaned ??= new Set();
+    return this.#orphaned;
+  }
+
+  /** `#unconfirmed`, made on the first write (most sessions never write to it). */
+  #unconfirmedOf(): Map<string, ConversationItemCreateEvent> {
+    this.#unconfirmed ??= new Map();
+    return this.#unconfirmed;
   }
 }

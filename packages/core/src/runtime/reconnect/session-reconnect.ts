@@ -1,4 +1,5 @@
 import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
+import { type Deadline, deadlinesOf } from "../../clock/deadlines.ts";
 import type { Clock } from "../../clock/index.ts";
 import type { Logger } from "../../log/index.ts";
 import type { TransportFactory } from "../../transport/transport.ts";
@@ -45,7 +46,7 @@ export interface SessionReconnectDeps {
  * says retrying cannot help); a restored connection resumes (one answer at most); past `recycleAfterMs` the next
  * turn boundary moves the session to a new connection before the API's cap ends it.
  */
-export class SessionReconnect {
+export class SessionReconnect implements Deadline {
   readonly #d: SessionReconnectDeps;
   /** Made on the first drop (or recycle, or retried handshake): most sessions never need one. */
   #built: Reconnector | undefined;
@@ -53,7 +54,9 @@ export class SessionReconnect {
   #cutOff = false;
   /** Clock time the current connection was set up (the recycle counts from it). */
   #connectedAt = 0;
-  #recycleTimer: ReturnType<Clock["setTimeout"]> | undefined;
+  /** @internal When the recycle comes due (on the clock's shared timer, clock/deadlines.ts; armed while connected). */
+  dueAt = 0;
+  #recycleArmed = false;
   #recycleDue = false;
 
   constructor(deps: SessionReconnectDeps) {
@@ -119,11 +122,15 @@ export class SessionReconnect {
     this.clearRecycle();
     const after = settings?.recycleAfterMs;
     if (!this.#d.settings || !this.#d.factory || after === undefined || after === false) return;
-    this.#recycleTimer = clock.setTimeout(() => {
-      this.#recycleTimer = undefined;
-      this.#recycleDue = true;
-      if (!this.#d.busy()) this.#recycle();
-    }, after);
+    this.#recycleArmed = true;
+    deadlinesOf(clock).arm(this, after);
+  }
+
+  /** @internal The recycle came due: now if the session is idle, else when it next is (`idle()`). */
+  due(): void {
+    this.#recycleArmed = false;
+    this.#recycleDue = true;
+    if (!this.#d.busy()) this.#recycle();
   }
 
   /** The session just became idle: a recycle that came due meanwhile happens now. */
@@ -132,8 +139,8 @@ export class SessionReconnect {
   }
 
   clearRecycle(): void {
-    if (this.#recycleTimer !== undefined) this.#d.clock.clearTimeout(this.#recycleTimer);
-    this.#recycleTimer = undefined;
+    if (this.#recycleArmed) deadlinesOf(this.#d.clock).disarm(this);
+    this.#recycleArmed = false;
     this.#recycleDue = false;
   }
 
