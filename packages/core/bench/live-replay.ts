@@ -30,7 +30,8 @@ export interface LiveServer {
 export const LIVE_INTERVAL =
   "live: CPU (user + system, all threads) of this process from sending the child one small ask until the round's " +
   "last frame has been handled by the Session plus one event-loop turn, per frame; the frames come from a ws " +
-  "server in a child process (not counted) over a loopback WebSocket into the real ws transport";
+  "server in a child process (not counted), a round's frames in one write, over a loopback WebSocket into the real " +
+  "ws transport";
 
 /** Starts the sender child with the recorded frames and waits for its URL. */
 export async function liveServer(frames: Buffer[]): Promise<LiveServer> {
