@@ -29,8 +29,25 @@ export function replaySession(
   options: { agent?: LoadedAgent; clock?: Clock } = {},
 ): { session: Session; socket: MemorySocket } {
   const socket = new MemorySocket();
-  const session = new Session({
-    transport: wsTransport({ socket: socket as unknown as WebSocket }),
+  return { session: sessionOver(socket as unknown as WebSocket, update, options), socket };
+}
+
+/** The same Session over a real, open client socket (bench/live-replay.ts): the live half of those benches. */
+export function liveSession(
+  socket: WebSocket,
+  update: SessionUpdateEvent,
+  options: { agent?: LoadedAgent; clock?: Clock } = {},
+): Session {
+  return sessionOver(socket, update, options);
+}
+
+function sessionOver(
+  socket: WebSocket,
+  update: SessionUpdateEvent,
+  options: { agent?: LoadedAgent; clock?: Clock },
+): Session {
+  return new Session({
+    transport: wsTransport({ socket }),
     update,
     agent: options.agent,
     clock: options.clock ?? new VirtualClock(),
@@ -44,7 +61,6 @@ export function replaySession(
     timeoutMs: 15_000,
     log: createLogger("parley:bench"),
   });
-  return { session, socket };
 }
 
 /**
