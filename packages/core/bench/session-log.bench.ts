@@ -117,13 +117,18 @@ const live = await sender.connect();
 const served = liveSession(live.socket, update);
 const liveSink = listenLikeAnApp(served);
 const liveLog = openSessionLog({ dir, agent });
-const livePerEvent: Record<Mode, number[]> = { off: [], log: [], stream: [], "stream+log": [] };
+const liveLogAll = openSessionLog({ dir, agent, chunks: "all" });
+const livePerEvent = Object.fromEntries(modes.map((k) => [k, [] as number[]])) as Record<
+  Mode,
+  number[]
+>;
 const liveRounds = Number(process.env.PARLEY_BENCH_LIVE_ROUNDS ?? rounds);
 for (let round = 0; round < liveRounds; round++) {
   const mode = modes[Math.floor(round / BLOCK) % modes.length] as Mode;
   const off = [
     ...(mode.startsWith("stream") ? [served.onEvent(noop)] : []),
     ...(mode.endsWith("log") ? [served.onEvent(liveLog.write)] : []),
+    ...(mode === "log (chunks: all)" ? [served.onEvent(liveLogAll.write)] : []),
   ];
   const us = (await live.round()) * 1000;
   for (const unsubscribe of off) unsubscribe();
@@ -132,6 +137,7 @@ for (let round = 0; round < liveRounds; round++) {
 }
 await sender.stop();
 await liveLog.close();
+await liveLogAll.close();
 const lm = Object.fromEntries(modes.map((k) => [k, median(livePerEvent[k])])) as Record<
   Mode,
   number
@@ -149,6 +155,11 @@ verdict(
 figure(
   "session log extra per-event CPU, live session over a loopback socket, with a stream listener already",
   ((lm["stream+log"] - lm.stream) / lm.stream) * 100,
+  "%",
+);
+figure(
+  'session log extra per-event CPU, live session over a loopback socket, log vs off, chunks: "all" (as before issue 18)',
+  ((lm["log (chunks: all)"] - lm.off) / lm.off) * 100,
   "%",
 );
 rmSync(dir, { recursive: true, force: true });
