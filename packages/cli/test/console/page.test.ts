@@ -63,17 +63,19 @@ describe("the console in a browser", { timeout: 60_000 }, () => {
     expect(JSON.parse((await entry.getByTestId("tool-arguments").textContent()) ?? "")).toEqual({
       nights: 2,
     });
+    // While it waits for approval the agent says so. The click waits for that line: approved sooner than the
+    // filler's 100 ms (a quick machine), the call would never have needed one.
+    await entry
+      .getByTestId("tool-filler")
+      .filter({ hasText: "waiting for a confirmation" })
+      .waitFor();
     await entry.getByTestId("approve-button").click();
     const decided = await log.waitForEvent((e) => e.type === "approval.decided");
     expect(decided.event).toMatchObject({ approved: true });
 
     // The handler is held open (the gate) until the filler has been shown: the filler covers a running call.
     await entry.and(page.locator('[data-state="running"]')).waitFor();
-    // While it waited for approval the agent said so; once running, the tool's own filler line.
-    await entry
-      .getByTestId("tool-filler")
-      .filter({ hasText: "waiting for a confirmation" })
-      .waitFor();
+    // Once running, the tool's own filler line.
     await entry
       .getByTestId("tool-filler")
       .filter({ hasText: "One moment, I'm booking that." })
