@@ -105,23 +105,3 @@ export async function liveServer(frames: Buffer[]): Promise<LiveServer> {
     throw error;
   }
 }
-
-/**
- * µs of CPU per frame of each live socket, rounds alternating between them as the in-memory replay's do (who goes
- * first rotates, the first `warmup` rounds are not counted).
- */
-export async function alternateLive(
-  runs: LiveSocket[],
-  rounds: number,
-  warmup = 20,
-): Promise<number[]> {
-  const cpu = runs.map(() => 0);
-  for (let round = 0; round < rounds + warmup; round++) {
-    for (let k = 0; k < runs.length; k++) {
-      const i = (round + k) % runs.length;
-      const ms = await (runs[i] as LiveSocket).round();
-      if (round >= warmup) cpu[i] = (cpu[i] as number) + ms;
-    }
-  }
-  return cpu.map((ms, i) => (ms * 1000) / (rounds * (runs[i] as LiveSocket).frames));
-}
