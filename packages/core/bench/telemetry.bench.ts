@@ -280,7 +280,8 @@ const liveModes: ((s: Session) => () => void)[] = [
   (s) => noSdkTelemetry.attach(s, clock),
   sdkCallsOnly,
 ];
-const liveRounds = Number(process.env.PARLEY_BENCH_LIVE_ROUNDS ?? rounds);
+// 1,200 counted rounds per mode (~15 s): at 300 the verdict moved by more than its margin from run to run.
+const liveRounds = Number(process.env.PARLEY_BENCH_LIVE_ROUNDS ?? 1200);
 const BLOCK = 10;
 const SKIP = 2;
 const liveCpu = liveModes.map(() => 0);
