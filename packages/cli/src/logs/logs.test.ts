@@ -73,9 +73,13 @@ describe("agent logs", () => {
     await showLog("9ca0d7", join(fixtures, "logs/good"), streams);
     const text = out.stdout;
     expect(text).toContain("agent   desk (");
-    expect(text).toMatch(/00:05\.0 {2}greeting Hello from the desk\./);
+    // A spoken line shows when the agent began saying it (its first audio), not when its transcript was done.
+    expect(text).toMatch(/00:04\.8 {2}greeting Hello from the desk\./);
     expect(text).toMatch(/user {5}look up booking ABC\n.*tool {3}→ lookup_booking \{"ref":"ABC"\}/);
-    expect(text).toMatch(/filler {3}Hang on, checking the ledger\./);
+    // The filler began while the tool ran, so it comes before the tool's output.
+    expect(text).toMatch(
+      /00:07\.9 {2}filler {3}Hang on, checking the ledger\.\n.*tool {3}← lookup_booking completed/,
+    );
     expect(text).toMatch(/approval refund approved by terminal/);
     expect(text).toMatch(/ended {4}closed/);
     expect(text).toMatch(

@@ -37,10 +37,21 @@ export function formatLog(log: SessionLog, options: { cwd?: string } = {}): stri
     "",
   ];
   const calls = new Map<string, CallTimeline>();
+  // A spoken line is shown when the agent began saying it (its item's first audio or words), not when its
+  // transcript was done: a filler started before the tool it covers ended. Lines are then put in time order.
+  const began = new Map<string, number>();
+  for (const e of events)
+    if ((e.type === "agent.audio" || e.type === "agent.transcript.delta") && !began.has(e.itemId))
+      began.set(e.itemId, e.at);
+  const lines: { at: number; text: string }[] = [];
   for (const e of events) {
     const line = describe(e, calls);
-    if (line) out.push(`${at(e.at)}  ${line}`);
+    if (!line) continue;
+    const when = e.type === "agent.transcript.done" ? (began.get(e.itemId) ?? e.at) : e.at;
+    lines.push({ at: when, text: `${at(when)}  ${line}` });
   }
+  // A stable sort: events at the same time keep their order in the log.
+  for (const line of lines.sort((a, b) => a.at - b.at)) out.push(line.text);
   if (calls.size) {
     out.push("", "tool timeline (from the call's arrival)");
     for (const c of calls.values()) out.push(`  ${timelineRow(c, at)}`);
