@@ -11,8 +11,6 @@ import { cpuMs } from "../../../bench/verdict.ts";
 export interface LiveSocket {
   /** The client socket, open: give it to `wsTransport({ socket })` (replaySession's `socket`). */
   socket: WebSocket;
-  /** How many frames a round sends. */
-  readonly frames: number;
   /**
    * One round: asks the child for every frame ("go", one small message) and returns this process's CPU (user +
    * system, all threads, ms) from the ask until the last frame has been handled and one event-loop turn has run.
@@ -71,7 +69,6 @@ export async function liveServer(frames: Buffer[]): Promise<LiveServer> {
         };
         return {
           socket,
-          frames: frames.length,
           async round() {
             if (!socket.listeners("message").includes(counted)) {
               if (socket.listenerCount("message") === 0)

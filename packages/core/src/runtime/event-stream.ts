@@ -8,6 +8,7 @@ import {
   metaTail,
   payloadMember,
   protocolMember,
+  sessionHead,
   withoutAudio,
 } from "./stream-lines.ts";
 
@@ -153,6 +154,8 @@ export class EventStream {
   #seq = 0;
   #listed: Listed | undefined;
   #reporting = false;
+  /** The session id part of this stream's lines (see #sessionHead). */
+  #head: { id: string; text: string } | undefined;
   /**
    * The next protocol event's line member (made from its frame text) and, with object listeners, its redacted
    * copy: both made before anyone else saw the event (a listener may change it; the text is what was on the wire).
@@ -261,6 +264,12 @@ export class EventStream {
       for (const listener of objects) this.#deliver(listener, event as unknown as StreamEvent);
   }
 
+  /** `,"sessionId":…,"seq":` for this stream's session, made again only when its id changes. */
+  #sessionHead(sessionId: string): string {
+    if (this.#head?.id !== sessionId) this.#head = { id: sessionId, text: sessionHead(sessionId) };
+    return this.#head.text;
+  }
+
   /** A part's summary line (LineGate), redacted as any payload: text parts may carry their unwritten text. */
   #summary(sink: LineSink, summary: object, at: number, sessionId: string): void {
     const line = redactQuick({ type: LOG_CHUNKS, at, sessionId, seq: ++this.#seq, ...summary });
@@ -276,11 +285,11 @@ export class EventStream {
     sessionId: string,
     seq: number,
   ): string {
-    if (member !== undefined) return metaTail(member, type, at, sessionId, seq);
+    if (member !== undefined) return metaTail(member, type, at, this.#sessionHead(sessionId), seq);
     // Built for object listeners already (redacted): serialising it costs less than a second pass.
     if (event) return JSON.stringify(event);
     const opened = payloadMember(type, payload);
-    if (opened !== undefined) return metaTail(opened, type, at, sessionId, seq);
+    if (opened !== undefined) return metaTail(opened, type, at, this.#sessionHead(sessionId), seq);
     const built = streamPayload(type, payload);
     built.type = type;
     built.at = at;

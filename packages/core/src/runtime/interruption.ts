@@ -69,7 +69,7 @@ export class Interruptions {
 
   /** True for a response being cancelled after an interruption: its late audio chunks must not be played. */
   isMuted(responseId: string): boolean {
-    return (this.#muted?.size ?? 0) > 0 && this.#muted?.has(responseId) === true;
+    return this.#muted?.has(responseId) === true;
   }
 
   /** A response is done: send the truncate that was waiting for it. Call before the queue dispatches the next. */

@@ -186,7 +186,7 @@ export class ResponseQueue implements ResponseQueueContract {
   }
 
   /** An event of a response in progress arrived: it is alive (the watchdog's clock restarts). Cheap: no timer work. */
-  touch(responseId: string, at?: number): void {
+  touch(responseId: string, at: number): void {
     this.#watchdog?.touch(responseId, at);
   }
 

@@ -1,5 +1,4 @@
 import type { Clock, TimerHandle } from "../clock/index.ts";
-import { LazyMap } from "../collections/lazy.ts";
 
 /** Defaults of the stalled-response watchdog. */
 export const DEFAULT_STALL_MS = 30_000;
@@ -34,7 +33,7 @@ interface Watch {
  */
 export class StallWatchdog {
   readonly #o: StallWatchdogOptions;
-  readonly #watch = new LazyMap<string, Watch>();
+  readonly #watch = new Map<string, Watch>();
   #timer: TimerHandle | undefined;
 
   constructor(options: StallWatchdogOptions) {
@@ -50,10 +49,10 @@ export class StallWatchdog {
     if (this.#timer === undefined) this.#arm(ms);
   }
 
-  /** An event of the response arrived (at `at`, when the caller has read the clock already): its clock restarts. */
-  touch(id: string, at?: number): void {
+  /** An event of the response arrived at clock time `at`: its clock restarts. */
+  touch(id: string, at: number): void {
     const watch = this.#watch.get(id);
-    if (watch) watch.last = at ?? this.#o.clock.now();
+    if (watch) watch.last = at;
   }
 
   stop(id: string): void {

@@ -141,16 +141,19 @@ export function errorJson(error: Error): StreamError {
   return out;
 }
 
-/** The stream's own fields and the closing brace: `,"type":…,"at":…,"sessionId":…,"seq":…}`. */
+/**
+ * The stream's own fields and the closing brace: `,"type":…,"at":…,"sessionId":…,"seq":…}`. `head` is
+ * `sessionHead(sessionId)`, which the stream keeps.
+ */
 export function metaTail(
   opened: string,
   type: string,
   at: number,
-  sessionId: string,
+  head: string,
   seq: number,
 ): string {
   const sep = opened.length > 1 ? "," : "";
-  return `${opened}${sep}${typeHead(type)}${numberJson(at)}${sessionHead(sessionId)}${seq}}`;
+  return `${opened}${sep}${typeHead(type)}${numberJson(at)}${head}${seq}}`;
 }
 
 /** `"type":"<type>","at":` per event name (a few dozen). */
@@ -165,11 +168,7 @@ function typeHead(type: string): string {
   return head;
 }
 
-/** `,"sessionId":"<id>","seq":` for the last session id seen (a session keeps its id but for one rename). */
-let lastSession = { id: "", head: ',"sessionId":"","seq":' };
-
-function sessionHead(sessionId: string): string {
-  if (lastSession.id !== sessionId)
-    lastSession = { id: sessionId, head: `,"sessionId":${quoted(sessionId)},"seq":` };
-  return lastSession.head;
+/** `,"sessionId":"<id>","seq":`: each stream keeps its own (a session keeps its id but for one rename). */
+export function sessionHead(sessionId: string): string {
+  return `,"sessionId":${quoted(sessionId)},"seq":`;
 }

@@ -199,7 +199,7 @@ describe("the stalled-response watchdog", () => {
     queue.responseCreated({ id: "resp_1", metadata: { [REQUEST_TAG]: "r1" } });
     for (let t = 0; t < 10; t++) {
       await clock.advance(20_000);
-      queue.touch("resp_1"); // an audio delta every 20 s: slow, but alive
+      queue.touch("resp_1", clock.now()); // an audio delta every 20 s: slow, but alive
     }
     expect(stalls).toEqual([]);
     await clock.advance(30_000);

@@ -1,5 +1,4 @@
 import type { Clock, TimerHandle } from "../clock/index.ts";
-import { LazyMap } from "../collections/lazy.ts";
 
 /**
  * The run deadlines of a scheduler's calls, on one timer: a call only notes its deadline, and the timer is armed for
@@ -10,7 +9,7 @@ import { LazyMap } from "../collections/lazy.ts";
 export class CallDeadlines<C> {
   readonly #clock: Clock;
   readonly #expired: (call: C) => void;
-  readonly #due = new LazyMap<C, number>();
+  readonly #due = new Map<C, number>();
   #timer: TimerHandle | undefined;
   /** Clock time the timer fires at (meaningful while it is armed). */
   #timerAt = 0;

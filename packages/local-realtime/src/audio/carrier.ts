@@ -64,11 +64,11 @@ export function extractTexts(bytes: Uint8Array, format: AudioFormat): string[] {
   const texts: string[] = [];
   // Hot path (every commit reads all the audio buffered since the last one, seconds of it): one shift and one
   // comparison per sample finds each marker, instead of reading 32 bits at every position.
+  // The marker word's top bit is set, so the window can only equal it once 32 bits have come in since a reset.
   let window = 0;
-  let filled = 0;
   for (let j = 0; j < n; j++) {
     window = ((window << 1) | bitAt(j)) >>> 0;
-    if (++filled < 32 || window !== MARKER_WORD) continue;
+    if (window !== MARKER_WORD) continue;
     const i = j - 31; // the marker's first bit
     if (i + 56 > n) break;
     const length = (byteAt(i + 32) << 8) | byteAt(i + 40);
@@ -82,7 +82,6 @@ export function extractTexts(bytes: Uint8Array, format: AudioFormat): string[] {
     // The next text can start right after this one's checksum.
     j = end - 1;
     window = 0;
-    filled = 0;
   }
   return texts;
 }

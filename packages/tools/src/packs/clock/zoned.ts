@@ -74,12 +74,12 @@ export function resolveTimeZone(input: string): string {
   const trimmed = input.trim();
   zoneNames ??= new Set(Intl.supportedValuesOf("timeZone"));
   if (trimmed.includes("/") && zoneNames.has(trimmed)) return trimmed;
-  const key = input.trim().toLowerCase().replaceAll("_", " ");
-  const found = zonesByName().get(key) ?? zonesByName().get(input.trim().toLowerCase());
+  const key = trimmed.toLowerCase().replaceAll("_", " ");
+  const found = zonesByName().get(key) ?? zonesByName().get(trimmed.toLowerCase());
   if (found) return found;
   try {
     // Intl knows some names supportedValuesOf does not list (e.g. "Etc/GMT+5", legacy links).
-    return new Intl.DateTimeFormat("en-US", { timeZone: input.trim() }).resolvedOptions().timeZone;
+    return new Intl.DateTimeFormat("en-US", { timeZone: trimmed }).resolvedOptions().timeZone;
   } catch {
     throw new ParleyError(
       "invalid_time_zone",
