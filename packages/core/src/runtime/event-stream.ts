@@ -127,6 +127,8 @@ interface Listed {
   gates: (LineGate | undefined)[];
   /** Any gate at all. */
   gated: boolean;
+  /** Per line sink, where its gate's summaries go (made once, not per event). */
+  ended: ((summary: object) => void)[];
 }
 
 /** A protocol event made ready before it is emitted (see EventStream.frameText). */
@@ -154,6 +156,9 @@ export class EventStream {
   #seq = 0;
   #listed: Listed | undefined;
   #reporting = false;
+  /** The time and session id of the event being pushed, for its gates' summaries. */
+  #pushAt = 0;
+  #pushSession = "";
   /** The session id part of this stream's lines (see #sessionHead). */
   #head: { id: string; text: string } | undefined;
   /**
@@ -191,14 +196,16 @@ export class EventStream {
     const objects: StreamListener[] = [];
     const lines: LineSink[] = [];
     const gates: (LineGate | undefined)[] = [];
+    const ended: ((summary: object) => void)[] = [];
     for (const listener of this.#listeners ?? NONE) {
       const sink = (listener as Partial<StreamLineListener>)[STREAM_LINES];
       if (typeof sink === "function") {
         lines.push(sink);
         gates.push((listener as Partial<StreamLineListener>)[STREAM_GATE]);
+        ended.push((summary) => this.#summary(sink, summary, this.#pushAt, this.#pushSession));
       } else objects.push(listener);
     }
-    this.#listed = { objects, lines, gates, gated: gates.some((g) => g !== undefined) };
+    this.#listed = { objects, lines, gates, gated: gates.some((g) => g !== undefined), ended };
     return this.#listed;
   }
 
@@ -215,7 +222,7 @@ export class EventStream {
     const raw = event as Record<string, unknown>;
     if (!objects.length) {
       // A chunk every log leaves out: no line to prepare.
-      if (gated && gates.every((g) => g?.skipsFrame(raw))) return;
+      if (gated && this.#allSkip(gates, raw)) return;
       const member = protocolMember(raw, text);
       if (member !== undefined) this.#frame = { event, member, built: undefined };
       return;
@@ -225,24 +232,32 @@ export class EventStream {
     this.#frame = { event, member, built: { event: value } };
   }
 
+  /** Whether every line sink's gate leaves this protocol event out. */
+  #allSkip(gates: (LineGate | undefined)[], raw: Record<string, unknown>): boolean {
+    for (const gate of gates) if (!gate?.skipsFrame(raw)) return false;
+    return true;
+  }
+
   push(type: StreamEventType, payload: unknown): void {
     if (!this.active) return;
-    const { objects, lines, gates, gated } = this.#snapshot();
+    const { objects, lines, gates, gated, ended } = this.#snapshot();
     let frame = this.#frame;
     if (frame?.event === payload) this.#frame = undefined;
     else frame = undefined;
     const at = this.#clock.now();
     const sessionId = this.#hooks.sessionId();
-    // Gates first: the summaries of parts this event ends take their seq before its own.
+    // Gates first: the summaries of parts this event ends take their seq before its own. The sinks that take a
+    // line stay `lines` itself unless a gate leaves this event out.
     let open = lines;
     if (gated) {
-      open = [];
+      this.#pushAt = at;
+      this.#pushSession = sessionId;
       for (let i = 0; i < lines.length; i++) {
-        const sink = lines[i] as LineSink;
         const gate = gates[i];
-        if (!gate) open.push(sink);
-        else if (!gate.take(type, payload, at, (s) => this.#summary(sink, s, at, sessionId)))
-          open.push(sink);
+        const skipped =
+          gate?.take(type, payload, at, ended[i] as (summary: object) => void) === true;
+        if (skipped && open === lines) open = lines.slice(0, i);
+        else if (!skipped && open !== lines) open.push(lines[i] as LineSink);
       }
     }
     const seq = ++this.#seq;
