@@ -6,9 +6,9 @@
 // A level "keeps up" when p99 lateness stays under 100 ms (one chunk: a client with a 100 ms jitter buffer
 // would not underrun) and the server's event-loop delay p99 stays under 100 ms. Bounded: ~6 s per level.
 // `pnpm bench parley-audio-sessions` runs this too, beside the same count for Parley sessions.
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { percentile, report } from "../../../bench/stats.ts";
 import { interval } from "../../../bench/verdict.ts";
+import { startWindow, type WindowFigures } from "../../../bench/window.ts";
 import { startLocalRealtime } from "../src/index.ts";
 import { runClients } from "./run-clients.ts";
 
@@ -27,25 +27,18 @@ let carried = 0;
 const projected: number[] = [];
 for (const sessions of LEVELS) {
   // Event-loop delay and CPU during the measuring window only (not while sessions connect).
-  const loop = monitorEventLoopDelay({ resolution: 10 });
-  let cpu = process.cpuUsage();
-  let t0 = 0;
-  let busy = 0;
+  let window: ReturnType<typeof startWindow> | undefined;
+  let figures: WindowFigures | undefined;
   const result = await runClients(server.url, "audio", sessions, 3, (phase) => {
-    if (phase === "measuring") {
-      loop.enable();
-      cpu = process.cpuUsage();
-      t0 = performance.now();
-    } else {
-      loop.disable();
-      const used = process.cpuUsage(cpu);
-      busy = (used.user + used.system) / 1000 / (performance.now() - t0);
-    }
+    if (phase === "measuring") window = startWindow();
+    else figures = window?.stop();
   });
-  const loopP99 = loop.percentile(99) / 1e6;
+  const loopP50 = figures?.loopP50Ms ?? Number.NaN;
+  const loopP99 = figures?.loopP99Ms ?? Number.NaN;
+  const busy = figures ? figures.cpuMs / figures.wallMs : 0;
   report(`audio delta lateness at ${sessions} sessions`, result.lateness, "ms");
   process.stdout.write(
-    `server event-loop delay at ${sessions} sessions: median ${(loop.percentile(50) / 1e6).toFixed(1)}, p99 ${loopP99.toFixed(1)} (ms)\n`,
+    `server event-loop delay at ${sessions} sessions: median ${loopP50.toFixed(1)}, p99 ${loopP99.toFixed(1)} (ms)\n`,
   );
   process.stdout.write(
     `server CPU at ${sessions} sessions: median ${Math.round(busy * 100)}, p99 ${Math.round(busy * 100)} (% of one core)\n`,

@@ -17,9 +17,9 @@
 // moment the caller sent the microphone chunk that ended its turn (the chunk holding the VAD's audio_end_ms: the
 // server could not have known the turn was over before it).
 import { join } from "node:path";
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { loadAgent, type Session, startSession } from "@parley/core";
 import { silenceAudio, speechAudio } from "@parley/local-realtime";
+import { startWindow } from "../../../../bench/window.ts";
 
 export interface CallersResult {
   sessions: number;
@@ -161,18 +161,13 @@ async function level(sessions: number, rampMs: number, announce = true): Promise
     );
   }
 
-  const loop = monitorEventLoopDelay({ resolution: 10 });
   if (announce) process.send?.({ phase: "measuring" });
-  loop.enable();
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
+  const window = startWindow();
   for (let i = 0; i < sessions; i++)
     timers.push(setTimeout(() => void call(), Math.random() * rampMs));
   const deadline = setTimeout(finish, rampMs + DEADLINE_MS);
   await finished;
-  const wallMs = performance.now() - t0;
-  const used = process.cpuUsage(cpu0);
-  loop.disable();
+  const figures = window.stop();
   if (announce) process.send?.({ phase: "measured" });
   clearTimeout(deadline);
   for (const t of timers) clearTimeout(t);
@@ -185,11 +180,7 @@ async function level(sessions: number, rampMs: number, announce = true): Promise
     greetingStartup,
     handshake,
     answerStartup,
-    cpuMs: (used.user + used.system) / 1000,
-    wallMs,
-    loopP50Ms: loop.percentile(50) / 1e6,
-    loopP99Ms: loop.percentile(99) / 1e6,
-    loopMaxMs: loop.max / 1e6,
+    ...figures,
     errors,
   };
 }

@@ -3,8 +3,8 @@
 // delay and CPU and `{ measure: "stop" }` closes it and answers with the window's figures (so the server is judged
 // by the same rule as in the server-only bench: its event-loop delay p99 under 100 ms). `{ drain: true }` answers
 // once no session is left. It exits when the parent goes away (the IPC channel closes).
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { startLocalRealtime } from "@parley/local-realtime";
+import { startWindow } from "../../../../bench/window.ts";
 
 export interface ServerWindow {
   loopP50Ms: number;
@@ -18,27 +18,21 @@ export type ServerRequest = { measure: "start" | "stop" } | { drain: true };
 
 const server = await startLocalRealtime({ port: 0, pace: 1 });
 const send = (message: unknown) => process.send?.(message);
-let loop = monitorEventLoopDelay({ resolution: 10 });
-let cpu = process.cpuUsage();
-let t0 = 0;
+let measuring: ReturnType<typeof startWindow> | undefined;
 
 process.on("message", async (message: ServerRequest) => {
   if ("drain" in message) {
     while (server.sessions > 0) await new Promise((r) => setTimeout(r, 50));
     send({ drained: true });
   } else if (message.measure === "start") {
-    loop = monitorEventLoopDelay({ resolution: 10 });
-    loop.enable();
-    cpu = process.cpuUsage();
-    t0 = performance.now();
-  } else {
-    loop.disable();
-    const used = process.cpuUsage(cpu);
+    measuring = startWindow();
+  } else if (measuring) {
+    const { cpuMs, wallMs, loopP50Ms, loopP99Ms, loopMaxMs } = measuring.stop();
     const window: ServerWindow = {
-      loopP50Ms: loop.percentile(50) / 1e6,
-      loopP99Ms: loop.percentile(99) / 1e6,
-      loopMaxMs: loop.max / 1e6,
-      cpuPercent: ((used.user + used.system) / 1000 / (performance.now() - t0)) * 100,
+      loopP50Ms,
+      loopP99Ms,
+      loopMaxMs,
+      cpuPercent: (cpuMs / wallMs) * 100,
     };
     send({ window });
   }
