@@ -124,14 +124,14 @@ class WsTransport implements Transport {
   socketOpened(): void {
     this.#wasOpen = true;
     this.#startKeepalive();
-    this.#settleOpen(undefined);
+    this.#settleOpen();
   }
 
   /** @internal A socket error (the close that follows reports it). */
   socketError(error: Error): void {
     this.#openError ??= error;
     // A refused upgrade is opened()'s rejection, as it was when the transport listened for it.
-    if (!this.#wasOpen && error.message.startsWith("Unexpected server response: ")) return;
+    if (!this.#wasOpen && refusedStatus(error.message) !== undefined) return;
     this.#log.warn("socket error", { message: redactString(error.message) });
   }
 
@@ -142,7 +142,7 @@ class WsTransport implements Transport {
     const reason = this.#deadPeer ?? reasonBuf.toString();
     // A socket that never opened is a failed connect, reported by opened(), not a drop.
     const dropped = !this.#closingByUs && this.#wasOpen;
-    if (!this.#wasOpen) this.#settleOpen(undefined, this.#connectFailed());
+    if (!this.#wasOpen) this.#settleOpen(this.#connectFailed());
     this.#deliver({ code, reason, detail: closeDetail(code, reason), dropped });
     this.#closedWait?.();
   }
@@ -177,10 +177,9 @@ class WsTransport implements Transport {
     // added and removed per connect would leave the socket's listener table a size larger for its whole life).
     return new Promise((resolve, reject) => {
       const timer = this.#clock.setTimeout(() => {
-        this.#settleOpen(
-          wait,
-          new SessionError("connect_failed", `could not connect within ${timeoutMs} ms`),
-        );
+        // Only this wait ends (settled waits had their timers cleared).
+        this.#openWaits = this.#openWaits?.filter((w) => w !== wait);
+        reject(new SessionError("connect_failed", `could not connect within ${timeoutMs} ms`));
         this.#ws.terminate();
       }, timeoutMs);
       const wait: OpenWait = { resolve, reject, timer };
@@ -189,13 +188,11 @@ class WsTransport implements Transport {
     });
   }
 
-  /** Ends one wait of `opened` (all of them when `wait` is undefined) with `error`, or resolved. */
-  #settleOpen(wait: OpenWait | undefined, error?: SessionError): void {
+  /** Ends every wait of `opened`: rejected with `error`, or resolved (the socket opened). */
+  #settleOpen(error?: SessionError): void {
     const waits = this.#openWaits;
-    if (!waits) return;
-    if (!wait) this.#openWaits = undefined;
-    for (const w of wait ? [wait] : waits) {
-      if (wait) waits.splice(waits.indexOf(w), 1);
+    this.#openWaits = undefined;
+    for (const w of waits ?? []) {
       this.#clock.clearTimeout(w.timer);
       if (error) w.reject(error);
       else w.resolve();
@@ -205,9 +202,7 @@ class WsTransport implements Transport {
   /** Why the socket closed before it opened: the refused upgrade's HTTP status, or the socket's error. */
   #connectFailed(): SessionError {
     const message = this.#openError?.message ?? "the socket closed";
-    // `ws` reports an upgrade the server answered with another status as this error when no one listens for
-    // `unexpected-response` (listening would cost every socket a larger listener table; see opened()).
-    const status = /^Unexpected server response: (\d+)$/.exec(message)?.[1];
+    const status = refusedStatus(message);
     return new SessionError(
       "connect_failed",
       redactString(
@@ -280,6 +275,14 @@ class WsTransport implements Transport {
 }
 
 /** One caller of `opened`, waiting. */
+/**
+ * The HTTP status of a refused upgrade: `ws` reports an upgrade the server answered with another status as this
+ * error when no one listens for `unexpected-response` (listening would cost every socket a larger listener table).
+ */
+function refusedStatus(message: string): string | undefined {
+  return /^Unexpected server response: (\d+)$/.exec(message)?.[1];
+}
+
 interface OpenWait {
   resolve: () => void;
   reject: (error: SessionError) => void;
