@@ -37,7 +37,6 @@ export interface TelemetryOptions {
  */
 export class Telemetry {
   readonly #options: TelemetryOptions;
-  #instruments: { provider: MeterProvider; instruments: Instruments } | undefined;
 
   constructor(options: TelemetryOptions = {}) {
     this.#options = options;
@@ -88,10 +87,7 @@ export class Telemetry {
 
   /** The instruments of the provider (the global one has no proxy: an SDK registered later is a new one). */
   #meters(): Instruments {
-    const provider = this.#options.meterProvider ?? otel().metrics.getMeterProvider();
-    if (this.#instruments?.provider !== provider)
-      this.#instruments = { provider, instruments: instrumentsOf(provider) };
-    return this.#instruments.instruments;
+    return instrumentsOf(this.#options.meterProvider ?? otel().metrics.getMeterProvider());
   }
 }
 
