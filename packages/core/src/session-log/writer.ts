@@ -10,12 +10,14 @@ import {
   type LOG_CHUNKS,
   STREAM_GATE,
   STREAM_LINES,
+  STREAM_SKIPS,
   type StreamEvent,
   type StreamEventType,
   type StreamLineListener,
 } from "../runtime/event-stream.ts";
 import type { Session } from "../runtime/index.ts";
 import { ChunkGate } from "./chunk-gate.ts";
+import { DERIVED_EVENTS } from "./derive.ts";
 import { SESSION_LOG_TYPE, SESSION_LOG_VERSION, type SessionLogHeader } from "./format.ts";
 import { hashFiles } from "./hash.ts";
 
@@ -124,12 +126,18 @@ export class SessionLogWriter {
    */
   get write(): StreamLineListener {
     this.#write ??= Object.assign(
-      (event: StreamEvent) => this.#append(JSON.stringify(event), event.type),
+      // Called with objects, it leaves out the derived events too: the reader makes them again.
+      (event: StreamEvent) => {
+        if (!DERIVED_EVENTS.has(event.type)) this.#append(JSON.stringify(event), event.type);
+      },
       {
         [STREAM_LINES]: (line: string, type: StreamEventType | typeof LOG_CHUNKS) =>
           this.#append(line, type),
         // Only the line path is gated: a caller serialising objects itself gets every event.
         ...(this.#chunks === "first" ? { [STREAM_GATE]: new ChunkGate() } : {}),
+        // What one protocol event in the log says is not written (the reader derives it): when nothing else
+        // listens, the session does not build it either.
+        [STREAM_SKIPS]: DERIVED_EVENTS,
       },
     ) as StreamLineListener;
     return this.#write;
