@@ -50,7 +50,9 @@ export class WireHooksOf implements WireHooks {
       // fast server), with no check in between seeing the session busy: the next idle must still be said.
       else if (e.type === "input_audio_buffer.speech_started") p.turn.userTurn();
     }
-    if (p.events.listenerCount("server.event")) {
+    const heard = p.events.listenerCount("server.event");
+    // A chunk a session log only counts, with no one else listening (heard 1: the stream): counted, not emitted.
+    if (heard && (heard > 1 || !p.stream.counted(e))) {
       p.stream.frameText(e, text);
       p.events.emit("server.event", e);
     }

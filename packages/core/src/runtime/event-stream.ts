@@ -1,6 +1,7 @@
 import type { Clock } from "../clock/index.ts";
 import { NONE } from "../collections/lazy.ts";
 import { redactChecked, redactQuick } from "../log/redact.ts";
+import { redactedMembers } from "../log/redacted-json.ts";
 import type { SessionEvents } from "./events.ts";
 import {
   errorJson,
@@ -260,6 +261,25 @@ export class EventStream {
     this.#frame = { event, member, built: { event: value } };
   }
 
+  /**
+   * A server event every line sink's gate leaves out (a streamed part's later chunk), when the stream is its only
+   * listener: counted by the gates and given its seq here, as its push would, and true (the caller then emits
+   * nothing: no frame prepared, no event through the emitter). False: emit it as any other.
+   */
+  counted(event: object): boolean {
+    if (!this.active) return false;
+    const { objects, lines, gates, gated, ended } = this.#snapshot();
+    if (objects.length || !gated || !this.#allSkip(gates, event as Record<string, unknown>))
+      return false;
+    const at = this.#clock.now();
+    this.#pushAt = at;
+    this.#pushSession = this.#hooks.sessionId();
+    for (let i = 0; i < lines.length; i++)
+      (gates[i] as LineGate).take("server.event", event, at, ended[i] as (summary: object) => void);
+    this.#seq++;
+    return true;
+  }
+
   /** Whether every line sink's gate leaves this protocol event out. */
   #allSkip(gates: (LineGate | undefined)[], raw: Record<string, unknown>): boolean {
     for (const gate of gates) if (!gate?.skipsFrame(raw)) return false;
@@ -328,8 +348,14 @@ export class EventStream {
 
   /** A part's summary line (LineGate), redacted as any payload: text parts may carry their unwritten text. */
   #summary(sink: LineSink, summary: object, at: number, sessionId: string): void {
-    const line = redactQuick({ type: LOG_CHUNKS, at, sessionId, seq: ++this.#seq, ...summary });
-    this.#deliver(sink, JSON.stringify(line), LOG_CHUNKS);
+    const seq = ++this.#seq;
+    // Written member by member, redacted as it goes (a copy redacted, then serialised, cost 4 µs a line).
+    const opened = redactedMembers(summary);
+    const line =
+      opened === undefined
+        ? JSON.stringify(redactQuick({ type: LOG_CHUNKS, at, sessionId, seq, ...summary }))
+        : metaTail(opened, LOG_CHUNKS, at, this.#sessionHead(sessionId), seq);
+    this.#deliver(sink, line, LOG_CHUNKS);
   }
 
   #line(

@@ -125,7 +125,9 @@ describe("session logs of streamed parts", () => {
       // Format 3: what one protocol chunk says is no line; the reader makes it from the first chunk's line.
       if (key.startsWith("agent.")) {
         const [type, itemId] = key.split("|");
-        const made = events.filter((e) => e.type === type && e.itemId === itemId);
+        const made = events.filter(
+          (e) => e.type === type && (e as { itemId?: string }).itemId === itemId,
+        );
         expect(made.length, key).toBe(1);
         expect(seqs.has(made[0]?.seq ?? -1), key).toBe(true);
         expect(summaryOf(events, key), key).toBeUndefined();
