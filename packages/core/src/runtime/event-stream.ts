@@ -262,11 +262,11 @@ export class EventStream {
   }
 
   /**
-   * A server event every line sink's gate leaves out (a streamed part's later chunk), when the stream is its only
+   * A protocol event every line sink's gate leaves out (a streamed part's later chunk), when the stream is its only
    * listener: counted by the gates and given its seq here, as its push would, and true (the caller then emits
    * nothing: no frame prepared, no event through the emitter). False: emit it as any other.
    */
-  counted(event: object): boolean {
+  counted(event: object, type: "server.event" | "client.event"): boolean {
     if (!this.active) return false;
     const { objects, lines, gates, gated, ended } = this.#snapshot();
     if (objects.length || !gated || !this.#allSkip(gates, event as Record<string, unknown>))
@@ -275,7 +275,7 @@ export class EventStream {
     this.#pushAt = at;
     this.#pushSession = this.#hooks.sessionId();
     for (let i = 0; i < lines.length; i++)
-      (gates[i] as LineGate).take("server.event", event, at, ended[i] as (summary: object) => void);
+      (gates[i] as LineGate).take(type, event, at, ended[i] as (summary: object) => void);
     this.#seq++;
     return true;
   }

@@ -229,4 +229,49 @@ describe("session logs of streamed parts", () => {
     expect(events.filter((e) => e.type === "agent.transcript.delta")).toHaveLength(1);
     expect(readFileSync(log.file, "utf8")).not.toContain(SPOKEN);
   });
+  it("count the microphone's appends after a part's first when the log is all that listens (not emitted at all)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "parley-log-chunks-"));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const server = await startLocalRealtime({ port: 0, pace: 0, apiKey: API_KEY, model: chatty });
+    cleanup.push(() => server.close());
+    const agent = await loadAgent(fixture("vault.agent.yaml"), {
+      env: { PARLEY_LOG_FIXTURE_TOKEN: TOKEN },
+    });
+    const log = openSessionLog({ dir, agent });
+    const session = await startSession({
+      agent,
+      url: server.url,
+      apiKey: API_KEY,
+      timeoutMs: 15_000,
+      onEvent: log.write,
+    });
+    log.attach(session);
+    cleanup.push(() => session.close());
+    const committed = next(
+      session,
+      "server.event",
+      (e) => e.type === "input_audio_buffer.committed",
+    );
+    for (let i = 0; i < 10; i++) session.appendAudio(Buffer.alloc(4800 + i * 2));
+    session.commitAudio({ respond: false });
+    await committed;
+    await session.close();
+    await log.close();
+    const { events } = await readSessionLog(log.file);
+    const appends = events.filter(
+      (e) => e.type === "client.event" && e.event.type === "input_audio_buffer.append",
+    );
+    expect(appends).toHaveLength(1);
+    expect(appends[0]).toMatchObject({ event: { audioBytes: 4800 } });
+    const summary = events.find(
+      (e) => e.type === "log.chunks" && e.of === "input_audio_buffer.append",
+    );
+    expect(summary).toMatchObject({ count: 9, bytes: 9 * 4800 + 2 * 45 });
+    // The counted appends took their seqs (the gaps), the summary its own, before the commit's line.
+    const commit = events.find(
+      (e) => e.type === "client.event" && e.event.type === "input_audio_buffer.commit",
+    );
+    expect(summary?.seq).toBe((appends[0]?.seq ?? 0) + 10);
+    expect(commit?.seq).toBe((summary?.seq ?? 0) + 1);
+  });
 });
