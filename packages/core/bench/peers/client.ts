@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { compileSession, loadAgent } from "@parley/core";
 import { median } from "../../../../bench/stats.ts";
 import { cpuMs, settledMemory } from "../../../../bench/verdict.ts";
-import { agentsSdk, type Connect, parley, raw, textTurnText } from "./drivers.ts";
+import { agentsSdk, type Connect, type PeerSession, parley, raw, textTurnText } from "./drivers.ts";
 
 const [which, mode, url] = process.argv.slice(2) as [string, string, string];
 const agent = await loadAgent(join(import.meta.dirname, "../fixtures/peer.agent.yaml"));
@@ -19,6 +19,28 @@ const connect: Connect =
       : await agentsSdk(url, instructions);
 
 const out: Record<string, unknown> = {};
+
+/**
+ * The turns mode's steps: from the parent over IPC (`ready` is sent when the warm-up is done; each step is answered
+ * with `done`; `end` ends them), or, run by hand, the default counts one after another.
+ */
+async function* cues(): AsyncGenerator<string> {
+  const send = process.send?.bind(process);
+  if (!send) {
+    for (let i = 0; i < Number(process.env.PARLEY_BENCH_SETUPS ?? 15); i++) yield "setup";
+    for (let i = 0; i < Number(process.env.PARLEY_BENCH_TOOL_TURNS ?? 100); i++) yield "pair";
+    return;
+  }
+  let reply = "ready";
+  for (;;) {
+    const next = new Promise<string>((resolve) => process.once("message", resolve));
+    send(reply);
+    const step = await next;
+    if (step === "end") return;
+    yield step;
+    reply = "done";
+  }
+}
 
 /**
  * The heap once it stops shrinking: closed sockets are released over the next few turns of the event loop (their
@@ -50,40 +72,54 @@ if (mode === "memory") {
   out.idleKB = ((await settled()) - before) / n / 1024;
   for (const s of kept) await s.close();
 } else if (mode === "turns") {
-  // setup: connect → session.updated (wall and CPU), then close (not timed); the first 5 warm up.
+  // Warm-up, the same for every client: one session of untimed turn pairs (text, then tool), closed. A fresh
+  // process's first turns are mostly the JIT compiling and optimising (with a 10-pair warm-up, Parley's figures were
+  // 1.05–1.45× the raw client's from run to run); by 200 pairs every client's CPU per turn is flat.
+  const warmPairs = Number(process.env.PARLEY_BENCH_WARM_PAIRS ?? 200);
+  if (warmPairs > 0) {
+    const w = await connect();
+    for (let i = 0; i < warmPairs; i++) {
+      await w.textTurn(textTurnText(i));
+      await w.toolTurn();
+    }
+    await w.close();
+  }
   const setupMs: number[] = [];
   const setupCpu: number[] = [];
-  const setups = Number(process.env.PARLEY_BENCH_SETUPS ?? 15);
-  for (let i = 0; i < setups; i++) {
-    const c0 = cpuMs();
-    const t0 = performance.now();
-    const s = await connect();
-    setupMs.push(performance.now() - t0);
-    setupCpu.push(cpuMs() - c0);
-    await s.close();
-  }
-  // text and tool turns alternate on one fresh session, so both see the same conversation length (the local
-  // server's work grows with it): user text → response.done, and user text → call → output → answer's done.
-  const t = await connect();
   const textMs: number[] = [];
   const textCpu: number[] = [];
   const toolMs: number[] = [];
   const toolCpu: number[] = [];
-  const timed = async (turn: () => Promise<void>, ms: number[], cpu: number[], keep: boolean) => {
+  const timed = async <T>(step: () => Promise<T>, ms: number[], cpu: number[]): Promise<T> => {
     const c0 = cpuMs();
     const t0 = performance.now();
-    await turn();
-    if (!keep) return;
+    const value = await step();
     ms.push(performance.now() - t0);
     cpu.push(cpuMs() - c0);
+    return value;
   };
-  const pairs = Number(process.env.PARLEY_BENCH_TOOL_TURNS ?? 60);
-  for (let i = 0; i < pairs; i++) {
-    const keep = i >= 10; // warm-up
-    await timed(() => t.textTurn(textTurnText(i)), textMs, textCpu, keep);
-    await timed(() => t.toolTurn(), toolMs, toolCpu, keep);
-  }
-  await t.close();
+  // The timed steps, each when peers.bench.ts cues it (it takes the clients in turns, one step at a time, so every
+  // client's steps are spread over the same minutes and see the same load); run alone, the steps follow each other.
+  // setup: connect → session.updated (wall and CPU), then close (not timed). pair: a text turn (user text →
+  // response.done) and a tool turn (user text → call → output → answer's done), alternating on one fresh session
+  // (connected, untimed, at the first pair), so both see the same conversation length (the server's work grows with
+  // it).
+  let session: PeerSession | undefined;
+  let pair = 0;
+  const steps: Record<string, () => Promise<void>> = {
+    async setup() {
+      const s = await timed(connect, setupMs, setupCpu);
+      await s.close();
+    },
+    async pair() {
+      session ??= await connect();
+      const t = session;
+      await timed(() => t.textTurn(textTurnText(pair++)), textMs, textCpu);
+      await timed(() => t.toolTurn(), toolMs, toolCpu);
+    },
+  };
+  for await (const step of cues()) await steps[step]?.();
+  await session?.close();
   Object.assign(out, {
     setupMs: median(setupMs.slice(5)),
     setupCpuMs: median(setupCpu.slice(5)),
