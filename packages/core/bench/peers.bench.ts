@@ -21,7 +21,7 @@ type Client = (typeof CLIENTS)[number];
 const ROUNDS = Number(process.env.PARLEY_BENCH_ROUNDS ?? 3);
 const SETUPS = Number(process.env.PARLEY_BENCH_SETUPS ?? 15);
 const PAIRS = Number(process.env.PARLEY_BENCH_TOOL_TURNS ?? 100);
-const WARM = Number(process.env.PARLEY_BENCH_WARM_PAIRS ?? 200);
+const WARM = Number(process.env.PARLEY_BENCH_WARM_PAIRS ?? 600);
 // `PARLEY_BENCH_PEERS=memory` runs only the idle-memory part (about a minute instead of eight), `=turns` only the
 // setup and turn rounds (no 1,000-turn conversation, no idle memory): for working on one of them.
 const ONLY_MEMORY = process.env.PARLEY_BENCH_PEERS === "memory";
@@ -177,8 +177,8 @@ if (ONLY_MEMORY) {
 }
 
 interval(
-  `per round, the three client processes first run ${WARM} untimed text+tool turn pairs each on a session of ` +
-    "its own (JIT warm-up, the same for every client, all three at once), then take the timed steps in turns, one " +
+  `per round, the three client processes first run ${WARM} untimed text+tool turn pairs each, on sessions of 100 ` +
+    "pairs (JIT warm-up, the same for every client, all three at once), then take the timed steps in turns, one " +
     "step at a time, order rotated at every step; setup: connect → session.updated (close not timed), median of " +
     `the last ${SETUPS - 5} of ${SETUPS}; text turn: user text sent → response.done; tool turn: user text → ` +
     `function call → output (an instant handler) → the answer's response.done; turns: median of all ${PAIRS} ` +

@@ -72,14 +72,16 @@ if (mode === "memory") {
   out.idleKB = ((await settled()) - before) / n / 1024;
   for (const s of kept) await s.close();
 } else if (mode === "turns") {
-  // Warm-up, the same for every client: one session of untimed turn pairs (text, then tool), closed. A fresh
-  // process's first turns are mostly the JIT compiling and optimising (with a 10-pair warm-up, Parley's figures were
-  // 1.05–1.45× the raw client's from run to run); by 200 pairs every client's CPU per turn is flat.
-  const warmPairs = Number(process.env.PARLEY_BENCH_WARM_PAIRS ?? 200);
-  if (warmPairs > 0) {
+  // Warm-up, the same for every client: untimed turn pairs (text, then tool) on sessions of 100 pairs each (a new
+  // session every 100, so no client's warm-up grows with one long conversation), all closed before anything is
+  // timed. A fresh process's first turns are mostly the JIT compiling and optimising: CPU per pair fell for every
+  // client until ~600 pairs (Parley 2.1 ms at pairs 200–300 → 1.7 from 600 on, the raw client 1.56 → 1.43; the
+  // old 10-pair warm-up left the ratios 1.05–1.45× from run to run).
+  const warmPairs = Number(process.env.PARLEY_BENCH_WARM_PAIRS ?? 600);
+  for (let done = 0; done < warmPairs; ) {
     const w = await connect();
-    for (let i = 0; i < warmPairs; i++) {
-      await w.textTurn(textTurnText(i));
+    for (const end = Math.min(warmPairs, done + 100); done < end; done++) {
+      await w.textTurn(textTurnText(done));
       await w.toolTurn();
     }
     await w.close();
