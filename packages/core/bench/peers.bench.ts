@@ -186,7 +186,8 @@ interval(
     "Parley / raw verdicts the median of the rounds' ratios; CPU: this client process only (the server is " +
     "another process); " +
     IDLE_METHOD +
-    "; turn 50 / turn 1,000: medians of turns 41–60 and 981–1,000 of one session",
+    "; turn 50 / turn 1,000: after the same warm-up (one client at a time), medians of turns 41–60 and 981–1,000 " +
+    "of one session",
 );
 const allRows: [string, string, string][] = [
   ["setup time", "setupMs", "ms"],

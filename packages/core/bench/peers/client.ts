@@ -56,6 +56,26 @@ async function settled(): Promise<number> {
   }
   return last;
 }
+/**
+ * Warm-up, the same for every client, before anything in the turns and long modes is timed: untimed turn pairs (text,
+ * then tool) on sessions of 100 pairs each (a new session every 100, so no client's warm-up grows with one long
+ * conversation), all closed. A fresh process's first turns are mostly the JIT compiling and optimising: CPU per pair
+ * fell for every client until ~600 pairs (Parley 2.1 ms at pairs 200–300 → 1.7 from 600 on, the raw client 1.56 →
+ * 1.43; the old 10-pair warm-up left the ratios 1.05–1.45× from run to run), and turn 50 of the long conversation
+ * was timed while the JIT still worked (it came out slower than turn 1,000).
+ */
+async function warmUp(): Promise<void> {
+  const warmPairs = Number(process.env.PARLEY_BENCH_WARM_PAIRS ?? 600);
+  for (let done = 0; done < warmPairs; ) {
+    const w = await connect();
+    for (const end = Math.min(warmPairs, done + 100); done < end; done++) {
+      await w.textTurn(textTurnText(done));
+      await w.toolTurn();
+    }
+    await w.close();
+  }
+}
+
 if (mode === "memory") {
   const n = Number(process.env.PARLEY_BENCH_IDLE ?? 100);
   // The first n sessions warm up (the JIT compiles and allocates feedback for the code a session runs, a cost
@@ -72,20 +92,7 @@ if (mode === "memory") {
   out.idleKB = ((await settled()) - before) / n / 1024;
   for (const s of kept) await s.close();
 } else if (mode === "turns") {
-  // Warm-up, the same for every client: untimed turn pairs (text, then tool) on sessions of 100 pairs each (a new
-  // session every 100, so no client's warm-up grows with one long conversation), all closed before anything is
-  // timed. A fresh process's first turns are mostly the JIT compiling and optimising: CPU per pair fell for every
-  // client until ~600 pairs (Parley 2.1 ms at pairs 200–300 → 1.7 from 600 on, the raw client 1.56 → 1.43; the
-  // old 10-pair warm-up left the ratios 1.05–1.45× from run to run).
-  const warmPairs = Number(process.env.PARLEY_BENCH_WARM_PAIRS ?? 600);
-  for (let done = 0; done < warmPairs; ) {
-    const w = await connect();
-    for (const end = Math.min(warmPairs, done + 100); done < end; done++) {
-      await w.textTurn(textTurnText(done));
-      await w.toolTurn();
-    }
-    await w.close();
-  }
+  await warmUp();
   const setupMs: number[] = [];
   const setupCpu: number[] = [];
   const textMs: number[] = [];
@@ -131,7 +138,8 @@ if (mode === "memory") {
     toolCpuMs: median(toolCpu),
   });
 } else {
-  // long: one session; turn 50 and turn 1,000 are the medians of turns 41–60 and 981–1,000.
+  // long: after the warm-up, one session; turn 50 and turn 1,000 are the medians of turns 41–60 and 981–1,000.
+  await warmUp();
   const turns = Number(process.env.PARLEY_BENCH_LONG_TURNS ?? 1000);
   const s = await connect();
   const ms: number[] = [];
