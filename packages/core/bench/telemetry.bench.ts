@@ -1,13 +1,13 @@
 // Overhead of traces and metrics: the same recorded server frames (real turns from the local server) replayed into
-// two Sessions in one process, one plain and one with `telemetry` (an OpenTelemetry SDK recording every span and
-// metric, set up as docs/observability.md tells a user to run it in production: a BatchSpanProcessor, the default
-// sampler, a periodic metric reader; spans and metrics dropped by no-op exporters, so what is measured is Parley's
-// work plus the SDK's, not an exporter's network). Rounds alternate between the two so drift and GC land on both.
+// one Session, plain and with `telemetry` (an OpenTelemetry SDK recording every span and metric, set up as
+// docs/observability.md tells a user to run it in production: a BatchSpanProcessor, the default sampler, a periodic
+// metric reader; spans and metrics dropped by no-op exporters, so what is measured is Parley's work plus the SDK's,
+// not an exporter's network), the modes taking turns on it in blocks of rounds so drift and GC land on all of them.
 // Target: under 10 % extra CPU per event with tracing on, measured live (the same frames from a child process over a
 // loopback WebSocket, bench/live-replay.ts); the in-memory figures are the runtime alone. Also shown: the breakdown
 // (spans only, metrics only, no SDK), the floor (the same SDK calls made straight from the session's events, no
 // Parley code: what the SDK itself costs for what is recorded), the event stream alone (a listener that does
-// nothing), and the heap the traced session keeps after its rounds beside the plain one's.
+// nothing) and telemetry derived from it, and the heap a traced session keeps after its rounds.
 
 import { loadavg } from "node:os";
 import type { ObservableResult } from "@opentelemetry/api";
@@ -86,17 +86,10 @@ function listenedSession(): { session: Session; socket: MemorySocket } {
   return { session, socket };
 }
 
-const plain = listenedSession();
-const traced = listenedSession();
-// As startSession({ telemetry }) does: from the session's typed events.
-let detach: (() => void) | undefined = telemetry.attach(traced.session, clock);
 // The breakdown: spans alone (no meter provider: the API's no-ops), metrics alone, and neither (no SDK at all).
-const spansOnly = listenedSession();
-new Telemetry({ tracerProvider: telemetry.tracerProvider }).attach(spansOnly.session, clock);
-const metricsOnly = listenedSession();
-new Telemetry({ meterProvider: telemetry.meterProvider }).attach(metricsOnly.session, clock);
-const noSdk = listenedSession();
-new Telemetry().attach(noSdk.session, clock);
+const spansTelemetry = new Telemetry({ tracerProvider: telemetry.tracerProvider });
+const metricsTelemetry = new Telemetry({ meterProvider: telemetry.meterProvider });
+const noSdkTelemetry = new Telemetry();
 // The floor: what the SDK alone costs for what Parley records per response (one span created with the attributes the
 // conventions want at creation and given the rest in one call, two token records, a duration record, the cost added
 // to a total an observable counter reports), called straight from the session's events, no Parley code in between.
@@ -109,33 +102,64 @@ const floorTokens = floorMeter.createHistogram("floor.tokens");
 const floorDuration = floorMeter.createHistogram("floor.duration");
 const floorCost = floorMeter.createObservableCounter("floor.cost");
 
-const sdkOnly = listenedSession();
-sdkCallsOnly(sdkOnly.session);
-// For reference: the event stream alone, and telemetry derived from it (a log replayed, another process).
-const streamed = listenedSession();
-streamed.session.onEvent(() => {});
-const fromStream = listenedSession();
-fromStream.session.onEvent(telemetry.observe(() => agent));
+const BLOCK = 10;
+const SKIP = 2;
+// Rounds of each mode not counted before the first counted one: the first tenth or so of a cold run cost 20–40 %
+// more per event than the rest (V8 still compiling the ws path and the SDK's), more in the on mode than in the off one.
+const WARMUP_CYCLES = 20;
 /**
- * CPU per frame of each run, rounds alternating between them (who goes first rotates). Each round ends with a turn
- * of the event loop, counted in its CPU: live, every frame is its own task, so what a frame queues (microtasks, an
- * SDK's export callbacks) runs before the next; without it, rounds of five sessions would pile that work up.
+ * CPU per frame of each mode over `rounds` counted rounds, the modes taking turns on one session in blocks of BLOCK
+ * rounds (who goes first rotates; attaching and removing a mode is outside the timed rounds; the first SKIP rounds of
+ * a block are not counted, so garbage a mode leaves is collected in its own rounds, not the next mode's), after
+ * WARMUP_CYCLES uncounted blocks of each; also split into `parts` consecutive parts of the run (the same cycles for
+ * every mode), to show how much the figure moves within it. `round` runs one round and returns its CPU (ms).
  */
-async function measure(
-  runs: { socket: MemorySocket; cpu: number }[],
+async function rotation(
+  session: Session,
+  round: () => Promise<number>,
+  modes: ((s: Session) => () => void)[],
   rounds: number,
-  warmup = 20,
-): Promise<number[]> {
-  for (let round = 0; round < rounds + warmup; round++) {
-    for (let k = 0; k < runs.length; k++) {
-      const run = runs[(round + k) % runs.length] as (typeof runs)[number];
-      const t0 = cpuMs();
-      for (const frame of frames) run.socket.emit("message", frame, false);
-      await new Promise((resolve) => setImmediate(resolve));
-      if (round >= warmup) run.cpu += cpuMs() - t0;
+  parts = 1,
+): Promise<{ perFrame: number[]; parts: number[][] }> {
+  const perCycle = BLOCK - SKIP;
+  const cycles = Math.ceil(rounds / perCycle);
+  const cpu = modes.map(() => 0);
+  const partCpu = modes.map(() => Array.from({ length: parts }, () => 0));
+  for (let cycle = -WARMUP_CYCLES; cycle < cycles; cycle++) {
+    for (let k = 0; k < modes.length; k++) {
+      const m = (((cycle + k) % modes.length) + modes.length) % modes.length;
+      const detach = (modes[m] as (s: Session) => () => void)(session);
+      for (let r = 0; r < BLOCK; r++) {
+        const ms = await round();
+        if (cycle >= 0 && r >= SKIP) {
+          cpu[m] = (cpu[m] as number) + ms;
+          const part = partCpu[m] as number[];
+          const p = Math.floor((cycle * parts) / cycles);
+          part[p] = (part[p] as number) + ms;
+        }
+      }
+      detach();
     }
   }
-  return runs.map((r) => (r.cpu * 1000) / (rounds * frames.length));
+  const per = (ms: number, n: number) => (ms * 1000) / (n * frames.length);
+  return {
+    perFrame: cpu.map((ms) => per(ms, cycles * perCycle)),
+    parts: partCpu.map((byPart) => byPart.map((ms) => per(ms, (cycles * perCycle) / parts))),
+  };
+}
+
+/**
+ * One in-memory round: every recorded frame into the session's socket, then a turn of the event loop, counted in its
+ * CPU: live, every frame is its own task, so what a frame queues (microtasks, an SDK's export callbacks) runs before
+ * the next.
+ */
+function memoryRound(socket: MemorySocket): () => Promise<number> {
+  return async () => {
+    const t0 = cpuMs();
+    for (const frame of frames) socket.emit("message", frame, false);
+    await new Promise((resolve) => setImmediate(resolve));
+    return cpuMs() - t0;
+  };
 }
 
 /** The floor's SDK calls, straight from the session's events; returns what removes them. */
@@ -219,25 +243,40 @@ function sdkCallsOnly(session: Session): () => void {
   };
 }
 
+// In memory (the runtime alone): one session, every mode taking turns on it as in the live part below (separate
+// sessions, even identical ones, differed by 6–26 % per event).
 const rounds = Number(process.env.PARLEY_BENCH_ROUNDS ?? 300);
-// The verdict's pair alone, so the stream's garbage does not land in their windows.
-const [off, on, spans, meters, none, floor] = (await measure(
-  [plain, traced, spansOnly, metricsOnly, noSdk, sdkOnly].map((s) => ({
-    socket: s.socket,
-    cpu: 0,
-  })),
-  rounds,
-)) as [number, number, number, number, number, number];
-const [stream, onStream] = (await measure(
+const memory = listenedSession();
+const inMemory = await rotation(
+  memory.session,
+  memoryRound(memory.socket),
   [
-    { socket: streamed.socket, cpu: 0 },
-    { socket: fromStream.socket, cpu: 0 },
+    () => () => {},
+    // As startSession({ telemetry }) does: from the session's typed events.
+    (s) => telemetry.attach(s, clock),
+    (s) => spansTelemetry.attach(s, clock),
+    (s) => metricsTelemetry.attach(s, clock),
+    (s) => noSdkTelemetry.attach(s, clock),
+    sdkCallsOnly,
+    // For reference: the event stream alone, and telemetry derived from it (a log replayed, another process).
+    (s) => s.onEvent(() => {}),
+    (s) => s.onEvent(telemetry.observe(() => agent)),
   ],
-  Math.ceil(rounds / 3),
-)) as [number, number];
+  rounds,
+);
+const [off, on, spans, meters, none, floor, stream, onStream] = inMemory.perFrame as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 
 interval(
-  `${frames.length} recorded server frames × ${rounds} rounds per session, CPU (user + system) per frame; SDK as in production: BatchSpanProcessor and sampler at their defaults, PeriodicExportingMetricReader (60 s), exporters that drop`,
+  `${frames.length} recorded server frames × ${rounds} counted rounds per mode, CPU (user + system) per frame, one in-memory session whose eight modes take turns in blocks of ${BLOCK} rounds (the first ${SKIP} of each not counted) after ${WARMUP_CYCLES} uncounted blocks of each; SDK as in production: BatchSpanProcessor and sampler at their defaults, PeriodicExportingMetricReader (60 s), exporters that drop`,
 );
 figure("telemetry per-event CPU, tracing off", off, "µs");
 figure("telemetry per-event CPU, tracing and metrics on", on, "µs");
@@ -257,9 +296,12 @@ figure(
 
 // Memory: what telemetry keeps for a session once its rounds are over (every span ended and dropped, metrics
 // aggregated): the heap freed when it lets the session go. A span kept per response would be megabytes here.
+const traced = listenedSession();
+const detachTraced = telemetry.attach(traced.session, clock);
+const tracedRound = memoryRound(traced.socket);
+for (let r = 0; r < rounds; r++) await tracedRound();
 const kept = settledMemory();
-detach();
-detach = undefined;
+detachTraced();
 const released = settledMemory();
 verdict(
   "telemetry heap kept for a session after its turns",
@@ -283,55 +325,13 @@ const liveOne = liveSession(live.socket, update, { agent, clock });
 liveOne.on("agent.audio", () => {});
 liveOne.on("agent.transcript.delta", () => {});
 liveOne.on("usage", () => {});
-const spansTelemetry = new Telemetry({ tracerProvider: telemetry.tracerProvider });
-const metricsTelemetry = new Telemetry({ meterProvider: telemetry.meterProvider });
-const noSdkTelemetry = new Telemetry();
-const BLOCK = 10;
-const SKIP = 2;
-// Rounds of each mode not counted before the first counted one: the first tenth or so of a cold run cost 20–40 %
-// more per event than the rest (V8 still compiling the ws path and the SDK's), more in the on mode than in the off one.
-const WARMUP_CYCLES = 20;
-/**
- * CPU per frame of each mode over `rounds` counted rounds, the modes taking turns on the live session in blocks of
- * BLOCK rounds (who goes first rotates), also split into `parts` consecutive parts of the run (the same cycles for
- * every mode), to show how much the figure moves within it.
- */
-async function liveRotation(
-  modes: ((s: Session) => () => void)[],
-  rounds: number,
-  parts = 1,
-): Promise<{ perFrame: number[]; parts: number[][] }> {
-  const perCycle = BLOCK - SKIP;
-  const cycles = Math.ceil(rounds / perCycle);
-  const cpu = modes.map(() => 0);
-  const partCpu = modes.map(() => Array.from({ length: parts }, () => 0));
-  for (let cycle = -WARMUP_CYCLES; cycle < cycles; cycle++) {
-    for (let k = 0; k < modes.length; k++) {
-      const m = (((cycle + k) % modes.length) + modes.length) % modes.length;
-      const detach = (modes[m] as (s: Session) => () => void)(liveOne);
-      for (let r = 0; r < BLOCK; r++) {
-        const ms = await live.round();
-        if (cycle >= 0 && r >= SKIP) {
-          cpu[m] = (cpu[m] as number) + ms;
-          const part = partCpu[m] as number[];
-          const p = Math.floor((cycle * parts) / cycles);
-          part[p] = (part[p] as number) + ms;
-        }
-      }
-      detach();
-    }
-  }
-  const per = (ms: number, n: number) => (ms * 1000) / (n * frames.length);
-  return {
-    perFrame: cpu.map((ms) => per(ms, cycles * perCycle)),
-    parts: partCpu.map((byPart) => byPart.map((ms) => per(ms, (cycles * perCycle) / parts))),
-  };
-}
 // 3,000 counted rounds per mode for the verdict (~12 s with the warm-up): at 1,200 in a rotation of six modes the
 // verdict moved by 7–13 % from run to run.
 const liveRounds = Number(process.env.PARLEY_BENCH_LIVE_ROUNDS ?? 3000);
 const PARTS = 10;
-const pair = await liveRotation(
+const pair = await rotation(
+  liveOne,
+  () => live.round(),
   [() => () => {}, (s) => telemetry.attach(s, clock)],
   liveRounds,
   PARTS,
@@ -343,7 +343,9 @@ const partRatios = onParts.map((on, p) => {
   return ((on - off) / off) * 100;
 });
 const referenceRounds = Math.ceil(liveRounds / 5);
-const breakdown = await liveRotation(
+const breakdown = await rotation(
+  liveOne,
+  () => live.round(),
   [
     () => () => {},
     (s) => telemetry.attach(s, clock),
