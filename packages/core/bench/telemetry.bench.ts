@@ -119,13 +119,20 @@ async function rotation(
   round: () => Promise<number>,
   modes: ((s: Session) => () => void)[],
   rounds: number,
-  parts = 1,
+  wantedParts = 1,
 ): Promise<{ perFrame: number[]; parts: number[][] }> {
   const perCycle = BLOCK - SKIP;
   const cycles = Math.ceil(rounds / perCycle);
+  const parts = Math.min(wantedParts, cycles);
   const cpu = modes.map(() => 0);
   const partCpu = modes.map(() => Array.from({ length: parts }, () => 0));
+  // Counted rounds per part, each mode's (the cycles of a part are the same for every mode).
+  const partRounds = Array.from({ length: parts }, () => 0);
   for (let cycle = -WARMUP_CYCLES; cycle < cycles; cycle++) {
+    if (cycle >= 0) {
+      const p = Math.floor((cycle * parts) / cycles);
+      partRounds[p] = (partRounds[p] as number) + perCycle;
+    }
     for (let k = 0; k < modes.length; k++) {
       const m = (((cycle + k) % modes.length) + modes.length) % modes.length;
       const detach = (modes[m] as (s: Session) => () => void)(session);
@@ -144,7 +151,7 @@ async function rotation(
   const per = (ms: number, n: number) => (ms * 1000) / (n * frames.length);
   return {
     perFrame: cpu.map((ms) => per(ms, cycles * perCycle)),
-    parts: partCpu.map((byPart) => byPart.map((ms) => per(ms, (cycles * perCycle) / parts))),
+    parts: partCpu.map((byPart) => byPart.map((ms, p) => per(ms, partRounds[p] as number))),
   };
 }
 
