@@ -108,12 +108,16 @@ export class Dispatcher {
 
   dispatch(event: RealtimeServerEvent): void {
     const ctx = this.#ctx;
-    const { conversation, responses, audio, latency, clock, events, bus, log } = ctx;
+    // The session's clock and log are getters: read where used, not for every frame.
+    const { conversation, responses, audio, latency, events, bus } = ctx;
     // The watchdog's heartbeat: any event naming a response shows it is alive (a field read and a map lookup). The
     // time is read once per event: an audio chunk's handling below uses it too.
     const responseId = (event as { response_id?: unknown }).response_id;
-    const at = typeof responseId === "string" ? clock.now() : 0;
-    if (typeof responseId === "string") responses.touch(responseId, at);
+    let at = 0;
+    if (typeof responseId === "string") {
+      at = ctx.clock.now();
+      responses.touch(responseId, at);
+    }
     switch (event.type) {
       case "session.created":
         bus.emit("session.created", event);
@@ -292,9 +296,11 @@ export class Dispatcher {
       case "response.function_call_arguments.done":
       case "conversation.item.input_audio_transcription.segment":
         return;
-      default:
+      default: {
+        const log = ctx.log;
         if (log.enabled("debug"))
           log.debug("ignored server event", { type: (event as { type: string }).type });
+      }
     }
   }
 }
