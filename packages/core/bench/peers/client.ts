@@ -7,7 +7,10 @@ import { median } from "../../../../bench/stats.ts";
 import { cpuMs, settledMemory } from "../../../../bench/verdict.ts";
 import { agentsSdk, type Connect, parley, raw, textTurnText } from "./drivers.ts";
 
-const [which, mode, url] = process.argv.slice(2) as [string, string, string];
+const [which, mode, serverUrl] = process.argv.slice(2) as [string, string, string];
+// Every client dials the same host: the raw client's (its driver connects to 127.0.0.1). A host name costs each
+// TLS socket its SNI `servername` and a second host string, so a client given `localhost` would pay for the bench.
+const url = serverUrl.replace("//localhost:", "//127.0.0.1:");
 const agent = await loadAgent(join(import.meta.dirname, "../fixtures/peer.agent.yaml"));
 const update = compileSession(agent);
 const instructions = String((update.session as { instructions?: string }).instructions ?? "");
