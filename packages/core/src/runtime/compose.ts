@@ -2,6 +2,7 @@ import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
 import { CallLedger } from "../contracts/call-ledger.ts";
 import type { Logger } from "../log/index.ts";
+import type { Transport } from "../transport/transport.ts";
 import { AgentSwitch } from "./agent-switch.ts";
 import { AudioClock } from "./audio-clock.ts";
 import { CallRouter } from "./calls.ts";
@@ -84,8 +85,9 @@ export interface SessionParts {
 export function composeSession(
   init: SessionInit,
   events: SafeEmitter<SessionEvents>,
+  transport: Transport | undefined = init.transport,
 ): SessionParts {
-  return new ComposedSession(init, events);
+  return new ComposedSession(init, events, transport);
 }
 
 /**
@@ -119,7 +121,12 @@ export class ComposedSession implements SessionParts, StreamHooks, TurnWatchDeps
   #delegations: AbortController | undefined;
   #ended = false;
 
-  constructor(init: SessionInit, events: SafeEmitter<SessionEvents>) {
+  constructor(
+    init: SessionInit,
+    events: SafeEmitter<SessionEvents>,
+    transport: Transport | undefined = init.transport,
+  ) {
+    if (!transport) throw new SessionError("missing_transport", "a session needs a transport");
     const { clock, log } = init;
     this.init = init;
     this.events = events;
@@ -130,7 +137,7 @@ export class ComposedSession implements SessionParts, StreamHooks, TurnWatchDeps
     this.meter = new CostMeter(this.state.settings.model, init.prices);
     this.audio = new AudioClock(this.state.settings.outputBytesPerMs);
     this.latency = new LatencyTracker(new LatencyHooksOf(this));
-    this.wire = new Wire(init.transport, clock, log, new WireHooksOf(this));
+    this.wire = new Wire(transport, clock, log, new WireHooksOf(this));
     this.responses = new ResponseQueue(new QueueHooks(this));
     this.outbound = new Outbound(new OutboundHooks(this));
     this.ledger = new CallLedger(this.outbound.send);

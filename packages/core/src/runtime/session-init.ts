@@ -14,8 +14,11 @@ export type CallHandlerFactory = (host: SchedulerHost) => CallHandler;
 
 /** Everything a Session is built from; `startSession` fills it from its options and the agent. */
 export interface SessionInit {
-  /** What carries the session's events (the `ws` transport, an in-memory one, …). */
-  transport: Transport;
+  /**
+   * What carries the session's events (the `ws` transport, an in-memory one, …), unless given to the Session's
+   * constructor beside the init (as `startSession` does: its init is shared by sessions started alike).
+   */
+  transport?: Transport;
   /** Builds the transport of each reconnect attempt; with `reconnect`, drops and the hour cap are survived. */
   transportFactory?: TransportFactory;
   /** How drops are survived (absent: a drop ends the session). */

@@ -8,6 +8,7 @@ import type { ParleyError } from "../errors/index.ts";
 import type { LoadedAgent } from "../load/index.ts";
 import type { TokenCounts } from "../pricing/index.ts";
 import { encodedAudioAppend } from "../transport/client-frames.ts";
+import type { Transport } from "../transport/transport.ts";
 import { composeSession, type SessionParts } from "./compose.ts";
 import type { ConversationRecord, ConversationSnapshot } from "./conversation.ts";
 import { SessionError } from "./errors.ts";
@@ -30,10 +31,10 @@ export class Session extends SafeEmitter<SessionEvents> {
   readonly conversation: ConversationRecord;
   readonly #p: SessionParts;
 
-  /** @internal Use `startSession`. */
-  constructor(init: SessionInit) {
+  /** @internal Use `startSession`. `transport` is the first connection's (default `init.transport`). */
+  constructor(init: SessionInit, transport?: Transport) {
     super();
-    this.#p = composeSession(init, this);
+    this.#p = composeSession(init, this, transport);
     this.conversation = this.#p.conversation;
   }
 
