@@ -34,7 +34,8 @@ export class AgentSwitchHooks implements AgentSwitchDeps {
     return this.#p.init.log;
   }
   update(next: SessionUpdateEvent): Promise<void> {
-    return this.#p.update(this.#p.fallback.adjust(next));
+    const fallback = this.#p.fallbackIfMade;
+    return this.#p.update(fallback ? fallback.adjust(next) : next);
   }
   voice(): string | undefined {
     return this.#p.state.settings.voice;
@@ -50,7 +51,7 @@ export class AgentSwitchHooks implements AgentSwitchDeps {
     const p = this.#p;
     p.state.budgetUsd = agent.config.limits?.costBudgetUsd;
     p.life.limitLength(agent.config.limits?.maxSessionLength, p.state.startedAt);
-    p.calls.handler?.swap?.(agent);
+    p.handler?.swap?.(agent);
   }
   warning(code: string, message: string): void {
     this.#p.events.emit("warning", { code, message });

@@ -44,24 +44,25 @@ export class WireHooksOf implements WireHooks {
     if (e.type !== "error") p.state.closingError = undefined;
     if (!delta) {
       if (e.type === "conversation.item.added" || e.type === "conversation.item.created")
-        p.outbound.confirmed(e.item.id ?? "");
-      else if (e.type === "error" && e.error.event_id) p.outbound.refused(e.error.event_id);
+        p.outboundIfMade?.confirmed(e.item.id ?? "");
+      else if (e.type === "error" && e.error.event_id)
+        p.outboundIfMade?.refused(e.error.event_id);
       // Server VAD: the user's turn starts here, not at a commit of ours. The whole turn can arrive in one read (a
       // fast server), with no check in between seeing the session busy: the next idle must still be said.
       else if (e.type === "input_audio_buffer.speech_started") p.turn.userTurn();
     }
     if (p.events.listenerCount("server.event")) {
-      p.stream.frameText(e, text);
+      if (p.streamActive) p.stream.frameText(e, text);
       p.events.emit("server.event", e);
     }
-    if (!delta) p.fallback.serverEvent(e);
+    if (!delta) p.fallbackReads(e);
     p.dispatcher.dispatch(e);
     if (!delta) p.turn.check();
   }
   sent(e: RealtimeClientEvent, text: string | undefined): void {
     const events = this.#p.events;
     if (!events.listenerCount("client.event")) return;
-    this.#p.stream.frameText(e, text);
+    if (this.#p.streamActive) this.#p.stream.frameText(e, text);
     events.emit("client.event", e);
   }
   dropped(reason: string, code: number): void {
@@ -97,7 +98,7 @@ export class QueueHooks implements ResponseQueueOptions {
   onDropped(req: ResponseRequest, reason: string): void {
     const p = this.#p;
     p.init.log.debug("response request dropped", { kind: req.kind, reason });
-    p.stream.push("response.dropped", { kind: req.kind, reason });
+    p.streamPush("response.dropped", { kind: req.kind, reason });
     if (req.kind === "goodbye") p.life.goodbyeDone();
   }
   onStall(live: LiveResponse, phase: "cancelling" | "released", idleMs: number): void {

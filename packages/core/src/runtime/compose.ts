@@ -1,7 +1,8 @@
-import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
+import type { RealtimeServerEvent, SessionUpdateEvent } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
 import { CallLedger } from "../contracts/call-ledger.ts";
 import type { Logger } from "../log/index.ts";
+import type { CallHandler } from "../scheduler/host.ts";
 import type { Transport } from "../transport/transport.ts";
 import { AgentSwitch } from "./agent-switch.ts";
 import { AudioClock } from "./audio-clock.ts";
@@ -18,7 +19,7 @@ import {
 import { ConversationRecord } from "./conversation.ts";
 import { type DispatchContext, Dispatcher } from "./dispatch.ts";
 import { SessionError } from "./errors.ts";
-import { EventStream, type StreamHooks } from "./event-stream.ts";
+import { EventStream, type StreamEventType, type StreamHooks } from "./event-stream.ts";
 import type { SessionEvents } from "./events.ts";
 import { Handoffs } from "./handoffs.ts";
 import { RuntimeBus } from "./internal-events.ts";
@@ -43,7 +44,12 @@ export interface SessionParts {
   readonly state: SessionState;
   readonly events: SafeEmitter<SessionEvents>;
   readonly bus: RuntimeBus<SessionParts>;
+  /** The one event stream (made on first use: the first `onEvent`). */
   readonly stream: EventStream;
+  /** True while the event stream has a listener. */
+  readonly streamActive: boolean;
+  /** Pushes to the event stream when it has a listener. */
+  streamPush(type: StreamEventType, payload: unknown): void;
   readonly conversation: ConversationRecord;
   readonly wire: Wire;
   readonly responses: ResponseQueue;
@@ -53,6 +59,8 @@ export interface SessionParts {
   /** The one owner of call ids and sender of `function_call_output`. */
   readonly ledger: CallLedger;
   readonly calls: CallRouter;
+  /** The tool-call handler (the scheduler), whether or not the call router is made yet. */
+  handler: CallHandler | undefined;
   readonly interruptions: Interruptions;
   readonly life: Lifecycle;
   /** Which agent runs, its variables and budget, and the switch to another. */
@@ -63,6 +71,14 @@ export interface SessionParts {
   readonly turn: TurnWatch;
   /** Audio-path failures switch the session to text and back (text-fallback.ts). */
   readonly fallback: TextFallback;
+  /** The text fallback if made (before, the session is in audio mode and has counted no failure). */
+  readonly fallbackIfMade: TextFallback | undefined;
+  /** The outbound part if made (before, nothing was sent through it). */
+  readonly outboundIfMade: Outbound | undefined;
+  /** The server applied new settings: the parts made from them follow. */
+  settingsChanged(): void;
+  /** The text fallback reads a server event. */
+  fallbackReads(e: RealtimeServerEvent): void;
   /** Aborted at the close: async delegations still running stop. Made on first use (most sessions delegate nothing). */
   delegations(): AbortSignal;
   /** True from the handshake until `close()` or a drop that is not restored. */
@@ -100,24 +116,28 @@ export class ComposedSession implements SessionParts, StreamHooks, TurnWatchDeps
   readonly state: SessionState;
   readonly events: SafeEmitter<SessionEvents>;
   readonly bus: RuntimeBus<SessionParts>;
-  readonly stream: EventStream;
-  readonly conversation: ConversationRecord;
   readonly wire: Wire;
-  readonly responses: ResponseQueue;
-  readonly meter: CostMeter;
-  readonly audio: AudioClock;
-  readonly latency: LatencyTracker;
-  readonly ledger: CallLedger;
-  readonly calls: CallRouter;
-  readonly interruptions: Interruptions;
-  readonly life: Lifecycle;
   readonly agents: AgentSwitch;
-  readonly outbound: Outbound;
   readonly reconnect: SessionReconnect;
   readonly turn: TurnWatch;
-  readonly fallback: TextFallback;
   /** The server's events, mapped to session events and internal ones (dispatch.ts). */
   readonly dispatcher: Dispatcher;
+  // The parts an idle session never touches are made on first use (the getters below): a connected, configured
+  // session that has not spoken yet holds only the wire, its state, the agent, the reconnect timer and the dispatch.
+  #stream: EventStream | undefined;
+  #conversation: ConversationRecord | undefined;
+  #responses: ResponseQueue | undefined;
+  #meter: CostMeter | undefined;
+  #audio: AudioClock | undefined;
+  #latency: LatencyTracker | undefined;
+  #ledger: CallLedger | undefined;
+  #calls: CallRouter | undefined;
+  /** The tool-call handler, kept here until the call router is made (it is then the router's). */
+  #handler: CallHandler | undefined;
+  #interruptions: Interruptions | undefined;
+  #life: Lifecycle | undefined;
+  #outbound: Outbound | undefined;
+  #fallback: TextFallback | undefined;
   #delegations: AbortController | undefined;
   #ended = false;
 
@@ -127,29 +147,123 @@ export class ComposedSession implements SessionParts, StreamHooks, TurnWatchDeps
     transport: Transport | undefined = init.transport,
   ) {
     if (!transport) throw new SessionError("missing_transport", "a session needs a transport");
-    const { clock, log } = init;
     this.init = init;
     this.events = events;
     this.state = new SessionState(init.update, init.budgetUsd);
     this.bus = new RuntimeBus<SessionParts>(this, reactions);
-    this.conversation = new ConversationRecord();
-    this.stream = new EventStream(clock, this);
-    this.meter = new CostMeter(this.state.settings.model, init.prices);
-    this.audio = new AudioClock(this.state.settings.outputBytesPerMs);
-    this.latency = new LatencyTracker(new LatencyHooksOf(this));
-    this.wire = new Wire(transport, clock, log, new WireHooksOf(this));
-    this.responses = new ResponseQueue(new QueueHooks(this));
-    this.outbound = new Outbound(new OutboundHooks(this));
-    this.ledger = new CallLedger(this.outbound.send);
-    this.calls = new CallRouter(this.ledger, this.outbound.send, this.responses, log);
+    this.wire = new Wire(transport, init.clock, init.log, new WireHooksOf(this));
     this.agents = new AgentSwitch(new AgentSwitchHooks(this), init.agent);
-    this.calls.handoffs = new Handoffs(new HandoffHooks(this));
-    this.life = new Lifecycle(new LifecycleHooks(this));
-    this.interruptions = new Interruptions(new InterruptionHooks(this));
     this.turn = new TurnWatch(this);
     this.reconnect = new SessionReconnect(new ReconnectHooks(this));
-    this.fallback = new TextFallback(new FallbackHooks(this), init.textFallback);
     this.dispatcher = new Dispatcher(this);
+  }
+
+  get stream(): EventStream {
+    this.#stream ??= new EventStream(this.init.clock, this);
+    return this.#stream;
+  }
+
+  /** True while the event stream has a listener (no stream made for asking). */
+  get streamActive(): boolean {
+    return this.#stream?.active ?? false;
+  }
+
+  /** Pushes to the event stream when it has a listener (an event nobody hears makes no stream). */
+  streamPush(type: StreamEventType, payload: unknown): void {
+    if (this.#stream?.active) this.#stream.push(type, payload);
+  }
+
+  get conversation(): ConversationRecord {
+    this.#conversation ??= new ConversationRecord();
+    return this.#conversation;
+  }
+
+  get responses(): ResponseQueue {
+    this.#responses ??= new ResponseQueue(new QueueHooks(this));
+    return this.#responses;
+  }
+
+  get meter(): CostMeter {
+    this.#meter ??= new CostMeter(this.state.settings.model, this.init.prices);
+    return this.#meter;
+  }
+
+  get audio(): AudioClock {
+    this.#audio ??= new AudioClock(this.state.settings.outputBytesPerMs);
+    return this.#audio;
+  }
+
+  /** The server applied new settings: the parts made from them follow (parts not made yet read them when made). */
+  settingsChanged(): void {
+    const settings = this.state.settings;
+    if (this.#meter) this.#meter.model = settings.model;
+    this.#audio?.setFormat(settings.outputBytesPerMs);
+  }
+
+  get latency(): LatencyTracker {
+    this.#latency ??= new LatencyTracker(new LatencyHooksOf(this));
+    return this.#latency;
+  }
+
+  get outbound(): Outbound {
+    this.#outbound ??= new Outbound(new OutboundHooks(this));
+    return this.#outbound;
+  }
+
+  /** The outbound part, if made: nothing was sent through it before then (no item waits for confirmation). */
+  get outboundIfMade(): Outbound | undefined {
+    return this.#outbound;
+  }
+
+  get ledger(): CallLedger {
+    this.#ledger ??= new CallLedger(this.outbound.send);
+    return this.#ledger;
+  }
+
+  get calls(): CallRouter {
+    if (!this.#calls) {
+      const calls = new CallRouter(this.ledger, this.outbound.send, this.responses, this.init.log);
+      calls.handler = this.#handler;
+      calls.handoffs = new Handoffs(new HandoffHooks(this));
+      this.#handler = undefined;
+      this.#calls = calls;
+    }
+    return this.#calls;
+  }
+
+  /** The tool-call handler (the scheduler), whether or not the call router is made yet. */
+  get handler(): CallHandler | undefined {
+    return this.#calls ? this.#calls.handler : this.#handler;
+  }
+
+  set handler(handler: CallHandler | undefined) {
+    if (this.#calls) this.#calls.handler = handler;
+    else this.#handler = handler;
+  }
+
+  get interruptions(): Interruptions {
+    this.#interruptions ??= new Interruptions(new InterruptionHooks(this));
+    return this.#interruptions;
+  }
+
+  get life(): Lifecycle {
+    this.#life ??= new Lifecycle(new LifecycleHooks(this));
+    return this.#life;
+  }
+
+  get fallback(): TextFallback {
+    this.#fallback ??= new TextFallback(new FallbackHooks(this), this.init.textFallback);
+    return this.#fallback;
+  }
+
+  get fallbackIfMade(): TextFallback | undefined {
+    return this.#fallback;
+  }
+
+  /** The text fallback reads a server event: made for the events that can start a switch, else only if made. */
+  fallbackReads(e: RealtimeServerEvent): void {
+    if (this.#fallback) this.#fallback.serverEvent(e);
+    else if (TextFallback.reads(e)) this.fallback.serverEvent(e);
   }
 
   // What the event stream, the turn watch and the dispatcher ask of the session: this object answers them itself
@@ -179,7 +293,7 @@ export class ComposedSession implements SessionParts, StreamHooks, TurnWatchDeps
 
   /** True for a response cut off by an interruption (its trailing audio is dropped). */
   muted(responseId: string): boolean {
-    return this.interruptions.isMuted(responseId);
+    return this.#interruptions?.isMuted(responseId) ?? false;
   }
 
   textOnly(): boolean {
@@ -201,11 +315,16 @@ export class ComposedSession implements SessionParts, StreamHooks, TurnWatchDeps
   }
 
   open(): boolean {
-    return !this.life.closing && (this.wire.isOpen || this.reconnect.restoring);
+    return !this.#life?.closing && (this.wire.isOpen || this.reconnect.restoring);
   }
 
   busy(): boolean {
-    return this.open() && (this.reconnect.restoring || !this.responses.settled || this.calls.busy);
+    return (
+      this.open() &&
+      (this.reconnect.restoring ||
+        (this.#responses !== undefined && !this.#responses.settled) ||
+        (this.#calls !== undefined ? this.#calls.busy : this.#handler?.busy === true))
+    );
   }
 
   assertOpen(): void {

@@ -36,11 +36,12 @@ export async function handshake(p: SessionParts): Promise<void> {
     }
   }
   state.started = true;
-  if (init.tools) p.calls.handler = init.tools(new SessionToolHost(p));
+  if (init.tools) p.handler = init.tools(new SessionToolHost(p));
   p.agents.begin();
   state.startedAt = init.clock.now();
-  p.life.limitLength(init.maxSessionLengthMs, state.startedAt);
-  p.stream.push("session.started", { transport: wire.transportKind, agent: p.agents.agent?.name });
+  if (init.maxSessionLengthMs !== undefined)
+    p.life.limitLength(init.maxSessionLengthMs, state.startedAt);
+  p.streamPush("session.started", { transport: wire.transportKind, agent: p.agents.agent?.name });
   p.reconnect.connected();
   if (init.greeting)
     p.responses.request({

@@ -17,8 +17,7 @@ export const reactions: Reactions<SessionParts> = {
   "session.updated": (p, e) => {
     const { state } = p;
     state.settings = readSettings(e.session, state.settings);
-    p.meter.model = state.settings.model;
-    p.audio.setFormat(state.settings.outputBytesPerMs);
+    p.settingsChanged();
     p.wire.resolve("session.updated");
   },
   "server.error": (p, event) => {
