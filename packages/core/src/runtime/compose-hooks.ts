@@ -45,8 +45,7 @@ export class WireHooksOf implements WireHooks {
     if (!delta) {
       if (e.type === "conversation.item.added" || e.type === "conversation.item.created")
         p.outboundIfMade?.confirmed(e.item.id ?? "");
-      else if (e.type === "error" && e.error.event_id)
-        p.outboundIfMade?.refused(e.error.event_id);
+      else if (e.type === "error" && e.error.event_id) p.outboundIfMade?.refused(e.error.event_id);
       // Server VAD: the user's turn starts here, not at a commit of ours. The whole turn can arrive in one read (a
       // fast server), with no check in between seeing the session busy: the next idle must still be said.
       else if (e.type === "input_audio_buffer.speech_started") p.turn.userTurn();
