@@ -32,7 +32,8 @@ import { Outbound } from "./reconnect/outbound.ts";
 import { SessionReconnect } from "./reconnect/session-reconnect.ts";
 import { ResponseQueue } from "./response-queue.ts";
 import type { SafeEmitter } from "./safe-emitter.ts";
-import type { SessionInit } from "./session-init.ts";
+import { SessionToolHost } from "./scheduler-host.ts";
+import type { CallHandlerFactory, SessionInit } from "./session-init.ts";
 import { SessionState } from "./session-state.ts";
 import { TextFallback } from "./text-fallback.ts";
 import { TurnWatch, type TurnWatchDeps } from "./turn-watch.ts";
@@ -59,8 +60,10 @@ export interface SessionParts {
   /** The one owner of call ids and sender of `function_call_output`. */
   readonly ledger: CallLedger;
   readonly calls: CallRouter;
-  /** The tool-call handler (the scheduler), whether or not the call router is made yet. */
+  /** The tool-call handler (the scheduler), whether or not the call router is made yet (made when a lazy one is asked for). */
   handler: CallHandler | undefined;
+  /** Attaches the session's tool-call handler: built now, or on first use when the factory is `lazy`. */
+  attachTools(factory: CallHandlerFactory): void;
   readonly interruptions: Interruptions;
   readonly life: Lifecycle;
   /** Which agent runs, its variables and budget, and the switch to another. */
@@ -134,6 +137,8 @@ export class ComposedSession implements SessionParts, StreamHooks, TurnWatchDeps
   #calls: CallRouter | undefined;
   /** The tool-call handler, kept here until the call router is made (it is then the router's). */
   #handler: CallHandler | undefined;
+  /** A lazy handler factory was attached and has not been built yet. */
+  #toolsPending = false;
   #interruptions: Interruptions | undefined;
   #life: Lifecycle | undefined;
   #outbound: Outbound | undefined;
@@ -223,7 +228,7 @@ export class ComposedSession implements SessionParts, StreamHooks, TurnWatchDeps
   get calls(): CallRouter {
     if (!this.#calls) {
       const calls = new CallRouter(this.ledger, this.outbound.send, this.responses, this.init.log);
-      calls.handler = this.#handler;
+      calls.handler = this.handler;
       calls.handoffs = new Handoffs(new HandoffHooks(this));
       this.#handler = undefined;
       this.#calls = calls;
@@ -233,12 +238,23 @@ export class ComposedSession implements SessionParts, StreamHooks, TurnWatchDeps
 
   /** The tool-call handler (the scheduler), whether or not the call router is made yet. */
   get handler(): CallHandler | undefined {
-    return this.#calls ? this.#calls.handler : this.#handler;
+    if (this.#calls) return this.#calls.handler;
+    if (this.#toolsPending && this.init.tools) {
+      this.#toolsPending = false;
+      this.#handler = this.init.tools(new SessionToolHost(this));
+    }
+    return this.#handler;
   }
 
   set handler(handler: CallHandler | undefined) {
+    this.#toolsPending = false;
     if (this.#calls) this.#calls.handler = handler;
     else this.#handler = handler;
+  }
+
+  attachTools(factory: CallHandlerFactory): void {
+    if (factory.lazy && factory === this.init.tools) this.#toolsPending = true;
+    else this.handler = factory(new SessionToolHost(this));
   }
 
   get interruptions(): Interruptions {

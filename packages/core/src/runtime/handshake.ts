@@ -2,7 +2,6 @@ import { sayExactly } from "../scheduler/fillers.ts";
 import type { SessionParts } from "./compose.ts";
 import { SessionError } from "./errors.ts";
 import { classifyClose } from "./reconnect/classify.ts";
-import { SessionToolHost } from "./scheduler-host.ts";
 
 /**
  * A session's start: `session.created`, our `session.update`, `session.updated`; then the tools, the limits, the
@@ -36,7 +35,7 @@ export async function handshake(p: SessionParts): Promise<void> {
     }
   }
   state.started = true;
-  if (init.tools) p.handler = init.tools(new SessionToolHost(p));
+  if (init.tools) p.attachTools(init.tools);
   p.agents.begin();
   state.startedAt = init.clock.now();
   if (init.maxSessionLengthMs !== undefined)

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
 import type { ClosingError } from "./reconnect/classify.ts";
-import { defaultSettings, type RuntimeSettings, readSettings } from "./settings.ts";
+import { defaultSettings, type RuntimeSettings, readSettings, sharedSettings } from "./settings.ts";
 
 /**
  * The few facts about a session that several parts read and the composition root keeps up to date. Everything else
@@ -27,7 +27,7 @@ export class SessionState {
   startedAt = 0;
 
   constructor(update: SessionUpdateEvent, budgetUsd: number | undefined) {
-    this.settings = readSettings(update.session, defaultSettings());
+    this.settings = sharedSettings(readSettings(update.session, defaultSettings()));
     this.currentUpdate = update;
     this.budgetUsd = budgetUsd;
   }
