@@ -1,5 +1,5 @@
 import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
-import type { LoadedAgent } from "../contracts/agent.ts";
+import type { LoadedAgent, ToolsFollower } from "../contracts/agent.ts";
 import type { Logger } from "../log/index.ts";
 import { SessionError } from "./errors.ts";
 import { requestedVoice, withoutVoice } from "./settings.ts";
@@ -30,12 +30,15 @@ export interface AgentSwitchDeps {
  * Variables are replaced, never edited in place: whoever read the old object keeps a consistent one. Every agent the
  * session ran is released with it (their MCP connections).
  */
-export class AgentSwitch {
+export class AgentSwitch implements ToolsFollower {
   readonly #d: AgentSwitchDeps;
   #agent: LoadedAgent | undefined;
   #variables: Readonly<Record<string, unknown>>;
   /** Every agent the session ran: most sessions run one, kept as is; an array once there is a second. */
   #ran: LoadedAgent | LoadedAgent[] | undefined;
+  /** The agent whose tool-list changes the session follows (as a follower: no closure per session). */
+  #following: LoadedAgent | undefined;
+  /** The unsubscribe of an agent that offers only `onToolsChanged`. */
   #unwatch: (() => void) | undefined;
 
   constructor(deps: AgentSwitchDeps, agent: LoadedAgent | undefined) {
@@ -90,8 +93,7 @@ export class AgentSwitch {
 
   /** The session is over: stop following tool changes and release every agent it ran. */
   release(): void {
-    this.#unwatch?.();
-    this.#unwatch = undefined;
+    this.#unfollow();
     const ran = this.#ran;
     for (const agent of ran === undefined ? [] : Array.isArray(ran) ? ran : [ran])
       agent
@@ -111,20 +113,33 @@ export class AgentSwitch {
     else if (!Array.isArray(ran)) {
       if (ran !== agent) this.#ran = [ran, agent];
     } else if (!ran.includes(agent)) ran.push(agent);
+    this.#unfollow();
+    if (agent.followTools) {
+      agent.followTools(this);
+      this.#following = agent;
+    } else this.#unwatch = agent.onToolsChanged?.((next) => this.agentToolsChanged(next));
+  }
+
+  #unfollow(): void {
+    this.#following?.unfollowTools?.(this);
+    this.#following = undefined;
     this.#unwatch?.();
-    this.#unwatch = agent.onToolsChanged?.((next) => {
-      if (!this.#d.open()) return;
-      this.#d.log.info("the agent's tools changed", { tools: next.tools.length });
-      this.apply(next).catch((error: unknown) =>
-        this.#d.failed(
-          new SessionError(
-            "tools_update_failed",
-            `could not apply the agent's changed tools: ${(error as Error)?.message ?? error}`,
-            { cause: error },
-          ),
+    this.#unwatch = undefined;
+  }
+
+  /** @internal The followed agent's tools changed: the new agent goes out as a live `session.update`. */
+  agentToolsChanged(next: LoadedAgent): void {
+    if (!this.#d.open()) return;
+    this.#d.log.info("the agent's tools changed", { tools: next.tools.length });
+    this.apply(next).catch((error: unknown) =>
+      this.#d.failed(
+        new SessionError(
+          "tools_update_failed",
+          `could not apply the agent's changed tools: ${(error as Error)?.message ?? error}`,
+          { cause: error },
         ),
-      );
-    });
+      ),
+    );
   }
 }
 

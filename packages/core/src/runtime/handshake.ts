@@ -37,7 +37,7 @@ export async function handshake(p: SessionParts): Promise<void> {
   state.started = true;
   if (init.tools) p.attachTools(init.tools);
   p.agents.begin();
-  state.startedAt = init.clock.now();
+  state.startedAt = Math.floor(init.clock.now()); // whole ms: no heap number per session
   if (init.maxSessionLengthMs !== undefined)
     p.life.limitLength(init.maxSessionLengthMs, state.startedAt);
   p.streamPush("session.started", { transport: wire.transportKind, agent: p.agents.agent?.name });

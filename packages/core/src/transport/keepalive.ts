@@ -47,13 +47,14 @@ export class Keepalive implements Deadline {
     this.#intervalMs = options.intervalMs ?? DEFAULT_KEEPALIVE.intervalMs;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_KEEPALIVE.timeoutMs;
     this.#owner = owner;
-    this.#last = clock.now();
+    this.#last = Math.floor(clock.now());
     this.#arm(this.#intervalMs);
   }
 
   /** A frame (or a pong) came: the peer is alive. */
   alive(): void {
-    this.#last = this.#clock.now();
+    // Whole milliseconds (as dueAt): a fractional time is a 16-byte heap number per socket.
+    this.#last = Math.floor(this.#clock.now());
     this.#pinged = false;
   }
 

@@ -118,7 +118,7 @@ export class SessionReconnect implements Deadline {
   /** A connection is set up: the recycle before the API's cap counts from now. */
   connected(): void {
     const { clock, settings } = this.#d;
-    this.#connectedAt = clock.now();
+    this.#connectedAt = Math.floor(clock.now()); // whole ms: no heap number per session
     this.clearRecycle();
     const after = settings?.recycleAfterMs;
     if (!this.#d.settings || !this.#d.factory || after === undefined || after === false) return;
