@@ -55,7 +55,7 @@ export class WireHooksOf implements WireHooks {
       p.events.emit("server.event", e);
     }
     if (!delta) p.fallbackReads(e);
-    p.dispatcher.dispatch(e);
+    p.dispatch(e);
     if (!delta) p.turn.check();
   }
   sent(e: RealtimeClientEvent, text: string | undefined): void {

@@ -22,7 +22,7 @@ import { SessionError } from "./errors.ts";
 import { EventStream, type StreamEventType, type StreamHooks } from "./event-stream.ts";
 import type { SessionEvents } from "./events.ts";
 import { Handoffs } from "./handoffs.ts";
-import { RuntimeBus } from "./internal-events.ts";
+import type { RuntimeBus, RuntimeEvents } from "./internal-events.ts";
 import { Interruptions } from "./interruption.ts";
 import { LatencyTracker } from "./latency.ts";
 import { Lifecycle } from "./lifecycle.ts";
@@ -39,12 +39,18 @@ import { TextFallback } from "./text-fallback.ts";
 import { TurnWatch, type TurnWatchDeps } from "./turn-watch.ts";
 import { Wire } from "./wire.ts";
 
+/** What the dispatcher and the parts raise internal events on. */
+export type InternalBus = Pick<RuntimeBus<SessionParts>, "emit">;
+
 /** A session's parts, wired: what the public Session (session.ts) and the handshake (handshake.ts) work with. */
 export interface SessionParts {
   readonly init: SessionInit;
   readonly state: SessionState;
   readonly events: SafeEmitter<SessionEvents>;
-  readonly bus: RuntimeBus<SessionParts>;
+  /** The dispatcher's internal events, delivered to the session's reactions (reactions.ts). */
+  readonly bus: InternalBus;
+  /** A server event for the dispatcher (the handshake's replies straight to their reactions). */
+  dispatch(e: RealtimeServerEvent): void;
   /** The one event stream (made on first use: the first `onEvent`). */
   readonly stream: EventStream;
   /** True while the event stream has a listener. */
@@ -118,15 +124,13 @@ export class ComposedSession implements SessionParts, StreamHooks, TurnWatchDeps
   readonly init: SessionInit;
   readonly state: SessionState;
   readonly events: SafeEmitter<SessionEvents>;
-  readonly bus: RuntimeBus<SessionParts>;
   readonly wire: Wire;
   readonly agents: AgentSwitch;
   readonly reconnect: SessionReconnect;
   readonly turn: TurnWatch;
-  /** The server's events, mapped to session events and internal ones (dispatch.ts). */
-  readonly dispatcher: Dispatcher;
   // The parts an idle session never touches are made on first use (the getters below): a connected, configured
   // session that has not spoken yet holds only the wire, its state, the agent, the reconnect timer and the dispatch.
+  #dispatcher: Dispatcher | undefined;
   #stream: EventStream | undefined;
   #conversation: ConversationRecord | undefined;
   #responses: ResponseQueue | undefined;
@@ -155,12 +159,38 @@ export class ComposedSession implements SessionParts, StreamHooks, TurnWatchDeps
     this.init = init;
     this.events = events;
     this.state = new SessionState(init.update, init.budgetUsd);
-    this.bus = new RuntimeBus<SessionParts>(this, reactions);
     this.wire = new Wire(transport, init.clock, init.log, new WireHooksOf(this));
     this.agents = new AgentSwitch(new AgentSwitchHooks(this), init.agent);
     this.turn = new TurnWatch(this);
     this.reconnect = new SessionReconnect(new ReconnectHooks(this));
-    this.dispatcher = new Dispatcher(this);
+  }
+
+  /** The session is its own internal-event bus (no object of its own per session): `emit` runs the reaction. */
+  get bus(): InternalBus {
+    return this;
+  }
+
+  /** @internal An internal event (not a session event: those go to `events`), handled by the shared reactions. */
+  emit<K extends keyof RuntimeEvents>(
+    name: K,
+    ...payload: RuntimeEvents[K] extends undefined ? [] : [RuntimeEvents[K]]
+  ): void {
+    reactions[name](this, payload[0] as RuntimeEvents[K]);
+  }
+
+  /** The server's events, mapped to session events and internal ones (dispatch.ts). */
+  get dispatcher(): Dispatcher {
+    this.#dispatcher ??= new Dispatcher(this);
+    return this.#dispatcher;
+  }
+
+  /**
+   * A server event for the dispatcher. The handshake's replies go straight to their reactions, as the dispatcher
+   * would send them: a session that has only been configured runs no dispatcher (nor holds one).
+   */
+  dispatch(e: RealtimeServerEvent): void {
+    if (e.type === "session.created" || e.type === "session.updated") this.emit(e.type, e as never);
+    else this.dispatcher.dispatch(e);
   }
 
   get stream(): EventStream {
