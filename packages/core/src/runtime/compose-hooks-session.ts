@@ -13,7 +13,6 @@ import type { CloseReason } from "./events.ts";
 import type { HandoffDeps, HandoffEvent } from "./handoffs.ts";
 import type { InterruptionDeps } from "./interruption.ts";
 import type { LifecycleDeps } from "./lifecycle.ts";
-import type { SessionReconnectDeps } from "./reconnect/session-reconnect.ts";
 import type { ModeChange } from "./text-fallback.ts";
 
 // Each part's dependencies as a class over the session's parts (see compose-hooks.ts): the session-level parts
@@ -180,62 +179,6 @@ export class InterruptionHooks implements InterruptionDeps {
 }
 
 const onInterrupt = (h: { onInterrupt(): void }) => h.onInterrupt();
-
-export class ReconnectHooks implements SessionReconnectDeps {
-  readonly #p: ComposedSession;
-  constructor(p: ComposedSession) {
-    this.#p = p;
-  }
-  get settings() {
-    return this.#p.init.reconnect;
-  }
-  get factory() {
-    return this.#p.init.transportFactory;
-  }
-  get callId(): string | undefined {
-    return this.#p.init.callId;
-  }
-  get clock(): Clock {
-    return this.#p.init.clock;
-  }
-  get log(): Logger {
-    return this.#p.init.log;
-  }
-  get state() {
-    return this.#p.state;
-  }
-  get wire() {
-    return this.#p.wire;
-  }
-  get responses() {
-    return this.#p.responses;
-  }
-  get outbound() {
-    return this.#p.outbound;
-  }
-  get conversation() {
-    return this.#p.conversation;
-  }
-  get life() {
-    return this.#p.life;
-  }
-  get events() {
-    return this.#p.events;
-  }
-  get turn() {
-    return this.#p.turn;
-  }
-  announce(): string | undefined {
-    const { agents, init } = this.#p;
-    return agents.agent ? init.announceOf?.(agents.agent) : undefined;
-  }
-  connect(update: SessionUpdateEvent): Promise<void> {
-    return this.#p.connect(update);
-  }
-  busy(): boolean {
-    return this.#p.busy();
-  }
-}
 
 export class FallbackHooks {
   readonly #p: ComposedSession;

@@ -3,7 +3,7 @@ import type { Clock } from "../clock/index.ts";
 import { CallLedger } from "../contracts/call-ledger.ts";
 import type { Logger } from "../log/index.ts";
 import type { CallHandler } from "../scheduler/host.ts";
-import type { Transport } from "../transport/transport.ts";
+import type { Transport, TransportFactory } from "../transport/transport.ts";
 import { AgentSwitch } from "./agent-switch.ts";
 import { AudioClock } from "./audio-clock.ts";
 import { CallRouter } from "./calls.ts";
@@ -14,7 +14,6 @@ import {
   HandoffHooks,
   InterruptionHooks,
   LifecycleHooks,
-  ReconnectHooks,
 } from "./compose-hooks-session.ts";
 import { ConversationRecord } from "./conversation.ts";
 import { type DispatchContext, Dispatcher } from "./dispatch.ts";
@@ -28,8 +27,9 @@ import { LatencyTracker } from "./latency.ts";
 import { Lifecycle } from "./lifecycle.ts";
 import { CostMeter } from "./meter.ts";
 import { reactions } from "./reactions.ts";
+import type { ReconnectSettings } from "./reconnect/options.ts";
 import { Outbound } from "./reconnect/outbound.ts";
-import { SessionReconnect } from "./reconnect/session-reconnect.ts";
+import { SessionReconnect, type SessionReconnectDeps } from "./reconnect/session-reconnect.ts";
 import { ResponseQueue } from "./response-queue.ts";
 import type { SafeEmitter } from "./safe-emitter.ts";
 import { SessionToolHost } from "./scheduler-host.ts";
@@ -120,7 +120,9 @@ export function composeSession(
  * of prototype methods over this one (compose-hooks.ts), not a closure per callback: an idle session holds its
  * parts' state and little else (the peers bench's idle memory).
  */
-export class ComposedSession implements SessionParts, StreamHooks, TurnWatchDeps, DispatchContext {
+export class ComposedSession
+  implements SessionParts, StreamHooks, TurnWatchDeps, DispatchContext, SessionReconnectDeps
+{
   readonly init: SessionInit;
   readonly state: SessionState;
   readonly events: SafeEmitter<SessionEvents>;
@@ -162,7 +164,7 @@ export class ComposedSession implements SessionParts, StreamHooks, TurnWatchDeps
     this.wire = new Wire(transport, init.clock, init.log, new WireHooksOf(this));
     this.agents = new AgentSwitch(new AgentSwitchHooks(this), init.agent);
     this.turn = new TurnWatch(this);
-    this.reconnect = new SessionReconnect(new ReconnectHooks(this));
+    this.reconnect = new SessionReconnect(this);
   }
 
   /** The session is its own internal-event bus (no object of its own per session): `emit` runs the reaction. */
@@ -191,6 +193,25 @@ export class ComposedSession implements SessionParts, StreamHooks, TurnWatchDeps
   dispatch(e: RealtimeServerEvent): void {
     if (e.type === "session.created" || e.type === "session.updated") this.emit(e.type, e as never);
     else this.dispatcher.dispatch(e);
+  }
+
+  // What the reconnect asks beyond the parts (SessionReconnectDeps): the session answers it itself.
+
+  get reconnectSettings(): ReconnectSettings | undefined {
+    return this.init.reconnect;
+  }
+
+  get transportFactory(): TransportFactory | undefined {
+    return this.init.transportFactory;
+  }
+
+  get callId(): string | undefined {
+    return this.init.callId;
+  }
+
+  announceLine(): string | undefined {
+    const agent = this.agents.agent;
+    return agent ? this.init.announceOf?.(agent) : undefined;
   }
 
   get stream(): EventStream {

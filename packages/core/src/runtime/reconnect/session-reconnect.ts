@@ -19,10 +19,10 @@ import { Reconnector, type RestoreReason } from "./reconnector.ts";
 
 export interface SessionReconnectDeps {
   /** How drops are survived (absent, or no factory: a drop ends the session). */
-  settings: ReconnectSettings | undefined;
+  reconnectSettings: ReconnectSettings | undefined;
   /** The resume line of the agent in force (its file's `reconnect.announce`), when `settings.announce` is unset. */
-  announce: () => string | undefined;
-  factory: TransportFactory | undefined;
+  announceLine(): string | undefined;
+  transportFactory: TransportFactory | undefined;
   /** The SIP call id: such a session lives on the server (re-attaching may replay nothing). */
   callId: string | undefined;
   clock: Clock;
@@ -66,7 +66,7 @@ export class SessionReconnect implements Deadline {
   /** The reconnector, when drops can be survived (settings and a factory). */
   get #reconnector(): Reconnector | undefined {
     if (this.#built) return this.#built;
-    const { settings, factory } = this.#d;
+    const { reconnectSettings: settings, transportFactory: factory } = this.#d;
     if (settings && factory) this.#built = this.#build(settings, factory);
     return this.#built;
   }
@@ -117,11 +117,11 @@ export class SessionReconnect implements Deadline {
 
   /** A connection is set up: the recycle before the API's cap counts from now. */
   connected(): void {
-    const { clock, settings } = this.#d;
+    const { clock, reconnectSettings: settings } = this.#d;
     this.#connectedAt = Math.floor(clock.now()); // whole ms: no heap number per session
     this.clearRecycle();
     const after = settings?.recycleAfterMs;
-    if (!this.#d.settings || !this.#d.factory || after === undefined || after === false) return;
+    if (!settings || !this.#d.transportFactory || after === undefined || after === false) return;
     this.#recycleArmed = true;
     deadlinesOf(clock).arm(this, after);
   }
@@ -158,7 +158,7 @@ export class SessionReconnect implements Deadline {
     this.connected();
     responses.resume();
     this.#d.outbound.flush();
-    const announce = this.#d.settings?.announce ?? this.#d.announce();
+    const announce = this.#d.reconnectSettings?.announce ?? this.#d.announceLine();
     const cut = this.#cutOff;
     this.#cutOff = false;
     if (announce && reason !== "recycle")
