@@ -4,23 +4,24 @@ import type { Logger } from "../log/index.ts";
 import { SessionError } from "./errors.ts";
 import { requestedVoice, withoutVoice } from "./settings.ts";
 
+/** What the agent switch asks of the session (the session answers it itself: names that say whose they are). */
 export interface AgentSwitchDeps {
   /** Compiles an agent to its `session.update` (absent: only ready-made updates are accepted). */
-  compile: ((agent: LoadedAgent) => SessionUpdateEvent) | undefined;
-  /** Sends a `session.update` and resolves on its `session.updated` (rejects with the server's error). */
-  update(update: SessionUpdateEvent): Promise<void>;
+  compileAgent: ((agent: LoadedAgent) => SessionUpdateEvent) | undefined;
+  /** Sends an agent's `session.update` and resolves on its `session.updated` (rejects with the server's error). */
+  sendAgentUpdate(update: SessionUpdateEvent): Promise<void>;
   /** The voice in effect now. */
-  voice(): string | undefined;
+  agentVoice(): string | undefined;
   /** True once the agent has produced audio: the API then refuses a voice change. */
-  spoken(): boolean;
+  agentSpoke(): boolean;
   /** The variables the application gave, over each agent's defaults. */
-  given: Readonly<Record<string, unknown>>;
+  givenVariables: Readonly<Record<string, unknown>>;
   /** The session can still take an update. */
   open(): boolean;
   /** The new agent is in place: its tools, limits and budget apply from now on. */
-  switched(agent: LoadedAgent): void;
-  warning(code: string, message: string): void;
-  failed(error: SessionError): void;
+  agentSwitched(agent: LoadedAgent): void;
+  switchWarning(code: string, message: string): void;
+  switchFailed(error: SessionError): void;
   log: Logger;
 }
 
@@ -44,7 +45,7 @@ export class AgentSwitch implements ToolsFollower {
   constructor(deps: AgentSwitchDeps, agent: LoadedAgent | undefined) {
     this.#d = deps;
     this.#agent = agent;
-    this.#variables = merged(agent?.config.variables, deps.given);
+    this.#variables = merged(agent?.config.variables, deps.givenVariables);
   }
 
   /** The agent the session runs now. */
@@ -65,7 +66,7 @@ export class AgentSwitch implements ToolsFollower {
   /** Applies an agent or a ready `session.update`; resolves with the voice kept when the new one was refused. */
   async apply(next: LoadedAgent | SessionUpdateEvent): Promise<string | undefined> {
     const d = this.#d;
-    let update = isSessionUpdate(next) ? next : d.compile?.(next);
+    let update = isSessionUpdate(next) ? next : d.compileAgent?.(next);
     if (!update)
       throw new SessionError(
         "update_unsupported",
@@ -73,21 +74,21 @@ export class AgentSwitch implements ToolsFollower {
       );
     let kept: string | undefined;
     const voice = requestedVoice(update);
-    const current = d.voice();
-    if (voice !== undefined && voice !== current && d.spoken()) {
+    const current = d.agentVoice();
+    if (voice !== undefined && voice !== current && d.agentSpoke()) {
       update = withoutVoice(update);
       kept = current ?? "default";
-      d.warning(
+      d.switchWarning(
         "voice_change_refused",
         `the voice stays "${current ?? "default"}": the API cannot change it to "${voice}" after the agent has spoken; the rest of the update was applied`,
       );
     }
-    await d.update(update);
+    await d.sendAgentUpdate(update);
     if (isSessionUpdate(next)) return kept;
     this.#agent = next;
-    this.#variables = merged(next.config.variables, d.given);
+    this.#variables = merged(next.config.variables, d.givenVariables);
     this.#watch(next);
-    d.switched(next);
+    d.agentSwitched(next);
     return kept;
   }
 
@@ -132,7 +133,7 @@ export class AgentSwitch implements ToolsFollower {
     if (!this.#d.open()) return;
     this.#d.log.info("the agent's tools changed", { tools: next.tools.length });
     this.apply(next).catch((error: unknown) =>
-      this.#d.failed(
+      this.#d.switchFailed(
         new SessionError(
           "tools_update_failed",
           `could not apply the agent's changed tools: ${(error as Error)?.message ?? error}`,

@@ -6,7 +6,6 @@ import type { Clock } from "../clock/index.ts";
 import type { LoadedAgent, LoadedHandoff } from "../contracts/agent.ts";
 import type { Logger } from "../log/index.ts";
 import type { SchedulerEvent } from "../scheduler/events.ts";
-import type { AgentSwitchDeps } from "./agent-switch.ts";
 import type { ComposedSession } from "./compose.ts";
 import { SessionError } from "./errors.ts";
 import type { CloseReason } from "./events.ts";
@@ -17,48 +16,6 @@ import type { ModeChange } from "./text-fallback.ts";
 
 // Each part's dependencies as a class over the session's parts (see compose-hooks.ts): the session-level parts
 // here (agent switch, handoffs, lifecycle, interruptions, reconnect, text fallback).
-
-export class AgentSwitchHooks implements AgentSwitchDeps {
-  readonly #p: ComposedSession;
-  constructor(p: ComposedSession) {
-    this.#p = p;
-  }
-  get compile(): ((agent: LoadedAgent) => SessionUpdateEvent) | undefined {
-    return this.#p.init.compile;
-  }
-  get given(): Readonly<Record<string, unknown>> {
-    return this.#p.init.givenVariables ?? {};
-  }
-  get log(): Logger {
-    return this.#p.init.log;
-  }
-  update(next: SessionUpdateEvent): Promise<void> {
-    const fallback = this.#p.fallbackIfMade;
-    return this.#p.update(fallback ? fallback.adjust(next) : next);
-  }
-  voice(): string | undefined {
-    return this.#p.state.settings.voice;
-  }
-  spoken(): boolean {
-    return this.#p.state.spoke;
-  }
-  open(): boolean {
-    return this.#p.open();
-  }
-  switched(agent: LoadedAgent): void {
-    // The new agent's limits apply from now on (spend and time so far count against them).
-    const p = this.#p;
-    p.state.budgetUsd = agent.config.limits?.costBudgetUsd;
-    p.life.limitLength(agent.config.limits?.maxSessionLength, p.state.startedAt);
-    p.handler?.swap?.(agent);
-  }
-  warning(code: string, message: string): void {
-    this.#p.events.emit("warning", { code, message });
-  }
-  failed(error: SessionError): void {
-    this.#p.events.emit("error", { error });
-  }
-}
 
 export class HandoffHooks implements HandoffDeps {
   readonly #p: ComposedSession;

@@ -1,15 +1,15 @@
 import type { RealtimeServerEvent, SessionUpdateEvent } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
+import type { LoadedAgent } from "../contracts/agent.ts";
 import { CallLedger } from "../contracts/call-ledger.ts";
 import type { Logger } from "../log/index.ts";
 import type { CallHandler } from "../scheduler/host.ts";
 import type { Transport, TransportFactory } from "../transport/transport.ts";
-import { AgentSwitch } from "./agent-switch.ts";
+import { AgentSwitch, type AgentSwitchDeps } from "./agent-switch.ts";
 import { AudioClock } from "./audio-clock.ts";
 import { CallRouter } from "./calls.ts";
 import { LatencyHooksOf, OutboundHooks, QueueHooks, WireHooksOf } from "./compose-hooks.ts";
 import {
-  AgentSwitchHooks,
   FallbackHooks,
   HandoffHooks,
   InterruptionHooks,
@@ -38,6 +38,9 @@ import { SessionState } from "./session-state.ts";
 import { TextFallback } from "./text-fallback.ts";
 import { TurnWatch, type TurnWatchDeps } from "./turn-watch.ts";
 import { Wire } from "./wire.ts";
+
+/** The given variables of a session made without any (replaced, never edited in place). */
+const NO_VARIABLES: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** What the dispatcher and the parts raise internal events on. */
 export type InternalBus = Pick<RuntimeBus<SessionParts>, "emit">;
@@ -121,7 +124,13 @@ export function composeSession(
  * parts' state and little else (the peers bench's idle memory).
  */
 export class ComposedSession
-  implements SessionParts, StreamHooks, TurnWatchDeps, DispatchContext, SessionReconnectDeps
+  implements
+    SessionParts,
+    StreamHooks,
+    TurnWatchDeps,
+    DispatchContext,
+    SessionReconnectDeps,
+    AgentSwitchDeps
 {
   readonly init: SessionInit;
   readonly state: SessionState;
@@ -162,7 +171,7 @@ export class ComposedSession
     this.events = events;
     this.state = new SessionState(init.update, init.budgetUsd);
     this.wire = new Wire(transport, init.clock, init.log, new WireHooksOf(this));
-    this.agents = new AgentSwitch(new AgentSwitchHooks(this), init.agent);
+    this.agents = new AgentSwitch(this, init.agent);
     this.turn = new TurnWatch(this);
     this.reconnect = new SessionReconnect(this);
   }
@@ -193,6 +202,45 @@ export class ComposedSession
   dispatch(e: RealtimeServerEvent): void {
     if (e.type === "session.created" || e.type === "session.updated") this.emit(e.type, e as never);
     else this.dispatcher.dispatch(e);
+  }
+
+  // What the agent switch asks (AgentSwitchDeps): the session answers it itself.
+
+  get compileAgent(): ((agent: LoadedAgent) => SessionUpdateEvent) | undefined {
+    return this.init.compile;
+  }
+
+  get givenVariables(): Readonly<Record<string, unknown>> {
+    return this.init.givenVariables ?? NO_VARIABLES;
+  }
+
+  /** An agent's update goes out as the text fallback has it (kept in text while the session is). */
+  sendAgentUpdate(next: SessionUpdateEvent): Promise<void> {
+    const fallback = this.#fallback;
+    return this.update(fallback ? fallback.adjust(next) : next);
+  }
+
+  agentVoice(): string | undefined {
+    return this.state.settings.voice;
+  }
+
+  agentSpoke(): boolean {
+    return this.state.spoke;
+  }
+
+  agentSwitched(agent: LoadedAgent): void {
+    // The new agent's limits apply from now on (spend and time so far count against them).
+    this.state.budgetUsd = agent.config.limits?.costBudgetUsd;
+    this.life.limitLength(agent.config.limits?.maxSessionLength, this.state.startedAt);
+    this.handler?.swap?.(agent);
+  }
+
+  switchWarning(code: string, message: string): void {
+    this.events.emit("warning", { code, message });
+  }
+
+  switchFailed(error: SessionError): void {
+    this.events.emit("error", { error });
   }
 
   // What the reconnect asks beyond the parts (SessionReconnectDeps): the session answers it itself.
