@@ -51,7 +51,7 @@ export class WireHooksOf implements WireHooks {
       else if (e.type === "input_audio_buffer.speech_started") p.turn.userTurn();
     }
     if (p.events.listenerCount("server.event")) {
-      if (p.streamActive) p.stream.frameText(e, text);
+      p.stream.frameText(e, text);
       p.events.emit("server.event", e);
     }
     if (!delta) p.fallbackReads(e);
@@ -61,7 +61,7 @@ export class WireHooksOf implements WireHooks {
   sent(e: RealtimeClientEvent, text: string | undefined): void {
     const events = this.#p.events;
     if (!events.listenerCount("client.event")) return;
-    if (this.#p.streamActive) this.#p.stream.frameText(e, text);
+    this.#p.stream.frameText(e, text);
     events.emit("client.event", e);
   }
   dropped(reason: string, code: number): void {
