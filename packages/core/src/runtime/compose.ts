@@ -124,6 +124,7 @@ export function composeSession(
  * parts' state and little else (the peers bench's idle memory).
  */
 export class ComposedSession
+  extends TurnWatch
   implements
     SessionParts,
     StreamHooks,
@@ -138,7 +139,6 @@ export class ComposedSession
   readonly wire: Wire;
   readonly agents: AgentSwitch;
   readonly reconnect: SessionReconnect;
-  readonly turn: TurnWatch;
   // The parts an idle session never touches are made on first use (the getters below): a connected, configured
   // session that has not spoken yet holds only the wire, its state, the agent, the reconnect timer and the dispatch.
   #dispatcher: Dispatcher | undefined;
@@ -166,14 +166,19 @@ export class ComposedSession
     events: SafeEmitter<SessionEvents>,
     transport: Transport | undefined = init.transport,
   ) {
+    super();
     if (!transport) throw new SessionError("missing_transport", "a session needs a transport");
     this.init = init;
     this.events = events;
     this.state = new SessionState(init.update, init.budgetUsd);
     this.wire = new Wire(transport, init.clock, init.log, new WireHooksOf(this));
     this.agents = new AgentSwitch(this, init.agent);
-    this.turn = new TurnWatch(this);
     this.reconnect = new SessionReconnect(this);
+  }
+
+  /** The session watches its own turns (it extends TurnWatch). */
+  get turn(): TurnWatch {
+    return this;
   }
 
   /** The session is its own internal-event bus (no object of its own per session): `emit` runs the reaction. */

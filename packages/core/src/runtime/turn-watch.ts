@@ -10,17 +10,19 @@ export interface TurnWatchDeps {
   idle(): void;
 }
 
-export class TurnWatch {
-  readonly #d: TurnWatchDeps;
+/**
+ * The session extends it (compose.ts) and answers `busy`, `open` and `idle` itself: the watch's two flags are the
+ * session's fields, not an object (and a reference to the session) of their own.
+ */
+export abstract class TurnWatch implements TurnWatchDeps {
   /** A turn check is scheduled. */
   #scheduled = false;
   /** `idle` was said and the session has not been seen busy since. */
   #said = false;
 
-  /** `deps` is kept and its methods called on it (an object of prototype methods fits: no closure per session). */
-  constructor(deps: TurnWatchDeps) {
-    this.#d = deps;
-  }
+  abstract busy(): boolean;
+  abstract open(): boolean;
+  abstract idle(): void;
 
   /** A new turn began (the user's, a restore): the next idle is news again. */
   userTurn(): void {
@@ -33,10 +35,10 @@ export class TurnWatch {
     // A resolved promise's then: a microtask like queueMicrotask, without the AsyncResource Node makes for each.
     settled.then(() => {
       this.#scheduled = false;
-      if (this.#d.busy()) this.#said = false;
-      else if (!this.#said && this.#d.open()) {
+      if (this.busy()) this.#said = false;
+      else if (!this.#said && this.open()) {
         this.#said = true;
-        this.#d.idle();
+        this.idle();
       }
     });
   }

@@ -26,7 +26,7 @@ export interface WireHooks {
  * session cannot handle is logged and skipped), and waiters for the handshake replies (`session.created`,
  * `session.updated`, matched to the `event_id` of the update so its `error` can reject it).
  */
-export class Wire {
+export class Wire implements TransportListener {
   #transport: Transport;
   readonly #clock: Clock;
   readonly #log: Logger;
@@ -38,6 +38,8 @@ export class Wire {
   #early: Set<string> | undefined;
   #seq = 0;
   #closingByUs = false;
+  /** The first transport was replaced (a restore, a recycle): the wire no longer listens to it. */
+  #replaced = false;
   skipped = 0;
 
   constructor(transport: Transport, clock: Clock, log: Logger, hooks: WireHooks) {
@@ -46,7 +48,8 @@ export class Wire {
     this.#log = log;
     this.#hooks = hooks;
     this.#wireLog = log.child("wire");
-    this.#listen(transport);
+    // The first transport's listener is the wire itself (no object per session); later ones get a WireListener.
+    transport.listen(this);
   }
 
   /**
@@ -57,8 +60,9 @@ export class Wire {
     const old = this.#transport;
     this.#transport = transport;
     this.#early?.clear();
+    this.#replaced = true;
     if (old.isOpen) void old.close("replaced").catch(() => {});
-    this.#listen(transport);
+    transport.listen(new WireListener(this, transport));
   }
 
   /** Closes the current transport without ending the session (a recycle): its close is not reported as a drop. */
@@ -66,8 +70,14 @@ export class Wire {
     await this.#transport.close(reason);
   }
 
-  #listen(transport: Transport): void {
-    transport.listen(new WireListener(this, transport));
+  /** @internal The first transport's event (until it is replaced). */
+  event(event: RealtimeServerEvent, text?: string): void {
+    if (!this.#replaced) this.#onEvent(event, text);
+  }
+
+  /** @internal The first transport's close (until it is replaced). */
+  closed(close: TransportClose): void {
+    if (!this.#replaced) this.transportClosed(this.#transport, close);
   }
 
   /** @internal A transport's event: a transport replaced since is not listened to any more. */

@@ -1,5 +1,5 @@
 import type WebSocket from "ws";
-import { type Deadline, type Deadlines, deadlinesOf } from "../clock/deadlines.ts";
+import { type Deadline, deadlinesOf } from "../clock/deadlines.ts";
 import type { Clock } from "../clock/index.ts";
 
 /** WebSocket pings that find a dead peer while nothing else is said (no response in progress, nobody speaking). */
@@ -20,20 +20,24 @@ export const DEFAULT_KEEPALIVE = { intervalMs: 15_000, timeoutMs: 10_000 } as co
  * Times are on `clock`. One object, its wait on the clock's shared timer (clock/deadlines.ts): no timer or closure
  * per socket.
  */
+// Every socket keeps one of these for its life: the fields are what it needs and no more (the deadlines looked up
+// from the clock when arming, the options object kept as given, one state for stopped / pinged).
+const WAITING = 0;
+const PINGED = 1;
+const STOPPED = 2;
+const NO_OPTIONS: KeepaliveOptions = Object.freeze({});
+
 export class Keepalive implements Deadline {
   readonly #ws: WebSocket;
   readonly #clock: Clock;
-  readonly #deadlines: Deadlines;
-  readonly #intervalMs: number;
-  readonly #timeoutMs: number;
+  readonly #options: KeepaliveOptions;
   readonly #owner: { peerDead(detail: string): void };
   /** @internal When the check runs next (the shared timer's). */
   dueAt = 0;
-  #stopped = false;
+  #state = WAITING;
   // A frame only notes the time: re-arming a timer per frame cost a Timeout object and its async hooks for every
   // audio delta. The one timer checks the silence when it fires and waits out the rest when there was a frame since.
   #last: number;
-  #pinged = false;
 
   constructor(
     ws: WebSocket,
@@ -43,9 +47,8 @@ export class Keepalive implements Deadline {
   ) {
     this.#ws = ws;
     this.#clock = clock;
-    this.#deadlines = deadlinesOf(clock);
-    this.#intervalMs = options.intervalMs ?? DEFAULT_KEEPALIVE.intervalMs;
-    this.#timeoutMs = options.timeoutMs ?? DEFAULT_KEEPALIVE.timeoutMs;
+    this.#options =
+      options.intervalMs === undefined && options.timeoutMs === undefined ? NO_OPTIONS : options;
     this.#owner = owner;
     this.#last = Math.floor(clock.now());
     this.#arm(this.#intervalMs);
@@ -55,21 +58,30 @@ export class Keepalive implements Deadline {
   alive(): void {
     // Whole milliseconds (as dueAt): a fractional time is a 16-byte heap number per socket.
     this.#last = Math.floor(this.#clock.now());
-    this.#pinged = false;
+    if (this.#state === PINGED) this.#state = WAITING;
   }
 
   stop(): void {
-    this.#stopped = true;
-    this.#deadlines.disarm(this);
+    this.#state = STOPPED;
+    deadlinesOf(this.#clock).disarm(this);
+  }
+
+  get #intervalMs(): number {
+    return this.#options.intervalMs ?? DEFAULT_KEEPALIVE.intervalMs;
+  }
+
+  get #timeoutMs(): number {
+    return this.#options.timeoutMs ?? DEFAULT_KEEPALIVE.timeoutMs;
   }
 
   #arm(ms: number): void {
-    if (!this.#stopped) this.#deadlines.arm(this, ms);
+    if (this.#state !== STOPPED) deadlinesOf(this.#clock).arm(this, ms);
   }
 
   /** @internal The check, when due: after a silence, a ping; after a ping without an answer since, the peer is dead. */
   due(): void {
-    if (this.#pinged) {
+    if (this.#state === STOPPED) return;
+    if (this.#state === PINGED) {
       this.#owner.peerDead(`no answer to a keepalive ping within ${this.#timeoutMs} ms`);
       this.#ws.terminate();
       return;
@@ -84,7 +96,7 @@ export class Keepalive implements Deadline {
     } catch {
       return; // closing already: the close reports itself
     }
-    this.#pinged = true;
+    this.#state = PINGED;
     this.#arm(this.#timeoutMs);
   }
 }
