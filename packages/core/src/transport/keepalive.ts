@@ -1,4 +1,3 @@
-import type WebSocket from "ws";
 import { type Deadline, deadlinesOf } from "../clock/deadlines.ts";
 import type { Clock } from "../clock/index.ts";
 
@@ -12,58 +11,71 @@ export interface KeepaliveOptions {
 
 export const DEFAULT_KEEPALIVE = { intervalMs: 15_000, timeoutMs: 10_000 } as const;
 
+// The pings' state: not started (or turned off), waiting out a silence, waiting for the answer to a ping, stopped.
+const OFF = 0;
+const WAITING = 1;
+const PINGED = 2;
+const STOPPED = 3;
+/** The defaults, for every socket given no options of its own. */
+const NO_OPTIONS: KeepaliveOptions = Object.freeze({});
+
 /**
  * Pings the peer after `intervalMs` of silence and terminates the socket when `timeoutMs` passes without a pong or
  * any other frame, so a dead peer (a half-open TCP connection, a stalled proxy) is found within
  * `intervalMs + timeoutMs` and reported as a drop (code 1006) that the session can act on. Any frame from the
  * server proves it alive (its owner calls `alive()` for each frame and pong), so a busy session sends no pings.
- * Times are on `clock`. One object, its wait on the clock's shared timer (clock/deadlines.ts): no timer or closure
- * per socket.
+ * Times are on `clock`. Its wait is on the clock's shared timer (clock/deadlines.ts): no timer or closure per socket.
+ *
+ * The transport extends it (ws-transport.ts): the few fields it needs are the socket transport's own, not a second
+ * object per socket with its own references to the socket, the clock and the owner.
  */
-// Every socket keeps one of these for its life: the fields are what it needs and no more (the deadlines looked up
-// from the clock when arming, the options object kept as given, one state for stopped / pinged).
-const WAITING = 0;
-const PINGED = 1;
-const STOPPED = 2;
-const NO_OPTIONS: KeepaliveOptions = Object.freeze({});
-
-export class Keepalive implements Deadline {
-  readonly #ws: WebSocket;
-  readonly #clock: Clock;
-  readonly #options: KeepaliveOptions;
-  readonly #owner: { peerDead(detail: string): void };
+export abstract class Keepalive implements Deadline {
+  /** The clock of the pings and of the transport's own waits. */
+  protected readonly clock: Clock;
   /** @internal When the check runs next (the shared timer's). */
   dueAt = 0;
-  #state = WAITING;
+  #state = OFF;
+  #options: KeepaliveOptions = NO_OPTIONS;
   // A frame only notes the time: re-arming a timer per frame cost a Timeout object and its async hooks for every
   // audio delta. The one timer checks the silence when it fires and waits out the rest when there was a frame since.
-  #last: number;
+  // Whole milliseconds: a fractional time is a 16-byte heap number per socket.
+  #last = 0;
 
-  constructor(
-    ws: WebSocket,
-    clock: Clock,
-    options: KeepaliveOptions,
-    owner: { peerDead(detail: string): void },
-  ) {
-    this.#ws = ws;
-    this.#clock = clock;
-    this.#options =
-      options.intervalMs === undefined && options.timeoutMs === undefined ? NO_OPTIONS : options;
-    this.#owner = owner;
-    this.#last = Math.floor(clock.now());
+  constructor(clock: Clock) {
+    this.clock = clock;
+  }
+
+  /** Sends a ping (throws when the socket is closing). */
+  protected abstract pingPeer(): void;
+  /** No answer came: the peer is reported dead and the socket terminated. */
+  protected abstract peerGone(detail: string): void;
+
+  /** Starts the pings (once the socket is open; again is a no-op). */
+  protected startKeepalive(options: KeepaliveOptions): void {
+    if (this.#state !== OFF) return;
+    if (options.intervalMs !== undefined || options.timeoutMs !== undefined)
+      this.#options = options;
+    this.#state = WAITING;
+    this.#last = Math.floor(this.clock.now());
     this.#arm(this.#intervalMs);
+  }
+
+  /** True while the pings run. */
+  get keepaliveOn(): boolean {
+    return this.#state === WAITING || this.#state === PINGED;
   }
 
   /** A frame (or a pong) came: the peer is alive. */
   alive(): void {
-    // Whole milliseconds (as dueAt): a fractional time is a 16-byte heap number per socket.
-    this.#last = Math.floor(this.#clock.now());
+    if (this.#state === OFF || this.#state === STOPPED) return;
+    this.#last = Math.floor(this.clock.now());
     if (this.#state === PINGED) this.#state = WAITING;
   }
 
-  stop(): void {
+  protected stopKeepalive(): void {
+    if (this.#state === OFF) return;
     this.#state = STOPPED;
-    deadlinesOf(this.#clock).disarm(this);
+    deadlinesOf(this.clock).disarm(this);
   }
 
   get #intervalMs(): number {
@@ -75,24 +87,23 @@ export class Keepalive implements Deadline {
   }
 
   #arm(ms: number): void {
-    if (this.#state !== STOPPED) deadlinesOf(this.#clock).arm(this, ms);
+    if (this.#state === WAITING || this.#state === PINGED) deadlinesOf(this.clock).arm(this, ms);
   }
 
   /** @internal The check, when due: after a silence, a ping; after a ping without an answer since, the peer is dead. */
   due(): void {
-    if (this.#state === STOPPED) return;
     if (this.#state === PINGED) {
-      this.#owner.peerDead(`no answer to a keepalive ping within ${this.#timeoutMs} ms`);
-      this.#ws.terminate();
+      this.peerGone(`no answer to a keepalive ping within ${this.#timeoutMs} ms`);
       return;
     }
-    const quiet = this.#clock.now() - this.#last;
+    if (this.#state !== WAITING) return;
+    const quiet = this.clock.now() - this.#last;
     if (quiet < this.#intervalMs) {
       this.#arm(this.#intervalMs - quiet);
       return;
     }
     try {
-      this.#ws.ping();
+      this.pingPeer();
     } catch {
       return; // closing already: the close reports itself
     }

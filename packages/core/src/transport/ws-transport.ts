@@ -64,7 +64,7 @@ function onMessage(this: WebSocket, data: WebSocket.RawData, isBinary: boolean):
   owners.get(this)?.message(data, isBinary);
 }
 function onPong(this: WebSocket): void {
-  owners.get(this)?.keepalive?.alive();
+  owners.get(this)?.alive();
 }
 function onOpen(this: WebSocket): void {
   owners.get(this)?.socketOpened();
@@ -76,10 +76,8 @@ function onClose(this: WebSocket, code: number, reason: Buffer): void {
   owners.get(this)?.socketClosed(code, reason);
 }
 
-class WsTransport implements Transport {
-  readonly kind = "ws";
+class WsTransport extends Keepalive implements Transport {
   readonly #ws: WebSocket;
-  readonly #clock: Clock;
   readonly #log: Logger;
   readonly #keepaliveOptions: KeepaliveOptions | false | undefined;
   #listener: TransportListener | undefined;
@@ -97,11 +95,8 @@ class WsTransport implements Transport {
   #closedWait: (() => void) | undefined;
   /** The callers of `opened` while the socket connects (most sessions: one, the handshake). */
   #openWaits: OpenWait[] | undefined;
-  /** @internal The pings that find a dead peer (while open, unless turned off). */
-  keepalive: Keepalive | undefined;
-
   constructor(options: WsTransportOptions) {
-    this.#clock = options.clock ?? systemClock;
+    super(options.clock ?? systemClock);
     this.#log = options.log ?? createLogger("parley:transport");
     this.#keepaliveOptions = options.keepalive;
     const ws =
@@ -118,6 +113,11 @@ class WsTransport implements Transport {
     else ws.on("open", onOpen);
     ws.on("error", onError);
     ws.on("close", onClose);
+  }
+
+  /** A getter, not a field: one string for every transport. */
+  get kind(): string {
+    return "ws";
   }
 
   /** @internal The socket opened. */
@@ -137,7 +137,7 @@ class WsTransport implements Transport {
 
   /** @internal The socket closed. */
   socketClosed(code: number, reasonBuf: Buffer): void {
-    this.keepalive?.stop();
+    this.stopKeepalive();
     this.#isClosed = true;
     const reason = this.#deadPeer ?? reasonBuf.toString();
     // A socket that never opened is a failed connect, reported by opened(), not a drop.
@@ -154,9 +154,18 @@ class WsTransport implements Transport {
   }
 
   #startKeepalive(): void {
-    if (this.#keepaliveOptions === false || this.keepalive) return;
-    this.keepalive = new Keepalive(this.#ws, this.#clock, this.#keepaliveOptions ?? {}, this);
+    if (this.#keepaliveOptions === false || this.keepaliveOn) return;
+    this.startKeepalive(this.#keepaliveOptions ?? {});
     this.#ws.on("pong", onPong);
+  }
+
+  protected pingPeer(): void {
+    this.#ws.ping();
+  }
+
+  protected peerGone(detail: string): void {
+    this.peerDead(detail);
+    this.#ws.terminate();
   }
 
   get isOpen(): boolean {
@@ -176,7 +185,7 @@ class WsTransport implements Transport {
     // No listeners of its own: the socket's shared ones settle the wait (an `open`, `close` or refused upgrade
     // added and removed per connect would leave the socket's listener table a size larger for its whole life).
     return new Promise((resolve, reject) => {
-      const timer = this.#clock.setTimeout(() => {
+      const timer = this.clock.setTimeout(() => {
         // Only this wait ends (settled waits had their timers cleared).
         this.#openWaits = this.#openWaits?.filter((w) => w !== wait);
         reject(new SessionError("connect_failed", `could not connect within ${timeoutMs} ms`));
@@ -193,7 +202,7 @@ class WsTransport implements Transport {
     const waits = this.#openWaits;
     this.#openWaits = undefined;
     for (const w of waits ?? []) {
-      this.#clock.clearTimeout(w.timer);
+      this.clock.clearTimeout(w.timer);
       if (error) w.reject(error);
       else w.resolve();
     }
@@ -257,7 +266,7 @@ class WsTransport implements Transport {
 
   /** @internal A frame came. */
   message(data: WebSocket.RawData, isBinary: boolean): void {
-    this.keepalive?.alive();
+    this.alive();
     if (isBinary) {
       this.#log.warn("skipped a malformed server frame", { preview: "(binary frame)" });
       return;
