@@ -141,25 +141,12 @@ export class ComposedSession
   readonly reconnect: SessionReconnect;
   // The parts an idle session never touches are made on first use (the getters below): a connected, configured
   // session that has not spoken yet holds only the wire, its state, the agent, the reconnect timer and the dispatch.
-  #dispatcher: Dispatcher | undefined;
-  #stream: EventStream | undefined;
-  #conversation: ConversationRecord | undefined;
-  #responses: ResponseQueue | undefined;
-  #meter: CostMeter | undefined;
-  #audio: AudioClock | undefined;
-  #latency: LatencyTracker | undefined;
-  #ledger: CallLedger | undefined;
-  #calls: CallRouter | undefined;
+  /** The parts made on first use, in one object made with the first of them (an idle session holds one field). */
+  #late: LateParts | undefined;
   /** The tool-call handler, kept here until the call router is made (it is then the router's). */
   #handler: CallHandler | undefined;
   /** A lazy handler factory was attached and has not been built yet. */
   #toolsPending = false;
-  #interruptions: Interruptions | undefined;
-  #life: Lifecycle | undefined;
-  #outbound: Outbound | undefined;
-  #fallback: TextFallback | undefined;
-  #delegations: AbortController | undefined;
-  #ended = false;
 
   constructor(
     init: SessionInit,
@@ -174,6 +161,11 @@ export class ComposedSession
     this.wire = new Wire(transport, init.clock, init.log, new WireHooksOf(this));
     this.agents = new AgentSwitch(this, init.agent);
     this.reconnect = new SessionReconnect(this);
+  }
+
+  #lateOf(): LateParts {
+    this.#late ??= new LateParts();
+    return this.#late;
   }
 
   /** The session watches its own turns (it extends TurnWatch). */
@@ -196,8 +188,9 @@ export class ComposedSession
 
   /** The server's events, mapped to session events and internal ones (dispatch.ts). */
   get dispatcher(): Dispatcher {
-    this.#dispatcher ??= new Dispatcher(this);
-    return this.#dispatcher;
+    const late = this.#lateOf();
+    late.dispatcher ??= new Dispatcher(this);
+    return late.dispatcher;
   }
 
   /**
@@ -221,7 +214,7 @@ export class ComposedSession
 
   /** An agent's update goes out as the text fallback has it (kept in text while the session is). */
   sendAgentUpdate(next: SessionUpdateEvent): Promise<void> {
-    const fallback = this.#fallback;
+    const fallback = this.#late?.fallback;
     return this.update(fallback ? fallback.adjust(next) : next);
   }
 
@@ -268,81 +261,93 @@ export class ComposedSession
   }
 
   get stream(): EventStream {
-    this.#stream ??= new EventStream(this.init.clock, this);
-    return this.#stream;
+    const late = this.#lateOf();
+    late.stream ??= new EventStream(this.init.clock, this);
+    return late.stream;
   }
 
   /** True while the event stream has a listener (no stream made for asking). */
   get streamActive(): boolean {
-    return this.#stream?.active ?? false;
+    return this.#late?.stream?.active ?? false;
   }
 
   /** Pushes to the event stream when it has a listener (an event nobody hears makes no stream). */
   streamPush(type: StreamEventType, payload: unknown): void {
-    if (this.#stream?.active) this.#stream.push(type, payload);
+    const stream = this.#late?.stream;
+    if (stream?.active) stream.push(type, payload);
   }
 
   get conversation(): ConversationRecord {
-    this.#conversation ??= new ConversationRecord();
-    return this.#conversation;
+    const late = this.#lateOf();
+    late.conversation ??= new ConversationRecord();
+    return late.conversation;
   }
 
   get responses(): ResponseQueue {
-    this.#responses ??= new ResponseQueue(new QueueHooks(this));
-    return this.#responses;
+    const late = this.#lateOf();
+    late.responses ??= new ResponseQueue(new QueueHooks(this));
+    return late.responses;
   }
 
   get meter(): CostMeter {
-    this.#meter ??= new CostMeter(this.state.settings.model, this.init.prices);
-    return this.#meter;
+    const late = this.#lateOf();
+    late.meter ??= new CostMeter(this.state.settings.model, this.init.prices);
+    return late.meter;
   }
 
   get audio(): AudioClock {
-    this.#audio ??= new AudioClock(this.state.settings.outputBytesPerMs);
-    return this.#audio;
+    const late = this.#lateOf();
+    late.audio ??= new AudioClock(this.state.settings.outputBytesPerMs);
+    return late.audio;
   }
 
   /** The server applied new settings: the parts made from them follow (parts not made yet read them when made). */
   settingsChanged(): void {
     const settings = this.state.settings;
-    if (this.#meter) this.#meter.model = settings.model;
-    this.#audio?.setFormat(settings.outputBytesPerMs);
+    const late = this.#late;
+    if (late?.meter) late.meter.model = settings.model;
+    late?.audio?.setFormat(settings.outputBytesPerMs);
   }
 
   get latency(): LatencyTracker {
-    this.#latency ??= new LatencyTracker(new LatencyHooksOf(this));
-    return this.#latency;
+    const late = this.#lateOf();
+    late.latency ??= new LatencyTracker(new LatencyHooksOf(this));
+    return late.latency;
   }
 
   get outbound(): Outbound {
-    this.#outbound ??= new Outbound(new OutboundHooks(this));
-    return this.#outbound;
+    const late = this.#lateOf();
+    late.outbound ??= new Outbound(new OutboundHooks(this));
+    return late.outbound;
   }
 
   /** The outbound part, if made: nothing was sent through it before then (no item waits for confirmation). */
   get outboundIfMade(): Outbound | undefined {
-    return this.#outbound;
+    return this.#late?.outbound;
   }
 
   get ledger(): CallLedger {
-    this.#ledger ??= new CallLedger(this.outbound.send);
-    return this.#ledger;
+    const late = this.#lateOf();
+    late.ledger ??= new CallLedger(this.outbound.send);
+    return late.ledger;
   }
 
   get calls(): CallRouter {
-    if (!this.#calls) {
+    const late = this.#lateOf();
+    if (!late.calls) {
       const calls = new CallRouter(this.ledger, this.outbound.send, this.responses, this.init.log);
       calls.handler = this.handler;
       calls.handoffs = new Handoffs(new HandoffHooks(this));
       this.#handler = undefined;
-      this.#calls = calls;
+      late.calls = calls;
     }
-    return this.#calls;
+    return late.calls;
   }
 
   /** The tool-call handler (the scheduler), whether or not the call router is made yet. */
   get handler(): CallHandler | undefined {
-    if (this.#calls) return this.#calls.handler;
+    const calls = this.#late?.calls;
+    if (calls) return calls.handler;
     if (this.#toolsPending && this.init.tools) {
       this.#toolsPending = false;
       this.#handler = this.init.tools(new SessionToolHost(this));
@@ -352,7 +357,8 @@ export class ComposedSession
 
   set handler(handler: CallHandler | undefined) {
     this.#toolsPending = false;
-    if (this.#calls) this.#calls.handler = handler;
+    const calls = this.#late?.calls;
+    if (calls) calls.handler = handler;
     else this.#handler = handler;
   }
 
@@ -362,27 +368,31 @@ export class ComposedSession
   }
 
   get interruptions(): Interruptions {
-    this.#interruptions ??= new Interruptions(new InterruptionHooks(this));
-    return this.#interruptions;
+    const late = this.#lateOf();
+    late.interruptions ??= new Interruptions(new InterruptionHooks(this));
+    return late.interruptions;
   }
 
   get life(): Lifecycle {
-    this.#life ??= new Lifecycle(new LifecycleHooks(this));
-    return this.#life;
+    const late = this.#lateOf();
+    late.life ??= new Lifecycle(new LifecycleHooks(this));
+    return late.life;
   }
 
   get fallback(): TextFallback {
-    this.#fallback ??= new TextFallback(new FallbackHooks(this), this.init.textFallback);
-    return this.#fallback;
+    const late = this.#lateOf();
+    late.fallback ??= new TextFallback(new FallbackHooks(this), this.init.textFallback);
+    return late.fallback;
   }
 
   get fallbackIfMade(): TextFallback | undefined {
-    return this.#fallback;
+    return this.#late?.fallback;
   }
 
   /** The text fallback reads a server event: made for the events that can start a switch, else only if made. */
   fallbackReads(e: RealtimeServerEvent): void {
-    if (this.#fallback) this.#fallback.serverEvent(e);
+    const fallback = this.#late?.fallback;
+    if (fallback) fallback.serverEvent(e);
     else if (TextFallback.reads(e)) this.fallback.serverEvent(e);
   }
 
@@ -413,7 +423,7 @@ export class ComposedSession
 
   /** True for a response cut off by an interruption (its trailing audio is dropped). */
   muted(responseId: string): boolean {
-    return this.#interruptions?.isMuted(responseId) ?? false;
+    return this.#late?.interruptions?.isMuted(responseId) ?? false;
   }
 
   textOnly(): boolean {
@@ -421,29 +431,31 @@ export class ComposedSession
   }
 
   delegations(): AbortSignal {
-    if (!this.#delegations) {
-      this.#delegations = new AbortController();
-      if (this.#ended) this.#delegations.abort();
+    const late = this.#lateOf();
+    if (!late.delegations) {
+      late.delegations = new AbortController();
+      if (late.ended) late.delegations.abort();
     }
-    return this.#delegations.signal;
+    return late.delegations.signal;
   }
 
   /** The session ended: async delegations still running stop. */
   ended(): void {
-    this.#ended = true;
-    this.#delegations?.abort();
+    const late = this.#lateOf();
+    late.ended = true;
+    late.delegations?.abort();
   }
 
   open(): boolean {
-    return !this.#life?.closing && (this.wire.isOpen || this.reconnect.restoring);
+    return !this.#late?.life?.closing && (this.wire.isOpen || this.reconnect.restoring);
   }
 
   busy(): boolean {
     return (
       this.open() &&
       (this.reconnect.restoring ||
-        (this.#responses !== undefined && !this.#responses.settled) ||
-        (this.#calls !== undefined ? this.#calls.busy : this.#handler?.busy === true))
+        this.#late?.responses?.settled === false ||
+        (this.#late?.calls !== undefined ? this.#late.calls.busy : this.#handler?.busy === true))
     );
   }
 
@@ -471,4 +483,24 @@ export class ComposedSession
     await created;
     await this.update(next);
   }
+}
+
+/** A session's parts made on first use (compose.ts): all absent until the session first needs one of them. */
+class LateParts {
+  dispatcher: Dispatcher | undefined = undefined;
+  stream: EventStream | undefined = undefined;
+  conversation: ConversationRecord | undefined = undefined;
+  responses: ResponseQueue | undefined = undefined;
+  meter: CostMeter | undefined = undefined;
+  audio: AudioClock | undefined = undefined;
+  latency: LatencyTracker | undefined = undefined;
+  ledger: CallLedger | undefined = undefined;
+  calls: CallRouter | undefined = undefined;
+  interruptions: Interruptions | undefined = undefined;
+  life: Lifecycle | undefined = undefined;
+  outbound: Outbound | undefined = undefined;
+  fallback: TextFallback | undefined = undefined;
+  /** Aborted at the close: async delegations still running stop. */
+  delegations: AbortController | undefined = undefined;
+  ended = false;
 }

@@ -2,6 +2,8 @@ import { EventEmitter } from "eventemitter3";
 
 type Listener = (...args: never[]) => void;
 
+const onListenerErrors = new WeakMap<object, (error: unknown, event: string) => void>();
+
 /**
  * An eventemitter3 emitter whose listeners cannot break the emitter: each listener is wrapped at registration,
  * so one that throws is reported through `onListenerError` and the next listeners still run.
@@ -10,17 +12,17 @@ type Listener = (...args: never[]) => void;
 export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends EventEmitter<Events> {
   /** Per function, per event: one function listening to two events must report each failure under its own event. */
   #wrappers: WeakMap<Listener, Map<unknown, Listener>> | undefined;
-  readonly #onListenerError: ((error: unknown, event: string) => void) | undefined;
 
   /** `onListenerError` hears of a listener that threw; a subclass may report them itself (`listenerFailed`). */
   constructor(onListenerError?: (error: unknown, event: string) => void) {
     super();
-    this.#onListenerError = onListenerError;
+    // Kept beside the emitter, not in it: the Session overrides listenerFailed and would carry an empty field.
+    if (onListenerError) onListenerErrors.set(this, onListenerError);
   }
 
   /** @internal A listener of `event` threw (or its promise rejected). */
   listenerFailed(error: unknown, event: string): void {
-    this.#onListenerError?.(error, event);
+    onListenerErrors.get(this)?.(error, event);
   }
 
   #wrap(event: unknown, fn: Listener): Listener {

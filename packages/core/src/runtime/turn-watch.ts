@@ -4,6 +4,9 @@
  */
 const settled = Promise.resolve();
 
+const SCHEDULED = 1;
+const SAID = 2;
+
 export interface TurnWatchDeps {
   busy(): boolean;
   open(): boolean;
@@ -15,10 +18,9 @@ export interface TurnWatchDeps {
  * session's fields, not an object (and a reference to the session) of their own.
  */
 export abstract class TurnWatch implements TurnWatchDeps {
-  /** A turn check is scheduled. */
-  #scheduled = false;
-  /** `idle` was said and the session has not been seen busy since. */
-  #said = false;
+  // Two flags in one field (the session holds it): SCHEDULED, a turn check is scheduled; SAID, `idle` was said and
+  // the session has not been seen busy since.
+  #turnFlags = 0;
 
   abstract busy(): boolean;
   abstract open(): boolean;
@@ -26,18 +28,18 @@ export abstract class TurnWatch implements TurnWatchDeps {
 
   /** A new turn began (the user's, a restore): the next idle is news again. */
   userTurn(): void {
-    this.#said = false;
+    this.#turnFlags &= ~SAID;
   }
 
   check(): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
+    if (this.#turnFlags & SCHEDULED) return;
+    this.#turnFlags |= SCHEDULED;
     // A resolved promise's then: a microtask like queueMicrotask, without the AsyncResource Node makes for each.
     settled.then(() => {
-      this.#scheduled = false;
-      if (this.busy()) this.#said = false;
-      else if (!this.#said && this.open()) {
-        this.#said = true;
+      this.#turnFlags &= ~SCHEDULED;
+      if (this.busy()) this.#turnFlags &= ~SAID;
+      else if (!(this.#turnFlags & SAID) && this.open()) {
+        this.#turnFlags |= SAID;
         this.idle();
       }
     });
