@@ -21,6 +21,10 @@ export interface WireHooks {
   dropped(detail: string, code: number, reason: string): void;
 }
 
+// The class's booleans, as bits of its one flags field.
+const CLOSING_BY_US = 1;
+const REPLACED = 2;
+
 /**
  * The session's side of its transport: `event_id`s on what goes out, a shield around what comes in (an event the
  * session cannot handle is logged and skipped), and waiters for the handshake replies (`session.created`,
@@ -37,10 +41,23 @@ export class Wire implements TransportListener {
   /** Replies that arrived before anyone waited for them (session.created can come in the upgrade's packet). */
   #early: Set<string> | undefined;
   #seq = 0;
-  #closingByUs = false;
-  /** The first transport was replaced (a restore, a recycle): the wire no longer listens to it. */
-  #replaced = false;
   skipped = 0;
+  // closingByUs; replaced: the first transport was replaced (a restore, a recycle), the wire no longer listens to it.
+  #flags = 0;
+
+  get #closingByUs(): boolean {
+    return (this.#flags & CLOSING_BY_US) !== 0;
+  }
+  set #closingByUs(on: boolean) {
+    this.#flags = on ? this.#flags | CLOSING_BY_US : this.#flags & ~CLOSING_BY_US;
+  }
+
+  get #replaced(): boolean {
+    return (this.#flags & REPLACED) !== 0;
+  }
+  set #replaced(on: boolean) {
+    this.#flags = on ? this.#flags | REPLACED : this.#flags & ~REPLACED;
+  }
 
   constructor(transport: Transport, clock: Clock, log: Logger, hooks: WireHooks) {
     this.#transport = transport;

@@ -76,25 +76,49 @@ function onClose(this: WebSocket, code: number, reason: Buffer): void {
   owners.get(this)?.socketClosed(code, reason);
 }
 
+// The class's booleans, as bits of its one flags field.
+const CLOSING_BY_US = 1;
+const WAS_OPEN = 2;
+const IS_CLOSED = 4;
+
 class WsTransport extends Keepalive implements Transport {
+  // closingByUs, wasOpen, isClosed: booleans in one field (the transport lives as long as its socket).
+  #flags = 0;
   readonly #ws: WebSocket;
   readonly #log: Logger;
   readonly #keepaliveOptions: KeepaliveOptions | false | undefined;
   #listener: TransportListener | undefined;
   /** What arrived before `listen` (the server may speak first, in the upgrade's packet). */
   #early: (Frame | TransportClose)[] | undefined;
-  #closingByUs = false;
-  #wasOpen: boolean;
   #openError: Error | undefined;
   /** Set when the keepalive gave up on the peer: the reason of the drop it causes. */
   #deadPeer: string | undefined;
-  /** True once the socket's close came. */
-  #isClosed = false;
   /** `close()`'s wait for the socket's close, made only when someone waits (and its resolve). */
   #closed: Promise<void> | undefined;
   #closedWait: (() => void) | undefined;
   /** The callers of `opened` while the socket connects (most sessions: one, the handshake). */
   #openWaits: OpenWait[] | undefined;
+  get #closingByUs(): boolean {
+    return (this.#flags & CLOSING_BY_US) !== 0;
+  }
+  set #closingByUs(on: boolean) {
+    this.#flags = on ? this.#flags | CLOSING_BY_US : this.#flags & ~CLOSING_BY_US;
+  }
+
+  get #wasOpen(): boolean {
+    return (this.#flags & WAS_OPEN) !== 0;
+  }
+  set #wasOpen(on: boolean) {
+    this.#flags = on ? this.#flags | WAS_OPEN : this.#flags & ~WAS_OPEN;
+  }
+
+  get #isClosed(): boolean {
+    return (this.#flags & IS_CLOSED) !== 0;
+  }
+  set #isClosed(on: boolean) {
+    this.#flags = on ? this.#flags | IS_CLOSED : this.#flags & ~IS_CLOSED;
+  }
+
   constructor(options: WsTransportOptions) {
     super(options.clock ?? systemClock);
     this.#log = options.log ?? createLogger("parley:transport");

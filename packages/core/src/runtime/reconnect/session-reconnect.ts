@@ -41,6 +41,11 @@ export interface SessionReconnectDeps {
   turn: TurnWatch;
 }
 
+// The class's booleans, as bits of its one flags field.
+const CUT_OFF = 1;
+const RECYCLE_ARMED = 2;
+const RECYCLE_DUE = 4;
+
 /**
  * The session's side of reconnecting: a drop suspends what was in progress and starts a restore (unless the close
  * says retrying cannot help); a restored connection resumes (one answer at most); past `recycleAfterMs` the next
@@ -50,14 +55,34 @@ export class SessionReconnect implements Deadline {
   readonly #d: SessionReconnectDeps;
   /** Made on the first drop (or recycle, or retried handshake): most sessions never need one. */
   #built: Reconnector | undefined;
-  /** A response (or our request for one) was cut off by the drop: the restored session answers. */
-  #cutOff = false;
   /** Clock time the current connection was set up (the recycle counts from it). */
   #connectedAt = 0;
   /** @internal When the recycle comes due (on the clock's shared timer, clock/deadlines.ts; armed while connected). */
   dueAt = 0;
-  #recycleArmed = false;
-  #recycleDue = false;
+  // cutOff: a response (or our request for one) was cut off by the drop, the restored session answers; recycleArmed,
+  // recycleDue: the recycle's deadline is armed, has come. In one field.
+  #flags = 0;
+
+  get #cutOff(): boolean {
+    return (this.#flags & CUT_OFF) !== 0;
+  }
+  set #cutOff(on: boolean) {
+    this.#flags = on ? this.#flags | CUT_OFF : this.#flags & ~CUT_OFF;
+  }
+
+  get #recycleArmed(): boolean {
+    return (this.#flags & RECYCLE_ARMED) !== 0;
+  }
+  set #recycleArmed(on: boolean) {
+    this.#flags = on ? this.#flags | RECYCLE_ARMED : this.#flags & ~RECYCLE_ARMED;
+  }
+
+  get #recycleDue(): boolean {
+    return (this.#flags & RECYCLE_DUE) !== 0;
+  }
+  set #recycleDue(on: boolean) {
+    this.#flags = on ? this.#flags | RECYCLE_DUE : this.#flags & ~RECYCLE_DUE;
+  }
 
   constructor(deps: SessionReconnectDeps) {
     this.#d = deps;
