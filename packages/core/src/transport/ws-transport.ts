@@ -81,6 +81,13 @@ const CLOSING_BY_US = 1;
 const WAS_OPEN = 2;
 const IS_CLOSED = 4;
 
+interface RareState {
+  openError: Error | undefined;
+  deadPeer: string | undefined;
+  closed: Promise<void> | undefined;
+  closedWait: (() => void) | undefined;
+}
+
 class WsTransport extends Keepalive implements Transport {
   // closingByUs, wasOpen, isClosed: booleans in one field (the transport lives as long as its socket).
   #flags = 0;
@@ -90,14 +97,9 @@ class WsTransport extends Keepalive implements Transport {
   #listener: TransportListener | undefined;
   /** What arrived before `listen` (the server may speak first, in the upgrade's packet). */
   #early: (Frame | TransportClose)[] | undefined;
-  #openError: Error | undefined;
-  /** Set when the keepalive gave up on the peer: the reason of the drop it causes. */
-  #deadPeer: string | undefined;
-  /** `close()`'s wait for the socket's close, made only when someone waits (and its resolve). */
-  #closed: Promise<void> | undefined;
-  #closedWait: (() => void) | undefined;
   /** The callers of `opened` while the socket connects (most sessions: one, the handshake). */
   #openWaits: OpenWait[] | undefined;
+
   get #closingByUs(): boolean {
     return (this.#flags & CLOSING_BY_US) !== 0;
   }
@@ -117,6 +119,44 @@ class WsTransport extends Keepalive implements Transport {
   }
   set #isClosed(on: boolean) {
     this.#flags = on ? this.#flags | IS_CLOSED : this.#flags & ~IS_CLOSED;
+  }
+
+  /** What only a failing or closing socket needs (its error, a dead peer's reason, close()'s wait): made then. */
+  #rare: RareState | undefined;
+  get #openError(): Error | undefined {
+    return this.#rare?.openError;
+  }
+  set #openError(error: Error | undefined) {
+    this.#rareOf().openError = error;
+  }
+  /** Set when the keepalive gave up on the peer: the reason of the drop it causes. */
+  get #deadPeer(): string | undefined {
+    return this.#rare?.deadPeer;
+  }
+  set #deadPeer(why: string | undefined) {
+    this.#rareOf().deadPeer = why;
+  }
+  /** `close()`'s wait for the socket's close, made only when someone waits (and its resolve). */
+  get #closed(): Promise<void> | undefined {
+    return this.#rare?.closed;
+  }
+  set #closed(closed: Promise<void> | undefined) {
+    this.#rareOf().closed = closed;
+  }
+  get #closedWait(): (() => void) | undefined {
+    return this.#rare?.closedWait;
+  }
+  set #closedWait(wait: (() => void) | undefined) {
+    this.#rareOf().closedWait = wait;
+  }
+  #rareOf(): RareState {
+    this.#rare ??= {
+      openError: undefined,
+      deadPeer: undefined,
+      closed: undefined,
+      closedWait: undefined,
+    };
+    return this.#rare;
   }
 
   constructor(options: WsTransportOptions) {
