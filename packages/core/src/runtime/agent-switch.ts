@@ -37,10 +37,11 @@ export class AgentSwitch implements ToolsFollower {
   #variables: Readonly<Record<string, unknown>>;
   /** Every agent the session ran: most sessions run one, kept as is; an array once there is a second. */
   #ran: LoadedAgent | LoadedAgent[] | undefined;
-  /** The agent whose tool-list changes the session follows (as a follower: no closure per session). */
-  #following: LoadedAgent | undefined;
-  /** The unsubscribe of an agent that offers only `onToolsChanged`. */
-  #unwatch: (() => void) | undefined;
+  /**
+   * How the session follows its agent's tool-list changes: the agent it follows as a follower (no closure per
+   * session), or the unsubscribe of an agent that offers only `onToolsChanged`.
+   */
+  #follow: LoadedAgent | (() => void) | undefined;
 
   constructor(deps: AgentSwitchDeps, agent: LoadedAgent | undefined) {
     this.#d = deps;
@@ -117,15 +118,15 @@ export class AgentSwitch implements ToolsFollower {
     this.#unfollow();
     if (agent.followTools) {
       agent.followTools(this);
-      this.#following = agent;
-    } else this.#unwatch = agent.onToolsChanged?.((next) => this.agentToolsChanged(next));
+      this.#follow = agent;
+    } else this.#follow = agent.onToolsChanged?.((next) => this.agentToolsChanged(next));
   }
 
   #unfollow(): void {
-    this.#following?.unfollowTools?.(this);
-    this.#following = undefined;
-    this.#unwatch?.();
-    this.#unwatch = undefined;
+    const follow = this.#follow;
+    this.#follow = undefined;
+    if (typeof follow === "function") follow();
+    else follow?.unfollowTools?.(this);
   }
 
   /** @internal The followed agent's tools changed: the new agent goes out as a live `session.update`. */

@@ -11,11 +11,12 @@ export interface KeepaliveOptions {
 
 export const DEFAULT_KEEPALIVE = { intervalMs: 15_000, timeoutMs: 10_000 } as const;
 
-// The pings' state: not started (or turned off), waiting out a silence, waiting for the answer to a ping, stopped.
+// The pings' state: not started, waiting out a silence, waiting for the answer to a ping, stopped, turned off.
 const OFF = 0;
 const WAITING = 1;
 const PINGED = 2;
 const STOPPED = 3;
+const DISABLED = 4;
 /** The defaults, for every socket given no options of its own. */
 const NO_OPTIONS: KeepaliveOptions = Object.freeze({});
 
@@ -41,8 +42,12 @@ export abstract class Keepalive implements Deadline {
   // Whole milliseconds: a fractional time is a 16-byte heap number per socket.
   #last = 0;
 
-  constructor(clock: Clock) {
+  /** `options` are kept for the start (`false`: no pings ever). */
+  constructor(clock: Clock, options: KeepaliveOptions | false | undefined) {
     this.clock = clock;
+    if (options === false) this.#state = DISABLED;
+    else if (options && (options.intervalMs !== undefined || options.timeoutMs !== undefined))
+      this.#options = options;
   }
 
   /** Sends a ping (throws when the socket is closing). */
@@ -50,30 +55,24 @@ export abstract class Keepalive implements Deadline {
   /** No answer came: the peer is reported dead and the socket terminated. */
   protected abstract peerGone(detail: string): void;
 
-  /** Starts the pings (once the socket is open; again is a no-op). */
-  protected startKeepalive(options: KeepaliveOptions): void {
-    if (this.#state !== OFF) return;
-    if (options.intervalMs !== undefined || options.timeoutMs !== undefined)
-      this.#options = options;
+  /** Starts the pings (once the socket is open; again, or when turned off, a no-op). Returns whether it started. */
+  protected startKeepalive(): boolean {
+    if (this.#state !== OFF) return false;
     this.#state = WAITING;
     this.#last = Math.floor(this.clock.now());
     this.#arm(this.#intervalMs);
-  }
-
-  /** True while the pings run. */
-  get keepaliveOn(): boolean {
-    return this.#state === WAITING || this.#state === PINGED;
+    return true;
   }
 
   /** A frame (or a pong) came: the peer is alive. */
   alive(): void {
-    if (this.#state === OFF || this.#state === STOPPED) return;
+    if (this.#state !== WAITING && this.#state !== PINGED) return;
     this.#last = Math.floor(this.clock.now());
     if (this.#state === PINGED) this.#state = WAITING;
   }
 
   protected stopKeepalive(): void {
-    if (this.#state === OFF) return;
+    if (this.#state !== WAITING && this.#state !== PINGED) return;
     this.#state = STOPPED;
     deadlinesOf(this.clock).disarm(this);
   }

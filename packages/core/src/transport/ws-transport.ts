@@ -93,7 +93,6 @@ class WsTransport extends Keepalive implements Transport {
   #flags = 0;
   readonly #ws: WebSocket;
   readonly #log: Logger;
-  readonly #keepaliveOptions: KeepaliveOptions | false | undefined;
   #listener: TransportListener | undefined;
   /** What arrived before `listen` (the server may speak first, in the upgrade's packet). */
   #early: (Frame | TransportClose)[] | undefined;
@@ -160,9 +159,8 @@ class WsTransport extends Keepalive implements Transport {
   }
 
   constructor(options: WsTransportOptions) {
-    super(options.clock ?? systemClock);
+    super(options.clock ?? systemClock, options.keepalive);
     this.#log = options.log ?? createLogger("parley:transport");
-    this.#keepaliveOptions = options.keepalive;
     const ws =
       options.socket ??
       new (loadWs())(options.url ?? "", {
@@ -218,9 +216,7 @@ class WsTransport extends Keepalive implements Transport {
   }
 
   #startKeepalive(): void {
-    if (this.#keepaliveOptions === false || this.keepaliveOn) return;
-    this.startKeepalive(this.#keepaliveOptions ?? {});
-    this.#ws.on("pong", onPong);
+    if (this.startKeepalive()) this.#ws.on("pong", onPong);
   }
 
   protected pingPeer(): void {
