@@ -1,10 +1,14 @@
 // `pnpm bench peers`: Parley against @openai/agents-realtime (RealtimeSession, WebSocket transport) and the raw
 // `openai` realtime client (OpenAIRealtimeWS), all on one local server (its own process, TLS: the openai client
 // dials wss:// only), each client in its own child process (peers/client.ts), client order rotated across rounds.
-// Setup and turn figures are medians over rounds of each round's median (client order rotated); the long
-// conversation (1,000 turns) and idle memory run once per client: their spread between runs is small next to what
-// they show, and they are most of the bench's time (the agents SDK's turns grow with the conversation).
-import { spawnSync } from "node:child_process";
+// Setup and turns: in each round the three clients' processes run at once, warm up together, then take their timed
+// steps in turns, one step at a time (a setup, or a text+tool turn pair), the order rotated at every step: each
+// client's samples are spread over the same minutes, so a change in the machine's load (other benches, other
+// engineers) falls on all three alike. Figures are medians over rounds of each round's median; the Parley / raw
+// verdicts the median over rounds of each round's ratio.
+// The long conversation (1,000 turns) and idle memory run once per client: their spread between runs is small next to
+// what they show, and they are most of the bench's time (the agents SDK's turns grow with the conversation).
+import { type ChildProcess, fork, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +19,9 @@ import { serverProcess } from "./runtime-support.ts";
 const CLIENTS = ["parley", "agents", "raw"] as const;
 type Client = (typeof CLIENTS)[number];
 const ROUNDS = Number(process.env.PARLEY_BENCH_ROUNDS ?? 3);
+const SETUPS = Number(process.env.PARLEY_BENCH_SETUPS ?? 15);
+const PAIRS = Number(process.env.PARLEY_BENCH_TOOL_TURNS ?? 100);
+const WARM = Number(process.env.PARLEY_BENCH_WARM_PAIRS ?? 600);
 // `PARLEY_BENCH_PEERS=memory` runs only the idle-memory part (about a minute instead of eight), `=turns` only the
 // setup and turn rounds (no 1,000-turn conversation, no idle memory): for working on one of them.
 const ONLY_MEMORY = process.env.PARLEY_BENCH_PEERS === "memory";
@@ -45,23 +52,93 @@ function child(client: Client, mode: string): Record<string, number> {
 }
 
 const samples = new Map<string, number[]>();
+/** Each turns round's samples by client, for the per-round Parley / raw ratios. */
+const turnRounds: Partial<Record<Client, Record<string, number>>>[] = [];
 const add = (client: Client, r: Record<string, number>) => {
   for (const [k, v] of Object.entries(r)) {
     const key = `${client}.${k}`;
     samples.set(key, [...(samples.get(key) ?? []), v]);
   }
 };
+/**
+ * One turns round: the three clients' processes at once. Their warm-ups run together (untimed); then each timed step
+ * (SETUPS setups, then PAIRS turn pairs) is cued to one client at a time, the three in an order rotated at every step.
+ */
+async function interleavedRound(
+  round: number,
+): Promise<Partial<Record<Client, Record<string, number>>>> {
+  const kids = CLIENTS.map((client) => {
+    const kid = fork(script, [client, "turns", server.url], {
+      execArgv: ["--expose-gc", "--import", "tsx"],
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    });
+    let stdout = "";
+    let stderr = "";
+    kid.stdout?.on("data", (d) => {
+      stdout += d;
+    });
+    kid.stderr?.on("data", (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<Record<string, number>>((resolve) =>
+      kid.once("exit", () => {
+        const line = stdout.trim().split("\n").at(-1) ?? "";
+        try {
+          resolve(JSON.parse(line) as Record<string, number>);
+        } catch {
+          process.stderr.write(`${client} turns failed:\n${stdout}\n${stderr}\n`);
+          resolve({});
+        }
+      }),
+    );
+    return { client, kid, exited };
+  });
+  // A step's answer, or undefined when the process is gone (its failure is reported at its exit).
+  const answer = (kid: ChildProcess) =>
+    new Promise<unknown>((resolve) => {
+      const done = (m?: unknown) => {
+        kid.off("message", done);
+        kid.off("exit", done);
+        resolve(m);
+      };
+      kid.on("message", done);
+      kid.on("exit", done);
+    });
+  const ready = kids.map((k) => answer(k.kid));
+  await Promise.all(ready);
+  const steps = [...Array<string>(SETUPS).fill("setup"), ...Array<string>(PAIRS).fill("pair")];
+  for (const [i, step] of steps.entries()) {
+    for (let j = 0; j < kids.length; j++) {
+      const { kid } = kids[(i + j + round) % kids.length] as (typeof kids)[number];
+      if (!kid.connected) continue;
+      const done = answer(kid);
+      kid.send(step);
+      await done;
+    }
+  }
+  for (const { kid } of kids) if (kid.connected) kid.send("end");
+  const results = await Promise.all(kids.map((k) => k.exited));
+  return Object.fromEntries(kids.map((k, i) => [k.client, results[i]]));
+}
+
 const phases: string[] = [];
+const phaseAsync = async (name: string, run: () => Promise<void>) => {
+  const t0 = performance.now();
+  await run();
+  phases.push(`${name} ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+};
 const phase = (name: string, run: () => void) => {
   const t0 = performance.now();
   run();
   phases.push(`${name} ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 };
 if (!ONLY_MEMORY) {
-  phase(`turns (${ROUNDS} rounds)`, () => {
+  await phaseAsync(`turns (${ROUNDS} rounds)`, async () => {
     for (let round = 0; round < ROUNDS; round++) {
-      const order = CLIENTS.map((_, i) => CLIENTS[(i + round) % CLIENTS.length] as Client);
-      for (const c of order) add(c, child(c, "turns"));
+      const byClient = await interleavedRound(round);
+      for (const c of CLIENTS) add(c, byClient[c] ?? {});
+      turnRounds.push(byClient);
     }
   });
   if (!ONLY_TURNS)
@@ -100,11 +177,17 @@ if (ONLY_MEMORY) {
 }
 
 interval(
-  "setup: connect → session.updated (close not timed); text turn: user text sent → response.done; tool turn: " +
-    "user text → function call → output (an instant handler) → the answer's response.done; CPU: this client " +
-    "process only (the server is another process); " +
+  `per round, the three client processes first run ${WARM} untimed text+tool turn pairs each, on sessions of 100 ` +
+    "pairs (JIT warm-up, the same for every client, all three at once), then take the timed steps in turns, one " +
+    "step at a time, order rotated at every step; setup: connect → session.updated (close not timed), median of " +
+    `the last ${SETUPS - 5} of ${SETUPS}; text turn: user text sent → response.done; tool turn: user text → ` +
+    `function call → output (an instant handler) → the answer's response.done; turns: median of all ${PAIRS} ` +
+    `alternating pairs of one fresh session; ${ROUNDS} rounds: each cell the median of the rounds' medians, ` +
+    "Parley / raw verdicts the median of the rounds' ratios; CPU: this client process only (the server is " +
+    "another process); " +
     IDLE_METHOD +
-    "; turn 50 / turn 1,000: medians of turns 41–60 and 981–1,000 of one session",
+    "; turn 50 / turn 1,000: after the same warm-up (one client at a time), medians of turns 41–60 and 981–1,000 " +
+    "of one session",
 );
 const allRows: [string, string, string][] = [
   ["setup time", "setupMs", "ms"],
@@ -132,22 +215,24 @@ for (const [label, key, unit] of rows) {
 process.stdout.write(`\ntime per phase: ${phases.join(", ")}\n\n`);
 for (const [label, key, unit] of rows)
   figure(`peers ${label}, agents-realtime`, get("agents", key), unit);
-verdict(
-  "peers tool turn, Parley / raw client",
-  get("parley", "toolMs") / get("raw", "toolMs"),
-  "x",
-  {
-    max: 1.2,
-  },
+/** Parley / raw of `key`, round by round; the median over rounds. */
+const roundRatio = (key: string) =>
+  median(
+    turnRounds.flatMap((r) => {
+      const p = r.parley?.[key];
+      const raw = r.raw?.[key];
+      return p !== undefined && raw !== undefined ? [p / raw] : [];
+    }),
+  );
+const spread = (key: string) => {
+  const all = turnRounds.map((r) => ((r.parley?.[key] ?? NaN) / (r.raw?.[key] ?? NaN)).toFixed(2));
+  return `${key} Parley / raw by round: ${all.join(" ")}`;
+};
+process.stdout.write(
+  `${spread("textMs")}\n${spread("toolMs")}\n${spread("textCpuMs")}\n${spread("toolCpuMs")}\n\n`,
 );
-verdict(
-  "peers text turn, Parley / raw client",
-  get("parley", "textMs") / get("raw", "textMs"),
-  "x",
-  {
-    max: 1.2,
-  },
-);
+verdict("peers tool turn, Parley / raw client", roundRatio("toolMs"), "x", { max: 1.2 });
+verdict("peers text turn, Parley / raw client", roundRatio("textMs"), "x", { max: 1.2 });
 if (ONLY_TURNS) {
   await server.stop();
   process.exit(0);

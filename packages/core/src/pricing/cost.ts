@@ -57,9 +57,16 @@ export function countTokens(usage: RealtimeResponseUsage | undefined): TokenCoun
   return counts;
 }
 
-/** Adds `b` into `a` (for session totals). */
+/** Adds `b` into `a` (for session totals). Field by field: once per response, with no key list made each time. */
 export function addCounts(a: TokenCounts, b: TokenCounts): TokenCounts {
-  for (const key of Object.keys(a) as (keyof TokenCounts)[]) a[key] += b[key];
+  a.textInput += b.textInput;
+  a.textCachedInput += b.textCachedInput;
+  a.textOutput += b.textOutput;
+  a.audioInput += b.audioInput;
+  a.audioCachedInput += b.audioCachedInput;
+  a.audioOutput += b.audioOutput;
+  a.imageInput += b.imageInput;
+  a.imageCachedInput += b.imageCachedInput;
   return a;
 }
 
@@ -99,7 +106,14 @@ export function priceCounts(
     imageInput: counts.imageInput * perToken(p.imageInput),
     imageCachedInput: counts.imageCachedInput * perToken(p.imageCachedInput ?? p.imageInput),
   };
-  let usd = 0;
-  for (const v of Object.values(lines)) usd += v;
+  const usd =
+    lines.textInput +
+    lines.textCachedInput +
+    lines.textOutput +
+    lines.audioInput +
+    lines.audioCachedInput +
+    lines.audioOutput +
+    lines.imageInput +
+    lines.imageCachedInput;
   return { usd, lines };
 }

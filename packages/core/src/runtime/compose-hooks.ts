@@ -38,25 +38,37 @@ export class WireHooksOf implements WireHooks {
   }
   event(e: RealtimeServerEvent, text: string | undefined): void {
     const p = this.#p;
+    // `type` is read once (destructured, so it still narrows `e`): every event shape passes here, and each read of
+    // a field every shape has is a megamorphic load.
+    const { type } = e;
     // Deltas (most frames: audio and transcript chunks) are read by the dispatcher only, and change nothing the
     // idle check reads (their response.created already made the session busy): no other work per chunk.
-    const delta = e.type.endsWith(".delta");
-    if (e.type !== "error") p.state.closingError = undefined;
-    if (!delta) {
-      if (e.type === "conversation.item.added" || e.type === "conversation.item.created")
+    const delta = type.endsWith(".delta");
+    if (type === "error") {
+      if (e.error.event_id) p.outboundIfMade?.refused(e.error.event_id);
+    } else {
+      p.state.closingError = undefined;
+      if (delta) {
+        // nothing else for a chunk
+      } else if (type === "conversation.item.added" || type === "conversation.item.created") {
         p.outboundIfMade?.confirmed(e.item.id ?? "");
-      else if (e.type === "error" && e.error.event_id) p.outboundIfMade?.refused(e.error.event_id);
-      // Server VAD: the user's turn starts here, not at a commit of ours. The whole turn can arrive in one read (a
-      // fast server), with no check in between seeing the session busy: the next idle must still be said.
-      else if (e.type === "input_audio_buffer.speech_started") p.turn.userTurn();
+      } else if (type === "input_audio_buffer.speech_started") {
+        // Server VAD: the user's turn starts here, not at a commit of ours. The whole turn can arrive in one read (a
+        // fast server), with no check in between seeing the session busy: the next idle must still be said.
+        p.turn.userTurn();
+      }
     }
     if (p.events.listenerCount("server.event")) {
       p.stream.frameText(e, text);
       p.events.emit("server.event", e);
     }
-    if (!delta) p.fallbackReads(e);
+    if (delta) {
+      p.dispatcher.dispatch(e);
+      return;
+    }
+    p.fallbackReads(e);
     p.dispatch(e);
-    if (!delta) p.turn.check();
+    p.turn.check();
   }
   sent(e: RealtimeClientEvent, text: string | undefined): void {
     const events = this.#p.events;

@@ -108,14 +108,16 @@ export class Dispatcher {
 
   dispatch(event: RealtimeServerEvent): void {
     const ctx = this.#ctx;
-    // The parts are read where a case needs them: an idle session's few events (session.created, session.updated)
-    // make none of the parts it has not used yet (compose.ts makes them on first use).
-    const { clock, events, bus, log } = ctx;
+    // The session's clock and log are getters: read where used, not for every frame.
+    const { conversation, responses, audio, latency, events, bus } = ctx;
     // The watchdog's heartbeat: any event naming a response shows it is alive (a field read and a map lookup). The
     // time is read once per event: an audio chunk's handling below uses it too.
     const responseId = (event as { response_id?: unknown }).response_id;
-    const at = typeof responseId === "string" ? clock.now() : 0;
-    if (typeof responseId === "string") ctx.responses.touch(responseId, at);
+    let at = 0;
+    if (typeof responseId === "string") {
+      at = ctx.clock.now();
+      responses.touch(responseId, at);
+    }
     switch (event.type) {
       case "session.created":
         bus.emit("session.created", event);
@@ -134,19 +136,19 @@ export class Dispatcher {
         this.#itemEvent("item.done", event.item, event.previous_item_id);
         return;
       case "conversation.item.deleted":
-        ctx.conversation.deleted(event.item_id);
+        conversation.deleted(event.item_id);
         return;
       case "conversation.item.truncated":
-        ctx.conversation.truncated(event.item_id, event.audio_end_ms);
+        conversation.truncated(event.item_id, event.audio_end_ms);
         return;
       case "conversation.item.input_audio_transcription.delta":
         if (event.delta) {
-          ctx.conversation.appendText(event.item_id, event.delta);
+          conversation.appendText(event.item_id, event.delta);
           events.emit("user.transcript.delta", { itemId: event.item_id, delta: event.delta });
         }
         return;
       case "conversation.item.input_audio_transcription.completed":
-        ctx.conversation.setText(event.item_id, event.transcript);
+        conversation.setText(event.item_id, event.transcript);
         events.emit("user.transcript.done", {
           itemId: event.item_id,
           transcript: event.transcript,
@@ -167,7 +169,7 @@ export class Dispatcher {
         });
         return;
       case "response.created": {
-        const live = ctx.responses.responseCreated(event.response);
+        const live = responses.responseCreated(event.response);
         this.#kinds ??= new Map();
         this.#kinds.set(live.id, live);
         if (events.listenerCount("response.started"))
@@ -183,23 +185,23 @@ export class Dispatcher {
         this.#firstOutput(event.response_id);
         const bytes = base64Bytes(event.delta);
         if (ctx.muted(event.response_id)) {
-          ctx.conversation.addAudio(event.item_id, ctx.audio.ms(bytes));
+          conversation.addAudio(event.item_id, audio.ms(bytes));
           return;
         }
-        const ms = ctx.audio.delivered(
+        const ms = audio.delivered(
           event.item_id,
           bytes,
           at,
           event.content_index,
           event.response_id,
         );
-        ctx.conversation.addAudio(event.item_id, ms);
+        conversation.addAudio(event.item_id, ms);
         if (!this.#spoke) {
           this.#spoke = true;
           bus.emit("agent.spoke");
         }
         const kind = this.#kindOf(event.response_id);
-        ctx.latency.agentOutput(kind, at);
+        latency.agentOutput(kind, at);
         if (events.listenerCount("agent.audio")) {
           const chunk = Buffer.from(event.delta, "base64");
           events.emit("agent.audio", {
@@ -223,9 +225,9 @@ export class Dispatcher {
       case "response.output_audio_transcript.delta":
       case "response.output_text.delta": {
         this.#firstOutput(event.response_id);
-        ctx.conversation.appendText(event.item_id, event.delta);
+        conversation.appendText(event.item_id, event.delta);
         if (event.type === "response.output_text.delta" || ctx.textOnly())
-          ctx.latency.agentOutput(this.#kindOf(event.response_id), at);
+          latency.agentOutput(this.#kindOf(event.response_id), at);
         if (events.listenerCount("agent.transcript.delta"))
           events.emit("agent.transcript.delta", {
             itemId: event.item_id,
@@ -239,7 +241,7 @@ export class Dispatcher {
       case "response.output_text.done": {
         const transcript =
           event.type === "response.output_text.done" ? event.text : event.transcript;
-        ctx.conversation.setText(event.item_id, transcript);
+        conversation.setText(event.item_id, transcript);
         if (events.listenerCount("agent.transcript.done"))
           events.emit("agent.transcript.done", {
             itemId: event.item_id,
@@ -281,7 +283,7 @@ export class Dispatcher {
         }
         const end = { response: event.response, live };
         bus.emit("response.finishing", end);
-        ctx.responses.responseDone(event.response);
+        responses.responseDone(event.response);
         bus.emit("response.finished", end);
         return;
       }
@@ -294,9 +296,11 @@ export class Dispatcher {
       case "response.function_call_arguments.done":
       case "conversation.item.input_audio_transcription.segment":
         return;
-      default:
+      default: {
+        const log = ctx.log;
         if (log.enabled("debug"))
           log.debug("ignored server event", { type: (event as { type: string }).type });
+      }
     }
   }
 }
