@@ -143,10 +143,11 @@ export class ComposedSession
   // session that has not spoken yet holds only the wire, its state, the agent, the reconnect timer and the dispatch.
   /** The parts made on first use, in one object made with the first of them (an idle session holds one field). */
   #late: LateParts | undefined;
-  /** The tool-call handler, kept here until the call router is made (it is then the router's). */
-  #handler: CallHandler | undefined;
-  /** A lazy handler factory was attached and has not been built yet. */
-  #toolsPending = false;
+  /**
+   * The tool-call handler, kept here until the call router is made (it is then the router's); `null` while a lazy
+   * factory's handler waits to be built on first use.
+   */
+  #handler: CallHandler | null | undefined;
 
   constructor(
     init: SessionInit,
@@ -348,22 +349,19 @@ export class ComposedSession
   get handler(): CallHandler | undefined {
     const calls = this.#late?.calls;
     if (calls) return calls.handler;
-    if (this.#toolsPending && this.init.tools) {
-      this.#toolsPending = false;
-      this.#handler = this.init.tools(new SessionToolHost(this));
-    }
+    if (this.#handler === null)
+      this.#handler = this.init.tools ? this.init.tools(new SessionToolHost(this)) : undefined;
     return this.#handler;
   }
 
   set handler(handler: CallHandler | undefined) {
-    this.#toolsPending = false;
     const calls = this.#late?.calls;
     if (calls) calls.handler = handler;
     else this.#handler = handler;
   }
 
   attachTools(factory: CallHandlerFactory): void {
-    if (factory.lazy && factory === this.init.tools) this.#toolsPending = true;
+    if (factory.lazy && factory === this.init.tools) this.#handler = null;
     else this.handler = factory(new SessionToolHost(this));
   }
 

@@ -3,6 +3,8 @@ import { EventEmitter } from "eventemitter3";
 type Listener = (...args: never[]) => void;
 
 const onListenerErrors = new WeakMap<object, (error: unknown, event: string) => void>();
+/** Each emitter's wrapped listeners (per listener, per event), beside the emitter: made with its first listener. */
+const wrappersOf = new WeakMap<object, WeakMap<Listener, Map<unknown, Listener>>>();
 
 /**
  * An eventemitter3 emitter whose listeners cannot break the emitter: each listener is wrapped at registration,
@@ -11,7 +13,6 @@ const onListenerErrors = new WeakMap<object, (error: unknown, event: string) => 
  */
 export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends EventEmitter<Events> {
   /** Per function, per event: one function listening to two events must report each failure under its own event. */
-  #wrappers: WeakMap<Listener, Map<unknown, Listener>> | undefined;
 
   /** `onListenerError` hears of a listener that threw; a subclass may report them itself (`listenerFailed`). */
   constructor(onListenerError?: (error: unknown, event: string) => void) {
@@ -27,11 +28,15 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
 
   #wrap(event: unknown, fn: Listener): Listener {
     // Made on the first listener: a session nobody listens to keeps no table.
-    if (!this.#wrappers) this.#wrappers = new WeakMap();
-    let byEvent = this.#wrappers.get(fn);
+    let wrappers = wrappersOf.get(this);
+    if (!wrappers) {
+      wrappers = new WeakMap();
+      wrappersOf.set(this, wrappers);
+    }
+    let byEvent = wrappers.get(fn);
     if (!byEvent) {
       byEvent = new Map();
-      this.#wrappers.set(fn, byEvent);
+      wrappers.set(fn, byEvent);
     }
     let wrapped = byEvent.get(event);
     if (!wrapped) {
@@ -84,7 +89,11 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
   ): this {
     return super.off(
       event,
-      fn && ((this.#wrappers?.get(fn as Listener)?.get(event) ?? fn) as typeof fn),
+      fn &&
+        ((wrappersOf
+          .get(this)
+          ?.get(fn as Listener)
+          ?.get(event) ?? fn) as typeof fn),
       context,
       once,
     );
