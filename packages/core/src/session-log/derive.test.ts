@@ -39,6 +39,8 @@ async function recorded(options: Partial<SessionLogOptions>, alongside: boolean)
     onEvent: alongside ? (e) => all.push(structuredClone(e)) : log.write,
   });
   log.attach(session);
+  const usages: unknown[] = [];
+  session.on("usage", (e) => usages.push(structuredClone(e)));
   cleanup.push(() => session.close());
   if (alongside) session.onEvent(log.write);
   const greeted = next(session, "agent.transcript.done", (e) => e.kind === "answer");
@@ -49,7 +51,7 @@ async function recorded(options: Partial<SessionLogOptions>, alongside: boolean)
   await answered;
   await session.close();
   await log.close();
-  return { log, all };
+  return { log, all, usages };
 }
 
 /** What a derived event says, without where it sits in the stream. */
@@ -115,6 +117,20 @@ describe("session log format 3", () => {
     const read = await readSessionLog(alone.log.file);
     expect(read.events.every((e) => typeof e.sessionId === "string")).toBe(true);
     expect(read.events.at(-1)?.sessionId).toMatch(/^sess_/);
+  });
+
+  it("writes a usage line without the response's usage and counts, and reads it back as the session emitted it", async () => {
+    const { log, usages } = await recorded({}, false);
+    const text = readFileSync(log.file, "utf8");
+    const written = text.split("\n").filter((line) => line.includes('"type":"usage"'));
+    expect(written.length).toBe(usages.length);
+    for (const line of written) expect(Object.keys(JSON.parse(line))).not.toContain("tokens");
+    const { events } = await readSessionLog(log.file);
+    const read = events
+      .filter((e) => e.type === "usage")
+      .map(({ type: _t, at: _a, seq: _s, sessionId: _i, ...rest }) => rest);
+    expect(usages.length).toBeGreaterThan(1);
+    expect(JSON.stringify(read)).toBe(JSON.stringify(usages));
   });
 
   it("reads a version 3 log, every line with its sessionId, as written", async () => {
