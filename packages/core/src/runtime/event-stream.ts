@@ -84,9 +84,10 @@ export type StreamListener = (event: StreamEvent) => void;
 
 /**
  * Marks a listener that takes the stream as JSON lines (a session log): `listener[STREAM_LINES](line, type)` gets
- * each event as `JSON.stringify(event)` would write it (no newline), and the listener itself is not called. The
- * stream then writes protocol events from their frame text and flat payloads member by member, building no event
- * object for it (stream-lines.ts).
+ * each event as `JSON.stringify(event)` would write it (no newline; `sessionId` left out when the last line it was
+ * given had the same, and a `usage` line without its `usage` and `tokens`: see docs/logs.md, format 4), and the
+ * listener itself is not called. The stream then writes protocol events from their frame text and flat payloads
+ * member by member, building no event object for it (stream-lines.ts).
  */
 export const STREAM_LINES: unique symbol = Symbol("parley.stream-lines");
 

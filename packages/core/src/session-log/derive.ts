@@ -61,7 +61,8 @@ export function deriveEvents(events: SessionLogEvent[]): SessionLogEvent[] {
   /** Each response's usage, from its `response.done` frame: a format-4 `usage` line leaves it out. */
   const usages = new Map<string, unknown>();
   for (let e of events as Line[]) {
-    if (e.type === "usage" && !("tokens" in e)) e = withUsage(e, usages.get(e.responseId)) as Line;
+    if (e.type === "usage" && (e as { tokens?: unknown }).tokens === undefined)
+      e = withUsage(e, usages.get(e.responseId)) as Line;
     out.push(e);
     const meta = { at: e.at, sessionId: e.sessionId, seq: e.seq };
     const add = (type: string, fields: Record<string, unknown>) =>
@@ -164,7 +165,7 @@ export function deriveEvents(events: SessionLogEvent[]): SessionLogEvent[] {
  * `response.done` frame says it) and `tokens` (countTokens of it, as the meter counts).
  */
 function withUsage(e: Line & { type: "usage" }, usage: unknown): SessionLogEvent {
-  const { responseId, kind, ...rest } = e;
+  const { responseId, kind, ...rest } = e as unknown as Record<string, unknown>;
   const copy = usage === undefined ? undefined : (structuredClone(usage) as RealtimeResponseUsage);
   return {
     responseId,
