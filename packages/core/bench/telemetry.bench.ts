@@ -1,17 +1,22 @@
 // Overhead of traces and metrics: the same recorded server frames (real turns from the local server) replayed into
-// two Sessions in one process, one plain and one with `telemetry` (an OpenTelemetry SDK recording every span and
-// metric, set up as docs/observability.md tells a user to run it in production: a BatchSpanProcessor; spans dropped
-// by a no-op exporter, so what is measured is Parley's work plus the SDK's, not an exporter's network). Rounds
-// alternate between the two so drift and GC land on both.
+// one Session, plain and with `telemetry` (an OpenTelemetry SDK recording every span and metric, set up as
+// docs/observability.md tells a user to run it in production: a BatchSpanProcessor, the default sampler, a periodic
+// metric reader; spans and metrics dropped by no-op exporters, so what is measured is Parley's work plus the SDK's,
+// not an exporter's network), the modes taking turns on it in blocks of rounds so drift and GC land on all of them.
 // Target: under 10 % extra CPU per event with tracing on, measured live (the same frames from a child process over a
 // loopback WebSocket, bench/live-replay.ts); the in-memory figures are the runtime alone. Also shown: the breakdown
 // (spans only, metrics only, no SDK), the floor (the same SDK calls made straight from the session's events, no
 // Parley code: what the SDK itself costs for what is recorded), the event stream alone (a listener that does
-// nothing), and the heap the traced session keeps after its rounds beside the plain one's.
+// nothing) and telemetry derived from it, and the heap a traced session keeps after its rounds.
 
+import { loadavg } from "node:os";
 import type { ObservableResult } from "@opentelemetry/api";
 import * as otel from "@opentelemetry/api";
-import { MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
+import {
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type PushMetricExporter,
+} from "@opentelemetry/sdk-metrics";
 import {
   BasicTracerProvider,
   BatchSpanProcessor,
@@ -49,19 +54,26 @@ class DroppingExporter implements SpanExporter {
   }
   async shutdown(): Promise<void> {}
 }
-class PullReader extends MetricReader {
-  protected async onShutdown(): Promise<void> {}
-  protected async onForceFlush(): Promise<void> {}
-}
+/** The same for metrics. */
+const droppingMetrics: PushMetricExporter = {
+  export: (_metrics, done) => done({ code: 0 }),
+  forceFlush: async () => {},
+  shutdown: async () => {},
+};
+/**
+ * The reader docs/observability.md gives: periodic export at its default interval (60 s, so no export falls in the
+ * timed rounds; histogram records are handed to the SDK in batches within them either way, see RecordBatch).
+ */
+const periodicReader = () => new PeriodicExportingMetricReader({ exporter: droppingMetrics });
 
 const exporter = new DroppingExporter();
-const reader = new PullReader();
-// Batched, as in production (a SimpleSpanProcessor exports each span as it ends: for tests and debugging). Its
-// exports run on its own timer, in whichever round is being measured then: with a dropping exporter, a few calls.
+// Batched with its defaults, as in production (a SimpleSpanProcessor exports each span as it ends: for tests and
+// debugging); the provider's default sampler (parent-based, always on: every span recorded). Its exports run on its
+// own timer or at 512 spans, in whichever round is being measured then: with a dropping exporter, a few calls.
 const spanProcessor = new BatchSpanProcessor(exporter);
 const telemetry = new Telemetry({
   tracerProvider: new BasicTracerProvider({ spanProcessors: [spanProcessor] }),
-  meterProvider: new MeterProvider({ readers: [reader] }),
+  meterProvider: new MeterProvider({ readers: [periodicReader()] }),
 });
 
 const clock = new VirtualClock();
@@ -74,17 +86,10 @@ function listenedSession(): { session: Session; socket: MemorySocket } {
   return { session, socket };
 }
 
-const plain = listenedSession();
-const traced = listenedSession();
-// As startSession({ telemetry }) does: from the session's typed events.
-let detach: (() => void) | undefined = telemetry.attach(traced.session, clock);
 // The breakdown: spans alone (no meter provider: the API's no-ops), metrics alone, and neither (no SDK at all).
-const spansOnly = listenedSession();
-new Telemetry({ tracerProvider: telemetry.tracerProvider }).attach(spansOnly.session, clock);
-const metricsOnly = listenedSession();
-new Telemetry({ meterProvider: telemetry.meterProvider }).attach(metricsOnly.session, clock);
-const noSdk = listenedSession();
-new Telemetry().attach(noSdk.session, clock);
+const spansTelemetry = new Telemetry({ tracerProvider: telemetry.tracerProvider });
+const metricsTelemetry = new Telemetry({ meterProvider: telemetry.meterProvider });
+const noSdkTelemetry = new Telemetry();
 // The floor: what the SDK alone costs for what Parley records per response (one span created with the attributes the
 // conventions want at creation and given the rest in one call, two token records, a duration record, the cost added
 // to a total an observable counter reports), called straight from the session's events, no Parley code in between.
@@ -92,38 +97,76 @@ new Telemetry().attach(noSdk.session, clock);
 const floorTracer = new BasicTracerProvider({
   spanProcessors: [new BatchSpanProcessor(new DroppingExporter())],
 }).getTracer("floor");
-const floorMeter = new MeterProvider({ readers: [new PullReader()] }).getMeter("floor");
+const floorMeter = new MeterProvider({ readers: [periodicReader()] }).getMeter("floor");
 const floorTokens = floorMeter.createHistogram("floor.tokens");
 const floorDuration = floorMeter.createHistogram("floor.duration");
 const floorCost = floorMeter.createObservableCounter("floor.cost");
 
-const sdkOnly = listenedSession();
-sdkCallsOnly(sdkOnly.session);
-// For reference: the event stream alone, and telemetry derived from it (a log replayed, another process).
-const streamed = listenedSession();
-streamed.session.onEvent(() => {});
-const fromStream = listenedSession();
-fromStream.session.onEvent(telemetry.observe(() => agent));
+const BLOCK = 10;
+const SKIP = 2;
+// Rounds of each mode not counted before the first counted one: the first tenth or so of a cold run cost 20–40 %
+// more per event than the rest (V8 still compiling the ws path and the SDK's), more in the on mode than in the off one.
+const WARMUP_CYCLES = 20;
 /**
- * CPU per frame of each run, rounds alternating between them (who goes first rotates). Each round ends with a turn
- * of the event loop, counted in its CPU: live, every frame is its own task, so what a frame queues (microtasks, an
- * SDK's export callbacks) runs before the next; without it, rounds of five sessions would pile that work up.
+ * CPU per frame of each mode over `rounds` counted rounds, the modes taking turns on one session in blocks of BLOCK
+ * rounds (who goes first rotates; attaching and removing a mode is outside the timed rounds; the first SKIP rounds of
+ * a block are not counted, so garbage a mode leaves is collected in its own rounds, not the next mode's), after
+ * WARMUP_CYCLES uncounted blocks of each; also split into `parts` consecutive parts of the run (the same cycles for
+ * every mode), to show how much the figure moves within it. `round` runs one round and returns its CPU (ms).
  */
-async function measure(
-  runs: { socket: MemorySocket; cpu: number }[],
+async function rotation(
+  session: Session,
+  round: () => Promise<number>,
+  modes: ((s: Session) => () => void)[],
   rounds: number,
-  warmup = 20,
-): Promise<number[]> {
-  for (let round = 0; round < rounds + warmup; round++) {
-    for (let k = 0; k < runs.length; k++) {
-      const run = runs[(round + k) % runs.length] as (typeof runs)[number];
-      const t0 = cpuMs();
-      for (const frame of frames) run.socket.emit("message", frame, false);
-      await new Promise((resolve) => setImmediate(resolve));
-      if (round >= warmup) run.cpu += cpuMs() - t0;
+  wantedParts = 1,
+): Promise<{ perFrame: number[]; parts: number[][] }> {
+  const perCycle = BLOCK - SKIP;
+  const cycles = Math.ceil(rounds / perCycle);
+  const parts = Math.min(wantedParts, cycles);
+  const cpu = modes.map(() => 0);
+  const partCpu = modes.map(() => Array.from({ length: parts }, () => 0));
+  // Counted rounds per part, each mode's (the cycles of a part are the same for every mode).
+  const partRounds = Array.from({ length: parts }, () => 0);
+  for (let cycle = -WARMUP_CYCLES; cycle < cycles; cycle++) {
+    if (cycle >= 0) {
+      const p = Math.floor((cycle * parts) / cycles);
+      partRounds[p] = (partRounds[p] as number) + perCycle;
+    }
+    for (let k = 0; k < modes.length; k++) {
+      const m = (((cycle + k) % modes.length) + modes.length) % modes.length;
+      const detach = (modes[m] as (s: Session) => () => void)(session);
+      for (let r = 0; r < BLOCK; r++) {
+        const ms = await round();
+        if (cycle >= 0 && r >= SKIP) {
+          cpu[m] = (cpu[m] as number) + ms;
+          const part = partCpu[m] as number[];
+          const p = Math.floor((cycle * parts) / cycles);
+          part[p] = (part[p] as number) + ms;
+        }
+      }
+      detach();
     }
   }
-  return runs.map((r) => (r.cpu * 1000) / (rounds * frames.length));
+  const per = (ms: number, n: number) => (ms * 1000) / (n * frames.length);
+  return {
+    perFrame: cpu.map((ms) => per(ms, cycles * perCycle)),
+    parts: partCpu.map((byPart) => byPart.map((ms, p) => per(ms, partRounds[p] as number))),
+  };
+}
+
+/**
+ * One in-memory round: every recorded frame into the session's socket, then a turn of the event loop, counted in its
+ * CPU: live, every frame is its own task, so what a frame queues (microtasks, an SDK's export callbacks) runs before
+ * the next.
+ */
+function memoryRound(socket: MemorySocket): () => Promise<number> {
+  return async () => {
+    const t0 = cpuMs();
+    for (const frame of frames) socket.emit("message", frame, false);
+    await new Promise((resolve) => setImmediate(resolve));
+    return cpuMs() - t0;
+  };
 }
 
 /** The floor's SDK calls, straight from the session's events; returns what removes them. */
@@ -207,25 +250,40 @@ function sdkCallsOnly(session: Session): () => void {
   };
 }
 
+// In memory (the runtime alone): one session, every mode taking turns on it as in the live part below (separate
+// sessions, even identical ones, differed by 6–26 % per event).
 const rounds = Number(process.env.PARLEY_BENCH_ROUNDS ?? 300);
-// The verdict's pair alone, so the stream's garbage does not land in their windows.
-const [off, on, spans, meters, none, floor] = (await measure(
-  [plain, traced, spansOnly, metricsOnly, noSdk, sdkOnly].map((s) => ({
-    socket: s.socket,
-    cpu: 0,
-  })),
-  rounds,
-)) as [number, number, number, number, number, number];
-const [stream, onStream] = (await measure(
+const memory = listenedSession();
+const inMemory = await rotation(
+  memory.session,
+  memoryRound(memory.socket),
   [
-    { socket: streamed.socket, cpu: 0 },
-    { socket: fromStream.socket, cpu: 0 },
+    () => () => {},
+    // As startSession({ telemetry }) does: from the session's typed events.
+    (s) => telemetry.attach(s, clock),
+    (s) => spansTelemetry.attach(s, clock),
+    (s) => metricsTelemetry.attach(s, clock),
+    (s) => noSdkTelemetry.attach(s, clock),
+    sdkCallsOnly,
+    // For reference: the event stream alone, and telemetry derived from it (a log replayed, another process).
+    (s) => s.onEvent(() => {}),
+    (s) => s.onEvent(telemetry.observe(() => agent)),
   ],
-  Math.ceil(rounds / 3),
-)) as [number, number];
+  rounds,
+);
+const [off, on, spans, meters, none, floor, stream, onStream] = inMemory.perFrame as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 
 interval(
-  `${frames.length} recorded server frames × ${rounds} rounds per session, CPU (user + system) per frame`,
+  `${frames.length} recorded server frames × ${rounds} counted rounds per mode, CPU (user + system) per frame, one in-memory session whose eight modes take turns in blocks of ${BLOCK} rounds (the first ${SKIP} of each not counted) after ${WARMUP_CYCLES} uncounted blocks of each; SDK as in production: BatchSpanProcessor and sampler at their defaults, PeriodicExportingMetricReader (60 s), exporters that drop`,
 );
 figure("telemetry per-event CPU, tracing off", off, "µs");
 figure("telemetry per-event CPU, tracing and metrics on", on, "µs");
@@ -245,9 +303,12 @@ figure(
 
 // Memory: what telemetry keeps for a session once its rounds are over (every span ended and dropped, metrics
 // aggregated): the heap freed when it lets the session go. A span kept per response would be megabytes here.
+const traced = listenedSession();
+const detachTraced = telemetry.attach(traced.session, clock);
+const tracedRound = memoryRound(traced.socket);
+for (let r = 0; r < rounds; r++) await tracedRound();
 const kept = settledMemory();
-detach();
-detach = undefined;
+detachTraced();
 const released = settledMemory();
 verdict(
   "telemetry heap kept for a session after its turns",
@@ -262,61 +323,87 @@ verdict(
 // the real ws transport; what a process serving a session pays per event. One session and one socket serve every
 // mode, each attached for a block of rounds and removed after it (outside the timed window): separate sessions, even
 // identical ones, differed by 6–26 % per event, more than the margin. In a block the first rounds are not counted,
-// so garbage a mode leaves is collected in its own rounds, not the next mode's. The floor runs live too.
+// so garbage a mode leaves is collected in its own rounds, not the next mode's. Two rotations: the verdict's pair
+// (off, on) alone, after a warm-up, with enough rounds to hold still; then every mode (the breakdown and the floor)
+// for the reference figures.
 const sender = await liveServer(frames);
 const live = await sender.connect();
 const liveOne = liveSession(live.socket, update, { agent, clock });
 liveOne.on("agent.audio", () => {});
 liveOne.on("agent.transcript.delta", () => {});
 liveOne.on("usage", () => {});
-const spansTelemetry = new Telemetry({ tracerProvider: telemetry.tracerProvider });
-const metricsTelemetry = new Telemetry({ meterProvider: telemetry.meterProvider });
-const noSdkTelemetry = new Telemetry();
-const liveModes: ((s: Session) => () => void)[] = [
-  () => () => {},
-  (s) => telemetry.attach(s, clock),
-  (s) => spansTelemetry.attach(s, clock),
-  (s) => metricsTelemetry.attach(s, clock),
-  (s) => noSdkTelemetry.attach(s, clock),
-  sdkCallsOnly,
+// 3,000 counted rounds per mode for the verdict (~12 s with the warm-up): at 1,200 in a rotation of six modes the
+// verdict moved by 7–13 % from run to run.
+const liveRounds = Number(process.env.PARLEY_BENCH_LIVE_ROUNDS ?? 3000);
+const PARTS = 10;
+const pair = await rotation(
+  liveOne,
+  () => live.round(),
+  [() => () => {}, (s) => telemetry.attach(s, clock)],
+  liveRounds,
+  PARTS,
+);
+const [liveOff, liveOn] = pair.perFrame as [number, number];
+const [offParts, onParts] = pair.parts as [number[], number[]];
+const partRatios = onParts.map((on, p) => {
+  const off = offParts[p] as number;
+  return ((on - off) / off) * 100;
+});
+const referenceRounds = Math.ceil(liveRounds / 5);
+const breakdown = await rotation(
+  liveOne,
+  () => live.round(),
+  [
+    () => () => {},
+    (s) => telemetry.attach(s, clock),
+    (s) => spansTelemetry.attach(s, clock),
+    (s) => metricsTelemetry.attach(s, clock),
+    (s) => noSdkTelemetry.attach(s, clock),
+    sdkCallsOnly,
+  ],
+  referenceRounds,
+);
+const [refOff, refOn, liveSpans, liveMeters, liveNone, liveFloor] = breakdown.perFrame as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
 ];
-// 1,200 counted rounds per mode (~15 s): at 300 the verdict moved by more than its margin from run to run.
-const liveRounds = Number(process.env.PARLEY_BENCH_LIVE_ROUNDS ?? 1200);
-const BLOCK = 10;
-const SKIP = 2;
-const liveCpu = liveModes.map(() => 0);
-const liveCounted = liveModes.map(() => 0);
-for (let cycle = 0; Math.min(...liveCounted) < liveRounds; cycle++) {
-  for (let k = 0; k < liveModes.length; k++) {
-    const m = (cycle + k) % liveModes.length;
-    const detach = (liveModes[m] as (s: Session) => () => void)(liveOne);
-    for (let r = 0; r < BLOCK; r++) {
-      const ms = await live.round();
-      // The first cycle warms up every mode.
-      if (cycle > 0 && r >= SKIP) {
-        liveCpu[m] = (liveCpu[m] as number) + ms;
-        liveCounted[m] = (liveCounted[m] as number) + 1;
-      }
-    }
-    detach();
-  }
-}
-const [liveOff, liveOn, liveSpans, liveMeters, liveNone, liveFloor] = liveCpu.map(
-  (ms, i) => (ms * 1000) / ((liveCounted[i] as number) * frames.length),
-) as [number, number, number, number, number, number];
 await sender.stop();
+const load = loadavg()
+  .map((l) => l.toFixed(1))
+  .join(" ");
 interval(
-  `${LIVE_INTERVAL}; ${frames.length} frames × at least ${liveRounds} counted rounds per mode, one session whose modes (off, on, spans only, metrics only, no SDK, the floor) take turns in blocks of ${BLOCK} rounds (the first ${SKIP} of each not counted; attaching and removing a mode is outside the timed rounds)`,
+  `${LIVE_INTERVAL}; one session whose modes take turns in blocks of ${BLOCK} rounds (the first ${SKIP} of each not counted; attaching and removing a mode is outside the timed rounds) after ${WARMUP_CYCLES} uncounted blocks of each; the verdict's pair (off, on) alone: ${frames.length} frames × ${liveRounds} counted rounds each, its ratio also given for each tenth of the run; then all six modes (off, on, spans only, metrics only, no SDK, the floor), ${referenceRounds} counted rounds each; load average ${load}`,
 );
 figure("telemetry live per-event CPU, tracing off", liveOff, "µs");
 figure("telemetry live per-event CPU, tracing and metrics on", liveOn, "µs");
+figure(
+  "telemetry extra per-event CPU, live, lowest tenth of the run",
+  Math.min(...partRatios),
+  "%",
+);
+figure(
+  "telemetry extra per-event CPU, live, highest tenth of the run",
+  Math.max(...partRatios),
+  "%",
+);
+figure("telemetry live per-event CPU, all six modes: tracing off", refOff, "µs");
+figure("telemetry live per-event CPU, all six modes: tracing and metrics on", refOn, "µs");
 figure("telemetry live per-event CPU, spans only (no meter provider)", liveSpans, "µs");
 figure("telemetry live per-event CPU, metrics only (no tracer provider)", liveMeters, "µs");
 figure("telemetry live per-event CPU, no OpenTelemetry SDK registered", liveNone, "µs");
 figure("telemetry live per-event CPU, the same SDK calls without Parley (floor)", liveFloor, "µs");
 figure(
   "telemetry extra per-event CPU, live, the floor vs off (what the SDK alone costs)",
-  ((liveFloor - liveOff) / liveOff) * 100,
+  ((liveFloor - refOff) / refOff) * 100,
+  "%",
+);
+figure(
+  "telemetry extra per-event CPU, live, on vs off in the six-mode rotation",
+  ((refOn - refOff) / refOff) * 100,
   "%",
 );
 verdict(

@@ -11,12 +11,15 @@ const [which, mode, url] = process.argv.slice(2) as [string, string, string];
 const agent = await loadAgent(join(import.meta.dirname, "../fixtures/peer.agent.yaml"));
 const update = compileSession(agent);
 const instructions = String((update.session as { instructions?: string }).instructions ?? "");
+// Every client dials the same host: the raw client's (its driver connects to 127.0.0.1). A host name costs each
+// TLS socket its SNI `servername` and a second host string, so a client given `localhost` would pay for the bench.
+const host = url.replace("//localhost:", "//127.0.0.1:");
 const connect: Connect =
   which === "parley"
-    ? parley(url, agent)
+    ? parley(host, agent)
     : which === "raw"
-      ? await raw(url, update)
-      : await agentsSdk(url, instructions);
+      ? await raw(host, update)
+      : await agentsSdk(host, instructions);
 
 const out: Record<string, unknown> = {};
 

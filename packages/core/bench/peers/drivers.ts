@@ -58,7 +58,11 @@ export function parley(url: string, agent: LoadedAgent): Connect {
         s.sendText(TOOL_TURN_TEXT);
         await done;
       },
-      close: () => s.close(),
+      // A method, as the other drivers' close: under tsx (keepNames) an arrow here gets its own `name` property
+      // store (256 B per held session) that is the bench's, not Parley's.
+      close() {
+        return s.close();
+      },
     };
   };
 }

@@ -30,7 +30,9 @@ export class Deadlines {
 
   /** `d.due()` runs `ms` from now (instead of when it was due, if it was armed already). */
   arm(d: Deadline, ms: number): void {
-    d.dueAt = this.#clock.now() + Math.max(0, ms);
+    // Whole milliseconds (rounded up: never due early): a small integer is stored in the object itself, where a
+    // fractional time is a 16-byte heap number per waiting session.
+    d.dueAt = Math.ceil(this.#clock.now() + Math.max(0, ms));
     // Re-armed, it goes to the end: the order deadlines reached together run in is the order they were armed.
     this.#waiting.delete(d);
     this.#waiting.add(d);

@@ -44,4 +44,15 @@ export interface LoadedAgent {
    * A running session applies it with a `session.update`. Returns the unsubscribe function.
    */
   onToolsChanged?(listener: (agent: LoadedAgent) => void): () => void;
+  /**
+   * `onToolsChanged` for an object: its `agentToolsChanged` is called until `unfollowTools`. What a running session
+   * uses (no closure per session); each follower counts as a listener for `close()`.
+   */
+  followTools?(follower: ToolsFollower): void;
+  unfollowTools?(follower: ToolsFollower): void;
+}
+
+/** Follows an agent's tool-list changes (see `LoadedAgent.followTools`). */
+export interface ToolsFollower {
+  agentToolsChanged(agent: LoadedAgent): void;
 }

@@ -1,5 +1,5 @@
 // Neutral ground for what the loader, compiler, runtime, scheduler and local server share.
-export type { LoadedAgent, LoadedHandoff } from "./agent.ts";
+export type { LoadedAgent, LoadedHandoff, ToolsFollower } from "./agent.ts";
 export { CallLedger, functionCallOutput, type LedgerState, ledgerOf } from "./call-ledger.ts";
 export { lineToSay, SAY_EXACTLY, sayExactly } from "./fillers.ts";
 export type {

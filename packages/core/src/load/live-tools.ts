@@ -1,3 +1,4 @@
+import type { ToolsFollower } from "../contracts/agent.ts";
 import type { AgentConfig } from "../schema/agent.ts";
 import type { AnyToolDefinition } from "../tool/tool-pack.ts";
 import type { LoadedAgent } from "./load-agent.ts";
@@ -10,7 +11,7 @@ export interface LoadHooks {
   toolsChanged(previous: readonly string[], next: AnyToolDefinition[]): void;
 }
 
-type Listener = (agent: LoadedAgent) => void;
+type Listener = ((agent: LoadedAgent) => void) | ToolsFollower;
 
 /**
  * The part of a LoadedAgent that lives on after loading: the packs' close hooks (`close()`), and their tool-list
@@ -44,6 +45,8 @@ export class LiveTools implements LoadHooks {
         this.#listeners.add(listener);
         return () => void this.#listeners.delete(listener);
       },
+      followTools: (follower) => void this.#listeners.add(follower),
+      unfollowTools: (follower) => void this.#listeners.delete(follower),
     };
     this.#agent = live;
     return live;
@@ -76,7 +79,8 @@ export class LiveTools implements LoadHooks {
     this.#agent = updated;
     for (const listener of [...this.#listeners]) {
       try {
-        listener(updated);
+        if (typeof listener === "function") listener(updated);
+        else listener.agentToolsChanged(updated);
       } catch {
         // A listener's failure is its own (the session reports its errors as events).
       }

@@ -1,26 +1,27 @@
 import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
-import type { LoadedAgent } from "../contracts/agent.ts";
+import type { LoadedAgent, ToolsFollower } from "../contracts/agent.ts";
 import type { Logger } from "../log/index.ts";
 import { SessionError } from "./errors.ts";
 import { requestedVoice, withoutVoice } from "./settings.ts";
 
+/** What the agent switch asks of the session (the session answers it itself: names that say whose they are). */
 export interface AgentSwitchDeps {
   /** Compiles an agent to its `session.update` (absent: only ready-made updates are accepted). */
-  compile: ((agent: LoadedAgent) => SessionUpdateEvent) | undefined;
-  /** Sends a `session.update` and resolves on its `session.updated` (rejects with the server's error). */
-  update(update: SessionUpdateEvent): Promise<void>;
+  compileAgent: ((agent: LoadedAgent) => SessionUpdateEvent) | undefined;
+  /** Sends an agent's `session.update` and resolves on its `session.updated` (rejects with the server's error). */
+  sendAgentUpdate(update: SessionUpdateEvent): Promise<void>;
   /** The voice in effect now. */
-  voice(): string | undefined;
+  agentVoice(): string | undefined;
   /** True once the agent has produced audio: the API then refuses a voice change. */
-  spoken(): boolean;
+  agentSpoke(): boolean;
   /** The variables the application gave, over each agent's defaults. */
-  given: Readonly<Record<string, unknown>>;
+  givenVariables: Readonly<Record<string, unknown>>;
   /** The session can still take an update. */
   open(): boolean;
   /** The new agent is in place: its tools, limits and budget apply from now on. */
-  switched(agent: LoadedAgent): void;
-  warning(code: string, message: string): void;
-  failed(error: SessionError): void;
+  agentSwitched(agent: LoadedAgent): void;
+  switchWarning(code: string, message: string): void;
+  switchFailed(error: SessionError): void;
   log: Logger;
 }
 
@@ -30,18 +31,22 @@ export interface AgentSwitchDeps {
  * Variables are replaced, never edited in place: whoever read the old object keeps a consistent one. Every agent the
  * session ran is released with it (their MCP connections).
  */
-export class AgentSwitch {
+export class AgentSwitch implements ToolsFollower {
   readonly #d: AgentSwitchDeps;
   #agent: LoadedAgent | undefined;
   #variables: Readonly<Record<string, unknown>>;
   /** Every agent the session ran: most sessions run one, kept as is; an array once there is a second. */
   #ran: LoadedAgent | LoadedAgent[] | undefined;
-  #unwatch: (() => void) | undefined;
+  /**
+   * How the session follows its agent's tool-list changes: the agent it follows as a follower (no closure per
+   * session), or the unsubscribe of an agent that offers only `onToolsChanged`.
+   */
+  #follow: LoadedAgent | (() => void) | undefined;
 
   constructor(deps: AgentSwitchDeps, agent: LoadedAgent | undefined) {
     this.#d = deps;
     this.#agent = agent;
-    this.#variables = merged(agent?.config.variables, deps.given);
+    this.#variables = merged(agent?.config.variables, deps.givenVariables);
   }
 
   /** The agent the session runs now. */
@@ -62,7 +67,7 @@ export class AgentSwitch {
   /** Applies an agent or a ready `session.update`; resolves with the voice kept when the new one was refused. */
   async apply(next: LoadedAgent | SessionUpdateEvent): Promise<string | undefined> {
     const d = this.#d;
-    let update = isSessionUpdate(next) ? next : d.compile?.(next);
+    let update = isSessionUpdate(next) ? next : d.compileAgent?.(next);
     if (!update)
       throw new SessionError(
         "update_unsupported",
@@ -70,28 +75,27 @@ export class AgentSwitch {
       );
     let kept: string | undefined;
     const voice = requestedVoice(update);
-    const current = d.voice();
-    if (voice !== undefined && voice !== current && d.spoken()) {
+    const current = d.agentVoice();
+    if (voice !== undefined && voice !== current && d.agentSpoke()) {
       update = withoutVoice(update);
       kept = current ?? "default";
-      d.warning(
+      d.switchWarning(
         "voice_change_refused",
         `the voice stays "${current ?? "default"}": the API cannot change it to "${voice}" after the agent has spoken; the rest of the update was applied`,
       );
     }
-    await d.update(update);
+    await d.sendAgentUpdate(update);
     if (isSessionUpdate(next)) return kept;
     this.#agent = next;
-    this.#variables = merged(next.config.variables, d.given);
+    this.#variables = merged(next.config.variables, d.givenVariables);
     this.#watch(next);
-    d.switched(next);
+    d.agentSwitched(next);
     return kept;
   }
 
   /** The session is over: stop following tool changes and release every agent it ran. */
   release(): void {
-    this.#unwatch?.();
-    this.#unwatch = undefined;
+    this.#unfollow();
     const ran = this.#ran;
     for (const agent of ran === undefined ? [] : Array.isArray(ran) ? ran : [ran])
       agent
@@ -111,20 +115,33 @@ export class AgentSwitch {
     else if (!Array.isArray(ran)) {
       if (ran !== agent) this.#ran = [ran, agent];
     } else if (!ran.includes(agent)) ran.push(agent);
-    this.#unwatch?.();
-    this.#unwatch = agent.onToolsChanged?.((next) => {
-      if (!this.#d.open()) return;
-      this.#d.log.info("the agent's tools changed", { tools: next.tools.length });
-      this.apply(next).catch((error: unknown) =>
-        this.#d.failed(
-          new SessionError(
-            "tools_update_failed",
-            `could not apply the agent's changed tools: ${(error as Error)?.message ?? error}`,
-            { cause: error },
-          ),
+    this.#unfollow();
+    if (agent.followTools) {
+      agent.followTools(this);
+      this.#follow = agent;
+    } else this.#follow = agent.onToolsChanged?.((next) => this.agentToolsChanged(next));
+  }
+
+  #unfollow(): void {
+    const follow = this.#follow;
+    this.#follow = undefined;
+    if (typeof follow === "function") follow();
+    else follow?.unfollowTools?.(this);
+  }
+
+  /** @internal The followed agent's tools changed: the new agent goes out as a live `session.update`. */
+  agentToolsChanged(next: LoadedAgent): void {
+    if (!this.#d.open()) return;
+    this.#d.log.info("the agent's tools changed", { tools: next.tools.length });
+    this.apply(next).catch((error: unknown) =>
+      this.#d.switchFailed(
+        new SessionError(
+          "tools_update_failed",
+          `could not apply the agent's changed tools: ${(error as Error)?.message ?? error}`,
+          { cause: error },
         ),
-      );
-    });
+      ),
+    );
   }
 }
 

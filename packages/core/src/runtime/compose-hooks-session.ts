@@ -6,59 +6,16 @@ import type { Clock } from "../clock/index.ts";
 import type { LoadedAgent, LoadedHandoff } from "../contracts/agent.ts";
 import type { Logger } from "../log/index.ts";
 import type { SchedulerEvent } from "../scheduler/events.ts";
-import type { AgentSwitchDeps } from "./agent-switch.ts";
 import type { ComposedSession } from "./compose.ts";
 import { SessionError } from "./errors.ts";
 import type { CloseReason } from "./events.ts";
 import type { HandoffDeps, HandoffEvent } from "./handoffs.ts";
 import type { InterruptionDeps } from "./interruption.ts";
 import type { LifecycleDeps } from "./lifecycle.ts";
-import type { SessionReconnectDeps } from "./reconnect/session-reconnect.ts";
 import type { ModeChange } from "./text-fallback.ts";
 
 // Each part's dependencies as a class over the session's parts (see compose-hooks.ts): the session-level parts
 // here (agent switch, handoffs, lifecycle, interruptions, reconnect, text fallback).
-
-export class AgentSwitchHooks implements AgentSwitchDeps {
-  readonly #p: ComposedSession;
-  constructor(p: ComposedSession) {
-    this.#p = p;
-  }
-  get compile(): ((agent: LoadedAgent) => SessionUpdateEvent) | undefined {
-    return this.#p.init.compile;
-  }
-  get given(): Readonly<Record<string, unknown>> {
-    return this.#p.init.givenVariables ?? {};
-  }
-  get log(): Logger {
-    return this.#p.init.log;
-  }
-  update(next: SessionUpdateEvent): Promise<void> {
-    return this.#p.update(this.#p.fallback.adjust(next));
-  }
-  voice(): string | undefined {
-    return this.#p.state.settings.voice;
-  }
-  spoken(): boolean {
-    return this.#p.state.spoke;
-  }
-  open(): boolean {
-    return this.#p.open();
-  }
-  switched(agent: LoadedAgent): void {
-    // The new agent's limits apply from now on (spend and time so far count against them).
-    const p = this.#p;
-    p.state.budgetUsd = agent.config.limits?.costBudgetUsd;
-    p.life.limitLength(agent.config.limits?.maxSessionLength, p.state.startedAt);
-    p.calls.handler?.swap?.(agent);
-  }
-  warning(code: string, message: string): void {
-    this.#p.events.emit("warning", { code, message });
-  }
-  failed(error: SessionError): void {
-    this.#p.events.emit("error", { error });
-  }
-}
 
 export class HandoffHooks implements HandoffDeps {
   readonly #p: ComposedSession;
@@ -179,62 +136,6 @@ export class InterruptionHooks implements InterruptionDeps {
 }
 
 const onInterrupt = (h: { onInterrupt(): void }) => h.onInterrupt();
-
-export class ReconnectHooks implements SessionReconnectDeps {
-  readonly #p: ComposedSession;
-  constructor(p: ComposedSession) {
-    this.#p = p;
-  }
-  get settings() {
-    return this.#p.init.reconnect;
-  }
-  get factory() {
-    return this.#p.init.transportFactory;
-  }
-  get callId(): string | undefined {
-    return this.#p.init.callId;
-  }
-  get clock(): Clock {
-    return this.#p.init.clock;
-  }
-  get log(): Logger {
-    return this.#p.init.log;
-  }
-  get state() {
-    return this.#p.state;
-  }
-  get wire() {
-    return this.#p.wire;
-  }
-  get responses() {
-    return this.#p.responses;
-  }
-  get outbound() {
-    return this.#p.outbound;
-  }
-  get conversation() {
-    return this.#p.conversation;
-  }
-  get life() {
-    return this.#p.life;
-  }
-  get events() {
-    return this.#p.events;
-  }
-  get turn() {
-    return this.#p.turn;
-  }
-  announce(): string | undefined {
-    const { agents, init } = this.#p;
-    return agents.agent ? init.announceOf?.(agents.agent) : undefined;
-  }
-  connect(update: SessionUpdateEvent): Promise<void> {
-    return this.#p.connect(update);
-  }
-  busy(): boolean {
-    return this.#p.busy();
-  }
-}
 
 export class FallbackHooks {
   readonly #p: ComposedSession;

@@ -45,13 +45,13 @@ export class WireHooksOf implements WireHooks {
     // idle check reads (their response.created already made the session busy): no other work per chunk.
     const delta = type.endsWith(".delta");
     if (type === "error") {
-      if (e.error.event_id) p.outbound.refused(e.error.event_id);
+      if (e.error.event_id) p.outboundIfMade?.refused(e.error.event_id);
     } else {
       p.state.closingError = undefined;
       if (delta) {
         // nothing else for a chunk
       } else if (type === "conversation.item.added" || type === "conversation.item.created") {
-        p.outbound.confirmed(e.item.id ?? "");
+        p.outboundIfMade?.confirmed(e.item.id ?? "");
       } else if (type === "input_audio_buffer.speech_started") {
         // Server VAD: the user's turn starts here, not at a commit of ours. The whole turn can arrive in one read (a
         // fast server), with no check in between seeing the session busy: the next idle must still be said.
@@ -66,8 +66,8 @@ export class WireHooksOf implements WireHooks {
       p.dispatcher.dispatch(e);
       return;
     }
-    p.fallback.serverEvent(e);
-    p.dispatcher.dispatch(e);
+    p.fallbackReads(e);
+    p.dispatch(e);
     p.turn.check();
   }
   sent(e: RealtimeClientEvent, text: string | undefined): void {
@@ -109,7 +109,7 @@ export class QueueHooks implements ResponseQueueOptions {
   onDropped(req: ResponseRequest, reason: string): void {
     const p = this.#p;
     p.init.log.debug("response request dropped", { kind: req.kind, reason });
-    p.stream.push("response.dropped", { kind: req.kind, reason });
+    p.streamPush("response.dropped", { kind: req.kind, reason });
     if (req.kind === "goodbye") p.life.goodbyeDone();
   }
   onStall(live: LiveResponse, phase: "cancelling" | "released", idleMs: number): void {

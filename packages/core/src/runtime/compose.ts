@@ -1,48 +1,65 @@
-import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
+import type { RealtimeServerEvent, SessionUpdateEvent } from "openai/resources/realtime/realtime";
 import type { Clock } from "../clock/index.ts";
+import type { LoadedAgent } from "../contracts/agent.ts";
 import { CallLedger } from "../contracts/call-ledger.ts";
 import type { Logger } from "../log/index.ts";
-import { AgentSwitch } from "./agent-switch.ts";
+import type { CallHandler } from "../scheduler/host.ts";
+import type { Transport, TransportFactory } from "../transport/transport.ts";
+import { AgentSwitch, type AgentSwitchDeps } from "./agent-switch.ts";
 import { AudioClock } from "./audio-clock.ts";
 import { CallRouter } from "./calls.ts";
 import { LatencyHooksOf, OutboundHooks, QueueHooks, WireHooksOf } from "./compose-hooks.ts";
 import {
-  AgentSwitchHooks,
   FallbackHooks,
   HandoffHooks,
   InterruptionHooks,
   LifecycleHooks,
-  ReconnectHooks,
 } from "./compose-hooks-session.ts";
 import { ConversationRecord } from "./conversation.ts";
 import { type DispatchContext, Dispatcher } from "./dispatch.ts";
 import { SessionError } from "./errors.ts";
-import { EventStream, type StreamHooks } from "./event-stream.ts";
+import { EventStream, type StreamEventType, type StreamHooks } from "./event-stream.ts";
 import type { SessionEvents } from "./events.ts";
 import { Handoffs } from "./handoffs.ts";
-import { RuntimeBus } from "./internal-events.ts";
+import type { RuntimeBus, RuntimeEvents } from "./internal-events.ts";
 import { Interruptions } from "./interruption.ts";
 import { LatencyTracker } from "./latency.ts";
 import { Lifecycle } from "./lifecycle.ts";
 import { CostMeter } from "./meter.ts";
 import { reactions } from "./reactions.ts";
+import type { ReconnectSettings } from "./reconnect/options.ts";
 import { Outbound } from "./reconnect/outbound.ts";
-import { SessionReconnect } from "./reconnect/session-reconnect.ts";
+import { SessionReconnect, type SessionReconnectDeps } from "./reconnect/session-reconnect.ts";
 import { ResponseQueue } from "./response-queue.ts";
 import type { SafeEmitter } from "./safe-emitter.ts";
-import type { SessionInit } from "./session-init.ts";
+import { SessionToolHost } from "./scheduler-host.ts";
+import type { CallHandlerFactory, SessionInit } from "./session-init.ts";
 import { SessionState } from "./session-state.ts";
 import { TextFallback } from "./text-fallback.ts";
 import { TurnWatch, type TurnWatchDeps } from "./turn-watch.ts";
 import { Wire } from "./wire.ts";
+
+/** The given variables of a session made without any (replaced, never edited in place). */
+const NO_VARIABLES: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** What the dispatcher and the parts raise internal events on. */
+export type InternalBus = Pick<RuntimeBus<SessionParts>, "emit">;
 
 /** A session's parts, wired: what the public Session (session.ts) and the handshake (handshake.ts) work with. */
 export interface SessionParts {
   readonly init: SessionInit;
   readonly state: SessionState;
   readonly events: SafeEmitter<SessionEvents>;
-  readonly bus: RuntimeBus<SessionParts>;
+  /** The dispatcher's internal events, delivered to the session's reactions (reactions.ts). */
+  readonly bus: InternalBus;
+  /** A server event for the dispatcher (the handshake's replies straight to their reactions). */
+  dispatch(e: RealtimeServerEvent): void;
+  /** The one event stream (made on first use: the first `onEvent`). */
   readonly stream: EventStream;
+  /** True while the event stream has a listener. */
+  readonly streamActive: boolean;
+  /** Pushes to the event stream when it has a listener. */
+  streamPush(type: StreamEventType, payload: unknown): void;
   readonly conversation: ConversationRecord;
   readonly wire: Wire;
   readonly responses: ResponseQueue;
@@ -52,6 +69,10 @@ export interface SessionParts {
   /** The one owner of call ids and sender of `function_call_output`. */
   readonly ledger: CallLedger;
   readonly calls: CallRouter;
+  /** The tool-call handler (the scheduler), whether or not the call router is made yet (made when a lazy one is asked for). */
+  handler: CallHandler | undefined;
+  /** Attaches the session's tool-call handler: built now, or on first use when the factory is `lazy`. */
+  attachTools(factory: CallHandlerFactory): void;
   readonly interruptions: Interruptions;
   readonly life: Lifecycle;
   /** Which agent runs, its variables and budget, and the switch to another. */
@@ -62,6 +83,14 @@ export interface SessionParts {
   readonly turn: TurnWatch;
   /** Audio-path failures switch the session to text and back (text-fallback.ts). */
   readonly fallback: TextFallback;
+  /** The text fallback if made (before, the session is in audio mode and has counted no failure). */
+  readonly fallbackIfMade: TextFallback | undefined;
+  /** The outbound part if made (before, nothing was sent through it). */
+  readonly outboundIfMade: Outbound | undefined;
+  /** The server applied new settings: the parts made from them follow. */
+  settingsChanged(): void;
+  /** The text fallback reads a server event. */
+  fallbackReads(e: RealtimeServerEvent): void;
   /** Aborted at the close: async delegations still running stop. Made on first use (most sessions delegate nothing). */
   delegations(): AbortSignal;
   /** True from the handshake until `close()` or a drop that is not restored. */
@@ -84,8 +113,9 @@ export interface SessionParts {
 export function composeSession(
   init: SessionInit,
   events: SafeEmitter<SessionEvents>,
+  transport: Transport | undefined = init.transport,
 ): SessionParts {
-  return new ComposedSession(init, events);
+  return new ComposedSession(init, events, transport);
 }
 
 /**
@@ -93,56 +123,275 @@ export function composeSession(
  * of prototype methods over this one (compose-hooks.ts), not a closure per callback: an idle session holds its
  * parts' state and little else (the peers bench's idle memory).
  */
-export class ComposedSession implements SessionParts, StreamHooks, TurnWatchDeps, DispatchContext {
+export class ComposedSession
+  extends TurnWatch
+  implements
+    SessionParts,
+    StreamHooks,
+    TurnWatchDeps,
+    DispatchContext,
+    SessionReconnectDeps,
+    AgentSwitchDeps
+{
   readonly init: SessionInit;
   readonly state: SessionState;
   readonly events: SafeEmitter<SessionEvents>;
-  readonly bus: RuntimeBus<SessionParts>;
-  readonly stream: EventStream;
-  readonly conversation: ConversationRecord;
   readonly wire: Wire;
-  readonly responses: ResponseQueue;
-  readonly meter: CostMeter;
-  readonly audio: AudioClock;
-  readonly latency: LatencyTracker;
-  readonly ledger: CallLedger;
-  readonly calls: CallRouter;
-  readonly interruptions: Interruptions;
-  readonly life: Lifecycle;
   readonly agents: AgentSwitch;
-  readonly outbound: Outbound;
   readonly reconnect: SessionReconnect;
-  readonly turn: TurnWatch;
-  readonly fallback: TextFallback;
-  /** The server's events, mapped to session events and internal ones (dispatch.ts). */
-  readonly dispatcher: Dispatcher;
-  #delegations: AbortController | undefined;
-  #ended = false;
+  // The parts an idle session never touches are made on first use (the getters below): a connected, configured
+  // session that has not spoken yet holds only the wire, its state, the agent, the reconnect timer and the dispatch.
+  /** The parts made on first use, in one object made with the first of them (an idle session holds one field). */
+  #late: LateParts | undefined;
+  /**
+   * The tool-call handler, kept here until the call router is made (it is then the router's); `null` while a lazy
+   * factory's handler waits to be built on first use.
+   */
+  #handler: CallHandler | null | undefined;
 
-  constructor(init: SessionInit, events: SafeEmitter<SessionEvents>) {
-    const { clock, log } = init;
+  constructor(
+    init: SessionInit,
+    events: SafeEmitter<SessionEvents>,
+    transport: Transport | undefined = init.transport,
+  ) {
+    super();
+    if (!transport) throw new SessionError("missing_transport", "a session needs a transport");
     this.init = init;
     this.events = events;
     this.state = new SessionState(init.update, init.budgetUsd);
-    this.bus = new RuntimeBus<SessionParts>(this, reactions);
-    this.conversation = new ConversationRecord();
-    this.stream = new EventStream(clock, this);
-    this.meter = new CostMeter(this.state.settings.model, init.prices);
-    this.audio = new AudioClock(this.state.settings.outputBytesPerMs);
-    this.latency = new LatencyTracker(new LatencyHooksOf(this));
-    this.wire = new Wire(init.transport, clock, log, new WireHooksOf(this));
-    this.responses = new ResponseQueue(new QueueHooks(this));
-    this.outbound = new Outbound(new OutboundHooks(this));
-    this.ledger = new CallLedger(this.outbound.send);
-    this.calls = new CallRouter(this.ledger, this.outbound.send, this.responses, log);
-    this.agents = new AgentSwitch(new AgentSwitchHooks(this), init.agent);
-    this.calls.handoffs = new Handoffs(new HandoffHooks(this));
-    this.life = new Lifecycle(new LifecycleHooks(this));
-    this.interruptions = new Interruptions(new InterruptionHooks(this));
-    this.turn = new TurnWatch(this);
-    this.reconnect = new SessionReconnect(new ReconnectHooks(this));
-    this.fallback = new TextFallback(new FallbackHooks(this), init.textFallback);
-    this.dispatcher = new Dispatcher(this);
+    this.wire = new Wire(transport, init.clock, init.log, new WireHooksOf(this));
+    this.agents = new AgentSwitch(this, init.agent);
+    this.reconnect = new SessionReconnect(this);
+  }
+
+  #lateOf(): LateParts {
+    this.#late ??= new LateParts();
+    return this.#late;
+  }
+
+  /** The session watches its own turns (it extends TurnWatch). */
+  get turn(): TurnWatch {
+    return this;
+  }
+
+  /** The session is its own internal-event bus (no object of its own per session): `emit` runs the reaction. */
+  get bus(): InternalBus {
+    return this;
+  }
+
+  /** @internal An internal event (not a session event: those go to `events`), handled by the shared reactions. */
+  emit<K extends keyof RuntimeEvents>(
+    name: K,
+    ...payload: RuntimeEvents[K] extends undefined ? [] : [RuntimeEvents[K]]
+  ): void {
+    reactions[name](this, payload[0] as RuntimeEvents[K]);
+  }
+
+  /** The server's events, mapped to session events and internal ones (dispatch.ts). */
+  get dispatcher(): Dispatcher {
+    const late = this.#lateOf();
+    late.dispatcher ??= new Dispatcher(this);
+    return late.dispatcher;
+  }
+
+  /**
+   * A server event for the dispatcher. The handshake's replies go straight to their reactions, as the dispatcher
+   * would send them: a session that has only been configured runs no dispatcher (nor holds one).
+   */
+  dispatch(e: RealtimeServerEvent): void {
+    if (e.type === "session.created" || e.type === "session.updated") this.emit(e.type, e as never);
+    else this.dispatcher.dispatch(e);
+  }
+
+  // What the agent switch asks (AgentSwitchDeps): the session answers it itself.
+
+  get compileAgent(): ((agent: LoadedAgent) => SessionUpdateEvent) | undefined {
+    return this.init.compile;
+  }
+
+  get givenVariables(): Readonly<Record<string, unknown>> {
+    return this.init.givenVariables ?? NO_VARIABLES;
+  }
+
+  /** An agent's update goes out as the text fallback has it (kept in text while the session is). */
+  sendAgentUpdate(next: SessionUpdateEvent): Promise<void> {
+    const fallback = this.#late?.fallback;
+    return this.update(fallback ? fallback.adjust(next) : next);
+  }
+
+  agentVoice(): string | undefined {
+    return this.state.settings.voice;
+  }
+
+  agentSpoke(): boolean {
+    return this.state.spoke;
+  }
+
+  agentSwitched(agent: LoadedAgent): void {
+    // The new agent's limits apply from now on (spend and time so far count against them).
+    this.state.budgetUsd = agent.config.limits?.costBudgetUsd;
+    this.life.limitLength(agent.config.limits?.maxSessionLength, this.state.startedAt);
+    this.handler?.swap?.(agent);
+  }
+
+  switchWarning(code: string, message: string): void {
+    this.events.emit("warning", { code, message });
+  }
+
+  switchFailed(error: SessionError): void {
+    this.events.emit("error", { error });
+  }
+
+  // What the reconnect asks beyond the parts (SessionReconnectDeps): the session answers it itself.
+
+  get reconnectSettings(): ReconnectSettings | undefined {
+    return this.init.reconnect;
+  }
+
+  get transportFactory(): TransportFactory | undefined {
+    return this.init.transportFactory;
+  }
+
+  get callId(): string | undefined {
+    return this.init.callId;
+  }
+
+  announceLine(): string | undefined {
+    const agent = this.agents.agent;
+    return agent ? this.init.announceOf?.(agent) : undefined;
+  }
+
+  get stream(): EventStream {
+    const late = this.#lateOf();
+    late.stream ??= new EventStream(this.init.clock, this);
+    return late.stream;
+  }
+
+  /** True while the event stream has a listener (no stream made for asking). */
+  get streamActive(): boolean {
+    return this.#late?.stream?.active ?? false;
+  }
+
+  /** Pushes to the event stream when it has a listener (an event nobody hears makes no stream). */
+  streamPush(type: StreamEventType, payload: unknown): void {
+    const stream = this.#late?.stream;
+    if (stream?.active) stream.push(type, payload);
+  }
+
+  get conversation(): ConversationRecord {
+    const late = this.#lateOf();
+    late.conversation ??= new ConversationRecord();
+    return late.conversation;
+  }
+
+  get responses(): ResponseQueue {
+    const late = this.#lateOf();
+    late.responses ??= new ResponseQueue(new QueueHooks(this));
+    return late.responses;
+  }
+
+  get meter(): CostMeter {
+    const late = this.#lateOf();
+    late.meter ??= new CostMeter(this.state.settings.model, this.init.prices);
+    return late.meter;
+  }
+
+  get audio(): AudioClock {
+    const late = this.#lateOf();
+    late.audio ??= new AudioClock(this.state.settings.outputBytesPerMs);
+    return late.audio;
+  }
+
+  /** The server applied new settings: the parts made from them follow (parts not made yet read them when made). */
+  settingsChanged(): void {
+    const settings = this.state.settings;
+    const late = this.#late;
+    if (late?.meter) late.meter.model = settings.model;
+    late?.audio?.setFormat(settings.outputBytesPerMs);
+  }
+
+  get latency(): LatencyTracker {
+    const late = this.#lateOf();
+    late.latency ??= new LatencyTracker(new LatencyHooksOf(this));
+    return late.latency;
+  }
+
+  get outbound(): Outbound {
+    const late = this.#lateOf();
+    late.outbound ??= new Outbound(new OutboundHooks(this));
+    return late.outbound;
+  }
+
+  /** The outbound part, if made: nothing was sent through it before then (no item waits for confirmation). */
+  get outboundIfMade(): Outbound | undefined {
+    return this.#late?.outbound;
+  }
+
+  get ledger(): CallLedger {
+    const late = this.#lateOf();
+    late.ledger ??= new CallLedger(this.outbound.send);
+    return late.ledger;
+  }
+
+  get calls(): CallRouter {
+    const late = this.#lateOf();
+    if (!late.calls) {
+      const calls = new CallRouter(this.ledger, this.outbound.send, this.responses, this.init.log);
+      calls.handler = this.handler;
+      calls.handoffs = new Handoffs(new HandoffHooks(this));
+      this.#handler = undefined;
+      late.calls = calls;
+    }
+    return late.calls;
+  }
+
+  /** The tool-call handler (the scheduler), whether or not the call router is made yet. */
+  get handler(): CallHandler | undefined {
+    const calls = this.#late?.calls;
+    if (calls) return calls.handler;
+    if (this.#handler === null)
+      this.#handler = this.init.tools ? this.init.tools(new SessionToolHost(this)) : undefined;
+    return this.#handler;
+  }
+
+  set handler(handler: CallHandler | undefined) {
+    const calls = this.#late?.calls;
+    if (calls) calls.handler = handler;
+    else this.#handler = handler;
+  }
+
+  attachTools(factory: CallHandlerFactory): void {
+    if (factory.lazy && factory === this.init.tools) this.#handler = null;
+    else this.handler = factory(new SessionToolHost(this));
+  }
+
+  get interruptions(): Interruptions {
+    const late = this.#lateOf();
+    late.interruptions ??= new Interruptions(new InterruptionHooks(this));
+    return late.interruptions;
+  }
+
+  get life(): Lifecycle {
+    const late = this.#lateOf();
+    late.life ??= new Lifecycle(new LifecycleHooks(this));
+    return late.life;
+  }
+
+  get fallback(): TextFallback {
+    const late = this.#lateOf();
+    late.fallback ??= new TextFallback(new FallbackHooks(this), this.init.textFallback);
+    return late.fallback;
+  }
+
+  get fallbackIfMade(): TextFallback | undefined {
+    return this.#late?.fallback;
+  }
+
+  /** The text fallback reads a server event: made for the events that can start a switch, else only if made. */
+  fallbackReads(e: RealtimeServerEvent): void {
+    const fallback = this.#late?.fallback;
+    if (fallback) fallback.serverEvent(e);
+    else if (TextFallback.reads(e)) this.fallback.serverEvent(e);
   }
 
   // What the event stream, the turn watch and the dispatcher ask of the session: this object answers them itself
@@ -172,7 +421,7 @@ export class ComposedSession implements SessionParts, StreamHooks, TurnWatchDeps
 
   /** True for a response cut off by an interruption (its trailing audio is dropped). */
   muted(responseId: string): boolean {
-    return this.interruptions.isMuted(responseId);
+    return this.#late?.interruptions?.isMuted(responseId) ?? false;
   }
 
   textOnly(): boolean {
@@ -180,25 +429,32 @@ export class ComposedSession implements SessionParts, StreamHooks, TurnWatchDeps
   }
 
   delegations(): AbortSignal {
-    if (!this.#delegations) {
-      this.#delegations = new AbortController();
-      if (this.#ended) this.#delegations.abort();
+    const late = this.#lateOf();
+    if (!late.delegations) {
+      late.delegations = new AbortController();
+      if (late.ended) late.delegations.abort();
     }
-    return this.#delegations.signal;
+    return late.delegations.signal;
   }
 
   /** The session ended: async delegations still running stop. */
   ended(): void {
-    this.#ended = true;
-    this.#delegations?.abort();
+    const late = this.#lateOf();
+    late.ended = true;
+    late.delegations?.abort();
   }
 
   open(): boolean {
-    return !this.life.closing && (this.wire.isOpen || this.reconnect.restoring);
+    return !this.#late?.life?.closing && (this.wire.isOpen || this.reconnect.restoring);
   }
 
   busy(): boolean {
-    return this.open() && (this.reconnect.restoring || !this.responses.settled || this.calls.busy);
+    return (
+      this.open() &&
+      (this.reconnect.restoring ||
+        this.#late?.responses?.settled === false ||
+        (this.#late?.calls !== undefined ? this.#late.calls.busy : this.#handler?.busy === true))
+    );
   }
 
   assertOpen(): void {
@@ -225,4 +481,24 @@ export class ComposedSession implements SessionParts, StreamHooks, TurnWatchDeps
     await created;
     await this.update(next);
   }
+}
+
+/** A session's parts made on first use (compose.ts): all absent until the session first needs one of them. */
+class LateParts {
+  dispatcher: Dispatcher | undefined = undefined;
+  stream: EventStream | undefined = undefined;
+  conversation: ConversationRecord | undefined = undefined;
+  responses: ResponseQueue | undefined = undefined;
+  meter: CostMeter | undefined = undefined;
+  audio: AudioClock | undefined = undefined;
+  latency: LatencyTracker | undefined = undefined;
+  ledger: CallLedger | undefined = undefined;
+  calls: CallRouter | undefined = undefined;
+  interruptions: Interruptions | undefined = undefined;
+  life: Lifecycle | undefined = undefined;
+  outbound: Outbound | undefined = undefined;
+  fallback: TextFallback | undefined = undefined;
+  /** Aborted at the close: async delegations still running stop. */
+  delegations: AbortController | undefined = undefined;
+  ended = false;
 }

@@ -46,6 +46,7 @@ export type SessionErrorCode =
   | "listener_failed"
   | "missing_agent"
   | "missing_credentials"
+  | "missing_transport"
   | "response_stalled"
   | "session_closed"
   | "socket_closed"

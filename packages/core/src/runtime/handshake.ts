@@ -2,7 +2,6 @@ import { sayExactly } from "../scheduler/fillers.ts";
 import type { SessionParts } from "./compose.ts";
 import { SessionError } from "./errors.ts";
 import { classifyClose } from "./reconnect/classify.ts";
-import { SessionToolHost } from "./scheduler-host.ts";
 
 /**
  * A session's start: `session.created`, our `session.update`, `session.updated`; then the tools, the limits, the
@@ -36,11 +35,12 @@ export async function handshake(p: SessionParts): Promise<void> {
     }
   }
   state.started = true;
-  if (init.tools) p.calls.handler = init.tools(new SessionToolHost(p));
+  if (init.tools) p.attachTools(init.tools);
   p.agents.begin();
-  state.startedAt = init.clock.now();
-  p.life.limitLength(init.maxSessionLengthMs, state.startedAt);
-  p.stream.push("session.started", { transport: wire.transportKind, agent: p.agents.agent?.name });
+  state.startedAt = Math.floor(init.clock.now()); // whole ms: no heap number per session
+  if (init.maxSessionLengthMs !== undefined)
+    p.life.limitLength(init.maxSessionLengthMs, state.startedAt);
+  p.streamPush("session.started", { transport: wire.transportKind, agent: p.agents.agent?.name });
   p.reconnect.connected();
   if (init.greeting)
     p.responses.request({

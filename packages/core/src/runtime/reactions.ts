@@ -3,7 +3,7 @@ import type { SessionParts } from "./compose.ts";
 import { RealtimeServerError, SessionError } from "./errors.ts";
 import type { Reactions } from "./internal-events.ts";
 import { budgetOver, type Metered, settleResponse } from "./meter.ts";
-import { readSettings } from "./settings.ts";
+import { readSettings, sharedSettings } from "./settings.ts";
 
 /**
  * How the session's parts react to what the server says (the dispatcher's internal events), in one place. Each
@@ -17,9 +17,8 @@ export const reactions: Reactions<SessionParts> = {
   },
   "session.updated": (p, e) => {
     const { state } = p;
-    state.settings = readSettings(e.session, state.settings);
-    p.meter.model = state.settings.model;
-    p.audio.setFormat(state.settings.outputBytesPerMs);
+    state.settings = sharedSettings(readSettings(e.session, state.settings));
+    p.settingsChanged();
     p.wire.resolve("session.updated");
   },
   "server.error": (p, event) => {

@@ -2,6 +2,10 @@ import { EventEmitter } from "eventemitter3";
 
 type Listener = (...args: never[]) => void;
 
+const onListenerErrors = new WeakMap<object, (error: unknown, event: string) => void>();
+/** Each emitter's wrapped listeners (per listener, per event), beside the emitter: made with its first listener. */
+const wrappersOf = new WeakMap<object, WeakMap<Listener, Map<unknown, Listener>>>();
+
 /**
  * An eventemitter3 emitter whose listeners cannot break the emitter: each listener is wrapped at registration,
  * so one that throws is reported through `onListenerError` and the next listeners still run.
@@ -9,27 +13,30 @@ type Listener = (...args: never[]) => void;
  */
 export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends EventEmitter<Events> {
   /** Per function, per event: one function listening to two events must report each failure under its own event. */
-  #wrappers: WeakMap<Listener, Map<unknown, Listener>> | undefined;
-  readonly #onListenerError: ((error: unknown, event: string) => void) | undefined;
 
   /** `onListenerError` hears of a listener that threw; a subclass may report them itself (`listenerFailed`). */
   constructor(onListenerError?: (error: unknown, event: string) => void) {
     super();
-    this.#onListenerError = onListenerError;
+    // Kept beside the emitter, not in it: the Session overrides listenerFailed and would carry an empty field.
+    if (onListenerError) onListenerErrors.set(this, onListenerError);
   }
 
   /** @internal A listener of `event` threw (or its promise rejected). */
   listenerFailed(error: unknown, event: string): void {
-    this.#onListenerError?.(error, event);
+    onListenerErrors.get(this)?.(error, event);
   }
 
   #wrap(event: unknown, fn: Listener): Listener {
     // Made on the first listener: a session nobody listens to keeps no table.
-    if (!this.#wrappers) this.#wrappers = new WeakMap();
-    let byEvent = this.#wrappers.get(fn);
+    let wrappers = wrappersOf.get(this);
+    if (!wrappers) {
+      wrappers = new WeakMap();
+      wrappersOf.set(this, wrappers);
+    }
+    let byEvent = wrappers.get(fn);
     if (!byEvent) {
       byEvent = new Map();
-      this.#wrappers.set(fn, byEvent);
+      wrappers.set(fn, byEvent);
     }
     let wrapped = byEvent.get(event);
     if (!wrapped) {
@@ -82,7 +89,11 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
   ): this {
     return super.off(
       event,
-      fn && ((this.#wrappers?.get(fn as Listener)?.get(event) ?? fn) as typeof fn),
+      fn &&
+        ((wrappersOf
+          .get(this)
+          ?.get(fn as Listener)
+          ?.get(event) ?? fn) as typeof fn),
       context,
       once,
     );

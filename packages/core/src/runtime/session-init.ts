@@ -9,13 +9,20 @@ import type { Transport, TransportFactory } from "../transport/transport.ts";
 import type { ReconnectSettings } from "./reconnect/options.ts";
 import type { TextFallbackOptions } from "./text-fallback.ts";
 
-/** Builds the tool-call handler (the scheduler) for a session, over the host the runtime gives it. */
-export type CallHandlerFactory = (host: SchedulerHost) => CallHandler;
+/**
+ * Builds the tool-call handler (the scheduler) for a session, over the host the runtime gives it. With `lazy`, the
+ * session builds it on its first tool call (or whatever first needs it) instead of at the start: a factory whose
+ * handler reports nothing at construction (`startSession`'s default for an agent without approval rules).
+ */
+export type CallHandlerFactory = ((host: SchedulerHost) => CallHandler) & { lazy?: boolean };
 
 /** Everything a Session is built from; `startSession` fills it from its options and the agent. */
 export interface SessionInit {
-  /** What carries the session's events (the `ws` transport, an in-memory one, …). */
-  transport: Transport;
+  /**
+   * What carries the session's events (the `ws` transport, an in-memory one, …), unless given to the Session's
+   * constructor beside the init (as `startSession` does: its init is shared by sessions started alike).
+   */
+  transport?: Transport;
   /** Builds the transport of each reconnect attempt; with `reconnect`, drops and the hour cap are survived. */
   transportFactory?: TransportFactory;
   /** How drops are survived (absent: a drop ends the session). */

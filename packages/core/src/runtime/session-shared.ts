@@ -131,8 +131,17 @@ export function defaultTools(
   // Without overrides the factory depends on the agent and the logger only: one per agent, shared by its sessions.
   const known = agentTools.get(agent);
   if (known?.log === log) return known.factory;
-  const factory: CallHandlerFactory = (host) =>
-    new AgentTools(host, agent, { log: log.child("scheduler") });
+  const options = { log: log.child("scheduler") };
+  const factory: CallHandlerFactory = (host) => new AgentTools(host, agent, options);
+  // Built on the session's first call unless building it reports something at the start (approval rules warn about
+  // a missing approver; a duplicate tool name throws): an idle session then holds no handler.
+  let lazy = false;
+  try {
+    lazy = !AgentTools.buildsAtStart(agent, options);
+  } catch {
+    // The start builds it and reports the error then, as before.
+  }
+  factory.lazy = lazy;
   agentTools.set(agent, { log, factory });
   return factory;
 }

@@ -8,6 +8,7 @@ import type { ParleyError } from "../errors/index.ts";
 import type { LoadedAgent } from "../load/index.ts";
 import type { TokenCounts } from "../pricing/index.ts";
 import { encodedAudioAppend } from "../transport/client-frames.ts";
+import type { Transport } from "../transport/transport.ts";
 import { composeSession, type SessionParts } from "./compose.ts";
 import type { ConversationRecord, ConversationSnapshot } from "./conversation.ts";
 import { SessionError } from "./errors.ts";
@@ -26,15 +27,17 @@ export type { CallHandlerFactory, SessionInit } from "./session-init.ts";
  * the API applications call; the parts it is made of are built and wired by `composeSession` (compose.ts).
  */
 export class Session extends SafeEmitter<SessionEvents> {
-  /** The conversation so far, in server order: the state a reconnect replays. */
-  readonly conversation: ConversationRecord;
   readonly #p: SessionParts;
 
-  /** @internal Use `startSession`. */
-  constructor(init: SessionInit) {
+  /** @internal Use `startSession`. `transport` is the first connection's (default `init.transport`). */
+  constructor(init: SessionInit, transport?: Transport) {
     super();
-    this.#p = composeSession(init, this);
-    this.conversation = this.#p.conversation;
+    this.#p = composeSession(init, this, transport);
+  }
+
+  /** The conversation so far, in server order: the state a reconnect replays. */
+  get conversation(): ConversationRecord {
+    return this.#p.conversation;
   }
 
   /** @internal The handshake: `session.created`, our `session.update`, `session.updated`; then tools, timers, greeting. */
@@ -61,13 +64,13 @@ export class Session extends SafeEmitter<SessionEvents> {
     ...args: EventEmitter.EventArgs<SessionEvents, T>
   ): boolean {
     const heard = super.emit(event, ...args);
-    this.#p?.stream.push(event, args[0]);
+    this.#p?.streamPush(event, args[0]);
     return heard;
   }
 
   /** Counts the stream as a listener: payloads built only for listeners are then built for it too. */
   override listenerCount(event: EventEmitter.EventNames<SessionEvents>): number {
-    return super.listenerCount(event) + (this.#p?.stream.active ? 1 : 0);
+    return super.listenerCount(event) + (this.#p?.streamActive ? 1 : 0);
   }
 
   /** The Realtime session id (`sess_…`, from `session.created`); a generated `parley_sess_…` id until then. */
@@ -209,7 +212,7 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   /** "audio", or "text" after a text fallback (audio-path failures, or `useText`). */
   get mode(): "audio" | "text" {
-    return this.#p.fallback.mode;
+    return this.#p.fallbackIfMade?.mode ?? "audio";
   }
 
   /**

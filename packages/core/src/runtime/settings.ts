@@ -47,6 +47,23 @@ export function readSettings(session: unknown, base: RuntimeSettings): RuntimeSe
   return out;
 }
 
+/**
+ * One frozen object per distinct settings, shared by the sessions that have them (most sessions of a server have
+ * the same few): an idle session holds no settings object, nor its own copy of the model's name, from the server's
+ * `session.updated`. Bounded: a process seeing more distinct settings than this keeps the rest per session.
+ */
+const shared = new Map<string, RuntimeSettings>();
+const MAX_SHARED = 64;
+
+export function sharedSettings(settings: RuntimeSettings): RuntimeSettings {
+  const key = `${settings.model}\u0000${settings.voice ?? "\u0001"}\u0000${settings.textOnly}\u0000${settings.outputBytesPerMs}\u0000${settings.serverCreatesResponses}\u0000${settings.serverInterrupts}`;
+  const known = shared.get(key);
+  if (known) return known;
+  const frozen = Object.freeze(settings);
+  if (shared.size < MAX_SHARED) shared.set(key, frozen);
+  return frozen;
+}
+
 /** The API's defaults: gpt-realtime, audio out as pcm16 24 kHz, server VAD that answers and interrupts. */
 export function defaultSettings(): RuntimeSettings {
   return {

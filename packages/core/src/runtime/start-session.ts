@@ -15,7 +15,7 @@ import { SessionError } from "./errors.ts";
 import type { StreamListener } from "./event-stream.ts";
 import type { SessionEvents } from "./events.ts";
 import type { ReconnectOptions } from "./reconnect/options.ts";
-import { type CallHandlerFactory, Session } from "./session.ts";
+import { type CallHandlerFactory, Session, type SessionInit } from "./session.ts";
 import {
   compileFor,
   defaultTools,
@@ -150,8 +150,7 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
   const transport = factory ? factory({ attempt: 1 }) : (options.transport as Transport);
   const limits = agent?.config.limits;
   const templating = templatingFor(given);
-  const session = new Session({
-    transport,
+  const init = sharedInit({
     ...(factory && options.reconnect !== false
       ? {
           transportFactory: factory,
@@ -184,6 +183,7 @@ export async function startSession(options: StartSessionOptions): Promise<Sessio
     log,
     ...responsesFor(options, agent),
   });
+  const session = new Session(init, transport);
   if (options.onEvent) session.onEvent(options.onEvent);
   const telemetry =
     options.telemetry === true ? defaultTelemetry() : options.telemetry || undefined;
@@ -225,21 +225,79 @@ function transportFactoryFor(
       "no API key: set OPENAI_API_KEY or pass apiKey (or clientSecret)",
     );
   }
+  // Sessions started with the same connection options share one factory (an idle session would otherwise hold a
+  // closure, its context, the headers and a copy of the URL, ~0.3 KB, for a reconnect it may never make).
+  const last = lastFactory;
+  if (
+    last?.url === url &&
+    last.credential === credential &&
+    last.ws === options.ws &&
+    last.clock === options.clock &&
+    last.keepalive === options.keepalive &&
+    last.log === log
+  )
+    return last.factory;
   const headers: Record<string, string> = {
     ...(options.ws?.headers as Record<string, string> | undefined),
   };
   if (credential) headers.Authorization = `Bearer ${credential}`;
-  return () => {
-    log.debug("connecting", { url: redactString(url) });
-    return wsTransport({
-      url,
-      headers,
-      ...(options.ws ? { ws: options.ws } : {}),
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.keepalive === undefined ? {} : { keepalive: options.keepalive }),
-      log,
-    });
+  const transportOptions = {
+    url,
+    headers,
+    ...(options.ws ? { ws: options.ws } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.keepalive === undefined ? {} : { keepalive: options.keepalive }),
+    log,
   };
+  const factory: TransportFactory = () => {
+    log.debug("connecting", { url: redactString(url) });
+    return wsTransport(transportOptions);
+  };
+  lastFactory = {
+    url,
+    credential,
+    ws: options.ws,
+    clock: options.clock,
+    keepalive: options.keepalive,
+    log,
+    factory,
+  };
+  return factory;
+}
+
+/** The last default transport factory made, for the next session with the same connection options. */
+let lastFactory:
+  | {
+      url: string;
+      credential: string | undefined;
+      ws: ClientOptions | undefined;
+      clock: Clock | undefined;
+      keepalive: KeepaliveOptions | false | undefined;
+      log: Logger;
+      factory: TransportFactory;
+    }
+  | undefined;
+
+/**
+ * The last sessions' init (everything but the transport), shared by the next session whose init holds the same
+ * values: a server starting sessions of one agent with the same options keeps one object for all of them, not ~25
+ * fields per idle session. Frozen: nothing writes it.
+ */
+let lastInit: SessionInit | undefined;
+
+function sharedInit(init: SessionInit): SessionInit {
+  const last = lastInit;
+  if (last && sameFields(last, init)) return last;
+  lastInit = Object.freeze(init);
+  return lastInit;
+}
+
+function sameFields(a: object, b: object): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka)
+    if ((a as Record<string, unknown>)[k] !== (b as Record<string, unknown>)[k]) return false;
+  return true;
 }
 
 /** The Responses client of the session's delegate tools (none with only a client secret: the API refuses those). */

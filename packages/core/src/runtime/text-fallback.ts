@@ -84,6 +84,11 @@ export class TextFallback {
     this.#windowMs = options.windowMs ?? 60_000;
   }
 
+  /** Whether `serverEvent` can act on this event in a session that has counted nothing yet (audio mode). */
+  static reads(e: RealtimeServerEvent): boolean {
+    return e.type === "conversation.item.input_audio_transcription.failed" || e.type === "error";
+  }
+
   get mode(): "audio" | "text" {
     return this.#mode;
   }

@@ -4,39 +4,43 @@
  */
 const settled = Promise.resolve();
 
+const SCHEDULED = 1;
+const SAID = 2;
+
 export interface TurnWatchDeps {
   busy(): boolean;
   open(): boolean;
   idle(): void;
 }
 
-export class TurnWatch {
-  readonly #d: TurnWatchDeps;
-  /** A turn check is scheduled. */
-  #scheduled = false;
-  /** `idle` was said and the session has not been seen busy since. */
-  #said = false;
+/**
+ * The session extends it (compose.ts) and answers `busy`, `open` and `idle` itself: the watch's two flags are the
+ * session's fields, not an object (and a reference to the session) of their own.
+ */
+export abstract class TurnWatch implements TurnWatchDeps {
+  // Two flags in one field (the session holds it): SCHEDULED, a turn check is scheduled; SAID, `idle` was said and
+  // the session has not been seen busy since.
+  #turnFlags = 0;
 
-  /** `deps` is kept and its methods called on it (an object of prototype methods fits: no closure per session). */
-  constructor(deps: TurnWatchDeps) {
-    this.#d = deps;
-  }
+  abstract busy(): boolean;
+  abstract open(): boolean;
+  abstract idle(): void;
 
   /** A new turn began (the user's, a restore): the next idle is news again. */
   userTurn(): void {
-    this.#said = false;
+    this.#turnFlags &= ~SAID;
   }
 
   check(): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
+    if (this.#turnFlags & SCHEDULED) return;
+    this.#turnFlags |= SCHEDULED;
     // A resolved promise's then: a microtask like queueMicrotask, without the AsyncResource Node makes for each.
     settled.then(() => {
-      this.#scheduled = false;
-      if (this.#d.busy()) this.#said = false;
-      else if (!this.#said && this.#d.open()) {
-        this.#said = true;
-        this.#d.idle();
+      this.#turnFlags &= ~SCHEDULED;
+      if (this.busy()) this.#turnFlags &= ~SAID;
+      else if (!(this.#turnFlags & SAID) && this.open()) {
+        this.#turnFlags |= SAID;
+        this.idle();
       }
     });
   }

@@ -21,12 +21,16 @@ export interface WireHooks {
   dropped(detail: string, code: number, reason: string): void;
 }
 
+// The class's booleans, as bits of its one flags field.
+const CLOSING_BY_US = 1;
+const REPLACED = 2;
+
 /**
  * The session's side of its transport: `event_id`s on what goes out, a shield around what comes in (an event the
  * session cannot handle is logged and skipped), and waiters for the handshake replies (`session.created`,
  * `session.updated`, matched to the `event_id` of the update so its `error` can reject it).
  */
-export class Wire {
+export class Wire implements TransportListener {
   #transport: Transport;
   readonly #clock: Clock;
   readonly #log: Logger;
@@ -37,8 +41,23 @@ export class Wire {
   /** Replies that arrived before anyone waited for them (session.created can come in the upgrade's packet). */
   #early: Set<string> | undefined;
   #seq = 0;
-  #closingByUs = false;
   skipped = 0;
+  // closingByUs; replaced: the first transport was replaced (a restore, a recycle), the wire no longer listens to it.
+  #flags = 0;
+
+  get #closingByUs(): boolean {
+    return (this.#flags & CLOSING_BY_US) !== 0;
+  }
+  set #closingByUs(on: boolean) {
+    this.#flags = on ? this.#flags | CLOSING_BY_US : this.#flags & ~CLOSING_BY_US;
+  }
+
+  get #replaced(): boolean {
+    return (this.#flags & REPLACED) !== 0;
+  }
+  set #replaced(on: boolean) {
+    this.#flags = on ? this.#flags | REPLACED : this.#flags & ~REPLACED;
+  }
 
   constructor(transport: Transport, clock: Clock, log: Logger, hooks: WireHooks) {
     this.#transport = transport;
@@ -46,7 +65,8 @@ export class Wire {
     this.#log = log;
     this.#hooks = hooks;
     this.#wireLog = log.child("wire");
-    this.#listen(transport);
+    // The first transport's listener is the wire itself (no object per session); later ones get a WireListener.
+    transport.listen(this);
   }
 
   /**
@@ -57,8 +77,9 @@ export class Wire {
     const old = this.#transport;
     this.#transport = transport;
     this.#early?.clear();
+    this.#replaced = true;
     if (old.isOpen) void old.close("replaced").catch(() => {});
-    this.#listen(transport);
+    transport.listen(new WireListener(this, transport));
   }
 
   /** Closes the current transport without ending the session (a recycle): its close is not reported as a drop. */
@@ -66,8 +87,14 @@ export class Wire {
     await this.#transport.close(reason);
   }
 
-  #listen(transport: Transport): void {
-    transport.listen(new WireListener(this, transport));
+  /** @internal The first transport's event (until it is replaced). */
+  event(event: RealtimeServerEvent, text?: string): void {
+    if (!this.#replaced) this.#onEvent(event, text);
+  }
+
+  /** @internal The first transport's close (until it is replaced). */
+  closed(close: TransportClose): void {
+    if (!this.#replaced) this.transportClosed(this.#transport, close);
   }
 
   /** @internal A transport's event: a transport replaced since is not listened to any more. */

@@ -57,16 +57,22 @@ export class AgentTools implements CallHandler {
     // A path is opened once here, so every agent's scheduler appends to the same stream, in decision order.
     this.#ownedAudit =
       typeof overrides.auditLog === "string" ? new AuditLog(overrides.auditLog) : undefined;
-    this.#overrides = {
-      ...overrides,
-      ...(this.#ownedAudit ? { auditLog: this.#ownedAudit } : {}),
-    };
+    // Kept as given when there is nothing to add (a shared factory's sessions share its one options object).
+    this.#overrides = this.#ownedAudit ? { ...overrides, auditLog: this.#ownedAudit } : overrides;
     this.#agent = agent;
     this.#sessionId = host.sessionId;
     // What building the scheduler would report at the start is still reported at the start: a duplicate tool name
     // throws, and a missing approver is warned about (that scheduler is then made now).
     if (preparedToolsOf(agent, this.#overrides).needApproval.length > 0)
       this.#built = this.#build(agent, this.#sessionId);
+  }
+
+  /**
+   * Whether a session's AgentTools for `agent` makes its scheduler at construction (approval rules: a missing
+   * approver is warned about at the start). Throws what that construction would (a duplicate tool name).
+   */
+  static buildsAtStart(agent: LoadedAgent, overrides: Partial<ToolSchedulerOptions> = {}): boolean {
+    return preparedToolsOf(agent, overrides).needApproval.length > 0;
   }
 
   /** The scheduler that takes new calls. */

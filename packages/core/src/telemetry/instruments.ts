@@ -1,4 +1,5 @@
-import type { Attributes, Histogram, Meter, MetricOptions } from "@opentelemetry/api";
+import type { Attributes, Meter, MetricOptions } from "@opentelemetry/api";
+import { type BatchedHistogram, RecordBatch } from "./record-batch.ts";
 import { Tally } from "./tally.ts";
 
 /** Latency buckets in seconds: voice turns live between a fifth of a second and a few seconds. */
@@ -18,42 +19,48 @@ const seconds = (description: string, buckets = LATENCY_BUCKETS): MetricOptions 
  *
  * Counters are observable instruments over Tallies (plain totals read when metrics are collected): the exported
  * sums are what synchronous counters would give, without the SDK's per-call work. Histograms have no observable
- * form in OpenTelemetry: they are recorded as they happen.
+ * form in OpenTelemetry: their records are handed to the SDK in batches (RecordBatch), every collection taking what
+ * is held first.
  */
 export class Instruments {
   readonly activeSessions: Tally;
   readonly sessions: Tally;
-  readonly sessionDuration: Histogram;
+  readonly sessionDuration: BatchedHistogram;
   readonly turns: Tally;
-  readonly firstAudio: Histogram;
-  readonly firstAnswer: Histogram;
-  readonly responseDuration: Histogram;
-  readonly tokens: Histogram;
+  readonly firstAudio: BatchedHistogram;
+  readonly firstAnswer: BatchedHistogram;
+  readonly responseDuration: BatchedHistogram;
+  readonly tokens: BatchedHistogram;
   readonly cost: Tally;
   readonly toolCalls: Tally;
-  readonly toolDuration: Histogram;
-  readonly approvalWait: Histogram;
+  readonly toolDuration: BatchedHistogram;
+  readonly approvalWait: BatchedHistogram;
   readonly mcpCalls: Tally;
   readonly errors: Tally;
+  /** The histograms' records not yet handed to the SDK. */
+  readonly batch = new RecordBatch();
 
   constructor(meter: Meter) {
+    const histogram = (name: string, options: MetricOptions): BatchedHistogram =>
+      this.batch.of(meter.createHistogram(name, options));
     const counter = (name: string, options: MetricOptions): Tally => {
       const tally = new Tally(true);
       meter.createObservableCounter(name, options).addCallback((result) => tally.observe(result));
       return tally;
     };
     this.activeSessions = new Tally(false);
-    meter
-      .createObservableUpDownCounter("parley.sessions.active", {
-        description: "Sessions open now.",
-        unit: "{session}",
-      })
-      .addCallback((result) => this.activeSessions.observe(result));
+    const active = meter.createObservableUpDownCounter("parley.sessions.active", {
+      description: "Sessions open now.",
+      unit: "{session}",
+    });
+    active.addCallback((result) => this.activeSessions.observe(result));
+    // The SDK runs every callback of a collection before it reads the histograms: the records held go in first.
+    meter.addBatchObservableCallback(() => this.batch.flush(), [active]);
     this.sessions = counter("parley.sessions", {
       description: "Sessions ended, by close reason.",
       unit: "{session}",
     });
-    this.sessionDuration = meter.createHistogram(
+    this.sessionDuration = histogram(
       "parley.session.duration",
       seconds(
         "Session length, from the first event to the close.",
@@ -64,21 +71,21 @@ export class Instruments {
       description: "User turns measured (the end of the user's input to the agent's answer).",
       unit: "{turn}",
     });
-    this.firstAudio = meter.createHistogram(
+    this.firstAudio = histogram(
       "parley.turn.first_audio",
       seconds("End of the user's input to the agent's first output, filler or not."),
     );
-    this.firstAnswer = meter.createHistogram(
+    this.firstAnswer = histogram(
       "parley.turn.first_answer",
       seconds("End of the user's input to the first output of the real answer (not a filler)."),
     );
     // Its count is the number of responses, by kind and status: no counter of its own (one record per response
     // fewer).
-    this.responseDuration = meter.createHistogram(
+    this.responseDuration = histogram(
       "gen_ai.client.operation.duration",
       seconds("One Realtime response, from response.created to response.done, by kind and status."),
     );
-    this.tokens = meter.createHistogram("gen_ai.client.token.usage", {
+    this.tokens = histogram("gen_ai.client.token.usage", {
       description: "Tokens per response, by gen_ai.token.type (input, output).",
       unit: "{token}",
       advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
@@ -91,11 +98,11 @@ export class Instruments {
       description: "Tool calls answered, by tool and outcome.",
       unit: "{call}",
     });
-    this.toolDuration = meter.createHistogram(
+    this.toolDuration = histogram(
       "parley.tool.duration",
       seconds("A tool call from its arrival to its output (approval and queue included)."),
     );
-    this.approvalWait = meter.createHistogram(
+    this.approvalWait = histogram(
       "parley.tool.approval_wait",
       seconds("Time a tool call waited for an approval decision."),
     );

@@ -64,7 +64,7 @@ function onMessage(this: WebSocket, data: WebSocket.RawData, isBinary: boolean):
   owners.get(this)?.message(data, isBinary);
 }
 function onPong(this: WebSocket): void {
-  owners.get(this)?.keepalive?.alive();
+  owners.get(this)?.alive();
 }
 function onOpen(this: WebSocket): void {
   owners.get(this)?.socketOpened();
@@ -76,34 +76,91 @@ function onClose(this: WebSocket, code: number, reason: Buffer): void {
   owners.get(this)?.socketClosed(code, reason);
 }
 
-class WsTransport implements Transport {
-  readonly kind = "ws";
+// The class's booleans, as bits of its one flags field.
+const CLOSING_BY_US = 1;
+const WAS_OPEN = 2;
+const IS_CLOSED = 4;
+
+interface RareState {
+  openError: Error | undefined;
+  deadPeer: string | undefined;
+  closed: Promise<void> | undefined;
+  closedWait: (() => void) | undefined;
+}
+
+class WsTransport extends Keepalive implements Transport {
+  // closingByUs, wasOpen, isClosed: booleans in one field (the transport lives as long as its socket).
+  #flags = 0;
   readonly #ws: WebSocket;
-  readonly #clock: Clock;
   readonly #log: Logger;
-  readonly #keepaliveOptions: KeepaliveOptions | false | undefined;
   #listener: TransportListener | undefined;
   /** What arrived before `listen` (the server may speak first, in the upgrade's packet). */
   #early: (Frame | TransportClose)[] | undefined;
-  #closingByUs = false;
-  #wasOpen: boolean;
-  #openError: Error | undefined;
-  /** Set when the keepalive gave up on the peer: the reason of the drop it causes. */
-  #deadPeer: string | undefined;
-  /** True once the socket's close came. */
-  #isClosed = false;
-  /** `close()`'s wait for the socket's close, made only when someone waits (and its resolve). */
-  #closed: Promise<void> | undefined;
-  #closedWait: (() => void) | undefined;
   /** The callers of `opened` while the socket connects (most sessions: one, the handshake). */
   #openWaits: OpenWait[] | undefined;
-  /** @internal The pings that find a dead peer (while open, unless turned off). */
-  keepalive: Keepalive | undefined;
+
+  get #closingByUs(): boolean {
+    return (this.#flags & CLOSING_BY_US) !== 0;
+  }
+  set #closingByUs(on: boolean) {
+    this.#flags = on ? this.#flags | CLOSING_BY_US : this.#flags & ~CLOSING_BY_US;
+  }
+
+  get #wasOpen(): boolean {
+    return (this.#flags & WAS_OPEN) !== 0;
+  }
+  set #wasOpen(on: boolean) {
+    this.#flags = on ? this.#flags | WAS_OPEN : this.#flags & ~WAS_OPEN;
+  }
+
+  get #isClosed(): boolean {
+    return (this.#flags & IS_CLOSED) !== 0;
+  }
+  set #isClosed(on: boolean) {
+    this.#flags = on ? this.#flags | IS_CLOSED : this.#flags & ~IS_CLOSED;
+  }
+
+  /** What only a failing or closing socket needs (its error, a dead peer's reason, close()'s wait): made then. */
+  #rare: RareState | undefined;
+  get #openError(): Error | undefined {
+    return this.#rare?.openError;
+  }
+  set #openError(error: Error | undefined) {
+    this.#rareOf().openError = error;
+  }
+  /** Set when the keepalive gave up on the peer: the reason of the drop it causes. */
+  get #deadPeer(): string | undefined {
+    return this.#rare?.deadPeer;
+  }
+  set #deadPeer(why: string | undefined) {
+    this.#rareOf().deadPeer = why;
+  }
+  /** `close()`'s wait for the socket's close, made only when someone waits (and its resolve). */
+  get #closed(): Promise<void> | undefined {
+    return this.#rare?.closed;
+  }
+  set #closed(closed: Promise<void> | undefined) {
+    this.#rareOf().closed = closed;
+  }
+  get #closedWait(): (() => void) | undefined {
+    return this.#rare?.closedWait;
+  }
+  set #closedWait(wait: (() => void) | undefined) {
+    this.#rareOf().closedWait = wait;
+  }
+  #rareOf(): RareState {
+    this.#rare ??= {
+      openError: undefined,
+      deadPeer: undefined,
+      closed: undefined,
+      closedWait: undefined,
+    };
+    return this.#rare;
+  }
 
   constructor(options: WsTransportOptions) {
-    this.#clock = options.clock ?? systemClock;
+    super(options.clock ?? systemClock, options.keepalive);
     this.#log = options.log ?? createLogger("parley:transport");
-    this.#keepaliveOptions = options.keepalive;
     const ws =
       options.socket ??
       new (loadWs())(options.url ?? "", {
@@ -118,6 +175,11 @@ class WsTransport implements Transport {
     else ws.on("open", onOpen);
     ws.on("error", onError);
     ws.on("close", onClose);
+  }
+
+  /** A getter, not a field: one string for every transport. */
+  get kind(): string {
+    return "ws";
   }
 
   /** @internal The socket opened. */
@@ -137,7 +199,7 @@ class WsTransport implements Transport {
 
   /** @internal The socket closed. */
   socketClosed(code: number, reasonBuf: Buffer): void {
-    this.keepalive?.stop();
+    this.stopKeepalive();
     this.#isClosed = true;
     const reason = this.#deadPeer ?? reasonBuf.toString();
     // A socket that never opened is a failed connect, reported by opened(), not a drop.
@@ -154,9 +216,16 @@ class WsTransport implements Transport {
   }
 
   #startKeepalive(): void {
-    if (this.#keepaliveOptions === false || this.keepalive) return;
-    this.keepalive = new Keepalive(this.#ws, this.#clock, this.#keepaliveOptions ?? {}, this);
-    this.#ws.on("pong", onPong);
+    if (this.startKeepalive()) this.#ws.on("pong", onPong);
+  }
+
+  protected pingPeer(): void {
+    this.#ws.ping();
+  }
+
+  protected peerGone(detail: string): void {
+    this.peerDead(detail);
+    this.#ws.terminate();
   }
 
   get isOpen(): boolean {
@@ -176,7 +245,7 @@ class WsTransport implements Transport {
     // No listeners of its own: the socket's shared ones settle the wait (an `open`, `close` or refused upgrade
     // added and removed per connect would leave the socket's listener table a size larger for its whole life).
     return new Promise((resolve, reject) => {
-      const timer = this.#clock.setTimeout(() => {
+      const timer = this.clock.setTimeout(() => {
         // Only this wait ends (settled waits had their timers cleared).
         this.#openWaits = this.#openWaits?.filter((w) => w !== wait);
         reject(new SessionError("connect_failed", `could not connect within ${timeoutMs} ms`));
@@ -193,7 +262,7 @@ class WsTransport implements Transport {
     const waits = this.#openWaits;
     this.#openWaits = undefined;
     for (const w of waits ?? []) {
-      this.#clock.clearTimeout(w.timer);
+      this.clock.clearTimeout(w.timer);
       if (error) w.reject(error);
       else w.resolve();
     }
@@ -257,7 +326,7 @@ class WsTransport implements Transport {
 
   /** @internal A frame came. */
   message(data: WebSocket.RawData, isBinary: boolean): void {
-    this.keepalive?.alive();
+    this.alive();
     if (isBinary) {
       this.#log.warn("skipped a malformed server frame", { preview: "(binary frame)" });
       return;

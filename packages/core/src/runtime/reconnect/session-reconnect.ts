@@ -19,10 +19,10 @@ import { Reconnector, type RestoreReason } from "./reconnector.ts";
 
 export interface SessionReconnectDeps {
   /** How drops are survived (absent, or no factory: a drop ends the session). */
-  settings: ReconnectSettings | undefined;
+  reconnectSettings: ReconnectSettings | undefined;
   /** The resume line of the agent in force (its file's `reconnect.announce`), when `settings.announce` is unset. */
-  announce: () => string | undefined;
-  factory: TransportFactory | undefined;
+  announceLine(): string | undefined;
+  transportFactory: TransportFactory | undefined;
   /** The SIP call id: such a session lives on the server (re-attaching may replay nothing). */
   callId: string | undefined;
   clock: Clock;
@@ -41,6 +41,11 @@ export interface SessionReconnectDeps {
   turn: TurnWatch;
 }
 
+// The class's booleans, as bits of its one flags field.
+const CUT_OFF = 1;
+const RECYCLE_ARMED = 2;
+const RECYCLE_DUE = 4;
+
 /**
  * The session's side of reconnecting: a drop suspends what was in progress and starts a restore (unless the close
  * says retrying cannot help); a restored connection resumes (one answer at most); past `recycleAfterMs` the next
@@ -50,14 +55,34 @@ export class SessionReconnect implements Deadline {
   readonly #d: SessionReconnectDeps;
   /** Made on the first drop (or recycle, or retried handshake): most sessions never need one. */
   #built: Reconnector | undefined;
-  /** A response (or our request for one) was cut off by the drop: the restored session answers. */
-  #cutOff = false;
   /** Clock time the current connection was set up (the recycle counts from it). */
   #connectedAt = 0;
   /** @internal When the recycle comes due (on the clock's shared timer, clock/deadlines.ts; armed while connected). */
   dueAt = 0;
-  #recycleArmed = false;
-  #recycleDue = false;
+  // cutOff: a response (or our request for one) was cut off by the drop, the restored session answers; recycleArmed,
+  // recycleDue: the recycle's deadline is armed, has come. In one field.
+  #flags = 0;
+
+  get #cutOff(): boolean {
+    return (this.#flags & CUT_OFF) !== 0;
+  }
+  set #cutOff(on: boolean) {
+    this.#flags = on ? this.#flags | CUT_OFF : this.#flags & ~CUT_OFF;
+  }
+
+  get #recycleArmed(): boolean {
+    return (this.#flags & RECYCLE_ARMED) !== 0;
+  }
+  set #recycleArmed(on: boolean) {
+    this.#flags = on ? this.#flags | RECYCLE_ARMED : this.#flags & ~RECYCLE_ARMED;
+  }
+
+  get #recycleDue(): boolean {
+    return (this.#flags & RECYCLE_DUE) !== 0;
+  }
+  set #recycleDue(on: boolean) {
+    this.#flags = on ? this.#flags | RECYCLE_DUE : this.#flags & ~RECYCLE_DUE;
+  }
 
   constructor(deps: SessionReconnectDeps) {
     this.#d = deps;
@@ -66,7 +91,7 @@ export class SessionReconnect implements Deadline {
   /** The reconnector, when drops can be survived (settings and a factory). */
   get #reconnector(): Reconnector | undefined {
     if (this.#built) return this.#built;
-    const { settings, factory } = this.#d;
+    const { reconnectSettings: settings, transportFactory: factory } = this.#d;
     if (settings && factory) this.#built = this.#build(settings, factory);
     return this.#built;
   }
@@ -117,11 +142,11 @@ export class SessionReconnect implements Deadline {
 
   /** A connection is set up: the recycle before the API's cap counts from now. */
   connected(): void {
-    const { clock, settings } = this.#d;
-    this.#connectedAt = clock.now();
+    const { clock, reconnectSettings: settings } = this.#d;
+    this.#connectedAt = Math.floor(clock.now()); // whole ms: no heap number per session
     this.clearRecycle();
     const after = settings?.recycleAfterMs;
-    if (!this.#d.settings || !this.#d.factory || after === undefined || after === false) return;
+    if (!settings || !this.#d.transportFactory || after === undefined || after === false) return;
     this.#recycleArmed = true;
     deadlinesOf(clock).arm(this, after);
   }
@@ -158,7 +183,7 @@ export class SessionReconnect implements Deadline {
     this.connected();
     responses.resume();
     this.#d.outbound.flush();
-    const announce = this.#d.settings?.announce ?? this.#d.announce();
+    const announce = this.#d.reconnectSettings?.announce ?? this.#d.announceLine();
     const cut = this.#cutOff;
     this.#cutOff = false;
     if (announce && reason !== "recycle")
