@@ -1,11 +1,15 @@
 import {
   type Approver,
+  type LOG_CHUNKS,
   type LoadedAgent,
   type LogLevel,
   type Session,
+  STREAM_GATE,
   STREAM_LINES,
+  STREAM_SKIPS,
   type StartSessionOptions,
   type StreamEventType,
+  type StreamLineListener,
   type StreamListener,
   startSession,
 } from "@parley/core";
@@ -149,7 +153,7 @@ export class CallManager {
         variables: call.variables,
         log: callLogger(log, fields, "parley:call"),
         // The session's own event stream (serialisable, redacted): the call's timeline in the log.
-        onEvent: callEvents(sessionLog?.write[STREAM_LINES], (type, event) => {
+        onEvent: callEvents(sessionLog?.write, (type, event) => {
           const level = CALL_EVENTS[type];
           if (level) log({ level, msg: type, ...fields, event });
         }),
@@ -231,17 +235,25 @@ export class CallManager {
 /**
  * The call's stream listener: with a session log, a line listener (STREAM_LINES) so the stream builds no event
  * object (the log writes protocol events from their frame text), the call log's few events read back from their
- * line; without one, an ordinary listener.
+ * line; without one, an ordinary listener. It is the log's listener as far as the stream can tell: the log's gate
+ * (a streamed part's later chunks counted, not written) and the types the log leaves out (STREAM_SKIPS: what one
+ * protocol event says, made again on read), but for the ones the call log shows (the transcripts), which the log
+ * is then not given.
  */
 function callEvents(
-  lines: ((line: string, type: StreamEventType) => void) | undefined,
+  write: StreamLineListener | undefined,
   show: (type: string, event: unknown) => void,
 ): StreamListener {
-  if (!lines) return (event) => show(event.type, event);
+  if (!write) return (event) => show(event.type, event);
+  const lines = write[STREAM_LINES];
+  const logSkips = write[STREAM_SKIPS];
+  const skips = logSkips && new Set([...logSkips].filter((type) => !CALL_EVENTS[type]));
   return Object.assign(() => {}, {
-    [STREAM_LINES]: (line: string, type: StreamEventType) => {
-      lines(line, type);
+    [STREAM_LINES]: (line: string, type: StreamEventType | typeof LOG_CHUNKS) => {
+      if (!logSkips?.has(type)) lines(line, type);
       if (CALL_EVENTS[type]) show(type, JSON.parse(line));
     },
+    ...(write[STREAM_GATE] ? { [STREAM_GATE]: write[STREAM_GATE] } : {}),
+    ...(skips ? { [STREAM_SKIPS]: skips } : {}),
   });
 }

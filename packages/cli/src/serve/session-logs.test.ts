@@ -54,6 +54,23 @@ describe("session logs under agent serve", () => {
     const logged = log.events.find((e) => e.type === "tool.call");
     expect(logged).toMatchObject({ tool: "check_room" });
     expect(shown?.event).toEqual(logged);
+    // The log's listener as the stream sees it: what one protocol event says is not written (format 3) and is read
+    // back once, a streamed part's later chunks are counted; the call log still shows the transcripts.
+    const raw = readFileSync(log.file, "utf8");
+    expect(raw).not.toContain('"type":"agent.transcript.done"');
+    expect(raw).toContain('"type":"log.chunks"');
+    const said = log.events.filter((e) => e.type === "agent.transcript.done");
+    const frames = log.events.filter(
+      (e) => e.type === "server.event" && e.event.type === "response.output_audio_transcript.done",
+    );
+    expect(said.length).toBeGreaterThan(0);
+    expect(said).toHaveLength(frames.length);
+    const words = t.logs.filter(
+      (l) => l.msg === "agent.transcript.done" && l.callId === attached?.callId,
+    );
+    expect(words.map((l) => (l.event as { transcript: string }).transcript)).toEqual(
+      said.map((e) => (e as { transcript: string }).transcript),
+    );
   });
 
   it("prune to the retention policy while serving: periodically, sparing the call being written, and when a log closes", async () => {

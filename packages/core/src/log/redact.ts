@@ -151,13 +151,16 @@ function collectClean(value: unknown, strings: string[], skip?: string): boolean
   }
   if (typeof value === "number") return !isCardInteger(value);
   if (!value || typeof value !== "object") return true;
-  const proto = Object.getPrototypeOf(value);
   if (Array.isArray(value)) {
-    for (const inner of value) if (!collectClean(inner, strings)) return false;
+    for (let i = 0; i < value.length; i++) if (!collectClean(value[i], strings)) return false;
     return true;
   }
+  const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return false;
-  for (const key of Object.keys(value)) {
+  // for…in, not Object.keys: no array of keys per object (~15 % of the walk of a frame's fresh parse). A plain
+  // object's own keys, in the same order; an enumerable key someone put on Object.prototype would only be checked
+  // too (a false "not clean" sends the event the ordinary way, which decides).
+  for (const key in value) {
     if (key === skip) continue;
     const inner = (value as Record<string, unknown>)[key];
     if (inner != null && inner !== "" && typeof inner !== "boolean" && isSecretKey(key))

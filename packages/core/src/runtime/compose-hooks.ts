@@ -58,7 +58,9 @@ export class WireHooksOf implements WireHooks {
         p.turn.userTurn();
       }
     }
-    if (p.events.listenerCount("server.event")) {
+    const heard = p.events.listenerCount("server.event");
+    // A chunk a session log only counts, with no one else listening (heard 1: the stream): counted, not emitted.
+    if (heard && (heard > 1 || !p.stream.counted(e, "server.event"))) {
       p.stream.frameText(e, text);
       p.events.emit("server.event", e);
     }
@@ -72,7 +74,9 @@ export class WireHooksOf implements WireHooks {
   }
   sent(e: RealtimeClientEvent, text: string | undefined): void {
     const events = this.#p.events;
-    if (!events.listenerCount("client.event")) return;
+    const heard = events.listenerCount("client.event");
+    // The microphone's appends after the first of a part: counted, not emitted, when a log is all that listens.
+    if (!heard || (heard === 1 && this.#p.stream.counted(e, "client.event"))) return;
     this.#p.stream.frameText(e, text);
     events.emit("client.event", e);
   }

@@ -56,8 +56,8 @@ export interface SessionParts {
   dispatch(e: RealtimeServerEvent): void;
   /** The one event stream (made on first use: the first `onEvent`). */
   readonly stream: EventStream;
-  /** True while the event stream has a listener. */
-  readonly streamActive: boolean;
+  /** True while one of the event stream's listeners takes events of this type (see EventStream.wants). */
+  streamWants(type: string): boolean;
   /** Pushes to the event stream when it has a listener. */
   streamPush(type: StreamEventType, payload: unknown): void;
   readonly conversation: ConversationRecord;
@@ -267,9 +267,9 @@ export class ComposedSession
     return late.stream;
   }
 
-  /** True while the event stream has a listener (no stream made for asking). */
-  get streamActive(): boolean {
-    return this.#late?.stream?.active ?? false;
+  /** True while one of the event stream's listeners takes events of this type (no stream made for asking). */
+  streamWants(type: string): boolean {
+    return this.#late?.stream?.wants(type) ?? false;
   }
 
   /** Pushes to the event stream when it has a listener (an event nobody hears makes no stream). */

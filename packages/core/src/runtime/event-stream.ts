@@ -1,6 +1,7 @@
 import type { Clock } from "../clock/index.ts";
 import { NONE } from "../collections/lazy.ts";
 import { redactChecked, redactQuick } from "../log/redact.ts";
+import { redactedMembers } from "../log/redacted-json.ts";
 import type { SessionEvents } from "./events.ts";
 import {
   errorJson,
@@ -93,7 +94,16 @@ export const STREAM_LINES: unique symbol = Symbol("parley.stream-lines");
 export type StreamLineListener = StreamListener & {
   readonly [STREAM_LINES]: (line: string, type: StreamEventType | typeof LOG_CHUNKS) => void;
   readonly [STREAM_GATE]?: LineGate;
+  readonly [STREAM_SKIPS]?: ReadonlySet<string>;
 };
+
+/**
+ * Marks the event types a line listener leaves out (`listener[STREAM_SKIPS]`): a session log leaves out the events
+ * that are a pure function of one protocol event it already holds (its readers derive them). An event no listener
+ * takes is not built at all: the session counts the stream as one of its listeners only if some listener takes it
+ * (EventStream.wants), and the stream gives it no `seq`.
+ */
+export const STREAM_SKIPS: unique symbol = Symbol("parley.stream-skips");
 
 /**
  * Decides, before any line is built, which events a line listener leaves out (a session log's later chunks of a
@@ -129,6 +139,12 @@ interface Listed {
   gated: boolean;
   /** Per line sink, where its gate's summaries go (made once, not per event). */
   ended: ((summary: object) => void)[];
+  /** Per line sink, the types it leaves out (STREAM_SKIPS). */
+  skips: (ReadonlySet<string> | undefined)[];
+  /** Any gate or skips at all: the line sinks then differ per event. */
+  filtered: boolean;
+  /** The types every listener leaves out (undefined: none). */
+  none: ReadonlySet<string> | undefined;
 }
 
 /** A protocol event made ready before it is emitted (see EventStream.frameText). */
@@ -197,15 +213,28 @@ export class EventStream {
     const lines: LineSink[] = [];
     const gates: (LineGate | undefined)[] = [];
     const ended: ((summary: object) => void)[] = [];
+    const skips: (ReadonlySet<string> | undefined)[] = [];
     for (const listener of this.#listeners ?? NONE) {
       const sink = (listener as Partial<StreamLineListener>)[STREAM_LINES];
       if (typeof sink === "function") {
         lines.push(sink);
         gates.push((listener as Partial<StreamLineListener>)[STREAM_GATE]);
+        skips.push((listener as Partial<StreamLineListener>)[STREAM_SKIPS]);
         ended.push((summary) => this.#summary(sink, summary, this.#pushAt, this.#pushSession));
       } else objects.push(listener);
     }
-    this.#listed = { objects, lines, gates, gated: gates.some((g) => g !== undefined), ended };
+    const gated = gates.some((g) => g !== undefined);
+    const skipping = skips.some((s) => s !== undefined);
+    this.#listed = {
+      objects,
+      lines,
+      gates,
+      gated,
+      ended,
+      skips,
+      filtered: gated || skipping,
+      none: objects.length ? undefined : common(skips),
+    };
     return this.#listed;
   }
 
@@ -232,15 +261,46 @@ export class EventStream {
     this.#frame = { event, member, built: { event: value } };
   }
 
+  /**
+   * A protocol event every line sink's gate leaves out (a streamed part's later chunk), when the stream is its only
+   * listener: counted by the gates and given its seq here, as its push would, and true (the caller then emits
+   * nothing: no frame prepared, no event through the emitter). False: emit it as any other.
+   */
+  counted(event: object, type: "server.event" | "client.event"): boolean {
+    if (!this.active) return false;
+    const { objects, lines, gates, gated, ended } = this.#snapshot();
+    if (objects.length || !gated || !this.#allSkip(gates, event as Record<string, unknown>))
+      return false;
+    const at = this.#clock.now();
+    this.#pushAt = at;
+    this.#pushSession = this.#hooks.sessionId();
+    for (let i = 0; i < lines.length; i++)
+      (gates[i] as LineGate).take(type, event, at, ended[i] as (summary: object) => void);
+    this.#seq++;
+    return true;
+  }
+
   /** Whether every line sink's gate leaves this protocol event out. */
   #allSkip(gates: (LineGate | undefined)[], raw: Record<string, unknown>): boolean {
     for (const gate of gates) if (!gate?.skipsFrame(raw)) return false;
     return true;
   }
 
+  /**
+   * Whether some listener takes events of this type: the session builds an event only for it (its listenerCount).
+   * Read several times per frame: the snapshot is kept between events.
+   */
+  wants(type: string): boolean {
+    if (!this.active) return false;
+    const none = (this.#listed ?? this.#snapshot()).none;
+    return none === undefined || !none.has(type);
+  }
+
   push(type: StreamEventType, payload: unknown): void {
     if (!this.active) return;
-    const { objects, lines, gates, gated, ended } = this.#snapshot();
+    const { objects, lines, gates, filtered, ended, skips, none } = this.#snapshot();
+    // Nobody takes it (the session emitted it for a listener of its own): no line, no seq.
+    if (none?.has(type)) return;
     let frame = this.#frame;
     if (frame?.event === payload) this.#frame = undefined;
     else frame = undefined;
@@ -249,12 +309,13 @@ export class EventStream {
     // Gates first: the summaries of parts this event ends take their seq before its own. The sinks that take a
     // line stay `lines` itself unless a gate leaves this event out.
     let open = lines;
-    if (gated) {
+    if (filtered) {
       this.#pushAt = at;
       this.#pushSession = sessionId;
       for (let i = 0; i < lines.length; i++) {
         const gate = gates[i];
         const skipped =
+          skips[i]?.has(type) === true ||
           gate?.take(type, payload, at, ended[i] as (summary: object) => void) === true;
         if (skipped && open === lines) open = lines.slice(0, i);
         else if (!skipped && open !== lines) open.push(lines[i] as LineSink);
@@ -287,8 +348,14 @@ export class EventStream {
 
   /** A part's summary line (LineGate), redacted as any payload: text parts may carry their unwritten text. */
   #summary(sink: LineSink, summary: object, at: number, sessionId: string): void {
-    const line = redactQuick({ type: LOG_CHUNKS, at, sessionId, seq: ++this.#seq, ...summary });
-    this.#deliver(sink, JSON.stringify(line), LOG_CHUNKS);
+    const seq = ++this.#seq;
+    // Written member by member, redacted as it goes (a copy redacted, then serialised, cost 4 µs a line).
+    const opened = redactedMembers(summary);
+    const line =
+      opened === undefined
+        ? JSON.stringify(redactQuick({ type: LOG_CHUNKS, at, sessionId, seq, ...summary }))
+        : metaTail(opened, LOG_CHUNKS, at, this.#sessionHead(sessionId), seq);
+    this.#deliver(sink, line, LOG_CHUNKS);
   }
 
   #line(
@@ -333,6 +400,14 @@ export class EventStream {
     this.#listeners ??= new Set();
     return this.#listeners;
   }
+}
+
+/** The types in every one of `sets` (undefined when one of them is undefined: that listener takes everything). */
+function common(sets: (ReadonlySet<string> | undefined)[]): ReadonlySet<string> | undefined {
+  if (!sets.length || sets.some((s) => s === undefined)) return undefined;
+  const [first, ...rest] = sets as ReadonlySet<string>[];
+  if (rest.every((s) => s === first)) return first;
+  return new Set([...(first as ReadonlySet<string>)].filter((t) => rest.every((s) => s.has(t))));
 }
 
 /** The JSON form of one session event's payload (see StreamEvent). */

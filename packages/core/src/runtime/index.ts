@@ -5,7 +5,10 @@ export {
 } from "./conversation.ts";
 export { RealtimeServerError, SessionError, type SessionErrorCode } from "./errors.ts";
 export {
+  LOG_CHUNKS,
+  STREAM_GATE,
   STREAM_LINES,
+  STREAM_SKIPS,
   type StreamEvent,
   type StreamEventType,
   type StreamLineListener,

@@ -68,9 +68,12 @@ export class Session extends SafeEmitter<SessionEvents> {
     return heard;
   }
 
-  /** Counts the stream as a listener: payloads built only for listeners are then built for it too. */
+  /**
+   * Counts the stream as a listener when one of its listeners takes this event: payloads built only for listeners
+   * are then built for it too (a session log takes no event derived from one protocol event: see STREAM_SKIPS).
+   */
   override listenerCount(event: EventEmitter.EventNames<SessionEvents>): number {
-    return super.listenerCount(event) + (this.#p?.streamActive ? 1 : 0);
+    return super.listenerCount(event) + (this.#p?.streamWants(event) ? 1 : 0);
   }
 
   /** The Realtime session id (`sess_…`, from `session.created`); a generated `parley_sess_…` id until then. */

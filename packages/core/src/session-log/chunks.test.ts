@@ -8,6 +8,7 @@ import type { StreamEvent } from "../runtime/event-stream.ts";
 import { startSession } from "../runtime/start-session.ts";
 import { base64Length } from "../runtime/stream-lines.ts";
 import { next } from "../runtime/test-support/harness.ts";
+import { DERIVED_EVENTS } from "./derive.ts";
 import type { SessionLogEvent } from "./format.ts";
 import { readSessionLog } from "./read.ts";
 import { openSessionLog, type SessionLogOptions } from "./writer.ts";
@@ -112,7 +113,8 @@ describe("session logs of streamed parts", () => {
     await log.close();
     const { header, events } = await readSessionLog(log.file);
     expect(header.chunks).toBe("first");
-    const seqs = new Set(events.map((e) => e.seq));
+    const lines = events.filter((e) => !DERIVED_EVENTS.has(e.type));
+    const seqs = new Set(lines.map((e) => e.seq));
     const streamed = parts(all);
     expect([...streamed.keys()].some((k) => k.startsWith("response.output_audio.delta|"))).toBe(
       true,
@@ -120,6 +122,17 @@ describe("session logs of streamed parts", () => {
     expect([...streamed.keys()].some((k) => k.startsWith("agent.audio|"))).toBe(true);
     let summed = 0;
     for (const [key, chunks] of streamed) {
+      // Format 3: what one protocol chunk says is no line; the reader makes it from the first chunk's line.
+      if (key.startsWith("agent.")) {
+        const [type, itemId] = key.split("|");
+        const made = events.filter(
+          (e) => e.type === type && (e as { itemId?: string }).itemId === itemId,
+        );
+        expect(made.length, key).toBe(1);
+        expect(seqs.has(made[0]?.seq ?? -1), key).toBe(true);
+        expect(summaryOf(events, key), key).toBeUndefined();
+        continue;
+      }
       const [first, ...rest] = chunks as [StreamEvent, ...StreamEvent[]];
       // The first chunk is a line (what "first audio" and the readers look for), no later one is.
       expect(seqs.has(first.seq), key).toBe(true);
@@ -162,12 +175,18 @@ describe("session logs of streamed parts", () => {
     const { header, events } = await readSessionLog(log.file);
     expect(header.chunks).toBe("all");
     expect(events.some((e) => e.type === "log.chunks")).toBe(false);
-    // Line for line what the stream gave its object listener (the log listens from after the handshake).
+    // Line for line what the stream gave its object listener (the log listens from after the handshake), but the
+    // events one protocol event says (format 3: the reader makes them again, with that event's seq).
     const from = events[0]?.seq ?? 0;
     expect(from).toBeGreaterThan(0);
-    expect(events.map((e) => `${e.seq} ${e.type}`)).toEqual(
-      all.filter((e) => e.seq >= from).map((e) => `${e.seq} ${e.type}`),
+    const written = (e: { type: string }) => !DERIVED_EVENTS.has(e.type);
+    expect(events.filter(written).map((e) => `${e.seq} ${e.type}`)).toEqual(
+      all.filter((e) => e.seq >= from && written(e)).map((e) => `${e.seq} ${e.type}`),
     );
+    for (const type of DERIVED_EVENTS)
+      expect(events.filter((e) => e.type === type).length, type).toBe(
+        all.filter((e) => e.seq >= from && e.type === type).length,
+      );
     const audio = all.filter((e) => e.type === "agent.audio").length;
     expect(audio).toBeGreaterThan(2);
     expect(events.filter((e) => e.type === "agent.audio").length).toBe(audio);
@@ -193,19 +212,66 @@ describe("session logs of streamed parts", () => {
     const { events } = await readSessionLog(log.file);
     expect(all.some((e) => e.type === "agent.transcript.done")).toBe(false);
     const deltas = all.filter((e) => e.type === "agent.transcript.delta");
-    const summary = summaryOf(events, `agent.transcript.delta|${deltas[0]?.itemId}|`);
     // As said (the stream's copies are redacted one by one).
     const unwritten = heard.slice(1, deltas.length).join("");
     expect(unwritten).toContain(SPOKEN);
-    expect(summary).toMatchObject({
+    const frames = events.filter(
+      (e) => e.type === "log.chunks" && e.of === "response.output_audio_transcript.delta",
+    );
+    expect(frames).toHaveLength(1);
+    expect(frames[0]).toMatchObject({
+      item_id: deltas[0]?.itemId,
       count: deltas.length - 1,
       chars: unwritten.length,
       text: unwritten.replace(SPOKEN, "[redacted]"),
     });
-    const frames = events.filter(
-      (e) => e.type === "log.chunks" && e.of === "response.output_audio_transcript.delta",
-    );
-    expect(frames[0]).toMatchObject({ text: unwritten.replace(SPOKEN, "[redacted]") });
+    // The first chunk's line, and the agent's event the reader makes from it.
+    expect(events.filter((e) => e.type === "agent.transcript.delta")).toHaveLength(1);
     expect(readFileSync(log.file, "utf8")).not.toContain(SPOKEN);
+  });
+  it("count the microphone's appends after a part's first when the log is all that listens (not emitted at all)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "parley-log-chunks-"));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const server = await startLocalRealtime({ port: 0, pace: 0, apiKey: API_KEY, model: chatty });
+    cleanup.push(() => server.close());
+    const agent = await loadAgent(fixture("vault.agent.yaml"), {
+      env: { PARLEY_LOG_FIXTURE_TOKEN: TOKEN },
+    });
+    const log = openSessionLog({ dir, agent });
+    const session = await startSession({
+      agent,
+      url: server.url,
+      apiKey: API_KEY,
+      timeoutMs: 15_000,
+      onEvent: log.write,
+    });
+    log.attach(session);
+    cleanup.push(() => session.close());
+    const committed = next(
+      session,
+      "server.event",
+      (e) => e.type === "input_audio_buffer.committed",
+    );
+    for (let i = 0; i < 10; i++) session.appendAudio(Buffer.alloc(4800 + i * 2));
+    session.commitAudio({ respond: false });
+    await committed;
+    await session.close();
+    await log.close();
+    const { events } = await readSessionLog(log.file);
+    const appends = events.filter(
+      (e) => e.type === "client.event" && e.event.type === "input_audio_buffer.append",
+    );
+    expect(appends).toHaveLength(1);
+    expect(appends[0]).toMatchObject({ event: { audioBytes: 4800 } });
+    const summary = events.find(
+      (e) => e.type === "log.chunks" && e.of === "input_audio_buffer.append",
+    );
+    expect(summary).toMatchObject({ count: 9, bytes: 9 * 4800 + 2 * 45 });
+    // The counted appends took their seqs (the gaps), the summary its own, before the commit's line.
+    const commit = events.find(
+      (e) => e.type === "client.event" && e.event.type === "input_audio_buffer.commit",
+    );
+    expect(summary?.seq).toBe((appends[0]?.seq ?? 0) + 10);
+    expect(commit?.seq).toBe((summary?.seq ?? 0) + 1);
   });
 });

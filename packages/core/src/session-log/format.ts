@@ -4,10 +4,12 @@ import type { ChunkSummary } from "./chunk-gate.ts";
 /** The `type` of a session log's first line: what makes a `.jsonl` file a Parley session log. */
 export const SESSION_LOG_TYPE = "parley.session-log";
 /**
- * 2: streamed parts may be summed up (`chunks: "first"`, the default): each part's first chunk is a line, the later
- * ones one `log.chunks` line when the part ends. Version 1 logs hold every chunk; both read the same.
+ * 3: the session events that are a pure function of one protocol event in the log (DERIVED_EVENTS: `agent.audio`,
+ * `agent.transcript.delta`, `user.speech.started`, …) are not written; readSessionLog makes them again. 2: streamed
+ * parts may be summed up (`chunks: "first"`, the default): each part's first chunk is a line, the later ones one
+ * `log.chunks` line when the part ends. Version 1 logs hold every chunk; all read the same.
  */
-export const SESSION_LOG_VERSION = 2;
+export const SESSION_LOG_VERSION = 3;
 
 /**
  * A session log's first line: enough to know what ran without opening anything else. Every later line is one
@@ -15,7 +17,7 @@ export const SESSION_LOG_VERSION = 2;
  */
 export interface SessionLogHeader {
   type: typeof SESSION_LOG_TYPE;
-  version: 1 | typeof SESSION_LOG_VERSION;
+  version: 1 | 2 | typeof SESSION_LOG_VERSION;
   /** `first`: a streamed part's later chunks are counted in one `log.chunks` line; `all` (or absent): every chunk. */
   chunks?: "first" | "all";
   /** The log's id: its file name without `.jsonl`. */

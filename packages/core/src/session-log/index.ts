@@ -1,4 +1,5 @@
 export type { ChunkSummary } from "./chunk-gate.ts";
+export { DERIVED_EVENTS, deriveEvents } from "./derive.ts";
 export {
   type LogChunksLine,
   SESSION_LOG_TYPE,

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { ParleyError } from "../errors/index.ts";
+import { deriveEvents } from "./derive.ts";
 import { SESSION_LOG_TYPE, type SessionLogEvent, type SessionLogHeader } from "./format.ts";
 
 export type SessionLogErrorCode = "log_malformed" | "log_not_session_log" | "log_unreadable";
@@ -24,6 +25,8 @@ export interface SessionLog {
 /**
  * Reads a session log (SessionLogWriter's file). Every line must be JSON: a malformed or truncated line (a crash
  * mid-write) is a SessionLogError at its `file:line:col`, as is a file whose first line is not a session log header.
+ * The events are those of the session's stream whatever the log's version: a version-3 log's derived events
+ * (DERIVED_EVENTS) are made again from the protocol events they come from (deriveEvents).
  *
  * @example
  * const { header, events } = await readSessionLog(".parley/logs/2026-12-01T10-00-00-000Z-concierge-a1b2c3.jsonl");
@@ -64,7 +67,8 @@ export function parseSessionLog(text: string, file: string): SessionLog {
     throw new SessionLogError("log_not_session_log", `${file}:1:1: empty file, not a session log`, {
       location: { file, line: 1, col: 1 },
     });
-  return { file, header, events };
+  // Format 3 leaves out what one protocol event says (DERIVED_EVENTS): made again here, read as before.
+  return { file, header, events: header.version >= 3 ? deriveEvents(events) : events };
 }
 
 function parseLine(

@@ -3,44 +3,19 @@
 import {
   AggregationTemporality,
   type Histogram as HistogramPoint,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
 } from "@opentelemetry/sdk-metrics";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Instruments } from "./instruments.ts";
+import { collectingMeter } from "./metrics-test-support.ts";
 import { RECORD_BATCH } from "./record-batch.ts";
 
-const providers: MeterProvider[] = [];
-afterEach(async () => {
-  for (const p of providers.splice(0)) await p.shutdown();
-});
-
 function setUp(temporality: AggregationTemporality) {
-  const exporter = new InMemoryMetricExporter(temporality);
-  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
-  const provider = new MeterProvider({ readers: [reader] });
-  providers.push(provider);
-  const meter = provider.getMeter("record-batch-test");
+  const { meter, collect } = collectingMeter<HistogramPoint>(temporality, "record-batch-test");
   const instruments = new Instruments(meter);
   // The same records made one by one, as a reference.
   const direct = meter.createHistogram("direct.tokens", {
     advice: { explicitBucketBoundaries: [16, 64, 256, 1024, 4096, 16384, 65536] },
   });
-  /** Each histogram's points at a collection: `metric → attributes → point`. */
-  const collect = async () => {
-    await reader.forceFlush();
-    const metrics = exporter.getMetrics().at(-1)?.scopeMetrics[0]?.metrics ?? [];
-    exporter.reset();
-    return Object.fromEntries(
-      metrics.map((m) => [
-        m.descriptor.name,
-        Object.fromEntries(
-          m.dataPoints.map((p) => [JSON.stringify(p.attributes), p.value as HistogramPoint]),
-        ),
-      ]),
-    );
-  };
   const record = (value: number, attributes: Record<string, string>) => {
     instruments.tokens.record(value, attributes);
     direct.record(value, attributes);

@@ -1,44 +1,19 @@
 // A Tally behind an observable instrument exports what a synchronous counter given the same adds exports, through
 // the real SDK, for a cumulative reader (Prometheus, the default) and a delta one.
 import type { Attributes } from "@opentelemetry/api";
-import {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from "@opentelemetry/sdk-metrics";
-import { afterEach, describe, expect, it } from "vitest";
+import { AggregationTemporality } from "@opentelemetry/sdk-metrics";
+import { describe, expect, it } from "vitest";
+import { collectingMeter } from "./metrics-test-support.ts";
 import { Tally } from "./tally.ts";
 
-const providers: MeterProvider[] = [];
-afterEach(async () => {
-  for (const p of providers.splice(0)) await p.shutdown();
-});
-
 function setUp(temporality: AggregationTemporality) {
-  const exporter = new InMemoryMetricExporter(temporality);
-  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
-  const provider = new MeterProvider({ readers: [reader] });
-  providers.push(provider);
-  const meter = provider.getMeter("tally-test");
+  const { meter, collect } = collectingMeter<number>(temporality, "tally-test");
   const sync = meter.createCounter("sync.calls");
   const syncUpDown = meter.createUpDownCounter("sync.active");
   const calls = new Tally(true);
   meter.createObservableCounter("tally.calls").addCallback((r) => calls.observe(r));
   const active = new Tally(false);
   meter.createObservableUpDownCounter("tally.active").addCallback((r) => active.observe(r));
-  /** The points of each metric at a collection: `metric → attributes → value`. */
-  const collect = async () => {
-    await reader.forceFlush();
-    const metrics = exporter.getMetrics().at(-1)?.scopeMetrics[0]?.metrics ?? [];
-    exporter.reset();
-    return Object.fromEntries(
-      metrics.map((m) => [
-        m.descriptor.name,
-        Object.fromEntries(m.dataPoints.map((p) => [JSON.stringify(p.attributes), p.value])),
-      ]),
-    );
-  };
   const add = (value: number, attributes?: Attributes) => {
     sync.add(value, attributes);
     calls.add(value, attributes);

@@ -1,0 +1,112 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startLocalRealtime } from "@parley/local-realtime";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadAgent } from "../load/index.ts";
+import type { StreamEvent } from "../runtime/event-stream.ts";
+import { startSession } from "../runtime/start-session.ts";
+import { next } from "../runtime/test-support/harness.ts";
+import { DERIVED_EVENTS } from "./derive.ts";
+import { readSessionLog } from "./read.ts";
+import { openSessionLog, type SessionLogOptions } from "./writer.ts";
+
+const fixture = (name: string) =>
+  new URL(`../../test/fixtures/session-log/${name}`, import.meta.url).pathname;
+const API_KEY = "sk-proj-DERIVEKEY0123456789abcdefghijklmn";
+
+const cleanup: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+/** A typed turn and a tool turn on the local server, logged, with every stream event kept beside the log. */
+async function recorded(options: Partial<SessionLogOptions>, alongside: boolean) {
+  const dir = mkdtempSync(join(tmpdir(), "parley-log-derive-"));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const server = await startLocalRealtime({ port: 0, pace: 0, apiKey: API_KEY });
+  cleanup.push(() => server.close());
+  const agent = await loadAgent(fixture("vault.agent.yaml"), {
+    env: { PARLEY_LOG_FIXTURE_TOKEN: "mcp-derive-token-0a1b2c3d4e" },
+  });
+  const log = openSessionLog({ dir, agent, ...options });
+  const all: StreamEvent[] = [];
+  const session = await startSession({
+    agent,
+    url: server.url,
+    apiKey: API_KEY,
+    timeoutMs: 15_000,
+    onEvent: alongside ? (e) => all.push(structuredClone(e)) : log.write,
+  });
+  log.attach(session);
+  cleanup.push(() => session.close());
+  if (alongside) session.onEvent(log.write);
+  const greeted = next(session, "agent.transcript.done", (e) => e.kind === "answer");
+  session.sendText("hello there");
+  await greeted;
+  const answered = next(session, "agent.transcript.done", (e) => e.kind === "answer");
+  session.sendText('/call account {"number":"42"}');
+  await answered;
+  await session.close();
+  await log.close();
+  return { log, all };
+}
+
+/** What a derived event says, without where it sits in the stream. */
+function said(e: StreamEvent): string {
+  const {
+    at: _at,
+    seq: _seq,
+    sessionId: _id,
+    ...rest
+  } = e as StreamEvent & Record<string, unknown>;
+  return JSON.stringify(rest, Object.keys(rest).sort());
+}
+
+describe("session log format 3", () => {
+  it("writes no event one protocol event says, and reads each back as the session emitted it", async () => {
+    // Every chunk a line, so that every derived event can be made again; the stream's own copies beside it.
+    const { log, all } = await recorded({ chunks: "all" }, true);
+    const text = readFileSync(log.file, "utf8");
+    for (const type of DERIVED_EVENTS) expect(text).not.toContain(`"type":"${type}"`);
+    const { header, events } = await readSessionLog(log.file);
+    expect(header.version).toBe(3);
+    const from = events[0]?.seq ?? 0;
+    const emitted = all.filter((e) => e.seq >= from && DERIVED_EVENTS.has(e.type));
+    const made = events.filter((e) => DERIVED_EVENTS.has(e.type)) as StreamEvent[];
+    for (const type of ["agent.audio", "agent.transcript.done", "user.transcript.done"])
+      expect(made.some((e) => e.type === type)).toBe(true);
+    expect(made.map(said)).toEqual(emitted.map(said));
+    // Each right after the line it comes from (its seq), or after the item.done whose text it is.
+    for (const e of made) {
+      const source = events.findLast((l) => l.seq === e.seq && !DERIVED_EVENTS.has(l.type));
+      expect(source?.type, e.type).toMatch(/^(server\.event|item\.done)$/);
+    }
+  });
+
+  it("costs the session nothing when only the log listens: the events are not built, and get no seq", async () => {
+    const { log } = await recorded({}, false);
+    const { events } = await readSessionLog(log.file);
+    const lines = events.filter((e) => !DERIVED_EVENTS.has(e.type));
+    const counted = lines.reduce((n, e) => n + (e.type === "log.chunks" ? e.count : 0), 0);
+    // No seq went to an event nobody took: the seqs missing are the protocol chunks counted.
+    expect((lines.at(-1)?.seq ?? 0) - lines.length).toBe(counted);
+    expect(events.some((e) => e.type === "agent.transcript.done" && e.kind === "answer")).toBe(
+      true,
+    );
+  });
+
+  it("reads a version 2 log as written: nothing is derived", async () => {
+    const { log } = await recorded({}, false);
+    const [head, ...rest] = readFileSync(log.file, "utf8").split("\n");
+    const v2 = join(log.file, "..", "v2.jsonl");
+    writeFileSync(
+      v2,
+      [JSON.stringify({ ...JSON.parse(head as string), version: 2 }), ...rest].join("\n"),
+    );
+    const { header, events } = await readSessionLog(v2);
+    expect(header.version).toBe(2);
+    expect(events.some((e) => DERIVED_EVENTS.has(e.type))).toBe(false);
+    expect(events.length).toBe(rest.filter(Boolean).length);
+  });
+});
