@@ -60,6 +60,11 @@ export interface SchedulerHost {
    * redacted arguments) need not be built. Optional: without it every event is built in full.
    */
   listens?(type: SchedulerEvent["type"]): boolean;
+  /**
+   * A call's state changed and its event was not built (`listens` said nobody would see it): what `emit` does
+   * besides delivering (the runtime's idle check) still happens. Optional.
+   */
+  changed?(): void;
   /** What delegate tools use (the Responses client, history, meters, async delivery). Optional: without it they fail. */
   delegation?: DelegationHost;
   /** The W3C trace context of a call's span, handed to its tool as `ctx.trace`. Optional: only when traced. */

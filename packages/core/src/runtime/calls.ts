@@ -54,8 +54,14 @@ export class CallRouter {
       this.handoffs?.handle(item, handoff);
       return;
     }
-    if (this.handler) {
-      this.call((h) => h.onFunctionCall(item));
+    const handler = this.handler;
+    if (handler) {
+      // Not through `call`: no closure per tool call on the turn's path.
+      try {
+        handler.onFunctionCall(item);
+      } catch (error) {
+        this.#log.error("the tool handler threw", { error });
+      }
       return;
     }
     const answered = this.#ledger.answer(

@@ -56,8 +56,6 @@ export interface SessionParts {
   dispatch(e: RealtimeServerEvent): void;
   /** The one event stream (made on first use: the first `onEvent`). */
   readonly stream: EventStream;
-  /** True while the event stream has a listener. */
-  readonly streamActive: boolean;
   /** True while one of the event stream's listeners takes events of this type (see EventStream.wants). */
   streamWants(type: string): boolean;
   /** Pushes to the event stream when it has a listener. */
@@ -267,11 +265,6 @@ export class ComposedSession
     const late = this.#lateOf();
     late.stream ??= new EventStream(this.init.clock, this);
     return late.stream;
-  }
-
-  /** True while the event stream has a listener (no stream made for asking). */
-  get streamActive(): boolean {
-    return this.#late?.stream?.active ?? false;
   }
 
   /** True while one of the event stream's listeners takes events of this type (no stream made for asking). */

@@ -50,6 +50,10 @@ export class SessionToolHost implements SchedulerHost {
     this.#p.events.emit(event.type, event as never);
     this.#p.turn.check();
   }
+  /** An event nobody listens to was not built: the idle check still looks (see SchedulerHost.changed). */
+  changed(): void {
+    this.#p.turn.check();
+  }
   /** False when nobody would see an event of this type (see SchedulerHost.listens). */
   listens(type: SchedulerEvent["type"]): boolean {
     return this.#p.events.listenerCount(type) > 0;

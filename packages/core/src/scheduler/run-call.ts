@@ -57,8 +57,10 @@ export function runCall(call: Call, tool: PreparedTool, env: RunEnv): void {
     variables: host.variables,
     log: env.log,
     callId: call.id,
-    ...(host.session ? { session: host.session } : {}),
   };
+  // Set, not spread in: no second object per call.
+  const session = host.session;
+  if (session) ctx.session = session;
   const trace = host.traceContext?.(call.id);
   if (trace) ctx.trace = trace;
   const failed = (error: unknown) =>

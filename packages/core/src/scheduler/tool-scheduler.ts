@@ -132,17 +132,19 @@ export class ToolScheduler implements CallHandler {
     const call = new Call(id, item.name, item.arguments ?? "", this.#host.clock.now());
     this.#calls.set(id, call);
     call.batch = this.#answers.join(call);
-    this.#emit({
-      type: "tool.call",
-      callId: id,
-      tool: call.tool,
-      // Parsed and redacted only for someone who will see it (nobody listening is the common case).
-      arguments:
-        this.#host.listens?.("tool.call") === false
-          ? {}
-          : redact(parseModelJsonLoose(call.rawArguments)),
-      at: call.receivedAt,
-    });
+    // Built (arguments parsed and redacted) only for someone who will see it: nobody listening is the common case.
+    if (this.#quiet("tool.call")) this.#host.changed?.();
+    else
+      this.#emit({
+        type: "tool.call",
+        callId: id,
+        tool: call.tool,
+        arguments:
+          this.#host.listens?.("tool.call") === false
+            ? {}
+            : redact(parseModelJsonLoose(call.rawArguments)),
+        at: call.receivedAt,
+      });
     if (this.#closing) {
       this.#end(call, endWith("cancelled", "session_closed", "the session is ending"));
       return;
@@ -292,10 +294,13 @@ export class ToolScheduler implements CallHandler {
     call.startWhenFree = start;
   }
 
-  /** Ends a call (once): its one output, then one answer request (unless the session is closing). */
+  /**
+   * Ends a call (once): its one output, then one answer request (unless the session is closing). The output goes out
+   * first: the events about it (`tool.state`, `tool.output`, in that order) follow the send, off the turn's path.
+   */
   #end(call: Call, outcome: CallOutcome, respond = true): void {
     if (call.ended) return;
-    this.#move(call, outcome.state);
+    const from = call.moveTo(outcome.state);
     call.fillers?.stop();
     this.#deadlines?.remove(call);
     if (call.startWhenFree) this.#gate.withdraw(call.startWhenFree);
@@ -312,21 +317,26 @@ export class ToolScheduler implements CallHandler {
         `could not send the output of ${call.tool} (${call.id}): ${error instanceof Error ? error.message : String(error)}`,
       );
     }
+    this.#moved(call, from, outcome.state);
     if (!answered) {
       // Someone else gave this call its output (the session's close): nothing more to say about it.
       if (call.batch) this.#answers.ended(call, call.batch, false);
       this.#releaseSlot(call);
       return;
     }
-    this.#emit({
-      type: "tool.output",
-      callId: call.id,
-      tool: call.tool,
-      state: outcome.state,
-      output,
-      ms: this.#host.clock.now() - call.receivedAt,
-      at: this.#host.clock.now(),
-    });
+    if (this.#quiet("tool.output")) this.#host.changed?.();
+    else {
+      const at = this.#host.clock.now();
+      this.#emit({
+        type: "tool.output",
+        callId: call.id,
+        tool: call.tool,
+        state: outcome.state,
+        output,
+        ms: at - call.receivedAt,
+        at,
+      });
+    }
     if (call.batch) this.#answers.ended(call, call.batch, respond);
     this.#releaseSlot(call);
   }
@@ -338,7 +348,15 @@ export class ToolScheduler implements CallHandler {
   }
 
   #move(call: Call, to: CallState): void {
-    const from = call.moveTo(to);
+    this.#moved(call, call.moveTo(to), to);
+  }
+
+  /** The `tool.state` event of a move made (built only for someone who will see it). */
+  #moved(call: Call, from: CallState, to: CallState): void {
+    if (this.#quiet("tool.state")) {
+      this.#host.changed?.();
+      return;
+    }
     this.#emit({
       type: "tool.state",
       callId: call.id,
@@ -347,6 +365,15 @@ export class ToolScheduler implements CallHandler {
       to,
       at: this.#host.clock.now(),
     });
+  }
+
+  /**
+   * True when an event of this type need not be built: nobody would see it, and the host has `changed` for what its
+   * `emit` does besides (a host without it gets every event, as before).
+   */
+  #quiet(type: SchedulerEvent["type"]): boolean {
+    const host = this.#host;
+    return host.changed !== undefined && host.listens?.(type) === false;
   }
 
   #emit = (event: SchedulerEvent): void => {
