@@ -122,7 +122,7 @@ describe("session log format 3", () => {
     // The whole stream, each event where it was emitted (a log keeps no audio: an agent.audio says its ms).
     const shown = (e: StreamEvent) => {
       if (e.type !== "agent.audio") return said(e);
-      const { audio: _audio, ...rest } = e;
+      const { audio: _audio, ...rest } = e as StreamEvent & { audio?: unknown };
       return said(rest as StreamEvent);
     };
     expect(read.map(shown)).toEqual(emitted.map(shown));
