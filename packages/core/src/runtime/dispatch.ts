@@ -154,19 +154,22 @@ export class Dispatcher {
           transcript: event.transcript,
         });
         return;
+      // A session event made from one protocol event goes out before what reacting to it emits (an interruption, a
+      // user turn, a latency figure): a session log leaves it out and its reader puts it back right after that
+      // protocol event's line (session-log/derive.ts), so this order is the one a log reads back.
       case "input_audio_buffer.speech_started":
-        bus.emit("speech.started", event);
         events.emit("user.speech.started", {
           itemId: event.item_id,
           audioStartMs: event.audio_start_ms,
         });
+        bus.emit("speech.started", event);
         return;
       case "input_audio_buffer.speech_stopped":
-        bus.emit("speech.stopped", event);
         events.emit("user.speech.stopped", {
           itemId: event.item_id,
           audioEndMs: event.audio_end_ms,
         });
+        bus.emit("speech.stopped", event);
         return;
       case "response.created": {
         const live = responses.responseCreated(event.response);
@@ -201,7 +204,6 @@ export class Dispatcher {
           bus.emit("agent.spoke");
         }
         const kind = this.#kindOf(event.response_id);
-        latency.agentOutput(kind, at);
         if (events.listenerCount("agent.audio")) {
           const chunk = Buffer.from(event.delta, "base64");
           events.emit("agent.audio", {
@@ -212,6 +214,7 @@ export class Dispatcher {
             ms,
           });
         }
+        latency.agentOutput(kind, at);
         return;
       }
       case "response.output_audio.done":
@@ -226,8 +229,6 @@ export class Dispatcher {
       case "response.output_text.delta": {
         this.#firstOutput(event.response_id);
         conversation.appendText(event.item_id, event.delta);
-        if (event.type === "response.output_text.delta" || ctx.textOnly())
-          latency.agentOutput(this.#kindOf(event.response_id), at);
         if (events.listenerCount("agent.transcript.delta"))
           events.emit("agent.transcript.delta", {
             itemId: event.item_id,
@@ -235,6 +236,8 @@ export class Dispatcher {
             kind: this.#kindOf(event.response_id),
             delta: event.delta,
           });
+        if (event.type === "response.output_text.delta" || ctx.textOnly())
+          latency.agentOutput(this.#kindOf(event.response_id), at);
         return;
       }
       case "response.output_audio_transcript.done":

@@ -8,18 +8,12 @@ import type {
   SessionCreatedEvent,
   SessionUpdatedEvent,
 } from "openai/resources/realtime/realtime";
-import type { Metered } from "./meter.ts";
 import type { LiveResponse } from "./response-types.ts";
 
 /** A response ending, with what the runtime knew of it (absent for one it never saw created). */
 export interface ResponseEnd {
   response: RealtimeResponse;
   live: LiveResponse | undefined;
-  /**
-   * Set at `response.finishing` when the response was metered and its `usage` / `response.done` events wait until
-   * the slot is free (`response.finished`): reporting decides nothing that is sent, so the answer goes out first.
-   */
-  metered?: Metered;
 }
 
 /**

@@ -80,28 +80,9 @@ type Emit = <K extends "usage" | "response.done" | "budget.exceeded">(
   payload: Parameters<SessionEvents[K]>[0],
 ) => void;
 
-/** What a finished response counted and cost (see `CostMeter.record`). */
-export type Metered = ReturnType<CostMeter["record"]>;
-
-/**
- * The budget check of a response just metered: the goodbye detail when the budget would be exceeded (the goodbye
- * must then go before anything else is asked), otherwise undefined.
- */
-export function budgetOver(
-  meter: CostMeter,
-  info: { budgetUsd: number | undefined; ending: boolean },
-): string | undefined {
-  const { budgetUsd } = info;
-  if (budgetUsd === undefined || info.ending) return undefined;
-  const projected = meter.wouldExceed(budgetUsd);
-  if (projected === undefined) return undefined;
-  return `the cost budget of $${budgetUsd} would be exceeded ($${meter.spentUsd.toFixed(4)} spent)`;
-}
-
 /**
  * Prices a finished response, reports `usage` and `response.done`, and returns the goodbye detail when the budget
- * would be exceeded (after emitting `budget.exceeded`). `metered`: the response's count when `meter.record` was
- * already called for it (the runtime meters before it frees the slot and reports after).
+ * would be exceeded (after emitting `budget.exceeded`).
  */
 export function settleResponse(
   meter: CostMeter,
@@ -115,11 +96,10 @@ export function settleResponse(
   emit: Emit,
   /** False when nobody would see `usage`: its payload (a copy of the session's totals) is not built. */
   listens: (name: "usage") => boolean = () => true,
-  metered: Metered = meter.record(response.usage),
 ): string | undefined {
   const responseId = response.id ?? "";
   const { kind, origin, budgetUsd } = info;
-  const { tokens, cost } = metered;
+  const { tokens, cost } = meter.record(response.usage);
   if (listens("usage"))
     emit("usage", {
       responseId,

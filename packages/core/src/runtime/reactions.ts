@@ -1,8 +1,7 @@
-import type { RealtimeResponse } from "openai/resources/realtime/realtime";
 import type { SessionParts } from "./compose.ts";
 import { RealtimeServerError, SessionError } from "./errors.ts";
 import type { Reactions } from "./internal-events.ts";
-import { budgetOver, type Metered, settleResponse } from "./meter.ts";
+import { settleResponse } from "./meter.ts";
 import { readSettings, sharedSettings } from "./settings.ts";
 
 /**
@@ -46,40 +45,25 @@ export const reactions: Reactions<SessionParts> = {
   },
   "function.call": (p, item) => p.calls.functionCall(item),
   "approval.request": (p, item) => p.calls.approvalRequest(item),
-  // Before the slot is freed, only what decides what is sent next: the meter and the budget (its goodbye goes
-  // first). The response's `usage` and `response.done` events follow at `response.finished`, once the answer a tool
-  // call waits for has gone out; over budget, they are reported here, before the goodbye, as ever.
-  "response.finishing": (p, end) => {
-    const { response, live } = end;
-    const { life } = p;
+  "response.finishing": (p, { response, live }) => {
+    const { life, events } = p;
     p.interruptions.responseDone(response.id);
-    const metered = p.meter.record(response.usage);
     const info = {
       kind: live?.kind ?? "answer",
       origin: live?.origin ?? "server",
       budgetUsd: p.state.budgetUsd,
       ending: life.ending,
     };
-    if (budgetOver(p.meter, info) === undefined) {
-      end.metered = metered;
-      return;
-    }
-    const over = report(p, response, info, metered);
+    const over = settleResponse(
+      p.meter,
+      response,
+      info,
+      (name, payload) => events.emit(name, payload as never),
+      (name) => events.listenerCount(name) > 0,
+    );
     if (over) life.goodbye("budget", over);
   },
-  "response.finished": (p, { response, live, metered }) => {
-    if (metered)
-      report(
-        p,
-        response,
-        {
-          kind: live?.kind ?? "answer",
-          origin: live?.origin ?? "server",
-          budgetUsd: undefined,
-          ending: true,
-        },
-        metered,
-      );
+  "response.finished": (p, { response, live }) => {
     if (live?.kind === "goodbye") p.life.goodbyeDone();
     p.life.responseFinished(response.id ?? "", live?.kind ?? "answer");
   },
@@ -102,24 +86,6 @@ export const reactions: Reactions<SessionParts> = {
     });
   },
 };
-
-/** A metered response's `usage` and `response.done` (and `budget.exceeded` when over): see settleResponse. */
-function report(
-  p: SessionParts,
-  response: RealtimeResponse,
-  info: Parameters<typeof settleResponse>[2],
-  metered: Metered,
-): string | undefined {
-  const events = p.events;
-  return settleResponse(
-    p.meter,
-    response,
-    info,
-    (name, payload) => events.emit(name, payload as never),
-    (name) => events.listenerCount(name) > 0,
-    metered,
-  );
-}
 
 const speechStarted = (h: { onUserSpeechStarted(): void }) => h.onUserSpeechStarted();
 const speechStopped = (h: { onUserSpeechStopped(): void }) => h.onUserSpeechStopped();

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startLocalRealtime } from "@parley/local-realtime";
+import { speechAudio, startLocalRealtime } from "@parley/local-realtime";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadAgent } from "../load/index.ts";
 import type { StreamEvent } from "../runtime/event-stream.ts";
@@ -84,6 +84,50 @@ describe("session log format 3", () => {
       const source = events.findLast((l) => l.seq === e.seq && !DERIVED_EVENTS.has(l.type));
       expect(source?.type, e.type).toMatch(/^(server\.event|item\.done)$/);
     }
+  });
+
+  it("reads a spoken call with a barge-in back in the order the session emitted every event", async () => {
+    // Real time, so that the caller's speech lands on the greeting: speech events, an interruption, muted audio.
+    const dir = mkdtempSync(join(tmpdir(), "parley-log-derive-"));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const server = await startLocalRealtime({ port: 0, pace: 1 });
+    cleanup.push(() => server.close());
+    const agent = await loadAgent(
+      new URL("../../test/fixtures/runtime/greeting-listener.agent.yaml", import.meta.url).pathname,
+    );
+    const log = openSessionLog({ dir, agent, chunks: "all" });
+    const all: StreamEvent[] = [];
+    const session = await startSession({
+      agent,
+      url: server.url,
+      timeoutMs: 15_000,
+      onEvent: (e) => all.push(structuredClone(e)),
+    });
+    session.onEvent(log.write);
+    log.attach(session);
+    cleanup.push(() => session.close());
+    await next(session, "agent.audio");
+    const answered = next(session, "agent.transcript.done", (e) => e.kind !== "greeting");
+    session.appendAudio(speechAudio("what time is breakfast", { silenceAfterMs: 600 }));
+    await answered;
+    await session.close();
+    await log.close();
+    const { events } = await readSessionLog(log.file);
+    const from = events[0]?.seq ?? 0;
+    const emitted = all.filter((e) => e.seq >= from);
+    const read = events.filter((e) => e.type !== "log.chunks") as StreamEvent[];
+    for (const type of ["interrupted", "user.speech.started", "user.speech.stopped", "latency"])
+      expect(
+        read.some((e) => e.type === type),
+        type,
+      ).toBe(true);
+    // The whole stream, each event where it was emitted (a log keeps no audio: an agent.audio says its ms).
+    const shown = (e: StreamEvent) => {
+      if (e.type !== "agent.audio") return said(e);
+      const { audio: _audio, ...rest } = e as StreamEvent & { audio?: unknown };
+      return said(rest as StreamEvent);
+    };
+    expect(read.map(shown)).toEqual(emitted.map(shown));
   });
 
   it("costs the session nothing when only the log listens: the events are not built, and get no seq", async () => {
