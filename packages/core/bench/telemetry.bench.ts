@@ -24,7 +24,7 @@ import {
   type SpanExporter,
 } from "@opentelemetry/sdk-trace-base";
 import { cpuMs, figure, interval, settledMemory, verdict } from "../../../bench/verdict.ts";
-import { VirtualClock } from "../src/clock/index.ts";
+import { systemClock } from "../src/clock/index.ts";
 import { compileSession } from "../src/compile/index.ts";
 import { loadAgent } from "../src/load/index.ts";
 import type { SessionEvents } from "../src/runtime/events.ts";
@@ -76,7 +76,9 @@ const telemetry = new Telemetry({
   meterProvider: new MeterProvider({ readers: [periodicReader()] }),
 });
 
-const clock = new VirtualClock();
+// The system clock, as a served session has: spans and histograms get real times and durations (a virtual clock's
+// constant times made every duration 0).
+const clock = systemClock;
 function listenedSession(): { session: Session; socket: MemorySocket } {
   const { session, socket } = replaySession(update, { agent, clock });
   // What an app listens to: audio to play, transcripts to show, usage.
