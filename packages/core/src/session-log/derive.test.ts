@@ -7,7 +7,7 @@ import { loadAgent } from "../load/index.ts";
 import type { StreamEvent } from "../runtime/event-stream.ts";
 import { startSession } from "../runtime/start-session.ts";
 import { next } from "../runtime/test-support/harness.ts";
-import { DERIVED_EVENTS } from "./derive.ts";
+import { DERIVED_EVENTS, deriveEvents } from "./derive.ts";
 import { readSessionLog } from "./read.ts";
 import { openSessionLog, type SessionLogOptions } from "./writer.ts";
 
@@ -212,5 +212,41 @@ describe("session log format 3", () => {
     expect(header.version).toBe(2);
     expect(events.some((e) => DERIVED_EVENTS.has(e.type))).toBe(false);
     expect(events.length).toBe(rest.filter(Boolean).length);
+  });
+});
+
+describe("deriveEvents", () => {
+  it("times agent audio by the output format in force: the update sent, then what the server confirms", () => {
+    const meta = (seq: number) => ({ at: seq, sessionId: "sess_1", seq });
+    const pcmu = { audio: { output: { format: { type: "audio/pcmu" } } } };
+    const delta = (seq: number) => ({
+      type: "server.event",
+      event: {
+        type: "response.output_audio.delta",
+        response_id: "resp_1",
+        item_id: "item_1",
+        content_index: 0,
+        output_index: 0,
+        event_id: `ev_${seq}`,
+        // As a log holds an audio delta (no audio): 80 bytes of G.711, 10 ms at 8 bytes a millisecond.
+        audioBytes: 80,
+      },
+      ...meta(seq),
+    });
+    const events = [
+      { type: "client.event", event: { type: "session.update", session: pcmu }, ...meta(1) },
+      // The server's session before the update: its own default format, which the session does not read.
+      { type: "server.event", event: { type: "session.created", session: {} }, ...meta(2) },
+      { type: "server.event", event: { type: "session.updated", session: pcmu }, ...meta(3) },
+      { type: "response.started", responseId: "resp_1", kind: "answer", ...meta(4) },
+      delta(5),
+      // A handoff's update that leaves the format out keeps G.711.
+      { type: "server.event", event: { type: "session.updated", session: {} }, ...meta(6) },
+      delta(7),
+    ] as unknown as Parameters<typeof deriveEvents>[0];
+    const ms = deriveEvents(events)
+      .filter((e) => e.type === "agent.audio")
+      .map((e) => (e as { ms: number }).ms);
+    expect(ms).toEqual([10, 10]);
   });
 });

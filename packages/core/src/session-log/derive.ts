@@ -82,6 +82,12 @@ export function deriveEvents(events: SessionLogEvent[]): SessionLogEvent[] {
         if (e.item.id !== undefined && typed.delete(e.item.id))
           add("user.transcript.done", { itemId: e.item.id, transcript: e.item.text });
         continue;
+      case "client.event": {
+        // The session reads its output format from the update it sends first, then from what the server confirms.
+        const format = (e.event as ServerFrame).session?.audio?.output?.format;
+        if (e.event.type === "session.update" && format) perMs = bytesPerMs(format);
+        continue;
+      }
       case "server.event":
         break;
       default:
@@ -97,10 +103,12 @@ export function deriveEvents(events: SessionLogEvent[]): SessionLogEvent[] {
       add("response.first_output", { responseId, kind: kind() });
     };
     switch (f.type) {
-      case "session.created":
-      case "session.updated":
-        perMs = bytesPerMs(f.session?.audio?.output?.format);
+      case "session.updated": {
+        // As settings.ts: an update that leaves the format out (a handoff's) keeps the one in force.
+        const format = f.session?.audio?.output?.format;
+        if (format) perMs = bytesPerMs(format);
         break;
+      }
       case "conversation.item.input_audio_transcription.delta":
         if (f.delta) add("user.transcript.delta", { itemId, delta: f.delta });
         break;
