@@ -237,13 +237,11 @@ function transportFactoryFor(
     last.log === log
   )
     return last.factory;
-  const headers: Record<string, string> = {
-    ...(options.ws?.headers as Record<string, string> | undefined),
-  };
-  if (credential) headers.Authorization = `Bearer ${credential}`;
+  // Only the credential's header: the factory is shared by reference to `options.ws`, whose `headers` the caller may
+  // change between sessions (a per-call trace id), so the transport reads them at each connect.
   const transportOptions = {
     url,
-    headers,
+    ...(credential ? { headers: { Authorization: `Bearer ${credential}` } } : {}),
     ...(options.ws ? { ws: options.ws } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.keepalive === undefined ? {} : { keepalive: options.keepalive }),
