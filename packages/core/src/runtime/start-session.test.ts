@@ -1,4 +1,4 @@
-import { acceptInMemory } from "@parley/local-realtime";
+import { acceptInMemory, type InMemorySocket } from "@parley/local-realtime";
 import type {
   RealtimeSessionCreateRequest,
   SessionUpdateEvent,
@@ -81,7 +81,8 @@ describe("the default transport's headers", () => {
     const peers: { close(): void }[] = [];
     wss.on("connection", (socket, request) => {
       seen.push(String(request.headers["x-trace"]));
-      peers.push(acceptInMemory(socket, { pace: 0 }));
+      // A ws socket has everything a local session uses (on/send/close/terminate/readyState).
+      peers.push(acceptInMemory(socket as unknown as InMemorySocket, { pace: 0 }));
     });
     await new Promise((resolve) => wss.once("listening", resolve));
     const { port } = wss.address() as { port: number };
