@@ -72,8 +72,8 @@ export class LifecycleHooks implements LifecycleDeps {
   get responses() {
     return this.#p.responses;
   }
-  get calls() {
-    return this.#p.calls;
+  get callsIfMade() {
+    return this.#p.callsIfMade;
   }
   get wire() {
     return this.#p.wire;

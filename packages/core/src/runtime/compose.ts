@@ -345,6 +345,16 @@ export class ComposedSession
     return late.calls;
   }
 
+  /**
+   * The call router if there is anything to close: made, or a tool handler made without it (an eager factory's);
+   * undefined for a session that never had a call and whose lazy handler was never built (nothing to close).
+   */
+  get callsIfMade(): CallRouter | undefined {
+    const calls = this.#late?.calls;
+    if (calls) return calls;
+    return this.#handler ? this.calls : undefined;
+  }
+
   /** The tool-call handler (the scheduler), whether or not the call router is made yet. */
   get handler(): CallHandler | undefined {
     const calls = this.#late?.calls;
