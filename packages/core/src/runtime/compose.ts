@@ -21,7 +21,7 @@ import { SessionError } from "./errors.ts";
 import { EventStream, type StreamEventType, type StreamHooks } from "./event-stream.ts";
 import type { SessionEvents } from "./events.ts";
 import { Handoffs } from "./handoffs.ts";
-import type { RuntimeBus, RuntimeEvents } from "./internal-events.ts";
+import type { InternalBus, RuntimeEvents } from "./internal-events.ts";
 import { Interruptions } from "./interruption.ts";
 import { LatencyTracker } from "./latency.ts";
 import { Lifecycle } from "./lifecycle.ts";
@@ -41,9 +41,6 @@ import { Wire } from "./wire.ts";
 
 /** The given variables of a session made without any (replaced, never edited in place). */
 const NO_VARIABLES: Readonly<Record<string, unknown>> = Object.freeze({});
-
-/** What the dispatcher and the parts raise internal events on. */
-export type InternalBus = Pick<RuntimeBus<SessionParts>, "emit">;
 
 /** A session's parts, wired: what the public Session (session.ts) and the handshake (handshake.ts) work with. */
 export interface SessionParts {
@@ -107,7 +104,7 @@ export interface SessionParts {
 
 /**
  * The composition root: builds a session's parts and wires them. Parts get what they need as small explicit
- * dependencies; the server's events reach them as typed internal events (RuntimeBus, see reactions.ts); application
+ * dependencies; the server's events reach them as typed internal events (InternalBus, see reactions.ts); application
  * events go to `events` (the Session), which also feeds the one event stream.
  */
 export function composeSession(
