@@ -33,7 +33,7 @@ import { SessionReconnect, type SessionReconnectDeps } from "./reconnect/session
 import { ResponseQueue } from "./response-queue.ts";
 import type { SafeEmitter } from "./safe-emitter.ts";
 import { SessionToolHost } from "./scheduler-host.ts";
-import type { CallHandlerFactory, SessionInit } from "./session-init.ts";
+import type { SessionInit } from "./session-init.ts";
 import { SessionState } from "./session-state.ts";
 import { TextFallback } from "./text-fallback.ts";
 import { TurnWatch, type TurnWatchDeps } from "./turn-watch.ts";
@@ -68,8 +68,8 @@ export interface SessionParts {
   readonly calls: CallRouter;
   /** The tool-call handler (the scheduler), whether or not the call router is made yet (made when a lazy one is asked for). */
   handler: CallHandler | undefined;
-  /** Attaches the session's tool-call handler: built now, or on first use when the factory is `lazy`. */
-  attachTools(factory: CallHandlerFactory): void;
+  /** Attaches the session's tool-call handler (`init.tools`): built now, or on first use when the factory is `lazy`. */
+  attachTools(): void;
   readonly interruptions: Interruptions;
   readonly life: Lifecycle;
   /** Which agent runs, its variables and budget, and the switch to another. */
@@ -367,8 +367,10 @@ export class ComposedSession
     else this.#handler = handler;
   }
 
-  attachTools(factory: CallHandlerFactory): void {
-    if (factory.lazy && factory === this.init.tools) this.#handler = null;
+  attachTools(): void {
+    const factory = this.init.tools;
+    if (!factory) return;
+    if (factory.lazy) this.#handler = null;
     else this.handler = factory(new SessionToolHost(this));
   }
 

@@ -35,7 +35,7 @@ export async function handshake(p: SessionParts): Promise<void> {
     }
   }
   state.started = true;
-  if (init.tools) p.attachTools(init.tools);
+  p.attachTools();
   p.agents.begin();
   state.startedAt = Math.floor(init.clock.now()); // whole ms: no heap number per session
   if (init.maxSessionLengthMs !== undefined)
