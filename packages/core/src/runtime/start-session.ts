@@ -263,7 +263,11 @@ function transportFactoryFor(
   return factory;
 }
 
-/** The last default transport factory made, for the next session with the same connection options. */
+/**
+ * The last default transport factory made, for the next session with the same connection options. Like `lastInit`,
+ * it outlives the sessions that used it (their `ws` options, logger and credential stay reachable, a reloaded agent
+ * through `lastInit`) until a start with other options replaces it: one object each, whatever the session count.
+ */
 let lastFactory:
   | {
       url: string;

@@ -122,7 +122,7 @@ export class SessionReconnect implements Deadline {
   /** A connection is set up: the recycle before the API's cap counts from now. */
   connected(): void {
     const { clock, reconnectSettings: settings } = this.#d;
-    this.#connectedAt = Math.floor(clock.now()); // whole ms: no heap number per session
+    this.#connectedAt = Math.floor(clock.now()); // whole ms: no heap number (below 2^31 ms, see clock/deadlines.ts)
     this.clearRecycle();
     const after = settings?.recycleAfterMs;
     if (!settings || !this.#d.transportFactory || after === undefined || after === false) return;
