@@ -117,7 +117,7 @@ describe("a recorded session replayed as a test", { timeout: 180_000 }, () => {
     // Written the default way (each streamed part's first chunk and a count of the rest), and read as before.
     const recordedText = readFileSync(join(logs, file as string), "utf8");
     expect(JSON.parse(recordedText.split("\n")[0] as string)).toMatchObject({
-      version: 3,
+      version: 4,
       chunks: "first",
     });
     expect(recordedText).toContain('"type":"log.chunks"');

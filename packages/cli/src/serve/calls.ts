@@ -248,12 +248,26 @@ function callEvents(
   const lines = write[STREAM_LINES];
   const logSkips = write[STREAM_SKIPS];
   const skips = logSkips && new Set([...logSkips].filter((type) => !CALL_EVENTS[type]));
+  // A line carries `sessionId` only when its sink's last line did not (the stream counts this listener as the log):
+  // one not given to the log hands its id on to the next line that is.
+  let carry: string | undefined;
   return Object.assign(() => {}, {
     [STREAM_LINES]: (line: string, type: StreamEventType | typeof LOG_CHUNKS) => {
-      if (!logSkips?.has(type)) lines(line, type);
-      if (CALL_EVENTS[type]) show(type, JSON.parse(line));
+      const event = CALL_EVENTS[type] ? (JSON.parse(line) as { sessionId?: unknown }) : undefined;
+      if (!logSkips?.has(type)) {
+        lines(carry === undefined ? line : withSessionId(line, carry), type);
+        carry = undefined;
+      } else if (typeof event?.sessionId === "string") carry = event.sessionId;
+      if (event) show(type, event);
     },
     ...(write[STREAM_GATE] ? { [STREAM_GATE]: write[STREAM_GATE] } : {}),
     ...(skips ? { [STREAM_SKIPS]: skips } : {}),
   });
+}
+
+/** `line` with `sessionId` before its closing `"seq"`, unless it has it there already. */
+function withSessionId(line: string, sessionId: string): string {
+  if (/"sessionId":"(?:[^"\\]|\\.)*","seq":\d+\}$/.test(line)) return line;
+  const at = line.lastIndexOf(',"seq":');
+  return `${line.slice(0, at)},"sessionId":${JSON.stringify(sessionId)}${line.slice(at)}`;
 }

@@ -71,6 +71,14 @@ describe("session logs under agent serve", () => {
     expect(words.map((l) => (l.event as { transcript: string }).transcript)).toEqual(
       said.map((e) => (e as { transcript: string }).transcript),
     );
+    // Format 4: a line's sessionId only when it changes, carried forward on read: the server's id from its
+    // session.created on (the lines the call listener keeps from the log hand theirs on).
+    const created = log.events.findIndex(
+      (e) => e.type === "server.event" && e.event.type === "session.created",
+    );
+    const id = (log.events[created] as unknown as { event: { session: { id: string } } }).event
+      .session.id;
+    expect(log.events.slice(created + 1).every((e) => e.sessionId === id)).toBe(true);
   });
 
   it("prune to the retention policy while serving: periodically, sparing the call being written, and when a log closes", async () => {

@@ -84,9 +84,10 @@ export type StreamListener = (event: StreamEvent) => void;
 
 /**
  * Marks a listener that takes the stream as JSON lines (a session log): `listener[STREAM_LINES](line, type)` gets
- * each event as `JSON.stringify(event)` would write it (no newline), and the listener itself is not called. The
- * stream then writes protocol events from their frame text and flat payloads member by member, building no event
- * object for it (stream-lines.ts).
+ * each event as `JSON.stringify(event)` would write it (no newline; `sessionId` left out when the last line it was
+ * given had the same, and a `usage` line without its `usage` and `tokens`: see docs/logs.md, format 4), and the
+ * listener itself is not called. The stream then writes protocol events from their frame text and flat payloads
+ * member by member, building no event object for it (stream-lines.ts).
  */
 export const STREAM_LINES: unique symbol = Symbol("parley.stream-lines");
 
@@ -145,6 +146,11 @@ interface Listed {
   filtered: boolean;
   /** The types every listener leaves out (undefined: none). */
   none: ReadonlySet<string> | undefined;
+  /**
+   * Per line sink, the session id its last line carried: a line carries `sessionId` only when it differs (the reader
+   * carries it forward). Made again with the snapshot, so a sink's first line after any change of listeners has it.
+   */
+  said: Map<LineSink, string>;
 }
 
 /** A protocol event made ready before it is emitted (see EventStream.frameText). */
@@ -234,6 +240,7 @@ export class EventStream {
       skips,
       filtered: gated || skipping,
       none: objects.length ? undefined : common(skips),
+      said: new Map(),
     };
     return this.#listed;
   }
@@ -298,7 +305,7 @@ export class EventStream {
 
   push(type: StreamEventType, payload: unknown): void {
     if (!this.active) return;
-    const { objects, lines, gates, filtered, ended, skips, none } = this.#snapshot();
+    const { objects, lines, gates, filtered, ended, skips, none, said } = this.#snapshot();
     // Nobody takes it (the session emitted it for a listener of its own): no line, no seq.
     if (none?.has(type)) return;
     let frame = this.#frame;
@@ -333,15 +340,24 @@ export class EventStream {
       event.seq = seq;
     }
     if (open.length) {
-      const line = this.#line(type, payload, frame?.member, event, at, sessionId, seq);
-      for (const sink of open) this.#deliver(sink, line, type);
+      let same = true;
+      for (const sink of open) if (said.get(sink) !== sessionId) same = false;
+      const line = this.#line(type, payload, frame?.member, event, at, sessionId, seq, same);
+      for (const sink of open) {
+        if (!same) said.set(sink, sessionId);
+        this.#deliver(sink, line, type);
+      }
     }
     if (event)
       for (const listener of objects) this.#deliver(listener, event as unknown as StreamEvent);
   }
 
-  /** `,"sessionId":…,"seq":` for this stream's session, made again only when its id changes. */
-  #sessionHead(sessionId: string): string {
+  /**
+   * `,"sessionId":…,"seq":` for this stream's session, made again only when its id changes; `,"seq":` when the sinks'
+   * last lines carried that id already (`same`).
+   */
+  #sessionHead(sessionId: string, same: boolean): string {
+    if (same) return SEQ_HEAD;
     if (this.#head?.id !== sessionId) this.#head = { id: sessionId, text: sessionHead(sessionId) };
     return this.#head.text;
   }
@@ -349,12 +365,15 @@ export class EventStream {
   /** A part's summary line (LineGate), redacted as any payload: text parts may carry their unwritten text. */
   #summary(sink: LineSink, summary: object, at: number, sessionId: string): void {
     const seq = ++this.#seq;
+    const said = this.#snapshot().said;
+    const same = said.get(sink) === sessionId;
     // Written member by member, redacted as it goes (a copy redacted, then serialised, cost 4 µs a line).
     const opened = redactedMembers(summary);
     const line =
       opened === undefined
         ? JSON.stringify(redactQuick({ type: LOG_CHUNKS, at, sessionId, seq, ...summary }))
-        : metaTail(opened, LOG_CHUNKS, at, this.#sessionHead(sessionId), seq);
+        : metaTail(opened, LOG_CHUNKS, at, this.#sessionHead(sessionId, same), seq);
+    said.set(sink, sessionId);
     this.#deliver(sink, line, LOG_CHUNKS);
   }
 
@@ -366,12 +385,15 @@ export class EventStream {
     at: number,
     sessionId: string,
     seq: number,
+    same: boolean,
   ): string {
-    if (member !== undefined) return metaTail(member, type, at, this.#sessionHead(sessionId), seq);
+    if (member !== undefined)
+      return metaTail(member, type, at, this.#sessionHead(sessionId, same), seq);
     // Built for object listeners already (redacted): serialising it costs less than a second pass.
     if (event) return JSON.stringify(event);
     const opened = payloadMember(type, payload);
-    if (opened !== undefined) return metaTail(opened, type, at, this.#sessionHead(sessionId), seq);
+    if (opened !== undefined)
+      return metaTail(opened, type, at, this.#sessionHead(sessionId, same), seq);
     const built = streamPayload(type, payload);
     built.type = type;
     built.at = at;
@@ -401,6 +423,9 @@ export class EventStream {
     return this.#listeners;
   }
 }
+
+/** A line's tail when its sinks' last lines carried its session id already. */
+const SEQ_HEAD = ',"seq":';
 
 /** The types in every one of `sets` (undefined when one of them is undefined: that listener takes everything). */
 function common(sets: (ReadonlySet<string> | undefined)[]): ReadonlySet<string> | undefined {

@@ -7,6 +7,14 @@ import { payloadMember, protocolMember } from "./stream-lines.ts";
 /** One stream with a line listener only (the session log's path), one with an object listener (the ordinary path). */
 function streams() {
   const lines: string[] = [];
+  let said: unknown;
+  /** A line as readSessionLog reads it: a line without `sessionId` (format 4) has the one written before it. */
+  const read = (line: string) => {
+    const event = JSON.parse(line) as Record<string, unknown>;
+    if (event.sessionId === undefined) return JSON.stringify({ ...event, sessionId: said });
+    said = event.sessionId;
+    return line;
+  };
   const objects: unknown[] = [];
   const clock = { now: () => 1234.5678 } as unknown as Clock; // only `now` is read
   const failed = (error: unknown) => {
@@ -29,12 +37,12 @@ function streams() {
       byLine.frameText(event, text);
       byLine.push(type, event);
       byObject.push(type, JSON.parse(text));
-      return { line: lines.at(-1) as string, object: json(objects.at(-1)) };
+      return { line: read(lines.at(-1) as string), object: json(objects.at(-1)) };
     },
     payload(type: StreamEventType, payload: unknown) {
       byLine.push(type, payload);
       byObject.push(type, payload);
-      return { line: lines.at(-1) as string, object: json(objects.at(-1)) };
+      return { line: read(lines.at(-1) as string), object: json(objects.at(-1)) };
     },
   };
 }
@@ -235,8 +243,13 @@ describe("the event stream as JSON lines (session logs)", () => {
       const event = JSON.parse(text) as Record<string, unknown>;
       stream.frameText(event, text);
       stream.push("server.event", event);
-      expect(JSON.parse(lines.at(-1) as string), text.slice(0, 60)).toEqual(json(objects.at(-1)));
+      // Format 4: the frame text's lines carry the sessionId only when it changes (the first line); the ones
+      // serialised from the event object have it anyway. The reader carries it on.
+      const line = JSON.parse(lines.at(-1) as string);
+      if (lines.length === 1) expect(line.sessionId).toBe("sess_both");
+      expect({ ...line, sessionId: "sess_both" }, text.slice(0, 60)).toEqual(json(objects.at(-1)));
     }
+    expect(lines[1]).not.toContain('"sessionId"');
     expect(lines[0]).toContain('"type" : "response.output_audio_transcript.delta"');
     expect(lines[1]).toContain('"audioBytes":4800');
     expect(lines[1]).not.toMatch(/[A-Za-z0-9+/]{64}/);

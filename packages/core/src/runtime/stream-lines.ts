@@ -96,7 +96,16 @@ export function payloadMember(type: string, payload: unknown): string | undefine
   }
   if (!payload || typeof payload !== "object") return "{";
   for (const key of META) if (Object.hasOwn(payload, key)) return undefined;
-  return redactedMembers(payload, 0, streamValue);
+  return redactedMembers(payload, 0, type === "usage" ? usageValue : streamValue);
+}
+
+/**
+ * A `usage` line leaves out its `usage` (the `response.done` frame's `response.usage`, the line before it) and
+ * `tokens` (its counts): the reader makes them again (format 4). Half the longest line a session writes.
+ */
+function usageValue(key: string, value: unknown): [string, unknown] | undefined {
+  if (key === "usage" || key === "tokens") return [key, undefined];
+  return streamValue(key, value);
 }
 
 /** What streamPayload does to a payload's own fields: bytes become their count, errors StreamError. */

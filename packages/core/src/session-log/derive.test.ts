@@ -39,6 +39,8 @@ async function recorded(options: Partial<SessionLogOptions>, alongside: boolean)
     onEvent: alongside ? (e) => all.push(structuredClone(e)) : log.write,
   });
   log.attach(session);
+  const usages: unknown[] = [];
+  session.on("usage", (e) => usages.push(structuredClone(e)));
   cleanup.push(() => session.close());
   if (alongside) session.onEvent(log.write);
   const greeted = next(session, "agent.transcript.done", (e) => e.kind === "answer");
@@ -49,7 +51,7 @@ async function recorded(options: Partial<SessionLogOptions>, alongside: boolean)
   await answered;
   await session.close();
   await log.close();
-  return { log, all };
+  return { log, all, usages };
 }
 
 /** What a derived event says, without where it sits in the stream. */
@@ -70,7 +72,7 @@ describe("session log format 3", () => {
     const text = readFileSync(log.file, "utf8");
     for (const type of DERIVED_EVENTS) expect(text).not.toContain(`"type":"${type}"`);
     const { header, events } = await readSessionLog(log.file);
-    expect(header.version).toBe(3);
+    expect(header.version).toBe(4);
     const from = events[0]?.seq ?? 0;
     const emitted = all.filter((e) => e.seq >= from && DERIVED_EVENTS.has(e.type));
     const made = events.filter((e) => DERIVED_EVENTS.has(e.type)) as StreamEvent[];
@@ -138,6 +140,64 @@ describe("session log format 3", () => {
     expect(events.some((e) => e.type === "agent.transcript.done" && e.kind === "answer")).toBe(
       true,
     );
+  });
+
+  it("writes a line's sessionId only when it changes, and reads each event with the session's", async () => {
+    const { log, all } = await recorded({}, true);
+    const { events } = await readSessionLog(log.file);
+    const given = new Map(all.map((e) => [`${e.seq} ${e.type}`, e.sessionId]));
+    const lines = events.filter((e) => !DERIVED_EVENTS.has(e.type) && e.type !== "log.chunks");
+    expect(lines.length).toBeGreaterThan(20);
+    for (const e of lines)
+      expect(e.sessionId, `${e.seq} ${e.type}`).toBe(given.get(`${e.seq} ${e.type}`));
+    expect(new Set(lines.map((e) => e.sessionId)).has("")).toBe(false);
+    // Only the log listening: the frames' lines carry it when it changes (the first line, session.created).
+    const alone = await recorded({}, false);
+    const text = readFileSync(alone.log.file, "utf8").trim().split("\n").slice(1);
+    const carrying = text.filter((line) => /"sessionId":"[^"]*","seq":\d+\}$/.test(line));
+    // (and lines serialised from an event object: a frame redaction changed, a payload not plain JSON).
+    expect(carrying.length).toBeGreaterThan(0);
+    expect(carrying.length).toBeLessThan(text.length / 5);
+    const read = await readSessionLog(alone.log.file);
+    expect(read.events.every((e) => typeof e.sessionId === "string")).toBe(true);
+    expect(read.events.at(-1)?.sessionId).toMatch(/^sess_/);
+  });
+
+  it("writes a usage line without the response's usage and counts, and reads it back as the session emitted it", async () => {
+    const { log, usages } = await recorded({}, false);
+    const text = readFileSync(log.file, "utf8");
+    const written = text.split("\n").filter((line) => line.includes('"type":"usage"'));
+    expect(written.length).toBe(usages.length);
+    for (const line of written) expect(Object.keys(JSON.parse(line))).not.toContain("tokens");
+    const { events } = await readSessionLog(log.file);
+    const read = events
+      .filter((e) => e.type === "usage")
+      .map(({ type: _t, at: _a, seq: _s, sessionId: _i, ...rest }) => rest);
+    expect(usages.length).toBeGreaterThan(1);
+    expect(JSON.stringify(read)).toBe(JSON.stringify(usages));
+  });
+
+  it("reads a version 3 log, every line with its sessionId, as written", async () => {
+    const { log } = await recorded({}, false);
+    const [head, ...rest] = readFileSync(log.file, "utf8").split("\n");
+    const v3 = join(log.file, "..", "v3.jsonl");
+    // A version-3 writer wrote each line's sessionId: one left out then stays out.
+    const lines = rest
+      .filter(Boolean)
+      .map((line) => ({ sessionId: "sess_v3", ...JSON.parse(line) }));
+    delete (lines[lines.length - 1] as { sessionId?: string }).sessionId;
+    writeFileSync(
+      v3,
+      [
+        JSON.stringify({ ...JSON.parse(head as string), version: 3 }),
+        ...lines.map((l) => JSON.stringify(l)),
+      ].join("\n"),
+    );
+    const { header, events } = await readSessionLog(v3);
+    expect(header.version).toBe(3);
+    expect(events.at(-1)?.sessionId).toBeUndefined();
+    expect(events.at(-2)?.sessionId).toBeDefined();
+    expect(events.some((e) => DERIVED_EVENTS.has(e.type))).toBe(true);
   });
 
   it("reads a version 2 log as written: nothing is derived", async () => {

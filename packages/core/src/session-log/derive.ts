@@ -3,6 +3,8 @@
 // `response.output_audio_transcript.done`): writing them cost as much again per frame as the frame itself (issue 18).
 // The reader makes them again from those lines, so that every reader sees the events of format 2.
 
+import type { RealtimeResponseUsage } from "openai/resources/realtime/realtime";
+import { countTokens } from "../pricing/cost.ts";
 import { bytesPerMs } from "../runtime/audio-clock.ts";
 import type { StreamEvent } from "../runtime/event-stream.ts";
 import type { SessionLogEvent } from "./format.ts";
@@ -56,7 +58,11 @@ export function deriveEvents(events: SessionLogEvent[]): SessionLogEvent[] {
   const typed = new Set<string>();
   /** The output format's, from the session the server confirmed (as the session's audio clock reads it). */
   let perMs = bytesPerMs(undefined);
-  for (const e of events as Line[]) {
+  /** Each response's usage, from its `response.done` frame: a format-4 `usage` line leaves it out. */
+  const usages = new Map<string, unknown>();
+  for (let e of events as Line[]) {
+    if (e.type === "usage" && (e as { tokens?: unknown }).tokens === undefined)
+      e = withUsage(e, usages.get(e.responseId)) as Line;
     out.push(e);
     const meta = { at: e.at, sessionId: e.sessionId, seq: e.seq };
     const add = (type: string, fields: Record<string, unknown>) =>
@@ -143,10 +149,29 @@ export function deriveEvents(events: SessionLogEvent[]): SessionLogEvent[] {
           transcript: f.type === "response.output_text.done" ? f.text : f.transcript,
         });
         break;
-      case "response.done":
-        outputs.delete((f as { response?: { id?: string } }).response?.id ?? "");
+      case "response.done": {
+        const response = (f as { response?: { id?: string; usage?: unknown } }).response;
+        outputs.delete(response?.id ?? "");
+        if (response?.id !== undefined) usages.set(response.id, response.usage);
         break;
+      }
     }
   }
   return out;
+}
+
+/**
+ * A format-4 `usage` line with what it leaves out put back where the session has them: `usage` (its response's
+ * `response.done` frame says it) and `tokens` (countTokens of it, as the meter counts).
+ */
+function withUsage(e: Line & { type: "usage" }, usage: unknown): SessionLogEvent {
+  const { responseId, kind, ...rest } = e as unknown as Record<string, unknown>;
+  const copy = usage === undefined ? undefined : (structuredClone(usage) as RealtimeResponseUsage);
+  return {
+    responseId,
+    kind,
+    ...(copy === undefined ? {} : { usage: copy }),
+    tokens: countTokens(copy),
+    ...rest,
+  } as SessionLogEvent;
 }

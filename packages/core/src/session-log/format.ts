@@ -4,12 +4,13 @@ import type { ChunkSummary } from "./chunk-gate.ts";
 /** The `type` of a session log's first line: what makes a `.jsonl` file a Parley session log. */
 export const SESSION_LOG_TYPE = "parley.session-log";
 /**
- * 3: the session events that are a pure function of one protocol event in the log (DERIVED_EVENTS: `agent.audio`,
+ * 4: a line's `sessionId` is written only when it differs from the line before (the first line, a rename); readers
+ * carry it forward (each event read has it). 3: the session events that are a pure function of one protocol event in the log (DERIVED_EVENTS: `agent.audio`,
  * `agent.transcript.delta`, `user.speech.started`, …) are not written; readSessionLog makes them again. 2: streamed
  * parts may be summed up (`chunks: "first"`, the default): each part's first chunk is a line, the later ones one
  * `log.chunks` line when the part ends. Version 1 logs hold every chunk; all read the same.
  */
-export const SESSION_LOG_VERSION = 3;
+export const SESSION_LOG_VERSION = 4;
 
 /**
  * A session log's first line: enough to know what ran without opening anything else. Every later line is one
@@ -17,7 +18,7 @@ export const SESSION_LOG_VERSION = 3;
  */
 export interface SessionLogHeader {
   type: typeof SESSION_LOG_TYPE;
-  version: 1 | 2 | typeof SESSION_LOG_VERSION;
+  version: 1 | 2 | 3 | typeof SESSION_LOG_VERSION;
   /** `first`: a streamed part's later chunks are counted in one `log.chunks` line; `all` (or absent): every chunk. */
   chunks?: "first" | "all";
   /** The log's id: its file name without `.jsonl`. */

@@ -67,8 +67,19 @@ export function parseSessionLog(text: string, file: string): SessionLog {
     throw new SessionLogError("log_not_session_log", `${file}:1:1: empty file, not a session log`, {
       location: { file, line: 1, col: 1 },
     });
+  // Format 4 writes a line's sessionId only when it changes: each line takes the one before it.
+  if (header.version >= 4) carrySessionIds(events);
   // Format 3 leaves out what one protocol event says (DERIVED_EVENTS): made again here, read as before.
   return { file, header, events: header.version >= 3 ? deriveEvents(events) : events };
+}
+
+/** Fills in each line's `sessionId` left out (format 4) with the last one written before it. */
+function carrySessionIds(events: SessionLogEvent[]): void {
+  let sessionId = "";
+  for (const event of events as { sessionId?: unknown }[]) {
+    if (typeof event.sessionId === "string") sessionId = event.sessionId;
+    else event.sessionId = sessionId;
+  }
 }
 
 function parseLine(

@@ -57,7 +57,7 @@ describe("session logs", () => {
     const { header, events } = await readSessionLog(log.file);
     expect(header).toMatchObject({
       type: SESSION_LOG_TYPE,
-      version: 3,
+      version: 4,
       chunks: "first",
       id: log.id,
       agent: "vault",
