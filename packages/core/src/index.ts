@@ -71,6 +71,7 @@ export {
   loadAgent,
   type ModuleImporter,
   type Problem,
+  type ToolsFollower,
 } from "./load/index.ts";
 export {
   createLogger,

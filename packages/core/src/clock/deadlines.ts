@@ -31,7 +31,8 @@ export class Deadlines {
   /** `d.due()` runs `ms` from now (instead of when it was due, if it was armed already). */
   arm(d: Deadline, ms: number): void {
     // Whole milliseconds (rounded up: never due early): a small integer is stored in the object itself, where a
-    // fractional time is a 16-byte heap number per waiting session.
+    // fractional time is a 16-byte heap number per waiting session. Small means below 2^31: once the clock passes
+    // it (~24.8 days of process uptime on the system clock) whole times are heap numbers too (48 B → 64 B measured).
     d.dueAt = Math.ceil(this.#clock.now() + Math.max(0, ms));
     // Re-armed, it goes to the end: the order deadlines reached together run in is the order they were armed.
     this.#waiting.delete(d);

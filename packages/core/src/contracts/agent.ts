@@ -17,7 +17,22 @@ export interface LoadedHandoff {
 }
 
 /** A validated agent, ready to compile and run. */
-export interface LoadedAgent {
+export type LoadedAgent = LoadedAgentFields & FollowsTools;
+
+/**
+ * `onToolsChanged` for an object: its `agentToolsChanged` is called until `unfollowTools`. What a running session
+ * uses (no closure per session); each follower counts as a listener for `close()`. Both or neither: a session only
+ * follows an agent it can unfollow when it closes (else it uses `onToolsChanged`).
+ */
+export type FollowsTools =
+  | {
+      followTools(follower: ToolsFollower): void;
+      unfollowTools(follower: ToolsFollower): void;
+    }
+  | { followTools?: undefined; unfollowTools?: undefined };
+
+/** What every LoadedAgent has (see `LoadedAgent`). */
+export interface LoadedAgentFields {
   name: string;
   /** Absolute path of the agent file. */
   file: string;
@@ -44,12 +59,6 @@ export interface LoadedAgent {
    * A running session applies it with a `session.update`. Returns the unsubscribe function.
    */
   onToolsChanged?(listener: (agent: LoadedAgent) => void): () => void;
-  /**
-   * `onToolsChanged` for an object: its `agentToolsChanged` is called until `unfollowTools`. What a running session
-   * uses (no closure per session); each follower counts as a listener for `close()`.
-   */
-  followTools?(follower: ToolsFollower): void;
-  unfollowTools?(follower: ToolsFollower): void;
 }
 
 /** Follows an agent's tool-list changes (see `LoadedAgent.followTools`). */

@@ -1,3 +1,4 @@
+export type { ToolsFollower } from "../contracts/agent.ts";
 export { formatProblems } from "./format-problems.ts";
 export type { ModuleImporter } from "./import-module.ts";
 export { type LoadAgentOptions, type LoadedAgent, loadAgent } from "./load-agent.ts";

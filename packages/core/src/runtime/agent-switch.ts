@@ -116,7 +116,8 @@ export class AgentSwitch implements ToolsFollower {
       if (ran !== agent) this.#ran = [ran, agent];
     } else if (!ran.includes(agent)) ran.push(agent);
     this.#unfollow();
-    if (agent.followTools) {
+    // Both, checked at run time too: a follower the agent cannot drop would keep this closed session alive.
+    if (agent.followTools && typeof agent.unfollowTools === "function") {
       agent.followTools(this);
       this.#follow = agent;
     } else this.#follow = agent.onToolsChanged?.((next) => this.agentToolsChanged(next));

@@ -15,7 +15,7 @@ import type { LifecycleDeps } from "./lifecycle.ts";
 import type { ModeChange } from "./text-fallback.ts";
 
 // Each part's dependencies as a class over the session's parts (see compose-hooks.ts): the session-level parts
-// here (agent switch, handoffs, lifecycle, interruptions, reconnect, text fallback).
+// here (handoffs, lifecycle, interruptions, text fallback).
 
 export class HandoffHooks implements HandoffDeps {
   readonly #p: ComposedSession;
@@ -72,8 +72,8 @@ export class LifecycleHooks implements LifecycleDeps {
   get responses() {
     return this.#p.responses;
   }
-  get calls() {
-    return this.#p.calls;
+  get callsIfMade() {
+    return this.#p.callsIfMade;
   }
   get wire() {
     return this.#p.wire;

@@ -21,7 +21,7 @@ import { SessionError } from "./errors.ts";
 import { EventStream, type StreamEventType, type StreamHooks } from "./event-stream.ts";
 import type { SessionEvents } from "./events.ts";
 import { Handoffs } from "./handoffs.ts";
-import type { RuntimeBus, RuntimeEvents } from "./internal-events.ts";
+import type { InternalBus, RuntimeEvents } from "./internal-events.ts";
 import { Interruptions } from "./interruption.ts";
 import { LatencyTracker } from "./latency.ts";
 import { Lifecycle } from "./lifecycle.ts";
@@ -33,7 +33,7 @@ import { SessionReconnect, type SessionReconnectDeps } from "./reconnect/session
 import { ResponseQueue } from "./response-queue.ts";
 import type { SafeEmitter } from "./safe-emitter.ts";
 import { SessionToolHost } from "./scheduler-host.ts";
-import type { CallHandlerFactory, SessionInit } from "./session-init.ts";
+import type { SessionInit } from "./session-init.ts";
 import { SessionState } from "./session-state.ts";
 import { TextFallback } from "./text-fallback.ts";
 import { TurnWatch, type TurnWatchDeps } from "./turn-watch.ts";
@@ -41,9 +41,6 @@ import { Wire } from "./wire.ts";
 
 /** The given variables of a session made without any (replaced, never edited in place). */
 const NO_VARIABLES: Readonly<Record<string, unknown>> = Object.freeze({});
-
-/** What the dispatcher and the parts raise internal events on. */
-export type InternalBus = Pick<RuntimeBus<SessionParts>, "emit">;
 
 /** A session's parts, wired: what the public Session (session.ts) and the handshake (handshake.ts) work with. */
 export interface SessionParts {
@@ -71,8 +68,8 @@ export interface SessionParts {
   readonly calls: CallRouter;
   /** The tool-call handler (the scheduler), whether or not the call router is made yet (made when a lazy one is asked for). */
   handler: CallHandler | undefined;
-  /** Attaches the session's tool-call handler: built now, or on first use when the factory is `lazy`. */
-  attachTools(factory: CallHandlerFactory): void;
+  /** Attaches the session's tool-call handler (`init.tools`): built now, or on first use when the factory is `lazy`. */
+  attachTools(): void;
   readonly interruptions: Interruptions;
   readonly life: Lifecycle;
   /** Which agent runs, its variables and budget, and the switch to another. */
@@ -107,7 +104,7 @@ export interface SessionParts {
 
 /**
  * The composition root: builds a session's parts and wires them. Parts get what they need as small explicit
- * dependencies; the server's events reach them as typed internal events (RuntimeBus, see reactions.ts); application
+ * dependencies; the server's events reach them as typed internal events (InternalBus, see reactions.ts); application
  * events go to `events` (the Session), which also feeds the one event stream.
  */
 export function composeSession(
@@ -345,6 +342,16 @@ export class ComposedSession
     return late.calls;
   }
 
+  /**
+   * The call router if there is anything to close: made, or a tool handler made without it (an eager factory's);
+   * undefined for a session that never had a call and whose lazy handler was never built (nothing to close).
+   */
+  get callsIfMade(): CallRouter | undefined {
+    const calls = this.#late?.calls;
+    if (calls) return calls;
+    return this.#handler ? this.calls : undefined;
+  }
+
   /** The tool-call handler (the scheduler), whether or not the call router is made yet. */
   get handler(): CallHandler | undefined {
     const calls = this.#late?.calls;
@@ -360,8 +367,10 @@ export class ComposedSession
     else this.#handler = handler;
   }
 
-  attachTools(factory: CallHandlerFactory): void {
-    if (factory.lazy && factory === this.init.tools) this.#handler = null;
+  attachTools(): void {
+    const factory = this.init.tools;
+    if (!factory) return;
+    if (factory.lazy) this.#handler = null;
     else this.handler = factory(new SessionToolHost(this));
   }
 

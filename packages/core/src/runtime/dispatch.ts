@@ -5,7 +5,7 @@ import type { AudioClock } from "./audio-clock.ts";
 import { base64Bytes } from "./audio-clock.ts";
 import type { ConversationRecord } from "./conversation.ts";
 import type { ResponseKind, SessionEvents } from "./events.ts";
-import type { RuntimeBus } from "./internal-events.ts";
+import type { InternalBus } from "./internal-events.ts";
 import type { LatencyTracker } from "./latency.ts";
 import type { ResponseQueue } from "./response-queue.ts";
 import type { LiveResponse } from "./response-types.ts";
@@ -23,7 +23,7 @@ export interface DispatchContext {
   clock: Clock;
   log: Logger;
   events: SafeEmitter<SessionEvents>;
-  bus: Pick<RuntimeBus, "emit">;
+  bus: InternalBus;
   /** True for a response cut off by an interruption: its trailing audio is dropped. */
   muted(responseId: string): boolean;
   /** True for text-only sessions: the first text delta, not audio, marks latency. */

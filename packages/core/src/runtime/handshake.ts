@@ -35,9 +35,9 @@ export async function handshake(p: SessionParts): Promise<void> {
     }
   }
   state.started = true;
-  if (init.tools) p.attachTools(init.tools);
+  p.attachTools();
   p.agents.begin();
-  state.startedAt = Math.floor(init.clock.now()); // whole ms: no heap number per session
+  state.startedAt = Math.floor(init.clock.now()); // whole ms: no heap number (below 2^31 ms, see clock/deadlines.ts)
   if (init.maxSessionLengthMs !== undefined)
     p.life.limitLength(init.maxSessionLengthMs, state.startedAt);
   p.streamPush("session.started", { transport: wire.transportKind, agent: p.agents.agent?.name });

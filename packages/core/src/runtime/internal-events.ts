@@ -44,22 +44,12 @@ export type Reactions<T> = {
 };
 
 /**
- * The dispatcher's internal events, delivered to the session's reactions (reactions.ts). The table is the module's,
- * shared by all sessions: a session holds only this small object, not a subscription list and a closure per event.
+ * What the dispatcher and the parts raise internal events on: the composed session itself, whose `emit` runs the
+ * module's shared reactions table (reactions.ts), so a session holds no subscription list and no closure per event.
  */
-export class RuntimeBus<T = unknown> {
-  readonly #target: T;
-  readonly #reactions: Reactions<T>;
-
-  constructor(target: T, reactions: Reactions<T>) {
-    this.#target = target;
-    this.#reactions = reactions;
-  }
-
+export interface InternalBus {
   emit<K extends keyof RuntimeEvents>(
     name: K,
     ...payload: RuntimeEvents[K] extends undefined ? [] : [RuntimeEvents[K]]
-  ): void {
-    this.#reactions[name](this.#target, payload[0] as RuntimeEvents[K]);
-  }
+  ): void;
 }

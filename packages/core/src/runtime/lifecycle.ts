@@ -7,7 +7,8 @@ import type { Wire } from "./wire.ts";
 
 export interface LifecycleDeps {
   responses: ResponseQueue;
-  calls: CallRouter;
+  /** The call router, undefined when there is nothing to close (no router and no tool handler made yet). */
+  readonly callsIfMade: CallRouter | undefined;
   wire: Wire;
   clock: Clock;
   /** The line said before a limit closes the session. */
@@ -108,7 +109,7 @@ export class Lifecycle {
     this.#closing ??= (async () => {
       this.#clearTimers();
       this.#d.responses.close();
-      await this.#d.calls.close();
+      await this.#d.callsIfMade?.close();
       await this.#d.wire.close();
       this.#finish(reason, detail, undefined);
     })();
@@ -121,7 +122,7 @@ export class Lifecycle {
     this.#clearTimers();
     this.#d.responses.close();
     this.#closing = (async () => {
-      await this.#d.calls.close();
+      await this.#d.callsIfMade?.close();
       this.#finish("socket_closed", detail, code);
     })();
   }

@@ -3,7 +3,10 @@ import { EventEmitter } from "eventemitter3";
 type Listener = (...args: never[]) => void;
 
 const onListenerErrors = new WeakMap<object, (error: unknown, event: string) => void>();
-/** Each emitter's wrapped listeners (per listener, per event), beside the emitter: made with its first listener. */
+/**
+ * Each emitter's wrapped listeners (per listener, per event), beside the emitter: made with its first listener.
+ * Per function, per event: one function listening to two events must report each failure under its own event.
+ */
 const wrappersOf = new WeakMap<object, WeakMap<Listener, Map<unknown, Listener>>>();
 
 /**
@@ -12,8 +15,6 @@ const wrappersOf = new WeakMap<object, WeakMap<Listener, Map<unknown, Listener>>
  * `off(name, fn)` with the original function still works (the wrapper is found through a WeakMap).
  */
 export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends EventEmitter<Events> {
-  /** Per function, per event: one function listening to two events must report each failure under its own event. */
-
   /** `onListenerError` hears of a listener that threw; a subclass may report them itself (`listenerFailed`). */
   constructor(onListenerError?: (error: unknown, event: string) => void) {
     super();

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { SessionUpdateEvent } from "openai/resources/realtime/realtime";
+import { withBit } from "../collections/bits.ts";
 import type { ClosingError } from "./reconnect/classify.ts";
 import { defaultSettings, type RuntimeSettings, readSettings, sharedSettings } from "./settings.ts";
 
@@ -21,7 +22,7 @@ export class SessionState {
     return (this.#flags & SPOKE) !== 0;
   }
   set spoke(on: boolean) {
-    this.#flags = on ? this.#flags | SPOKE : this.#flags & ~SPOKE;
+    this.#flags = withBit(this.#flags, SPOKE, on);
   }
   /** The current agent's budget (a handoff brings the new agent's). */
   budgetUsd: number | undefined;
@@ -34,7 +35,7 @@ export class SessionState {
     return (this.#flags & STARTED) !== 0;
   }
   set started(on: boolean) {
-    this.#flags = on ? this.#flags | STARTED : this.#flags & ~STARTED;
+    this.#flags = withBit(this.#flags, STARTED, on);
   }
   /** The close code of a connection that dropped during the handshake (the start decides whether to try again). */
   earlyDrop: number | undefined;

@@ -55,8 +55,22 @@ export function readSettings(session: unknown, base: RuntimeSettings): RuntimeSe
 const shared = new Map<string, RuntimeSettings>();
 const MAX_SHARED = 64;
 
+/**
+ * Every field of RuntimeSettings, in the key's order: a Record so that a new field fails to compile until it is
+ * listed here (sessions differing only in an unlisted field would share one settings object).
+ */
+const KEY_FIELDS = Object.keys({
+  model: true,
+  voice: true,
+  textOnly: true,
+  outputBytesPerMs: true,
+  serverCreatesResponses: true,
+  serverInterrupts: true,
+} satisfies Record<keyof RuntimeSettings, true>) as (keyof RuntimeSettings)[];
+
 export function sharedSettings(settings: RuntimeSettings): RuntimeSettings {
-  const key = `${settings.model}\u0000${settings.voice ?? "\u0001"}\u0000${settings.textOnly}\u0000${settings.outputBytesPerMs}\u0000${settings.serverCreatesResponses}\u0000${settings.serverInterrupts}`;
+  // "\u0001" for undefined: no voice is not the voice named "undefined".
+  const key = KEY_FIELDS.map((field) => settings[field] ?? "\u0001").join("\u0000");
   const known = shared.get(key);
   if (known) return known;
   const frozen = Object.freeze(settings);

@@ -1,9 +1,10 @@
-import { acceptInMemory } from "@parley/local-realtime";
+import { acceptInMemory, type InMemorySocket } from "@parley/local-realtime";
 import type {
   RealtimeSessionCreateRequest,
   SessionUpdateEvent,
 } from "openai/resources/realtime/realtime";
 import { describe, expect, it } from "vitest";
+import { WebSocketServer } from "ws";
 import { type LoadedAgent, loadAgent } from "../load/index.ts";
 import { memoryTransportPair } from "../testing/index.ts";
 import { realtimeUrl, startSession } from "./start-session.ts";
@@ -69,5 +70,38 @@ describe("the session.update an agent's sessions share", () => {
     expect((await sentUpdate(reloaded, { guest_name: "Ada", city: "Porto" })).session).not.toBe(
       ada.session,
     );
+  });
+});
+
+describe("the default transport's headers", () => {
+  it("are read at each connect: a ws options object reused with a changed header sends the new value", async () => {
+    // A loopback ws server that records the header, then runs the local Realtime session on the accepted socket.
+    const seen: string[] = [];
+    const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+    const peers: { close(): void }[] = [];
+    wss.on("connection", (socket, request) => {
+      seen.push(String(request.headers["x-trace"]));
+      // A ws socket has everything a local session uses (on/send/close/terminate/readyState).
+      peers.push(acceptInMemory(socket as unknown as InMemorySocket, { pace: 0 }));
+    });
+    await new Promise((resolve) => wss.once("listening", resolve));
+    const { port } = wss.address() as { port: number };
+    const agent = await loadAgent(
+      new URL("../../bench/fixtures/peer.agent.yaml", import.meta.url).pathname,
+    );
+    const ws = { headers: { "x-trace": "" } };
+    for (const trace of ["call-1", "call-2"]) {
+      ws.headers["x-trace"] = trace;
+      const session = await startSession({
+        agent,
+        url: `ws://127.0.0.1:${port}/v1/realtime`,
+        apiKey: "sk-test",
+        ws,
+      });
+      await session.close();
+    }
+    for (const peer of peers) peer.close();
+    await new Promise((resolve) => wss.close(resolve));
+    expect(seen).toEqual(["call-1", "call-2"]);
   });
 });

@@ -237,13 +237,11 @@ function transportFactoryFor(
     last.log === log
   )
     return last.factory;
-  const headers: Record<string, string> = {
-    ...(options.ws?.headers as Record<string, string> | undefined),
-  };
-  if (credential) headers.Authorization = `Bearer ${credential}`;
+  // Only the credential's header: the factory is shared by reference to `options.ws`, whose `headers` the caller may
+  // change between sessions (a per-call trace id), so the transport reads them at each connect.
   const transportOptions = {
     url,
-    headers,
+    ...(credential ? { headers: { Authorization: `Bearer ${credential}` } } : {}),
     ...(options.ws ? { ws: options.ws } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.keepalive === undefined ? {} : { keepalive: options.keepalive }),
@@ -265,7 +263,11 @@ function transportFactoryFor(
   return factory;
 }
 
-/** The last default transport factory made, for the next session with the same connection options. */
+/**
+ * The last default transport factory made, for the next session with the same connection options. Like `lastInit`,
+ * it outlives the sessions that used it (their `ws` options, logger and credential stay reachable, a reloaded agent
+ * through `lastInit`) until a start with other options replaces it: one object each, whatever the session count.
+ */
 let lastFactory:
   | {
       url: string;

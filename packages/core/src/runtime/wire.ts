@@ -45,20 +45,6 @@ export class Wire implements TransportListener {
   // closingByUs; replaced: the first transport was replaced (a restore, a recycle), the wire no longer listens to it.
   #flags = 0;
 
-  get #closingByUs(): boolean {
-    return (this.#flags & CLOSING_BY_US) !== 0;
-  }
-  set #closingByUs(on: boolean) {
-    this.#flags = on ? this.#flags | CLOSING_BY_US : this.#flags & ~CLOSING_BY_US;
-  }
-
-  get #replaced(): boolean {
-    return (this.#flags & REPLACED) !== 0;
-  }
-  set #replaced(on: boolean) {
-    this.#flags = on ? this.#flags | REPLACED : this.#flags & ~REPLACED;
-  }
-
   constructor(transport: Transport, clock: Clock, log: Logger, hooks: WireHooks) {
     this.#transport = transport;
     this.#clock = clock;
@@ -77,7 +63,7 @@ export class Wire implements TransportListener {
     const old = this.#transport;
     this.#transport = transport;
     this.#early?.clear();
-    this.#replaced = true;
+    this.#flags |= REPLACED;
     if (old.isOpen) void old.close("replaced").catch(() => {});
     transport.listen(new WireListener(this, transport));
   }
@@ -89,12 +75,12 @@ export class Wire implements TransportListener {
 
   /** @internal The first transport's event (until it is replaced). */
   event(event: RealtimeServerEvent, text?: string): void {
-    if (!this.#replaced) this.#onEvent(event, text);
+    if ((this.#flags & REPLACED) === 0) this.#onEvent(event, text);
   }
 
   /** @internal The first transport's close (until it is replaced). */
   closed(close: TransportClose): void {
-    if (!this.#replaced) this.transportClosed(this.#transport, close);
+    if ((this.#flags & REPLACED) === 0) this.transportClosed(this.#transport, close);
   }
 
   /** @internal A transport's event: a transport replaced since is not listened to any more. */
@@ -106,7 +92,7 @@ export class Wire implements TransportListener {
   transportClosed(transport: Transport, close: TransportClose): void {
     if (transport !== this.#transport) return;
     this.#rejectAll(new SessionError("socket_closed", close.detail));
-    if (close.dropped && !this.#closingByUs)
+    if (close.dropped && (this.#flags & CLOSING_BY_US) === 0)
       this.#hooks.dropped(close.detail, close.code, close.reason);
   }
 
@@ -116,7 +102,7 @@ export class Wire implements TransportListener {
   }
 
   get isOpen(): boolean {
-    return this.#transport.isOpen && !this.#closingByUs;
+    return this.#transport.isOpen && (this.#flags & CLOSING_BY_US) === 0;
   }
 
   /** Resolves once the transport is open; rejects with `connect_failed` otherwise. */
@@ -192,7 +178,7 @@ export class Wire implements TransportListener {
 
   /** Closes the transport (normal closure) and resolves once it is closed. */
   async close(): Promise<void> {
-    this.#closingByUs = true;
+    this.#flags |= CLOSING_BY_US;
     await this.#transport.close("session closed");
   }
 

@@ -44,7 +44,10 @@ export class AgentTools implements CallHandler {
   /** Made on the session's first call (or first use): an idle session holds no scheduler, only its agent. */
   #built: ToolScheduler | undefined;
   #agent: LoadedAgent;
-  /** The session id when the tools were attached: what an eagerly made scheduler's approvals would have recorded. */
+  /**
+   * The session id when this handler was made or last swapped to an agent: what its schedulers' approvals record.
+   * The session's default handler is made on its first use, so after a restore that is the new `sess_…`.
+   */
   #sessionId: string | undefined;
   #retired: Set<ToolScheduler> | undefined;
 
@@ -63,7 +66,7 @@ export class AgentTools implements CallHandler {
     this.#sessionId = host.sessionId;
     // What building the scheduler would report at the start is still reported at the start: a duplicate tool name
     // throws, and a missing approver is warned about (that scheduler is then made now).
-    if (preparedToolsOf(agent, this.#overrides).needApproval.length > 0)
+    if (AgentTools.buildsAtStart(agent, this.#overrides))
       this.#built = this.#build(agent, this.#sessionId);
   }
 
@@ -105,7 +108,7 @@ export class AgentTools implements CallHandler {
     this.#agent = agent;
     this.#sessionId = this.#host.sessionId;
     this.#built = undefined;
-    if (preparedToolsOf(agent, this.#overrides).needApproval.length > 0)
+    if (AgentTools.buildsAtStart(agent, this.#overrides))
       this.#built = this.#build(agent, this.#sessionId);
     if (old) this.#retire(old);
   }

@@ -39,7 +39,8 @@ export abstract class Keepalive implements Deadline {
   #options: KeepaliveOptions = NO_OPTIONS;
   // A frame only notes the time: re-arming a timer per frame cost a Timeout object and its async hooks for every
   // audio delta. The one timer checks the silence when it fires and waits out the rest when there was a frame since.
-  // Whole milliseconds: a fractional time is a 16-byte heap number per socket.
+  // Whole milliseconds: a fractional time is a 16-byte heap number per socket (until ~24.8 days of uptime, see
+  // clock/deadlines.ts).
   #last = 0;
 
   /** `options` are kept for the start (`false`: no pings ever). */

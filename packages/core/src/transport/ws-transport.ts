@@ -81,9 +81,13 @@ const CLOSING_BY_US = 1;
 const WAS_OPEN = 2;
 const IS_CLOSED = 4;
 
+/** What only a failing or closing socket needs: made then (`#rareOf`). */
 interface RareState {
+  /** The socket's first error: what a failed connect reports. */
   openError: Error | undefined;
+  /** Set when the keepalive gave up on the peer: the reason of the drop it causes. */
   deadPeer: string | undefined;
+  /** `close()`'s wait for the socket's close, made only when someone waits (and its resolve). */
   closed: Promise<void> | undefined;
   closedWait: (() => void) | undefined;
 }
@@ -99,55 +103,8 @@ class WsTransport extends Keepalive implements Transport {
   /** The callers of `opened` while the socket connects (most sessions: one, the handshake). */
   #openWaits: OpenWait[] | undefined;
 
-  get #closingByUs(): boolean {
-    return (this.#flags & CLOSING_BY_US) !== 0;
-  }
-  set #closingByUs(on: boolean) {
-    this.#flags = on ? this.#flags | CLOSING_BY_US : this.#flags & ~CLOSING_BY_US;
-  }
-
-  get #wasOpen(): boolean {
-    return (this.#flags & WAS_OPEN) !== 0;
-  }
-  set #wasOpen(on: boolean) {
-    this.#flags = on ? this.#flags | WAS_OPEN : this.#flags & ~WAS_OPEN;
-  }
-
-  get #isClosed(): boolean {
-    return (this.#flags & IS_CLOSED) !== 0;
-  }
-  set #isClosed(on: boolean) {
-    this.#flags = on ? this.#flags | IS_CLOSED : this.#flags & ~IS_CLOSED;
-  }
-
   /** What only a failing or closing socket needs (its error, a dead peer's reason, close()'s wait): made then. */
   #rare: RareState | undefined;
-  get #openError(): Error | undefined {
-    return this.#rare?.openError;
-  }
-  set #openError(error: Error | undefined) {
-    this.#rareOf().openError = error;
-  }
-  /** Set when the keepalive gave up on the peer: the reason of the drop it causes. */
-  get #deadPeer(): string | undefined {
-    return this.#rare?.deadPeer;
-  }
-  set #deadPeer(why: string | undefined) {
-    this.#rareOf().deadPeer = why;
-  }
-  /** `close()`'s wait for the socket's close, made only when someone waits (and its resolve). */
-  get #closed(): Promise<void> | undefined {
-    return this.#rare?.closed;
-  }
-  set #closed(closed: Promise<void> | undefined) {
-    this.#rareOf().closed = closed;
-  }
-  get #closedWait(): (() => void) | undefined {
-    return this.#rare?.closedWait;
-  }
-  set #closedWait(wait: (() => void) | undefined) {
-    this.#rareOf().closedWait = wait;
-  }
   #rareOf(): RareState {
     this.#rare ??= {
       openError: undefined,
@@ -169,9 +126,9 @@ class WsTransport extends Keepalive implements Transport {
       });
     this.#ws = ws;
     owners.set(ws, this);
-    this.#wasOpen = ws.readyState === OPEN;
+    if (ws.readyState === OPEN) this.#flags |= WAS_OPEN;
     ws.on("message", onMessage);
-    if (this.#wasOpen) this.#startKeepalive();
+    if ((this.#flags & WAS_OPEN) !== 0) this.#startKeepalive();
     else ws.on("open", onOpen);
     ws.on("error", onError);
     ws.on("close", onClose);
@@ -184,34 +141,34 @@ class WsTransport extends Keepalive implements Transport {
 
   /** @internal The socket opened. */
   socketOpened(): void {
-    this.#wasOpen = true;
+    this.#flags |= WAS_OPEN;
     this.#startKeepalive();
     this.#settleOpen();
   }
 
   /** @internal A socket error (the close that follows reports it). */
   socketError(error: Error): void {
-    this.#openError ??= error;
+    this.#rareOf().openError ??= error;
     // A refused upgrade is opened()'s rejection, as it was when the transport listened for it.
-    if (!this.#wasOpen && refusedStatus(error.message) !== undefined) return;
+    if ((this.#flags & WAS_OPEN) === 0 && refusedStatus(error.message) !== undefined) return;
     this.#log.warn("socket error", { message: redactString(error.message) });
   }
 
   /** @internal The socket closed. */
   socketClosed(code: number, reasonBuf: Buffer): void {
     this.stopKeepalive();
-    this.#isClosed = true;
-    const reason = this.#deadPeer ?? reasonBuf.toString();
+    this.#flags |= IS_CLOSED;
+    const reason = this.#rare?.deadPeer ?? reasonBuf.toString();
     // A socket that never opened is a failed connect, reported by opened(), not a drop.
-    const dropped = !this.#closingByUs && this.#wasOpen;
-    if (!this.#wasOpen) this.#settleOpen(this.#connectFailed());
+    const dropped = (this.#flags & CLOSING_BY_US) === 0 && (this.#flags & WAS_OPEN) !== 0;
+    if ((this.#flags & WAS_OPEN) === 0) this.#settleOpen(this.#connectFailed());
     this.#deliver({ code, reason, detail: closeDetail(code, reason), dropped });
-    this.#closedWait?.();
+    this.#rare?.closedWait?.();
   }
 
   /** @internal The keepalive gave up on the peer. */
   peerDead(why: string): void {
-    this.#deadPeer = why;
+    this.#rareOf().deadPeer = why;
     this.#log.warn("the server stopped answering; closing the connection", { why });
   }
 
@@ -229,7 +186,7 @@ class WsTransport extends Keepalive implements Transport {
   }
 
   get isOpen(): boolean {
-    return this.#ws.readyState === OPEN && !this.#closingByUs;
+    return this.#ws.readyState === OPEN && (this.#flags & CLOSING_BY_US) === 0;
   }
 
   listen(listener: TransportListener): void {
@@ -241,7 +198,7 @@ class WsTransport extends Keepalive implements Transport {
 
   opened(timeoutMs: number): Promise<void> {
     if (this.#ws.readyState === OPEN) return Promise.resolve();
-    if (this.#isClosed) return Promise.reject(this.#connectFailed());
+    if ((this.#flags & IS_CLOSED) !== 0) return Promise.reject(this.#connectFailed());
     // No listeners of its own: the socket's shared ones settle the wait (an `open`, `close` or refused upgrade
     // added and removed per connect would leave the socket's listener table a size larger for its whole life).
     return new Promise((resolve, reject) => {
@@ -270,7 +227,7 @@ class WsTransport extends Keepalive implements Transport {
 
   /** Why the socket closed before it opened: the refused upgrade's HTTP status, or the socket's error. */
   #connectFailed(): SessionError {
-    const message = this.#openError?.message ?? "the socket closed";
+    const message = this.#rare?.openError?.message ?? "the socket closed";
     const status = refusedStatus(message);
     return new SessionError(
       "connect_failed",
@@ -291,7 +248,7 @@ class WsTransport extends Keepalive implements Transport {
 
   /** Closes the socket (normal closure) and resolves once it is closed, or after a second (then terminates). */
   async close(reason = "session closed"): Promise<void> {
-    this.#closingByUs = true;
+    this.#flags |= CLOSING_BY_US;
     if (this.#ws.readyState === CLOSED) return;
     if (this.#ws.readyState === CONNECTING) this.#ws.terminate();
     else this.#ws.close(1000, reason);
@@ -304,12 +261,14 @@ class WsTransport extends Keepalive implements Transport {
       }, 1000);
       timer.unref();
     });
-    this.#closed ??= this.#isClosed
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => {
-          this.#closedWait = resolve;
-        });
-    await Promise.race([this.#closed, late]);
+    const rare = this.#rareOf();
+    rare.closed ??=
+      (this.#flags & IS_CLOSED) !== 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            rare.closedWait = resolve;
+          });
+    await Promise.race([rare.closed, late]);
     clearTimeout(timer);
   }
 

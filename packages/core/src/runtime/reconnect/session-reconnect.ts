@@ -63,27 +63,6 @@ export class SessionReconnect implements Deadline {
   // recycleDue: the recycle's deadline is armed, has come. In one field.
   #flags = 0;
 
-  get #cutOff(): boolean {
-    return (this.#flags & CUT_OFF) !== 0;
-  }
-  set #cutOff(on: boolean) {
-    this.#flags = on ? this.#flags | CUT_OFF : this.#flags & ~CUT_OFF;
-  }
-
-  get #recycleArmed(): boolean {
-    return (this.#flags & RECYCLE_ARMED) !== 0;
-  }
-  set #recycleArmed(on: boolean) {
-    this.#flags = on ? this.#flags | RECYCLE_ARMED : this.#flags & ~RECYCLE_ARMED;
-  }
-
-  get #recycleDue(): boolean {
-    return (this.#flags & RECYCLE_DUE) !== 0;
-  }
-  set #recycleDue(on: boolean) {
-    this.#flags = on ? this.#flags | RECYCLE_DUE : this.#flags & ~RECYCLE_DUE;
-  }
-
   constructor(deps: SessionReconnectDeps) {
     this.#d = deps;
   }
@@ -143,30 +122,28 @@ export class SessionReconnect implements Deadline {
   /** A connection is set up: the recycle before the API's cap counts from now. */
   connected(): void {
     const { clock, reconnectSettings: settings } = this.#d;
-    this.#connectedAt = Math.floor(clock.now()); // whole ms: no heap number per session
+    this.#connectedAt = Math.floor(clock.now()); // whole ms: no heap number (below 2^31 ms, see clock/deadlines.ts)
     this.clearRecycle();
     const after = settings?.recycleAfterMs;
     if (!settings || !this.#d.transportFactory || after === undefined || after === false) return;
-    this.#recycleArmed = true;
+    this.#flags |= RECYCLE_ARMED;
     deadlinesOf(clock).arm(this, after);
   }
 
   /** @internal The recycle came due: now if the session is idle, else when it next is (`idle()`). */
   due(): void {
-    this.#recycleArmed = false;
-    this.#recycleDue = true;
+    this.#flags = (this.#flags & ~RECYCLE_ARMED) | RECYCLE_DUE;
     if (!this.#d.busy()) this.#recycle();
   }
 
   /** The session just became idle: a recycle that came due meanwhile happens now. */
   idle(): void {
-    if (this.#recycleDue) this.#recycle();
+    if ((this.#flags & RECYCLE_DUE) !== 0) this.#recycle();
   }
 
   clearRecycle(): void {
-    if (this.#recycleArmed) deadlinesOf(this.#d.clock).disarm(this);
-    this.#recycleArmed = false;
-    this.#recycleDue = false;
+    if ((this.#flags & RECYCLE_ARMED) !== 0) deadlinesOf(this.#d.clock).disarm(this);
+    this.#flags &= ~(RECYCLE_ARMED | RECYCLE_DUE);
   }
 
   /** The connection is gone: what was in progress on it is cut off; requests and events wait. */
@@ -174,7 +151,7 @@ export class SessionReconnect implements Deadline {
     this.#d.turn.userTurn(); // the restore is part of the turn: `idle` follows it, even with nothing else to do
     this.clearRecycle();
     this.#d.outbound.dropped(); // what the old server never confirmed goes again after the replay
-    if (this.#d.responses.suspend()) this.#cutOff = true;
+    if (this.#d.responses.suspend()) this.#flags |= CUT_OFF;
   }
 
   /** The restored connection is ready: waiting events go out, then the agent resumes (one answer at most). */
@@ -184,8 +161,8 @@ export class SessionReconnect implements Deadline {
     responses.resume();
     this.#d.outbound.flush();
     const announce = this.#d.reconnectSettings?.announce ?? this.#d.announceLine();
-    const cut = this.#cutOff;
-    this.#cutOff = false;
+    const cut = (this.#flags & CUT_OFF) !== 0;
+    this.#flags &= ~CUT_OFF;
     if (announce && reason !== "recycle")
       responses.request({
         kind: "answer",
