@@ -172,6 +172,8 @@ export {
 } from "./schema/index.ts";
 export {
   type ChunkSummary,
+  DERIVED_EVENTS,
+  deriveEvents,
   hashFiles,
   type LogChunksLine,
   openSessionLog,
