@@ -157,4 +157,30 @@ describe("session logs", () => {
     expect(lines.at(-1)).toBe("");
     for (const line of lines.slice(0, -1)) expect(() => JSON.parse(line)).not.toThrow();
   });
+
+  it("keep every line, in order, through bursts that grow the buffer and lines longer than it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "parley-log-"));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const agent = await loadAgent(fixture("vault.agent.yaml"), {
+      env: { PARLEY_LOG_FIXTURE_TOKEN: TOKEN },
+    });
+    const log = openSessionLog({ dir, agent });
+    let seq = 0;
+    const line = (text: string) =>
+      log.write({ type: "idle", at: seq, sessionId: "sess_buffer", seq: seq++, text } as never);
+    const long = "instructions ".repeat(4_000); // 52,000 characters: longer than the first buffer
+    line(long);
+    for (let i = 0; i < 3_000; i++) line(`burst ${i}`); // ~150 KB in one turn: grows the buffer, flushes at its size
+    line(long);
+    for (let i = 0; i < 100; i++) line(`after ${i}`);
+    await log.close();
+    const { events } = await readSessionLog(log.file);
+    const texts = events.map((e) => (e as { text?: string }).text);
+    expect(texts).toEqual([
+      long,
+      ...Array.from({ length: 3_000 }, (_, i) => `burst ${i}`),
+      long,
+      ...Array.from({ length: 100 }, (_, i) => `after ${i}`),
+    ]);
+  });
 });

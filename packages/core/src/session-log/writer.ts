@@ -46,6 +46,8 @@ export interface SessionLogOptions {
   chunks?: "first" | "all";
 }
 
+/** A log's first write buffer: what lines at the pace people speak need between two timed flushes. */
+const FIRST_BUFFER = 16 * 1024;
 /**
  * Writes one session's event stream to `<dir>/<id>.jsonl`: a header line (SessionLogHeader), then one redacted
  * StreamEvent per line. Writes never block the session: lines collect in a buffer handed to a file stream when it
@@ -157,7 +159,7 @@ export class SessionLogWriter {
       return;
     }
     if (this.#used >= this.#flushBytes) this.#flush();
-    else this.#timer ??= setTimeout(() => this.#flush(), this.#flushMs).unref();
+    else this.#timer ??= setTimeout(() => this.#settle(), this.#flushMs).unref();
   }
 
   /** Encodes `text` after what is buffered, leaving room for one more byte (a line's newline). */
@@ -166,7 +168,10 @@ export class SessionLogWriter {
     // largest), after a flush, or alone.
     const most = text.length * 3 + 1;
     if (this.#used + most > this.#buf.length) {
-      if (this.#used + most <= this.#maxBytes) this.#grow(this.#used + most);
+      // Lines coming faster than flushMs writes them grow the buffer; one line longer than the buffer (a
+      // session.update's instructions) goes alone in a one-off instead, or one long prompt would keep it large.
+      if (most < this.#buf.length && this.#used + most <= this.#maxBytes)
+        this.#grow(this.#used + most);
       else {
         this.#flush();
         if (most > this.#buf.length) this.#buf = Buffer.allocUnsafeSlow(most);
@@ -233,8 +238,20 @@ export class SessionLogWriter {
     });
   }
 
-  /** The buffer's size now: 16 KiB, doubled by #grow as needed. */
-  #size = 16 * 1024;
+  /**
+   * The timer's flush: lines came slower than flushMs writes them, so a buffer a burst grew goes back to the first
+   * size (spares included). A log lives as long as its call, and `agent serve` holds hundreds.
+   */
+  #settle(): void {
+    if (this.#size > FIRST_BUFFER && this.#used < FIRST_BUFFER) {
+      this.#size = FIRST_BUFFER;
+      this.#spare.length = 0;
+    }
+    this.#flush();
+  }
+
+  /** The buffer's size now: FIRST_BUFFER, doubled by #grow as needed, back to it when lines slow down. */
+  #size = FIRST_BUFFER;
 
   /** The largest buffer: the flush threshold and room for the line that crosses it. */
   get #maxBytes(): number {
