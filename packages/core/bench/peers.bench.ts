@@ -263,12 +263,12 @@ if (counted < ROUNDS)
     `FAIL: ${ROUNDS - counted} of ${ROUNDS} turns rounds have no Parley or raw figures; the Parley / raw verdicts ` +
       "below fail rather than stand on the rest\n",
   );
-/** The verdict: the median over rounds of each round's ratio; beside it, the highest round's. */
+/** The verdict: the median over rounds of each round's ratio; beside it, the highest round's (of those counted). */
 const turnVerdict = (label: string, key: string) => {
   const byRound = ratios(key);
   const name = `peers ${label}, Parley / raw client`;
   verdict(name, counted === ROUNDS ? median(byRound) : Number.NaN, "x", { max: 1.2 });
-  figure(`${name}, highest round`, Math.max(...byRound), "x");
+  figure(`${name}, highest round`, Math.max(...byRound.filter(Number.isFinite)), "x");
 };
 turnVerdict("tool turn", "toolMs");
 turnVerdict("text turn", "textMs");
