@@ -4,8 +4,11 @@ import type { Attributes, Histogram } from "@opentelemetry/api";
 export const RECORD_BATCH = 64;
 
 /**
- * Attribute sets a histogram remembers per collection interval at most (a few per session open in the interval);
- * records of a set it cannot remember go to the SDK directly, which is always right, only not batched.
+ * Attribute sets a histogram remembers at most (a few per session seen in the interval). When full it forgets them
+ * all and starts over: a set's next record then goes to the SDK directly again, which is always right, only not
+ * batched. (Going direct for every set past the bound instead made every record of the later sessions direct until
+ * the next collection: the telemetry bench, whose modes attach a new observer per block and which runs no
+ * collection, lost most of the batching.)
  */
 const MAX_SEEN = 1024;
 
@@ -94,7 +97,8 @@ export class BatchedHistogram {
       this.batch.add(this.histogram, value, attributes);
       return;
     }
-    if (this.seen.size < MAX_SEEN) this.seen.add(attributes);
+    if (this.seen.size >= MAX_SEEN) this.seen.clear();
+    this.seen.add(attributes);
     this.histogram.record(value, attributes);
   }
 }
