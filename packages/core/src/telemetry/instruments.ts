@@ -55,7 +55,7 @@ export class Instruments {
     });
     active.addCallback((result) => this.activeSessions.observe(result));
     // The SDK runs every callback of a collection before it reads the histograms: the records held go in first.
-    meter.addBatchObservableCallback(() => this.batch.flush(), [active]);
+    meter.addBatchObservableCallback(() => this.batch.collected(), [active]);
     this.sessions = counter("parley.sessions", {
       description: "Sessions ended, by close reason.",
       unit: "{session}",

@@ -3,6 +3,7 @@
 import type { Meter } from "@opentelemetry/api";
 import {
   type AggregationTemporality,
+  type DataPoint,
   InMemoryMetricExporter,
   MeterProvider,
   PeriodicExportingMetricReader,
@@ -14,17 +15,24 @@ afterEach(async () => {
   for (const p of providers.splice(0)) await p.shutdown();
 });
 
-/** A meter, and `collect()`: every metric's points at one collection, as `metric → attributes (JSON) → value`. */
+/**
+ * A meter, and `collect()`: every metric's points at one collection, as `metric → attributes (JSON) → value`;
+ * `collectPoints()` the same with whole data points (start and end times too).
+ */
 export function collectingMeter<Point>(
   temporality: AggregationTemporality,
   name: string,
-): { meter: Meter; collect: () => Promise<Record<string, Record<string, Point>>> } {
+): {
+  meter: Meter;
+  collect: () => Promise<Record<string, Record<string, Point>>>;
+  collectPoints: () => Promise<Record<string, Record<string, DataPoint<Point>>>>;
+} {
   const exporter = new InMemoryMetricExporter(temporality);
   // An hour: no collection but the ones a test asks for.
   const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
   const provider = new MeterProvider({ readers: [reader] });
   providers.push(provider);
-  const collect = async () => {
+  const collectPoints = async () => {
     await reader.forceFlush();
     const metrics = exporter.getMetrics().at(-1)?.scopeMetrics[0]?.metrics ?? [];
     exporter.reset();
@@ -32,10 +40,17 @@ export function collectingMeter<Point>(
       metrics.map((m) => [
         m.descriptor.name,
         Object.fromEntries(
-          m.dataPoints.map((p) => [JSON.stringify(p.attributes), p.value as Point]),
+          m.dataPoints.map((p) => [JSON.stringify(p.attributes), p as DataPoint<Point>]),
         ),
       ]),
     );
   };
-  return { meter: provider.getMeter(name), collect };
+  const collect = async () =>
+    Object.fromEntries(
+      Object.entries(await collectPoints()).map(([metric, points]) => [
+        metric,
+        Object.fromEntries(Object.entries(points).map(([key, p]) => [key, p.value])),
+      ]),
+    );
+  return { meter: provider.getMeter(name), collect, collectPoints };
 }

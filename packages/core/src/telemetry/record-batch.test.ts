@@ -1,16 +1,20 @@
-// Histogram records handed to the SDK in batches export what records made one by one export: every collection
-// takes what is held first, and no more than RECORD_BATCH are ever held. Through the real SDK.
+// Histogram records handed to the SDK in batches export what records made one by one export, start and end times
+// included: every collection takes what is held first, each attribute set's first record of an interval is not held,
+// and no more than RECORD_BATCH are ever held. Through the real SDK.
 import {
   AggregationTemporality,
   type Histogram as HistogramPoint,
 } from "@opentelemetry/sdk-metrics";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Instruments } from "./instruments.ts";
 import { collectingMeter } from "./metrics-test-support.ts";
 import { RECORD_BATCH } from "./record-batch.ts";
 
 function setUp(temporality: AggregationTemporality) {
-  const { meter, collect } = collectingMeter<HistogramPoint>(temporality, "record-batch-test");
+  const { meter, collect, collectPoints } = collectingMeter<HistogramPoint>(
+    temporality,
+    "record-batch-test",
+  );
   const instruments = new Instruments(meter);
   // The same records made one by one, as a reference.
   const direct = meter.createHistogram("direct.tokens", {
@@ -20,7 +24,7 @@ function setUp(temporality: AggregationTemporality) {
     instruments.tokens.record(value, attributes);
     direct.record(value, attributes);
   };
-  return { instruments, collect, record };
+  return { instruments, collect, collectPoints, record };
 }
 
 const input = Object.freeze({ "gen_ai.token.type": "input" });
@@ -32,15 +36,17 @@ describe("batched histogram records", () => {
     record(12, input);
     record(300, output);
     record(70, input);
-    expect(instruments.batch.size).toBe(3);
+    record(71, input);
+    // The first record of each set went to the SDK at once.
+    expect(instruments.batch.size).toBe(2);
     const first = await collect();
     expect(instruments.batch.size).toBe(0);
     expect(first["gen_ai.client.token.usage"]).toEqual(first["direct.tokens"]);
     expect(first["gen_ai.client.token.usage"]?.[JSON.stringify(input)]).toMatchObject({
-      count: 2,
-      sum: 82,
+      count: 3,
+      sum: 153,
       min: 12,
-      max: 70,
+      max: 71,
     });
     record(5000, output);
     const second = await collect();
@@ -62,7 +68,8 @@ describe("batched histogram records", () => {
 
   it(`are handed over once ${RECORD_BATCH} are held, without waiting for a collection`, async () => {
     const { instruments, collect, record } = setUp(AggregationTemporality.CUMULATIVE);
-    for (let i = 0; i < RECORD_BATCH - 1; i++) record(i, input);
+    record(0, output);
+    for (let i = 0; i < RECORD_BATCH; i++) record(i, input);
     expect(instruments.batch.size).toBe(RECORD_BATCH - 1);
     record(1, output);
     expect(instruments.batch.size).toBe(0);
@@ -70,6 +77,43 @@ describe("batched histogram records", () => {
     expect(instruments.batch.size).toBe(1);
     const points = await collect();
     expect(points["gen_ai.client.token.usage"]).toEqual(points["direct.tokens"]);
-    expect(points["gen_ai.client.token.usage"]?.[JSON.stringify(output)]?.count).toBe(2);
+    expect(points["gen_ai.client.token.usage"]?.[JSON.stringify(output)]?.count).toBe(3);
   });
+
+  // The SDK stamps a series' start when it is handed the series' first value of an interval (Date.now(), in ms):
+  // the clock is set by hand so the record and the collection are 1.5 s apart, without waiting.
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const T0 = Date.UTC(2026, 11, 2, 12);
+  const ms = ([s, ns]: [number, number]) => s * 1000 + ns / 1e6;
+
+  for (const [name, temporality] of [
+    ["cumulative", AggregationTemporality.CUMULATIVE],
+    ["delta", AggregationTemporality.DELTA],
+  ] as const)
+    it(`start a new series when its first record was made, not at the collection (${name})`, async () => {
+      vi.useFakeTimers({ toFake: ["Date"], now: T0 });
+      const { collectPoints, record } = setUp(temporality);
+      record(20, input);
+      vi.setSystemTime(T0 + 1_500);
+      const first = await collectPoints();
+      expect(first["gen_ai.client.token.usage"]).toEqual(first["direct.tokens"]);
+      const point = first["gen_ai.client.token.usage"]?.[JSON.stringify(input)];
+      expect(point && ms(point.startTime)).toBe(T0);
+      expect(point && ms(point.endTime)).toBe(T0 + 1_500);
+      // A series new in the second interval (output), and one that goes on (input), with records held behind the
+      // first of each: the same points, times included, as records made one by one.
+      vi.setSystemTime(T0 + 2_000);
+      record(300, output);
+      record(40, input);
+      record(301, output);
+      record(41, input);
+      vi.setSystemTime(T0 + 3_000);
+      const second = await collectPoints();
+      expect(second["gen_ai.client.token.usage"]).toEqual(second["direct.tokens"]);
+      const started = second["gen_ai.client.token.usage"]?.[JSON.stringify(output)];
+      expect(started && ms(started.startTime)).toBe(T0 + 2_000);
+      expect(started?.value.count).toBe(2);
+    });
 });

@@ -92,6 +92,15 @@ export class SessionObserver {
     );
   }
 
+  /**
+   * Hands the histogram records held (every session's, see RecordBatch) to the meter now. An SDK meter takes them at
+   * each collection anyway; a meter whose batch callbacks never run (not the SDK's) would otherwise hold up to
+   * RECORD_BATCH − 1 of them until more come, and lose them at exit. Done at a session's close and at a detach.
+   */
+  flushRecords(): void {
+    this.#metrics.batch.flush();
+  }
+
   /** The span of a tool call still open (its trace context goes to the tool as `ctx.trace`). */
   callSpan(callId: string): Span | undefined {
     return this.#tools.spanOf(callId);
@@ -390,6 +399,7 @@ export class SessionObserver {
     this.#metrics.activeSessions.add(-1, this.#labels);
     this.#metrics.sessions.add(1, withAttributes(this.#labels, { [Parley.closeReason]: e.reason }));
     this.#metrics.sessionDuration.record((e.at - this.#openedAt) / 1000, this.#labels);
+    this.flushRecords();
   }
 }
 

@@ -1,4 +1,4 @@
-import { SpanStatusCode } from "@opentelemetry/api";
+import { type MeterProvider as MeterProviderApi, SpanStatusCode } from "@opentelemetry/api";
 import {
   AggregationTemporality,
   InMemoryMetricExporter,
@@ -282,6 +282,49 @@ describe("telemetry from the event stream", () => {
       "parley.agent": "desk",
       "parley.session.close_reason": "closed",
     });
+  });
+});
+
+describe("histogram records held in a batch", () => {
+  it("reach a meter whose batch callbacks never run, at the session's close", async () => {
+    const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+    const sdk = new MeterProvider({ readers: [reader] });
+    cleanup.push(() => sdk.shutdown());
+    // A meter that is not the SDK's: it takes batch callbacks and never calls them.
+    const meterProvider: MeterProviderApi = {
+      getMeter: (name) => {
+        const meter = sdk.getMeter(name);
+        return new Proxy(meter, {
+          get: (target, key) =>
+            key === "addBatchObservableCallback"
+              ? () => {}
+              : Reflect.get(target, key, target).bind(target),
+        });
+      },
+    };
+    const { client, server } = memoryTransportPair();
+    const peer = acceptInMemory(server, { pace: 0 });
+    cleanup.push(() => peer.close());
+    const session = await startSession({
+      agent: await loadAgent(fixture("desk.agent.yaml")),
+      transport: client,
+      timeoutMs: 15_000,
+      telemetry: new Telemetry({ meterProvider }),
+    });
+    cleanup.push(() => session.close());
+    await turn(session, "Hello", () => true);
+    await turn(session, "And again", () => true);
+    await session.close();
+    await reader.forceFlush();
+    const metrics =
+      exporter
+        .getMetrics()
+        .at(-1)
+        ?.scopeMetrics.flatMap((s) => s.metrics) ?? [];
+    const tokens = metrics.find((m) => m.descriptor.name === "gen_ai.client.token.usage");
+    // Two answers: two records of each token type, the second of each held until the close.
+    expect(tokens?.dataPoints.map((p) => (p.value as { count: number }).count)).toEqual([2, 2]);
   });
 });
 

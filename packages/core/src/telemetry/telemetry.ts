@@ -66,6 +66,7 @@ export class Telemetry {
     return () => {
       detach();
       stop();
+      observer.flushRecords();
     };
   }
 
