@@ -1,29 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { defineModel, startLocalRealtime } from "@parley/local-realtime";
-import { afterEach, describe, expect, it } from "vitest";
-import { loadAgent } from "../load/index.ts";
+import { readFileSync } from "node:fs";
+import { defineModel } from "@parley/local-realtime";
+import { describe, expect, it } from "vitest";
 import type { StreamEvent } from "../runtime/event-stream.ts";
-import { startSession } from "../runtime/start-session.ts";
 import { base64Length } from "../runtime/stream-lines.ts";
 import { next } from "../runtime/test-support/harness.ts";
 import { DERIVED_EVENTS } from "./derive.ts";
 import type { SessionLogEvent } from "./format.ts";
 import { readSessionLog } from "./read.ts";
-import { openSessionLog, type SessionLogOptions } from "./writer.ts";
+import { loggedSession } from "./test-support.ts";
+import type { SessionLogOptions } from "./writer.ts";
 
-const fixture = (name: string) =>
-  new URL(`../../test/fixtures/session-log/${name}`, import.meta.url).pathname;
 const TOKEN = "mcp-chunks-token-7a6b5c4d3e2f";
 const API_KEY = "sk-proj-CHUNKSKEY0123456789abcdefghijkl";
 const SPOKEN = "sk-proj-CHUNKSPOKEN0123456789abcdefghij";
 const OUTPUT = "sk-proj-OUTPUTKEY0123456789abcdefghijklmnop";
-
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
 
 // Says a secret in the middle of a long answer: its words are transcript deltas after the first.
 const chatty = defineModel({
@@ -39,26 +29,15 @@ const chatty = defineModel({
 });
 
 async function logged(options: Partial<SessionLogOptions>, pace = 0) {
-  const dir = mkdtempSync(join(tmpdir(), "parley-log-chunks-"));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  const server = await startLocalRealtime({ port: 0, pace, apiKey: API_KEY, model: chatty });
-  cleanup.push(() => server.close());
-  const agent = await loadAgent(fixture("vault.agent.yaml"), {
-    env: { PARLEY_LOG_FIXTURE_TOKEN: TOKEN },
-  });
-  const log = openSessionLog({ dir, agent, ...options });
-  // Every event as the stream numbers it: what the log must account for, line by line or counted.
-  const all: StreamEvent[] = [];
-  const session = await startSession({
-    agent,
-    url: server.url,
+  // Every event as the stream numbers it (`all`): what the log must account for, line by line or counted.
+  const { log, session, all } = await loggedSession({
     apiKey: API_KEY,
-    timeoutMs: 15_000,
-    onEvent: (e) => all.push(structuredClone(e)),
+    token: TOKEN,
+    model: chatty,
+    pace,
+    log: options,
+    beside: true,
   });
-  session.onEvent(log.write);
-  log.attach(session);
-  cleanup.push(() => session.close());
   // Each part's chunk sizes as said (the stream's copies are redacted: a masked secret is shorter).
   const sizes = new Map<string, number[]>();
   const add = (key: string, n: number) => sizes.set(key, [...(sizes.get(key) ?? []), n]);
@@ -230,23 +209,7 @@ describe("session logs of streamed parts", () => {
     expect(readFileSync(log.file, "utf8")).not.toContain(SPOKEN);
   });
   it("count the microphone's appends after a part's first when the log is all that listens (not emitted at all)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "parley-log-chunks-"));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const server = await startLocalRealtime({ port: 0, pace: 0, apiKey: API_KEY, model: chatty });
-    cleanup.push(() => server.close());
-    const agent = await loadAgent(fixture("vault.agent.yaml"), {
-      env: { PARLEY_LOG_FIXTURE_TOKEN: TOKEN },
-    });
-    const log = openSessionLog({ dir, agent });
-    const session = await startSession({
-      agent,
-      url: server.url,
-      apiKey: API_KEY,
-      timeoutMs: 15_000,
-      onEvent: log.write,
-    });
-    log.attach(session);
-    cleanup.push(() => session.close());
+    const { log, session } = await loggedSession({ apiKey: API_KEY, token: TOKEN, model: chatty });
     const committed = next(
       session,
       "server.event",

@@ -9,10 +9,9 @@ import { startSession } from "../runtime/start-session.ts";
 import { next } from "../runtime/test-support/harness.ts";
 import { DERIVED_EVENTS, deriveEvents } from "./derive.ts";
 import { readSessionLog } from "./read.ts";
+import { loggedSession } from "./test-support.ts";
 import { openSessionLog, type SessionLogOptions } from "./writer.ts";
 
-const fixture = (name: string) =>
-  new URL(`../../test/fixtures/session-log/${name}`, import.meta.url).pathname;
 const API_KEY = "sk-proj-DERIVEKEY0123456789abcdefghijklmn";
 
 const cleanup: Array<() => Promise<void> | void> = [];
@@ -22,27 +21,14 @@ afterEach(async () => {
 
 /** A typed turn and a tool turn on the local server, logged, with every stream event kept beside the log. */
 async function recorded(options: Partial<SessionLogOptions>, alongside: boolean) {
-  const dir = mkdtempSync(join(tmpdir(), "parley-log-derive-"));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  const server = await startLocalRealtime({ port: 0, pace: 0, apiKey: API_KEY });
-  cleanup.push(() => server.close());
-  const agent = await loadAgent(fixture("vault.agent.yaml"), {
-    env: { PARLEY_LOG_FIXTURE_TOKEN: "mcp-derive-token-0a1b2c3d4e" },
-  });
-  const log = openSessionLog({ dir, agent, ...options });
-  const all: StreamEvent[] = [];
-  const session = await startSession({
-    agent,
-    url: server.url,
+  const { log, session, all } = await loggedSession({
     apiKey: API_KEY,
-    timeoutMs: 15_000,
-    onEvent: alongside ? (e) => all.push(structuredClone(e)) : log.write,
+    token: "mcp-derive-token-0a1b2c3d4e",
+    log: options,
+    beside: alongside,
   });
-  log.attach(session);
   const usages: unknown[] = [];
   session.on("usage", (e) => usages.push(structuredClone(e)));
-  cleanup.push(() => session.close());
-  if (alongside) session.onEvent(log.write);
   const greeted = next(session, "agent.transcript.done", (e) => e.kind === "answer");
   session.sendText("hello there");
   await greeted;

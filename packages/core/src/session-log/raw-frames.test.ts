@@ -1,26 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { defineModel, startLocalRealtime } from "@parley/local-realtime";
-import { afterEach, describe, expect, it } from "vitest";
-import { loadAgent } from "../load/index.ts";
-import { startSession } from "../runtime/start-session.ts";
+import { readFileSync } from "node:fs";
+import { defineModel } from "@parley/local-realtime";
+import { describe, expect, it } from "vitest";
 import { next } from "../runtime/test-support/harness.ts";
 import { DERIVED_EVENTS } from "./derive.ts";
 import { readSessionLog } from "./read.ts";
-import { openSessionLog } from "./writer.ts";
+import { loggedSession } from "./test-support.ts";
 
-const fixture = (name: string) =>
-  new URL(`../../test/fixtures/session-log/${name}`, import.meta.url).pathname;
 const TOKEN = "mcp-raw-frame-token-1b2c3d4e5f";
 const API_KEY = "sk-proj-RAWFRAMESKEY0123456789abcdefghij";
 const SPOKEN = "sk-proj-SPOKENKEY0123456789abcdefghijkl";
 const FAILED = "sk-proj-ERRORKEY0123456789abcdefghijklm";
-
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
 
 // A model whose words and whose failure carry secrets: they reach the session inside raw server frames over a real
 // WebSocket, the frames the session log writes from their text.
@@ -35,23 +24,7 @@ const leaky = defineModel({
 
 describe("session logs written from raw frames", () => {
   it("redact a secret inside a server frame (the model's words, an error's message) or a sent one (the MCP authorization)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "parley-log-raw-"));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const server = await startLocalRealtime({ port: 0, pace: 0, apiKey: API_KEY, model: leaky });
-    cleanup.push(() => server.close());
-    const agent = await loadAgent(fixture("vault.agent.yaml"), {
-      env: { PARLEY_LOG_FIXTURE_TOKEN: TOKEN },
-    });
-    const log = openSessionLog({ dir, agent });
-    const session = await startSession({
-      agent,
-      url: server.url,
-      apiKey: API_KEY,
-      timeoutMs: 15_000,
-      onEvent: log.write,
-    });
-    log.attach(session);
-    cleanup.push(() => session.close());
+    const { log, session } = await loggedSession({ apiKey: API_KEY, token: TOKEN, model: leaky });
     // The protocol as received, unredacted: proof the secrets did cross the socket.
     const received: string[] = [];
     session.on("server.event", (e) => received.push(JSON.stringify(e)));
