@@ -60,8 +60,8 @@ export class WireHooksOf implements WireHooks {
     }
     const heard = p.events.listenerCount("server.event");
     // A chunk a session log only counts, with no one else listening (heard 1: the stream): counted, not emitted.
-    if (heard && (heard > 1 || !p.stream.counted(e, "server.event"))) {
-      p.stream.frameText(e, text);
+    if (heard && (heard > 1 || !p.streamCounted(e, "server.event"))) {
+      p.streamFrameText(e, text);
       p.events.emit("server.event", e);
     }
     if (delta) {
@@ -76,8 +76,8 @@ export class WireHooksOf implements WireHooks {
     const events = this.#p.events;
     const heard = events.listenerCount("client.event");
     // The microphone's appends after the first of a part: counted, not emitted, when a log is all that listens.
-    if (!heard || (heard === 1 && this.#p.stream.counted(e, "client.event"))) return;
-    this.#p.stream.frameText(e, text);
+    if (!heard || (heard === 1 && this.#p.streamCounted(e, "client.event"))) return;
+    this.#p.streamFrameText(e, text);
     events.emit("client.event", e);
   }
   dropped(reason: string, code: number): void {

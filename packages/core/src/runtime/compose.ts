@@ -55,6 +55,10 @@ export interface SessionParts {
   readonly stream: EventStream;
   /** True while one of the event stream's listeners takes events of this type (see EventStream.wants). */
   streamWants(type: string): boolean;
+  /** A protocol chunk the stream's log only counts (EventStream.counted); false while no stream is made. */
+  streamCounted(event: object, type: "server.event" | "client.event"): boolean;
+  /** Hands the stream a frame's text as received, when there is a stream (EventStream.frameText). */
+  streamFrameText(event: object, text: string | undefined): void;
   /** Pushes to the event stream when it has a listener. */
   streamPush(type: StreamEventType, payload: unknown): void;
   readonly conversation: ConversationRecord;
@@ -267,6 +271,15 @@ export class ComposedSession
   /** True while one of the event stream's listeners takes events of this type (no stream made for asking). */
   streamWants(type: string): boolean {
     return this.#late?.stream?.wants(type) ?? false;
+  }
+
+  // An app's own server.event / client.event listener, with no stream listener, makes no stream through these.
+  streamCounted(event: object, type: "server.event" | "client.event"): boolean {
+    return this.#late?.stream?.counted(event, type) ?? false;
+  }
+
+  streamFrameText(event: object, text: string | undefined): void {
+    this.#late?.stream?.frameText(event, text);
   }
 
   /** Pushes to the event stream when it has a listener (an event nobody hears makes no stream). */
