@@ -255,18 +255,22 @@ function sdkCallsOnly(session: Session): () => void {
 // In memory (the runtime alone): one session, every mode taking turns on it as in the live part below (separate
 // sessions, even identical ones, differed by 6–26 % per event).
 const rounds = Number(process.env.PARLEY_BENCH_ROUNDS ?? 300);
+/** Off, on, spans only, metrics only, no SDK, the floor: the modes both parts measure, in this order. */
+const sdkModes: ((s: Session) => () => void)[] = [
+  () => () => {},
+  // As startSession({ telemetry }) does: from the session's typed events.
+  (s) => telemetry.attach(s, clock),
+  (s) => spansTelemetry.attach(s, clock),
+  (s) => metricsTelemetry.attach(s, clock),
+  (s) => noSdkTelemetry.attach(s, clock),
+  sdkCallsOnly,
+];
 const memory = listenedSession();
 const inMemory = await rotation(
   memory.session,
   memoryRound(memory.socket),
   [
-    () => () => {},
-    // As startSession({ telemetry }) does: from the session's typed events.
-    (s) => telemetry.attach(s, clock),
-    (s) => spansTelemetry.attach(s, clock),
-    (s) => metricsTelemetry.attach(s, clock),
-    (s) => noSdkTelemetry.attach(s, clock),
-    sdkCallsOnly,
+    ...sdkModes,
     // For reference: the event stream alone, and telemetry derived from it (a log replayed, another process).
     (s) => s.onEvent(() => {}),
     (s) => s.onEvent(telemetry.observe(() => agent)),
@@ -352,19 +356,7 @@ const partRatios = onParts.map((on, p) => {
   return ((on - off) / off) * 100;
 });
 const referenceRounds = Math.ceil(liveRounds / 5);
-const breakdown = await rotation(
-  liveOne,
-  () => live.round(),
-  [
-    () => () => {},
-    (s) => telemetry.attach(s, clock),
-    (s) => spansTelemetry.attach(s, clock),
-    (s) => metricsTelemetry.attach(s, clock),
-    (s) => noSdkTelemetry.attach(s, clock),
-    sdkCallsOnly,
-  ],
-  referenceRounds,
-);
+const breakdown = await rotation(liveOne, () => live.round(), sdkModes, referenceRounds);
 const [refOff, refOn, liveSpans, liveMeters, liveNone, liveFloor] = breakdown.perFrame as [
   number,
   number,
