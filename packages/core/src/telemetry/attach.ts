@@ -7,7 +7,6 @@ import type { SessionObserver } from "./session-observer.ts";
 /** The session events telemetry reads (agent.audio is not among them: listening to it decodes every chunk). */
 const NAMES = [
   "latency",
-  "idle",
   "tool.call",
   "tool.state",
   "tool.filler",
@@ -49,6 +48,7 @@ export function attachToSession(
     | "responseStarted"
     | "usage"
     | "responseDone"
+    | "idle"
   >,
 ): () => void {
   const detach: Array<() => void> = [];
@@ -78,6 +78,8 @@ export function attachToSession(
   listen("usage", (e) => observer.usage(e));
   listen("response.done", (e) => observer.responseDone(e, clock.now()));
   listen("user.turn", () => observer.turnStarted(clock.now()));
+  // Once per turn, and most often with no turn span to end (a response without user input): no event built.
+  listen("idle", () => observer.idle(clock.now()));
   listen("response.first_output", (e) => observer.firstOutput(e.responseId, clock.now()));
   listen("mcp.call", (e) => observer.mcpCall(e, clock.now()));
   return () => {

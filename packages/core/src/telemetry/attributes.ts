@@ -75,6 +75,26 @@ export function withAttributes(base: Attributes, extra: Attributes): Attributes 
   return Object.assign({}, base, extra);
 }
 
+const NO_AGENT: Attributes = Object.freeze({});
+const agentLabels = new Map<string, Attributes>();
+
+/**
+ * The labels every metric of a session of `agent` carries (`parley.agent`), one frozen object per agent name shared by
+ * its sessions: the attribute sets built over it (LabelSets, the response shapes) are then shared too, so a new
+ * session's records join the series the metrics already batch (RecordBatch knows a series by its object) and a Tally
+ * finds its cell by object.
+ */
+export function sessionLabels(agent: string | undefined): Attributes {
+  if (!agent) return NO_AGENT;
+  let labels = agentLabels.get(agent);
+  if (!labels) {
+    if (agentLabels.size >= MAX_LABEL_SETS) agentLabels.clear();
+    labels = Object.freeze({ [Parley.agent]: agent });
+    agentLabels.set(agent, labels);
+  }
+  return labels;
+}
+
 /** Most label sets a LabelSets keeps before starting over (tool and model names are few; this bounds a surprise). */
 const MAX_LABEL_SETS = 256;
 

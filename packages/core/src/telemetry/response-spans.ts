@@ -36,6 +36,14 @@ interface ModelShape {
 }
 
 /**
+ * Shapes by session labels (one object per agent, see sessionLabels) and model, shared by every session: a new
+ * session's records go to series the metrics already batch, and it builds nothing.
+ */
+const shapes = new WeakMap<Attributes, Map<string, ModelShape>>();
+/** Models a labels' map keeps before starting over (a handful in practice; this bounds a surprise). */
+const MAX_MODELS = 64;
+
+/**
  * One `chat {model}` span per Realtime response: response.created → response.done, first output, tokens, cost.
  * The span is made when the response ends, with its start time (a few SDK calls per response instead of some per
  * event; the exported span is the same), unless an MCP call needs it as a parent sooner. It is created with the
@@ -46,7 +54,7 @@ interface ModelShape {
  */
 export class ResponseSpans {
   readonly #responses = new Map<string, Response>();
-  /** The shape of the model last seen (a session rarely changes model; another one is made when it does). */
+  /** The shape of the model last seen (a session rarely changes model). */
   #shape: ModelShape | undefined;
 
   constructor(
@@ -141,26 +149,21 @@ export class ResponseSpans {
 
   #shapeOf(model: string): ModelShape {
     const base = this.labels();
-    const shape = this.#shape;
-    if (shape?.model === model && shape.base === base) return shape;
-    const set = (extra: Attributes) => Object.freeze(withAttributes(base, extra));
-    this.#shape = {
-      model,
-      base,
-      name: `chat ${model}`,
-      creation: Object.freeze({
-        [GenAi.operationName]: "chat",
-        [GenAi.providerName]: PROVIDER,
-        [GenAi.system]: PROVIDER,
-        [GenAi.requestModel]: model,
-      }),
-      // gen_ai.client.token.usage requires the operation and the provider beside the token type.
-      input: set({ ...GEN_AI_CHAT, [GenAi.requestModel]: model, [GenAi.tokenType]: "input" }),
-      output: set({ ...GEN_AI_CHAT, [GenAi.requestModel]: model, [GenAi.tokenType]: "output" }),
-      cost: set({ [GenAi.requestModel]: model }),
-      durations: new Map(),
-    };
-    return this.#shape;
+    const last = this.#shape;
+    if (last?.model === model && last.base === base) return last;
+    let byModel = shapes.get(base);
+    if (!byModel) {
+      byModel = new Map();
+      shapes.set(base, byModel);
+    }
+    let shape = byModel.get(model);
+    if (!shape) {
+      if (byModel.size >= MAX_MODELS) byModel.clear();
+      shape = newShape(base, model);
+      byModel.set(model, shape);
+    }
+    this.#shape = shape;
+    return shape;
   }
 
   #duration(shape: ModelShape, kind: string, status: string): Attributes {
@@ -192,4 +195,24 @@ export class ResponseSpans {
     if (failed) span.setStatus({ code: otel().SpanStatusCode.ERROR, message: "response failed" });
     span.end(this.clock.time(at));
   }
+}
+
+function newShape(base: Attributes, model: string): ModelShape {
+  const set = (extra: Attributes) => Object.freeze(withAttributes(base, extra));
+  return {
+    model,
+    base,
+    name: `chat ${model}`,
+    creation: Object.freeze({
+      [GenAi.operationName]: "chat",
+      [GenAi.providerName]: PROVIDER,
+      [GenAi.system]: PROVIDER,
+      [GenAi.requestModel]: model,
+    }),
+    // gen_ai.client.token.usage requires the operation and the provider beside the token type.
+    input: set({ ...GEN_AI_CHAT, [GenAi.requestModel]: model, [GenAi.tokenType]: "input" }),
+    output: set({ ...GEN_AI_CHAT, [GenAi.requestModel]: model, [GenAi.tokenType]: "output" }),
+    cost: set({ [GenAi.requestModel]: model }),
+    durations: new Map(),
+  };
 }

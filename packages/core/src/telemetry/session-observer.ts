@@ -3,7 +3,7 @@ import type { LoadedAgent } from "../contracts/agent.ts";
 import { mcpErrorText } from "../runtime/dispatch.ts";
 import type { StreamEvent } from "../runtime/event-stream.ts";
 import type { McpCallEvent, SessionEvents } from "../runtime/events.ts";
-import { GenAi, LabelSets, Parley, PROVIDER, withAttributes } from "./attributes.ts";
+import { GenAi, LabelSets, Parley, PROVIDER, sessionLabels, withAttributes } from "./attributes.ts";
 import { DelegationSpans } from "./delegation-spans.ts";
 import type { Instruments } from "./instruments.ts";
 import { otel } from "./otel.ts";
@@ -232,6 +232,11 @@ export class SessionObserver {
     if (!this.#closed) this.#startTurn(at);
   }
 
+  /** The turn is over (the runtime's `idle`, straight from the session: no stream event built). */
+  idle(at: number): void {
+    if (!this.#closed) this.#endTurn(at);
+  }
+
   /** A response's first output (the runtime's `response.first_output`). */
   firstOutput(responseId: string, at: number): void {
     if (!this.#closed) this.#responses.output(responseId, () => at);
@@ -260,7 +265,7 @@ export class SessionObserver {
   /** The session's first event: its span opens. */
   #open(at: number): void {
     const agent = this.#agent()?.name;
-    this.#labels = agent ? { [Parley.agent]: agent } : {};
+    this.#labels = sessionLabels(agent);
     this.#openedAt = at;
     this.#session = this.#clock.start(`invoke_agent ${agent ?? "realtime"}`, at, undefined, {
       [GenAi.operationName]: "invoke_agent",
