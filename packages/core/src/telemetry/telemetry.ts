@@ -71,6 +71,16 @@ export class Telemetry {
   }
 
   /**
+   * Hands the histogram records held to the meter provider now. Records are batched across sessions (RecordBatch:
+   * handed over 64 at a time, and at every collection first), so an OpenTelemetry SDK's export never misses one;
+   * this is for a meter that never collects, and for measuring: the telemetry bench charges them to the rounds that
+   * made them.
+   */
+  flushRecords(): void {
+    this.#meters().batch.flush();
+  }
+
+  /**
    * The same from a session's serialisable event stream: a listener for `session.onEvent`, or for events read back
    * from a session log or received from another process. `agent` tells it the agent the session runs (which tools
    * are MCP or delegations). The stream costs more per event than `attach` (every event copied and redacted).
