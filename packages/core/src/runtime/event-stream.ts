@@ -1,7 +1,7 @@
 import type { Clock } from "../clock/index.ts";
 import { NONE } from "../collections/lazy.ts";
 import { redactChecked, redactQuick } from "../log/redact.ts";
-import { redactedMembers } from "../log/redacted-json.ts";
+import { redactedMembers, streamTime } from "../log/redacted-json.ts";
 import type { SessionEvents } from "./events.ts";
 import {
   errorJson,
@@ -278,7 +278,7 @@ export class EventStream {
     const { objects, lines, gates, gated, ended } = this.#snapshot();
     if (objects.length || !gated || !this.#allSkip(gates, event as Record<string, unknown>))
       return false;
-    const at = this.#clock.now();
+    const at = streamTime(this.#clock.now());
     this.#pushAt = at;
     this.#pushSession = this.#hooks.sessionId();
     for (let i = 0; i < lines.length; i++)
@@ -311,7 +311,7 @@ export class EventStream {
     let frame = this.#frame;
     if (frame?.event === payload) this.#frame = undefined;
     else frame = undefined;
-    const at = this.#clock.now();
+    const at = streamTime(this.#clock.now());
     const sessionId = this.#hooks.sessionId();
     // Gates first: the summaries of parts this event ends take their seq before its own. The sinks that take a
     // line stay `lines` itself unless a gate leaves this event out.
