@@ -48,7 +48,7 @@ type SessionPayload<K extends keyof SessionEvents> = Parameters<SessionEvents[K]
 
 interface StreamMeta<K> {
   type: K;
-  /** The session clock's time (ms). */
+  /** The session clock's time (ms, rounded to the µs: see streamTime). */
   at: number;
   /** The session's id then (`parley_sess_…` until the server names it `sess_…`). */
   sessionId: string;
