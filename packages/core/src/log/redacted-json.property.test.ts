@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { protocolMember } from "../runtime/stream-lines.ts";
 import { isCleanJson, redact, rememberEnvSecret } from "./redact.ts";
-import { redactedJson } from "./redacted-json.ts";
+import { numberJson, redactedJson, streamTime } from "./redacted-json.ts";
 import { secretValues } from "./test-support/secret-values.ts";
 
 describe("the session log's one-pass redaction", () => {
@@ -42,5 +42,28 @@ describe("the session log's one-pass redaction", () => {
     // Not vacuous: plenty of the generated events are clean.
     expect(clean).toBeGreaterThan(300);
     expect(written).toBeGreaterThan(300);
+  });
+
+  it("numberJson writes any number as JSON does, a stream time (µs-rounded) through its table too", () => {
+    const times = fc.double({ min: 0, max: 2 ** 32, noNaN: true }).map(streamTime);
+    fc.assert(
+      fc.property(fc.oneof(times, fc.double(), fc.integer()), (v) => {
+        expect(numberJson(v)).toBe(JSON.stringify(v));
+      }),
+      { numRuns: 20000, seed: 18 },
+    );
+    for (const v of [
+      0,
+      -0,
+      0.001,
+      0.5,
+      0.05,
+      0.005,
+      2 ** 31 - 0.001,
+      2 ** 31 + 0.5,
+      1e-7,
+      123456.789,
+    ])
+      expect(numberJson(v), String(v)).toBe(JSON.stringify(v));
   });
 });

@@ -85,9 +85,36 @@ function skipped(value: unknown): boolean {
 
 const REDACTED_JSON = JSON.stringify(REDACTED);
 
-/** A number as JSON writes it. */
+/**
+ * A number as JSON writes it. A time on a session's stream (ms, rounded to the µs: see streamTime) is written from
+ * two integers and a table: printing a fraction the general way costs 300–700 ns, on every line of a session log.
+ */
 export function numberJson(value: number): string {
+  if (value >= 0 && value < MAX_WHOLE) {
+    const micros = Math.round(value * 1000);
+    // Exactly the double nearest micros / 1000, so that decimal is its shortest form (what `${value}` prints).
+    if (micros / 1000 === value) {
+      const whole = Math.floor(value);
+      const fraction = micros - whole * 1000;
+      return fraction === 0 ? `${whole}` : `${whole}.${FRACTIONS[fraction]}`;
+    }
+  }
   return Number.isFinite(value) ? `${value}` : "null";
+}
+
+/** Below 2³¹ the whole part prints as a small integer (and micros stay exact). */
+const MAX_WHOLE = 2 ** 31;
+/** 0.001 … 0.999 after the point, trailing zeros cut ("5" for 500, "05" for 50, "005" for 5). */
+const FRACTIONS = Array.from({ length: 1000 }, (_, i) =>
+  String(i).padStart(3, "0").replace(/0+$/, ""),
+);
+
+/**
+ * A clock reading as the stream stamps it: rounded to the µs (plenty for a session's timeline), which numberJson
+ * prints without the general double-to-text conversion.
+ */
+export function streamTime(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }
 
 /**

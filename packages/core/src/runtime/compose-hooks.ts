@@ -59,8 +59,8 @@ export class WireHooksOf implements WireHooks {
       }
     }
     const heard = p.events.listenerCount("server.event");
-    // A chunk a session log only counts, with no one else listening (heard 1: the stream): counted, not emitted.
-    if (heard && (heard > 1 || !p.streamCounted(e, "server.event"))) {
+    // With no one else listening (heard 1: the stream), a session log takes the frame itself: not emitted.
+    if (heard && (heard > 1 || !p.streamFrame(e, text, "server.event"))) {
       p.streamFrameText(e, text);
       p.events.emit("server.event", e);
     }
@@ -75,8 +75,8 @@ export class WireHooksOf implements WireHooks {
   sent(e: RealtimeClientEvent, text: string | undefined): void {
     const events = this.#p.events;
     const heard = events.listenerCount("client.event");
-    // The microphone's appends after the first of a part: counted, not emitted, when a log is all that listens.
-    if (!heard || (heard === 1 && this.#p.streamCounted(e, "client.event"))) return;
+    // When a log is all that listens, it takes the frame itself (the microphone's appends only counted): not emitted.
+    if (!heard || (heard === 1 && this.#p.streamFrame(e, text, "client.event"))) return;
     this.#p.streamFrameText(e, text);
     events.emit("client.event", e);
   }

@@ -55,8 +55,15 @@ export interface SessionParts {
   readonly stream: EventStream;
   /** True while one of the event stream's listeners takes events of this type (see EventStream.wants). */
   streamWants(type: string): boolean;
-  /** A protocol chunk the stream's log only counts (EventStream.counted); false while no stream is made. */
-  streamCounted(event: object, type: "server.event" | "client.event"): boolean;
+  /**
+   * A protocol event the stream's line listeners take straight from its frame (EventStream.frame); false while no
+   * stream is made.
+   */
+  streamFrame(
+    event: object,
+    text: string | undefined,
+    type: "server.event" | "client.event",
+  ): boolean;
   /** Hands the stream a frame's text as received, when there is a stream (EventStream.frameText). */
   streamFrameText(event: object, text: string | undefined): void;
   /** Pushes to the event stream when it has a listener. */
@@ -274,8 +281,12 @@ export class ComposedSession
   }
 
   // An app's own server.event / client.event listener, with no stream listener, makes no stream through these.
-  streamCounted(event: object, type: "server.event" | "client.event"): boolean {
-    return this.#late?.stream?.counted(event, type) ?? false;
+  streamFrame(
+    event: object,
+    text: string | undefined,
+    type: "server.event" | "client.event",
+  ): boolean {
+    return this.#late?.stream?.frame(event, text, type) ?? false;
   }
 
   streamFrameText(event: object, text: string | undefined): void {

@@ -1,7 +1,7 @@
 import type { Clock } from "../clock/index.ts";
 import { NONE } from "../collections/lazy.ts";
 import { redactChecked, redactQuick } from "../log/redact.ts";
-import { redactedMembers } from "../log/redacted-json.ts";
+import { redactedMembers, streamTime } from "../log/redacted-json.ts";
 import type { SessionEvents } from "./events.ts";
 import {
   errorJson,
@@ -48,7 +48,7 @@ type SessionPayload<K extends keyof SessionEvents> = Parameters<SessionEvents[K]
 
 interface StreamMeta<K> {
   type: K;
-  /** The session clock's time (ms). */
+  /** The session clock's time (ms, rounded to the µs: see streamTime). */
   at: number;
   /** The session's id then (`parley_sess_…` until the server names it `sess_…`). */
   sessionId: string;
@@ -269,21 +269,29 @@ export class EventStream {
   }
 
   /**
-   * A protocol event every line sink's gate leaves out (a streamed part's later chunk), when the stream is its only
-   * listener: counted by the gates and given its seq here, as its push would, and true (the caller then emits
-   * nothing: no frame prepared, no event through the emitter). False: emit it as any other.
+   * A protocol event when line listeners are all the stream has (a session log, the common case): counted by their
+   * gates (a streamed part's later chunk) or written from its frame text, in one pass, and true: the caller then
+   * emits nothing (no event object, no pass through the emitter). False: emit it as any other (an object listener,
+   * no frame text, or text the line cannot be taken from).
    */
-  counted(event: object, type: "server.event" | "client.event"): boolean {
+  frame(event: object, text: string | undefined, type: "server.event" | "client.event"): boolean {
     if (!this.active) return false;
     const { objects, lines, gates, gated, ended } = this.#snapshot();
-    if (objects.length || !gated || !this.#allSkip(gates, event as Record<string, unknown>))
-      return false;
-    const at = this.#clock.now();
-    this.#pushAt = at;
-    this.#pushSession = this.#hooks.sessionId();
-    for (let i = 0; i < lines.length; i++)
-      (gates[i] as LineGate).take(type, event, at, ended[i] as (summary: object) => void);
-    this.#seq++;
+    if (objects.length) return false;
+    const raw = event as Record<string, unknown>;
+    if (gated && this.#allSkip(gates, raw)) {
+      const at = streamTime(this.#clock.now());
+      this.#pushAt = at;
+      this.#pushSession = this.#hooks.sessionId();
+      for (let i = 0; i < lines.length; i++)
+        (gates[i] as LineGate).take(type, event, at, ended[i] as (summary: object) => void);
+      this.#seq++;
+      return true;
+    }
+    if (text === undefined) return false;
+    const member = protocolMember(raw, text);
+    if (member === undefined) return false;
+    this.#push(type, event, member);
     return true;
   }
 
@@ -305,13 +313,23 @@ export class EventStream {
 
   push(type: StreamEventType, payload: unknown): void {
     if (!this.active) return;
-    const { objects, lines, gates, filtered, ended, skips, none, said } = this.#snapshot();
-    // Nobody takes it (the session emitted it for a listener of its own): no line, no seq.
-    if (none?.has(type)) return;
     let frame = this.#frame;
     if (frame?.event === payload) this.#frame = undefined;
     else frame = undefined;
-    const at = this.#clock.now();
+    this.#push(type, payload, frame?.member, frame?.built);
+  }
+
+  /** push, with the line member and the object listeners' copy of a protocol event when they were made before. */
+  #push(
+    type: StreamEventType,
+    payload: unknown,
+    member: string | undefined,
+    built?: Record<string, unknown>,
+  ): void {
+    const { objects, lines, gates, filtered, ended, skips, none, said } = this.#snapshot();
+    // Nobody takes it (the session emitted it for a listener of its own): no line, no seq.
+    if (none?.has(type)) return;
+    const at = streamTime(this.#clock.now());
     const sessionId = this.#hooks.sessionId();
     // Gates first: the summaries of parts this event ends take their seq before its own. The sinks that take a
     // line stay `lines` itself unless a gate leaves this event out.
@@ -333,7 +351,7 @@ export class EventStream {
     let event: Record<string, unknown> | undefined;
     if (objects.length) {
       // The payload's copy takes the meta fields in place (no second copy); its own `type`/`at` keep their place.
-      event = frame?.built ?? streamPayload(type, payload);
+      event = built ?? streamPayload(type, payload);
       event.type = type;
       event.at = at;
       event.sessionId = sessionId;
@@ -342,7 +360,7 @@ export class EventStream {
     if (open.length) {
       let same = true;
       for (const sink of open) if (said.get(sink) !== sessionId) same = false;
-      const line = this.#line(type, payload, frame?.member, event, at, sessionId, seq, same);
+      const line = this.#line(type, payload, member, event, at, sessionId, seq, same);
       for (const sink of open) {
         if (!same) said.set(sink, sessionId);
         this.#deliver(sink, line, type);

@@ -2,6 +2,7 @@
 // event, the later ones are counted, and one `log.chunks` line sums them up when the part ends. More than half of a
 // log's lines were chunks (audio above all); this is what keeps logging cheap (issue 18).
 
+import { streamTime } from "../log/redacted-json.ts";
 import type { LineGate, StreamEventType } from "../runtime/event-stream.ts";
 import { base64Length } from "../runtime/stream-lines.ts";
 
@@ -245,7 +246,8 @@ export class ChunkGate implements LineGate {
     if (s.count === 0) s.first_at = at;
     s.count++;
     s.last_at = at;
-    if (at - part.prevAt > s.max_gap_ms) s.max_gap_ms = at - part.prevAt;
+    // Rounded as the stream's times are (a difference of two is not), so that it prints as cheaply.
+    if (at - part.prevAt > s.max_gap_ms) s.max_gap_ms = streamTime(at - part.prevAt);
     part.prevAt = at;
     if (text !== undefined) {
       s.chars = (s.chars as number) + text.length;

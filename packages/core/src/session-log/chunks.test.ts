@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { defineModel } from "@parley/local-realtime";
 import { describe, expect, it } from "vitest";
+import { streamTime } from "../log/redacted-json.ts";
 import type { StreamEvent } from "../runtime/event-stream.ts";
 import { base64Length } from "../runtime/stream-lines.ts";
 import { next } from "../runtime/test-support/harness.ts";
@@ -129,7 +130,8 @@ describe("session logs of streamed parts", () => {
         count: rest.length,
         first_at: rest[0]?.at,
         last_at: rest.at(-1)?.at,
-        max_gap_ms: Math.max(...gaps),
+        // Rounded to the µs, as the stream's times are.
+        max_gap_ms: streamTime(Math.max(...gaps)),
         [key.includes("audio.delta|") || key.startsWith("agent.audio|") ? "bytes" : "chars"]: said
           .slice(1)
           .reduce((n, size) => n + size, 0),
