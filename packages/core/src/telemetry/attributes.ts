@@ -98,9 +98,15 @@ export function sessionLabels(agent: string | undefined): Attributes {
 /** Most label sets a LabelSets keeps before starting over (tool and model names are few; this bounds a surprise). */
 const MAX_LABEL_SETS = 256;
 
+/** The sets made over each session labels object (sessionLabels: one per agent), shared by every session of it. */
+const setsByBase = new WeakMap<Attributes, Map<string, Attributes>>();
+
 /**
  * Metric attribute sets made once and reused: a record per response or tool call then allocates nothing, and hands
- * the SDK the same object each time. `base` is the session's labels (its agent); the sets are rebuilt if it changes.
+ * the SDK the same object each time. `base` is the session's labels (its agent, one object per agent: see
+ * sessionLabels); the sets are kept per base, so every session of an agent gets the same objects (a new session
+ * builds none, and its records join series RecordBatch already batches). Keys are shared by every LabelSets over
+ * the same base: each caller uses its own (`filler`/`direct`, `call\0…`).
  *
  * @example
  * const sets = new LabelSets(() => labels);
@@ -108,21 +114,28 @@ const MAX_LABEL_SETS = 256;
  */
 export class LabelSets {
   #base: Attributes | undefined;
-  readonly #sets = new Map<string, Attributes>();
+  #sets: Map<string, Attributes> | undefined;
 
   constructor(private readonly base: () => Attributes) {}
 
   /** The set named `key`: the base labels with `extra()` added (called only the first time). */
   get(key: string, extra: () => Attributes): Attributes {
     const base = this.base();
-    if (base !== this.#base || this.#sets.size >= MAX_LABEL_SETS) {
+    let sets = this.#sets;
+    if (base !== this.#base || !sets) {
       this.#base = base;
-      this.#sets.clear();
+      sets = setsByBase.get(base);
+      if (!sets) {
+        sets = new Map();
+        setsByBase.set(base, sets);
+      }
+      this.#sets = sets;
     }
-    let set = this.#sets.get(key);
+    let set = sets.get(key);
     if (!set) {
+      if (sets.size >= MAX_LABEL_SETS) sets.clear();
       set = Object.freeze(withAttributes(base, extra()));
-      this.#sets.set(key, set);
+      sets.set(key, set);
     }
     return set;
   }

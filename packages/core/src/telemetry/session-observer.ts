@@ -54,7 +54,7 @@ export class SessionObserver {
   readonly #delegations: DelegationSpans;
   #session: Span | undefined;
   #openedAt = 0;
-  #labels: Attributes = {};
+  #labels: Attributes = sessionLabels(undefined);
   /** Metric attribute sets over #labels, made once. */
   readonly #sets = new LabelSets(() => this.#labels);
   #model: string | undefined;
