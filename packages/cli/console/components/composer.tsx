@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 
 export interface ComposerProps {
   disabled: boolean;
@@ -10,9 +10,11 @@ export interface ComposerProps {
 export function Composer({ disabled, sendText, sendImage }: ComposerProps) {
   const [text, setText] = useState("");
   const [over, setOver] = useState(false);
+  const box = useRef<HTMLInputElement>(null);
   const image = (file: File | undefined | null) => {
     if (!file?.type.startsWith("image/")) return false;
-    sendImage(file, text.trim());
+    // The box's own value: text typed just before a paste may not have reached `text` yet (its re-render is later).
+    sendImage(file, (box.current?.value ?? text).trim());
     setText("");
     return true;
   };
@@ -43,6 +45,7 @@ export function Composer({ disabled, sendText, sendImage }: ComposerProps) {
       </label>
       <input
         id="say"
+        ref={box}
         data-testid="text-input"
         type="text"
         autocomplete="off"
