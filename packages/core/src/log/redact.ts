@@ -14,10 +14,20 @@ const MIN_KNOWN_VALUE = 4;
  * every occurrence of `known` values (what `${env:…}` put into an agent's config, whatever its shape).
  */
 export function redactString(text: string, known: readonly string[] = []): string {
-  // Event streams repeat short strings (types, ids, words): their verdict is kept, while the known secrets stay the same.
-  const cacheable = known.length === 0 && text.length <= MAX_CACHED_CHARS;
-  if (cacheable) {
-    const seen = shortVerdicts.get(text);
+  // Event streams repeat strings: short ones (types, ids, words) on every event, and a whole answer's transcript in
+  // four or five events of its response (the transcript's `.done`, its part, its item, the response, the
+  // conversation's item). Their verdict is kept, while the known secrets stay the same: looking a string up costs
+  // far less than the shape scans.
+  const cache =
+    known.length !== 0
+      ? undefined
+      : text.length <= MAX_CACHED_CHARS
+        ? shortVerdicts
+        : text.length <= MAX_LONG_CHARS
+          ? longVerdicts
+          : undefined;
+  if (cache) {
+    const seen = cache.get(text);
     if (seen !== undefined) return seen;
   }
   let out = text;
@@ -25,15 +35,19 @@ export function redactString(text: string, known: readonly string[] = []): strin
     if (value.length >= MIN_KNOWN_VALUE) out = out.replaceAll(value, REDACTED);
   for (const value of envSecrets) out = out.replaceAll(value, REDACTED);
   out = maskSecrets(out, REDACTED);
-  if (cacheable) {
-    if (shortVerdicts.size >= MAX_CACHED) shortVerdicts.clear();
-    shortVerdicts.set(text, out);
+  if (cache) {
+    if (cache.size >= (cache === shortVerdicts ? MAX_CACHED : MAX_LONG)) cache.clear();
+    cache.set(text, out);
   }
   return out;
 }
 
 /** Short strings already redacted → their redacted form; cleared when a new env secret is remembered. */
 const shortVerdicts = new Map<string, string>();
+/** The same for longer text (transcripts, arguments): fewer, bounded in length (at most ~1 MB held). */
+const longVerdicts = new Map<string, string>();
+const MAX_LONG = 256;
+const MAX_LONG_CHARS = 2048;
 /** Short strings → their redacted form as JSON text (what a session log writes); cleared with shortVerdicts. */
 const shortJson = new Map<string, string>();
 
@@ -68,6 +82,7 @@ export function rememberEnvSecret(value: string): void {
   if (envSecrets.length >= MAX_ENV_SECRETS) return;
   envSecrets = [...envSecrets, value].sort((a, b) => b.length - a.length);
   shortVerdicts.clear(); // a string redacted before may hold this value
+  longVerdicts.clear();
   shortJson.clear();
 }
 
@@ -139,13 +154,13 @@ export function isCleanJson(value: Record<string, unknown>, skip?: string): bool
 }
 
 /**
- * copyClean's checks without the copy, for JSON values (no cycles: JSON text cannot hold one). Short strings are
- * judged by redactString itself, whose verdicts are kept (ids and types repeat on every event of a response); the
- * longer ones are collected for one combined check.
+ * copyClean's checks without the copy, for JSON values (no cycles: JSON text cannot hold one). Strings up to 2,048
+ * characters are judged by redactString itself, whose verdicts are kept (ids and types repeat on every event of a
+ * response, a transcript in four or five of them); longer ones are collected for one combined check.
  */
 function collectClean(value: unknown, strings: string[], skip?: string): boolean {
   if (typeof value === "string") {
-    if (value.length > MAX_CACHED_CHARS) strings.push(value);
+    if (value.length > MAX_LONG_CHARS) strings.push(value);
     else if (redactString(value) !== value) return false;
     return true;
   }
