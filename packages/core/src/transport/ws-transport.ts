@@ -166,12 +166,6 @@ class WsTransport extends Keepalive implements Transport {
     this.#rare?.closedWait?.();
   }
 
-  /** @internal The keepalive gave up on the peer. */
-  peerDead(why: string): void {
-    this.#rareOf().deadPeer = why;
-    this.#log.warn("the server stopped answering; closing the connection", { why });
-  }
-
   #startKeepalive(): void {
     if (this.startKeepalive()) this.#ws.on("pong", onPong);
   }
@@ -180,8 +174,9 @@ class WsTransport extends Keepalive implements Transport {
     this.#ws.ping();
   }
 
-  protected peerGone(detail: string): void {
-    this.peerDead(detail);
+  protected peerGone(why: string): void {
+    this.#rareOf().deadPeer = why;
+    this.#log.warn("the server stopped answering; closing the connection", { why });
     this.#ws.terminate();
   }
 
