@@ -108,15 +108,16 @@ export class Dispatcher {
 
   dispatch(event: RealtimeServerEvent): void {
     const ctx = this.#ctx;
-    // The session's clock and log are getters: read where used, not for every frame.
-    const { conversation, responses, audio, latency, events, bus } = ctx;
+    // The session's parts and its clock and log are getters (the parts made on first use): read where a case needs
+    // them, not for every frame.
+    const { events, bus } = ctx;
     // The watchdog's heartbeat: any event naming a response shows it is alive (a field read and a map lookup). The
     // time is read once per event: an audio chunk's handling below uses it too.
     const responseId = (event as { response_id?: unknown }).response_id;
     let at = 0;
     if (typeof responseId === "string") {
       at = ctx.clock.now();
-      responses.touch(responseId, at);
+      ctx.responses.touch(responseId, at);
     }
     switch (event.type) {
       case "session.created":
@@ -136,19 +137,19 @@ export class Dispatcher {
         this.#itemEvent("item.done", event.item, event.previous_item_id);
         return;
       case "conversation.item.deleted":
-        conversation.deleted(event.item_id);
+        ctx.conversation.deleted(event.item_id);
         return;
       case "conversation.item.truncated":
-        conversation.truncated(event.item_id, event.audio_end_ms);
+        ctx.conversation.truncated(event.item_id, event.audio_end_ms);
         return;
       case "conversation.item.input_audio_transcription.delta":
         if (event.delta) {
-          conversation.appendText(event.item_id, event.delta);
+          ctx.conversation.appendText(event.item_id, event.delta);
           events.emit("user.transcript.delta", { itemId: event.item_id, delta: event.delta });
         }
         return;
       case "conversation.item.input_audio_transcription.completed":
-        conversation.setText(event.item_id, event.transcript);
+        ctx.conversation.setText(event.item_id, event.transcript);
         events.emit("user.transcript.done", {
           itemId: event.item_id,
           transcript: event.transcript,
@@ -172,7 +173,7 @@ export class Dispatcher {
         bus.emit("speech.stopped", event);
         return;
       case "response.created": {
-        const live = responses.responseCreated(event.response);
+        const live = ctx.responses.responseCreated(event.response);
         this.#kinds ??= new Map();
         this.#kinds.set(live.id, live);
         if (events.listenerCount("response.started"))
@@ -188,17 +189,17 @@ export class Dispatcher {
         this.#firstOutput(event.response_id);
         const bytes = base64Bytes(event.delta);
         if (ctx.muted(event.response_id)) {
-          conversation.addAudio(event.item_id, audio.ms(bytes));
+          ctx.conversation.addAudio(event.item_id, ctx.audio.ms(bytes));
           return;
         }
-        const ms = audio.delivered(
+        const ms = ctx.audio.delivered(
           event.item_id,
           bytes,
           at,
           event.content_index,
           event.response_id,
         );
-        conversation.addAudio(event.item_id, ms);
+        ctx.conversation.addAudio(event.item_id, ms);
         if (!this.#spoke) {
           this.#spoke = true;
           bus.emit("agent.spoke");
@@ -214,7 +215,7 @@ export class Dispatcher {
             ms,
           });
         }
-        latency.agentOutput(kind, at);
+        ctx.latency.agentOutput(kind, at);
         return;
       }
       case "response.output_audio.done":
@@ -228,7 +229,7 @@ export class Dispatcher {
       case "response.output_audio_transcript.delta":
       case "response.output_text.delta": {
         this.#firstOutput(event.response_id);
-        conversation.appendText(event.item_id, event.delta);
+        ctx.conversation.appendText(event.item_id, event.delta);
         if (events.listenerCount("agent.transcript.delta"))
           events.emit("agent.transcript.delta", {
             itemId: event.item_id,
@@ -237,14 +238,14 @@ export class Dispatcher {
             delta: event.delta,
           });
         if (event.type === "response.output_text.delta" || ctx.textOnly())
-          latency.agentOutput(this.#kindOf(event.response_id), at);
+          ctx.latency.agentOutput(this.#kindOf(event.response_id), at);
         return;
       }
       case "response.output_audio_transcript.done":
       case "response.output_text.done": {
         const transcript =
           event.type === "response.output_text.done" ? event.text : event.transcript;
-        conversation.setText(event.item_id, transcript);
+        ctx.conversation.setText(event.item_id, transcript);
         if (events.listenerCount("agent.transcript.done"))
           events.emit("agent.transcript.done", {
             itemId: event.item_id,
@@ -286,7 +287,7 @@ export class Dispatcher {
         }
         const end = { response: event.response, live };
         bus.emit("response.finishing", end);
-        responses.responseDone(event.response);
+        ctx.responses.responseDone(event.response);
         bus.emit("response.finished", end);
         return;
       }
