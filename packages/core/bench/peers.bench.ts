@@ -145,18 +145,13 @@ async function interleavedRound(
 }
 
 const phases: string[] = [];
-const phaseAsync = async (name: string, run: () => Promise<void>) => {
+const phase = async (name: string, run: () => void | Promise<void>) => {
   const t0 = performance.now();
   await run();
   phases.push(`${name} ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 };
-const phase = (name: string, run: () => void) => {
-  const t0 = performance.now();
-  run();
-  phases.push(`${name} ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-};
 if (!ONLY_MEMORY) {
-  await phaseAsync(`turns (${ROUNDS} rounds)`, async () => {
+  await phase(`turns (${ROUNDS} rounds)`, async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const byClient = await interleavedRound(round);
       for (const c of CLIENTS) add(c, byClient[c] ?? {});
@@ -164,14 +159,14 @@ if (!ONLY_MEMORY) {
     }
   });
   if (!ONLY_TURNS)
-    phase("long conversation", () => {
+    await phase("long conversation", () => {
       for (const c of CLIENTS) add(c, child(c, "long"));
     });
 }
 // Idle memory once per client in the full bench; over the rounds (rotated) when it is all the bench measures.
 const memoryRounds = ONLY_MEMORY ? ROUNDS : 1;
 if (!ONLY_TURNS)
-  phase("idle memory", () => {
+  await phase("idle memory", () => {
     for (let round = 0; round < memoryRounds; round++) {
       const order = CLIENTS.map((_, i) => CLIENTS[(i + round) % CLIENTS.length] as Client);
       for (const c of order) add(c, child(c, "memory"));

@@ -1,23 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { speechAudio, startLocalRealtime } from "@parley/local-realtime";
-import { afterEach, describe, expect, it } from "vitest";
-import { loadAgent } from "../load/index.ts";
+import { speechAudio } from "@parley/local-realtime";
+import { describe, expect, it } from "vitest";
 import type { StreamEvent } from "../runtime/event-stream.ts";
-import { startSession } from "../runtime/start-session.ts";
 import { next } from "../runtime/test-support/harness.ts";
 import { DERIVED_EVENTS, deriveEvents } from "./derive.ts";
 import { readSessionLog } from "./read.ts";
 import { loggedSession } from "./test-support.ts";
-import { openSessionLog, type SessionLogOptions } from "./writer.ts";
+import type { SessionLogOptions } from "./writer.ts";
 
 const API_KEY = "sk-proj-DERIVEKEY0123456789abcdefghijklmn";
-
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
 
 /** A typed turn and a tool turn on the local server, logged, with every stream event kept beside the log. */
 async function recorded(options: Partial<SessionLogOptions>, alongside: boolean) {
@@ -74,24 +66,15 @@ describe("session log format 3", () => {
 
   it("reads a spoken call with a barge-in back in the order the session emitted every event", async () => {
     // Real time, so that the caller's speech lands on the greeting: speech events, an interruption, muted audio.
-    const dir = mkdtempSync(join(tmpdir(), "parley-log-derive-"));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const server = await startLocalRealtime({ port: 0, pace: 1 });
-    cleanup.push(() => server.close());
-    const agent = await loadAgent(
-      new URL("../../test/fixtures/runtime/greeting-listener.agent.yaml", import.meta.url).pathname,
-    );
-    const log = openSessionLog({ dir, agent, chunks: "all" });
-    const all: StreamEvent[] = [];
-    const session = await startSession({
-      agent,
-      url: server.url,
-      timeoutMs: 15_000,
-      onEvent: (e) => all.push(structuredClone(e)),
+    const { log, session, all } = await loggedSession({
+      agentFile: new URL(
+        "../../test/fixtures/runtime/greeting-listener.agent.yaml",
+        import.meta.url,
+      ).pathname,
+      pace: 1,
+      log: { chunks: "all" },
+      beside: true,
     });
-    session.onEvent(log.write);
-    log.attach(session);
-    cleanup.push(() => session.close());
     await next(session, "agent.audio");
     const answered = next(session, "agent.transcript.done", (e) => e.kind !== "greeting");
     session.appendAudio(speechAudio("what time is breakfast", { silenceAfterMs: 600 }));

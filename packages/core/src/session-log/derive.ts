@@ -3,7 +3,11 @@
 // `response.output_audio_transcript.done`): writing them cost as much again per frame as the frame itself (issue 18).
 // The reader makes them again from those lines, so that every reader sees the events of format 2.
 
-import type { RealtimeResponseUsage } from "openai/resources/realtime/realtime";
+import type {
+  RealtimeResponseUsage,
+  RealtimeServerEvent,
+  RealtimeSessionCreateRequest,
+} from "openai/resources/realtime/realtime";
 import { countTokens } from "../pricing/cost.ts";
 import { bytesPerMs } from "../runtime/audio-clock.ts";
 import type { StreamEvent } from "../runtime/event-stream.ts";
@@ -27,18 +31,9 @@ export const DERIVED_EVENTS: ReadonlySet<string> = new Set([
 
 type Line = SessionLogEvent & { at: number; sessionId: string; seq: number };
 
-interface ServerFrame {
-  type: string;
-  item_id?: string;
-  response_id?: string;
-  delta?: string;
-  transcript?: string;
-  text?: string;
-  audioBytes?: number;
-  audio_start_ms?: number;
-  audio_end_ms?: number;
-  item?: { id?: string; type?: string; role?: string; content?: { type?: string }[] };
-  session?: { audio?: { output?: { format?: { type?: string; rate?: number } } } };
+/** A session's output format, when it says one (a transcription session has no output). */
+function outputFormat(session: unknown) {
+  return (session as Partial<RealtimeSessionCreateRequest> | undefined)?.audio?.output?.format;
 }
 
 /**
@@ -84,7 +79,7 @@ export function deriveEvents(events: SessionLogEvent[]): SessionLogEvent[] {
         continue;
       case "client.event": {
         // The session reads its output format from the update it sends first, then from what the server confirms.
-        const format = (e.event as ServerFrame).session?.audio?.output?.format;
+        const format = outputFormat(e.event.session);
         if (e.event.type === "session.update" && format) perMs = bytesPerMs(format);
         continue;
       }
@@ -93,33 +88,32 @@ export function deriveEvents(events: SessionLogEvent[]): SessionLogEvent[] {
       default:
         continue;
     }
-    const f = e.event as ServerFrame;
-    const itemId = f.item_id as string;
-    const responseId = f.response_id as string;
-    const kind = () => kinds.get(responseId) ?? "answer";
-    const firstOutput = () => {
+    // The protocol event as the log holds it: redacted, its base64 audio replaced by `audioBytes`.
+    const f = e.event as unknown as RealtimeServerEvent;
+    const kind = (responseId: string) => kinds.get(responseId) ?? "answer";
+    const firstOutput = (responseId: string) => {
       if (outputs.has(responseId)) return;
       outputs.add(responseId);
-      add("response.first_output", { responseId, kind: kind() });
+      add("response.first_output", { responseId, kind: kind(responseId) });
     };
     switch (f.type) {
       case "session.updated": {
         // As settings.ts: an update that leaves the format out (a handoff's) keeps the one in force.
-        const format = f.session?.audio?.output?.format;
+        const format = outputFormat(f.session);
         if (format) perMs = bytesPerMs(format);
         break;
       }
       case "conversation.item.input_audio_transcription.delta":
-        if (f.delta) add("user.transcript.delta", { itemId, delta: f.delta });
+        if (f.delta) add("user.transcript.delta", { itemId: f.item_id, delta: f.delta });
         break;
       case "conversation.item.input_audio_transcription.completed":
-        add("user.transcript.done", { itemId, transcript: f.transcript });
+        add("user.transcript.done", { itemId: f.item_id, transcript: f.transcript });
         break;
       case "input_audio_buffer.speech_started":
-        add("user.speech.started", { itemId, audioStartMs: f.audio_start_ms });
+        add("user.speech.started", { itemId: f.item_id, audioStartMs: f.audio_start_ms });
         break;
       case "input_audio_buffer.speech_stopped":
-        add("user.speech.stopped", { itemId, audioEndMs: f.audio_end_ms });
+        add("user.speech.stopped", { itemId: f.item_id, audioEndMs: f.audio_end_ms });
         break;
       case "conversation.item.done": {
         const item = f.item;
@@ -128,39 +122,50 @@ export function deriveEvents(events: SessionLogEvent[]): SessionLogEvent[] {
         break;
       }
       case "response.output_audio.delta": {
-        firstOutput();
+        const { item_id: itemId, response_id: responseId } = f;
+        firstOutput(responseId);
         if (muted.has(responseId)) break;
-        const bytes = f.audioBytes ?? 0;
+        // A log holds the chunk's size, not its audio.
+        const bytes = (f as { audioBytes?: number }).audioBytes ?? 0;
         add("agent.audio", {
           itemId,
           responseId,
-          kind: kind(),
+          kind: kind(responseId),
           audioBytes: bytes,
           ms: bytes / perMs,
         });
         break;
       }
       case "response.output_audio.done":
-        add("agent.audio.done", { itemId, responseId, kind: kind() });
+        add("agent.audio.done", {
+          itemId: f.item_id,
+          responseId: f.response_id,
+          kind: kind(f.response_id),
+        });
         break;
       case "response.output_audio_transcript.delta":
       case "response.output_text.delta":
-        firstOutput();
-        add("agent.transcript.delta", { itemId, responseId, kind: kind(), delta: f.delta });
+        firstOutput(f.response_id);
+        add("agent.transcript.delta", {
+          itemId: f.item_id,
+          responseId: f.response_id,
+          kind: kind(f.response_id),
+          delta: f.delta,
+        });
         break;
       case "response.output_audio_transcript.done":
       case "response.output_text.done":
         add("agent.transcript.done", {
-          itemId,
-          responseId,
-          kind: kind(),
+          itemId: f.item_id,
+          responseId: f.response_id,
+          kind: kind(f.response_id),
           transcript: f.type === "response.output_text.done" ? f.text : f.transcript,
         });
         break;
       case "response.done": {
-        const response = (f as { response?: { id?: string; usage?: unknown } }).response;
-        outputs.delete(response?.id ?? "");
-        if (response?.id !== undefined) usages.set(response.id, response.usage);
+        const id = f.response?.id;
+        outputs.delete(id ?? "");
+        if (id !== undefined) usages.set(id, f.response.usage);
         break;
       }
     }

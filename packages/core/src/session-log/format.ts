@@ -5,10 +5,11 @@ import type { ChunkSummary } from "./chunk-gate.ts";
 export const SESSION_LOG_TYPE = "parley.session-log";
 /**
  * 4: a line's `sessionId` is written only when it differs from the line before (the first line, a rename); readers
- * carry it forward (each event read has it). 3: the session events that are a pure function of one protocol event in the log (DERIVED_EVENTS: `agent.audio`,
- * `agent.transcript.delta`, `user.speech.started`, …) are not written; readSessionLog makes them again. 2: streamed
- * parts may be summed up (`chunks: "first"`, the default): each part's first chunk is a line, the later ones one
- * `log.chunks` line when the part ends. Version 1 logs hold every chunk; all read the same.
+ * carry it forward (each event read has it). 3: the session events that are a pure function of one protocol event
+ * in the log (DERIVED_EVENTS: `agent.audio`, `agent.transcript.delta`, `user.speech.started`, …) are not written;
+ * readSessionLog makes them again. 2: streamed parts may be summed up (`chunks: "first"`, the default): each part's
+ * first chunk is a line, the later ones one `log.chunks` line when the part ends. Version 1 logs hold every chunk;
+ * all read the same.
  */
 export const SESSION_LOG_VERSION = 4;
 

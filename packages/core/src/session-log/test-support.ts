@@ -1,5 +1,6 @@
 // The session-log tests' set-up: a local Realtime server (its own model, a real WebSocket), the vault fixture agent
-// with its MCP token, a log in a fresh folder and a session it follows, all undone after each test.
+// with its MCP token (or another agent), a log in a fresh folder and a session it follows, all undone after each
+// test.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,9 +17,12 @@ afterEach(async () => {
 });
 
 export interface LoggedSessionOptions {
-  apiKey: string;
+  /** The server's key (none: it takes any). */
+  apiKey?: string;
   /** The vault fixture's MCP token (a secret the log must mask). */
-  token: string;
+  token?: string;
+  /** Another agent than the vault fixture: its file, loaded as it is. */
+  agentFile?: string;
   model?: ReturnType<typeof defineModel>;
   pace?: number;
   log?: Partial<SessionLogOptions>;
@@ -40,10 +44,12 @@ export async function loggedSession(options: LoggedSessionOptions) {
     ...(options.model ? { model: options.model } : {}),
   });
   cleanup.push(() => server.close());
-  const agent = await loadAgent(
-    new URL("../../test/fixtures/session-log/vault.agent.yaml", import.meta.url).pathname,
-    { env: { PARLEY_LOG_FIXTURE_TOKEN: options.token } },
-  );
+  const agent = options.agentFile
+    ? await loadAgent(options.agentFile)
+    : await loadAgent(
+        new URL("../../test/fixtures/session-log/vault.agent.yaml", import.meta.url).pathname,
+        { env: { PARLEY_LOG_FIXTURE_TOKEN: options.token } },
+      );
   const log = openSessionLog({ dir, agent, ...options.log });
   const all: StreamEvent[] = [];
   const session = await startSession({
