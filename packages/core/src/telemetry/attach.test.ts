@@ -26,6 +26,7 @@ const METHODS = [
   "responseStarted",
   "usage",
   "responseDone",
+  "idle",
 ] as const;
 
 describe("telemetry attached to a session", () => {
@@ -71,7 +72,7 @@ describe("telemetry attached to a session", () => {
     for (const name of ["responseStarted", "model", "firstOutput", "usage", "responseDone"])
       expect(calls.get(name), name).toBe(responses);
     expect(calls.get("turnStarted")).toBe(turns.length);
-    // Besides those: the session's own events, none of them a delta (latency and idle once per turn here).
+    // Besides those: the session's own events, none of them a delta (latency once per turn here).
     expect(handled.every((type) => !type.includes("delta") && type !== "agent.audio")).toBe(true);
     expect(handled.length).toBeLessThanOrEqual(2 * turns.length);
     const total = [...calls.values()].reduce((sum, n) => sum + n, 0);

@@ -16,13 +16,14 @@ afterEach(async () => {
 });
 
 /**
- * A meter, and `collect()`: every metric's points at one collection, as `metric → attributes (JSON) → value`;
- * `collectPoints()` the same with whole data points (start and end times too).
+ * A meter (and its provider, for code that takes one), and `collect()`: every metric's points at one collection, as
+ * `metric → attributes (JSON) → value`; `collectPoints()` the same with whole data points (start and end times too).
  */
 export function collectingMeter<Point>(
   temporality: AggregationTemporality,
   name: string,
 ): {
+  provider: MeterProvider;
   meter: Meter;
   collect: () => Promise<Record<string, Record<string, Point>>>;
   collectPoints: () => Promise<Record<string, Record<string, DataPoint<Point>>>>;
@@ -52,5 +53,5 @@ export function collectingMeter<Point>(
         Object.fromEntries(Object.entries(points).map(([key, p]) => [key, p.value])),
       ]),
     );
-  return { meter: provider.getMeter(name), collect, collectPoints };
+  return { provider, meter: provider.getMeter(name), collect, collectPoints };
 }

@@ -5,9 +5,6 @@ import { type Attributes, SpanKind } from "@opentelemetry/api";
 import {
   AggregationTemporality,
   type Histogram as HistogramPoint,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
 } from "@opentelemetry/sdk-metrics";
 import {
   BasicTracerProvider,
@@ -22,6 +19,7 @@ import { loadAgent } from "../load/index.ts";
 import { startSession } from "../runtime/start-session.ts";
 import { next } from "../runtime/test-support/harness.ts";
 import { memoryTransportPair } from "../testing/index.ts";
+import { collectingMeter } from "./metrics-test-support.ts";
 import { Telemetry } from "./telemetry.ts";
 
 const AGENT = new URL("../../test/fixtures/telemetry/desk.agent.yaml", import.meta.url).pathname;
@@ -60,19 +58,16 @@ describe("telemetry under a sampler that drops the response spans", () => {
   it("exports the session and turns, no response span, and still measures every response", async () => {
     const exporter = new InMemorySpanExporter();
     const sampler = new NoResponses();
-    const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-    const reader = new PeriodicExportingMetricReader({
-      exporter: metricExporter,
-      exportIntervalMillis: 3_600_000,
-    });
-    const meterProvider = new MeterProvider({ readers: [reader] });
-    cleanup.push(() => meterProvider.shutdown());
+    const metrics = collectingMeter<HistogramPoint | number>(
+      AggregationTemporality.CUMULATIVE,
+      "sampling-test",
+    );
     const telemetry = new Telemetry({
       tracerProvider: new BasicTracerProvider({
         sampler,
         spanProcessors: [new SimpleSpanProcessor(exporter)],
       }),
-      meterProvider,
+      meterProvider: metrics.provider,
     });
     const { client, server } = memoryTransportPair();
     const peer = acceptInMemory(server, { pace: 0 });
@@ -101,18 +96,13 @@ describe("telemetry under a sampler that drops the response spans", () => {
     expect(spans.filter((s) => s.name.startsWith("chat "))).toHaveLength(0);
     expect(sampler.asked).toBe(responses);
 
-    await reader.forceFlush();
-    const metrics = metricExporter
-      .getMetrics()
-      .at(-1)
-      ?.scopeMetrics.flatMap((s) => s.metrics);
-    const points = (name: string) =>
-      metrics?.find((m) => m.descriptor.name === name)?.dataPoints ?? [];
+    const collected = await metrics.collect();
+    const values = (name: string) => Object.values(collected[name] ?? {});
     const count = (name: string) =>
-      points(name).reduce((n, p) => n + (p.value as HistogramPoint).count, 0);
+      values(name).reduce((n: number, v) => n + (v as HistogramPoint).count, 0);
     expect(count("gen_ai.client.operation.duration")).toBe(responses);
     // Input and output, one record each per response.
     expect(count("gen_ai.client.token.usage")).toBe(2 * responses);
-    expect(points("parley.cost")[0]?.value).toBeGreaterThan(0);
+    expect(values("parley.cost")[0]).toBeGreaterThan(0);
   });
 });

@@ -19,6 +19,7 @@ import type { Session } from "../runtime/session.ts";
 import { startSession } from "../runtime/start-session.ts";
 import { next } from "../runtime/test-support/harness.ts";
 import { memoryTransportPair } from "../testing/index.ts";
+import { collectingMeter } from "./metrics-test-support.ts";
 import { Telemetry } from "./telemetry.ts";
 
 const fixture = (name: string) =>
@@ -287,10 +288,10 @@ describe("telemetry from the event stream", () => {
 
 describe("histogram records held in a batch", () => {
   it("reach a meter whose batch callbacks never run, at the session's close", async () => {
-    const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-    const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
-    const sdk = new MeterProvider({ readers: [reader] });
-    cleanup.push(() => sdk.shutdown());
+    const { provider: sdk, collect } = collectingMeter<{ count: number }>(
+      AggregationTemporality.CUMULATIVE,
+      "batch-test",
+    );
     // A meter that is not the SDK's: it takes batch callbacks and never calls them.
     const meterProvider: MeterProviderApi = {
       getMeter: (name) => {
@@ -316,15 +317,9 @@ describe("histogram records held in a batch", () => {
     await turn(session, "Hello", () => true);
     await turn(session, "And again", () => true);
     await session.close();
-    await reader.forceFlush();
-    const metrics =
-      exporter
-        .getMetrics()
-        .at(-1)
-        ?.scopeMetrics.flatMap((s) => s.metrics) ?? [];
-    const tokens = metrics.find((m) => m.descriptor.name === "gen_ai.client.token.usage");
+    const tokens = (await collect())["gen_ai.client.token.usage"] ?? {};
     // Two answers: two records of each token type, the second of each held until the close.
-    expect(tokens?.dataPoints.map((p) => (p.value as { count: number }).count)).toEqual([2, 2]);
+    expect(Object.values(tokens).map((p) => p.count)).toEqual([2, 2]);
   });
 });
 
