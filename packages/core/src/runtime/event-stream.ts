@@ -276,8 +276,9 @@ export class EventStream {
    */
   frame(event: object, text: string | undefined, type: "server.event" | "client.event"): boolean {
     if (!this.active) return false;
-    const { objects, lines, gates, gated, ended } = this.#snapshot();
-    if (objects.length) return false;
+    const { objects, lines, gates, gated, ended, none } = this.#snapshot();
+    // An object listener, or no listener that takes this type (an app's own listener then counted it): emitted.
+    if (objects.length || none?.has(type)) return false;
     const raw = event as Record<string, unknown>;
     if (gated && this.#allSkip(gates, raw)) {
       const at = streamTime(this.#clock.now());
