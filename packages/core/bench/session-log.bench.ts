@@ -16,6 +16,7 @@ import { compileSession } from "../src/compile/index.ts";
 import { loadAgent } from "../src/load/index.ts";
 import { openSessionLog } from "../src/session-log/index.ts";
 import { LIVE_INTERVAL, liveServer } from "./live-replay.ts";
+import { pacedLog } from "./paced-log.ts";
 import {
   listenLikeAnApp,
   liveSession,
@@ -167,6 +168,13 @@ figure(
   ((lm["log (chunks: all)"] - lm.off) / lm.off) * 100,
   "%",
 );
+// 5. At the pace of a call (a reference): lines come a few at a time, so the log's timer writes them, each write a
+// hand-off to the thread pool after a quiet spell. Measured in a process of its own (bench/paced-log.ts): in this one,
+// the collections and timers of the parts above land in the quiet seconds.
+const paced = await pacedLog(dir);
+interval(paced.interval);
+for (const [mode, us] of Object.entries(paced.perSecond))
+  figure(`session log at the pace of calls, CPU per second of call per session, ${mode}`, us, "µs");
 rmSync(dir, { recursive: true, force: true });
 if (sink() < 0 || liveSink() < 0) process.stdout.write("");
 process.exit(0);

@@ -50,7 +50,8 @@ export interface SessionParts {
   /** The dispatcher's internal events, delivered to the session's reactions (reactions.ts). */
   readonly bus: InternalBus;
   /** A server event for the dispatcher (the handshake's replies straight to their reactions). */
-  dispatch(e: RealtimeServerEvent): void;
+  /** A server event for the dispatcher; `now`: the clock's reading for it, when the caller took one. */
+  dispatch(e: RealtimeServerEvent, now?: number): void;
   /** The one event stream (made on first use: the first `onEvent`). */
   readonly stream: EventStream;
   /** True while one of the event stream's listeners takes events of this type (see EventStream.wants). */
@@ -63,6 +64,7 @@ export interface SessionParts {
     event: object,
     text: string | undefined,
     type: "server.event" | "client.event",
+    now?: number,
   ): boolean;
   /** Hands the stream a frame's text as received, when there is a stream (EventStream.frameText). */
   streamFrameText(event: object, text: string | undefined): void;
@@ -206,9 +208,9 @@ export class ComposedSession
    * A server event for the dispatcher. The handshake's replies go straight to their reactions, as the dispatcher
    * would send them: a session that has only been configured runs no dispatcher (nor holds one).
    */
-  dispatch(e: RealtimeServerEvent): void {
+  dispatch(e: RealtimeServerEvent, now?: number): void {
     if (e.type === "session.created" || e.type === "session.updated") this.emit(e.type, e as never);
-    else this.dispatcher.dispatch(e);
+    else this.dispatcher.dispatch(e, now);
   }
 
   // What the agent switch asks (AgentSwitchDeps): the session answers it itself.
@@ -285,8 +287,9 @@ export class ComposedSession
     event: object,
     text: string | undefined,
     type: "server.event" | "client.event",
+    now?: number,
   ): boolean {
-    return this.#late?.stream?.frame(event, text, type) ?? false;
+    return this.#late?.stream?.frame(event, text, type, now) ?? false;
   }
 
   streamFrameText(event: object, text: string | undefined): void {

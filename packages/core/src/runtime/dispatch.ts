@@ -106,7 +106,8 @@ export class Dispatcher {
     }
   }
 
-  dispatch(event: RealtimeServerEvent): void {
+  /** `now`: the clock's reading for this event when the caller took one (the session log's line has it too). */
+  dispatch(event: RealtimeServerEvent, now?: number): void {
     const ctx = this.#ctx;
     // The session's parts and its clock and log are getters (the parts made on first use): read where a case needs
     // them, not for every frame.
@@ -116,7 +117,7 @@ export class Dispatcher {
     const responseId = (event as { response_id?: unknown }).response_id;
     let at = 0;
     if (typeof responseId === "string") {
-      at = ctx.clock.now();
+      at = now ?? ctx.clock.now();
       ctx.responses.touch(responseId, at);
     }
     switch (event.type) {

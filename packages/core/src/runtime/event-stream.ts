@@ -274,25 +274,19 @@ export class EventStream {
    * emits nothing (no event object, no pass through the emitter). False: emit it as any other (an object listener,
    * no frame text, or text the line cannot be taken from).
    */
-  frame(event: object, text: string | undefined, type: "server.event" | "client.event"): boolean {
+  frame(
+    event: object,
+    text: string | undefined,
+    type: "server.event" | "client.event",
+    now?: number,
+  ): boolean {
     if (!this.active) return false;
-    const { objects, lines, gates, gated, ended, none } = this.#snapshot();
+    const { objects, none } = this.#snapshot();
     // An object listener, or no listener that takes this type (an app's own listener then counted it): emitted.
     if (objects.length || none?.has(type)) return false;
-    const raw = event as Record<string, unknown>;
-    if (gated && this.#allSkip(gates, raw)) {
-      const at = streamTime(this.#clock.now());
-      this.#pushAt = at;
-      this.#pushSession = this.#hooks.sessionId();
-      for (let i = 0; i < lines.length; i++)
-        (gates[i] as LineGate).take(type, event, at, ended[i] as (summary: object) => void);
-      this.#seq++;
-      return true;
-    }
-    if (text === undefined) return false;
-    const member = protocolMember(raw, text);
-    if (member === undefined) return false;
-    this.#push(type, event, member);
+    // The gates see it first (a later chunk of a part is only counted); a line is made from the text only for the
+    // sinks that take one.
+    this.#push(type, event, undefined, undefined, text, now);
     return true;
   }
 
@@ -320,17 +314,23 @@ export class EventStream {
     this.#push(type, payload, frame?.member, frame?.built);
   }
 
-  /** push, with the line member and the object listeners' copy of a protocol event when they were made before. */
+  /**
+   * push, with the line member and the object listeners' copy of a protocol event when they were made before, or
+   * the frame text to make the member from once a sink takes a line (`text`), and the clock's reading when the
+   * caller had it (`now`).
+   */
   #push(
     type: StreamEventType,
     payload: unknown,
     member: string | undefined,
     built?: Record<string, unknown>,
+    text?: string,
+    now?: number,
   ): void {
     const { objects, lines, gates, filtered, ended, skips, none, said } = this.#snapshot();
     // Nobody takes it (the session emitted it for a listener of its own): no line, no seq.
     if (none?.has(type)) return;
-    const at = streamTime(this.#clock.now());
+    const at = streamTime(now ?? this.#clock.now());
     const sessionId = this.#hooks.sessionId();
     // Gates first: the summaries of parts this event ends take their seq before its own. The sinks that take a
     // line stay `lines` itself unless a gate leaves this event out.
@@ -343,8 +343,12 @@ export class EventStream {
         const skipped =
           skips[i]?.has(type) === true ||
           gate?.take(type, payload, at, ended[i] as (summary: object) => void) === true;
-        if (skipped && open === lines) open = lines.slice(0, i);
-        else if (!skipped && open !== lines) open.push(lines[i] as LineSink);
+        // A log's later chunk (most frames) is left out by the only sink: no array made for it.
+        if (skipped && open === lines) open = i === 0 ? NO_SINKS : lines.slice(0, i);
+        else if (!skipped && open !== lines) {
+          if (open === NO_SINKS) open = [];
+          open.push(lines[i] as LineSink);
+        }
       }
     }
     const seq = ++this.#seq;
@@ -361,6 +365,9 @@ export class EventStream {
     if (open.length) {
       let same = true;
       for (const sink of open) if (said.get(sink) !== sessionId) same = false;
+      // A protocol event's line from its frame text when redaction changes nothing in it (else serialised).
+      if (text !== undefined && member === undefined)
+        member = protocolMember(payload as Record<string, unknown>, text);
       const line = this.#line(type, payload, member, event, at, sessionId, seq, same);
       for (const sink of open) {
         if (!same) said.set(sink, sessionId);
@@ -442,6 +449,9 @@ export class EventStream {
     return this.#listeners;
   }
 }
+
+/** The sinks an event goes to when every one leaves it out (never added to). */
+const NO_SINKS: LineSink[] = [];
 
 /** A line's tail when its sinks' last lines carried its session id already. */
 const SEQ_HEAD = ',"seq":';

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -182,5 +183,29 @@ describe("session logs", () => {
       long,
       ...Array.from({ length: 100 }, (_, i) => `after ${i}`),
     ]);
+  });
+
+  it("write what is buffered when the process exits before the timer does: process.exit, an uncaught exception", async () => {
+    for (const how of ["exit", "throw"] as const) {
+      const dir = mkdtempSync(join(tmpdir(), "parley-log-"));
+      cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", fixture("exit-child.ts"), dir, how],
+        {
+          stdio: "ignore",
+        },
+      );
+      const code = await new Promise((resolve) => child.once("exit", resolve));
+      expect(code).toBe(how === "exit" ? 0 : 1);
+      const [file] = readdirSync(dir);
+      const { header, events } = await readSessionLog(join(dir, file as string));
+      expect(header.agent).toBe("vault");
+      expect(events.map((e) => [e.type, e.seq])).toEqual([
+        ["idle", 1],
+        ["idle", 2],
+        ["idle", 3],
+      ]);
+    }
   });
 });
