@@ -7,16 +7,16 @@
 // beside it as a reference.
 
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { median } from "../../../bench/stats.ts";
 import { cpuMs, figure, interval, verdict } from "../../../bench/verdict.ts";
 import { systemClock } from "../src/clock/index.ts";
 import { compileSession } from "../src/compile/index.ts";
 import { loadAgent } from "../src/load/index.ts";
-import { openSessionLog } from "../src/session-log/index.ts";
+import { openSessionLog, type SessionLogWriter } from "../src/session-log/index.ts";
 import { LIVE_INTERVAL, liveServer } from "./live-replay.ts";
 import { pacedLog } from "./paced-log.ts";
+import { BLOCK, type Mode, rotation, SKIP, WARMUP_CYCLES } from "./rotation.ts";
 import {
   listenLikeAnApp,
   liveSession,
@@ -45,40 +45,53 @@ const log = openSessionLog({ dir, agent });
 // rotation.
 const logAll = openSessionLog({ dir, agent, chunks: "all" });
 const noop = () => {};
-type Mode = "off" | "log" | "stream" | "stream+log" | "log (chunks: all)";
-const modes: Mode[] = ["off", "log", "stream", "stream+log", "log (chunks: all)"];
-const perEvent = Object.fromEntries(modes.map((k) => [k, [] as number[]])) as Record<
-  Mode,
-  number[]
->;
-// Modes take turns in blocks of BLOCK rounds, the first 2 of each block left out: a round's file write finishes on the
-// thread pool and its garbage is collected during the rounds after it, so with modes alternating round by round the
-// log's writes and collections were counted in the next round (a "stream" round) and the log looked cheaper than it
-// is. In a block they land in the same mode's next round, as in a live session.
-const BLOCK = 10;
-const rounds = Number(process.env.PARLEY_BENCH_ROUNDS ?? 480);
-interval(
-  `one round = the ${frames.length} recorded frames emitted into the session, then one turn of the event loop; process user + system CPU per frame; modes in blocks of ${BLOCK} rounds (the first 2 of each left out), median per mode`,
-);
-for (let round = 0; round < rounds; round++) {
-  const mode = modes[Math.floor(round / BLOCK) % modes.length] as Mode;
-  const off = [
-    ...(mode.startsWith("stream") ? [session.onEvent(noop)] : []),
-    ...(mode.endsWith("log") ? [session.onEvent(log.write)] : []),
-    ...(mode === "log (chunks: all)" ? [session.onEvent(logAll.write)] : []),
-  ];
-  // CPU time, not wall time: on a shared machine wall time counts the time other processes held the core. The
-  // turn of the event loop after the frames is counted too: the log's writes proceed there (as between frames
-  // live), and the process's CPU includes the thread pool's file writes.
+type ModeName = "off" | "log" | "stream" | "stream+log" | "log (chunks: all)";
+const modes: ModeName[] = ["off", "log", "stream", "stream+log", "log (chunks: all)"];
+/** The modes, each attaching its listeners (the logs given) and returning their removal. */
+function modesWith(one: SessionLogWriter, every: SessionLogWriter): Record<ModeName, Mode> {
+  const both =
+    (...modes: Mode[]): Mode =>
+    (s) => {
+      const offs = modes.map((m) => m(s));
+      return () => {
+        for (const off of offs) off();
+      };
+    };
+  const stream: Mode = (s) => s.onEvent(noop);
+  const logged: Mode = (s) => s.onEvent(one.write);
+  return {
+    off: () => () => {},
+    log: logged,
+    stream,
+    "stream+log": both(stream, logged),
+    "log (chunks: all)": (s) => s.onEvent(every.write),
+  };
+}
+// One round: every frame emitted into the session, then one turn of the event loop, in CPU time (not wall time: on a
+// shared machine wall time counts the time other processes held the core). The turn after the frames is counted
+// too: the log's writes proceed there (as between frames live), and the process's CPU includes the thread pool's.
+async function memoryRound(): Promise<number> {
   const t0 = cpuMs();
   for (const frame of frames) socket.emit("message", frame, false);
   await new Promise((r) => setImmediate(r));
-  const us = (cpuMs() - t0) * 1000;
-  for (const unsubscribe of off) unsubscribe();
-  // Warm-up first (one block of each mode).
-  if (round >= BLOCK * modes.length && round % BLOCK >= 2) perEvent[mode].push(us / frames.length);
+  return cpuMs() - t0;
 }
-const m = Object.fromEntries(modes.map((k) => [k, median(perEvent[k])])) as Record<Mode, number>;
+const rounds = Number(process.env.PARLEY_BENCH_ROUNDS ?? 400);
+const memoryModes = modesWith(log, logAll);
+const inMemory = await rotation(
+  session,
+  memoryRound,
+  modes.map((k) => memoryModes[k]),
+  rounds,
+  frames.length,
+);
+const m = Object.fromEntries(modes.map((k, i) => [k, inMemory.perFrame[i] as number])) as Record<
+  ModeName,
+  number
+>;
+interval(
+  `one round = the ${frames.length} recorded frames emitted into the session, then one turn of the event loop; process user + system CPU per frame; one session whose modes take turns in blocks of ${BLOCK} rounds (the first ${SKIP} of each not counted) after ${WARMUP_CYCLES} uncounted blocks of each, ${rounds} counted rounds each; each figure a mode's CPU over all its counted rounds`,
+);
 for (const k of modes) figure(`session log bench, per-event CPU (${k})`, m[k], "µs");
 figure(
   "session log overhead per event, runtime only (in-memory socket, no transport), log vs off",
@@ -116,48 +129,65 @@ figure(
 );
 
 // 4. Live (the target): the same frames from a ws server in a child process over a loopback socket into a Session on
-// the real ws transport, modes in blocks as above (a log of its own, the same lines); what a process serving a
-// session pays per event.
+// the real ws transport (a log of its own, the same lines); what a process serving a session pays per event. As the
+// telemetry bench does (bench/rotation.ts): the verdict's pair (off, log) alone, taking turns block by block after a
+// warm-up, each mode's figure its CPU over all its counted rounds; then every mode for the reference figures. (Until
+// 2026-12-03 the five modes took turns and each figure was the median of its rounds: the same code read 7 to 51 %.)
 const sender = await liveServer(frames);
 const live = await sender.connect();
 const served = liveSession(live.socket, update, { clock: systemClock });
 const liveSink = listenLikeAnApp(served);
 const liveLog = openSessionLog({ dir, agent });
 const liveLogAll = openSessionLog({ dir, agent, chunks: "all" });
-const livePerEvent = Object.fromEntries(modes.map((k) => [k, [] as number[]])) as Record<
-  Mode,
-  number[]
->;
-const liveRounds = Number(process.env.PARLEY_BENCH_LIVE_ROUNDS ?? rounds);
-for (let round = 0; round < liveRounds; round++) {
-  const mode = modes[Math.floor(round / BLOCK) % modes.length] as Mode;
-  const off = [
-    ...(mode.startsWith("stream") ? [served.onEvent(noop)] : []),
-    ...(mode.endsWith("log") ? [served.onEvent(liveLog.write)] : []),
-    ...(mode === "log (chunks: all)" ? [served.onEvent(liveLogAll.write)] : []),
-  ];
-  const us = (await live.round()) * 1000;
-  for (const unsubscribe of off) unsubscribe();
-  if (round >= BLOCK * modes.length && round % BLOCK >= 2)
-    livePerEvent[mode].push(us / frames.length);
-}
+const liveModes = modesWith(liveLog, liveLogAll);
+const liveRounds = Number(process.env.PARLEY_BENCH_LIVE_ROUNDS ?? 2000);
+const PARTS = 10;
+const pair = await rotation(
+  served,
+  () => live.round(),
+  [liveModes.off, liveModes.log],
+  liveRounds,
+  frames.length,
+  PARTS,
+);
+const [liveOff, liveOn] = pair.perFrame as [number, number];
+const [offParts, onParts] = pair.parts as [number[], number[]];
+const partRatios = onParts.map(
+  (on, p) => ((on - (offParts[p] as number)) / (offParts[p] as number)) * 100,
+);
+const referenceRounds = Math.ceil(liveRounds / 5);
+const all = await rotation(
+  served,
+  () => live.round(),
+  modes.map((k) => liveModes[k]),
+  referenceRounds,
+  frames.length,
+);
 await sender.stop();
 await liveLog.close();
 await liveLogAll.close();
-const lm = Object.fromEntries(modes.map((k) => [k, median(livePerEvent[k])])) as Record<
-  Mode,
+const lm = Object.fromEntries(modes.map((k, i) => [k, all.perFrame[i] as number])) as Record<
+  ModeName,
   number
 >;
 interval(
-  `${LIVE_INTERVAL}; ${frames.length} frames × ${liveRounds} rounds, modes in blocks of ${BLOCK} rounds (the first 2 of each left out), median per mode`,
+  `${LIVE_INTERVAL}; one session whose modes take turns in blocks of ${BLOCK} rounds (the first ${SKIP} of each not counted; attaching and removing a mode is outside the timed rounds) after ${WARMUP_CYCLES} uncounted blocks of each; the verdict's pair (off, log) alone: ${frames.length} frames × ${liveRounds} counted rounds each, its ratio also given for each tenth of the run; then all five modes, ${referenceRounds} counted rounds each; each figure a mode's CPU over all its counted rounds; load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}`,
 );
-for (const k of modes) figure(`session log live per-event CPU (${k})`, lm[k], "µs");
-verdict(
-  "session log extra per-event CPU, live session over a loopback socket, log vs off",
-  ((lm.log - lm.off) / lm.off) * 100,
+figure("session log live per-event CPU, off", liveOff, "µs");
+figure("session log live per-event CPU, log", liveOn, "µs");
+figure(
+  "session log extra per-event CPU, live, lowest tenth of the run",
+  Math.min(...partRatios),
   "%",
-  { max: 10 },
 );
+figure(
+  "session log extra per-event CPU, live, highest tenth of the run",
+  Math.max(...partRatios),
+  "%",
+);
+for (const k of modes) figure(`session log live per-event CPU, all five modes: ${k}`, lm[k], "µs");
 figure(
   "session log extra per-event CPU, live session over a loopback socket, with a stream listener already",
   ((lm["stream+log"] - lm.stream) / lm.stream) * 100,
@@ -167,6 +197,12 @@ figure(
   'session log extra per-event CPU, live session over a loopback socket, log vs off, chunks: "all" (every chunk a line)',
   ((lm["log (chunks: all)"] - lm.off) / lm.off) * 100,
   "%",
+);
+verdict(
+  "session log extra per-event CPU, live session over a loopback socket, log vs off",
+  ((liveOn - liveOff) / liveOff) * 100,
+  "%",
+  { max: 10 },
 );
 // 5. At the pace of a call (a reference): lines come a few at a time, so the log's timer writes them, each write a
 // hand-off to the thread pool after a quiet spell. Measured in a process of its own (bench/paced-log.ts): in this one,

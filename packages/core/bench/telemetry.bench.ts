@@ -31,6 +31,7 @@ import type { SessionEvents } from "../src/runtime/events.ts";
 import type { Session } from "../src/runtime/session.ts";
 import { Telemetry } from "../src/telemetry/index.ts";
 import { LIVE_INTERVAL, liveServer } from "./live-replay.ts";
+import { BLOCK, type Mode, rotation, SKIP, WARMUP_CYCLES } from "./rotation.ts";
 import {
   liveSession,
   type MemorySocket,
@@ -104,78 +105,11 @@ const floorTokens = floorMeter.createHistogram("floor.tokens");
 const floorDuration = floorMeter.createHistogram("floor.duration");
 const floorCost = floorMeter.createObservableCounter("floor.cost");
 
-/**
- * A mode attached to the session: the function removes it; `settle` hands over what the mode holds for later
- * (telemetry's histogram records, batched across sessions until 64 are held or a collection comes: none comes in
- * these rounds). The rotation settles a block's uncounted rounds untimed and its counted ones timed, in the block,
- * so each mode is charged for exactly the records its counted rounds made (detaching would otherwise hand the last
- * ones over outside the timed rounds).
- */
-type Mode = (s: Session) => (() => void) & { settle?: () => void };
-
 /** Telemetry attached as startSession({ telemetry }) does (from the session's typed events). */
 const attached =
   (t: Telemetry): Mode =>
   (s) =>
     Object.assign(t.attach(s, clock), { settle: () => t.flushRecords() });
-
-const BLOCK = 10;
-const SKIP = 2;
-// Rounds of each mode not counted before the first counted one: the first tenth or so of a cold run cost 20–40 %
-// more per event than the rest (V8 still compiling the ws path and the SDK's), more in the on mode than in the off one.
-const WARMUP_CYCLES = 20;
-/**
- * CPU per frame of each mode over `rounds` counted rounds, the modes taking turns on one session in blocks of BLOCK
- * rounds (who goes first rotates; attaching and removing a mode is outside the timed rounds; the first SKIP rounds of
- * a block are not counted, so garbage a mode leaves is collected in its own rounds, not the next mode's), after
- * WARMUP_CYCLES uncounted blocks of each; also split into `parts` consecutive parts of the run (the same cycles for
- * every mode), to show how much the figure moves within it. `round` runs one round and returns its CPU (ms).
- */
-async function rotation(
-  session: Session,
-  round: () => Promise<number>,
-  modes: Mode[],
-  rounds: number,
-  wantedParts = 1,
-): Promise<{ perFrame: number[]; parts: number[][] }> {
-  const perCycle = BLOCK - SKIP;
-  const cycles = Math.ceil(rounds / perCycle);
-  const parts = Math.min(wantedParts, cycles);
-  const cpu = modes.map(() => 0);
-  const partCpu = modes.map(() => Array.from({ length: parts }, () => 0));
-  // Counted rounds per part, each mode's (the cycles of a part are the same for every mode).
-  const partRounds = Array.from({ length: parts }, () => 0);
-  for (let cycle = -WARMUP_CYCLES; cycle < cycles; cycle++) {
-    if (cycle >= 0) {
-      const p = Math.floor((cycle * parts) / cycles);
-      partRounds[p] = (partRounds[p] as number) + perCycle;
-    }
-    for (let k = 0; k < modes.length; k++) {
-      const m = (((cycle + k) % modes.length) + modes.length) % modes.length;
-      const detach = (modes[m] as Mode)(session);
-      const count = (ms: number) => {
-        cpu[m] = (cpu[m] as number) + ms;
-        const part = partCpu[m] as number[];
-        const p = Math.floor((cycle * parts) / cycles);
-        part[p] = (part[p] as number) + ms;
-      };
-      for (let r = 0; r < BLOCK; r++) {
-        if (r === SKIP) detach.settle?.();
-        const ms = await round();
-        if (cycle >= 0 && r >= SKIP) count(ms);
-      }
-      const t0 = cpuMs();
-      detach.settle?.();
-      if (cycle >= 0) count(cpuMs() - t0);
-      detach();
-    }
-  }
-  const per = (ms: number, n: number) => (ms * 1000) / (n * frames.length);
-  return {
-    perFrame: cpu.map((ms) => per(ms, cycles * perCycle)),
-    parts: partCpu.map((byPart) => byPart.map((ms, p) => per(ms, partRounds[p] as number))),
-  };
-}
 
 /**
  * One in-memory round: every recorded frame into the session's socket, then a turn of the event loop, counted in its
@@ -298,6 +232,7 @@ const inMemory = await rotation(
       }),
   ],
   rounds,
+  frames.length,
 );
 const [off, on, spans, meters, none, floor, stream, onStream] = inMemory.perFrame as [
   number,
@@ -369,6 +304,7 @@ const pair = await rotation(
   () => live.round(),
   [() => () => {}, attached(telemetry)],
   liveRounds,
+  frames.length,
   PARTS,
 );
 const [liveOff, liveOn] = pair.perFrame as [number, number];
@@ -378,7 +314,13 @@ const partRatios = onParts.map((on, p) => {
   return ((on - off) / off) * 100;
 });
 const referenceRounds = Math.ceil(liveRounds / 5);
-const breakdown = await rotation(liveOne, () => live.round(), sdkModes, referenceRounds);
+const breakdown = await rotation(
+  liveOne,
+  () => live.round(),
+  sdkModes,
+  referenceRounds,
+  frames.length,
+);
 const [refOff, refOn, liveSpans, liveMeters, liveNone, liveFloor] = breakdown.perFrame as [
   number,
   number,
