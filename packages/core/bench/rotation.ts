@@ -4,7 +4,7 @@
 // moved by a third within minutes on 2026-12-03): a figure per mode from its own stretch of the run, or a median of
 // round times that lands on either side of such a change, gave the same code 7 to 51 %.
 
-import { cpuMs } from "../../../bench/verdict.ts";
+import { cpuMs, figure } from "../../../bench/verdict.ts";
 import type { Session } from "../src/runtime/session.ts";
 
 /**
@@ -84,4 +84,18 @@ export async function rotation(
     perFrame: cpu.map((ms) => per(ms, cycles * perCycle)),
     parts: partCpu.map((byPart) => byPart.map((ms, p) => per(ms, partRounds[p] as number))),
   };
+}
+
+/** The parts a verdict's run is split into, to show how far its ratio moves within the run. */
+export const PARTS = 10;
+
+/**
+ * Prints the lowest and highest ratio (%, the second mode against the first) among the parts of a pair's run:
+ * `<name>, lowest tenth of the run` and `…highest…`.
+ */
+export function partSpread(name: string, pair: RotationResult): void {
+  const [first, second] = pair.parts as [number[], number[]];
+  const ratios = second.map((on, p) => ((on - (first[p] as number)) / (first[p] as number)) * 100);
+  figure(`${name}, lowest tenth of the run`, Math.min(...ratios), "%");
+  figure(`${name}, highest tenth of the run`, Math.max(...ratios), "%");
 }

@@ -16,7 +16,7 @@ import { loadAgent } from "../src/load/index.ts";
 import { openSessionLog, type SessionLogWriter } from "../src/session-log/index.ts";
 import { LIVE_INTERVAL, liveServer } from "./live-replay.ts";
 import { pacedLog } from "./paced-log.ts";
-import { BLOCK, type Mode, rotation, SKIP, WARMUP_CYCLES } from "./rotation.ts";
+import { BLOCK, type Mode, PARTS, partSpread, rotation, SKIP, WARMUP_CYCLES } from "./rotation.ts";
 import {
   listenLikeAnApp,
   liveSession,
@@ -141,7 +141,6 @@ const liveLog = openSessionLog({ dir, agent });
 const liveLogAll = openSessionLog({ dir, agent, chunks: "all" });
 const liveModes = modesWith(liveLog, liveLogAll);
 const liveRounds = Number(process.env.PARLEY_BENCH_LIVE_ROUNDS ?? 2000);
-const PARTS = 10;
 const pair = await rotation(
   served,
   () => live.round(),
@@ -151,10 +150,6 @@ const pair = await rotation(
   PARTS,
 );
 const [liveOff, liveOn] = pair.perFrame as [number, number];
-const [offParts, onParts] = pair.parts as [number[], number[]];
-const partRatios = onParts.map(
-  (on, p) => ((on - (offParts[p] as number)) / (offParts[p] as number)) * 100,
-);
 const referenceRounds = Math.ceil(liveRounds / 5);
 const all = await rotation(
   served,
@@ -177,16 +172,7 @@ interval(
 );
 figure("session log live per-event CPU, off", liveOff, "µs");
 figure("session log live per-event CPU, log", liveOn, "µs");
-figure(
-  "session log extra per-event CPU, live, lowest tenth of the run",
-  Math.min(...partRatios),
-  "%",
-);
-figure(
-  "session log extra per-event CPU, live, highest tenth of the run",
-  Math.max(...partRatios),
-  "%",
-);
+partSpread("session log extra per-event CPU, live", pair);
 for (const k of modes) figure(`session log live per-event CPU, all five modes: ${k}`, lm[k], "µs");
 figure(
   "session log extra per-event CPU, live session over a loopback socket, with a stream listener already",

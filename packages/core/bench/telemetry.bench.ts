@@ -31,7 +31,7 @@ import type { SessionEvents } from "../src/runtime/events.ts";
 import type { Session } from "../src/runtime/session.ts";
 import { Telemetry } from "../src/telemetry/index.ts";
 import { LIVE_INTERVAL, liveServer } from "./live-replay.ts";
-import { BLOCK, type Mode, rotation, SKIP, WARMUP_CYCLES } from "./rotation.ts";
+import { BLOCK, type Mode, PARTS, partSpread, rotation, SKIP, WARMUP_CYCLES } from "./rotation.ts";
 import {
   liveSession,
   type MemorySocket,
@@ -298,7 +298,6 @@ liveOne.on("usage", () => {});
 // 3,000 counted rounds per mode for the verdict (~12 s with the warm-up): at 1,200 in a rotation of six modes the
 // verdict moved by 7–13 % from run to run.
 const liveRounds = Number(process.env.PARLEY_BENCH_LIVE_ROUNDS ?? 3000);
-const PARTS = 10;
 const pair = await rotation(
   liveOne,
   () => live.round(),
@@ -308,11 +307,6 @@ const pair = await rotation(
   PARTS,
 );
 const [liveOff, liveOn] = pair.perFrame as [number, number];
-const [offParts, onParts] = pair.parts as [number[], number[]];
-const partRatios = onParts.map((on, p) => {
-  const off = offParts[p] as number;
-  return ((on - off) / off) * 100;
-});
 const referenceRounds = Math.ceil(liveRounds / 5);
 const breakdown = await rotation(
   liveOne,
@@ -338,16 +332,7 @@ interval(
 );
 figure("telemetry live per-event CPU, tracing off", liveOff, "µs");
 figure("telemetry live per-event CPU, tracing and metrics on", liveOn, "µs");
-figure(
-  "telemetry extra per-event CPU, live, lowest tenth of the run",
-  Math.min(...partRatios),
-  "%",
-);
-figure(
-  "telemetry extra per-event CPU, live, highest tenth of the run",
-  Math.max(...partRatios),
-  "%",
-);
+partSpread("telemetry extra per-event CPU, live", pair);
 figure("telemetry live per-event CPU, all six modes: tracing off", refOff, "µs");
 figure("telemetry live per-event CPU, all six modes: tracing and metrics on", refOn, "µs");
 figure("telemetry live per-event CPU, spans only (no meter provider)", liveSpans, "µs");
