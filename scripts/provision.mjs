@@ -1,5 +1,6 @@
-// Runs before `pnpm test`: the console's browser tests drive Debian's `chromium` (packages/cli/test/console), and a
-// clean machine (CI, a new developer box) has only Node. As root with apt-get, install it; otherwise say how.
+// Runs before `pnpm test`, and before `pnpm bench` when it runs the console bench: the console's browser tests and that
+// bench drive Debian's `chromium` (packages/cli/test/console), and a clean machine (CI, a new developer box) has only
+// Node. As root with apt-get, install it; otherwise say how.
 // Never fails the run itself: a missing browser makes the browser tests fail, each with the same clear message.
 import { spawnSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
