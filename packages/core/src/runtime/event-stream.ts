@@ -270,9 +270,10 @@ export class EventStream {
 
   /**
    * A protocol event when line listeners are all the stream has (a session log, the common case): counted by their
-   * gates (a streamed part's later chunk) or written from its frame text, in one pass, and true: the caller then
-   * emits nothing (no event object, no pass through the emitter). False: emit it as any other (an object listener,
-   * no frame text, or text the line cannot be taken from).
+   * gates (a streamed part's later chunk) or written from its frame text (serialised when there is none, or when
+   * redaction would change it), in one pass, and true: the caller then emits nothing (no event object, no pass
+   * through the emitter). False: emit it as any other (an object listener, or no listener that takes its type).
+   * `now`: the session clock's reading for it, when the caller took one.
    */
   frame(
     event: object,

@@ -228,7 +228,7 @@ export class SessionLogWriter {
       await new Promise((resolve) => setImmediate(resolve));
       this.#ended = true;
       this.#flush();
-      open.delete(this.#exitFlush);
+      openLogs.delete(this.#exitFlush);
       const streams = [this.#stream, ...(this.#audio ? [this.#audio.user, this.#audio.agent] : [])];
       await Promise.all(
         streams.map((s) => new Promise<void>((resolve) => (s.closed ? resolve() : s.end(resolve)))),
@@ -311,25 +311,25 @@ export class SessionLogWriter {
     stream.on("error", (error) => {
       this.error ??= error;
       this.#used = 0;
-      open.delete(this.#exitFlush);
+      openLogs.delete(this.#exitFlush);
     });
     return stream;
   }
 }
 
 /** The open logs' flushes at exit, behind one `exit` listener for the process (`agent serve` holds hundreds). */
-const open = new Set<() => void>();
+const openLogs = new Set<() => void>();
+let listening = false;
 
 function atExit(flush: () => void): void {
-  if (open.size === 0 && !listening) {
+  if (!listening) {
     listening = true;
     process.on("exit", () => {
-      for (const f of open) f();
+      for (const f of openLogs) f();
     });
   }
-  open.add(flush);
+  openLogs.add(flush);
 }
-let listening = false;
 
 /** Opens a session log (see SessionLogWriter). */
 export function openSessionLog(options: SessionLogOptions): SessionLogWriter {
