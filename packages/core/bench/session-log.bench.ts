@@ -14,6 +14,7 @@ import { systemClock } from "../src/clock/index.ts";
 import { compileSession } from "../src/compile/index.ts";
 import { loadAgent } from "../src/load/index.ts";
 import { openSessionLog, type SessionLogWriter } from "../src/session-log/index.ts";
+import { freshEventIds } from "./fresh-event-ids.ts";
 import { LIVE_INTERVAL, liveServer } from "./live-replay.ts";
 import { pacedLog } from "./paced-log.ts";
 import { BLOCK, type Mode, PARTS, partSpread, rotation, SKIP, WARMUP_CYCLES } from "./rotation.ts";
@@ -30,8 +31,10 @@ const agent = await loadAgent(
 );
 const update = compileSession(agent);
 
-// 1. The raw frames of three turns from the real server (in its own process).
+// 1. The raw frames of three turns from the real server (in its own process), with new event ids each round, as a
+// call's are (bench/fresh-event-ids.ts; the live sender does the same to its copy).
 const frames = await recordTurns(update, THREE_TURNS);
+const nextIds = freshEventIds(frames);
 
 // 2. One session over an in-memory socket, an app's listeners attached (audio, transcript, usage).
 // The system clock, as a served session has: each line's `at` is a real reading, which costs more to print than the
@@ -71,6 +74,7 @@ function modesWith(one: SessionLogWriter, every: SessionLogWriter): Record<ModeN
 // shared machine wall time counts the time other processes held the core). The turn after the frames is counted
 // too: the log's writes proceed there (as between frames live), and the process's CPU includes the thread pool's.
 async function memoryRound(): Promise<number> {
+  nextIds();
   const t0 = cpuMs();
   for (const frame of frames) socket.emit("message", frame, false);
   await new Promise((r) => setImmediate(r));
@@ -116,6 +120,7 @@ gc?.();
 const heap0 = process.memoryUsage().heapUsed;
 const unsubscribe = session.onEvent(log.write);
 for (let round = 0; round < 100; round++) {
+  nextIds();
   for (const frame of frames) socket.emit("message", frame, false);
   await new Promise((r) => setImmediate(r));
 }

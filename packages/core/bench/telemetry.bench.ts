@@ -30,6 +30,7 @@ import { loadAgent } from "../src/load/index.ts";
 import type { SessionEvents } from "../src/runtime/events.ts";
 import type { Session } from "../src/runtime/session.ts";
 import { Telemetry } from "../src/telemetry/index.ts";
+import { freshEventIds } from "./fresh-event-ids.ts";
 import { LIVE_INTERVAL, liveServer } from "./live-replay.ts";
 import { BLOCK, type Mode, PARTS, partSpread, rotation, SKIP, WARMUP_CYCLES } from "./rotation.ts";
 import {
@@ -44,7 +45,9 @@ const agent = await loadAgent(
   new URL("../test/fixtures/runtime/assistant.agent.yaml", import.meta.url).pathname,
 );
 const update = compileSession(agent);
+// New event ids each round, as a call's are (bench/fresh-event-ids.ts; the live sender does the same to its copy).
 const frames = await recordTurns(update, THREE_TURNS);
+const nextIds = freshEventIds(frames);
 
 /** Counts what it is given and keeps nothing: the cost of an exporter's network is not Parley's. */
 class DroppingExporter implements SpanExporter {
@@ -118,6 +121,7 @@ const attached =
  */
 function memoryRound(socket: MemorySocket): () => Promise<number> {
   return async () => {
+    nextIds();
     const t0 = cpuMs();
     for (const frame of frames) socket.emit("message", frame, false);
     await new Promise((resolve) => setImmediate(resolve));

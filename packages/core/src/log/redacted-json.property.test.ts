@@ -44,6 +44,32 @@ describe("the session log's one-pass redaction", () => {
     expect(written).toBeGreaterThan(300);
   });
 
+  it("isCleanJson judges an event's own id (new on every event, so not remembered) as redact does", () => {
+    rememberEnvSecret("quick-env-secret-value");
+    const ids = fc.oneof(
+      fc.stringMatching(/^event_[A-Za-z0-9]{21}$/),
+      secretValues.filter((v): v is string => typeof v === "string"),
+    );
+    let clean = 0;
+    let secret = 0;
+    fc.assert(
+      fc.property(ids, (id) => {
+        const event = { type: "response.output_audio.done", event_id: id, item_id: "item_1" };
+        const same = JSON.stringify(redact(event)) === JSON.stringify(event);
+        if (isCleanJson(event)) {
+          clean++;
+          expect(same).toBe(true);
+        } else if (!same) secret++;
+      }),
+      { numRuns: 3000, seed: 18 },
+    );
+    // Both ways, plenty of times.
+    expect(clean).toBeGreaterThan(300);
+    expect(secret).toBeGreaterThan(100);
+    expect(isCleanJson({ type: "x", event_id: "sk-live-abcdefghijklmnop0123" })).toBe(false);
+    expect(isCleanJson({ type: "x", event_id: "quick-env-secret-value" })).toBe(false);
+  });
+
   it("numberJson writes any number as JSON does, a stream time (µs-rounded) through its table too", () => {
     const times = fc.double({ min: 0, max: 2 ** 32, noNaN: true }).map(streamTime);
     fc.assert(
