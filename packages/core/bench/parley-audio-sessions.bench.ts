@@ -9,11 +9,12 @@
 // processes' event-loop delay p99 is under 100 ms. Levels step up until one does not keep up.
 // The server-only figure (packages/local-realtime/bench/audio-sessions.bench.ts: plain clients, the server's own
 // rule) runs in the same bench run at the same levels and is printed beside.
-import { type ChildProcess, fork, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { percentile, report } from "../../../bench/stats.ts";
 import { figure, interval, verdict } from "../../../bench/verdict.ts";
 import type { CallersRequest, CallersResult } from "./parley-audio/callers.ts";
+import { children, forkScript, next } from "./parley-audio/children.ts";
 import type { ServerRequest, ServerWindow } from "./parley-audio/server.ts";
 
 const LEVELS = (process.env.PARLEY_BENCH_AUDIO_LEVELS ?? "50,100,200,300")
@@ -30,54 +31,6 @@ if (LEVELS.length === 0)
 const RAMP_MS = Number(process.env.PARLEY_BENCH_AUDIO_RAMP_MS ?? 3000);
 const LATE_MS = 100;
 const root = join(import.meta.dirname, "../../..");
-const children = new Set<ChildProcess>();
-// Whatever happens to this process, its children go with it (they also exit when their IPC channel closes).
-process.on("exit", () => {
-  for (const child of children) child.kill("SIGKILL");
-});
-for (const signal of ["SIGINT", "SIGTERM"] as const)
-  process.on(signal, () => process.exit(signal === "SIGINT" ? 130 : 143));
-
-// `PARLEY_BENCH_PROFILE=<dir>` writes a CPU profile of the server and of the callers there (to find what falls behind).
-const PROFILE = process.env.PARLEY_BENCH_PROFILE;
-
-/** Forks a bench script with tsx (Parley and the server from their built dist: see peers.bench.ts). */
-function forkScript(script: string, args: string[]): ChildProcess {
-  const child = fork(join(import.meta.dirname, script), args, {
-    execArgv: ["--import", "tsx", ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE}`] : [])],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  children.add(child);
-  child.once("exit", () => children.delete(child));
-  return child;
-}
-
-/** The next IPC message from `child` that has `key`; rejects when the child exits first or after `ms`. */
-function next<T>(child: ChildProcess, key: string, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const name =
-      child.spawnargs
-        .find((a) => a.endsWith(".ts"))
-        ?.split("/")
-        .pop() ?? "the child";
-    const timer = setTimeout(() => done(new Error(`no "${key}" from ${name} in ${ms} ms`)), ms);
-    const onMessage = (m: Record<string, unknown>) => {
-      if (key in m) done(undefined, m[key] as T);
-    };
-    const onExit = (code: number | null, signal: string | null) =>
-      done(new Error(`${name} exited (${code ?? signal}) before sending "${key}"`));
-    const done = (error?: Error, value?: T) => {
-      clearTimeout(timer);
-      child.off("message", onMessage);
-      child.off("exit", onExit);
-      if (error) reject(error);
-      else resolve(value as T);
-    };
-    child.on("message", onMessage);
-    child.once("exit", onExit);
-  });
-}
-
 spawnSync(process.execPath, [join(root, "scripts/build.mjs"), "--quiet"], { stdio: "inherit" });
 const server = forkScript("parley-audio/server.ts", []);
 const tell = (request: ServerRequest) => server.send(request);

@@ -4,9 +4,11 @@
 // onEvent already pay) and that listener plus the log, each in blocks of rounds. Target (issue 18): the log adds under
 // 10 % per-event CPU. The log is the default one (format 3: each streamed part's first chunk, then a count; no event
 // that one protocol event says, which the reader derives); a log writing every chunk (`chunks: "all"`) is measured
-// beside it as a reference.
+// beside it as a reference. Also as references: logs at the pace of calls (bench/paced-log.ts), and served voice calls
+// with and without a log (section 6).
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { cpuMs, figure, interval, verdict } from "../../../bench/verdict.ts";
@@ -17,6 +19,8 @@ import { openSessionLog, type SessionLogWriter } from "../src/session-log/index.
 import { freshEventIds } from "./fresh-event-ids.ts";
 import { LIVE_INTERVAL, liveServer } from "./live-replay.ts";
 import { pacedLog } from "./paced-log.ts";
+import type { CallersRequest, CallersResult } from "./parley-audio/callers.ts";
+import { forkScript, next } from "./parley-audio/children.ts";
 import { BLOCK, type Mode, PARTS, partSpread, rotation, SKIP, WARMUP_CYCLES } from "./rotation.ts";
 import {
   listenLikeAnApp,
@@ -202,6 +206,61 @@ const paced = await pacedLog(dir);
 interval(paced.interval);
 for (const [mode, us] of Object.entries(paced.perSecond))
   figure(`session log at the pace of calls, CPU per second of call per session, ${mode}`, us, "µs");
+
+// 6. Served voice calls (a reference): what the log adds to a call as `agent serve` runs it. The parley-audio-sessions
+// bench's callers (parley-audio/callers.ts: the hotel concierge with its tools, each call streaming its microphone,
+// greeted, asking the time by voice, current_time running, the answer spoken), at real-time pace against the local
+// server in a process of its own; levels of CALLS calls taking turns with and without a log per call; the callers'
+// process CPU per call, from the first call to the last log closed.
+const CALLS = Number(process.env.PARLEY_BENCH_LOG_CALLS ?? 50);
+const PAIRS = Number(process.env.PARLEY_BENCH_LOG_CALL_PAIRS ?? 3);
+spawnSync(
+  process.execPath,
+  [new URL("../../../scripts/build.mjs", import.meta.url).pathname, "--quiet"],
+  {
+    stdio: "inherit",
+  },
+);
+const audioServer = forkScript("parley-audio/server.ts", []);
+const callers = forkScript("parley-audio/callers.ts", [
+  await next<string>(audioServer, "url", 60_000),
+]);
+await next(callers, "ready", 120_000);
+const callCpu = { off: 0, log: 0 };
+const callLogs = join(dir, "calls");
+mkdirSync(callLogs);
+let written = 0;
+// One pair first, not counted (the log's code compiled in that process, its first files).
+for (let pair = -1; pair < PAIRS; pair++)
+  for (const mode of pair % 2 ? (["off", "log"] as const) : (["log", "off"] as const)) {
+    const request: CallersRequest = {
+      level: CALLS,
+      rampMs: 3000,
+      logs: mode === "log" ? callLogs : "",
+    };
+    callers.send(request);
+    const result = await next<CallersResult>(callers, "result", 180_000);
+    audioServer.send({ drain: true });
+    await next(audioServer, "drained", 60_000);
+    if (result.completed !== CALLS)
+      throw new Error(
+        `served calls: ${result.completed} of ${CALLS} completed (${result.errors.join("; ")})`,
+      );
+    if (pair >= 0) callCpu[mode] += result.cpuMs / CALLS / PAIRS;
+  }
+for (const file of readdirSync(callLogs)) if (file.endsWith(".jsonl")) written++;
+callers.disconnect();
+audioServer.disconnect();
+interval(
+  `served voice calls: ${CALLS} hotel-concierge calls at once (startSession, its tools) in a process of their own, arriving over 3 s, each streaming its microphone (100 ms every 100 ms), greeted, asking "What time is it?" by voice, current_time running, the answer spoken; the local server (pace 1) in another process; levels with and without a session log per call taking turns, ${PAIRS} of each counted after one of each not; that process's CPU (user + system) per call from the first call to the last call and log closed; ${written} logs written`,
+);
+figure("session log on served voice calls, CPU per call, no log", callCpu.off, "ms");
+figure("session log on served voice calls, CPU per call, a log per call", callCpu.log, "ms");
+figure(
+  "session log extra CPU on served voice calls (hotel concierge, its tools, microphone streamed)",
+  ((callCpu.log - callCpu.off) / callCpu.off) * 100,
+  "%",
+);
 rmSync(dir, { recursive: true, force: true });
 if (sink() < 0 || liveSink() < 0) process.stdout.write("");
 process.exit(0);

@@ -17,7 +17,7 @@
 // moment the caller sent the microphone chunk that ended its turn (the chunk holding the VAD's audio_end_ms: the
 // server could not have known the turn was over before it).
 import { join } from "node:path";
-import { loadAgent, type Session, startSession } from "@parley/core";
+import { loadAgent, openSessionLog, type Session, startSession } from "@parley/core";
 import { silenceAudio, speechAudio } from "@parley/local-realtime";
 import { startWindow } from "../../../../bench/window.ts";
 
@@ -44,7 +44,12 @@ export interface CallersResult {
   errors: string[];
 }
 
-export type CallersRequest = { level: number; rampMs: number };
+/**
+ * A level: `level` calls arriving over `rampMs`. `logs` (session-log.bench.ts's served calls): each call writes a
+ * session log into that folder (`""`: none), and the calls and their logs are closed inside the measured window,
+ * so that both modes are charged for their close (a log's last write is there).
+ */
+export type CallersRequest = { level: number; rampMs: number; logs?: string };
 
 const [url] = process.argv.slice(2) as [string];
 // A call that has not ended 30 s after the ramp has fallen far behind: the level has failed, stop waiting.
@@ -72,13 +77,19 @@ function chunksOf(audio: Buffer): Buffer[] {
 }
 
 /** Runs `sessions` calls arriving over `rampMs` and measures them (telling the parent when, if `announce`). */
-async function level(sessions: number, rampMs: number, announce = true): Promise<CallersResult> {
+async function level(
+  sessions: number,
+  rampMs: number,
+  announce = true,
+  logs?: string,
+): Promise<CallersResult> {
   const lateness: number[] = [];
   const greetingStartup: number[] = [];
   const handshake: number[] = [];
   const answerStartup: number[] = [];
   const errors: string[] = [];
   const open: Session[] = [];
+  const closing: { close(): Promise<void> }[] = [];
   const timers: NodeJS.Timeout[] = [];
   let ready = 0;
   let completed = 0;
@@ -104,11 +115,14 @@ async function level(sessions: number, rampMs: number, announce = true): Promise
     const sentAt: number[] = [];
     const toSay: Buffer[] = [];
     let session: Session;
+    const log = logs ? openSessionLog({ dir: logs, agent }) : undefined;
+    if (log) closing.push(log);
     try {
       session = await startSession({
         agent,
         url,
         apiKey: "sk-local-bench",
+        ...(log ? { onEvent: log.write } : {}),
         on: {
           "agent.audio": (e) => {
             const now = performance.now();
@@ -146,6 +160,7 @@ async function level(sessions: number, rampMs: number, announce = true): Promise
       endCall();
       return;
     }
+    log?.attach(session);
     handshake.push(performance.now() - askedAt);
     ready++;
     open.push(session);
@@ -167,11 +182,16 @@ async function level(sessions: number, rampMs: number, announce = true): Promise
     timers.push(setTimeout(() => void call(), Math.random() * rampMs));
   const deadline = setTimeout(finish, rampMs + DEADLINE_MS);
   await finished;
+  const closeAll = async () => {
+    for (const t of timers) clearTimeout(t);
+    await Promise.all(open.map((s) => s.close().catch(() => {})));
+    await Promise.all(closing.map((l) => l.close()));
+  };
+  if (logs !== undefined) await closeAll();
   const figures = window.stop();
   if (announce) process.send?.({ phase: "measured" });
   clearTimeout(deadline);
-  for (const t of timers) clearTimeout(t);
-  await Promise.all(open.map((s) => s.close().catch(() => {})));
+  if (logs === undefined) await closeAll();
   return {
     sessions,
     ready,
@@ -191,7 +211,7 @@ process.on("disconnect", () => process.exit(0));
 // first paths through V8); a running app server has paid that long before its hundredth call.
 await level(WARMUP_CALLS, 0, false);
 process.on("message", async (request: CallersRequest) => {
-  const result = await level(request.level, request.rampMs);
+  const result = await level(request.level, request.rampMs, true, request.logs);
   process.send?.({ result });
 });
 process.send?.({ ready: true });
